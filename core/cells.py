@@ -1,0 +1,622 @@
+"""Read Excel cell values, column by column and vectorised: numbers, text and dates.
+
+Values arrive as xlwings gives them: ``float`` (sometimes ``int`` or ``bool``), ``str``,
+``None`` for empty cells, ``datetime.datetime`` for dates, Excel errors as text
+(``"#N/A"``) or, in xlwings' raw converter on Windows, as ``int`` COM error codes; float
+NaN / inf come from DataFrames. This module is the one place that knows these shapes.
+
+Every reader returns a :class:`ParsedColumn`: the parsed values plus an issues table with
+one row per cell that was coerced (read, but not as typed) or rejected (left missing).
+Blank cells are never reported; callers decide whether a missing value matters.
+
+Speed: a column is classified with numpy/pandas type masks; only the cells that are not
+plain numbers (text, logical values, dates, errors) go through per-cell Python code, and
+identical texts are parsed once.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+ISSUE_COLUMNS = ("sheet_row", "column", "value", "action", "reason")
+
+#: Excel error values as the sheet shows them.
+EXCEL_ERRORS = frozenset({
+    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BUSY!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!",
+})
+
+#: COM error codes (Python ``int``) that xlwings' raw converter returns on Windows.
+COM_ERROR_CODES = {
+    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+}
+
+# Excel's 1900 date system: serial 1 = 1900-01-01, serial 60 = the fictitious 1900-02-29,
+# serial 61 = 1900-03-01, so from 61 on the epoch is 1899-12-30 and before 60 it is 1899-12-31.
+_EPOCH_FROM_61 = np.datetime64("1899-12-30", "ms")
+_EPOCH_BEFORE_60 = np.datetime64("1899-12-31", "ms")
+_MS_PER_DAY = 86_400_000
+_LAST_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+# datetime64[ns] ends on 2262-04-11, so the last whole day it holds is 2262-04-10
+_LAST_NS_SERIAL = (_dt.date(2262, 4, 10) - _dt.date(1899, 12, 30)).days
+_NS_MIN = np.datetime64("1677-09-22", "us")
+_NS_MAX = np.datetime64("2262-04-11", "us")
+
+_BLANK, _NUMBER, _TEXT, _OTHER = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class ParsedColumn:
+    """One column read from cells.
+
+    Attributes
+    ----------
+    values:
+        ``float64`` (:func:`to_numbers`, NaN where blank or rejected), ``object`` with
+        ``str`` or ``None`` (:func:`to_text`) or ``datetime64[ns]`` with NaT
+        (:func:`to_dates`); same length and order as the input.
+    issues:
+        One row per coerced or rejected cell, columns :data:`ISSUE_COLUMNS`.
+    """
+
+    values: np.ndarray
+    issues: pd.DataFrame
+
+
+def issues_frame(records: Iterable[Any] | Mapping[str, Any] = ()) -> pd.DataFrame:
+    """The issues table: ``sheet_row, column, value, action, reason``.
+
+    Parameters
+    ----------
+    records:
+        Rows as tuples in :data:`ISSUE_COLUMNS` order or as dicts, or a mapping of
+        column name to an array (or one scalar for every row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Exactly the five columns, ``sheet_row`` as int64; an empty input gives an empty
+        table that still has the columns.
+
+    Examples
+    --------
+    >>> issues_frame([(3, "revenue", "#N/A", "rejected", "Excel error #N/A")]).values.tolist()
+    [[3, 'revenue', '#N/A', 'rejected', 'Excel error #N/A']]
+    >>> list(issues_frame().columns)
+    ['sheet_row', 'column', 'value', 'action', 'reason']
+    """
+    if isinstance(records, Mapping):
+        frame = pd.DataFrame(dict(records), columns=list(ISSUE_COLUMNS))
+    else:
+        rows = [r if isinstance(r, Mapping) else dict(zip(ISSUE_COLUMNS, r)) for r in records]
+        frame = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
+    frame = frame.astype({"sheet_row": "int64", "column": "str", "value": "str", "action": "str", "reason": "str"})
+    return frame.reset_index(drop=True)
+
+
+def excel_error(value: Any) -> str | None:
+    """The Excel error a cell holds (``"#N/A"``), or None when it holds none.
+
+    Examples
+    --------
+    >>> excel_error(-2146826246), excel_error(" #DIV/0! "), excel_error(-2146826246.0)
+    ('#N/A', '#DIV/0!', None)
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        return text if text in EXCEL_ERRORS else None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return COM_ERROR_CODES.get(int(value))
+    return None
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the user sees it, for messages: ``"1,200.50"``, ``"#N/A"``, ``"1001"``, ``"TRUE"``.
+
+    Examples
+    --------
+    >>> cell_text(1001.0), cell_text(True), cell_text(-2146826281), cell_text(None)
+    ('1001', 'TRUE', '#DIV/0!', '')
+    """
+    error = excel_error(value)
+    if error is not None:
+        return error
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _number_text(float(value))
+    if isinstance(value, (_dt.date, np.datetime64)):
+        return _date_text(pd.Timestamp(value))
+    return str(value)
+
+
+def is_blank(values: Any) -> np.ndarray:
+    """Which cells are empty: None, NaN/NaT, ``""`` or whitespace-only text.
+
+    Examples
+    --------
+    >>> is_blank(np.array([None, float("nan"), "  ", "x", 0.0], dtype=object)).tolist()
+    [True, True, True, False, False]
+    """
+    return _classify(values).kind == _BLANK
+
+
+# --------------------------------------------------------------------------- numbers
+
+def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: bool = False) -> ParsedColumn:
+    """Read a column of cells as numbers.
+
+    Parameters
+    ----------
+    values:
+        1-D array or list of cell values.
+    column:
+        Column name for the issues table.
+    sheet_rows:
+        The sheet row number of each cell (same length as ``values``).
+    percent_ok:
+        Read ``"12%"`` as 0.12; otherwise percentage text is rejected.
+
+    Returns
+    -------
+    ParsedColumn
+        ``values`` float64, NaN where the cell is blank or rejected.
+
+    Notes
+    -----
+    - Numbers (float, int) pass unchanged; ``TRUE``/``FALSE`` are rejected, not read as 1/0.
+    - Text that is a plain number is coerced and reported ("text read as the number
+      1200.5"): surrounding spaces, comma thousand groups of exactly three digits
+      (``"1,200.50"``), a sign, accounting negatives ``"(1,200)"`` = -1200, exponents
+      ``"1.2e6"``, one ``$``, ``€`` or ``£`` before or after the number.
+    - Rejected and reported (left NaN): Excel errors, inf/-inf, dates, suffixes
+      (``"$1.2k"``, ``"1.2m"``), words (``"12 units"``), decimal commas (``"1.200,50"``),
+      anything else (``"n/a"``).
+    - Blank cells give NaN and no issue.
+
+    Examples
+    --------
+    >>> parsed = to_numbers(np.array([1200.0, " 1,200.50 ", "(300)", "n/a", None], dtype=object),
+    ...                     column="revenue", sheet_rows=np.arange(2, 7))
+    >>> parsed.values.tolist()
+    [1200.0, 1200.5, -300.0, nan, nan]
+    >>> parsed.issues[["sheet_row", "action", "reason"]].values.tolist()
+    [[3, 'coerced', 'text read as the number 1200.5'], [4, 'coerced', 'text read as the number -300'], [5, 'rejected', "'n/a' is not a number"]]
+    """
+    cells = _classify(values)
+    out = cells.numbers.copy()
+    found = _Found()
+    infinite = (cells.kind == _NUMBER) & np.isinf(out)
+    found.add(np.flatnonzero(infinite), "rejected", "not a finite number")
+    out[infinite] = np.nan
+
+    text_idx = np.flatnonzero(cells.kind == _TEXT)
+    if text_idx.size:
+        texts = cells.text[text_idx]
+        # plain decimal text ("1200", "-3.5", "1e6") in one vectorised step, the rest one by one
+        quick = pd.to_numeric(texts, errors="coerce")
+        quick = np.asarray(quick, dtype=np.float64)
+        plain = np.isfinite(quick)
+        out[text_idx[plain]] = quick[plain]
+        found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
+        for i, text in zip(text_idx[~plain], texts[~plain]):
+            out[i], action, reason = _parse_number_text(text, percent_ok)
+            found.add_one(i, action, reason)
+    for i in np.flatnonzero(cells.kind == _OTHER):
+        out[i], action, reason = _parse_number_other(cells.raw[i])
+        found.add_one(i, action, reason)
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+
+
+_NUMBER_RE = re.compile(
+    r"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>[$€£]?)\s*(?P<sign2>[-+\u2212]?)"
+    r"(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+    r"\s*(?P<cur2>[$€£]?)\s*(?P<pct>%?)"
+)
+_SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
+_WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
+_DECIMAL_COMMA_RE = re.compile(r"[-+]?\s*[$€£]?\s*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*[$€£]?")
+
+
+@lru_cache(maxsize=8192)
+def _parse_number_text(text: str, percent_ok: bool) -> tuple[float, str | None, str | None]:
+    """(value, action, reason) for one stripped, non-blank text cell."""
+    if text in EXCEL_ERRORS:
+        return np.nan, "rejected", f"Excel error {text}"
+    accounting = text.startswith("(") and text.endswith(")")
+    inner = text[1:-1].strip() if accounting else text
+    match = _NUMBER_RE.fullmatch(inner)
+    if match and not (match["sign1"] and match["sign2"]) and not (match["cur1"] and match["cur2"]) \
+            and not (accounting and (match["sign1"] or match["sign2"])) \
+            and not (match["pct"] and (match["cur1"] or match["cur2"])):
+        if match["pct"] and not percent_ok:
+            return np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %"
+        number = float(match["body"].replace(",", "") + (match["exp"] or ""))
+        if match["pct"]:
+            number = number / 100
+        if accounting or (match["sign1"] or match["sign2"]) in ("-", "\u2212"):
+            number = -number
+        if not np.isfinite(number):
+            return np.nan, "rejected", "not a finite number"
+        return number, "coerced", f"text read as the number {_number_text(number)}"
+    if _SUFFIX_RE.fullmatch(text):
+        return np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)"
+    if _DECIMAL_COMMA_RE.fullmatch(text):
+        return np.nan, "rejected", f"'{text}' looks like a decimal comma (European format); only a decimal point is read"
+    if _WORDS_RE.fullmatch(text):
+        return np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)"
+    return np.nan, "rejected", f"'{text}' is not a number"
+
+
+def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
+    """(value, action, reason) for a cell that is neither text nor a plain float/int."""
+    error = excel_error(value)
+    if error is not None:
+        return np.nan, "rejected", f"Excel error {error}"
+    if isinstance(value, (bool, np.bool_)):
+        return np.nan, "rejected", f"{cell_text(value)} is a logical value, not a number"
+    if isinstance(value, (_dt.date, np.datetime64)):
+        return np.nan, "rejected", "a date is not a number here"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        if np.isnan(number):
+            return number, None, None
+        if np.isinf(number):
+            return np.nan, "rejected", "not a finite number"
+        return number, None, None
+    return np.nan, "rejected", f"'{value}' is not a number"
+
+
+# --------------------------------------------------------------------------- text
+
+def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+    """Read a column of cells as text (names, ids, categories).
+
+    Returns
+    -------
+    ParsedColumn
+        ``values`` object array of ``str`` (whitespace stripped) or ``None`` (blank or
+        rejected).
+
+    Notes
+    -----
+    Numbers become their shortest text, whole numbers without ``.0`` (1001.0 → ``"1001"``,
+    12.5 → ``"12.5"``), not reported. Logical values (``"TRUE"``) and dates (``"2024-03-31"``)
+    are coerced and reported; Excel errors and inf are rejected and reported.
+
+    Examples
+    --------
+    >>> to_text(np.array([1001.0, "  Acme ", None, "#N/A"], dtype=object), column="account",
+    ...         sheet_rows=np.arange(2, 6)).values.tolist()
+    ['1001', 'Acme', None, None]
+    """
+    cells = _classify(values)
+    out = np.full(cells.kind.shape, None, dtype=object)
+    found = _Found()
+    text_idx = np.flatnonzero(cells.kind == _TEXT)
+    if text_idx.size:
+        texts = cells.text[text_idx]
+        errors = pd.Series(texts, dtype=object).isin(EXCEL_ERRORS).to_numpy()
+        out[text_idx[~errors]] = texts[~errors]
+        found.add(text_idx[errors], "rejected", _prefix_all("Excel error ", texts[errors]))
+    number_idx = np.flatnonzero(cells.kind == _NUMBER)
+    if number_idx.size:
+        numbers = cells.numbers[number_idx]
+        finite = np.isfinite(numbers)
+        out[number_idx[finite]] = _number_texts(numbers[finite])
+        found.add(number_idx[~finite], "rejected", "not a finite number")
+    for i in np.flatnonzero(cells.kind == _OTHER):
+        value = cells.raw[i]
+        error = excel_error(value)
+        if error is not None:
+            found.add_one(i, "rejected", f"Excel error {error}")
+        elif isinstance(value, (bool, np.bool_)):
+            out[i] = cell_text(value)
+            found.add_one(i, "coerced", f"logical value read as the text '{out[i]}'")
+        elif isinstance(value, (_dt.date, np.datetime64)):
+            out[i] = cell_text(value)
+            found.add_one(i, "coerced", f"date read as the text '{out[i]}'")
+        else:
+            out[i] = cell_text(value)
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+
+
+# --------------------------------------------------------------------------- dates
+
+_ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_SLASH_DATE_RE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+
+
+def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+    """Read a column of cells as dates.
+
+    Returns
+    -------
+    ParsedColumn
+        ``values`` datetime64[ns], NaT where blank or rejected.
+
+    Notes
+    -----
+    - Date cells (``datetime``, ``date``, Timestamps) pass unchanged; a time zone is
+      dropped, keeping the clock time the sheet shows.
+    - Numbers are Excel serials in the 1900 date system: serial 1 = 1900-01-01,
+      serial 61 = 1900-03-01, i.e. date = 1899-12-30 + serial days from 61 on and
+      1899-12-31 + serial days below 60; the fraction is the time of day (to the
+      millisecond). Serial 45658 = 2025-01-01. Serial 60 (Excel's fictitious 1900-02-29),
+      serials below 1 and serials after 2262-04-10 (the last day datetime64[ns] holds;
+      Excel goes on to 2958465 = 9999-12-31) are rejected. Serials read are reported as
+      coerced, so a year typed as 2019 (= 1905-07-11) does not pass unseen.
+    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported;
+      ``03/04/2024`` and other text are rejected (day/month order is not guessed).
+
+    Examples
+    --------
+    >>> parsed = to_dates(np.array([45658.0, "2024-03-31", "03/04/2024"], dtype=object),
+    ...                   column="first_purchase", sheet_rows=np.arange(2, 5))
+    >>> [str(v)[:10] for v in parsed.values]
+    ['2025-01-01', '2024-03-31', 'NaT']
+    """
+    cells = _classify(values)
+    out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
+    found = _Found()
+    _serials_to_dates(cells, out, found)
+    _texts_to_dates(cells, out, found)
+    _objects_to_dates(cells, out, found)
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+
+
+def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+    idx = np.flatnonzero(cells.kind == _NUMBER)
+    serial = cells.numbers[idx]
+    fictitious = (serial >= 60) & (serial < 61)
+    valid = (serial >= 1) & (serial < _LAST_NS_SERIAL + 1) & ~fictitious
+    found.add(idx[fictitious], "rejected", "serial 60 is 1900-02-29, a day that does not exist (Excel's leap-year bug)")
+    found.add(idx[~valid & ~fictitious], "rejected",
+              f"not a plausible Excel date serial (1 to {_LAST_NS_SERIAL}, i.e. 1900-01-01 to 2262-04-10)")
+    idx, serial = idx[valid], serial[valid]
+    days = np.floor(serial)
+    epoch = np.where(days < 60, _EPOCH_BEFORE_60, _EPOCH_FROM_61)
+    ms = days.astype(np.int64) * _MS_PER_DAY + np.round((serial - days) * _MS_PER_DAY).astype(np.int64)
+    dates = (epoch + ms.astype("timedelta64[ms]")).astype("datetime64[ns]")
+    out[idx] = dates
+    reasons = _prefix_all("number read as the Excel date ", _date_texts(dates))
+    found.add(idx, "coerced", reasons)
+
+
+def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+    idx = np.flatnonzero(cells.kind == _TEXT)
+    if not idx.size:
+        return
+    texts = pd.Series(cells.text[idx], dtype=object)
+    iso = texts.str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
+    parsed = pd.to_datetime(texts[iso], format="ISO8601", errors="coerce").to_numpy()
+    dates, in_range = _within_ns(parsed)
+    ok = ~np.isnat(dates) & in_range
+    iso_idx = idx[iso]
+    out[iso_idx[ok]] = dates[ok]
+    found.add(iso_idx[ok], "coerced", _prefix_all("text read as the date ", _date_texts(dates[ok])))
+    found.add(iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262"))
+    for i, text in zip(idx[~iso], texts[~iso]):
+        found.add_one(i, "rejected", _date_text_rejection(text))
+
+
+@lru_cache(maxsize=1024)
+def _date_text_rejection(text: str) -> str:
+    if text in EXCEL_ERRORS:
+        return f"Excel error {text}"
+    slash = _SLASH_DATE_RE.fullmatch(text)
+    if slash and len(slash[1]) <= 2 and int(slash[1]) <= 12 and int(slash[2]) <= 12:
+        return (f"'{text}' is ambiguous: day and month order differs between countries; "
+                "type it as YYYY-MM-DD or enter an Excel date")
+    if slash:
+        return f"'{text}' is not read: day/month order is never guessed; type it as YYYY-MM-DD or enter an Excel date"
+    return f"'{text}' is not a date (enter an Excel date or YYYY-MM-DD text)"
+
+
+def _objects_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+    idx = np.flatnonzero(cells.kind == _OTHER)
+    if not idx.size:
+        return
+    raw = cells.raw[idx]
+    is_date = np.frompyfunc(isinstance, 2, 1)(raw, _types(_dt.date, np.datetime64)).astype(bool)
+    for i in idx[~is_date]:
+        value = cells.raw[i]
+        error = excel_error(value)
+        if error is not None:
+            found.add_one(i, "rejected", f"Excel error {error}")
+        elif isinstance(value, (bool, np.bool_)):
+            found.add_one(i, "rejected", f"{cell_text(value)} is a logical value, not a date")
+        else:
+            found.add_one(i, "rejected", f"'{cell_text(value)}' is not a date")
+    idx, raw = idx[is_date], raw[is_date]
+    if not idx.size:
+        return
+    try:
+        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce")
+        if stamps.dt.tz is not None:
+            stamps = stamps.dt.tz_localize(None)
+        stamps = stamps.to_numpy()
+    except (ValueError, TypeError):  # mixed time zones, or zones mixed with naive dates
+        stamps = np.array([_naive(v) for v in raw], dtype="datetime64[us]")
+    dates, in_range = _within_ns(stamps)
+    in_range &= ~np.isnat(dates)  # every cell here held a date, so NaT means it did not convert
+    out[idx[in_range]] = dates[in_range]
+    found.add(idx[~in_range], "rejected", "date outside 1677-2262, the range this tool holds")
+
+
+def _naive(value: Any) -> np.datetime64:
+    tz = getattr(value, "tzinfo", None)
+    if tz is not None:
+        value = value.replace(tzinfo=None)
+    if isinstance(value, _dt.datetime):
+        return np.datetime64(value.replace(tzinfo=None), "us")
+    return np.datetime64(value, "us")
+
+
+def _within_ns(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """datetime64[ns] values (NaT where out of range) and which were in range."""
+    as_us = np.asarray(stamps).astype("datetime64[us]")
+    in_range = np.isnat(as_us) | ((as_us >= _NS_MIN) & (as_us <= _NS_MAX))
+    return np.where(in_range, as_us, np.datetime64("NaT")).astype("datetime64[ns]"), in_range
+
+
+# --------------------------------------------------------------------------- classification
+
+class _Cells(NamedTuple):
+    raw: np.ndarray  # object array of the cells as given
+    kind: np.ndarray  # int8: _BLANK, _NUMBER (float/int, not bool, not a COM error), _TEXT, _OTHER
+    numbers: np.ndarray  # float64, the value of _NUMBER cells, NaN elsewhere
+    text: np.ndarray  # object, the stripped text of _TEXT cells, None elsewhere
+
+
+def _types(*types: type) -> np.ndarray:
+    """A tuple of types wrapped as a 0-d object array, so np.frompyfunc(isinstance) broadcasts it."""
+    holder = np.empty((), dtype=object)
+    holder[()] = types
+    return holder
+
+
+def _classify(values: Any) -> _Cells:
+    """Sort cells into blank / number / text / other, with type masks rather than a Python loop."""
+    array = np.asarray(values)
+    if array.ndim != 1:
+        array = array.reshape(-1)
+    if array.dtype.kind in "fiu":
+        numbers = array.astype(np.float64)
+        kind = np.where(np.isnan(numbers), _BLANK, _NUMBER).astype(np.int8)
+        raw = array.astype(object) if array.dtype.kind in "iu" else array
+        text = np.full(array.shape, None, dtype=object)
+        cells = _Cells(raw, kind, numbers, text)
+        return _mark_com_errors(cells) if array.dtype.kind in "iu" else cells
+    if array.dtype.kind != "O":
+        array = pd.Series(array).to_numpy(dtype=object)  # datetime64 -> Timestamps, str_ -> str, bool
+    missing = pd.isna(array)
+    inferred = pd.api.types.infer_dtype(array, skipna=True)
+    kind = np.full(array.shape, _BLANK, dtype=np.int8)
+    if inferred in ("floating", "integer", "mixed-integer-float"):
+        kind[~missing] = _NUMBER
+    elif inferred == "string":
+        kind[~missing] = _TEXT
+    elif inferred != "empty":
+        # one type() call per cell in C, then one decision per distinct type
+        type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(array))
+        kind_of_type = np.array([_kind_of_type(t) for t in types], dtype=np.int8)
+        kind = np.where(missing, _BLANK, kind_of_type[type_codes]).astype(np.int8)
+    numbers = np.full(array.shape, np.nan)
+    number_mask = kind == _NUMBER
+    numbers[number_mask] = array[number_mask].astype(np.float64)
+    text = np.full(array.shape, None, dtype=object)
+    text_idx = np.flatnonzero(kind == _TEXT)
+    if text_idx.size:
+        stripped = np.frompyfunc(str.strip, 1, 1)(array[text_idx])
+        empty = stripped == ""
+        text[text_idx] = stripped
+        text[text_idx[empty]] = None
+        kind[text_idx[empty]] = _BLANK
+    return _mark_com_errors(_Cells(array, kind, numbers, text))
+
+
+def _kind_of_type(cell_type: type) -> int:
+    if issubclass(cell_type, (bool, np.bool_)):
+        return _OTHER
+    if issubclass(cell_type, (int, float, np.integer, np.floating)):
+        return _NUMBER
+    return _TEXT if issubclass(cell_type, str) else _OTHER
+
+
+def _mark_com_errors(cells: _Cells) -> _Cells:
+    """An int equal to a COM error code is that Excel error (a float of that value is a number)."""
+    candidates = np.flatnonzero((cells.kind == _NUMBER) & np.isin(cells.numbers, list(COM_ERROR_CODES)))
+    for i in candidates:
+        if excel_error(cells.raw[i]) is not None:
+            cells.kind[i] = _OTHER
+            cells.numbers[i] = np.nan
+    return cells
+
+
+# --------------------------------------------------------------------------- issue collection
+
+class _Found:
+    """Issue rows collected as (positions, action, reason) batches, turned into a table once."""
+
+    def __init__(self) -> None:
+        self._batches: list[tuple[np.ndarray, Any, Any]] = []
+        self._one_idx: list[int] = []
+        self._one_action: list[str] = []
+        self._one_reason: list[str] = []
+
+    def add(self, idx: np.ndarray, action: str, reason: Any) -> None:
+        if len(idx):
+            self._batches.append((np.asarray(idx, dtype=np.int64), action, reason))
+
+    def add_one(self, i: int, action: str | None, reason: str | None) -> None:
+        if action is not None:
+            self._one_idx.append(int(i))
+            self._one_action.append(action)
+            self._one_reason.append(reason)
+
+    def frame(self, cells: _Cells, column: str, sheet_rows: np.ndarray) -> pd.DataFrame:
+        if self._one_idx:
+            self.add(np.array(self._one_idx), np.array(self._one_action, dtype=object),
+                     np.array(self._one_reason, dtype=object))
+        if not self._batches:
+            return issues_frame()
+        idx = np.concatenate([b[0] for b in self._batches])
+        action = np.concatenate([np.broadcast_to(np.asarray(b[1], dtype=object), b[0].shape) for b in self._batches])
+        reason = np.concatenate([np.broadcast_to(np.asarray(b[2], dtype=object), b[0].shape) for b in self._batches])
+        order = np.argsort(idx, kind="stable")
+        idx, action, reason = idx[order], action[order], reason[order]
+        raw, kind = cells.raw[idx], cells.kind[idx]
+        value = np.empty(idx.shape, dtype=object)
+        value[kind == _TEXT] = raw[kind == _TEXT]
+        value[kind == _NUMBER] = _number_texts(cells.numbers[idx[kind == _NUMBER]])
+        other = (kind != _TEXT) & (kind != _NUMBER)
+        value[other] = [cell_text(v) for v in raw[other]]
+        rows = np.asarray(sheet_rows, dtype=np.int64)[idx]
+        return issues_frame({"sheet_row": rows, "column": column, "value": value, "action": action, "reason": reason})
+
+
+# --------------------------------------------------------------------------- number and date text
+
+def _number_text(number: float) -> str:
+    """1200.0 -> '1200', 1200.5 -> '1200.5', -0.12 -> '-0.12' (shortest round-trip text)."""
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def _number_texts(numbers: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_number_text` for finite float64 values; object array of str."""
+    out = np.empty(numbers.shape, dtype=object)
+    whole = (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e15)
+    out[whole] = numbers[whole].astype(np.int64).astype(str)
+    out[~whole] = numbers[~whole].astype(str)
+    return out
+
+
+def _date_text(stamp: pd.Timestamp) -> str:
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def _date_texts(dates: np.ndarray) -> np.ndarray:
+    """'2024-03-31' for midnight, '2024-03-31 10:00' otherwise; object array of str."""
+    day = np.datetime_as_string(dates, unit="D").astype(object)
+    has_time = dates != dates.astype("datetime64[D]")
+    if has_time.any():
+        day[has_time] = np.char.replace(np.datetime_as_string(dates[has_time], unit="m"), "T", " ").astype(object)
+    return day
+
+
+def _prefix_all(prefix: str, texts: np.ndarray, suffix: str = "") -> np.ndarray:
+    out = np.empty(len(texts), dtype=object)
+    out[:] = list(map((prefix + "{}" + suffix).format, texts))
+    return out

@@ -1,0 +1,241 @@
+"""Report settings: one frozen dataclass, its defaults, and the one parser of user text.
+
+The Settings sheet, the CLI flags and the worksheet functions' optional arguments all
+arrive as text or numbers; :func:`config_from_mapping` is the single place that reads
+them, so a bad value gives the same message everywhere.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Any, Mapping
+
+from core.errors import SegmenterInputError
+
+TIER_METHODS = ("pareto", "rank", "threshold", "computed")
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Everything a report run can be told; the defaults are the documented defaults.
+
+    Attributes
+    ----------
+    tier_method:
+        ``pareto`` (cumulative revenue share), ``rank`` (share of accounts),
+        ``threshold`` (absolute revenue bounds) or ``computed`` (Ultsch & Loetsch ABC).
+    cutoffs:
+        Tier bounds, descending tiers A|B then B|C. For ``pareto`` cumulative revenue
+        shares (0.80, 0.95); for ``rank`` cumulative account shares (0.20, 0.50); for
+        ``threshold`` revenue amounts in the data's currency, largest first. ``None``
+        means the method's default; ``computed`` takes none.
+    labels:
+        Tier names, one per tier plus the last for zero, negative or missing revenue.
+    revenue_split, margin_split:
+        The revenue amount and margin % (as a fraction, 0.25 = 25 %) that split the
+        revenue x margin matrix; ``None`` means the median of the accounts.
+    retention, discount:
+        Annual retention rate and discount rate for CLTV (fractions per year).
+    top_share:
+        The share of accounts whose revenue share the summary quotes (0.20 = top 20 %).
+    concentration_share:
+        The revenue share for "how many accounts make x % of revenue" (0.80).
+    large_account_share:
+        One account above this share of revenue is flagged as a concentration risk.
+    hhi_moderate, hhi_high:
+        HHI bands in points (0-10,000): above ``hhi_high`` is highly concentrated,
+        from ``hhi_moderate`` to ``hhi_high`` moderately (2023 US merger guidelines: 1,800;
+        1,000 is the customary moderate bound).
+    min_respondents:
+        Fewer NPS respondents than this in a group gives a "too few to compare" warning.
+    """
+
+    tier_method: str = "pareto"
+    cutoffs: tuple[float, ...] | None = None
+    labels: tuple[str, ...] = ("A", "B", "C", "D")
+    revenue_split: float | None = None
+    margin_split: float | None = None
+    retention: float = 0.80
+    discount: float = 0.10
+    top_share: float = 0.20
+    concentration_share: float = 0.80
+    large_account_share: float = 0.10
+    hhi_moderate: float = 1000.0
+    hhi_high: float = 1800.0
+    min_respondents: int = 30
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    def with_changes(self, **changes: Any) -> "ReportConfig":
+        """A copy with some settings changed (validated again)."""
+        return replace(self, **changes)
+
+
+DEFAULT_CUTOFFS = {"pareto": (0.80, 0.95), "rank": (0.20, 0.50)}
+
+# What each setting means, shown beside it on the Settings sheet and in --help.
+SETTING_HELP = {
+    "tier_method": "pareto, rank, threshold or computed",
+    "cutoffs": "tier bounds, e.g. 0.8, 0.95 (pareto), 0.2, 0.5 (rank), 1000000, 100000 (threshold); blank = default",
+    "labels": "tier names incl. the last for zero/negative/missing revenue, e.g. A, B, C, D",
+    "revenue_split": "matrix revenue split (amount); blank = median",
+    "margin_split": "matrix margin % split, e.g. 25%; blank = median",
+    "retention": "annual retention rate for CLTV, e.g. 80%",
+    "discount": "annual discount rate for CLTV, e.g. 10%",
+    "top_share": "share of accounts quoted in the summary, e.g. 20%",
+    "concentration_share": "revenue share for 'accounts that make x % of revenue', e.g. 80%",
+    "large_account_share": "flag one account above this share of revenue, e.g. 10%",
+    "hhi_moderate": "HHI points from which concentration is moderate (1,000)",
+    "hhi_high": "HHI points above which concentration is high (1,800)",
+    "min_respondents": "fewest NPS respondents for a group to be compared",
+}
+
+_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share")
+
+
+def _validate(config: ReportConfig) -> None:
+    if config.tier_method not in TIER_METHODS:
+        raise SegmenterInputError(
+            f"unknown tier method {config.tier_method!r}; use one of {', '.join(TIER_METHODS)}",
+            column="tier_method",
+        )
+    if config.tier_method == "threshold" and not config.cutoffs:
+        raise SegmenterInputError("the threshold method needs revenue bounds, e.g. 1000000, 100000", column="cutoffs")
+    if config.cutoffs is not None:
+        if config.tier_method == "computed":
+            raise SegmenterInputError("the computed method finds its own cutoffs; leave cutoffs blank", column="cutoffs")
+        if any(not math.isfinite(c) for c in config.cutoffs):
+            raise SegmenterInputError("cutoffs must be numbers", column="cutoffs")
+        if config.tier_method == "threshold":
+            if any(b >= a for a, b in zip(config.cutoffs, config.cutoffs[1:])):
+                raise SegmenterInputError("revenue bounds must be strictly decreasing, largest first", column="cutoffs")
+        else:
+            if any(not 0 < c < 1 for c in config.cutoffs):
+                raise SegmenterInputError("share cutoffs must lie between 0 and 1 (e.g. 0.8, 0.95)", column="cutoffs")
+            if any(b <= a for a, b in zip(config.cutoffs, config.cutoffs[1:])):
+                raise SegmenterInputError("share cutoffs must be strictly increasing, e.g. 0.8, 0.95", column="cutoffs")
+    n_tiers = (3 if config.tier_method == "computed" else len(effective_cutoffs(config)) + 1)
+    if len(config.labels) != n_tiers + 1:
+        raise SegmenterInputError(
+            f"{n_tiers + 1} tier labels needed ({n_tiers} tiers and one for zero/negative/missing revenue), "
+            f"got {len(config.labels)}",
+            column="labels",
+        )
+    if len(set(config.labels)) != len(config.labels) or any(not str(l).strip() for l in config.labels):
+        raise SegmenterInputError("tier labels must be distinct and not blank", column="labels")
+    for name in _FRACTIONS:
+        value = getattr(config, name)
+        if not math.isfinite(value) or not 0 <= value <= 1:
+            raise SegmenterInputError(f"must be a share between 0 % and 100 %, got {value!r}", column=name)
+    if config.retention >= 1 + config.discount:
+        raise SegmenterInputError("retention must be below 1 + discount for CLTV to be finite", column="retention")
+    if config.top_share == 0 or config.concentration_share == 0:
+        raise SegmenterInputError("top_share and concentration_share must be above 0 %", column="top_share")
+    if not 0 <= config.hhi_moderate <= config.hhi_high <= 10000:
+        raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
+    if config.min_respondents < 1:
+        raise SegmenterInputError("min_respondents must be at least 1", column="min_respondents")
+    for name in ("revenue_split", "margin_split"):
+        value = getattr(config, name)
+        if value is not None and not math.isfinite(value):
+            raise SegmenterInputError("must be a number or blank (median)", column=name)
+
+
+def effective_cutoffs(config: ReportConfig) -> tuple[float, ...]:
+    """The cutoffs a run uses: the user's, else the method's default (none for computed)."""
+    if config.cutoffs is not None:
+        return tuple(config.cutoffs)
+    return DEFAULT_CUTOFFS.get(config.tier_method, ())
+
+
+def parse_number(text: Any, name: str) -> float:
+    """One setting value as a float: numbers as they are, text like '80%', '1,000,000', '0.8'.
+
+    A trailing % divides by 100. Anything else raises :class:`SegmenterInputError`.
+    """
+    if isinstance(text, bool):
+        raise SegmenterInputError(f"expected a number, got {text!r}", column=name)
+    if isinstance(text, (int, float)):
+        return float(text)
+    raw = str(text).strip().replace(",", "").replace("_", "")
+    scale = 1.0
+    if raw.endswith("%"):
+        raw, scale = raw[:-1].strip(), 0.01
+    try:
+        return float(raw) * scale
+    except ValueError:
+        raise SegmenterInputError(f"expected a number, got {text!r}", column=name) from None
+
+
+def _parse_list(value: Any, name: str) -> tuple[float, ...]:
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        items = [value]
+    else:
+        items = [p for p in str(value).replace(";", " ").split() if p]
+        # "0.8, 0.95" and "0.8 0.95" both work; a comma inside a number ("1,000,000") does not split
+        items = [p for chunk in items for p in ([chunk] if _is_number_with_thousands(chunk) else chunk.split(","))]
+    return tuple(parse_number(item, name) for item in items if str(item).strip() != "")
+
+
+def _is_number_with_thousands(chunk: str) -> bool:
+    parts = chunk.strip().rstrip(",").split(",")
+    return len(parts) > 1 and parts[0].lstrip("-").isdigit() and all(len(p) == 3 and p.isdigit() for p in parts[1:])
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = None) -> ReportConfig:
+    """Build a config from user values (Settings sheet, CLI flags, UDF arguments).
+
+    Keys are setting names (case- and space-insensitive, "tier method" = "tier_method");
+    blank values keep the default. Unknown keys raise, so a typo is not silently ignored.
+
+    Examples
+    --------
+    >>> config_from_mapping({"Tier method": "rank", "retention": "85%"}).retention
+    0.85
+    """
+    base = base or ReportConfig()
+    known = {f.name: f for f in fields(ReportConfig)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        name = str(key).strip().lower().replace(" ", "_").replace("-", "_")
+        if name not in known:
+            raise SegmenterInputError(f"unknown setting {key!r}; known: {', '.join(known)}", column=str(key))
+        if _blank(value):
+            continue
+        if name == "tier_method":
+            changes[name] = str(value).strip().lower()
+        elif name == "cutoffs":
+            changes[name] = _parse_list(value, name)
+        elif name == "labels":
+            items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
+            changes[name] = tuple(str(item).strip() for item in items)
+        elif name == "min_respondents":
+            number = parse_number(value, name)
+            if number != int(number):
+                raise SegmenterInputError(f"expected a whole number, got {value!r}", column=name)
+            changes[name] = int(number)
+        else:
+            changes[name] = parse_number(value, name)
+    if "tier_method" in changes and "cutoffs" not in changes and changes["tier_method"] != base.tier_method:
+        changes["cutoffs"] = None
+    return replace(base, **changes)
+
+
+def config_to_rows(config: ReportConfig) -> list[tuple[str, Any, str]]:
+    """(setting, value as the Settings sheet shows it, help) rows, in a stable order."""
+    rows = []
+    for f in fields(ReportConfig):
+        value = getattr(config, f.name)
+        if isinstance(value, tuple):
+            value = ", ".join(str(v) for v in value)
+        elif value is None:
+            value = ""
+        rows.append((f.name, value, SETTING_HELP[f.name]))
+    return rows

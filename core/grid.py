@@ -1,0 +1,80 @@
+"""The shape of a block of cells as Excel hands it over, and the current region around a cell.
+
+xlwings gives a single cell as a scalar, a one-row range as a flat list (remote engine) or a
+tuple of tuples (Windows), and a block as a list of lists; :func:`as_block` makes all of them a
+list of rows of equal length. :func:`current_region` finds the block Excel's Ctrl+* selects.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+
+def as_block(value: Any) -> list[list[Any]]:
+    """A range's value as a list of equal-length rows.
+
+    Examples
+    --------
+    >>> as_block(5.0)
+    [[5.0]]
+    >>> as_block(["a", 1.0])
+    [['a', 1.0]]
+    >>> as_block((("a",), ("b", 2.0)))
+    [['a', None], ['b', 2.0]]
+    """
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if not value:
+        return []
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        return [list(value)]
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in value]
+    width = max(len(row) for row in rows)
+    if any(len(row) != width for row in rows):
+        rows = [row + [None] * (width - len(row)) for row in rows]
+    return rows
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and value.strip() == "")
+
+
+def current_region(grid: Sequence[Sequence[Any]], row: int, col: int) -> tuple[int, int, int, int]:
+    """The rectangle of non-empty cells connected to (row, col), as Excel's CurrentRegion.
+
+    Parameters
+    ----------
+    grid:
+        The sheet's values from its top-left cell A1 (list of rows).
+    row, col:
+        0-based position of the selected cell in ``grid``.
+
+    Returns
+    -------
+    (top, left, bottom, right), 0-based and inclusive. A rectangle grows while any cell on its
+    border or diagonally next to it is filled, which is how Excel extends the current region.
+
+    Examples
+    --------
+    >>> grid = [["Account", "Revenue", None, None], ["a", 1.0, None, None], [None, None, None, "x"]]
+    >>> current_region(grid, 1, 0)
+    (0, 0, 1, 1)
+    """
+    height = len(grid)
+    width = max((len(r) for r in grid), default=0)
+
+    def filled(r: int, c: int) -> bool:
+        return 0 <= r < height and 0 <= c < len(grid[r]) and _filled(grid[r][c])
+
+    top, left, bottom, right = row, col, row, col
+    grew = True
+    while grew:
+        grew = False
+        if top > 0 and any(filled(top - 1, c) for c in range(left - 1, right + 2)):
+            top, grew = top - 1, True
+        if bottom < height - 1 and any(filled(bottom + 1, c) for c in range(left - 1, right + 2)):
+            bottom, grew = bottom + 1, True
+        if left > 0 and any(filled(r, left - 1) for r in range(top - 1, bottom + 2)):
+            left, grew = left - 1, True
+        if right < width - 1 and any(filled(r, right + 1) for r in range(top - 1, bottom + 2)):
+            right, grew = right + 1, True
+    return top, left, bottom, right

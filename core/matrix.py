@@ -1,0 +1,221 @@
+"""The revenue x margin strategy matrix and the NPS flags read against it.
+
+Each account with a defined margin falls in one cell of a 2 x 2 grid split at a revenue
+amount and a margin %: Protect (high revenue, high margin), Fix margin (high revenue, low
+margin), Grow (low revenue, high margin), Migrate (low revenue, low margin).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import SegmenterInputError
+from core.margins import check_same_length, float_values, group_summary
+from core.nps import nps_coding
+
+PROTECT, FIX_MARGIN, GROW, MIGRATE = "Protect", "Fix margin", "Grow", "Migrate"
+UNCLASSIFIED = "Unclassified"
+STRATEGIES = (PROTECT, FIX_MARGIN, GROW, MIGRATE)
+# strategy -> (revenue band, margin band, action)
+CELLS = {
+    PROTECT: ("high", "high", "Protect: key accounts, keep service and relationship"),
+    FIX_MARGIN: ("high", "low", "Fix margin: reprice, cut cost to serve"),
+    GROW: ("low", "high", "Grow: profitable but small, sell more"),
+    MIGRATE: ("low", "low", "Migrate: move to low-cost channel or drop"),
+    UNCLASSIFIED: ("", "", "No margin: revenue zero, negative or missing, or profit missing"),
+}
+AT_RISK, INNOVATION_PARTNER = "At risk", "Innovation partner"
+
+
+def _classifiable(revenue: np.ndarray, margin_pct: np.ndarray) -> np.ndarray:
+    return (revenue > 0) & ~np.isnan(margin_pct)
+
+
+def _split(value: Any, name: str) -> float:
+    try:
+        split = float(value)
+    except (TypeError, ValueError):
+        raise SegmenterInputError(f"expected a number, got {value!r}", column=name) from None
+    if not np.isfinite(split):
+        raise SegmenterInputError(f"expected a finite number, got {value!r}", column=name)
+    return split
+
+
+def matrix_splits(
+    revenue: Any, margin_pct: Any, revenue_split: float | None = None, margin_split: float | None = None
+) -> tuple[float, float]:
+    """The revenue amount and margin fraction that split the matrix.
+
+    Parameters
+    ----------
+    revenue:
+        Per account, in currency; NaN = missing.
+    margin_pct:
+        Per account, a fraction (from :func:`core.margins.margin_pct`); NaN = undefined.
+    revenue_split, margin_split:
+        The user's splits; ``None`` means the median.
+
+    Returns
+    -------
+    (revenue_split, margin_split) : tuple of float
+
+    Notes
+    -----
+    The medians are taken over the accounts that can be placed in the matrix: revenue
+    > 0 and a defined margin. With an even count the median is the mean of the two
+    middle values (as Excel's MEDIAN).
+
+    Raises
+    ------
+    SegmenterInputError
+        A median is needed but no account has revenue > 0 and a defined margin, or a
+        given split is not a finite number.
+
+    Examples
+    --------
+    >>> matrix_splits([100.0, 200.0, 300.0, 0.0], [0.1, 0.3, 0.2, float("nan")])
+    (200.0, 0.2)
+    """
+    revenue = float_values(revenue, "revenue")
+    margin_pct = float_values(margin_pct, "margin_pct")
+    check_same_length(revenue=revenue, margin_pct=margin_pct)
+    placed = _classifiable(revenue, margin_pct)
+    if (revenue_split is None or margin_split is None) and not placed.any():
+        raise SegmenterInputError(
+            "no account has a positive revenue and a defined margin: give the matrix splits", column="margin_pct"
+        )
+    revenue_split = float(np.median(revenue[placed])) if revenue_split is None else _split(revenue_split, "revenue_split")
+    margin_split = float(np.median(margin_pct[placed])) if margin_split is None else _split(margin_split, "margin_split")
+    return revenue_split, margin_split
+
+
+def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_split: float) -> np.ndarray:
+    """The matrix cell of each account: Protect, Fix margin, Grow, Migrate, or ``""``.
+
+    Parameters
+    ----------
+    revenue, margin_pct:
+        Per account; margin as a fraction, NaN = undefined.
+    revenue_split, margin_split:
+        From :func:`matrix_splits`.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        High revenue means ``revenue >= revenue_split`` and high margin
+        ``margin_pct >= margin_split``: an account exactly at a split (e.g. the median
+        account) counts as high. Accounts whose margin is undefined (revenue zero,
+        negative or missing, or profit missing) get ``""``; :func:`matrix_table` counts
+        them as Unclassified.
+
+    Examples
+    --------
+    >>> assign_strategy([300.0, 300.0, 100.0, 100.0, 0.0], [0.3, 0.1, 0.2, 0.1, float("nan")], 200.0, 0.2).tolist()
+    ['Protect', 'Fix margin', 'Grow', 'Migrate', '']
+    """
+    revenue = float_values(revenue, "revenue")
+    margin_pct = float_values(margin_pct, "margin_pct")
+    check_same_length(revenue=revenue, margin_pct=margin_pct)
+    revenue_split = _split(revenue_split, "revenue_split")
+    margin_split = _split(margin_split, "margin_split")
+    high_revenue = revenue >= revenue_split
+    high_margin = margin_pct >= margin_split
+    strategy = np.select(
+        [high_revenue & high_margin, high_revenue, high_margin], [PROTECT, FIX_MARGIN, GROW], default=MIGRATE
+    ).astype(object)
+    strategy[~_classifiable(revenue, margin_pct)] = ""
+    return strategy
+
+
+def matrix_table(revenue: Any, profit: Any, strategy: Any) -> pd.DataFrame:
+    """Accounts, revenue, profit and margin per matrix cell, with the action to take.
+
+    Parameters
+    ----------
+    revenue, profit:
+        Per account, in currency; NaN = missing.
+    strategy:
+        From :func:`assign_strategy`; ``""`` = unclassified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows Protect, Fix margin, Grow, Migrate (always, even empty), Unclassified (only
+        when some account is), Total. Columns ``strategy, revenue_band, margin_band,
+        accounts, revenue, profit, margin_pct, revenue_share, action``.
+
+    Notes
+    -----
+    The figures follow :func:`core.margins.group_summary`: sums skip missing values,
+    ``margin_pct = sum profit / sum revenue`` over accounts with both present (NaN if
+    that revenue is <= 0), ``revenue_share`` is of the total revenue including the
+    Unclassified accounts' (zero or negative) revenue, NaN if that total is <= 0.
+
+    Examples
+    --------
+    >>> strategy = ["Protect", "Grow", "", "Protect"]
+    >>> table = matrix_table([500.0, 100.0, -50.0, 450.0], [100.0, 40.0, 5.0, 90.0], strategy)
+    >>> table[["strategy", "accounts", "revenue", "margin_pct", "revenue_share"]]
+           strategy  accounts  revenue  margin_pct  revenue_share
+    0       Protect         2    950.0         0.2           0.95
+    1    Fix margin         0      0.0         NaN           0.00
+    2          Grow         1    100.0         0.4           0.10
+    3       Migrate         0      0.0         NaN           0.00
+    4  Unclassified         1    -50.0         NaN          -0.05
+    5         Total         4   1000.0         0.2           1.00
+    """
+    labels = pd.Series(strategy, dtype=object).fillna("").to_numpy(dtype=object)
+    cells = np.where(labels == "", UNCLASSIFIED, labels)
+    unknown = sorted(set(pd.unique(cells)).difference(CELLS))
+    if unknown:
+        raise SegmenterInputError(
+            f"unknown strategy {', '.join(map(repr, unknown))}; expected {', '.join(STRATEGIES)} or blank",
+            column="strategy",
+        )
+    table = group_summary(revenue, profit, cells, order=[*STRATEGIES, UNCLASSIFIED], group_name="strategy")
+    empty_unclassified = (table["strategy"] == UNCLASSIFIED) & (table["accounts"] == 0)
+    table = table.loc[~empty_unclassified].reset_index(drop=True)
+    bands = table["strategy"].map(lambda s: CELLS.get(s, ("", "", "")))
+    table["revenue_band"] = [b[0] for b in bands]
+    table["margin_band"] = [b[1] for b in bands]
+    table["action"] = [b[2] for b in bands]
+    columns = ["strategy", "revenue_band", "margin_band", "accounts", "revenue", "profit", "margin_pct", "revenue_share", "action"]
+    return table[columns]
+
+
+def nps_flags(revenue: Any, nps_scores: Any, revenue_split: float) -> np.ndarray:
+    """Flag accounts whose NPS answer matters given their size.
+
+    Parameters
+    ----------
+    revenue:
+        Per account, in currency; NaN = missing.
+    nps_scores:
+        Per account, a whole number 0..10; NaN = no answer.
+    revenue_split:
+        The matrix revenue split (from :func:`matrix_splits`).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``"At risk"``: high revenue (``revenue >= revenue_split``) and a detractor
+        (0-6): a large account likely to leave. ``"Innovation partner"``: low revenue
+        (``revenue < revenue_split``, including zero or negative revenue) and a promoter
+        (9-10): a small fan to co-develop with. Otherwise ``""``, also when revenue is
+        missing or there is no answer.
+
+    Examples
+    --------
+    >>> nps_flags([500.0, 500.0, 50.0, 50.0, float("nan")], [3, 9, 10, 6, 2], 100.0).tolist()
+    ['At risk', '', 'Innovation partner', '', '']
+    """
+    revenue = float_values(revenue, "revenue")
+    coding = nps_coding(nps_scores)
+    check_same_length(revenue=revenue, nps=coding)
+    split = _split(revenue_split, "revenue_split")
+    flags = np.full(len(revenue), "", dtype=object)
+    flags[(revenue >= split) & (coding == -1.0)] = AT_RISK
+    flags[(revenue < split) & (coding == 1.0)] = INNOVATION_PARTNER
+    return flags

@@ -1,0 +1,239 @@
+"""One call: a validated account table and a config in, every named result table out.
+
+:func:`run_report` is what the ribbon's "Segment selection", the CLI and the demo run. It only
+combines the engine's modules; each figure's definition lives in the module that computes it
+(tiers, margins, concentration, nps, matrix, lifetime). The result is a :class:`Report` whose
+``tables`` are keyed by stable names that the sheet layout (writers/layout.py) places on sheets.
+
+Tables (all columns snake_case, shares and margins as fractions):
+
+``segments``
+    One row per account, input columns plus ``tier``, ``margin_pct``, ``strategy``, ``cltv``,
+    ``nps_flag`` and ``note`` (why a margin or strategy is undefined), sorted by tier and then by
+    revenue, largest first, with ``rank`` (1 = largest revenue) and the account's ``sheet_row``.
+``tier_summary``
+    Per tier: accounts, revenue, profit, margin %, shares, average revenue, average CLTV, and the
+    lowest and highest revenue in the tier. ``tier_rule`` says which rule made the tiers.
+``by_<column>``
+    The same summary per industry, size, region and first-purchase year, where the data has them.
+``concentration``, ``pareto_curve``
+    Concentration measures with the risk flags in words; the cumulative revenue share of the top
+    x % of accounts (the Pareto curve, for the chart).
+``nps_by_tier``, ``nps_gap_tier`` (and ``nps_by_size``, ``nps_gap_size`` with a size column)
+    NPS per band and the gap between the highest and the lowest band.
+``matrix``, ``matrix_splits``, ``accounts_to_watch``
+    The revenue x margin matrix, the splits used, and the accounts flagged At risk or Innovation
+    partner by their NPS answer.
+``data_issues``
+    Every rejected, coerced or noted cell with its sheet row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core import concentration, lifetime, margins, matrix, nps, tiers
+from core.accounts import AccountTable
+from core.config import ReportConfig, effective_cutoffs
+from core.errors import SegmenterInputError
+
+# Summaries by these account columns, besides the tier, when the data has them.
+DIMENSIONS = ("industry", "size", "region", "cohort")
+
+
+@dataclass(frozen=True)
+class Report:
+    """The named result tables of one run, its headline figures and the settings used."""
+
+    tables: dict[str, pd.DataFrame]
+    headline: dict[str, object]
+    config: ReportConfig
+    columns_read: dict[str, str] = field(default_factory=dict)
+
+
+def run_report(table: AccountTable, config: ReportConfig | None = None) -> Report:
+    """Run the whole analysis on a validated account table.
+
+    Parameters
+    ----------
+    table:
+        From :func:`core.accounts.parse_accounts` or :func:`core.accounts.accounts_from_frame`.
+    config:
+        Tier method and cutoffs, matrix splits, retention, discount, bands; defaults if None.
+
+    Returns
+    -------
+    Report
+        Tables keyed as in the module docstring; ``headline`` holds the figures the CLI prints.
+
+    Raises
+    ------
+    SegmenterInputError
+        When no account has a positive revenue (nothing to segment).
+    """
+    config = config or ReportConfig()
+    accounts = table.accounts
+    if len(accounts) == 0:
+        raise SegmenterInputError("no accounts in the selection")
+    if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
+        raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
+
+    segments = segment_accounts(table, config)
+    revenue = segments["revenue"].to_numpy(dtype=float)
+    revenue_split, margin_split = _splits(segments, config)
+    strategy = segments["strategy"].to_numpy(dtype=object)
+    tables: dict[str, pd.DataFrame] = {"segments": segments}
+    tables["tier_summary"] = group_table(segments, "tier", config)
+    tables["tier_rule"] = _tier_rule(revenue, segments["tier"].to_numpy(dtype=object), config)
+    for dimension in DIMENSIONS:
+        if dimension in segments and segments[dimension].notna().any():
+            tables[f"by_{dimension}"] = group_table(segments, dimension, config)
+
+    summary = concentration.concentration_summary(
+        revenue,
+        top_share=config.top_share,
+        concentration_share=config.concentration_share,
+        large_account_share=config.large_account_share,
+        hhi_moderate=config.hhi_moderate,
+        hhi_high=config.hhi_high,
+    )
+    tables["concentration"] = summary.to_frame()
+    tables["pareto_curve"] = concentration.pareto_curve(revenue)
+
+    nps_tables = _nps_tables(segments, config)
+    tables.update(nps_tables)
+
+    tables["matrix"] = matrix.matrix_table(revenue, segments["profit"].to_numpy(float), strategy)
+    tables["matrix_splits"] = pd.DataFrame(
+        {
+            "split": ["Revenue", "Margin %"],
+            "value": [revenue_split, margin_split],
+            "source": [
+                "your setting" if config.revenue_split is not None else "median of the accounts",
+                "your setting" if config.margin_split is not None else "median of the accounts",
+            ],
+        }
+    )
+    watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
+    tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
+    tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+
+    headline = _headline(segments, summary, nps_tables, config)
+    return Report(tables=tables, headline=headline, config=config, columns_read=dict(table.columns))
+
+
+def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
+    return matrix.matrix_splits(
+        frame["revenue"].to_numpy(float), frame["margin_pct"].to_numpy(float), config.revenue_split, config.margin_split
+    )
+
+
+def segment_accounts(table: AccountTable, config: ReportConfig | None = None) -> pd.DataFrame:
+    """Per account: the input columns plus tier, margin_pct, strategy, cltv, nps_flag, note and rank.
+
+    Sorted by tier (in the order of ``config.labels``), then revenue, largest first, then sheet
+    row; ``rank`` is 1 for the largest revenue (equal revenues share a rank). The sort keeps each
+    tier's accounts together, since every tier method is monotone in revenue.
+    """
+    config = config or ReportConfig()
+    accounts = table.accounts
+    revenue = accounts["revenue"].to_numpy(dtype=float)
+    profit = accounts["profit"].to_numpy(dtype=float)
+    segments = accounts.copy()
+    if segments["first_purchase"].notna().any():
+        segments["cohort"] = segments["first_purchase"].dt.year.astype("Int64").astype(str).where(
+            segments["first_purchase"].notna(), None
+        )
+    segments["tier"] = tiers.assign_tiers(revenue, method=config.tier_method, cutoffs=config.cutoffs, labels=config.labels)
+    segments["margin_pct"] = margins.margin_pct(revenue, profit)
+    revenue_split, margin_split = _splits(segments, config)
+    segments["strategy"] = matrix.assign_strategy(revenue, segments["margin_pct"].to_numpy(float), revenue_split, margin_split)
+    segments["cltv"] = lifetime.cltv(profit, config.retention, config.discount)
+    segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
+    segments["note"] = margins.margin_note(revenue, profit)
+    tier_order = {label: i for i, label in enumerate(config.labels)}
+    segments["rank"] = segments["revenue"].rank(method="min", ascending=False, na_option="bottom").astype("int64")
+    segments["_tier_order"] = segments["tier"].map(tier_order)
+    segments = segments.sort_values(["_tier_order", "revenue", "sheet_row"], ascending=[True, False, True], na_position="last", kind="stable")
+    return segments.drop(columns="_tier_order")
+
+
+def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.DataFrame:
+    """The margin summary (core.margins.group_summary) per value of ``by``, with average CLTV.
+
+    ``by`` is "tier" (tiers in label order) or any column of ``segments``.
+    """
+    if by not in segments:
+        raise SegmenterInputError(f"no column {by!r} to summarise by")
+    order = list(config.labels) if by == "tier" else None
+    groups = segments[by].to_numpy(dtype=object)
+    profit = segments["profit"].to_numpy(float)
+    summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
+    value = lifetime.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
+    summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
+    return summary
+
+
+def _tier_rule(revenue: np.ndarray, tier: np.ndarray, config: ReportConfig) -> pd.DataFrame:
+    """Which rule made the tiers and the revenue range each tier ended up with."""
+    frame = pd.DataFrame({"tier": tier, "revenue": revenue})
+    ranges = frame.groupby("tier", sort=False)["revenue"].agg(["min", "max", "count"])
+    cutoffs = effective_cutoffs(config)
+    if config.tier_method == "computed":
+        limits = tiers.computed_abc(revenue)
+        bounds = [f"A above {limits.ab_value:,.2f}", f"C below {limits.bc_value:,.2f}", ""]
+    elif config.tier_method == "threshold":
+        bounds = [f"revenue >= {c:,.0f}" for c in cutoffs] + ["revenue > 0"]
+    elif config.tier_method == "pareto":
+        bounds = [f"until cumulative revenue share reaches {c:.0%}" for c in cutoffs] + ["the rest with revenue > 0"]
+    else:
+        bounds = [f"until the share of accounts reaches {c:.0%}" for c in cutoffs] + ["the rest with revenue > 0"]
+    rows = []
+    for i, label in enumerate(config.labels):
+        rule = "zero, negative or missing revenue" if i == len(config.labels) - 1 else bounds[i]
+        count = int(ranges.loc[label, "count"]) if label in ranges.index else 0
+        low = ranges.loc[label, "min"] if label in ranges.index else np.nan
+        high = ranges.loc[label, "max"] if label in ranges.index else np.nan
+        rows.append({"tier": label, "method": config.tier_method, "rule": rule, "accounts": count,
+                     "lowest_revenue": low, "highest_revenue": high})
+    return pd.DataFrame(rows)
+
+
+def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> dict[str, pd.DataFrame]:
+    scores = segments["nps"].to_numpy(float)
+    out: dict[str, pd.DataFrame] = {}
+    if not np.isfinite(scores).any():
+        return out
+    bands = [("tier", list(config.labels))]
+    if "size" in segments and segments["size"].notna().any():
+        bands.append(("size", None))
+    for column, order in bands:
+        by = nps.nps_by(scores, segments[column].to_numpy(dtype=object), order=order,
+                        min_respondents=config.min_respondents, group_name=column)
+        out[f"nps_by_{column}"] = by
+        out[f"nps_gap_{column}"] = nps.nps_gap(by, group_name=column).to_frame()
+    return out
+
+
+def _headline(segments, summary, nps_tables, config) -> dict[str, object]:
+    counts = segments["tier"].value_counts()
+    headline: dict[str, object] = {
+        "accounts": int(len(segments)),
+        "tiers": {label: int(counts.get(label, 0)) for label in config.labels},
+        "tier_method": config.tier_method,
+        "top_share": config.top_share,
+        "top_share_revenue": summary.top_fraction_share,
+        "accounts_for_share": summary.accounts_for_share,
+        "concentration_share": config.concentration_share,
+        "hhi_points": summary.hhi_points,
+        "hhi_band": summary.hhi_band,
+        "gini": summary.gini,
+        "flags": list(summary.flags),
+    }
+    for column in ("tier", "size"):
+        gap = nps_tables.get(f"nps_gap_{column}")
+        if gap is not None:
+            headline[f"nps_gap_{column}"] = gap
+    return headline

@@ -1,0 +1,316 @@
+"""segmenter: ribbon actions (RunPython entry points) and the command line.
+
+In Excel, each ribbon button calls ``segmenter.ribbon('<button id>')`` through the one VBA
+callback in segmenter.xlsm; :data:`RIBBON_ACTIONS` maps the ids to the functions below. Each
+action takes the workbook from ``xw.Book.caller()`` or a Book passed in (tests pass books of
+xlwings' remote engine).
+
+On the command line::
+
+    python segmenter.py demo                      # the bundled sample accounts -> segmenter-demo.xlsx
+    python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
+
+No maths here: cells go to core/, result tables go to writers/.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from core.accounts import AccountTable, parse_accounts
+from core.config import ReportConfig, config_from_mapping, config_to_rows
+from core.errors import SegmenterInputError
+from core.grid import as_block, current_region
+from core.report import Report, run_report
+from writers import book as book_writer
+from writers.layout import place_report
+
+SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_accounts.csv"
+SETTINGS_SHEET = "Settings"
+LAST_RANGE_NAME = "segmenter_last_range"
+ISSUES_SHEET = "Data issues"
+
+
+# ---------------------------------------------------------------------------- Excel side
+
+
+def _caller_book(book=None):
+    if book is not None:
+        return book
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _status(book, text: str | bool) -> None:
+    """Show progress in Excel's status bar; engines without one (remote) skip it."""
+    try:
+        book.app.status_bar = text
+    except NotImplementedError:
+        pass
+
+
+def _tell(book, message: str) -> None:
+    book.app.alert(message, title="segmenter")
+
+
+def read_settings(book) -> ReportConfig:
+    """The config from the Settings sheet (Setting | Value | Meaning from A1); defaults without one."""
+    sheet = book_writer.owned_sheet(book, SETTINGS_SHEET)
+    if sheet is None:
+        return ReportConfig()
+    rows = as_block(sheet.used_range.value)
+    values = {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
+    return config_from_mapping(values)
+
+
+def _selected_block(book):
+    """The range to segment: the selection, or its current region when one cell is selected."""
+    selection = book.app.selection
+    if selection.count > 1:
+        return selection
+    sheet = selection.sheet
+    used = sheet.used_range
+    grid = as_block(used.value)
+    top, left, bottom, right = current_region(grid, selection.row - used.row, selection.column - used.column)
+    return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
+
+
+def _segment_range(book, rng) -> list[str]:
+    """Run the report on an account range of the book and write the result sheets."""
+    _status(book, "segmenter: reading accounts...")
+    table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row)
+    config = read_settings(book)
+    _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
+    report = run_report(table, config)
+    source = f"{rng.sheet.name}!{rng.address}"
+    sheets = place_report(report.tables, source=source, labels=config.labels)
+    messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
+    existing = next((n for n in book.names if n.name == LAST_RANGE_NAME), None)
+    if existing is not None:
+        existing.delete()
+    book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    _status(book, False)
+    return messages
+
+
+def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
+    """Run an action; input problems become one message box, not a traceback."""
+    try:
+        messages = action(book)
+    except SegmenterInputError as error:
+        _status(book, False)
+        _tell(book, f"segmenter could not run: {error}")
+        return [str(error)]
+    if messages:
+        _tell(book, "\n".join(messages))
+    return messages
+
+
+def segment_selection(book=None) -> list[str]:
+    """Ribbon: Segment selection. Segments the selected accounts and writes the result sheets."""
+    book = _caller_book(book)
+    return _run_action(book, lambda b: _segment_range(b, _selected_block(b)))
+
+
+def refresh(book=None) -> list[str]:
+    """Ribbon: Refresh. Reruns on the range used last time (the workbook name segmenter_last_range)."""
+    book = _caller_book(book)
+
+    def again(b):
+        name = next((n for n in b.names if n.name == LAST_RANGE_NAME), None)
+        if name is None:
+            raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
+        return _segment_range(b, name.refers_to_range)
+
+    return _run_action(book, again)
+
+
+def show_settings(book=None) -> list[str]:
+    """Ribbon: Settings. Shows the Settings sheet, creating it with the defaults when missing."""
+    book = _caller_book(book)
+
+    def settings(b):
+        sheet = book_writer.owned_sheet(b, SETTINGS_SHEET)
+        if sheet is None:
+            sheet, message = book_writer.claim_sheet(b, SETTINGS_SHEET)
+            rows = [["Setting", "Value", "Meaning"]] + [list(row) for row in config_to_rows(ReportConfig())]
+            sheet["A1"].value = rows
+            sheet["A1:C1"].font.bold = True
+            sheet.autofit("c")
+            messages = [message] if message else []
+        else:
+            read_settings(b)  # an invalid setting is reported now, not at the next run
+            messages = []
+        sheet.activate()
+        return messages
+
+    return _run_action(book, settings)
+
+
+def show_issues(book=None) -> list[str]:
+    """Ribbon: Data issues. Jumps to the Data issues sheet of the last run."""
+    book = _caller_book(book)
+
+    def issues(b):
+        sheet = book_writer.owned_sheet(b, ISSUES_SHEET)
+        if sheet is None:
+            raise SegmenterInputError("no Data issues sheet yet: run Segment selection first")
+        sheet.activate()
+        return []
+
+    return _run_action(book, issues)
+
+
+RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
+    "segment_selection": segment_selection,
+    "refresh": refresh,
+    "show_settings": show_settings,
+    "show_issues": show_issues,
+}
+
+
+def ribbon(button_id: str, book=None) -> list[str]:
+    """The one entry point behind every ribbon button (the VBA callback passes the button's id)."""
+    try:
+        action = RIBBON_ACTIONS[button_id]
+    except KeyError:
+        raise ValueError(f"segmenter has no ribbon action {button_id!r}") from None
+    return action(book)
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    """The cells of a .csv, .xlsx or .xlsm file as rows of values (row 1 of the list = sheet row 1).
+
+    CSV has no types: text that is a plain number ("1200.5", "-3e4") becomes a number, as Excel
+    would read it; anything else stays text for the account parser to coerce or reject.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
+        columns = []
+        for name in frame.columns:
+            text = frame[name].to_numpy(dtype=object)
+            numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+            values = np.where(np.isnan(numbers), text, numbers).astype(object)
+            values[text == ""] = None
+            columns.append(values)
+        return np.column_stack(columns).tolist() if columns else []
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            if sheet is not None and sheet not in workbook.sheetnames:
+                raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(workbook.sheetnames)}")
+            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+        return rows
+    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx or .xlsm file")
+
+
+def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
+    """Read and validate an account list from a file (its first non-empty row may be headers)."""
+    if not path.exists():
+        raise SegmenterInputError(f"file not found: {path}")
+    rows = read_cells(path, sheet)
+    first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
+    if first is None:
+        raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
+    return parse_accounts(rows[first:], first_sheet_row=first + 1)
+
+
+def headline_lines(report: Report) -> list[str]:
+    """The short summary the CLI prints."""
+    h = report.headline
+    tiers = ", ".join(f"{label} {count:,}" for label, count in h["tiers"].items())
+    lines = [
+        f"{h['accounts']:,} accounts; tiers ({h['tier_method']}): {tiers}",
+        f"top {h['top_share']:.0%} of accounts make {h['top_share_revenue']:.1%} of revenue; "
+        f"{h['accounts_for_share'][0]:,} accounts make {h['concentration_share']:.0%}",
+        f"HHI {h['hhi_points']:,.0f} points ({h['hhi_band']}); Gini {h['gini']:.3f}",
+    ]
+    for column in ("tier", "size"):
+        gap = h.get(f"nps_gap_{column}")
+        if gap is not None:
+            lines.append(f"NPS by {column}: " + "; ".join(f"{r[0]} {r[1]}" for r in gap.astype(str).to_numpy()[:3].tolist()))
+    lines += [f"! {flag}" for flag in h["flags"]]
+    issues = report.tables["data_issues"]
+    if len(issues):
+        lines.append(f"{len(issues):,} data issues (see the Data issues sheet)")
+    return lines
+
+
+def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None) -> Report:
+    """Run the report and write it to an .xlsx file."""
+    from writers.xlsx import write_workbook
+
+    report = run_report(table, config)
+    sheets = place_report(report.tables, source=source, labels=config.labels)
+    write_workbook(sheets, output, progress=progress)
+    return report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    report = sub.add_parser("report", help="segment an .xlsx/.xlsm/.csv account list and write a report workbook")
+    report.add_argument("input", type=Path)
+    report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
+    report.add_argument("--sheet", help="sheet to read (default: the first)")
+    demo = sub.add_parser("demo", help="run on the bundled sample accounts")
+    demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
+    for command in (report, demo):
+        command.add_argument("--method", choices=["pareto", "rank", "threshold", "computed"], help="tier method (default pareto)")
+        command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
+        command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
+        command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
+        command.add_argument("--revenue-split", help="matrix revenue split (default: median)")
+        command.add_argument("--margin-split", help="matrix margin %% split (default: median)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+
+    def progress(text: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {text}", file=sys.stderr)
+
+    try:
+        config = config_from_mapping({
+            "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
+            "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
+        })
+        source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
+        output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
+        progress(f"reading {source_path}")
+        table = load_accounts(source_path, getattr(args, "sheet", None))
+        progress(f"segmenting {len(table.accounts):,} accounts")
+        report = write_file_report(table, config, output, source=source_path.name,
+                                   progress=progress if len(table.accounts) > 50_000 else None)
+    except SegmenterInputError as error:
+        print(f"segmenter: {error}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        print(f"segmenter: cannot read the input: {error}", file=sys.stderr)
+        return 2
+    for line in headline_lines(report):
+        print(line)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

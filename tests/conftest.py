@@ -1,0 +1,60 @@
+"""Shared fixtures: the team's real data, and xlwings' test stand-ins for Excel.
+
+xlwings.server's custom_functions_call runs a worksheet function through the same decorators
+and converters as Excel's calls; xw.Book(json=...) is xlwings' remote engine, which records
+every write. Both are xlwings PRO code under its noncommercial licence: tests only. The product
+itself never sets these variables (tests/test_segmenter.py checks it runs without them).
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+from pathlib import Path
+
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import pytest  # noqa: E402
+import xlwings as xw  # noqa: E402
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"team data not found at {SHARED_DATA} (CI has ../shared/data beside the clone)")
+    return SHARED_DATA
+
+
+def call_udf(func_name: str, *args, caller: str = "Sheet1!Z1"):
+    """Call a worksheet function the way Excel's call arrives at xlwings (raw payload in, value out)."""
+    from xlwings import server
+
+    import udfs
+
+    payload = {
+        "func_name": func_name, "args": list(args), "caller_address": caller,
+        "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy",
+    }
+    result = server.custom_functions_call(payload, udfs)
+    if inspect.iscoroutine(result):
+        result = asyncio.run(result)
+    return result
+
+
+def remote_book(sheets: dict[str, list[list]], *, selection: str = "A1", active: int = 0, names=None):
+    """An xlwings Book on the remote engine: reads come from ``sheets``, writes are recorded."""
+    payload = {
+        "client": "Office.js", "version": xw.__version__,
+        "book": {"name": "segmenter.xlsm", "active_sheet_index": active, "selection": selection},
+        "names": names or [],
+        "sheets": [{"name": name, "pictures": [], "tables": [], "values": values} for name, values in sheets.items()],
+    }
+    return xw.Book(json=payload)
+
+
+def actions(book) -> list[dict]:
+    return book.json()["actions"]

@@ -1,0 +1,220 @@
+"""BG/NBD: the CDNOW estimates, the formulas against independent integrals, and loud failures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, special, stats
+
+from core.bgnbd import BetaGeoModel, _log_likelihood_terms
+from core.errors import SegmenterInputError
+
+CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
+PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_LL = -9582.4
+
+
+def _fitted(r=0.243, alpha=4.414, a=0.793, b=2.426) -> BetaGeoModel:
+    model = BetaGeoModel()
+    model.params_ = {"r": r, "alpha": alpha, "a": a, "b": b}
+    return model
+
+
+@pytest.fixture(scope="module")
+def cdnow_calibration():
+    """(x, t_x, T) in weeks computed directly with pandas, independently of core.transactions.
+
+    Same-day purchases are one purchase; x counts purchase days after the first up to
+    1997-09-30; t_x and T are days / 7 from the first purchase to the last one and to 1997-09-30.
+    """
+    if not CDNOW_FILE.exists():
+        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
+    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["id", "sample_id", "date", "cds", "value"],
+                      dtype={"date": str})
+    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
+    end = pd.Timestamp("1997-09-30")
+    days = raw[raw["date"] <= end].drop_duplicates(["id", "date"]).groupby("id")["date"]
+    first, last = days.min(), days.max()
+    return (days.size() - 1).to_numpy(), ((last - first).dt.days / 7).to_numpy(), ((end - first).dt.days / 7).to_numpy()
+
+
+def test_cdnow_fit_matches_published_parameters_within_1_percent(cdnow_calibration):
+    model = BetaGeoModel().fit(*cdnow_calibration)
+    assert model.n_customers_ == 2357
+    for name, published in PUBLISHED.items():
+        assert model.params_[name] == pytest.approx(published, rel=0.01), name
+
+
+def test_cdnow_log_likelihood_within_half_of_published(cdnow_calibration):
+    model = BetaGeoModel().fit(*cdnow_calibration)
+    assert abs(model.log_likelihood_ - PUBLISHED_LL) < 0.5
+
+
+def test_cdnow_has_946_repeat_buyers_in_calibration(cdnow_calibration):
+    frequency, _, _ = cdnow_calibration
+    assert int((frequency > 0).sum()) == 946
+
+
+def test_weights_give_the_same_fit_as_repeated_rows(cdnow_calibration):
+    frequency, recency, age = (v[:600] for v in cdnow_calibration)
+    repeated = BetaGeoModel().fit(np.repeat(frequency, 3), np.repeat(recency, 3), np.repeat(age, 3))
+    weighted = BetaGeoModel().fit(frequency, recency, age, weights=np.full(frequency.size, 3.0))
+    for name in PUBLISHED:
+        assert weighted.params_[name] == pytest.approx(repeated.params_[name], rel=1e-5)
+    assert weighted.log_likelihood_ == pytest.approx(repeated.log_likelihood_, rel=1e-8)
+
+
+def test_log_likelihood_matches_equation_6_without_logs():
+    # FHL eq. 6 evaluated directly for x = 2, t_x = 30.43, T = 38.86 at the CDNOW estimates
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    x, t_x, age = 2, 30.43, 38.86
+    common = special.gamma(r + x) * alpha**r / special.gamma(r)
+    direct = (special.beta(a, b + x) / special.beta(a, b) * common / (alpha + age) ** (r + x)
+              + special.beta(a + 1, b + x - 1) / special.beta(a, b) * common / (alpha + t_x) ** (r + x))
+    ll, _ = _log_likelihood_terms(np.array([r, alpha, a, b]), np.array([2.0]), np.array([t_x]), np.array([age]))
+    assert ll[0] == pytest.approx(np.log(direct), rel=1e-12)
+
+
+def test_log_likelihood_of_a_non_repeater_is_the_poisson_zero_term():
+    # x = 0: L = (alpha / (alpha + T))^r = (4.414 / 43.274)^0.243
+    ll, _ = _log_likelihood_terms(np.array([0.243, 4.414, 0.793, 2.426]), np.zeros(1), np.zeros(1), np.array([38.86]))
+    assert ll[0] == pytest.approx(0.243 * np.log(4.414 / 43.274), rel=1e-12)
+
+
+def test_gradient_matches_finite_differences():
+    params = np.array([0.5, 3.0, 0.8, 2.0])
+    x, t_x, age = np.array([0.0, 1, 4, 12]), np.array([0.0, 3, 20, 35]), np.array([39.0, 10, 30, 38])
+    _, gradient = _log_likelihood_terms(params, x, t_x, age)
+    for k in range(4):
+        step = np.zeros(4)
+        step[k] = 1e-6
+        up, _ = _log_likelihood_terms(params * np.exp(step), x, t_x, age)
+        down, _ = _log_likelihood_terms(params * np.exp(-step), x, t_x, age)
+        np.testing.assert_allclose(gradient[:, k], (up - down) / 2e-6, rtol=1e-5, atol=1e-8)
+
+
+def test_probability_alive_by_hand():
+    # a/(b+x-1) = 0.793 / 3.426 = 0.23147; ((4.414+38.86)/(4.414+30.43))^2.243 = 1.24194^2.243 = 1.62580
+    # P = 1 / (1 + 0.23147 * 1.62580) = 1 / 1.37633 = 0.72657
+    assert _fitted().probability_alive(2, 30.43, 38.86)[0] == pytest.approx(0.72657, abs=2e-5)
+
+
+def test_probability_alive_of_non_repeater_is_1():
+    assert _fitted().probability_alive([0, 0], [0, 0], [5, 80]).tolist() == [1.0, 1.0]
+
+
+def test_unconditional_expectation_matches_integral_over_lambda_and_p():
+    # E[X(t) | lambda, p] = (1 - exp(-lambda p t)) / p; over lambda ~ Gamma(r, alpha) this is
+    # (1 - (alpha / (alpha + p t))^r) / p, then integrated over p ~ Beta(a, b) numerically.
+    r, alpha, a, b, t = 0.243, 4.414, 0.793, 2.426, 39.0
+    integrand = lambda p: (1 - (alpha / (alpha + p * t)) ** r) / p * stats.beta.pdf(p, a, b)
+    expected, _ = integrate.quad(integrand, 0, 1, limit=200)
+    assert _fitted().expected_purchases_new(t) == pytest.approx(expected, rel=1e-6)
+
+
+def test_conditional_expectation_matches_posterior_integral():
+    # Independent route: average over the posterior of (lambda, p) given (x, t_x, T). Given
+    # lambda, p the likelihood is (1-p)^x lambda^x e^(-lambda T) [alive] + p (1-p)^(x-1)
+    # lambda^x e^(-lambda t_x) [dropped], and an alive customer buys (1 - e^(-lambda p t)) / p in t.
+    # The lambda integrals are Gamma integrals: E[lambda^x e^(-lambda s)] = C (alpha + s)^-(r+x)
+    # (C cancels), leaving one integral over p ~ Beta(a, b) done numerically.
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    x, t_x, age, t = 3, 25.0, 38.0, 39.0
+    n = r + x
+    beta_pdf = lambda p: stats.beta.pdf(p, a, b)
+    numerator, _ = integrate.quad(
+        lambda p: (1 - p) ** x / p * ((alpha + age) ** -n - (alpha + age + p * t) ** -n) * beta_pdf(p), 0, 1, limit=200)
+    denominator, _ = integrate.quad(
+        lambda p: ((1 - p) ** x * (alpha + age) ** -n + p * (1 - p) ** (x - 1) * (alpha + t_x) ** -n) * beta_pdf(p),
+        0, 1, limit=200)
+    assert _fitted().expected_purchases(t, x, t_x, age)[0] == pytest.approx(numerator / denominator, rel=1e-6)
+
+
+def test_new_customer_conditional_expectation_equals_unconditional():
+    # x = 0, t_x = 0, T = 0: nothing observed yet, so the posterior is the prior
+    model = _fitted()
+    assert model.expected_purchases(52, 0, 0, 0)[0] == pytest.approx(model.expected_purchases_new(52), rel=1e-10)
+
+
+def test_expected_purchases_over_zero_time_is_zero():
+    assert _fitted().expected_purchases(0, [0, 3], [0, 10], [20, 20]).tolist() == [0.0, 0.0]
+
+
+valid_customer = st.tuples(
+    st.integers(0, 60), st.floats(0.01, 1.0), st.floats(0.0, 1.0), st.floats(0.5, 200.0)
+).map(lambda v: (v[0], v[1] * v[3] if v[0] > 0 else 0.0, v[3]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_customer)
+def test_probability_alive_is_between_0_and_1(customer):
+    value = _fitted().probability_alive(*customer)[0]
+    assert 0.0 <= value <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_customer, st.floats(0.0, 100.0), st.floats(0.0, 100.0))
+def test_expected_purchases_do_not_decrease_with_time(customer, t1, t2):
+    early, late = sorted((t1, t2))
+    model = _fitted()
+    low = model.expected_purchases(early, *customer)[0]
+    high = model.expected_purchases(late, *customer)[0]
+    assert np.isfinite(high) and high >= low - 1e-9 * max(1.0, abs(low))
+
+
+def _ten_customers():
+    return [0, 1, 2, 0, 3, 1, 0, 5, 2, 0], [0, 5, 20, 0, 30, 2, 0, 35, 10, 0], [40, 38, 39, 36, 40, 30, 35, 40, 39, 38]
+
+
+def test_fit_refuses_fewer_than_10_customers():
+    frequency, recency, age = (v[:9] for v in _ten_customers())
+    with pytest.raises(SegmenterInputError, match="at least 10 customers"):
+        BetaGeoModel().fit(frequency, recency, age)
+
+
+def test_fit_refuses_data_without_repeat_buyers():
+    with pytest.raises(SegmenterInputError, match="no customer has a repeat purchase"):
+        BetaGeoModel().fit([0] * 20, [0] * 20, [30] * 20)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"recency": 45}, "T is below recency|below recency"),
+        ({"frequency": 1.5}, "whole number"),
+        ({"recency": -1}, "negative"),
+        ({"frequency": 0, "recency": 4}, "frequency is 0"),
+        ({"frequency": 2, "recency": 0}, "frequency is above 0"),
+        ({"T": float("nan")}, "missing"),
+    ],
+)
+def test_fit_refuses_inconsistent_customer_and_names_it(change, message):
+    frequency, recency, age = (list(v) for v in _ten_customers())
+    columns = {"frequency": frequency, "recency": recency, "T": age}
+    for column, value in change.items():
+        columns[column][4] = value
+    with pytest.raises(SegmenterInputError, match=message) as error:
+        BetaGeoModel().fit(columns["frequency"], columns["recency"], columns["T"])
+    assert "customer 5 of 10" in str(error.value)
+
+
+def test_fit_refuses_degenerate_data_where_a_parameter_runs_off():
+    # Everyone bought 5 times, the last at the very end: no sign of drop-out, a -> 0
+    with pytest.raises(SegmenterInputError, match="0 or infinity|did not converge"):
+        BetaGeoModel().fit([5] * 20, [10] * 20, [10] * 20)
+
+
+def test_predicting_before_fitting_raises():
+    with pytest.raises(SegmenterInputError, match="not fitted"):
+        BetaGeoModel().probability_alive(1, 1, 2)
+
+
+def test_summary_lists_the_fitted_parameters(cdnow_calibration):
+    table = BetaGeoModel().fit(*cdnow_calibration).summary().set_index("parameter")["value"]
+    assert table["r"] == pytest.approx(0.243, rel=0.01)
+    assert table["customers"] == 2357
+    assert table["log_likelihood"] == pytest.approx(-9582.4, abs=0.5)

@@ -1,0 +1,13 @@
+"""segmenter's worksheet functions, as xlwings registers them (xlwings.conf: UDF Modules = udfs).
+
+Excel shows each under its upper-case name: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
+SEGMENT_SUMMARY, SEGMENT_ISSUES, CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI, NPS, NPS_BY,
+NPS_GAP, CLTV.
+"""
+from udfs.measures import accounts_for_share, cltv, concentration, gini, hhi, nps, nps_by, nps_gap
+from udfs.segments import segment_issues, segment_margin, segment_strategy, segment_summary, segment_tier
+
+__all__ = [
+    "segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
+    "concentration", "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "cltv",
+]

@@ -1,0 +1,145 @@
+"""Write placed result sheets into a live workbook through xlwings (the ribbon actions).
+
+Ownership: every sheet segmenter writes is marked by a workbook name
+``segmenter_sheet_<Sheet_name>`` that refers to its A1. Re-running clears and rewrites only
+sheets marked that way. A sheet of the user's that happens to carry a result sheet's name is
+never touched: the result goes to "<name> (segmenter)" beside it, and the caller is told.
+
+Everything placed (titles, headers, formats, colours) comes from writers/layout.py.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet, chart_anchor
+
+OWNER_PREFIX = "segmenter_sheet_"
+CHART_TYPE = "xy_scatter_lines_no_markers"
+
+
+def owner_name(sheet_name: str) -> str:
+    """The workbook name that marks a sheet as segmenter's ("Tier summary" -> segmenter_sheet_Tier_summary)."""
+    return OWNER_PREFIX + "".join(ch if ch.isalnum() else "_" for ch in sheet_name)
+
+
+def _name(book, name: str):
+    for item in book.names:
+        if item.name == name:
+            return item
+    return None
+
+
+def owned_sheet(book, sheet_name: str):
+    """The sheet segmenter wrote for ``sheet_name`` earlier, or None."""
+    marker = _name(book, owner_name(sheet_name))
+    if marker is None:
+        return None
+    try:
+        return marker.refers_to_range.sheet
+    except (ValueError, KeyError, AttributeError):
+        return None  # the marked sheet was deleted: the name points nowhere
+
+
+def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
+    """The sheet to write ``sheet_name`` into, cleared, and a message when it is not that name.
+
+    Returns our existing sheet (cleared) or a new sheet named ``sheet_name``, or, when the user
+    owns a sheet by that name, a new "<name> (segmenter)" sheet and a sentence saying so.
+    """
+    existing = owned_sheet(book, sheet_name)
+    if existing is not None:
+        _clear(existing)
+        return existing, None
+    names = {s.name.lower() for s in book.sheets}
+    target, message = sheet_name, None
+    if sheet_name.lower() in names:
+        candidate, n = f"{sheet_name} (segmenter)", 2
+        while candidate.lower() in names:
+            candidate, n = f"{sheet_name} (segmenter {n})", n + 1
+        target = candidate
+        message = f"A sheet named '{sheet_name}' is not segmenter's, so it was left alone; results went to '{target}'."
+    sheet = book.sheets.add(target, after=after or book.sheets[len(book.sheets) - 1])
+    stale = _name(book, owner_name(sheet_name))
+    if stale is not None:
+        stale.delete()
+    book.names.add(owner_name(sheet_name), f"='{target}'!$A$1")
+    return sheet, message
+
+
+def _clear(sheet) -> None:
+    for chart in list(sheet.charts):
+        chart.delete()
+    for table in list(sheet.tables):
+        table.delete()
+    sheet.clear()
+
+
+def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | None]:
+    """Write one placed sheet; returns the xlwings Sheet and the ownership message, if any."""
+    sheet, message = claim_sheet(book, placed.spec.name, after=after)
+    sheet["A1"].value = placed.title
+    sheet["A1"].font.bold = True
+    sheet["A1"].font.size = 14
+    sheet["A2"].value = placed.subtitle
+    sheet["A2"].font.italic = True
+    for block in placed.blocks:
+        sheet.range((block.title_row, 1)).value = block.block.title
+        sheet.range((block.title_row, 1)).font.bold = True
+        header = sheet.range((block.header_row, 1), (block.header_row, block.n_cols))
+        header.value = block.headers
+        header.color = HEADER_COLOUR
+        header.font.color = "#FFFFFF"
+        header.font.bold = True
+        if not block.rows:
+            continue
+        first, last = block.header_row + 1, block.last_row
+        sheet.range((first, 1)).value = block.rows
+        for j, fmt in enumerate(block.formats, start=1):
+            if fmt != "General":
+                sheet.range((first, j), (last, j)).number_format = fmt
+        if block.row_formats:
+            for i, fmt in enumerate(block.row_formats):
+                sheet.range((first + i, block.unit_col + 1)).number_format = fmt
+        if block.tier_col is not None:
+            for start, end, colour in block.tier_runs:
+                sheet.range((first + start, block.tier_col + 1), (first + end, block.tier_col + 1)).color = (
+                    TIER_COLOURS[colour % len(TIER_COLOURS)]
+                )
+        sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",
+                         table_style_name="TableStyleLight9")
+    sheet.freeze_panes.freeze_at(f"A{placed.freeze_row}")
+    sheet.autofit("c")
+    _add_chart(sheet, placed)
+    return sheet, message
+
+
+def _add_chart(sheet, placed: PlacedSheet) -> None:
+    anchor = chart_anchor(placed)
+    spec = placed.spec.chart
+    if anchor is None or spec is None:
+        return
+    block = placed.block(spec.table)
+    if not block.rows:
+        return
+    x = block.col(spec.x_column) + 1
+    ys = [block.col(y) + 1 for y in spec.y_columns]
+    source = sheet.range((block.header_row, x), (block.last_row, max(ys)))
+    cell = sheet.range(anchor)
+    chart = sheet.charts.add(left=cell.left, top=cell.top, width=480, height=300)
+    chart.chart_type = CHART_TYPE
+    chart.set_source_data(source)
+    chart.name = "segmenter_pareto"
+
+
+def write_report(book, sheets: list[PlacedSheet], progress=None) -> list[str]:
+    """Write every placed sheet, in order after the last sheet; returns the ownership messages."""
+    messages: list[str] = []
+    after = None
+    for placed in sheets:
+        if progress:
+            progress(f"segmenter: writing {placed.spec.name}")
+        sheet, message = write_sheet(book, placed, after=after)
+        after = sheet
+        if message:
+            messages.append(message)
+    return messages
