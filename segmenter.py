@@ -35,6 +35,8 @@ SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_ac
 SETTINGS_SHEET = "Settings"
 LAST_RANGE_NAME = "segmenter_last_range"
 ISSUES_SHEET = "Data issues"
+# How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
+ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
 
 
 # ---------------------------------------------------------------------------- Excel side
@@ -202,6 +204,9 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
             text = frame[name].to_numpy(dtype=object)
             numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             values = np.where(np.isnan(numbers), text, numbers).astype(object)
+            iso = frame[name].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)
+            if iso.any():
+                values[iso] = pd.to_datetime(frame[name][iso], format="ISO8601").dt.to_pydatetime()
             values[text == ""] = None
             columns.append(values)
         return np.column_stack(columns).tolist() if columns else []
@@ -238,13 +243,13 @@ def headline_lines(report: Report) -> list[str]:
     lines = [
         f"{h['accounts']:,} accounts; tiers ({h['tier_method']}): {tiers}",
         f"top {h['top_share']:.0%} of accounts make {h['top_share_revenue']:.1%} of revenue; "
-        f"{h['accounts_for_share'][0]:,} accounts make {h['concentration_share']:.0%}",
+        f"{h['accounts_for_share']:,} accounts make {h['concentration_share']:.0%}",
         f"HHI {h['hhi_points']:,.0f} points ({h['hhi_band']}); Gini {h['gini']:.3f}",
     ]
-    for column in ("tier", "size"):
-        gap = h.get(f"nps_gap_{column}")
-        if gap is not None:
-            lines.append(f"NPS by {column}: " + "; ".join(f"{r[0]} {r[1]}" for r in gap.astype(str).to_numpy()[:3].tolist()))
+    for column, gap in h["nps_gaps"].items():
+        if not np.isnan(gap.gap):
+            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, gap {gap.gap:.0f} "
+                         f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
     lines += [f"! {flag}" for flag in h["flags"]]
     issues = report.tables["data_issues"]
     if len(issues):

@@ -179,14 +179,14 @@ class BetaGeoModel:
         result = optimize.minimize(objective, np.zeros(4), jac=True, method="L-BFGS-B",
                                    bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
                                    options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-14})
-        if not result.success or not np.isfinite(result.fun):
-            raise SegmenterInputError(f"BG/NBD fit did not converge ({result.message})", column="frequency")
         if np.any(np.abs(result.x) > _LOG_BOUND - 0.1):
             raise SegmenterInputError(
                 "BG/NBD fit ran a parameter to 0 or infinity; the data do not support the model "
                 "(too few customers or repeat purchases, or recency/T in the wrong unit)",
                 column="frequency",
             )
+        if not result.success or not np.isfinite(result.fun):
+            raise SegmenterInputError(f"BG/NBD fit did not converge ({result.message})", column="frequency")
         self.params_ = dict(zip(PARAMETER_NAMES, (np.exp(result.x) * unit_scale).tolist()))
         self.log_likelihood_ = float(-result.fun * total)
         self.n_customers_ = total

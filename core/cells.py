@@ -64,10 +64,14 @@ class ParsedColumn:
         (:func:`to_dates`); same length and order as the input.
     issues:
         One row per coerced or rejected cell, columns :data:`ISSUE_COLUMNS`.
+    blank:
+        Which cells were blank (as :func:`is_blank`), so a caller need not classify the
+        column a second time.
     """
 
     values: np.ndarray
     issues: pd.DataFrame
+    blank: np.ndarray
 
 
 def issues_frame(records: Iterable[Any] | Mapping[str, Any] = ()) -> pd.DataFrame:
@@ -214,7 +218,7 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
     for i in np.flatnonzero(cells.kind == _OTHER):
         out[i], action, reason = _parse_number_other(cells.raw[i])
         found.add_one(i, action, reason)
-    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
 _NUMBER_RE = re.compile(
@@ -327,7 +331,7 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
             found.add_one(i, "coerced", f"date read as the text '{out[i]}'")
         else:
             out[i] = cell_text(value)
-    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
 # --------------------------------------------------------------------------- dates
@@ -371,7 +375,7 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
     _serials_to_dates(cells, out, found)
     _texts_to_dates(cells, out, found)
     _objects_to_dates(cells, out, found)
-    return ParsedColumn(out, found.frame(cells, column, sheet_rows))
+    return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
 def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:

@@ -79,7 +79,7 @@ def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
 
 
 def _hhi(ranked: _Ranked) -> float:
-    percent = ranked.descending * (100 / ranked.total)
+    percent = ranked.descending / ranked.total * 100
     return float(np.dot(percent, percent))
 
 
@@ -350,7 +350,7 @@ class ConcentrationSummary:
     flags: tuple[str, ...]
 
     def to_frame(self) -> pd.DataFrame:
-        """The summary as rows: measure, value, unit ("share", "points", "accounts", "currency"), note."""
+        """The summary as rows: measure, value, unit ("share", "points", "accounts", "currency", "ratio"), note."""
         missing = self.excluded_accounts - self.negative_accounts
         rows = [
             ("accounts", self.accounts, "accounts", "accounts with zero or positive revenue"),
@@ -371,7 +371,7 @@ class ConcentrationSummary:
              f"{_plural(self.large_accounts, 'account')} above {_pct(self.large_account_share)}"),
             ("HHI", self.hhi_points, "points",
              f"{self.hhi_band} (above {self.hhi_high:,.0f} high, from {self.hhi_moderate:,.0f} moderate)"),
-            ("Gini", self.gini, "share", "population form, 0 = all accounts equal"),
+            ("Gini", self.gini, "ratio", "population form, 0 = all accounts equal, near 1 = one account has all"),
         ]
         frame = pd.DataFrame(rows, columns=["measure", "value", "unit", "note"])
         frame["value"] = frame["value"].astype(float)

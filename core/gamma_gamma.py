@@ -156,11 +156,11 @@ class GammaGammaModel:
         result = optimize.minimize(objective, np.array([0.0, np.log(2.0), 0.0]), jac=True, method="L-BFGS-B",
                                    bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 3,
                                    options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-14})
-        if not result.success or not np.isfinite(result.fun):
-            raise SegmenterInputError(f"spend model fit did not converge ({result.message})", column="avg_repeat_spend")
         if np.any(np.abs(result.x) > _LOG_BOUND - 0.1):
             raise SegmenterInputError("spend model fit ran a parameter to 0 or infinity; the data do not support it",
                                       column="avg_repeat_spend")
+        if not result.success or not np.isfinite(result.fun):
+            raise SegmenterInputError(f"spend model fit did not converge ({result.message})", column="avg_repeat_spend")
         p, q, v = np.exp(result.x) * unit_scale
         if q <= 1:
             raise SegmenterInputError(

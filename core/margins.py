@@ -72,7 +72,8 @@ def check_same_length(**columns: np.ndarray) -> None:
         raise SegmenterInputError(f"columns differ in length ({detail})")
 
 
-def _label(value: Any) -> str:
+def group_label(value: Any) -> str:
+    """How a group value is shown: stripped text, 2019.0 as "2019", blank or missing as "(blank)"."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return BLANK_GROUP
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
@@ -113,7 +114,8 @@ def group_codes(groups: Any, order: Sequence[Any] | None = None) -> tuple[np.nda
     Notes
     -----
     Factorises once and normalises only the distinct labels, so 1,048,576 accounts cost
-    one hash pass. A Categorical's unused categories are listed too (with no accounts).
+    one hash pass. A Categorical's categories come after ``order`` in their own order
+    (instead of sorted), unused ones included, and its codes are used without hashing.
 
     Examples
     --------
@@ -123,19 +125,20 @@ def group_codes(groups: Any, order: Sequence[Any] | None = None) -> tuple[np.nda
     """
     if np.ndim(groups) != 1:
         raise SegmenterInputError("expected one column of group labels", column="group")
+    first = [group_label(o) for o in (order or [])]
+    if len(set(first)) != len(first):
+        raise SegmenterInputError(f"the group order lists a label twice: {first}", column="order")
     if isinstance(getattr(groups, "dtype", None), pd.CategoricalDtype):
         categorical = pd.Categorical(groups)
         raw_codes, uniques = np.asarray(categorical.codes, dtype=np.int64), list(categorical.categories)
+        first += [label for label in dict.fromkeys(map(group_label, uniques)) if label not in first]
     else:
         raw_codes, uniques = pd.factorize(pd.Series(groups).to_numpy(dtype=object))
         uniques = list(uniques)
-    unique_labels = [_label(u) for u in uniques]
+    unique_labels = [group_label(u) for u in uniques]
     present = set(unique_labels)
     if (raw_codes < 0).any():
         present.add(BLANK_GROUP)
-    first = [_label(o) for o in (order or [])]
-    if len(set(first)) != len(first):
-        raise SegmenterInputError(f"the group order lists a label twice: {first}", column="order")
     labels = first + sorted(present.difference(first), key=_sort_key)
     position = {label: i for i, label in enumerate(labels)}
     # the extra last entry serves the -1 code pandas gives to missing labels

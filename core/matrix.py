@@ -120,12 +120,10 @@ def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_
     check_same_length(revenue=revenue, margin_pct=margin_pct)
     revenue_split = _split(revenue_split, "revenue_split")
     margin_split = _split(margin_split, "margin_split")
-    high_revenue = revenue >= revenue_split
-    high_margin = margin_pct >= margin_split
-    strategy = np.select(
-        [high_revenue & high_margin, high_revenue, high_margin], [PROTECT, FIX_MARGIN, GROW], default=MIGRATE
-    ).astype(object)
-    strategy[~_classifiable(revenue, margin_pct)] = ""
+    # cell index: +2 for low revenue, +1 for low margin -> Protect, Fix margin, Grow, Migrate
+    cell = np.where(revenue >= revenue_split, 0, 2) + np.where(margin_pct >= margin_split, 0, 1)
+    cell[~_classifiable(revenue, margin_pct)] = len(STRATEGIES)
+    strategy = np.array([*STRATEGIES, ""], dtype=object)[cell]
     return strategy
 
 
@@ -166,15 +164,19 @@ def matrix_table(revenue: Any, profit: Any, strategy: Any) -> pd.DataFrame:
     4  Unclassified         1    -50.0         NaN          -0.05
     5         Total         4   1000.0         0.2           1.00
     """
-    labels = pd.Series(strategy, dtype=object).fillna("").to_numpy(dtype=object)
-    cells = np.where(labels == "", UNCLASSIFIED, labels)
-    unknown = sorted(set(pd.unique(cells)).difference(CELLS))
+    raw_codes, uniques = pd.factorize(pd.Series(strategy, dtype=object).to_numpy(dtype=object))
+    categories = [*STRATEGIES, UNCLASSIFIED]
+    names = [UNCLASSIFIED if u is None or u == "" else u for u in uniques]
+    unknown = sorted(set(names).difference(categories), key=str)
     if unknown:
         raise SegmenterInputError(
             f"unknown strategy {', '.join(map(repr, unknown))}; expected {', '.join(STRATEGIES)} or blank",
             column="strategy",
         )
-    table = group_summary(revenue, profit, cells, order=[*STRATEGIES, UNCLASSIFIED], group_name="strategy")
+    # the extra last entry serves the -1 code of None/NaN
+    lookup = np.array([categories.index(n) for n in names] + [categories.index(UNCLASSIFIED)], dtype=np.int64)
+    cells = pd.Categorical.from_codes(lookup[raw_codes], categories=categories)
+    table = group_summary(revenue, profit, cells, order=categories, group_name="strategy")
     empty_unclassified = (table["strategy"] == UNCLASSIFIED) & (table["accounts"] == 0)
     table = table.loc[~empty_unclassified].reset_index(drop=True)
     bands = table["strategy"].map(lambda s: CELLS.get(s, ("", "", "")))

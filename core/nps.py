@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.margins import TOTAL_LABEL, check_same_length, float_values, group_codes, group_sums, ratio
+from core.margins import TOTAL_LABEL, check_same_length, float_values, group_codes, group_label, group_sums, ratio
 
 Z_95 = 1.96
 PROMOTER_MIN = 9
@@ -309,8 +309,10 @@ def nps_gap(
         The output of :func:`nps_by` (the ``Total`` row is ignored).
     group_a, group_b:
         The two groups to compare, both or neither. Neither: ``group_a`` is the group
-        with the lowest NPS and ``group_b`` the one with the highest, among groups with
-        respondents (the first in table order on ties), so the gap is >= 0.
+        with the lowest NPS and ``group_b`` the one with the highest (the first in table
+        order on ties), so the gap is >= 0. They are chosen among the groups with enough
+        respondents (an empty ``warning``); when fewer than two groups have enough, among
+        all groups with respondents, and the gap then carries their warnings.
     group_name:
         The group column's header in ``by_table``.
 
@@ -320,7 +322,7 @@ def nps_gap(
         ``gap = nps_b - nps_a`` (signed, points); ``margin_of_error = sqrt(moe_a^2 +
         moe_b^2)`` (95 %, independent groups); ``significant = |gap| > margin_of_error``
         (a two-sided 5 % z-test; False when the margin is undefined); ``high_group`` and
-        ``low_group``: highest and lowest NPS among all groups with respondents;
+        ``low_group``: highest and lowest NPS among the groups chosen as above;
         ``warning``: the compared groups' own warnings (few or no respondents), or that
         fewer than two groups have respondents (gap NaN).
 
@@ -349,15 +351,19 @@ def nps_gap(
     if (group_a is None) != (group_b is None):
         raise SegmenterInputError("give both groups to compare, or neither for highest vs lowest", column=group_name)
     rows = by_table.set_axis(by_table[group_name].astype(str).to_numpy()).drop(index=TOTAL_LABEL, errors="ignore")
-    answered = rows.loc[rows["respondents"] > 0, "nps"]
-    high_group = str(answered.idxmax()) if len(answered) >= 2 else ""
-    low_group = str(answered.idxmin()) if len(answered) >= 2 else ""
+    answered = rows.loc[rows["respondents"] > 0]
+    enough = answered.loc[answered["warning"] == "", "nps"]
+    # a group of 3 answers should not make the headline gap while larger groups exist
+    candidates = enough if len(enough) >= 2 else answered["nps"]
+    high_group = str(candidates.idxmax()) if len(candidates) >= 2 else ""
+    # drop the high group first so that ties (all groups equal) still compare two groups
+    low_group = str(candidates.drop(index=high_group).idxmin()) if len(candidates) >= 2 else ""
     if group_a is None:
-        if len(answered) < 2:
+        if not high_group:
             return NpsGap("", "", np.nan, np.nan, np.nan, np.nan, False, "", "",
                           "fewer than two groups with respondents: no gap")
         group_a, group_b = low_group, high_group
-    group_a, group_b = str(group_a), str(group_b)
+    group_a, group_b = group_label(group_a), group_label(group_b)
     unknown = [g for g in (group_a, group_b) if g not in rows.index]
     if unknown:
         raise SegmenterInputError(

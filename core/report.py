@@ -102,7 +102,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     tables["concentration"] = summary.to_frame()
     tables["pareto_curve"] = concentration.pareto_curve(revenue)
 
-    nps_tables = _nps_tables(segments, config)
+    nps_tables, nps_gaps = _nps_tables(segments, config)
     tables.update(nps_tables)
 
     tables["matrix"] = matrix.matrix_table(revenue, segments["profit"].to_numpy(float), strategy)
@@ -110,6 +110,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         {
             "split": ["Revenue", "Margin %"],
             "value": [revenue_split, margin_split],
+            "unit": ["currency", "share"],
             "source": [
                 "your setting" if config.revenue_split is not None else "median of the accounts",
                 "your setting" if config.margin_split is not None else "median of the accounts",
@@ -120,7 +121,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
     tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
 
-    headline = _headline(segments, summary, nps_tables, config)
+    headline = _headline(segments, summary, nps_gaps, config)
     return Report(tables=tables, headline=headline, config=config, columns_read=dict(table.columns))
 
 
@@ -179,7 +180,7 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
 def _tier_rule(revenue: np.ndarray, tier: np.ndarray, config: ReportConfig) -> pd.DataFrame:
     """Which rule made the tiers and the revenue range each tier ended up with."""
     frame = pd.DataFrame({"tier": tier, "revenue": revenue})
-    ranges = frame.groupby("tier", sort=False)["revenue"].agg(["min", "max", "count"])
+    ranges = frame.groupby("tier", sort=False)["revenue"].agg(["min", "max", "size"])
     cutoffs = effective_cutoffs(config)
     if config.tier_method == "computed":
         limits = tiers.computed_abc(revenue)
@@ -193,31 +194,35 @@ def _tier_rule(revenue: np.ndarray, tier: np.ndarray, config: ReportConfig) -> p
     rows = []
     for i, label in enumerate(config.labels):
         rule = "zero, negative or missing revenue" if i == len(config.labels) - 1 else bounds[i]
-        count = int(ranges.loc[label, "count"]) if label in ranges.index else 0
+        count = int(ranges.loc[label, "size"]) if label in ranges.index else 0
         low = ranges.loc[label, "min"] if label in ranges.index else np.nan
         high = ranges.loc[label, "max"] if label in ranges.index else np.nan
-        rows.append({"tier": label, "method": config.tier_method, "rule": rule, "accounts": count,
-                     "lowest_revenue": low, "highest_revenue": high})
+        rows.append({"tier": label, "accounts": count, "lowest_revenue": low, "highest_revenue": high,
+                     "method": config.tier_method, "rule": rule})
     return pd.DataFrame(rows)
 
 
-def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> dict[str, pd.DataFrame]:
+def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str, pd.DataFrame], dict[str, nps.NpsGap]]:
+    """NPS per tier (and per size band when the data has one), and the gap between bands."""
     scores = segments["nps"].to_numpy(float)
-    out: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    gaps: dict[str, nps.NpsGap] = {}
     if not np.isfinite(scores).any():
-        return out
+        return tables, gaps
     bands = [("tier", list(config.labels))]
     if "size" in segments and segments["size"].notna().any():
         bands.append(("size", None))
     for column, order in bands:
         by = nps.nps_by(scores, segments[column].to_numpy(dtype=object), order=order,
                         min_respondents=config.min_respondents, group_name=column)
-        out[f"nps_by_{column}"] = by
-        out[f"nps_gap_{column}"] = nps.nps_gap(by, group_name=column).to_frame()
-    return out
+        gap = nps.nps_gap(by, group_name=column)
+        tables[f"nps_by_{column}"] = by
+        tables[f"nps_gap_{column}"] = gap.to_frame()
+        gaps[column] = gap
+    return tables, gaps
 
 
-def _headline(segments, summary, nps_tables, config) -> dict[str, object]:
+def _headline(segments, summary, nps_gaps, config) -> dict[str, object]:
     counts = segments["tier"].value_counts()
     headline: dict[str, object] = {
         "accounts": int(len(segments)),
@@ -232,8 +237,5 @@ def _headline(segments, summary, nps_tables, config) -> dict[str, object]:
         "gini": summary.gini,
         "flags": list(summary.flags),
     }
-    for column in ("tier", "size"):
-        gap = nps_tables.get(f"nps_gap_{column}")
-        if gap is not None:
-            headline[f"nps_gap_{column}"] = gap
+    headline["nps_gaps"] = nps_gaps
     return headline

@@ -121,7 +121,7 @@ def assign_tiers(
     ['A', 'B', 'C', 'D']
     """
     config = _settings(method, cutoffs, labels)
-    codes = tier_codes(revenue, config.tier_method, effective_cutoffs(config))
+    codes = _codes(float_values(revenue, "revenue"), config.tier_method, effective_cutoffs(config))
     return np.asarray(config.labels, dtype=object)[codes]
 
 
@@ -137,22 +137,24 @@ def tier_codes(revenue: Any, method: str = "pareto", cutoffs: Sequence[float] | 
     [0, 0, 0, 1, 2, 3]
     """
     config = _settings(method, cutoffs, None)
-    bounds = effective_cutoffs(config)
-    values = float_values(revenue, "revenue")
-    last = 3 if config.tier_method == "computed" else len(bounds) + 1
+    return _codes(float_values(revenue, "revenue"), config.tier_method, effective_cutoffs(config))
+
+
+def _codes(values: np.ndarray, method: str, bounds: tuple[float, ...]) -> np.ndarray:
+    last = 3 if method == "computed" else len(bounds) + 1
     codes = np.full(values.shape, last, dtype=np.intp)
     positive = values > 0
     if not positive.any():
         return codes
     sales = values[positive]
-    if config.tier_method == "threshold":
+    if method == "threshold":
         ascending = np.asarray(bounds[::-1])
         codes[positive] = len(bounds) - np.searchsorted(ascending, sales, side="right")
-    elif config.tier_method == "computed":
+    elif method == "computed":
         limits = computed_abc(values)
         codes[positive] = np.where(sales > limits.ab_value, 0, np.where(sales >= limits.bc_value, 1, 2))
     else:
-        codes[positive] = _ranked_codes(sales, bounds, by_revenue=config.tier_method == "pareto")
+        codes[positive] = _ranked_codes(sales, bounds, by_revenue=method == "pareto")
     return codes
 
 

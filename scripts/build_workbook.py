@@ -36,6 +36,10 @@ from pathlib import Path
 import openpyxl
 import xlwings
 from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.defined_name import DefinedName
+
+from core.config import ReportConfig, config_to_rows
+from writers.book import owner_name
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,29 +66,43 @@ XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 
 def build(output: Path = OUTPUT, accounts_csv: Path = SAMPLE_ACCOUNTS) -> Path:
-    """Write the workbook to ``output`` and return the path."""
+    """Write the workbook to ``output``.
+
+    Parameters
+    ----------
+    output:
+        Where the .xlsm goes (overwritten).
+    accounts_csv:
+        The account list shown on the Accounts sheet.
+
+    Returns
+    -------
+    Path
+        ``output``.
+
+    Notes
+    -----
+    Three steps: openpyxl writes the sheets; pyopenvba gives the package the VBA project
+    Excel would make for it (ThisWorkbook and one document module per sheet, their code
+    names written into the sheets), and the xlwings, Dictionary and Ribbon modules go in;
+    :func:`finish_package` adds the ribbon and repacks with fixed dates and order.
+    """
     from pyopenvba import ExcelFile, VBAModuleKind
 
     with tempfile.TemporaryDirectory() as scratch:
         book_path = Path(scratch) / "segmenter.xlsm"
         book_path.write_bytes(sheets_package(accounts_csv))
-        template = ExcelFile(TEMPLATE)
-        with ExcelFile(book_path) as book:
+        with ExcelFile(TEMPLATE) as template, ExcelFile(book_path) as book:
             project = book.add_vba_project()
+            kinds = {module.name: module.kind for module in template.vba_project().modules}
             for name in XLWINGS_MODULES:
-                kind = next(m.kind for m in template.vba_project().modules if m.name == name)
-                project.add_module(name, template.get_module(name), kind=kind)
-            project.add_module(RIBBON_MODULE, _crlf(ribbon_source()), kind=VBAModuleKind.standard)
+                project.add_module(name, template.get_module(name), kind=kinds[name])
+            project.add_module(RIBBON_MODULE, _crlf((SOURCES / "Ribbon.bas").read_text(encoding="utf-8")),
+                               kind=VBAModuleKind.standard)
             book.save()
-        template.close()
         packed = finish_package(book_path.read_bytes(), (SOURCES / "customUI14.xml").read_bytes())
     output.write_bytes(packed)
     return output
-
-
-def ribbon_source() -> str:
-    """workbook/Ribbon.bas as text (its line endings as stored)."""
-    return (SOURCES / "Ribbon.bas").read_text(encoding="utf-8")
 
 
 def sheets_package(accounts_csv: Path) -> bytes:
@@ -95,6 +113,10 @@ def sheets_package(accounts_csv: Path) -> bytes:
     _write_how_to(how_to, (SOURCES / "howto.md").read_text(encoding="utf-8"))
     _write_accounts(accounts, accounts_csv)
     _write_settings(settings)
+    # Mark the Settings sheet as segmenter's, as the Settings action would (writers/book.py), so
+    # the ribbon actions read it.
+    marker = owner_name(SHEETS[2])
+    book.defined_names[marker] = DefinedName(marker, attr_text=f"'{SHEETS[2]}'!$A$1")
     _write_conf(conf, SOURCES / "xlwings_conf.csv")
     buffer = io.BytesIO()
     book.save(buffer)
@@ -161,8 +183,6 @@ def _account_value(column: str, text: str):
 
 
 def _write_settings(sheet) -> None:
-    from core.config import ReportConfig, config_to_rows
-
     sheet.append(SETTINGS_HEADER)
     for row in config_to_rows(ReportConfig()):
         sheet.append(list(row))

@@ -202,6 +202,34 @@ def test_default_gap_is_highest_minus_lowest_group():
     assert (gap.group_a, gap.group_b, gap.gap) == ("C", "A", 200.0)
 
 
+def test_default_gap_skips_groups_too_small_to_compare():
+    # A 100 from 40 answers, B 18 (seed small, 50 answers), D 100 from a single answer, E -100 from 2:
+    # D and E are too small, so the gap is A - B = 82
+    scores = np.array([10.0] * 40 + SMALL + [10.0] + [0.0, 0.0])
+    groups = ["A"] * 40 + ["B"] * 50 + ["D"] + ["E"] * 2
+    gap = nps_gap(nps_by(scores, groups))
+    assert (gap.low_group, gap.high_group, gap.gap, gap.warning) == ("B", "A", 82.0, "")
+
+
+def test_default_gap_falls_back_to_small_groups_with_their_warnings():
+    # only A has 30 answers; B has 5 promoters of 5
+    table = nps_by([0.0] * 30 + [10.0] * 5, ["A"] * 30 + ["B"] * 5)
+    gap = nps_gap(table)
+    assert (gap.group_a, gap.group_b, gap.gap) == ("A", "B", 200.0)
+    assert gap.warning == "B: only 5 respondents (fewer than 30): too few to compare"
+
+
+def test_default_gap_of_equal_groups_compares_two_different_groups():
+    table = nps_by([10.0] * 40 + [10.0] * 40, ["A"] * 40 + ["B"] * 40)
+    gap = nps_gap(table)
+    assert (gap.high_group, gap.low_group, gap.gap) == ("A", "B", 0.0)
+
+
+def test_year_groups_can_be_named_by_number():
+    table = nps_by([10.0] * 30 + [0.0] * 30, [2019.0] * 30 + [2020.0] * 30, group_name="cohort")
+    assert nps_gap(table, 2019, 2020.0, group_name="cohort").gap == -200.0
+
+
 def test_gap_warns_when_a_group_is_small():
     # 10 respondents each: A 100, B 0
     table = nps_by([10.0] * 10 + [7.0] * 10, ["A"] * 10 + ["B"] * 10)

@@ -155,8 +155,8 @@ def test_infinite_revenue_raises():
 
 
 def test_tier_codes_match_labels():
-    # five labels for two cutoffs would fail; tier_codes needs none
-    assert tier_codes(FIVE, cutoffs=(0.5, 0.8, 0.9)).tolist() == [0, 1, 2, 3, 3]
+    # three cutoffs, no labels needed: before-shares 0, .5, .7, .85, .95 -> 0, 1, 1, 2, 3; zero -> 4
+    assert tier_codes(FIVE + [0], cutoffs=(0.5, 0.8, 0.9)).tolist() == [0, 1, 1, 2, 3, 4]
     assert tier_codes([0, 1], method="computed").tolist() == [3, 1]
 
 

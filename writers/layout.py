@@ -70,8 +70,16 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "reason": ("Reason", "text"),
     "measure": ("Measure", "text"),
     "unit": ("Unit", "text"),
-    "revenue_band": ("Revenue", "text"),
-    "margin_band": ("Margin", "text"),
+    "revenue_band": ("Revenue band", "text"),
+    "margin_band": ("Margin band", "text"),
+    "group_a": ("Group A", "text"),
+    "group_b": ("Group B", "text"),
+    "nps_a": ("NPS of A", "points"),
+    "nps_b": ("NPS of B", "points"),
+    "significant": ("Gap beyond the margin of error", "text"),
+    "high_group": ("Highest NPS", "text"),
+    "low_group": ("Lowest NPS", "text"),
+    "warning": ("Warning", "text"),
     "split": ("Split", "text"),
     "source": ("Source", "text"),
     "method": ("Method", "text"),
@@ -132,8 +140,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "Tier summary",
         (
-            Block("tier_rule", "How the tiers were made", tier_column="tier"),
             Block("tier_summary", "Per tier", tier_column="tier"),
+            Block("tier_rule", "How the tiers were made", tier_column="tier"),
             Block("by_industry", "Per industry"),
             Block("by_size", "Per size band"),
             Block("by_region", "Per region"),
@@ -164,7 +172,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "Matrix",
         (
             Block("matrix", "Revenue x margin matrix"),
-            Block("matrix_splits", "Splits used"),
+            Block("matrix_splits", "Splits used", unit_column="unit"),
             Block("accounts_to_watch", "Accounts to watch (NPS): at risk and innovation partners", tier_column="tier"),
         ),
     ),
@@ -239,7 +247,9 @@ def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
     columns = []
     for name in frame.columns:
         series = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(series):
+        if pd.api.types.is_bool_dtype(series):
+            values = np.where(series.to_numpy(dtype=bool), "yes", "no").astype(object)
+        elif pd.api.types.is_datetime64_any_dtype(series):
             values = np.array([None if pd.isna(v) else v.to_pydatetime() for v in series], dtype=object)
         elif pd.api.types.is_float_dtype(series):
             as_float = series.to_numpy(dtype=float)
@@ -280,6 +290,19 @@ def _select_columns(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
     return frame
 
 
+def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers must be unique in an Excel table: an input column named like ours gets "(input)"."""
+    seen: set[str] = set()
+    out = []
+    for header, kind in styles:
+        candidate, n = header, 2
+        while candidate.lower() in seen:
+            candidate, n = f"{header} (input{'' if n == 2 else f' {n - 1}'})", n + 1
+        seen.add(candidate.lower())
+        out.append((candidate, kind))
+    return out
+
+
 def _tier_runs(values: list[object], labels: tuple[str, ...]) -> list[tuple[int, int, int]]:
     runs: list[tuple[int, int, int]] = []
     colour_of = {label: i for i, label in enumerate(labels)}
@@ -301,7 +324,7 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
         if frame is None:
             continue
         frame = _select_columns(frame, block)
-        styles = [column_style(str(c)) for c in frame.columns]
+        styles = _unique_headers([column_style(str(c)) for c in frame.columns])
         rows = frame_rows(frame)
         unit_col = row_formats = None
         if block.unit_column and block.unit_column in frame.columns:

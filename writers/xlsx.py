@@ -5,6 +5,7 @@ and time; what goes where comes from writers/layout.py, nothing is decided here.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, estimated_widths
 
@@ -44,6 +46,10 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
     for j, width in enumerate(estimated_widths(sheet), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{sheet.freeze_row}"
+    # printed or exported to PDF, a sheet fits the page width (landscape) and runs down the pages
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([_styled(ws, sheet.title, font=TITLE_FONT)])
     ws.append([_styled(ws, sheet.subtitle, font=SUBTITLE_FONT)])
     row = 3
@@ -57,9 +63,13 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
         row = block.last_row + 1
         if block.rows:
             ref = f"A{block.header_row}:{get_column_letter(block.n_cols)}{block.last_row}"
-            table = Table(displayName=_table_name(sheet, block), ref=ref)
+            table = Table(displayName=_table_name(sheet, block), ref=ref, autoFilter=AutoFilter(ref=ref))
+            # write-only mode leaves the table's columns to us; they must match the header cells
+            table.tableColumns = [TableColumn(id=j, name=h) for j, h in enumerate(block.headers, start=1)]
             table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-            ws.add_table(table)
+            with warnings.catch_warnings():  # openpyxl warns that write-only tables need columns: set above
+                warnings.simplefilter("ignore", UserWarning)
+                ws.add_table(table)
     if sheet.spec.chart is not None:
         _add_chart(ws, sheet)
 

@@ -1,0 +1,481 @@
+"""Cells or a DataFrame -> the validated account table and its issues table.
+
+A block of cells (list of rows, as xlwings' raw converter gives them, or a 2-D array) is
+read column by column with :mod:`core.cells`; columns are recognised by their header
+(aliases below) or, without headers, by position. Every cell that was coerced or
+rejected, and every assumption made (margin % or amount, duplicates, missing ids), is a
+row of the issues table, so the user sees what was read and why.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
+from core.errors import SegmenterInputError
+
+ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "region", "first_purchase")
+STANDARD_COLUMNS = ("sheet_row",) + ROLES
+TEXT_ROLES = ("industry", "size", "region")
+
+ALIASES = {
+    "account": ("account", "customer", "client", "name", "id", "account name", "customer name",
+                "customer id", "account id"),
+    "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total"),
+    "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
+               "gross margin", "gm", "cm"),
+    "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend"),
+    "industry": ("industry", "segment", "vertical", "sector"),
+    "size": ("size", "employees", "size band", "company size", "headcount"),
+    "region": ("region", "country", "territory", "market"),
+    "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start"),
+}
+
+_PERCENT_WORDS = {"pct", "percent", "percentage"}
+_AMBIGUOUS_PROFIT_WORDS = {"margin", "gm", "cm"}
+
+
+@dataclass(frozen=True)
+class AccountTable:
+    """The accounts read from a block of cells, with what was assumed and reported.
+
+    Attributes
+    ----------
+    accounts:
+        One row per non-blank input row; index = 0-based position of the row in the
+        input block (a header row is position 0). Columns :data:`STANDARD_COLUMNS`, then
+        the user's other columns under their header text.
+    issues:
+        ``sheet_row, column, value, action, reason`` (see :func:`core.cells.issues_frame`);
+        actions ``coerced``, ``rejected`` and ``note``.
+    columns:
+        Role -> the header text it was read from (``"column 3"`` without headers).
+    has_header:
+        Whether the first row was read as headers.
+    profit_basis:
+        ``"amount"``, ``"margin_pct"`` (profit = margin % x revenue) or ``"none"``.
+    n_input_rows:
+        Rows in the block, including the header row.
+    """
+
+    accounts: pd.DataFrame
+    issues: pd.DataFrame
+    columns: dict[str, str]
+    has_header: bool
+    profit_basis: str
+    n_input_rows: int
+
+
+def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None) -> AccountTable:
+    """Read a block of cells into the account table.
+
+    Parameters
+    ----------
+    cells:
+        List of rows (ragged rows are padded with blanks) or a 2-D array.
+    first_sheet_row:
+        The sheet row number of ``cells[0]``; issues carry sheet row numbers.
+    has_header:
+        Whether the first row holds headers; ``None`` detects it: the first row is a
+        header when it has no numeric cell and at least one cell names a known column, or
+        when all its cells are non-empty text and the second row has a number.
+
+    Returns
+    -------
+    AccountTable
+
+    Raises
+    ------
+    SegmenterInputError
+        Empty block, a header without data, or no column that can be revenue.
+
+    Notes
+    -----
+    Columns are recognised by header (case, spaces and punctuation ignored; an exact
+    alias beats a header that only contains one; the first column wins a role and a
+    later candidate is reported as a note and kept as an extra column). Without headers
+    the order is account, revenue, profit, nps, industry, size, region, first_purchase.
+
+    Profit is an amount unless the header says % (``%``, ``pct``, ``percent``), or the
+    header is ambiguous (``margin``, ``gm``, ``cm``, or no header) and every value is
+    percentage text or lies in [-1, 1] while more than half of the revenues exceed 1.
+    Then profit = margin % x revenue; under a % header, plain numbers whose median size
+    exceeds 1 are percentage points (25 = 25 %). One note row states the basis used.
+
+    NPS must be a whole number 0-10; a missing revenue gives a note (tier D), a missing
+    account id becomes ``"(row N)"``, duplicate ids and negative revenues are noted and
+    kept as separate rows.
+
+    Examples
+    --------
+    >>> table = parse_accounts([["Customer", "Sales", "GM%"],
+    ...                         ["Acme", 1000.0, 0.25],
+    ...                         ["Beta", "2,000", "10%"]])
+    >>> table.accounts[["account", "revenue", "profit"]].values.tolist()
+    [['Acme', 1000.0, 250.0], ['Beta', 2000.0, 200.0]]
+    >>> table.profit_basis, table.columns["revenue"]
+    ('margin_pct', 'Sales')
+    """
+    block = _as_block(cells)
+    n_rows, n_cols = block.shape
+    if n_rows == 0 or n_cols == 0 or (is_blank(block[0]).all() and is_blank(block.reshape(-1)).all()):
+        raise SegmenterInputError("the range is empty; select the account table including its header row")
+    if has_header is None:
+        has_header = _looks_like_header(block)
+    headers = _header_texts(block[0], first_sheet_row) if has_header else None
+    start = 1 if has_header else 0
+    return _read_columns(
+        headers=headers,
+        columns=[block[start:, j] for j in range(n_cols)],
+        positions=np.arange(start, n_rows),
+        first_data_sheet_row=first_sheet_row + start,
+        n_input_rows=n_rows,
+    )
+
+
+def accounts_from_frame(frame: pd.DataFrame, *, first_sheet_row: int = 2) -> AccountTable:
+    """Read a DataFrame (headers = its columns) exactly as the same cells would be read.
+
+    Parameters
+    ----------
+    frame:
+        One row per account; any dtypes.
+    first_sheet_row:
+        Sheet row of the first data row (the header row is the row above it).
+
+    Returns
+    -------
+    AccountTable
+        As :func:`parse_accounts` of ``[headers] + rows`` with ``first_sheet_row - 1``:
+        positions count the header row as 0, so data row i has index i + 1.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"Account": ["A1", "A2"], "Revenue": [5.0, 7.0]})
+    >>> accounts_from_frame(frame).accounts[["sheet_row", "account", "revenue"]].values.tolist()
+    [[2, 'A1', 5.0], [3, 'A2', 7.0]]
+    """
+    if frame.shape[1] == 0:
+        raise SegmenterInputError("the table has no columns")
+    header_cells = np.empty(frame.shape[1], dtype=object)
+    header_cells[:] = list(frame.columns)
+    columns = [
+        series.to_numpy() if series.dtype.kind in "fiu" else series.to_numpy(dtype=object)
+        for _, series in frame.items()
+    ]
+    if len(frame) == 0:
+        raise SegmenterInputError("the table has headers but no account rows")
+    return _read_columns(
+        headers=_header_texts(header_cells, first_sheet_row - 1),
+        columns=columns,
+        positions=np.arange(1, len(frame) + 1),
+        first_data_sheet_row=first_sheet_row,
+        n_input_rows=len(frame) + 1,
+    )
+
+
+# --------------------------------------------------------------------------- block shape
+
+def _as_block(cells: Any) -> np.ndarray:
+    """A 2-D object array; ragged rows padded with None."""
+    if isinstance(cells, np.ndarray):
+        if cells.ndim != 2:
+            raise SegmenterInputError("expected a 2-D block of cells (rows and columns)")
+        return cells.astype(object, copy=False)
+    rows = list(cells)
+    if not rows:
+        return np.empty((0, 0), dtype=object)
+    if not set(map(type, rows)) <= {list, tuple}:
+        raise SegmenterInputError("expected a 2-D block of cells: a list of rows, each a list of cells")
+    widths = set(map(len, rows))
+    width = max(widths)
+    if len(widths) > 1:
+        rows = [list(row) + [None] * (width - len(row)) for row in rows]
+    try:
+        block = np.array(rows, dtype=object)
+    except ValueError:  # a cell that is itself a sequence
+        block = None
+    if block is None or block.shape != (len(rows), width):
+        block = np.empty((len(rows), width), dtype=object)
+        block[:] = rows
+    return block
+
+
+def _looks_like_header(block: np.ndarray) -> bool:
+    first = block[0]
+    rows = np.ones(len(first), dtype=np.int64)
+    numeric = ~np.isnan(to_numbers(first, column="", sheet_rows=rows).values)
+    if numeric.any():
+        return False
+    texts = to_text(first, column="", sheet_rows=rows).values
+    if any(_match(text)[0] for text in texts if text):
+        return True
+    all_text = all(isinstance(v, str) for v in first) and not is_blank(first).any()
+    if all_text and len(block) > 1:
+        second = to_numbers(block[1], column="", sheet_rows=rows).values
+        return bool((~np.isnan(second)).any())
+    return False
+
+
+def _header_texts(cells: np.ndarray, sheet_row: int) -> list[str]:
+    texts = to_text(cells, column="header", sheet_rows=np.full(len(cells), sheet_row)).values
+    return [text if text else f"column {j + 1}" for j, text in enumerate(texts)]
+
+
+# --------------------------------------------------------------------------- roles
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", text.lower())
+
+
+_EXACT = {_normalise(alias): role for role, aliases in ALIASES.items() for alias in aliases}
+_PARTIAL = [(role, _words(alias)) for role, aliases in ALIASES.items() for alias in aliases]
+
+
+def _match(header: str) -> tuple[str | None, bool]:
+    """(role, exact) for one header text; (None, False) when it names no role."""
+    role = _EXACT.get(_normalise(header))
+    if role:
+        return role, True
+    words = _words(header)
+    for role, alias_words in _PARTIAL:
+        n = len(alias_words)
+        if any(words[k:k + n] == alias_words for k in range(len(words) - n + 1)):
+            return role, False
+    return None, False
+
+
+def _assign_roles(headers: list[str], header_row: int) -> tuple[dict[str, int], list[tuple]]:
+    """Role -> column index, exact matches first, first column wins; notes for the losers."""
+    matches = [_match(h) for h in headers]
+    assigned: dict[str, int] = {}
+    notes = []
+    for want_exact in (True, False):
+        for j, (role, exact) in enumerate(matches):
+            if role is None or exact != want_exact:
+                continue
+            if role in assigned:
+                notes.append((header_row, headers[j], headers[j], "note",
+                              f"also looks like the {role} column; '{headers[assigned[role]]}' is used "
+                              "and this one is kept as an extra column"))
+            else:
+                assigned[role] = j
+    return assigned, notes
+
+
+# --------------------------------------------------------------------------- reading
+
+def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
+                  first_data_sheet_row: int, n_input_rows: int) -> AccountTable:
+    header_row = first_data_sheet_row - 1
+    if headers is None:
+        names = [f"column {j + 1}" for j in range(len(columns))]
+        roles = {role: j for j, role in enumerate(ROLES[:len(columns)])}
+        notes: list[tuple] = []
+    else:
+        names = headers
+        roles, notes = _assign_roles(headers, header_row)
+    if "revenue" not in roles:
+        seen = ", ".join(f"'{name}'" for name in names)
+        raise SegmenterInputError(
+            f"no revenue column found; headers seen: {seen}. Name one of them Revenue (or Sales, Turnover, Amount)"
+            if headers is not None else "no revenue column: without headers the second column must be revenue",
+            row=header_row if headers is not None else first_data_sheet_row)
+    if len(positions) == 0:
+        raise SegmenterInputError("the range has a header row but no account rows")
+
+    # positions count a header row as 0, so the first data row is position 1 with headers
+    sheet_rows = (positions + first_data_sheet_row - (1 if headers is not None else 0)).astype(np.int64)
+    issue_parts = [issues_frame(notes)]
+    blank = np.ones(len(positions), dtype=bool)
+    parsed: dict[str, Any] = {}
+
+    def read(reader, j, **options):
+        nonlocal blank
+        result = reader(columns[j], column=names[j], sheet_rows=sheet_rows, **options)
+        issue_parts.append(result.issues)
+        blank &= result.blank
+        return result
+
+    for role in ("account",) + TEXT_ROLES:
+        parsed[role] = read(to_text, roles[role]).values if role in roles else None
+    parsed["revenue"] = read(to_numbers, roles["revenue"]).values
+    parsed["nps"] = _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts) \
+        if "nps" in roles else None
+    parsed["first_purchase"] = read(to_dates, roles["first_purchase"]).values if "first_purchase" in roles else None
+    profit_basis = "none"
+    if "profit" in roles:
+        j = roles["profit"]
+        as_pct = read(to_numbers, j, percent_ok=True)
+        issue_parts.pop()  # which issues apply depends on the basis _read_profit settles on
+        note_row = header_row if headers is not None else first_data_sheet_row
+        parsed["profit"], profit_basis = _read_profit(
+            as_pct, columns[j], names[j], headers is not None, parsed["revenue"], sheet_rows, note_row, issue_parts)
+    extras = {}
+    used = set(STANDARD_COLUMNS)
+    for j, name in enumerate(names):
+        if j not in roles.values():
+            extra = _read_extra(columns[j], name, sheet_rows)
+            issue_parts.append(extra.issues)
+            blank &= extra.blank
+            extras[_unique_name(name, used)] = extra.values
+
+    keep = ~blank  # a row blank in every column is skipped silently
+    if not keep.any():
+        raise SegmenterInputError("the range has no account rows, only blank ones")
+    positions, sheet_rows = positions[keep], sheet_rows[keep]
+    n = len(positions)
+    empty = {"profit": np.full(n, np.nan), "nps": np.full(n, np.nan),
+             "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")}
+    data = {"sheet_row": sheet_rows}
+    for role in ROLES:
+        values = parsed.get(role)
+        data[role] = values[keep] if values is not None else empty.get(role, np.full(n, None, dtype=object))
+    data["account"] = _name_missing_accounts(data["account"], sheet_rows, names, roles, issue_parts)
+    issue_parts.append(_revenue_notes(data["revenue"], sheet_rows, names[roles["revenue"]]))
+    account_column = names[roles["account"]] if "account" in roles else "account"
+    issue_parts.append(_duplicate_notes(data["account"], sheet_rows, account_column))
+    for role in TEXT_ROLES:
+        data[role] = pd.Series(data[role], dtype=object, index=positions)
+    accounts = pd.DataFrame(data, index=pd.Index(positions))
+    accounts["account"] = accounts["account"].astype("str")
+    for name, values in extras.items():
+        accounts[name] = pd.Series(values[keep], index=positions, dtype=object if values.dtype == object else None)
+
+    issues = pd.concat([part for part in issue_parts if len(part)] or [issues_frame()], ignore_index=True)
+    issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
+    return AccountTable(
+        accounts=accounts,
+        issues=issues,
+        columns={role: names[j] for role, j in roles.items()},
+        has_header=headers is not None,
+        profit_basis=profit_basis,
+        n_input_rows=n_input_rows,
+    )
+
+
+def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
+    """NPS answers: whole numbers 0-10, anything else rejected and reported."""
+    scores = result.values
+    bad = ~np.isnan(scores) & ((scores < 0) | (scores > 10) | (scores != np.round(scores)))
+    if bad.any():
+        issue_parts.append(issues_frame({
+            "sheet_row": sheet_rows[bad], "column": name, "value": [cell_text(x) for x in scores[bad]],
+            "action": "rejected", "reason": "an NPS answer must be a whole number from 0 to 10"}))
+    return np.where(bad, np.nan, scores)
+
+
+def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header: bool, revenue: np.ndarray,
+                 sheet_rows: np.ndarray, note_row: int, issue_parts: list) -> tuple[np.ndarray, str]:
+    """Profit amounts and the basis they were read on (``amount`` or ``margin_pct``).
+
+    ``as_pct`` is the column read with ``percent_ok``; percentage texts are the cells it
+    coerced from text ending in %.
+    """
+    words = set(_words(name))
+    header_says_pct = has_header and ("%" in name or bool(words & _PERCENT_WORDS))
+    ambiguous = not has_header or bool(words & _AMBIGUOUS_PROFIT_WORDS)
+    coerced = as_pct.issues[as_pct.issues["action"] == "coerced"]
+    pct_rows = coerced.loc[coerced["value"].str.strip().str.endswith("%"), "sheet_row"].to_numpy()
+    pct_text = np.isin(sheet_rows, pct_rows)
+    present = ~np.isnan(as_pct.values)
+    known_revenue = revenue[~np.isnan(revenue)]
+    revenue_mostly_above_1 = known_revenue.size > 0 and np.mean(known_revenue > 1) > 0.5
+    fraction_like = present.any() and bool(np.all(pct_text[present] | (np.abs(as_pct.values[present]) <= 1)))
+    if header_says_pct:
+        basis, why = "margin_pct", f"the header '{name}' says %"
+    elif ambiguous and fraction_like and revenue_mostly_above_1:
+        basis = "margin_pct"
+        why = ("every value is a % or lies between -1 and 1 while revenues are mostly above 1"
+               + ("" if has_header else " (no header)"))
+    else:
+        basis = "amount"
+        why = (f"the header '{name}' names an amount" if has_header and not ambiguous
+               else "values are not all percentages or fractions between -1 and 1" if present.any()
+               else "no profit values to judge by")
+    if basis == "amount":
+        as_amount = to_numbers(cells, column=name, sheet_rows=sheet_rows) if pct_text.any() else as_pct
+        issue_parts.append(as_amount.issues)
+        profit = as_amount.values
+        note = f"profit read as amounts: {why}"
+    else:
+        issue_parts.append(as_pct.issues)
+        margin_pct = as_pct.values.copy()
+        plain = present & ~pct_text
+        points = plain.any() and np.median(np.abs(margin_pct[plain])) > 1
+        if points:
+            margin_pct[plain] = margin_pct[plain] / 100
+            why += "; plain numbers are percentage points (25 = 25 %)"
+        profit = margin_pct * revenue
+        note = f"profit read as margin % of revenue, profit = margin % x revenue: {why}"
+    issue_parts.append(issues_frame([(note_row, name, name if has_header else "", "note", note)]))
+    return profit, basis
+
+
+def _name_missing_accounts(account: np.ndarray, sheet_rows: np.ndarray, names: list[str], roles: dict,
+                           issue_parts: list) -> np.ndarray:
+    missing = pd.isna(account)
+    if not missing.any():
+        return account
+    named = account.copy()
+    generated = np.array([f"(row {row})" for row in sheet_rows[missing]], dtype=object)
+    named[missing] = generated
+    column = names[roles["account"]] if "account" in roles else "account"
+    issue_parts.append(issues_frame({
+        "sheet_row": sheet_rows[missing], "column": column, "value": "", "action": "coerced",
+        "reason": (["account id missing: named '" + g + "'" for g in generated])}))
+    return named
+
+
+def _revenue_notes(revenue: np.ndarray, sheet_rows: np.ndarray, column: str) -> pd.DataFrame:
+    missing = np.isnan(revenue)
+    negative = revenue < 0
+    return pd.concat([
+        issues_frame({"sheet_row": sheet_rows[missing], "column": column, "value": "", "action": "note",
+                      "reason": "revenue missing: the account gets tier D"}),
+        issues_frame({"sheet_row": sheet_rows[negative], "column": column,
+                      "value": [cell_text(x) for x in revenue[negative]], "action": "note",
+                      "reason": "negative revenue kept as it is (a credit note?): the account gets tier D"}),
+    ], ignore_index=True)
+
+
+def _duplicate_notes(account: np.ndarray, sheet_rows: np.ndarray, column: str) -> pd.DataFrame:
+    ids = pd.Series(account, dtype=object)
+    duplicated = ids.duplicated(keep=False).to_numpy()
+    if not duplicated.any():
+        return issues_frame()
+    dup_ids = ids[duplicated].reset_index(drop=True)
+    rows = pd.Series(sheet_rows[duplicated])
+    first_row = rows.groupby(dup_ids).transform("min")
+    second_row = rows.where(rows.groupby(dup_ids).cumcount() == 1).groupby(dup_ids).transform("max")
+    other = np.where(rows == first_row, second_row, first_row).astype(np.int64)
+    reasons = [f"duplicate account id '{name}', also on row {row}; kept as separate rows, not merged"
+               for name, row in zip(dup_ids, other)]
+    return issues_frame({"sheet_row": rows, "column": column, "value": dup_ids.to_numpy(dtype=object),
+                         "action": "note", "reason": reasons})
+
+
+def _read_extra(cells: np.ndarray, name: str, sheet_rows: np.ndarray) -> ParsedColumn:
+    """A column with no role: numbers when every filled cell is a number, dates when all are dates, else text."""
+    for reader in (to_numbers, to_dates):
+        parsed = reader(cells, column=name, sheet_rows=sheet_rows)
+        if parsed.issues.empty:
+            return parsed
+    return to_text(cells, column=name, sheet_rows=sheet_rows)
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    candidate, k = name, 2
+    while candidate in used:
+        candidate, k = f"{name} ({k})", k + 1
+    used.add(candidate)
+    return candidate
+

@@ -1,0 +1,196 @@
+"""Tests for core.cells: every coercion and rejection, with the exact reason and sheet row."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.cells import (COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, is_blank, issues_frame, to_dates,
+                        to_numbers, to_text)
+
+
+def cells(*values):
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def read_one(value, **options):
+    """(number, action, reason) for one cell on sheet row 7."""
+    parsed = to_numbers(cells(value), column="revenue", sheet_rows=np.array([7]), **options)
+    if parsed.issues.empty:
+        return parsed.values[0], None, None
+    row = parsed.issues.iloc[0]
+    assert row["sheet_row"] == 7 and row["column"] == "revenue"
+    return parsed.values[0], row["action"], row["reason"]
+
+
+@pytest.mark.parametrize("text, number, shown", [
+    ("1200", 1200.0, "1200"),
+    (" 1,200.50 ", 1200.5, "1200.5"),
+    ("-1,200", -1200.0, "-1200"),
+    ("(1,200)", -1200.0, "-1200"),  # accounting negative
+    ("1.2e6", 1_200_000.0, "1200000"),
+    ("$1,200", 1200.0, "1200"),
+    ("1,200 €", 1200.0, "1200"),
+    ("£5", 5.0, "5"),
+    ("-$5", -5.0, "-5"),
+])
+def test_plain_number_text_is_coerced_and_reported(text, number, shown):
+    assert read_one(text) == (number, "coerced", f"text read as the number {shown}")
+
+
+def test_percent_text_is_read_as_a_fraction_only_when_allowed():
+    assert read_one("12%", percent_ok=True)[:2] == (0.12, "coerced")
+    value, action, reason = read_one("12%")
+    assert np.isnan(value) and action == "rejected"
+    assert reason == "'12%' is a percentage; this column takes amounts, not %"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("$1.2k", "'$1.2k' is not a plain number (suffixes like k/m are not guessed)"),
+    ("1.2m", "'1.2m' is not a plain number (suffixes like k/m are not guessed)"),
+    ("12 units", "'12 units' is not a plain number (units or words after it are not read)"),
+    ("1.200,50", "'1.200,50' looks like a decimal comma (European format); only a decimal point is read"),
+    ("1,2", "'1,2' looks like a decimal comma (European format); only a decimal point is read"),
+    ("n/a", "'n/a' is not a number"),
+    ("#N/A", "Excel error #N/A"),
+    ("#DIV/0!", "Excel error #DIV/0!"),
+    ("1e400", "not a finite number"),
+])
+def test_text_that_is_not_a_plain_number_is_rejected_with_its_reason(text, reason):
+    value, action, got = read_one(text)
+    assert np.isnan(value) and action == "rejected" and got == reason
+
+
+@pytest.mark.parametrize("code, error", sorted(COM_ERROR_CODES.items()))
+def test_com_error_int_is_that_excel_error(code, error):
+    value, action, reason = read_one(code)
+    assert np.isnan(value) and action == "rejected" and reason == f"Excel error {error}"
+    assert error in EXCEL_ERRORS
+
+
+def test_float_equal_to_a_com_code_is_a_number():
+    assert read_one(-2146826246.0) == (-2146826246.0, None, None)
+
+
+@pytest.mark.parametrize("value, reason", [
+    (float("inf"), "not a finite number"),
+    (float("-inf"), "not a finite number"),
+    (True, "TRUE is a logical value, not a number"),
+    (dt.datetime(2024, 3, 31), "a date is not a number here"),
+])
+def test_non_numbers_are_rejected(value, reason):
+    number, action, got = read_one(value)
+    assert np.isnan(number) and action == "rejected" and got == reason
+
+
+def test_issue_value_is_the_cell_as_typed():
+    parsed = to_numbers(cells(1.0, " 1,200.50 ", -2146826246, True), column="r", sheet_rows=np.array([2, 3, 4, 5]))
+    assert parsed.issues["value"].tolist() == [" 1,200.50 ", "#N/A", "TRUE"]
+    assert parsed.issues["sheet_row"].tolist() == [3, 4, 5]
+
+
+def test_blank_cells_give_nan_and_no_issue():
+    parsed = to_numbers(cells(None, float("nan"), "", "   ", 3.0), column="r", sheet_rows=np.arange(5))
+    assert np.isnan(parsed.values[:4]).all() and parsed.values[4] == 3.0
+    assert parsed.issues.empty and list(parsed.issues.columns) == list(ISSUE_COLUMNS)
+    assert parsed.blank.tolist() == [True, True, True, True, False]
+
+
+def test_is_blank_covers_none_nan_and_whitespace():
+    assert is_blank(cells(None, np.nan, "", " \t", "x", 0.0, False)).tolist() == [True, True, True, True, False, False, False]
+
+
+def test_ints_and_numpy_numbers_pass_as_numbers():
+    parsed = to_numbers(cells(7, np.int64(3), np.float32(2.5), 10**12), column="r", sheet_rows=np.arange(4))
+    assert parsed.values.tolist() == [7.0, 3.0, 2.5, 1e12] and parsed.issues.empty
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=50))
+def test_any_finite_float_column_round_trips_exactly(numbers):
+    parsed = to_numbers(cells(*numbers), column="r", sheet_rows=np.arange(len(numbers)))
+    assert parsed.issues.empty
+    assert np.array_equal(parsed.values, np.array(numbers)) and np.array_equal(np.signbit(parsed.values), np.signbit(numbers))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8), st.none()),
+                min_size=1, max_size=40))
+def test_mixed_columns_keep_every_real_number_and_report_every_text(values):
+    parsed = to_numbers(cells(*values), column="r", sheet_rows=np.arange(len(values)))
+    for i, v in enumerate(values):
+        if isinstance(v, float):
+            assert parsed.values[i] == v
+    reported = set(parsed.issues["sheet_row"])
+    texts = {i for i, v in enumerate(values) if isinstance(v, str) and v.strip()}
+    assert reported == texts  # every non-blank text cell is either coerced or rejected, and says so
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_number_written_with_thousand_commas_reads_back(number):
+    text = f"{number:,.2f}"
+    value, action, _ = read_one(text)
+    assert action == "coerced" and value == float(text.replace(",", ""))
+
+
+def test_plain_float_column_of_a_full_sheet_round_trips_without_issues():
+    # speed is measured by bench/bench_accounts.py, not here
+    values = (np.random.default_rng(0).random(1_048_575) * 1e6).astype(object)
+    parsed = to_numbers(values, column="r", sheet_rows=np.arange(2, 1_048_577))
+    assert parsed.issues.empty
+    np.testing.assert_array_equal(parsed.values, values.astype(float))
+
+
+def test_to_text_writes_whole_numbers_without_point_zero():
+    parsed = to_text(cells(1001.0, 12.5, "  Acme ", None, "#N/A", True, dt.datetime(2024, 3, 31)),
+                     column="account", sheet_rows=np.arange(2, 9))
+    assert parsed.values.tolist() == ["1001", "12.5", "Acme", None, None, "TRUE", "2024-03-31"]
+    assert parsed.issues[["sheet_row", "action", "reason"]].values.tolist() == [
+        [6, "rejected", "Excel error #N/A"],
+        [7, "coerced", "logical value read as the text 'TRUE'"],
+        [8, "coerced", "date read as the text '2024-03-31'"],
+    ]
+
+
+def test_excel_serials_follow_the_1900_date_system():
+    parsed = to_dates(cells(1.0, 59.0, 61.0, 45658.0, 45658.5), column="since", sheet_rows=np.arange(5))
+    assert [str(d) for d in parsed.values.astype("datetime64[m]")] == [
+        "1900-01-01T00:00", "1900-02-28T00:00", "1900-03-01T00:00", "2025-01-01T00:00", "2025-01-01T12:00"]
+    assert parsed.values.dtype == np.dtype("datetime64[ns]")
+    assert parsed.issues["reason"].iloc[3] == "number read as the Excel date 2025-01-01"
+
+
+@pytest.mark.parametrize("serial", [60.0, 0.0, -5.0, 2958465.0])
+def test_impossible_or_unholdable_serials_are_rejected(serial):
+    parsed = to_dates(cells(serial), column="since", sheet_rows=np.array([4]))
+    assert np.isnat(parsed.values[0]) and parsed.issues["action"].tolist() == ["rejected"]
+
+
+def test_iso_text_dates_are_coerced_and_ambiguous_ones_rejected():
+    parsed = to_dates(cells("2024-03-31", "2024-03-31 10:00", "03/04/2024", "2024-02-30", "soon"),
+                      column="since", sheet_rows=np.arange(2, 7))
+    assert [str(d)[:16] for d in parsed.values] == ["2024-03-31T00:00", "2024-03-31T10:00", "NaT", "NaT", "NaT"]
+    reasons = parsed.issues["reason"].tolist()
+    assert reasons[:2] == ["text read as the date 2024-03-31", "text read as the date 2024-03-31 10:00"]
+    assert reasons[2].startswith("'03/04/2024' is ambiguous: day and month order")
+    assert parsed.issues["action"].tolist() == ["coerced", "coerced", "rejected", "rejected", "rejected"]
+
+
+def test_date_objects_pass_and_time_zones_are_dropped():
+    aware = dt.datetime(2024, 1, 5, 9, 30, tzinfo=dt.timezone.utc)
+    parsed = to_dates(cells(dt.date(2024, 1, 5), aware, pd.Timestamp("2020-01-01"), True, "#REF!"),
+                      column="since", sheet_rows=np.arange(5))
+    assert [str(d)[:16] for d in parsed.values] == ["2024-01-05T00:00", "2024-01-05T09:30", "2020-01-01T00:00", "NaT", "NaT"]
+    assert parsed.issues["reason"].tolist() == ["TRUE is a logical value, not a date", "Excel error #REF!"]
+
+
+def test_issues_frame_keeps_its_columns_when_empty():
+    empty = issues_frame([])
+    assert list(empty.columns) == list(ISSUE_COLUMNS) and empty["sheet_row"].dtype == np.int64
