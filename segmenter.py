@@ -29,7 +29,7 @@ from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
 from writers import book as book_writer
-from writers.layout import place_report
+from writers.layout import SHEETS, place_report
 
 SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_accounts.csv"
 SETTINGS_SHEET = "Settings"
@@ -85,7 +85,9 @@ def _selected_block(book):
 
 
 def _segment_range(book, rng) -> list[str]:
-    """Run the report on an account range of the book and write the result sheets."""
+    """Run the report on an account range of the book and write the result sheets; show Segments."""
+    if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
+        raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, "segmenter: reading accounts...")
     table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row)
     config = read_settings(book)
@@ -98,6 +100,7 @@ def _segment_range(book, rng) -> list[str]:
     if existing is not None:
         existing.delete()
     book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    book_writer.owned_sheet(book, SHEETS[0].name).activate()
     _status(book, False)
     return messages
 
@@ -198,7 +201,10 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
+        except pd.errors.EmptyDataError:
+            return []
         columns = []
         for name in frame.columns:
             text = frame[name].to_numpy(dtype=object)

@@ -168,7 +168,7 @@ def test_summary_of_five_accounts():
     )
     frame = summary.to_frame()
     assert list(frame.columns) == ["measure", "value", "unit", "note"]
-    assert set(frame["unit"]) <= {"share", "points", "accounts", "currency"}
+    assert set(frame["unit"]) <= {"share", "points", "accounts", "currency", "ratio"}
     assert frame.set_index("measure").loc["HHI", "value"] == pytest.approx(3250)
 
 

@@ -47,9 +47,8 @@ def test_segments_sheet_holds_tiers_margins_and_strategies():
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)
     writes = _values_written(book, "Segments")
-    block = next(w["args"][0] for w in writes if isinstance(w["args"][0], list) and len(w["args"][0]) == 6)
-    header_write = next(w["args"][0] for w in writes if w["args"][0] and w["args"][0][0] and w["args"][0][0][0] == "Rank")
-    header = header_write[0]
+    block = next(w["values"] for w in writes if len(w["values"]) == 6)
+    header = next(w["values"][0] for w in writes if w["values"][0][0] == "Rank")
     rows = [dict(zip(header, r)) for r in block]
     by_account = {r["Account"]: r for r in rows}
     assert by_account["Acme"]["Tier"] == "A" and by_account["Dune"]["Tier"] == "B" and by_account["Echo"]["Tier"] == "C"
@@ -73,10 +72,10 @@ def test_formats_tables_freeze_and_chart_are_recorded():
 def test_rerun_replaces_only_segmenters_own_sheets():
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)
-    before = len(_added_sheets(book))
-    segmenter.segment_selection(book)
-    assert len(_added_sheets(book)) == before  # second run: no new sheets, ours are cleared and rewritten
-    assert [a for a in actions(book) if a["func"] == "sheetClear"]
+    segmenter.refresh(book)
+    assert [s.name for s in book.sheets] == ["Accounts"] + RESULT_SHEETS
+    assert len([a for a in actions(book) if a["func"] == "sheetDelete"]) == len(RESULT_SHEETS)
+    assert [n.name for n in book.names].count(owner_name("Segments")) == 1
 
 
 def test_a_users_sheet_named_like_a_result_sheet_is_left_alone():
@@ -87,6 +86,15 @@ def test_a_users_sheet_named_like_a_result_sheet_is_left_alone():
     user_position = [s.name for s in book.sheets].index("Matrix")
     touched = [a for a in actions(book) if a.get("sheet_position") == user_position and a["func"] != "addSheet"]
     assert touched == []
+
+
+def test_selecting_a_result_sheet_is_refused():
+    book = _accounts_book(selection="A1:D7")
+    segmenter.segment_selection(book)
+    book.sheets["Segments"].activate()
+    book.sheets["Segments"]["A5"].select()
+    messages = segmenter.segment_selection(book)
+    assert "segmenter's own" in messages[0]
 
 
 def test_refresh_without_a_previous_run_says_what_to_do():
@@ -108,7 +116,7 @@ def test_settings_sheet_is_created_then_read():
     book = _accounts_book()
     segmenter.show_settings(book)
     assert "Settings" in _added_sheets(book)
-    written = [a["args"][0] for a in actions(book) if a["func"] == "setValues"]
+    written = [a["values"] for a in actions(book) if a["func"] == "setValues"]
     assert any(v[0] == ["Setting", "Value", "Meaning"] for v in written)
 
 
@@ -128,8 +136,8 @@ def test_settings_change_the_tier_method():
               "scope_sheet_name": None, "scope_sheet_index": None}]
     book = remote_book({"Accounts": [HEADER] + ROWS, "Settings": settings}, selection="A1:D7", names=names)
     segmenter.segment_selection(book)
-    written = [a["args"][0] for a in actions(book) if a["func"] == "setValues"]
-    assert any(isinstance(v, list) and v and v[0] and v[0][0] == "A" and "revenue >= 20" in str(v[0]) for v in written)
+    written = [a["values"] for a in actions(book) if a["func"] == "setValues"]
+    assert any(v[0][0] == "A" and "revenue >= 20" in str(v[0]) for v in written)
 
 
 def test_every_ribbon_id_dispatches():

@@ -91,8 +91,10 @@ def test_segment_issues_lists_rows_of_the_range():
     assert (4, "Profit", "rejected") in found
 
 
-def test_segment_issues_on_clean_data_says_so():
-    assert call_udf("segment_issues", [HEADER] + FIVE) == [["No data issues"]]
+def test_segment_issues_on_clean_data_only_says_how_columns_were_read():
+    out = call_udf("segment_issues", [HEADER] + FIVE)
+    assert [row[3] for row in out[1:]] == ["note"]
+    assert "profit read as amounts" in out[1][4]
 
 
 REVENUE_COLUMN = [["Revenue"], [50.0], [20.0], [None], [15.0], [10.0], [5.0]]

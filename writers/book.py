@@ -1,8 +1,8 @@
 """Write placed result sheets into a live workbook through xlwings (the ribbon actions).
 
 Ownership: every sheet segmenter writes is marked by a workbook name
-``segmenter_sheet_<Sheet_name>`` that refers to its A1. Re-running clears and rewrites only
-sheets marked that way. A sheet of the user's that happens to carry a result sheet's name is
+``segmenter_sheet_<Sheet_name>`` that refers to its A1. Re-running replaces only sheets marked
+that way. A sheet of the user's that happens to carry a result sheet's name is
 never touched: the result goes to "<name> (segmenter)" beside it, and the caller is told.
 
 Everything placed (titles, headers, formats, colours) comes from writers/layout.py.
@@ -41,15 +41,22 @@ def owned_sheet(book, sheet_name: str):
 
 
 def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
-    """The sheet to write ``sheet_name`` into, cleared, and a message when it is not that name.
+    """A fresh sheet to write ``sheet_name`` into, and a message when it is not that name.
 
-    Returns our existing sheet (cleared) or a new sheet named ``sheet_name``, or, when the user
-    owns a sheet by that name, a new "<name> (segmenter)" sheet and a sentence saying so.
+    segmenter's own earlier sheet is deleted and a new one takes its place (an Excel table
+    cannot be cleared away through xlwings, and a new sheet starts with no leftovers). When the
+    user owns a sheet by that name, the result goes to a new "<name> (segmenter)" sheet and a
+    sentence says so.
     """
     existing = owned_sheet(book, sheet_name)
+    marker = _name(book, owner_name(sheet_name))
+    if marker is not None:
+        marker.delete()
     if existing is not None:
-        _clear(existing)
-        return existing, None
+        position = existing.index
+        existing.delete()
+        if after is None and position > 1:
+            after = book.sheets[position - 2]
     names = {s.name.lower() for s in book.sheets}
     target, message = sheet_name, None
     if sheet_name.lower() in names:
@@ -59,19 +66,8 @@ def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
         target = candidate
         message = f"A sheet named '{sheet_name}' is not segmenter's, so it was left alone; results went to '{target}'."
     sheet = book.sheets.add(target, after=after or book.sheets[len(book.sheets) - 1])
-    stale = _name(book, owner_name(sheet_name))
-    if stale is not None:
-        stale.delete()
     book.names.add(owner_name(sheet_name), f"='{target}'!$A$1")
     return sheet, message
-
-
-def _clear(sheet) -> None:
-    for chart in list(sheet.charts):
-        chart.delete()
-    for table in list(sheet.tables):
-        table.delete()
-    sheet.clear()
 
 
 def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | None]:
@@ -124,11 +120,8 @@ def _add_chart(sheet, placed: PlacedSheet) -> None:
     x = block.col(spec.x_column) + 1
     ys = [block.col(y) + 1 for y in spec.y_columns]
     source = sheet.range((block.header_row, x), (block.last_row, max(ys)))
-    cell = sheet.range(anchor)
-    chart = sheet.charts.add(left=cell.left, top=cell.top, width=480, height=300)
-    chart.chart_type = CHART_TYPE
-    chart.set_source_data(source)
-    chart.name = "segmenter_pareto"
+    sheet.charts.add(width=480, height=300, chart_type=CHART_TYPE, source=source, name="segmenter_pareto",
+                     anchor=sheet.range(anchor))
 
 
 def write_report(book, sheets: list[PlacedSheet], progress=None) -> list[str]:
