@@ -9,6 +9,8 @@ On the command line::
 
     python segmenter.py demo                      # the bundled sample accounts -> segmenter-demo.xlsx
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
+    python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
+    python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
 
 No maths here: cells go to core/, result tables go to writers/.
 """
@@ -25,11 +27,13 @@ import pandas as pd
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
+from core.customer_report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
+from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
 from writers import book as book_writer
-from writers.layout import SHEETS, place_report
+from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 
 SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_accounts.csv"
 SETTINGS_SHEET = "Settings"
@@ -173,8 +177,46 @@ def show_issues(book=None) -> list[str]:
     return _run_action(book, issues)
 
 
+def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
+    """The Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
+            + place_report(report.account_report.tables, source=source, labels=labels))
+
+
+def customer_messages(report: CustomerReport) -> list[str]:
+    """What the user must hear about a customer report: the model not fitted, its warnings."""
+    h = report.headline
+    messages = [f"Lifetime value not computed: {h['clv_error']}"] if h["clv_error"] else []
+    return messages + [f"Spend model: {text}" for text in h["clv_warnings"]]
+
+
+def _customer_range(book, rng) -> list[str]:
+    """Run the customer report on a transaction range of the book and write its sheets; show Customers."""
+    if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
+        raise SegmenterInputError(
+            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
+    _status(book, "segmenter: reading transactions...")
+    transactions = parse_transactions(as_block(rng.raw_value), first_sheet_row=rng.row)
+    config = read_settings(book)
+    _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
+    report = run_customer_report(transactions, config)
+    sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
+    messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
+    book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
+    _status(book, False)
+    return customer_messages(report) + messages
+
+
+def customer_report(book=None) -> list[str]:
+    """Ribbon: Customers from transactions. From the selected transaction list (customer, date,
+    amount[, profit]) writes the Customers, RFM and Lifetime value sheets and the account sheets."""
+    book = _caller_book(book)
+    return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
+    "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,
     "show_issues": show_issues,

@@ -9,7 +9,7 @@ row of the issues table, so the user sees what was read and why.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,10 +17,13 @@ import pandas as pd
 
 from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 
-ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "region", "first_purchase")
+# Without headers the columns are read in this order; the later roles need a header.
+POSITIONAL_ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "region", "first_purchase")
+ROLES = POSITIONAL_ROLES + ("cost_to_serve", "channel")
 STANDARD_COLUMNS = ("sheet_row",) + ROLES
-TEXT_ROLES = ("industry", "size", "region")
+TEXT_ROLES = ("industry", "size", "region", "channel")
 
 ALIASES = {
     "account": ("account", "customer", "client", "name", "id", "account name", "customer name",
@@ -31,6 +34,10 @@ ALIASES = {
     "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend"),
     "industry": ("industry", "segment", "vertical", "sector"),
     "size": ("size", "employees", "size band", "company size", "headcount"),
+    # before region, so that "route to market ..." is a channel, not a market
+    "channel": ("channel", "route to market", "partner type", "sales channel", "channel type", "rtm"),
+    "cost_to_serve": ("cost to serve", "support cost", "support costs", "service cost", "service costs",
+                      "servicing cost", "cost of service", "cts"),
     "region": ("region", "country", "territory", "market"),
     "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start"),
 }
@@ -60,6 +67,17 @@ class AccountTable:
         ``"amount"``, ``"margin_pct"`` (profit = margin % x revenue) or ``"none"``.
     n_input_rows:
         Rows in the block, including the header row.
+    periods:
+        Labels of the revenue period columns, oldest first (``("2024", "2025")``,
+        ``("Q2 2025", "Q3 2025")``, ``("prior", "current")``); empty without period columns.
+    period_years:
+        Years from the first period to each period (``(0.0, 1.0)``; quarters 0.25 apart).
+    period_headers:
+        The header each period's revenue was read from, aligned with ``periods``.
+    period_revenue, period_profit:
+        One column per period label, index = ``accounts.index``; NaN where a cell was blank
+        or rejected, and a whole column of NaN in ``period_profit`` for a period without a
+        profit column. Empty frames without period columns.
     """
 
     accounts: pd.DataFrame
@@ -68,6 +86,11 @@ class AccountTable:
     has_header: bool
     profit_basis: str
     n_input_rows: int
+    periods: tuple[str, ...] = ()
+    period_years: tuple[float, ...] = ()
+    period_headers: tuple[str, ...] = ()
+    period_revenue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    period_profit: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None) -> AccountTable:
@@ -98,7 +121,19 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
     Columns are recognised by header (case, spaces and punctuation ignored; an exact
     alias beats a header that only contains one; the first column wins a role and a
     later candidate is reported as a note and kept as an extra column). Without headers
-    the order is account, revenue, profit, nps, industry, size, region, first_purchase.
+    the order is account, revenue, profit, nps, industry, size, region, first_purchase;
+    cost to serve (cost to serve, support cost, service cost, CTS) and channel (channel,
+    route to market, partner type) need a header.
+
+    Period columns (see :func:`core.periods.read_period_header`): "2024", "Revenue 2024",
+    "FY24", "FY 2024/25", "Q3 2025", "2025-Q3", "Prior"/"Current", "Last year"/"This year",
+    and the same with a profit word ("Profit 2025"), are ordered in time and kept in
+    ``period_revenue`` / ``period_profit`` when there are at least two revenue periods (a
+    lone "Revenue 2025" is read by its words, as any column); a note says how each was
+    read. Without a plain
+    revenue column, revenue is the latest period (and profit that period's profit column,
+    if any), so every figure but growth is for the latest period; a note says so. Profit
+    period columns are read like the profit column (amount or margin %).
 
     Profit is an amount unless the header says % (``%``, ``pct``, ``percent``), or the
     header is ambiguous (``margin``, ``gm``, ``cm``, or no header) and every value is
@@ -240,6 +275,17 @@ _EXACT = {_normalise(alias): role for role, aliases in ALIASES.items() for alias
 _PARTIAL = [(role, _words(alias)) for role, aliases in ALIASES.items() for alias in aliases]
 
 
+def header_role(header: str) -> str | None:
+    """The role a header names ("Net sales" -> "revenue"), or None.
+
+    Examples
+    --------
+    >>> header_role("Support cost"), header_role("Route to market"), header_role("Owner")
+    ('cost_to_serve', 'channel', None)
+    """
+    return _match(header)[0]
+
+
 def _match(header: str) -> tuple[str | None, bool]:
     """(role, exact) for one header text; (None, False) when it names no role."""
     role = _EXACT.get(_normalise(header))
@@ -253,14 +299,17 @@ def _match(header: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def _assign_roles(headers: list[str], header_row: int) -> tuple[dict[str, int], list[tuple]]:
-    """Role -> column index, exact matches first, first column wins; notes for the losers."""
+def _assign_roles(headers: list[str], header_row: int,
+                  skip: set[int] = frozenset()) -> tuple[dict[str, int], list[tuple]]:
+    """Role -> column index, exact matches first, first column wins; notes for the losers.
+
+    Columns in ``skip`` (period columns) take no role here."""
     matches = [_match(h) for h in headers]
     assigned: dict[str, int] = {}
     notes = []
     for want_exact in (True, False):
         for j, (role, exact) in enumerate(matches):
-            if role is None or exact != want_exact:
+            if role is None or exact != want_exact or j in skip:
                 continue
             if role in assigned:
                 notes.append((header_row, headers[j], headers[j], "note",
@@ -271,6 +320,33 @@ def _assign_roles(headers: list[str], header_row: int) -> tuple[dict[str, int], 
     return assigned, notes
 
 
+def _period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str], header_row: int) -> list[tuple]:
+    """Notes on how each period column was read; revenue (and profit) from the latest period
+    when the table has no plain revenue column (``roles`` is updated)."""
+    notes = [(header_row, p.header, p.header, "note", f"'{p.header}' read as {p.measure} for period {p.label}")
+             for p in list(choice.revenue.values()) + list(choice.profit.values())]
+    notes += [(header_row, headers[j], headers[j], "note", f"looks like a period column but is not used as one: "
+               f"{reason}; kept as an extra column") for j, reason in choice.set_aside.items()]
+    if not choice.revenue:
+        return notes
+    latest_column, latest = list(choice.revenue.items())[-1]
+    if "revenue" in roles:
+        notes.append((header_row, latest.header, latest.header, "note",
+                      f"the period columns serve growth and tier migration; every other figure uses "
+                      f"'{headers[roles['revenue']]}'"))
+        return notes
+    roles["revenue"] = latest_column
+    notes.append((header_row, latest.header, latest.header, "note",
+                  f"no plain revenue column: revenue is the latest period, {latest.label}, so every figure but "
+                  "growth is for that period"))
+    same_period = [j for j, p in choice.profit.items() if p.label == latest.label]
+    if "profit" not in roles and same_period:
+        roles["profit"] = same_period[0]
+        header = headers[same_period[0]]
+        notes.append((header_row, header, header, "note", f"no plain profit column: profit is {latest.label}'s"))
+    return notes
+
+
 # --------------------------------------------------------------------------- reading
 
 def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
@@ -278,11 +354,21 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     header_row = first_data_sheet_row - 1
     if headers is None:
         names = [f"column {j + 1}" for j in range(len(columns))]
-        roles = {role: j for j, role in enumerate(ROLES[:len(columns)])}
+        roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[:len(columns)])}
         notes: list[tuple] = []
+        choice = PeriodChoice({}, {}, {})
     else:
         names = headers
-        roles, notes = _assign_roles(headers, header_row)
+        found = {j: period for j, h in enumerate(headers) if (period := read_period_header(h, header_role))}
+        choice = choose_periods(found)
+        if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
+            found, choice = {}, PeriodChoice({}, {}, {})
+        roles, notes = _assign_roles(headers, header_row, skip=set(found))
+        notes += _period_roles(choice, roles, headers, header_row)
+        notes += [(header_row, names[roles[role]], names[roles[role]], "note", what)
+                  for role, what in (("cost_to_serve", "read as cost to serve: net profit = profit - cost to serve"),
+                                     ("channel", "read as the sales channel"))
+                  if role in roles]
     if "revenue" not in roles:
         seen = ", ".join(f"'{name}'" for name in names)
         raise SegmenterInputError(
@@ -311,6 +397,7 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     parsed["nps"] = _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts) \
         if "nps" in roles else None
     parsed["first_purchase"] = read(to_dates, roles["first_purchase"]).values if "first_purchase" in roles else None
+    parsed["cost_to_serve"] = read(to_numbers, roles["cost_to_serve"]).values if "cost_to_serve" in roles else None
     profit_basis = "none"
     if "profit" in roles:
         j = roles["profit"]
@@ -319,10 +406,22 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         note_row = header_row if headers is not None else first_data_sheet_row
         parsed["profit"], profit_basis = _read_profit(
             as_pct, columns[j], names[j], headers is not None, parsed["revenue"], sheet_rows, note_row, issue_parts)
+    period_revenue = {p.label: parsed["revenue"] if j == roles["revenue"] else read(to_numbers, j).values
+                      for j, p in choice.revenue.items()}
+    period_profit = {}
+    for j, p in choice.profit.items():
+        if j == roles.get("profit"):
+            period_profit[p.label] = parsed["profit"]
+            continue
+        as_pct = read(to_numbers, j, percent_ok=True)
+        issue_parts.pop()  # as for the profit column: _read_profit keeps the issues of the basis it settles on
+        period_profit[p.label], _ = _read_profit(as_pct, columns[j], names[j], True, period_revenue[p.label],
+                                                 sheet_rows, header_row, issue_parts)
     extras = {}
     used = set(STANDARD_COLUMNS)
+    period_columns = set(choice.revenue) | set(choice.profit)
     for j, name in enumerate(names):
-        if j not in roles.values():
+        if j not in roles.values() and j not in period_columns:
             extra = _read_extra(columns[j], name, sheet_rows)
             issue_parts.append(extra.issues)
             blank &= extra.blank
@@ -333,7 +432,7 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         raise SegmenterInputError("the range has no account rows, only blank ones")
     positions, sheet_rows = positions[keep], sheet_rows[keep]
     n = len(positions)
-    empty = {"profit": np.full(n, np.nan), "nps": np.full(n, np.nan),
+    empty = {"profit": np.full(n, np.nan), "nps": np.full(n, np.nan), "cost_to_serve": np.full(n, np.nan),
              "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")}
     data = {"sheet_row": sheet_rows}
     for role in ROLES:
@@ -352,6 +451,8 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
 
     issues = pd.concat([part for part in issue_parts if len(part)] or [issues_frame()], ignore_index=True)
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
+    labels = list(period_revenue)
+    no_profit = np.full(n, np.nan)
     return AccountTable(
         accounts=accounts,
         issues=issues,
@@ -359,6 +460,13 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         has_header=headers is not None,
         profit_basis=profit_basis,
         n_input_rows=n_input_rows,
+        periods=tuple(labels),
+        period_years=years_since_first(list(choice.revenue.values())),
+        period_headers=tuple(p.header for p in choice.revenue.values()),
+        period_revenue=pd.DataFrame({label: period_revenue[label][keep] for label in labels}, index=accounts.index,
+                                    columns=labels, dtype=float),
+        period_profit=pd.DataFrame({label: period_profit[label][keep] if label in period_profit else no_profit
+                                    for label in labels}, index=accounts.index, columns=labels, dtype=float),
     )
 
 

@@ -48,6 +48,9 @@ class ReportConfig:
         1,000 is the customary moderate bound).
     min_respondents:
         Fewer NPS respondents than this in a group gives a "too few to compare" warning.
+    growth_band:
+        Change between the last two periods within +/- this fraction counts as stable
+        (0.05: from -5 % to +5 % inclusive); above is growing, below declining.
     """
 
     tier_method: str = "pareto"
@@ -63,6 +66,7 @@ class ReportConfig:
     hhi_moderate: float = 1000.0
     hhi_high: float = 1800.0
     min_respondents: int = 30
+    growth_band: float = 0.05
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -89,9 +93,10 @@ SETTING_HELP = {
     "hhi_moderate": "HHI points from which concentration is moderate (1,000)",
     "hhi_high": "HHI points above which concentration is high (1,800)",
     "min_respondents": "fewest NPS respondents for a group to be compared",
+    "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
 }
 
-_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share")
+_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
 
 
 def _validate(config: ReportConfig) -> None:

@@ -65,7 +65,9 @@ def matrix_splits(
     -----
     The medians are taken over the accounts that can be placed in the matrix: revenue
     > 0 and a defined margin. With an even count the median is the mean of the two
-    middle values (as Excel's MEDIAN).
+    middle values (as Excel's MEDIAN). When no account has a defined margin (no profit
+    in the data), the revenue median is taken over the accounts with revenue > 0 and the
+    margin split is NaN: no account is placed, every one is Unclassified.
 
     Raises
     ------
@@ -82,13 +84,22 @@ def matrix_splits(
     margin_pct = float_values(margin_pct, "margin_pct")
     check_same_length(revenue=revenue, margin_pct=margin_pct)
     placed = _classifiable(revenue, margin_pct)
-    if (revenue_split is None or margin_split is None) and not placed.any():
-        raise SegmenterInputError(
-            "no account has a positive revenue and a defined margin: give the matrix splits", column="margin_pct"
-        )
+    if not placed.any():
+        # no margin at all (no profit column): nobody is placed, but the revenue split still
+        # tells high- from low-revenue accounts for the NPS flags
+        placed = revenue > 0
+        if (revenue_split is None or margin_split is None) and not placed.any():
+            raise SegmenterInputError(
+                "no account has a positive revenue and a defined margin: give the matrix splits", column="margin_pct"
+            )
+        if margin_split is None:
+            margin_split = np.nan
     revenue_split = float(np.median(revenue[placed])) if revenue_split is None else _split(revenue_split, "revenue_split")
-    margin_split = float(np.median(margin_pct[placed])) if margin_split is None else _split(margin_split, "margin_split")
-    return revenue_split, margin_split
+    if margin_split is None:
+        margin_split = float(np.median(margin_pct[placed]))
+    elif not np.isnan(margin_split):
+        margin_split = _split(margin_split, "margin_split")
+    return revenue_split, float(margin_split)
 
 
 def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_split: float) -> np.ndarray:
@@ -119,10 +130,12 @@ def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_
     margin_pct = float_values(margin_pct, "margin_pct")
     check_same_length(revenue=revenue, margin_pct=margin_pct)
     revenue_split = _split(revenue_split, "revenue_split")
-    margin_split = _split(margin_split, "margin_split")
+    classifiable = _classifiable(revenue, margin_pct)
+    if classifiable.any() or not np.isnan(float(margin_split)):
+        margin_split = _split(margin_split, "margin_split")
     # cell index: +2 for low revenue, +1 for low margin -> Protect, Fix margin, Grow, Migrate
     cell = np.where(revenue >= revenue_split, 0, 2) + np.where(margin_pct >= margin_split, 0, 1)
-    cell[~_classifiable(revenue, margin_pct)] = len(STRATEGIES)
+    cell[~classifiable] = len(STRATEGIES)
     strategy = np.array([*STRATEGIES, ""], dtype=object)[cell]
     return strategy
 

@@ -9,8 +9,8 @@ Tables (all columns snake_case, shares and margins as fractions):
 
 ``segments``
     One row per account, input columns plus ``tier``, ``margin_pct``, ``strategy``, ``cltv``,
-    ``nps_flag`` and ``note`` (why a margin or strategy is undefined), sorted by tier and then by
-    revenue, largest first, with ``rank`` (1 = largest revenue) and the account's ``sheet_row``.
+    ``nps_flag`` and ``note`` (why a margin or strategy is undefined), with ``rank`` (1 = largest
+    revenue; the sheet lists accounts in rank order) and the account's ``sheet_row``.
 ``tier_summary``
     Per tier: accounts, revenue, profit, margin %, shares, average revenue, average CLTV, and the
     lowest and highest revenue in the tier. ``tier_rule`` says which rule made the tiers.
@@ -134,9 +134,9 @@ def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
 def segment_accounts(table: AccountTable, config: ReportConfig | None = None) -> pd.DataFrame:
     """Per account: the input columns plus tier, margin_pct, strategy, cltv, nps_flag, note and rank.
 
-    Sorted by tier (in the order of ``config.labels``), then revenue, largest first, then sheet
-    row; ``rank`` is 1 for the largest revenue (equal revenues share a rank). The sort keeps each
-    tier's accounts together, since every tier method is monotone in revenue.
+    In input order (the index is the account's position in the input block, as in
+    ``table.accounts``); ``tier`` is a Categorical in label order; ``rank`` (see
+    :func:`revenue_rank`) gives the display order, tier by tier, largest revenue first.
     """
     config = config or ReportConfig()
     accounts = table.accounts
@@ -144,21 +144,40 @@ def segment_accounts(table: AccountTable, config: ReportConfig | None = None) ->
     profit = accounts["profit"].to_numpy(dtype=float)
     segments = accounts.copy()
     if segments["first_purchase"].notna().any():
-        segments["cohort"] = segments["first_purchase"].dt.year.astype("Int64").astype(str).where(
-            segments["first_purchase"].notna(), None
-        )
-    segments["tier"] = tiers.assign_tiers(revenue, method=config.tier_method, cutoffs=config.cutoffs, labels=config.labels)
+        years = segments["first_purchase"].dt.year
+        segments["cohort"] = pd.Categorical(years.astype("Int64")).rename_categories(str)
+    codes = tiers.tier_codes(revenue, method=config.tier_method, cutoffs=config.cutoffs)
+    segments["tier"] = pd.Categorical.from_codes(codes, categories=list(config.labels))
     segments["margin_pct"] = margins.margin_pct(revenue, profit)
     revenue_split, margin_split = _splits(segments, config)
     segments["strategy"] = matrix.assign_strategy(revenue, segments["margin_pct"].to_numpy(float), revenue_split, margin_split)
     segments["cltv"] = lifetime.cltv(profit, config.retention, config.discount)
     segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
     segments["note"] = margins.margin_note(revenue, profit)
-    tier_order = {label: i for i, label in enumerate(config.labels)}
-    segments["rank"] = segments["revenue"].rank(method="min", ascending=False, na_option="bottom").astype("int64")
-    segments["_tier_order"] = segments["tier"].map(tier_order)
-    segments = segments.sort_values(["_tier_order", "revenue", "sheet_row"], ascending=[True, False, True], na_position="last", kind="stable")
-    return segments.drop(columns="_tier_order")
+    segments["rank"] = revenue_rank(revenue)
+    return segments
+
+
+def revenue_rank(revenue: np.ndarray) -> np.ndarray:
+    """Rank by revenue, 1 = largest; equal revenues share the best rank; missing revenue ranks last.
+
+    Sorting the accounts by this rank (stable, so sheet order breaks ties) lists them tier by
+    tier, since every tier method is monotone in revenue and tier D holds the zero, negative
+    and missing revenues, which rank last.
+
+    Examples
+    --------
+    >>> revenue_rank(np.array([10.0, 50.0, np.nan, 50.0, -5.0])).tolist()
+    [3, 1, 5, 1, 4]
+    """
+    key = np.where(np.isnan(revenue), np.inf, -revenue)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.array([], dtype=bool)
+    first_of_tie = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
+    rank = np.empty(len(revenue), dtype=np.int64)
+    rank[order] = first_of_tie + 1
+    return rank
 
 
 def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.DataFrame:
@@ -169,7 +188,7 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     if by not in segments:
         raise SegmenterInputError(f"no column {by!r} to summarise by")
     order = list(config.labels) if by == "tier" else None
-    groups = segments[by].to_numpy(dtype=object)
+    groups = segments[by]
     profit = segments["profit"].to_numpy(float)
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
     value = lifetime.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
@@ -213,7 +232,7 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
     if "size" in segments and segments["size"].notna().any():
         bands.append(("size", None))
     for column, order in bands:
-        by = nps.nps_by(scores, segments[column].to_numpy(dtype=object), order=order,
+        by = nps.nps_by(scores, segments[column], order=order,
                         min_respondents=config.min_respondents, group_name=column)
         gap = nps.nps_gap(by, group_name=column)
         tables[f"nps_by_{column}"] = by

@@ -94,6 +94,56 @@ def _looks_like_header(first_row: list[Any]) -> bool:
     return set(REQUIRED_ROLES) <= roles
 
 
+#: Words of a header that only an account list has: per-account totals and survey answers.
+ACCOUNT_LIST_WORDS = ("total", "totals", "annual", "yearly", "ytd", "turnover", "nps", "score", "recommend", "since")
+
+
+def looks_like_transactions(header_row: Any) -> bool:
+    """Whether a header row is a transaction list's rather than an account list's.
+
+    Parameters
+    ----------
+    header_row:
+        The first row of a block: header texts (or data, which is never a header).
+
+    Returns
+    -------
+    bool
+        True when the row names a customer, a date and an amount column (the aliases of
+        :data:`ROLE_ALIASES`: e.g. Customer, Order date, Amount) and no header contains a
+        word of :data:`ACCOUNT_LIST_WORDS` (Total revenue, Annual profit, NPS, Customer
+        since...), which mark one row per account. Two headers for one role (Amount and
+        Revenue) are ambiguous: False.
+
+    Notes
+    -----
+    An account list has no order date: its dates say when an account started ("First
+    purchase", "Customer since"), which are not transaction-date aliases. So "Account,
+    Revenue, Profit, First purchase" is an account list, "Customer, Date, Revenue" a
+    transaction list.
+
+    Examples
+    --------
+    >>> looks_like_transactions(["Customer", "Order date", "Amount", "Profit"])
+    True
+    >>> looks_like_transactions(["Account", "Revenue", "Profit", "NPS", "First purchase"])
+    False
+    >>> looks_like_transactions(["Client", "Date", "Total revenue"])
+    False
+    >>> looks_like_transactions(["A-17", 45306.0, 120.0])
+    False
+    """
+    cells = list(header_row) if header_row is not None else []
+    try:
+        roles = _roles_from_header(cells)
+    except SegmenterInputError:
+        return False
+    if not set(REQUIRED_ROLES) <= set(roles):
+        return False
+    words = {word for text in cells if isinstance(text, str) for word in _normalise_header(text).split()}
+    return not words & set(ACCOUNT_LIST_WORDS)
+
+
 def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None
                        ) -> TransactionTable:
     """Read a transaction list from cells (list of rows) or a DataFrame.

@@ -2,12 +2,14 @@
 
 Excel shows each under its upper-case name: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
 SEGMENT_SUMMARY, SEGMENT_ISSUES, CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI, NPS, NPS_BY,
-NPS_GAP, CLTV.
+NPS_GAP, CLTV, and on a transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL.
 """
 from udfs.measures import accounts_for_share, cltv, concentration, gini, hhi, nps, nps_by, nps_gap
 from udfs.segments import segment_issues, segment_margin, segment_strategy, segment_summary, segment_tier
+from udfs.transactions import cltv_model, customer_summary, rfm_segment
 
 __all__ = [
     "segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
     "concentration", "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "cltv",
+    "rfm_segment", "customer_summary", "cltv_model",
 ]

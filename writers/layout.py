@@ -26,6 +26,7 @@ FORMATS = {
     "ratio": "0.000",
     "date": "yyyy-mm-dd",
     "text": "General",
+    "amount": "#,##0.00",
 }
 
 # Header text and format of the columns the engine produces; others get a readable header and
@@ -86,6 +87,41 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "rule": ("Rule", "text"),
     "account_share_cum": ("Share of accounts (top first)", "pct"),
     "revenue_share_cum": ("Cumulative share of revenue", "pct"),
+    # customers from transactions (core/customer_report.py); times are in weeks, the unit every Excel
+    # path (ribbon, CLI, worksheet functions) runs the customer report in
+    "last_purchase": ("Last purchase", "date"),
+    "purchases": ("Purchases", "int"),
+    "repeat_purchases": ("Repeat purchases", "int"),
+    "frequency": ("Repeat purchase days (x)", "int"),
+    "recency": ("Weeks first to last purchase (t_x)", "points"),
+    "T": ("Weeks since first purchase (T)", "points"),
+    "time_since_last": ("Weeks since last purchase", "points"),
+    "total_spend": ("Total spend", "money"),
+    "avg_spend": ("Average spend per purchase", "amount"),
+    "avg_repeat_spend": ("Average repeat spend", "amount"),
+    "total_profit": ("Total profit", "money"),
+    "avg_margin_pct": ("Margin %", "pct"),
+    "total_quantity": ("Quantity", "int"),
+    "R": ("R score", "int"),
+    "F": ("F score", "int"),
+    "M": ("M score", "int"),
+    "RFM": ("RFM", "text"),
+    "segment": ("RFM segment", "text"),
+    "customers": ("Customers", "int"),
+    "customer_share": ("Share of customers", "pct"),
+    "model_clv": ("Model CLV", "money"),
+    "metric": ("Metric", "text"),
+    "score": ("Score", "int"),
+    "lower": ("Above", "amount"),
+    "upper": ("Up to and including", "amount"),
+    "probability_alive": ("P(alive)", "pct"),
+    "expected_purchases": ("Expected purchases", "ratio"),
+    "expected_avg_spend": ("Expected spend per purchase", "amount"),
+    "expected_revenue": ("Expected revenue", "money"),
+    "clv": ("Model CLV", "money"),
+    "model": ("Model", "text"),
+    "parameter": ("Parameter", "text"),
+    "meaning": ("Meaning", "text"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
@@ -109,6 +145,7 @@ class Block:
     columns: tuple[str, ...] | None = None
     unit_column: str | None = None
     tier_column: str | None = None
+    sort_column: str | None = None  # rows shown in ascending order of this column (stable)
 
 
 @dataclass(frozen=True)
@@ -136,7 +173,7 @@ SEGMENT_COLUMNS = (
 )
 
 SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier"),)),
+    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank"),)),
     SheetSpec(
         "Tier summary",
         (
@@ -177,6 +214,30 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec("Data issues", (Block("data_issues", "Every rejected, coerced or noted cell, with its sheet row"),)),
+)
+
+
+CUSTOMER_COLUMNS = (
+    "account", "tier", "segment", "RFM", "R", "F", "M", "first_purchase", "last_purchase", "purchases",
+    "repeat_purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
+    "avg_repeat_spend", "total_profit", "avg_margin_pct", "total_quantity", "probability_alive",
+    "expected_purchases", "expected_avg_spend", "clv", "sheet_row",
+)
+
+#: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.
+CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("Customers", (
+        Block("customers", "One row per customer: purchases, RFM segment, tier and model lifetime value",
+              columns=CUSTOMER_COLUMNS, tier_column="tier"),
+    )),
+    SheetSpec("RFM", (
+        Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
+        Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
+    )),
+    SheetSpec("Lifetime value", (
+        Block("clv_parameters", "Fitted models (BG/NBD purchases, Gamma-Gamma spend) and settings"),
+        Block("lifetime_value", "Per customer, highest model CLV first"),
+    )),
 )
 
 
@@ -323,6 +384,8 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
         frame = tables.get(block.table)
         if frame is None:
             continue
+        if block.sort_column:
+            frame = frame.iloc[np.argsort(frame[block.sort_column].to_numpy(), kind="stable")]
         frame = _select_columns(frame, block)
         styles = _unique_headers([column_style(str(c)) for c in frame.columns])
         rows = frame_rows(frame)
@@ -348,12 +411,17 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
     return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row)
 
 
-def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None) -> list[PlacedSheet]:
-    """Every result sheet of a report, placed; ``source`` says where the accounts came from."""
+def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
+                 sheets: tuple[SheetSpec, ...] = SHEETS) -> list[PlacedSheet]:
+    """Every result sheet of a report, placed; ``source`` says where the accounts came from.
+
+    ``sheets`` picks the set: :data:`SHEETS` (an account report) or :data:`CUSTOMER_SHEETS`
+    (the customer tables of a transaction list's report).
+    """
     stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
-    sheets = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in SHEETS]
-    return [s for s in sheets if s is not None]
+    placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
+    return [s for s in placed if s is not None]
 
 
 def chart_anchor(sheet: PlacedSheet) -> tuple[int, int] | None:

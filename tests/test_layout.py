@@ -1,0 +1,48 @@
+"""The sheet layout: placement, formats, the display order and tier colour runs."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from core.accounts import parse_accounts
+from core.report import run_report
+from writers.layout import FORMATS, SHEETS, frame_rows, place_report
+from tests.test_report import CELLS
+
+
+def _placed():
+    report = run_report(parse_accounts(CELLS))
+    return {s.spec.name: s for s in place_report(report.tables, source="Accounts!A1:E7", labels=report.config.labels,
+                                                 when=dt.datetime(2026, 1, 2, 3, 4))}
+
+
+def test_every_sheet_is_placed_in_the_described_order():
+    assert list(_placed()) == [spec.name for spec in SHEETS]
+
+
+def test_segments_are_listed_by_rank_with_contiguous_tier_colours():
+    block = _placed()["Segments"].blocks[0]
+    assert [row[block.col("account")] for row in block.rows] == ["Acme", "Beta", "Cora", "Dune", "Echo", "Fix"]
+    assert block.tier_runs == [(0, 2, 0), (3, 3, 1), (4, 4, 2), (5, 5, 3)]
+    assert block.formats[block.col("revenue")] == FORMATS["money"] and block.formats[block.col("margin_pct")] == FORMATS["pct"]
+    assert block.header_row == 5 and _placed()["Segments"].freeze_row == 6
+
+
+def test_blocks_do_not_overlap_and_units_drive_value_formats():
+    sheet = _placed()["Concentration"]
+    first, second = sheet.blocks
+    assert second.title_row > first.last_row + 1
+    formats = dict(zip([r[0] for r in first.rows], first.row_formats))
+    assert formats["HHI"] == FORMATS["int"] and formats["Gini"] == FORMATS["ratio"]
+
+
+def test_subtitle_names_the_source_and_time():
+    assert _placed()["Matrix"].subtitle.startswith("From Accounts!A1:E7, run 2026-01-02 03:04")
+
+
+def test_frame_rows_give_plain_cells():
+    frame = pd.DataFrame({"x": [1.5, np.nan], "d": pd.to_datetime(["2024-01-02", None]), "b": [True, False],
+                          "t": pd.Categorical(["A", None])})
+    assert frame_rows(frame) == [[1.5, dt.datetime(2024, 1, 2), "yes", "A"], [None, None, "no", None]]
