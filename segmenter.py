@@ -17,6 +17,7 @@ No maths here: cells go to core/, result tables go to writers/.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,11 @@ LAST_RANGE_NAME = "segmenter_last_range"
 ISSUES_SHEET = "Data issues"
 # How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
 ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+# Text files of whitespace- (or, .tsv, tab-) separated columns, e.g. the CDNOW transaction files.
+TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
+# The CDNOW files have no header: customer id, id in the sample, YYYYMMDD, CDs bought, dollar value.
+CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
+UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 
 # ---------------------------------------------------------------------------- Excel side
@@ -242,9 +248,10 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
     would read it; anything else stays text for the account parser to coerce or reject.
     """
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix == ".csv" or suffix in TEXT_SUFFIXES:
+        separator = "," if suffix == ".csv" else "\t" if suffix == ".tsv" else r"\s+"
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
+            frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
         except pd.errors.EmptyDataError:
             return []
         columns = []
@@ -255,6 +262,8 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
             iso = frame[name].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)
             if iso.any():
                 values[iso] = pd.to_datetime(frame[name][iso], format="ISO8601").dt.to_pydatetime()
+            if suffix in TEXT_SUFFIXES:
+                _compact_dates(frame[name], values)
             values[text == ""] = None
             columns.append(values)
         return np.column_stack(columns).tolist() if columns else []
@@ -270,18 +279,68 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
         finally:
             workbook.close()
         return rows
-    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx or .xlsm file")
+    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx, .xlsm, .txt or .tsv file")
 
 
-def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
-    """Read and validate an account list from a file (its first non-empty row may be headers)."""
+def _compact_dates(text: pd.Series, values: np.ndarray) -> None:
+    """A text-file column whose every filled cell is a YYYYMMDD date (19970101) becomes dates.
+
+    Only whole columns: a column of ids where a few look like dates stays as it is.
+    """
+    filled = (text != "").to_numpy(dtype=bool)
+    if not filled.any() or not text[filled].str.fullmatch(r"\d{8}").all():
+        return
+    dates = pd.to_datetime(text[filled], format="%Y%m%d", errors="coerce")
+    if dates.notna().all():
+        values[filled] = dates.dt.to_pydatetime()
+
+
+def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
+    """The cells of a file from its first non-empty row on, and that row's sheet row number."""
     if not path.exists():
         raise SegmenterInputError(f"file not found: {path}")
     rows = read_cells(path, sheet)
     first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
     if first is None:
         raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
-    return parse_accounts(rows[first:], first_sheet_row=first + 1)
+    return rows[first:], first + 1
+
+
+def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
+    """Read and validate an account list from a file (its first non-empty row may be headers)."""
+    rows, first_row = read_block(path, sheet)
+    return parse_accounts(rows, first_sheet_row=first_row)
+
+
+def _cdnow_layout(rows: list[list[Any]]) -> bool:
+    """Five columns without a header, the third all dates: the CDNOW files."""
+    return len(rows[0]) == len(CDNOW_COLUMNS) and all(isinstance(row[2], dt.datetime) for row in rows if row[2] is not None)
+
+
+def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = False) -> bool:
+    """A transaction list: --transactions, a transaction header row, or a text file in the CDNOW layout."""
+    return (forced or looks_like_transactions(rows[0])
+            or (path.suffix.lower() in TEXT_SUFFIXES and _cdnow_layout(rows)))
+
+
+def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None
+                      ) -> TransactionTable:
+    """Read a transaction list from a file's cells.
+
+    ``columns`` names the columns of a file without a header row (``-`` for one to ignore);
+    without it a header-less text file in the CDNOW layout reads as :data:`CDNOW_COLUMNS` and
+    any other header-less file by position (customer, date, amount, profit, quantity).
+    """
+    if columns is None and path.suffix.lower() in TEXT_SUFFIXES and not looks_like_transactions(rows[0]) \
+            and _cdnow_layout(rows):
+        columns = CDNOW_COLUMNS
+    if columns is None:
+        return parse_transactions(rows, first_sheet_row=first_row)
+    names = [name.strip() for name in columns]
+    if len(names) > len(rows[0]):
+        raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")
+    header = names + ["-"] * (len(rows[0]) - len(names))
+    return parse_transactions([header] + rows, first_sheet_row=first_row - 1, has_header=True)
 
 
 def headline_lines(report: Report) -> list[str]:
@@ -315,6 +374,39 @@ def write_file_report(table: AccountTable, config: ReportConfig, output: Path, s
     return report
 
 
+def customer_headline_lines(report: CustomerReport) -> list[str]:
+    """The short summary the CLI prints for a transaction list, then the account summary."""
+    h = report.headline
+    unit = UNIT_NAMES[h["unit"]]
+    lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
+             f"{h['repeat_buyers']:,} repeat buyers"]
+    if h["clv_error"]:
+        lines.append(f"! lifetime value not computed: {h['clv_error']}")
+    else:
+        b, g = h["bgnbd"], h["gamma_gamma"]
+        lines.append(f"BG/NBD ({unit}): r {b['r']:.3f}, alpha {b['alpha']:.3f}, a {b['a']:.3f}, b {b['b']:.3f}; "
+                     f"log-likelihood {b['log_likelihood']:,.1f}")
+        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}")
+        basis = "margin" if h["has_profit"] else "revenue (no profit column)"
+        lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
+                     f"total {h['total_clv']:,.0f}")
+    lines += [f"! {text}" for text in h["clv_warnings"]]
+    lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
+    if not h["has_profit"]:
+        lines.append("no profit column: margins and the revenue x margin matrix are left out")
+    return lines + headline_lines(report.account_report)
+
+
+def write_customer_file_report(transactions: TransactionTable, config: ReportConfig, output: Path, source: str,
+                               *, observation_end=None, horizon: float = 52, progress=None) -> CustomerReport:
+    """Run the customer report and write its sheets and the account sheets to an .xlsx file."""
+    from writers.xlsx import write_workbook
+
+    report = run_customer_report(transactions, config, horizon=horizon, observation_end=observation_end)
+    write_workbook(customer_sheets(report, source, config.labels), output, progress=progress)
+    return report
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -322,6 +414,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("input", type=Path)
     report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
     report.add_argument("--sheet", help="sheet to read (default: the first)")
+    report.add_argument("--transactions", action="store_true",
+                        help="read the input as a transaction list (customer, date, amount[, profit]); "
+                             "detected by its headers otherwise")
+    report.add_argument("--columns", help="column names of a file without a header row, '-' to ignore one, "
+                                          "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
+    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
+    report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -349,17 +448,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
         output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
         progress(f"reading {source_path}")
-        table = load_accounts(source_path, getattr(args, "sheet", None))
-        progress(f"segmenting {len(table.accounts):,} accounts")
-        report = write_file_report(table, config, output, source=source_path.name,
-                                   progress=progress if len(table.accounts) > 50_000 else None)
+        rows, first_row = read_block(source_path, getattr(args, "sheet", None))
+        columns = args.columns.split(",") if getattr(args, "columns", None) else None
+        if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
+            transactions = load_transactions(rows, first_row, source_path, columns)
+            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, BG/NBD and Gamma-Gamma fits")
+            customers = write_customer_file_report(
+                transactions, config, output, source=source_path.name, observation_end=args.observation_end,
+                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
+            lines = customer_headline_lines(customers)
+        else:
+            table = parse_accounts(rows, first_sheet_row=first_row)
+            progress(f"segmenting {len(table.accounts):,} accounts")
+            report = write_file_report(table, config, output, source=source_path.name,
+                                       progress=progress if len(table.accounts) > 50_000 else None)
+            lines = headline_lines(report)
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)
         return 2
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         print(f"segmenter: cannot read the input: {error}", file=sys.stderr)
         return 2
-    for line in headline_lines(report):
+    for line in lines:
         print(line)
     print(f"wrote {output}")
     return 0

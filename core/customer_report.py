@@ -16,7 +16,8 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
     Customers, revenue and model CLV per RFM segment with its rule; the cut points used.
 ``lifetime_value``, ``clv_parameters``
     Per-customer model values, highest CLV first; the fitted BG/NBD and Gamma-Gamma parameters
-    and the settings used. When the models cannot be fitted, both say why in words.
+    and the settings used (``model, parameter, value, unit, meaning``; unit says how the value
+    reads: ratio, share, accounts or text). When the models cannot be fitted, both say why.
 
 ``account_report`` is :func:`core.report.run_report` on the per-customer table (account =
 customer, revenue = total spend, profit = total profit, first purchase), so tiers,
@@ -51,6 +52,8 @@ LIFETIME_COLUMNS = ("account", "frequency", "recency", "T", "probability_alive",
 OPTIONAL_COLUMNS = {"total_profit": "profit", "avg_margin_pct": "profit", "total_quantity": "quantity"}
 #: Account-report tables left out when the list has no profit (no margin, so no matrix).
 NO_PROFIT_TABLES = ("matrix", "matrix_splits", "accounts_to_watch")
+# How clv_parameters values read (the layout's unit formats); other numbers are ratios (0.000).
+_PARAMETER_UNITS = {"customers": "accounts", "repeat_buyers": "accounts", "discount_rate": "share"}
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
 _FIRST_FRAME_ROW = 2
 
@@ -269,6 +272,9 @@ def _parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> p
             ignore_index=True)
     parameters = parameters.copy()
     parameters["value"] = parameters["value"].astype(object)
+    numeric = np.array([isinstance(v, (int, float)) for v in parameters["value"]], dtype=bool)
+    parameters.insert(3, "unit", np.where(numeric, parameters["parameter"].map(_PARAMETER_UNITS).fillna("ratio"),
+                                          "text"))
     return parameters
 
 

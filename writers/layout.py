@@ -235,7 +235,7 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
     )),
     SheetSpec("Lifetime value", (
-        Block("clv_parameters", "Fitted models (BG/NBD purchases, Gamma-Gamma spend) and settings"),
+        Block("clv_parameters", "Fitted models (BG/NBD purchases, Gamma-Gamma spend) and settings", unit_column="unit"),
         Block("lifetime_value", "Per customer, highest model CLV first"),
     )),
 )
