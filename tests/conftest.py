@@ -42,6 +42,9 @@ def call_udf(func_name: str, *args, caller: str = "Sheet1!Z1"):
     result = server.custom_functions_call(payload, udfs)
     if inspect.iscoroutine(result):
         result = asyncio.run(result)
+    if isinstance(result, (list, tuple)):
+        # a 2-D result may come as rows of tuples (cheaper to build); Excel sees the same array
+        result = [list(row) if isinstance(row, (list, tuple)) else row for row in result]
     return result
 
 

@@ -186,5 +186,5 @@ def test_every_function_has_excel_help_text():
 
 
 def test_plain_python_call_matches_the_excel_call():
-    assert udfs.segment_tier([HEADER] + FIVE) == call_udf("segment_tier", [HEADER] + FIVE)
+    assert [list(row) for row in udfs.segment_tier([HEADER] + FIVE)] == call_udf("segment_tier", [HEADER] + FIVE)
     assert math.isclose(udfs.hhi([[50.0], [50.0]]), 5000.0)

@@ -108,20 +108,21 @@ def values_list(value: Any) -> Any:
     return scalar(value, "cutoffs")
 
 
-def column_output(table: AccountTable, positions: np.ndarray, values: np.ndarray, header: str) -> list[list[Any]]:
+def column_output(table: AccountTable, positions: np.ndarray, values: np.ndarray, header: str) -> list[tuple[Any]]:
     """One output cell per input row: ``values`` at ``positions`` (0-based rows of the range),
     the header beside a header row, '' beside blank rows."""
     out = np.full(table.n_input_rows, "", dtype=object)
     if table.has_header:
         out[0] = header
     out[np.asarray(positions, dtype=np.int64)] = values
-    return out.reshape(-1, 1).tolist()
+    # rows as 1-tuples: a 2-D result for Excel, built at C speed for a full column
+    return list(zip(out.tolist()))
 
 
-def mark_rejected(table: AccountTable, roles: tuple[str, ...], out: list[list[Any]]) -> list[list[Any]]:
+def mark_rejected(table: AccountTable, roles: tuple[str, ...], out: list[tuple[Any]]) -> list[tuple[Any]]:
     """Replace the output of rows with a rejected cell in one of ``roles`` by a pointer to the issue."""
     for row, message in rejected_rows(table, roles).items():
-        out[row - 1] = [message]
+        out[row - 1] = (message,)
     return out
 
 
