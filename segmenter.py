@@ -357,6 +357,10 @@ def headline_lines(report: Report) -> list[str]:
         if not np.isnan(gap.gap):
             lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, gap {gap.gap:.0f} "
                          f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
+    if "growth" in h:
+        g = h["growth"]
+        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({g['revenue_change_pct']:+.1%}); "
+                     f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
     lines += [f"! {flag}" for flag in h["flags"]]
     issues = report.tables["data_issues"]
     if len(issues):
@@ -393,7 +397,7 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     lines += [f"! {text}" for text in h["clv_warnings"]]
     lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
     if not h["has_profit"]:
-        lines.append("no profit column: margins and the revenue x margin matrix are left out")
+        lines.append("no profit column: margins are undefined and model CLV is in revenue")
     return lines + headline_lines(report.account_report)
 
 

@@ -105,7 +105,9 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
     has_header:
         Whether the first row holds headers; ``None`` detects it: the first row is a
         header when it has no numeric cell and at least one cell names a known column, or
-        when all its cells are non-empty text and the second row has a number.
+        when all its cells are non-empty text and the second row has a number. Years typed
+        as numbers (two or more whole numbers 1900-2099, period headers) count as text
+        when another cell names a known column.
 
     Returns
     -------
@@ -243,12 +245,17 @@ def _as_block(cells: Any) -> np.ndarray:
 def _looks_like_header(block: np.ndarray) -> bool:
     first = block[0]
     rows = np.ones(len(first), dtype=np.int64)
-    numeric = ~np.isnan(to_numbers(first, column="", sheet_rows=rows).values)
-    if numeric.any():
+    numbers = to_numbers(first, column="", sheet_rows=rows).values
+    numeric = ~np.isnan(numbers)
+    # period headers typed as years (2024, 2025) are numbers: two or more beside a known header still make a header
+    years = numeric & (numbers == np.round(numbers)) & (numbers >= 1900) & (numbers <= 2099)
+    if numeric.any() and (not np.array_equal(numeric, years) or years.sum() < 2):
         return False
     texts = to_text(first, column="", sheet_rows=rows).values
-    if any(_match(text)[0] for text in texts if text):
+    if any(_match(text)[0] for text, year in zip(texts, years) if text and not year):
         return True
+    if numeric.any():
+        return False
     all_text = all(isinstance(v, str) for v in first) and not is_blank(first).any()
     if all_text and len(block) > 1:
         second = to_numbers(block[1], column="", sheet_rows=rows).values

@@ -54,8 +54,8 @@ def channel_mix_warning(channels: Any, revenue: Any) -> str:
 
     Examples
     --------
-    >>> channel_mix_warning(["Reseller", "Direct", "Direct"], [600.0, 300.0, 100.0])
-    "The channel column mixes intermediaries (Reseller: 1 account, 60% of revenue) and end users (Direct: 2 accounts, 40% of revenue): a reseller's or distributor's revenue stands for many end customers, so tiers, concentration and NPS across both compare unlike customers. Read the per-channel summaries, or segment each kind on its own."
+    >>> print(channel_mix_warning(["Reseller", "Direct", "Direct"], [600.0, 300.0, 100.0])[:99])
+    The channel column mixes intermediaries (Reseller: 1 account, 60% of revenue) and end users (Direct
     >>> channel_mix_warning(["Direct", None], [1.0, 2.0])
     ''
     """

@@ -50,8 +50,6 @@ LIFETIME_COLUMNS = ("account", "frequency", "recency", "T", "probability_alive",
                     "expected_avg_spend", "margin_pct", "expected_revenue", "clv")
 #: Summary columns shown only when the transaction list has the role (profit or quantity) they sum.
 OPTIONAL_COLUMNS = {"total_profit": "profit", "avg_margin_pct": "profit", "total_quantity": "quantity"}
-#: Account-report tables left out when the list has no profit (no margin, so no matrix).
-NO_PROFIT_TABLES = ("matrix", "matrix_splits", "accounts_to_watch")
 # How clv_parameters values read (the layout's unit formats); other numbers are ratios (0.000).
 _PARAMETER_UNITS = {"customers": "accounts", "repeat_buyers": "accounts", "discount_rate": "share"}
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
@@ -122,8 +120,8 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
       profit (only when the list has profit), first purchase. Its ``sheet_row`` is the row of
       the customer's first transaction in the list, and its ``data_issues`` are the
       transaction list's issues plus the account notes (e.g. "revenue 0 or negative").
-      Without a profit column margins are undefined, so the matrix tables
-      (:data:`NO_PROFIT_TABLES`) are left out and the headline says so.
+      Without a profit column margins are undefined (the account report treats it as a
+      revenue-only list) and the model CLV is in revenue; ``headline["has_profit"]`` says so.
 
     Raises
     ------
@@ -221,10 +219,6 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
         columns["Profit"] = summary["total_profit"].to_numpy(float)
     columns["First purchase"] = summary["first_purchase"].to_numpy()
     table = accounts_from_frame(pd.DataFrame(columns), first_sheet_row=_FIRST_FRAME_ROW)
-    if not transactions.has_profit:
-        # Without profit no margin is defined, every strategy is blank and the matrix is empty;
-        # run_report still needs splits to run, so give placeholders and leave the matrix out.
-        config = config.with_changes(revenue_split=0.0, margin_split=0.0)
     report = run_report(table, config)
 
     def to_list_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -233,12 +227,7 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
         return frame
 
     tables = dict(report.tables)
-    if not transactions.has_profit:
-        for name in NO_PROFIT_TABLES:
-            del tables[name]
     for name in ("segments", "accounts_to_watch"):
-        if name not in tables:
-            continue
         tables[name] = to_list_rows(tables[name])
     # notes on the header of the derived table (sheet row 1) are about our frame, not the user's data
     account_notes = tables["data_issues"]

@@ -139,7 +139,8 @@ def _notes(earlier: np.ndarray, later: np.ndarray, first: np.ndarray, labels: Se
     return notes
 
 
-def account_growth(period_revenue: pd.DataFrame, years: Sequence[float] | None = None, band: float = 0.05) -> pd.DataFrame:
+def account_growth(period_revenue: pd.DataFrame, years: Sequence[float] | None = None,
+                   band: float = 0.05) -> pd.DataFrame:
     """Change between the last two periods, CAGR over all periods and a label, per account.
 
     Parameters
@@ -249,7 +250,7 @@ def growth_by(period_revenue: pd.DataFrame, groups: Any, *, years: Sequence[floa
     table["revenue_change"] = change
     table["revenue_change_pct"] = ratio(later, earlier, positive_only=True) - 1
     table["cagr"] = cagr(sums[:, 0], later, years[-1] - years[0])
-    table["share_of_growth"] = ratio(change, np.full(k + 1, change[-1]))
+    table["share_of_growth"] = ratio(change, np.full(k + 1, change[-1])) + 0.0  # + 0.0: no "-0.0" for a 0 change
     account_labels = growth_labels(values[:, -2], values[:, -1], band)
     for label in (GROWING, STABLE, DECLINING, NEW, LOST):
         table[label] = group_sums(codes, k, (account_labels == label).astype(float)).astype(np.int64)
@@ -278,12 +279,16 @@ def period_tiers(period_revenue: pd.DataFrame, method: str = "pareto", cutoffs: 
                  labels: Sequence[str] = ("A", "B", "C", "D")) -> pd.DataFrame:
     """The tier of each account in each period, each period tiered on its own by the same rule.
 
+    Parameters are those of :func:`core.tiers.assign_tiers`, applied to each column of
+    ``period_revenue`` (at least two periods); a missing value is no sales (the last label).
+
     Examples
     --------
     >>> revenue = pd.DataFrame({"2024": [50.0, 20.0, 15.0, 10.0, 5.0], "2025": [5.0, 20.0, 15.0, 10.0, 50.0]})
     >>> period_tiers(revenue).values.tolist()
     [['A', 'C'], ['A', 'A'], ['A', 'A'], ['B', 'B'], ['C', 'A']]
     """
+    _periods(period_revenue)
     return pd.DataFrame({column: assign_tiers(period_revenue[column].to_numpy(dtype=float), method=method,
                                               cutoffs=cutoffs, labels=labels)
                          for column in period_revenue.columns}, index=period_revenue.index)
@@ -394,8 +399,8 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     period_revenue:
         ``AccountTable.period_revenue`` (index = account positions).
     segments:
-        :func:`core.report.segment_accounts` of the same table (its order is kept; ``tier``
-        is the current tier), with ``account``, ``sheet_row`` and, when present, ``channel``.
+        :func:`core.report.segment_accounts` of the same table (``tier`` is the current
+        tier), with ``rank``, ``account``, ``sheet_row`` and, when present, ``channel``.
     config:
         Tier method, cutoffs and labels for :func:`period_tiers`, and ``growth_band``.
     years:
@@ -404,8 +409,8 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     Returns
     -------
     dict of pandas.DataFrame
-        ``growth`` (per account, :func:`account_growth` with ``account``, current ``tier``,
-        ``tier_before`` and ``sheet_row``), ``growth_by_tier`` (and ``growth_by_channel``
+        ``growth`` (per account in input order, :func:`account_growth` with ``rank``,
+        ``account``, current ``tier``, ``tier_before`` and ``sheet_row``), ``growth_by_tier`` (and ``growth_by_channel``
         with a channel column; :func:`growth_by`), ``revenue_by_period`` (per period and
         current tier), ``tier_migration`` and ``tier_migration_revenue`` (last two periods,
         :func:`tier_migration`), ``fallen_from_a`` (accounts in the first tier in the
@@ -420,6 +425,7 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     per_account.insert(0, "account", segments["account"].to_numpy(dtype=object))
     per_account.insert(1, "tier", segments["tier"].to_numpy(dtype=object))
     per_account.insert(2, "tier_before", before)
+    per_account.insert(0, "rank", segments["rank"].to_numpy())
     per_account["sheet_row"] = segments["sheet_row"].to_numpy()
     tables = {"growth": per_account.reset_index(drop=True)}
     tables["growth_by_tier"] = growth_by(revenue, segments["tier"].to_numpy(dtype=object), years=years, order=labels,
@@ -432,7 +438,8 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     migration = tier_migration(before, now, revenue.iloc[:, -1].to_numpy(dtype=float), labels, periods)
     tables["tier_migration"] = migration.accounts
     tables["tier_migration_revenue"] = migration.revenue
-    fallen = per_account.loc[fallen_from(before, now, labels[0])].rename(columns={"tier": "tier_now"})
+    fell = fallen_from(before, now, labels[0])
+    fallen = per_account.loc[fell].assign(tier_now=now[fell])
     keep = ["account", "tier_before", "tier_now", f"revenue_{periods[0]}", f"revenue_{periods[1]}",
             "revenue_change", "revenue_change_pct", "growth", "sheet_row"]
     tables["fallen_from_a"] = fallen[keep].sort_values(f"revenue_{periods[0]}", ascending=False,

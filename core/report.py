@@ -23,7 +23,16 @@ Tables (all columns snake_case, shares and margins as fractions):
     NPS per band and the gap between the highest and the lowest band.
 ``matrix``, ``matrix_splits``, ``accounts_to_watch``
     The revenue x margin matrix, the splits used, and the accounts flagged At risk or Innovation
-    partner by their NPS answer.
+    partner by their NPS answer. With a cost-to-serve column the matrix reads net margin (profit
+    after cost to serve, :mod:`core.cost_to_serve`) and ``segments`` gains ``net_profit`` and
+    ``net_margin_pct`` (the summaries too): a large account that needs much support is not
+    "Protect" on its gross margin alone.
+``by_channel``, ``channel_warning``
+    With a channel column, every summary by channel; the warning when the column mixes resellers or
+    distributors with end users (:mod:`core.channels`), also in ``headline["flags"]``.
+``growth``, ``growth_by_tier``, ``growth_by_channel``, ``revenue_by_period``, ``tier_migration``,
+``tier_migration_revenue``, ``fallen_from_a``
+    Only with two or more period columns: see :func:`core.growth.growth_tables`.
 ``data_issues``
     Every rejected, coerced or noted cell with its sheet row.
 """
@@ -34,13 +43,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import concentration, lifetime, margins, matrix, nps, tiers
+from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 
 # Summaries by these account columns, besides the tier, when the data has them.
-DIMENSIONS = ("industry", "size", "region", "cohort")
+DIMENSIONS = ("industry", "size", "region", "cohort", "channel")
+# Columns of the account table that only appear in ``segments`` when the data has them.
+OPTIONAL_COLUMNS = ("cost_to_serve", "channel")
 
 
 @dataclass(frozen=True)
@@ -105,10 +116,12 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     nps_tables, nps_gaps = _nps_tables(segments, config)
     tables.update(nps_tables)
 
-    tables["matrix"] = matrix.matrix_table(revenue, segments["profit"].to_numpy(float), strategy)
+    net = "net_profit" in segments
+    matrix_profit = segments["net_profit" if net else "profit"].to_numpy(float)
+    tables["matrix"] = matrix.matrix_table(revenue, matrix_profit, strategy)
     tables["matrix_splits"] = pd.DataFrame(
         {
-            "split": ["Revenue", "Margin %"],
+            "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
             "value": [revenue_split, margin_split],
             "unit": ["currency", "share"],
             "source": [
@@ -120,15 +133,31 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
     tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+    warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
+    if warning:
+        tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
+    if len(table.periods) >= 2:
+        tables.update(growth.growth_tables(table.period_revenue, segments, config, table.period_years))
 
     headline = _headline(segments, summary, nps_gaps, config)
+    headline["flags"] += [warning] if warning else []
+    if "growth_by_tier" in tables:
+        headline["growth"] = _growth_headline(tables, table.periods)
     return Report(tables=tables, headline=headline, config=config, columns_read=dict(table.columns))
 
 
 def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
+    margin = "net_margin_pct" if "net_margin_pct" in frame else "margin_pct"
     return matrix.matrix_splits(
-        frame["revenue"].to_numpy(float), frame["margin_pct"].to_numpy(float), config.revenue_split, config.margin_split
+        frame["revenue"].to_numpy(float), frame[margin].to_numpy(float), config.revenue_split, config.margin_split
     )
+
+
+def _growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -> dict[str, object]:
+    total = tables["growth_by_tier"].iloc[-1]
+    return {"from_period": periods[-2], "to_period": periods[-1], "revenue_change": float(total["revenue_change"]),
+            "revenue_change_pct": float(total["revenue_change_pct"]), "new": int(total["new"]),
+            "lost": int(total["lost"]), "fallen_from_a": len(tables["fallen_from_a"])}
 
 
 def segment_accounts(table: AccountTable, config: ReportConfig | None = None) -> pd.DataFrame:
@@ -149,11 +178,17 @@ def segment_accounts(table: AccountTable, config: ReportConfig | None = None) ->
     codes = tiers.tier_codes(revenue, method=config.tier_method, cutoffs=config.cutoffs)
     segments["tier"] = pd.Categorical.from_codes(codes, categories=list(config.labels))
     segments["margin_pct"] = margins.margin_pct(revenue, profit)
+    segments = segments.drop(columns=[c for c in OPTIONAL_COLUMNS if c in segments and segments[c].isna().all()])
+    if "cost_to_serve" in segments:
+        segments["net_profit"] = cost_to_serve.net_profit(profit, segments["cost_to_serve"].to_numpy(float))
+        segments["net_margin_pct"] = margins.margin_pct(revenue, segments["net_profit"].to_numpy(float))
     revenue_split, margin_split = _splits(segments, config)
-    segments["strategy"] = matrix.assign_strategy(revenue, segments["margin_pct"].to_numpy(float), revenue_split, margin_split)
+    matrix_margin = segments["net_margin_pct" if "net_margin_pct" in segments else "margin_pct"].to_numpy(float)
+    segments["strategy"] = matrix.assign_strategy(revenue, matrix_margin, revenue_split, margin_split)
     segments["cltv"] = lifetime.cltv(profit, config.retention, config.discount)
     segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
-    segments["note"] = margins.margin_note(revenue, profit)
+    segments["note"] = (cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
+                        if "cost_to_serve" in segments else margins.margin_note(revenue, profit))
     segments["rank"] = revenue_rank(revenue)
     return segments
 
@@ -183,7 +218,9 @@ def revenue_rank(revenue: np.ndarray) -> np.ndarray:
 def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.DataFrame:
     """The margin summary (core.margins.group_summary) per value of ``by``, with average CLTV.
 
-    ``by`` is "tier" (tiers in label order) or any column of ``segments``.
+    ``by`` is "tier" (tiers in label order) or any column of ``segments``. With net profit
+    (a cost-to-serve column) also ``net_profit`` and ``net_margin_pct``, by the same rules
+    as profit and margin %.
     """
     if by not in segments:
         raise SegmenterInputError(f"no column {by!r} to summarise by")
@@ -193,6 +230,10 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
     value = lifetime.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
     summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
+    if "net_profit" in segments:
+        net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,
+                                    order=order, group_name=by)
+        summary["net_profit"], summary["net_margin_pct"] = net["profit"], net["margin_pct"]
     return summary
 
 

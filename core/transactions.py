@@ -90,8 +90,21 @@ def _roles_from_header(header: list[Any]) -> dict[str, int]:
 
 
 def _looks_like_header(first_row: list[Any]) -> bool:
+    """Headers: the row names a customer, a date and an amount, or it holds only words.
+
+    A row of words alone (no blank, number or date) is a header naming columns we do not know
+    ("Account, Revenue, Profit"): reading it as a transaction would turn numbers into dates.
+    """
     roles = set(_roles_from_header(first_row))
-    return set(REQUIRED_ROLES) <= roles
+    if set(REQUIRED_ROLES) <= roles:
+        return True
+    cells = np.array(list(first_row), dtype=object)
+    if not cells.size or not all(isinstance(v, str) and v.strip() for v in cells):
+        return False
+    rows = np.ones(cells.size, dtype=np.int64)
+    numbers = to_numbers(cells, column="", sheet_rows=rows).values
+    dates = to_dates(cells, column="", sheet_rows=rows).values
+    return bool(np.isnan(numbers).all() and np.isnat(dates).all())
 
 
 #: Words of a header that only an account list has: per-account totals and survey answers.
@@ -158,7 +171,8 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
         issues name the rows the user sees. For a DataFrame, the header's row.
     has_header:
         ``None`` detects it: the first row is a header when it names a customer, a date and
-        an amount column. Without a header the columns are customer, date, amount, then
+        an amount column, or when it holds only words (no blank, number or date: headers of
+        other columns, which then raise "no ... column found"). Without a header the columns are customer, date, amount, then
         optionally profit and quantity, in that order.
 
     Returns

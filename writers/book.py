@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet, chart_anchor
+from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet, chart_anchor, chart_columns
 
 OWNER_PREFIX = "segmenter_sheet_"
 CHART_TYPE = "xy_scatter_lines_no_markers"
+CHART_TYPES = {"scatter": CHART_TYPE, "line": "line_markers"}  # ChartSpec.kind -> xlwings chart type
 
 
 def owner_name(sheet_name: str) -> str:
@@ -117,10 +118,10 @@ def _add_chart(sheet, placed: PlacedSheet) -> None:
     block = placed.block(spec.table)
     if not block.rows:
         return
-    x = block.col(spec.x_column) + 1
-    ys = [block.col(y) + 1 for y in spec.y_columns]
-    source = sheet.range((block.header_row, x), (block.last_row, max(ys)))
-    sheet.charts.add(width=480, height=300, chart_type=CHART_TYPE, source=source, name="segmenter_pareto",
+    x, ys = chart_columns(block, spec)
+    source = sheet.range((block.header_row, x + 1), (block.last_row, max(ys) + 1))
+    name = "segmenter_pareto" if spec.kind == "scatter" else f"segmenter_{spec.table}"
+    sheet.charts.add(width=480, height=300, chart_type=CHART_TYPES[spec.kind], source=source, name=name,
                      anchor=sheet.range(anchor))
 
 

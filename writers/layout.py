@@ -81,6 +81,25 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "high_group": ("Highest NPS", "text"),
     "low_group": ("Lowest NPS", "text"),
     "warning": ("Warning", "text"),
+    "cost_to_serve": ("Cost to serve", "money"),
+    "net_profit": ("Net profit (after cost to serve)", "money"),
+    "net_margin_pct": ("Net margin %", "pct"),
+    "channel": ("Channel", "text"),
+    "period": ("Period", "text"),
+    "tier_before": ("Tier before", "text"),
+    "tier_now": ("Tier now", "text"),
+    "from_tier": ("From tier", "text"),
+    "revenue_change": ("Change in revenue", "money"),
+    "revenue_change_pct": ("Change %", "pct"),
+    "cagr": ("CAGR", "pct"),
+    "share_of_growth": ("Share of growth", "pct"),
+    "growth": ("Growth", "text"),
+    "growth_note": ("Growth note", "text"),
+    "growing": ("Growing", "int"),
+    "stable": ("Stable", "int"),
+    "declining": ("Declining", "int"),
+    "new": ("New", "int"),
+    "lost": ("Lost", "int"),
     "split": ("Split", "text"),
     "source": ("Source", "text"),
     "method": ("Method", "text"),
@@ -150,7 +169,11 @@ class Block:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A line chart of one block: x from one column, y from others."""
+    """A line chart of one block: x from one column, y from others (empty: every other column).
+
+    ``kind`` ``"scatter"``: x and y are shares from 0 to 1, both axes in % (the Pareto curve);
+    ``"line"``: x holds categories (periods), y amounts, one line per y column with a legend.
+    """
 
     table: str
     title: str
@@ -158,6 +181,7 @@ class ChartSpec:
     y_columns: tuple[str, ...]
     x_title: str
     y_title: str
+    kind: str = "scatter"
 
 
 @dataclass(frozen=True)
@@ -168,8 +192,9 @@ class SheetSpec:
 
 
 SEGMENT_COLUMNS = (
-    "rank", "account", "tier", "revenue", "profit", "margin_pct", "strategy", "cltv", "nps", "nps_flag",
-    "industry", "size", "region", "first_purchase", "cohort", "note", "sheet_row",
+    "rank", "account", "tier", "revenue", "profit", "margin_pct", "cost_to_serve", "net_profit", "net_margin_pct",
+    "strategy", "cltv", "nps", "nps_flag", "industry", "size", "region", "channel", "first_purchase", "cohort",
+    "note", "sheet_row",
 )
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -183,6 +208,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("by_size", "Per size band"),
             Block("by_region", "Per region"),
             Block("by_cohort", "Per first-purchase year"),
+            Block("by_channel", "Per channel"),
+            Block("channel_warning", "Channel vs end user"),
         ),
     ),
     SheetSpec(
@@ -213,6 +240,25 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("accounts_to_watch", "Accounts to watch (NPS): at risk and innovation partners", tier_column="tier"),
         ),
     ),
+    SheetSpec(
+        "Growth",
+        (
+            Block("growth_by_tier", "Growth per tier (tier now), between the last two periods", tier_column="tier"),
+            Block("revenue_by_period", "Revenue per period by tier now"),
+            Block("tier_migration",
+                  "Tier migration between the last two periods: accounts (rows: tier before, columns: tier now)",
+                  tier_column="from_tier"),
+            Block("tier_migration_revenue", "Tier migration: the same accounts' revenue in the later period",
+                  tier_column="from_tier"),
+            Block("fallen_from_a", "Accounts that fell from the top tier", tier_column="tier_now"),
+            Block("growth_by_channel", "Growth per channel"),
+        ),
+        chart=ChartSpec("revenue_by_period", "Revenue per period by tier", "period", (), "Period", "Revenue", kind="line"),
+    ),
+    SheetSpec("Growth per account", (
+        Block("growth", "Growth per account: change between the last two periods, CAGR over all", tier_column="tier",
+              sort_column="rank"),
+    )),
     SheetSpec("Data issues", (Block("data_issues", "Every rejected, coerced or noted cell, with its sheet row"),)),
 )
 
@@ -422,6 +468,14 @@ def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
     return [s for s in placed if s is not None]
+
+
+def chart_columns(block: PlacedBlock, spec: ChartSpec) -> tuple[int, list[int]]:
+    """0-based block columns of the chart's x and of its y series (every other column when
+    ``spec.y_columns`` is empty)."""
+    x = block.col(spec.x_column)
+    ys = [block.col(y) for y in spec.y_columns] if spec.y_columns else [j for j in range(block.n_cols) if j != x]
+    return x, ys
 
 
 def chart_anchor(sheet: PlacedSheet) -> tuple[int, int] | None:

@@ -11,13 +11,15 @@ from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import LineChart, Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, estimated_widths
+from writers.layout import (
+    FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns, estimated_widths,
+)
 
 TITLE_FONT = Font(bold=True, size=14, color=HEADER_COLOUR[1:])
 BLOCK_FONT = Font(bold=True, size=11, color=HEADER_COLOUR[1:])
@@ -124,6 +126,10 @@ def _add_chart(ws, sheet: PlacedSheet) -> None:
     anchor = chart_anchor(sheet)
     if block is None or anchor is None or not block.rows:
         return
+    x_col, y_cols = chart_columns(block, spec)
+    if spec.kind == "line":
+        _add_line_chart(ws, block, spec, x_col, y_cols, anchor)
+        return
     chart = ScatterChart()
     chart.title = spec.title
     chart.style = 13
@@ -135,14 +141,31 @@ def _add_chart(ws, sheet: PlacedSheet) -> None:
     chart.x_axis.scaling.max = chart.y_axis.scaling.max = 1
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend = None
-    x_col = block.col(spec.x_column) + 1
-    xs = Reference(ws, min_col=x_col, min_row=block.header_row + 1, max_row=block.last_row)
-    for y in spec.y_columns:
-        y_col = block.col(y) + 1
-        ys = Reference(ws, min_col=y_col, min_row=block.header_row, max_row=block.last_row)
+    xs = Reference(ws, min_col=x_col + 1, min_row=block.header_row + 1, max_row=block.last_row)
+    for y_col in y_cols:
+        ys = Reference(ws, min_col=y_col + 1, min_row=block.header_row, max_row=block.last_row)
         series = Series(ys, xs, title_from_data=True)
         series.marker.symbol = "none"
         series.smooth = False
         chart.series.append(series)
+    chart.width, chart.height = 16, 10
+    ws.add_chart(chart, f"{get_column_letter(anchor[1])}{anchor[0]}")
+
+
+def _add_line_chart(ws, block: PlacedBlock, spec, x_col: int, y_cols: list[int], anchor: tuple[int, int]) -> None:
+    """One line per y column over the x categories (periods), amounts on the y axis, with a legend."""
+    chart = LineChart()
+    chart.title = spec.title
+    chart.x_axis.title = spec.x_title
+    chart.y_axis.title = spec.y_title
+    chart.y_axis.number_format = FORMATS["money"]
+    chart.x_axis.delete = chart.y_axis.delete = False
+    for y_col in y_cols:
+        chart.add_data(Reference(ws, min_col=y_col + 1, min_row=block.header_row, max_row=block.last_row),
+                       titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=x_col + 1, min_row=block.header_row + 1, max_row=block.last_row))
+    for series in chart.series:
+        series.smooth = False  # a straight line between periods: no invented in-between values
+    chart.legend.position = "r"
     chart.width, chart.height = 16, 10
     ws.add_chart(chart, f"{get_column_letter(anchor[1])}{anchor[0]}")
