@@ -18,7 +18,7 @@ REVENUE_DOC = "revenue per account, one column (a header cell and blanks are ski
 SCORES_DOC = "NPS answers 0-10, one column (a header cell and blanks are skipped)"
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.arg("top", "raw", doc="N >= 1: the top N accounts; x < 1: the top x of accounts (0.2 = 20 %, count rounded up). Default 0.2")
 @xw.ret("raw")
@@ -36,7 +36,7 @@ def concentration(revenue, top=None):
     return conc.top_fraction_share(values, top)
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.arg("share", "raw", doc="share of revenue, default 0.8 (80 %)")
 @xw.ret("raw")
@@ -48,7 +48,7 @@ def accounts_for_share(revenue, share=None):
     return count
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -57,7 +57,7 @@ def hhi(revenue):
     return conc.hhi_points(numbers_from_range(revenue, "revenue"))
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -74,7 +74,7 @@ def _valid_scores(scores: np.ndarray, first_row: int) -> np.ndarray:
     return clean
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -99,7 +99,7 @@ def _scores_and_groups(scores, groups) -> tuple[np.ndarray, np.ndarray]:
     return clean, labels
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.arg("groups", "raw", doc="the group of each answer (tier, size band...), same rows as scores")
 @xw.ret("raw")
@@ -112,7 +112,7 @@ def nps_by(scores, groups):
     return table_output(headers, table.astype(object).where(table.notna(), None).to_numpy().tolist())
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.arg("groups", "raw", doc="the group of each answer, same rows as scores")
 @xw.arg("group_a", "raw", doc="first group (optional; default: the lowest NPS)")
@@ -130,7 +130,7 @@ def nps_gap(scores, groups, group_a=None, group_b=None):
     return gap.gap
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("annual_margin", "raw", doc="yearly margin (profit) per account: one value or a column")
 @xw.arg("retention", "raw", doc="annual retention rate, e.g. 0.8 (80 %)")
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")

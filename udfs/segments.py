@@ -21,7 +21,7 @@ def _config(**values):
     return config_from_mapping({k: v for k, v in values.items() if v is not None})
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("method", "raw", doc="pareto (default), rank, threshold or computed")
 @xw.arg("cutoffs", "raw", doc="tier bounds, e.g. 0.8,0.95 (pareto), 0.2,0.5 (rank), 1000000,100000 (threshold)")
@@ -41,7 +41,7 @@ def segment_tier(accounts, method=None, cutoffs=None):
     return mark_rejected(table, ("revenue",), out)
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -57,7 +57,7 @@ def segment_margin(accounts):
     return mark_rejected(table, ("revenue", "profit"), out)
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("revenue_split", "raw", doc="revenue that splits high from low (default: the median)")
 @xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25% (default: the median)")
@@ -90,7 +90,7 @@ def _by_column(table, by: str) -> str:
     raise SegmenterInputError(f"no column {by!r} in the range; summarise by one of: {known}")
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("by", "raw", doc="tier (default) or a column header of the range, e.g. Industry")
 @xw.arg("method", "raw", doc="tier method: pareto (default), rank, threshold or computed")
@@ -110,7 +110,7 @@ def segment_summary(accounts, by=None, method=None):
     return out
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors

@@ -57,7 +57,7 @@ def _spill(frame: pd.DataFrame) -> list[list[Any]]:
     return table_output([column_style(str(c))[0] for c in frame.columns], frame_rows(frame))
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -75,7 +75,7 @@ def rfm_segment(transactions):
     return _spill(scores[["account", "R", "F", "M", "segment"]])
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -89,7 +89,7 @@ def customer_summary(transactions):
     return _spill(shown_summary(summarise(table, unit=UNIT), table))
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.arg("horizon", "raw", doc="valuation period in weeks, default 52")
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")
