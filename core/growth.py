@@ -419,8 +419,8 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     revenue = period_revenue.loc[segments.index]
     labels = list(config.labels)
     band = config.growth_band
-    tiers_by_period = period_tiers(revenue, config.tier_method, config.cutoffs, labels)
-    before, now = tiers_by_period.iloc[:, -2].to_numpy(dtype=object), tiers_by_period.iloc[:, -1].to_numpy(dtype=object)
+    last_two = period_tiers(revenue.iloc[:, -2:], config.tier_method, config.cutoffs, labels)
+    before, now = last_two.iloc[:, 0].to_numpy(dtype=object), last_two.iloc[:, 1].to_numpy(dtype=object)
     per_account = account_growth(revenue, years, band)
     per_account.insert(0, "account", segments["account"].to_numpy(dtype=object))
     per_account.insert(1, "tier", segments["tier"].to_numpy(dtype=object))

@@ -71,3 +71,15 @@ def test_tier_migration_revenue_and_rank_method():
 def test_tier_migration_bad_measure():
     out = call_udf("tier_migration", [HEADER] + ROWS, "profit")
     assert isinstance(out, str) and "accounts or revenue" in out
+
+
+def test_growth_functions_are_registered_with_excel_help_text():
+    from xlwings import server
+
+    import udfs
+
+    functions = {f["name"]: f for f in server.custom_functions_meta(udfs)["functions"]}
+    for name in ("SEGMENT_GROWTH", "TIER_MIGRATION"):
+        assert not functions[name]["description"].startswith("Python function"), name
+        for parameter in functions[name]["parameters"]:
+            assert not parameter["description"].startswith("Positional argument"), (name, parameter["name"])

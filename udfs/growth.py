@@ -35,7 +35,7 @@ def _rejected_period_rows(table) -> dict[int, str]:
     return rejected_rows(by_header, table.period_headers)
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("band", "raw", doc="change counted as stable, +/- e.g. 5% (the default)")
 @xw.ret("raw")
@@ -61,7 +61,7 @@ def segment_growth(accounts, band=None):
     return out.tolist()
 
 
-@xw.func
+@xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("measure", "raw", doc="accounts (default) or revenue (the accounts' revenue in the later period)")
 @xw.arg("method", "raw", doc="tier method: pareto (default), rank, threshold or computed")
