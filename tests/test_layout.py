@@ -18,8 +18,10 @@ def _placed():
                                                  when=dt.datetime(2026, 1, 2, 3, 4))}
 
 
-def test_every_sheet_is_placed_in_the_described_order():
-    assert list(_placed()) == [spec.name for spec in SHEETS]
+def test_every_sheet_with_data_is_placed_in_the_described_order():
+    # one revenue column: no periods, so no Growth sheets
+    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth")]
+    assert list(_placed()) == expected
 
 
 def test_segments_are_listed_by_rank_with_contiguous_tier_colours():
