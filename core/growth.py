@@ -428,12 +428,12 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     per_account.insert(0, "rank", segments["rank"].to_numpy())
     per_account["sheet_row"] = segments["sheet_row"].to_numpy()
     tables = {"growth": per_account.reset_index(drop=True)}
-    tables["growth_by_tier"] = growth_by(revenue, segments["tier"].to_numpy(dtype=object), years=years, order=labels,
+    tables["growth_by_tier"] = growth_by(revenue, segments["tier"], years=years, order=labels,
                                          group_name="tier", band=band)
     if "channel" in segments and segments["channel"].notna().any():
         tables["growth_by_channel"] = growth_by(revenue, segments["channel"].to_numpy(dtype=object), years=years,
                                                 group_name="channel", band=band)
-    tables["revenue_by_period"] = revenue_by_period(revenue, segments["tier"].to_numpy(dtype=object), order=labels)
+    tables["revenue_by_period"] = revenue_by_period(revenue, segments["tier"], order=labels)
     periods = (str(revenue.columns[-2]), str(revenue.columns[-1]))
     migration = tier_migration(before, now, revenue.iloc[:, -1].to_numpy(dtype=float), labels, periods)
     tables["tier_migration"] = migration.accounts

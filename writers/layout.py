@@ -357,7 +357,8 @@ def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
         if pd.api.types.is_bool_dtype(series):
             values = np.where(series.to_numpy(dtype=bool), "yes", "no").astype(object)
         elif pd.api.types.is_datetime64_any_dtype(series):
-            values = np.array([None if pd.isna(v) else v.to_pydatetime() for v in series], dtype=object)
+            values = np.array(series.dt.to_pydatetime(), dtype=object)
+            values[series.isna().to_numpy()] = None
         elif pd.api.types.is_float_dtype(series):
             as_float = series.to_numpy(dtype=float)
             values = as_float.astype(object)
@@ -367,7 +368,8 @@ def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
         else:
             values = series.astype(object).to_numpy()
             values = np.where(pd.isna(values), None, values)
-            values = np.array([_plain(v) for v in values], dtype=object) if values.size else values
+            if any(issubclass(kind, (np.generic, pd.Timestamp)) for kind in set(map(type, values))):
+                values = np.array([_plain(v) for v in values], dtype=object)
         columns.append(values)
     if not columns:
         return []
