@@ -15,6 +15,7 @@ from pathlib import Path
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 
@@ -22,11 +23,27 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"team data not found at {SHARED_DATA} (CI has ../shared/data beside the clone)")
-    return SHARED_DATA
+@pytest.fixture(scope="session")
+def cdnow_file() -> Path:
+    """The CDNOW sample (Fader, Hardie & Lee): 6,919 purchases by 2,357 customers, 1997-01 to 1998-06."""
+    path = SHARED_DATA / "CDNOW_sample.txt"
+    if not path.exists():
+        pytest.skip(f"CDNOW sample not found at {path} (CI has ../shared/data beside the clone)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cdnow_raw(cdnow_file: Path) -> pd.DataFrame:
+    """The CDNOW sample as read straight from the file, one row per purchase line.
+
+    Columns customer (int, so "00004" is 4), sample_id, date (datetime64), quantity (CDs) and
+    amount (dollars). One frame serves the whole session: select or ``assign`` from it, never
+    change it in place.
+    """
+    raw = pd.read_csv(cdnow_file, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
+                      dtype={"date": str})
+    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
+    return raw
 
 
 def call_udf(func_name: str, *args, caller: str = "Sheet1!Z1"):

@@ -1,8 +1,6 @@
 """BG/NBD: the CDNOW estimates, the formulas against independent integrals, and loud failures."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +11,6 @@ from scipy import integrate, special, stats
 from core.bgnbd import BetaGeoModel, _log_likelihood_terms
 from core.errors import SegmenterInputError
 
-CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 PUBLISHED_LL = -9582.4
 
@@ -25,19 +22,14 @@ def _fitted(r=0.243, alpha=4.414, a=0.793, b=2.426) -> BetaGeoModel:
 
 
 @pytest.fixture(scope="module")
-def cdnow_calibration():
+def cdnow_calibration(cdnow_raw):
     """(x, t_x, T) in weeks computed directly with pandas, independently of core.transactions.
 
     Same-day purchases are one purchase; x counts purchase days after the first up to
     1997-09-30; t_x and T are days / 7 from the first purchase to the last one and to 1997-09-30.
     """
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["id", "sample_id", "date", "cds", "value"],
-                      dtype={"date": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
     end = pd.Timestamp("1997-09-30")
-    days = raw[raw["date"] <= end].drop_duplicates(["id", "date"]).groupby("id")["date"]
+    days = cdnow_raw[cdnow_raw["date"] <= end].drop_duplicates(["customer", "date"]).groupby("customer")["date"]
     first, last = days.min(), days.max()
     return (days.size() - 1).to_numpy(), ((last - first).dt.days / 7).to_numpy(), ((end - first).dt.days / 7).to_numpy()
 

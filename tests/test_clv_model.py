@@ -1,27 +1,17 @@
 """Model CLV: discounting by hand, settings checks, and the CDNOW holdout evaluation."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from core.clv_model import holdout_evaluation, model_clv
 from core.errors import SegmenterInputError
 from core.transactions import customer_summary, parse_transactions
 
-CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
-
 
 @pytest.fixture(scope="module")
-def cdnow_transactions():
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    return parse_transactions(raw[["customer", "date", "amount"]])
+def cdnow_transactions(cdnow_raw):
+    return parse_transactions(cdnow_raw[["customer", "date", "amount"]])
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +76,8 @@ def test_bad_settings_raise(cdnow_calibration, kwargs, message):
         model_clv(cdnow_calibration, **kwargs)
 
 
-def test_own_margin_is_used_when_profit_is_known():
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    raw["profit"] = raw["amount"] * np.where(raw["customer"] == 4, 0.5, 0.2)
+def test_own_margin_is_used_when_profit_is_known(cdnow_raw):
+    raw = cdnow_raw.assign(profit=cdnow_raw["amount"] * np.where(cdnow_raw["customer"] == 4, 0.5, 0.2))
     summary = customer_summary(parse_transactions(raw[["customer", "date", "amount", "profit"]]),
                                observation_end="1997-09-30")
     result = model_clv(summary, horizon=26, discount_rate=0.1)

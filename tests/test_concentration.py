@@ -1,8 +1,6 @@
 """Concentration: hand-computed figures, the exclusion rule, curves, summary, properties."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,7 +20,6 @@ from core.concentration import (
 )
 from core.errors import SegmenterInputError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIVE = [50, 20, 15, 10, 5]  # total 100: each revenue is its own percentage
 
 
@@ -200,12 +197,8 @@ def test_summary_of_a_full_sheet_counts_every_account():
     assert summary.hhi_points == pytest.approx(10_000 * np.sum((revenue / revenue.sum()) ** 2))
 
 
-def test_cdnow_spend_concentration():
-    path = DATA / "CDNOW_sample.txt"
-    if not path.exists():
-        pytest.skip(f"real data not found at {path}")
-    frame = pd.read_csv(path, sep=r"\s+", header=None, names=["id", "id2", "date", "units", "spend"])
-    spend = frame.groupby("id")["spend"].sum().to_numpy()
+def test_cdnow_spend_concentration(cdnow_raw):
+    spend = cdnow_raw.groupby("customer")["amount"].sum().to_numpy()
     summary = concentration_summary(spend)
     # independent route: pandas sort and cumulative sum
     ordered = pd.Series(spend[spend >= 0]).sort_values(ascending=False).reset_index(drop=True)

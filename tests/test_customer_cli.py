@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 import segmenter
-from tests.conftest import PROJECT, SHARED_DATA, actions, remote_book
+from tests.conftest import PROJECT, actions, remote_book
 from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
 
@@ -146,12 +146,9 @@ def test_cli_columns_cannot_name_more_columns_than_the_file_has(tmp_path):
     assert result.returncode == 2 and "--columns names 4 columns but orders.txt has 3" in result.stderr
 
 
-def test_cli_reproduces_the_cdnow_fit(tmp_path):
-    cdnow = SHARED_DATA / "CDNOW_sample.txt"
-    if not cdnow.exists():
-        pytest.skip(f"CDNOW sample not found at {cdnow} (CI has ../shared/data beside the clone)")
+def test_cli_reproduces_the_cdnow_fit(tmp_path, cdnow_file):
     output = tmp_path / "cdnow.xlsx"
-    result = _run_cli("report", str(cdnow), "--transactions", "--observation-end", "1997-09-30", "-o", str(output))
+    result = _run_cli("report", str(cdnow_file), "--transactions", "--observation-end", "1997-09-30", "-o", str(output))
     assert result.returncode == 0, result.stderr
     assert "2,357 customers from 6,919 transactions up to 1997-09-30; 946 repeat buyers" in result.stdout
     assert "BG/NBD (weeks): r 0.243, alpha 4.414, a 0.793, b 2.426; log-likelihood -9,582.4" in result.stdout

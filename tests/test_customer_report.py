@@ -8,10 +8,8 @@ The small list used throughout (rows as in a sheet, header on row 1), last date 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +19,6 @@ from core.customer_report import run_customer_report
 from core.transactions import looks_like_transactions, parse_transactions
 from writers.layout import CUSTOMER_SHEETS, SHEETS, place_report
 
-CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
 HEADER = ["Customer", "Date", "Amount"]
 SMALL = [HEADER, ["A", "2024-01-01", 30.0], ["B", "2024-01-15", 20.0], ["C", "2024-01-08", 15.0],
          ["A", "2024-01-29", 30.0], ["C", "2024-01-08", -15.0]]
@@ -33,13 +30,8 @@ def small():
 
 
 @pytest.fixture(scope="module")
-def cdnow():
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE} (CI has ../shared/data beside the clone)")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str, "customer": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    table = parse_transactions(raw[["customer", "date", "amount", "quantity"]])
+def cdnow(cdnow_raw):
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount", "quantity"]])
     return run_customer_report(table, ReportConfig(), observation_end="1997-09-30")
 
 
@@ -180,20 +172,13 @@ def test_cdnow_tables_agree_with_each_other(cdnow):
     assert cdnow.account_report.tables["segments"]["revenue"].sum() == pytest.approx(customers["total_spend"].sum())
 
 
-def test_cdnow_discount_comes_from_the_config(cdnow):
-    table = parse_transactions(_cdnow_frame())
+def test_cdnow_discount_comes_from_the_config(cdnow, cdnow_raw):
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
     plain = run_customer_report(table, ReportConfig(discount=0.0), observation_end="1997-09-30")
     lifetime = plain.tables["lifetime_value"]
     # no discount and margin 100 %: CLV = expected purchases x expected spend = expected revenue
     np.testing.assert_allclose(lifetime["clv"], lifetime["expected_revenue"])
     assert plain.headline["total_clv"] > cdnow.headline["total_clv"]
-
-
-def _cdnow_frame() -> pd.DataFrame:
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str, "customer": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    return raw[["customer", "date", "amount"]]
 
 
 purchases = st.lists(

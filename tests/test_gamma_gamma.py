@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,17 +13,11 @@ from core.errors import SegmenterInputError
 from core.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning, _log_likelihood_terms
 from core.transactions import customer_summary, parse_transactions
 
-CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
-
 
 @pytest.fixture(scope="module")
-def cdnow_repeat_buyers():
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    summary = customer_summary(parse_transactions(raw[["customer", "date", "amount"]]), observation_end="1997-09-30")
+def cdnow_repeat_buyers(cdnow_raw):
+    summary = customer_summary(parse_transactions(cdnow_raw[["customer", "date", "amount"]]),
+                               observation_end="1997-09-30")
     return summary[summary["frequency"] > 0]
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,6 @@ from hypothesis import strategies as st
 
 from core.errors import SegmenterInputError
 from core.transactions import SUMMARY_COLUMNS, customer_summary, parse_transactions
-
-CDNOW_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "CDNOW_sample.txt"
 
 
 def _cells(*rows, header=("Customer", "Date", "Amount")):
@@ -158,13 +155,8 @@ def test_summary_agrees_with_a_plain_groupby(rows):
         assert summary["frequency"].sum() <= len(frame)
 
 
-def test_cdnow_summary_has_2357_customers_and_946_repeat_buyers():
-    if not CDNOW_FILE.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW_FILE}")
-    raw = pd.read_csv(CDNOW_FILE, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str})
-    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
-    summary = customer_summary(parse_transactions(raw[["customer", "date", "amount", "quantity"]]),
+def test_cdnow_summary_has_2357_customers_and_946_repeat_buyers(cdnow_raw):
+    summary = customer_summary(parse_transactions(cdnow_raw[["customer", "date", "amount", "quantity"]]),
                                observation_end="1997-09-30")
     assert len(summary) == 2357 and int((summary["frequency"] > 0).sum()) == 946
     # customer 4: 1997-01-01, 01-18, 08-02 in calibration -> x = 2, t_x = 213/7, T = 272/7 (Hardie: 30.43, 38.86)
