@@ -5,15 +5,15 @@ Prints, per size: parsing the cells (period columns recognised and read), the wh
 (growth tables, tier migration, net margin, channel summary included), core.growth.growth_tables
 alone, and the placing of the Growth sheets (writers.layout).
 
-Run: python bench/bench_growth.py [--sizes 10000 100000 1048576]
+Run: python -m bench.bench_growth [--sizes 10000 100000 1048576]
 """
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
+from bench.bench_report import best_of
 from core.accounts import parse_accounts
 from core.config import ReportConfig
 from core.growth import growth_tables
@@ -38,15 +38,6 @@ def period_cells(n: int, seed: int = 11) -> list[list[object]]:
                             cost.astype(object), CHANNELS[rng.integers(0, 3, n)]]).tolist()
     return [["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve",
              "Channel"]] + rows
-
-
-def best_of(repeats: int, function) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

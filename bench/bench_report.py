@@ -4,7 +4,7 @@ Prints, per size: one numpy argsort of the revenue column (the reference), assig
 (pareto), the account parsing from cells, and the full report from the parsed table.
 Target (issue 2): the whole report on 1,048,576 accounts under 2 s on this machine.
 
-Run: python bench/bench_report.py [--sizes 10000 100000 1048576]
+Run: python -m bench.bench_report [--sizes 10000 100000 1048576]
 """
 from __future__ import annotations
 

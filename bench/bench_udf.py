@@ -3,7 +3,7 @@
 Uses xlwings.server (xlwings PRO, noncommercial licence; a benchmark like the tests, not the
 product). Target (issue 3): 1,048,575 rows in under 3 s on this machine.
 
-Run: python bench/bench_udf.py [--rows 1048575]
+Run: python -m bench.bench_udf [--rows 50000 1048575]
 """
 from __future__ import annotations
 
