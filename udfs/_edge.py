@@ -10,7 +10,7 @@ since a worksheet function does not learn where its argument range starts.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -121,16 +121,16 @@ def column_output(table: AccountTable, positions: np.ndarray, values: np.ndarray
 
 def mark_rejected(table: AccountTable, roles: tuple[str, ...], out: list[tuple[Any]]) -> list[tuple[Any]]:
     """Replace the output of rows with a rejected cell in one of ``roles`` by a pointer to the issue."""
-    for row, message in rejected_rows(table, roles).items():
+    headers = {table.columns.get(role) for role in roles} - {None}
+    for row, message in rejected_rows(table, headers).items():
         out[row - 1] = (message,)
     return out
 
 
-def rejected_rows(table: AccountTable, columns: tuple[str, ...]) -> dict[int, str]:
-    """Sheet row -> message for rows with a rejected cell in one of the role ``columns``."""
-    headers = {table.columns.get(role) for role in columns} - {None}
+def rejected_rows(table: AccountTable, headers: Iterable[str]) -> dict[int, str]:
+    """Sheet row -> message for rows with a rejected cell in one of the columns headed ``headers``."""
     issues = table.issues
-    bad = issues[(issues["action"] == "rejected") & issues["column"].isin(headers)]
+    bad = issues[(issues["action"] == "rejected") & issues["column"].isin(list(headers))]
     return {int(r.sheet_row): f"! {r.column} {r.value!r} rejected: see SEGMENT_ISSUES" for r in bad.itertuples()}
 
 

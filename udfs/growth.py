@@ -6,7 +6,6 @@ Period columns are recognised by their headers ("Revenue 2024", "FY25", "Q3 2025
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -24,15 +23,9 @@ GROWTH_COLUMNS = ("revenue_change", "revenue_change_pct", "cagr", "growth", "gro
 UNDEFINED = "n/a"
 
 
-def _config(**values):
-    return config_from_mapping({k: v for k, v in values.items() if v is not None})
-
-
 def _rejected_period_rows(table) -> dict[int, str]:
     """Range row -> pointer to the issue, for rows with a rejected cell in a period column."""
-    # rejected_rows looks columns up by role; here each period header stands for itself
-    by_header = replace(table, columns={header: header for header in table.period_headers})
-    return rejected_rows(by_header, table.period_headers)
+    return rejected_rows(table, table.period_headers)
 
 
 @xw.func(category="segmenter")
@@ -49,7 +42,7 @@ def segment_growth(accounts, band=None):
     the earlier period is zero or negative; CAGR is n/a when the first period is.
     """
     table = accounts_from_range(accounts)
-    config = _config(growth_band=scalar(band, "band"))
+    config = config_from_mapping(dict(growth_band=scalar(band, "band")))
     values = growth.account_growth(table.period_revenue, table.period_years, config.growth_band)
     rows = np.array(frame_rows(values[list(GROWTH_COLUMNS)]), dtype=object).reshape(len(values), -1)
     rows[pd.isna(rows)] = UNDEFINED
@@ -75,7 +68,7 @@ def tier_migration(accounts, measure=None, method=None, cutoffs=None):
     kept their tier; right of it those that fell, left of it those that rose.
     """
     table = accounts_from_range(accounts)
-    config = _config(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs))
+    config = config_from_mapping(dict(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs)))
     wanted = str(scalar(measure, "measure", "accounts")).strip().lower()
     if wanted not in ("accounts", "revenue"):
         raise SegmenterInputError(f"measure must be accounts or revenue, got {measure!r}", column="measure")

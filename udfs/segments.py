@@ -17,10 +17,6 @@ ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry,
                 "a header row is recognised, blank rows stay blank")
 
 
-def _config(**values):
-    return config_from_mapping({k: v for k, v in values.items() if v is not None})
-
-
 @xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("method", "raw", doc="pareto (default), rank, threshold or computed")
@@ -34,7 +30,7 @@ def segment_tier(accounts, method=None, cutoffs=None):
     95 %, else C. Equal revenues share a tier.
     """
     table = accounts_from_range(accounts)
-    config = _config(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs))
+    config = config_from_mapping(dict(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs)))
     tiers = assign_tiers(table.accounts["revenue"].to_numpy(float), method=config.tier_method,
                          cutoffs=config.cutoffs, labels=config.labels)
     out = column_output(table, table.accounts.index.to_numpy(), tiers, "Tier")
@@ -66,7 +62,8 @@ def segment_margin(accounts):
 def segment_strategy(accounts, revenue_split=None, margin_split=None):
     """Protect / Fix margin / Grow / Migrate per row, from revenue and margin % against the splits."""
     table = accounts_from_range(accounts)
-    config = _config(revenue_split=scalar(revenue_split, "revenue_split"), margin_split=scalar(margin_split, "margin_split"))
+    config = config_from_mapping(dict(revenue_split=scalar(revenue_split, "revenue_split"),
+                                      margin_split=scalar(margin_split, "margin_split")))
     segments = segment_accounts(table, config)
     strategy = segments["strategy"].to_numpy(dtype=object)
     undefined = strategy == ""
@@ -99,7 +96,7 @@ def _by_column(table, by: str) -> str:
 def segment_summary(accounts, by=None, method=None):
     """Per tier (or per value of a column): accounts, revenue, profit, margin %, shares, averages."""
     table = accounts_from_range(accounts)
-    config = _config(tier_method=scalar(method, "method"))
+    config = config_from_mapping(dict(tier_method=scalar(method, "method")))
     segments = segment_accounts(table, config)
     summary = group_table(segments, _by_column(table, scalar(by, "by", "tier")), config)
     headers = [column_style(str(c))[0] for c in summary.columns]
