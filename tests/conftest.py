@@ -78,3 +78,23 @@ def remote_book(sheets: dict[str, list[list]], *, selection: str = "A1", active:
 
 def actions(book) -> list[dict]:
     return book.json()["actions"]
+
+
+def convert_with_libreoffice(path: Path, target: str, out_dir: Path) -> Path:
+    """Convert a workbook with LibreOffice headless ("pdf", "ods"); skip when it is not installed."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; ./run test installs it with apt when run as root")
+    profile = out_dir / "lo-profile"
+    completed = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+         "--outdir", str(out_dir), str(path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    converted = out_dir / f"{path.stem}.{target}"
+    assert converted.exists(), completed.stdout + completed.stderr
+    return converted

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 import segmenter
-from tests.conftest import PROJECT, actions, remote_book
+from tests.conftest import PROJECT, actions, convert_with_libreoffice, remote_book
 from writers.book import owner_name
 
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
@@ -214,3 +215,15 @@ def test_cli_fails_clearly(tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+def test_libreoffice_renders_every_sheet_of_the_demo_report(tmp_path):
+    output = tmp_path / "demo.xlsx"
+    assert _run_cli("demo", "-o", str(output)).returncode == 0
+    pdf = convert_with_libreoffice(output, "pdf", tmp_path / "pdf")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for sheet in RESULT_SHEETS:
+        assert f"segmenter · {sheet}" in text
+    assert "HHI" in text and "Pareto curve" in text and "Protect" in text

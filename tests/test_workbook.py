@@ -26,6 +26,8 @@ import pytest
 import xlwings
 from oletools.olevba import VBA_Parser, detect_autoexec
 
+from tests.conftest import convert_with_libreoffice
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = ROOT / "segmenter.xlsm"
 SOURCES = ROOT / "workbook"
@@ -320,19 +322,7 @@ def test_how_to_example_formula_is_text_not_a_formula(book):
 # --- LibreOffice, an independent reader -------------------------------------------------------
 
 def _soffice(tmp_path: Path, target: str) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = tmp_path / "profile"
-    completed = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
-         "--outdir", str(tmp_path), str(WORKBOOK)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
-    converted = tmp_path / f"segmenter.{target}"
-    assert converted.exists(), completed.stdout + completed.stderr
-    return converted
+    return convert_with_libreoffice(WORKBOOK, target, tmp_path)
 
 
 def test_libreoffice_opens_the_workbook_and_prints_the_accounts_sheet(tmp_path):
