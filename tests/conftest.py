@@ -18,6 +18,11 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# property tests check numbers, not speed: no per-example deadline on a busy CI machine
+settings.register_profile("segmenter", deadline=None)
+settings.load_profile("segmenter")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PROJECT = Path(__file__).resolve().parents[1]
