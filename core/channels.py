@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.margins import float_values
+from core.groups import float_values
 
 INTERMEDIARY, END_USER, OTHER = "intermediary", "end user", "other"
 _INTERMEDIARY = re.compile(

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.margins import float_values
+from core.groups import float_values
 from core.tiers import SHARE_TOLERANCE
 
 

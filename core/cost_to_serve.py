@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from core.margins import check_same_length, float_values, margin_note
+from core.groups import check_same_length, float_values
+from core.margins import margin_note
 
 NOTE_COST_MISSING = "cost to serve missing"
 

@@ -30,7 +30,7 @@ import pandas as pd
 
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
-from core.margins import group_codes, group_sums, ratio
+from core.groups import group_codes, group_sums, ratio
 from core.tiers import assign_tiers
 
 GROWING, STABLE, DECLINING, NEW, LOST, NO_SALES = "growing", "stable", "declining", "new", "lost", "no sales"

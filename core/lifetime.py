@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.margins import TOTAL_LABEL, check_same_length, float_values, group_codes, group_sums, ratio
+from core.groups import TOTAL_LABEL, check_same_length, float_values, group_codes, group_sums, ratio
 
 
 def _numbers(values: Any, column: str) -> np.ndarray:

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.margins import check_same_length, float_values, group_summary
+from core.groups import check_same_length, float_values
+from core.margins import group_summary
 from core.nps import nps_coding
 
 PROTECT, FIX_MARGIN, GROW, MIGRATE = "Protect", "Fix margin", "Grow", "Migrate"

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.margins import TOTAL_LABEL, check_same_length, float_values, group_codes, group_label, group_sums, ratio
+from core.groups import TOTAL_LABEL, check_same_length, float_values, group_codes, group_label, group_sums, ratio
 
 Z_95 = 1.96
 PROMOTER_MIN = 9

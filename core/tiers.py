@@ -38,7 +38,7 @@ from scipy.linalg import solve_banded
 
 from core.config import ReportConfig, effective_cutoffs, parse_number
 from core.errors import SegmenterInputError
-from core.margins import float_values
+from core.groups import float_values
 
 SHARE_TOLERANCE = 1e-12
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-import pytest
 from openpyxl import load_workbook
 
 import segmenter

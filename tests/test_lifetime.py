@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import SegmenterInputError
-from core.margins import BLANK_GROUP
+from core.groups import BLANK_GROUP
 from core.lifetime import cltv, cltv_by_group
 
 NAN = float("nan")

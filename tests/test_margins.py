@@ -9,14 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import SegmenterInputError
-from core.margins import (
-    BLANK_GROUP,
-    float_values,
-    group_codes,
-    group_summary,
-    margin_note,
-    margin_pct,
-)
+from core.groups import BLANK_GROUP, float_values, group_codes
+from core.margins import group_summary, margin_note, margin_pct
 
 NAN = float("nan")
 

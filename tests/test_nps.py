@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.cells import ISSUE_COLUMNS
 from core.errors import SegmenterInputError
-from core.margins import BLANK_GROUP
+from core.groups import BLANK_GROUP
 from core.nps import NpsGap, nps, nps_by, nps_coding, nps_gap, validate_scores
 
 NAN = float("nan")

@@ -10,7 +10,6 @@ from core import lifetime
 from core import nps as nps_core
 from core.config import parse_number
 from core.errors import SegmenterInputError
-from core.grid import as_block
 from udfs._edge import cell_errors, has_text_header, numbers_column, numbers_from_range, scalar, single_column, table_output
 from writers.layout import column_style
 
