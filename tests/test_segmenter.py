@@ -69,6 +69,16 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     assert any("chart" in f.lower() for f in funcs)
 
 
+def test_large_blocks_are_written_in_chunks(monkeypatch):
+    import writers.book
+
+    monkeypatch.setattr(writers.book, "CHUNK_ROWS", 4)
+    book = _accounts_book(selection="A1:D7")
+    segmenter.segment_selection(book)
+    rows = [(w["start_row"], len(w["values"])) for w in _values_written(book, "Segments") if w["start_row"] >= 5]
+    assert rows == [(5, 4), (9, 2)]  # 6 accounts from sheet row 6 (0-based 5): 4, then 2
+
+
 def test_rerun_replaces_only_segmenters_own_sheets():
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)

@@ -14,6 +14,9 @@ from typing import Any
 from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet, chart_anchor, chart_columns
 
 OWNER_PREFIX = "segmenter_sheet_"
+# Large blocks go to Excel in pieces of this many rows (xlwings' chunksize): one COM call with
+# a million rows can exhaust Excel's memory.
+CHUNK_ROWS = 50_000
 CHART_TYPE = "xy_scatter_lines_no_markers"
 CHART_TYPES = {"scatter": CHART_TYPE, "line": "line_markers"}  # ChartSpec.kind -> xlwings chart type
 
@@ -90,7 +93,7 @@ def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | No
         if not block.rows:
             continue
         first, last = block.header_row + 1, block.last_row
-        sheet.range((first, 1)).value = block.rows
+        sheet.range((first, 1)).options(chunksize=CHUNK_ROWS).value = block.rows
         for j, fmt in enumerate(block.formats, start=1):
             if fmt != "General":
                 sheet.range((first, j), (last, j)).number_format = fmt
