@@ -259,9 +259,10 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
             text = frame[name].to_numpy(dtype=object)
             numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             values = np.where(np.isnan(numbers), text, numbers).astype(object)
-            iso = frame[name].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)
-            if iso.any():
-                values[iso] = pd.to_datetime(frame[name][iso], format="ISO8601").dt.to_pydatetime()
+            words = np.flatnonzero(np.isnan(numbers) & (text != ""))  # only text can be a date
+            iso = words[frame[name].iloc[words].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
+            if iso.size:
+                values[iso] = pd.to_datetime(frame[name].iloc[iso], format="ISO8601").dt.to_pydatetime()
             if suffix in TEXT_SUFFIXES:
                 _compact_dates(frame[name], values)
             values[text == ""] = None
