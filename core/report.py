@@ -91,9 +91,8 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
         raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
 
-    segments = segment_accounts(table, config)
+    segments, (revenue_split, margin_split) = _segment(table, config)
     revenue = segments["revenue"].to_numpy(dtype=float)
-    revenue_split, margin_split = _splits(segments, config)
     strategy = segments["strategy"].to_numpy(dtype=object)
     tables: dict[str, pd.DataFrame] = {"segments": segments}
     tables["tier_summary"] = group_table(segments, "tier", config)
@@ -167,7 +166,11 @@ def segment_accounts(table: AccountTable, config: ReportConfig | None = None) ->
     ``table.accounts``); ``tier`` is a Categorical in label order; ``rank`` (see
     :func:`revenue_rank`) gives the display order, tier by tier, largest revenue first.
     """
-    config = config or ReportConfig()
+    return _segment(table, config or ReportConfig())[0]
+
+
+def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, tuple[float, float]]:
+    """:func:`segment_accounts` and the (revenue, margin) splits its strategies were cut at."""
     accounts = table.accounts
     revenue = accounts["revenue"].to_numpy(dtype=float)
     profit = accounts["profit"].to_numpy(dtype=float)
@@ -190,7 +193,7 @@ def segment_accounts(table: AccountTable, config: ReportConfig | None = None) ->
     segments["note"] = (cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
                         if "cost_to_serve" in segments else margins.margin_note(revenue, profit))
     segments["rank"] = revenue_rank(revenue)
-    return segments
+    return segments, (revenue_split, margin_split)
 
 
 def revenue_rank(revenue: np.ndarray) -> np.ndarray:
