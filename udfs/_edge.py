@@ -20,6 +20,8 @@ from core.errors import SegmenterInputError
 from core.grid import as_block
 
 PREFIX = "segmenter: "
+METHOD_DOC = "tier method: pareto (default), rank, threshold or computed"
+CUTOFFS_DOC = "tier bounds, e.g. 0.8,0.95 (pareto), 0.2,0.5 (rank), 1000000,100000 (threshold)"
 
 
 def cell_errors(function: Callable[..., Any]) -> Callable[..., Any]:

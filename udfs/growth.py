@@ -14,7 +14,8 @@ import xlwings as xw
 from core.config import config_from_mapping
 from core.errors import SegmenterInputError
 from core import growth
-from udfs._edge import accounts_from_range, cell_errors, rejected_rows, scalar, table_output, values_list
+from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, accounts_from_range, cell_errors, rejected_rows, scalar,
+                        table_output, values_list)
 from writers.layout import column_style, frame_rows
 
 ACCOUNTS_DOC = ("Your account rows with their header row: account and two or more period columns of revenue "
@@ -57,8 +58,8 @@ def segment_growth(accounts, band=None):
 @xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("measure", "raw", doc="accounts (default) or revenue (the accounts' revenue in the later period)")
-@xw.arg("method", "raw", doc="tier method: pareto (default), rank, threshold or computed")
-@xw.arg("cutoffs", "raw", doc="tier bounds, e.g. 0.8,0.95 (pareto), 0.2,0.5 (rank), 1000000,100000 (threshold)")
+@xw.arg("method", "raw", doc=METHOD_DOC)
+@xw.arg("cutoffs", "raw", doc=CUTOFFS_DOC)
 @xw.ret("raw")
 @cell_errors
 def tier_migration(accounts, measure=None, method=None, cutoffs=None):

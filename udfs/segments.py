@@ -10,7 +10,8 @@ from core.errors import SegmenterInputError
 from core.margins import margin_note, margin_pct
 from core.report import group_table, segment_accounts
 from core.tiers import assign_tiers
-from udfs._edge import accounts_from_range, cell_errors, column_output, mark_rejected, scalar, table_output, values_list
+from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, accounts_from_range, cell_errors, column_output, mark_rejected,
+                        scalar, table_output, values_list)
 from writers.layout import column_style
 
 ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry, size...); "
@@ -19,8 +20,8 @@ ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry,
 
 @xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
-@xw.arg("method", "raw", doc="pareto (default), rank, threshold or computed")
-@xw.arg("cutoffs", "raw", doc="tier bounds, e.g. 0.8,0.95 (pareto), 0.2,0.5 (rank), 1000000,100000 (threshold)")
+@xw.arg("method", "raw", doc=METHOD_DOC)
+@xw.arg("cutoffs", "raw", doc=CUTOFFS_DOC)
 @xw.ret("raw")
 @cell_errors
 def segment_tier(accounts, method=None, cutoffs=None):
@@ -90,7 +91,7 @@ def _by_column(table, by: str) -> str:
 @xw.func(category="segmenter")
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("by", "raw", doc="tier (default) or a column header of the range, e.g. Industry")
-@xw.arg("method", "raw", doc="tier method: pareto (default), rank, threshold or computed")
+@xw.arg("method", "raw", doc=METHOD_DOC)
 @xw.ret("raw")
 @cell_errors
 def segment_summary(accounts, by=None, method=None):
