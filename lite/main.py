@@ -19,6 +19,9 @@ Where Lite differs from the classic add-in (the only place this is said):
 - Workbook: a script receives the workbook as its ``book`` argument instead of calling
   ``xw.Book.caller()``. Excel's status bar is not reachable from Lite; progress messages are
   skipped, message boxes still show.
+- Dates: Excel hands a worksheet function a date cell as its serial number (custom functions
+  do not see formats); the figures are the same, and SEGMENT_ISSUES notes each such cell as
+  "number read as the Excel date ...". Scripts get dates as dates, as the ribbon buttons do.
 - No file system: the command line (``segmenter.py report FILE``) is not available in Lite;
   the data come from the workbook.
 - Size: Lite's Python has at most 2 GB of memory and a script receives the workbook's values
@@ -31,31 +34,25 @@ import segmenter
 from udfs import *  # noqa: F401,F403  the worksheet functions, registered by Lite from this module
 
 
-@script(name="Segment selection")
-def segment_selection(book: xw.Book):
-    """Tiers, margins, concentration, NPS, matrix and lifetime value of the selected account list."""
-    segmenter.segment_selection(book)
+# The ribbon buttons of segmenter.xlsm (ids of segmenter.RIBBON_ACTIONS) and the names Lite shows
+SCRIPTS = {
+    "segment_selection": "Segment selection",
+    "customer_report": "Customers from transactions",
+    "refresh": "Refresh",
+    "show_settings": "Settings",
+    "show_issues": "Data issues",
+}
 
 
-@script(name="Customers from transactions")
-def customer_report(book: xw.Book):
-    """Customers, RFM and Lifetime value sheets (and the account sheets) from the selected transactions."""
-    segmenter.customer_report(book)
+def _lite_script(button_id, title):
+    """The ribbon action ``button_id`` as a Lite script called ``title``, taking Lite's workbook."""
+
+    def run(book: xw.Book):
+        segmenter.ribbon(button_id, book)
+
+    run.__name__ = run.__qualname__ = button_id
+    run.__doc__ = segmenter.RIBBON_ACTIONS[button_id].__doc__
+    return script(name=title)(run)
 
 
-@script(name="Refresh")
-def refresh(book: xw.Book):
-    """Segment the range used last time again, with the current Settings."""
-    segmenter.refresh(book)
-
-
-@script(name="Settings")
-def show_settings(book: xw.Book):
-    """Show the Settings sheet, creating it with the defaults when missing."""
-    segmenter.show_settings(book)
-
-
-@script(name="Data issues")
-def show_issues(book: xw.Book):
-    """Show the Data issues sheet of the last run."""
-    segmenter.show_issues(book)
+globals().update({button_id: _lite_script(button_id, title) for button_id, title in SCRIPTS.items()})
