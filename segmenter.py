@@ -27,7 +27,7 @@ import pandas as pd
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
-from core.customer_report import CustomerReport, run_customer_report
+from core.customers.report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
