@@ -28,6 +28,7 @@ from tests.conftest import PROJECT
 PYPROJECT = tomllib.loads((PROJECT / "pyproject.toml").read_text())
 PYODIDE = json.loads((PROJECT / "lite" / "pyodide_packages.json").read_text())
 PACKAGES = PYPROJECT["tool"]["setuptools"]["packages"]
+TOP_LEVEL = sorted({package.split(".")[0] for package in PACKAGES})
 MODULES = PYPROJECT["tool"]["setuptools"]["py-modules"]
 
 
@@ -38,7 +39,7 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copy(PROJECT / "pyproject.toml", source)
     for module in MODULES:
         shutil.copy(PROJECT / f"{module}.py", source)
-    for package in PACKAGES:
+    for package in TOP_LEVEL:
         shutil.copytree(PROJECT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     # without build isolation: the test extra installs the build backend (setuptools) beforehand
     completed = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
@@ -89,8 +90,9 @@ def test_wheel_holds_the_runtime_sources_and_nothing_else(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = {n for n in archive.namelist() if ".dist-info/" not in n}
     expected = {f"{m}.py" for m in MODULES}
-    for package in PACKAGES:
-        expected |= {p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).glob("*.py")}
+    for package in TOP_LEVEL:  # every module of every sub-package: pyproject must list them all
+        expected |= {p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).rglob("*.py")
+                     if "__pycache__" not in p.parts}
     for package, patterns in PYPROJECT["tool"]["setuptools"].get("package-data", {}).items():
         for pattern in patterns:
             expected |= {p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).glob(pattern)}
