@@ -100,22 +100,32 @@ def test_wheel_holds_the_runtime_sources_and_nothing_else(wheel):
     assert not {n.split("/")[0] for n in names} & {"tests", "lite", "bench", "scripts", "workbook", "docs"}
 
 
-# Only these leave the standard library in the clean environment: Pyodide's packages and xlwings.
+# In the clean environment: core/ alone, then lite/main.py as Lite loads it (module "main"),
+# one function and one script through xlwings' Lite call path. Prints what it found as JSON.
 CLEAN_ENV_CHECK = textwrap.dedent("""
-    import asyncio, importlib, json, os, pkgutil, sys
+    import asyncio, importlib, importlib.util, json, os, pkgutil, sys
     os.environ["XLWINGS_ON_SERVER"] = "true"            # as xlwings Lite runs it
     os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"  # xlwings.server below stands in for Lite
     import core
     for info in pkgutil.walk_packages(core.__path__, "core."):
         importlib.import_module(info.name)
-    windows_free = not any(m in sys.modules for m in ("xlwings", "openpyxl"))
-    import segmenter, udfs, writers.layout, writers.book
+    core_alone = not any(m in sys.modules for m in ("xlwings", "openpyxl"))
+    spec = importlib.util.spec_from_file_location("main", sys.argv[1])
+    main = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(main)
+    import segmenter
+    import xlwings as xw
     from xlwings import server
-    payload = {"func_name": "segment_tier", "args": [[["Account", "Revenue"], ["a", 50], ["b", 30], ["c", 20]]],
-               "caller_address": "Sheet1!C1", "version": "x", "client": "Office.js", "runtime": "1.4",
-               "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
-    tiers = asyncio.run(server.custom_functions_call(payload, udfs))
-    print(json.dumps({"core_alone": windows_free, "tiers": [list(r) for r in tiers],
+    accounts = [["Account", "Revenue", "Profit"], ["a", 50, 10], ["b", 30, 6], ["c", 20, -2]]
+    payload = {"func_name": "segment_tier", "args": [accounts], "caller_address": "Sheet1!D1", "version": "x",
+               "client": "Office.js", "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
+    tiers = asyncio.run(server.custom_functions_call(payload, main))
+    book = xw.Book(json={"client": "Office.js", "version": xw.__version__, "names": [],
+                         "book": {"name": "Book1.xlsx", "active_sheet_index": 0, "selection": "A1"},
+                         "sheets": [{"name": "Sheet1", "pictures": [], "tables": [], "values": accounts}]})
+    asyncio.run(server.custom_scripts_call(main, "segment_selection", typehint_to_value={xw.Book: book}))
+    added = [a["args"][1] for a in book.json()["actions"] if a["func"] == "addSheet"]
+    print(json.dumps({"core_alone": core_alone, "tiers": [list(r) for r in tiers], "sheets": added,
                       "foreign": sorted(m for m in ("pythoncom", "pywintypes", "win32com", "appscript", "psutil",
                                         "openpyxl", "xlwings.xlwingslib", "xlwings._xlwindows", "xlwings._xlmac")
                                         if m in sys.modules),
@@ -138,7 +148,7 @@ def _closure(names: list[str]) -> set[str]:
     return found
 
 
-def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_without_desktop_parts(wheel, tmp_path):
+def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_without_desktop_parts(wheel, tmp_path):
     env = tmp_path / "clean"
     venv.create(env, with_pip=False)
     site = next(env.glob("lib/python*/site-packages"))
@@ -154,11 +164,12 @@ def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_without_desktop_
     completed = subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install",
                                 "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
-    completed = subprocess.run([str(env / "bin" / "python"), "-c", CLEAN_ENV_CHECK], capture_output=True, text=True,
-                               cwd=tmp_path, timeout=300, env={"PATH": "/usr/bin:/bin"})
+    completed = subprocess.run([str(env / "bin" / "python"), "-c", CLEAN_ENV_CHECK, str(PROJECT / "lite" / "main.py")],
+                               capture_output=True, text=True, cwd=tmp_path, timeout=300, env={"PATH": "/usr/bin:/bin"})
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["core_alone"]  # core/ imported with neither xlwings nor openpyxl loaded
     assert result["tiers"] == [["Tier"], ["A"], ["A"], ["B"]]
+    assert result["sheets"][0] == "Segments" and "Data issues" in result["sheets"]
     assert result["foreign"] == []
     assert re.search(r"site-packages/segmenter\.py$", result["segmenter_from"])
