@@ -34,6 +34,8 @@ CVERR_BASE = -2146828288
 ERROR_CODES = {"#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029, "#NUM!": 2036,
                "#N/A": 2042, "#SPILL!": 2045, "#CALC!": 2050}
 MESSAGE_BOXES: list[tuple[str, str]] = []
+# The fake Excel that windows_book made last: xlwings finds its app by window handle (hwnd 1).
+_RUNNING: dict[str, Any] = {}
 
 
 # ------------------------------------------------------------------------------------------ pywin32
@@ -119,6 +121,16 @@ def install_pywin32() -> types.ModuleType:
                 delattr(ctypes, name)
             else:
                 setattr(ctypes, name, value)
+    # xlwings finds running Excel instances by their windows: the fake one is window 1
+    windows.get_excel_hwnds = lambda: iter([1] if _RUNNING else [])
+    windows.get_xl_app_from_hwnd = lambda hwnd: _RUNNING["excel"]
+    import xlwings
+
+    if "excel" not in [engine.name for engine in xlwings.engines]:
+        xlwings.engines.add(xlwings.Engine(impl=windows.engine))
+    # as on Windows, where xlwings makes its Excel engine the active one (xlwings/__init__.py);
+    # the remote engine's books never ask for it
+    xlwings.engines.active = xlwings.engines["excel"]
     return windows
 
 
@@ -321,6 +333,9 @@ class Workbook(ComObject):
 
     def Windows(self, index):
         return self.window
+
+    def Activate(self):
+        self._call("Activate")
 
     def sheet(self, name: str) -> "Worksheet":
         return next(s for s in self.sheets if s.Name.lower() == name.lower())
@@ -696,6 +711,15 @@ class ChartObjects(ComObject):
     Count = property(lambda self: len(self.sheet.charts))
     Parent = property(lambda self: self.sheet)
 
+    def Item(self, key):
+        for chart in self.sheet.charts:
+            if key in (chart.Name, self.sheet.charts.index(chart) + 1):
+                return chart
+        raise com_error(message="The item with the specified name wasn't found.")
+
+    def __iter__(self):
+        return iter(list(self.sheet.charts))
+
     def Add(self, left, top, width, height):
         self._call("Add", left, top, width, height)
         chart = ChartObject(self.sheet)
@@ -797,6 +821,7 @@ def windows_book(sheets: dict[str, list[list[Any]]], *, selection: str = "A1", a
     import xlwings as xw
 
     excel = Application()
+    _RUNNING["excel"] = excel
     workbook = Workbook(excel)
     for name, rows in sheets.items():
         workbook.sheets.append(Worksheet(workbook, name, _cells(rows)))
