@@ -11,6 +11,7 @@ On the command line::
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
+    python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
 
 No maths here: cells go to core/, result tables go to writers/.
 """
@@ -462,6 +463,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
     report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
+    setup.add_argument("workbook", type=Path, nargs="?", default=None,
+                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -476,6 +480,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "setup":
+        from excel_setup import WORKBOOK, run_setup
+
+        lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
     started = time.perf_counter()
 
     def progress(text: str) -> None:
