@@ -469,7 +469,24 @@ class Worksheet(ComObject):
         return self.Range(address).Value
 
 
+RANGE_IID = "{00020846-0000-0000-C000-000000000046}"
+
+
+class _TypeInfo:
+    """What ``_oleobj_.GetTypeInfo().GetTypeAttr().iid`` gives for an Excel Range (xlwings' is_range_instance)."""
+
+    iid = RANGE_IID
+
+    def GetTypeInfo(self):
+        return self
+
+    def GetTypeAttr(self):
+        return self
+
+
 class CellRange(ComObject):
+    _oleobj_ = _TypeInfo()
+
     def __init__(self, sheet: Worksheet, r1, c1, r2, c2):
         object.__setattr__(self, "_excel", sheet._excel)
         for key, value in zip(("sheet", "r1", "c1", "r2", "c2"), (sheet, r1, c1, r2, c2)):
@@ -835,6 +852,16 @@ def windows_book(sheets: dict[str, list[list[Any]]], *, selection: str = "A1", a
     excel.log.clear()
     MESSAGE_BOXES.clear()
     return xw.Book(impl=windows.Book(xl=workbook)), excel
+
+
+def com_range(rows: list[list[Any]], sheet_name: str = "Data"):
+    """A fake COM Range holding ``rows`` from A1 on a sheet of its own (what Excel hands a UDF)."""
+    excel = Application()
+    workbook = Workbook(excel)
+    sheet = Worksheet(workbook, sheet_name, _cells(rows))
+    workbook.sheets.append(sheet)
+    object.__setattr__(workbook, "active", sheet)
+    return sheet.Range(sheet.Cells(1, 1), sheet.Cells(len(rows), max(len(r) for r in rows)))
 
 
 @contextlib.contextmanager
