@@ -45,6 +45,14 @@ def _column(excel, sheet: str, header: str, header_row: int = 5) -> list:
     return [cells.get((r, col)) for r in range(header_row + 1, max(rows) + 1)]
 
 
+def test_doctests_of_the_book_writer_pass():
+    import doctest
+
+    import writers.book
+
+    assert doctest.testmod(writers.book).failed == 0
+
+
 def test_segment_selection_writes_every_sheet_on_the_windows_engine():
     book, excel = _book()
     assert segmenter.segment_selection(book) == []

@@ -64,15 +64,13 @@ def parse_reference(formula: str | None) -> tuple[str, str] | None:
     --------
     >>> parse_reference("='Q1''s list'!$A$1"), parse_reference("=Accounts!$A$1:$D$7")
     (("Q1's list", '$A$1'), ('Accounts', '$A$1:$D$7'))
-    >>> parse_reference("=#REF!$A$1"), parse_reference(None)
-    (None, None)
+    >>> parse_reference("=#REF!$A$1"), parse_reference("='#REF'!$A$1"), parse_reference(None)
+    (None, ('#REF', '$A$1'), None)
     """
     match = _REFERENCE.match(formula or "")
-    if not match:
+    if not match or "#REF!" in match[3] or (match[2] or "").strip() == "#REF":
         return None
     sheet = match[1].replace("''", "'") if match[1] is not None else match[2].strip()
-    if "#REF!" in sheet or "#REF!" in match[3]:
-        return None
     return sheet, match[3].strip()
 
 
