@@ -6,8 +6,8 @@ The worksheet functions are the classic add-in's own: ``udfs`` is imported from 
 wheel, and its ``@xw.func``/``@xw.arg``/``@xw.ret`` decorators are xlwings Lite's when Lite
 imports them, so both editions run the same code with the same names, arguments, defaults,
 help texts, outputs and error texts. The scripts below are the ribbon actions of
-segmenter.py (one per ``segmenter.RIBBON_ACTIONS`` entry, same names), called with the
-workbook Lite hands them.
+segmenter.py (one per ``segmenter.RIBBON_ACTIONS`` entry, same names, but Check setup, which
+is about the desktop), called with the workbook Lite hands them.
 
 Where Lite differs from the classic add-in (the only place this is said):
 
@@ -34,7 +34,8 @@ import segmenter
 from udfs import *  # noqa: F401,F403  the worksheet functions, registered by Lite from this module
 
 
-# The ribbon buttons of segmenter.xlsm (ids of segmenter.RIBBON_ACTIONS) and the names Lite shows
+# The ribbon buttons of segmenter.xlsm (ids of segmenter.RIBBON_ACTIONS) and the names Lite shows.
+# Check setup has none: it checks the local Python and the workbook's VBA module, which Lite has not.
 SCRIPTS = {
     "segment_selection": "Segment selection",
     "customer_report": "Customers from transactions",
