@@ -8,7 +8,6 @@ row of the issues table, so the user sees what was read and why.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ import pandas as pd
 
 from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.headers import ACCOUNT_HEADERS, normalise_header
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 
 # Without headers the columns are read in this order; the later roles need a header.
@@ -24,23 +24,6 @@ POSITIONAL_ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "
 ROLES = POSITIONAL_ROLES + ("cost_to_serve", "channel")
 STANDARD_COLUMNS = ("sheet_row",) + ROLES
 TEXT_ROLES = ("industry", "size", "region", "channel")
-
-ALIASES = {
-    "account": ("account", "customer", "client", "name", "id", "account name", "customer name",
-                "customer id", "account id"),
-    "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total"),
-    "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
-               "gross margin", "gm", "cm"),
-    "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend"),
-    "industry": ("industry", "segment", "vertical", "sector"),
-    "size": ("size", "employees", "size band", "company size", "headcount"),
-    # before region, so that "route to market ..." is a channel, not a market
-    "channel": ("channel", "route to market", "partner type", "sales channel", "channel type", "rtm"),
-    "cost_to_serve": ("cost to serve", "support cost", "support costs", "service cost", "service costs",
-                      "servicing cost", "cost of service", "cts"),
-    "region": ("region", "country", "territory", "market"),
-    "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start"),
-}
 
 _PERCENT_WORDS = {"pct", "percent", "percentage"}
 _AMBIGUOUS_PROFIT_WORDS = {"margin", "gm", "cm"}
@@ -252,7 +235,7 @@ def _looks_like_header(block: np.ndarray) -> bool:
     if numeric.any() and (not np.array_equal(numeric, years) or years.sum() < 2):
         return False
     texts = to_text(first, column="", sheet_rows=rows).values
-    if any(_match(text)[0] for text, year in zip(texts, years) if text and not year):
+    if any(header_role(text) for text, year in zip(texts, years) if text and not year):
         return True
     if numeric.any():
         return False
@@ -270,40 +253,15 @@ def _header_texts(cells: np.ndarray, sheet_row: int) -> list[str]:
 
 # --------------------------------------------------------------------------- roles
 
-def _normalise(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[0-9a-z]+", text.lower())
-
-
-_EXACT = {_normalise(alias): role for role, aliases in ALIASES.items() for alias in aliases}
-_PARTIAL = [(role, _words(alias)) for role, aliases in ALIASES.items() for alias in aliases]
-
-
 def header_role(header: str) -> str | None:
-    """The role a header names ("Net sales" -> "revenue"), or None.
+    """The role a header names ("Net sales" -> "revenue"), or None (see :mod:`core.headers`).
 
     Examples
     --------
     >>> header_role("Support cost"), header_role("Route to market"), header_role("Owner")
     ('cost_to_serve', 'channel', None)
     """
-    return _match(header)[0]
-
-
-def _match(header: str) -> tuple[str | None, bool]:
-    """(role, exact) for one header text; (None, False) when it names no role."""
-    role = _EXACT.get(_normalise(header))
-    if role:
-        return role, True
-    words = _words(header)
-    for role, alias_words in _PARTIAL:
-        n = len(alias_words)
-        if any(words[k:k + n] == alias_words for k in range(len(words) - n + 1)):
-            return role, False
-    return None, False
+    return ACCOUNT_HEADERS.role(header)
 
 
 def _assign_roles(headers: list[str], header_row: int,
@@ -311,19 +269,10 @@ def _assign_roles(headers: list[str], header_row: int,
     """Role -> column index, exact matches first, first column wins; notes for the losers.
 
     Columns in ``skip`` (period columns) take no role here."""
-    matches = [_match(h) for h in headers]
-    assigned: dict[str, int] = {}
-    notes = []
-    for want_exact in (True, False):
-        for j, (role, exact) in enumerate(matches):
-            if role is None or exact != want_exact or j in skip:
-                continue
-            if role in assigned:
-                notes.append((header_row, headers[j], headers[j], "note",
-                              f"also looks like the {role} column; '{headers[assigned[role]]}' is used "
-                              "and this one is kept as an extra column"))
-            else:
-                assigned[role] = j
+    assigned, losers = ACCOUNT_HEADERS.assign(headers, skip)
+    notes = [(header_row, headers[j], headers[j], "note",
+              f"also looks like the {role} column; '{headers[winner]}' is used and this one is kept as an extra column")
+             for j, role, winner, _ in losers]
     return assigned, notes
 
 
@@ -495,7 +444,7 @@ def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header:
     ``as_pct`` is the column read with ``percent_ok``; percentage texts are the cells it
     coerced from text ending in %.
     """
-    words = set(_words(name))
+    words = set(normalise_header(name).split())
     header_says_pct = has_header and ("%" in name or bool(words & _PERCENT_WORDS))
     ambiguous = not has_header or bool(words & _AMBIGUOUS_PROFIT_WORDS)
     coerced = as_pct.issues[as_pct.issues["action"] == "coerced"]

@@ -7,7 +7,6 @@ the ``account``, ``revenue``, ``profit`` columns the account report reads.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,17 +16,9 @@ import pandas as pd
 from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.grid import as_block
+from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
 
-#: Header texts recognised for each column role (compared lower-case, with _ - . as spaces).
-ROLE_ALIASES = {
-    "customer": ("customer", "customer id", "customer no", "customer number", "customer name", "account",
-                 "account id", "account name", "client", "client id", "client name", "cust id"),
-    "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date"),
-    "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales"),
-    "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount"),
-    "quantity": ("quantity", "qty", "units", "number of items"),
-}
-REQUIRED_ROLES = ("customer", "date", "amount")
+REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
 #: Days per time unit of recency and T: day, week, average Gregorian month (365.25 / 12).
@@ -66,26 +57,16 @@ class TransactionTable:
         return "profit" in self.headers
 
 
-def _normalise_header(text: Any) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[_\-.]", " ", str(text))).strip().lower()
-
-
-_ALIAS_TO_ROLE = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
-
-
 def _roles_from_header(header: list[Any]) -> dict[str, int]:
-    """Role -> column position for the recognised headers; raises on a role named twice."""
-    found: dict[str, int] = {}
-    for position, text in enumerate(header):
-        role = _ALIAS_TO_ROLE.get(_normalise_header(text)) if text is not None else None
-        if role is None:
-            continue
-        if role in found:
+    """Role -> column position for the recognised headers (:mod:`core.headers`); raises when two
+    headers name one role exactly."""
+    found, losers = TRANSACTION_HEADERS.assign(header)
+    for j, role, winner, both_exact in losers:
+        if both_exact:
             raise SegmenterInputError(
-                f"two columns could be the {role}: {header[found[role]]!r} and {text!r}; rename one",
-                column=str(text),
+                f"two columns could be the {role}: {header[winner]!r} and {header[j]!r}; rename one",
+                column=str(header[j]),
             )
-        found[role] = position
     return found
 
 
@@ -107,10 +88,6 @@ def _looks_like_header(first_row: list[Any]) -> bool:
     return bool(np.isnan(numbers).all() and np.isnat(dates).all())
 
 
-#: Words of a header that only an account list has: per-account totals and survey answers.
-ACCOUNT_LIST_WORDS = ("total", "totals", "annual", "yearly", "ytd", "turnover", "nps", "score", "recommend", "since")
-
-
 def looks_like_transactions(header_row: Any) -> bool:
     """Whether a header row is a transaction list's rather than an account list's.
 
@@ -123,8 +100,8 @@ def looks_like_transactions(header_row: Any) -> bool:
     -------
     bool
         True when the row names a customer, a date and an amount column (the aliases of
-        :data:`ROLE_ALIASES`: e.g. Customer, Order date, Amount) and no header contains a
-        word of :data:`ACCOUNT_LIST_WORDS` (Total revenue, Annual profit, NPS, Customer
+        :data:`core.headers.TRANSACTION_ALIASES`: e.g. Customer, Order date, Amount) and no header
+        contains a word of :data:`core.headers.ACCOUNT_LIST_WORDS` (Total revenue, Annual profit, NPS, Customer
         since...), which mark one row per account. Two headers for one role (Amount and
         Revenue) are ambiguous: False.
 
@@ -146,15 +123,7 @@ def looks_like_transactions(header_row: Any) -> bool:
     >>> looks_like_transactions(["A-17", 45306.0, 120.0])
     False
     """
-    cells = list(header_row) if header_row is not None else []
-    try:
-        roles = _roles_from_header(cells)
-    except SegmenterInputError:
-        return False
-    if not set(REQUIRED_ROLES) <= set(roles):
-        return False
-    words = {word for text in cells if isinstance(text, str) for word in _normalise_header(text).split()}
-    return not words & set(ACCOUNT_LIST_WORDS)
+    return list_kind(header_row) == "transactions"
 
 
 def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None
@@ -181,8 +150,8 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
 
     Notes
     -----
-    Headers are matched case-insensitively, ``_ - .`` counting as spaces, against
-    :data:`ROLE_ALIASES` (customer / account / client [id]; date / order, invoice, purchase
+    Headers are matched as :mod:`core.headers` says (case and punctuation ignored, an alias
+    inside a longer header counts) against :data:`core.headers.TRANSACTION_ALIASES` (customer / account / client [id]; date / order, invoice, purchase
     date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
     quantity / qty). Other columns are ignored. Dates may be Excel date cells, Excel serial
     numbers or ISO text (``2024-03-31``); see :func:`core.cells.to_dates`.
