@@ -32,6 +32,7 @@ from core.customer_report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
+from core.table_finder import header_cells
 from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
@@ -320,7 +321,7 @@ def _cdnow_layout(rows: list[list[Any]]) -> bool:
 
 def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = False) -> bool:
     """A transaction list: --transactions, a transaction header row, or a text file in the CDNOW layout."""
-    return (forced or looks_like_transactions(rows[0])
+    return (forced or looks_like_transactions(header_cells(rows))
             or (path.suffix.lower() in TEXT_SUFFIXES and _cdnow_layout(rows)))
 
 

@@ -46,6 +46,7 @@ import pandas as pd
 from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 
 # Summaries by these account columns, besides the tier, when the data has them.
@@ -131,7 +132,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     )
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
-    tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+    tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:
         tables["channel_warning"] = pd.DataFrame({"warning": [warning]})

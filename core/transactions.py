@@ -16,6 +16,7 @@ import pandas as pd
 from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.grid import as_block
+from core.table_finder import find_header_row, find_table
 from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
 
 REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
@@ -181,25 +182,32 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
     if isinstance(cells_or_frame, pd.DataFrame):
         header = [str(c) for c in cells_or_frame.columns]
         columns = [cells_or_frame.iloc[:, i].to_numpy() for i in range(cells_or_frame.shape[1])]
-        first_data_row = first_sheet_row + 1
+        data_rows = np.arange(first_sheet_row + 1, first_sheet_row + 1 + len(cells_or_frame))
         roles = _roles_from_header(header)
+        table_notes = issues_frame()
     else:
         block = as_block(cells_or_frame)
         if not block:
             raise SegmenterInputError("the transaction list is empty")
-        header_present = _looks_like_header(block[0]) if has_header is None else has_header
-        if header_present:
-            header, body = [str(c) if c is not None else "" for c in block[0]], block[1:]
-            roles = _roles_from_header(header)
-            first_data_row = first_sheet_row + 1
+        array = np.empty((len(block), len(block[0])), dtype=object)
+        array[:] = block
+        if has_header is None:
+            header_at = find_header_row(array, lambda text: TRANSACTION_HEADERS.role(text) is not None)
+            if header_at is None and _looks_like_header(block[0]):
+                header_at = 0
         else:
-            body = block
+            header_at = 0 if has_header else None
+        if header_at is not None:
+            header = [str(c) if c is not None else "" for c in block[header_at]]
+            roles = _roles_from_header(header)
+        else:
             header = list(POSITIONAL_ROLES[: len(block[0])])
             roles = {role: i for i, role in enumerate(header)}
-            first_data_row = first_sheet_row
-        width = len(header)
-        array = np.array(body, dtype=object).reshape(len(body), width) if body else np.empty((0, width), object)
-        columns = [array[:, i] for i in range(width)]
+        found = find_table(array, header=header_at, first_sheet_row=first_sheet_row,
+                           label_column=roles.get("customer"), value_column=roles.get("amount"))
+        table_notes = found.issues
+        data_rows = first_sheet_row + found.rows
+        columns = [array[found.rows, i] for i in range(len(header))]
     missing = [role for role in REQUIRED_ROLES if role not in roles]
     if missing:
         raise SegmenterInputError(
@@ -207,13 +215,13 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
             f"Name them e.g. Customer, Date, Amount",
             column=missing[0],
         )
-    n = len(columns[0]) if columns else 0
-    sheet_rows = np.arange(first_data_row, first_data_row + n, dtype=np.int64)
     headers = {role: header[i] for role, i in roles.items()}
-    return _read_columns({role: columns[i] for role, i in roles.items()}, headers, sheet_rows)
+    return _read_columns({role: columns[i] for role, i in roles.items()}, headers,
+                         np.asarray(data_rows, dtype=np.int64), table_notes)
 
 
-def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray) -> TransactionTable:
+def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray,
+                  table_notes: pd.DataFrame) -> TransactionTable:
     parsed = {
         "customer": to_text(raw["customer"], column=headers["customer"], sheet_rows=sheet_rows),
         "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows),
@@ -249,7 +257,7 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
         "action": "kept as a return",
         "reason": "negative amount: reduces net revenue and profit, not counted as a purchase",
     }))
-    issues = pd.concat([p.issues for p in parsed.values()] + extra, ignore_index=True)
+    issues = pd.concat([table_notes] + [p.issues for p in parsed.values()] + extra, ignore_index=True)
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
     keep = ~left_out
     if not keep.any():
