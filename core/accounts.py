@@ -81,7 +81,8 @@ class AccountTable:
     period_profit: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None) -> AccountTable:
+def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
+                   date_format: str = "auto") -> AccountTable:
     """Read a block of cells into the account table.
 
     Parameters
@@ -98,6 +99,9 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
         a footer and blank rows inside the table are left out and noted
         (:func:`core.table_finder.find_table`), and so is a row without an account id whose
         revenue is the sum of the rows above it.
+
+    date_format:
+        Order of dates typed as text (``auto``, ``DMY``, ``MDY``, ``YMD``; :mod:`core.dates`).
 
     Returns
     -------
@@ -174,6 +178,7 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
         n_input_rows=n_rows,
         header_position=header,
         table_notes=found.issues,
+        date_format=date_format,
     )
 
 
@@ -308,7 +313,7 @@ def _period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str
 
 def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
                   sheet_rows: np.ndarray, header_row: int, n_input_rows: int, header_position: int | None,
-                  table_notes: pd.DataFrame | None = None) -> AccountTable:
+                  table_notes: pd.DataFrame | None = None, date_format: str = "auto") -> AccountTable:
     if headers is None:
         names = [f"column {j + 1}" for j in range(len(columns))]
         roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[:len(columns)])}
@@ -351,7 +356,8 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     parsed["revenue"] = read(to_numbers, roles["revenue"]).values
     parsed["nps"] = _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts) \
         if "nps" in roles else None
-    parsed["first_purchase"] = read(to_dates, roles["first_purchase"]).values if "first_purchase" in roles else None
+    parsed["first_purchase"] = read(to_dates, roles["first_purchase"], date_format=date_format,
+                                    refuse_ambiguous=True).values if "first_purchase" in roles else None
     parsed["cost_to_serve"] = read(to_numbers, roles["cost_to_serve"]).values if "cost_to_serve" in roles else None
     profit_basis = "none"
     if "profit" in roles:

@@ -24,6 +24,8 @@ from typing import Any, Iterable, Mapping, NamedTuple
 import numpy as np
 import pandas as pd
 
+from core.dates import SLASH_DATE, read_texts as read_day_month_texts
+
 ISSUE_COLUMNS = ("sheet_row", "column", "value", "action", "reason")
 
 #: Excel error values as the sheet shows them.
@@ -337,10 +339,10 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
 # --------------------------------------------------------------------------- dates
 
 _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_SLASH_DATE_RE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 
 
-def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto",
+             refuse_ambiguous: bool = False) -> ParsedColumn:
     """Read a column of cells as dates.
 
     Returns
@@ -359,8 +361,13 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
       serials below 1 and serials after 2262-04-10 (the last day datetime64[ns] holds;
       Excel goes on to 2958465 = 9999-12-31) are rejected. Serials read are reported as
       coerced, so a year typed as 2019 (= 1905-07-11) does not pass unseen.
-    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported;
-      ``03/04/2024`` and other text are rejected (day/month order is not guessed).
+    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported.
+    - Text with slashes, dots or dashes (``10/24/2024``, ``24.10.2024``, ``2024/10/24``) is
+      read in the order the column shows or ``date_format`` gives (:mod:`core.dates`), the
+      whole column alike; the reason says which order. When the column does not show it,
+      ``refuse_ambiguous`` raises :class:`SegmenterInputError` naming the column and the
+      setting if such dates are most of the column's cells; otherwise they are rejected.
+      Other text is rejected.
 
     Examples
     --------
@@ -373,7 +380,7 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
     out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
     found = _Found()
     _serials_to_dates(cells, out, found)
-    _texts_to_dates(cells, out, found)
+    _texts_to_dates(cells, out, found, column, date_format, refuse_ambiguous)
     _objects_to_dates(cells, out, found)
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
@@ -396,7 +403,8 @@ def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     found.add(idx, "coerced", reasons)
 
 
-def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: str, date_format: str,
+                    refuse_ambiguous: bool) -> None:
     idx = np.flatnonzero(cells.kind == _TEXT)
     if not idx.size:
         return
@@ -409,7 +417,18 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
     out[iso_idx[ok]] = dates[ok]
     found.add(iso_idx[ok], "coerced", _prefix_all("text read as the date ", _date_texts(dates[ok])))
     found.add(iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262"))
-    for i, text in zip(idx[~iso], texts[~iso]):
+    other_idx, other = idx[~iso], texts[~iso].to_numpy(dtype=object)
+    slashed = np.array([SLASH_DATE.fullmatch(t) is not None for t in other], dtype=bool)
+    if slashed.any():
+        # a column of such dates is refused when its order stays ambiguous; a stray one among ISO dates is rejected
+        mostly = 2 * int(slashed.sum()) > int((cells.kind != _BLANK).sum())
+        dates, ok, reasons = read_day_month_texts(other[slashed], column=column, date_format=date_format,
+                                                  refuse_ambiguous=refuse_ambiguous and mostly)
+        read_idx = other_idx[slashed]
+        out[read_idx[ok]] = dates[ok]
+        found.add(read_idx[ok], "coerced", reasons[ok])
+        found.add(read_idx[~ok], "rejected", reasons[~ok])
+    for i, text in zip(other_idx[~slashed], other[~slashed]):
         found.add_one(i, "rejected", _date_text_rejection(text))
 
 
@@ -417,12 +436,6 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
 def _date_text_rejection(text: str) -> str:
     if text in EXCEL_ERRORS:
         return f"Excel error {text}"
-    slash = _SLASH_DATE_RE.fullmatch(text)
-    if slash and len(slash[1]) <= 2 and int(slash[1]) <= 12 and int(slash[2]) <= 12:
-        return (f"'{text}' is ambiguous: day and month order differs between countries; "
-                "type it as YYYY-MM-DD or enter an Excel date")
-    if slash:
-        return f"'{text}' is not read: day/month order is never guessed; type it as YYYY-MM-DD or enter an Excel date"
     return f"'{text}' is not a date (enter an Excel date or YYYY-MM-DD text)"
 
 

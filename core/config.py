@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
+from core.dates import DATE_ORDERS, date_format_setting
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
@@ -51,6 +52,9 @@ class ReportConfig:
     growth_band:
         Change between the last two periods within +/- this fraction counts as stable
         (0.05: from -5 % to +5 % inclusive); above is growing, below declining.
+    date_format:
+        Day/month order of dates typed as text with slashes or dots: ``auto`` (each column
+        shows its order by a day above 12), ``DMY``, ``MDY`` or ``YMD``; see :mod:`core.dates`.
     """
 
     tier_method: str = "pareto"
@@ -67,6 +71,7 @@ class ReportConfig:
     hhi_high: float = 1800.0
     min_respondents: int = 30
     growth_band: float = 0.05
+    date_format: str = "auto"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -94,6 +99,7 @@ SETTING_HELP = {
     "hhi_high": "HHI points above which concentration is high (1,800)",
     "min_respondents": "fewest NPS respondents for a group to be compared",
     "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
+    "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
 }
 
 _FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
@@ -105,6 +111,9 @@ def _validate(config: ReportConfig) -> None:
             f"unknown tier method {config.tier_method!r}; use one of {', '.join(TIER_METHODS)}",
             column="tier_method",
         )
+    if config.date_format not in DATE_ORDERS:
+        raise SegmenterInputError(f"unknown date format {config.date_format!r}; use {', '.join(DATE_ORDERS)}",
+                                  column="date_format")
     if config.tier_method == "threshold" and not config.cutoffs:
         raise SegmenterInputError("the threshold method needs revenue bounds, e.g. 1000000, 100000", column="cutoffs")
     if config.cutoffs is not None:
@@ -216,6 +225,8 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
             continue
         if name == "tier_method":
             changes[name] = str(value).strip().lower()
+        elif name == "date_format":
+            changes[name] = date_format_setting(value)
         elif name == "cutoffs":
             changes[name] = _parse_list(value, name)
         elif name == "labels":

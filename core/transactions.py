@@ -127,8 +127,8 @@ def looks_like_transactions(header_row: Any) -> bool:
     return list_kind(header_row) == "transactions"
 
 
-def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None
-                       ) -> TransactionTable:
+def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
+                       date_format: str = "auto") -> TransactionTable:
     """Read a transaction list from cells (list of rows) or a DataFrame.
 
     Parameters
@@ -140,10 +140,16 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
         Sheet row number of the first row of cells (the header row when there is one), so
         issues name the rows the user sees. For a DataFrame, the header's row.
     has_header:
-        ``None`` detects it: the first row is a header when it names a customer, a date and
-        an amount column, or when it holds only words (no blank, number or date: headers of
-        other columns, which then raise "no ... column found"). Without a header the columns are customer, date, amount, then
-        optionally profit and quantity, in that order.
+        ``None`` finds the header row as :func:`core.table_finder.find_header_row` does (the
+        row among the first 30 naming the most columns; title rows above it noted), or takes
+        the first row when it holds only words (no blank, number or date: headers of other
+        columns, which then raise "no ... column found"). Total rows, a footer and blank rows
+        inside the list are left out and noted (:func:`core.table_finder.find_table`).
+        Without a header the columns are customer, date, amount, then optionally profit and
+        quantity, in that order.
+    date_format:
+        Order of dates typed as text with slashes or dots: ``auto`` (the column shows it by
+        a day above 12), ``DMY``, ``MDY`` or ``YMD`` (:mod:`core.dates`).
 
     Returns
     -------
@@ -152,10 +158,11 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
     Notes
     -----
     Headers are matched as :mod:`core.headers` says (case and punctuation ignored, an alias
-    inside a longer header counts) against :data:`core.headers.TRANSACTION_ALIASES` (customer / account / client [id]; date / order, invoice, purchase
-    date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
+    inside a longer header counts) against :data:`core.headers.TRANSACTION_ALIASES`
+    (customer / account / client [id]; date / order, invoice, purchase date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
     quantity / qty). Other columns are ignored. Dates may be Excel date cells, Excel serial
-    numbers or ISO text (``2024-03-31``); see :func:`core.cells.to_dates`.
+    numbers, ISO text (``2024-03-31``) or text in the order the column shows (``10/24/2024``,
+    ``24.10.2024``); a column whose order stays ambiguous raises. See :func:`core.cells.to_dates`.
 
     A row is left out (and reported, ``action`` "row left out") when its customer, date or
     amount is blank or unreadable; fully blank rows are skipped silently. A blank or
@@ -217,14 +224,14 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
         )
     headers = {role: header[i] for role, i in roles.items()}
     return _read_columns({role: columns[i] for role, i in roles.items()}, headers,
-                         np.asarray(data_rows, dtype=np.int64), table_notes)
+                         np.asarray(data_rows, dtype=np.int64), table_notes, date_format)
 
 
 def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray,
-                  table_notes: pd.DataFrame) -> TransactionTable:
+                  table_notes: pd.DataFrame, date_format: str) -> TransactionTable:
     parsed = {
         "customer": to_text(raw["customer"], column=headers["customer"], sheet_rows=sheet_rows),
-        "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows),
+        "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
         "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
     }
     for role in ("profit", "quantity"):
@@ -261,7 +268,9 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
     keep = ~left_out
     if not keep.any():
-        raise SegmenterInputError("no transaction has a readable customer, date and amount", column=headers["amount"])
+        worst = max(REQUIRED_ROLES, key=lambda role: int(unusable[role].sum()))
+        raise SegmenterInputError(f"no transaction has a readable customer, date and amount; most rows fail on "
+                                  f"their {worst}", column=headers[worst])
     rows = pd.DataFrame({
         "customer": pd.array(customer[keep], dtype="str"),
         "date": date[keep],
@@ -273,12 +282,12 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
     return TransactionTable(rows=rows, issues=issues, headers=headers)
 
 
-def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str) -> ParsedColumn:
     """Dates from cells; a DataFrame's datetime64 column is already dates and passes as it is."""
     if np.asarray(values).dtype.kind == "M":
         dates = np.asarray(values).astype("datetime64[ns]")
         return ParsedColumn(dates, issues_frame(), np.isnat(dates))
-    return to_dates(values, column=column, sheet_rows=sheet_rows)
+    return to_dates(values, column=column, sheet_rows=sheet_rows, date_format=date_format, refuse_ambiguous=True)
 
 
 def customer_summary(transactions: TransactionTable, *, observation_end: Any = None, unit: str = "W"
