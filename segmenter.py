@@ -252,7 +252,9 @@ def headline_lines(report: Report) -> list[str]:
                          f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
     if "growth" in h:
         g = h["growth"]
-        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({g['revenue_change_pct']:+.1%}); "
+        change_pct = (f"{g['revenue_change_pct']:+.1%}" if np.isfinite(g["revenue_change_pct"])
+                      else f"change % n/a: no positive revenue in {g['from_period']}")
+        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
                      f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
     lines += [f"! {flag}" for flag in h["flags"]]
     issues = report.tables["data_issues"]
