@@ -13,6 +13,8 @@ from typing import Any, Mapping
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
+#: Purchase models of a transaction list's model CLV; ``auto`` lets the holdout check choose.
+CUSTOMER_MODELS = ("auto", "bgnbd", "mbgnbd", "pareto_nbd")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class ReportConfig:
     growth_band:
         Change between the last two periods within +/- this fraction counts as stable
         (0.05: from -5 % to +5 % inclusive); above is growing, below declining.
+    customer_model:
+        Purchase model of a transaction list's model CLV: ``auto`` (the best on the holdout
+        check, see :mod:`core.customers.validation`), ``bgnbd``, ``mbgnbd`` or ``pareto_nbd``.
     """
 
     tier_method: str = "pareto"
@@ -67,6 +72,7 @@ class ReportConfig:
     hhi_high: float = 1800.0
     min_respondents: int = 30
     growth_band: float = 0.05
+    customer_model: str = "auto"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -94,12 +100,18 @@ SETTING_HELP = {
     "hhi_high": "HHI points above which concentration is high (1,800)",
     "min_respondents": "fewest NPS respondents for a group to be compared",
     "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
+    "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
 }
 
 _FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
 
 
 def _validate(config: ReportConfig) -> None:
+    if config.customer_model not in CUSTOMER_MODELS:
+        raise SegmenterInputError(
+            f"unknown customer model {config.customer_model!r}; use one of {', '.join(CUSTOMER_MODELS)}",
+            column="customer_model",
+        )
     if config.tier_method not in TIER_METHODS:
         raise SegmenterInputError(
             f"unknown tier method {config.tier_method!r}; use one of {', '.join(TIER_METHODS)}",
@@ -216,6 +228,10 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
             continue
         if name == "tier_method":
             changes[name] = str(value).strip().lower()
+        elif name == "customer_model":
+            # "Pareto/NBD", "pareto-nbd" and "pareto_nbd" all name one model
+            compact = "".join(ch for ch in str(value).lower() if ch.isalnum())
+            changes[name] = {key.replace("_", ""): key for key in CUSTOMER_MODELS}.get(compact, str(value).strip())
         elif name == "cutoffs":
             changes[name] = _parse_list(value, name)
         elif name == "labels":

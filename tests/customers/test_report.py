@@ -32,7 +32,7 @@ def small():
 @pytest.fixture(scope="module")
 def cdnow(cdnow_raw):
     table = parse_transactions(cdnow_raw[["customer", "date", "amount", "quantity"]])
-    return run_customer_report(table, ReportConfig(), observation_end="1997-09-30")
+    return run_customer_report(table, ReportConfig(customer_model="bgnbd"), observation_end="1997-09-30")
 
 
 def test_customers_table_has_history_rfm_tier_and_first_row_per_customer(small):
@@ -71,15 +71,18 @@ def test_rfm_segment_table_counts_revenue_and_shows_every_segment(small):
     assert list(thresholds["metric"].unique()) == ["R", "F", "M"] and len(thresholds) == 15
 
 
-def test_model_that_cannot_be_fitted_leaves_the_other_tables_and_says_why(small):
-    reason = "BG/NBD needs at least 10 customers to fit, got 3"
+def test_model_that_cannot_be_fitted_gives_the_historical_value_and_says_why(small):
+    reason = "only 3 customers: the models need at least 10"
     assert reason in small.headline["clv_error"]
-    assert small.tables["lifetime_value"]["note"].tolist() == [f"Lifetime value not computed: {small.headline['clv_error']}"]
     status = small.tables["clv_parameters"].set_index("parameter")
     assert status.loc["status", "value"] == "not fitted" and reason in status.loc["status", "meaning"]
+    assert status.loc["what would fix it", "meaning"] == "A list with more customers."
+    assert status.loc["method", "meaning"].startswith("Historical lifetime value = ")
     assert small.tables["customers"]["model_clv"].isna().all()
     assert math.isnan(small.headline["total_clv"])
-    assert small.tables["rfm_segments"]["model_clv"].isna().all()
+    lifetime = small.tables["lifetime_value"]
+    assert lifetime["historical_clv"].notna().all() and lifetime["historical_clv"].is_monotonic_decreasing
+    assert small.tables["rfm_segments"]["historical_clv"].sum() == pytest.approx(lifetime["historical_clv"].sum())
 
 
 def test_account_report_tiers_the_customers_and_points_at_transaction_rows(small):
@@ -149,8 +152,9 @@ def test_cdnow_parameters_match_the_published_fit(cdnow):
     h = cdnow.headline
     assert h["customers"] == 2357 and h["repeat_buyers"] == 946
     for name, published in {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}.items():
-        assert h["bgnbd"][name] == pytest.approx(published, rel=0.01), name
-    assert abs(h["bgnbd"]["log_likelihood"] - -9582.4) < 0.5
+        assert h["purchase_params"][name] == pytest.approx(published, rel=0.01), name
+    assert abs(h["purchase_params"]["log_likelihood"] - -9582.4) < 0.5
+    assert h["purchase_model"] == "BG/NBD" and "setting customer_model" in h["model_choice"]
     for name, published in {"p": 6.25, "q": 3.74, "v": 15.45}.items():
         assert h["gamma_gamma"][name] == pytest.approx(published, rel=0.01), name
     assert h["clv_error"] is None and h["clv_warnings"] == []
@@ -199,5 +203,7 @@ def test_every_customer_gets_one_row_scores_and_a_tier(rows):
     assert customers[["R", "F", "M"]].isin(range(1, 6)).all().all()
     assert customers["tier"].isin(["A", "B", "C", "D"]).all()
     assert report.tables["rfm_segments"]["customers"].sum() == len(customers)
-    # either the models were fitted or the reason is given
+    # either a model was fitted, or the reason is given with the historical value instead
     assert (report.headline["clv_error"] is None) == customers["model_clv"].notna().any()
+    if report.headline["clv_error"] is not None:
+        assert customers["historical_clv"].notna().all()
