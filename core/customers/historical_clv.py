@@ -74,7 +74,8 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
     Notes
     -----
     Periods are years (365.25 days) ending on the observation end when the list spans at
-    least 730 days, else the two halves of the span. A customer's margin per period is the
+    least 730 days, else the two halves of the span. Retention is pooled over each pair of
+    consecutive periods (the older one may be partly observed; the newer is complete). A customer's margin per period is the
     total profit (total spend without a profit column) divided by the number of periods in
     which the customer bought. With r the observed retention, d = (1 + discount)^(period
     days / 365.25) - 1, q = r / (1 + d) and n = max(1, horizon days / period days) periods:
@@ -114,12 +115,13 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
     years = span_days >= YEARS_FOR_ANNUAL_RETENTION * 365
     period_days = DAYS_PER_YEAR if years else max(span_days / 2, 1.0)
     period = np.floor(day / period_days).astype(np.int64)  # 0 = the last period before the end
-    full_periods = int(math.floor((span_days + 1) / period_days))  # a day's slack for the quarter day of a year
+    # every period but the oldest is fully observed, so each pair (older, newer) counts
+    n_periods = int(period.max()) + 1
     active = pd.DataFrame({"account": rows["customer"].to_numpy(object), "period": period}).drop_duplicates()
 
     retained, at_risk = 0, 0
     by_period = active.groupby("period")["account"].apply(set)
-    for older in range(1, full_periods):
+    for older in range(1, n_periods):
         before, after = by_period.get(older, set()), by_period.get(older - 1, set())
         at_risk += len(before)
         retained += len(before & after)
@@ -141,10 +143,11 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
         "expected_periods": expected_periods,
         "historical_clv": per_period * expected_periods,
     })
-    period_word = "year" if years else f"period of {period_days:g} days"
+    period_word, periods_word = ("year", "years") if years else (f"period of {period_days:g} days",
+                                                                  f"periods of {period_days:g} days")
     basis = "profit" if has_profit else "revenue (the list has no profit column)"
     method = (f"Historical lifetime value = the customer's average {basis} per {period_word} with purchases x "
-              f"{expected_periods:.2f} expected {period_word}s as a customer within the {horizon_days:g}-day horizon: "
+              f"{expected_periods:.2f} expected {periods_word} as a customer within the {horizon_days:g}-day horizon: "
               f"1 + q + q^2 + ... with q = r / (1 + d), the observed retention r = {retention:.0%} (customers buying "
               f"in one {period_word} who bought again in the next) and discount d = {period_discount:.1%} per "
               f"{period_word}.")
@@ -190,6 +193,21 @@ def why_no_model(summary: pd.DataFrame, errors: dict[str, str], unit: str) -> tu
                f"{ {'D': 'days', 'W': 'weeks', 'M': 'months'}[unit] }), so the drop-out rate runs to 0.")
         fix = ("A list covering a longer time, in which some customers visibly stop buying; and order dates (not "
                "invoice or delivery batches) so that the gaps between purchases are real.")
-        details = "; ".join(f"{name}: {text}" for name, text in errors.items())
-        why += f" (details: {details})" if details else ""
+        why = why[:-1] + _details(errors) + "."
     return why, fix
+
+
+def _details(errors: dict[str, str]) -> str:
+    """The fits' own words, once per distinct message: " (BG/NBD and Pareto/NBD: fit ran ...)".
+
+    >>> _details({"BG/NBD": "frequency: BG/NBD fit ran a parameter to 0 or infinity; the data ...",
+    ...           "Pareto/NBD": "frequency: Pareto/NBD fit ran a parameter to 0 or infinity; the data ..."})
+    ' (BG/NBD and Pareto/NBD: fit ran a parameter to 0 or infinity)'
+    """
+    by_text: dict[str, list[str]] = {}
+    for name, text in errors.items():
+        core_text = text.split(": ", 1)[-1].split(";")[0].replace(f"{name} ", "", 1).strip()
+        by_text.setdefault(core_text, []).append(name)
+    parts = [f"{' and '.join([', '.join(names[:-1]), names[-1]] if len(names) > 1 else names)}: {text}"
+             for text, names in by_text.items()]
+    return f" ({'; '.join(parts)})" if parts else ""

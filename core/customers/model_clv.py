@@ -145,8 +145,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
 
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
-    spend_model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
-    spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
+    spend, spend_table = _expected_spend(frequency, monetary, spenders)
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)
@@ -172,11 +171,35 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     })
     parameters = pd.concat([
         purchases_model.summary(),
-        spend_model.summary(),
+        spend_table,
         settings,
     ], ignore_index=True)[["model", "parameter", "value", "standard_error", "meaning"]]
     parameters["value"] = parameters["value"].astype(object)
     return ClvResult(customers=customers, parameters=parameters)
+
+
+def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
+    """(expected spend per purchase per customer, its parameter rows): Gamma-Gamma, else the average.
+
+    When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
+    between customers, where its q runs to infinity) every customer gets the average spend per
+    repeat purchase, sum(m x) / sum(x) over repeat buyers, and the rows say so.
+    """
+    try:
+        model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
+    except SegmenterInputError as error:
+        if not spenders.any():
+            raise
+        average = float((monetary[spenders] * frequency[spenders]).sum() / frequency[spenders].sum())
+        rows = pd.DataFrame({
+            "model": "spend", "parameter": ["status", "average_repeat_spend"], "value": ["not fitted", average],
+            "standard_error": np.nan,
+            "meaning": [f"Gamma-Gamma could not be fitted ({error}), so every customer's expected spend per "
+                        "purchase is the average repeat spend", "spend per repeat purchase over all repeat buyers"],
+        })
+        return np.full(frequency.size, average), rows
+    spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
+    return spend, model.summary()
 
 
 def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):

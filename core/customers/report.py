@@ -10,14 +10,28 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
 ``customers``
     One row per customer: the purchase history of :func:`core.customers.summary.customer_summary`
     (without its ``revenue``/``profit`` copies of total spend/profit, and without profit,
-    margin or quantity columns when the list has none), the RFM scores and segment, the model's P(alive), expected purchases and CLV, and the tier
-    the account report gave the customer.
+    margin or quantity columns when the list has none), the RFM scores and segment, the
+    model's P(alive), expected purchases and CLV, and the tier the account report gave the
+    customer.
 ``rfm_segments``, ``rfm_thresholds``
     Customers, revenue and model CLV per RFM segment with its rule; the cut points used.
 ``lifetime_value``, ``clv_parameters``
-    Per-customer model values, highest CLV first; the fitted BG/NBD and Gamma-Gamma parameters
-    and the settings used (``model, parameter, value, unit, meaning``; unit says how the value
-    reads: ratio, share, accounts or text). When the models cannot be fitted, both say why.
+    Per-customer lifetime values, highest first: the model CLV of the purchase model used, or,
+    when no model could be used, the historical value (:mod:`core.customers.historical_clv`);
+    how it was made (``model, parameter, value, unit, standard_error, meaning``: the model and
+    why it was chosen, what P(alive) means in it, the fitted parameters with standard errors,
+    the settings; or why no model could be used and what data would fix it).
+``model_check``, ``model_check_frequency``, ``model_check_tracking``
+    The holdout check of :func:`core.customers.validation.check_models` when the list spans
+    enough time (per model: holdout totals and errors, ``chosen``; per number of calibration
+    purchases; cumulative per period).
+``model_check_notes``
+    ``topic, note``: the split (or why there is no check), the best model and the one used,
+    what P(alive) means in each model, how RFM and P(alive) relate.
+``customers`` also carries ``model_note`` (where the RFM segment and P(alive) seem to
+contradict, why both hold) and, without a model, ``historical_clv``. With two or more full
+years of orders the account report also gets per-year revenue columns
+(:func:`core.customers.summary.revenue_per_year`), hence the Growth and tier-migration sheets.
 
 ``account_report`` is :func:`core.report.run_report` on the per-customer table (account =
 customer, revenue = total spend, profit = total profit, first purchase), so tiers,
@@ -43,7 +57,7 @@ from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.report import Report, run_report
 from core.customers.rfm import rfm_scores
 from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
-from core.customers.summary import UNIT_DAYS, customer_summary
+from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
 from core.transactions import TransactionTable
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
@@ -69,8 +83,11 @@ class CustomerReport:
         Named DataFrames, see the module docstring.
     headline:
         ``transactions, customers, repeat_buyers, observation_end, unit, horizon, discount,
-        segments`` (segment -> customers), ``bgnbd`` and ``gamma_gamma`` (parameter -> value,
-        empty when not fitted), ``total_clv``, ``clv_error`` (the reason when the models could
+        segments`` (segment -> customers), ``purchase_model`` (name or None),
+        ``purchase_params`` and ``gamma_gamma`` (parameter -> value, empty when not fitted),
+        ``spend_note`` (why Gamma-Gamma was replaced by the average spend, or None),
+        ``model_choice``, ``model_check`` (model -> holdout errors), ``historical_method`` and
+        ``total_historical_clv`` (when no model could be used), ``total_clv``, ``clv_error`` (the reason when the models could
         not be fitted, else ``None``), ``clv_warnings`` (list of texts), ``data_issues``.
     account_report:
         :func:`core.report.run_report` on the per-customer table.
@@ -109,16 +126,24 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     -----
     - RFM: :func:`core.customers.rfm.rfm_scores` with 5 quantile bins (R = time since the last purchase,
       F = purchases, M = total spend net of returns).
-    - Model CLV: :func:`core.customers.model_clv.model_clv` with ``discount_rate = config.discount``:
-      BG/NBD expected purchases per period x Gamma-Gamma expected spend x margin, each period
-      discounted at (1 + discount)^(unit days / 365.25) - 1. The margin is each customer's own
-      (total profit / total spend) when the list has profit, else 100 % (CLV in revenue).
-    - ``rfm_segments`` adds ``model_clv``, the sum of the segment's customers' CLV.
-    - A model that cannot be fitted (too few customers or repeat buyers, a degenerate fit)
-      does not stop the report: ``customers`` keeps blank model columns, ``lifetime_value``
-      holds one ``note`` row and ``clv_parameters`` a "not fitted" row with the reason, and
-      ``headline["clv_error"]`` carries it. A Gamma-Gamma warning (spend correlated with
-      frequency) is kept as a ``warning`` row of ``clv_parameters`` and in the headline.
+    - Model check: when the list (up to ``observation_end``) spans enough time,
+      :func:`core.customers.validation.check_models` fits BG/NBD, MBG/NBD and Pareto/NBD on its
+      first half and compares them on the second.
+    - Model CLV: :func:`core.customers.model_clv.model_clv` with ``discount_rate = config.discount``
+      and the purchase model of ``config.customer_model`` (``auto``: the best on the holdout
+      check, BG/NBD without one), fitted on the whole list; expected purchases per period x
+      Gamma-Gamma expected spend x margin, each period discounted at (1 + discount)^(unit days
+      / 365.25) - 1. The margin is each customer's own (total profit / total spend) when the
+      list has profit, else 100 % (CLV in revenue). A model that cannot be fitted on the whole
+      list hands over to the next best.
+    - ``rfm_segments`` adds ``model_clv`` (or ``historical_clv``), the sum over its customers.
+    - When no purchase model can be fitted (too few customers or repeat buyers, no sign of
+      customers leaving) the report does not stop: ``customers`` keeps blank model columns
+      and gets ``historical_clv``, ``lifetime_value`` lists the historical values and
+      ``clv_parameters`` says why no model could be used, what data would fix it and how the
+      historical value was made; ``headline["clv_error"]`` carries the reason. A Gamma-Gamma
+      warning (spend correlated with frequency) is kept as a ``warning`` row of
+      ``clv_parameters`` and in the headline.
     - ``account_report`` reads account = customer, revenue = total spend, profit = total
       profit (only when the list has profit), first purchase. Its ``sheet_row`` is the row of
       the customer's first transaction in the list, and its ``data_issues`` are the
@@ -278,7 +303,7 @@ def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.D
     Examples
     --------
     >>> from core.transactions import parse_transactions
-    >>> from core.customers.summary import UNIT_DAYS, customer_summary
+    >>> from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
     >>> table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 30.0]])
     >>> list(shown_summary(customer_summary(table), table).columns)[-3:]
     ['total_spend', 'avg_spend', 'avg_repeat_spend']
@@ -301,6 +326,7 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     if transactions.has_profit:
         columns["Profit"] = summary["total_profit"].to_numpy(float)
     columns["First purchase"] = summary["first_purchase"].to_numpy()
+    columns.update(revenue_per_year(transactions, summary))
     table = accounts_from_frame(pd.DataFrame(columns), first_sheet_row=_FIRST_FRAME_ROW)
     report = run_report(table, config)
 
@@ -407,10 +433,12 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
 def _check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
     """``topic, note``: how the models were checked and chosen, and what P(alive) means in each."""
     rows = [("Holdout check", check_note if check is not None else check_note[:1].upper() + check_note[1:])]
+    best = None
     if check is not None:
-        rows.append(("Best on the holdout", check.reason[:1].upper() + check.reason[1:] + "."))
+        best = check.reason[:1].upper() + check.reason[1:] + "."
+        rows.append(("Best on the holdout", best))
     if lifetime.clv is not None:
-        rows.append(("Model used", f"{lifetime.model_name}. {lifetime.choice}"))
+        rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
     else:
         rows += [("Model used", f"None: {lifetime.why}"), ("What would fix it", lifetime.fix),
                  ("Lifetime value instead", lifetime.historical.method)]
@@ -442,6 +470,8 @@ def _headline(transactions, summary, segments, lifetime: LifetimeOutcome, check:
         "purchase_model": lifetime.model_name,
         "purchase_params": fitted(lifetime.model_name),
         "gamma_gamma": fitted("Gamma-Gamma"),
+        "spend_note": (None if clv is None or "spend" not in set(clv.parameters["model"]) else
+                       str(clv.parameters.loc[clv.parameters["model"] == "spend", "meaning"].iloc[0])),
         "model_choice": lifetime.choice,
         "model_check": ({} if check is None else
                         {row.model: {"total_error_pct": row.total_error_pct,

@@ -276,7 +276,7 @@ def _choice(totals: pd.DataFrame, length: float, unit: str) -> tuple[str | None,
     best = ranked.iloc[0]
     key = str(best["key"])
     others = "; ".join(f"{row.model} {row.frequency_error_pct:.1%}" for row in ranked.iloc[1:].itertuples())
-    reason = (f"{best['model']} predicted the {length:g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
+    reason = (f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
               f"calibration purchases add up to {best['frequency_error_pct']:.1%} of the {best['actual']:,.0f} actual "
               f"repeat purchases (total {best['total_error_pct']:+.1%})")
     return key, reason + (f", against {others}" if others else "")
