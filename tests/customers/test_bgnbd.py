@@ -212,3 +212,19 @@ def test_summary_lists_the_fitted_parameters(cdnow_fit):
     assert table["r"] == pytest.approx(0.243, rel=0.01)
     assert table["customers"] == 2357
     assert table["log_likelihood"] == pytest.approx(-9582.4, abs=0.5)
+
+
+@pytest.mark.parametrize(("x", "t_x", "age", "t"), [(150, 38.0, 38.86, 39.0), (3, 20.0, 38.86, 20000.0)])
+def test_conditional_expectation_at_extremes_matches_posterior_integral(x, t_x, age, t):
+    # the Euler-transformed 2F1 against the posterior integral over p (lambda integrals scaled by (alpha+T)^n)
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    n = r + x
+    beta_pdf = lambda p: stats.beta.pdf(p, a, b)
+    numerator, _ = integrate.quad(
+        lambda p: (1 - p) ** x / p * (1 - ((alpha + age) / (alpha + age + p * t)) ** n) * beta_pdf(p), 0, 1,
+        limit=400, epsabs=0, epsrel=1e-10)
+    denominator, _ = integrate.quad(
+        lambda p: ((1 - p) ** x + p * (1 - p) ** (x - 1) * ((alpha + age) / (alpha + t_x)) ** n) * beta_pdf(p),
+        0, 1, limit=400, epsabs=0, epsrel=1e-10)
+    value = _fitted().expected_purchases(t, x, t_x, age)[0]
+    assert np.isfinite(value) and value == pytest.approx(numerator / denominator, rel=1e-6)
