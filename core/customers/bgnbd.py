@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PurchaseModel
-from core.errors import SegmenterInputError
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
@@ -47,6 +46,17 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T:
     d_b = special.digamma(b + x) - special.digamma(b) + psi_ab - psi_abx - w_dropped / safe_b
     gradient = np.column_stack([d_r, d_alpha, d_a, d_b]) * params
     return ll, gradient
+
+
+def expected_if_alive(r, alpha, a, b, t, x, T):
+    """E[purchases in (T, T+t] | alive at T, x] of BG/NBD (the bracket of FHL eq. 10, see the class Notes).
+
+    (a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t).
+    """
+    z = t / (alpha + T + t)
+    log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
+    hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
 
 
 class BetaGeoModel(PurchaseModel):
@@ -87,8 +97,7 @@ class BetaGeoModel(PurchaseModel):
     parameter_names = ("r", "alpha", "a", "b")
     time_parameters = ("alpha",)
     meanings = {
-        "r": "shape of the purchase-rate distribution (Gamma)",
-        "alpha": "scale of the purchase-rate distribution, in time units; mean rate = r / alpha",
+        **PURCHASE_RATE_MEANINGS,
         "a": "drop-out probability Beta shape a",
         "b": "drop-out probability Beta shape b; mean drop-out after a purchase = a / (a + b)",
     }
@@ -107,11 +116,7 @@ class BetaGeoModel(PurchaseModel):
         return log_odds
 
     def _expected_if_alive(self, params, t, x, t_x, T):
-        r, alpha, a, b = params
-        z = t / (alpha + T + t)
-        log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
-        hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-        return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+        return expected_if_alive(*params, t, x, T)
 
     def expected_purchases_new(self, t) -> np.ndarray:
         """E[X(t)] for a new customer over t time units, FHL eq. (9).
@@ -119,8 +124,6 @@ class BetaGeoModel(PurchaseModel):
         E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
         """
         r, alpha, a, b = self._fitted()
-        t = np.asarray(t, dtype=float)
-        if np.any(~np.isfinite(t) | (t < 0)):
-            raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
+        t = prediction_times(t)
         hyper = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)

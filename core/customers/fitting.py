@@ -248,12 +248,24 @@ def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.nd
             keys.get_level_values(2).to_numpy(float), grouped.to_numpy(float))
 
 
-def horizon(t, n: int) -> np.ndarray:
-    """A prediction length per customer (scalar broadcast), checked finite and >= 0."""
-    t = np.broadcast_to(np.asarray(t, dtype=float), (n,))
+def prediction_times(t) -> np.ndarray:
+    """Prediction lengths as a float array (any shape), checked finite and >= 0."""
+    t = np.asarray(t, dtype=float)
     if np.any(~np.isfinite(t) | (t < 0)):
         raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
     return t
+
+
+def horizon(t, n: int) -> np.ndarray:
+    """A prediction length per customer (scalar broadcast), checked finite and >= 0."""
+    return np.broadcast_to(prediction_times(t), (n,))
+
+
+#: What the purchase-rate parameters mean; the Gamma mixing of Poisson rates is common to all three models.
+PURCHASE_RATE_MEANINGS = {
+    "r": "shape of the purchase-rate distribution (Gamma)",
+    "alpha": "scale of the purchase-rate distribution, in time units; mean rate = r / alpha",
+}
 
 
 class PurchaseModel:

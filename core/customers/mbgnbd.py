@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PurchaseModel
-from core.errors import SegmenterInputError
+from core.customers.bgnbd import expected_if_alive
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
@@ -63,8 +63,7 @@ class ModifiedBetaGeoModel(PurchaseModel):
     parameter_names = ("r", "alpha", "a", "b")
     time_parameters = ("alpha",)
     meanings = {
-        "r": "shape of the purchase-rate distribution (Gamma)",
-        "alpha": "scale of the purchase-rate distribution, in time units; mean rate = r / alpha",
+        **PURCHASE_RATE_MEANINGS,
         "a": "drop-out probability Beta shape a",
         "b": "drop-out probability Beta shape b; mean drop-out after each purchase (the first too) = a / (a + b)",
     }
@@ -80,16 +79,13 @@ class ModifiedBetaGeoModel(PurchaseModel):
 
     def _expected_if_alive(self, params, t, x, t_x, T):
         r, alpha, a, b = params
-        z = t / (alpha + T + t)
-        log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
-        hyper = special.hyp2f1(a + b - r, a - 1, a + b + x, z)
-        return (a + b + x) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+        # alive after x repeat purchases, the MBG/NBD customer has survived x + 1 drop-out chances,
+        # which is BG/NBD's x with b one larger: same formula, b + 1
+        return expected_if_alive(r, alpha, a, b + 1, t, x, T)
 
     def expected_purchases_new(self, t) -> np.ndarray:
         """E[X(t)] for a new customer over t time units (see the class Notes)."""
         r, alpha, a, b = self._fitted()
-        t = np.asarray(t, dtype=float)
-        if np.any(~np.isfinite(t) | (t < 0)):
-            raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
+        t = prediction_times(t)
         hyper = special.hyp2f1(r, b + 1, a + b, t / (alpha + t))
         return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PurchaseModel
-from core.errors import SegmenterInputError
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
 
 
 def log_dead_term(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -123,8 +122,7 @@ class ParetoNBDModel(PurchaseModel):
     parameter_names = ("r", "alpha", "s", "beta")
     time_parameters = ("alpha", "beta")
     meanings = {
-        "r": "shape of the purchase-rate distribution (Gamma)",
-        "alpha": "scale of the purchase-rate distribution, in time units; mean rate = r / alpha",
+        **PURCHASE_RATE_MEANINGS,
         "s": "shape of the drop-out-rate distribution (Gamma)",
         "beta": "scale of the drop-out-rate distribution, in time units; mean drop-out rate = s / beta",
     }
@@ -147,7 +145,5 @@ class ParetoNBDModel(PurchaseModel):
     def expected_purchases_new(self, t) -> np.ndarray:
         """E[X(t)] for a new customer over t time units: r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]."""
         r, alpha, s, beta = self._fitted()
-        t = np.asarray(t, dtype=float)
-        if np.any(~np.isfinite(t) | (t < 0)):
-            raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
+        t = prediction_times(t)
         return r / alpha * beta * _growth(s - 1, np.log(beta + t) - np.log(beta))
