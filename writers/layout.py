@@ -175,6 +175,9 @@ UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": 
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
 HEADER_COLOUR = "#1F4E78"
 TITLE_PREFIX = "segmenter · "
+# A sheet holding more rows than this gets filter buttons on its blocks instead of Excel tables: a
+# table that size is slow to open and sort in Excel, and a file writer has to stream such a sheet.
+TABLE_ROW_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
