@@ -315,7 +315,8 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
              f"{h['repeat_buyers']:,} repeat buyers"]
     for model, errors in h["model_check"].items():
         lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
-                     f"by calibration purchases {errors['frequency_error_pct']:.1%}")
+                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
+                     else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
         lines.append(f"! no purchase model could be used: {h['clv_error']}")
         lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")

@@ -52,7 +52,7 @@ def main(customers: int = 100_000, seed: int = 2005) -> None:
     for name, true_value in CDNOW.items():
         fitted = model.params_[name]
         print(f"  {name:>5}: true {true_value:7.3f}  fitted {fitted:7.3f}  ({(fitted / true_value - 1):+.1%})")
-    # MBG/NBD and Pareto/NBD have no analytic gradient: central differences, 2 x 4 evaluations a step
+    # Pareto/NBD has no analytic gradient: central differences, 2 x 4 evaluations a step
     for other in (ModifiedBetaGeoModel, ParetoNBDModel):
         start = time.perf_counter()
         other().fit(frequency, recency, age)

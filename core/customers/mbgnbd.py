@@ -20,18 +20,26 @@ from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, predic
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
-    """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form.
+    """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form, and its log-parameter gradient.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
            + ln[ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ]
     using B(a+1, b+x) / B(a, b+x+1) = a / (b+x); the dropped-out term is there for x = 0 too.
     """
     r, alpha, a, b = params
-    alive = -(r + x) * np.log(alpha + T)
-    dropped = np.log(a) - np.log(b + x) - (r + x) * np.log(alpha + t_x)
+    log_age, log_last = np.log(alpha + T), np.log(alpha + t_x)
+    alive = -(r + x) * log_age
+    dropped = np.log(a) - np.log(b + x) - (r + x) * log_last
+    log_sum = np.logaddexp(alive, dropped)
     ll = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-          + special.betaln(a, b + x + 1) - special.betaln(a, b) + np.logaddexp(alive, dropped))
-    return ll
+          + special.betaln(a, b + x + 1) - special.betaln(a, b) + log_sum)
+    w_alive, w_dropped = np.exp(alive - log_sum), np.exp(dropped - log_sum)
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x + 1)
+    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - w_alive * log_age - w_dropped * log_last
+    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
+    d_a = psi_ab - psi_abx + w_dropped / a
+    d_b = special.digamma(b + x + 1) - special.digamma(b) + psi_ab - psi_abx - w_dropped / (b + x)
+    return ll, np.column_stack([d_r, d_alpha, d_a, d_b]) * params
 
 
 class ModifiedBetaGeoModel(PurchaseModel):
@@ -71,7 +79,7 @@ class ModifiedBetaGeoModel(PurchaseModel):
                       "one-time buyer's P(alive) is below 100 % and falls the longer ago that purchase was.")
 
     def _terms(self, params, x, t_x, T):
-        return _log_likelihood_terms(params, x, t_x, T), None
+        return _log_likelihood_terms(params, x, t_x, T)
 
     def _log_odds_dead(self, params, x, t_x, T):
         r, alpha, a, b = params

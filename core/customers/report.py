@@ -474,7 +474,7 @@ def _headline(transactions, summary, segments, lifetime: LifetimeOutcome, check:
                        str(clv.parameters.loc[clv.parameters["model"] == "spend", "meaning"].iloc[0])),
         "model_choice": lifetime.choice,
         "model_check": ({} if check is None else
-                        {row.model: {"total_error_pct": row.total_error_pct,
+                        {row.model: {"status": row.status, "total_error_pct": row.total_error_pct,
                                      "frequency_error_pct": row.frequency_error_pct}
                          for row in check.totals.itertuples()}),
         "total_clv": float(np.nansum(clv.customers["model_clv"])) if clv is not None else float("nan"),

@@ -43,7 +43,7 @@ def test_likelihood_matches_integral_over_p(x, t_x, T):
     value, _ = integrate.quad(lambda p: ((1 - p) ** (x + 1) * (alpha + T) ** -(r + x)
                                          + p * (1 - p) ** x * (alpha + t_x) ** -(r + x)) * stats.beta.pdf(p, a, b),
                               0, 1, limit=200, epsabs=0, epsrel=1e-10)
-    ll = _log_likelihood_terms(np.array([r, alpha, a, b]), np.array([float(x)]), np.array([t_x]), np.array([T]))
+    ll, _ = _log_likelihood_terms(np.array([r, alpha, a, b]), np.array([float(x)]), np.array([t_x]), np.array([T]))
     assert ll[0] == pytest.approx(constant + np.log(value), abs=1e-8)
 
 
@@ -77,3 +77,15 @@ def test_conditional_expectation_matches_posterior_integral_even_for_many_purcha
         lambda p: (alive(p) + p * (1 - p) ** x * ((alpha + T) / (alpha + t_x)) ** n) * stats.beta.pdf(p, a, b),
         0, 1, limit=400, epsabs=0, epsrel=1e-10)
     assert _fitted().expected_purchases(t, x, t_x, T)[0] == pytest.approx(numerator / denominator, rel=1e-6)
+
+
+def test_gradient_matches_finite_differences():
+    params = np.array([0.5, 3.0, 0.8, 2.0])
+    x, t_x, age = np.array([0.0, 1, 4, 12]), np.array([0.0, 3, 20, 35]), np.array([39.0, 10, 30, 38])
+    _, gradient = _log_likelihood_terms(params, x, t_x, age)
+    for k in range(4):
+        step = np.zeros(4)
+        step[k] = 1e-6
+        up, _ = _log_likelihood_terms(params * np.exp(step), x, t_x, age)
+        down, _ = _log_likelihood_terms(params * np.exp(-step), x, t_x, age)
+        np.testing.assert_allclose(gradient[:, k], (up - down) / 2e-6, rtol=1e-5, atol=1e-8)
