@@ -204,7 +204,7 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    """The Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the per-customer table."""
     return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
             + place_report(report.account_report.tables, source=source, labels=labels))
 
@@ -212,7 +212,7 @@ def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]
 def customer_messages(report: CustomerReport) -> list[str]:
     """What the user must hear about a customer report: the model not fitted, its warnings."""
     h = report.headline
-    messages = [f"Lifetime value not computed: {h['clv_error']}"] if h["clv_error"] else []
+    messages = [f"No purchase model could be used: {h['clv_error']} {h['historical_method']}"] if h["clv_error"] else []
     return messages + [f"Spend model: {text}" for text in h["clv_warnings"]]
 
 
@@ -317,13 +317,20 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     unit = UNIT_NAMES[h["unit"]]
     lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
              f"{h['repeat_buyers']:,} repeat buyers"]
+    for model, errors in h["model_check"].items():
+        lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
+                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
+                     else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
-        lines.append(f"! lifetime value not computed: {h['clv_error']}")
+        lines.append(f"! no purchase model could be used: {h['clv_error']}")
+        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
-        b, g = h["bgnbd"], h["gamma_gamma"]
-        lines.append(f"BG/NBD ({unit}): r {b['r']:.3f}, alpha {b['alpha']:.3f}, a {b['a']:.3f}, b {b['b']:.3f}; "
-                     f"log-likelihood {b['log_likelihood']:,.1f}")
-        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}")
+        m, g = h["purchase_params"], h["gamma_gamma"]
+        shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
+        lines.append(f"{h['purchase_model']} ({unit}): {shown}; log-likelihood {m['log_likelihood']:,.1f}")
+        lines.append(h["model_choice"])
+        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
+                     if g else f"! {h['spend_note']}")
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
                      f"total {h['total_clv']:,.0f}")
@@ -361,6 +368,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
                                               "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    report.add_argument("--customer-model",
+                        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
+                             "check), bgnbd, mbgnbd or pareto_nbd (any case)")
     setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
     setup.add_argument("workbook", type=Path, nargs="?", default=None,
                        help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
@@ -395,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
             "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
             "date_format": getattr(args, "date_format", None),
+            "customer_model": getattr(args, "customer_model", None),
         })
         observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
                                            config.date_format)
@@ -405,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
             transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
-            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, BG/NBD and Gamma-Gamma fits")
+            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions, config, output, source=source_path.name, observation_end=observation_end,
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
