@@ -20,8 +20,8 @@ Where Lite differs from the classic add-in (the only place this is said):
   ``xw.Book.caller()``. Excel's status bar is not reachable from Lite; progress messages are
   skipped, message boxes still show.
 - Dates: Excel hands a worksheet function a date cell as its serial number (custom functions
-  do not see formats); the figures are the same, and SEGMENT_ISSUES notes each such cell as
-  "number read as the Excel date ...". Scripts get dates as dates, as the ribbon buttons do.
+  do not see formats); the figures are the same, and SEGMENT_ISSUES notes that the numbers
+  were "read as the Excel date ...". Scripts get dates as dates, as the ribbon buttons do.
 - No file system: the command line (``segmenter.py report FILE``) is not available in Lite;
   the data come from the workbook.
 - Size: Lite's Python has at most 2 GB of memory and a script receives the workbook's values
