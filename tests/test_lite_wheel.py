@@ -173,3 +173,11 @@ def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_withou
     assert result["sheets"][0] == "Segments" and "Data issues" in result["sheets"]
     assert result["foreign"] == []
     assert re.search(r"site-packages/segmenter\.py$", result["segmenter_from"])
+
+
+def test_lite_requirements_pin_the_tested_xlwings_and_name_this_wheel(wheel):
+    lines = [line.strip() for line in (PROJECT / "lite" / "requirements.txt").read_text().splitlines() if line.strip()]
+    (excel_pin,) = PYPROJECT["project"]["optional-dependencies"]["excel"]
+    assert Requirement(lines[0]) == Requirement(excel_pin)  # the xlwings the tests run
+    assert lines[1].startswith("https://") and lines[1].endswith("/" + wheel.name)
+    assert not [line for line in lines if canonicalize_name(line) == "segmenter"]  # PyPI's segmenter is another project
