@@ -32,7 +32,7 @@ from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
 from core.transactions import TransactionTable, parse_transactions
-from readers import is_transaction_list, load_transactions, read_block
+from readers import accounts_from_rows, is_transaction_list, load_transactions, read_block
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 
@@ -354,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
             lines = customer_headline_lines(customers)
         else:
-            table = parse_accounts(rows, first_sheet_row=first_row)
+            table = accounts_from_rows(rows, first_row, source_path)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None)
