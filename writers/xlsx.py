@@ -11,6 +11,7 @@ from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import LineChart, Reference, ScatterChart, Series
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,6 +21,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from writers.layout import (
     FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns, estimated_widths,
 )
+from writers.output import REPORT_MARK
 
 TITLE_FONT = Font(bold=True, size=14, color=HEADER_COLOUR[1:])
 BLOCK_FONT = Font(bold=True, size=11, color=HEADER_COLOUR[1:])
@@ -27,6 +29,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR[1:])
 TIER_FILLS = [PatternFill("solid", fgColor=c[1:]) for c in TIER_COLOURS]
 SUBTITLE_FONT = Font(italic=True, color="595959")
+EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
 
 Progress = Callable[[str], None]
 
@@ -34,6 +37,7 @@ Progress = Callable[[str], None]
 def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | None = None) -> Path:
     """Write the sheets to ``path`` (.xlsx) and return it. ``progress`` gets short status lines."""
     book = Workbook(write_only=True)
+    mark_report(book)
     for sheet in sheets:
         if progress:
             progress(f"writing sheet {sheet.spec.name}")
@@ -41,6 +45,12 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     path = Path(path)
     book.save(path)
     return path
+
+
+def mark_report(book: Workbook) -> None:
+    """Mark the workbook as a segmenter report in its document properties, so that a later run may
+    replace it (see :func:`writers.output.is_segmenter_report`)."""
+    book.properties.category = REPORT_MARK
 
 
 def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) -> None:
@@ -85,7 +95,7 @@ def _append_rows(ws, block: PlacedBlock, progress: Progress | None) -> None:
             fmt = block.row_formats[i] if block.unit_col == j and block.row_formats else formats[j]
             fill = tier_fill_of_row(i) if j == block.tier_col else None
             if fmt == "General" and fill is None:
-                cells.append(value)
+                cells.append(_text_cell(ws, value) if isinstance(value, str) else value)
             else:
                 cells.append(_styled(ws, value, number_format=fmt, fill=fill))
         ws.append(cells)
@@ -105,8 +115,21 @@ def _tier_fill_lookup(block: PlacedBlock):
     return fill
 
 
+def _text_cell(ws, text: str):
+    """Text as a text cell, shown as typed: openpyxl would make '=...' a formula, '#N/A' an error value."""
+    if text[:1] != "=" and text not in ERROR_CODES and len(text) <= EXCEL_CELL_CHARS \
+            and not ILLEGAL_CHARACTERS_RE.search(text):
+        return text
+    return _styled(ws, text)
+
+
 def _styled(ws, value, *, number_format=None, font=None, fill=None) -> WriteOnlyCell:
+    text = isinstance(value, str)
+    if text:  # what a cell cannot hold: control characters shown as U+FFFD, text cut to Excel's limit
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:EXCEL_CELL_CHARS]
     cell = WriteOnlyCell(ws, value=value)
+    if text:
+        cell.data_type = "s"  # never a formula (OWASP CSV injection) nor an error value
     if number_format:
         cell.number_format = number_format
     if font:
