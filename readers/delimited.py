@@ -2,7 +2,8 @@
 
 - encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), Windows-1252
   (:mod:`readers.text_encoding`);
-- delimiter: sniffed among ``,`` ``;`` tab and ``|`` (:func:`sniff_delimiter`);
+- delimiter: sniffed among ``,`` ``;`` tab and ``|`` (:func:`sniff_delimiter`), or as named by
+  Excel's ``sep=;`` first line;
 - numbers: text that is a number becomes a number, with the decimal mark decided for the whole
   file (:mod:`readers.decimals`); ``inf`` and ``nan`` stay text;
 - dates: ISO dates ("2024-03-31", "2024-03-31 10:00") become datetimes, as Excel reads them;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -49,8 +51,11 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
     head = data[:_SNIFF_CHARS].decode(encoding, errors="ignore")
     if not head.strip() and len(data) <= _SNIFF_CHARS:
         return []
-    separator = sniff_delimiter(head, candidates, default)
+    hint = re.match(r"sep=(.)[ \t]*(?:\r\n|\r|\n|$)", head)  # Excel's first-line "sep=;" names the separator
+    separator = hint[1] if hint else sniff_delimiter(head, candidates, default)
     frame = split_cells(data, encoding, separator, path.name, _widest_row(head, separator))
+    if hint:
+        frame.iloc[0] = ""  # the hint is not a cell of the table: its row stays, blank
     texts = [frame[name] for name in frame.columns]
     scans = [scan_column(column) for column in texts]
     columns = []
