@@ -299,3 +299,14 @@ def test_freeze_on_macos_sets_the_windows_split_row_through_appscript():
         api=SimpleNamespace(windows={1: window}), app=SimpleNamespace(engine=SimpleNamespace(type="desktop"))))
     freeze_top_rows(sheet, 3)
     assert log == [("freeze_panes", False), ("split_column", 0), ("split_row", 3), ("freeze_panes", True)]
+
+
+def test_growth_period_labels_stay_text_so_the_chart_plots_them_as_categories():
+    header = ["Account", "Revenue 2024", "Revenue 2025"]
+    rows = [["Acme", 40.0, 50.0], ["Beta", 30.0, 20.0], ["Cora", 10.0, 15.0], ["Dune", 5.0, 10.0]]
+    book, excel = windows_book({"Accounts": [header] + rows}, selection="A1:C5")
+    assert segmenter.segment_selection(book) == []
+    growth = excel.workbook.sheet("Growth")
+    periods = [v for (r, c), v in sorted(growth.cells.items()) if c == 1 and v in ("2024", "2025", 2024.0, 2025.0)]
+    assert periods == ["2024", "2025"]
+    assert growth.charts and growth.charts[0].Chart.source is not None
