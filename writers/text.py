@@ -29,7 +29,8 @@ TEXT_PREFIX = "'"
 # First characters that start a formula (= + - @) or that OWASP lists as formula starters
 # (tab, carriage return); a leading apostrophe would be swallowed as the text prefix.
 _LEADING = ("=", "+", "-", "@", "\t", "\r", "\n", TEXT_PREFIX)
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december"
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+           r"august|september|october|november|december")
 _CONVERTS = re.compile(
     r"\s*(?:"
     # number-like: signs, currency, thousand groups, decimals, exponent, %, accounting brackets, fractions
