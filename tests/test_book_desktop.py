@@ -310,3 +310,22 @@ def test_growth_period_labels_stay_text_so_the_chart_plots_them_as_categories():
     periods = [v for (r, c), v in sorted(growth.cells.items()) if c == 1 and v in ("2024", "2025", 2024.0, 2025.0)]
     assert periods == ["2024", "2025"]
     assert growth.charts and growth.charts[0].Chart.source is not None
+
+
+def test_a_column_mixing_numbers_and_text_keeps_both_and_text_only_columns_are_text_formatted():
+    import pandas as pd
+
+    from writers.book import write_sheet
+    from writers.layout import Block, SheetSpec, place_sheet
+
+    table = pd.DataFrame({"account": ["Acme", "00123", "TRUE"], "code": [7.0, "=1+1", "0042"]}, dtype=object)
+    placed = place_sheet(SheetSpec("Codes", (Block("codes", "Codes"),)), {"codes": table}, source="test",
+                         labels=("A", "B", "C", "D"))
+    book, excel = windows_book({"Accounts": [["x"]]})
+    write_sheet(book, placed)
+    codes = excel.workbook.sheet("Codes")
+    assert [codes.cells[(r, 1)] for r in (6, 7, 8)] == ["Acme", "00123", "TRUE"]
+    assert [codes.cells[(r, 2)] for r in (6, 7, 8)] == [7.0, "=1+1", "0042"]
+    assert (6, 1, 8, 1, "@") in codes.formats and not any(f[1] == 2 and f[4] == "@" for f in codes.formats)
+    written = [value for where, value in excel.sets("Value") if where == "Range[Codes!$A$6:$B$8]"][0]
+    assert [row[1] for row in written] == [7.0, "'=1+1", "'0042"]  # the mixed column: apostrophe guard

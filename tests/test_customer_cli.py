@@ -61,6 +61,9 @@ def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     assert ["Lifetime value not computed: frequency: BG/NBD needs at least 10 customers to fit, got 5"] in lifetime
     rfm = _written_rows(book, "Customers")
     assert ["a", "A", "Champions", "555"] == [r for r in rfm if r and r[0] == "a"][0][:4]
+    # the RFM code is text: its column is formatted as text before it is written, so Excel keeps "555"
+    assert any(a["func"] == "setNumberFormat" and a["args"] == ["@"] and a["start_column"] == 3
+               for a in book.json()["actions"])
 
 
 def test_customer_report_on_an_account_list_says_what_is_missing():
