@@ -329,3 +329,18 @@ def test_a_column_mixing_numbers_and_text_keeps_both_and_text_only_columns_are_t
     assert (6, 1, 8, 1, "@") in codes.formats and not any(f[1] == 2 and f[4] == "@" for f in codes.formats)
     written = [value for where, value in excel.sets("Value") if where == "Range[Codes!$A$6:$B$8]"][0]
     assert [row[1] for row in written] == [7.0, "'=1+1", "'0042"]  # the mixed column: apostrophe guard
+
+
+def test_an_error_cell_as_macos_gives_it_is_listed_as_an_error_not_read_as_text():
+    """AppleScript gives every error cell as k.missing_value (the bundled sample's Accounts!G65)."""
+    from tests.fake_com import k
+
+    rows = [["Account", "Revenue", "Industry"], ["Acme", 50.0, k.missing_value], [k.missing_value, 20.0, "Retail"],
+            ["Cora", 10.0, "Retail"]]
+    book, excel = windows_book({"Accounts": rows}, selection="A1:C4")
+    assert segmenter.segment_selection(book) == []
+    issues = excel.workbook.sheet("Data issues").cells
+    listed = [[issues.get((r, c)) for c in range(1, 6)] for r in sorted({r for (r, _) in issues if r > 5})]
+    assert [2, "Industry", "#ERROR!", "rejected", "Excel error #ERROR!"] in listed
+    assert [3, "Account", "#ERROR!", "rejected", "Excel error #ERROR!"] in listed
+    assert "k.missing_value" not in str(excel.workbook.sheet("Segments").cells.values())
