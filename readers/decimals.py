@@ -83,10 +83,10 @@ def scan_column(text: pd.Series) -> ColumnScan:
     ambiguous = np.zeros(len(text), dtype=bool)
     ambiguous[dotted] = _matches(text.iloc[dotted], _ONE_GROUP)
     point = bool((~ambiguous[dotted]).any())
-    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE)]
+    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE + r"(?:\s*%)?")]
     comma = False
     if shaped.size:
-        cells = text.iloc[shaped]
+        cells = _without_percent(text.iloc[shaped])
         one_group = _matches(cells, _ONE_GROUP)
         ambiguous[shaped[one_group]] = True
         comma_shaped = _matches(cells, _COMMA_DECIMAL) | _matches(cells, _DOT_GROUPS) | _matches(cells, _SPACE_GROUPS)
@@ -149,6 +149,31 @@ def column_numbers(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.nd
     chosen = cells[hit].str.strip().str.replace(group_marks, "", regex=True).str.replace(decimal_mark, ".", regex=False)
     numbers[candidates[hit]] = chosen.astype(float).to_numpy()
     return numbers
+
+
+def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and rewritten text of the percentages of a decimal-comma column: ``34,1 %`` -> ``34.1%``.
+
+    They stay text (what a % means is the cell parser's to decide), written with a decimal point.
+
+    >>> text = pd.Series(["34,1 %", "1.234,5%", "7%", "x%"])
+    >>> [t.tolist() for t in comma_percents(text, scan_column(text), COMMA)]
+    [[0, 1, 2], ['34.1%', '1234.5%', '7%']]
+    """
+    if mark != COMMA or not scan.digit_words.size:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    words = text.iloc[scan.digit_words]
+    percent = scan.digit_words[_matches(words, r".*%")]
+    bare = _without_percent(text.iloc[percent])
+    hit = np.zeros(len(percent), dtype=bool)
+    for shape in (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS, rf"{_SIGN}\d+"):
+        hit |= _matches(bare, shape)
+    rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
+    return percent[hit], rewritten.to_numpy(dtype=object)
+
+
+def _without_percent(cells: pd.Series) -> pd.Series:
+    return cells.str.replace(r"\s*%\s*$", "", regex=True)
 
 
 def _matches(cells: pd.Series, pattern: str) -> np.ndarray:

@@ -100,6 +100,9 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "semicolon_decimal_comma.csv": (
         _text(_csv([HEADER, ["Müller", "1.234,56", "123,4"], ["Schmidt", "2.000", "200"], ["Weber", "15,5", "3"]], ";")),
         {"accounts": 3, "revenue": 3250.06, "names": ["Müller"]}),
+    "semicolon_percent_comma.csv": (
+        _text(_csv([["Account", "Revenue", "Margin %"], ["Müller", "1.234,56", "34,1 %"], ["Weber", "2.000", "10%"]], ";")),
+        {"accounts": 2, "revenue": 3234.56, "profit": 620.98496, "issues": ["text read as the number 0.341"]}),
     "semicolon_ambiguous.csv": (
         _text(_csv([HEADER, ["Müller", "1.234", "100"], ["Schmidt", "2.500", "200"]], ";")),
         {"accounts": 2, "issues": ["text read as the number 1.234", "text read as the number 2.5"]}),

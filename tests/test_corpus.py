@@ -57,8 +57,9 @@ def check_outcome(path: Path, outcome: dict, capsys) -> None:
         table = accounts_from_rows(rows, first_row, path)
         accounts = table.accounts
         assert len(accounts) == outcome["accounts"]
-        if "revenue" in outcome:
-            assert np.isclose(accounts["revenue"].sum(), outcome["revenue"])
+        for column in ("revenue", "profit"):
+            if column in outcome:
+                assert np.isclose(accounts[column].sum(), outcome[column])
         assert set(outcome.get("names", [])) <= set(accounts["account"])
         issues = table.issues
     text = " ".join(f"{v} {r}" for v, r in zip(issues["value"].astype(str), issues["reason"].astype(str)))
