@@ -43,9 +43,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers
+from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 
 # Summaries by these account columns, besides the tier, when the data has them.
@@ -131,7 +132,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     )
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
-    tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+    tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:
         tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
@@ -188,7 +189,7 @@ def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, t
     revenue_split, margin_split = _splits(segments, config)
     matrix_margin = segments["net_margin_pct" if "net_margin_pct" in segments else "margin_pct"].to_numpy(float)
     segments["strategy"] = matrix.assign_strategy(revenue, matrix_margin, revenue_split, margin_split)
-    segments["cltv"] = lifetime.cltv(profit, config.retention, config.discount)
+    segments["cltv"] = retention_cltv.cltv(profit, config.retention, config.discount)
     segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
     segments["note"] = (cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
                         if "cost_to_serve" in segments else margins.margin_note(revenue, profit))
@@ -231,7 +232,7 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     groups = segments[by]
     profit = segments["profit"].to_numpy(float)
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
-    value = lifetime.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
+    value = retention_cltv.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
     summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
     if "net_profit" in segments:
         net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,
@@ -298,7 +299,31 @@ def _headline(segments, summary, nps_gaps, config) -> dict[str, object]:
         "hhi_points": summary.hhi_points,
         "hhi_band": summary.hhi_band,
         "gini": summary.gini,
-        "flags": list(summary.flags),
+        "flags": list(summary.flags) + _majority_flag(segments),
     }
     headline["nps_gaps"] = nps_gaps
     return headline
+
+
+def _majority_flag(segments: pd.DataFrame) -> list[str]:
+    """A warning when one of two or more accounts makes more than half of the positive revenue:
+    a total row read as an account, or a list that is one customer and its crumbs.
+
+    Examples
+    --------
+    >>> _majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
+    >>> _majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    []
+    """
+    revenue = segments["revenue"].to_numpy(dtype=float)
+    positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
+    total = positive.sum()
+    if total <= 0 or np.count_nonzero(positive) < 2:
+        return []
+    top = int(np.argmax(positive))
+    share = positive[top] / total
+    if share <= 0.5:
+        return []
+    return [f"one account, '{segments['account'].iloc[top]}', makes {share * 100:.1f} % of revenue: more than half; "
+            "check it is not a total or duplicate row"]

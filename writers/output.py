@@ -19,7 +19,7 @@ from typing import Callable, TypeVar
 
 from core.errors import SegmenterInputError
 
-#: The document property ``category`` of every workbook segmenter writes (docProps/core.xml).
+#: The document property ``keywords`` of every workbook segmenter writes (docProps/core.xml).
 REPORT_MARK = "segmenter report"
 REPORT_SUFFIX = ".xlsx"
 Result = TypeVar("Result")
@@ -71,7 +71,7 @@ def is_segmenter_report(path: Path) -> bool:
             properties = DocumentProperties.from_tree(fromstring(archive.read("docProps/core.xml")))
     except (OSError, KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
         return False
-    return properties.category == REPORT_MARK
+    return properties.keywords == REPORT_MARK
 
 
 def atomic_write(path: Path, write: Callable[[Path], Result]) -> Result:

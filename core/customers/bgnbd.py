@@ -1,0 +1,129 @@
+"""The BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005), fitted by maximum likelihood.
+
+A customer buys at rate lambda while alive (Poisson; lambda ~ Gamma(r, alpha) across
+customers) and after each purchase drops out with probability p (p ~ Beta(a, b)). From each
+customer's (frequency x, recency t_x, age T) the model gives the expected number of purchases
+in a future period and the probability the customer is still alive.
+
+Reference: P. S. Fader, B. G. S. Hardie, K. L. Lee, "Counting your customers the easy way: an
+alternative to the Pareto/NBD model", Marketing Science 24(2), 2005, 275-284; equation
+numbers below are the paper's. On the CDNOW sample (2,357 customers, 39-week calibration,
+weeks) the maximum-likelihood estimates are r = 0.243, alpha = 4.414, a = 0.793, b = 2.426
+with log-likelihood -9,582.4.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
+
+
+def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+    """Per-customer log-likelihood (FHL eq. 6 in log form) and its gradient in the log-parameters.
+
+    ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
+           + ln[ (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x) ]
+    using B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1); the last line is a log-sum-exp.
+    """
+    r, alpha, a, b = params
+    repeat = x > 0
+    log_age = np.log(alpha + T)
+    log_last = np.log(alpha + t_x)
+    u_alive = -(r + x) * log_age
+    u_dropped = np.full_like(x, -np.inf)
+    u_dropped[repeat] = np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * log_last[repeat]
+    log_sum = np.logaddexp(u_alive, u_dropped)
+    ll = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+          + special.betaln(a, b + x) - special.betaln(a, b) + log_sum)
+    w_alive = np.exp(u_alive - log_sum)
+    w_dropped = np.exp(u_dropped - log_sum)
+    safe_b = np.where(repeat, b + x - 1, 1.0)
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x)
+    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - w_alive * log_age - w_dropped * log_last
+    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
+    d_a = psi_ab - psi_abx + w_dropped / a
+    d_b = special.digamma(b + x) - special.digamma(b) + psi_ab - psi_abx - w_dropped / safe_b
+    gradient = np.column_stack([d_r, d_alpha, d_a, d_b]) * params
+    return ll, gradient
+
+
+def expected_if_alive(r, alpha, a, b, t, x, T):
+    """E[purchases in (T, T+t] | alive at T, x] of BG/NBD (the bracket of FHL eq. 10, see the class Notes).
+
+    (a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t).
+    """
+    z = t / (alpha + T + t)
+    log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
+    hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+
+
+class BetaGeoModel(PurchaseModel):
+    """BG/NBD model: fit on (frequency, recency, T) per customer, then predict.
+
+    Attributes (after :meth:`fit`): ``params_`` (r, alpha in the time unit of recency and T,
+    a, b), ``standard_errors_``, ``log_likelihood_``, ``n_customers_``; see
+    :class:`core.customers.fitting.PurchaseModel`.
+
+    Notes
+    -----
+    frequency x is the number of repeat purchase occasions (distinct purchase days after the
+    first), recency t_x the time from first to last purchase, T the time from first purchase to
+    the end of the observation period, t_x and T in the same unit (weeks for CDNOW). The fit
+    maximises the sum of FHL eq. (6) over customers with the analytic gradient
+    (:func:`core.customers.fitting.fit_max_likelihood`).
+
+    P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) (FHL
+    technical note eq. A11); 1 for x = 0, because a BG/NBD customer can only drop out right
+    after a repeat purchase.
+
+    E[purchases in (T, T+t] | x, t_x, T] (FHL eq. 10) =
+    (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)] x P(alive),
+    z = t/(alpha+T+t). Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z)
+    turns the bracket into 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z) (Fader & Hardie's note
+    on the BG/NBD "#NUM!" error): the same value, with no overflow for many purchases or long t.
+
+    Examples
+    --------
+    >>> model = BetaGeoModel().fit([0, 1, 2, 0, 3, 1, 0, 5, 2, 0, 1, 0],
+    ...                            [0, 5, 20, 0, 30, 2, 0, 35, 10, 0, 25, 0],
+    ...                            [40, 38, 39, 36, 40, 30, 35, 40, 39, 38, 37, 40])
+    >>> float(model.probability_alive(0, 0, 40)[0])
+    1.0
+    """
+
+    name = "BG/NBD"
+    parameter_names = ("r", "alpha", "a", "b")
+    time_parameters = ("alpha",)
+    meanings = {
+        **PURCHASE_RATE_MEANINGS,
+        "a": "drop-out probability Beta shape a",
+        "b": "drop-out probability Beta shape b; mean drop-out after a purchase = a / (a + b)",
+    }
+    alive_sentence = ("BG/NBD: a customer can only drop out right after a repeat purchase, so a one-time buyer "
+                      "counts as alive (100 %) however long ago the purchase was.")
+
+    def _terms(self, params, x, t_x, T):
+        return _log_likelihood_terms(params, x, t_x, T)
+
+    def _log_odds_dead(self, params, x, t_x, T):
+        r, alpha, a, b = params
+        repeat = x > 0
+        log_odds = np.full_like(x, -np.inf)
+        log_odds[repeat] = (np.log(a) - np.log(b + x[repeat] - 1)
+                            + (r + x[repeat]) * (np.log(alpha + T[repeat]) - np.log(alpha + t_x[repeat])))
+        return log_odds
+
+    def _expected_if_alive(self, params, t, x, t_x, T):
+        return expected_if_alive(*params, t, x, T)
+
+    def expected_purchases_new(self, t) -> np.ndarray:
+        """E[X(t)] for a new customer over t time units, FHL eq. (9).
+
+        E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
+        """
+        r, alpha, a, b = self._fitted()
+        t = prediction_times(t)
+        hyper = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
+        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)
