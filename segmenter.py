@@ -428,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
             lines = customer_headline_lines(customers)
         else:
-            table = accounts_from_rows(rows, first_row, source_path, date_format=config.date_format)
+            table = accounts_from_rows(rows, first_row, source_path, config.date_format)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None)

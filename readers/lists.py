@@ -15,16 +15,16 @@ from readers.text_layout import CDNOW_COLUMNS, TEXT_SUFFIXES, cdnow_layout
 Table = TypeVar("Table")
 
 
-def load_accounts(path: Path, sheet: str | None = None, date_format: str = "auto") -> AccountTable:
+def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
     """Read and validate an account list from a file (its first non-empty row may be headers)."""
     rows, first_row = read_block(path, sheet)
-    return accounts_from_rows(rows, first_row, path, date_format=date_format)
+    return accounts_from_rows(rows, first_row, path)
 
 
 def accounts_from_rows(rows: list[list[Any]], first_row: int, path: Path, date_format: str = "auto") -> AccountTable:
     """The account list in a file's cells (from :func:`readers.files.read_block`)."""
-    return _naming_the_file(path, rows, "accounts", lambda: parse_accounts(
-        rows, first_sheet_row=first_row, date_format=date_format))
+    return _naming_the_file(path, rows, "accounts",
+                            lambda: parse_accounts(rows, first_sheet_row=first_row, date_format=date_format))
 
 
 def _naming_the_file(path: Path, rows: list[list[Any]], kind: str, parse: Callable[[], Table]) -> Table:
@@ -58,8 +58,8 @@ def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns
             and cdnow_layout(rows):
         columns = CDNOW_COLUMNS
     if columns is None:
-        return _naming_the_file(path, rows, "transactions", lambda: parse_transactions(
-            rows, first_sheet_row=first_row, date_format=date_format))
+        return _naming_the_file(path, rows, "transactions",
+                                lambda: parse_transactions(rows, first_sheet_row=first_row, date_format=date_format))
     names = [name.strip() for name in columns]
     if len(names) > len(rows[0]):
         raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")

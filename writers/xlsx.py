@@ -17,6 +17,7 @@ build without it) import without it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,6 +31,7 @@ from writers.output import REPORT_MARK
 
 Progress = Callable[[str], None]
 EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 text
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 200_000  # a progress line every this many rows of a long block
 CHART_SIZE_PX = (605, 378)  # 16 cm x 10 cm at 96 pixels per inch, the size the report's charts have had
@@ -90,8 +92,8 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
 
 
 def mark_report(book) -> None:
-    """Mark the workbook as a segmenter report in its document properties (keywords), so that a
-    later run may replace it (see :func:`writers.output.is_segmenter_report`)."""
+    """Mark the workbook as a segmenter report in its document properties (docProps/core.xml
+    keywords), so that a later run may replace it (see :func:`writers.output.is_segmenter_report`)."""
     book.set_properties(keywords=REPORT_MARK)
 
 
@@ -172,11 +174,14 @@ def _write_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | No
 
 
 def _cell_value(value):
+    if isinstance(value, str):
+        # what a cell cannot show: control characters become U+FFFD, text is cut at the most a cell holds
+        if _CONTROL_CHARACTERS.search(value):
+            value = _CONTROL_CHARACTERS.sub("\ufffd", value)
+        return value[:EXCEL_CELL_CHARS] if len(value) > EXCEL_CELL_CHARS else value
     # rust_xlsxwriter stores dates as datetimes; a date without a time is midnight of that day
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
-        return value[:EXCEL_CELL_CHARS]  # a cell holds no more; a 30 MB note must not stop the report
     return value
 
 
