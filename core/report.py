@@ -90,7 +90,11 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if len(accounts) == 0:
         raise SegmenterInputError("no accounts in the selection")
     if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
-        raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
+        revenue_column = table.columns.get("revenue", "revenue")
+        rejected = table.issues[(table.issues["action"] == "rejected") & (table.issues["column"] == revenue_column)]
+        why = (f" ({len(rejected):,} revenue cell(s) rejected, e.g. row {rejected['sheet_row'].iloc[0]}: "
+               f"{rejected['reason'].iloc[0]})" if len(rejected) else "")
+        raise SegmenterInputError(f"no account has a positive revenue: nothing to segment{why}", column="revenue")
 
     segments, (revenue_split, margin_split) = _segment(table, config)
     revenue = segments["revenue"].to_numpy(dtype=float)
