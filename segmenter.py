@@ -11,6 +11,7 @@ On the command line::
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
+    python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
 
 No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
@@ -77,14 +78,34 @@ def read_settings(book) -> ReportConfig:
     return config_from_mapping(values)
 
 
+def _table_around(selection):
+    """The whole Excel table (with its header row) that the selection lies in, or None.
+
+    Ctrl+A in a table selects its data without the header row, and one selected cell is just a
+    cell: either way the table is what the user means.
+    """
+    top, left = selection.row, selection.column
+    bottom, right = top + selection.shape[0] - 1, left + selection.shape[1] - 1
+    for table in selection.sheet.tables:
+        whole = table.range
+        last_row, last_column = whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1
+        if whole.row < top and bottom <= last_row and whole.column <= left and right <= last_column:
+            return whole
+    return None
+
+
 def _selected_block(book):
-    """The range to segment: the selection, or its current region when one cell is selected."""
+    """The range to segment: the selection; the whole table when the selection lies in an Excel
+    table without its header row; the current region when one cell outside a table is selected."""
     selection = book.app.selection
+    table = _table_around(selection)
+    if table is not None:
+        return table
     if selection.count > 1:
         return selection
     sheet = selection.sheet
     used = sheet.used_range
-    grid = as_block(used.value)
+    grid = as_block(used.options("raw").value)
     top, left, bottom, right = current_region(grid, selection.row - used.row, selection.column - used.column)
     return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
 
@@ -93,31 +114,32 @@ def _segment_range(book, rng) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
-    _status(book, "segmenter: reading accounts...")
+    _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
-    table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row, date_format=config.date_format)
+    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
-    existing = next((n for n in book.names if n.name == LAST_RANGE_NAME), None)
-    if existing is not None:
-        existing.delete()
-    book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    _status(book, False)
     return messages
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
-    """Run an action; input problems become one message box, not a traceback."""
+    """Run an action; any failure becomes one message box with a one-line reason, never a
+    traceback, and the status bar is given back to Excel whatever happens."""
     try:
         messages = action(book)
     except SegmenterInputError as error:
+        messages = [f"segmenter could not run: {error}"]
+    except Exception as error:  # the boundary with Excel: a message box, not a stuck status bar
+        reason = " ".join(str(error).split())[:300].rstrip(".") or "no details"
+        messages = [f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
+                    "please report this message."]
+    finally:
         _status(book, False)
-        _tell(book, f"segmenter could not run: {error}")
-        return [str(error)]
     if messages:
         _tell(book, "\n".join(messages))
     return messages
@@ -134,10 +156,13 @@ def refresh(book=None) -> list[str]:
     book = _caller_book(book)
 
     def again(b):
-        name = next((n for n in b.names if n.name == LAST_RANGE_NAME), None)
-        if name is None:
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
             raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
-        return _segment_range(b, name.refers_to_range)
+        rng = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if rng is None:
+            raise SegmenterInputError("the range segmented last time is gone (its sheet was deleted): "
+                                      "select your accounts and click Segment selection")
+        return _segment_range(b, rng)
 
     return _run_action(book, again)
 
@@ -179,7 +204,7 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    """The Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the per-customer table."""
     return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
             + place_report(report.account_report.tables, source=source, labels=labels))
 
@@ -187,7 +212,7 @@ def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]
 def customer_messages(report: CustomerReport) -> list[str]:
     """What the user must hear about a customer report: the model not fitted, its warnings."""
     h = report.headline
-    messages = [f"Lifetime value not computed: {h['clv_error']}"] if h["clv_error"] else []
+    messages = [f"No purchase model could be used: {h['clv_error']} {h['historical_method']}"] if h["clv_error"] else []
     return messages + [f"Spend model: {text}" for text in h["clv_warnings"]]
 
 
@@ -196,15 +221,15 @@ def _customer_range(book, rng) -> list[str]:
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
-    _status(book, "segmenter: reading transactions...")
+    _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
-    transactions = parse_transactions(as_block(rng.raw_value), first_sheet_row=rng.row, date_format=config.date_format)
+    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row,
+                                      date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    _status(book, False)
     return customer_messages(report) + messages
 
 
@@ -215,12 +240,25 @@ def customer_report(book=None) -> list[str]:
     return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
 
 
+def check_setup(book=None) -> list[str]:
+    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
+    book = _caller_book(book)
+
+    def report(b):
+        from excel_setup import setup_lines, workbook_vba_version
+
+        return ["\n".join(setup_lines(vba_version=workbook_vba_version(b)))]
+
+    return _run_action(book, report)
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
     "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,
     "show_issues": show_issues,
+    "check_setup": check_setup,
 }
 
 
@@ -279,13 +317,20 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     unit = UNIT_NAMES[h["unit"]]
     lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
              f"{h['repeat_buyers']:,} repeat buyers"]
+    for model, errors in h["model_check"].items():
+        lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
+                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
+                     else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
-        lines.append(f"! lifetime value not computed: {h['clv_error']}")
+        lines.append(f"! no purchase model could be used: {h['clv_error']}")
+        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
-        b, g = h["bgnbd"], h["gamma_gamma"]
-        lines.append(f"BG/NBD ({unit}): r {b['r']:.3f}, alpha {b['alpha']:.3f}, a {b['a']:.3f}, b {b['b']:.3f}; "
-                     f"log-likelihood {b['log_likelihood']:,.1f}")
-        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}")
+        m, g = h["purchase_params"], h["gamma_gamma"]
+        shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
+        lines.append(f"{h['purchase_model']} ({unit}): {shown}; log-likelihood {m['log_likelihood']:,.1f}")
+        lines.append(h["model_choice"])
+        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
+                     if g else f"! {h['spend_note']}")
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
                      f"total {h['total_clv']:,.0f}")
@@ -323,6 +368,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
                                               "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    report.add_argument("--customer-model",
+                        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
+                             "check), bgnbd, mbgnbd or pareto_nbd (any case)")
+    setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
+    setup.add_argument("workbook", type=Path, nargs="?", default=None,
+                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -338,6 +389,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "setup":
+        from excel_setup import WORKBOOK, run_setup
+
+        lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
     started = time.perf_counter()
 
     def progress(text: str) -> None:
@@ -348,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
             "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
             "date_format": getattr(args, "date_format", None),
+            "customer_model": getattr(args, "customer_model", None),
         })
         observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
                                            config.date_format)
@@ -358,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
             transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
-            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, BG/NBD and Gamma-Gamma fits")
+            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions, config, output, source=source_path.name, observation_end=observation_end,
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)

@@ -15,6 +15,8 @@ from core.dates import DATE_ORDERS, date_format_setting
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
+#: Purchase models of a transaction list's model CLV; ``auto`` lets the holdout check choose.
+CUSTOMER_MODELS = ("auto", "bgnbd", "mbgnbd", "pareto_nbd")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class ReportConfig:
     date_format:
         Day/month order of dates typed as text with slashes or dots: ``auto`` (each column
         shows its order by a day above 12), ``DMY``, ``MDY`` or ``YMD``; see :mod:`core.dates`.
+    customer_model:
+        Purchase model of a transaction list's model CLV: ``auto`` (the best on the holdout
+        check, see :mod:`core.customers.validation`), ``bgnbd``, ``mbgnbd`` or ``pareto_nbd``.
     """
 
     tier_method: str = "pareto"
@@ -73,6 +78,7 @@ class ReportConfig:
     min_respondents: int = 30
     growth_band: float = 0.05
     date_format: str = "auto"
+    customer_model: str = "auto"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -101,12 +107,18 @@ SETTING_HELP = {
     "min_respondents": "fewest NPS respondents for a group to be compared",
     "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
     "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
+    "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
 }
 
 _FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
 
 
 def _validate(config: ReportConfig) -> None:
+    if config.customer_model not in CUSTOMER_MODELS:
+        raise SegmenterInputError(
+            f"unknown customer model {config.customer_model!r}; use one of {', '.join(CUSTOMER_MODELS)}",
+            column="customer_model",
+        )
     if config.tier_method not in TIER_METHODS:
         raise SegmenterInputError(
             f"unknown tier method {config.tier_method!r}; use one of {', '.join(TIER_METHODS)}",
@@ -257,6 +269,10 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
             changes[name] = str(value).strip().lower()
         elif name == "date_format":
             changes[name] = date_format_setting(value)
+        elif name == "customer_model":
+            # "Pareto/NBD", "pareto-nbd" and "pareto_nbd" all name one model
+            compact = "".join(ch for ch in str(value).lower() if ch.isalnum())
+            changes[name] = {key.replace("_", ""): key for key in CUSTOMER_MODELS}.get(compact, str(value).strip())
         elif name == "cutoffs":
             changes[name] = _parse_list(value, name)
         elif name == "labels":
