@@ -34,7 +34,8 @@ Tables (all columns snake_case, shares and margins as fractions):
 ``tier_migration_revenue``, ``fallen_from_a``
     Only with two or more period columns: see :func:`core.growth.growth_tables`.
 ``data_issues``
-    Every rejected, coerced or noted cell with its sheet row.
+    What was rejected, skipped, noted or converted, rejected first; routine conversions of a
+    column are one line (:func:`core.data_issues.summarise_issues`).
 """
 from __future__ import annotations
 
