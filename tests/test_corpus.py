@@ -18,13 +18,11 @@ from readers import accounts_from_rows, is_transaction_list, load_transactions, 
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-INTAKE = pytest.mark.xfail(reason="needs the intake work of issue 10", strict=False)
 sys.path.insert(0, str(CORPUS.parents[1] / "scripts"))
 
 
 def _cases(manifest):
-    return [pytest.param(name, outcome, id=name, marks=[INTAKE] if outcome.get("intake") else [])
-            for name, outcome in manifest.items()]
+    return [pytest.param(name, outcome, id=name) for name, outcome in manifest.items()]
 
 
 def check_outcome(path: Path, outcome: dict, capsys) -> None:
