@@ -52,6 +52,7 @@ from core.accounts import accounts_from_frame
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.config import ReportConfig
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.report import Report, run_report
@@ -339,10 +340,8 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     for name in ("segments", "accounts_to_watch"):
         tables[name] = to_list_rows(tables[name])
     # notes on the header of the derived table (sheet row 1) are about our frame, not the user's data
-    account_notes = tables["data_issues"]
-    account_notes = to_list_rows(account_notes[account_notes["sheet_row"] >= _FIRST_FRAME_ROW])
-    tables["data_issues"] = pd.concat([transactions.issues, account_notes], ignore_index=True).sort_values(
-        "sheet_row", kind="stable", ignore_index=True)
+    account_notes = to_list_rows(table.issues[table.issues["sheet_row"] >= _FIRST_FRAME_ROW])
+    tables["data_issues"] = summarise_issues(pd.concat([transactions.issues, account_notes], ignore_index=True))
     return dataclasses.replace(report, tables=tables)
 
 

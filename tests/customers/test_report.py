@@ -117,7 +117,7 @@ def test_with_profit_the_matrix_is_there_and_margin_is_total_profit_over_spend()
 
 
 def test_a_row_that_cannot_be_read_is_reported_with_its_sheet_row():
-    rows = SMALL + [["B", "31/01/2024", 5.0]]
+    rows = SMALL + [["B", "soon", 5.0]]
     report = run_customer_report(parse_transactions(rows))
     issues = report.account_report.tables["data_issues"]
     assert issues.loc[issues["action"] == "row left out", "sheet_row"].tolist() == [7]
