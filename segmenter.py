@@ -11,13 +11,13 @@ On the command line::
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
+    python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
 
-No maths here: cells go to core/, result tables go to writers/.
+No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -28,11 +28,12 @@ import pandas as pd
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
-from core.customer_report import CustomerReport, run_customer_report
+from core.customers.report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
-from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
+from core.transactions import TransactionTable, parse_transactions
+from readers import is_transaction_list, load_transactions, read_block
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 
@@ -40,12 +41,6 @@ SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_ac
 SETTINGS_SHEET = "Settings"
 LAST_RANGE_NAME = "segmenter_last_range"
 ISSUES_SHEET = "Data issues"
-# How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
-ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-# Text files of whitespace- (or, .tsv, tab-) separated columns, e.g. the CDNOW transaction files.
-TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
-# The CDNOW files have no header: customer id, id in the sample, YYYYMMDD, CDs bought, dollar value.
-CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
 UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 
@@ -82,14 +77,34 @@ def read_settings(book) -> ReportConfig:
     return config_from_mapping(values)
 
 
+def _table_around(selection):
+    """The whole Excel table (with its header row) that the selection lies in, or None.
+
+    Ctrl+A in a table selects its data without the header row, and one selected cell is just a
+    cell: either way the table is what the user means.
+    """
+    top, left = selection.row, selection.column
+    bottom, right = top + selection.shape[0] - 1, left + selection.shape[1] - 1
+    for table in selection.sheet.tables:
+        whole = table.range
+        last_row, last_column = whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1
+        if whole.row < top and bottom <= last_row and whole.column <= left and right <= last_column:
+            return whole
+    return None
+
+
 def _selected_block(book):
-    """The range to segment: the selection, or its current region when one cell is selected."""
+    """The range to segment: the selection; the whole table when the selection lies in an Excel
+    table without its header row; the current region when one cell outside a table is selected."""
     selection = book.app.selection
+    table = _table_around(selection)
+    if table is not None:
+        return table
     if selection.count > 1:
         return selection
     sheet = selection.sheet
     used = sheet.used_range
-    grid = as_block(used.value)
+    grid = as_block(used.options("raw").value)
     top, left, bottom, right = current_region(grid, selection.row - used.row, selection.column - used.column)
     return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
 
@@ -98,31 +113,32 @@ def _segment_range(book, rng) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
-    _status(book, "segmenter: reading accounts...")
-    table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
+    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
-    existing = next((n for n in book.names if n.name == LAST_RANGE_NAME), None)
-    if existing is not None:
-        existing.delete()
-    book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    _status(book, False)
     return messages
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
-    """Run an action; input problems become one message box, not a traceback."""
+    """Run an action; any failure becomes one message box with a one-line reason, never a
+    traceback, and the status bar is given back to Excel whatever happens."""
     try:
         messages = action(book)
     except SegmenterInputError as error:
+        messages = [f"segmenter could not run: {error}"]
+    except Exception as error:  # the boundary with Excel: a message box, not a stuck status bar
+        reason = " ".join(str(error).split())[:300].rstrip(".") or "no details"
+        messages = [f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
+                    "please report this message."]
+    finally:
         _status(book, False)
-        _tell(book, f"segmenter could not run: {error}")
-        return [str(error)]
     if messages:
         _tell(book, "\n".join(messages))
     return messages
@@ -139,10 +155,13 @@ def refresh(book=None) -> list[str]:
     book = _caller_book(book)
 
     def again(b):
-        name = next((n for n in b.names if n.name == LAST_RANGE_NAME), None)
-        if name is None:
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
             raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
-        return _segment_range(b, name.refers_to_range)
+        rng = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if rng is None:
+            raise SegmenterInputError("the range segmented last time is gone (its sheet was deleted): "
+                                      "select your accounts and click Segment selection")
+        return _segment_range(b, rng)
 
     return _run_action(book, again)
 
@@ -201,15 +220,14 @@ def _customer_range(book, rng) -> list[str]:
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
-    _status(book, "segmenter: reading transactions...")
-    transactions = parse_transactions(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
+    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    _status(book, False)
     return customer_messages(report) + messages
 
 
@@ -220,12 +238,25 @@ def customer_report(book=None) -> list[str]:
     return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
 
 
+def check_setup(book=None) -> list[str]:
+    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
+    book = _caller_book(book)
+
+    def report(b):
+        from excel_setup import setup_lines, workbook_vba_version
+
+        return ["\n".join(setup_lines(vba_version=workbook_vba_version(b)))]
+
+    return _run_action(book, report)
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
     "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,
     "show_issues": show_issues,
+    "check_setup": check_setup,
 }
 
 
@@ -239,109 +270,6 @@ def ribbon(button_id: str, book=None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- files
-
-
-def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """The cells of a .csv, .xlsx or .xlsm file as rows of values (row 1 of the list = sheet row 1).
-
-    CSV has no types: text that is a plain number ("1200.5", "-3e4") becomes a number, as Excel
-    would read it; anything else stays text for the account parser to coerce or reject.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix in TEXT_SUFFIXES:
-        separator = "," if suffix == ".csv" else "\t" if suffix == ".tsv" else r"\s+"
-        try:
-            frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
-        except pd.errors.EmptyDataError:
-            return []
-        columns = []
-        for name in frame.columns:
-            text = frame[name].to_numpy(dtype=object)
-            numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
-            values = np.where(np.isnan(numbers), text, numbers).astype(object)
-            words = np.flatnonzero(np.isnan(numbers) & (text != ""))  # only text can be a date
-            iso = words[frame[name].iloc[words].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
-            if iso.size:
-                values[iso] = pd.to_datetime(frame[name].iloc[iso], format="ISO8601").dt.to_pydatetime()
-            if suffix in TEXT_SUFFIXES:
-                _compact_dates(frame[name], values)
-            values[text == ""] = None
-            columns.append(values)
-        return np.column_stack(columns).tolist() if columns else []
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            if sheet is not None and sheet not in workbook.sheetnames:
-                raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(workbook.sheetnames)}")
-            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-        return rows
-    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx, .xlsm, .txt or .tsv file")
-
-
-def _compact_dates(text: pd.Series, values: np.ndarray) -> None:
-    """A text-file column whose every filled cell is a YYYYMMDD date (19970101) becomes dates.
-
-    Only whole columns: a column of ids where a few look like dates stays as it is.
-    """
-    filled = (text != "").to_numpy(dtype=bool)
-    if not filled.any() or not text[filled].str.fullmatch(r"\d{8}").all():
-        return
-    dates = pd.to_datetime(text[filled], format="%Y%m%d", errors="coerce")
-    if dates.notna().all():
-        values[filled] = dates.dt.to_pydatetime()
-
-
-def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
-    """The cells of a file from its first non-empty row on, and that row's sheet row number."""
-    if not path.exists():
-        raise SegmenterInputError(f"file not found: {path}")
-    rows = read_cells(path, sheet)
-    first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
-    if first is None:
-        raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
-    return rows[first:], first + 1
-
-
-def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
-    """Read and validate an account list from a file (its first non-empty row may be headers)."""
-    rows, first_row = read_block(path, sheet)
-    return parse_accounts(rows, first_sheet_row=first_row)
-
-
-def _cdnow_layout(rows: list[list[Any]]) -> bool:
-    """Five columns without a header, the third all dates: the CDNOW files."""
-    return len(rows[0]) == len(CDNOW_COLUMNS) and all(isinstance(row[2], dt.datetime) for row in rows if row[2] is not None)
-
-
-def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = False) -> bool:
-    """A transaction list: --transactions, a transaction header row, or a text file in the CDNOW layout."""
-    return (forced or looks_like_transactions(rows[0])
-            or (path.suffix.lower() in TEXT_SUFFIXES and _cdnow_layout(rows)))
-
-
-def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None
-                      ) -> TransactionTable:
-    """Read a transaction list from a file's cells.
-
-    ``columns`` names the columns of a file without a header row (``-`` for one to ignore);
-    without it a header-less text file in the CDNOW layout reads as :data:`CDNOW_COLUMNS` and
-    any other header-less file by position (customer, date, amount, profit, quantity).
-    """
-    if columns is None and path.suffix.lower() in TEXT_SUFFIXES and not looks_like_transactions(rows[0]) \
-            and _cdnow_layout(rows):
-        columns = CDNOW_COLUMNS
-    if columns is None:
-        return parse_transactions(rows, first_sheet_row=first_row)
-    names = [name.strip() for name in columns]
-    if len(names) > len(rows[0]):
-        raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")
-    header = names + ["-"] * (len(rows[0]) - len(names))
-    return parse_transactions([header] + rows, first_sheet_row=first_row - 1, has_header=True)
 
 
 def headline_lines(report: Report) -> list[str]:
@@ -426,6 +354,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
     report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
+    setup.add_argument("workbook", type=Path, nargs="?", default=None,
+                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -440,6 +371,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "setup":
+        from excel_setup import WORKBOOK, run_setup
+
+        lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
     started = time.perf_counter()
 
     def progress(text: str) -> None:
