@@ -19,8 +19,8 @@ def _placed():
 
 
 def test_every_sheet_with_data_is_placed_in_the_described_order():
-    # one revenue column: no periods, so no Growth sheets
-    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth")]
+    # one revenue column: no periods, so no Growth sheets; a short watch list fits on the Matrix sheet
+    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth") and spec.name != "Accounts to watch"]
     assert list(_placed()) == expected
 
 

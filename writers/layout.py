@@ -1,6 +1,6 @@
 """What the report looks like, described once as data, and where each block lands.
 
-Both writers (writers/xlsx.py for files via openpyxl, writers/book.py for a live workbook via
+Both writers (writers/xlsx.py for files, writers/book.py for a live workbook via
 xlwings) read :data:`SHEETS` and :func:`place_report`; neither decides a sheet name, a header,
 a number format, a position or a colour on its own.
 
@@ -142,6 +142,8 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "model": ("Model", "text"),
     "parameter": ("Parameter", "text"),
     "meaning": ("Meaning", "text"),
+    "listed": ("Listed on this sheet (largest revenue)", "int"),
+    "not_listed": ("Not listed here: see the sheet Accounts to watch", "int"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
@@ -242,9 +244,15 @@ SHEETS: tuple[SheetSpec, ...] = (
         (
             Block("matrix", "Revenue x margin matrix"),
             Block("matrix_splits", "Splits used", unit_column="unit"),
+            Block("accounts_to_watch_counts", "Accounts to watch (NPS): how many, and how many are listed below"),
             Block("accounts_to_watch", "Accounts to watch (NPS): at risk and innovation partners", tier_column="tier"),
         ),
     ),
+    # only when a flag has more accounts than the Matrix sheet lists (core.report.WATCH_LISTED)
+    SheetSpec("Accounts to watch", (
+        Block("all_accounts_to_watch", "Every account to watch (NPS): at risk first, then innovation partners, "
+              "largest revenue first", tier_column="tier"),
+    )),
     SheetSpec(
         "Growth",
         (
