@@ -26,9 +26,9 @@ from writers.layout import (
     estimated_widths,
 )
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
-PROGRESS_ROWS = 200_000  # a progress line every this many rows of a long block
+PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
 CHART_SIZE_PX = (605, 378)  # 16 cm x 10 cm at 96 pixels per inch, the size the report's charts have had
 
 
@@ -174,7 +174,9 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
             if values[j] is not None:
                 write(row, j, values[j], date_format)
         if progress and i and i % PROGRESS_ROWS == 0:
-            progress(f"  {block.block.table}: {i:,} of {n_rows:,} rows")
+            progress(f"writing {block.block.table}", i, n_rows)
+    if progress:
+        progress(f"writing {block.block.table}", n_rows, n_rows)
 
 
 def _write_rows(ws, styles: _Styles, block: PlacedBlock) -> None:
