@@ -9,7 +9,8 @@ runs, each in a fresh process so that the peak memory is that run's own:
 
 and prints the ratio of the two whole runs. Targets (issue 11): 100,000 accounts at most 0.5x the
 reference; 1,048,576 accounts under 60 s and 3 GiB; 1,000,000 order lines under 60 s. The load
-average of the machine is printed before and after: on a shared machine, compare ratios.
+average of the machine is printed before and after, with each run's CPU time: on a shared machine
+compare ratios and CPU times.
 
 Run: python -m bench.bench_cli [--sizes 10000 100000 1048576] [--orders 1000000] [--reference-up-to 200000]
 A quick run: python -m bench.bench_cli --sizes 10000 --orders 50000
@@ -96,13 +97,20 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     write_workbook(sheets, output)
     written = time.perf_counter()
     return {"read": read - start, "analyse": analysed - read, "write": written - analysed,
-            "whole": written - start, "peak_mib": _peak_mib()}
+            "whole": written - start, "cpu": _cpu_seconds(), "peak_mib": _peak_mib()}
 
 
 def run_reference(source: Path, output: Path) -> dict[str, float]:
     start = time.perf_counter()
     pd.read_csv(source).to_excel(output, engine="openpyxl", index=False)
-    return {"whole": time.perf_counter() - start, "peak_mib": _peak_mib()}
+    return {"whole": time.perf_counter() - start, "cpu": _cpu_seconds(), "peak_mib": _peak_mib()}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of the whole process, every thread (rust_xlsxwriter compresses in threads); on a
+    shared machine it moves far less than the wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_mib() -> float:
@@ -127,11 +135,12 @@ def _measure(kind: str, n: int, scratch: Path, reference_up_to: int) -> None:
     (order_frame(n) if kind == "orders" else account_frame(n)).to_csv(source, index=False)
     ours = _child("segmenter", kind, str(source), str(scratch / f"{kind}{n}-segmenter.xlsx"))
     line = (f"{n:>10,} {kind:<8} read {ours['read']:6.1f} s  analyse {ours['analyse']:6.1f} s  "
-            f"write {ours['write']:6.1f} s  whole {ours['whole']:6.1f} s  peak {ours['peak_mib']:6,.0f} MiB")
+            f"write {ours['write']:6.1f} s  whole {ours['whole']:6.1f} s (CPU {ours['cpu']:6.1f} s)  "
+            f"peak {ours['peak_mib']:6,.0f} MiB")
     if n <= reference_up_to:
         ref = _child("reference", kind, str(source), str(scratch / f"{kind}{n}-pandas.xlsx"))
-        line += (f" | pandas read_csv+to_excel {ref['whole']:6.1f} s, peak {ref['peak_mib']:5,.0f} MiB"
-                 f" | ratio {ours['whole'] / ref['whole']:.2f}x")
+        line += (f" | pandas read_csv+to_excel {ref['whole']:6.1f} s (CPU {ref['cpu']:6.1f} s), "
+                 f"peak {ref['peak_mib']:5,.0f} MiB | ratio {ours['whole'] / ref['whole']:.2f}x")
     print(line, flush=True)
 
 
