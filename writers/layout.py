@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -144,6 +145,33 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "meaning": ("Meaning", "text"),
     "listed": ("Listed on this sheet (largest revenue)", "int"),
     "not_listed": ("Not listed here: see the sheet Accounts to watch", "int"),
+    "standard_error": ("Standard error", "ratio"),
+    "historical_clv": ("Historical lifetime value", "money"),
+    "model_note": ("Model note", "text"),
+    "active_periods": ("Periods with purchases", "int"),
+    "margin_per_period": ("Margin per period", "amount"),
+    "expected_periods": ("Expected periods", "ratio"),
+    # the Model check sheet (core/customers/validation.py)
+    "status": ("Status", "text"),
+    "log_likelihood": ("Log-likelihood (calibration)", "points"),
+    "actual": ("Actual repeat purchases (holdout)", "int"),
+    "predicted": ("Predicted repeat purchases (holdout)", "points"),
+    "total_error_pct": ("Error in total", "pct"),
+    "frequency_error_pct": ("Error by calibration purchases", "pct"),
+    "tracking_error_pct": ("Cumulative error at the end", "pct"),
+    "chosen": ("Best on holdout", "text"),
+    "calibration_purchases": ("Repeat purchases in calibration", "text"),
+    "actual_mean": ("Actual, mean per customer", "ratio"),
+    "bgnbd_mean": ("BG/NBD", "ratio"),
+    "mbgnbd_mean": ("MBG/NBD", "ratio"),
+    "pareto_nbd_mean": ("Pareto/NBD", "ratio"),
+    "period_end": ("Period end", "date"),
+    "holdout": ("Holdout period", "text"),
+    "actual_cumulative": ("Actual", "points"),
+    "bgnbd_cumulative": ("BG/NBD", "points"),
+    "mbgnbd_cumulative": ("MBG/NBD", "points"),
+    "pareto_nbd_cumulative": ("Pareto/NBD", "points"),
+    "topic": ("Topic", "text"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
@@ -156,6 +184,8 @@ TITLE_PREFIX = "segmenter · "
 # table that size is slow to open and sort in Excel, and a file writer has to stream such a sheet.
 TABLE_ROW_LIMIT = 200_000
 EXCEL_ROWS = 1_048_576  # rows on an Excel sheet
+EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 text, nor shown by Excel
 
 
 @dataclass(frozen=True)
@@ -280,7 +310,7 @@ CUSTOMER_COLUMNS = (
     "account", "tier", "segment", "RFM", "R", "F", "M", "first_purchase", "last_purchase", "purchases",
     "repeat_purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
     "avg_repeat_spend", "total_profit", "avg_margin_pct", "total_quantity", "probability_alive",
-    "expected_purchases", "expected_avg_spend", "model_clv", "sheet_row",
+    "expected_purchases", "expected_avg_spend", "model_clv", "historical_clv", "model_note", "sheet_row",
 )
 
 #: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.
@@ -294,9 +324,24 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
     )),
     SheetSpec("Lifetime value", (
-        Block("clv_parameters", "Fitted models (BG/NBD purchases, Gamma-Gamma spend) and settings", unit_column="unit"),
-        Block("lifetime_value", "Per customer, highest model CLV first"),
+        Block("clv_parameters", "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, "
+              "settings", unit_column="unit"),
+        Block("lifetime_value", "Per customer, highest lifetime value first"),
     )),
+    SheetSpec(
+        "Model check",
+        (
+            Block("model_check", "Holdout check: each model fitted on the calibration period, its prediction of "
+                  "the holdout period against what happened"),
+            Block("model_check_notes", "What the check says, and what P(alive) means in each model"),
+            Block("model_check_frequency", "Holdout repeat purchases per customer, by repeat purchases in the "
+                  "calibration period (conditional expectations)"),
+            Block("model_check_tracking", "Cumulative repeat purchases of the calibration customers, per period"),
+        ),
+        chart=ChartSpec("model_check_tracking", "Cumulative repeat purchases: actual and predicted", "period",
+                        ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
+                        "Period since the list's first day", "Repeat purchases", kind="line"),
+    ),
 )
 
 
@@ -397,7 +442,7 @@ def _column_cells(series: pd.Series) -> list[object]:
         values[series.isna().to_numpy()] = None
         return values.tolist()
     if isinstance(series.dtype, pd.CategoricalDtype):
-        labels = np.array([_plain(c) for c in series.cat.categories] + [None], dtype=object)
+        labels = _readable(np.array([_plain(c) for c in series.cat.categories] + [None], dtype=object))
         return labels[series.cat.codes.to_numpy()].tolist()  # code -1 (missing) takes the last: None
     if pd.api.types.is_float_dtype(series):
         as_float = series.to_numpy(dtype=float)
@@ -410,8 +455,25 @@ def _column_cells(series: pd.Series) -> list[object]:
     values = series.astype(object).to_numpy()
     values = np.where(pd.isna(values), None, values)
     if any(issubclass(kind, (np.generic, pd.Timestamp)) for kind in set(map(type, values))):
-        return [_plain(v) for v in values]
-    return values.tolist()
+        values = np.array([_plain(v) for v in values], dtype=object)
+    return _readable(values).tolist()
+
+
+def _readable(values: np.ndarray) -> np.ndarray:
+    """Text as a cell can hold it: control characters become U+FFFD, text is cut at
+    :data:`EXCEL_CELL_CHARS`; other values pass unchanged. Only the cells that need it are touched.
+
+    >>> _readable(np.array(["bell\x07", "ok", 3.0, None], dtype=object)).tolist()
+    ['bell\ufffd', 'ok', 3.0, None]
+    """
+    text = pd.Series(values, dtype=object)
+    odd = (text.str.contains(CONTROL_CHARACTERS.pattern, regex=True, na=False)
+           | text.str.len().gt(EXCEL_CELL_CHARS)).to_numpy(dtype=bool)
+    if odd.any():
+        values = values.copy()
+        for i in np.flatnonzero(odd).tolist():
+            values[i] = CONTROL_CHARACTERS.sub("\ufffd", values[i])[:EXCEL_CELL_CHARS]
+    return values
 
 
 def _plain(value: object) -> object:

@@ -25,6 +25,7 @@ from writers.layout import (
     FORMATS, HEADER_COLOUR, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns,
     estimated_widths,
 )
+from writers.output import REPORT_MARK
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
@@ -76,6 +77,7 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     from rvgsrust_xlsxwriter import Workbook  # binary wheel: imported only when a file is written
 
     book = Workbook()
+    mark_report(book)
     styles = _Styles(book)
     for sheet in sheets:
         if progress:
@@ -86,6 +88,12 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     path = Path(path)
     book.close(str(path))
     return path
+
+
+def mark_report(book) -> None:
+    """Mark the workbook as a segmenter report in its document properties (docProps/core.xml
+    keywords), so that a later run may replace it (see :func:`writers.output.is_segmenter_report`)."""
+    book.set_properties(keywords=REPORT_MARK)
 
 
 def _streamed(sheet: PlacedSheet) -> bool:
