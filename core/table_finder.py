@@ -203,16 +203,19 @@ def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, l
         if not is_blank(block[r]).all():
             text = " ".join(cell_text(v) for v in _filled_cells(block[r]))
             notes.append((first_sheet_row + r, "", text[:200], "note", "title row above the header: not read"))
-    blank = np.array([is_blank(block[r]).all() for r in range(n_rows)], dtype=bool)
+    # blank cells of the whole block in one pass: per row, the classifier's fixed cost would
+    # dominate a list of a million accounts
+    blank_cells = is_blank(block.ravel()).reshape(block.shape) if block.size else np.zeros(block.shape, dtype=bool)
+    blank = blank_cells.all(axis=1)
+    first_filled = block[np.arange(n_rows), np.argmax(~blank_cells, axis=1)] if block.shape[1] else np.array([])
     total = np.zeros(n_rows, dtype=bool)
     for r in range(start, n_rows):
         if blank[r]:
             continue
-        filled = _filled_cells(block[r])
         label = block[r, label_column] if label_column is not None else None
-        if is_total_label(filled[0]) or is_total_label(label):
+        if is_total_label(first_filled[r]) or is_total_label(label):
             total[r] = True
-            what = cell_text(label) if is_total_label(label) else cell_text(filled[0])
+            what = cell_text(label) if is_total_label(label) else cell_text(first_filled[r])
             notes.append((first_sheet_row + r, "", what, "row skipped",
                           f"total row '{what}': not an account, left out of every figure"))
     footer_start = _footer_start(block, start, blank, total, value_column)
