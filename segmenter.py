@@ -407,11 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines, ok = run_setup(args.workbook or WORKBOOK)
         print("\n".join(lines))
         return 0 if ok else 2
-    started = time.perf_counter()
-
-    def progress(text: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f}s] {text}", file=sys.stderr)
-
+    progress = CliProgress()
     try:
         config = config_from_mapping({
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
@@ -448,10 +444,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"segmenter: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
         return 2
+    finally:
+        progress.close()
     for line in lines:
         print(line)
     print(f"wrote {output}")
     return 0
+
+
+class CliProgress:
+    """Where a long CLI run is, on stderr: a line per phase with the seconds since the start and,
+    when stderr is a terminal, a tqdm bar over the rows of the block being written (without a
+    terminal, a line every :attr:`LOG_ROWS` rows instead).
+
+    Called as ``progress(text)`` for a phase, ``progress(text, done, total)`` for rows.
+    """
+
+    LOG_ROWS = 200_000
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+        self.interactive = self.stream.isatty()
+        self.bar = None
+
+    def __call__(self, text: str, done: int | None = None, total: int | None = None) -> None:
+        if done is None:
+            self.close()
+            self._line(text)
+        elif self.interactive:
+            if self.bar is None or self.bar.desc != text:
+                from tqdm import tqdm
+
+                self.close()
+                self.bar = tqdm(total=total, desc=text, unit=" rows", unit_scale=True, file=self.stream, leave=False)
+            self.bar.update(done - self.bar.n)
+        elif done and done % self.LOG_ROWS == 0:
+            self._line(f"  {text}: {done:,} of {total:,} rows")
+
+    def _line(self, text: str) -> None:
+        print(f"[{time.perf_counter() - self.started:6.1f}s] {text}", file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 if __name__ == "__main__":

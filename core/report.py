@@ -23,7 +23,8 @@ Tables (all columns snake_case, shares and margins as fractions):
     NPS per band and the gap between the highest and the lowest band.
 ``matrix``, ``matrix_splits``, ``accounts_to_watch``
     The revenue x margin matrix, the splits used, and the accounts flagged At risk or Innovation
-    partner by their NPS answer. With a cost-to-serve column the matrix reads net margin (profit
+    partner by their NPS answer (the largest :data:`WATCH_LISTED` of each flag; see
+    :func:`watch_tables` for the longer lists). With a cost-to-serve column the matrix reads net margin (profit
     after cost to serve, :mod:`core.cost_to_serve`) and ``segments`` gains ``net_profit`` and
     ``net_margin_pct`` (the summaries too): a large account that needs much support is not
     "Protect" on its gross margin alone.
@@ -64,6 +65,39 @@ class Report:
     headline: dict[str, object]
     config: ReportConfig
     columns_read: dict[str, str] = field(default_factory=dict)
+
+
+#: Accounts of each NPS flag listed beside the matrix; a longer list gets a sheet of its own.
+WATCH_LISTED = 1_000
+
+
+def watch_tables(watch: pd.DataFrame, listed: int = WATCH_LISTED) -> dict[str, pd.DataFrame]:
+    """The accounts to watch as a manager reads them: ``accounts_to_watch`` holds the largest
+    ``listed`` accounts (by revenue) of each flag; when a flag has more,
+    ``accounts_to_watch_counts`` says how many each flag has and how many are listed, and
+    ``all_accounts_to_watch`` holds every one of them. ``watch`` is sorted by flag, then revenue
+    from the largest.
+
+    Examples
+    --------
+    >>> watch = pd.DataFrame({"account": list("abc"), "nps_flag": ["At risk"] * 3, "revenue": [9.0, 5.0, 1.0]})
+    >>> sorted(watch_tables(watch))
+    ['accounts_to_watch']
+    >>> tables = watch_tables(watch, listed=2)
+    >>> tables["accounts_to_watch"]["account"].tolist(), tables["accounts_to_watch_counts"].to_dict("records")
+    (['a', 'b'], [{'nps_flag': 'At risk', 'accounts': 3, 'listed': 2, 'not_listed': 1}])
+    """
+    shown = watch.groupby("nps_flag", sort=False).head(listed).reset_index(drop=True)
+    if len(shown) == len(watch):
+        return {"accounts_to_watch": watch}
+    counts = watch.groupby("nps_flag", sort=False).size()
+    return {
+        "accounts_to_watch": shown,
+        "accounts_to_watch_counts": pd.DataFrame({
+            "nps_flag": counts.index, "accounts": counts.to_numpy(), "listed": np.minimum(counts.to_numpy(), listed),
+            "not_listed": np.maximum(counts.to_numpy() - listed, 0)}),
+        "all_accounts_to_watch": watch,
+    }
 
 
 def run_report(table: AccountTable, config: ReportConfig | None = None) -> Report:
@@ -136,7 +170,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         }
     )
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
-    tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
+    tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)))
     tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:

@@ -19,8 +19,8 @@ def _placed():
 
 
 def test_every_sheet_with_data_is_placed_in_the_described_order():
-    # one revenue column: no periods, so no Growth sheets
-    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth")]
+    # one revenue column: no periods, so no Growth sheets; a short watch list fits on the Matrix sheet
+    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth") and spec.name != "Accounts to watch"]
     assert list(_placed()) == expected
 
 
@@ -48,3 +48,17 @@ def test_frame_rows_give_plain_cells():
     frame = pd.DataFrame({"x": [1.5, np.nan], "d": pd.to_datetime(["2024-01-02", None]), "b": [True, False],
                           "t": pd.Categorical(["A", None])})
     assert frame_rows(frame) == [[1.5, dt.datetime(2024, 1, 2), "yes", "A"], [None, None, "no", None]]
+
+
+def test_a_block_longer_than_the_sheet_continues_on_numbered_sheets():
+    from writers.layout import _fit_to_excel
+
+    segments = _placed()["Segments"]  # 6 accounts, header on row 5
+    parts = _fit_to_excel(segments, max_row=7)  # rows 6-7 on the sheet, then 2 per continuation
+    assert [s.spec.name for s in parts] == ["Segments", "Segments (2)", "Segments (3)"]
+    rows = segments.blocks[0].rows
+    assert [p.blocks[0].rows for p in parts] == [rows[:2], rows[2:4], rows[4:]]
+    assert [p.blocks[0].tier_runs for p in parts] == [[(0, 1, 0)], [(0, 0, 0), (1, 1, 1)], [(0, 0, 2), (1, 1, 3)]]
+    assert parts[1].blocks[0].header_row == 5 and parts[1].blocks[0].last_row == 7
+    assert parts[2].blocks[0].block.title.endswith("(continued: rows 5 to 6)")
+    assert _fit_to_excel(segments, max_row=11) == [segments]

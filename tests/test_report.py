@@ -113,3 +113,21 @@ def test_a_revenue_only_list_gets_tiers_and_concentration_but_no_strategies():
     assert (seg["strategy"] == "").all()
     matrix = report.tables["matrix"].set_index("strategy")
     assert matrix.loc["Unclassified", "accounts"] == 3
+
+
+def test_a_long_watch_list_keeps_the_largest_per_flag_and_counts_the_rest(monkeypatch):
+    import core.report
+
+    table = parse_accounts(CELLS)
+    full = run_report(table).tables["accounts_to_watch"]
+    monkeypatch.setattr(core.report.watch_tables, "__defaults__", (1,))
+    tables = run_report(table).tables
+    flags = full["nps_flag"].value_counts()
+    assert flags.max() > 1, "the fixture needs a flag with two accounts"
+    shown = tables["accounts_to_watch"]
+    # one per flag: the largest revenue of that flag
+    assert shown.set_index("nps_flag")["revenue"].to_dict() == full.groupby("nps_flag")["revenue"].max().to_dict()
+    counts = tables["accounts_to_watch_counts"].set_index("nps_flag")
+    assert counts["accounts"].to_dict() == flags.to_dict()
+    assert (counts["listed"] + counts["not_listed"] == counts["accounts"]).all()
+    pd.testing.assert_frame_equal(tables["all_accounts_to_watch"], full)

@@ -1,6 +1,7 @@
 """Ribbon actions on xlwings' remote engine (every write recorded) and the CLI end to end."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -260,3 +261,28 @@ def test_libreoffice_renders_every_sheet_of_the_demo_report(tmp_path):
     for sheet in RESULT_SHEETS:
         assert f"segmenter · {sheet}" in text
     assert "HHI" in text and "Pareto curve" in text and "Protect" in text
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_progress_draws_a_bar_on_a_terminal_and_logs_lines_elsewhere():
+    terminal = _Terminal()
+    progress = segmenter.CliProgress(terminal)
+    progress("segmenting 300,000 accounts")
+    for done in (100_000, 200_000, 300_000):
+        progress("writing segments", done, 300_000)
+    assert progress.bar is not None and progress.bar.n == 300_000
+    progress.close()
+    shown = terminal.getvalue()
+    assert "segmenting 300,000 accounts" in shown and "writing segments:" in shown and "/300k" in shown
+
+    log = io.StringIO()
+    progress = segmenter.CliProgress(log)
+    for done in (100_000, 200_000, 300_000):
+        progress("writing segments", done, 300_000)
+    assert progress.bar is None
+    assert log.getvalue().splitlines()[0].endswith("writing segments: 200,000 of 300,000 rows")
+    assert len(log.getvalue().splitlines()) == 1

@@ -16,8 +16,6 @@ build without it) import without it.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,16 +27,14 @@ from writers.layout import (
 )
 from writers.output import REPORT_MARK
 
-Progress = Callable[[str], None]
-EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 text
+Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
-PROGRESS_ROWS = 200_000  # a progress line every this many rows of a long block
+PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
 CHART_SIZE_PX = (605, 378)  # 16 cm x 10 cm at 96 pixels per inch, the size the report's charts have had
 
 
 class _Styles:
-    """The workbook's formats, made once each: rust_xlsxwriter dedupes by value, Python does not need to."""
+    """The workbook's formats, made once each."""
 
     def __init__(self, book):
         self.book = book
@@ -65,11 +61,14 @@ class _Styles:
         return fmt
 
     def cell(self, number_format: str, fill: str | None = None):
-        """The format of a data cell: its number format and, on the tier column, the tier colour."""
+        """The format of a data cell: its number format and, on the tier column, the tier colour.
+
+        Always a format object, "General" included: a cell written without one would take its
+        column's format (see :func:`_main_block`).
+        """
         key = (number_format, fill)
         if key not in self._cells:
-            plain = number_format == "General" and fill is None
-            self._cells[key] = None if plain else self._new(number_format=number_format, fill=fill)
+            self._cells[key] = self._new(number_format=number_format, fill=fill)
         return self._cells[key]
 
 
@@ -110,21 +109,35 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     # printed or exported to PDF, a sheet fits the page width (landscape) and runs down the pages
     ws.set_landscape()
     ws.set_print_fit_to_pages(1, 0)
+    main = _main_block(sheet)
+    for j, number_format in enumerate(main.formats):
+        if number_format != "General":
+            ws.set_column_format(j, styles.cell(number_format))
     ws.write(0, 0, sheet.title, styles.title)
     ws.write(1, 0, sheet.subtitle, styles.subtitle)
     for block in sheet.blocks:
         if sheet.spec.chart is not None and sheet.spec.chart.table == block.block.table:
             _add_chart(ws, sheet)  # before the block's rows: a streamed sheet cannot go back up to it
-        _write_block(ws, styles, sheet, block, streamed, progress)
+        _write_block(ws, styles, block, block is main, streamed, progress)
 
 
-def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, streamed: bool,
+def _main_block(sheet: PlacedSheet) -> PlacedBlock:
+    """The sheet's longest block. Its number formats become the column formats, which
+    rust_xlsxwriter gives to every cell written without a format of its own: its rows go out
+    one call per row, every other cell is written with its format."""
+    return max(sheet.blocks, key=lambda b: len(b.rows))
+
+
+def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool,
                  progress: Progress | None) -> None:
     top = block.header_row - 1  # 0-based row of the header cells
     ws.write(block.title_row - 1, 0, block.block.title, styles.block)
     for j, header in enumerate(block.headers):
         ws.write(top, j, header, styles.header)
-    _write_rows(ws, styles, block, progress)
+    if main:
+        _write_main_rows(ws, styles, block, progress)
+    else:
+        _write_rows(ws, styles, block)
     if not block.rows:
         return
     last = block.last_row - 1
@@ -136,10 +149,6 @@ def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, st
     table = (Table().set_name(_table_name(block)).set_style(TABLE_STYLE)
              .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers]))
     ws.add_table(top, 0, last, block.n_cols - 1, table)
-
-
-def _column_formats(styles: _Styles, block: PlacedBlock) -> list:
-    return [styles.cell(fmt) for fmt in block.formats]
 
 
 def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, list | None]:
@@ -156,33 +165,39 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, lis
     return None, None
 
 
-def _write_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
-    formats = _column_formats(styles, block)
+def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
+    """One call per row (the column formats apply), then the cells that need their own format: the
+    tier or unit cell, and dates (a datetime written without a format would show its time too)."""
     varying_col, varying = _row_overrides(styles, block)
-    write = ws.write
+    dates = [(j, styles.cell(fmt)) for j, fmt in enumerate(block.formats) if fmt == FORMATS["date"]]
+    write_row, write = ws.write_row, ws.write
     first = block.header_row  # 0-based row of the first data row
     n_rows = len(block.rows)
     for i, values in enumerate(block.rows):
         row = first + i
+        write_row(row, 0, values)
+        if varying_col is not None and values[varying_col] is not None:
+            write(row, varying_col, values[varying_col], varying[i])
+        for j, date_format in dates:
+            if values[j] is not None:
+                write(row, j, values[j], date_format)
+        if progress and i and i % PROGRESS_ROWS == 0:
+            progress(f"writing {block.block.table}", i, n_rows)
+    if progress:
+        progress(f"writing {block.block.table}", n_rows, n_rows)
+
+
+def _write_rows(ws, styles: _Styles, block: PlacedBlock) -> None:
+    """A short block, cell by cell, each with its format."""
+    formats = [styles.cell(fmt) for fmt in block.formats]
+    varying_col, varying = _row_overrides(styles, block)
+    for i, values in enumerate(block.rows):
+        row = block.header_row + i
         if varying_col is not None:
             formats[varying_col] = varying[i]
         for j, value in enumerate(values):
             if value is not None:
-                write(row, j, _cell_value(value), formats[j])
-        if progress and i and i % PROGRESS_ROWS == 0:
-            progress(f"  {block.block.table}: {i:,} of {n_rows:,} rows")
-
-
-def _cell_value(value):
-    if isinstance(value, str):
-        # what a cell cannot show: control characters become U+FFFD, text is cut at the most a cell holds
-        if _CONTROL_CHARACTERS.search(value):
-            value = _CONTROL_CHARACTERS.sub("\ufffd", value)
-        return value[:EXCEL_CELL_CHARS] if len(value) > EXCEL_CELL_CHARS else value
-    # rust_xlsxwriter stores dates as datetimes; a date without a time is midnight of that day
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
+                ws.write(row, j, value, formats[j])
 
 
 def _table_name(block: PlacedBlock) -> str:

@@ -337,8 +337,9 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
         return frame
 
     tables = dict(report.tables)
-    for name in ("segments", "accounts_to_watch"):
-        tables[name] = to_list_rows(tables[name])
+    for name in ("segments", "accounts_to_watch", "all_accounts_to_watch"):
+        if name in tables:
+            tables[name] = to_list_rows(tables[name])
     # notes on the header of the derived table (sheet row 1) are about our frame, not the user's data
     account_notes = to_list_rows(table.issues[table.issues["sheet_row"] >= _FIRST_FRAME_ROW])
     tables["data_issues"] = summarise_issues(pd.concat([transactions.issues, account_notes], ignore_index=True))
