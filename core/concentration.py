@@ -258,7 +258,7 @@ def gini(revenue: Any, corrected: bool = False) -> float:
     return _gini(_ranked(revenue), corrected)
 
 
-def _curve_positions(count: int, max_points: int) -> np.ndarray:
+def curve_positions(count: int, max_points: int) -> np.ndarray:
     """Account counts k (0..count) at which a curve of ``count`` accounts is drawn."""
     if isinstance(max_points, bool) or int(max_points) != max_points or max_points < 2:
         raise SegmenterInputError(f"max_points must be a whole number of at least 2, got {max_points!r}",
@@ -270,14 +270,14 @@ def _curve_positions(count: int, max_points: int) -> np.ndarray:
 
 def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
     count = cumulative_share.size
-    kept = _curve_positions(count, max_points)
+    kept = curve_positions(count, max_points)
     revenue_share = np.concatenate(([0.0], cumulative_share))
     return pd.DataFrame({"account_share": kept / count, "revenue_share": revenue_share[kept]})
 
 
 def pareto_curve_of(ranked: _Ranked, max_points: int = 101) -> pd.DataFrame:
     """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
-    kept = _curve_positions(ranked.count, max_points)
+    kept = curve_positions(ranked.count, max_points)
     shares = np.zeros(kept.size)
     shares[kept > 0] = ranked.shares_at(kept[kept > 0])
     return pd.DataFrame({"account_share": kept / ranked.count, "revenue_share": shares})

@@ -46,7 +46,8 @@ def account_rows(table: ir.Table, roles: dict[str, str]) -> ir.Table:
 
 
 def present_figures(accounts: ir.Table) -> ir.Table:
-    """One row: accounts, with revenue present, positive, negative, missing; positive revenue total."""
+    """One row: accounts, with revenue present, positive, negative; positive revenue total;
+    profit missing, NPS answers off the 0-10 scale; accounts with each group column filled."""
     revenue = accounts.revenue
     return accounts.aggregate(
         accounts=_.count(),
@@ -56,6 +57,7 @@ def present_figures(accounts: ir.Table) -> ir.Table:
         positive_total=ibis.ifelse(revenue > 0, revenue, 0.0).sum(),
         profit_missing=(revenue.notnull() & accounts.profit.isnull()).sum(),
         nps_off_scale=(accounts.nps.notnull() & ~_on_scale(accounts.nps)).sum(),
+        **{f"with_{role}": accounts[role].count() for role in ("industry", "size", "region", "channel", "first_purchase")},
     )
 
 

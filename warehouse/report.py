@@ -18,6 +18,7 @@ mix warning are not computed on the engine path.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -43,21 +44,44 @@ OPTIONAL_ROLES = ("nps", "industry", "size", "region", "channel", "first_purchas
 @dataclass
 class EngineRanking:
     """Revenues >= 0 ranked in the engine; answers the questions core.concentration asks of a
-    ranking (see ``core.concentration._Ranked``), each with one query."""
+    ranking (see ``core.concentration._Ranked``).
+
+    One query gives the count, total and the two sums; the shares at given positions are
+    fetched together (:meth:`prefetch`), so a report costs a handful of queries, which
+    matters on Spark, where each is a job.
+    """
 
     table: object  # ibis table from warehouse.queries.ranking
-    count: int
-    total: float
     missing: int
     negative: int
+    count: int = 0
+    total: float = 0.0
+    _squared: float = 0.0
+    _weighted: float = 0.0
+    _shares: dict | None = None
+
+    def __post_init__(self) -> None:
+        t = self.table
+        row = t.aggregate(count=t.count(), total=t.revenue.sum()).to_pandas().iloc[0]
+        self.count, self.total = int(row["count"]), float(row["total"])
+        percent = t.revenue / self.total * 100
+        sums = t.aggregate(squared=(percent * percent).sum(),
+                           weighted=((self.count + 1 - 2 * t.position) * t.revenue).sum()).to_pandas().iloc[0]
+        self._squared, self._weighted = float(sums["squared"]), float(sums["weighted"])
+        self._shares = {}
+
+    def prefetch(self, positions) -> None:
+        """Fetch the running shares at these positions in one query."""
+        wanted = sorted({int(p) for p in positions} - set(self._shares))
+        if wanted:
+            found = self.table.filter(self.table.position.isin(wanted)).select("position", "running").to_pandas()
+            self._shares.update(zip(found["position"].astype(int), found["running"].astype(float) / self.total))
+        self._shares[self.count] = 1.0  # as core: the whole is exactly 100 %
 
     def shares_at(self, positions: np.ndarray) -> np.ndarray:
         positions = np.asarray(positions, dtype=np.int64)
-        wanted = self.table.filter(self.table.position.isin([int(p) for p in np.unique(positions)]))
-        found = wanted.select("position", "running").to_pandas().set_index("position")["running"]
-        shares = found.reindex(positions).to_numpy(dtype=float) / self.total
-        shares[positions == self.count] = 1.0  # as core: the whole is exactly 100 %
-        return shares
+        self.prefetch(positions)
+        return np.array([self._shares[int(p)] for p in positions], dtype=float)
 
     def accounts_below(self, share: float) -> int:
         t = self.table
@@ -67,12 +91,10 @@ class EngineRanking:
         return _int(self.table.filter(self.table.revenue > amount).count())
 
     def squared_share_points(self) -> float:
-        percent = self.table.revenue / self.total * 100
-        return float((percent * percent).sum().execute())
+        return self._squared
 
     def rank_weighted_sum(self) -> float:
-        t = self.table
-        return float(((self.count + 1 - 2 * t.position) * t.revenue).sum().execute())
+        return self._weighted
 
 
 @dataclass
@@ -134,18 +156,15 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
                           index=[labels[int(c)] for c in present.index])
     tables["tier_rule"] = tier_rule(ranges, config, abc)
     for dimension in DIMENSIONS:
-        key = _dimension(tiered, dimension)
-        if key is None:
-            continue
-        sums = queries.group_sums(tiered, key).to_pandas()
-        if sums["group"].notna().any():
+        if figures[f"with_{'first_purchase' if dimension == 'cohort' else dimension}"] > 0:
+            sums = queries.group_sums(tiered, _dimension(tiered, dimension)).to_pandas()
             tables[f"by_{dimension}"] = _group_table(sums, dimension, config)
 
     say("concentration")
-    ranking = EngineRanking(queries.ranking(accounts).cache(), count=int(figures["present"] - figures["negative"]),
-                            total=0.0, missing=int(figures["accounts"] - figures["present"]),
+    ranking = EngineRanking(queries.ranking(accounts).cache(), missing=int(figures["accounts"] - figures["present"]),
                             negative=int(figures["negative"]))
-    ranking.total = float(ranking.table.revenue.sum().execute())
+    top_fraction = max(1, math.ceil(round(config.top_share * ranking.count, 9)))
+    ranking.prefetch([1, 5, 10, top_fraction, *concentration.curve_positions(ranking.count, 101)[1:]])
     summary = concentration.concentration_summary_of(
         ranking, top_share=config.top_share, concentration_share=config.concentration_share,
         large_account_share=config.large_account_share, hhi_moderate=config.hhi_moderate, hhi_high=config.hhi_high)
@@ -153,13 +172,13 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     tables["pareto_curve"] = concentration.pareto_curve_of(ranking)
 
     say("NPS")
-    gaps = _nps_tables(tiered, config, tables)
+    gaps = _nps_tables(tiered, figures, config, tables)
 
     say("matrix")
     per_strategy = queries.group_sums(tiered, tiered.strategy_code).to_pandas()
     cells = [*matrix.STRATEGIES, matrix.UNCLASSIFIED]
-    summary_by_cell = margins.summary_from_sums(cells, _sums(per_strategy, np.arange(len(cells)), len(cells)),
-                                                group_name="strategy")
+    summary_by_cell = margins.summary_from_sums(
+        cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells)), group_name="strategy")
     tables["matrix"] = matrix.matrix_rows(summary_by_cell)
     tables["matrix_splits"] = splits_table(*splits, config)
     watch = segment_frame(queries.watch_candidates(tiered, splits[0]).to_pandas(), config, splits)
@@ -234,22 +253,21 @@ def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: l
 
 
 def _dimension(tiered, dimension: str):
-    """The group key of a summary dimension, None when the table has no such column."""
+    """The group key of a summary dimension (the cohort is the first-purchase year)."""
     if dimension == "cohort":
         return tiered.first_purchase.year()
     return tiered[dimension]
 
 
-def _nps_tables(tiered, config: ReportConfig, tables: dict[str, pd.DataFrame]) -> dict[str, nps.NpsGap]:
+def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[str, pd.DataFrame]) -> dict[str, nps.NpsGap]:
     """NPS per tier and per size band (when there are answers), and the gaps; into ``tables``."""
     gaps: dict[str, nps.NpsGap] = {}
     per_tier = queries.nps_counts(tiered, tiered.tier_code).to_pandas()
     if not (per_tier[["promoters", "passives", "detractors"]].to_numpy().sum() > 0):
         return gaps
     bands = [("tier", per_tier, list(config.labels))]
-    size = queries.nps_counts(tiered, tiered["size"]).to_pandas()
-    if size["group"].notna().any():
-        bands.append(("size", size, None))
+    if figures["with_size"] > 0:
+        bands.append(("size", queries.nps_counts(tiered, tiered["size"]).to_pandas(), None))
     for column, counts, order in bands:
         if order is not None:
             codes, labels = counts["group"].to_numpy(dtype=np.int64), order

@@ -116,13 +116,18 @@ def connect(settings: EngineSettings, source: Source | None = None):
 def spark_session(remote: str | None = None):
     """A Spark session: local (all cores, no UI), Spark Connect for ``sc://``, else that master URL."""
     require("pyspark")
+    import warnings
+
     from pyspark.sql import SparkSession
+
+    # PySpark 4 warns on every toPandas under pandas 3; the conversions used here are plain columns
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
     if remote and remote.startswith("sc://"):
         return SparkSession.builder.remote(remote).getOrCreate()
     builder = (SparkSession.builder.master(remote or "local[*]").appName("segmenter")
                .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "8"))
+               .config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false"))
     try:
         return builder.getOrCreate()
     except Exception as error:  # no Java, or the master cannot be reached
