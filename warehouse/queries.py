@@ -11,7 +11,7 @@ tests/test_warehouse.py checks both give the same result.
 
 Column names after :func:`account_rows`: ``account, revenue, profit, nps, industry, size,
 region, channel, first_purchase`` (absent roles are typed NULLs). After
-:func:`customer_summary`: the columns of :func:`core.transactions.customer_summary`.
+:func:`customer_summary`: the columns of :func:`core.customers.summary.customer_summary`.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from core.transactions import UNIT_DAYS
+from core.customers.summary import UNIT_DAYS
 
 ACCOUNT_COLUMNS = {"account": "string", "revenue": "float64", "profit": "float64", "nps": "float64",
                    "industry": "string", "size": "string", "region": "string", "channel": "string",
@@ -199,7 +199,7 @@ def order_lines(table: ir.Table, roles: dict[str, str]) -> ir.Table:
 
 def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) -> ir.Table:
     """One row per customer with a purchase up to ``observation_end``; mirrors
-    core.transactions.customer_summary (purchases are lines with amount >= 0, frequency the
+    core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
     purchase days after the first, avg_repeat_spend the spend on those days per such day,
     profit and quantity NULL when any of the customer's lines lacks them)."""
     unit_days = UNIT_DAYS[unit]
@@ -248,7 +248,7 @@ def quantiles(customers: ir.Table, column: str, bins: int) -> ir.Table:
 
 
 def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:
-    """1 + edges strictly below the value (bins - that for recency); mirrors core.rfm._score."""
+    """1 + edges strictly below the value (bins - that for recency); mirrors core.customers.rfm._score."""
     below = ibis.literal(0)
     for edge in edges:
         below = below + (value > edge).cast("int64")

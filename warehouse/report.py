@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from core import concentration, lifetime, margins, matrix, nps, tiers
+from core import concentration, margins, matrix, nps, retention_cltv, tiers
 from core.cells import ISSUE_COLUMNS
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
@@ -319,7 +319,7 @@ def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float
         "profit": profit,
         "margin_pct": margin,
         "strategy": matrix.assign_strategy(revenue, margin, *splits),
-        "cltv": lifetime.cltv(profit, config.retention, config.discount),
+        "cltv": retention_cltv.cltv(profit, config.retention, config.discount),
         "nps": answers,
         "nps_flag": matrix.nps_flags(revenue, answers, splits[0]),
     })
