@@ -307,7 +307,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV.")
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="segment an .xlsx/.xlsm/.csv account list and write a report workbook")
-    report.add_argument("input", type=Path)
+    report.add_argument("input", type=Path, nargs="?", help="the file to segment (or --sql)")
     report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
     report.add_argument("--sheet", help="sheet to read (default: the first)")
     report.add_argument("--transactions", action="store_true",
@@ -317,6 +317,14 @@ def _parser() -> argparse.ArgumentParser:
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
     report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    tables = report.add_argument_group("tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
+                                       "Parquet files, a DuckDB database, SQL; any file with --engine")
+    tables.add_argument("--table", help="the table to read from a DuckDB database (warehouse.duckdb --table orders)")
+    tables.add_argument("--sql", help="a query to segment, e.g. \"select * from read_parquet('orders/*.parquet')\"")
+    tables.add_argument("--engine", choices=["duckdb", "spark"], help="run in DuckDB (default for tables) or Spark")
+    tables.add_argument("--spark-remote", help="Spark Connect (sc://host:15002) or a master URL (spark://host:7077); "
+                                               "default a local Spark")
+    tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -327,6 +335,55 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--revenue-split", help="matrix revenue split (default: median)")
         command.add_argument("--margin-split", help="matrix margin %% split (default: median)")
     return parser
+
+
+# Inputs that go to a database engine rather than into memory: Parquet, databases, globs, folders.
+WAREHOUSE_SUFFIXES = (".parquet", ".duckdb", ".db", ".ddb")
+
+
+def is_warehouse_source(args: argparse.Namespace) -> bool:
+    """Whether the report runs in an engine: --sql, --table, --engine, or a Parquet/database/glob/folder input."""
+    path = str(args.input or "")
+    return bool(args.sql or args.table or args.engine or args.spark_remote or args.memory_limit
+                or Path(path).suffix.lower() in WAREHOUSE_SUFFIXES or any(ch in path for ch in "*?[")
+                or (path and Path(path).is_dir()))
+
+
+def _table_output(args: argparse.Namespace) -> Path:
+    """Default report name: beside the file or folder (a glob names its folder), the table in the name."""
+    if args.input is None:
+        return Path("segmenter-query.xlsx")
+    path = Path(args.input)
+    while any(ch in path.name for ch in "*?["):
+        path = path.parent
+    stem = (path.stem if path.name else "tables") + (f"-{args.table}" if args.table else "")
+    return path.with_name(stem + "-segmenter.xlsx")
+
+
+def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> int:
+    """report on a warehouse table (warehouse.run); same output, messages and exit codes as a file."""
+    from warehouse.run import run_table
+    from warehouse.sources import EngineSettings, Source
+    from writers.xlsx import write_workbook
+
+    source = Source(path=str(args.input) if args.input else None, table=args.table, sql=args.sql)
+    settings = EngineSettings(engine=args.engine or "duckdb", spark_remote=args.spark_remote,
+                              duckdb_memory_limit=args.memory_limit)
+    output = args.output or _table_output(args)
+    run = run_table(source, settings, config, output=output, transactions=args.transactions,
+                    observation_end=args.observation_end, horizon=args.horizon, progress=progress)
+    if run.is_customers:
+        sheets = customer_sheets(run.report, run.source_line, config.labels)
+        lines = customer_headline_lines(run.report)
+    else:
+        sheets = place_report(run.report.tables, source=run.source_line, labels=config.labels)
+        lines = headline_lines(run.report)
+    progress(f"writing {output}")
+    write_workbook(sheets, output, progress=progress if run.rows > 50_000 else None)
+    for line in lines:
+        print(line)
+    print(f"wrote {output} and {run.parquet} ({run.rows:,} rows)")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -341,6 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
             "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
         })
+        if args.command == "report" and is_warehouse_source(args):
+            return _report_table(args, config, progress)
+        if args.input is None and args.command == "report":
+            raise SegmenterInputError("no file to segment: give a file or --sql")
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
         output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
         progress(f"reading {source_path}")

@@ -220,8 +220,8 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) 
     )
     joined = bought.join(totals, "customer")
     frequency = joined.purchase_days - 1
-    recency = joined.last_purchase.delta(joined.first_purchase, "day").cast("float64") / unit_days
-    age = observation_end.delta(joined.first_purchase, "day").cast("float64") / unit_days
+    recency = joined.last_purchase.delta(joined.first_purchase, unit="day").cast("float64") / unit_days
+    age = observation_end.delta(joined.first_purchase, unit="day").cast("float64") / unit_days
     return joined.select(
         account=joined.customer,
         first_purchase=joined.first_purchase,

@@ -82,7 +82,8 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
 
 
 def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, unit: str = "W",
-              margin: float | None = None) -> ClvResult:
+              margin: float | None = None,
+              models: tuple[BetaGeoModel, GammaGammaModel] | None = None) -> ClvResult:
     """Fit BG/NBD and Gamma-Gamma and value each customer over ``horizon`` periods.
 
     Parameters
@@ -100,6 +101,10 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     margin:
         Profit margin as a fraction applied to expected revenue; ``None`` uses each
         customer's ``avg_margin_pct`` (or 100 % when there is no profit data at all).
+    models:
+        Fitted (BG/NBD, Gamma-Gamma) models to value ``summary`` with, e.g. fitted on the
+        compressed statistics of more customers than ``summary`` holds; ``None`` fits both
+        on ``summary``.
 
     Returns
     -------
@@ -144,11 +149,12 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     frequency = summary["frequency"].to_numpy(dtype=float)
     recency = summary["recency"].to_numpy(dtype=float)
     age = summary["T"].to_numpy(dtype=float)
-    purchases_model = BetaGeoModel().fit(frequency, recency, age)
-
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
-    spend_model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
+    if models is None:
+        models = (BetaGeoModel().fit(frequency, recency, age),
+                  GammaGammaModel().fit(frequency[spenders], monetary[spenders]))
+    purchases_model, spend_model = models
     spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1

@@ -169,8 +169,8 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "customers": customers,
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
-        "lifetime_value": _lifetime_table(clv, clv_error),
-        "clv_parameters": _parameter_table(clv, clv_error, clv_warnings, horizon, unit, config.discount),
+        "lifetime_value": lifetime_table(clv, clv_error),
+        "clv_parameters": parameter_table(clv, clv_error, clv_warnings, horizon, unit, config.discount),
     }
     headline = _headline(transactions, summary, rfm.segments, clv, clv_error, clv_warnings, horizon, unit,
                          config.discount, len(account_report.tables["data_issues"]))
@@ -239,14 +239,14 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     return dataclasses.replace(report, tables=tables)
 
 
-def _lifetime_table(clv, clv_error: str | None) -> pd.DataFrame:
+def lifetime_table(clv, clv_error: str | None) -> pd.DataFrame:
     if clv is None:
         return pd.DataFrame({"note": [f"Lifetime value not computed: {clv_error}"]})
     return clv.customers[list(LIFETIME_COLUMNS)].sort_values(
         ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
 
 
-def _parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> pd.DataFrame:
+def parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> pd.DataFrame:
     if clv is None:
         parameters = pd.DataFrame({
             "model": ["BG/NBD + Gamma-Gamma", "settings", "settings", "settings"],

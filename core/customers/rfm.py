@@ -213,8 +213,13 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
     scores = scores[["account", "recency", "frequency", "monetary", "R", "F", "M"]]
     scores["RFM"] = (scores["R"].astype(str) + scores["F"].astype(str) + scores["M"].astype(str)).astype("str")
     scores["segment"] = pd.array(segment_names(scores["R"], scores["F"], scores["M"], bins), dtype="str")
-    thresholds = pd.DataFrame(table_rows).sort_values(["metric", "score"], key=_metric_order, ignore_index=True)
+    thresholds = thresholds_table(table_rows)
     return RfmResult(scores=scores, thresholds=thresholds, segments=_segment_table(scores))
+
+
+def thresholds_table(rows: list[dict]) -> pd.DataFrame:
+    """The thresholds table from :func:`threshold_rows` of each metric, R, F, M then score."""
+    return pd.DataFrame(rows).sort_values(["metric", "score"], key=_metric_order, ignore_index=True)
 
 
 def _metric_order(column: pd.Series) -> pd.Series:
