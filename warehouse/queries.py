@@ -201,44 +201,61 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) 
     """One row per customer with a purchase up to ``observation_end``; mirrors
     core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
     purchase days after the first, avg_repeat_spend the spend on those days per such day,
-    profit and quantity NULL when any of the customer's lines lacks them)."""
+    profit and quantity NULL when any of the customer's lines lacks them).
+
+    Two aggregations: per customer and day, then per customer; the first purchase day's spend
+    is the day total at the earliest purchase day (an arg-min), so no window is needed.
+    """
     unit_days = UNIT_DAYS[unit]
     period = lines.filter(lines.date <= observation_end)
-    totals = period.group_by("customer").aggregate(
-        total_spend=_.amount.sum(),
-        total_profit=ibis.ifelse(_.profit.count() == _.count(), _.profit.sum(), ibis.null().cast("float64")),
-        total_quantity=ibis.ifelse(_.quantity.count() == _.count(), _.quantity.sum(), ibis.null().cast("float64")),
+    purchase = period.amount >= 0
+    daily = period.group_by(["customer", "date"]).aggregate(
+        spend=_.amount.sum(),
+        bought=ibis.ifelse(purchase, period.amount, 0.0).sum(),
+        purchases=purchase.cast("int64").sum(),
+        lines=_.count(),
+        profit=_.profit.sum(),
+        profit_lines=_.profit.count(),
+        quantity=_.quantity.sum(),
+        quantity_lines=_.quantity.count(),
     )
-    purchases = period.filter(period.amount >= 0)
-    purchases = purchases.mutate(first_day=purchases.date.min().over(group_by=purchases.customer))
-    bought = purchases.group_by("customer").aggregate(
-        first_purchase=_.date.min(),
-        last_purchase=_.date.max(),
-        purchases=_.count(),
-        purchase_days=_.date.nunique(),
-        repeat_spend=ibis.ifelse(_.date > _.first_day, _.amount, 0.0).sum(),
+    # days without a purchase (returns only) sort after every purchase day
+    purchase_day = ibis.ifelse(daily.purchases > 0, daily.date, ibis.date(9999, 12, 31))
+    per = daily.group_by("customer").aggregate(
+        first_purchase=purchase_day.min(),
+        last_purchase=ibis.ifelse(daily.purchases > 0, daily.date, ibis.date(1, 1, 1)).max(),
+        purchases=daily.purchases.sum(),
+        purchase_days=(daily.purchases > 0).cast("int64").sum(),
+        bought=daily.bought.sum(),
+        first_day_bought=daily.bought.argmin(purchase_day),
+        total_spend=daily.spend.sum(),
+        total_profit=ibis.ifelse(daily.profit_lines.sum() == daily.lines.sum(), daily.profit.sum(),
+                                 ibis.null().cast("float64")),
+        total_quantity=ibis.ifelse(daily.quantity_lines.sum() == daily.lines.sum(), daily.quantity.sum(),
+                                   ibis.null().cast("float64")),
     )
-    joined = bought.join(totals, "customer")
-    frequency = joined.purchase_days - 1
-    recency = joined.last_purchase.delta(joined.first_purchase, unit="day").cast("float64") / unit_days
-    age = observation_end.delta(joined.first_purchase, unit="day").cast("float64") / unit_days
-    return joined.select(
-        account=joined.customer,
-        first_purchase=joined.first_purchase,
-        last_purchase=joined.last_purchase,
-        purchases=joined.purchases.cast("int64"),
-        repeat_purchases=(joined.purchases - 1).cast("int64"),
+    per = per.filter(per.purchases > 0)
+    frequency = per.purchase_days - 1
+    recency = per.last_purchase.delta(per.first_purchase, unit="day").cast("float64") / unit_days
+    age = observation_end.delta(per.first_purchase, unit="day").cast("float64") / unit_days
+    return per.select(
+        account=per.customer,
+        first_purchase=per.first_purchase,
+        last_purchase=per.last_purchase,
+        purchases=per.purchases.cast("int64"),
+        repeat_purchases=(per.purchases - 1).cast("int64"),
         frequency=frequency.cast("int64"),
         recency=recency,
         T=age,
         time_since_last=age - recency,
-        total_spend=joined.total_spend,
-        avg_spend=joined.total_spend / joined.purchases,
-        avg_repeat_spend=ibis.ifelse(frequency > 0, joined.repeat_spend / frequency, ibis.null().cast("float64")),
-        total_profit=joined.total_profit,
-        avg_margin_pct=ibis.ifelse(joined.total_spend > 0, joined.total_profit / joined.total_spend,
+        total_spend=per.total_spend,
+        avg_spend=per.total_spend / per.purchases,
+        avg_repeat_spend=ibis.ifelse(frequency > 0, (per.bought - per.first_day_bought) / frequency,
+                                     ibis.null().cast("float64")),
+        total_profit=per.total_profit,
+        avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
                                    ibis.null().cast("float64")),
-        total_quantity=joined.total_quantity,
+        total_quantity=per.total_quantity,
     )
 
 
