@@ -24,7 +24,7 @@ from core.errors import SegmenterInputError
 from core.transactions import REQUIRED_ROLES, looks_like_transactions, transaction_roles
 from warehouse import queries
 from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, account_report
-from warehouse.sources import EngineSettings, Source, connect, open_table
+from warehouse.sources import RESULT_MARK, EngineSettings, Source, connect, open_table
 
 Progress = Callable[[str], None]
 
@@ -139,6 +139,7 @@ class _ParquetSink:
             if isinstance(frame[column].dtype, pd.CategoricalDtype) or frame[column].dtype == object:
                 frame[column] = frame[column].astype("string")
         table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), RESULT_MARK: b"per-row result"})
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.temporary, table.schema)
         self.writer.write_table(table.cast(self.writer.schema))

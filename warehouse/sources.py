@@ -129,7 +129,9 @@ def spark_session(remote: str | None = None):
                .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false"))
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
     except Exception as error:  # no Java, or the master cannot be reached
         raise SegmenterInputError(f"Spark could not start: {_first_line(error)}") from None
 
@@ -146,12 +148,11 @@ def open_table(con, source: Source):
             return con.table(source.table)
         if not any(ch in path for ch in "*?[") and not Path(path).exists():
             raise SegmenterInputError(f"file not found: {path}")
-        if Path(path).is_dir():
-            path = str(Path(path) / "*.parquet") if _is_duckdb(con) else path
-            return con.read_parquet(path)
+        if Path(path).is_dir() or any(ch in path for ch in "*?["):
+            return _read_parquet_files(con, input_files(path))
         if path.lower().endswith((".csv", ".csv.gz", ".tsv")):
             return con.read_csv(path)
-        if path.lower().endswith(".parquet") or "*" in path:
+        if path.lower().endswith(".parquet"):
             return con.read_parquet(path)
     except SegmenterInputError:
         raise
@@ -160,8 +161,35 @@ def open_table(con, source: Source):
     raise SegmenterInputError(f"cannot read {Path(source.path).name}: use Parquet, CSV, a DuckDB database or --sql")
 
 
-def _is_duckdb(con) -> bool:
-    return con.name == "duckdb"
+#: Key in the Parquet footer of segmenter's own result files: a folder or glob never reads them.
+RESULT_MARK = b"segmenter"
+
+
+def input_files(pattern: str) -> list[str]:
+    """The Parquet files of a folder or glob, without segmenter's own result files.
+
+    A result written beside its input (``orders/x-segmenter-accounts.parquet``) would otherwise
+    be read as input by the next ``report "orders/*.parquet"``.
+    """
+    import glob
+
+    import pyarrow.parquet as pq
+
+    path = Path(pattern)
+    candidates = sorted(glob.glob(str(path / "*.parquet") if path.is_dir() else pattern, recursive=True))
+    files = [name for name in candidates if RESULT_MARK not in (pq.read_metadata(name).metadata or {})]
+    if not files:
+        raise SegmenterInputError(f"no Parquet files match {pattern}")
+    return files
+
+
+def _read_parquet_files(con, files: list[str]):
+    if con.name == "duckdb":
+        return con.read_parquet(files)
+    frame = con._session.read.parquet(*files)
+    name = f"segmenter_input_{abs(hash(tuple(files)))}"
+    frame.createOrReplaceTempView(name)
+    return con.table(name)
 
 
 def _first_line(error: Exception) -> str:
