@@ -17,6 +17,7 @@ No maths and no file reading here: files go to readers/, cells to core/, result 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ from core.grid import as_block, current_region
 from core.report import Report, run_report
 from core.transactions import TransactionTable, parse_transactions
 from readers import is_transaction_list, load_transactions, read_block
+from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 
@@ -68,12 +70,17 @@ def _tell(book, message: str) -> None:
 
 def read_settings(book) -> ReportConfig:
     """The config from the Settings sheet (Setting | Value | Meaning from A1); defaults without one."""
+    values = _settings_values(book)
+    return config_from_mapping({k: v for k, v in values.items() if k not in TABLE_SETTINGS})
+
+
+def _settings_values(book) -> dict[Any, Any]:
+    """Setting -> value rows of the Settings sheet (empty without one)."""
     sheet = book_writer.owned_sheet(book, SETTINGS_SHEET)
     if sheet is None:
-        return ReportConfig()
+        return {}
     rows = as_block(sheet.used_range.value)
-    values = {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
-    return config_from_mapping(values)
+    return {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
 
 
 def _selected_block(book):
@@ -150,6 +157,7 @@ def show_settings(book=None) -> list[str]:
         if sheet is None:
             sheet, message = book_writer.claim_sheet(b, SETTINGS_SHEET)
             rows = [["Setting", "Value", "Meaning"]] + [list(row) for row in config_to_rows(ReportConfig())]
+            rows += [[name, "", meaning] for name, meaning in TABLE_SETTINGS.items()]
             sheet["A1"].value = rows
             sheet["A1:C1"].font.bold = True
             sheet.autofit("c")
@@ -214,8 +222,46 @@ def customer_report(book=None) -> list[str]:
     return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
 
 
+def segment_table(book=None) -> list[str]:
+    """Ribbon: Segment a table. Reads the table named on the Settings sheet (source: a Parquet/CSV
+    file, folder, glob or DuckDB database, with table; or sql) in DuckDB or Spark (engine) and writes
+    the same sheets; every account goes to a Parquet file beside the source (docs/warehouse.md)."""
+    book = _caller_book(book)
+
+    def run(b):
+        from warehouse.run import run_table
+        from warehouse.sources import settings_from_mapping
+
+        values = _settings_values(b)
+        config = read_settings(b)
+        source, engine = settings_from_mapping(values)
+        if source is None:
+            raise SegmenterInputError("no table to segment: fill in source (or sql) on the Settings sheet")
+        if source.path and not Path(source.path).is_absolute():
+            folder = Path(b.fullname).parent
+            source = dataclasses.replace(source, path=str(folder / source.path))
+        base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
+        while any(ch in base.name for ch in "*?["):
+            base = base.parent
+        output = base.with_name(base.stem + "-segmenter.xlsx")
+        result = run_table(source, engine, config, output=output, progress=lambda text: _status(b, f"segmenter: {text}"))
+        if result.is_customers:
+            sheets = customer_sheets(result.report, result.source_line, config.labels)
+            messages = customer_messages(result.report)
+        else:
+            sheets = place_report(result.report.tables, source=result.source_line, labels=config.labels)
+            messages = []
+        messages += book_writer.write_report(b, sheets, progress=lambda text: _status(b, text))
+        book_writer.owned_sheet(b, sheets[0].spec.name).activate()
+        _status(b, False)
+        return messages + [f"All {result.rows:,} rows are in {result.parquet}"]
+
+    return _run_action(book, run)
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
+    "segment_table": segment_table,
     "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,

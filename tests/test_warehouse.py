@@ -236,3 +236,28 @@ def test_cli_refuses_in_one_line_with_exit_code_2(tmp_path, capsys):
         assert segmenter.main(["report", *arguments]) == 2, arguments
         err = capsys.readouterr().err.strip().splitlines()
         assert err[-1].startswith("segmenter: ") and message in err[-1], (arguments, err[-1])
+
+
+def test_ribbon_segment_a_table_reads_the_source_from_settings(tmp_path):
+    from tests.conftest import actions, remote_book
+    from writers.book import owner_name
+
+    path = accounts_parquet(sample_account_table(), tmp_path / "accounts.parquet")
+    settings = [["Setting", "Value", "Meaning"], ["tier_method", "rank", ""], ["source", str(path), ""],
+                ["engine", "duckdb", ""], ["duckdb_memory_limit", "1GB", ""]]
+    names = [{"name": owner_name("Settings"), "sheet_index": 0, "address": "$A$1", "book_scope": True,
+              "scope_sheet_name": None, "scope_sheet_index": None}]
+    book = remote_book({"Settings": settings}, names=names)
+    messages = segmenter.segment_table(book)
+    assert messages[-1] == f"All 400 rows are in {tmp_path / 'accounts-segmenter-accounts.parquet'}"
+    written = [a for a in actions(book) if a["func"] == "setValues"]
+    assert any(a["values"][0][:3] == ["Rank", "Account", "Tier"] for a in written)  # the Segments header
+    assert any("until the share of accounts reaches 20%" in str(a["values"]) for a in written)  # rank tiers
+    assert len(pd.read_parquet(tmp_path / "accounts-segmenter-accounts.parquet")) == 400
+
+
+def test_ribbon_segment_a_table_without_a_source_says_what_to_fill_in():
+    from tests.conftest import remote_book
+
+    messages = segmenter.segment_table(remote_book({"Sheet1": [["x"]]}))
+    assert messages == ["no table to segment: fill in source (or sql) on the Settings sheet"]

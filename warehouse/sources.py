@@ -11,6 +11,7 @@ ibis, DuckDB and PySpark are imported here, lazily, and nowhere in core/: the ba
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -127,7 +128,10 @@ def spark_session(remote: str | None = None):
         return SparkSession.builder.remote(remote).getOrCreate()
     builder = (SparkSession.builder.master(remote or "local[*]").appName("segmenter")
                .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false"))
+               .config("spark.ui.showConsoleProgress", "false"))
+    if not remote:
+        # a local session has the machine's cores; Spark's default of 200 shuffle partitions is for clusters
+        builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2))
     try:
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
