@@ -108,7 +108,9 @@ def connect(settings: EngineSettings, source: Source | None = None):
         if database != ":memory:" and not Path(database).exists():
             raise SegmenterInputError(f"file not found: {database}")
         try:
-            return ibis.duckdb.connect(database, read_only=database != ":memory:", **config)
+            con = ibis.duckdb.connect(database, read_only=database != ":memory:", **config)
+            con.raw_sql("SET enable_progress_bar = false")  # progress is ours, per phase
+            return con
         except Exception as error:  # duckdb raises its own error types for a bad setting or file
             raise SegmenterInputError(f"DuckDB could not open {database}: {_first_line(error)}") from None
     return ibis.pyspark.connect(spark_session(settings.spark_remote))
