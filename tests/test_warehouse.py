@@ -231,6 +231,7 @@ def test_cli_refuses_in_one_line_with_exit_code_2(tmp_path, capsys):
         (str(tmp_path / "other.parquet"),): "no revenue column found",
         (str(tmp_path / "db.duckdb"), "--table", "t"): "file not found",
         ("--sql", "select * from no_such_table"): "cannot read SQL",
+        ("--sql", "select 'a' as account, cast('x' || range as double) as revenue from range(3)"): "engine stopped",
     }
     for arguments, message in cases.items():
         assert segmenter.main(["report", *arguments]) == 2, arguments
@@ -261,3 +262,12 @@ def test_ribbon_segment_a_table_without_a_source_says_what_to_fill_in():
 
     messages = segmenter.segment_table(remote_book({"Sheet1": [["x"]]}))
     assert messages == ["no table to segment: fill in source (or sql) on the Settings sheet"]
+
+
+def test_warehouse_docstring_examples():
+    import doctest
+
+    from warehouse import run, sources
+
+    for module in (run, sources):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -24,7 +24,8 @@ from core.errors import SegmenterInputError
 from core.transactions import REQUIRED_ROLES, looks_like_transactions, transaction_roles
 from warehouse import queries
 from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, account_report
-from warehouse.sources import RESULT_MARK, EngineSettings, Source, connect, open_table
+from warehouse.sources import (RESULT_MARK, EngineSettings, Source, connect, engine_errors, engine_failure,
+                               open_table)
 
 Progress = Callable[[str], None]
 
@@ -67,6 +68,15 @@ def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *,
     SegmenterInputError
         The source cannot be read, lacks the needed columns, or holds nothing to segment.
     """
+    try:
+        return _run_table(source, settings, config, output=output, transactions=transactions,
+                          observation_end=observation_end, horizon=horizon, progress=progress)
+    except engine_errors() as error:
+        raise engine_failure(error) from None
+
+
+def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
+               transactions: bool, observation_end: Any, horizon: float, progress: Progress | None) -> TableRun:
     say = progress or (lambda text: None)
     say(f"opening {source.describe()} with {settings.engine}")
     con = connect(settings, source)

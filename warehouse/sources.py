@@ -198,6 +198,25 @@ def _read_parquet_files(con, files: list[str]):
     return con.table(name)
 
 
-def _first_line(error: Exception) -> str:
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The error types DuckDB, Spark and ibis raise for a query they refuse or cannot finish."""
+    import importlib
+
+    kinds: list[type[BaseException]] = []
+    for module, name in (("duckdb", "Error"), ("pyspark.errors", "PySparkException"), ("py4j.protocol", "Py4JError"),
+                         ("ibis.common.exceptions", "IbisError")):
+        try:
+            kinds.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(kinds)
+
+
+def engine_failure(error: BaseException) -> SegmenterInputError:
+    """An engine's error as one line (the query, the memory limit or the data made it fail)."""
+    return SegmenterInputError(f"the engine stopped: {_first_line(error)}")
+
+
+def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
