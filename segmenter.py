@@ -11,6 +11,7 @@ On the command line::
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
+    python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
 
 No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
@@ -29,6 +30,7 @@ import pandas as pd
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
 from core.customers.report import CustomerReport, run_customer_report
+from core.dates import read_date_option
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
@@ -83,14 +85,34 @@ def _settings_values(book) -> dict[Any, Any]:
     return {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
 
 
+def _table_around(selection):
+    """The whole Excel table (with its header row) that the selection lies in, or None.
+
+    Ctrl+A in a table selects its data without the header row, and one selected cell is just a
+    cell: either way the table is what the user means.
+    """
+    top, left = selection.row, selection.column
+    bottom, right = top + selection.shape[0] - 1, left + selection.shape[1] - 1
+    for table in selection.sheet.tables:
+        whole = table.range
+        last_row, last_column = whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1
+        if whole.row < top and bottom <= last_row and whole.column <= left and right <= last_column:
+            return whole
+    return None
+
+
 def _selected_block(book):
-    """The range to segment: the selection, or its current region when one cell is selected."""
+    """The range to segment: the selection; the whole table when the selection lies in an Excel
+    table without its header row; the current region when one cell outside a table is selected."""
     selection = book.app.selection
+    table = _table_around(selection)
+    if table is not None:
+        return table
     if selection.count > 1:
         return selection
     sheet = selection.sheet
     used = sheet.used_range
-    grid = as_block(used.value)
+    grid = as_block(used.options("raw").value)
     top, left, bottom, right = current_region(grid, selection.row - used.row, selection.column - used.column)
     return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
 
@@ -99,31 +121,32 @@ def _segment_range(book, rng) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
-    _status(book, "segmenter: reading accounts...")
-    table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
+    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
-    existing = next((n for n in book.names if n.name == LAST_RANGE_NAME), None)
-    if existing is not None:
-        existing.delete()
-    book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    _status(book, False)
     return messages
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
-    """Run an action; input problems become one message box, not a traceback."""
+    """Run an action; any failure becomes one message box with a one-line reason, never a
+    traceback, and the status bar is given back to Excel whatever happens."""
     try:
         messages = action(book)
     except SegmenterInputError as error:
+        messages = [f"segmenter could not run: {error}"]
+    except Exception as error:  # the boundary with Excel: a message box, not a stuck status bar
+        reason = " ".join(str(error).split())[:300].rstrip(".") or "no details"
+        messages = [f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
+                    "please report this message."]
+    finally:
         _status(book, False)
-        _tell(book, f"segmenter could not run: {error}")
-        return [str(error)]
     if messages:
         _tell(book, "\n".join(messages))
     return messages
@@ -140,10 +163,13 @@ def refresh(book=None) -> list[str]:
     book = _caller_book(book)
 
     def again(b):
-        name = next((n for n in b.names if n.name == LAST_RANGE_NAME), None)
-        if name is None:
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
             raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
-        return _segment_range(b, name.refers_to_range)
+        rng = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if rng is None:
+            raise SegmenterInputError("the range segmented last time is gone (its sheet was deleted): "
+                                      "select your accounts and click Segment selection")
+        return _segment_range(b, rng)
 
     return _run_action(book, again)
 
@@ -186,7 +212,7 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    """The Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the per-customer table."""
     return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
             + place_report(report.account_report.tables, source=source, labels=labels))
 
@@ -194,7 +220,7 @@ def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]
 def customer_messages(report: CustomerReport) -> list[str]:
     """What the user must hear about a customer report: the model not fitted, its warnings."""
     h = report.headline
-    messages = [f"Lifetime value not computed: {h['clv_error']}"] if h["clv_error"] else []
+    messages = [f"No purchase model could be used: {h['clv_error']} {h['historical_method']}"] if h["clv_error"] else []
     return messages + [f"Spend model: {text}" for text in h["clv_warnings"]]
 
 
@@ -203,15 +229,15 @@ def _customer_range(book, rng) -> list[str]:
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
-    _status(book, "segmenter: reading transactions...")
-    transactions = parse_transactions(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
+    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row,
+                                      date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    _status(book, False)
     return customer_messages(report) + messages
 
 
@@ -259,6 +285,18 @@ def segment_table(book=None) -> list[str]:
     return _run_action(book, run)
 
 
+def check_setup(book=None) -> list[str]:
+    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
+    book = _caller_book(book)
+
+    def report(b):
+        from excel_setup import setup_lines, workbook_vba_version
+
+        return ["\n".join(setup_lines(vba_version=workbook_vba_version(b)))]
+
+    return _run_action(book, report)
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
     "segment_table": segment_table,
@@ -266,6 +304,7 @@ RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "refresh": refresh,
     "show_settings": show_settings,
     "show_issues": show_issues,
+    "check_setup": check_setup,
 }
 
 
@@ -297,7 +336,9 @@ def headline_lines(report: Report) -> list[str]:
                          f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
     if "growth" in h:
         g = h["growth"]
-        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({g['revenue_change_pct']:+.1%}); "
+        change_pct = (f"{g['revenue_change_pct']:+.1%}" if np.isfinite(g["revenue_change_pct"])
+                      else f"change % n/a: no positive revenue in {g['from_period']}")
+        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
                      f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
     lines += [f"! {flag}" for flag in h["flags"]]
     issues = report.tables["data_issues"]
@@ -322,13 +363,20 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     unit = UNIT_NAMES[h["unit"]]
     lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
              f"{h['repeat_buyers']:,} repeat buyers"]
+    for model, errors in h["model_check"].items():
+        lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
+                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
+                     else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
-        lines.append(f"! lifetime value not computed: {h['clv_error']}")
+        lines.append(f"! no purchase model could be used: {h['clv_error']}")
+        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
-        b, g = h["bgnbd"], h["gamma_gamma"]
-        lines.append(f"BG/NBD ({unit}): r {b['r']:.3f}, alpha {b['alpha']:.3f}, a {b['a']:.3f}, b {b['b']:.3f}; "
-                     f"log-likelihood {b['log_likelihood']:,.1f}")
-        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}")
+        m, g = h["purchase_params"], h["gamma_gamma"]
+        shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
+        lines.append(f"{h['purchase_model']} ({unit}): {shown}; log-likelihood {m['log_likelihood']:,.1f}")
+        lines.append(h["model_choice"])
+        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
+                     if g else f"! {h['spend_note']}")
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
                      f"total {h['total_clv']:,.0f}")
@@ -361,7 +409,10 @@ def _parser() -> argparse.ArgumentParser:
                              "detected by its headers otherwise")
     report.add_argument("--columns", help="column names of a file without a header row, '-' to ignore one, "
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
-    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
+    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date); "
+                                                  "read like a date column, see --date-format")
+    report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
+                                              "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
     tables = report.add_argument_group("tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
                                        "Parquet files, a DuckDB database, SQL; any file with --engine")
@@ -371,10 +422,19 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--spark-remote", help="Spark Connect (sc://host:15002) or a master URL (spark://host:7077); "
                                                "default a local Spark")
     tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
+
+
+    report.add_argument("--customer-model",
+                        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
+                             "check), bgnbd, mbgnbd or pareto_nbd (any case)")
+    setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
+    setup.add_argument("workbook", type=Path, nargs="?", default=None,
+                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
-        command.add_argument("--method", choices=["pareto", "rank", "threshold", "computed"], help="tier method (default pareto)")
+        command.add_argument("--method", type=str.lower, choices=["pareto", "rank", "threshold", "computed"],
+                             help="tier method (default pareto; any case)")
         command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
         command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
@@ -434,6 +494,12 @@ def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> i
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "setup":
+        from excel_setup import WORKBOOK, run_setup
+
+        lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
     started = time.perf_counter()
 
     def progress(text: str) -> None:
@@ -443,25 +509,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from_mapping({
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
             "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
+            "date_format": getattr(args, "date_format", None),
+            "customer_model": getattr(args, "customer_model", None),
         })
         if args.command == "report" and is_warehouse_source(args):
             return _report_table(args, config, progress)
         if args.input is None and args.command == "report":
             raise SegmenterInputError("no file to segment: give a file or --sql")
+
+
+        observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
+                                           config.date_format)
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
         output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
         progress(f"reading {source_path}")
         rows, first_row = read_block(source_path, getattr(args, "sheet", None))
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
-            transactions = load_transactions(rows, first_row, source_path, columns)
-            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, BG/NBD and Gamma-Gamma fits")
+            transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
+            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
-                transactions, config, output, source=source_path.name, observation_end=args.observation_end,
+                transactions, config, output, source=source_path.name, observation_end=observation_end,
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
             lines = customer_headline_lines(customers)
         else:
-            table = parse_accounts(rows, first_sheet_row=first_row)
+            table = parse_accounts(rows, first_sheet_row=first_row, date_format=config.date_format)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None)

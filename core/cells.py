@@ -1,9 +1,12 @@
 """Read Excel cell values, column by column and vectorised: numbers, text and dates.
 
 Values arrive as xlwings gives them: ``float`` (sometimes ``int`` or ``bool``), ``str``,
-``None`` for empty cells, ``datetime.datetime`` for dates, Excel errors as text
-(``"#N/A"``) or, in xlwings' raw converter on Windows, as ``int`` COM error codes; float
-NaN / inf come from DataFrames. This module is the one place that knows these shapes.
+``None`` for empty cells, ``datetime.datetime`` for dates (tz-aware ones from COM, whose
+pywintypes dates carry UTC while showing the sheet's clock time), Excel errors as text
+(``"#N/A"``), in xlwings' raw converter on Windows as ``int`` CVErr codes (any code of the
+range, :func:`excel_error`) and on macOS as appscript's ``k.missing_value``;
+``decimal.Decimal`` for a currency-formatted cell on Windows; float NaN / inf come from
+DataFrames. This module is the one place that knows these shapes.
 
 Every reader returns a :class:`ParsedColumn`: the parsed values plus an issues table with
 one row per cell that was coerced (read, but not as typed) or rejected (left missing).
@@ -17,12 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from core.dates import SLASH_DATE, read_texts as read_day_month_texts
 
 ISSUE_COLUMNS = ("sheet_row", "column", "value", "action", "reason")
 
@@ -32,11 +38,22 @@ EXCEL_ERRORS = frozenset({
     "#SPILL!", "#CALC!", "#FIELD!", "#BUSY!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!",
 })
 
-#: COM error codes (Python ``int``) that xlwings' raw converter returns on Windows.
-COM_ERROR_CODES = {
-    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
-    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+#: COM delivers an error cell as the int CVERR_BASE + code (0x800A0000 + code, as a signed
+#: 32-bit int): #N/A is code 2042, so -2146826246.
+CVERR_BASE = -2146828288
+#: Excel's error codes (XlCVError); codes not listed (Excel adds new errors) are still errors.
+CVERR_CODES = {
+    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
+    2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
+    2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!",
 }
+#: COM error codes (Python ``int``) of the errors Excel names today.
+COM_ERROR_CODES = {CVERR_BASE + code: name for code, name in CVERR_CODES.items()}
+# Every int a VT_ERROR in FACILITY_CONTROL can carry: 0x800A0000 to 0x800AFFFF.
+_CVERR_LAST = CVERR_BASE + 0xFFFF
+#: What segmenter calls an error cell whose kind the engine does not say (macOS gives
+#: appscript's ``k.missing_value`` for every error cell).
+UNNAMED_ERROR = "#ERROR!"
 
 # Excel's 1900 date system: serial 1 = 1900-01-01, serial 60 = the fictitious 1900-02-29,
 # serial 61 = 1900-03-01, so from 61 on the epoch is 1899-12-30 and before 60 it is 1899-12-31.
@@ -50,6 +67,16 @@ _NS_MIN = np.datetime64("1677-09-22", "us")
 _NS_MAX = np.datetime64("2262-04-11", "us")
 
 _BLANK, _NUMBER, _TEXT, _OTHER = 0, 1, 2, 3
+
+#: The largest magnitude read as a number: 1e15, the 15 significant digits Excel keeps. Larger
+#: values (1e308, inf) would overflow sums and squares into inf or NaN; they are rejected.
+MAX_NUMBER = 1e15
+
+
+def _size_reason(number: float) -> str:
+    if not np.isfinite(number):
+        return "not a finite number"
+    return f"{_number_text(number)} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
 
 
 @dataclass(frozen=True)
@@ -108,17 +135,39 @@ def issues_frame(records: Iterable[Any] | Mapping[str, Any] = ()) -> pd.DataFram
 def excel_error(value: Any) -> str | None:
     """The Excel error a cell holds (``"#N/A"``), or None when it holds none.
 
+    Notes
+    -----
+    - Text that is an error's name (``"#N/A"``), spaces around it allowed.
+    - An ``int`` from COM (Windows) in the CVErr range ``CVERR_BASE`` to ``CVERR_BASE +
+      65535``: its name when Excel names it today (:data:`CVERR_CODES`, e.g. #SPILL! =
+      code 2045), else ``"#ERROR! (code N)"``, so that an error Excel adds later is still
+      an error and never a revenue of about -2.1e9. A float of the same value is a number.
+    - appscript's ``k.missing_value`` (macOS, any error cell): :data:`UNNAMED_ERROR`.
+
     Examples
     --------
     >>> excel_error(-2146826246), excel_error(" #DIV/0! "), excel_error(-2146826246.0)
     ('#N/A', '#DIV/0!', None)
+    >>> excel_error(CVERR_BASE + 2045), excel_error(CVERR_BASE + 2060)
+    ('#SPILL!', '#ERROR! (code 2060)')
     """
     if isinstance(value, str):
         text = value.strip()
         return text if text in EXCEL_ERRORS else None
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        return COM_ERROR_CODES.get(int(value))
+        number = int(value)
+        if CVERR_BASE <= number <= _CVERR_LAST:
+            code = number - CVERR_BASE
+            return CVERR_CODES.get(code, f"{UNNAMED_ERROR} (code {code})")
+        return None
+    if _is_missing_value(value):
+        return UNNAMED_ERROR
     return None
+
+
+def _is_missing_value(value: Any) -> bool:
+    """appscript's ``k.missing_value``, recognised without importing appscript (macOS only)."""
+    return getattr(type(value), "__name__", "") == "Keyword" and getattr(value, "AS_name", None) == "missing_value"
 
 
 def cell_text(value: Any) -> str:
@@ -126,8 +175,8 @@ def cell_text(value: Any) -> str:
 
     Examples
     --------
-    >>> cell_text(1001.0), cell_text(True), cell_text(-2146826281), cell_text(None)
-    ('1001', 'TRUE', '#DIV/0!', '')
+    >>> cell_text(1001.0), cell_text(True), cell_text(-2146826281), cell_text(None), cell_text(Decimal("50.10"))
+    ('1001', 'TRUE', '#DIV/0!', '', '50.1')
     """
     error = excel_error(value)
     if error is not None:
@@ -136,10 +185,10 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)):
         return _number_text(float(value))
     if isinstance(value, (_dt.date, np.datetime64)):
-        return _date_text(pd.Timestamp(value))
+        return _date_text(pd.Timestamp(_naive(value)))
     return str(value)
 
 
@@ -177,12 +226,14 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
 
     Notes
     -----
-    - Numbers (float, int) pass unchanged; ``TRUE``/``FALSE`` are rejected, not read as 1/0.
+    - Numbers (float, int, and ``Decimal``, which COM gives for a currency-formatted cell)
+      pass unchanged as floats; ``TRUE``/``FALSE`` are rejected, not read as 1/0.
     - Text that is a plain number is coerced and reported ("text read as the number
       1200.5"): surrounding spaces, comma thousand groups of exactly three digits
       (``"1,200.50"``), a sign, accounting negatives ``"(1,200)"`` = -1200, exponents
       ``"1.2e6"``, one ``$``, ``€`` or ``£`` before or after the number.
-    - Rejected and reported (left NaN): Excel errors, inf/-inf, dates, suffixes
+    - Rejected and reported (left NaN): Excel errors, inf/-inf and any number above
+      :data:`MAX_NUMBER` (1e15) in size, dates, suffixes
       (``"$1.2k"``, ``"1.2m"``), words (``"12 units"``), decimal commas (``"1.200,50"``),
       anything else (``"n/a"``).
     - Blank cells give NaN and no issue.
@@ -199,8 +250,8 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
     cells = _classify(values)
     out = cells.numbers.copy()
     found = _Found()
-    infinite = (cells.kind == _NUMBER) & np.isinf(out)
-    found.add(np.flatnonzero(infinite), "rejected", "not a finite number")
+    infinite = (cells.kind == _NUMBER) & ~(np.abs(out) <= MAX_NUMBER)
+    found.add(np.flatnonzero(infinite), "rejected", [_size_reason(x) for x in out[infinite]])
     out[infinite] = np.nan
 
     text_idx = np.flatnonzero(cells.kind == _TEXT)
@@ -209,33 +260,57 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
         # plain decimal text ("1200", "-3.5", "1e6") in one vectorised step, the rest one by one
         quick = pd.to_numeric(texts, errors="coerce")
         quick = np.asarray(quick, dtype=np.float64)
-        plain = np.isfinite(quick)
+        plain = np.abs(quick) <= MAX_NUMBER
+        read = {i: _parse_number_text(text, percent_ok) for i, text in zip(text_idx[~plain], texts[~plain])}
+        if any(r.decimal_comma for r in read.values()):  # then "1.200" may be 1200: judged with the others
+            dotted = plain & pd.Series(texts, dtype=object).str.fullmatch(_COMMA_OR_DOT_GROUP_RE).to_numpy(dtype=bool)
+            read.update({i: _parse_number_text(text, percent_ok) for i, text in zip(text_idx[dotted], texts[dotted])})
+            plain &= ~dotted
         out[text_idx[plain]] = quick[plain]
         found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
-        for i, text in zip(text_idx[~plain], texts[~plain]):
-            out[i], action, reason = _parse_number_text(text, percent_ok)
-            found.add_one(i, action, reason)
+        read = _unambiguous(read, cells)
+        for i, parsed in read.items():
+            out[i] = parsed.value
+            found.add_one(i, parsed.action, parsed.reason)
     for i in np.flatnonzero(cells.kind == _OTHER):
         out[i], action, reason = _parse_number_other(cells.raw[i])
         found.add_one(i, action, reason)
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
+#: Currency marks read before or after a number: symbols and ISO 4217 codes of common currencies.
+CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR",
+              "GBP": "GBP", "CHF": "CHF", "JPY": "JPY", "CAD": "CAD", "AUD": "AUD", "NZD": "NZD", "SEK": "SEK",
+              "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "CZK": "CZK", "INR": "INR", "CNY": "CNY", "ZAR": "ZAR",
+              "BRL": "BRL", "MXN": "MXN", "SGD": "SGD", "HKD": "HKD"}
+_CUR = r"(?:US\$|[$€£¥]|(?i:" + "|".join(c for c in CURRENCIES if c.isalpha()) + r")(?![A-Za-z]))"
 _NUMBER_RE = re.compile(
-    r"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>[$€£]?)\s*(?P<sign2>[-+\u2212]?)"
-    r"(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
-    r"\s*(?P<cur2>[$€£]?)\s*(?P<pct>%?)"
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
+    r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+    # a decimal comma after dot or space thousands (1.200,50; 1 200,50), or two or more dot groups (1.200.000)
+    r"|(?P<eu>\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}))"
+    rf"\s*(?P<cur2>{_CUR}?)\s*(?P<pct>%?)"
 )
 _SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
 _WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
 _DECIMAL_COMMA_RE = re.compile(r"[-+]?\s*[$€£]?\s*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*[$€£]?")
+#: Texts another convention reads differently: "1,200" (1200, or 1.2 with a decimal comma), "1.200".
+_COMMA_OR_DOT_GROUP_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+[^\d.,]*|[^\d]*\d{1,3}\.\d{3}[^\d.,]*")
+
+
+class _NumberText(NamedTuple):
+    value: float
+    action: str | None
+    reason: str | None
+    currency: str | None = None  # ISO code of a currency mark
+    decimal_comma: bool = False  # read with dots or spaces between thousands
 
 
 @lru_cache(maxsize=8192)
-def _parse_number_text(text: str, percent_ok: bool) -> tuple[float, str | None, str | None]:
-    """(value, action, reason) for one stripped, non-blank text cell."""
+def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
+    """(value, action, reason, currency, decimal_comma) for one stripped, non-blank text cell."""
     if text in EXCEL_ERRORS:
-        return np.nan, "rejected", f"Excel error {text}"
+        return _NumberText(np.nan, "rejected", f"Excel error {text}")
     accounting = text.startswith("(") and text.endswith(")")
     inner = text[1:-1].strip() if accounting else text
     match = _NUMBER_RE.fullmatch(inner)
@@ -243,22 +318,53 @@ def _parse_number_text(text: str, percent_ok: bool) -> tuple[float, str | None, 
             and not (accounting and (match["sign1"] or match["sign2"])) \
             and not (match["pct"] and (match["cur1"] or match["cur2"])):
         if match["pct"] and not percent_ok:
-            return np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %"
-        number = float(match["body"].replace(",", "") + (match["exp"] or ""))
-        if match["pct"]:
-            number = number / 100
+            return _NumberText(np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %")
+        eu = match["eu"]
+        if eu:
+            mantissa = re.sub(r"[.\s\u00a0\u202f]", "", eu).replace(",", ".")
+            exponent = 0
+        else:
+            mantissa = match["body"].replace(",", "")
+            exponent = int(match["exp"][1:]) if match["exp"] else 0
+        # shifting the exponent keeps '34.1%' exactly 0.341 (34.1 / 100 is 0.34099999999999997)
+        number = float(f"{mantissa}e{exponent - 2 if match['pct'] else exponent}")
         if accounting or (match["sign1"] or match["sign2"]) in ("-", "\u2212"):
             number = -number
-        if not np.isfinite(number):
-            return np.nan, "rejected", "not a finite number"
-        return number, "coerced", f"text read as the number {_number_text(number)}"
+        if not abs(number) <= MAX_NUMBER:
+            return _NumberText(np.nan, "rejected", _size_reason(number))
+        mark = match["cur1"] or match["cur2"]
+        currency = CURRENCIES.get(mark.upper() if mark.isalpha() else mark) if mark else None
+        how = ("text with a decimal comma read as the number " if eu and "," in eu
+               else "text with dots between thousands read as the number " if eu else "text read as the number ")
+        return _NumberText(number, "coerced", how + _number_text(number), currency, bool(eu))
     if _SUFFIX_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)"
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)")
     if _DECIMAL_COMMA_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' looks like a decimal comma (European format); only a decimal point is read"
+        return _NumberText(np.nan, "rejected", f"'{text}' looks like a decimal comma (European format) but could be read "
+                           "either way; write 1.200,50 with thousands dots, or 1200.50")
     if _WORDS_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)"
-    return np.nan, "rejected", f"'{text}' is not a number"
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)")
+    return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+
+
+def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _NumberText]:
+    """Refuse the cells a column shows could be read two ways: with decimal commas in the column,
+    "1,200" and "1.200" (1200 or 1.2); with two currencies, the cells not in the commonest one."""
+    if any(r.decimal_comma for r in read.values()):
+        example = next(cells.text[i] for i, r in read.items() if r.decimal_comma)
+        for i, r in read.items():
+            if r.action == "coerced" and not r.decimal_comma and _COMMA_OR_DOT_GROUP_RE.fullmatch(cells.text[i]):
+                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is ambiguous in a column with decimal "
+                                      f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
+                                      "thousands separators")
+    currencies = pd.Series([r.currency for r in read.values() if r.currency])
+    if currencies.nunique() > 1:
+        main = currencies.value_counts().index[0]
+        for i, r in read.items():
+            if r.currency and r.currency != main:
+                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is in {r.currency} while the column is "
+                                      f"mostly {main}: amounts in two currencies are not added up (convert them first)")
+    return read
 
 
 def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
@@ -270,12 +376,12 @@ def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
         return np.nan, "rejected", f"{cell_text(value)} is a logical value, not a number"
     if isinstance(value, (_dt.date, np.datetime64)):
         return np.nan, "rejected", "a date is not a number here"
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)):
         number = float(value)
         if np.isnan(number):
             return number, None, None
-        if np.isinf(number):
-            return np.nan, "rejected", "not a finite number"
+        if not abs(number) <= MAX_NUMBER:
+            return np.nan, "rejected", _size_reason(number)
         return number, None, None
     return np.nan, "rejected", f"'{value}' is not a number"
 
@@ -337,10 +443,10 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
 # --------------------------------------------------------------------------- dates
 
 _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_SLASH_DATE_RE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 
 
-def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto",
+             refuse_ambiguous: bool = False) -> ParsedColumn:
     """Read a column of cells as dates.
 
     Returns
@@ -359,8 +465,13 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
       serials below 1 and serials after 2262-04-10 (the last day datetime64[ns] holds;
       Excel goes on to 2958465 = 9999-12-31) are rejected. Serials read are reported as
       coerced, so a year typed as 2019 (= 1905-07-11) does not pass unseen.
-    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported;
-      ``03/04/2024`` and other text are rejected (day/month order is not guessed).
+    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported.
+    - Text with slashes, dots or dashes (``10/24/2024``, ``24.10.2024``, ``2024/10/24``) is
+      read in the order the column shows or ``date_format`` gives (:mod:`core.dates`), the
+      whole column alike; the reason says which order. When the column does not show it,
+      ``refuse_ambiguous`` raises :class:`SegmenterInputError` naming the column and the
+      setting if such dates are most of the column's cells; otherwise they are rejected.
+      Other text is rejected.
 
     Examples
     --------
@@ -373,7 +484,7 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
     out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
     found = _Found()
     _serials_to_dates(cells, out, found)
-    _texts_to_dates(cells, out, found)
+    _texts_to_dates(cells, out, found, column, date_format, refuse_ambiguous)
     _objects_to_dates(cells, out, found)
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
@@ -396,7 +507,8 @@ def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     found.add(idx, "coerced", reasons)
 
 
-def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: str, date_format: str,
+                    refuse_ambiguous: bool) -> None:
     idx = np.flatnonzero(cells.kind == _TEXT)
     if not idx.size:
         return
@@ -409,7 +521,18 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
     out[iso_idx[ok]] = dates[ok]
     found.add(iso_idx[ok], "coerced", _prefix_all("text read as the date ", _date_texts(dates[ok])))
     found.add(iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262"))
-    for i, text in zip(idx[~iso], texts[~iso]):
+    other_idx, other = idx[~iso], texts[~iso].to_numpy(dtype=object)
+    slashed = np.array([SLASH_DATE.fullmatch(t) is not None for t in other], dtype=bool)
+    if slashed.any():
+        # a column of such dates is refused when its order stays ambiguous; a stray one among ISO dates is rejected
+        mostly = 2 * int(slashed.sum()) > int((cells.kind != _BLANK).sum())
+        dates, ok, reasons = read_day_month_texts(other[slashed], column=column, date_format=date_format,
+                                                  refuse_ambiguous=refuse_ambiguous and mostly)
+        read_idx = other_idx[slashed]
+        out[read_idx[ok]] = dates[ok]
+        found.add(read_idx[ok], "coerced", reasons[ok])
+        found.add(read_idx[~ok], "rejected", reasons[~ok])
+    for i, text in zip(other_idx[~slashed], other[~slashed]):
         found.add_one(i, "rejected", _date_text_rejection(text))
 
 
@@ -417,12 +540,6 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
 def _date_text_rejection(text: str) -> str:
     if text in EXCEL_ERRORS:
         return f"Excel error {text}"
-    slash = _SLASH_DATE_RE.fullmatch(text)
-    if slash and len(slash[1]) <= 2 and int(slash[1]) <= 12 and int(slash[2]) <= 12:
-        return (f"'{text}' is ambiguous: day and month order differs between countries; "
-                "type it as YYYY-MM-DD or enter an Excel date")
-    if slash:
-        return f"'{text}' is not read: day/month order is never guessed; type it as YYYY-MM-DD or enter an Excel date"
     return f"'{text}' is not a date (enter an Excel date or YYYY-MM-DD text)"
 
 
@@ -444,17 +561,24 @@ def _objects_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     idx, raw = idx[is_date], raw[is_date]
     if not idx.size:
         return
+    # a zone is dropped keeping the clock time; COM's dates all carry one (UTC), so this is
+    # one replace() per date, and pandas then sees naive dates only, never a mix of zones
+    zoned = np.frompyfunc(_has_zone, 1, 1)(raw).astype(bool)
+    if zoned.any():
+        raw = raw.copy()
+        raw[zoned] = [v.replace(tzinfo=None) for v in raw[zoned]]
     try:
-        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce")
-        if stamps.dt.tz is not None:
-            stamps = stamps.dt.tz_localize(None)
-        stamps = stamps.to_numpy()
-    except (ValueError, TypeError):  # mixed time zones, or zones mixed with naive dates
+        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").to_numpy()
+    except (ValueError, TypeError):  # out of pandas' range: read one by one, range-checked below
         stamps = np.array([_naive(v) for v in raw], dtype="datetime64[us]")
     dates, in_range = _within_ns(stamps)
     in_range &= ~np.isnat(dates)  # every cell here held a date, so NaT means it did not convert
     out[idx[in_range]] = dates[in_range]
     found.add(idx[~in_range], "rejected", "date outside 1677-2262, the range this tool holds")
+
+
+def _has_zone(value: Any) -> bool:
+    return getattr(value, "tzinfo", None) is not None
 
 
 def _naive(value: Any) -> np.datetime64:
@@ -532,14 +656,15 @@ def _classify(values: Any) -> _Cells:
 def _kind_of_type(cell_type: type) -> int:
     if issubclass(cell_type, (bool, np.bool_)):
         return _OTHER
-    if issubclass(cell_type, (int, float, np.integer, np.floating)):
+    if issubclass(cell_type, (int, float, np.integer, np.floating, Decimal)):
         return _NUMBER
     return _TEXT if issubclass(cell_type, str) else _OTHER
 
 
 def _mark_com_errors(cells: _Cells) -> _Cells:
-    """An int equal to a COM error code is that Excel error (a float of that value is a number)."""
-    candidates = np.flatnonzero((cells.kind == _NUMBER) & np.isin(cells.numbers, list(COM_ERROR_CODES)))
+    """An int in the CVErr range is that Excel error (a float of that value is a number)."""
+    numbers = cells.numbers
+    candidates = np.flatnonzero((cells.kind == _NUMBER) & (numbers >= CVERR_BASE) & (numbers <= _CVERR_LAST))
     for i in candidates:
         if excel_error(cells.raw[i]) is not None:
             cells.kind[i] = _OTHER

@@ -46,6 +46,7 @@ import pandas as pd
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 
 # Summaries by these account columns, besides the tier, when the data has them.
@@ -124,7 +125,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     tables["matrix_splits"] = splits_table(revenue_split, margin_split, config, net=net)
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
-    tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+    tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:
         tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
@@ -325,7 +326,31 @@ def headline_figures(accounts: int, tier_counts: dict[str, int], summary: concen
         "hhi_points": summary.hhi_points,
         "hhi_band": summary.hhi_band,
         "gini": summary.gini,
-        "flags": list(summary.flags),
+        "flags": list(summary.flags) + _majority_flag(segments),
     }
     headline["nps_gaps"] = nps_gaps
     return headline
+
+
+def _majority_flag(segments: pd.DataFrame) -> list[str]:
+    """A warning when one of two or more accounts makes more than half of the positive revenue:
+    a total row read as an account, or a list that is one customer and its crumbs.
+
+    Examples
+    --------
+    >>> _majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
+    >>> _majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    []
+    """
+    revenue = segments["revenue"].to_numpy(dtype=float)
+    positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
+    total = positive.sum()
+    if total <= 0 or np.count_nonzero(positive) < 2:
+        return []
+    top = int(np.argmax(positive))
+    share = positive[top] / total
+    if share <= 0.5:
+        return []
+    return [f"one account, '{segments['account'].iloc[top]}', makes {share * 100:.1f} % of revenue: more than half; "
+            "check it is not a total or duplicate row"]

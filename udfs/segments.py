@@ -6,6 +6,7 @@ import numpy as np
 import xlwings as xw
 
 from core.config import config_from_mapping
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.margins import margin_note, margin_pct
 from core.report import group_table, segment_accounts
@@ -18,7 +19,7 @@ ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry,
                 "a header row is recognised, blank rows stay blank")
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("method", "raw", doc=METHOD_DOC)
 @xw.arg("cutoffs", "raw", doc=CUTOFFS_DOC)
@@ -38,7 +39,7 @@ def segment_tier(accounts, method=None, cutoffs=None):
     return mark_rejected(table, ("revenue",), out)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -54,7 +55,7 @@ def segment_margin(accounts):
     return mark_rejected(table, ("revenue", "profit"), out)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("revenue_split", "raw", doc="revenue that splits high from low (default: the median)")
 @xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25% (default: the median)")
@@ -88,7 +89,7 @@ def _by_column(table, by: str) -> str:
     raise SegmenterInputError(f"no column {by!r} in the range; summarise by one of: {known}")
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("by", "raw", doc="tier (default) or a column header of the range, e.g. Industry")
 @xw.arg("method", "raw", doc=METHOD_DOC)
@@ -103,19 +104,22 @@ def segment_summary(accounts, by=None, method=None):
     headers = [column_style(str(c))[0] for c in summary.columns]
     rows = summary.astype(object).where(summary.notna(), None).to_numpy().tolist()
     out = table_output(headers, rows)
-    if len(table.issues):
-        out.append([f"{len(table.issues)} data issue(s): see SEGMENT_ISSUES"] + [""] * (len(headers) - 1))
+    issues = summarise_issues(table.issues)
+    if len(issues):
+        out.append([f"{len(issues)} data issue(s): see SEGMENT_ISSUES"] + [""] * (len(headers) - 1))
     return out
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors
 def segment_issues(accounts):
-    """Every rejected, coerced or noted cell of the range: row in the range, column, value, action, reason."""
+    """What was rejected, left out, noted or converted, rejected first: row in the range, column,
+    value, action, reason. Each rejected cell has its own line; routine conversions of a column
+    are one line with a count and an example."""
     table = accounts_from_range(accounts)
-    issues = table.issues
+    issues = summarise_issues(table.issues)
     if not len(issues):
         return [["No data issues"]]
     rows = issues[["sheet_row", "column", "value", "action", "reason"]].astype(object).to_numpy().tolist()

@@ -7,7 +7,7 @@
   combinations (at most 125) come back with their customers and revenue, and
   :mod:`core.customers.rfm` names the segments and builds the tables;
 - BG/NBD is fitted in scipy on the **compressed** statistics: identical (x, t_x, T) grouped
-  with their number of customers as weights (:meth:`BetaGeoModel.fit` ``weights``), so the
+  with their number of customers as weights (the purchase models' ``fit(..., weights=...)``), so the
   fit costs the number of distinct triples, not of customers; Gamma-Gamma on the repeat
   buyers' (x, average repeat spend);
 - the account report (tiers, concentration, matrix) is :func:`warehouse.report.account_report`
@@ -30,11 +30,12 @@ import pandas as pd
 
 from core.config import ReportConfig
 from core.customers import rfm
-from core.customers.bgnbd import BetaGeoModel
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
-from core.customers.model_clv import ClvResult, model_clv
-from core.customers.report import MODEL_COLUMNS, OPTIONAL_COLUMNS, lifetime_table, parameter_table
+from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, lifetime_table,
+                                   parameter_table, rfm_model_notes)
 from core.customers.summary import UNIT_DAYS
+from core.customers.validation import model_name, model_order
 from core.errors import SegmenterInputError
 from warehouse import queries
 from warehouse.report import AccountRun, Progress, account_report
@@ -55,7 +56,8 @@ class CustomerRun:
     headline: dict[str, Any]
     account_run: AccountRun
     ordered: Any  # ibis table: customers with R, F, M and tier_code, largest total spend first
-    models: tuple[BetaGeoModel, GammaGammaModel] | None
+    models: tuple[Any, GammaGammaModel] | None
+    model_key: str | None
     horizon: float
     unit: str
     has_roles: set[str] = field(default_factory=set)
@@ -78,17 +80,19 @@ class CustomerRun:
         frame["RFM"] = (batch["R"].astype(str) + batch["F"].astype(str) + batch["M"].astype(str)).astype(object)
         frame["segment"] = rfm.segment_names(batch["R"], batch["F"], batch["M"], BINS)
         frame["tier"] = np.asarray(config.labels, dtype=object)[batch["tier_code"].to_numpy(dtype=np.int64)]
+        frame["model_note"] = ""
         values = None
         if self.models is not None and len(batch):
             batch.attrs["unit"] = self.unit
             values = model_clv(batch, horizon=self.horizon, discount_rate=config.discount, unit=self.unit,
-                               models=self.models)
+                               model=self.model_key, models=self.models)
             self.tables.setdefault("clv_parameters_fitted", values.parameters)
         for column in MODEL_COLUMNS:
             frame[column] = values.customers[column].to_numpy(float) if values is not None else np.nan
         if values is not None:
             frame["margin_pct"] = values.customers["margin_pct"].to_numpy(float)
             frame["expected_revenue"] = values.customers["expected_revenue"].to_numpy(float)
+            frame["model_note"] = rfm_model_notes(frame, model_name(self.model_key))
         return frame
 
 
@@ -141,8 +145,9 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     segments = rfm.segment_table(segment_of_combo, combos["customers"].to_numpy(float),
                                  combos["revenue"].to_numpy(float))
 
-    say("BG/NBD on compressed statistics, Gamma-Gamma on repeat buyers")
-    models, clv_error, clv_warnings = _fit(summary)
+    order, choice = model_order(config.customer_model, None)
+    say(f"{model_name(order[0])} on compressed statistics, Gamma-Gamma on repeat buyers")
+    key, models, clv_error, clv_warnings = _fit(summary, order)
 
     tiers = account_run.ordered.select(tier_account=account_run.ordered.account, tier_code=account_run.ordered.tier_code)
     joined = scored.join(tiers, scored.account == tiers.tier_account).drop("tier_account")
@@ -162,8 +167,14 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "horizon": float(horizon),
         "discount": float(config.discount),
         "segments": dict(zip(segments["segment"], segments["customers"].astype(int).tolist())),
-        "bgnbd": _fitted(models[0]) if models else {},
-        "gamma_gamma": _fitted(models[1]) if models else {},
+        "purchase_model": model_name(key) if models else None,
+        "purchase_params": _fitted(models[0], model_name(key)) if models else {},
+        "gamma_gamma": _fitted(models[1], "Gamma-Gamma") if models else {},
+        "spend_note": None,
+        "model_choice": choice + " The holdout check is not run on the engine path.",
+        "model_check": {},
+        "historical_method": "The historical value is not computed on the engine path.",
+        "total_historical_clv": float("nan"),
         "total_clv": float("nan"),
         "clv_error": clv_error,
         "clv_warnings": list(clv_warnings),
@@ -171,13 +182,14 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "has_profit": "profit" in roles,
     }
     return CustomerRun(tables=tables, headline=headline, account_run=account_run, ordered=ordered, models=models,
-                       horizon=horizon, unit=unit, has_roles=roles)
+                       model_key=key, horizon=horizon, unit=unit, has_roles=roles)
 
 
-def _fitted(model) -> dict[str, float]:
-    """Parameter -> value of a fitted model's summary table (as core's headline reads them)."""
+def _fitted(model, name: str) -> dict[str, float]:
+    """Parameter -> value of a fitted model's summary rows (as core's headline reads them)."""
     table = model.summary()
-    return {str(p): float(v) for p, v in zip(table["parameter"], table["value"])}
+    rows = table[table["model"] == name] if "model" in table else table
+    return {str(p): float(v) for p, v in zip(rows["parameter"], rows["value"])}
 
 
 def _end_date(observation_end: Any, last_date: Any) -> dt.date:
@@ -199,34 +211,48 @@ def _rfm_edges(summary) -> dict[str, list[float]]:
     return {letter: [float(row[f"{letter}{k}"]) for k in range(1, BINS)] for letter in rfm.METRICS}
 
 
-def _fit(summary) -> tuple[tuple[BetaGeoModel, GammaGammaModel] | None, str | None, list[str]]:
-    """The fitted models, or the reason they could not be fitted; Gamma-Gamma's warnings."""
+def _fit(summary, order: list[str]):
+    """(model key, (purchase model, Gamma-Gamma), error, warnings): the first purchase model of
+    ``order`` that fits the compressed triples (weights = customers), as core tries them in turn."""
     triples = queries.compressed_triples(summary).to_pandas()
     spenders = summary.filter((summary.frequency > 0) & (summary.avg_repeat_spend > 0)).select(
         "frequency", "avg_repeat_spend").to_pandas()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
+    errors: list[str] = []
+    for key in order:
         try:
-            purchases = BetaGeoModel().fit(triples["frequency"], triples["recency"], triples["T"],
-                                           weights=triples["customers"])
-            spend = GammaGammaModel().fit(spenders["frequency"].to_numpy(float),
-                                          spenders["avg_repeat_spend"].to_numpy(float))
+            purchases = PURCHASE_MODELS[key]().fit(triples["frequency"], triples["recency"], triples["T"],
+                                                   weights=triples["customers"])
         except SegmenterInputError as error:
-            return None, str(error), []
-    texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
-    return (purchases, spend), None, texts
+            errors.append(f"{model_name(key)}: {error}")
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
+            try:
+                spend = GammaGammaModel().fit(spenders["frequency"].to_numpy(float),
+                                              spenders["avg_repeat_spend"].to_numpy(float))
+            except SegmenterInputError as error:
+                return key, None, f"the spend per purchase could not be modelled ({error}).", []
+        texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        return key, (purchases, spend), None, texts
+    return None, None, "; ".join(errors), []
 
 
 def finish_tables(run: CustomerRun, shown: pd.DataFrame, clv_by_segment: pd.Series, total_clv: float) -> None:
     """Fill in what needed every customer's values: shown customers, lifetime values, CLV sums."""
     run.tables["customers"] = shown.reset_index(drop=True)
     fitted = run.tables.pop("clv_parameters_fitted", None)
-    clv = None if run.models is None or fitted is None else ClvResult(customers=shown, parameters=fitted)
     error = run.headline["clv_error"]
-    run.tables["lifetime_value"] = lifetime_table(clv, error)
-    run.tables["clv_parameters"] = parameter_table(clv, error, run.headline["clv_warnings"], run.horizon, run.unit,
-                                                   run.headline["discount"])
-    if clv is not None:
+    if run.models is not None and fitted is not None:
+        lifetime = LifetimeOutcome(ClvResult(customers=shown, parameters=fitted), None, run.model_key,
+                                   model_name(run.model_key), run.headline["model_choice"], {}, None, None,
+                                   run.headline["clv_warnings"])
+        run.tables["lifetime_value"] = lifetime_table(lifetime)
+        run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
         run.headline["total_clv"] = float(total_clv)
+    else:
+        run.tables["lifetime_value"] = pd.DataFrame({"note": [f"Lifetime value not computed: {error}"]})
+        run.tables["clv_parameters"] = pd.DataFrame({
+            "model": "purchase models", "parameter": ["status"], "value": ["not fitted"], "unit": ["text"],
+            "standard_error": np.nan, "meaning": [f"No purchase model could be used: {error}"]})
     segments = run.tables["rfm_segments"]
     segments.insert(5, "model_clv", segments["segment"].map(clv_by_segment).to_numpy(float))
