@@ -134,7 +134,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
 
     counts = segments["tier"].value_counts()
     headline = headline_figures(len(segments), {label: int(counts.get(label, 0)) for label in config.labels},
-                                summary, nps_gaps, config)
+                                summary, nps_gaps, config, majority_flag(segments))
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:
         headline["growth"] = _growth_headline(tables, table.periods)
@@ -313,8 +313,9 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
 
 
 def headline_figures(accounts: int, tier_counts: dict[str, int], summary: concentration.ConcentrationSummary,
-                     nps_gaps: dict[str, nps.NpsGap], config: ReportConfig) -> dict[str, object]:
-    """The figures the CLI prints: accounts, accounts per tier, concentration, NPS gaps, flags."""
+                     nps_gaps: dict[str, nps.NpsGap], config: ReportConfig, majority: list[str]) -> dict[str, object]:
+    """The figures the CLI prints: accounts, accounts per tier, concentration, NPS gaps, flags
+    (``majority``: :func:`majority_flag`)."""
     headline: dict[str, object] = {
         "accounts": int(accounts),
         "tiers": dict(tier_counts),
@@ -326,21 +327,21 @@ def headline_figures(accounts: int, tier_counts: dict[str, int], summary: concen
         "hhi_points": summary.hhi_points,
         "hhi_band": summary.hhi_band,
         "gini": summary.gini,
-        "flags": list(summary.flags) + _majority_flag(segments),
+        "flags": list(summary.flags) + majority,
     }
     headline["nps_gaps"] = nps_gaps
     return headline
 
 
-def _majority_flag(segments: pd.DataFrame) -> list[str]:
+def majority_flag(segments: pd.DataFrame) -> list[str]:
     """A warning when one of two or more accounts makes more than half of the positive revenue:
     a total row read as an account, or a list that is one customer and its crumbs.
 
     Examples
     --------
-    >>> _majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    >>> majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
     ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
-    >>> _majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    >>> majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
     []
     """
     revenue = segments["revenue"].to_numpy(dtype=float)

@@ -143,7 +143,7 @@ def test_rfm_scores_with_ties_match_core(con, tmp_path):
     transactions = parse_transactions(rows)
     path = lines_parquet(transactions, tmp_path / "rfm.parquet", ("customer", "date", "amount"))
     lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount")})
-    run = customer_report(lines, ReportConfig(), roles=set())
+    run = customer_report(lines, ReportConfig(customer_model="bgnbd"), roles=set())
     write_customers(run, tmp_path / "customers.parquet", lambda text: None)
     reference = rfm_scores(customer_summary(transactions))
     ours = run.tables["customers"].sort_values("account", ignore_index=True)
@@ -156,13 +156,13 @@ def test_cdnow_through_duckdb_equals_core(con, tmp_path, cdnow_file):
     transactions = cdnow_transactions(cdnow_file)
     path = lines_parquet(transactions, tmp_path / "cdnow.parquet")
     roles = {r: r for r in ("customer", "date", "amount", "quantity")}
-    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(),
+    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(customer_model="bgnbd"),
                           observation_end="1997-09-30", roles=set(roles))
     rows = write_customers(run, tmp_path / "customers.parquet", lambda text: None)
     assert rows == 2357
     assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))
     # the published CDNOW estimates (Fader, Hardie & Lee 2005), from the compressed statistics
-    fitted = run.headline["bgnbd"]
+    fitted = run.headline["purchase_params"]
     assert (round(fitted["r"], 3), round(fitted["alpha"], 3), round(fitted["a"], 3), round(fitted["b"], 3)) == \
         (0.243, 4.414, 0.793, 2.426)
 
@@ -261,7 +261,7 @@ def test_ribbon_segment_a_table_without_a_source_says_what_to_fill_in():
     from tests.conftest import remote_book
 
     messages = segmenter.segment_table(remote_book({"Sheet1": [["x"]]}))
-    assert messages == ["no table to segment: fill in source (or sql) on the Settings sheet"]
+    assert messages == ["segmenter could not run: no table to segment: fill in source (or sql) on the Settings sheet"]
 
 
 def test_warehouse_docstring_examples():

@@ -52,7 +52,7 @@ def test_cdnow_through_spark_equals_core(spark, tmp_path, cdnow_file):
     transactions = cdnow_transactions(cdnow_file)
     source = spark.read_parquet(str(lines_parquet(transactions, tmp_path / "cdnow.parquet")))
     roles = {r: r for r in ("customer", "date", "amount", "quantity")}
-    run = customer_report(queries.order_lines(source, roles), ReportConfig(), observation_end="1997-09-30",
-                          roles=set(roles))
+    run = customer_report(queries.order_lines(source, roles), ReportConfig(customer_model="bgnbd"),
+                          observation_end="1997-09-30", roles=set(roles))
     assert write_customers(run, tmp_path / "customers.parquet", lambda text: None) == 2357
     assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))

@@ -31,8 +31,8 @@ from core.cells import ISSUE_COLUMNS
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import group_codes, group_sums
-from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, splits_table,
-                         tier_rule)
+from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, majority_flag,
+                         splits_table, tier_rule)
 from warehouse import queries
 
 Progress = Callable[[str], None]
@@ -193,8 +193,13 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     tables["data_issues"] = _issues(figures)
 
     tier_counts = dict(zip(labels, _per_code(per_tier, "accounts", len(labels)).astype(int).tolist()))
-    headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config)
     ordered = tiered.order_by([tiered["rank"], tiered["account"]])
+    top = ordered.select("account", "revenue").limit(1).to_pandas()
+    # the largest account against the rest of the positive revenue: the same flag as for every account
+    rest = float(figures["positive_total"]) - float(top["revenue"].iloc[0])
+    majority = majority_flag(pd.DataFrame({"account": [top["account"].iloc[0], ""],
+                                           "revenue": [float(top["revenue"].iloc[0]), rest]}))
+    headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
     report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
     return AccountRun(report=report, ordered=ordered, splits=splits)
 
