@@ -158,6 +158,9 @@ class _ParquetSink:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
