@@ -369,7 +369,8 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
                      else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
         lines.append(f"! no purchase model could be used: {h['clv_error']}")
-        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
+        if h["historical_method"]:  # None on the warehouse path, which has no historical value
+            lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
         m, g = h["purchase_params"], h["gamma_gamma"]
         shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))

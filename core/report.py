@@ -346,12 +346,19 @@ def majority_flag(segments: pd.DataFrame) -> list[str]:
     """
     revenue = segments["revenue"].to_numpy(dtype=float)
     positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
-    total = positive.sum()
-    if total <= 0 or np.count_nonzero(positive) < 2:
+    if not positive.any():
         return []
     top = int(np.argmax(positive))
-    share = positive[top] / total
+    return majority_flag_of(segments["account"].iloc[top], positive[top], positive.sum(), np.count_nonzero(positive))
+
+
+def majority_flag_of(account: object, largest: float, positive_total: float, positive_accounts: int) -> list[str]:
+    """:func:`majority_flag` from the largest account, the positive revenue total and the number of
+    accounts with positive revenue (a database gives these without listing the accounts)."""
+    if positive_total <= 0 or positive_accounts < 2:
+        return []
+    share = largest / positive_total
     if share <= 0.5:
         return []
-    return [f"one account, '{segments['account'].iloc[top]}', makes {share * 100:.1f} % of revenue: more than half; "
+    return [f"one account, '{account}', makes {share * 100:.1f} % of revenue: more than half; "
             "check it is not a total or duplicate row"]

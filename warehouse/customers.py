@@ -173,7 +173,7 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "spend_note": None,
         "model_choice": choice + " The holdout check is not run on the engine path.",
         "model_check": {},
-        "historical_method": "The historical value is not computed on the engine path.",
+        "historical_method": None,
         "total_historical_clv": float("nan"),
         "total_clv": float("nan"),
         "clv_error": clv_error,

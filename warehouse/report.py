@@ -31,7 +31,7 @@ from core.cells import ISSUE_COLUMNS
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import group_codes, group_sums
-from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, majority_flag,
+from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, majority_flag_of,
                          splits_table, tier_rule)
 from warehouse import queries
 
@@ -195,10 +195,8 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     tier_counts = dict(zip(labels, _per_code(per_tier, "accounts", len(labels)).astype(int).tolist()))
     ordered = tiered.order_by([tiered["rank"], tiered["account"]])
     top = ordered.select("account", "revenue").limit(1).to_pandas()
-    # the largest account against the rest of the positive revenue: the same flag as for every account
-    rest = float(figures["positive_total"]) - float(top["revenue"].iloc[0])
-    majority = majority_flag(pd.DataFrame({"account": [top["account"].iloc[0], ""],
-                                           "revenue": [float(top["revenue"].iloc[0]), rest]}))
+    majority = majority_flag_of(top["account"].iloc[0], float(top["revenue"].iloc[0]), float(figures["positive_total"]),
+                                int(figures["positive"]))
     headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
     report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
     return AccountRun(report=report, ordered=ordered, splits=splits)
