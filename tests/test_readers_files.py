@@ -22,8 +22,8 @@ def test_the_suffix_chooses_the_reader(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "text", "message"), [
-    ("missing.csv", None, "file not found"),
-    ("empty.csv", "", "empty.csv has no accounts: the sheet is empty"),
+    ("missing.csv", None, "file not found: .*missing.csv: check the name and the folder"),
+    ("empty.csv", "", r"empty.csv is empty \(0 bytes\), no accounts to read: export the list again"),
     ("blank.csv", ",,\n,,\n", "blank.csv has no accounts"),
     ("notes.doc", "x", "cannot read notes.doc: use a .csv, .xlsx, .xlsm, .txt or .tsv file"),
 ])

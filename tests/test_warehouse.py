@@ -225,7 +225,10 @@ def test_cli_reports_parquet_glob_database_and_sql(tmp_path, capsys):
 def test_cli_refuses_in_one_line_with_exit_code_2(tmp_path, capsys):
     pd.DataFrame({"account": ["a"], "revenue": ["12.5"]}).to_parquet(tmp_path / "text.parquet")
     pd.DataFrame({"name": ["a"], "owner": ["x"]}).to_parquet(tmp_path / "other.parquet")
+    pd.DataFrame({"account": ["a", "b"], "revenue": [3.0, 1.0]}).to_parquet(tmp_path / "clash.parquet")
+    pd.DataFrame({"mine": [1]}).to_parquet(tmp_path / "clash-segmenter-accounts.parquet")  # the user's own file
     cases = {
+        (str(tmp_path / "clash.parquet"),): "exists and is not a segmenter result",
         (str(tmp_path / "missing.parquet"),): "file not found",
         (str(tmp_path / "text.parquet"),): "holds string, not numbers",
         (str(tmp_path / "other.parquet"),): "no revenue column found",

@@ -60,7 +60,7 @@ def account_roles(columns: list[str]) -> dict[str, str]:
 
 def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
               transactions: bool = False, observation_end: Any = None, horizon: float = 52,
-              progress: Progress | None = None) -> TableRun:
+              force: bool = False, progress: Progress | None = None) -> TableRun:
     """Run the report on a warehouse table and write the per-row Parquet file beside ``output``.
 
     Raises
@@ -70,13 +70,14 @@ def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *,
     """
     try:
         return _run_table(source, settings, config, output=output, transactions=transactions,
-                          observation_end=observation_end, horizon=horizon, progress=progress)
+                          observation_end=observation_end, horizon=horizon, force=force, progress=progress)
     except engine_errors() as error:
         raise engine_failure(error) from None
 
 
 def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
-               transactions: bool, observation_end: Any, horizon: float, progress: Progress | None) -> TableRun:
+               transactions: bool, observation_end: Any, horizon: float, force: bool,
+               progress: Progress | None) -> TableRun:
     say = progress or (lambda text: None)
     say(f"opening {source.describe()} with {settings.engine}")
     con = connect(settings, source)
@@ -84,6 +85,7 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
     columns = list(table.columns)
     parquet = output.with_name(output.stem + ("-customers" if transactions or looks_like_transactions(columns)
                                               else "-accounts") + ".parquet")
+    _check_result_path(parquet, force)
     if transactions or looks_like_transactions(columns):
         roles = transaction_roles(columns)
         missing = [role for role in REQUIRED_ROLES if role not in roles]
@@ -113,6 +115,21 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
         line += f"; the {SHEET_ROWS:,} largest of {rows:,} {noun} are shown, all are in {parquet.name}"
     return TableRun(report=run if noun == "customers" else run.report, is_customers=noun == "customers",
                     source_line=line, parquet=parquet, rows=rows)
+
+
+def _check_result_path(path: Path, force: bool) -> None:
+    """Never overwrite a file that is not one of segmenter's results (unless forced)."""
+    if not path.exists() or force:
+        return
+    import pyarrow.parquet as pq
+
+    try:
+        ours = RESULT_MARK in (pq.read_metadata(path).metadata or {})
+    except (OSError, ValueError):
+        ours = False
+    if not ours:
+        raise SegmenterInputError(f"{path} exists and is not a segmenter result: segmenter never overwrites it; "
+                                  "move it, choose another report name with -o, or use --force")
 
 
 def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
