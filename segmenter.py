@@ -521,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         })
         if args.command == "report" and is_warehouse_source(args):
             return _report_table(args, config, progress)
-        if args.input is None and args.command == "report":
+        if args.command == "report" and args.input is None:
             raise SegmenterInputError("no file to segment: give a file or --sql")
         observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
                                            config.date_format)
