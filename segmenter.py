@@ -452,11 +452,12 @@ WAREHOUSE_SUFFIXES = (".parquet", ".duckdb", ".db", ".ddb")
 
 
 def is_warehouse_source(args: argparse.Namespace) -> bool:
-    """Whether the report runs in an engine: --sql, --table, --engine, or a Parquet/database/glob/folder input."""
+    """Whether the report runs in an engine: --sql, --table, --engine, or a Parquet/database/glob input, or a
+    folder of Parquet files (any other folder is refused as before)."""
     path = str(args.input or "")
     return bool(args.sql or args.table or args.engine or args.spark_remote or args.memory_limit
                 or Path(path).suffix.lower() in WAREHOUSE_SUFFIXES or any(ch in path for ch in "*?[")
-                or (path and Path(path).is_dir()))
+                or (path and Path(path).is_dir() and any(Path(path).glob("*.parquet"))))
 
 
 def _table_output(args: argparse.Namespace) -> Path:
