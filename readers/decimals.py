@@ -31,6 +31,8 @@ _SPACE_GROUPS = rf"{_SIGN}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+"
 _POINT_GROUPED = rf"{_SIGN}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"
 _ONE_GROUP = rf"{_SIGN}\d{{1,3}}[.,]\d{{3}}"
 _NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
+_LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
+_SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class ColumnScan:
     ``numbers`` holds the cells that are plain numbers to pandas (``12.5``, ``-3e4``), NaN
     elsewhere; ``blank`` marks empty and all-space cells; ``digit_words`` indexes the other
     cells that start with a digit or a sign (only those can be number or date text);
-    ``ambiguous`` marks the ``1.234``/``1,234`` cells; ``comma``/``point`` say whether the
+    ``ambiguous`` marks the ``1.234``/``1,234`` cells (not among the plain numbers of a column
+    whose own decimals settle its mark); ``comma``/``point`` say whether the
     column shows evidence of that mark; ``numeric_share`` is the share of filled cells that look
     like numbers.
     """
@@ -57,9 +60,9 @@ class ColumnScan:
 def scan_column(text: pd.Series) -> ColumnScan:
     """Look at one column of cell texts as in the file ('' for blank).
 
-    Vectorised: pandas parses the plain numbers; the regular expressions below run only on
-    cells that are not plain numbers and start with a digit or a sign, and on the plain
-    numbers that hold a dot.
+    Vectorised: pandas parses the cells led by a digit, sign or blank; the regular expressions
+    below run only on those that are not plain numbers, and on the plain numbers that hold a
+    dot (the first thousand of them, when one of those is a decimal).
 
     >>> s = scan_column(pd.Series(["Revenue", "1.234,56", "12", "1.234", " "]))
     >>> s.comma, s.point, s.ambiguous.tolist(), s.blank.tolist()
@@ -68,30 +71,40 @@ def scan_column(text: pd.Series) -> ColumnScan:
     True
     """
     blank = np.array(text == "", dtype=bool)
-    digits = np.array(text.str.match(r"\s*[-+]?\.?\d"), dtype=bool)
-    others = np.flatnonzero(~digits & ~blank)
-    blank[others[np.array(text.iloc[others].str.isspace(), dtype=bool)]] = True
-    starts = np.flatnonzero(digits)
+    # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
+    starts = np.flatnonzero(np.array(text.str[:1].isin(_LEADS), dtype=bool) & ~blank)
     numbers = np.full(len(text), np.nan)
-    # 'inf', 'nan' and '1e999' are text, as Excel reads them: only digit-led cells, and finite numbers
+    # 'inf', 'nan' and '1e999' are text, as Excel reads them: finite numbers only
     numbers[starts] = np.array(pd.to_numeric(text.iloc[starts], errors="coerce"), dtype=float)
     numbers[~np.isfinite(numbers)] = np.nan
     plain = ~np.isnan(numbers)
-    digit_words = starts[~plain[starts]]
+    rest = starts[~plain[starts]]
+    spaces = np.array(text.iloc[rest].str.isspace(), dtype=bool)
+    blank[rest[spaces]] = True
+    digit_words = rest[~spaces]
     numbered = starts[plain[starts]]
-    dotted = numbered[np.array(text.iloc[numbered].str.contains(".", regex=False), dtype=bool)]
     ambiguous = np.zeros(len(text), dtype=bool)
-    ambiguous[dotted] = _matches(text.iloc[dotted], _ONE_GROUP)
-    point = bool((~ambiguous[dotted]).any())
-    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE)]
-    comma = False
+    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE + r"(?:\s*%)?")]
+    comma = point = False
     if shaped.size:
-        cells = text.iloc[shaped]
+        cells = _without_percent(text.iloc[shaped])
         one_group = _matches(cells, _ONE_GROUP)
         ambiguous[shaped[one_group]] = True
         comma_shaped = _matches(cells, _COMMA_DECIMAL) | _matches(cells, _DOT_GROUPS) | _matches(cells, _SPACE_GROUPS)
         comma = bool((comma_shaped & ~one_group).any())
-        point = point or bool((_matches(cells, _POINT_GROUPED) & ~one_group).any())
+        point = bool((_matches(cells, _POINT_GROUPED) & ~one_group).any())
+    # 1.234 (one group of three digits after one to three) is below 1000: a fraction at or above 1000
+    # can only have been written with a decimal point, and only the smaller numbers need their text read
+    values = numbers[numbered]
+    small = np.abs(values) < 1000
+    point = point or bool((~small & (values != np.round(values))).any())
+    below = numbered[small]
+    dotted = below[np.array(text.iloc[below].str.contains(".", regex=False), dtype=bool)]
+    if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):
+        point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
+    else:
+        ambiguous[dotted] = _matches(text.iloc[dotted], _ONE_GROUP)
+        point = point or bool((~ambiguous[dotted]).any())
     share = (numbered.size + shaped.size) / max(len(text) - int(blank.sum()), 1)
     return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share))
 
@@ -149,6 +162,31 @@ def column_numbers(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.nd
     chosen = cells[hit].str.strip().str.replace(group_marks, "", regex=True).str.replace(decimal_mark, ".", regex=False)
     numbers[candidates[hit]] = chosen.astype(float).to_numpy()
     return numbers
+
+
+def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and rewritten text of the percentages of a decimal-comma column: ``34,1 %`` -> ``34.1%``.
+
+    They stay text (what a % means is the cell parser's to decide), written with a decimal point.
+
+    >>> text = pd.Series(["34,1 %", "1.234,5%", "7%", "x%"])
+    >>> [t.tolist() for t in comma_percents(text, scan_column(text), COMMA)]
+    [[0, 1, 2], ['34.1%', '1234.5%', '7%']]
+    """
+    if mark != COMMA or not scan.digit_words.size:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    words = text.iloc[scan.digit_words]
+    percent = scan.digit_words[_matches(words, r".*%")]
+    bare = _without_percent(text.iloc[percent])
+    hit = np.zeros(len(percent), dtype=bool)
+    for shape in (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS, rf"{_SIGN}\d+"):
+        hit |= _matches(bare, shape)
+    rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
+    return percent[hit], rewritten.to_numpy(dtype=object)
+
+
+def _without_percent(cells: pd.Series) -> pd.Series:
+    return cells.str.replace(r"\s*%\s*$", "", regex=True)
 
 
 def _matches(cells: pd.Series, pattern: str) -> np.ndarray:

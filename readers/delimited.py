@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from readers.decimals import ColumnScan, column_marks, column_numbers, scan_column
+from readers.decimals import ColumnScan, column_marks, column_numbers, comma_percents, scan_column
 from readers.text_encoding import detect_encoding, not_text
 
 # How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
@@ -61,6 +61,8 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
     columns = []
     for text, scan, mark in zip(texts, scans, column_marks(scans)):
         values = typed_column(text, scan, column_numbers(text, scan, mark))
+        percents, rewritten = comma_percents(text, scan, mark)
+        values[percents] = rewritten
         if column_hook is not None:
             column_hook(text, values)
         columns.append(values)
