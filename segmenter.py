@@ -45,6 +45,7 @@ SETTINGS_SHEET = "Settings"
 LAST_RANGE_NAME = "segmenter_last_range"
 ISSUES_SHEET = "Data issues"
 UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
+OFFICE_JS_ENGINES = ("remote", "officejs")
 
 
 # ---------------------------------------------------------------------------- Excel side
@@ -117,13 +118,22 @@ def _selected_block(book):
     return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
 
 
+def _range_cells(rng) -> list[list[Any]]:
+    """The cells of a range as rows. Desktop engines: raw values (fast; dates arrive as datetime).
+    xlwings' Office.js family (the remote engine, xlwings Lite) sends date cells as ISO text, which
+    its own converter turns back into datetime (error texts kept)."""
+    if rng.sheet.book.app.engine.name in OFFICE_JS_ENGINES:
+        return rng.options(ndim=2, err_to_str=True).value
+    return as_block(rng.options("raw").value)
+
+
 def _segment_range(book, rng) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
-    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row, date_format=config.date_format)
+    table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
@@ -231,8 +241,7 @@ def _customer_range(book, rng) -> list[str]:
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
-    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row,
-                                      date_format=config.date_format)
+    transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
