@@ -18,6 +18,7 @@ No maths and no file reading here: files go to readers/, cells to core/, result 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ from core.grid import as_block, current_region
 from core.report import Report, run_report
 from core.transactions import TransactionTable, parse_transactions
 from readers import accounts_from_rows, is_transaction_list, load_transactions, read_block
+from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 from writers.output import atomic_write, report_path
@@ -71,12 +73,17 @@ def _tell(book, message: str) -> None:
 
 def read_settings(book) -> ReportConfig:
     """The config from the Settings sheet (Setting | Value | Meaning from A1); defaults without one."""
+    values = _settings_values(book)
+    return config_from_mapping({k: v for k, v in values.items() if k not in TABLE_SETTINGS})
+
+
+def _settings_values(book) -> dict[Any, Any]:
+    """Setting -> value rows of the Settings sheet (empty without one)."""
     sheet = book_writer.owned_sheet(book, SETTINGS_SHEET)
     if sheet is None:
-        return ReportConfig()
+        return {}
     rows = as_block(sheet.used_range.value)
-    values = {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
-    return config_from_mapping(values)
+    return {row[0]: row[1] for row in rows[1:] if row and row[0] not in (None, "")}
 
 
 def _table_around(selection):
@@ -186,6 +193,7 @@ def show_settings(book=None) -> list[str]:
         if sheet is None:
             sheet, message = book_writer.claim_sheet(b, SETTINGS_SHEET)
             rows = [["Setting", "Value", "Meaning"]] + [list(row) for row in config_to_rows(ReportConfig())]
+            rows += [[name, "", meaning] for name, meaning in TABLE_SETTINGS.items()]
             sheet["A1"].value = rows
             sheet["A1:C1"].font.bold = True
             sheet.autofit("c")
@@ -249,6 +257,43 @@ def customer_report(book=None) -> list[str]:
     return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
 
 
+def segment_table(book=None) -> list[str]:
+    """Ribbon: Segment a table. Reads the table named on the Settings sheet (source: a Parquet/CSV
+    file, folder, glob or DuckDB database, with table; or sql) in DuckDB or Spark (engine) and writes
+    the same sheets; every account goes to a Parquet file beside the source (docs/warehouse.md)."""
+    book = _caller_book(book)
+
+    def run(b):
+        from warehouse.run import run_table
+        from warehouse.sources import settings_from_mapping
+
+        values = _settings_values(b)
+        config = read_settings(b)
+        source, engine = settings_from_mapping(values)
+        if source is None:
+            raise SegmenterInputError("no table to segment: fill in source (or sql) on the Settings sheet")
+        if source.path and not Path(source.path).is_absolute():
+            folder = Path(b.fullname).parent
+            source = dataclasses.replace(source, path=str(folder / source.path))
+        base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
+        while any(ch in base.name for ch in "*?["):
+            base = base.parent
+        output = base.with_name(base.stem + "-segmenter.xlsx")
+        result = run_table(source, engine, config, output=output, progress=lambda text: _status(b, f"segmenter: {text}"))
+        if result.is_customers:
+            sheets = customer_sheets(result.report, result.source_line, config.labels)
+            messages = customer_messages(result.report)
+        else:
+            sheets = place_report(result.report.tables, source=result.source_line, labels=config.labels)
+            messages = []
+        messages += book_writer.write_report(b, sheets, progress=lambda text: _status(b, text))
+        book_writer.owned_sheet(b, sheets[0].spec.name).activate()
+        _status(b, False)
+        return messages + [f"All {result.rows:,} rows are in {result.parquet}"]
+
+    return _run_action(book, run)
+
+
 def check_setup(book=None) -> list[str]:
     """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
     book = _caller_book(book)
@@ -263,6 +308,7 @@ def check_setup(book=None) -> list[str]:
 
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
+    "segment_table": segment_table,
     "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,
@@ -332,7 +378,8 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
                      else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
         lines.append(f"! no purchase model could be used: {h['clv_error']}")
-        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
+        if h["historical_method"]:  # None on the warehouse path, which has no historical value
+            lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
         m, g = h["purchase_params"], h["gamma_gamma"]
         shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
@@ -365,7 +412,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV.")
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="segment an .xlsx/.xlsm/.csv account list and write a report workbook")
-    report.add_argument("input", type=Path)
+    report.add_argument("input", type=Path, nargs="?", help="the file to segment (or --sql)")
     report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
     report.add_argument("--sheet", help="sheet to read (default: the first)")
     report.add_argument("--transactions", action="store_true",
@@ -378,6 +425,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
                                               "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    tables = report.add_argument_group("tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
+                                       "Parquet files, a DuckDB database, SQL; any file with --engine")
+    tables.add_argument("--table", help="the table to read from a DuckDB database (warehouse.duckdb --table orders)")
+    tables.add_argument("--sql", help="a query to segment, e.g. \"select * from read_parquet('orders/*.parquet')\"")
+    tables.add_argument("--engine", choices=["duckdb", "spark"], help="run in DuckDB (default for tables) or Spark")
+    tables.add_argument("--spark-remote", help="Spark Connect (sc://host:15002) or a master URL (spark://host:7077); "
+                                               "default a local Spark")
+    tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
+
+
     report.add_argument("--customer-model",
                         help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
                              "check), bgnbd, mbgnbd or pareto_nbd (any case)")
@@ -399,6 +456,59 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Inputs that go to a database engine rather than into memory: Parquet, databases, globs, folders.
+WAREHOUSE_SUFFIXES = (".parquet", ".duckdb", ".db", ".ddb")
+
+
+def is_warehouse_source(args: argparse.Namespace) -> bool:
+    """Whether the report runs in an engine: --sql, --table, --engine, or a Parquet/database/glob input, or a
+    folder of Parquet files (any other folder is refused as before)."""
+    path = str(args.input or "")
+    return bool(args.sql or args.table or args.engine or args.spark_remote or args.memory_limit
+                or Path(path).suffix.lower() in WAREHOUSE_SUFFIXES or any(ch in path for ch in "*?[")
+                or (path and Path(path).is_dir() and any(Path(path).glob("*.parquet"))))
+
+
+def _table_output(args: argparse.Namespace) -> Path:
+    """Default report name: beside the file or folder (a glob names its folder), the table in the name."""
+    if args.input is None:
+        return Path("segmenter-query.xlsx")
+    path = Path(args.input)
+    while any(ch in path.name for ch in "*?["):
+        path = path.parent
+    stem = (path.stem if path.name else "tables") + (f"-{args.table}" if args.table else "")
+    return path.with_name(stem + "-segmenter.xlsx")
+
+
+def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> int:
+    """report on a warehouse table (warehouse.run); same output, messages and exit codes as a file."""
+    from warehouse.run import run_table
+    from warehouse.sources import EngineSettings, Source
+    from writers.xlsx import write_workbook
+
+    source = Source(path=str(args.input) if args.input else None, table=args.table, sql=args.sql)
+    settings = EngineSettings(engine=args.engine or "duckdb", spark_remote=args.spark_remote,
+                              duckdb_memory_limit=args.memory_limit)
+    single_file = Path(args.input) if args.input and Path(args.input).is_file() else None
+    output, notes = report_path(args.output or _table_output(args), single_file, force=args.force)
+    for note in notes:
+        print(f"segmenter: {note}", file=sys.stderr)
+    run = run_table(source, settings, config, output=output, transactions=args.transactions,
+                    observation_end=args.observation_end, horizon=args.horizon, force=args.force, progress=progress)
+    if run.is_customers:
+        sheets = customer_sheets(run.report, run.source_line, config.labels)
+        lines = customer_headline_lines(run.report)
+    else:
+        sheets = place_report(run.report.tables, source=run.source_line, labels=config.labels)
+        lines = headline_lines(run.report)
+    progress(f"writing {output}")
+    write_workbook(sheets, output, progress=progress if run.rows > 50_000 else None)
+    for line in lines:
+        print(line)
+    print(f"wrote {output} and {run.parquet} ({run.rows:,} rows)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "setup":
@@ -415,6 +525,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "date_format": getattr(args, "date_format", None),
             "customer_model": getattr(args, "customer_model", None),
         })
+        if args.command == "report" and is_warehouse_source(args):
+            return _report_table(args, config, progress)
+        if args.command == "report" and args.input is None:
+            raise SegmenterInputError("no file to segment: give a file or --sql")
         observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
                                            config.date_format)
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input

@@ -26,7 +26,13 @@ from core.tiers import SHARE_TOLERANCE
 
 @dataclass(frozen=True)
 class _Ranked:
-    """Usable revenues sorted largest first, with the running share; built once per call."""
+    """Usable revenues sorted largest first, with the running share; built once per call.
+
+    Every figure of this module reads the ranking only through ``count``, ``total``,
+    ``missing``, ``negative`` and the four methods below, so a ranking kept elsewhere (a
+    database table, :class:`warehouse.ranking.EngineRanking`) gives the same figures by the
+    same rules.
+    """
 
     descending: np.ndarray
     cumulative_share: np.ndarray
@@ -37,6 +43,29 @@ class _Ranked:
     @property
     def count(self) -> int:
         return self.descending.size
+
+    def shares_at(self, positions: np.ndarray) -> np.ndarray:
+        """Cumulative revenue share of the k largest accounts, for each k in ``positions`` (1..count)."""
+        return self.cumulative_share[np.asarray(positions, dtype=np.intp) - 1]
+
+    def accounts_below(self, share: float) -> int:
+        """How many accounts have a cumulative share (themselves included) below ``share``."""
+        return int(np.searchsorted(self.cumulative_share, share, side="left"))
+
+    def accounts_above(self, amount: float) -> int:
+        """How many accounts have revenue strictly above ``amount``."""
+        return int(np.count_nonzero(self.descending > amount))
+
+    def squared_share_points(self) -> float:
+        """Sum of the squared percentage shares (the HHI)."""
+        percent = self.descending / self.total * 100
+        return float(np.dot(percent, percent))
+
+    def rank_weighted_sum(self) -> float:
+        """sum_i (2i - n - 1) x_(i), revenues ascending, i = 1..n (the Gini's numerator)."""
+        count = self.count
+        rank_weight = 2 * np.arange(1, count + 1, dtype=float) - count - 1
+        return float(np.dot(rank_weight, self.descending[::-1]))
 
 
 def _ranked(revenue: Any) -> _Ranked:
@@ -59,7 +88,7 @@ def _ranked(revenue: Any) -> _Ranked:
 def _top_n(ranked: _Ranked, n: int) -> float:
     if isinstance(n, bool) or not float(n).is_integer() or n < 1:
         raise SegmenterInputError(f"n must be a whole number of accounts, at least 1, got {n!r}", column="n")
-    return float(ranked.cumulative_share[min(int(n), ranked.count) - 1])
+    return float(ranked.shares_at([min(int(n), ranked.count)])[0])
 
 
 def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
@@ -67,28 +96,26 @@ def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
         raise SegmenterInputError(f"the share of accounts must be above 0 % and at most 100 %, got {fraction!r}",
                                   column="top_share")
     accounts = max(1, math.ceil(round(fraction * ranked.count, 9)))
-    return float(ranked.cumulative_share[accounts - 1]), accounts
+    return float(ranked.shares_at([accounts])[0]), accounts
 
 
 def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
     if not 0 < share <= 1:
         raise SegmenterInputError(f"the revenue share must be above 0 % and at most 100 %, got {share!r}",
                                   column="concentration_share")
-    accounts = int(np.searchsorted(ranked.cumulative_share, share * (1 - SHARE_TOLERANCE), side="left")) + 1
+    accounts = ranked.accounts_below(share * (1 - SHARE_TOLERANCE)) + 1
     return accounts, accounts / ranked.count
 
 
 def _hhi(ranked: _Ranked) -> float:
-    percent = ranked.descending / ranked.total * 100
-    return float(np.dot(percent, percent))
+    return ranked.squared_share_points()
 
 
 def _gini(ranked: _Ranked, corrected: bool) -> float:
     count = ranked.count
     if corrected and count < 2:
         raise SegmenterInputError("the corrected Gini needs at least two accounts", column="revenue")
-    rank_weight = 2 * np.arange(1, count + 1, dtype=float) - count - 1
-    population = float(np.dot(rank_weight, ranked.descending[::-1]) / (count * ranked.total))
+    population = ranked.rank_weighted_sum() / (count * ranked.total)
     return population * count / (count - 1) if corrected else population
 
 
@@ -231,16 +258,29 @@ def gini(revenue: Any, corrected: bool = False) -> float:
     return _gini(_ranked(revenue), corrected)
 
 
-def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
+def curve_positions(count: int, max_points: int) -> np.ndarray:
+    """Account counts k (0..count) at which a curve of ``count`` accounts is drawn."""
     if isinstance(max_points, bool) or int(max_points) != max_points or max_points < 2:
         raise SegmenterInputError(f"max_points must be a whole number of at least 2, got {max_points!r}",
                                   column="max_points")
-    count = cumulative_share.size
-    revenue_share = np.concatenate(([0.0], cumulative_share))
-    kept = np.arange(count + 1)
     if count + 1 > max_points:
-        kept = np.unique(np.rint(np.linspace(0, count, int(max_points))).astype(np.intp))
+        return np.unique(np.rint(np.linspace(0, count, int(max_points))).astype(np.intp))
+    return np.arange(count + 1)
+
+
+def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
+    count = cumulative_share.size
+    kept = curve_positions(count, max_points)
+    revenue_share = np.concatenate(([0.0], cumulative_share))
     return pd.DataFrame({"account_share": kept / count, "revenue_share": revenue_share[kept]})
+
+
+def pareto_curve_of(ranked: _Ranked, max_points: int = 101) -> pd.DataFrame:
+    """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
+    kept = curve_positions(ranked.count, max_points)
+    shares = np.zeros(kept.size)
+    shares[kept > 0] = ranked.shares_at(kept[kept > 0])
+    return pd.DataFrame({"account_share": kept / ranked.count, "revenue_share": shares})
 
 
 def lorenz_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
@@ -282,7 +322,7 @@ def pareto_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
     >>> pareto_curve([50, 20, 15, 10, 5]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.2, 0.5], [0.4, 0.7], [0.6, 0.85], [0.8, 0.95], [1.0, 1.0]]
     """
-    return _curve(_ranked(revenue).cumulative_share, max_points)
+    return pareto_curve_of(_ranked(revenue), max_points)
 
 
 def _pct(share: float) -> str:
@@ -421,16 +461,24 @@ def concentration_summary(
     HHI 3,250 is above 1,800: highly concentrated (2023 US merger guidelines)
     3 accounts make 80 % of revenue (60 % of 5 accounts)
     """
+    return concentration_summary_of(
+        _ranked(revenue), top_share=top_share, concentration_share=concentration_share,
+        large_account_share=large_account_share, hhi_moderate=hhi_moderate, hhi_high=hhi_high, top_ns=top_ns)
+
+
+def concentration_summary_of(ranked: _Ranked, *, top_share: float = 0.2, concentration_share: float = 0.8,
+                             large_account_share: float = 0.1, hhi_moderate: float = 1000, hhi_high: float = 1800,
+                             top_ns: tuple[int, ...] = (1, 5, 10)) -> ConcentrationSummary:
+    """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
     if not 0 <= hhi_moderate <= hhi_high <= 10000:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if not 0 <= large_account_share <= 1:
         raise SegmenterInputError(f"must be a share between 0 % and 100 %, got {large_account_share!r}",
                                   column="large_account_share")
-    ranked = _ranked(revenue)
     top_fraction_share_, top_fraction_accounts = _top_fraction(ranked, top_share)
     accounts_for, accounts_for_fraction = _accounts_for(ranked, concentration_share)
     largest = _top_n(ranked, 1)
-    large_accounts = int(np.count_nonzero(ranked.descending > large_account_share * ranked.total))
+    large_accounts = ranked.accounts_above(large_account_share * ranked.total)
     hhi = _hhi(ranked)
     if hhi > hhi_high:
         band = "highly concentrated"

@@ -5,6 +5,7 @@ and lives in :mod:`core.groups`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -138,22 +139,55 @@ def group_summary(
     k = len(labels)
     revenue_present = ~np.isnan(revenue)
     both_present = revenue_present & ~np.isnan(profit)
-    accounts = group_sums(codes, k)
-    revenue_sum = group_sums(codes, k, np.where(revenue_present, revenue, 0.0))
-    profit_sum = group_sums(codes, k, np.nan_to_num(profit, nan=0.0))
-    paired_revenue = group_sums(codes, k, np.where(both_present, revenue, 0.0))
-    paired_profit = group_sums(codes, k, np.where(both_present, profit, 0.0))
-    revenue_counted = group_sums(codes, k, revenue_present.astype(float))
+    sums = GroupSums(
+        accounts=group_sums(codes, k),
+        revenue=group_sums(codes, k, np.where(revenue_present, revenue, 0.0)),
+        profit=group_sums(codes, k, np.nan_to_num(profit, nan=0.0)),
+        paired_revenue=group_sums(codes, k, np.where(both_present, revenue, 0.0)),
+        paired_profit=group_sums(codes, k, np.where(both_present, profit, 0.0)),
+        revenue_counted=group_sums(codes, k, revenue_present.astype(float)),
+    )
+    return summary_from_sums(labels, sums, group_name=group_name)
+
+
+@dataclass(frozen=True)
+class GroupSums:
+    """Per-group sums behind :func:`group_summary`, each with the all-accounts total appended.
+
+    ``accounts``: accounts; ``revenue``: revenue where present; ``profit``: profit where
+    present; ``paired_revenue``, ``paired_profit``: both where both are present;
+    ``revenue_counted``: accounts whose revenue is present. A database computes the same sums
+    with GROUP BY (``warehouse.queries``) and this module turns them into the table.
+    """
+
+    accounts: np.ndarray
+    revenue: np.ndarray
+    profit: np.ndarray
+    paired_revenue: np.ndarray
+    paired_profit: np.ndarray
+    revenue_counted: np.ndarray
+
+
+def summary_from_sums(labels: Sequence[str], sums: GroupSums, *, group_name: str = "tier") -> pd.DataFrame:
+    """The :func:`group_summary` table from its per-group sums (rules in its Notes).
+
+    Examples
+    --------
+    >>> sums = GroupSums(*(np.array(v, dtype=float) for v in
+    ...        ([1, 2, 3], [600, 400, 1000], [120, 80, 200], [600, 400, 1000], [120, 80, 200], [1, 2, 3])))
+    >>> summary_from_sums(["A", "B"], sums)["margin_pct"].tolist()
+    [0.2, 0.2, 0.2]
+    """
     return pd.DataFrame(
         {
-            group_name: labels + [TOTAL_LABEL],
-            "accounts": accounts.astype(np.int64),
-            "revenue": revenue_sum,
-            "profit": profit_sum,
-            "margin_pct": ratio(paired_profit, paired_revenue, positive_only=True),
-            "account_share": _share(accounts, accounts[-1]),
-            "revenue_share": _share(revenue_sum, revenue_sum[-1]),
-            "profit_share": _share(profit_sum, profit_sum[-1]),
-            "avg_revenue": ratio(revenue_sum, revenue_counted),
+            group_name: list(labels) + [TOTAL_LABEL],
+            "accounts": sums.accounts.astype(np.int64),
+            "revenue": sums.revenue,
+            "profit": sums.profit,
+            "margin_pct": ratio(sums.paired_profit, sums.paired_revenue, positive_only=True),
+            "account_share": _share(sums.accounts, sums.accounts[-1]),
+            "revenue_share": _share(sums.revenue, sums.revenue[-1]),
+            "profit_share": _share(sums.profit, sums.profit[-1]),
+            "avg_revenue": ratio(sums.revenue, sums.revenue_counted),
         }
     )

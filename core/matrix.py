@@ -190,9 +190,14 @@ def matrix_table(revenue: Any, profit: Any, strategy: Any) -> pd.DataFrame:
     # the extra last entry serves the -1 code of None/NaN
     lookup = np.array([categories.index(n) for n in names] + [categories.index(UNCLASSIFIED)], dtype=np.int64)
     cells = pd.Categorical.from_codes(lookup[raw_codes], categories=categories)
-    table = group_summary(revenue, profit, cells, order=categories, group_name="strategy")
-    empty_unclassified = (table["strategy"] == UNCLASSIFIED) & (table["accounts"] == 0)
-    table = table.loc[~empty_unclassified].reset_index(drop=True)
+    return matrix_rows(group_summary(revenue, profit, cells, order=categories, group_name="strategy"))
+
+
+def matrix_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    """The matrix table from the per-strategy :func:`core.margins.group_summary` (groups in the
+    order of :data:`STRATEGIES` then Unclassified): drops an empty Unclassified row, adds the
+    bands and the action. A database's per-strategy sums give the same table through it."""
+    table = summary.loc[~((summary["strategy"] == UNCLASSIFIED) & (summary["accounts"] == 0))].reset_index(drop=True)
     bands = table["strategy"].map(lambda s: CELLS.get(s, ("", "", "")))
     table["revenue_band"] = [b[0] for b in bands]
     table["margin_band"] = [b[1] for b in bands]

@@ -256,11 +256,26 @@ def nps_by(
     codes, labels = group_codes(groups, order)
     check_same_length(nps=coding, groups=codes)
     promoters, passives, detractors = (group_sums(codes, len(labels), (coding == c).astype(float)) for c in (1.0, 0.0, -1.0))
+    return nps_from_counts(labels, promoters, passives, detractors, min_respondents=min_respondents,
+                           group_name=group_name)
+
+
+def nps_from_counts(labels: Sequence[str], promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray, *,
+                    min_respondents: int = 30, group_name: str = "tier") -> pd.DataFrame:
+    """The :func:`nps_by` table from counts per group, each with the all-groups total appended.
+
+    Examples
+    --------
+    >>> nps_from_counts(["A"], np.array([2.0, 2]), np.array([0.0, 0]), np.array([1.0, 1]))["nps"].round(2).tolist()
+    [33.33, 33.33]
+    """
+    _check_min_respondents(min_respondents)
+    promoters, passives, detractors = (np.asarray(c, dtype=float) for c in (promoters, passives, detractors))
     respondents = promoters + passives + detractors
     score, error = _score_and_error(promoters, passives, detractors)
     return pd.DataFrame(
         {
-            group_name: labels + [TOTAL_LABEL],
+            group_name: list(labels) + [TOTAL_LABEL],
             "respondents": respondents.astype(np.int64),
             "promoters": promoters.astype(np.int64),
             "passives": passives.astype(np.int64),

@@ -136,7 +136,10 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     strategy = segments["strategy"].to_numpy(dtype=object)
     tables: dict[str, pd.DataFrame] = {"segments": segments}
     tables["tier_summary"] = group_table(segments, "tier", config)
-    tables["tier_rule"] = _tier_rule(revenue, segments["tier"].to_numpy(dtype=object), config)
+    ranges = pd.DataFrame({"tier": segments["tier"].to_numpy(dtype=object), "revenue": revenue}).groupby(
+        "tier", sort=False)["revenue"].agg(["min", "max", "size"])
+    limits = tiers.computed_abc(revenue) if config.tier_method == "computed" else None
+    tables["tier_rule"] = tier_rule(ranges, config, limits)
     for dimension in DIMENSIONS:
         if dimension in segments and segments[dimension].notna().any():
             tables[f"by_{dimension}"] = group_table(segments, dimension, config)
@@ -158,17 +161,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     net = "net_profit" in segments
     matrix_profit = segments["net_profit" if net else "profit"].to_numpy(float)
     tables["matrix"] = matrix.matrix_table(revenue, matrix_profit, strategy)
-    tables["matrix_splits"] = pd.DataFrame(
-        {
-            "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
-            "value": [revenue_split, margin_split],
-            "unit": ["currency", "share"],
-            "source": [
-                "your setting" if config.revenue_split is not None else "median of the accounts",
-                "your setting" if config.margin_split is not None else "median of the accounts",
-            ],
-        }
-    )
+    tables["matrix_splits"] = splits_table(revenue_split, margin_split, config, net=net)
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)))
     tables["data_issues"] = summarise_issues(table.issues)
@@ -178,7 +171,9 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if len(table.periods) >= 2:
         tables.update(growth.growth_tables(table.period_revenue, segments, config, table.period_years))
 
-    headline = _headline(segments, summary, nps_gaps, config)
+    counts = segments["tier"].value_counts()
+    headline = headline_figures(len(segments), {label: int(counts.get(label, 0)) for label in config.labels},
+                                summary, nps_gaps, config, majority_flag(segments))
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:
         headline["growth"] = _growth_headline(tables, table.periods)
@@ -280,13 +275,44 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     return summary
 
 
-def _tier_rule(revenue: np.ndarray, tier: np.ndarray, config: ReportConfig) -> pd.DataFrame:
-    """Which rule made the tiers and the revenue range each tier ended up with."""
-    frame = pd.DataFrame({"tier": tier, "revenue": revenue})
-    ranges = frame.groupby("tier", sort=False)["revenue"].agg(["min", "max", "size"])
+def group_table_from_sums(labels: list[str], sums: margins.GroupSums, profit_counted: np.ndarray, by: str,
+                          config: ReportConfig) -> pd.DataFrame:
+    """:func:`group_table` (without net profit) from per-group sums, e.g. a database's GROUP BY.
+
+    ``profit_counted``: accounts with profit per group, total appended. With one retention and
+    discount, CLTV is linear in the margin, so a group's total CLTV is the CLTV of its profit sum.
+    """
+    summary = margins.summary_from_sums(labels, sums, group_name=by)
+    total_cltv = retention_cltv.cltv(sums.profit, config.retention, config.discount)
+    summary["avg_cltv"] = np.divide(total_cltv, profit_counted, out=np.full(len(profit_counted), np.nan),
+                                    where=np.asarray(profit_counted) > 0)
+    return summary
+
+
+def splits_table(revenue_split: float, margin_split: float, config: ReportConfig, *, net: bool = False) -> pd.DataFrame:
+    """The matrix splits used, their units and whether they are the user's or the medians."""
+    return pd.DataFrame(
+        {
+            "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
+            "value": [revenue_split, margin_split],
+            "unit": ["currency", "share"],
+            "source": [
+                "your setting" if config.revenue_split is not None else "median of the accounts",
+                "your setting" if config.margin_split is not None else "median of the accounts",
+            ],
+        }
+    )
+
+
+def tier_rule(ranges: pd.DataFrame, config: ReportConfig, limits: tiers.ComputedABC | None = None) -> pd.DataFrame:
+    """Which rule made the tiers and the revenue range each tier ended up with.
+
+    ``ranges`` is indexed by tier label with columns ``min``, ``max``, ``size`` (revenue range
+    and accounts of each tier present); ``limits`` the Computed ABC limits when the method is
+    ``computed``.
+    """
     cutoffs = effective_cutoffs(config)
     if config.tier_method == "computed":
-        limits = tiers.computed_abc(revenue)
         bounds = [f"A above {limits.ab_value:,.2f}", f"C below {limits.bc_value:,.2f}", ""]
     elif config.tier_method == "threshold":
         bounds = [f"revenue >= {c:,.0f}" for c in cutoffs] + ["revenue > 0"]
@@ -325,11 +351,13 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
     return tables, gaps
 
 
-def _headline(segments, summary, nps_gaps, config) -> dict[str, object]:
-    counts = segments["tier"].value_counts()
+def headline_figures(accounts: int, tier_counts: dict[str, int], summary: concentration.ConcentrationSummary,
+                     nps_gaps: dict[str, nps.NpsGap], config: ReportConfig, majority: list[str]) -> dict[str, object]:
+    """The figures the CLI prints: accounts, accounts per tier, concentration, NPS gaps, flags
+    (``majority``: :func:`majority_flag`)."""
     headline: dict[str, object] = {
-        "accounts": int(len(segments)),
-        "tiers": {label: int(counts.get(label, 0)) for label in config.labels},
+        "accounts": int(accounts),
+        "tiers": dict(tier_counts),
         "tier_method": config.tier_method,
         "top_share": config.top_share,
         "top_share_revenue": summary.top_fraction_share,
@@ -338,31 +366,38 @@ def _headline(segments, summary, nps_gaps, config) -> dict[str, object]:
         "hhi_points": summary.hhi_points,
         "hhi_band": summary.hhi_band,
         "gini": summary.gini,
-        "flags": list(summary.flags) + _majority_flag(segments),
+        "flags": list(summary.flags) + majority,
     }
     headline["nps_gaps"] = nps_gaps
     return headline
 
 
-def _majority_flag(segments: pd.DataFrame) -> list[str]:
+def majority_flag(segments: pd.DataFrame) -> list[str]:
     """A warning when one of two or more accounts makes more than half of the positive revenue:
     a total row read as an account, or a list that is one customer and its crumbs.
 
     Examples
     --------
-    >>> _majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    >>> majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
     ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
-    >>> _majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    >>> majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
     []
     """
     revenue = segments["revenue"].to_numpy(dtype=float)
     positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
-    total = positive.sum()
-    if total <= 0 or np.count_nonzero(positive) < 2:
+    if not positive.any():
         return []
     top = int(np.argmax(positive))
-    share = positive[top] / total
+    return majority_flag_of(segments["account"].iloc[top], positive[top], positive.sum(), np.count_nonzero(positive))
+
+
+def majority_flag_of(account: object, largest: float, positive_total: float, positive_accounts: int) -> list[str]:
+    """:func:`majority_flag` from the largest account, the positive revenue total and the number of
+    accounts with positive revenue (a database gives these without listing the accounts)."""
+    if positive_total <= 0 or positive_accounts < 2:
+        return []
+    share = largest / positive_total
     if share <= 0.5:
         return []
-    return [f"one account, '{segments['account'].iloc[top]}', makes {share * 100:.1f} % of revenue: more than half; "
+    return [f"one account, '{account}', makes {share * 100:.1f} % of revenue: more than half; "
             "check it is not a total or duplicate row"]

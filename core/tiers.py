@@ -171,6 +171,20 @@ def _settings(method: str, cutoffs: Any, labels: Sequence[str] | None) -> Report
     return ReportConfig(tier_method=method, cutoffs=cutoffs, labels=tuple(str(label) for label in labels))
 
 
+def share_limits(cutoffs: Sequence[float]) -> np.ndarray:
+    """The share before an account at which it leaves a tier: each cutoff less one part in 10^12.
+
+    An account's tier code is the number of limits its share before is at or above (pareto,
+    rank), so a running share that reaches 0.8 only up to float rounding still reaches 80 %.
+
+    Examples
+    --------
+    >>> float(share_limits([0.8])[0]) < 0.8
+    True
+    """
+    return np.asarray(cutoffs, dtype=float) * (1 - SHARE_TOLERANCE)
+
+
 def _ranked_codes(sales: np.ndarray, cutoffs: Sequence[float], *, by_revenue: bool) -> np.ndarray:
     """Codes for positive revenues by the share (of revenue or of accounts) ranked before them."""
     order = np.argsort(sales)[::-1]
@@ -186,7 +200,7 @@ def _ranked_codes(sales: np.ndarray, cutoffs: Sequence[float], *, by_revenue: bo
         share_before = before[first_of_group] / running[-1]
     else:
         share_before = first_of_group / count
-    limits = np.asarray(cutoffs, dtype=float) * (1 - SHARE_TOLERANCE)
+    limits = share_limits(cutoffs)
     codes = np.empty(count, dtype=np.intp)
     codes[order] = np.searchsorted(limits, share_before, side="right")
     return codes

@@ -62,6 +62,17 @@ def _roles_from_header(header: list[Any]) -> dict[str, int]:
     return found
 
 
+def transaction_roles(header: list[Any]) -> dict[str, str]:
+    """Role -> header text for the recognised headers of a transaction list (e.g. a table's columns).
+
+    Examples
+    --------
+    >>> transaction_roles(["Client ID", "Invoice date", "Net sales", "Notes"])
+    {'customer': 'Client ID', 'date': 'Invoice date', 'amount': 'Net sales'}
+    """
+    return {role: header[position] for role, position in _roles_from_header(list(header)).items()}
+
+
 def _looks_like_header(first_row: list[Any]) -> bool:
     """Headers: the row names a customer, a date and an amount, or it holds only words.
 

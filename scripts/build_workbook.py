@@ -43,6 +43,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from core.config import ReportConfig, config_to_rows
 from excel_setup import VBA_VERSION_NAME
+from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers.book import owner_name
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -207,6 +208,8 @@ def _write_settings(sheet) -> None:
     sheet.append(SETTINGS_HEADER)
     for row in config_to_rows(ReportConfig()):
         sheet.append(list(row))
+    for name, meaning in TABLE_SETTINGS.items():
+        sheet.append([name, None, meaning])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABC", (22, 16, 80)):

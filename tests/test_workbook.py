@@ -279,13 +279,15 @@ def test_xlwings_conf_points_udf_modules_at_the_importable_udfs_package(book):
 
 def test_settings_sheet_lists_the_default_config_under_its_header(book):
     from core.config import ReportConfig, config_to_rows
+    from warehouse.sources import SETTINGS_HELP
 
     rows = list(book["Settings"].iter_rows(values_only=True))
     assert rows[0] == ("Setting", "Value", "Meaning")
     # openpyxl reads an empty cell back as None where config_to_rows says "".
+    # The report settings, then the blank ones of Segment a table (warehouse/sources.py).
     assert [(name, "" if value is None else value, meaning) for name, value, meaning in rows[1:]] == [
         tuple(row) for row in config_to_rows(ReportConfig())
-    ]
+    ] + [(name, "", meaning) for name, meaning in SETTINGS_HELP.items()]
 
 
 def test_accounts_sheet_is_a_table_of_the_whole_sample(book):

@@ -74,7 +74,8 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
 
 
 def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, unit: str = "W",
-              margin: float | None = None, model: str = "bgnbd") -> ClvResult:
+              margin: float | None = None, model: str = "bgnbd",
+              models: tuple[PurchaseModel, GammaGammaModel | None] | None = None) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
     Parameters
@@ -94,6 +95,10 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
         customer's ``avg_margin_pct`` (or 100 % when there is no profit data at all).
     model:
         Purchase model, a key of :data:`PURCHASE_MODELS` (``bgnbd``, ``mbgnbd``, ``pareto_nbd``).
+    models:
+        A fitted purchase model and Gamma-Gamma model (None: it could not be fitted) to value
+        ``summary`` with, e.g. fitted on the compressed statistics of more customers than
+        ``summary`` holds (warehouse/); ``None`` fits them on ``summary``.
 
     Returns
     -------
@@ -141,11 +146,15 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     if model not in PURCHASE_MODELS:
         raise SegmenterInputError(f"unknown purchase model {model!r}; use {', '.join(PURCHASE_MODELS)}",
                                   column="customer_model")
-    purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
-
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
-    spend, spend_table = _expected_spend(frequency, monetary, spenders)
+    if models is None:
+        purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
+        spend, spend_table = _expected_spend(frequency, monetary, spenders)
+    else:
+        purchases_model, spend_model = models
+        spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
+        spend_table = spend_model.summary()
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)

@@ -214,8 +214,8 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "customers": customers,
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
-        "lifetime_value": _lifetime_table(lifetime),
-        "clv_parameters": _parameter_table(lifetime, horizon, unit, config.discount),
+        "lifetime_value": lifetime_table(lifetime),
+        "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
         "model_check_notes": _check_notes(check, check_note, lifetime),
     }
     if check is not None:
@@ -346,7 +346,7 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     return dataclasses.replace(report, tables=tables)
 
 
-def _lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:
+def lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:
     if lifetime.clv is None:
         return lifetime.historical.customers.sort_values(
             ["historical_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
@@ -354,7 +354,7 @@ def _lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:
         ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
 
 
-def _parameter_table(lifetime: LifetimeOutcome, horizon, unit, discount) -> pd.DataFrame:
+def parameter_table(lifetime: LifetimeOutcome, horizon, unit, discount) -> pd.DataFrame:
     if lifetime.clv is None:
         historical = lifetime.historical
         parameters = pd.DataFrame({

@@ -72,6 +72,19 @@ def segment_of(r_score, fm_score) -> np.ndarray:
     return lookup[np.asarray(r_score, dtype=int) - 1, np.asarray(fm_score, dtype=int) - 1]
 
 
+def segment_names(r_score, f_score, m_score, bins: int = 5) -> np.ndarray:
+    """Segment of each (R, F, M) score triple on a 1-``bins`` scale (rescaled to 1-5, then
+    :func:`segment_of` on R and FM = ceil((F + M) / 2)).
+
+    Examples
+    --------
+    >>> segment_names([5, 1], [5, 2], [4, 1]).tolist()
+    ['Champions', 'Lost']
+    """
+    on_five = [-(-np.asarray(score, dtype=np.int64) * _SCORES // bins) for score in (r_score, f_score, m_score)]
+    return segment_of(on_five[0], -(-(on_five[1] + on_five[2]) // 2))
+
+
 def _edges(values: np.ndarray, bins: int, cuts: Sequence[float] | None, metric: str) -> np.ndarray:
     if cuts is None:
         return np.quantile(values, np.arange(1, bins) / bins)
@@ -89,10 +102,10 @@ def _score(values: np.ndarray, edges: np.ndarray, higher_is_better: bool, bins: 
     return (below + 1) if higher_is_better else (bins - below)
 
 
-def _threshold_rows(metric: str, values: np.ndarray, edges: np.ndarray, scores: np.ndarray,
-                    higher_is_better: bool, bins: int, from_quantiles: bool) -> list[dict]:
+def threshold_rows(metric: str, edges: np.ndarray, counts: np.ndarray, higher_is_better: bool, bins: int,
+                   from_quantiles: bool) -> list[dict]:
+    """The thresholds table's rows of one metric: edges used and ``counts[score]`` customers per score."""
     bounds = np.r_[-np.inf, edges, np.inf]
-    counts = np.bincount(scores, minlength=bins + 1)
     rows = []
     for position in range(bins):
         score = position + 1 if higher_is_better else bins - position
@@ -184,7 +197,7 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
         raise SegmenterInputError("no customers to score", column="account")
 
     scores = pd.DataFrame({"account": summary["account"].to_numpy()})
-    threshold_rows: list[dict] = []
+    table_rows: list[dict] = []
     for metric, (column, higher_is_better) in METRICS.items():
         values = summary[column].to_numpy(dtype=float)
         if not np.all(np.isfinite(values)):
@@ -195,15 +208,18 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
         metric_scores = _score(values, edges, higher_is_better, bins)
         scores[{"R": "recency", "F": "frequency", "M": "monetary"}[metric]] = values
         scores[metric] = metric_scores
-        threshold_rows += _threshold_rows(metric, values, edges, metric_scores, higher_is_better, bins,
-                                          metric not in cuts)
+        table_rows += threshold_rows(metric, edges, np.bincount(metric_scores, minlength=bins + 1),
+                                     higher_is_better, bins, metric not in cuts)
     scores = scores[["account", "recency", "frequency", "monetary", "R", "F", "M"]]
     scores["RFM"] = (scores["R"].astype(str) + scores["F"].astype(str) + scores["M"].astype(str)).astype("str")
-    on_five = {m: -(-scores[m].to_numpy() * _SCORES // bins) for m in METRICS}
-    fm = -(-(on_five["F"] + on_five["M"]) // 2)
-    scores["segment"] = pd.array(segment_of(on_five["R"], fm), dtype="str")
-    thresholds = pd.DataFrame(threshold_rows).sort_values(["metric", "score"], key=_metric_order, ignore_index=True)
+    scores["segment"] = pd.array(segment_names(scores["R"], scores["F"], scores["M"], bins), dtype="str")
+    thresholds = thresholds_table(table_rows)
     return RfmResult(scores=scores, thresholds=thresholds, segments=_segment_table(scores))
+
+
+def thresholds_table(rows: list[dict]) -> pd.DataFrame:
+    """The thresholds table from :func:`threshold_rows` of each metric, R, F, M then score."""
+    return pd.DataFrame(rows).sort_values(["metric", "score"], key=_metric_order, ignore_index=True)
 
 
 def _metric_order(column: pd.Series) -> pd.Series:
@@ -211,15 +227,33 @@ def _metric_order(column: pd.Series) -> pd.Series:
 
 
 def _segment_table(scores: pd.DataFrame) -> pd.DataFrame:
+    return segment_table(scores["segment"].to_numpy(object), np.ones(len(scores)), scores["monetary"].to_numpy(float))
+
+
+def segment_table(segment: np.ndarray, customers: np.ndarray, revenue: np.ndarray) -> pd.DataFrame:
+    """Customers and revenue per segment (all of :data:`SEGMENT_RULES`, in order) with shares and rules.
+
+    ``segment``, ``customers`` and ``revenue`` are parallel: one entry per customer (customers 1)
+    or per group of customers sharing a segment (e.g. per (R, F, M) combination from a database).
+
+    Examples
+    --------
+    >>> table = segment_table(np.array(["Lost", "Champions", "Lost"]), np.array([2, 1, 1]), np.array([10.0, 70.0, 20.0]))
+    >>> table.loc[table["customers"] > 0, ["segment", "customers", "revenue_share"]].values.tolist()
+    [['Champions', 1, 0.7], ['Lost', 3, 0.3]]
+    """
     names = [rule[0] for rule in SEGMENT_RULES]
-    grouped = scores.groupby("segment")["monetary"].agg(["size", "sum"]).reindex(names, fill_value=0)
-    total_revenue = scores["monetary"].sum()
+    frame = pd.DataFrame({"segment": segment, "customers": np.asarray(customers, dtype=float),
+                          "revenue": np.asarray(revenue, dtype=float)})
+    grouped = frame.groupby("segment")[["customers", "revenue"]].sum().reindex(names, fill_value=0)
+    total_customers = grouped["customers"].sum()
+    total_revenue = frame["revenue"].sum()
     return pd.DataFrame({
         "segment": names,
-        "customers": grouped["size"].to_numpy(dtype=np.int64),
-        "customer_share": grouped["size"].to_numpy() / len(scores),
-        "revenue": grouped["sum"].to_numpy(dtype=float),
-        "revenue_share": grouped["sum"].to_numpy() / total_revenue if total_revenue else np.nan,
+        "customers": grouped["customers"].to_numpy().astype(np.int64),
+        "customer_share": grouped["customers"].to_numpy() / total_customers,
+        "revenue": grouped["revenue"].to_numpy(dtype=float),
+        "revenue_share": grouped["revenue"].to_numpy() / total_revenue if total_revenue else np.nan,
         "rule": [f"R {_span(r)}, FM {_span(fm)}: {meaning}" for _, r, fm, meaning in SEGMENT_RULES],
     })
 

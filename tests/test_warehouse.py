@@ -1,0 +1,276 @@
+"""The warehouse path on DuckDB gives core's figures: samples, CDNOW and hand-made edge cases.
+
+Spark runs the same expressions in tests/test_warehouse_spark.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("ibis", reason="the warehouse extra is not installed (pip install -e '.[warehouse]')")
+pytest.importorskip("duckdb", reason="the warehouse extra is not installed (pip install -e '.[warehouse]')")
+
+import ibis  # noqa: E402
+
+import segmenter  # noqa: E402
+from core.accounts import accounts_from_frame  # noqa: E402
+from core.config import ReportConfig  # noqa: E402
+from core.customers.bgnbd import BetaGeoModel  # noqa: E402
+from core.customers.rfm import rfm_scores  # noqa: E402
+from core.customers.summary import customer_summary  # noqa: E402
+from core.transactions import parse_transactions  # noqa: E402
+from tests.warehouse_checks import (accounts_parquet, assert_customer_reports_equal, assert_segments_equal,  # noqa: E402
+                                    assert_tables_equal, cdnow_transactions, customer_reference, lines_parquet,
+                                    sample_account_table)
+from warehouse import queries, run as table_run  # noqa: E402
+from warehouse.customers import customer_report  # noqa: E402
+from warehouse.report import account_report  # noqa: E402
+from warehouse.run import write_accounts, write_customers  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def con():
+    return ibis.duckdb.connect()
+
+
+def engine_accounts(con, path: Path):
+    table = con.read_parquet(str(path))
+    return queries.account_rows(table, {c: c for c in queries.ACCOUNT_COLUMNS if c in table.columns})
+
+
+def engine_report(con, path: Path, config: ReportConfig, tmp_path: Path):
+    run = account_report(engine_accounts(con, path), config)
+    rows = write_accounts(run, tmp_path / "accounts.parquet", lambda text: None)
+    return run, rows
+
+
+@pytest.mark.parametrize("method, cutoffs", [("pareto", None), ("rank", None), ("threshold", (100_000, 20_000)),
+                                             ("computed", None)])
+def test_sample_accounts_give_core_figures_for_every_tier_method(con, tmp_path, method, cutoffs):
+    table = sample_account_table()
+    config = ReportConfig(tier_method=method, cutoffs=cutoffs)
+    run, rows = engine_report(con, accounts_parquet(table, tmp_path / "sample.parquet"), config, tmp_path)
+    reference = segmenter.run_report(table, config)
+    assert rows == len(table.accounts) == 400
+    assert_tables_equal(run.report.tables, reference.tables)
+    assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
+    assert run.report.headline["tiers"] == reference.headline["tiers"]
+    assert segmenter.headline_lines(run.report)[:5] == segmenter.headline_lines(reference)[:5]
+
+
+def _edge_accounts() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
+        "Revenue": [50.0, 20.0, 20.0, 10.0, 0.0, -5.0, None, 5.0, 20.0],
+        "Profit": [10.0, 5.0, None, -2.0, 1.0, 1.0, 3.0, 0.5, 4.0],
+        "NPS": [9, 3, None, 10, 6, 8, 7, 0, 9],
+        "Region": ["North", "north ", None, "South", "South", "", "East", "East", "North"],
+    })
+
+
+def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
+    """Revenues 50, 20, 20, 20, 10, 5 (positive total 125), then 0, -5 and missing.
+
+    Pareto shares before: 50 -> 0 (A); the three 20s -> 50/125 = 40 % together (A, one peer group,
+    though a one-by-one count would put the third at 72 %); 10 -> 110/125 = 88 % (B);
+    5 -> 120/125 = 96 % (C); 0, -5 and missing -> D. Ranks: 1, 2, 2, 2, 5, 6, then 0 -> 7,
+    -5 -> 8, missing -> 9.
+    """
+    table = accounts_from_frame(_edge_accounts())
+    frame = table.accounts.drop(columns=["sheet_row"])
+    frame["first_purchase"] = pd.to_datetime(frame["first_purchase"]).dt.date
+    frame.to_parquet(tmp_path / "edge.parquet")
+    run, _ = engine_report(con, tmp_path / "edge.parquet", ReportConfig(), tmp_path)
+    segments = run.report.tables["segments"].set_index("account")
+    assert segments["tier"].astype(str).to_dict() == {"a": "A", "b": "A", "c": "A", "i": "A", "d": "B", "h": "C",
+                                                      "e": "D", "f": "D", "g": "D"}
+    assert segments["rank"].to_dict() == {"a": 1, "b": 2, "c": 2, "i": 2, "d": 5, "h": 6, "e": 7, "f": 8, "g": 9}
+    concentration = run.report.tables["concentration"].set_index("measure")["value"]
+    assert concentration["accounts"] == 7  # 50, 20, 20, 20, 10, 5, 0
+    assert concentration["excluded accounts"] == 2
+    assert concentration["HHI"] == pytest.approx((40**2 + 3 * 16**2 + 8**2 + 4**2))
+    reference = segmenter.run_report(table, ReportConfig())
+    assert_tables_equal(run.report.tables, reference.tables)
+    assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
+    regions = run.report.tables["by_region"]
+    # labels are stripped, not case-folded (core.groups.group_label): "north " reads as "north"
+    assert regions["region"].tolist() == ["East", "North", "north", "South", "(blank)", "Total"]
+    assert regions["accounts"].tolist() == [2, 2, 1, 2, 2, 9]
+
+
+def test_no_positive_revenue_is_refused_as_core_refuses(con, tmp_path):
+    pd.DataFrame({"account": ["a", "b"], "revenue": [0.0, -3.0]}).to_parquet(tmp_path / "none.parquet")
+    with pytest.raises(segmenter.SegmenterInputError, match="no account has a positive revenue"):
+        account_report(engine_accounts(con, tmp_path / "none.parquet"), ReportConfig())
+
+
+def test_order_lines_with_returns_same_day_purchases_and_missing_profit(con, tmp_path):
+    """A: 10 + 5 on Jan 1 (one purchase day), 30 on Jan 15, a return of -6 on Jan 29: 3 purchases,
+    frequency 1, recency 2 weeks, T 4 weeks, spend 39, repeat spend 30. B: one purchase of 20 and
+    a line without profit: total profit blank. C: a return only: not a customer."""
+    cells = [["Customer", "Date", "Amount", "Profit"],
+             ["A", "2024-01-01", 10.0, 2.0], ["A", "2024-01-01", 5.0, 1.0], ["A", "2024-01-15", 30.0, 6.0],
+             ["A", "2024-01-29", -6.0, -1.0], ["B", "2024-01-22", 20.0, 4.0], ["B", "2024-01-22", 1.0, None],
+             ["C", "2024-01-10", -4.0, -1.0]]
+    transactions = parse_transactions(cells)
+    path = lines_parquet(transactions, tmp_path / "lines.parquet", ("customer", "date", "amount", "profit"))
+    lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount", "profit")})
+    summary = queries.customer_summary(lines, ibis.date(2024, 1, 29), "W").to_pandas().sort_values("account")
+    assert summary["account"].tolist() == ["A", "B"]
+    a = summary.iloc[0]
+    assert (a["purchases"], a["frequency"], a["recency"], a["T"], a["total_spend"], a["avg_repeat_spend"],
+            a["total_profit"]) == (3, 1, 2.0, 4.0, 39.0, 30.0, 8.0)
+    assert np.isnan(summary.iloc[1]["total_profit"])
+    reference = customer_summary(transactions, observation_end="2024-01-29")
+    for column in ("purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
+                   "avg_repeat_spend", "total_profit", "avg_margin_pct"):
+        np.testing.assert_allclose(summary[column].to_numpy(float), reference[column].to_numpy(float), rtol=1e-12,
+                                   err_msg=column)
+
+
+def test_rfm_scores_with_ties_match_core(con, tmp_path):
+    """Half the customers bought once for 10 on one day: quintile edges coincide, ties share a score."""
+    rng = np.random.default_rng(7)
+    rows = [["Customer", "Date", "Amount"]]
+    for customer in range(60):
+        purchases = 1 if customer < 30 else int(rng.integers(1, 6))
+        for k in range(purchases):
+            day = 1 + (customer % 28 if customer < 30 else int(rng.integers(0, 28)))
+            rows.append([f"c{customer:02d}", f"2024-02-{day:02d}", 10.0 if customer < 30 else float(rng.integers(1, 90))])
+    transactions = parse_transactions(rows)
+    path = lines_parquet(transactions, tmp_path / "rfm.parquet", ("customer", "date", "amount"))
+    lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount")})
+    run = customer_report(lines, ReportConfig(customer_model="bgnbd"), roles=set())
+    write_customers(run, tmp_path / "customers.parquet", lambda text: None)
+    reference = rfm_scores(customer_summary(transactions))
+    ours = run.tables["customers"].sort_values("account", ignore_index=True)
+    assert ours[["R", "F", "M", "segment"]].astype(str).values.tolist() == \
+        reference.scores[["R", "F", "M", "segment"]].astype(str).values.tolist()
+    pd.testing.assert_frame_equal(run.tables["rfm_thresholds"], reference.thresholds, check_dtype=False)
+
+
+def test_cdnow_through_duckdb_equals_core(con, tmp_path, cdnow_file):
+    transactions = cdnow_transactions(cdnow_file)
+    path = lines_parquet(transactions, tmp_path / "cdnow.parquet")
+    roles = {r: r for r in ("customer", "date", "amount", "quantity")}
+    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(customer_model="bgnbd"),
+                          observation_end="1997-09-30", roles=set(roles))
+    rows = write_customers(run, tmp_path / "customers.parquet", lambda text: None)
+    assert rows == 2357
+    assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))
+    # the published CDNOW estimates (Fader, Hardie & Lee 2005), from the compressed statistics
+    fitted = run.headline["purchase_params"]
+    assert (round(fitted["r"], 3), round(fitted["alpha"], 3), round(fitted["a"], 3), round(fitted["b"], 3)) == \
+        (0.243, 4.414, 0.793, 2.426)
+
+
+def test_compressed_triples_give_the_per_customer_fit():
+    from bench.bench_bgnbd import simulate
+
+    frequency, recency, age = simulate(5_000, 11)
+    frame = pd.DataFrame({"x": frequency, "t_x": recency, "T": age})
+    triples = frame.groupby(["x", "t_x", "T"], as_index=False).size()
+    assert len(triples) < len(frame) / 2
+    compressed = BetaGeoModel().fit(triples["x"], triples["t_x"], triples["T"], weights=triples["size"])
+    per_customer = BetaGeoModel().fit(frequency, recency, age)
+    for name, value in per_customer.params_.items():
+        assert compressed.params_[name] == pytest.approx(value, rel=1e-6)
+    assert compressed.log_likelihood_ == pytest.approx(per_customer.log_likelihood_, rel=1e-9)
+
+
+def test_segments_sheet_keeps_the_largest_accounts_and_says_so(con, tmp_path, monkeypatch):
+    table = sample_account_table()
+    path = accounts_parquet(table, tmp_path / "sample.parquet")
+    monkeypatch.setattr(table_run, "SHEET_ROWS", 25)
+    run = table_run.run_table(table_run.Source(path=str(path)), table_run.EngineSettings(), ReportConfig(),
+                              output=tmp_path / "report.xlsx")
+    segments = run.report.tables["segments"]
+    assert len(segments) == 25 and segments["rank"].tolist() == sorted(segments["rank"])
+    assert segments["revenue"].min() >= table.accounts["revenue"].nlargest(25).min()
+    assert "the 25 largest of 400 accounts are shown, all are in report-accounts.parquet" in run.source_line
+    written = pd.read_parquet(run.parquet)
+    assert len(written) == 400 and written["tier"].value_counts().to_dict() == {"C": 154, "A": 125, "B": 119, "D": 2}
+
+
+def test_cli_reports_parquet_glob_database_and_sql(tmp_path, capsys):
+    import duckdb
+
+    table = sample_account_table()
+    folder = tmp_path / "accounts"
+    folder.mkdir()
+    accounts_parquet(table, folder / "part-1.parquet")
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as db:
+        db.execute(f"create table accounts as select * from read_parquet('{folder / 'part-1.parquet'}')")
+    runs = {
+        "file": [str(folder / "part-1.parquet")],
+        "glob": [str(folder / "*.parquet"), "-o", str(tmp_path / "glob.xlsx")],
+        "database": [str(database), "--table", "accounts"],
+        "sql": ["--sql", f"select * from read_parquet('{folder}/part-1.parquet') where revenue > 0",
+                "-o", str(tmp_path / "sql.xlsx")],
+    }
+    for name, arguments in runs.items():
+        assert segmenter.main(["report", *arguments]) == 0, name
+        out = capsys.readouterr()
+        accounts = "398 accounts" if name == "sql" else "400 accounts"
+        assert out.out.startswith(f"{accounts}; tiers (pareto)"), (name, out.out)
+        assert "counting accounts" in out.err  # progress per phase
+    assert (folder / "part-1-segmenter.xlsx").exists() and (folder / "part-1-segmenter-accounts.parquet").exists()
+    assert (tmp_path / "warehouse-accounts-segmenter.xlsx").exists()
+
+
+def test_cli_refuses_in_one_line_with_exit_code_2(tmp_path, capsys):
+    pd.DataFrame({"account": ["a"], "revenue": ["12.5"]}).to_parquet(tmp_path / "text.parquet")
+    pd.DataFrame({"name": ["a"], "owner": ["x"]}).to_parquet(tmp_path / "other.parquet")
+    pd.DataFrame({"account": ["a", "b"], "revenue": [3.0, 1.0]}).to_parquet(tmp_path / "clash.parquet")
+    pd.DataFrame({"mine": [1]}).to_parquet(tmp_path / "clash-segmenter-accounts.parquet")  # the user's own file
+    cases = {
+        (str(tmp_path / "clash.parquet"),): "exists and is not a segmenter result",
+        (str(tmp_path / "missing.parquet"),): "file not found",
+        (str(tmp_path / "text.parquet"),): "holds string, not numbers",
+        (str(tmp_path / "other.parquet"),): "no revenue column found",
+        (str(tmp_path / "db.duckdb"), "--table", "t"): "file not found",
+        ("--sql", "select * from no_such_table"): "cannot read SQL",
+        ("--sql", "select 'a' as account, cast('x' || range as double) as revenue from range(3)"): "engine stopped",
+    }
+    for arguments, message in cases.items():
+        assert segmenter.main(["report", *arguments]) == 2, arguments
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("segmenter: ") and message in err[-1], (arguments, err[-1])
+
+
+def test_ribbon_segment_a_table_reads_the_source_from_settings(tmp_path):
+    from tests.conftest import actions, remote_book
+    from writers.book import owner_name
+
+    path = accounts_parquet(sample_account_table(), tmp_path / "accounts.parquet")
+    settings = [["Setting", "Value", "Meaning"], ["tier_method", "rank", ""], ["source", str(path), ""],
+                ["engine", "duckdb", ""], ["duckdb_memory_limit", "1GB", ""]]
+    names = [{"name": owner_name("Settings"), "sheet_index": 0, "address": "$A$1", "book_scope": True,
+              "scope_sheet_name": None, "scope_sheet_index": None}]
+    book = remote_book({"Settings": settings}, names=names)
+    messages = segmenter.segment_table(book)
+    assert messages[-1] == f"All 400 rows are in {tmp_path / 'accounts-segmenter-accounts.parquet'}"
+    written = [a for a in actions(book) if a["func"] == "setValues"]
+    assert any(a["values"][0][:3] == ["Rank", "Account", "Tier"] for a in written)  # the Segments header
+    assert any("until the share of accounts reaches 20%" in str(a["values"]) for a in written)  # rank tiers
+    assert len(pd.read_parquet(tmp_path / "accounts-segmenter-accounts.parquet")) == 400
+
+
+def test_ribbon_segment_a_table_without_a_source_says_what_to_fill_in():
+    from tests.conftest import remote_book
+
+    messages = segmenter.segment_table(remote_book({"Sheet1": [["x"]]}))
+    assert messages == ["segmenter could not run: no table to segment: fill in source (or sql) on the Settings sheet"]
+
+
+def test_warehouse_docstring_examples():
+    import doctest
+
+    from warehouse import run, sources
+
+    for module in (run, sources):
+        assert doctest.testmod(module).failed == 0, module.__name__

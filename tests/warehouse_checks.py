@@ -1,0 +1,107 @@
+"""What tests/test_warehouse.py (DuckDB) and tests/test_warehouse_spark.py (Spark) share: the
+inputs written as Parquet, and the comparison of an engine's report with core's (pandas) report.
+
+Floats must agree to 1e-9 (relative), counts, labels, tiers and scores exactly.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.accounts import parse_accounts
+from core.config import ReportConfig
+from core.customers.report import run_customer_report
+from core.report import run_report
+from readers import load_transactions, read_block
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_ACCOUNTS = PROJECT / "core" / "data" / "sample_accounts.csv"
+TOLERANCE = 1e-9
+# tables that differ by design on the engine path: no sheet rows (issues are counted per kind)
+NOT_COMPARED = {"data_issues", "segments"}
+
+
+def sample_account_table():
+    rows, first = read_block(SAMPLE_ACCOUNTS)
+    return parse_accounts(rows, first_sheet_row=first)
+
+
+def accounts_parquet(table, path: Path) -> Path:
+    """The validated account table as a warehouse would hold it (typed columns, dates as dates)."""
+    frame = table.accounts.drop(columns=["sheet_row"]).copy()
+    frame["first_purchase"] = frame["first_purchase"].dt.date
+    frame.to_parquet(path)
+    return path
+
+
+def cdnow_transactions(cdnow_file: Path):
+    rows, first = read_block(cdnow_file)
+    return load_transactions(rows, first, cdnow_file)
+
+
+def lines_parquet(transactions, path: Path, columns=("customer", "date", "amount", "quantity")) -> Path:
+    frame = transactions.rows[list(columns)].copy()
+    frame["date"] = frame["date"].dt.date
+    frame.to_parquet(path)
+    return path
+
+
+def assert_tables_equal(engine: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame], *,
+                        require_all: bool = True) -> None:
+    """Every table of the engine report equals core's (same columns as the engine's; floats to 1e-9)."""
+    missing = set(reference) - set(engine) - NOT_COMPARED
+    assert not (require_all and missing), f"tables missing on the engine path: {missing}"
+    for name, frame in engine.items():
+        if name in NOT_COMPARED:
+            continue
+        expected = reference[name][[c for c in frame.columns if c in reference[name]]]
+        pd.testing.assert_frame_equal(frame[expected.columns].reset_index(drop=True), expected.reset_index(drop=True),
+                                      check_dtype=False, check_categorical=False, rtol=TOLERANCE, obj=name)
+
+
+def assert_segments_equal(engine: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Per account: tier, rank, margin, strategy, CLTV, NPS flag and note equal, whatever the row order."""
+    columns = ["account", "tier", "rank", "revenue", "margin_pct", "strategy", "cltv", "nps_flag", "note"]
+    ours = engine[columns].astype({"tier": str}).sort_values(["rank", "account"], ignore_index=True)
+    theirs = reference[columns].astype({"tier": str}).sort_values(["rank", "account"], ignore_index=True)
+    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, rtol=TOLERANCE)
+
+
+def account_reference(table, config: ReportConfig):
+    return run_report(table, config)
+
+
+def assert_customer_reports_equal(run, reference) -> None:
+    """The engine's customer run against core's CustomerReport (same purchase model), customer by customer.
+
+    Not compared: the holdout model check and the growth tables, which the engine path does not
+    compute, and the sentence on why the model was chosen (it names the holdout check).
+    """
+    for name in ("rfm_segments", "rfm_thresholds", "lifetime_value", "clv_parameters"):
+        ours, theirs = run.tables[name], reference.tables[name]
+        if name == "clv_parameters":
+            ours, theirs = (t[t["parameter"] != "chosen because"] for t in (ours, theirs))
+        pd.testing.assert_frame_equal(ours.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False,
+                                      rtol=1e-6 if name != "rfm_thresholds" else TOLERANCE, obj=name)
+    ours = run.tables["customers"].sort_values("account", ignore_index=True)
+    theirs = reference.tables["customers"].sort_values("account", ignore_index=True)
+    for column in theirs.columns.drop("sheet_row"):
+        # model values come from fits that agree to ~1e-12 in the parameters; 1e-6 covers the optimiser
+        rtol = 1e-6 if column in ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv") \
+            else TOLERANCE
+        pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, check_names=False,
+                                       rtol=rtol, obj=column)
+    assert_tables_equal(run.account_report.tables, reference.account_report.tables, require_all=False)
+    for key in ("customers", "repeat_buyers", "segments", "observation_end", "has_profit", "purchase_model"):
+        assert run.headline[key] == reference.headline[key], key
+    for model in ("purchase_params", "gamma_gamma"):
+        assert run.headline[model].keys() == reference.headline[model].keys()
+        np.testing.assert_allclose(list(run.headline[model].values()), list(reference.headline[model].values()),
+                                   rtol=1e-6)
+
+
+def customer_reference(transactions, observation_end=None):
+    """Core's report with the purchase model the engine path uses without a holdout check."""
+    return run_customer_report(transactions, ReportConfig(customer_model="bgnbd"), observation_end=observation_end)

@@ -1,0 +1,277 @@
+"""The aggregations as ibis expressions: one description that DuckDB and Spark both run.
+
+Nothing here computes a figure in Python. Each function takes ibis tables (and small Python
+values such as cutoffs or splits already computed) and returns an ibis expression; the
+engine runs it where the data lives. What comes back is small (per group, per distinct
+value, one row of sums) or streamed (the per-account table), and :mod:`warehouse.report`
+turns it into the report's tables with the functions of core/, which stay the definition of
+every figure. Where an expression has to restate a rule of core/ (a tier is decided per
+account inside the engine), the docstring names the core function it mirrors, and
+tests/test_warehouse.py checks both give the same result.
+
+Column names after :func:`account_rows`: ``account, revenue, profit, nps, industry, size,
+region, channel, first_purchase`` (absent roles are typed NULLs). After
+:func:`customer_summary`: the columns of :func:`core.customers.summary.customer_summary`.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import ibis
+import ibis.expr.types as ir
+from ibis import _
+
+from core.customers.summary import UNIT_DAYS
+
+ACCOUNT_COLUMNS = {"account": "string", "revenue": "float64", "profit": "float64", "nps": "float64",
+                   "industry": "string", "size": "string", "region": "string", "channel": "string",
+                   "first_purchase": "date"}
+LINE_COLUMNS = {"customer": "string", "date": "date", "amount": "float64", "profit": "float64",
+                "quantity": "float64"}
+#: Strategy codes in the order of core.matrix.STRATEGIES, then Unclassified.
+UNCLASSIFIED_CODE = 4
+
+
+def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str]) -> ir.Table:
+    """The table with one column per role (renamed from ``roles[role]``, cast), NULL where absent."""
+    return table.select(**{
+        role: (table[roles[role]].cast(dtype) if role in roles else ibis.null().cast(dtype))
+        for role, dtype in columns.items()
+    })
+
+
+def account_rows(table: ir.Table, roles: dict[str, str]) -> ir.Table:
+    """One row per account (each input row is an account; duplicates are not merged, as in core)."""
+    return typed(table, roles, ACCOUNT_COLUMNS)
+
+
+def present_figures(accounts: ir.Table) -> ir.Table:
+    """One row: accounts, with revenue present, positive, negative; positive revenue total;
+    profit missing, NPS answers off the 0-10 scale; accounts with each group column filled."""
+    revenue = accounts.revenue
+    return accounts.aggregate(
+        accounts=_.count(),
+        present=revenue.count(),
+        positive=(revenue > 0).sum(),
+        negative=(revenue < 0).sum(),
+        positive_total=ibis.ifelse(revenue > 0, revenue, 0.0).sum(),
+        profit_missing=(revenue.notnull() & accounts.profit.isnull()).sum(),
+        nps_off_scale=(accounts.nps.notnull() & ~_on_scale(accounts.nps)).sum(),
+        **{f"with_{role}": accounts[role].count() for role in ("industry", "size", "region", "channel", "first_purchase")},
+    )
+
+
+def _on_scale(nps: ir.FloatingValue) -> ir.BooleanValue:
+    """An NPS answer is a whole number 0-10 (core.nps)."""
+    return (nps >= 0) & (nps <= 10) & (nps == nps.round(0))
+
+
+def revenue_peers(accounts: ir.Table) -> ir.Table:
+    """Per distinct revenue value: accounts, their revenue, and the accounts and revenue above it.
+
+    Tied revenues are one peer group here: ``greater_accounts`` and ``greater_revenue`` count
+    only strictly larger revenues, which is how core.tiers gives a tie group the tier of its
+    first member and core.report.revenue_rank gives ties the best rank.
+    """
+    peers = accounts.filter(accounts.revenue.notnull()).group_by("revenue").aggregate(
+        peer_accounts=_.count(), peer_revenue=_.revenue.sum())
+    running = ibis.cumulative_window(order_by=ibis.desc(peers.revenue))
+    return peers.mutate(greater_accounts=peers.peer_accounts.sum().over(running) - peers.peer_accounts,
+                        greater_revenue=peers.peer_revenue.sum().over(running) - peers.peer_revenue)
+
+
+def tier_code(peers: ir.Table, method: str, limits: Sequence[float], positive_total: float,
+              positive_accounts: int) -> ir.IntegerValue:
+    """Tier code 0..k-1 for a positive revenue on the peers table; mirrors core.tiers._codes.
+
+    ``limits``: pareto and rank, the share limits (core.tiers.share_limits); threshold, the
+    revenue bounds, largest first; computed, (ab_value, bc_value) from core.tiers.computed_abc.
+    A code counts the limits the account's value reaches, as numpy's searchsorted does there.
+    """
+    revenue = peers.revenue
+    if method == "threshold":
+        reached = [(revenue < bound) for bound in limits]
+    elif method == "computed":
+        ab_value, bc_value = limits
+        return ibis.ifelse(revenue > ab_value, 0, ibis.ifelse(revenue >= bc_value, 1, 2))
+    else:
+        share = (peers.greater_revenue / positive_total if method == "pareto"
+                 else peers.greater_accounts.cast("float64") / positive_accounts)
+        reached = [(share >= limit) for limit in limits]
+    code = ibis.literal(0)
+    for condition in reached:
+        code = code + condition.cast("int64")
+    return code
+
+
+def with_tiers(accounts: ir.Table, peers: ir.Table, code: ir.IntegerValue, last_code: int,
+               present_accounts: int) -> ir.Table:
+    """Accounts with ``tier_code`` (``last_code`` for zero, negative or missing revenue) and ``rank``
+    (1 = largest; ties share the best rank; missing revenue after all others, as core.report.revenue_rank)."""
+    keyed = peers.select(peer_value=peers.revenue, peer_code=code, peer_rank=peers.greater_accounts + 1)
+    joined = accounts.left_join(keyed, accounts.revenue == keyed.peer_value)
+    return joined.select(
+        *accounts.columns,
+        tier_code=ibis.ifelse(joined.revenue > 0, joined.peer_code, last_code).cast("int64"),
+        rank=joined.peer_rank.fill_null(present_accounts + 1).cast("int64"),
+    )
+
+
+def margin(accounts: ir.Table) -> ir.FloatingValue:
+    """profit / revenue where revenue > 0 and profit is present, else NULL (core.margins.margin_pct)."""
+    defined = (accounts.revenue > 0) & accounts.profit.notnull()
+    return ibis.ifelse(defined, accounts.profit / accounts.revenue, ibis.null().cast("float64"))
+
+
+def split_medians(accounts: ir.Table) -> ir.Table:
+    """One row: revenue and margin medians over placeable accounts (revenue > 0, margin defined),
+    the revenue median over accounts with revenue > 0, and how many are placeable (core.matrix.matrix_splits)."""
+    placed = accounts.filter((accounts.revenue > 0) & margin(accounts).notnull())
+    positive = accounts.filter(accounts.revenue > 0)
+    return placed.aggregate(placed=_.count(), revenue_median=_.revenue.median(),
+                            margin_median=margin(placed).median()).cross_join(
+        positive.aggregate(positive_revenue_median=_.revenue.median()))
+
+
+def strategy_code(accounts: ir.Table, revenue_split: float, margin_split: float) -> ir.IntegerValue:
+    """Matrix cell 0-3 (Protect, Fix margin, Grow, Migrate) or 4 (unclassified); mirrors
+    core.matrix.assign_strategy: high means at or above the split."""
+    account_margin = margin(accounts)
+    cell = (ibis.ifelse(accounts.revenue >= revenue_split, 0, 2)
+            + ibis.ifelse(account_margin >= margin_split, 0, 1))
+    return ibis.ifelse(account_margin.notnull(), cell, UNCLASSIFIED_CODE).cast("int64")
+
+
+def group_sums(accounts: ir.Table, key: ir.Value) -> ir.Table:
+    """Per value of ``key``: the sums of core.margins.GroupSums plus accounts with profit."""
+    revenue, profit = accounts.revenue, accounts.profit
+    both = revenue.notnull() & profit.notnull()
+    return accounts.group_by(group=key).aggregate(
+        accounts=_.count(),
+        revenue=revenue.sum().fill_null(0.0),
+        profit=profit.sum().fill_null(0.0),
+        paired_revenue=ibis.ifelse(both, revenue, 0.0).sum(),
+        paired_profit=ibis.ifelse(both, profit, 0.0).sum(),
+        revenue_counted=revenue.count(),
+        profit_counted=profit.count(),
+        lowest_revenue=revenue.min(),
+        highest_revenue=revenue.max(),
+    )
+
+
+def nps_counts(accounts: ir.Table, key: ir.Value) -> ir.Table:
+    """Per value of ``key``: promoters (9-10), passives (7-8), detractors (0-6) among whole answers 0-10."""
+    nps = accounts.nps
+    answered = nps.notnull() & _on_scale(nps)
+    return accounts.group_by(group=key).aggregate(
+        promoters=(answered & (nps >= 9)).sum(),
+        passives=(answered & (nps >= 7) & (nps < 9)).sum(),
+        detractors=(answered & (nps <= 6)).sum(),
+    )
+
+
+def watch_candidates(accounts: ir.Table, revenue_split: float) -> ir.Table:
+    """Accounts core.matrix.nps_flags can flag: large detractors and small promoters."""
+    nps, revenue = accounts.nps, accounts.revenue
+    answered = nps.notnull() & _on_scale(nps)
+    return accounts.filter(answered & revenue.notnull()
+                           & (((revenue >= revenue_split) & (nps <= 6)) | ((revenue < revenue_split) & (nps >= 9))))
+
+
+def ranking(accounts: ir.Table) -> ir.Table:
+    """Revenues >= 0, largest first: ``position`` 1..n and ``running`` (sum of the ``position``
+    largest); the ranking behind every concentration figure (core.concentration._Ranked)."""
+    usable = accounts.filter(accounts.revenue.notnull() & (accounts.revenue >= 0)).select("revenue")
+    numbered = usable.mutate(position=ibis.row_number().over(order_by=ibis.desc(usable.revenue)) + 1)
+    # the running sum follows the numbering itself: ordering by revenue again could order ties otherwise
+    return numbered.mutate(running=numbered.revenue.sum().over(ibis.cumulative_window(order_by=numbered.position)))
+
+
+# ---------------------------------------------------------------------------- transactions
+
+
+def order_lines(table: ir.Table, roles: dict[str, str]) -> ir.Table:
+    """Order lines typed: customer, date, amount, profit, quantity; lines without a customer,
+    date or amount left out (core.transactions leaves such rows out too, and reports them)."""
+    lines = typed(table, roles, LINE_COLUMNS)
+    return lines.filter(lines.customer.notnull() & lines.date.notnull() & lines.amount.notnull())
+
+
+def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) -> ir.Table:
+    """One row per customer with a purchase up to ``observation_end``; mirrors
+    core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
+    purchase days after the first, avg_repeat_spend the spend on those days per such day,
+    profit and quantity NULL when any of the customer's lines lacks them).
+
+    Two aggregations: per customer and day, then per customer; the first purchase day's spend
+    is the day total at the earliest purchase day (an arg-min), so no window is needed.
+    """
+    unit_days = UNIT_DAYS[unit]
+    period = lines.filter(lines.date <= observation_end)
+    purchase = period.amount >= 0
+    daily = period.group_by(["customer", "date"]).aggregate(
+        spend=_.amount.sum(),
+        bought=ibis.ifelse(purchase, period.amount, 0.0).sum(),
+        purchases=purchase.cast("int64").sum(),
+        lines=_.count(),
+        profit=_.profit.sum(),
+        profit_lines=_.profit.count(),
+        quantity=_.quantity.sum(),
+        quantity_lines=_.quantity.count(),
+    )
+    # days without a purchase (returns only) sort after every purchase day
+    purchase_day = ibis.ifelse(daily.purchases > 0, daily.date, ibis.date(9999, 12, 31))
+    per = daily.group_by("customer").aggregate(
+        first_purchase=purchase_day.min(),
+        last_purchase=ibis.ifelse(daily.purchases > 0, daily.date, ibis.date(1, 1, 1)).max(),
+        purchases=daily.purchases.sum(),
+        purchase_days=(daily.purchases > 0).cast("int64").sum(),
+        bought=daily.bought.sum(),
+        first_day_bought=daily.bought.argmin(purchase_day),
+        total_spend=daily.spend.sum(),
+        total_profit=ibis.ifelse(daily.profit_lines.sum() == daily.lines.sum(), daily.profit.sum(),
+                                 ibis.null().cast("float64")),
+        total_quantity=ibis.ifelse(daily.quantity_lines.sum() == daily.lines.sum(), daily.quantity.sum(),
+                                   ibis.null().cast("float64")),
+    )
+    per = per.filter(per.purchases > 0)
+    frequency = per.purchase_days - 1
+    recency = per.last_purchase.delta(per.first_purchase, unit="day").cast("float64") / unit_days
+    age = observation_end.delta(per.first_purchase, unit="day").cast("float64") / unit_days
+    return per.select(
+        account=per.customer,
+        first_purchase=per.first_purchase,
+        last_purchase=per.last_purchase,
+        purchases=per.purchases.cast("int64"),
+        repeat_purchases=(per.purchases - 1).cast("int64"),
+        frequency=frequency.cast("int64"),
+        recency=recency,
+        T=age,
+        time_since_last=age - recency,
+        total_spend=per.total_spend,
+        avg_spend=per.total_spend / per.purchases,
+        avg_repeat_spend=ibis.ifelse(frequency > 0, (per.bought - per.first_day_bought) / frequency,
+                                     ibis.null().cast("float64")),
+        total_profit=per.total_profit,
+        avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
+                                   ibis.null().cast("float64")),
+        total_quantity=per.total_quantity,
+    )
+
+
+def quantiles(customers: ir.Table, column: str, bins: int) -> ir.Table:
+    """One row: the k/bins quantiles (linear interpolation, numpy's default) of a column."""
+    return customers.aggregate(**{f"q{k}": customers[column].quantile(k / bins) for k in range(1, bins)})
+
+
+def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:
+    """1 + edges strictly below the value (bins - that for recency); mirrors core.customers.rfm._score."""
+    below = ibis.literal(0)
+    for edge in edges:
+        below = below + (value > edge).cast("int64")
+    return ((below + 1) if higher_is_better else (bins - below)).cast("int64")
+
+
+def compressed_triples(customers: ir.Table) -> ir.Table:
+    """Identical (frequency, recency, T) with their number of customers: the BG/NBD likelihood's input."""
+    return customers.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count())

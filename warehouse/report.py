@@ -1,0 +1,340 @@
+"""The account report from a warehouse table: the engine aggregates, core/ defines every figure.
+
+:func:`account_report` runs the expressions of :mod:`warehouse.queries` on an ibis table of
+accounts (DuckDB or Spark) and builds the same :class:`core.report.Report` tables as
+:func:`core.report.run_report`, from small results: per-tier, per-group and per-strategy
+sums go through :func:`core.report.group_table_from_sums` and :func:`core.matrix.matrix_rows`,
+NPS counts through :func:`core.nps.nps_from_counts`, the ranking through
+:func:`core.concentration.concentration_summary_of` (core asks, :class:`EngineRanking`
+answers with one query per question). Only the ``segments`` table is per account:
+:func:`segment_frame` adds core's per-account columns (margin, strategy, CLTV, NPS flag, note)
+to each batch the engine streams, largest revenue first; :mod:`warehouse.output` keeps the
+first 1,048,575 for the Segments sheet and writes all of them to Parquet.
+
+Differences from an account list read from cells: there are no sheet rows (the engine's
+table has no row numbers), ``data_issues`` counts problems per kind instead of listing cells,
+and profit is read as an amount. Cost to serve, periods (growth, migration) and the channel
+mix warning are not computed on the engine path.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from core import concentration, margins, matrix, nps, retention_cltv, tiers
+from core.cells import ISSUE_COLUMNS
+from core.config import ReportConfig, effective_cutoffs
+from core.errors import SegmenterInputError
+from core.groups import group_codes, group_sums
+from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, majority_flag_of,
+                         splits_table, tier_rule)
+from warehouse import queries
+
+Progress = Callable[[str], None]
+#: Rows of the Segments sheet: Excel's 1,048,576 less the header row.
+SHEET_ROWS = 1_048_575
+#: Account-table role columns shown on Segments only when some account has them.
+OPTIONAL_ROLES = ("nps", "industry", "size", "region", "channel", "first_purchase", "cohort")
+
+
+@dataclass
+class EngineRanking:
+    """Revenues >= 0 ranked in the engine; answers the questions core.concentration asks of a
+    ranking (see ``core.concentration._Ranked``).
+
+    One query gives the count, total and the two sums; the shares at given positions are
+    fetched together (:meth:`prefetch`), so a report costs a handful of queries, which
+    matters on Spark, where each is a job.
+    """
+
+    table: object  # ibis table from warehouse.queries.ranking
+    missing: int
+    negative: int
+    count: int = 0
+    total: float = 0.0
+    _squared: float = 0.0
+    _weighted: float = 0.0
+    _shares: dict | None = None
+
+    def __post_init__(self) -> None:
+        t = self.table
+        row = t.aggregate(count=t.count(), total=t.revenue.sum()).to_pandas().iloc[0]
+        self.count, self.total = int(row["count"]), float(row["total"])
+        percent = t.revenue / self.total * 100
+        sums = t.aggregate(squared=(percent * percent).sum(),
+                           weighted=((self.count + 1 - 2 * t.position) * t.revenue).sum()).to_pandas().iloc[0]
+        self._squared, self._weighted = float(sums["squared"]), float(sums["weighted"])
+        self._shares = {}
+
+    def prefetch(self, positions) -> None:
+        """Fetch the running shares at these positions in one query."""
+        wanted = sorted({int(p) for p in positions} - set(self._shares))
+        if wanted:
+            found = self.table.filter(self.table.position.isin(wanted)).select("position", "running").to_pandas()
+            self._shares.update(zip(found["position"].astype(int), found["running"].astype(float) / self.total))
+        self._shares[self.count] = 1.0  # as core: the whole is exactly 100 %
+
+    def shares_at(self, positions: np.ndarray) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        self.prefetch(positions)
+        return np.array([self._shares[int(p)] for p in positions], dtype=float)
+
+    def accounts_below(self, share: float) -> int:
+        t = self.table
+        return _int(t.filter((t.position < self.count) & (t.running / self.total < share)).count())
+
+    def accounts_above(self, amount: float) -> int:
+        return _int(self.table.filter(self.table.revenue > amount).count())
+
+    def squared_share_points(self) -> float:
+        return self._squared
+
+    def rank_weighted_sum(self) -> float:
+        return self._weighted
+
+
+@dataclass
+class AccountRun:
+    """A finished engine run: the report and the per-account table, largest revenue first."""
+
+    report: Report
+    ordered: object  # ibis table: the accounts with tier_code and rank, in Segments order
+    splits: tuple[float, float]
+
+    def segment_batches(self, rows_per_batch: int = 250_000) -> Iterator[pd.DataFrame]:
+        """The Segments rows with core's per-account columns, in order, a batch at a time."""
+        for batch in self.ordered.to_pyarrow_batches(chunk_size=rows_per_batch):
+            yield segment_frame(batch.to_pandas(), self.report.config, self.splits)
+
+
+def _int(expr) -> int:
+    return int(expr.execute())
+
+
+def account_report(accounts, config: ReportConfig | None = None, *, progress: Progress | None = None,
+                   columns_read: dict[str, str] | None = None) -> AccountRun:
+    """Run the account report in the engine that holds ``accounts`` (see :func:`queries.account_rows`).
+
+    Raises
+    ------
+    SegmenterInputError
+        No accounts, or no account with a positive revenue (as core.report.run_report).
+    """
+    config = config or ReportConfig()
+    say = progress or (lambda text: None)
+    say("counting accounts")
+    figures = queries.present_figures(accounts).to_pandas().iloc[0]
+    if int(figures["accounts"]) == 0:
+        raise SegmenterInputError("no accounts in the table")
+    if int(figures["positive"]) == 0:
+        raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
+
+    say(f"tiering {int(figures['accounts']):,} accounts ({config.tier_method})")
+    peers = queries.revenue_peers(accounts)
+    limits, abc = _tier_limits(accounts, config)
+    code = queries.tier_code(peers, config.tier_method, limits, float(figures["positive_total"]),
+                             int(figures["positive"]))
+    tiered = queries.with_tiers(accounts, peers, code, len(config.labels) - 1, int(figures["present"])).cache()
+
+    say("matrix splits and strategies")
+    splits = _splits(accounts, config)
+    tiered = tiered.mutate(strategy_code=queries.strategy_code(tiered, *splits))
+
+    say("summaries per tier and group")
+    tables: dict[str, pd.DataFrame] = {}
+    labels = list(config.labels)
+    per_tier = queries.group_sums(tiered, tiered.tier_code).to_pandas()
+    tables["tier_summary"] = _group_table(per_tier, "tier", config, order=labels, codes_are_positions=True)
+    present = per_tier[per_tier["accounts"] > 0].set_index("group").sort_index()
+    ranges = pd.DataFrame({"min": present["lowest_revenue"].to_numpy(float),
+                           "max": present["highest_revenue"].to_numpy(float),
+                           "size": present["accounts"].to_numpy(np.int64)},
+                          index=[labels[int(c)] for c in present.index])
+    tables["tier_rule"] = tier_rule(ranges, config, abc)
+    present_dimensions = [d for d in DIMENSIONS if figures[f"with_{'first_purchase' if d == 'cohort' else d}"] > 0]
+    if present_dimensions:
+        # one query for all of them (a job each would cost seconds on Spark)
+        per_group = ibis.union(*(queries.group_sums(tiered, _dimension(tiered, d).cast("string")).mutate(
+            dimension=ibis.literal(d)) for d in present_dimensions)).to_pandas()
+        for dimension in present_dimensions:
+            sums = per_group[per_group["dimension"] == dimension]
+            tables[f"by_{dimension}"] = _group_table(sums, dimension, config)
+
+    say("concentration")
+    ranking = EngineRanking(queries.ranking(accounts).cache(), missing=int(figures["accounts"] - figures["present"]),
+                            negative=int(figures["negative"]))
+    top_fraction = max(1, math.ceil(round(config.top_share * ranking.count, 9)))
+    ranking.prefetch([1, 5, 10, top_fraction, *concentration.curve_positions(ranking.count, 101)[1:]])
+    summary = concentration.concentration_summary_of(
+        ranking, top_share=config.top_share, concentration_share=config.concentration_share,
+        large_account_share=config.large_account_share, hhi_moderate=config.hhi_moderate, hhi_high=config.hhi_high)
+    tables["concentration"] = summary.to_frame()
+    tables["pareto_curve"] = concentration.pareto_curve_of(ranking)
+
+    say("NPS")
+    gaps = _nps_tables(tiered, figures, config, tables)
+
+    say("matrix")
+    per_strategy = queries.group_sums(tiered, tiered.strategy_code).to_pandas()
+    cells = [*matrix.STRATEGIES, matrix.UNCLASSIFIED]
+    summary_by_cell = margins.summary_from_sums(
+        cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells)), group_name="strategy")
+    tables["matrix"] = matrix.matrix_rows(summary_by_cell)
+    tables["matrix_splits"] = splits_table(*splits, config)
+    watch = segment_frame(queries.watch_candidates(tiered, splits[0]).to_pandas(), config, splits)
+    watch = watch.loc[watch["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag"]]
+    tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]
+                                                    ).reset_index(drop=True)
+    tables["data_issues"] = _issues(figures)
+
+    tier_counts = dict(zip(labels, _per_code(per_tier, "accounts", len(labels)).astype(int).tolist()))
+    ordered = tiered.order_by([tiered["rank"], tiered["account"]])
+    top = ordered.select("account", "revenue").limit(1).to_pandas()
+    majority = majority_flag_of(top["account"].iloc[0], float(top["revenue"].iloc[0]), float(figures["positive_total"]),
+                                int(figures["positive"]))
+    headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
+    report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
+    return AccountRun(report=report, ordered=ordered, splits=splits)
+
+
+def _tier_limits(accounts, config: ReportConfig) -> tuple[tuple[float, ...], tiers.ComputedABC | None]:
+    """What :func:`queries.tier_code` compares with (share limits, revenue bounds or the ABC
+    limits), and the Computed ABC result when that is the method."""
+    cutoffs = effective_cutoffs(config)
+    if config.tier_method in ("pareto", "rank"):
+        return tuple(tiers.share_limits(cutoffs)), None
+    if config.tier_method == "threshold":
+        return tuple(cutoffs), None
+    # the Computed ABC curve needs every revenue (its spline runs through all accounts)
+    revenue = accounts.select(revenue=accounts.revenue.fill_null(0.0)).to_pandas()["revenue"].to_numpy(float)
+    abc = tiers.computed_abc(revenue)
+    return (abc.ab_value, abc.bc_value), abc
+
+
+def _splits(accounts, config: ReportConfig) -> tuple[float, float]:
+    """The matrix splits by core.matrix.matrix_splits' rules, from the engine's medians.
+
+    The median of one value is that value, so core's function, given the engine's medians,
+    applies its own choices: the user's splits when set (checked), the margin split NaN when
+    no account has a defined margin.
+    """
+    medians = queries.split_medians(accounts).to_pandas().iloc[0]
+    if int(medians["placed"]) > 0:
+        return matrix.matrix_splits([medians["revenue_median"]], [medians["margin_median"]],
+                                    config.revenue_split, config.margin_split)
+    return matrix.matrix_splits([medians["positive_revenue_median"]], [np.nan], config.revenue_split,
+                                config.margin_split)
+
+
+SUM_FIELDS = ("accounts", "revenue", "profit", "paired_revenue", "paired_profit", "revenue_counted")
+
+
+def _per_code(frame: pd.DataFrame, column: str, k: int, codes: np.ndarray | None = None) -> np.ndarray:
+    """A column of a per-group result summed onto group codes 0..k-1 (total not appended)."""
+    codes = frame["group"].to_numpy(dtype=np.int64) if codes is None else codes
+    return np.bincount(codes, weights=frame[column].to_numpy(dtype=float), minlength=k)
+
+
+def _sums(frame: pd.DataFrame, codes: np.ndarray, k: int) -> margins.GroupSums:
+    return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in SUM_FIELDS))
+
+
+def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: list[str] | None = None,
+                 codes_are_positions: bool = False) -> pd.DataFrame:
+    """core.report.group_table from the engine's per-group sums.
+
+    Group values go through core.groups.group_codes, so labels read as in core (stripped,
+    blank as "(blank)", years as "2019", sorted likewise); values that read the same merge.
+    """
+    if codes_are_positions:
+        codes, labels = frame["group"].to_numpy(dtype=np.int64), list(order)
+    else:
+        codes, labels = group_codes(frame["group"].to_numpy(dtype=object), order)
+    k = len(labels)
+    profit_counted = group_sums(codes, k, frame["profit_counted"].to_numpy(dtype=float))
+    return group_table_from_sums(labels, _sums(frame, codes, k), profit_counted, by, config)
+
+
+def _dimension(tiered, dimension: str):
+    """The group key of a summary dimension (the cohort is the first-purchase year)."""
+    if dimension == "cohort":
+        return tiered.first_purchase.year()
+    return tiered[dimension]
+
+
+def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[str, pd.DataFrame]) -> dict[str, nps.NpsGap]:
+    """NPS per tier and per size band (when there are answers), and the gaps; into ``tables``."""
+    gaps: dict[str, nps.NpsGap] = {}
+    per_tier = queries.nps_counts(tiered, tiered.tier_code).to_pandas()
+    if not (per_tier[["promoters", "passives", "detractors"]].to_numpy().sum() > 0):
+        return gaps
+    bands = [("tier", per_tier, list(config.labels))]
+    if figures["with_size"] > 0:
+        bands.append(("size", queries.nps_counts(tiered, tiered["size"]).to_pandas(), None))
+    for column, counts, order in bands:
+        if order is not None:
+            codes, labels = counts["group"].to_numpy(dtype=np.int64), order
+        else:
+            codes, labels = group_codes(counts["group"].to_numpy(dtype=object))
+        k = len(labels)
+        by = nps.nps_from_counts(labels, *(group_sums(codes, k, counts[c].to_numpy(dtype=float))
+                                           for c in ("promoters", "passives", "detractors")),
+                                 min_respondents=config.min_respondents, group_name=column)
+        gap = nps.nps_gap(by, group_name=column)
+        tables[f"nps_by_{column}"] = by
+        tables[f"nps_gap_{column}"] = gap.to_frame()
+        gaps[column] = gap
+    return gaps
+
+
+def _issues(figures: pd.Series) -> pd.DataFrame:
+    """What the report could not use, counted per kind (the engine's table has no sheet rows)."""
+    missing = int(figures["accounts"] - figures["present"])
+    rows = [
+        (missing, "revenue", "noted", "accounts with missing revenue: tier D, left out of concentration"),
+        (int(figures["negative"]), "revenue", "noted",
+         "accounts with negative revenue (credit notes): tier D, left out of concentration"),
+        (int(figures["profit_missing"]), "profit", "noted", "accounts with revenue but no profit: margin undefined"),
+        (int(figures["nps_off_scale"]), "nps", "rejected",
+         "NPS answers that are not whole numbers from 0 to 10: read as no answer"),
+    ]
+    frame = pd.DataFrame([(None, column, f"{count:,} accounts", action, reason)
+                          for count, column, action, reason in rows if count], columns=list(ISSUE_COLUMNS))
+    return frame.astype({"sheet_row": "Int64"})
+
+
+def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float, float]) -> pd.DataFrame:
+    """Per-account columns of core.report.segment_accounts for engine rows (with ``tier_code``, ``rank``).
+
+    Columns: rank, account, tier, revenue, profit, margin_pct, strategy, cltv, nps, nps_flag,
+    the role columns, cohort, note; in the batch's order.
+    """
+    revenue = batch["revenue"].to_numpy(dtype=float)
+    profit = batch["profit"].to_numpy(dtype=float)
+    answers = batch["nps"].to_numpy(dtype=float)
+    answers = np.where(np.isin(answers, np.arange(11)), answers, np.nan)  # off-scale answers read as none
+    margin = margins.margin_pct(revenue, profit)
+    frame = pd.DataFrame({
+        "rank": batch["rank"].to_numpy(dtype=np.int64),
+        "account": batch["account"].astype(object).to_numpy(),
+        "tier": pd.Categorical.from_codes(batch["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)),
+        "revenue": revenue,
+        "profit": profit,
+        "margin_pct": margin,
+        "strategy": matrix.assign_strategy(revenue, margin, *splits),
+        "cltv": retention_cltv.cltv(profit, config.retention, config.discount),
+        "nps": answers,
+        "nps_flag": matrix.nps_flags(revenue, answers, splits[0]),
+    })
+    for role in ("industry", "size", "region", "channel"):
+        frame[role] = batch[role].astype(object).to_numpy()
+    frame["first_purchase"] = pd.to_datetime(batch["first_purchase"])
+    years = frame["first_purchase"].dt.year.astype("Int64")
+    frame["cohort"] = years.astype("string").astype(object).where(years.notna(), None)
+    frame["note"] = margins.margin_note(revenue, profit)
+    return frame

@@ -1,0 +1,246 @@
+"""Segment a warehouse table end to end: open it, run the report in the engine, write the results.
+
+:func:`run_table` is what ``python segmenter.py report orders.parquet`` (and the ribbon's
+"Segment a table") calls. It reads the table's column names as segmenter reads headers
+(:func:`core.accounts.header_role`, :func:`core.transactions.transaction_roles`): order lines
+(customer, date, amount) give the customer report, anything else with an account and a revenue
+column the account report. The full per-account (per-customer) result goes to a Parquet file
+beside the report, written atomically; the first 1,048,575 rows (largest revenue first) go to
+the Segments (Customers) sheet, with a note in the sheet's subtitle when there are more.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from core.accounts import header_role
+from core.config import ReportConfig
+from core.errors import SegmenterInputError
+from core.transactions import REQUIRED_ROLES, looks_like_transactions, transaction_roles
+from warehouse import queries
+from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, account_report
+from warehouse.sources import (RESULT_MARK, EngineSettings, Source, connect, engine_errors, engine_failure,
+                               open_table)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TableRun:
+    """What a run produced: the report (core's Report, or the customer run), the sheets' source
+    line, and the Parquet file with every account or customer."""
+
+    report: Any
+    is_customers: bool
+    source_line: str
+    parquet: Path
+    rows: int
+
+
+def account_roles(columns: list[str]) -> dict[str, str]:
+    """Role -> column name of an account table (first column naming a role wins).
+
+    Examples
+    --------
+    >>> account_roles(["Customer name", "Net sales", "Gross profit", "Region", "Owner"])
+    {'account': 'Customer name', 'revenue': 'Net sales', 'profit': 'Gross profit', 'region': 'Region'}
+    """
+    roles: dict[str, str] = {}
+    for column in columns:
+        role = header_role(str(column))
+        if role in queries.ACCOUNT_COLUMNS and role not in roles:
+            roles[role] = column
+    return roles
+
+
+def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
+              transactions: bool = False, observation_end: Any = None, horizon: float = 52,
+              force: bool = False, progress: Progress | None = None) -> TableRun:
+    """Run the report on a warehouse table and write the per-row Parquet file beside ``output``.
+
+    Raises
+    ------
+    SegmenterInputError
+        The source cannot be read, lacks the needed columns, or holds nothing to segment.
+    """
+    try:
+        return _run_table(source, settings, config, output=output, transactions=transactions,
+                          observation_end=observation_end, horizon=horizon, force=force, progress=progress)
+    except engine_errors() as error:
+        raise engine_failure(error) from None
+
+
+def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
+               transactions: bool, observation_end: Any, horizon: float, force: bool,
+               progress: Progress | None) -> TableRun:
+    say = progress or (lambda text: None)
+    say(f"opening {source.describe()} with {settings.engine}")
+    con = connect(settings, source)
+    table = open_table(con, source)
+    columns = list(table.columns)
+    parquet = output.with_name(output.stem + ("-customers" if transactions or looks_like_transactions(columns)
+                                              else "-accounts") + ".parquet")
+    _check_result_path(parquet, force)
+    if transactions or looks_like_transactions(columns):
+        roles = transaction_roles(columns)
+        missing = [role for role in REQUIRED_ROLES if role not in roles]
+        if missing:
+            raise SegmenterInputError(f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}")
+        _check_types(table, roles, {"amount": "numeric", "profit": "numeric", "quantity": "numeric",
+                                    "date": "temporal"})
+        from warehouse.customers import customer_report
+
+        run = customer_report(queries.order_lines(table, roles), config, horizon=horizon,
+                              observation_end=observation_end, roles=set(roles), progress=say)
+        rows = write_customers(run, parquet, say)
+        noun = "customers"
+    else:
+        roles = account_roles(columns)
+        missing = [role for role in ("account", "revenue") if role not in roles]
+        if missing:
+            raise SegmenterInputError(f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}. "
+                                      "Name them e.g. Account, Revenue (or Customer, Date, Amount for order lines)")
+        _check_types(table, roles, {"revenue": "numeric", "profit": "numeric", "nps": "numeric",
+                                    "first_purchase": "temporal"})
+        run = account_report(queries.account_rows(table, roles), config, progress=say, columns_read=roles)
+        rows = write_accounts(run, parquet, say)
+        noun = "accounts"
+    line = source.describe()
+    if rows > SHEET_ROWS:
+        line += f"; the {SHEET_ROWS:,} largest of {rows:,} {noun} are shown, all are in {parquet.name}"
+    return TableRun(report=run if noun == "customers" else run.report, is_customers=noun == "customers",
+                    source_line=line, parquet=parquet, rows=rows)
+
+
+def _check_result_path(path: Path, force: bool) -> None:
+    """Never overwrite a file that is not one of segmenter's results (unless forced)."""
+    if not path.exists() or force:
+        return
+    import pyarrow.parquet as pq
+
+    try:
+        ours = RESULT_MARK in (pq.read_metadata(path).metadata or {})
+    except (OSError, ValueError):
+        ours = False
+    if not ours:
+        raise SegmenterInputError(f"{path} exists and is not a segmenter result: segmenter never overwrites it; "
+                                  "move it, choose another report name with -o, or use --force")
+
+
+def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
+    """Refuse, in one line, a role column of the wrong type (text amounts need a cast in --sql)."""
+    schema = table.schema()
+    for role, kind in kinds.items():
+        if role not in roles:
+            continue
+        dtype = schema[roles[role]]
+        ok = dtype.is_numeric() if kind == "numeric" else (dtype.is_date() or dtype.is_timestamp())
+        if not ok:
+            want = "numbers" if kind == "numeric" else "dates"
+            raise SegmenterInputError(f"column {roles[role]!r} ({role}) holds {dtype}, not {want}: "
+                                      f"cast it in a query, e.g. --sql \"select ..., cast({roles[role]} as "
+                                      f"{'double' if kind == 'numeric' else 'date'}) ...\"", column=roles[role])
+
+
+class _ParquetSink:
+    """Batches to one Parquet file, written to a temporary file and moved into place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        handle, self.temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".parquet", dir=path.parent)
+        os.close(handle)
+        self.writer = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frame = frame.copy()
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype) or frame[column].dtype == object:
+                frame[column] = frame[column].astype("string")
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), RESULT_MARK: b"per-row result"})
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.temporary, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        Path(self.temporary).unlink(missing_ok=True)
+
+
+def _stream(batches, path: Path, say: Progress, noun: str, on_batch=None) -> tuple[list[pd.DataFrame], int]:
+    """Write every batch to ``path``; return the first SHEET_ROWS rows and the row count."""
+    sink = _ParquetSink(path)
+    kept: list[pd.DataFrame] = []
+    room = SHEET_ROWS
+    try:
+        for batch in batches:
+            sink.write(batch)
+            if on_batch is not None:
+                on_batch(batch)
+            if room > 0:
+                kept.append(batch.iloc[:room])
+                room -= len(kept[-1])
+            say(f"{sink.rows:,} {noun} written to {path.name}")
+    except BaseException:
+        sink.discard()
+        raise
+    sink.close()
+    return kept, sink.rows
+
+
+def write_accounts(run, path: Path, say: Progress) -> int:
+    """Every account to Parquet; the first SHEET_ROWS become the report's ``segments`` table."""
+    kept, rows = _stream(run.segment_batches(), path, say, "accounts")
+    run.report.tables["segments"] = _shown_segments(kept)
+    return rows
+
+
+def _shown_segments(batches: list[pd.DataFrame]) -> pd.DataFrame:
+    """The first SHEET_ROWS segment rows, without the role columns no shown account has."""
+    segments = pd.concat(batches, ignore_index=True).iloc[:SHEET_ROWS]
+    return segments.drop(columns=[c for c in OPTIONAL_ROLES if segments[c].isna().all()])
+
+
+def write_customers(run, path: Path, say: Progress) -> int:
+    """Every customer to Parquet; the shown customers, lifetime values and per-segment CLV filled in."""
+    from warehouse.customers import finish_tables
+
+    clv_by_segment: dict[str, float] = {}
+    total = [0.0]
+
+    def add(batch: pd.DataFrame) -> None:
+        sums = batch.groupby("segment")["model_clv"].sum(min_count=1)
+        for segment, value in sums.items():
+            if pd.notna(value):
+                clv_by_segment[segment] = clv_by_segment.get(segment, 0.0) + float(value)
+        total[0] += float(batch["model_clv"].sum())
+
+    kept, rows = _stream(run.customer_batches(), path, say, "customers", on_batch=add)
+    finish_tables(run, pd.concat(kept, ignore_index=True), pd.Series(clv_by_segment, dtype=float), total[0])
+    account_batches, shown = [], 0
+    for batch in run.account_run.segment_batches():
+        account_batches.append(batch)
+        shown += len(batch)
+        if shown >= SHEET_ROWS:
+            break
+    run.account_run.report.tables["segments"] = _shown_segments(account_batches)
+    return rows
