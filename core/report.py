@@ -33,6 +33,11 @@ Tables (all columns snake_case, shares and margins as fractions):
 ``growth``, ``growth_by_tier``, ``growth_by_channel``, ``revenue_by_period``, ``tier_migration``,
 ``tier_migration_revenue``, ``fallen_from_a``
     Only with two or more period columns: see :func:`core.growth.growth_tables`.
+``whale``, ``whale_points``
+    The whale curve of profit (net of cost to serve where known, :mod:`core.whale`): its peak
+    and parts as rows; the curve's points for the chart (only when total profit is above 0).
+``findings``, ``key_figures``, ``chart_*``
+    The Overview: sentences, key figures and the tables its charts draw (:mod:`core.overview`).
 ``data_issues``
     Every rejected, coerced or noted cell with its sheet row.
 """
@@ -43,7 +48,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers
+from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers, whale
+from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
@@ -138,6 +144,12 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if len(table.periods) >= 2:
         tables.update(growth.growth_tables(table.period_revenue, segments, config, table.period_years))
 
+    if segments["profit"].notna().any():
+        curve = whale.whale_curve(segments["net_profit" if net else "profit"])
+        tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
+        if curve.defined:
+            tables["whale_points"] = curve.chart_points()
+    tables.update(overview_tables(tables, config))
     headline = _headline(segments, summary, nps_gaps, config)
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:

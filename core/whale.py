@@ -97,6 +97,8 @@ class WhaleCurve:
             ("their profit", self.positive_profit, "currency", "sum of the positive profits"),
             ("loss-making accounts", self.loss_accounts, "accounts", f"{basis} below 0"),
             ("their loss", self.loss, "currency", "sum of the negative profits"),
+            ("loss as a share of total profit", self.loss_share, "share",
+             "what the loss-making accounts take from the profit of the others"),
             ("whale curve peak: share of accounts", self.peak_account_share, "share",
              "the most profitable accounts, up to the last profitable one"),
             ("whale curve peak: share of profit", self.peak_profit_share, "share",
