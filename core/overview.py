@@ -80,7 +80,8 @@ def nps_chart(by: pd.DataFrame, gap: pd.DataFrame, column: str) -> pd.DataFrame:
     rows = by.loc[(by[column].astype(str) != "Total") & (by["respondents"] > 0)]
     marks = {str(gap["high_group"].iloc[0]): ", highest", str(gap["low_group"].iloc[0]): ", lowest"}
     prefix = "Tier " if column == "tier" else ""
-    names = [f"{prefix}{g} ({n:,} answers{marks.get(str(g), '')})" for g, n in zip(rows[column].astype(str), rows["respondents"])]
+    names = [f"{prefix}{g} ({n:,} answers{marks.get(str(g), '')}{', too few' if w else ''})"
+             for g, n, w in zip(rows[column].astype(str), rows["respondents"], rows["warning"])]
     return pd.DataFrame({"group": names, "nps": rows["nps"].to_numpy(float)})
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -141,11 +141,37 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "model": ("Model", "text"),
     "parameter": ("Parameter", "text"),
     "meaning": ("Meaning", "text"),
+    # the Overview and the tables its charts draw (core/overview.py)
+    "finding": ("Finding", "text"),
+    "sheet": ("Detail on sheet", "text"),
+    "step": ("Step", "text"),
+    "group": ("Group", "text"),
+    "revenue_split_line": ("Revenue split", "pct"),
+    "margin_split_line": ("Margin split", "pct"),
+    "Protect": ("Protect", "pct"),
+    "Fix margin": ("Fix margin", "pct"),
+    "Grow": ("Grow", "pct"),
+    "Migrate": ("Migrate", "pct"),
+    "whale_curve": ("Cumulative share of profit", "pct"),
+    "whale_peak": ("Peak", "pct"),
+    "full_profit": ("100 % of profit", "pct"),
+    "base": ("Base (not drawn)", "money"),
+    "increase": ("Increase", "money"),
+    "decrease": ("Decrease", "money"),
+    "total": ("Period total", "money"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
 UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": "money", "ratio": "ratio"}
 
+# Colours of chart series that mean something (the rest take the chart's palette).
+SERIES_COLOURS = {
+    "Protect": "#2E7D32", "Fix margin": "#C62828", "Grow": "#1565C0", "Migrate": "#9E9E9E",
+    "revenue_split_line": "#595959", "margin_split_line": "#595959", "full_profit": "#7F7F7F",
+    "whale_curve": "#1F4E78", "whale_peak": "#C62828", "increase": "#70AD47", "decrease": "#C00000",
+    "total": "#1F4E78", "revenue_share": "#1F4E78", "profit_share": "#70AD47", "nps": "#1F4E78",
+    "customers": "#1F4E78",
+}
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
 HEADER_COLOUR = "#1F4E78"
 TITLE_PREFIX = "segmenter · "
@@ -165,14 +191,27 @@ class Block:
     unit_column: str | None = None
     tier_column: str | None = None
     sort_column: str | None = None  # rows shown in ascending order of this column (stable)
+    excel_table: bool = True  # an Excel table (filter buttons); chart data is not: a filter would hide points
+    overflow_column: str | None = None  # long text that runs on into the empty cells to its right
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A line chart of one block: x from one column, y from others (empty: every other column).
+    """A native chart of one block: x from one column, a series per y column (empty: every other).
 
-    ``kind`` ``"scatter"``: x and y are shares from 0 to 1, both axes in % (the Pareto curve);
-    ``"line"``: x holds categories (periods), y amounts, one line per y column with a legend.
+    ``kind``:
+
+    - ``"scatter"``: x and y are shares from 0 to 1, both axes in %, lines (the Pareto curve);
+    - ``"line"``: x holds categories (periods), y amounts, one line per y column with a legend;
+    - ``"columns"``: clustered columns over the x categories; ``"bars"``: the same, horizontal;
+    - ``"stacked"``: stacked columns (a waterfall: the series styled ``"hidden"`` is not drawn);
+    - ``"xy"``: x and y numbers, each series drawn as its ``styles`` entry says: ``"markers"``
+      (points only), ``"line"`` (a line through its points), ``"marker"`` (one large point).
+
+    ``styles`` (one per y column; empty: the kind's default), ``x_format``/``y_format`` (axis
+    number formats, keys of :data:`FORMATS`), ``log_x`` (a logarithmic x axis, for revenue),
+    ``legend`` (shown on the right). The title comes from the report's ``chart_titles`` table
+    when it has one for ``table`` (a title with the figures), else ``title``.
     """
 
     table: str
@@ -182,13 +221,22 @@ class ChartSpec:
     x_title: str
     y_title: str
     kind: str = "scatter"
+    styles: tuple[str, ...] = ()
+    x_format: str | None = None
+    y_format: str | None = None
+    log_x: bool = False
+    legend: bool = True
 
 
 @dataclass(frozen=True)
 class SheetSpec:
+    """A result sheet: its blocks, a chart beside one of them, and charts in a grid below them
+    (``charts``, whose tables may be on another sheet: the Overview's on Chart data)."""
+
     name: str
     blocks: tuple[Block, ...]
     chart: ChartSpec | None = None
+    charts: tuple[ChartSpec, ...] = ()
 
 
 SEGMENT_COLUMNS = (
@@ -197,7 +245,45 @@ SEGMENT_COLUMNS = (
     "note", "sheet_row",
 )
 
+#: The Overview's charts, in the order of its grid; their tables are on the Chart data sheet.
+OVERVIEW_CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("chart_tier_share", "Share of revenue and profit per tier", "tier", (), "Tier", "Share",
+              kind="columns", y_format="pct"),
+    ChartSpec("chart_whale", "Whale curve of profit", "account_share", ("whale_curve", "whale_peak", "full_profit"),
+              "Share of accounts, most profitable first", "Cumulative share of total profit", kind="xy",
+              styles=("line", "marker", "line"), x_format="pct", y_format="pct"),
+    ChartSpec("chart_matrix", "Revenue x margin", "revenue",
+              ("Protect", "Fix margin", "Grow", "Migrate", "revenue_split_line", "margin_split_line"),
+              "Revenue (log scale)", "Margin %", kind="xy", styles=("markers",) * 4 + ("line", "line"),
+              x_format="money", y_format="pct", log_x=True),
+    ChartSpec("chart_nps_size", "NPS per size band", "group", ("nps",), "Size band (respondents)", "NPS (points)",
+              kind="columns", y_format="int", legend=False),
+    ChartSpec("chart_nps_tier", "NPS per tier", "group", ("nps",), "Tier (respondents)", "NPS (points)",
+              kind="columns", y_format="int", legend=False),
+    ChartSpec("chart_bridge", "Revenue bridge", "step", ("base", "increase", "decrease", "total"), "", "Revenue",
+              kind="stacked", styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False),
+    ChartSpec("chart_rfm", "Customers per RFM segment", "segment", ("customers",), "", "Customers", kind="bars",
+              y_format="int", legend=False),
+)
+
+OVERVIEW = SheetSpec(
+    "Overview",
+    (
+        Block("findings", "What the data shows (the sheet named first holds the detail)", columns=("sheet", "finding"),
+              excel_table=False, overflow_column="finding"),
+        Block("key_figures", "Key figures", columns=("measure", "value", "sheet"), unit_column="unit",
+              excel_table=False),
+    ),
+    charts=OVERVIEW_CHARTS,
+)
+
+CHART_DATA = SheetSpec(
+    "Chart data",
+    tuple(Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS),
+)
+
 SHEETS: tuple[SheetSpec, ...] = (
+    OVERVIEW,
     SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank"),)),
     SheetSpec(
         "Tier summary",
@@ -210,6 +296,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("by_cohort", "Per first-purchase year"),
             Block("by_channel", "Per channel"),
             Block("channel_warning", "Channel vs end user"),
+            Block("whale", "Whale curve of profit: accounts ranked from the most to the least profitable",
+                  unit_column="unit"),
         ),
     ),
     SheetSpec(
@@ -250,6 +338,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                   tier_column="from_tier"),
             Block("tier_migration_revenue", "Tier migration: the same accounts' revenue in the later period",
                   tier_column="from_tier"),
+            Block("revenue_bridge", "Revenue bridge between the last two periods: the change per kind of account"),
             Block("fallen_from_a", "Accounts that fell from the top tier", tier_column="tier_now"),
             Block("growth_by_channel", "Growth per channel"),
         ),
@@ -260,6 +349,7 @@ SHEETS: tuple[SheetSpec, ...] = (
               sort_column="rank"),
     )),
     SheetSpec("Data issues", (Block("data_issues", "Every rejected, coerced or noted cell, with its sheet row"),)),
+    CHART_DATA,
 )
 
 
@@ -318,12 +408,64 @@ class PlacedBlock:
 
 
 @dataclass(frozen=True)
+class SeriesRef:
+    """One series of a placed chart: its name and the cells of its values (1-based, inclusive)."""
+
+    name: str
+    column: int
+    first_row: int
+    last_row: int
+    style: str
+    colour: str | None = None  # from SERIES_COLOURS; None: the chart's own palette
+
+
+@dataclass(frozen=True)
+class PlacedChart:
+    """A chart with its position on the sheet it is drawn on and the cells it reads.
+
+    ``data_sheet`` holds the data: x (or category) values in column ``x_column`` from
+    ``first_row`` to ``last_row``, the header (series names) in ``header_row``; ``series``
+    read the same rows of their own columns. ``anchor`` is the (row, column) of the top-left
+    cell; the size is in centimetres.
+    """
+
+    spec: ChartSpec
+    title: str
+    data_sheet: str
+    header_row: int
+    first_row: int
+    last_row: int
+    x_column: int
+    series: tuple[SeriesRef, ...]
+    anchor: tuple[int, int]
+    width_cm: float
+    height_cm: float
+
+    @property
+    def first_column(self) -> int:
+        return min([self.x_column] + [s.column for s in self.series])
+
+    @property
+    def last_column(self) -> int:
+        return max([self.x_column] + [s.column for s in self.series])
+
+    def reference(self, column: int, *, header: bool = False) -> str:
+        """An absolute reference to one column's cells on the data sheet, e.g. 'Chart data'!$B$6:$B$9."""
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
+        letter = get_column_letter(column)
+        first = self.header_row if header else self.first_row
+        return f"{quote_sheetname(self.data_sheet)}!${letter}${first}:${letter}${self.last_row}"
+
+
+@dataclass(frozen=True)
 class PlacedSheet:
     spec: SheetSpec
     title: str
     subtitle: str
     blocks: list[PlacedBlock]
     freeze_row: int  # rows above this one stay in view
+    charts: list[PlacedChart] = field(default_factory=list)  # filled by place_report, which sees every sheet
 
     @property
     def n_cols(self) -> int:
@@ -434,14 +576,15 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
             continue
         if block.sort_column:
             frame = frame.iloc[np.argsort(frame[block.sort_column].to_numpy(), kind="stable")]
+        units = frame[block.unit_column] if block.unit_column and block.unit_column in frame.columns else None
         frame = _select_columns(frame, block)
         styles = _unique_headers([column_style(str(c)) for c in frame.columns])
         rows = frame_rows(frame)
         unit_col = row_formats = None
-        if block.unit_column and block.unit_column in frame.columns:
+        if units is not None:
             unit_col = list(frame.columns).index("value")
             row_formats = [FORMATS[UNIT_FORMATS.get(str(u), "text")] if UNIT_FORMATS.get(str(u)) else FORMATS["text"]
-                           for u in frame[block.unit_column]]
+                           for u in units]
         tier_col = list(frame.columns).index(block.tier_column) if block.tier_column in frame.columns else None
         runs = _tier_runs([r[tier_col] for r in rows], labels) if tier_col is not None else []
         placed.append(
@@ -469,7 +612,67 @@ def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[
     stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
-    return [s for s in placed if s is not None]
+    placed = [s for s in placed if s is not None]
+    titles = dict(zip(tables["chart_titles"]["table"], tables["chart_titles"]["title"])) if "chart_titles" in tables else {}
+    for sheet in placed:
+        sheet.charts.extend(place_charts(sheet, placed, titles))
+    return placed
+
+
+# Chart geometry: the Overview's grid of two charts a row, and the chart beside a block.
+GRID_CHART_CM = (15.0, 8.0)
+GRID_CHART_ROWS = 17  # rows of the default 15 pt (0.53 cm) height a grid chart takes, with a gap
+BESIDE_CHART_CM = (16.0, 10.0)
+PIXELS_PER_CHARACTER, PIXELS_PER_CM = 7.0, 37.8
+
+
+def _data_block(placed: list[PlacedSheet], table: str) -> tuple[PlacedSheet, PlacedBlock] | None:
+    for sheet in placed:
+        block = sheet.block(table)
+        if block is not None and block.rows:
+            return sheet, block
+    return None
+
+
+def _placed_chart(spec: ChartSpec, data: tuple[PlacedSheet, PlacedBlock], titles: dict[str, str],
+                  anchor: tuple[int, int], size: tuple[float, float]) -> PlacedChart:
+    sheet, block = data
+    x, ys = chart_columns(block, spec)
+    styles = spec.styles or ("default",) * len(ys)
+    series = tuple(SeriesRef(block.headers[y], block.first_col + y, block.header_row + 1, block.last_row, style,
+                             SERIES_COLOURS.get(block.keys[y]))
+                   for y, style in zip(ys, styles))
+    return PlacedChart(spec=spec, title=titles.get(spec.table, spec.title), data_sheet=sheet.spec.name,
+                       header_row=block.header_row, first_row=block.header_row + 1, last_row=block.last_row,
+                       x_column=block.first_col + x, series=series, anchor=anchor, width_cm=size[0], height_cm=size[1])
+
+
+def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str, str]) -> list[PlacedChart]:
+    """The charts drawn on ``sheet``: its ``chart`` beside its block, its ``charts`` in a grid
+    of two a row below its last block (only those whose table has rows somewhere)."""
+    charts = []
+    if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
+        block = sheet.block(sheet.spec.chart.table)
+        if block.rows:
+            charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles,
+                                        (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM))
+    drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
+    if drawn:
+        top = max(b.last_row for b in sheet.blocks) + 3
+        second = _column_after(estimated_widths(sheet), GRID_CHART_CM[0])
+        for i, (spec, data) in enumerate(drawn):
+            anchor = (top + (i // 2) * GRID_CHART_ROWS, 1 if i % 2 == 0 else second)
+            charts.append(_placed_chart(spec, data, titles, anchor, GRID_CHART_CM))
+    return charts
+
+
+def _column_after(widths: list[float], width_cm: float) -> int:
+    """The first column (1-based) that starts at least ``width_cm`` (plus a small gap) from the left edge."""
+    needed, start, column = (width_cm + 0.5) * PIXELS_PER_CM, 0.0, 1
+    while start < needed:
+        start += (widths[column - 1] if column <= len(widths) else 8.43) * PIXELS_PER_CHARACTER + 5
+        column += 1
+    return column
 
 
 def chart_columns(block: PlacedBlock, spec: ChartSpec) -> tuple[int, list[int]]:
@@ -480,18 +683,13 @@ def chart_columns(block: PlacedBlock, spec: ChartSpec) -> tuple[int, list[int]]:
     return x, ys
 
 
-def chart_anchor(sheet: PlacedSheet) -> tuple[int, int] | None:
-    """(row, column), 1-based, of the chart's top-left cell: right of the widest block."""
-    if sheet.spec.chart is None or sheet.block(sheet.spec.chart.table) is None:
-        return None
-    return sheet.block(sheet.spec.chart.table).title_row, sheet.n_cols + 2
-
-
 def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
     """Column widths (characters) from the headers and the first rows, for writers without autofit."""
     widths = [8.0] * sheet.n_cols
     for block in sheet.blocks:
         for j, header in enumerate(block.headers):
+            if block.keys[j] == block.block.overflow_column:
+                continue
             longest = max([len(str(header))] + [len(_shown(r[j])) for r in block.rows[:sample]])
             widths[j] = max(widths[j], min(60.0, longest + 2.0))
     return widths

@@ -11,14 +11,18 @@ from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import LineChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from writers.layout import (
-    FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns, estimated_widths,
+    FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet, SeriesRef, estimated_widths,
 )
 
 TITLE_FONT = Font(bold=True, size=14, color=HEADER_COLOUR[1:])
@@ -63,7 +67,7 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
         ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in block.headers])
         _append_rows(ws, block, progress)
         row = block.last_row + 1
-        if block.rows:
+        if block.rows and block.block.excel_table:
             ref = f"A{block.header_row}:{get_column_letter(block.n_cols)}{block.last_row}"
             table = Table(displayName=_table_name(sheet, block), ref=ref, autoFilter=AutoFilter(ref=ref))
             # write-only mode leaves the table's columns to us; they must match the header cells
@@ -72,8 +76,7 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
             with warnings.catch_warnings():  # openpyxl warns that write-only tables need columns: set above
                 warnings.simplefilter("ignore", UserWarning)
                 ws.add_table(table)
-    if sheet.spec.chart is not None:
-        _add_chart(ws, sheet)
+    _add_charts(ws, sheet)
 
 
 def _append_rows(ws, block: PlacedBlock, progress: Progress | None) -> None:
@@ -120,52 +123,130 @@ def _table_name(sheet: PlacedSheet, block: PlacedBlock) -> str:
     return "seg_" + block.block.table
 
 
-def _add_chart(ws, sheet: PlacedSheet) -> None:
-    spec = sheet.spec.chart
-    block = sheet.block(spec.table)
-    anchor = chart_anchor(sheet)
-    if block is None or anchor is None or not block.rows:
-        return
-    x_col, y_cols = chart_columns(block, spec)
-    if spec.kind == "line":
-        _add_line_chart(ws, block, spec, x_col, y_cols, anchor)
-        return
-    chart = ScatterChart()
-    chart.title = spec.title
-    chart.style = 13
-    chart.x_axis.title = spec.x_title
+def _title(text: str) -> Title:
+    """A chart title in 11 pt bold (the default, 18 pt, takes half a small chart)."""
+    size = CharacterProperties(sz=1100, b=True)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=size), r=[RegularTextRun(rPr=size, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _axes(chart, placed: PlacedChart) -> None:
+    spec = placed.spec
+    chart.title = _title(placed.title)
+    chart.x_axis.title = spec.x_title or None
     chart.y_axis.title = spec.y_title
-    chart.x_axis.number_format = "0%"
-    chart.y_axis.number_format = "0%"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    if spec.x_format:
+        chart.x_axis.number_format = FORMATS[spec.x_format]
+    if spec.y_format:
+        chart.y_axis.number_format = FORMATS[spec.y_format]
+    if spec.legend:
+        chart.legend.position = "r"
+    else:
+        chart.legend = None
+    chart.width, chart.height = placed.width_cm, placed.height_cm
+
+
+def _colour(series, ref: SeriesRef, *, line: bool = False) -> None:
+    if ref.colour:
+        if line:
+            series.graphicalProperties.line.solidFill = ref.colour[1:]
+        else:
+            series.graphicalProperties.solidFill = ref.colour[1:]
+            series.graphicalProperties.line.solidFill = ref.colour[1:]
+
+
+def _scatter_chart(placed: PlacedChart) -> ScatterChart:
+    """The Pareto curve: shares on both axes from 0 to 100 %, lines without markers."""
+    chart = ScatterChart()
+    chart.style = 13
+    _axes(chart, placed)
+    chart.x_axis.number_format = chart.y_axis.number_format = "0%"
     chart.x_axis.scaling.min = chart.y_axis.scaling.min = 0
     chart.x_axis.scaling.max = chart.y_axis.scaling.max = 1
-    chart.x_axis.delete = chart.y_axis.delete = False
     chart.legend = None
-    xs = Reference(ws, min_col=x_col + 1, min_row=block.header_row + 1, max_row=block.last_row)
-    for y_col in y_cols:
-        ys = Reference(ws, min_col=y_col + 1, min_row=block.header_row, max_row=block.last_row)
-        series = Series(ys, xs, title_from_data=True)
+    xs = Reference(range_string=placed.reference(placed.x_column))
+    for ref in placed.series:
+        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), xs, title_from_data=True)
         series.marker.symbol = "none"
         series.smooth = False
         chart.series.append(series)
-    chart.width, chart.height = 16, 10
-    ws.add_chart(chart, f"{get_column_letter(anchor[1])}{anchor[0]}")
+    return chart
 
 
-def _add_line_chart(ws, block: PlacedBlock, spec, x_col: int, y_cols: list[int], anchor: tuple[int, int]) -> None:
+def _xy_chart(placed: PlacedChart) -> ScatterChart:
+    """Numbers against numbers, each series as points, a line or one large marker (its style)."""
+    chart = ScatterChart()
+    chart.scatterStyle = "lineMarker"
+    _axes(chart, placed)
+    if placed.spec.log_x:
+        chart.x_axis.scaling.logBase = 10
+    if placed.spec.x_format == "pct":  # shares of accounts: the whole axis, 0 to 100 %
+        chart.x_axis.scaling.min, chart.x_axis.scaling.max = 0, 1
+    xs = Reference(range_string=placed.reference(placed.x_column))
+    for ref in placed.series:
+        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), xs, title_from_data=True)
+        series.smooth = False
+        if ref.style == "line":
+            series.marker.symbol = "none"
+            _colour(series, ref, line=True)
+            series.graphicalProperties.line.width = 19050
+        else:
+            series.marker.symbol = "diamond" if ref.style == "marker" else "circle"
+            series.marker.size = 11 if ref.style == "marker" else 4
+            series.graphicalProperties.line.noFill = True
+            if ref.colour:
+                series.marker.graphicalProperties = GraphicalProperties(solidFill=ref.colour[1:])
+                series.marker.graphicalProperties.line.solidFill = ref.colour[1:]
+        chart.series.append(series)
+    return chart
+
+
+def _bar_chart(placed: PlacedChart, *, horizontal: bool = False, stacked: bool = False) -> BarChart:
+    """Columns (or bars) over categories, clustered or stacked; a "hidden" series is not drawn."""
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    if stacked:
+        chart.grouping, chart.overlap = "stacked", 100
+    _axes(chart, placed)
+    for ref in placed.series:
+        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), title_from_data=True)
+        if ref.style == "hidden":
+            series.graphicalProperties.noFill = True
+            series.graphicalProperties.line.noFill = True
+        else:
+            _colour(series, ref)
+        chart.series.append(series)
+    chart.set_categories(Reference(range_string=placed.reference(placed.x_column)))
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # the first category on top, as in the table
+    return chart
+
+
+def _line_chart(placed: PlacedChart) -> LineChart:
     """One line per y column over the x categories (periods), amounts on the y axis, with a legend."""
     chart = LineChart()
-    chart.title = spec.title
-    chart.x_axis.title = spec.x_title
-    chart.y_axis.title = spec.y_title
+    _axes(chart, placed)
     chart.y_axis.number_format = FORMATS["money"]
-    chart.x_axis.delete = chart.y_axis.delete = False
-    for y_col in y_cols:
-        chart.add_data(Reference(ws, min_col=y_col + 1, min_row=block.header_row, max_row=block.last_row),
-                       titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=x_col + 1, min_row=block.header_row + 1, max_row=block.last_row))
+    for ref in placed.series:
+        chart.add_data(Reference(range_string=placed.reference(ref.column, header=True)), titles_from_data=True)
+    chart.set_categories(Reference(range_string=placed.reference(placed.x_column)))
     for series in chart.series:
         series.smooth = False  # a straight line between periods: no invented in-between values
-    chart.legend.position = "r"
-    chart.width, chart.height = 16, 10
-    ws.add_chart(chart, f"{get_column_letter(anchor[1])}{anchor[0]}")
+    return chart
+
+
+CHART_KINDS = {
+    "scatter": _scatter_chart,
+    "xy": _xy_chart,
+    "line": _line_chart,
+    "columns": _bar_chart,
+    "bars": lambda placed: _bar_chart(placed, horizontal=True),
+    "stacked": lambda placed: _bar_chart(placed, stacked=True),
+}
+
+
+def _add_charts(ws, sheet: PlacedSheet) -> None:
+    for placed in sheet.charts:
+        chart = CHART_KINDS[placed.spec.kind](placed)
+        ws.add_chart(chart, f"{get_column_letter(placed.anchor[1])}{placed.anchor[0]}")
