@@ -184,9 +184,9 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
-    return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
-            + place_report(report.account_report.tables, source=source, labels=labels))
+    """The Overview, the Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    account = place_report(report.account_report.tables, source=source, labels=labels)
+    return account[:1] + place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS) + account[1:]
 
 
 def customer_messages(report: CustomerReport) -> list[str]:

@@ -22,6 +22,7 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
 ``account_report`` is :func:`core.report.run_report` on the per-customer table (account =
 customer, revenue = total spend, profit = total profit, first purchase), so tiers,
 concentration, the matrix and the cohorts work on it exactly as on an account list. Its
+Overview tables (findings, key figures, charts) also read the RFM segments. Its
 ``sheet_row`` columns and ``data_issues`` table point at rows of the transaction list.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from core.clv_model import model_clv
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
 from core.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.overview import overview_tables
 from core.report import Report, run_report
 from core.rfm import rfm_scores
 from core.transactions import TransactionTable, customer_summary
@@ -171,6 +173,8 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "lifetime_value": _lifetime_table(clv, clv_error),
         "clv_parameters": _parameter_table(clv, clv_error, clv_warnings, horizon, unit, config.discount),
     }
+    # the Overview of a transaction list speaks of its RFM segments too
+    account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
     headline = _headline(transactions, summary, rfm.segments, clv, clv_error, clv_warnings, horizon, unit,
                          config.discount, len(account_report.tables["data_issues"]))
     return CustomerReport(tables=tables, headline=headline, account_report=account_report)

@@ -40,7 +40,7 @@ def test_ribbon_button_ids_are_ribbon_actions():
 def test_customer_report_writes_customer_then_account_sheets():
     book = remote_book({"Orders": _realistic(60)}, selection="B2")
     messages = segmenter.ribbon("customer_report", book)
-    assert _added_sheets(book) == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert _added_sheets(book) == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     names = {n.name for n in book.names}
     assert {owner_name(sheet) for sheet in CUSTOMER_SHEETS} <= names
     assert segmenter.LAST_RANGE_NAME not in names  # Refresh reruns account lists only
@@ -56,7 +56,7 @@ def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     book = remote_book({"Orders": [HEADER] + _five()}, selection="A1")
     messages = segmenter.customer_report(book)
     assert messages == ["Lifetime value not computed: frequency: BG/NBD needs at least 10 customers to fit, got 5"]
-    assert _added_sheets(book)[:3] == CUSTOMER_SHEETS
+    assert _added_sheets(book)[1:4] == CUSTOMER_SHEETS
     lifetime = _written_rows(book, "Lifetime value")
     assert ["Lifetime value not computed: frequency: BG/NBD needs at least 10 customers to fit, got 5"] in lifetime
     rfm = _written_rows(book, "Customers")
@@ -96,7 +96,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert "200 customers from" in result.stdout and "BG/NBD (weeks): r " in result.stdout
     assert "RFM segments: Champions" in result.stdout and "accounts; tiers (pareto)" in result.stdout
     book = load_workbook(tmp_path / "orders-segmenter.xlsx")
-    assert book.sheetnames == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     customers = book["Customers"]
     header = [c.value for c in customers[5]]
     assert header[:3] == ["Account", "Tier", "RFM segment"]
@@ -153,4 +153,4 @@ def test_cli_reproduces_the_cdnow_fit(tmp_path, cdnow_file):
     assert "BG/NBD (weeks): r 0.243, alpha 4.414, a 0.793, b 2.426; log-likelihood -9,582.4" in result.stdout
     assert "Gamma-Gamma on 946 repeat buyers: p 6.25, q 3.74, v 15.44" in result.stdout
     book = load_workbook(output, read_only=True)
-    assert book.sheetnames == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]

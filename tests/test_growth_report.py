@@ -51,7 +51,7 @@ def report_book(tmp_path_factory):
 
 
 def test_the_report_gains_growth_sheets_before_the_data_issues(report_book):
-    assert report_book.sheetnames[-3:] == ["Growth", "Growth per account", "Data issues"]
+    assert report_book.sheetnames[-4:] == ["Growth", "Growth per account", "Data issues", "Chart data"]
 
 
 def test_growth_per_tier_block_by_hand(report_book):

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet, chart_anchor, chart_columns
+from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet
 
 OWNER_PREFIX = "segmenter_sheet_"
 # Large blocks go to Excel in pieces of this many rows (xlwings' chunksize): one COM call with
 # a million rows can exhaust Excel's memory.
 CHUNK_ROWS = 50_000
-CHART_TYPE = "xy_scatter_lines_no_markers"
-CHART_TYPES = {"scatter": CHART_TYPE, "line": "line_markers"}  # ChartSpec.kind -> xlwings chart type
+# ChartSpec.kind -> xlwings chart type; (kind, series style) -> the series' own type
+CHART_TYPES = {"scatter": "xy_scatter_lines_no_markers", "line": "line_markers", "xy": "xy_scatter",
+               "columns": "column_clustered", "bars": "bar_clustered", "stacked": "column_stacked"}
+SERIES_TYPES = {("xy", "line"): "xy_scatter_lines_no_markers"}
+POINTS_PER_CM = 72 / 2.54
 
 
 def owner_name(sheet_name: str) -> str:
@@ -109,34 +112,61 @@ def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | No
                          table_style_name="TableStyleLight9")
     sheet.freeze_panes.freeze_at(f"A{placed.freeze_row}")
     sheet.autofit("c")
-    _add_chart(sheet, placed)
     return sheet, message
 
 
-def _add_chart(sheet, placed: PlacedSheet) -> None:
-    anchor = chart_anchor(placed)
-    spec = placed.spec.chart
-    if anchor is None or spec is None:
-        return
-    block = placed.block(spec.table)
-    if not block.rows:
-        return
-    x, ys = chart_columns(block, spec)
-    source = sheet.range((block.header_row, x + 1), (block.last_row, max(ys) + 1))
-    name = "segmenter_pareto" if spec.kind == "scatter" else f"segmenter_{spec.table}"
-    sheet.charts.add(width=480, height=300, chart_type=CHART_TYPES[spec.kind], source=source, name=name,
-                     anchor=sheet.range(anchor))
+def _add_charts(sheet, placed: PlacedSheet, written: dict[str, Any]) -> None:
+    """Draw the sheet's charts from their data (on any written sheet) with xlwings' chart calls,
+    which the Windows and macOS engines implement: source data, x values, types, names, colours."""
+    for number, chart_spec in enumerate(placed.charts, start=1):
+        data = written[chart_spec.data_sheet]
+        series = chart_spec.series
+        columns = [ref.column for ref in series]
+        chart = sheet.charts.add(
+            width=chart_spec.width_cm * POINTS_PER_CM, height=chart_spec.height_cm * POINTS_PER_CM,
+            chart_type=CHART_TYPES[chart_spec.spec.kind], anchor=sheet.range(chart_spec.anchor),
+            source=data.range((chart_spec.header_row, min(columns)), (chart_spec.last_row, max(columns))),
+            plot_by="columns", name=f"segmenter_{chart_spec.spec.table}_{number}",
+        )
+        chart.set_x_axis_values(data.range((chart_spec.first_row, chart_spec.x_column),
+                                           (chart_spec.last_row, chart_spec.x_column)))
+        chart.title = chart_spec.title
+        chart.legend.visible = chart_spec.spec.legend
+        try:
+            _style_series(chart, chart_spec)
+        except NotImplementedError:
+            pass  # xlwings' remote engine cannot reach a chart's series synchronously; Excel's engines can
+
+
+def _style_series(chart, chart_spec) -> None:
+    """Each series' own type (lines among points) and meaningful colour; the waterfall base in white."""
+    for i, ref in enumerate(chart_spec.series):
+        drawn = chart.series[i]
+        style = SERIES_TYPES.get((chart_spec.spec.kind, ref.style))
+        if style:
+            drawn.chart_type = style
+        if ref.style == "hidden":
+            drawn.fill_color = "#FFFFFF"  # the waterfall's base: white on the white plot area
+        elif ref.colour and chart_spec.spec.kind in ("xy", "scatter", "line"):
+            drawn.marker_background_color = drawn.marker_foreground_color = ref.colour
+            if ref.style == "line":
+                drawn.line_color = ref.colour
+        elif ref.colour:
+            drawn.fill_color = ref.colour
 
 
 def write_report(book, sheets: list[PlacedSheet], progress=None) -> list[str]:
     """Write every placed sheet, in order after the last sheet; returns the ownership messages."""
     messages: list[str] = []
     after = None
+    written: dict[str, Any] = {}
     for placed in sheets:
         if progress:
             progress(f"segmenter: writing {placed.spec.name}")
         sheet, message = write_sheet(book, placed, after=after)
-        after = sheet
+        after = written[placed.spec.name] = sheet
         if message:
             messages.append(message)
+    for placed in sheets:  # after every sheet: the Overview's charts read the Chart data sheet, written last
+        _add_charts(written[placed.spec.name], placed, written)
     return messages
