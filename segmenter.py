@@ -12,12 +12,11 @@ On the command line::
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
 
-No maths here: cells go to core/, result tables go to writers/.
+No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -28,11 +27,12 @@ import pandas as pd
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
-from core.customer_report import CustomerReport, run_customer_report
+from core.customers.report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
-from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
+from core.transactions import TransactionTable, parse_transactions
+from readers import is_transaction_list, load_transactions, read_block
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
 
@@ -40,12 +40,6 @@ SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_ac
 SETTINGS_SHEET = "Settings"
 LAST_RANGE_NAME = "segmenter_last_range"
 ISSUES_SHEET = "Data issues"
-# How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
-ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-# Text files of whitespace- (or, .tsv, tab-) separated columns, e.g. the CDNOW transaction files.
-TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
-# The CDNOW files have no header: customer id, id in the sample, YYYYMMDD, CDs bought, dollar value.
-CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
 UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months"}
 
 
@@ -239,109 +233,6 @@ def ribbon(button_id: str, book=None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- files
-
-
-def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """The cells of a .csv, .xlsx or .xlsm file as rows of values (row 1 of the list = sheet row 1).
-
-    CSV has no types: text that is a plain number ("1200.5", "-3e4") becomes a number, as Excel
-    would read it; anything else stays text for the account parser to coerce or reject.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix in TEXT_SUFFIXES:
-        separator = "," if suffix == ".csv" else "\t" if suffix == ".tsv" else r"\s+"
-        try:
-            frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
-        except pd.errors.EmptyDataError:
-            return []
-        columns = []
-        for name in frame.columns:
-            text = frame[name].to_numpy(dtype=object)
-            numbers = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
-            values = np.where(np.isnan(numbers), text, numbers).astype(object)
-            words = np.flatnonzero(np.isnan(numbers) & (text != ""))  # only text can be a date
-            iso = words[frame[name].iloc[words].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
-            if iso.size:
-                values[iso] = pd.to_datetime(frame[name].iloc[iso], format="ISO8601").dt.to_pydatetime()
-            if suffix in TEXT_SUFFIXES:
-                _compact_dates(frame[name], values)
-            values[text == ""] = None
-            columns.append(values)
-        return np.column_stack(columns).tolist() if columns else []
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            if sheet is not None and sheet not in workbook.sheetnames:
-                raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(workbook.sheetnames)}")
-            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-        return rows
-    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx, .xlsm, .txt or .tsv file")
-
-
-def _compact_dates(text: pd.Series, values: np.ndarray) -> None:
-    """A text-file column whose every filled cell is a YYYYMMDD date (19970101) becomes dates.
-
-    Only whole columns: a column of ids where a few look like dates stays as it is.
-    """
-    filled = (text != "").to_numpy(dtype=bool)
-    if not filled.any() or not text[filled].str.fullmatch(r"\d{8}").all():
-        return
-    dates = pd.to_datetime(text[filled], format="%Y%m%d", errors="coerce")
-    if dates.notna().all():
-        values[filled] = dates.dt.to_pydatetime()
-
-
-def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
-    """The cells of a file from its first non-empty row on, and that row's sheet row number."""
-    if not path.exists():
-        raise SegmenterInputError(f"file not found: {path}")
-    rows = read_cells(path, sheet)
-    first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
-    if first is None:
-        raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
-    return rows[first:], first + 1
-
-
-def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
-    """Read and validate an account list from a file (its first non-empty row may be headers)."""
-    rows, first_row = read_block(path, sheet)
-    return parse_accounts(rows, first_sheet_row=first_row)
-
-
-def _cdnow_layout(rows: list[list[Any]]) -> bool:
-    """Five columns without a header, the third all dates: the CDNOW files."""
-    return len(rows[0]) == len(CDNOW_COLUMNS) and all(isinstance(row[2], dt.datetime) for row in rows if row[2] is not None)
-
-
-def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = False) -> bool:
-    """A transaction list: --transactions, a transaction header row, or a text file in the CDNOW layout."""
-    return (forced or looks_like_transactions(rows[0])
-            or (path.suffix.lower() in TEXT_SUFFIXES and _cdnow_layout(rows)))
-
-
-def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None
-                      ) -> TransactionTable:
-    """Read a transaction list from a file's cells.
-
-    ``columns`` names the columns of a file without a header row (``-`` for one to ignore);
-    without it a header-less text file in the CDNOW layout reads as :data:`CDNOW_COLUMNS` and
-    any other header-less file by position (customer, date, amount, profit, quantity).
-    """
-    if columns is None and path.suffix.lower() in TEXT_SUFFIXES and not looks_like_transactions(rows[0]) \
-            and _cdnow_layout(rows):
-        columns = CDNOW_COLUMNS
-    if columns is None:
-        return parse_transactions(rows, first_sheet_row=first_row)
-    names = [name.strip() for name in columns]
-    if len(names) > len(rows[0]):
-        raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")
-    header = names + ["-"] * (len(rows[0]) - len(names))
-    return parse_transactions([header] + rows, first_sheet_row=first_row - 1, has_header=True)
 
 
 def headline_lines(report: Report) -> list[str]:

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from core.bgnbd import BetaGeoModel
+from core.customers.bgnbd import BetaGeoModel
 
 CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 DAYS_PER_WEEK = 7.0

@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.bench_report import account_cells
 from core.config import ReportConfig
 from core.report import run_report
-from segmenter import load_accounts
+from readers import load_accounts
 from writers.layout import place_report
 from writers.xlsx import write_workbook
 

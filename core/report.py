@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import channels, concentration, cost_to_serve, growth, lifetime, margins, matrix, nps, tiers, whale
+from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
 from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
@@ -200,7 +200,7 @@ def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, t
     revenue_split, margin_split = _splits(segments, config)
     matrix_margin = segments["net_margin_pct" if "net_margin_pct" in segments else "margin_pct"].to_numpy(float)
     segments["strategy"] = matrix.assign_strategy(revenue, matrix_margin, revenue_split, margin_split)
-    segments["cltv"] = lifetime.cltv(profit, config.retention, config.discount)
+    segments["cltv"] = retention_cltv.cltv(profit, config.retention, config.discount)
     segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
     segments["note"] = (cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
                         if "cost_to_serve" in segments else margins.margin_note(revenue, profit))
@@ -243,7 +243,7 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     groups = segments[by]
     profit = segments["profit"].to_numpy(float)
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
-    value = lifetime.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
+    value = retention_cltv.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
     summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
     if "net_profit" in segments:
         net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,

@@ -18,8 +18,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from core.clv_model import model_clv
-from core.transactions import customer_summary, parse_transactions
+from core.customers.model_clv import model_clv
+from core.customers.summary import customer_summary
+from core.transactions import parse_transactions
 from tests.conftest import call_udf
 
 HEADER = ["Customer", "Order date", "Amount"]
@@ -107,7 +108,7 @@ def test_cltv_model_matches_the_engine_on_a_realistic_list():
                       "Expected revenue", "Model CLV"]
     engine = model_clv(customer_summary(parse_transactions(rows)), horizon=26, discount_rate=0.05).customers
     assert [r[0] for r in out[1:]] == engine["account"].tolist()
-    np.testing.assert_allclose([r[6] for r in out[1:]], engine["clv"])
+    np.testing.assert_allclose([r[6] for r in out[1:]], engine["model_clv"])
 
 
 def test_cltv_model_without_discount_is_expected_revenue():

@@ -6,7 +6,7 @@ import numpy as np
 import xlwings as xw
 
 from core import concentration as conc
-from core import lifetime
+from core import retention_cltv
 from core import nps as nps_core
 from core.config import parse_number
 from core.errors import SegmenterInputError
@@ -142,6 +142,6 @@ def cltv(annual_margin, retention, discount=None):
     r = parse_number(scalar(retention, "retention"), "retention")
     d = parse_number(scalar(discount, "discount", 0.1), "discount")
     if isinstance(annual_margin, (list, tuple)):
-        values = lifetime.cltv(numbers_column(single_column(annual_margin, "annual_margin"), "annual_margin"), r, d)
+        values = retention_cltv.cltv(numbers_column(single_column(annual_margin, "annual_margin"), "annual_margin"), r, d)
         return [["" if np.isnan(v) else float(v)] for v in values]
-    return float(lifetime.cltv(parse_number(annual_margin, "annual_margin"), r, d))
+    return float(retention_cltv.cltv(parse_number(annual_margin, "annual_margin"), r, d))

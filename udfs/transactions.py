@@ -11,13 +11,14 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from core.clv_model import model_clv
+from core.customers.model_clv import model_clv
 from core.config import config_from_mapping, parse_number
-from core.customer_report import shown_summary
+from core.customers.report import shown_summary
 from core.errors import SegmenterInputError
 from core.grid import as_block
-from core.rfm import rfm_scores
-from core.transactions import TransactionTable, customer_summary as summarise, parse_transactions
+from core.customers.rfm import rfm_scores
+from core.customers.summary import customer_summary as summarise
+from core.transactions import TransactionTable, parse_transactions
 from udfs._edge import cell_errors, scalar, table_output
 from writers.layout import column_style, frame_rows
 
@@ -108,4 +109,4 @@ def cltv_model(transactions, horizon=None, discount=None):
     summary = summarise(_transactions(transactions), unit=UNIT)
     values = model_clv(summary, horizon=horizon_weeks, discount_rate=config.discount, unit=UNIT).customers
     return _spill(values[["account", "probability_alive", "expected_purchases", "expected_avg_spend", "margin_pct",
-                          "expected_revenue", "clv"]])
+                          "expected_revenue", "model_clv"]])

@@ -39,7 +39,7 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "profit": ("Profit", "money"),
     "margin_pct": ("Margin %", "pct"),
     "strategy": ("Strategy", "text"),
-    "cltv": ("CLTV", "money"),
+    "cltv": ("Retention CLTV", "money"),
     "nps": ("NPS score", "int"),
     "nps_flag": ("NPS flag", "text"),
     "industry": ("Industry", "text"),
@@ -54,7 +54,7 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "revenue_share": ("Share of revenue", "pct"),
     "profit_share": ("Share of profit", "pct"),
     "avg_revenue": ("Average revenue", "money"),
-    "avg_cltv": ("Average CLTV", "money"),
+    "avg_cltv": ("Average retention CLTV", "money"),
     "lowest_revenue": ("Lowest revenue", "money"),
     "highest_revenue": ("Highest revenue", "money"),
     "respondents": ("Respondents", "int"),
@@ -137,7 +137,6 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "expected_purchases": ("Expected purchases", "ratio"),
     "expected_avg_spend": ("Expected spend per purchase", "amount"),
     "expected_revenue": ("Expected revenue", "money"),
-    "clv": ("Model CLV", "money"),
     "model": ("Model", "text"),
     "parameter": ("Parameter", "text"),
     "meaning": ("Meaning", "text"),
@@ -357,7 +356,7 @@ CUSTOMER_COLUMNS = (
     "account", "tier", "segment", "RFM", "R", "F", "M", "first_purchase", "last_purchase", "purchases",
     "repeat_purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
     "avg_repeat_spend", "total_profit", "avg_margin_pct", "total_quantity", "probability_alive",
-    "expected_purchases", "expected_avg_spend", "clv", "sheet_row",
+    "expected_purchases", "expected_avg_spend", "model_clv", "sheet_row",
 )
 
 #: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.

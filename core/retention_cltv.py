@@ -1,9 +1,10 @@
-"""Customer lifetime value (CLTV) from annual margin, retention and discount rate.
+"""Retention-formula CLTV of an account list: annual margin, retention and discount rate.
 
 The simple retention model: an account brings the same margin every year for as long as
 it stays, it stays each year with probability ``retention``, and money a year later is
-worth ``1 / (1 + discount)`` of money now. The probabilistic models fitted on
-transactions (BG/NBD, Gamma-Gamma) live in their own modules.
+worth ``1 / (1 + discount)`` of money now. Sheets call it "Retention CLTV". Not to be confused
+with the *model CLV* of customers in a transaction list (:mod:`core.customers.model_clv`:
+BG/NBD-family purchases x Gamma-Gamma spend), which is fitted on purchase histories.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.config import ReportConfig
-from core.customer_report import run_customer_report
+from core.customers.report import run_customer_report
 from core.transactions import looks_like_transactions, parse_transactions
 from writers.layout import CUSTOMER_SHEETS, SHEETS, place_report
 
@@ -77,7 +77,7 @@ def test_model_that_cannot_be_fitted_leaves_the_other_tables_and_says_why(small)
     assert small.tables["lifetime_value"]["note"].tolist() == [f"Lifetime value not computed: {small.headline['clv_error']}"]
     status = small.tables["clv_parameters"].set_index("parameter")
     assert status.loc["status", "value"] == "not fitted" and reason in status.loc["status", "meaning"]
-    assert small.tables["customers"]["clv"].isna().all()
+    assert small.tables["customers"]["model_clv"].isna().all()
     assert math.isnan(small.headline["total_clv"])
     assert small.tables["rfm_segments"]["model_clv"].isna().all()
 
@@ -160,11 +160,11 @@ def test_cdnow_tables_agree_with_each_other(cdnow):
     customers = cdnow.tables["customers"]
     lifetime = cdnow.tables["lifetime_value"]
     assert len(customers) == len(lifetime) == 2357
-    assert lifetime["clv"].is_monotonic_decreasing
-    assert customers["clv"].sum() == pytest.approx(cdnow.headline["total_clv"])
+    assert lifetime["model_clv"].is_monotonic_decreasing
+    assert customers["model_clv"].sum() == pytest.approx(cdnow.headline["total_clv"])
     segments = cdnow.tables["rfm_segments"].set_index("segment")
     assert segments["customers"].sum() == 2357
-    by_segment = customers.groupby("segment")["clv"].sum()
+    by_segment = customers.groupby("segment")["model_clv"].sum()
     np.testing.assert_allclose(segments.loc[by_segment.index, "model_clv"], by_segment)
     # no profit column: CLV in revenue, margin 100 %, every customer in the account report
     assert (lifetime["margin_pct"] == 1.0).all()
@@ -177,7 +177,7 @@ def test_cdnow_discount_comes_from_the_config(cdnow, cdnow_raw):
     plain = run_customer_report(table, ReportConfig(discount=0.0), observation_end="1997-09-30")
     lifetime = plain.tables["lifetime_value"]
     # no discount and margin 100 %: CLV = expected purchases x expected spend = expected revenue
-    np.testing.assert_allclose(lifetime["clv"], lifetime["expected_revenue"])
+    np.testing.assert_allclose(lifetime["model_clv"], lifetime["expected_revenue"])
     assert plain.headline["total_clv"] > cdnow.headline["total_clv"]
 
 
@@ -200,4 +200,4 @@ def test_every_customer_gets_one_row_scores_and_a_tier(rows):
     assert customers["tier"].isin(["A", "B", "C", "D"]).all()
     assert report.tables["rfm_segments"]["customers"].sum() == len(customers)
     # either the models were fitted or the reason is given
-    assert (report.headline["clv_error"] is None) == customers["clv"].notna().any()
+    assert (report.headline["clv_error"] is None) == customers["model_clv"].notna().any()

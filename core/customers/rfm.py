@@ -115,7 +115,7 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
     Parameters
     ----------
     summary:
-        Per-customer table from :func:`core.transactions.customer_summary` (columns
+        Per-customer table from :func:`core.customers.summary.customer_summary` (columns
         ``account``, ``time_since_last``, ``purchases``, ``total_spend``).
     bins:
         Number of scores, 2 to 10 (default 5).

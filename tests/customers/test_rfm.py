@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import SegmenterInputError
-from core.rfm import SEGMENT_RULES, rfm_scores, segment_of
+from core.customers.rfm import SEGMENT_RULES, rfm_scores, segment_of
 
 
 def _summary(since_last, purchases, spend):

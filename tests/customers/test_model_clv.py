@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.clv_model import holdout_evaluation, model_clv
+from core.customers.model_clv import holdout_evaluation, model_clv
 from core.errors import SegmenterInputError
-from core.transactions import customer_summary, parse_transactions
+from core.customers.summary import customer_summary
+from core.transactions import parse_transactions
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def cdnow_calibration(cdnow_transactions):
 def test_undiscounted_clv_is_expected_purchases_times_spend(cdnow_calibration):
     result = model_clv(cdnow_calibration, horizon=39, discount_rate=0.0)
     customers = result.customers
-    np.testing.assert_allclose(customers["clv"], customers["expected_purchases"] * customers["expected_avg_spend"])
+    np.testing.assert_allclose(customers["model_clv"], customers["expected_purchases"] * customers["expected_avg_spend"])
     # the horizon total is the BG/NBD 39-week prediction: about 1,653 purchases over the 2,357 customers
     assert customers["expected_purchases"].sum() == pytest.approx(1653.4, abs=1.0)
 
@@ -30,7 +31,7 @@ def test_undiscounted_clv_is_expected_purchases_times_spend(cdnow_calibration):
 def test_discounting_by_hand_for_one_customer(cdnow_calibration):
     # Recompute customer 0 with the period increments and 1.1^(7/365.25) - 1 per week over 4 weeks
     result = model_clv(cdnow_calibration, horizon=4, discount_rate=0.10, margin=0.25)
-    from core.bgnbd import BetaGeoModel
+    from core.customers.bgnbd import BetaGeoModel
     model = BetaGeoModel()
     values = result.parameters.set_index("parameter")["value"]
     model.params_ = {name: float(values[name]) for name in ("r", "alpha", "a", "b")}
@@ -38,7 +39,7 @@ def test_discounting_by_hand_for_one_customer(cdnow_calibration):
     cumulative = [0.0] + [model.expected_purchases(t, row["frequency"], row["recency"], row["T"])[0] for t in (1, 2, 3, 4)]
     weekly = 1.1 ** (7 / 365.25) - 1
     by_hand = sum((cumulative[k] - cumulative[k - 1]) / (1 + weekly) ** k for k in range(1, 5))
-    assert row["clv"] == pytest.approx(by_hand * row["expected_avg_spend"] * 0.25, rel=1e-10)
+    assert row["model_clv"] == pytest.approx(by_hand * row["expected_avg_spend"] * 0.25, rel=1e-10)
     assert float(values["discount_per_period"]) == pytest.approx(0.0018283, abs=1e-7)
 
 
@@ -49,8 +50,8 @@ def test_fractional_horizon_counts_the_part_period(cdnow_calibration):
 
 
 def test_discounting_lowers_clv(cdnow_calibration):
-    plain = model_clv(cdnow_calibration, horizon=52, discount_rate=0.0).customers["clv"]
-    discounted = model_clv(cdnow_calibration, horizon=52, discount_rate=0.2).customers["clv"]
+    plain = model_clv(cdnow_calibration, horizon=52, discount_rate=0.0).customers["model_clv"]
+    discounted = model_clv(cdnow_calibration, horizon=52, discount_rate=0.2).customers["model_clv"]
     assert np.all(discounted < plain)
 
 

@@ -1,4 +1,4 @@
-"""Tests for core.lifetime: the retention-model CLTV and its per-group summary."""
+"""Tests for core.retention_cltv: the retention-model CLTV and its per-group summary."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.errors import SegmenterInputError
 from core.groups import BLANK_GROUP
-from core.lifetime import cltv, cltv_by_group
+from core.retention_cltv import cltv, cltv_by_group
 
 NAN = float("nan")
 

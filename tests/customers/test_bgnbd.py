@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from core.bgnbd import BetaGeoModel, _log_likelihood_terms
+from core.customers.bgnbd import BetaGeoModel, _log_likelihood_terms
 from core.errors import SegmenterInputError
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

@@ -3,12 +3,12 @@
 :func:`run_customer_report` is what the ribbon's "Customers from transactions", the CLI (for a
 transaction file) and the worksheet functions on transactions run. Like :mod:`core.report` it
 only combines the engine's modules; each figure is defined in the module that computes it
-(:mod:`core.transactions`, :mod:`core.rfm`, :mod:`core.clv_model`, and the account modules).
+(:mod:`core.transactions`, :mod:`core.customers.rfm`, :mod:`core.customers.model_clv`, and the account modules).
 
 Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER_SHEETS``):
 
 ``customers``
-    One row per customer: the purchase history of :func:`core.transactions.customer_summary`
+    One row per customer: the purchase history of :func:`core.customers.summary.customer_summary`
     (without its ``revenue``/``profit`` copies of total spend/profit, and without profit,
     margin or quantity columns when the list has none), the RFM scores and segment, the model's P(alive), expected purchases and CLV, and the tier
     the account report gave the customer.
@@ -36,20 +36,21 @@ import numpy as np
 import pandas as pd
 
 from core.accounts import accounts_from_frame
-from core.clv_model import model_clv
+from core.customers.model_clv import model_clv
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
-from core.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.overview import overview_tables
 from core.report import Report, run_report
-from core.rfm import rfm_scores
-from core.transactions import TransactionTable, customer_summary
+from core.customers.rfm import rfm_scores
+from core.customers.summary import customer_summary
+from core.transactions import TransactionTable
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
-MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "clv")
-#: Columns of ``lifetime_value`` (from :func:`core.clv_model.model_clv`).
+MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv")
+#: Columns of ``lifetime_value`` (from :func:`core.customers.model_clv.model_clv`).
 LIFETIME_COLUMNS = ("account", "frequency", "recency", "T", "probability_alive", "expected_purchases",
-                    "expected_avg_spend", "margin_pct", "expected_revenue", "clv")
+                    "expected_avg_spend", "margin_pct", "expected_revenue", "model_clv")
 #: Summary columns shown only when the transaction list has the role (profit or quantity) they sum.
 OPTIONAL_COLUMNS = {"total_profit": "profit", "avg_margin_pct": "profit", "total_quantity": "quantity"}
 # How clv_parameters values read (the layout's unit formats); other numbers are ratios (0.000).
@@ -106,9 +107,9 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
 
     Notes
     -----
-    - RFM: :func:`core.rfm.rfm_scores` with 5 quantile bins (R = time since the last purchase,
+    - RFM: :func:`core.customers.rfm.rfm_scores` with 5 quantile bins (R = time since the last purchase,
       F = purchases, M = total spend net of returns).
-    - Model CLV: :func:`core.clv_model.model_clv` with ``discount_rate = config.discount``:
+    - Model CLV: :func:`core.customers.model_clv.model_clv` with ``discount_rate = config.discount``:
       BG/NBD expected purchases per period x Gamma-Gamma expected spend x margin, each period
       discounted at (1 + discount)^(unit days / 365.25) - 1. The margin is each customer's own
       (total profit / total spend) when the list has profit, else 100 % (CLV in revenue).
@@ -163,7 +164,7 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     customers["sheet_row"] = first_rows
 
     segments = rfm.segments.copy()
-    clv_by_segment = customers.groupby("segment")["clv"].sum(min_count=1)
+    clv_by_segment = customers.groupby("segment")["model_clv"].sum(min_count=1)
     segments.insert(5, "model_clv", segments["segment"].map(clv_by_segment).to_numpy(float))
 
     tables = {
@@ -187,7 +188,8 @@ def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.D
 
     Examples
     --------
-    >>> from core.transactions import parse_transactions, customer_summary
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
     >>> table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 30.0]])
     >>> list(shown_summary(customer_summary(table), table).columns)[-3:]
     ['total_spend', 'avg_spend', 'avg_repeat_spend']
@@ -245,7 +247,7 @@ def _lifetime_table(clv, clv_error: str | None) -> pd.DataFrame:
     if clv is None:
         return pd.DataFrame({"note": [f"Lifetime value not computed: {clv_error}"]})
     return clv.customers[list(LIFETIME_COLUMNS)].sort_values(
-        ["clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
+        ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
 
 
 def _parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> pd.DataFrame:
@@ -290,7 +292,7 @@ def _headline(transactions, summary, segments, clv, clv_error, clv_warnings, hor
         "segments": dict(zip(segments["segment"], segments["customers"].astype(int).tolist())),
         "bgnbd": fitted("BG/NBD"),
         "gamma_gamma": fitted("Gamma-Gamma"),
-        "total_clv": float(np.nansum(clv.customers["clv"])) if clv is not None else float("nan"),
+        "total_clv": float(np.nansum(clv.customers["model_clv"])) if clv is not None else float("nan"),
         "clv_error": clv_error,
         "clv_warnings": list(clv_warnings),
         "data_issues": int(n_issues),

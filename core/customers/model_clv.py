@@ -1,7 +1,7 @@
 """Model-based customer lifetime value: BG/NBD purchases x Gamma-Gamma spend, discounted.
 
 :func:`model_clv` fits both models on a per-customer table from
-:func:`core.transactions.customer_summary` and values each customer over a horizon;
+:func:`core.customers.summary.customer_summary` and values each customer over a horizon;
 :func:`holdout_evaluation` measures how well BG/NBD predicts a later period.
 """
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.bgnbd import BetaGeoModel
+from core.customers.bgnbd import BetaGeoModel
 from core.errors import SegmenterInputError
-from core.gamma_gamma import GammaGammaModel
-from core.transactions import UNIT_DAYS, TransactionTable, customer_summary
+from core.customers.gamma_gamma import GammaGammaModel
+from core.customers.summary import UNIT_DAYS, customer_summary
+from core.transactions import TransactionTable
 
 DAYS_PER_YEAR = 365.25
 
@@ -29,7 +30,7 @@ class ClvResult:
     ----------
     customers:
         ``account, frequency, recency, T, probability_alive, expected_purchases,
-        expected_avg_spend, margin_pct, expected_revenue, clv``.
+        expected_avg_spend, margin_pct, expected_revenue, model_clv``.
     parameters:
         ``model, parameter, value, meaning``: BG/NBD and Gamma-Gamma estimates and the
         settings used (horizon, discount per period, margin source).
@@ -87,7 +88,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     Parameters
     ----------
     summary:
-        From :func:`core.transactions.customer_summary` (``account, frequency, recency, T,
+        From :func:`core.customers.summary.customer_summary` (``account, frequency, recency, T,
         avg_repeat_spend``; ``avg_margin_pct`` when profit is known).
     horizon:
         Length of the valuation period in ``unit`` (52 weeks = about a year).
@@ -112,7 +113,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     purchase (:meth:`GammaGammaModel.expected_avg_spend`):
 
         d_unit = (1 + discount_rate) ^ (unit days / 365.25) - 1
-        clv = sum over k of [E(min(k, horizon)) - E(k - 1)] * s * margin / (1 + d_unit) ^ k
+        model_clv = sum over k of [E(min(k, horizon)) - E(k - 1)] * s * margin / (1 + d_unit) ^ k
 
     i.e. purchases expected in period k are discounted as if paid at its end.
     ``expected_purchases`` = E(horizon), ``expected_revenue`` = E(horizon) * s (not
@@ -162,7 +163,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
         "expected_avg_spend": spend,
         "margin_pct": margin_pct,
         "expected_revenue": total * spend,
-        "clv": discounted * spend * margin_pct,
+        "model_clv": discounted * spend * margin_pct,
     })
     settings = pd.DataFrame({
         "model": "settings",

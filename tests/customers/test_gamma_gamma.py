@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from core.errors import SegmenterInputError
-from core.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning, _log_likelihood_terms
-from core.transactions import customer_summary, parse_transactions
+from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning, _log_likelihood_terms
+from core.customers.summary import customer_summary
+from core.transactions import parse_transactions
 
 
 @pytest.fixture(scope="module")

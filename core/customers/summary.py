@@ -1,0 +1,181 @@
+"""Transactions to one row per customer: the purchase history the customer models read.
+
+:func:`customer_summary` turns a :class:`core.transactions.TransactionTable` into one row per
+customer with the purchase history figures the RFM and lifetime-value models use (frequency,
+recency, T) and the ``account``, ``revenue``, ``profit`` columns the account report reads.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import SegmenterInputError
+from core.transactions import TransactionTable
+
+#: Days per time unit of recency and T: day, week, average Gregorian month (365.25 / 12).
+UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+
+SUMMARY_COLUMNS = (
+    "account", "first_purchase", "last_purchase", "purchases", "repeat_purchases", "frequency", "recency", "T",
+    "time_since_last", "total_spend", "avg_spend", "avg_repeat_spend", "total_profit", "avg_margin_pct",
+    "total_quantity", "revenue", "profit",
+)
+
+
+def customer_summary(transactions: TransactionTable, *, observation_end: Any = None, unit: str = "W"
+                     ) -> pd.DataFrame:
+    """One row per customer: purchase history, spend, margin and the BG/NBD inputs.
+
+    Parameters
+    ----------
+    transactions:
+        From :func:`parse_transactions`.
+    observation_end:
+        Last day observed (a date, ``"1997-09-30"``); transactions after it are left out
+        (use it to set a calibration period). Default: the last transaction date.
+    unit:
+        Time unit of recency, T and time_since_last: ``"D"`` days, ``"W"`` weeks (7 days, the
+        default, as in the CDNOW studies) or ``"M"`` months of 365.25 / 12 = 30.4375 days.
+        Stored in ``result.attrs["unit"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUMMARY_COLUMNS`, one row per customer with at least one purchase up to
+        ``observation_end``, sorted by account:
+
+        - ``account``: customer id; ``first_purchase``, ``last_purchase``: dates of the first
+          and last purchase;
+        - ``purchases``: purchase rows (orders, amount >= 0); ``repeat_purchases`` = purchases - 1;
+        - ``frequency``: purchase *days* after the first (several orders on one day are one
+          purchase occasion, as in BG/NBD and lifetimes);
+        - ``recency`` = (last_purchase - first_purchase) days / unit days;
+          ``T`` = (observation_end - first_purchase) days / unit days;
+          ``time_since_last`` = T - recency;
+        - ``total_spend``: sum of all amounts, returns included (net revenue);
+          ``avg_spend`` = total_spend / purchases;
+        - ``avg_repeat_spend``: mean of the daily purchase totals after the first purchase day
+          (returns excluded; the Gamma-Gamma model's input), blank when frequency = 0;
+        - ``total_profit``: sum of profit, blank when there is no profit column or any of the
+          customer's rows lacks it; ``avg_margin_pct`` = total_profit / total_spend as a
+          fraction (0.25 = 25 %), blank when total_spend <= 0;
+        - ``total_quantity``: sum of quantity (blank as for profit);
+        - ``revenue`` = total_spend and ``profit`` = total_profit, so the account report
+          (tiers, concentration, matrix) reads this table like an account list.
+
+    Notes
+    -----
+    Times of day are ignored (dates count by calendar day). Returns of a customer with no
+    purchase up to ``observation_end`` are left out with that customer.
+
+    Raises
+    ------
+    SegmenterInputError
+        Unknown unit; no purchase on or before ``observation_end``.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 10.0],
+    ...                             ["A", "2024-01-01", 5.0], ["A", "2024-01-15", 30.0],
+    ...                             ["A", "2024-01-29", -6.0], ["B", "2024-01-22", 20.0]])
+    >>> summary = customer_summary(table, observation_end="2024-01-29")
+    >>> summary[["account", "purchases", "frequency", "recency", "T", "total_spend", "avg_repeat_spend"]].values.tolist()
+    [['A', 3, 1, 2.0, 4.0, 39.0, 30.0], ['B', 1, 0, 0.0, 1.0, 20.0, nan]]
+    """
+    if unit not in UNIT_DAYS:
+        raise SegmenterInputError(f"unknown time unit {unit!r}; use D (days), W (weeks) or M (months)",
+                                  column="unit")
+    rows = transactions.rows
+    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    end = int(day.max()) if observation_end is None else _day_number(observation_end)
+    in_period = day <= end
+    amount = rows["amount"].to_numpy()
+    purchase = in_period & (amount >= 0)
+    if not purchase.any():
+        raise SegmenterInputError(f"no purchase on or before {_day_text(end)}", column="date")
+    codes, accounts = pd.factorize(rows["customer"].to_numpy()[in_period])
+    n_accounts = accounts.size
+    amount, day = amount[in_period], day[in_period]
+    purchase = purchase[in_period]
+
+    def per_account(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=n_accounts)
+
+    total_spend = per_account(amount)
+    optional = {}
+    for role in ("profit", "quantity"):
+        values = rows[role].to_numpy()[in_period]
+        unknown = per_account(np.isnan(values).astype(float)) > 0
+        optional[role] = np.where(unknown, np.nan, per_account(np.nan_to_num(values)))
+    purchases = per_account(purchase.astype(float)).astype(np.int64)
+
+    # One key per (account, day) with a purchase; sorted keys put each account's days in order.
+    first_day_seen = int(day.min())
+    span = int(day.max()) - first_day_seen + 1
+    keys, key_of_row = np.unique(codes[purchase].astype(np.int64) * span + (day[purchase] - first_day_seen),
+                                 return_inverse=True)
+    day_spend = np.bincount(key_of_row, weights=amount[purchase], minlength=keys.size)
+    key_account = keys // span
+    key_day = keys % span + first_day_seen
+    starts = np.flatnonzero(np.r_[True, key_account[1:] != key_account[:-1]])
+    ends = np.r_[starts[1:], keys.size] - 1
+    spend_after_first_day = np.add.reduceat(day_spend, starts) - day_spend[starts]
+    buyers = key_account[starts]
+    order = np.argsort(accounts[buyers], kind="stable")
+    starts, ends, buyers, spend_after_first_day = starts[order], ends[order], buyers[order], spend_after_first_day[order]
+
+    unit_days = UNIT_DAYS[unit]
+    frequency = ends - starts
+    first_day, last_day = key_day[starts], key_day[ends]
+    purchases = purchases[buyers]
+    total_spend = total_spend[buyers]
+    total_profit = optional["profit"][buyers]
+    recency = (last_day - first_day) / unit_days
+    age = (end - first_day) / unit_days
+    with np.errstate(divide="ignore", invalid="ignore"):
+        avg_repeat = np.where(frequency > 0, spend_after_first_day / frequency, np.nan)
+        margin = np.where(total_spend > 0, total_profit / total_spend, np.nan)
+    summary = pd.DataFrame({
+        "account": pd.array(accounts[buyers], dtype="str"),
+        "first_purchase": _dates(first_day),
+        "last_purchase": _dates(last_day),
+        "purchases": purchases,
+        "repeat_purchases": purchases - 1,
+        "frequency": frequency,
+        "recency": recency,
+        "T": age,
+        "time_since_last": age - recency,
+        "total_spend": total_spend,
+        "avg_spend": total_spend / purchases,
+        "avg_repeat_spend": avg_repeat,
+        "total_profit": total_profit,
+        "avg_margin_pct": margin,
+        "total_quantity": optional["quantity"][buyers],
+        "revenue": total_spend,
+        "profit": total_profit,
+    })
+    summary.attrs["unit"] = unit
+    summary.attrs["observation_end"] = _day_text(end)
+    return summary
+
+
+def _day_number(value: Any) -> int:
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise SegmenterInputError(f"observation end {value!r} is not a date (use YYYY-MM-DD)",
+                                  column="observation_end") from None
+    if pd.isna(stamp):
+        raise SegmenterInputError("observation end is blank", column="observation_end")
+    return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))
+
+
+def _dates(day_numbers: np.ndarray) -> np.ndarray:
+    return day_numbers.astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def _day_text(day_number: int) -> str:
+    return str(np.datetime64(int(day_number), "D"))

@@ -1,0 +1,53 @@
+"""Whitespace- (or, .tsv, tab-) separated text files, such as the CDNOW transaction files.
+
+Besides what :mod:`readers.delimited` reads, a column whose every filled cell is a YYYYMMDD date
+(19970101) becomes dates, and :func:`cdnow_layout` recognises the header-less CDNOW layout.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from readers.delimited import read_delimited
+
+# Text files of whitespace- (or, .tsv, tab-) separated columns, e.g. the CDNOW transaction files.
+TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
+# The CDNOW files have no header: customer id, id in the sample, YYYYMMDD, CDs bought, dollar value.
+CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
+
+
+def read_text(path: Path) -> list[list[Any]]:
+    """The cells of a .txt/.dat (whitespace-separated) or .tsv (tab-separated) file."""
+    separator = "\t" if path.suffix.lower() == ".tsv" else r"\s+"
+    return read_delimited(path, separator, column_hook=compact_dates)
+
+
+def compact_dates(text: pd.Series, values: np.ndarray) -> None:
+    """A text-file column whose every filled cell is a YYYYMMDD date (19970101) becomes dates.
+
+    Only whole columns: a column of ids where a few look like dates stays as it is.
+
+    >>> values = np.array([19970101, 19970102], dtype=object)
+    >>> compact_dates(pd.Series(["19970101", "19970102"]), values)
+    >>> values[0]
+    datetime.datetime(1997, 1, 1, 0, 0)
+    """
+    filled = (text != "").to_numpy(dtype=bool)
+    if not filled.any() or not text[filled].str.fullmatch(r"\d{8}").all():
+        return
+    dates = pd.to_datetime(text[filled], format="%Y%m%d", errors="coerce")
+    if dates.notna().all():
+        values[filled] = dates.dt.to_pydatetime()
+
+
+def cdnow_layout(rows: list[list[Any]]) -> bool:
+    """Five columns without a header, the third all dates: the CDNOW files.
+
+    >>> cdnow_layout([["1", "1", dt.datetime(1997, 1, 1), 1, 11.77]])
+    True
+    """
+    return len(rows[0]) == len(CDNOW_COLUMNS) and all(isinstance(row[2], dt.datetime) for row in rows if row[2] is not None)

@@ -1,0 +1,32 @@
+"""readers.delimited: CSV cells typed as Excel types them when it opens a CSV."""
+from __future__ import annotations
+
+import datetime as dt
+
+from readers.delimited import read_delimited
+
+
+def test_plain_numbers_become_numbers_and_the_rest_stays_text(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("Account,Revenue,Note\nAcme,1200.5,$1.2k\nBeta,-3e4,\n")
+    assert read_delimited(path) == [["Account", "Revenue", "Note"], ["Acme", 1200.5, "$1.2k"], ["Beta", -30000.0, None]]
+
+
+def test_iso_dates_become_datetimes_only_among_text_cells(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("a,2024-03-31,20240331\nb,2024-03-31 10:00,x\n")
+    rows = read_delimited(path)
+    assert rows[0][1] == dt.datetime(2024, 3, 31) and rows[1][1] == dt.datetime(2024, 3, 31, 10, 0)
+    assert rows[0][2] == 20240331.0  # a CSV's compact number stays a number
+
+
+def test_blank_lines_keep_their_row_so_rows_match_the_sheet(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("Account,Revenue\n\nAcme,5\n")
+    assert read_delimited(path) == [["Account", "Revenue"], [None, None], ["Acme", 5.0]]
+
+
+def test_an_empty_file_has_no_rows(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert read_delimited(path) == []
