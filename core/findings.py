@@ -13,6 +13,7 @@ Candidates, in the order they are listed:
 1. concentration: how many accounts make 80 % of revenue and the largest one's share;
    "concentrated" only when that takes at most :data:`CONCENTRATED_ACCOUNT_SHARE` of the
    accounts, an account is above the large-account share, or the HHI is moderate or high;
+   the revenue share of the largest 20 % of accounts;
 2. profit by tier: the top tier's share of profit and margin, and a tier with a higher margin;
 3. loss-making accounts and the whale curve's peak (or that the accounts lose money in total);
 4. cost to serve: how much of gross profit it takes;
@@ -20,7 +21,7 @@ Candidates, in the order they are listed:
    within it;
 6. the matrix: Protect (and its detractors), Fix margin when it holds much revenue;
 7. growth: the revenue bridge's new and lost accounts, and accounts that fell from the top tier;
-8. RFM (transaction lists): customers at risk, champions;
+8. RFM (transaction lists): customers at risk, champions, lost;
 9. a channel column mixing resellers and end users;
 10. data issues.
 """
@@ -69,6 +70,11 @@ class Figure:
 
     def text(self) -> str:
         return figure_text(self.value, self.kind)
+
+    @property
+    def sheet(self) -> str:
+        """The sheet whose block of ``table`` shows the figure."""
+        return SHEET_OF[self.table]
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,14 @@ def _concentration(tables, config) -> Finding:
     text = (f"Revenue is not concentrated: it takes {plural(int(k), 'account')} ({figs[1].text()}) to make {target} "
             f"of it, the largest is {figs[2].text()} and the HHI {figs[3].text()}")
     return Finding(1, 0.6, text, "Concentration", figs)
+
+
+def _top_share(tables, config) -> Finding:
+    name, share = next((m, v) for m, v in zip(tables["concentration"]["measure"], tables["concentration"]["value"])
+                       if str(m).endswith("of accounts share"))
+    figure = Figure(float(share), "concentration", name, "value", "pct")
+    text = f"The largest {pct(config.top_share)} of accounts make {figure.text()} of revenue"
+    return Finding(1, 0.5, text, "Concentration", (figure,))
 
 
 def _tier_profit(tables, config) -> Finding | None:
@@ -282,7 +296,8 @@ def _rfm(tables, config) -> list[Finding]:
         return []
     found = []
     for segment, weight, meaning in (("At risk", 0.75, "bought often and for a lot, but not lately"),
-                                     ("Champions", 0.65, "bought recently, often and for a lot")):
+                                     ("Champions", 0.65, "bought recently, often and for a lot"),
+                                     ("Lost", 0.5, "the longest since their last purchase, low to average value")):
         customers = _fig(tables, "rfm_segments", segment, "customers", "int")
         if customers.value > 0:
             share = _fig(tables, "rfm_segments", segment, "customer_share", "pct")
@@ -314,7 +329,7 @@ def _issues(tables, config) -> Finding | None:
     return Finding(10, 0.3, text, "Data issues", tuple(figs))
 
 
-CANDIDATES: tuple[Callable, ...] = (_concentration, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
+CANDIDATES: tuple[Callable, ...] = (_concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
                                     _channel, _issues)
 
 
