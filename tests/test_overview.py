@@ -172,12 +172,12 @@ def test_every_overview_chart_is_native_with_its_data_on_a_sheet(tmp_path):
 
 
 def test_the_ribbon_draws_the_overview_charts_on_the_remote_engine():
-    rows = [["Account", "Revenue", "Profit", "NPS", "Size"]]
+    rows = [["Account", "Revenue 2024", "Revenue 2025", "Profit", "NPS", "Size"]]
     rng = np.random.default_rng(5)
     for i in range(60):
         revenue = float(rng.integers(1_000, 100_000))
-        rows.append([f"acct {i}", revenue, revenue * float(rng.uniform(-0.2, 0.4)), int(rng.integers(0, 11)),
-                     ["Small", "Medium", "Large"][i % 3]])
+        rows.append([f"acct {i}", revenue * float(rng.uniform(0.7, 1.2)), revenue, revenue * float(rng.uniform(-0.2, 0.4)),
+                     int(rng.integers(0, 11)), ["Small", "Medium", "Large"][i % 3]])
     book = remote_book({"Accounts": rows}, selection="A1")
     assert segmenter.segment_selection(book) == []
     recorded = actions(book)
@@ -185,7 +185,10 @@ def test_the_ribbon_draws_the_overview_charts_on_the_remote_engine():
     added = [a for a in recorded if a["func"] == "addChart"]
     overview = sheets.index("Overview")
     on_overview = [a for a in added if a["sheet_position"] == overview]
-    assert len(on_overview) == 5  # tier shares, whale, matrix, NPS by size, NPS by tier
+    # tier shares, whale, matrix, NPS by size, NPS by tier, revenue bridge
+    assert [a["args"][1] for a in on_overview] == ["ColumnClustered", "XYScatter", "XYScatter", "ColumnClustered",
+                                                   "ColumnClustered", "ColumnStacked"]
+    assert {a["args"][2] for a in on_overview} == {"Chart data"}  # the data range is on the Chart data sheet
     titles = [a["args"] for a in recorded if a["func"] == "setChartTitle"]
     assert any("Whale curve" in str(t) for t in titles) and any("NPS per size band" in str(t) for t in titles)
     assert any(a["func"] == "setChartXAxisValues" for a in recorded)

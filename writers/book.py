@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedSheet
+from writers.layout import FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedSheet
 
 OWNER_PREFIX = "segmenter_sheet_"
 # Large blocks go to Excel in pieces of this many rows (xlwings' chunksize): one COM call with
@@ -132,6 +132,14 @@ def _add_charts(sheet, placed: PlacedSheet, written: dict[str, Any]) -> None:
                                            (chart_spec.last_row, chart_spec.x_column)))
         chart.title = chart_spec.title
         chart.legend.visible = chart_spec.spec.legend
+        chart.value_axis.title = chart_spec.spec.y_title
+        if chart_spec.spec.x_title:
+            chart.category_axis.title = chart_spec.spec.x_title
+        for axis, key in ((chart.category_axis, chart_spec.spec.x_format), (chart.value_axis, chart_spec.spec.y_format)):
+            if key:
+                axis.number_format = FORMATS[key]
+        if chart_spec.spec.kind == "stacked":
+            chart.value_axis.minimum_scale = 0  # a waterfall read from zero: no exaggerated steps
         try:
             _style_series(chart, chart_spec)
         except NotImplementedError:

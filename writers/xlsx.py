@@ -218,6 +218,9 @@ def _bar_chart(placed: PlacedChart, *, horizontal: bool = False, stacked: bool =
             _colour(series, ref)
         chart.series.append(series)
     chart.set_categories(Reference(range_string=placed.reference(placed.x_column)))
+    chart.x_axis.tickLblPos = "low"  # category names below the plot, not on top of negative bars
+    if stacked:
+        chart.y_axis.scaling.min = 0  # a waterfall read from zero: no exaggerated steps
     if horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # the first category on top, as in the table
     return chart
