@@ -31,6 +31,7 @@ from core.customers.report import CustomerReport, run_customer_report
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
+from core.text import plural
 from core.transactions import TransactionTable, parse_transactions
 from readers import is_transaction_list, load_transactions, read_block
 from writers import book as book_writer
@@ -242,18 +243,22 @@ def headline_lines(report: Report) -> list[str]:
     lines = [
         f"{h['accounts']:,} accounts; tiers ({h['tier_method']}): {tiers}",
         f"top {h['top_share']:.0%} of accounts make {h['top_share_revenue']:.1%} of revenue; "
-        f"{h['accounts_for_share']:,} accounts make {h['concentration_share']:.0%}",
+        f"{plural(h['accounts_for_share'], 'account')} make{'s' if h['accounts_for_share'] == 1 else ''} "
+        f"{h['concentration_share']:.0%}",
         f"HHI {h['hhi_points']:,.0f} points ({h['hhi_band']}); Gini {h['gini']:.3f}",
     ]
     for column, gap in h["nps_gaps"].items():
         if not np.isnan(gap.gap):
-            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, gap {gap.gap:.0f} "
-                         f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
+            error = (f" (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}"
+                     if np.isfinite(gap.margin_of_error) else " (margin of error undefined)")
+            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, "
+                         f"gap {gap.gap:.0f} points{error}")
     if "growth" in h:
         g = h["growth"]
         lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({g['revenue_change_pct']:+.1%}); "
                      f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
-    lines += [f"! {flag}" for flag in h["flags"]]
+    # the concentration flag "k accounts make 80 % ..." repeats the second line
+    lines += [f"! {flag}" for flag in h["flags"] if not flag.startswith(plural(h["accounts_for_share"], "account") + " make")]
     issues = report.tables["data_issues"]
     if len(issues):
         lines.append(f"{len(issues):,} data issues (see the Data issues sheet)")
