@@ -34,6 +34,7 @@ class _Ranked:
     total: float
     missing: int
     negative: int
+    negative_revenue: float = 0.0
 
     @property
     def count(self) -> int:
@@ -54,7 +55,8 @@ def _ranked(revenue: Any) -> _Ranked:
     total = float(running[-1])
     cumulative_share = running / total
     cumulative_share[-1] = 1.0
-    return _Ranked(descending, cumulative_share, total, int(missing.sum()), int(negative.sum()))
+    return _Ranked(descending, cumulative_share, total, int(missing.sum()), int(negative.sum()),
+                   float(values[negative].sum()))
 
 
 def _top_n(ranked: _Ranked, n: int) -> float:
@@ -340,6 +342,7 @@ class ConcentrationSummary:
     hhi_band: str
     gini: float
     flags: tuple[str, ...]
+    negative_revenue: float = 0.0
 
     def to_frame(self) -> pd.DataFrame:
         """The summary as rows: measure, value, unit ("share", "points", "accounts", "currency", "ratio"), note."""
@@ -348,7 +351,7 @@ class ConcentrationSummary:
             ("accounts", self.accounts, "accounts", "accounts with zero or positive revenue"),
             ("excluded accounts", self.excluded_accounts, "accounts",
              f"{missing:,} with missing revenue, {self.negative_accounts:,} with negative revenue"),
-            ("total revenue", self.total_revenue, "currency", "sum of positive revenue"),
+            ("total revenue", self.total_revenue, "currency", self._total_note()),
         ]
         rows += [(f"top {n:,} share", share, "share", f"revenue share of the {plural(n, 'largest account')}")
                  for n, share in self.top_n_shares]
@@ -368,6 +371,12 @@ class ConcentrationSummary:
         frame = pd.DataFrame(rows, columns=["measure", "value", "unit", "note"])
         frame["value"] = frame["value"].astype(float)
         return frame
+
+    def _total_note(self) -> str:
+        if not self.negative_accounts:
+            return "sum of positive revenue"
+        return (f"sum of positive revenue: leaves out {plural(self.negative_accounts, 'account')} with negative revenue "
+                f"({self.negative_revenue:,.0f} in all), which the Tier summary's total includes")
 
 
 def concentration_summary(
@@ -468,4 +477,5 @@ def concentration_summary(
         hhi_band=band,
         gini=_gini(ranked, corrected=False),
         flags=tuple(flags),
+        negative_revenue=ranked.negative_revenue,
     )

@@ -28,6 +28,12 @@ CELLS = {
     UNCLASSIFIED: ("", "", "No margin: revenue zero, negative or missing, or profit missing"),
 }
 AT_RISK, INNOVATION_PARTNER = "At risk", "Innovation partner"
+# What to do with a flagged account, whatever its matrix cell says: a small promoter is worth
+# keeping close even when the matrix says Migrate.
+FLAG_ACTIONS = {
+    AT_RISK: "Call now: a large account that would not recommend you",
+    INNOVATION_PARTNER: "Involve: a small account that recommends you; co-develop and ask for referrals, whatever its matrix cell",
+}
 
 
 def _classifiable(revenue: np.ndarray, margin_pct: np.ndarray) -> np.ndarray:

@@ -53,6 +53,7 @@ from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
+from core.groups import band_order
 
 # Summaries by these account columns, besides the tier, when the data has them.
 DIMENSIONS = ("industry", "size", "region", "cohort", "channel")
@@ -136,6 +137,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         }
     )
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
+    watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
     tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
@@ -189,7 +191,7 @@ def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, t
     segments = accounts.copy()
     if segments["first_purchase"].notna().any():
         years = segments["first_purchase"].dt.year
-        segments["cohort"] = pd.Categorical(years.astype("Int64")).rename_categories(str)
+        segments["cohort"] = pd.Categorical(years.astype("Int64"))  # years as numbers, in order
     codes = tiers.tier_codes(revenue, method=config.tier_method, cutoffs=config.cutoffs)
     segments["tier"] = pd.Categorical.from_codes(codes, categories=list(config.labels))
     segments["margin_pct"] = margins.margin_pct(revenue, profit)
@@ -239,12 +241,14 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     """
     if by not in segments:
         raise SegmenterInputError(f"no column {by!r} to summarise by")
-    order = list(config.labels) if by == "tier" else None
+    order = list(config.labels) if by == "tier" else band_order(segments[by]) if by == "size" else None
     groups = segments[by]
     profit = segments["profit"].to_numpy(float)
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
     value = retention_cltv.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
     summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
+    if by == "cohort":  # years as numbers, so that Excel sorts and filters them as years
+        summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
     if "net_profit" in segments:
         net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,
                                     order=order, group_name=by)
@@ -286,7 +290,7 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
         return tables, gaps
     bands = [("tier", list(config.labels))]
     if "size" in segments and segments["size"].notna().any():
-        bands.append(("size", None))
+        bands.append(("size", band_order(segments["size"])))
     for column, order in bands:
         by = nps.nps_by(scores, segments[column], order=order,
                         min_respondents=config.min_respondents, group_name=column)

@@ -12,6 +12,7 @@ import segmenter
 from tests.conftest import PROJECT, actions, remote_book
 from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
+from writers.layout import FORMATS
 
 CUSTOMER_SHEETS = ["Customers", "RFM", "Lifetime value"]
 # no NPS answers in a transaction list: every account sheet but NPS
@@ -102,7 +103,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert header[:3] == ["Account", "Tier", "RFM segment"]
     assert customers.max_row == 5 + 200
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
-    assert clv.number_format == "#,##0" and clv.value > 0
+    assert clv.number_format == FORMATS["money"] and clv.value > 0
     assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == "yyyy-mm-dd"
     parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
                   if row[0] in ("BG/NBD", "Gamma-Gamma")}

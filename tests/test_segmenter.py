@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 import segmenter
 from tests.conftest import PROJECT, actions, convert_with_libreoffice, remote_book
 from writers.book import owner_name
+from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
 ROWS = [["Acme", 50.0, 10.0, 3.0], ["Beta", 20.0, 6.0, 9.0], ["Cora", 15.0, -1.5, None],
@@ -64,7 +65,7 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     funcs = [a["func"] for a in actions(book)]
     assert "addTable" in funcs and "setNumberFormat" in funcs and "setRangeColor" in funcs
     formats = {a["args"][0] for a in actions(book) if a["func"] == "setNumberFormat"}
-    assert {"#,##0", "0.0%"} <= formats
+    assert {FORMATS["money"], FORMATS["pct"]} <= formats
     assert any(f.lower().startswith("freeze") for f in funcs)
     assert any("chart" in f.lower() for f in funcs)
 
@@ -180,8 +181,8 @@ def test_demo_writes_the_report_without_any_xlwings_licence(tmp_path):
     header = [c.value for c in segments[5]]
     assert header[:4] == ["Rank", "Account", "Tier", "Revenue"]
     revenue_cell = segments.cell(row=6, column=4)
-    assert revenue_cell.number_format == "#,##0" and revenue_cell.value > 0
-    assert segments.cell(row=6, column=header.index("Margin %") + 1).number_format == "0.0%"
+    assert revenue_cell.number_format == FORMATS["money"] and revenue_cell.value > 0
+    assert segments.cell(row=6, column=header.index("Margin %") + 1).number_format == FORMATS["pct"]
     assert segments.freeze_panes == "A6"
     assert "seg_segments" in segments.tables
     assert book["Concentration"]._charts, "the Pareto chart is missing"

@@ -93,6 +93,8 @@ def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | No
         header.color = HEADER_COLOUR
         header.font.color = "#FFFFFF"
         header.font.bold = True
+        for j in block.right_aligned:
+            sheet.range((block.header_row, j + 1)).horizontal_alignment = "right"
         if not block.rows:
             continue
         first, last = block.header_row + 1, block.last_row
@@ -103,6 +105,8 @@ def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | No
         if block.row_formats:
             for i, fmt in enumerate(block.row_formats):
                 sheet.range((first + i, block.unit_col + 1)).number_format = fmt
+        for i in block.total_rows:
+            sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
         if block.tier_col is not None:
             for start, end, colour in block.tier_runs:
                 sheet.range((first + start, block.tier_col + 1), (first + end, block.tier_col + 1)).color = (

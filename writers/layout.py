@@ -17,16 +17,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-# Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings).
+# Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
+# the width of a ")" after each figure, so a right-aligned number never touches the text of the
+# column to its right ("41,670currency").
 FORMATS = {
-    "money": "#,##0",
-    "int": "#,##0",
-    "pct": "0.0%",
-    "points": "0.0",
-    "ratio": "0.000",
-    "date": "yyyy-mm-dd",
+    "money": "#,##0_)",
+    "int": "#,##0_)",
+    "pct": "0.0%_)",
+    "points": "0.0_)",
+    "ratio": "0.000_)",
+    "date": "yyyy-mm-dd_)",
     "text": "General",
-    "amount": "#,##0.00",
+    "amount": "#,##0.00_)",
+    "year": "0_)",
 }
 
 # Header text and format of the columns the engine produces; others get a readable header and
@@ -45,7 +48,7 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "industry": ("Industry", "text"),
     "size": ("Size", "text"),
     "region": ("Region", "text"),
-    "cohort": ("Cohort (first-purchase year)", "text"),
+    "cohort": ("Cohort (first-purchase year)", "year"),
     "first_purchase": ("First purchase", "date"),
     "note": ("Note", "text"),
     "sheet_row": ("Sheet row", "int"),
@@ -64,7 +67,7 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "promoter_share": ("% promoters", "pct"),
     "detractor_share": ("% detractors", "pct"),
     "margin_of_error": ("Margin of error (95 %, points)", "points"),
-    "gap": ("Gap (points)", "points"),
+    "gap": ("Gap (points)", "int"),
     "column": ("Column", "text"),
     "value": ("Value", "text"),
     "action": ("Action", "text"),
@@ -73,10 +76,10 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "unit": ("Unit", "text"),
     "revenue_band": ("Revenue band", "text"),
     "margin_band": ("Margin band", "text"),
-    "group_a": ("Group A", "text"),
-    "group_b": ("Group B", "text"),
-    "nps_a": ("NPS of A", "points"),
-    "nps_b": ("NPS of B", "points"),
+    "group_a": ("Lowest NPS", "text"),
+    "group_b": ("Highest NPS", "text"),
+    "nps_a": ("NPS of the lowest", "int"),
+    "nps_b": ("NPS of the highest", "int"),
     "significant": ("Gap beyond the margin of error", "text"),
     "high_group": ("Highest NPS", "text"),
     "low_group": ("Lowest NPS", "text"),
@@ -171,6 +174,8 @@ SERIES_COLOURS = {
     "total": "#1F4E78", "revenue_share": "#1F4E78", "profit_share": "#70AD47", "nps": "#1F4E78",
     "customers": "#1F4E78",
 }
+# A row whose first cell says this is a total row (bold).
+TOTAL_LABELS = ("Total", "change")
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
 HEADER_COLOUR = "#1F4E78"
 TITLE_PREFIX = "segmenter · "
@@ -281,6 +286,12 @@ CHART_DATA = SheetSpec(
     tuple(Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS),
 )
 
+GAP_COLUMNS = ("group_a", "group_b", "nps_a", "nps_b", "gap", "margin_of_error", "significant", "warning")
+
+# Columns of the Segments sheet that only show when the input had them (not an empty NPS column).
+OPTIONAL_SEGMENT_COLUMNS = ("nps", "nps_flag", "industry", "size", "region", "channel", "first_purchase", "cohort",
+                            "cost_to_serve")
+
 SHEETS: tuple[SheetSpec, ...] = (
     OVERVIEW,
     SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank"),)),
@@ -314,9 +325,9 @@ SHEETS: tuple[SheetSpec, ...] = (
         "NPS",
         (
             Block("nps_by_tier", "NPS per tier", tier_column="tier"),
-            Block("nps_gap_tier", "Gap between tiers"),
+            Block("nps_gap_tier", "Gap between tiers: the highest NPS minus the lowest", columns=GAP_COLUMNS),
             Block("nps_by_size", "NPS per size band"),
-            Block("nps_gap_size", "Gap between size bands"),
+            Block("nps_gap_size", "Gap between size bands: the highest NPS minus the lowest", columns=GAP_COLUMNS),
         ),
     ),
     SheetSpec(
@@ -392,6 +403,12 @@ class PlacedBlock:
     unit_col: int | None  # 0-based column the row formats apply to
     tier_runs: list[tuple[int, int, int]]  # (first row, last row, colour index) of the tier column
     tier_col: int | None
+    total_rows: list[int] = field(default_factory=list)  # 0-based rows that are totals (shown bold)
+
+    @property
+    def right_aligned(self) -> list[int]:
+        """0-based columns of numbers and dates: their headers sit right, over the figures."""
+        return [j for j, fmt in enumerate(self.formats) if fmt != "General"]
 
     @property
     def last_row(self) -> int:
@@ -464,6 +481,7 @@ class PlacedSheet:
     subtitle: str
     blocks: list[PlacedBlock]
     freeze_row: int  # rows above this one stay in view
+    print_title_row: int | None  # the header row printed on top of every page (a sheet of one long block)
     charts: list[PlacedChart] = field(default_factory=list)  # filled by place_report, which sees every sheet
 
     @property
@@ -531,6 +549,8 @@ def _plain(value: object) -> object:
 
 def _select_columns(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
     if block.table == "segments":
+        absent = [c for c in OPTIONAL_SEGMENT_COLUMNS if c in frame.columns and not _filled(frame[c])]
+        frame = frame.drop(columns=absent)
         known = [c for c in SEGMENT_COLUMNS if c in frame.columns]
         extras = [c for c in frame.columns if c not in SEGMENT_COLUMNS]
         # input columns the engine does not know come right after the engine's columns
@@ -538,6 +558,14 @@ def _select_columns(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
     if block.columns:
         return frame[[c for c in block.columns if c in frame.columns]]
     return frame
+
+
+def _filled(column: pd.Series) -> bool:
+    """Whether any cell of the column holds something (not missing, not blank text)."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return bool(column.notna().any())
+    values = column.dropna()
+    return bool(len(values)) and bool((values.astype(str).str.strip() != "").any())
 
 
 def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -592,13 +620,15 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
                 headers=[h for h, _ in styles], rows=rows,
                 formats=[FORMATS.get(kind, "General") for _, kind in styles],
                 row_formats=row_formats, unit_col=unit_col, tier_runs=runs, tier_col=tier_col,
+                total_rows=[i for i, r in enumerate(rows) if r and r[0] in TOTAL_LABELS],
             )
         )
         row = row + 1 + len(rows) + 2
     if not placed:
         return None
     freeze_row = placed[0].header_row + 1 if len(placed) == 1 else 3
-    return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row)
+    return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row,
+                       print_title_row=placed[0].header_row if len(placed) == 1 else None)
 
 
 def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
@@ -687,11 +717,17 @@ def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
     widths = [8.0] * sheet.n_cols
     for block in sheet.blocks:
         for j, header in enumerate(block.headers):
-            if block.keys[j] == block.block.overflow_column:
+            if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
                 continue
             longest = max([len(str(header))] + [len(_shown(r[j])) for r in block.rows[:sample]])
-            widths[j] = max(widths[j], min(60.0, longest + 2.0))
+            widths[j] = max(widths[j], min(60.0, longest + 3.0))  # + 3: a figure never touches the next column's text
     return widths
+
+
+def _runs_on(block: PlacedBlock, j: int) -> bool:
+    """Long text in a block's last column (a note, a rule, a reason) runs on into the empty cells to
+    its right instead of widening a column that other blocks use for figures."""
+    return j == block.n_cols - 1 and block.formats[j] == "General" and block.n_cols > 1
 
 
 def _shown(value: object) -> str:

@@ -16,7 +16,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
@@ -31,6 +31,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR[1:])
 TIER_FILLS = [PatternFill("solid", fgColor=c[1:]) for c in TIER_COLOURS]
 SUBTITLE_FONT = Font(italic=True, color="595959")
+TOTAL_FONT = Font(bold=True)
+RIGHT = Alignment(horizontal="right")
 
 Progress = Callable[[str], None]
 
@@ -56,6 +58,8 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.print_title_row:
+        ws.print_title_rows = f"{sheet.print_title_row}:{sheet.print_title_row}"
     ws.append([_styled(ws, sheet.title, font=TITLE_FONT)])
     ws.append([_styled(ws, sheet.subtitle, font=SUBTITLE_FONT)])
     row = 3
@@ -64,7 +68,9 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
             ws.append([])
             row += 1
         ws.append([_styled(ws, block.block.title, font=BLOCK_FONT)])
-        ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in block.headers])
+        right = set(block.right_aligned)
+        ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=RIGHT if j in right else None)
+                   for j, h in enumerate(block.headers)])
         _append_rows(ws, block, progress)
         row = block.last_row + 1
         if block.rows and block.block.excel_table:
@@ -82,15 +88,17 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
 def _append_rows(ws, block: PlacedBlock, progress: Progress | None) -> None:
     formats = block.formats
     tier_fill_of_row = _tier_fill_lookup(block)
+    totals = set(block.total_rows)
     for i, values in enumerate(block.rows):
         cells = []
+        font = TOTAL_FONT if i in totals else None
         for j, value in enumerate(values):
             fmt = block.row_formats[i] if block.unit_col == j and block.row_formats else formats[j]
             fill = tier_fill_of_row(i) if j == block.tier_col else None
-            if fmt == "General" and fill is None:
+            if fmt == "General" and fill is None and font is None:
                 cells.append(value)
             else:
-                cells.append(_styled(ws, value, number_format=fmt, fill=fill))
+                cells.append(_styled(ws, value, number_format=fmt, fill=fill, font=font))
         ws.append(cells)
         if progress and i and i % 200_000 == 0:
             progress(f"  {block.block.table}: {i:,} of {len(block.rows):,} rows")
@@ -108,8 +116,10 @@ def _tier_fill_lookup(block: PlacedBlock):
     return fill
 
 
-def _styled(ws, value, *, number_format=None, font=None, fill=None) -> WriteOnlyCell:
+def _styled(ws, value, *, number_format=None, font=None, fill=None, alignment=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
+    if alignment:
+        cell.alignment = alignment
     if number_format:
         cell.number_format = number_format
     if font:
