@@ -329,8 +329,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
         command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
-        command.add_argument("--revenue-split", help="matrix revenue split (default: median)")
-        command.add_argument("--margin-split", help="matrix margin %% split (default: median)")
+        command.add_argument("--revenue-split", help="matrix revenue split, or median (default: high revenue = tier A)")
+        command.add_argument("--margin-split", help="matrix margin %% split, or median (default: the portfolio's margin)")
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
+MEDIAN = "median"  # a matrix split at the median of the accounts
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,10 @@ class ReportConfig:
         Tier names, one per tier plus the last for zero, negative or missing revenue.
     revenue_split, margin_split:
         The revenue amount and margin % (as a fraction, 0.25 = 25 %) that split the
-        revenue x margin matrix; ``None`` means the median of the accounts.
+        revenue x margin matrix, or ``"median"`` (the median of the accounts). ``None``, the
+        default, means what a finance team reads as high: high revenue = tier A (the split is
+        the lowest revenue in the top tier), high margin = at or above the portfolio's margin
+        (total profit / total revenue of the accounts in the matrix).
     retention, discount:
         Annual retention rate and discount rate for CLTV (fractions per year).
     top_share:
@@ -56,8 +60,8 @@ class ReportConfig:
     tier_method: str = "pareto"
     cutoffs: tuple[float, ...] | None = None
     labels: tuple[str, ...] = ("A", "B", "C", "D")
-    revenue_split: float | None = None
-    margin_split: float | None = None
+    revenue_split: float | str | None = None
+    margin_split: float | str | None = None
     retention: float = 0.80
     discount: float = 0.10
     top_share: float = 0.20
@@ -83,8 +87,8 @@ SETTING_HELP = {
     "tier_method": "pareto, rank, threshold or computed",
     "cutoffs": "tier bounds, e.g. 0.8, 0.95 (pareto), 0.2, 0.5 (rank), 1000000, 100000 (threshold); blank = default",
     "labels": "tier names incl. the last for zero/negative/missing revenue, e.g. A, B, C, D",
-    "revenue_split": "matrix revenue split (amount); blank = median",
-    "margin_split": "matrix margin % split, e.g. 25%; blank = median",
+    "revenue_split": "matrix revenue split (amount) or median; blank = the lowest revenue in tier A",
+    "margin_split": "matrix margin % split, e.g. 25%, or median; blank = the portfolio's margin",
     "retention": "annual retention rate for CLTV, e.g. 80%",
     "discount": "annual discount rate for CLTV, e.g. 10%",
     "top_share": "share of accounts quoted in the summary, e.g. 20%",
@@ -143,8 +147,8 @@ def _validate(config: ReportConfig) -> None:
         raise SegmenterInputError("min_respondents must be at least 1", column="min_respondents")
     for name in ("revenue_split", "margin_split"):
         value = getattr(config, name)
-        if value is not None and not math.isfinite(value):
-            raise SegmenterInputError("must be a number or blank (median)", column=name)
+        if value is not None and value != MEDIAN and (isinstance(value, str) or not math.isfinite(value)):
+            raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
 
 
 def effective_cutoffs(config: ReportConfig) -> tuple[float, ...]:
@@ -221,6 +225,8 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
         elif name == "labels":
             items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
             changes[name] = tuple(str(item).strip() for item in items)
+        elif name in ("revenue_split", "margin_split") and str(value).strip().lower() == MEDIAN:
+            changes[name] = MEDIAN
         elif name == "min_respondents":
             number = parse_number(value, name)
             if number != int(number):

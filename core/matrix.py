@@ -109,6 +109,41 @@ def matrix_splits(
     return revenue_split, float(margin_split)
 
 
+def finance_splits(revenue: Any, profit: Any, margin_pct: Any, top_tier: Any) -> tuple[float | None, float | None]:
+    """The default splits: high revenue = the top tier, high margin = at or above the portfolio's margin.
+
+    Parameters
+    ----------
+    revenue, profit:
+        Per account, in currency (profit after cost to serve when the matrix reads net margin).
+    margin_pct:
+        Per account, the margin the matrix reads (a fraction, NaN = undefined).
+    top_tier:
+        Per account, True for the accounts of the top tier (A).
+
+    Returns
+    -------
+    (revenue_split, margin_split) : tuple of float or None
+        The lowest revenue among the top tier's accounts, so that exactly the top tier is
+        high-revenue (None when the top tier is empty); the portfolio margin, sum of profit /
+        sum of revenue over the accounts the matrix places (None when none has a margin).
+        None leaves the split to :func:`matrix_splits`' median.
+
+    Examples
+    --------
+    >>> finance_splits([500.0, 300.0, 100.0], [50.0, 90.0, 30.0], [0.1, 0.3, 0.3], [True, True, False])
+    (300.0, 0.18888888888888888)
+    """
+    revenue = float_values(revenue, "revenue")
+    profit = float_values(profit, "profit")
+    margin_pct = float_values(margin_pct, "margin_pct")
+    top = np.asarray(top_tier, dtype=bool) & (revenue > 0)
+    placed = _classifiable(revenue, margin_pct) & ~np.isnan(profit)
+    revenue_split = float(revenue[top].min()) if top.any() else None
+    margin_split = float(profit[placed].sum() / revenue[placed].sum()) if placed.any() else None
+    return revenue_split, margin_split
+
+
 def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_split: float) -> np.ndarray:
     """The matrix cell of each account: Protect, Fix margin, Grow, Migrate, or ``""``.
 

@@ -51,7 +51,7 @@ import pandas as pd
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
 from core.overview import overview_tables
 from core.accounts import AccountTable
-from core.config import ReportConfig, effective_cutoffs
+from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import band_order
 
@@ -130,10 +130,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
             "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
             "value": [revenue_split, margin_split],
             "unit": ["currency", "share"],
-            "source": [
-                "your setting" if config.revenue_split is not None else "median of the accounts",
-                "your setting" if config.margin_split is not None else "median of the accounts",
-            ],
+            "source": _split_sources(config, (revenue_split, margin_split), segments),
         }
     )
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
@@ -160,10 +157,30 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
 
 
 def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
-    margin = "net_margin_pct" if "net_margin_pct" in frame else "margin_pct"
-    return matrix.matrix_splits(
-        frame["revenue"].to_numpy(float), frame[margin].to_numpy(float), config.revenue_split, config.margin_split
-    )
+    """The matrix splits: the user's, the median when asked, else the finance defaults
+    (:func:`core.matrix.finance_splits`: high revenue = tier A, high margin = the portfolio's margin)."""
+    net = "net_margin_pct" in frame
+    revenue, margins = frame["revenue"].to_numpy(float), frame["net_margin_pct" if net else "margin_pct"].to_numpy(float)
+    defaults = matrix.finance_splits(revenue, frame["net_profit" if net else "profit"].to_numpy(float), margins,
+                                     (frame["tier"] == config.labels[0]).to_numpy(dtype=bool))
+    chosen = [default if setting is None else None if setting == MEDIAN else setting
+              for setting, default in zip((config.revenue_split, config.margin_split), defaults)]
+    return matrix.matrix_splits(revenue, margins, *chosen)
+
+
+def _split_sources(config: ReportConfig, splits: tuple[float, float], frame: pd.DataFrame) -> list[str]:
+    """Where each matrix split came from, in words, for the Matrix sheet."""
+    top = config.labels[0]
+    defaults = (f"the lowest revenue in tier {top} (default: high revenue = tier {top})",
+                "the portfolio's margin: total profit / total revenue (default)")
+    has_top = bool((frame["tier"] == top).any())
+    sources = []
+    for setting, default, fallback in zip((config.revenue_split, config.margin_split), defaults, (has_top, True)):
+        if setting == MEDIAN or (setting is None and not fallback):
+            sources.append("median of the accounts")
+        else:
+            sources.append("your setting" if setting is not None else default)
+    return sources
 
 
 def _growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -> dict[str, object]:
