@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import ReportConfig
-from core.findings import findings, findings_table
+from core.findings import MATERIAL_LOSS, findings, findings_table
 from core.matrix import STRATEGIES
 from core.text import pct
 
@@ -155,8 +155,11 @@ def overview_tables(tables: dict[str, pd.DataFrame], config: ReportConfig) -> di
                                        chart["whale_curve"], np.nan)
         chart["full_profit"] = 1.0
         out["chart_whale"] = chart
-        titles["chart_whale"] = (f"Whale curve: the most profitable {pct(peak_x)} of accounts earn {pct(peak_y)} of profit"
-                                 if peak_y > 1 else "Whale curve: no account loses money")
+        if peak_y - 1 >= MATERIAL_LOSS:
+            titles["chart_whale"] = (f"Whale curve: the most profitable {pct(peak_x)} of accounts earn {pct(peak_y)} "
+                                     f"of profit, the rest lose {pct(peak_y - 1)}")
+        else:
+            titles["chart_whale"] = f"Whale curve: loss-making accounts take less than {pct(MATERIAL_LOSS)} of profit"
     if "revenue_bridge" in tables:
         bridge = bridge_chart(tables["revenue_bridge"])
         if bridge is not None:

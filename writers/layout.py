@@ -241,6 +241,7 @@ class SheetSpec:
     blocks: tuple[Block, ...]
     chart: ChartSpec | None = None
     charts: tuple[ChartSpec, ...] = ()
+    one_page: bool = False  # printed on one portrait page (the Overview), else landscape, fit to width
 
 
 SEGMENT_COLUMNS = (
@@ -279,6 +280,7 @@ OVERVIEW = SheetSpec(
               excel_table=False),
     ),
     charts=OVERVIEW_CHARTS,
+    one_page=True,
 )
 
 CHART_DATA = SheetSpec(
@@ -408,7 +410,7 @@ class PlacedBlock:
     @property
     def right_aligned(self) -> list[int]:
         """0-based columns of numbers and dates: their headers sit right, over the figures."""
-        return [j for j, fmt in enumerate(self.formats) if fmt != "General"]
+        return [j for j, fmt in enumerate(self.formats) if fmt != "General" or j == self.unit_col]
 
     @property
     def last_row(self) -> int:
@@ -718,6 +720,7 @@ def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
     for block in sheet.blocks:
         for j, header in enumerate(block.headers):
             if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
+                widths[j] = max(widths[j], len(str(header)) + 3.0)  # the header, on its fill, does not run on
                 continue
             longest = max([len(str(header))] + [len(_shown(r[j])) for r in block.rows[:sample]])
             widths[j] = max(widths[j], min(60.0, longest + 3.0))  # + 3: a figure never touches the next column's text

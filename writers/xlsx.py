@@ -55,8 +55,8 @@ def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) 
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{sheet.freeze_row}"
     # printed or exported to PDF, a sheet fits the page width (landscape) and runs down the pages
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "portrait" if sheet.spec.one_page else "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if sheet.spec.one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.print_title_row:
         ws.print_title_rows = f"{sheet.print_title_row}:{sheet.print_title_row}"
