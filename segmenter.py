@@ -11,6 +11,7 @@ On the command line::
     python segmenter.py report accounts.xlsx -o report.xlsx [--sheet NAME] [--method rank]
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
+    python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
 
 No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
@@ -77,14 +78,34 @@ def read_settings(book) -> ReportConfig:
     return config_from_mapping(values)
 
 
+def _table_around(selection):
+    """The whole Excel table (with its header row) that the selection lies in, or None.
+
+    Ctrl+A in a table selects its data without the header row, and one selected cell is just a
+    cell: either way the table is what the user means.
+    """
+    top, left = selection.row, selection.column
+    bottom, right = top + selection.shape[0] - 1, left + selection.shape[1] - 1
+    for table in selection.sheet.tables:
+        whole = table.range
+        last_row, last_column = whole.row + whole.shape[0] - 1, whole.column + whole.shape[1] - 1
+        if whole.row < top and bottom <= last_row and whole.column <= left and right <= last_column:
+            return whole
+    return None
+
+
 def _selected_block(book):
-    """The range to segment: the selection, or its current region when one cell is selected."""
+    """The range to segment: the selection; the whole table when the selection lies in an Excel
+    table without its header row; the current region when one cell outside a table is selected."""
     selection = book.app.selection
+    table = _table_around(selection)
+    if table is not None:
+        return table
     if selection.count > 1:
         return selection
     sheet = selection.sheet
     used = sheet.used_range
-    grid = as_block(used.value)
+    grid = as_block(used.options("raw").value)
     top, left, bottom, right = current_region(grid, selection.row - used.row, selection.column - used.column)
     return sheet.range((used.row + top, used.column + left), (used.row + bottom, used.column + right))
 
@@ -93,31 +114,32 @@ def _segment_range(book, rng) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
-    _status(book, "segmenter: reading accounts...")
-    table = parse_accounts(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
+    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
-    existing = next((n for n in book.names if n.name == LAST_RANGE_NAME), None)
-    if existing is not None:
-        existing.delete()
-    book.names.add(LAST_RANGE_NAME, f"='{rng.sheet.name}'!{rng.address}")
+    book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    _status(book, False)
     return messages
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
-    """Run an action; input problems become one message box, not a traceback."""
+    """Run an action; any failure becomes one message box with a one-line reason, never a
+    traceback, and the status bar is given back to Excel whatever happens."""
     try:
         messages = action(book)
     except SegmenterInputError as error:
+        messages = [f"segmenter could not run: {error}"]
+    except Exception as error:  # the boundary with Excel: a message box, not a stuck status bar
+        reason = " ".join(str(error).split())[:300].rstrip(".") or "no details"
+        messages = [f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
+                    "please report this message."]
+    finally:
         _status(book, False)
-        _tell(book, f"segmenter could not run: {error}")
-        return [str(error)]
     if messages:
         _tell(book, "\n".join(messages))
     return messages
@@ -134,10 +156,13 @@ def refresh(book=None) -> list[str]:
     book = _caller_book(book)
 
     def again(b):
-        name = next((n for n in b.names if n.name == LAST_RANGE_NAME), None)
-        if name is None:
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
             raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
-        return _segment_range(b, name.refers_to_range)
+        rng = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if rng is None:
+            raise SegmenterInputError("the range segmented last time is gone (its sheet was deleted): "
+                                      "select your accounts and click Segment selection")
+        return _segment_range(b, rng)
 
     return _run_action(book, again)
 
@@ -196,15 +221,14 @@ def _customer_range(book, rng) -> list[str]:
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
-    _status(book, "segmenter: reading transactions...")
-    transactions = parse_transactions(as_block(rng.raw_value), first_sheet_row=rng.row)
+    _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
+    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    _status(book, False)
     return customer_messages(report) + messages
 
 
@@ -215,12 +239,25 @@ def customer_report(book=None) -> list[str]:
     return _run_action(book, lambda b: _customer_range(b, _selected_block(b)))
 
 
+def check_setup(book=None) -> list[str]:
+    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
+    book = _caller_book(book)
+
+    def report(b):
+        from excel_setup import setup_lines, workbook_vba_version
+
+        return ["\n".join(setup_lines(vba_version=workbook_vba_version(b)))]
+
+    return _run_action(book, report)
+
+
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_selection": segment_selection,
     "customer_report": customer_report,
     "refresh": refresh,
     "show_settings": show_settings,
     "show_issues": show_issues,
+    "check_setup": check_setup,
 }
 
 
@@ -322,6 +359,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
     report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
+    setup.add_argument("workbook", type=Path, nargs="?", default=None,
+                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -336,6 +376,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "setup":
+        from excel_setup import WORKBOOK, run_setup
+
+        lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
     started = time.perf_counter()
 
     def progress(text: str) -> None:

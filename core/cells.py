@@ -1,9 +1,12 @@
 """Read Excel cell values, column by column and vectorised: numbers, text and dates.
 
 Values arrive as xlwings gives them: ``float`` (sometimes ``int`` or ``bool``), ``str``,
-``None`` for empty cells, ``datetime.datetime`` for dates, Excel errors as text
-(``"#N/A"``) or, in xlwings' raw converter on Windows, as ``int`` COM error codes; float
-NaN / inf come from DataFrames. This module is the one place that knows these shapes.
+``None`` for empty cells, ``datetime.datetime`` for dates (tz-aware ones from COM, whose
+pywintypes dates carry UTC while showing the sheet's clock time), Excel errors as text
+(``"#N/A"``), in xlwings' raw converter on Windows as ``int`` CVErr codes (any code of the
+range, :func:`excel_error`) and on macOS as appscript's ``k.missing_value``;
+``decimal.Decimal`` for a currency-formatted cell on Windows; float NaN / inf come from
+DataFrames. This module is the one place that knows these shapes.
 
 Every reader returns a :class:`ParsedColumn`: the parsed values plus an issues table with
 one row per cell that was coerced (read, but not as typed) or rejected (left missing).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, NamedTuple
@@ -32,11 +36,22 @@ EXCEL_ERRORS = frozenset({
     "#SPILL!", "#CALC!", "#FIELD!", "#BUSY!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!",
 })
 
-#: COM error codes (Python ``int``) that xlwings' raw converter returns on Windows.
-COM_ERROR_CODES = {
-    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
-    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+#: COM delivers an error cell as the int CVERR_BASE + code (0x800A0000 + code, as a signed
+#: 32-bit int): #N/A is code 2042, so -2146826246.
+CVERR_BASE = -2146828288
+#: Excel's error codes (XlCVError); codes not listed (Excel adds new errors) are still errors.
+CVERR_CODES = {
+    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
+    2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
+    2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!",
 }
+#: COM error codes (Python ``int``) of the errors Excel names today.
+COM_ERROR_CODES = {CVERR_BASE + code: name for code, name in CVERR_CODES.items()}
+# Every int a VT_ERROR in FACILITY_CONTROL can carry: 0x800A0000 to 0x800AFFFF.
+_CVERR_LAST = CVERR_BASE + 0xFFFF
+#: What segmenter calls an error cell whose kind the engine does not say (macOS gives
+#: appscript's ``k.missing_value`` for every error cell).
+UNNAMED_ERROR = "#ERROR!"
 
 # Excel's 1900 date system: serial 1 = 1900-01-01, serial 60 = the fictitious 1900-02-29,
 # serial 61 = 1900-03-01, so from 61 on the epoch is 1899-12-30 and before 60 it is 1899-12-31.
@@ -108,17 +123,39 @@ def issues_frame(records: Iterable[Any] | Mapping[str, Any] = ()) -> pd.DataFram
 def excel_error(value: Any) -> str | None:
     """The Excel error a cell holds (``"#N/A"``), or None when it holds none.
 
+    Notes
+    -----
+    - Text that is an error's name (``"#N/A"``), spaces around it allowed.
+    - An ``int`` from COM (Windows) in the CVErr range ``CVERR_BASE`` to ``CVERR_BASE +
+      65535``: its name when Excel names it today (:data:`CVERR_CODES`, e.g. #SPILL! =
+      code 2045), else ``"#ERROR! (code N)"``, so that an error Excel adds later is still
+      an error and never a revenue of about -2.1e9. A float of the same value is a number.
+    - appscript's ``k.missing_value`` (macOS, any error cell): :data:`UNNAMED_ERROR`.
+
     Examples
     --------
     >>> excel_error(-2146826246), excel_error(" #DIV/0! "), excel_error(-2146826246.0)
     ('#N/A', '#DIV/0!', None)
+    >>> excel_error(CVERR_BASE + 2045), excel_error(CVERR_BASE + 2060)
+    ('#SPILL!', '#ERROR! (code 2060)')
     """
     if isinstance(value, str):
         text = value.strip()
         return text if text in EXCEL_ERRORS else None
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        return COM_ERROR_CODES.get(int(value))
+        number = int(value)
+        if CVERR_BASE <= number <= _CVERR_LAST:
+            code = number - CVERR_BASE
+            return CVERR_CODES.get(code, f"{UNNAMED_ERROR} (code {code})")
+        return None
+    if _is_missing_value(value):
+        return UNNAMED_ERROR
     return None
+
+
+def _is_missing_value(value: Any) -> bool:
+    """appscript's ``k.missing_value``, recognised without importing appscript (macOS only)."""
+    return getattr(type(value), "__name__", "") == "Keyword" and getattr(value, "AS_name", None) == "missing_value"
 
 
 def cell_text(value: Any) -> str:
@@ -126,8 +163,8 @@ def cell_text(value: Any) -> str:
 
     Examples
     --------
-    >>> cell_text(1001.0), cell_text(True), cell_text(-2146826281), cell_text(None)
-    ('1001', 'TRUE', '#DIV/0!', '')
+    >>> cell_text(1001.0), cell_text(True), cell_text(-2146826281), cell_text(None), cell_text(Decimal("50.10"))
+    ('1001', 'TRUE', '#DIV/0!', '', '50.1')
     """
     error = excel_error(value)
     if error is not None:
@@ -136,10 +173,10 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)):
         return _number_text(float(value))
     if isinstance(value, (_dt.date, np.datetime64)):
-        return _date_text(pd.Timestamp(value))
+        return _date_text(pd.Timestamp(_naive(value)))
     return str(value)
 
 
@@ -177,7 +214,8 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
 
     Notes
     -----
-    - Numbers (float, int) pass unchanged; ``TRUE``/``FALSE`` are rejected, not read as 1/0.
+    - Numbers (float, int, and ``Decimal``, which COM gives for a currency-formatted cell)
+      pass unchanged as floats; ``TRUE``/``FALSE`` are rejected, not read as 1/0.
     - Text that is a plain number is coerced and reported ("text read as the number
       1200.5"): surrounding spaces, comma thousand groups of exactly three digits
       (``"1,200.50"``), a sign, accounting negatives ``"(1,200)"`` = -1200, exponents
@@ -270,7 +308,7 @@ def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
         return np.nan, "rejected", f"{cell_text(value)} is a logical value, not a number"
     if isinstance(value, (_dt.date, np.datetime64)):
         return np.nan, "rejected", "a date is not a number here"
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, float, np.integer, np.floating, Decimal)):
         number = float(value)
         if np.isnan(number):
             return number, None, None
@@ -444,17 +482,24 @@ def _objects_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     idx, raw = idx[is_date], raw[is_date]
     if not idx.size:
         return
+    # a zone is dropped keeping the clock time; COM's dates all carry one (UTC), so this is
+    # one replace() per date, and pandas then sees naive dates only, never a mix of zones
+    zoned = np.frompyfunc(_has_zone, 1, 1)(raw).astype(bool)
+    if zoned.any():
+        raw = raw.copy()
+        raw[zoned] = [v.replace(tzinfo=None) for v in raw[zoned]]
     try:
-        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce")
-        if stamps.dt.tz is not None:
-            stamps = stamps.dt.tz_localize(None)
-        stamps = stamps.to_numpy()
-    except (ValueError, TypeError):  # mixed time zones, or zones mixed with naive dates
+        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").to_numpy()
+    except (ValueError, TypeError):  # out of pandas' range: read one by one, range-checked below
         stamps = np.array([_naive(v) for v in raw], dtype="datetime64[us]")
     dates, in_range = _within_ns(stamps)
     in_range &= ~np.isnat(dates)  # every cell here held a date, so NaT means it did not convert
     out[idx[in_range]] = dates[in_range]
     found.add(idx[~in_range], "rejected", "date outside 1677-2262, the range this tool holds")
+
+
+def _has_zone(value: Any) -> bool:
+    return getattr(value, "tzinfo", None) is not None
 
 
 def _naive(value: Any) -> np.datetime64:
@@ -532,14 +577,15 @@ def _classify(values: Any) -> _Cells:
 def _kind_of_type(cell_type: type) -> int:
     if issubclass(cell_type, (bool, np.bool_)):
         return _OTHER
-    if issubclass(cell_type, (int, float, np.integer, np.floating)):
+    if issubclass(cell_type, (int, float, np.integer, np.floating, Decimal)):
         return _NUMBER
     return _TEXT if issubclass(cell_type, str) else _OTHER
 
 
 def _mark_com_errors(cells: _Cells) -> _Cells:
-    """An int equal to a COM error code is that Excel error (a float of that value is a number)."""
-    candidates = np.flatnonzero((cells.kind == _NUMBER) & np.isin(cells.numbers, list(COM_ERROR_CODES)))
+    """An int in the CVErr range is that Excel error (a float of that value is a number)."""
+    numbers = cells.numbers
+    candidates = np.flatnonzero((cells.kind == _NUMBER) & (numbers >= CVERR_BASE) & (numbers <= _CVERR_LAST))
     for i in candidates:
         if excel_error(cells.raw[i]) is not None:
             cells.kind[i] = _OTHER

@@ -14,6 +14,9 @@ What goes in:
   sample, core/data/sample_accounts.csv, as an Excel table), "Settings" (the defaults
   of core.config, laid out as the Settings action reads them) and "xlwings.conf"
   (workbook/xlwings_conf.csv);
+- the workbook name ``segmenter_xlwings_vba`` (excel_setup.VBA_VERSION_NAME): the
+  XLWINGS_VERSION of the xlwings VBA module that goes in, so that ``segmenter setup`` and the
+  Check setup button can compare it with the installed xlwings package;
 - the VBA project: the document modules Excel makes for the workbook and each sheet
   (pyopenvba's add_vba_project), the xlwings and Dictionary modules copied verbatim from
   xlwings' quickstart_standalone.xlsm (the official standalone RunPython code, matching
@@ -39,6 +42,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 
 from core.config import ReportConfig, config_to_rows
+from excel_setup import VBA_VERSION_NAME
 from writers.book import owner_name
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -89,9 +93,11 @@ def build(output: Path = OUTPUT, accounts_csv: Path = SAMPLE_ACCOUNTS) -> Path:
     """
     from pyopenvba import ExcelFile, VBAModuleKind
 
+    with ExcelFile(TEMPLATE) as template:
+        vba_version = vba_module_version(template.get_module(XLWINGS_MODULES[0]))
     with tempfile.TemporaryDirectory() as scratch:
         book_path = Path(scratch) / "segmenter.xlsm"
-        book_path.write_bytes(sheets_package(accounts_csv))
+        book_path.write_bytes(sheets_package(accounts_csv, vba_version))
         with ExcelFile(TEMPLATE) as template, ExcelFile(book_path) as book:
             project = book.add_vba_project()
             kinds = {module.name: module.kind for module in template.vba_project().modules}
@@ -105,7 +111,21 @@ def build(output: Path = OUTPUT, accounts_csv: Path = SAMPLE_ACCOUNTS) -> Path:
     return output
 
 
-def sheets_package(accounts_csv: Path) -> bytes:
+def vba_module_version(source: str) -> str:
+    """The XLWINGS_VERSION constant of xlwings' VBA module source.
+
+    Examples
+    --------
+    >>> vba_module_version('Public Const XLWINGS_VERSION As String = "0.37.8"')
+    '0.37.8'
+    """
+    match = re.search(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"', source)
+    if match is None:
+        raise ValueError("the xlwings VBA module has no XLWINGS_VERSION constant")
+    return match[1]
+
+
+def sheets_package(accounts_csv: Path, vba_version: str) -> bytes:
     """The workbook's sheets as an .xlsx package, before the VBA project and ribbon go in."""
     book = openpyxl.Workbook()
     how_to, accounts, settings, conf = (book.active, *[book.create_sheet(name) for name in SHEETS[1:]])
@@ -117,6 +137,7 @@ def sheets_package(accounts_csv: Path) -> bytes:
     # the ribbon actions read it.
     marker = owner_name(SHEETS[2])
     book.defined_names[marker] = DefinedName(marker, attr_text=f"'{SHEETS[2]}'!$A$1")
+    book.defined_names[VBA_VERSION_NAME] = DefinedName(VBA_VERSION_NAME, attr_text=f'"{vba_version}"')
     _write_conf(conf, SOURCES / "xlwings_conf.csv")
     buffer = io.BytesIO()
     book.save(buffer)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cells import (COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, is_blank, issues_frame, to_dates,
+from core.cells import (COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, excel_error, is_blank, issues_frame, to_dates,
                         to_numbers, to_text)
 
 
@@ -194,3 +195,85 @@ def test_date_objects_pass_and_time_zones_are_dropped():
 def test_issues_frame_keeps_its_columns_when_empty():
     empty = issues_frame([])
     assert list(empty.columns) == list(ISSUE_COLUMNS) and empty["sheet_row"].dtype == np.int64
+
+
+# ------------------------------------------------------------- the forms desktop Excel gives a cell
+
+
+class _Keyword:
+    """What appscript's ``k.missing_value`` looks like (appscript.reference.Keyword)."""
+
+    def __init__(self, name):
+        self.AS_name = name
+
+
+_Keyword.__name__ = "Keyword"
+
+
+class _ComTime(dt.datetime):
+    """A pywintypes.TimeType: a datetime subclass that COM gives tz-aware (UTC), showing the sheet's clock."""
+
+
+def test_a_currency_decimal_is_read_as_its_number():
+    parsed = to_numbers(np.array([Decimal("50.0"), Decimal("1234.5678"), Decimal("-0.01")], dtype=object),
+                        column="revenue", sheet_rows=np.arange(2, 5))
+    assert parsed.values.tolist() == [50.0, 1234.5678, -0.01]
+    assert parsed.issues.empty
+
+
+def test_a_column_of_decimals_reads_as_text_and_dates_too():
+    texts = to_text(np.array([Decimal("1001"), Decimal("12.50")], dtype=object), column="account",
+                    sheet_rows=np.arange(2, 4))
+    assert texts.values.tolist() == ["1001", "12.5"]
+    dates = to_dates(np.array([Decimal("45658")], dtype=object), column="first_purchase", sheet_rows=np.array([2]))
+    assert str(dates.values[0])[:10] == "2025-01-01"
+
+
+@pytest.mark.parametrize("code, name", [(2045, "#SPILL!"), (2050, "#CALC!"), (2047, "#BLOCKED!"),
+                                        (2043, "#GETTING_DATA"), (2000, "#NULL!"), (2042, "#N/A")])
+def test_every_cverr_code_excel_names_is_that_error(code, name):
+    value = -2146828288 + code
+    assert excel_error(value) == name
+    parsed = to_numbers(np.array([value, 10.0], dtype=object), column="revenue", sheet_rows=np.arange(2, 4))
+    assert np.isnan(parsed.values[0]) and parsed.values[1] == 10.0
+    assert parsed.issues["reason"].tolist() == [f"Excel error {name}"]
+
+
+@pytest.mark.parametrize("code", [0, 2060, 2100, 0xFFFF])
+def test_a_cverr_code_excel_adds_later_is_still_an_error_not_minus_two_billion(code):
+    value = -2146828288 + code
+    parsed = to_numbers(np.array([value], dtype=object), column="revenue", sheet_rows=np.array([7]))
+    assert np.isnan(parsed.values[0])
+    assert parsed.issues["reason"].tolist() == [f"Excel error #ERROR! (code {code})"]
+    # an int column (numpy int64) holding codes is read the same way
+    as_ints = to_numbers(np.array([value, 5]), column="revenue", sheet_rows=np.array([7, 8]))
+    assert np.isnan(as_ints.values[0]) and as_ints.values[1] == 5.0
+
+
+def test_ints_just_outside_the_cverr_range_and_floats_inside_it_are_numbers():
+    below, above = -2146828288 - 1, -2146828288 + 0x10000
+    parsed = to_numbers(np.array([below, above, -2146826246.0], dtype=object), column="revenue",
+                        sheet_rows=np.arange(2, 5))
+    assert parsed.values.tolist() == [float(below), float(above), -2146826246.0]
+
+
+def test_appscript_missing_value_is_an_error_cell_not_text():
+    missing = _Keyword("missing_value")
+    texts = to_text(np.array(["Acme", missing], dtype=object), column="account", sheet_rows=np.array([2, 3]))
+    assert texts.values.tolist() == ["Acme", None]
+    assert texts.issues[["sheet_row", "value", "action", "reason"]].values.tolist() == [
+        [3, "#ERROR!", "rejected", "Excel error #ERROR!"]]
+    numbers = to_numbers(np.array([missing, 4.0], dtype=object), column="revenue", sheet_rows=np.array([2, 3]))
+    assert np.isnan(numbers.values[0]) and numbers.issues["action"].tolist() == ["rejected"]
+    assert excel_error(_Keyword("text")) is None
+
+
+def test_tz_aware_com_dates_keep_the_clock_time_the_sheet_shows():
+    utc, plus_two = dt.timezone.utc, dt.timezone(dt.timedelta(hours=2))
+    cells = np.array([_ComTime(2024, 3, 31, 10, 30, tzinfo=utc), dt.datetime(2024, 1, 1),
+                      _ComTime(2023, 12, 31, tzinfo=plus_two), dt.date(2020, 2, 29)], dtype=object)
+    parsed = to_dates(cells, column="first_purchase", sheet_rows=np.arange(2, 6))
+    assert [str(v) for v in parsed.values.astype("datetime64[m]")] == [
+        "2024-03-31T10:30", "2024-01-01T00:00", "2023-12-31T00:00", "2020-02-29T00:00"]
+    assert parsed.issues.empty
+    assert to_text(cells[:1], column="x", sheet_rows=np.array([2])).values.tolist() == ["2024-03-31 10:30"]

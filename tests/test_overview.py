@@ -192,3 +192,23 @@ def test_the_ribbon_draws_the_overview_charts_on_the_remote_engine():
     titles = [a["args"] for a in recorded if a["func"] == "setChartTitle"]
     assert any("Whale curve" in str(t) for t in titles) and any("NPS per size band" in str(t) for t in titles)
     assert any(a["func"] == "setChartXAxisValues" for a in recorded)
+
+
+def test_the_ribbon_draws_and_styles_the_overview_charts_on_the_windows_engine():
+    """xlwings' Windows engine over a fake of Excel's object model: the calls Excel gets."""
+    from tests.fake_com import windows_book
+
+    rows = [["Account", "Revenue", "Profit", "NPS"]] + [
+        [f"acct {i}", float(1000 * (i + 1)), float(100 * (i + 1) * (-1 if i % 4 == 0 else 1)), float(i % 11)]
+        for i in range(40)]
+    book, excel = windows_book({"Accounts": rows}, selection="A1:D41")
+    assert segmenter.segment_selection(book) == []
+    overview = excel.workbook.sheet("Overview")
+    charts = [c.Chart for c in overview.charts]
+    assert len(charts) == 4  # tier shares, whale, matrix, NPS per tier (no size, no periods)
+    assert all(c.source.sheet.Name == "Chart data" and c.HasTitle for c in charts)
+    whale = next(c for c in charts if c.ChartTitle.Text.startswith("Whale curve"))
+    assert [s.XValues.Address for s in whale.series] == [whale.series[0].XValues.Address] * 3
+    assert whale.series[0].ChartType == 75  # xlXYScatterLinesNoMarkers: the curve is a line among points
+    matrix = next(c for c in charts if c.ChartTitle.Text.startswith("Revenue x margin"))
+    assert matrix.series[0].MarkerForegroundColor == int("327D2E", 16)  # Protect in green (COM colours are BGR)

@@ -70,14 +70,35 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     assert any("chart" in f.lower() for f in funcs)
 
 
-def test_large_blocks_are_written_in_chunks(monkeypatch):
-    import writers.book
+def test_large_blocks_are_written_within_xlwings_write_budget(monkeypatch):
+    import xlwings.base_classes
 
-    monkeypatch.setattr(writers.book, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(xlwings.base_classes, "DEFAULT_MAX_CELLS_PER_WRITE", 64)
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)
+    writes = [w for w in _values_written(book, "Segments") if w["start_row"] >= 5]
+    # 6 accounts x 16 columns from sheet row 6 (0-based 5): 64 cells = 4 rows a call, then 2
+    assert [(w["start_row"], len(w["values"])) for w in writes] == [(5, 4), (9, 2)]
+    assert all(len(w["values"]) * len(w["values"][0]) <= 64 for w in writes)
+
+
+def test_a_big_block_is_handed_over_in_pieces_with_progress(monkeypatch):
+    import writers.book
+    from core.accounts import parse_accounts
+    from core.report import run_report
+    from writers.layout import place_report
+
+    monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 48)  # 3 rows of the 16-column Segments block
+    book = _accounts_book(selection="A1:D7")
+    report = run_report(parse_accounts([HEADER] + ROWS, first_sheet_row=1))
+    lines = []
+    writers.book.write_report(book, place_report(report.tables, source="Accounts!A1:D7", labels=("A", "B", "C", "D"))[:1],
+                              progress=lines.append)
     rows = [(w["start_row"], len(w["values"])) for w in _values_written(book, "Segments") if w["start_row"] >= 5]
-    assert rows == [(5, 4), (9, 2)]  # 6 accounts from sheet row 6 (0-based 5): 4, then 2
+    assert rows == [(5, 3), (8, 3)]
+    assert lines == ["segmenter: writing Segments, sheet 1 of 1...",
+                     "segmenter: writing Segments, sheet 1 of 1: rows 1-3 of 6",
+                     "segmenter: writing Segments, sheet 1 of 1: rows 4-6 of 6"]
 
 
 def test_rerun_replaces_only_segmenters_own_sheets():

@@ -3,6 +3,17 @@ TIER_MIGRATION. Each converts the range, calls core.growth, shapes the output; n
 
 Period columns are recognised by their headers ("Revenue 2024", "FY25", "Q3 2025", "Prior" /
 "Current"), so the range needs its header row.
+
+SEGMENT_GROWTH spills five columns beside the range, one row per row of the range (blank rows
+stay blank), under a header row. Labels: growing or declining beyond +/- the band, stable
+within it, new (no sales in the earlier period), lost (none in the later), no sales. Change %
+is n/a when the earlier period is zero or negative; CAGR is n/a when the first period is.
+
+TIER_MIGRATION tiers each period on its own by the same method. The diagonal counts the
+accounts that kept their tier; right of it those that fell, left of it those that rose.
+
+The functions' docstrings are what Excel's Insert Function dialog shows, which cuts them at
+255 characters (tests/test_udfs_desktop.py checks), so the detail lives here.
 """
 from __future__ import annotations
 
@@ -29,19 +40,14 @@ def _rejected_period_rows(table) -> dict[int, str]:
     return rejected_rows(table, table.period_headers)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("band", "raw", doc="change counted as stable, +/- e.g. 5% (the default)")
 @xw.ret("raw")
 @cell_errors
 def segment_growth(accounts, band=None):
-    """Per row: change in revenue and change % between the last two periods, CAGR over all, growth label, note.
-
-    Spills five columns beside the range, one row per row of the range (blank rows stay blank),
-    under a header row. Labels: growing or declining beyond +/- the band, stable within it, new
-    (no sales in the earlier period), lost (none in the later), no sales. Change % is n/a when
-    the earlier period is zero or negative; CAGR is n/a when the first period is.
-    """
+    """Per row: change in revenue and change % between the last two periods, CAGR over all,
+    and a label: growing, stable, declining (against the band), new, lost or no sales."""
     table = accounts_from_range(accounts)
     config = config_from_mapping(dict(growth_band=scalar(band, "band")))
     values = growth.account_growth(table.period_revenue, table.period_years, config.growth_band)
@@ -55,7 +61,7 @@ def segment_growth(accounts, band=None):
     return out.tolist()
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("measure", "raw", doc="accounts (default) or revenue (the accounts' revenue in the later period)")
 @xw.arg("method", "raw", doc=METHOD_DOC)
@@ -63,11 +69,8 @@ def segment_growth(accounts, band=None):
 @xw.ret("raw")
 @cell_errors
 def tier_migration(accounts, measure=None, method=None, cutoffs=None):
-    """Tier migration between the last two periods: rows = tier before, columns = tier now, with totals.
-
-    Each period is tiered on its own by the same method. The diagonal counts the accounts that
-    kept their tier; right of it those that fell, left of it those that rose.
-    """
+    """Tier migration between the last two periods: rows = tier before, columns = tier now,
+    with totals; each period tiered on its own by the same method."""
     table = accounts_from_range(accounts)
     config = config_from_mapping(dict(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs)))
     wanted = str(scalar(measure, "measure", "accounts")).strip().lower()

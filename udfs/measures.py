@@ -17,7 +17,7 @@ REVENUE_DOC = "revenue per account, one column (a header cell and blanks are ski
 SCORES_DOC = "NPS answers 0-10, one column (a header cell and blanks are skipped)"
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.arg("top", "raw", doc="N >= 1: the top N accounts; x < 1: the top x of accounts (0.2 = 20 %, count rounded up). Default 0.2")
 @xw.ret("raw")
@@ -35,7 +35,7 @@ def concentration(revenue, top=None):
     return conc.top_fraction_share(values, top)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.arg("share", "raw", doc="share of revenue, default 0.8 (80 %)")
 @xw.ret("raw")
@@ -47,7 +47,7 @@ def accounts_for_share(revenue, share=None):
     return count
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -56,7 +56,7 @@ def hhi(revenue):
     return conc.hhi_points(numbers_from_range(revenue, "revenue"))
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -73,7 +73,7 @@ def _valid_scores(scores: np.ndarray, first_row: int) -> np.ndarray:
     return clean
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -98,7 +98,7 @@ def _scores_and_groups(scores, groups) -> tuple[np.ndarray, np.ndarray]:
     return clean, labels
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.arg("groups", "raw", doc="the group of each answer (tier, size band...), same rows as scores")
 @xw.ret("raw")
@@ -111,7 +111,7 @@ def nps_by(scores, groups):
     return table_output(headers, table.astype(object).where(table.notna(), None).to_numpy().tolist())
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("scores", "raw", doc=SCORES_DOC)
 @xw.arg("groups", "raw", doc="the group of each answer, same rows as scores")
 @xw.arg("group_a", "raw", doc="first group (optional; default: the lowest NPS)")

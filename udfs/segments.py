@@ -18,7 +18,7 @@ ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry,
                 "a header row is recognised, blank rows stay blank")
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("method", "raw", doc=METHOD_DOC)
 @xw.arg("cutoffs", "raw", doc=CUTOFFS_DOC)
@@ -38,7 +38,7 @@ def segment_tier(accounts, method=None, cutoffs=None):
     return mark_rejected(table, ("revenue",), out)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors
@@ -54,7 +54,7 @@ def segment_margin(accounts):
     return mark_rejected(table, ("revenue", "profit"), out)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("revenue_split", "raw", doc="revenue that splits high from low, or median (default: high = tier A)")
 @xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25%, or median (default: the portfolio's margin)")
@@ -88,7 +88,7 @@ def _by_column(table, by: str) -> str:
     raise SegmenterInputError(f"no column {by!r} in the range; summarise by one of: {known}")
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("by", "raw", doc="tier (default) or a column header of the range, e.g. Industry")
 @xw.arg("method", "raw", doc=METHOD_DOC)
@@ -108,7 +108,7 @@ def segment_summary(accounts, by=None, method=None):
     return out
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.ret("raw")
 @cell_errors

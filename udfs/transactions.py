@@ -3,6 +3,24 @@
 Each reads the range (customer, date, amount[, profit][, quantity], with or without a header
 row), calls core/ and spills one row per customer, sorted by customer, under a header row.
 Time is in weeks, as in the customer report's default.
+
+RFM_SEGMENT gives one row per customer, not per transaction row: a score ranks a customer's
+whole history (weeks since the last purchase, number of purchases, total spend) against the
+other customers, so it belongs to the customer; a single order has no recency or frequency of
+its own. Scores are quintiles over the customers (tied customers share a score). Segments:
+Champions, Loyal, Potential loyalist, New, Needs attention, About to sleep, At risk,
+Hibernating, Lost.
+
+CUSTOMER_SUMMARY, in weeks: recency = first to last purchase, T = first purchase to the last
+date of the list. Spend is net of returns (negative amounts); dates are YYYY-MM-DD text.
+
+CLTV_MODEL: Customer | P(alive) | expected purchases | expected spend per purchase | margin % |
+expected revenue | model CLV, over the horizon in weeks: BG/NBD purchases x Gamma-Gamma spend x
+margin, discounted. The margin is the customer's own (profit / amount) when the range has
+profit, else 100 %. It needs at least 10 customers and 10 repeat buyers; otherwise it says why.
+
+The functions' docstrings are what Excel's Insert Function dialog shows, which cuts them at
+255 characters (tests/test_udfs_desktop.py checks), so the detail lives here.
 """
 from __future__ import annotations
 
@@ -58,51 +76,42 @@ def _spill(frame: pd.DataFrame) -> list[list[Any]]:
     return table_output([column_style(str(c))[0] for c in frame.columns], frame_rows(frame))
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.ret("raw")
 @cell_errors
 def rfm_segment(transactions):
-    """RFM scores (1-5) and segment per customer: Customer | R | F | M | Segment.
+    """RFM scores (1-5, quintiles) and segment, one row per customer: Customer | R | F | M | Segment.
 
-    One row per customer, not per transaction row: a score ranks a customer's whole history
-    (weeks since the last purchase, number of purchases, total spend) against the other
-    customers, so it belongs to the customer; a single order has no recency or frequency of
-    its own. Scores are quintiles over the customers (tied customers share a score). Segments:
-    Champions, Loyal, Potential loyalist, New, Needs attention, About to sleep, At risk,
-    Hibernating, Lost.
+    Segments: Champions, Loyal, Potential loyalist, New, Needs attention, About to sleep, At
+    risk, Hibernating, Lost.
     """
     scores = rfm_scores(summarise(_transactions(transactions), unit=UNIT)).scores
     return _spill(scores[["account", "R", "F", "M", "segment"]])
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.ret("raw")
 @cell_errors
 def customer_summary(transactions):
-    """One row per customer: first and last purchase, purchases, repeat purchases, recency, T, spend, margin.
-
-    Weeks: recency = first to last purchase, T = first purchase to the last date of the list.
-    Spend is net of returns (negative amounts); dates are YYYY-MM-DD text.
-    """
+    """One row per customer: first and last purchase, purchases, repeat purchases, recency and T
+    (weeks), spend net of returns, margin."""
     table = _transactions(transactions)
     return _spill(shown_summary(summarise(table, unit=UNIT), table))
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("transactions", "raw", doc=TRANSACTIONS_DOC)
 @xw.arg("horizon", "raw", doc="valuation period in weeks, default 52")
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")
 @xw.ret("raw")
 @cell_errors
 def cltv_model(transactions, horizon=None, discount=None):
-    """Model lifetime value per customer: BG/NBD purchases x Gamma-Gamma spend x margin, discounted.
+    """Model lifetime value per customer over the horizon (weeks): BG/NBD purchases x
+    Gamma-Gamma spend x margin, discounted.
 
-    Customer | P(alive) | expected purchases | expected spend per purchase | margin % |
-    expected revenue | model CLV, over the horizon in weeks. The margin is the customer's own
-    (profit / amount) when the range has profit, else 100 %. Needs at least 10 customers
-    and 10 repeat buyers; otherwise it says why.
+    Needs at least 10 customers and 10 repeat buyers; otherwise it says why.
     """
     horizon_weeks = parse_number(scalar(horizon, "horizon", DEFAULT_HORIZON_WEEKS), "horizon")
     config = config_from_mapping({"discount": scalar(discount, "discount")})

@@ -1,27 +1,47 @@
 """Write placed result sheets into a live workbook through xlwings (the ribbon actions).
 
+The target is desktop Excel through xlwings' Windows (COM) and macOS (AppleScript) engines;
+the tests also run it on xlwings' remote engine and on the Windows engine over a fake of
+Excel's object model (tests/fake_com.py). Only calls that both desktop engines implement are
+used (tests/test_book_desktop.py checks every one); what xlwings has no call for on the
+desktop (freezing panes) goes to the window through ``.api``, in :func:`freeze_top_rows`.
+
 Ownership: every sheet segmenter writes is marked by a workbook name
 ``segmenter_sheet_<Sheet_name>`` that refers to its A1. Re-running replaces only sheets marked
-that way. A sheet of the user's that happens to carry a result sheet's name is
-never touched: the result goes to "<name> (segmenter)" beside it, and the caller is told.
+that way. A sheet of the user's that happens to carry a result sheet's name is never
+touched: the result goes to "<name> (segmenter)" beside it, and the caller is told. A marker
+whose sheet was deleted (Excel turns it into ``=#REF!$A$1``) marks nothing.
 
-Everything placed (titles, headers, formats, colours) comes from writers/layout.py.
+Values: text is written so that it stays the text it is (writers/text.py: ``=1+1``,
+``00123``, ``#N/A``, ``03/04/2024`` are not turned into a formula, a number, an error or a
+date); numbers and dates stay numbers and dates. Large blocks go in pieces of xlwings'
+write budget (about 100,000 cells a call), with screen updating and automatic calculation
+off until the writing ends, however it ends.
+
+Everything placed (titles, headers, formats, colours, charts) comes from writers/layout.py.
 """
 from __future__ import annotations
 
-from typing import Any
+import re
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
-from writers.layout import FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedSheet
+from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
+from writers.text import as_typed_text, rows_as_typed_text
 
 OWNER_PREFIX = "segmenter_sheet_"
-# Large blocks go to Excel in pieces of this many rows (xlwings' chunksize): one COM call with
-# a million rows can exhaust Excel's memory.
-CHUNK_ROWS = 50_000
-# ChartSpec.kind -> xlwings chart type; (kind, series style) -> the series' own type
+# ChartSpec.kind -> xlwings chart type (a new kind in layout needs one entry here); (kind, series
+# style) -> the series' own type, for lines drawn among points
 CHART_TYPES = {"scatter": "xy_scatter_lines_no_markers", "line": "line_markers", "xy": "xy_scatter",
                "columns": "column_clustered", "bars": "bar_clustered", "stacked": "column_stacked"}
 SERIES_TYPES = {("xy", "line"): "xy_scatter_lines_no_markers"}
 POINTS_PER_CM = 72 / 2.54
+# A block is handed to xlwings this many cells at a time (xlwings cuts each piece further into
+# calls of its engine's write budget), so the status bar can say how far a big block is.
+PROGRESS_CELLS = 1_000_000
+_REFERENCE = re.compile(r"=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+Progress = Callable[[str], None]
 
 
 def owner_name(sheet_name: str) -> str:
@@ -29,22 +49,62 @@ def owner_name(sheet_name: str) -> str:
     return OWNER_PREFIX + "".join(ch if ch.isalnum() else "_" for ch in sheet_name)
 
 
-def _name(book, name: str):
-    for item in book.names:
-        if item.name == name:
-            return item
-    return None
+def sheet_reference(sheet_name: str, address: str) -> str:
+    """A name's formula for ``address`` on a sheet, quoted as Excel wants it.
+
+    Examples
+    --------
+    >>> sheet_reference("Q1's list", "$A$1:$C$9")
+    "='Q1''s list'!$A$1:$C$9"
+    """
+    return "='" + sheet_name.replace("'", "''") + "'!" + address
+
+
+def parse_reference(formula: str | None) -> tuple[str, str] | None:
+    """(sheet name, address) of a name's formula, or None when it refers to no sheet (``#REF!``).
+
+    Examples
+    --------
+    >>> parse_reference("='Q1''s list'!$A$1"), parse_reference("=Accounts!$A$1:$D$7")
+    (("Q1's list", '$A$1'), ('Accounts', '$A$1:$D$7'))
+    >>> parse_reference("=#REF!$A$1"), parse_reference("='#REF'!$A$1"), parse_reference(None)
+    (None, ('#REF', '$A$1'), None)
+    """
+    match = _REFERENCE.match(formula or "")
+    if not match or "#REF!" in match[3] or (match[2] or "").strip() == "#REF":
+        return None
+    sheet = match[1].replace("''", "'") if match[1] is not None else match[2].strip()
+    return sheet, match[3].strip()
+
+
+def find_name(book, name: str):
+    """The workbook name called ``name`` (any case), or None."""
+    wanted = name.lower()
+    return next((item for item in book.names if item.name.lower() == wanted), None)
+
+
+def referred_range(book, name: str):
+    """The range a workbook name refers to, or None when it is missing or its sheet is gone."""
+    marker = find_name(book, name)
+    place = parse_reference(marker.refers_to) if marker is not None else None
+    if place is None:
+        return None
+    sheet = next((s for s in book.sheets if s.name.lower() == place[0].lower()), None)
+    return sheet.range(place[1]) if sheet is not None else None
+
+
+def set_name(book, name: str, sheet_name: str, address: str) -> None:
+    """Point the workbook name ``name`` at ``address`` on ``sheet_name`` (replacing it)."""
+    existing = find_name(book, name)
+    if existing is not None:
+        existing.delete()
+    book.names.add(name, sheet_reference(sheet_name, address))
 
 
 def owned_sheet(book, sheet_name: str):
-    """The sheet segmenter wrote for ``sheet_name`` earlier, or None."""
-    marker = _name(book, owner_name(sheet_name))
-    if marker is None:
-        return None
-    try:
-        return marker.refers_to_range.sheet
-    except (ValueError, KeyError, AttributeError):
-        return None  # the marked sheet was deleted: the name points nowhere
+    """The sheet segmenter wrote for ``sheet_name`` earlier, or None (never a user's sheet)."""
+    marked = referred_range(book, owner_name(sheet_name))
+    return marked.sheet if marked is not None else None
 
 
 def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
@@ -56,9 +116,6 @@ def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
     sentence says so.
     """
     existing = owned_sheet(book, sheet_name)
-    marker = _name(book, owner_name(sheet_name))
-    if marker is not None:
-        marker.delete()
     if existing is not None:
         position = existing.index
         existing.delete()
@@ -73,59 +130,132 @@ def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:
         target = candidate
         message = f"A sheet named '{sheet_name}' is not segmenter's, so it was left alone; results went to '{target}'."
     sheet = book.sheets.add(target, after=after or book.sheets[len(book.sheets) - 1])
-    book.names.add(owner_name(sheet_name), f"='{target}'!$A$1")
+    set_name(book, owner_name(sheet_name), target, "$A$1")
     return sheet, message
 
 
-def write_sheet(book, placed: PlacedSheet, *, after=None) -> tuple[Any, str | None]:
-    """Write one placed sheet; returns the xlwings Sheet and the ownership message, if any."""
+@contextmanager
+def quiet_excel(app) -> Iterator[None]:
+    """Screen updating and automatic calculation off while writing, restored however it ends.
+
+    xlwings' remote engine cannot read either setting back; there nothing is changed.
+    """
+    try:
+        previous = (app.screen_updating, app.calculation)
+    except NotImplementedError:
+        previous = None
+    if previous is not None:
+        app.screen_updating = False
+        app.calculation = "manual"
+    try:
+        yield
+    finally:
+        if previous is not None:
+            app.calculation = previous[1]
+            app.screen_updating = previous[0]
+
+
+def freeze_top_rows(sheet, rows: int) -> None:
+    """Keep the top ``rows`` rows of ``sheet`` in view (and no column); ``sheet`` must be active.
+
+    xlwings' desktop engines have no freeze call (``Sheet.freeze_panes`` exists only on the
+    remote engine), so on the desktop the window's own settings are set through ``.api``:
+    SplitRow then FreezePanes on Windows (COM), split_row then freeze_panes on macOS
+    (AppleScript). On the remote engine Office.js ``freezeAt("1:n")`` freezes rows 1 to n
+    (``freezeAt("A6")`` would freeze rows 1-6 *and* column A).
+    """
+    if sheet.book.app.engine.type != "desktop":
+        sheet.freeze_panes.freeze_at(f"1:{rows}")
+    elif "_xlmac" in type(sheet.impl).__module__:
+        window = sheet.book.api.windows[1]
+        window.freeze_panes.set(False)
+        window.split_column.set(0)
+        window.split_row.set(rows)
+        window.freeze_panes.set(True)
+    else:
+        window = sheet.book.api.Windows(1)
+        window.FreezePanes = False
+        window.SplitColumn = 0
+        window.SplitRow = rows
+        window.FreezePanes = True
+
+
+def tier_rules(column, block: PlacedBlock) -> None:
+    """One conditional format per tier on the tier column: cell value = the tier's label -> its colour.
+
+    One call per tier instead of one per run of equal tiers (20,000 customers made 12,569
+    ``range.color`` calls over COM), and the colours follow the labels if the user sorts.
+    """
+    first_row = {}
+    for start, _, colour in block.tier_runs:
+        first_row.setdefault(colour, start)
+    for colour, start in first_row.items():
+        label = str(block.rows[start][block.tier_col]).replace('"', '""')
+        column.conditional_formats.add_cell_value("equal_to", f'="{label}"',
+                                                  fill_color=TIER_COLOURS[colour % len(TIER_COLOURS)])
+
+
+def write_sheet(book, placed: PlacedSheet, *, after=None, progress: Progress | None = None) -> tuple[Any, str | None]:
+    """Write one placed sheet; returns the xlwings Sheet and the ownership message, if any.
+
+    ``progress`` hears how far a block of more than :data:`PROGRESS_CELLS` cells is.
+    """
     sheet, message = claim_sheet(book, placed.spec.name, after=after)
-    sheet["A1"].value = placed.title
+    sheet["A1:A2"].value = [[as_typed_text(placed.title)], [as_typed_text(placed.subtitle)]]
     sheet["A1"].font.bold = True
     sheet["A1"].font.size = 14
-    sheet["A2"].value = placed.subtitle
     sheet["A2"].font.italic = True
     for block in placed.blocks:
-        sheet.range((block.title_row, 1)).value = block.block.title
-        sheet.range((block.title_row, 1)).font.bold = True
-        header = sheet.range((block.header_row, 1), (block.header_row, block.n_cols))
-        header.value = block.headers
-        header.color = HEADER_COLOUR
-        header.font.color = "#FFFFFF"
-        header.font.bold = True
-        for j in block.right_aligned:
-            sheet.range((block.header_row, j + 1)).horizontal_alignment = "right"
-        if not block.rows:
-            continue
-        first, last = block.header_row + 1, block.last_row
-        sheet.range((first, 1)).options(chunksize=CHUNK_ROWS).value = block.rows
-        for j, fmt in enumerate(block.formats, start=1):
-            if fmt != "General":
-                sheet.range((first, j), (last, j)).number_format = fmt
-        if block.row_formats:
-            for i, fmt in enumerate(block.row_formats):
-                sheet.range((first + i, block.unit_col + 1)).number_format = fmt
-        for i in block.total_rows:
-            sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
-        if block.tier_col is not None:
-            for start, end, colour in block.tier_runs:
-                sheet.range((first + start, block.tier_col + 1), (first + end, block.tier_col + 1)).color = (
-                    TIER_COLOURS[colour % len(TIER_COLOURS)]
-                )
-        sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",
-                         table_style_name="TableStyleLight9")
-    sheet.freeze_panes.freeze_at(f"A{placed.freeze_row}")
+        _write_block(sheet, block, progress)
+    sheet.activate()
+    freeze_top_rows(sheet, placed.freeze_row - 1)
     sheet.autofit("c")
     return sheet, message
 
 
-def _add_charts(sheet, placed: PlacedSheet, written: dict[str, Any]) -> None:
-    """Draw the sheet's charts from their data (on any written sheet) with xlwings' chart calls,
-    which the Windows and macOS engines implement: source data, x values, types, names, colours."""
+def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) -> None:
+    title = sheet.range((block.title_row, 1))
+    title.value = as_typed_text(block.block.title)
+    title.font.bold = True
+    header = sheet.range((block.header_row, 1), (block.header_row, block.n_cols))
+    header.value = [[as_typed_text(h) for h in block.headers]]
+    header.color = HEADER_COLOUR
+    header.font.color = "#FFFFFF"
+    header.font.bold = True
+    for j in block.right_aligned:
+        sheet.range((block.header_row, j + 1)).horizontal_alignment = "right"
+    if not block.rows:
+        return
+    first, last = block.header_row + 1, block.last_row
+    step = max(1, PROGRESS_CELLS // block.n_cols)
+    for start in range(0, len(block.rows), step):
+        if progress and len(block.rows) > step:
+            progress(f"rows {start + 1:,}-{min(start + step, len(block.rows)):,} of {len(block.rows):,}")
+        # no chunksize: xlwings splits the piece by its engine's cell budget per call
+        sheet.range((first + start, 1)).value = rows_as_typed_text(block.rows[start:start + step])
+    for j, fmt in enumerate(block.formats, start=1):
+        if fmt != "General":
+            sheet.range((first, j), (last, j)).number_format = fmt
+    if block.row_formats:
+        for i, fmt in enumerate(block.row_formats):
+            sheet.range((first + i, block.unit_col + 1)).number_format = fmt
+    for i in block.total_rows:
+        sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
+    if block.tier_col is not None and block.tier_runs:
+        tier_rules(sheet.range((first, block.tier_col + 1), (last, block.tier_col + 1)), block)
+    if not block.block.excel_table:
+        return
+    sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",
+                     table_style_name="TableStyleLight9")
+
+
+def _add_chart(sheet, placed: PlacedSheet) -> None:
+    """Draw the sheet's charts (:attr:`PlacedSheet.charts`) from their data, which may be on another
+    of segmenter's sheets (the Overview's are on Chart data): source data, x values, title, legend,
+    and each series' type and colour where the engine can reach a chart's series."""
     for number, chart_spec in enumerate(placed.charts, start=1):
-        data = written[chart_spec.data_sheet]
-        series = chart_spec.series
-        columns = [ref.column for ref in series]
+        data = owned_sheet(sheet.book, chart_spec.data_sheet)
+        columns = [ref.column for ref in chart_spec.series]
         chart = sheet.charts.add(
             width=chart_spec.width_cm * POINTS_PER_CM, height=chart_spec.height_cm * POINTS_PER_CM,
             chart_type=CHART_TYPES[chart_spec.spec.kind], anchor=sheet.range(chart_spec.anchor),
@@ -136,21 +266,13 @@ def _add_charts(sheet, placed: PlacedSheet, written: dict[str, Any]) -> None:
                                            (chart_spec.last_row, chart_spec.x_column)))
         chart.title = chart_spec.title
         chart.legend.visible = chart_spec.spec.legend
-        chart.value_axis.title = chart_spec.spec.y_title
-        if chart_spec.spec.x_title:
-            chart.category_axis.title = chart_spec.spec.x_title
-        for axis, key in ((chart.category_axis, chart_spec.spec.x_format), (chart.value_axis, chart_spec.spec.y_format)):
-            if key:
-                axis.number_format = FORMATS[key]
-        if chart_spec.spec.kind == "stacked":
-            chart.value_axis.minimum_scale = 0  # a waterfall read from zero: no exaggerated steps
         try:
             _style_series(chart, chart_spec)
         except NotImplementedError:
             pass  # xlwings' remote engine cannot reach a chart's series synchronously; Excel's engines can
 
 
-def _style_series(chart, chart_spec) -> None:
+def _style_series(chart, chart_spec: PlacedChart) -> None:
     """Each series' own type (lines among points) and meaningful colour; the waterfall base in white."""
     for i, ref in enumerate(chart_spec.series):
         drawn = chart.series[i]
@@ -167,18 +289,26 @@ def _style_series(chart, chart_spec) -> None:
             drawn.fill_color = ref.colour
 
 
-def write_report(book, sheets: list[PlacedSheet], progress=None) -> list[str]:
-    """Write every placed sheet, in order after the last sheet; returns the ownership messages."""
+def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = None) -> list[str]:
+    """Write every placed sheet, in order after the last sheet; returns the ownership messages.
+
+    ``progress`` hears one line per sheet and per million cells of a big block (Excel's status
+    bar on the ribbon path).
+    """
     messages: list[str] = []
     after = None
-    written: dict[str, Any] = {}
-    for placed in sheets:
-        if progress:
-            progress(f"segmenter: writing {placed.spec.name}")
-        sheet, message = write_sheet(book, placed, after=after)
-        after = written[placed.spec.name] = sheet
-        if message:
-            messages.append(message)
-    for placed in sheets:  # after every sheet: the Overview's charts read the Chart data sheet, written last
-        _add_charts(written[placed.spec.name], placed, written)
+    written = []
+    with quiet_excel(book.app):
+        for number, placed in enumerate(sheets, start=1):
+            where = f"segmenter: writing {placed.spec.name}, sheet {number} of {len(sheets)}"
+            if progress:
+                progress(where + "...")
+            sheet, message = write_sheet(book, placed, after=after,
+                                         progress=(lambda text: progress(f"{where}: {text}")) if progress else None)
+            after = sheet
+            if message:
+                messages.append(message)
+            written.append((sheet, placed))
+        for sheet, placed in written:  # after every sheet: the Overview's charts read Chart data, written last
+            _add_chart(sheet, placed)
     return messages

@@ -179,6 +179,9 @@ TOTAL_LABELS = ("Total", "change")
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
 HEADER_COLOUR = "#1F4E78"
 TITLE_PREFIX = "segmenter · "
+# A sheet holding more rows than this gets filter buttons on its blocks instead of Excel tables: a
+# table that size is slow to open and sort in Excel, and a file writer has to stream such a sheet.
+TABLE_ROW_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -437,6 +440,21 @@ class SeriesRef:
     colour: str | None = None  # from SERIES_COLOURS; None: the chart's own palette
 
 
+def column_letters(column: int) -> str:
+    """Excel's letters of a 1-based column.
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(26), column_letters(28)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class PlacedChart:
     """A chart with its position on the sheet it is drawn on and the cells it reads.
@@ -469,11 +487,10 @@ class PlacedChart:
 
     def reference(self, column: int, *, header: bool = False) -> str:
         """An absolute reference to one column's cells on the data sheet, e.g. 'Chart data'!$B$6:$B$9."""
-        from openpyxl.utils import get_column_letter, quote_sheetname
-
-        letter = get_column_letter(column)
+        letter = column_letters(column)
         first = self.header_row if header else self.first_row
-        return f"{quote_sheetname(self.data_sheet)}!${letter}${first}:${letter}${self.last_row}"
+        sheet = "'" + self.data_sheet.replace("'", "''") + "'"
+        return f"{sheet}!${letter}${first}:${letter}${self.last_row}"
 
 
 @dataclass(frozen=True)

@@ -1,265 +1,335 @@
-"""Write placed result sheets into an .xlsx file with openpyxl (the headless report).
+"""Write placed result sheets into an .xlsx file (the headless report).
 
-Streams rows in openpyxl's write-only mode, so a 1,048,576-account report stays within memory
-and time; what goes where comes from writers/layout.py, nothing is decided here.
+The cells go out through rvgsrust-xlsxwriter, a Python binding of rust_xlsxwriter (see
+docs/performance.md for why: about ten times faster than openpyxl on the report's own layout,
+with tables, charts and formats). What goes where comes from writers/layout.py; this module only
+turns a :class:`~writers.layout.PlacedSheet` into the library's calls.
+
+Every value is written by type: text always as a text cell (the library's ``write`` stores a
+Python ``str`` with rust_xlsxwriter's ``write_string``, never as a formula), numbers as numbers,
+datetimes as dates with the column's number format. A sheet whose blocks hold more than
+:data:`~writers.layout.TABLE_ROW_LIMIT` rows is streamed row by row (constant memory), and its
+blocks get filter buttons instead of Excel tables, which cannot be streamed.
+
+The binary wheel is imported inside :func:`write_workbook`, so core/ and udfs/ (and a Pyodide
+build without it) import without it.
 """
 from __future__ import annotations
 
-import warnings
+import datetime as dt
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+import numpy as np
 
 from writers.layout import (
-    FORMATS, HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet, SeriesRef, estimated_widths,
+    FORMATS, HEADER_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
+    estimated_widths,
 )
 
-TITLE_FONT = Font(bold=True, size=14, color=HEADER_COLOUR[1:])
-BLOCK_FONT = Font(bold=True, size=11, color=HEADER_COLOUR[1:])
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR[1:])
-TIER_FILLS = [PatternFill("solid", fgColor=c[1:]) for c in TIER_COLOURS]
-SUBTITLE_FONT = Font(italic=True, color="595959")
-TOTAL_FONT = Font(bold=True)
-RIGHT = Alignment(horizontal="right")
-
 Progress = Callable[[str], None]
+TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
+PROGRESS_ROWS = 200_000  # a progress line every this many rows of a long block
+CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
+
+
+class _Styles:
+    """The workbook's formats, made once each: rust_xlsxwriter dedupes by value, Python does not need to."""
+
+    def __init__(self, book):
+        self.book = book
+        self.title = self._new(bold=True, size=14, colour=HEADER_COLOUR)
+        self.block = self._new(bold=True, size=11, colour=HEADER_COLOUR)
+        self.subtitle = self._new(italic=True, colour="#595959")
+        self.header = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR)
+        self.header_right = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR, align="right")
+        self._cells: dict[tuple[str, str | None, bool], Any] = {}
+
+    def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
+        fmt = self.book.add_format()
+        if align:
+            fmt.set_align(align)
+        if bold:
+            fmt.set_bold()
+        if italic:
+            fmt.set_italic()
+        if size:
+            fmt.set_font_size(size)
+        if colour:
+            fmt.set_font_color(colour)
+        if fill:
+            fmt.set_background_color(fill)
+        if number_format and number_format != "General":
+            fmt.set_num_format(number_format)
+        return fmt
+
+    def cell(self, number_format: str, fill: str | None = None, bold: bool = False):
+        """The format of a data cell: its number format, on the tier column the tier colour, bold on a total row."""
+        key = (number_format, fill, bold)
+        if key not in self._cells:
+            plain = number_format == "General" and fill is None and not bold
+            self._cells[key] = None if plain else self._new(number_format=number_format, fill=fill, bold=bold)
+        return self._cells[key]
 
 
 def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | None = None) -> Path:
     """Write the sheets to ``path`` (.xlsx) and return it. ``progress`` gets short status lines."""
-    book = Workbook(write_only=True)
+    from rvgsrust_xlsxwriter import Workbook  # binary wheel: imported only when a file is written
+
+    book = Workbook()
+    styles = _Styles(book)
     for sheet in sheets:
         if progress:
             progress(f"writing sheet {sheet.spec.name}")
-        _write_sheet(book, sheet, progress)
+        _write_sheet(book, styles, sheet, progress)
+    if progress:
+        progress("compressing the workbook")
     path = Path(path)
-    book.save(path)
+    book.close(str(path))
     return path
 
 
-def _write_sheet(book: Workbook, sheet: PlacedSheet, progress: Progress | None) -> None:
-    ws = book.create_sheet(sheet.spec.name)
-    for j, width in enumerate(estimated_widths(sheet), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = f"A{sheet.freeze_row}"
-    # printed or exported to PDF, a sheet fits the page width (landscape) and runs down the pages
-    ws.page_setup.orientation = "portrait" if sheet.spec.one_page else "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if sheet.spec.one_page else 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+def _streamed(sheet: PlacedSheet) -> bool:
+    return sum(len(b.rows) for b in sheet.blocks) > TABLE_ROW_LIMIT
+
+
+def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None) -> None:
+    streamed = _streamed(sheet)
+    ws = book.add_worksheet(sheet.spec.name, constant_memory=streamed)
+    for j, width in enumerate(estimated_widths(sheet)):
+        ws.set_column_width(j, width)
+    ws.freeze_panes(sheet.freeze_row - 1, 0)
+    # printed or exported to PDF: the Overview on one portrait page; the others fit the page width
+    # (landscape), run down the pages and repeat a long block's header row on each
+    if sheet.spec.one_page:
+        ws.set_portrait()
+        ws.set_print_fit_to_pages(1, 1)
+    else:
+        ws.set_landscape()
+        ws.set_print_fit_to_pages(1, 0)
     if sheet.print_title_row:
-        ws.print_title_rows = f"{sheet.print_title_row}:{sheet.print_title_row}"
-    ws.append([_styled(ws, sheet.title, font=TITLE_FONT)])
-    ws.append([_styled(ws, sheet.subtitle, font=SUBTITLE_FONT)])
-    row = 3
+        ws.set_repeat_rows(sheet.print_title_row - 1, sheet.print_title_row - 1)
+    ws.write(0, 0, sheet.title, styles.title)
+    ws.write(1, 0, sheet.subtitle, styles.subtitle)
+    # a chart goes in before the rows below its top: a streamed sheet cannot go back up to it
+    pending = sorted(sheet.charts, key=lambda placed: placed.anchor[0])
     for block in sheet.blocks:
-        while row < block.title_row:
-            ws.append([])
-            row += 1
-        ws.append([_styled(ws, block.block.title, font=BLOCK_FONT)])
-        right = set(block.right_aligned)
-        ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=RIGHT if j in right else None)
-                   for j, h in enumerate(block.headers)])
-        _append_rows(ws, block, progress)
-        row = block.last_row + 1
-        if block.rows and block.block.excel_table:
-            ref = f"A{block.header_row}:{get_column_letter(block.n_cols)}{block.last_row}"
-            table = Table(displayName=_table_name(sheet, block), ref=ref, autoFilter=AutoFilter(ref=ref))
-            # write-only mode leaves the table's columns to us; they must match the header cells
-            table.tableColumns = [TableColumn(id=j, name=h) for j, h in enumerate(block.headers, start=1)]
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-            with warnings.catch_warnings():  # openpyxl warns that write-only tables need columns: set above
-                warnings.simplefilter("ignore", UserWarning)
-                ws.add_table(table)
-    _add_charts(ws, sheet)
+        while pending and pending[0].anchor[0] <= block.title_row:
+            _add_chart(ws, pending.pop(0))
+        _write_block(ws, styles, sheet, block, streamed, progress)
+    for placed in pending:
+        _add_chart(ws, placed)
 
 
-def _append_rows(ws, block: PlacedBlock, progress: Progress | None) -> None:
-    formats = block.formats
-    tier_fill_of_row = _tier_fill_lookup(block)
+def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, streamed: bool,
+                 progress: Progress | None) -> None:
+    top = block.header_row - 1  # 0-based row of the header cells
+    ws.write(block.title_row - 1, 0, block.block.title, styles.block)
+    right = set(block.right_aligned)
+    for j, header in enumerate(block.headers):
+        ws.write(top, j, header, styles.header_right if j in right else styles.header)
+    _write_rows(ws, styles, block, progress)
+    if not block.rows or not block.block.excel_table:
+        return
+    last = block.last_row - 1
+    if streamed:
+        ws.autofilter(top, 0, last, block.n_cols - 1)
+        return
+    from rvgsrust_xlsxwriter import Table, TableColumn
+
+    table = (Table().set_name(_table_name(block)).set_style(TABLE_STYLE)
+             .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers]))
+    ws.add_table(top, 0, last, block.n_cols - 1, table)
+
+
+def _column_formats(styles: _Styles, block: PlacedBlock) -> list:
+    return [styles.cell(fmt) for fmt in block.formats]
+
+
+def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, list | None]:
+    """The one column whose format changes from row to row (tier colour or unit), and its formats."""
+    if block.tier_col is not None and block.tier_runs:
+        colours = np.full(len(block.rows), -1)
+        for first, last, colour in block.tier_runs:
+            colours[first:last + 1] = colour % len(TIER_COLOURS)
+        number_format = block.formats[block.tier_col]
+        by_colour = [styles.cell(number_format, c) for c in TIER_COLOURS] + [styles.cell(number_format)]
+        return block.tier_col, [by_colour[c] for c in colours.tolist()]
+    if block.unit_col is not None and block.row_formats:
+        return block.unit_col, [styles.cell(fmt) for fmt in block.row_formats]
+    return None, None
+
+
+def _write_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
+    formats = _column_formats(styles, block)
+    varying_col, varying = _row_overrides(styles, block)
+    write = ws.write
+    first = block.header_row  # 0-based row of the first data row
+    n_rows = len(block.rows)
     totals = set(block.total_rows)
     for i, values in enumerate(block.rows):
-        cells = []
-        font = TOTAL_FONT if i in totals else None
+        row = first + i
+        if varying_col is not None:
+            formats[varying_col] = varying[i]
+        row_formats = formats
+        if i in totals:
+            row_formats = [styles.cell(fmt, bold=True) for fmt in block.formats]
+            if varying_col is not None and block.row_formats:
+                row_formats[varying_col] = styles.cell(block.row_formats[i], bold=True)
         for j, value in enumerate(values):
-            fmt = block.row_formats[i] if block.unit_col == j and block.row_formats else formats[j]
-            fill = tier_fill_of_row(i) if j == block.tier_col else None
-            if fmt == "General" and fill is None and font is None:
-                cells.append(value)
-            else:
-                cells.append(_styled(ws, value, number_format=fmt, fill=fill, font=font))
-        ws.append(cells)
-        if progress and i and i % 200_000 == 0:
-            progress(f"  {block.block.table}: {i:,} of {len(block.rows):,} rows")
+            if value is not None:
+                write(row, j, _cell_value(value), row_formats[j])
+        if progress and i and i % PROGRESS_ROWS == 0:
+            progress(f"  {block.block.table}: {i:,} of {n_rows:,} rows")
 
 
-def _tier_fill_lookup(block: PlacedBlock):
-    runs = block.tier_runs
-
-    def fill(i: int):
-        for first, last, colour in runs:
-            if first <= i <= last:
-                return TIER_FILLS[colour % len(TIER_FILLS)]
-        return None
-
-    return fill
+def _cell_value(value):
+    # rust_xlsxwriter stores dates as datetimes; a date without a time is midnight of that day
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
 
 
-def _styled(ws, value, *, number_format=None, font=None, fill=None, alignment=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    return cell
-
-
-def _table_name(sheet: PlacedSheet, block: PlacedBlock) -> str:
+def _table_name(block: PlacedBlock) -> str:
     return "seg_" + block.block.table
 
 
-def _title(text: str) -> Title:
-    """A chart title in 11 pt bold (the default, 18 pt, takes half a small chart)."""
-    size = CharacterProperties(sz=1100, b=True)
-    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=size), r=[RegularTextRun(rPr=size, t=text)])
-    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+def _reference(placed: PlacedChart, column: int, *, header: bool = False) -> str:
+    return "=" + placed.reference(column, header=header)
 
 
-def _axes(chart, placed: PlacedChart) -> None:
-    spec = placed.spec
-    chart.title = _title(placed.title)
-    chart.x_axis.title = spec.x_title or None
-    chart.y_axis.title = spec.y_title
-    chart.x_axis.delete = chart.y_axis.delete = False
-    if spec.x_format:
-        chart.x_axis.number_format = FORMATS[spec.x_format]
-    if spec.y_format:
-        chart.y_axis.number_format = FORMATS[spec.y_format]
-    if spec.legend:
-        chart.legend.position = "r"
-    else:
-        chart.legend = None
-    chart.width, chart.height = placed.width_cm, placed.height_cm
+def _series(placed: PlacedChart, ref):
+    """One series: its name from the header cell, x (or categories) and values from the chart's rows."""
+    from rvgsrust_xlsxwriter import ChartSeries
+
+    series = ChartSeries()
+    series.set_name("=" + placed.reference(ref.column, header=True).split(":")[0])
+    series.set_categories(_reference(placed, placed.x_column))
+    series.set_values(_reference(placed, ref.column))
+    return series
 
 
-def _colour(series, ref: SeriesRef, *, line: bool = False) -> None:
-    if ref.colour:
-        if line:
-            series.graphicalProperties.line.solidFill = ref.colour[1:]
-        else:
-            series.graphicalProperties.solidFill = ref.colour[1:]
-            series.graphicalProperties.line.solidFill = ref.colour[1:]
+def _fill(colour: str | None):
+    from rvgsrust_xlsxwriter import ChartFormat
+
+    fmt = ChartFormat()  # the binding's setters return None: no chaining
+    if colour:
+        fmt.set_fill_color(colour)
+        fmt.set_border_color(colour)
+    return fmt
 
 
-def _scatter_chart(placed: PlacedChart) -> ScatterChart:
-    """The Pareto curve: shares on both axes from 0 to 100 %, lines without markers."""
-    chart = ScatterChart()
-    chart.style = 13
-    _axes(chart, placed)
-    chart.x_axis.number_format = chart.y_axis.number_format = "0%"
-    chart.x_axis.scaling.min = chart.y_axis.scaling.min = 0
-    chart.x_axis.scaling.max = chart.y_axis.scaling.max = 1
-    chart.legend = None
-    xs = Reference(range_string=placed.reference(placed.x_column))
+def _scatter_chart(placed: PlacedChart):
+    """Shares from 0 to 1 on both axes, in %, straight lines without markers (the Pareto curve)."""
+    from rvgsrust_xlsxwriter import Chart
+
+    chart = Chart("scatter_straight")
     for ref in placed.series:
-        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), xs, title_from_data=True)
-        series.marker.symbol = "none"
-        series.smooth = False
-        chart.series.append(series)
+        chart.push_series(_series(placed, ref))
+    for axis in ("x", "y"):
+        getattr(chart, f"set_{axis}_axis_num_format")("0%")
+        getattr(chart, f"set_{axis}_axis_min")(0)
+        getattr(chart, f"set_{axis}_axis_max")(1)
+    chart.set_legend_hidden()
     return chart
 
 
-def _xy_chart(placed: PlacedChart) -> ScatterChart:
-    """Numbers against numbers, each series as points, a line or one large marker (its style)."""
-    chart = ScatterChart()
-    chart.scatterStyle = "lineMarker"
-    _axes(chart, placed)
-    if placed.spec.log_x:
-        chart.x_axis.scaling.logBase = 10
-    if placed.spec.x_format == "pct":  # shares of accounts: the whole axis, 0 to 100 %
-        chart.x_axis.scaling.min, chart.x_axis.scaling.max = 0, 1
-    xs = Reference(range_string=placed.reference(placed.x_column))
+def _xy_chart(placed: PlacedChart):
+    """Numbers against numbers, each series drawn as its style says: points, a line, or one large marker."""
+    from rvgsrust_xlsxwriter import Chart, ChartFormat, ChartMarker
+
+    chart = Chart("scatter_straight_with_markers")
     for ref in placed.series:
-        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), xs, title_from_data=True)
-        series.smooth = False
+        series = _series(placed, ref)
+        marker, line = ChartMarker(), ChartFormat()
         if ref.style == "line":
-            series.marker.symbol = "none"
-            _colour(series, ref, line=True)
-            series.graphicalProperties.line.width = 19050
-        else:
-            series.marker.symbol = "diamond" if ref.style == "marker" else "circle"
-            series.marker.size = 11 if ref.style == "marker" else 4
-            series.graphicalProperties.line.noFill = True
+            line.set_line_width(1.5)
             if ref.colour:
-                series.marker.graphicalProperties = GraphicalProperties(solidFill=ref.colour[1:])
-                series.marker.graphicalProperties.line.solidFill = ref.colour[1:]
-        chart.series.append(series)
-    return chart
-
-
-def _bar_chart(placed: PlacedChart, *, horizontal: bool = False, stacked: bool = False) -> BarChart:
-    """Columns (or bars) over categories, clustered or stacked; a "hidden" series is not drawn."""
-    chart = BarChart()
-    chart.type = "bar" if horizontal else "col"
-    if stacked:
-        chart.grouping, chart.overlap = "stacked", 100
-    _axes(chart, placed)
-    for ref in placed.series:
-        series = Series(Reference(range_string=placed.reference(ref.column, header=True)), title_from_data=True)
-        if ref.style == "hidden":
-            series.graphicalProperties.noFill = True
-            series.graphicalProperties.line.noFill = True
+                line.set_line_color(ref.colour)
+            marker.set_none()
         else:
-            _colour(series, ref)
-        chart.series.append(series)
-    chart.set_categories(Reference(range_string=placed.reference(placed.x_column)))
-    chart.x_axis.tickLblPos = "low"  # category names below the plot, not on top of negative bars
-    if stacked:
-        chart.y_axis.scaling.min = 0  # a waterfall read from zero: no exaggerated steps
-    if horizontal:
-        chart.x_axis.scaling.orientation = "maxMin"  # the first category on top, as in the table
+            big = ref.style == "marker"
+            line.set_no_line()
+            marker.set_type("diamond" if big else "circle")
+            marker.set_size(10 if big else 4)
+            marker.set_format(_fill(ref.colour))
+        series.set_format(line)
+        series.set_marker(marker)
+        chart.push_series(series)
+    if placed.spec.log_x:
+        chart.set_x_axis_log_base(10)
+    if placed.spec.x_format == "pct":  # shares of accounts: the whole axis, 0 to 100 %
+        chart.set_x_axis_min(0)
+        chart.set_x_axis_max(1)
     return chart
 
 
-def _line_chart(placed: PlacedChart) -> LineChart:
-    """One line per y column over the x categories (periods), amounts on the y axis, with a legend."""
-    chart = LineChart()
-    _axes(chart, placed)
-    chart.y_axis.number_format = FORMATS["money"]
+def _bar_chart(placed: PlacedChart, chart_type: str = "column"):
+    """Columns or bars over categories, clustered or stacked; a "hidden" series is not drawn."""
+    from rvgsrust_xlsxwriter import Chart, ChartFormat
+
+    chart = Chart(chart_type)
     for ref in placed.series:
-        chart.add_data(Reference(range_string=placed.reference(ref.column, header=True)), titles_from_data=True)
-    chart.set_categories(Reference(range_string=placed.reference(placed.x_column)))
-    for series in chart.series:
-        series.smooth = False  # a straight line between periods: no invented in-between values
+        series = _series(placed, ref)
+        if ref.style == "hidden":
+            hidden = ChartFormat()
+            hidden.set_no_fill()
+            hidden.set_no_border()
+            series.set_format(hidden)
+        elif ref.colour:
+            series.set_format(_fill(ref.colour))
+        chart.push_series(series)
+    chart.set_x_axis_label_position("low")  # category names below the plot, not on top of negative bars
+    if chart_type == "column_stacked":
+        chart.set_y_axis_min(0)  # a waterfall read from zero: no exaggerated steps
+    if chart_type == "bar":
+        chart.set_x_axis_reverse()  # the first category on top, as in the table
     return chart
 
 
+def _line_chart(placed: PlacedChart):
+    """One line per y column over the x categories (periods), amounts on the y axis, legend on the right."""
+    from rvgsrust_xlsxwriter import Chart
+
+    chart = Chart("line")
+    for ref in placed.series:
+        chart.push_series(_series(placed, ref))
+    chart.set_y_axis_num_format(FORMATS["money"])
+    return chart
+
+
+#: ChartSpec.kind -> the function that builds that kind of chart from the placed chart.
 CHART_KINDS = {
     "scatter": _scatter_chart,
     "xy": _xy_chart,
     "line": _line_chart,
     "columns": _bar_chart,
-    "bars": lambda placed: _bar_chart(placed, horizontal=True),
-    "stacked": lambda placed: _bar_chart(placed, stacked=True),
+    "bars": lambda placed: _bar_chart(placed, "bar"),
+    "stacked": lambda placed: _bar_chart(placed, "column_stacked"),
 }
 
 
-def _add_charts(ws, sheet: PlacedSheet) -> None:
-    for placed in sheet.charts:
-        chart = CHART_KINDS[placed.spec.kind](placed)
-        ws.add_chart(chart, f"{get_column_letter(placed.anchor[1])}{placed.anchor[0]}")
+def _add_chart(ws, placed: PlacedChart) -> None:
+    from rvgsrust_xlsxwriter import ChartFont
+
+    spec = placed.spec
+    chart = CHART_KINDS[spec.kind](placed)
+    chart.set_title_name(placed.title)
+    font = ChartFont()
+    font.set_size(CHART_TITLE_POINTS)
+    font.set_bold()
+    chart.set_title_font(font)
+    if spec.x_title:
+        chart.set_x_axis_name(spec.x_title)
+    chart.set_y_axis_name(spec.y_title)
+    if spec.x_format and spec.kind in ("xy",):
+        chart.set_x_axis_num_format(FORMATS[spec.x_format])
+    if spec.y_format:
+        chart.set_y_axis_num_format(FORMATS[spec.y_format])
+    if spec.legend:
+        chart.set_legend_position("right")
+    else:
+        chart.set_legend_hidden()
+    chart.set_width(round(placed.width_cm * PIXELS_PER_CM))
+    chart.set_height(round(placed.height_cm * PIXELS_PER_CM))
+    ws.insert_chart(placed.anchor[0] - 1, placed.anchor[1] - 1, chart)

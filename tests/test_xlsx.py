@@ -1,0 +1,106 @@
+"""The file writer (writers/xlsx.py), read back with openpyxl: text stays text, formats, colours,
+tables or filters, freeze panes and the chart."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+import writers.xlsx
+from core.accounts import parse_accounts
+from core.report import run_report
+from writers.layout import FORMATS, TIER_COLOURS, column_letters, place_report
+from writers.xlsx import write_workbook
+
+HOSTILE = ["=1+1", "+SUM(A1:A2)", "-3+4", "@cmd", '=HYPERLINK("http://x","y")']
+
+
+def _cells(n: int) -> list[list[object]]:
+    rows = [["Account", "Revenue", "Profit", "NPS", "Industry", "First purchase"]]
+    for i in range(n):
+        name = HOSTILE[i] if i < len(HOSTILE) else f"C{i}"
+        rows.append([name, float(1000 - i), float(100 - i / 10), float(i % 11), "=Retail" if i % 2 else "Retail",
+                     dt.datetime(2020, 1, 1 + i % 28)])
+    return rows
+
+
+def _book(tmp_path, n: int):
+    report = run_report(parse_accounts(_cells(n)))
+    sheets = place_report(report.tables, source="test", labels=report.config.labels)
+    path = write_workbook(sheets, tmp_path / "out.xlsx")
+    return load_workbook(path), sheets
+
+
+def _segments(sheets):
+    return next(s for s in sheets if s.spec.name == "Segments")
+
+
+def _header(ws, row: int = 5) -> list:
+    return [c.value for c in ws[row]]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    book, _ = _book(tmp_path, 12)
+    ws = book["Segments"]
+    header = _header(ws)
+    accounts = [ws.cell(row=r, column=header.index("Account") + 1) for r in range(6, 18)]
+    assert {c.value for c in accounts} >= set(HOSTILE)
+    assert all(c.data_type == "s" for c in accounts)
+    industries = [ws.cell(row=r, column=header.index("Industry") + 1) for r in range(6, 18)]
+    assert {c.value for c in industries} == {"=Retail", "Retail"} and all(c.data_type == "s" for c in industries)
+
+
+def test_numbers_dates_formats_tier_colours_table_and_freeze(tmp_path):
+    book, sheets = _book(tmp_path, 12)
+    ws = book["Segments"]
+    header = _header(ws)
+    block = _segments(sheets).blocks[0]
+    first = ws.cell(row=6, column=header.index("Revenue") + 1)
+    assert first.value == 1000.0 and first.number_format == FORMATS["money"]
+    assert ws.cell(row=6, column=header.index("Margin %") + 1).number_format == FORMATS["pct"]
+    purchase = ws.cell(row=6, column=header.index("First purchase") + 1)
+    assert purchase.value == dt.datetime(2020, 1, 1) and purchase.number_format == FORMATS["date"]
+    tier_col = header.index("Tier") + 1
+    for first_row, last_row, colour in block.tier_runs:
+        for i in (first_row, last_row):
+            fill = ws.cell(row=6 + i, column=tier_col).fill.fgColor.rgb
+            assert fill[-6:] == TIER_COLOURS[colour][1:]
+    assert list(ws.tables) == ["seg_segments"] and ws.tables["seg_segments"].ref == f"A5:{_letter(len(header))}17"
+    assert ws.freeze_panes == "A6"
+    assert ws["A1"].value == "segmenter · Segments" and ws["A1"].font.b
+
+
+def test_pareto_chart_points_at_its_block(tmp_path):
+    book, sheets = _book(tmp_path, 12)
+    ws = book["Concentration"]
+    (chart,) = ws._charts
+    block = next(s for s in sheets if s.spec.name == "Concentration").block("pareto_curve")
+    assert chart.tagname == "scatterChart" and len(chart.series) == 1
+    values = chart.series[0].yVal.numRef.f
+    assert values.replace("'", "") == f"Concentration!$B${block.header_row + 1}:$B${block.last_row}"
+
+
+def test_a_sheet_over_the_table_limit_is_streamed_with_filter_buttons(tmp_path, monkeypatch):
+    monkeypatch.setattr(writers.xlsx, "TABLE_ROW_LIMIT", 10)
+    book, sheets = _book(tmp_path, 12)
+    assert book["Concentration"]._charts, "the chart of a streamed sheet is missing"
+    ws = book["Segments"]
+    assert not ws.tables and ws.auto_filter.ref == f"A5:{_letter(_segments(sheets).blocks[0].n_cols)}17"
+    header = _header(ws)
+    assert ws.cell(row=17, column=header.index("Account") + 1).value == "C11"
+    assert {ws.cell(row=r, column=1).data_type for r in range(6, 18)} == {"n"}
+    # the small sheets keep their tables
+    small = [s for s in sheets if sum(len(b.rows) for b in s.blocks) <= 10]
+    assert small and all(len(book[s.spec.name].tables) == len(s.blocks) for s in small)
+
+
+def _letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+@pytest.mark.parametrize("col, letters", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
+def test_column_letters(col, letters):
+    assert column_letters(col + 1) == letters
