@@ -104,7 +104,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert customers.max_row == 5 + 200
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
     assert clv.number_format == FORMATS["money"] and clv.value > 0
-    assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == "yyyy-mm-dd"
+    assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
     parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
                   if row[0] in ("BG/NBD", "Gamma-Gamma")}
     assert {"r", "alpha", "a", "b", "p", "q", "v"} <= set(parameters)

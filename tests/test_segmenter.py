@@ -77,8 +77,9 @@ def test_large_blocks_are_written_within_xlwings_write_budget(monkeypatch):
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)
     writes = [w for w in _values_written(book, "Segments") if w["start_row"] >= 5]
-    # 6 accounts x 16 columns from sheet row 6 (0-based 5): 64 cells = 4 rows a call, then 2
-    assert [(w["start_row"], len(w["values"])) for w in writes] == [(5, 4), (9, 2)]
+    # 6 accounts x 12 columns from sheet row 6 (0-based 5): 64 cells = 5 rows a call, then 1
+    assert len(writes[0]["values"][0]) == 12
+    assert [(w["start_row"], len(w["values"])) for w in writes] == [(5, 5), (10, 1)]
     assert all(len(w["values"]) * len(w["values"][0]) <= 64 for w in writes)
 
 
@@ -88,12 +89,12 @@ def test_a_big_block_is_handed_over_in_pieces_with_progress(monkeypatch):
     from core.report import run_report
     from writers.layout import place_report
 
-    monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 48)  # 3 rows of the 16-column Segments block
+    monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 36)  # 3 rows of the 12-column Segments block
     book = _accounts_book(selection="A1:D7")
     report = run_report(parse_accounts([HEADER] + ROWS, first_sheet_row=1))
     lines = []
-    writers.book.write_report(book, place_report(report.tables, source="Accounts!A1:D7", labels=("A", "B", "C", "D"))[:1],
-                              progress=lines.append)
+    placed = place_report(report.tables, source="Accounts!A1:D7", labels=("A", "B", "C", "D"))
+    writers.book.write_report(book, [s for s in placed if s.spec.name == "Segments"], progress=lines.append)
     rows = [(w["start_row"], len(w["values"])) for w in _values_written(book, "Segments") if w["start_row"] >= 5]
     assert rows == [(5, 3), (8, 3)]
     assert lines == ["segmenter: writing Segments, sheet 1 of 1...",

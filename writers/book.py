@@ -255,6 +255,8 @@ def _add_chart(sheet, placed: PlacedSheet) -> None:
     and each series' type and colour where the engine can reach a chart's series."""
     for number, chart_spec in enumerate(placed.charts, start=1):
         data = owned_sheet(sheet.book, chart_spec.data_sheet)
+        if data is None:
+            continue  # its data sheet was not written in this run
         columns = [ref.column for ref in chart_spec.series]
         chart = sheet.charts.add(
             width=chart_spec.width_cm * POINTS_PER_CM, height=chart_spec.height_cm * POINTS_PER_CM,
