@@ -29,6 +29,7 @@ import pandas as pd
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
 from core.customers.report import CustomerReport, run_customer_report
+from core.dates import read_date_option
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
@@ -115,8 +116,8 @@ def _segment_range(book, rng) -> list[str]:
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
-    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
+    table = parse_accounts(as_block(rng.options("raw").value), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = run_report(table, config)
     source = f"{rng.sheet.name}!{rng.address}"
@@ -204,7 +205,8 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Overview, the Customers, RFM and Lifetime value sheets, then the account sheets of the per-customer table."""
+    """The Overview, the Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the
+    per-customer table."""
     account = place_report(report.account_report.tables, source=source, labels=labels)
     return account[:1] + place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS) + account[1:]
 
@@ -212,7 +214,7 @@ def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]
 def customer_messages(report: CustomerReport) -> list[str]:
     """What the user must hear about a customer report: the model not fitted, its warnings."""
     h = report.headline
-    messages = [f"Lifetime value not computed: {h['clv_error']}"] if h["clv_error"] else []
+    messages = [f"No purchase model could be used: {h['clv_error']} {h['historical_method']}"] if h["clv_error"] else []
     return messages + [f"Spend model: {text}" for text in h["clv_warnings"]]
 
 
@@ -222,8 +224,9 @@ def _customer_range(book, rng) -> list[str]:
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
-    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row)
     config = read_settings(book)
+    transactions = parse_transactions(as_block(rng.options("raw").value), first_sheet_row=rng.row,
+                                      date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = run_customer_report(transactions, config)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
@@ -292,7 +295,9 @@ def headline_lines(report: Report) -> list[str]:
                          f"gap {gap.gap:.0f} points{error}")
     if "growth" in h:
         g = h["growth"]
-        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({g['revenue_change_pct']:+.1%}); "
+        change_pct = (f"{g['revenue_change_pct']:+.1%}" if np.isfinite(g["revenue_change_pct"])
+                      else f"change % n/a: no positive revenue in {g['from_period']}")
+        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
                      f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
     # the concentration flag "k accounts make 80 % ..." repeats the second line
     lines += [f"! {flag}" for flag in h["flags"] if not flag.startswith(plural(h["accounts_for_share"], "account") + " make")]
@@ -318,13 +323,20 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     unit = UNIT_NAMES[h["unit"]]
     lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
              f"{h['repeat_buyers']:,} repeat buyers"]
+    for model, errors in h["model_check"].items():
+        lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
+                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
+                     else f"holdout check, {model}: not fitted on the calibration period")
     if h["clv_error"]:
-        lines.append(f"! lifetime value not computed: {h['clv_error']}")
+        lines.append(f"! no purchase model could be used: {h['clv_error']}")
+        lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
-        b, g = h["bgnbd"], h["gamma_gamma"]
-        lines.append(f"BG/NBD ({unit}): r {b['r']:.3f}, alpha {b['alpha']:.3f}, a {b['a']:.3f}, b {b['b']:.3f}; "
-                     f"log-likelihood {b['log_likelihood']:,.1f}")
-        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}")
+        m, g = h["purchase_params"], h["gamma_gamma"]
+        shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
+        lines.append(f"{h['purchase_model']} ({unit}): {shown}; log-likelihood {m['log_likelihood']:,.1f}")
+        lines.append(h["model_choice"])
+        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
+                     if g else f"! {h['spend_note']}")
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
                      f"total {h['total_clv']:,.0f}")
@@ -357,15 +369,22 @@ def _parser() -> argparse.ArgumentParser:
                              "detected by its headers otherwise")
     report.add_argument("--columns", help="column names of a file without a header row, '-' to ignore one, "
                                           "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
-    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date)")
+    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date); "
+                                                  "read like a date column, see --date-format")
+    report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
+                                              "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
     report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
+    report.add_argument("--customer-model",
+                        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
+                             "check), bgnbd, mbgnbd or pareto_nbd (any case)")
     setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
     setup.add_argument("workbook", type=Path, nargs="?", default=None,
                        help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
-        command.add_argument("--method", choices=["pareto", "rank", "threshold", "computed"], help="tier method (default pareto)")
+        command.add_argument("--method", type=str.lower, choices=["pareto", "rank", "threshold", "computed"],
+                             help="tier method (default pareto; any case)")
         command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
         command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
@@ -391,21 +410,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from_mapping({
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
             "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
+            "date_format": getattr(args, "date_format", None),
+            "customer_model": getattr(args, "customer_model", None),
         })
+        observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
+                                           config.date_format)
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
         output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
         progress(f"reading {source_path}")
         rows, first_row = read_block(source_path, getattr(args, "sheet", None))
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
-            transactions = load_transactions(rows, first_row, source_path, columns)
-            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, BG/NBD and Gamma-Gamma fits")
+            transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
+            progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
-                transactions, config, output, source=source_path.name, observation_end=args.observation_end,
+                transactions, config, output, source=source_path.name, observation_end=observation_end,
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
             lines = customer_headline_lines(customers)
         else:
-            table = parse_accounts(rows, first_sheet_row=first_row)
+            table = parse_accounts(rows, first_sheet_row=first_row, date_format=config.date_format)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None)

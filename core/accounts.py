@@ -8,7 +8,6 @@ row of the issues table, so the user sees what was read and why.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,8 @@ import pandas as pd
 
 from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.headers import ACCOUNT_HEADERS, normalise_header
+from core.table_finder import find_header_row, find_table
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 
 # Without headers the columns are read in this order; the later roles need a header.
@@ -24,23 +25,6 @@ POSITIONAL_ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "
 ROLES = POSITIONAL_ROLES + ("cost_to_serve", "channel")
 STANDARD_COLUMNS = ("sheet_row",) + ROLES
 TEXT_ROLES = ("industry", "size", "region", "channel")
-
-ALIASES = {
-    "account": ("account", "customer", "client", "name", "id", "account name", "customer name",
-                "customer id", "account id"),
-    "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total"),
-    "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
-               "gross margin", "gm", "cm"),
-    "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend"),
-    "industry": ("industry", "segment", "vertical", "sector"),
-    "size": ("size", "employees", "size band", "company size", "headcount"),
-    # before region, so that "route to market ..." is a channel, not a market
-    "channel": ("channel", "route to market", "partner type", "sales channel", "channel type", "rtm"),
-    "cost_to_serve": ("cost to serve", "support cost", "support costs", "service cost", "service costs",
-                      "servicing cost", "cost of service", "cts"),
-    "region": ("region", "country", "territory", "market"),
-    "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start"),
-}
 
 _PERCENT_WORDS = {"pct", "percent", "percentage"}
 _AMBIGUOUS_PROFIT_WORDS = {"margin", "gm", "cm"}
@@ -66,7 +50,10 @@ class AccountTable:
     profit_basis:
         ``"amount"``, ``"margin_pct"`` (profit = margin % x revenue) or ``"none"``.
     n_input_rows:
-        Rows in the block, including the header row.
+        Rows in the block, including the header row and any title, total and footer rows.
+    header_position:
+        Position of the header row in the block (0 unless title rows are above it), None
+        without a header row.
     periods:
         Labels of the revenue period columns, oldest first (``("2024", "2025")``,
         ``("Q2 2025", "Q3 2025")``, ``("prior", "current")``); empty without period columns.
@@ -86,6 +73,7 @@ class AccountTable:
     has_header: bool
     profit_basis: str
     n_input_rows: int
+    header_position: int | None = 0
     periods: tuple[str, ...] = ()
     period_years: tuple[float, ...] = ()
     period_headers: tuple[str, ...] = ()
@@ -93,7 +81,8 @@ class AccountTable:
     period_profit: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None) -> AccountTable:
+def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
+                   date_format: str = "auto") -> AccountTable:
     """Read a block of cells into the account table.
 
     Parameters
@@ -103,11 +92,16 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
     first_sheet_row:
         The sheet row number of ``cells[0]``; issues carry sheet row numbers.
     has_header:
-        Whether the first row holds headers; ``None`` detects it: the first row is a
-        header when it has no numeric cell and at least one cell names a known column, or
-        when all its cells are non-empty text and the second row has a number. Years typed
-        as numbers (two or more whole numbers 1900-2099, period headers) count as text
-        when another cell names a known column.
+        Whether the first row holds headers; ``None`` finds the header row
+        (:func:`core.table_finder.find_header_row`): among the first 30 rows, the row without
+        numbers (years 1900-2099 typed as numbers, period headers, allowed) that names the
+        most known columns; rows above it are title rows, noted and not read. Total rows,
+        a footer and blank rows inside the table are left out and noted
+        (:func:`core.table_finder.find_table`), and so is a row without an account id whose
+        revenue is the sum of the rows above it.
+
+    date_format:
+        Order of dates typed as text (``auto``, ``DMY``, ``MDY``, ``YMD``; :mod:`core.dates`).
 
     Returns
     -------
@@ -162,15 +156,29 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
     if n_rows == 0 or n_cols == 0 or (is_blank(block[0]).all() and is_blank(block.reshape(-1)).all()):
         raise SegmenterInputError("the range is empty; select the account table including its header row")
     if has_header is None:
-        has_header = _looks_like_header(block)
-    headers = _header_texts(block[0], first_sheet_row) if has_header else None
-    start = 1 if has_header else 0
+        header = find_header_row(block, lambda text: header_role(text) is not None)
+    else:
+        header = 0 if has_header else None
+    headers = _header_texts(block[header], first_sheet_row + header) if header is not None else None
+    if headers is None:
+        label_column, value_column = 0, (1 if n_cols > 1 else None)
+    else:
+        roles, _ = ACCOUNT_HEADERS.assign(headers)
+        label_column, value_column = roles.get("account"), roles.get("revenue")
+    found = find_table(block, header=header, first_sheet_row=first_sheet_row, label_column=label_column,
+                       value_column=value_column)
+    if not found.rows.size and len(found.issues):
+        raise SegmenterInputError("the range has no account rows, only title, total, footer or blank rows")
     return _read_columns(
         headers=headers,
-        columns=[block[start:, j] for j in range(n_cols)],
-        positions=np.arange(start, n_rows),
-        first_data_sheet_row=first_sheet_row + start,
+        columns=[block[found.rows, j] for j in range(n_cols)],
+        positions=found.rows,
+        sheet_rows=(first_sheet_row + found.rows).astype(np.int64),
+        header_row=first_sheet_row + (header if header is not None else 0),
         n_input_rows=n_rows,
+        header_position=header,
+        table_notes=found.issues,
+        date_format=date_format,
     )
 
 
@@ -210,8 +218,10 @@ def accounts_from_frame(frame: pd.DataFrame, *, first_sheet_row: int = 2) -> Acc
         headers=_header_texts(header_cells, first_sheet_row - 1),
         columns=columns,
         positions=np.arange(1, len(frame) + 1),
-        first_data_sheet_row=first_sheet_row,
+        sheet_rows=np.arange(first_sheet_row, first_sheet_row + len(frame), dtype=np.int64),
+        header_row=first_sheet_row - 1,
         n_input_rows=len(frame) + 1,
+        header_position=0,
     )
 
 
@@ -242,27 +252,6 @@ def _as_block(cells: Any) -> np.ndarray:
     return block
 
 
-def _looks_like_header(block: np.ndarray) -> bool:
-    first = block[0]
-    rows = np.ones(len(first), dtype=np.int64)
-    numbers = to_numbers(first, column="", sheet_rows=rows).values
-    numeric = ~np.isnan(numbers)
-    # period headers typed as years (2024, 2025) are numbers: two or more beside a known header still make a header
-    years = numeric & (numbers == np.round(numbers)) & (numbers >= 1900) & (numbers <= 2099)
-    if numeric.any() and (not np.array_equal(numeric, years) or years.sum() < 2):
-        return False
-    texts = to_text(first, column="", sheet_rows=rows).values
-    if any(_match(text)[0] for text, year in zip(texts, years) if text and not year):
-        return True
-    if numeric.any():
-        return False
-    all_text = all(isinstance(v, str) for v in first) and not is_blank(first).any()
-    if all_text and len(block) > 1:
-        second = to_numbers(block[1], column="", sheet_rows=rows).values
-        return bool((~np.isnan(second)).any())
-    return False
-
-
 def _header_texts(cells: np.ndarray, sheet_row: int) -> list[str]:
     texts = to_text(cells, column="header", sheet_rows=np.full(len(cells), sheet_row)).values
     return [text if text else f"column {j + 1}" for j, text in enumerate(texts)]
@@ -270,40 +259,15 @@ def _header_texts(cells: np.ndarray, sheet_row: int) -> list[str]:
 
 # --------------------------------------------------------------------------- roles
 
-def _normalise(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[0-9a-z]+", text.lower())
-
-
-_EXACT = {_normalise(alias): role for role, aliases in ALIASES.items() for alias in aliases}
-_PARTIAL = [(role, _words(alias)) for role, aliases in ALIASES.items() for alias in aliases]
-
-
 def header_role(header: str) -> str | None:
-    """The role a header names ("Net sales" -> "revenue"), or None.
+    """The role a header names ("Net sales" -> "revenue"), or None (see :mod:`core.headers`).
 
     Examples
     --------
     >>> header_role("Support cost"), header_role("Route to market"), header_role("Owner")
     ('cost_to_serve', 'channel', None)
     """
-    return _match(header)[0]
-
-
-def _match(header: str) -> tuple[str | None, bool]:
-    """(role, exact) for one header text; (None, False) when it names no role."""
-    role = _EXACT.get(_normalise(header))
-    if role:
-        return role, True
-    words = _words(header)
-    for role, alias_words in _PARTIAL:
-        n = len(alias_words)
-        if any(words[k:k + n] == alias_words for k in range(len(words) - n + 1)):
-            return role, False
-    return None, False
+    return ACCOUNT_HEADERS.role(header)
 
 
 def _assign_roles(headers: list[str], header_row: int,
@@ -311,19 +275,10 @@ def _assign_roles(headers: list[str], header_row: int,
     """Role -> column index, exact matches first, first column wins; notes for the losers.
 
     Columns in ``skip`` (period columns) take no role here."""
-    matches = [_match(h) for h in headers]
-    assigned: dict[str, int] = {}
-    notes = []
-    for want_exact in (True, False):
-        for j, (role, exact) in enumerate(matches):
-            if role is None or exact != want_exact or j in skip:
-                continue
-            if role in assigned:
-                notes.append((header_row, headers[j], headers[j], "note",
-                              f"also looks like the {role} column; '{headers[assigned[role]]}' is used "
-                              "and this one is kept as an extra column"))
-            else:
-                assigned[role] = j
+    assigned, losers = ACCOUNT_HEADERS.assign(headers, skip)
+    notes = [(header_row, headers[j], headers[j], "note",
+              f"also looks like the {role} column; '{headers[winner]}' is used and this one is kept as an extra column")
+             for j, role, winner, _ in losers]
     return assigned, notes
 
 
@@ -357,8 +312,8 @@ def _period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str
 # --------------------------------------------------------------------------- reading
 
 def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
-                  first_data_sheet_row: int, n_input_rows: int) -> AccountTable:
-    header_row = first_data_sheet_row - 1
+                  sheet_rows: np.ndarray, header_row: int, n_input_rows: int, header_position: int | None,
+                  table_notes: pd.DataFrame | None = None, date_format: str = "auto") -> AccountTable:
     if headers is None:
         names = [f"column {j + 1}" for j in range(len(columns))]
         roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[:len(columns)])}
@@ -381,13 +336,11 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         raise SegmenterInputError(
             f"no revenue column found; headers seen: {seen}. Name one of them Revenue (or Sales, Turnover, Amount)"
             if headers is not None else "no revenue column: without headers the second column must be revenue",
-            row=header_row if headers is not None else first_data_sheet_row)
+            row=header_row)
     if len(positions) == 0:
         raise SegmenterInputError("the range has a header row but no account rows")
 
-    # positions count a header row as 0, so the first data row is position 1 with headers
-    sheet_rows = (positions + first_data_sheet_row - (1 if headers is not None else 0)).astype(np.int64)
-    issue_parts = [issues_frame(notes)]
+    issue_parts = [issues_frame(notes)] + ([table_notes] if table_notes is not None else [])
     blank = np.ones(len(positions), dtype=bool)
     parsed: dict[str, Any] = {}
 
@@ -403,14 +356,15 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     parsed["revenue"] = read(to_numbers, roles["revenue"]).values
     parsed["nps"] = _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts) \
         if "nps" in roles else None
-    parsed["first_purchase"] = read(to_dates, roles["first_purchase"]).values if "first_purchase" in roles else None
+    parsed["first_purchase"] = read(to_dates, roles["first_purchase"], date_format=date_format,
+                                    refuse_ambiguous=True).values if "first_purchase" in roles else None
     parsed["cost_to_serve"] = read(to_numbers, roles["cost_to_serve"]).values if "cost_to_serve" in roles else None
     profit_basis = "none"
     if "profit" in roles:
         j = roles["profit"]
         as_pct = read(to_numbers, j, percent_ok=True)
         issue_parts.pop()  # which issues apply depends on the basis _read_profit settles on
-        note_row = header_row if headers is not None else first_data_sheet_row
+        note_row = header_row if headers is not None else int(sheet_rows[0])
         parsed["profit"], profit_basis = _read_profit(
             as_pct, columns[j], names[j], headers is not None, parsed["revenue"], sheet_rows, note_row, issue_parts)
     period_revenue = {p.label: parsed["revenue"] if j == roles["revenue"] else read(to_numbers, j).values
@@ -435,6 +389,8 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
             extras[_unique_name(name, used)] = extra.values
 
     keep = ~blank  # a row blank in every column is skipped silently
+    if "account" in roles:
+        keep &= ~_sum_rows(parsed["account"], parsed["revenue"], keep, sheet_rows, names[roles["revenue"]], issue_parts)
     if not keep.any():
         raise SegmenterInputError("the range has no account rows, only blank ones")
     positions, sheet_rows = positions[keep], sheet_rows[keep]
@@ -467,6 +423,7 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         has_header=headers is not None,
         profit_basis=profit_basis,
         n_input_rows=n_input_rows,
+        header_position=header_position,
         periods=tuple(labels),
         period_years=years_since_first(list(choice.revenue.values())),
         period_headers=tuple(p.header for p in choice.revenue.values()),
@@ -475,6 +432,41 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         period_profit=pd.DataFrame({label: period_profit[label][keep] if label in period_profit else no_profit
                                     for label in labels}, index=accounts.index, columns=labels, dtype=float),
     )
+
+
+def _sum_rows(account: np.ndarray, revenue: np.ndarray, keep: np.ndarray, sheet_rows: np.ndarray, column: str,
+              issue_parts: list) -> np.ndarray:
+    """Rows without an account id whose revenue is the sum of the rows above them (a total or
+    subtotal row without a label), noted as left out.
+
+    A candidate's revenue is compared with the sum since the previous such row (a subtotal) and
+    with the sum of all account rows above it (a grand total), to a relative 1e-9; it needs two
+    or more account rows above it.
+    """
+    is_sum = np.zeros(len(revenue), dtype=bool)
+    candidates = keep & pd.isna(account) & np.isfinite(revenue)
+    if not candidates.any():
+        return is_sum
+    values = np.where(keep & np.isfinite(revenue), revenue, 0.0)
+    total_above, since_last, rows_above, rows_since = 0.0, 0.0, 0, 0
+    for i in range(len(revenue)):
+        if candidates[i] and rows_above >= 2:
+            tolerance = 1e-9 * max(1.0, abs(revenue[i]))
+            if abs(revenue[i] - since_last) <= tolerance and rows_since >= 2 or abs(revenue[i] - total_above) <= tolerance:
+                is_sum[i] = True
+                since_last, rows_since = 0.0, 0
+                continue
+        if keep[i]:
+            total_above += values[i]
+            since_last += values[i]
+            rows_above += 1
+            rows_since += 1
+    if is_sum.any():
+        issue_parts.append(issues_frame({
+            "sheet_row": sheet_rows[is_sum], "column": column, "value": [cell_text(x) for x in revenue[is_sum]],
+            "action": "row skipped",
+            "reason": "no account id and a revenue equal to the sum of the rows above: a total row, left out"}))
+    return is_sum
 
 
 def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
@@ -495,7 +487,7 @@ def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header:
     ``as_pct`` is the column read with ``percent_ok``; percentage texts are the cells it
     coerced from text ending in %.
     """
-    words = set(_words(name))
+    words = set(normalise_header(name).split())
     header_says_pct = has_header and ("%" in name or bool(words & _PERCENT_WORDS))
     ambiguous = not has_header or bool(words & _AMBIGUOUS_PROFIT_WORDS)
     coerced = as_pct.issues[as_pct.issues["action"] == "coerced"]

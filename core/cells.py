@@ -28,6 +28,8 @@ from typing import Any, Iterable, Mapping, NamedTuple
 import numpy as np
 import pandas as pd
 
+from core.dates import SLASH_DATE, read_texts as read_day_month_texts
+
 ISSUE_COLUMNS = ("sheet_row", "column", "value", "action", "reason")
 
 #: Excel error values as the sheet shows them.
@@ -65,6 +67,16 @@ _NS_MIN = np.datetime64("1677-09-22", "us")
 _NS_MAX = np.datetime64("2262-04-11", "us")
 
 _BLANK, _NUMBER, _TEXT, _OTHER = 0, 1, 2, 3
+
+#: The largest magnitude read as a number: 1e15, the 15 significant digits Excel keeps. Larger
+#: values (1e308, inf) would overflow sums and squares into inf or NaN; they are rejected.
+MAX_NUMBER = 1e15
+
+
+def _size_reason(number: float) -> str:
+    if not np.isfinite(number):
+        return "not a finite number"
+    return f"{_number_text(number)} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
 
 
 @dataclass(frozen=True)
@@ -220,7 +232,8 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
       1200.5"): surrounding spaces, comma thousand groups of exactly three digits
       (``"1,200.50"``), a sign, accounting negatives ``"(1,200)"`` = -1200, exponents
       ``"1.2e6"``, one ``$``, ``€`` or ``£`` before or after the number.
-    - Rejected and reported (left NaN): Excel errors, inf/-inf, dates, suffixes
+    - Rejected and reported (left NaN): Excel errors, inf/-inf and any number above
+      :data:`MAX_NUMBER` (1e15) in size, dates, suffixes
       (``"$1.2k"``, ``"1.2m"``), words (``"12 units"``), decimal commas (``"1.200,50"``),
       anything else (``"n/a"``).
     - Blank cells give NaN and no issue.
@@ -237,8 +250,8 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
     cells = _classify(values)
     out = cells.numbers.copy()
     found = _Found()
-    infinite = (cells.kind == _NUMBER) & np.isinf(out)
-    found.add(np.flatnonzero(infinite), "rejected", "not a finite number")
+    infinite = (cells.kind == _NUMBER) & ~(np.abs(out) <= MAX_NUMBER)
+    found.add(np.flatnonzero(infinite), "rejected", [_size_reason(x) for x in out[infinite]])
     out[infinite] = np.nan
 
     text_idx = np.flatnonzero(cells.kind == _TEXT)
@@ -247,33 +260,57 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
         # plain decimal text ("1200", "-3.5", "1e6") in one vectorised step, the rest one by one
         quick = pd.to_numeric(texts, errors="coerce")
         quick = np.asarray(quick, dtype=np.float64)
-        plain = np.isfinite(quick)
+        plain = np.abs(quick) <= MAX_NUMBER
+        read = {i: _parse_number_text(text, percent_ok) for i, text in zip(text_idx[~plain], texts[~plain])}
+        if any(r.decimal_comma for r in read.values()):  # then "1.200" may be 1200: judged with the others
+            dotted = plain & pd.Series(texts, dtype=object).str.fullmatch(_COMMA_OR_DOT_GROUP_RE).to_numpy(dtype=bool)
+            read.update({i: _parse_number_text(text, percent_ok) for i, text in zip(text_idx[dotted], texts[dotted])})
+            plain &= ~dotted
         out[text_idx[plain]] = quick[plain]
         found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
-        for i, text in zip(text_idx[~plain], texts[~plain]):
-            out[i], action, reason = _parse_number_text(text, percent_ok)
-            found.add_one(i, action, reason)
+        read = _unambiguous(read, cells)
+        for i, parsed in read.items():
+            out[i] = parsed.value
+            found.add_one(i, parsed.action, parsed.reason)
     for i in np.flatnonzero(cells.kind == _OTHER):
         out[i], action, reason = _parse_number_other(cells.raw[i])
         found.add_one(i, action, reason)
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
+#: Currency marks read before or after a number: symbols and ISO 4217 codes of common currencies.
+CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR",
+              "GBP": "GBP", "CHF": "CHF", "JPY": "JPY", "CAD": "CAD", "AUD": "AUD", "NZD": "NZD", "SEK": "SEK",
+              "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "CZK": "CZK", "INR": "INR", "CNY": "CNY", "ZAR": "ZAR",
+              "BRL": "BRL", "MXN": "MXN", "SGD": "SGD", "HKD": "HKD"}
+_CUR = r"(?:US\$|[$€£¥]|(?i:" + "|".join(c for c in CURRENCIES if c.isalpha()) + r")(?![A-Za-z]))"
 _NUMBER_RE = re.compile(
-    r"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>[$€£]?)\s*(?P<sign2>[-+\u2212]?)"
-    r"(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
-    r"\s*(?P<cur2>[$€£]?)\s*(?P<pct>%?)"
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
+    r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+    # a decimal comma after dot or space thousands (1.200,50; 1 200,50), or two or more dot groups (1.200.000)
+    r"|(?P<eu>\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}))"
+    rf"\s*(?P<cur2>{_CUR}?)\s*(?P<pct>%?)"
 )
 _SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
 _WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
 _DECIMAL_COMMA_RE = re.compile(r"[-+]?\s*[$€£]?\s*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*[$€£]?")
+#: Texts another convention reads differently: "1,200" (1200, or 1.2 with a decimal comma), "1.200".
+_COMMA_OR_DOT_GROUP_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+[^\d.,]*|[^\d]*\d{1,3}\.\d{3}[^\d.,]*")
+
+
+class _NumberText(NamedTuple):
+    value: float
+    action: str | None
+    reason: str | None
+    currency: str | None = None  # ISO code of a currency mark
+    decimal_comma: bool = False  # read with dots or spaces between thousands
 
 
 @lru_cache(maxsize=8192)
-def _parse_number_text(text: str, percent_ok: bool) -> tuple[float, str | None, str | None]:
-    """(value, action, reason) for one stripped, non-blank text cell."""
+def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
+    """(value, action, reason, currency, decimal_comma) for one stripped, non-blank text cell."""
     if text in EXCEL_ERRORS:
-        return np.nan, "rejected", f"Excel error {text}"
+        return _NumberText(np.nan, "rejected", f"Excel error {text}")
     accounting = text.startswith("(") and text.endswith(")")
     inner = text[1:-1].strip() if accounting else text
     match = _NUMBER_RE.fullmatch(inner)
@@ -281,22 +318,53 @@ def _parse_number_text(text: str, percent_ok: bool) -> tuple[float, str | None, 
             and not (accounting and (match["sign1"] or match["sign2"])) \
             and not (match["pct"] and (match["cur1"] or match["cur2"])):
         if match["pct"] and not percent_ok:
-            return np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %"
-        number = float(match["body"].replace(",", "") + (match["exp"] or ""))
-        if match["pct"]:
-            number = number / 100
+            return _NumberText(np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %")
+        eu = match["eu"]
+        if eu:
+            mantissa = re.sub(r"[.\s\u00a0\u202f]", "", eu).replace(",", ".")
+            exponent = 0
+        else:
+            mantissa = match["body"].replace(",", "")
+            exponent = int(match["exp"][1:]) if match["exp"] else 0
+        # shifting the exponent keeps '34.1%' exactly 0.341 (34.1 / 100 is 0.34099999999999997)
+        number = float(f"{mantissa}e{exponent - 2 if match['pct'] else exponent}")
         if accounting or (match["sign1"] or match["sign2"]) in ("-", "\u2212"):
             number = -number
-        if not np.isfinite(number):
-            return np.nan, "rejected", "not a finite number"
-        return number, "coerced", f"text read as the number {_number_text(number)}"
+        if not abs(number) <= MAX_NUMBER:
+            return _NumberText(np.nan, "rejected", _size_reason(number))
+        mark = match["cur1"] or match["cur2"]
+        currency = CURRENCIES.get(mark.upper() if mark.isalpha() else mark) if mark else None
+        how = ("text with a decimal comma read as the number " if eu and "," in eu
+               else "text with dots between thousands read as the number " if eu else "text read as the number ")
+        return _NumberText(number, "coerced", how + _number_text(number), currency, bool(eu))
     if _SUFFIX_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)"
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)")
     if _DECIMAL_COMMA_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' looks like a decimal comma (European format); only a decimal point is read"
+        return _NumberText(np.nan, "rejected", f"'{text}' looks like a decimal comma (European format) but could be read "
+                           "either way; write 1.200,50 with thousands dots, or 1200.50")
     if _WORDS_RE.fullmatch(text):
-        return np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)"
-    return np.nan, "rejected", f"'{text}' is not a number"
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)")
+    return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+
+
+def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _NumberText]:
+    """Refuse the cells a column shows could be read two ways: with decimal commas in the column,
+    "1,200" and "1.200" (1200 or 1.2); with two currencies, the cells not in the commonest one."""
+    if any(r.decimal_comma for r in read.values()):
+        example = next(cells.text[i] for i, r in read.items() if r.decimal_comma)
+        for i, r in read.items():
+            if r.action == "coerced" and not r.decimal_comma and _COMMA_OR_DOT_GROUP_RE.fullmatch(cells.text[i]):
+                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is ambiguous in a column with decimal "
+                                      f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
+                                      "thousands separators")
+    currencies = pd.Series([r.currency for r in read.values() if r.currency])
+    if currencies.nunique() > 1:
+        main = currencies.value_counts().index[0]
+        for i, r in read.items():
+            if r.currency and r.currency != main:
+                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is in {r.currency} while the column is "
+                                      f"mostly {main}: amounts in two currencies are not added up (convert them first)")
+    return read
 
 
 def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
@@ -312,8 +380,8 @@ def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
         number = float(value)
         if np.isnan(number):
             return number, None, None
-        if np.isinf(number):
-            return np.nan, "rejected", "not a finite number"
+        if not abs(number) <= MAX_NUMBER:
+            return np.nan, "rejected", _size_reason(number)
         return number, None, None
     return np.nan, "rejected", f"'{value}' is not a number"
 
@@ -375,10 +443,10 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
 # --------------------------------------------------------------------------- dates
 
 _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_SLASH_DATE_RE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 
 
-def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto",
+             refuse_ambiguous: bool = False) -> ParsedColumn:
     """Read a column of cells as dates.
 
     Returns
@@ -397,8 +465,13 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
       serials below 1 and serials after 2262-04-10 (the last day datetime64[ns] holds;
       Excel goes on to 2958465 = 9999-12-31) are rejected. Serials read are reported as
       coerced, so a year typed as 2019 (= 1905-07-11) does not pass unseen.
-    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported;
-      ``03/04/2024`` and other text are rejected (day/month order is not guessed).
+    - Text in ISO form ``2024-03-31`` or ``2024-03-31 10:00`` is coerced and reported.
+    - Text with slashes, dots or dashes (``10/24/2024``, ``24.10.2024``, ``2024/10/24``) is
+      read in the order the column shows or ``date_format`` gives (:mod:`core.dates`), the
+      whole column alike; the reason says which order. When the column does not show it,
+      ``refuse_ambiguous`` raises :class:`SegmenterInputError` naming the column and the
+      setting if such dates are most of the column's cells; otherwise they are rejected.
+      Other text is rejected.
 
     Examples
     --------
@@ -411,7 +484,7 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColum
     out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
     found = _Found()
     _serials_to_dates(cells, out, found)
-    _texts_to_dates(cells, out, found)
+    _texts_to_dates(cells, out, found, column, date_format, refuse_ambiguous)
     _objects_to_dates(cells, out, found)
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
@@ -434,7 +507,8 @@ def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     found.add(idx, "coerced", reasons)
 
 
-def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: str, date_format: str,
+                    refuse_ambiguous: bool) -> None:
     idx = np.flatnonzero(cells.kind == _TEXT)
     if not idx.size:
         return
@@ -447,7 +521,18 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
     out[iso_idx[ok]] = dates[ok]
     found.add(iso_idx[ok], "coerced", _prefix_all("text read as the date ", _date_texts(dates[ok])))
     found.add(iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262"))
-    for i, text in zip(idx[~iso], texts[~iso]):
+    other_idx, other = idx[~iso], texts[~iso].to_numpy(dtype=object)
+    slashed = np.array([SLASH_DATE.fullmatch(t) is not None for t in other], dtype=bool)
+    if slashed.any():
+        # a column of such dates is refused when its order stays ambiguous; a stray one among ISO dates is rejected
+        mostly = 2 * int(slashed.sum()) > int((cells.kind != _BLANK).sum())
+        dates, ok, reasons = read_day_month_texts(other[slashed], column=column, date_format=date_format,
+                                                  refuse_ambiguous=refuse_ambiguous and mostly)
+        read_idx = other_idx[slashed]
+        out[read_idx[ok]] = dates[ok]
+        found.add(read_idx[ok], "coerced", reasons[ok])
+        found.add(read_idx[~ok], "rejected", reasons[~ok])
+    for i, text in zip(other_idx[~slashed], other[~slashed]):
         found.add_one(i, "rejected", _date_text_rejection(text))
 
 
@@ -455,12 +540,6 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
 def _date_text_rejection(text: str) -> str:
     if text in EXCEL_ERRORS:
         return f"Excel error {text}"
-    slash = _SLASH_DATE_RE.fullmatch(text)
-    if slash and len(slash[1]) <= 2 and int(slash[1]) <= 12 and int(slash[2]) <= 12:
-        return (f"'{text}' is ambiguous: day and month order differs between countries; "
-                "type it as YYYY-MM-DD or enter an Excel date")
-    if slash:
-        return f"'{text}' is not read: day/month order is never guessed; type it as YYYY-MM-DD or enter an Excel date"
     return f"'{text}' is not a date (enter an Excel date or YYYY-MM-DD text)"
 
 

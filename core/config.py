@@ -7,13 +7,17 @@ them, so a bad value gives the same message everywhere.
 from __future__ import annotations
 
 import math
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
+from core.dates import DATE_ORDERS, date_format_setting
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
 MEDIAN = "median"  # a matrix split at the median of the accounts
+#: Purchase models of a transaction list's model CLV; ``auto`` lets the holdout check choose.
+CUSTOMER_MODELS = ("auto", "bgnbd", "mbgnbd", "pareto_nbd")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ class ReportConfig:
     growth_band:
         Change between the last two periods within +/- this fraction counts as stable
         (0.05: from -5 % to +5 % inclusive); above is growing, below declining.
+    date_format:
+        Day/month order of dates typed as text with slashes or dots: ``auto`` (each column
+        shows its order by a day above 12), ``DMY``, ``MDY`` or ``YMD``; see :mod:`core.dates`.
+    customer_model:
+        Purchase model of a transaction list's model CLV: ``auto`` (the best on the holdout
+        check, see :mod:`core.customers.validation`), ``bgnbd``, ``mbgnbd`` or ``pareto_nbd``.
     """
 
     tier_method: str = "pareto"
@@ -71,6 +81,8 @@ class ReportConfig:
     hhi_high: float = 1800.0
     min_respondents: int = 30
     growth_band: float = 0.05
+    date_format: str = "auto"
+    customer_model: str = "auto"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -88,7 +100,7 @@ SETTING_HELP = {
     "cutoffs": "tier bounds, e.g. 0.8, 0.95 (pareto), 0.2, 0.5 (rank), 1000000, 100000 (threshold); blank = default",
     "labels": "tier names incl. the last for zero/negative/missing revenue, e.g. A, B, C, D",
     "revenue_split": "matrix revenue split (amount) or median; blank = the lowest revenue in tier A",
-    "margin_split": "matrix margin % split, e.g. 25%, or median; blank = the portfolio's margin",
+    "margin_split": "matrix margin % split, e.g. 25% or 0.25, or median; blank = the portfolio's margin",
     "retention": "annual retention rate for CLTV, e.g. 80%",
     "discount": "annual discount rate for CLTV, e.g. 10%",
     "top_share": "share of accounts quoted in the summary, e.g. 20%",
@@ -98,17 +110,27 @@ SETTING_HELP = {
     "hhi_high": "HHI points above which concentration is high (1,800)",
     "min_respondents": "fewest NPS respondents for a group to be compared",
     "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
+    "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
+    "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
 }
 
 _FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
 
 
 def _validate(config: ReportConfig) -> None:
+    if config.customer_model not in CUSTOMER_MODELS:
+        raise SegmenterInputError(
+            f"unknown customer model {config.customer_model!r}; use one of {', '.join(CUSTOMER_MODELS)}",
+            column="customer_model",
+        )
     if config.tier_method not in TIER_METHODS:
         raise SegmenterInputError(
             f"unknown tier method {config.tier_method!r}; use one of {', '.join(TIER_METHODS)}",
             column="tier_method",
         )
+    if config.date_format not in DATE_ORDERS:
+        raise SegmenterInputError(f"unknown date format {config.date_format!r}; use {', '.join(DATE_ORDERS)}",
+                                  column="date_format")
     if config.tier_method == "threshold" and not config.cutoffs:
         raise SegmenterInputError("the threshold method needs revenue bounds, e.g. 1000000, 100000", column="cutoffs")
     if config.cutoffs is not None:
@@ -136,7 +158,9 @@ def _validate(config: ReportConfig) -> None:
     for name in _FRACTIONS:
         value = getattr(config, name)
         if not math.isfinite(value) or not 0 <= value <= 1:
-            raise SegmenterInputError(f"must be a share between 0 % and 100 %, got {value!r}", column=name)
+            raise SegmenterInputError(share_message(value, "0 %"), column=name)
+    if config.margin_split is not None and math.isfinite(config.margin_split) and not -1 <= config.margin_split <= 1:
+        raise SegmenterInputError(share_message(config.margin_split, "-100 %"), column="margin_split")
     if config.retention >= 1 + config.discount:
         raise SegmenterInputError("retention must be below 1 + discount for CLTV to be finite", column="retention")
     if config.top_share == 0 or config.concentration_share == 0:
@@ -151,6 +175,22 @@ def _validate(config: ReportConfig) -> None:
             raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
 
 
+def share_message(value: float, low: str) -> str:
+    """The one message for a share out of range, whichever setting it is.
+
+    A share is typed as ``25%`` or ``0.25`` (the same); a plain ``25`` would be 2,500 % and is
+    refused rather than guessed.
+
+    Examples
+    --------
+    >>> share_message(25.0, "0 %")
+    'must be a share between 0 % and 100 %, typed as 25% or 0.25; got 25 (for 25 % type 25%)'
+    """
+    shown = f"{value:g}"
+    hint = f" (for {shown} % type {shown}%)" if math.isfinite(value) and 1 < abs(value) <= 100 else ""
+    return f"must be a share between {low} and 100 %, typed as 25% or 0.25; got {shown}{hint}"
+
+
 def effective_cutoffs(config: ReportConfig) -> tuple[float, ...]:
     """The cutoffs a run uses: the user's, else the method's default (none for computed)."""
     if config.cutoffs is not None:
@@ -161,20 +201,31 @@ def effective_cutoffs(config: ReportConfig) -> tuple[float, ...]:
 def parse_number(text: Any, name: str) -> float:
     """One setting value as a float: numbers as they are, text like '80%', '1,000,000', '0.8'.
 
-    A trailing % divides by 100. Anything else raises :class:`SegmenterInputError`.
+    A trailing % divides by 100, so '25%' and '0.25' are the same share. Text that is not a
+    finite number ('inf', '1e400', 'n/a') raises :class:`SegmenterInputError`, so does a
+    number that is not finite.
+
+    Examples
+    --------
+    >>> parse_number("25%", "margin_split"), parse_number("0.25", "margin_split"), parse_number("1,000,000", "x")
+    (0.25, 0.25, 1000000.0)
     """
     if isinstance(text, bool):
         raise SegmenterInputError(f"expected a number, got {text!r}", column=name)
     if isinstance(text, (int, float)):
-        return float(text)
-    raw = str(text).strip().replace(",", "").replace("_", "")
-    scale = 1.0
-    if raw.endswith("%"):
-        raw, scale = raw[:-1].strip(), 0.01
-    try:
-        return float(raw) * scale
-    except ValueError:
-        raise SegmenterInputError(f"expected a number, got {text!r}", column=name) from None
+        number = float(text)
+    else:
+        raw = str(text).strip().replace(",", "").replace("_", "")
+        percent = raw.endswith("%")
+        if percent:
+            raw = raw[:-1].strip()
+        try:
+            number = float(Decimal(raw).scaleb(-2 if percent else 0))  # exact: '34.1%' is 0.341
+        except (InvalidOperation, ValueError):
+            raise SegmenterInputError(f"expected a number, got {text!r}", column=name) from None
+    if not math.isfinite(number):
+        raise SegmenterInputError(f"expected a finite number, got {text!r}", column=name)
+    return number
 
 
 def _parse_list(value: Any, name: str) -> tuple[float, ...]:
@@ -220,6 +271,12 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
             continue
         if name == "tier_method":
             changes[name] = str(value).strip().lower()
+        elif name == "date_format":
+            changes[name] = date_format_setting(value)
+        elif name == "customer_model":
+            # "Pareto/NBD", "pareto-nbd" and "pareto_nbd" all name one model
+            compact = "".join(ch for ch in str(value).lower() if ch.isalnum())
+            changes[name] = {key.replace("_", ""): key for key in CUSTOMER_MODELS}.get(compact, str(value).strip())
         elif name == "cutoffs":
             changes[name] = _parse_list(value, name)
         elif name == "labels":

@@ -52,6 +52,7 @@ from core import channels, concentration, cost_to_serve, growth, margins, matrix
 from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.groups import band_order
 
@@ -138,7 +139,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
     watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
-    tables["data_issues"] = table.issues.sort_values("sheet_row", kind="stable").reset_index(drop=True)
+    tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:
         tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
@@ -333,7 +334,31 @@ def _headline(segments, summary, nps_gaps, config) -> dict[str, object]:
         "hhi_points": summary.hhi_points,
         "hhi_band": summary.hhi_band,
         "gini": summary.gini,
-        "flags": list(summary.flags),
+        "flags": list(summary.flags) + _majority_flag(segments),
     }
     headline["nps_gaps"] = nps_gaps
     return headline
+
+
+def _majority_flag(segments: pd.DataFrame) -> list[str]:
+    """A warning when one of two or more accounts makes more than half of the positive revenue:
+    a total row read as an account, or a list that is one customer and its crumbs.
+
+    Examples
+    --------
+    >>> _majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
+    >>> _majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    []
+    """
+    revenue = segments["revenue"].to_numpy(dtype=float)
+    positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
+    total = positive.sum()
+    if total <= 0 or np.count_nonzero(positive) < 2:
+        return []
+    top = int(np.argmax(positive))
+    share = positive[top] / total
+    if share <= 0.5:
+        return []
+    return [f"one account, '{segments['account'].iloc[top]}', makes {share * 100:.1f} % of revenue: more than half; "
+            "check it is not a total or duplicate row"]

@@ -6,7 +6,6 @@ row per customer.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,17 +15,10 @@ import pandas as pd
 from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.grid import as_block
+from core.table_finder import find_header_row, find_table
+from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
 
-#: Header texts recognised for each column role (compared lower-case, with _ - . as spaces).
-ROLE_ALIASES = {
-    "customer": ("customer", "customer id", "customer no", "customer number", "customer name", "account",
-                 "account id", "account name", "client", "client id", "client name", "cust id"),
-    "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date"),
-    "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales"),
-    "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount"),
-    "quantity": ("quantity", "qty", "units", "number of items"),
-}
-REQUIRED_ROLES = ("customer", "date", "amount")
+REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
 
@@ -57,26 +49,16 @@ class TransactionTable:
         return "profit" in self.headers
 
 
-def _normalise_header(text: Any) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[_\-.]", " ", str(text))).strip().lower()
-
-
-_ALIAS_TO_ROLE = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
-
-
 def _roles_from_header(header: list[Any]) -> dict[str, int]:
-    """Role -> column position for the recognised headers; raises on a role named twice."""
-    found: dict[str, int] = {}
-    for position, text in enumerate(header):
-        role = _ALIAS_TO_ROLE.get(_normalise_header(text)) if text is not None else None
-        if role is None:
-            continue
-        if role in found:
+    """Role -> column position for the recognised headers (:mod:`core.headers`); raises when two
+    headers name one role exactly."""
+    found, losers = TRANSACTION_HEADERS.assign(header)
+    for j, role, winner, both_exact in losers:
+        if both_exact:
             raise SegmenterInputError(
-                f"two columns could be the {role}: {header[found[role]]!r} and {text!r}; rename one",
-                column=str(text),
+                f"two columns could be the {role}: {header[winner]!r} and {header[j]!r}; rename one",
+                column=str(header[j]),
             )
-        found[role] = position
     return found
 
 
@@ -98,10 +80,6 @@ def _looks_like_header(first_row: list[Any]) -> bool:
     return bool(np.isnan(numbers).all() and np.isnat(dates).all())
 
 
-#: Words of a header that only an account list has: per-account totals and survey answers.
-ACCOUNT_LIST_WORDS = ("total", "totals", "annual", "yearly", "ytd", "turnover", "nps", "score", "recommend", "since")
-
-
 def looks_like_transactions(header_row: Any) -> bool:
     """Whether a header row is a transaction list's rather than an account list's.
 
@@ -114,8 +92,8 @@ def looks_like_transactions(header_row: Any) -> bool:
     -------
     bool
         True when the row names a customer, a date and an amount column (the aliases of
-        :data:`ROLE_ALIASES`: e.g. Customer, Order date, Amount) and no header contains a
-        word of :data:`ACCOUNT_LIST_WORDS` (Total revenue, Annual profit, NPS, Customer
+        :data:`core.headers.TRANSACTION_ALIASES`: e.g. Customer, Order date, Amount) and no header
+        contains a word of :data:`core.headers.ACCOUNT_LIST_WORDS` (Total revenue, Annual profit, NPS, Customer
         since...), which mark one row per account. Two headers for one role (Amount and
         Revenue) are ambiguous: False.
 
@@ -137,19 +115,11 @@ def looks_like_transactions(header_row: Any) -> bool:
     >>> looks_like_transactions(["A-17", 45306.0, 120.0])
     False
     """
-    cells = list(header_row) if header_row is not None else []
-    try:
-        roles = _roles_from_header(cells)
-    except SegmenterInputError:
-        return False
-    if not set(REQUIRED_ROLES) <= set(roles):
-        return False
-    words = {word for text in cells if isinstance(text, str) for word in _normalise_header(text).split()}
-    return not words & set(ACCOUNT_LIST_WORDS)
+    return list_kind(header_row) == "transactions"
 
 
-def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None
-                       ) -> TransactionTable:
+def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
+                       date_format: str = "auto") -> TransactionTable:
     """Read a transaction list from cells (list of rows) or a DataFrame.
 
     Parameters
@@ -161,10 +131,16 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
         Sheet row number of the first row of cells (the header row when there is one), so
         issues name the rows the user sees. For a DataFrame, the header's row.
     has_header:
-        ``None`` detects it: the first row is a header when it names a customer, a date and
-        an amount column, or when it holds only words (no blank, number or date: headers of
-        other columns, which then raise "no ... column found"). Without a header the columns are customer, date, amount, then
-        optionally profit and quantity, in that order.
+        ``None`` finds the header row as :func:`core.table_finder.find_header_row` does (the
+        row among the first 30 naming the most columns; title rows above it noted), or takes
+        the first row when it holds only words (no blank, number or date: headers of other
+        columns, which then raise "no ... column found"). Total rows, a footer and blank rows
+        inside the list are left out and noted (:func:`core.table_finder.find_table`).
+        Without a header the columns are customer, date, amount, then optionally profit and
+        quantity, in that order.
+    date_format:
+        Order of dates typed as text with slashes or dots: ``auto`` (the column shows it by
+        a day above 12), ``DMY``, ``MDY`` or ``YMD`` (:mod:`core.dates`).
 
     Returns
     -------
@@ -172,11 +148,12 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
 
     Notes
     -----
-    Headers are matched case-insensitively, ``_ - .`` counting as spaces, against
-    :data:`ROLE_ALIASES` (customer / account / client [id]; date / order, invoice, purchase
-    date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
+    Headers are matched as :mod:`core.headers` says (case and punctuation ignored, an alias
+    inside a longer header counts) against :data:`core.headers.TRANSACTION_ALIASES`
+    (customer / account / client [id]; date / order, invoice, purchase date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
     quantity / qty). Other columns are ignored. Dates may be Excel date cells, Excel serial
-    numbers or ISO text (``2024-03-31``); see :func:`core.cells.to_dates`.
+    numbers, ISO text (``2024-03-31``) or text in the order the column shows (``10/24/2024``,
+    ``24.10.2024``); a column whose order stays ambiguous raises. See :func:`core.cells.to_dates`.
 
     A row is left out (and reported, ``action`` "row left out") when its customer, date or
     amount is blank or unreadable; fully blank rows are skipped silently. A blank or
@@ -203,25 +180,32 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
     if isinstance(cells_or_frame, pd.DataFrame):
         header = [str(c) for c in cells_or_frame.columns]
         columns = [cells_or_frame.iloc[:, i].to_numpy() for i in range(cells_or_frame.shape[1])]
-        first_data_row = first_sheet_row + 1
+        data_rows = np.arange(first_sheet_row + 1, first_sheet_row + 1 + len(cells_or_frame))
         roles = _roles_from_header(header)
+        table_notes = issues_frame()
     else:
         block = as_block(cells_or_frame)
         if not block:
             raise SegmenterInputError("the transaction list is empty")
-        header_present = _looks_like_header(block[0]) if has_header is None else has_header
-        if header_present:
-            header, body = [str(c) if c is not None else "" for c in block[0]], block[1:]
-            roles = _roles_from_header(header)
-            first_data_row = first_sheet_row + 1
+        array = np.empty((len(block), len(block[0])), dtype=object)
+        array[:] = block
+        if has_header is None:
+            header_at = find_header_row(array, lambda text: TRANSACTION_HEADERS.role(text) is not None)
+            if header_at is None and _looks_like_header(block[0]):
+                header_at = 0
         else:
-            body = block
+            header_at = 0 if has_header else None
+        if header_at is not None:
+            header = [str(c) if c is not None else "" for c in block[header_at]]
+            roles = _roles_from_header(header)
+        else:
             header = list(POSITIONAL_ROLES[: len(block[0])])
             roles = {role: i for i, role in enumerate(header)}
-            first_data_row = first_sheet_row
-        width = len(header)
-        array = np.array(body, dtype=object).reshape(len(body), width) if body else np.empty((0, width), object)
-        columns = [array[:, i] for i in range(width)]
+        found = find_table(array, header=header_at, first_sheet_row=first_sheet_row,
+                           label_column=roles.get("customer"), value_column=roles.get("amount"))
+        table_notes = found.issues
+        data_rows = first_sheet_row + found.rows
+        columns = [array[found.rows, i] for i in range(len(header))]
     missing = [role for role in REQUIRED_ROLES if role not in roles]
     if missing:
         raise SegmenterInputError(
@@ -229,16 +213,16 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
             f"Name them e.g. Customer, Date, Amount",
             column=missing[0],
         )
-    n = len(columns[0]) if columns else 0
-    sheet_rows = np.arange(first_data_row, first_data_row + n, dtype=np.int64)
     headers = {role: header[i] for role, i in roles.items()}
-    return _read_columns({role: columns[i] for role, i in roles.items()}, headers, sheet_rows)
+    return _read_columns({role: columns[i] for role, i in roles.items()}, headers,
+                         np.asarray(data_rows, dtype=np.int64), table_notes, date_format)
 
 
-def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray) -> TransactionTable:
+def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray,
+                  table_notes: pd.DataFrame, date_format: str) -> TransactionTable:
     parsed = {
         "customer": to_text(raw["customer"], column=headers["customer"], sheet_rows=sheet_rows),
-        "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows),
+        "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
         "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
     }
     for role in ("profit", "quantity"):
@@ -271,11 +255,13 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
         "action": "kept as a return",
         "reason": "negative amount: reduces net revenue and profit, not counted as a purchase",
     }))
-    issues = pd.concat([p.issues for p in parsed.values()] + extra, ignore_index=True)
+    issues = pd.concat([table_notes] + [p.issues for p in parsed.values()] + extra, ignore_index=True)
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
     keep = ~left_out
     if not keep.any():
-        raise SegmenterInputError("no transaction has a readable customer, date and amount", column=headers["amount"])
+        worst = max(REQUIRED_ROLES, key=lambda role: int(unusable[role].sum()))
+        raise SegmenterInputError(f"no transaction has a readable customer, date and amount; most rows fail on "
+                                  f"their {worst}", column=headers[worst])
     rows = pd.DataFrame({
         "customer": pd.array(customer[keep], dtype="str"),
         "date": date[keep],
@@ -287,9 +273,9 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
     return TransactionTable(rows=rows, issues=issues, headers=headers)
 
 
-def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
+def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str) -> ParsedColumn:
     """Dates from cells; a DataFrame's datetime64 column is already dates and passes as it is."""
     if np.asarray(values).dtype.kind == "M":
         dates = np.asarray(values).astype("datetime64[ns]")
         return ParsedColumn(dates, issues_frame(), np.isnat(dates))
-    return to_dates(values, column=column, sheet_rows=sheet_rows)
+    return to_dates(values, column=column, sheet_rows=sheet_rows, date_format=date_format, refuse_ambiguous=True)

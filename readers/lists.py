@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 from core.accounts import AccountTable, parse_accounts
 from core.errors import SegmenterInputError
+from core.table_finder import header_cells
 from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
 from readers.files import read_block
 from readers.text_layout import CDNOW_COLUMNS, TEXT_SUFFIXES, cdnow_layout
@@ -19,12 +20,12 @@ def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
 
 def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = False) -> bool:
     """A transaction list: --transactions, a transaction header row, or a text file in the CDNOW layout."""
-    return (forced or looks_like_transactions(rows[0])
+    return (forced or looks_like_transactions(header_cells(rows))
             or (path.suffix.lower() in TEXT_SUFFIXES and cdnow_layout(rows)))
 
 
-def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None
-                      ) -> TransactionTable:
+def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None,
+                      date_format: str = "auto") -> TransactionTable:
     """Read a transaction list from a file's cells.
 
     ``columns`` names the columns of a file without a header row (``-`` for one to ignore);
@@ -35,9 +36,9 @@ def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns
             and cdnow_layout(rows):
         columns = CDNOW_COLUMNS
     if columns is None:
-        return parse_transactions(rows, first_sheet_row=first_row)
+        return parse_transactions(rows, first_sheet_row=first_row, date_format=date_format)
     names = [name.strip() for name in columns]
     if len(names) > len(rows[0]):
         raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")
     header = names + ["-"] * (len(rows[0]) - len(names))
-    return parse_transactions([header] + rows, first_sheet_row=first_row - 1, has_header=True)
+    return parse_transactions([header] + rows, first_sheet_row=first_row - 1, has_header=True, date_format=date_format)

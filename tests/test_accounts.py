@@ -154,7 +154,9 @@ def test_blank_rows_are_skipped_but_index_still_points_at_input_rows():
     table = parse_accounts([["Account", "Revenue"], ["A", 1.0], [None, "  "], [], ["B", 2.0]])
     assert table.accounts.index.tolist() == [1, 4]
     assert table.accounts["sheet_row"].tolist() == [2, 5]
-    assert table.issues.empty and table.n_input_rows == 5
+    # blank separator rows are skipped with one note naming them (issue 10)
+    assert table.issues[["sheet_row", "action"]].values.tolist() == [[3, "note"]] and table.n_input_rows == 5
+    assert "2 blank row(s) inside the table skipped (sheet rows 3, 4)" in table.issues["reason"][0]
 
 
 def test_ragged_rows_are_padded():

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cells import (COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, excel_error, is_blank, issues_frame, to_dates,
+from core.cells import (MAX_NUMBER, COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, excel_error, is_blank, issues_frame,
+                        to_dates,
                         to_numbers, to_text)
 
 
@@ -56,8 +57,8 @@ def test_percent_text_is_read_as_a_fraction_only_when_allowed():
     ("$1.2k", "'$1.2k' is not a plain number (suffixes like k/m are not guessed)"),
     ("1.2m", "'1.2m' is not a plain number (suffixes like k/m are not guessed)"),
     ("12 units", "'12 units' is not a plain number (units or words after it are not read)"),
-    ("1.200,50", "'1.200,50' looks like a decimal comma (European format); only a decimal point is read"),
-    ("1,2", "'1,2' looks like a decimal comma (European format); only a decimal point is read"),
+    ("1,2", "'1,2' looks like a decimal comma (European format) but could be read either way; "
+            "write 1.200,50 with thousands dots, or 1200.50"),
     ("n/a", "'n/a' is not a number"),
     ("#N/A", "Excel error #N/A"),
     ("#DIV/0!", "Excel error #DIV/0!"),
@@ -112,8 +113,11 @@ def test_ints_and_numpy_numbers_pass_as_numbers():
     assert parsed.values.tolist() == [7.0, 3.0, 2.5, 1e12] and parsed.issues.empty
 
 
+FINITE = st.floats(min_value=-MAX_NUMBER, max_value=MAX_NUMBER, allow_nan=False)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=50))
+@given(st.lists(FINITE, min_size=1, max_size=50))
 def test_any_finite_float_column_round_trips_exactly(numbers):
     parsed = to_numbers(cells(*numbers), column="r", sheet_rows=np.arange(len(numbers)))
     assert parsed.issues.empty
@@ -121,7 +125,7 @@ def test_any_finite_float_column_round_trips_exactly(numbers):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8), st.none()),
+@given(st.lists(st.one_of(FINITE, st.text(max_size=8), st.none()),
                 min_size=1, max_size=40))
 def test_mixed_columns_keep_every_real_number_and_report_every_text(values):
     parsed = to_numbers(cells(*values), column="r", sheet_rows=np.arange(len(values)))
@@ -277,3 +281,43 @@ def test_tz_aware_com_dates_keep_the_clock_time_the_sheet_shows():
         "2024-03-31T10:30", "2024-01-01T00:00", "2023-12-31T00:00", "2020-02-29T00:00"]
     assert parsed.issues.empty
     assert to_text(cells[:1], column="x", sheet_rows=np.array([2])).values.tolist() == ["2024-03-31 10:30"]
+
+
+@pytest.mark.parametrize("text, number, how", [
+    ("USD 1,200", 1200.0, "text read as the number 1200"),
+    ("$12,300.00", 12300.0, "text read as the number 12300"),
+    ("1.200,50 €", 1200.5, "text with a decimal comma read as the number 1200.5"),
+    ("EUR 5", 5.0, "text read as the number 5"),
+    ("£3", 3.0, "text read as the number 3"),
+    ("1 200,50 EUR", 1200.5, "text with a decimal comma read as the number 1200.5"),
+    ("1.200.000", 1_200_000.0, "text with dots between thousands read as the number 1200000"),
+    ("-chf 7.5", -7.5, "text read as the number -7.5"),
+])
+def test_currency_codes_and_symbols_are_read_when_unambiguous(text, number, how):
+    assert read_one(text) == (number, "coerced", how)
+
+
+def test_percent_text_reads_exactly_as_typed():
+    assert read_one("34.1%", percent_ok=True)[0] == 0.341 and read_one("0.5e2%", percent_ok=True)[0] == 0.5
+
+
+def test_a_guess_that_would_change_a_number_is_refused():
+    parsed = to_numbers(cells("1.200,50", "1,200", "1.200", "7"), column="r", sheet_rows=np.arange(2, 6))
+    assert parsed.values[0] == 1200.5 and parsed.values[3] == 7.0
+    assert np.isnan(parsed.values[1]) and np.isnan(parsed.values[2])
+    rejected = parsed.issues[parsed.issues["action"] == "rejected"]
+    assert rejected["sheet_row"].tolist() == [3, 4]
+    assert "ambiguous in a column with decimal commas ('1.200,50')" in rejected["reason"].iloc[0]
+
+
+def test_two_currencies_in_a_column_are_not_added_up():
+    parsed = to_numbers(cells("$5", "$7", "EUR 9"), column="r", sheet_rows=np.arange(2, 5))
+    assert parsed.values[:2].tolist() == [5.0, 7.0] and np.isnan(parsed.values[2])
+    assert "is in EUR while the column is mostly USD" in parsed.issues["reason"].iloc[-1]
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, "1e308", 1e16, "2e15", float("inf")])
+def test_numbers_that_overflow_the_figures_are_rejected_like_text(value):
+    parsed = to_numbers(cells(value, 5.0), column="r", sheet_rows=np.arange(2, 4))
+    assert np.isnan(parsed.values[0]) and parsed.values[1] == 5.0
+    assert parsed.issues["action"].tolist() == ["rejected"]

@@ -14,7 +14,7 @@ from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
 from writers.layout import FORMATS
 
-CUSTOMER_SHEETS = ["Customers", "RFM", "Lifetime value"]
+CUSTOMER_SHEETS = ["Customers", "RFM", "Lifetime value", "Model check"]
 # no NPS answers in a transaction list: every account sheet but NPS
 ACCOUNT_SHEETS_WITHOUT_PROFIT = ["Segments", "Tier summary", "Concentration", "Matrix", "Data issues"]
 
@@ -45,7 +45,7 @@ def test_customer_report_writes_customer_then_account_sheets():
     names = {n.name for n in book.names}
     assert {owner_name(sheet) for sheet in CUSTOMER_SHEETS} <= names
     assert segmenter.LAST_RANGE_NAME not in names  # Refresh reruns account lists only
-    assert all("Lifetime value not computed" not in m for m in messages)
+    assert all("No purchase model could be used" not in m for m in messages)
     rows = _written_rows(book, "Customers")
     header = next(r for r in rows if r and r[0] == "Account")
     assert header[:4] == ["Account", "Tier", "RFM segment", "RFM"] and "Model CLV" in header
@@ -56,12 +56,17 @@ def test_customer_report_writes_customer_then_account_sheets():
 def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     book = remote_book({"Orders": [HEADER] + _five()}, selection="A1")
     messages = segmenter.customer_report(book)
-    assert messages == ["Lifetime value not computed: frequency: BG/NBD needs at least 10 customers to fit, got 5"]
-    assert _added_sheets(book)[1:4] == CUSTOMER_SHEETS
+    assert len(messages) == 1
+    assert messages[0].startswith("No purchase model could be used: only 5 customers: the models need at least 10")
+    assert "Historical lifetime value = " in messages[0]
+    assert _added_sheets(book)[1:5] == CUSTOMER_SHEETS
     lifetime = _written_rows(book, "Lifetime value")
-    assert ["Lifetime value not computed: frequency: BG/NBD needs at least 10 customers to fit, got 5"] in lifetime
+    assert any(row[:2] == ["purchase models", "status"] for row in lifetime)
+    header = next(r for r in lifetime if r and r[0] == "Account")
+    assert "Historical lifetime value" in header
     rfm = _written_rows(book, "Customers")
-    assert ["a", "A", "Champions", "555"] == [r for r in rfm if r and r[0] == "a"][0][:4]
+    # "555" is sent as "'555": written as a plain value, Excel would turn the RFM code into a number
+    assert ["a", "A", "Champions", "'555"] == [r for r in rfm if r and r[0] == "a"][0][:4]
 
 
 def test_customer_report_on_an_account_list_says_what_is_missing():
@@ -94,7 +99,8 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     _write_csv(tmp_path / "orders.csv", rows)
     result = _run_cli("report", "orders.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "200 customers from" in result.stdout and "BG/NBD (weeks): r " in result.stdout
+    assert "200 customers from" in result.stdout and "NBD (weeks): r " in result.stdout
+    assert "holdout check, Pareto/NBD: error in total" in result.stdout
     assert "RFM segments: Champions" in result.stdout and "accounts; tiers (pareto)" in result.stdout
     book = load_workbook(tmp_path / "orders-segmenter.xlsx")
     assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
@@ -106,8 +112,8 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert clv.number_format == FORMATS["money"] and clv.value > 0
     assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
     parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
-                  if row[0] in ("BG/NBD", "Gamma-Gamma")}
-    assert {"r", "alpha", "a", "b", "p", "q", "v"} <= set(parameters)
+                  if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")}
+    assert {"r", "alpha", "p", "q", "v", "chosen because", "P(alive)"} <= set(parameters)
 
 
 def test_cli_keeps_account_lists_on_the_account_report(tmp_path):
@@ -124,7 +130,8 @@ def test_cli_transactions_flag_reads_a_headerless_csv_by_position(tmp_path):
     assert result.returncode == 0, result.stderr
     # 2 customers: the models cannot be fitted, and the summary says why
     assert "2 customers from 3 transactions up to 2024-01-15; 1 repeat buyers" in result.stdout
-    assert "! lifetime value not computed: frequency: BG/NBD needs at least 10 customers" in result.stdout
+    assert "! no purchase model could be used: only 2 customers: the models need at least 10" in result.stdout
+    assert "Historical lifetime value = " in result.stdout
 
 
 def test_cli_columns_name_the_columns_of_a_headerless_text_file(tmp_path):
@@ -148,7 +155,8 @@ def test_cli_columns_cannot_name_more_columns_than_the_file_has(tmp_path):
 
 def test_cli_reproduces_the_cdnow_fit(tmp_path, cdnow_file):
     output = tmp_path / "cdnow.xlsx"
-    result = _run_cli("report", str(cdnow_file), "--transactions", "--observation-end", "1997-09-30", "-o", str(output))
+    result = _run_cli("report", str(cdnow_file), "--transactions", "--observation-end", "1997-09-30",
+                      "--customer-model", "bgnbd", "-o", str(output))
     assert result.returncode == 0, result.stderr
     assert "2,357 customers from 6,919 transactions up to 1997-09-30; 946 repeat buyers" in result.stdout
     assert "BG/NBD (weeks): r 0.243, alpha 4.414, a 0.793, b 2.426; log-likelihood -9,582.4" in result.stdout

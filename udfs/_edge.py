@@ -112,10 +112,10 @@ def values_list(value: Any) -> Any:
 
 def column_output(table: AccountTable, positions: np.ndarray, values: np.ndarray, header: str) -> list[tuple[Any]]:
     """One output cell per input row: ``values`` at ``positions`` (0-based rows of the range),
-    the header beside a header row, '' beside blank rows."""
+    the header beside the header row, '' beside blank, title, total and footer rows."""
     out = np.full(table.n_input_rows, "", dtype=object)
-    if table.has_header:
-        out[0] = header
+    if table.header_position is not None:
+        out[table.header_position] = header
     out[np.asarray(positions, dtype=np.int64)] = values
     # rows as 1-tuples: a 2-D result for Excel, built at C speed for a full column
     return list(zip(out.tolist()))

@@ -54,7 +54,7 @@ def segment_growth(accounts, band=None):
     rows = np.array(frame_rows(values[list(GROWTH_COLUMNS)]), dtype=object).reshape(len(values), -1)
     rows[pd.isna(rows)] = UNDEFINED
     out = np.full((table.n_input_rows, len(GROWTH_COLUMNS)), "", dtype=object)
-    out[0] = [column_style(c)[0] for c in GROWTH_COLUMNS]
+    out[table.header_position or 0] = [column_style(c)[0] for c in GROWTH_COLUMNS]
     out[table.accounts.index.to_numpy()] = rows
     for row, message in _rejected_period_rows(table).items():
         out[row - 1] = [message] + [""] * (len(GROWTH_COLUMNS) - 1)

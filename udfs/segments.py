@@ -6,6 +6,7 @@ import numpy as np
 import xlwings as xw
 
 from core.config import config_from_mapping
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.margins import margin_note, margin_pct
 from core.report import group_table, segment_accounts
@@ -103,8 +104,9 @@ def segment_summary(accounts, by=None, method=None):
     headers = [column_style(str(c))[0] for c in summary.columns]
     rows = summary.astype(object).where(summary.notna(), None).to_numpy().tolist()
     out = table_output(headers, rows)
-    if len(table.issues):
-        out.append([f"{len(table.issues)} data issue(s): see SEGMENT_ISSUES"] + [""] * (len(headers) - 1))
+    issues = summarise_issues(table.issues)
+    if len(issues):
+        out.append([f"{len(issues)} data issue(s): see SEGMENT_ISSUES"] + [""] * (len(headers) - 1))
     return out
 
 
@@ -113,9 +115,11 @@ def segment_summary(accounts, by=None, method=None):
 @xw.ret("raw")
 @cell_errors
 def segment_issues(accounts):
-    """Every rejected, coerced or noted cell of the range: row in the range, column, value, action, reason."""
+    """What was rejected, left out, noted or converted, rejected first: row in the range, column,
+    value, action, reason. Each rejected cell has its own line; routine conversions of a column
+    are one line with a count and an example."""
     table = accounts_from_range(accounts)
-    issues = table.issues
+    issues = summarise_issues(table.issues)
     if not len(issues):
         return [["No data issues"]]
     rows = issues[["sheet_row", "column", "value", "action", "reason"]].astype(object).to_numpy().tolist()

@@ -143,6 +143,33 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "model": ("Model", "text"),
     "parameter": ("Parameter", "text"),
     "meaning": ("Meaning", "text"),
+    "standard_error": ("Standard error", "ratio"),
+    "historical_clv": ("Historical lifetime value", "money"),
+    "model_note": ("Model note", "text"),
+    "active_periods": ("Periods with purchases", "int"),
+    "margin_per_period": ("Margin per period", "amount"),
+    "expected_periods": ("Expected periods", "ratio"),
+    # the Model check sheet (core/customers/validation.py)
+    "status": ("Status", "text"),
+    "log_likelihood": ("Log-likelihood (calibration)", "points"),
+    "actual": ("Actual repeat purchases (holdout)", "int"),
+    "predicted": ("Predicted repeat purchases (holdout)", "points"),
+    "total_error_pct": ("Error in total", "pct"),
+    "frequency_error_pct": ("Error by calibration purchases", "pct"),
+    "tracking_error_pct": ("Cumulative error at the end", "pct"),
+    "chosen": ("Best on holdout", "text"),
+    "calibration_purchases": ("Repeat purchases in calibration", "text"),
+    "actual_mean": ("Actual, mean per customer", "ratio"),
+    "bgnbd_mean": ("BG/NBD", "ratio"),
+    "mbgnbd_mean": ("MBG/NBD", "ratio"),
+    "pareto_nbd_mean": ("Pareto/NBD", "ratio"),
+    "period_end": ("Period end", "date"),
+    "holdout": ("Holdout period", "text"),
+    "actual_cumulative": ("Actual", "points"),
+    "bgnbd_cumulative": ("BG/NBD", "points"),
+    "mbgnbd_cumulative": ("MBG/NBD", "points"),
+    "pareto_nbd_cumulative": ("Pareto/NBD", "points"),
+    "topic": ("Topic", "text"),
     # the Overview and the tables its charts draw (core/overview.py)
     "finding": ("Finding", "text"),
     "sheet": ("Detail on sheet", "text"),
@@ -372,7 +399,7 @@ CUSTOMER_COLUMNS = (
     "account", "tier", "segment", "RFM", "R", "F", "M", "first_purchase", "last_purchase", "purchases",
     "repeat_purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
     "avg_repeat_spend", "total_profit", "avg_margin_pct", "total_quantity", "probability_alive",
-    "expected_purchases", "expected_avg_spend", "model_clv", "sheet_row",
+    "expected_purchases", "expected_avg_spend", "model_clv", "historical_clv", "model_note", "sheet_row",
 )
 
 #: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.
@@ -386,9 +413,24 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
     )),
     SheetSpec("Lifetime value", (
-        Block("clv_parameters", "Fitted models (BG/NBD purchases, Gamma-Gamma spend) and settings", unit_column="unit"),
-        Block("lifetime_value", "Per customer, highest model CLV first"),
+        Block("clv_parameters", "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, "
+              "settings", unit_column="unit"),
+        Block("lifetime_value", "Per customer, highest lifetime value first"),
     )),
+    SheetSpec(
+        "Model check",
+        (
+            Block("model_check", "Holdout check: each model fitted on the calibration period, its prediction of "
+                  "the holdout period against what happened"),
+            Block("model_check_notes", "What the check says, and what P(alive) means in each model"),
+            Block("model_check_frequency", "Holdout repeat purchases per customer, by repeat purchases in the "
+                  "calibration period (conditional expectations)"),
+            Block("model_check_tracking", "Cumulative repeat purchases of the calibration customers, per period"),
+        ),
+        chart=ChartSpec("model_check_tracking", "Cumulative repeat purchases: actual and predicted", "period",
+                        ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
+                        "Period since the list's first day", "Repeat purchases", kind="line"),
+    ),
 )
 
 

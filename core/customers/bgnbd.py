@@ -14,61 +14,9 @@ with log-likelihood -9,582.4.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
-from core.errors import SegmenterInputError
-
-PARAMETER_NAMES = ("r", "alpha", "a", "b")
-MIN_CUSTOMERS = 10
-# The optimiser searches log-parameters within +-_LOG_BOUND (alpha relative to the mean age T);
-# an optimum at the bound means a parameter is running to 0 or infinity (a degenerate fit).
-_LOG_BOUND = 10.0
-
-
-def check_rfm_inputs(frequency, recency, T, *, weights=None) -> tuple[np.ndarray, ...]:
-    """Validate (x, t_x, T) per customer; return float arrays (frequency, recency, T, weights).
-
-    Raises :class:`SegmenterInputError` naming the first offending customer (1-based position)
-    for: different lengths, missing or infinite values, frequency not a whole number >= 0,
-    recency < 0, T < recency, recency > 0 with frequency 0 or recency 0 with frequency > 0
-    (a repeat purchase happens after the first), and weights that are not positive.
-    """
-    arrays = [np.asarray(v, dtype=float).ravel() for v in (frequency, recency, T)]
-    n = arrays[0].size
-    if weights is None:
-        weight_array = np.ones(n)
-    else:
-        weight_array = np.asarray(weights, dtype=float).ravel()
-    if any(a.size != n for a in (*arrays, weight_array)):
-        raise SegmenterInputError("frequency, recency, T (and weights) must have one value per customer")
-    x, t_x, age = arrays
-    checks = (
-        (~np.isfinite(x), "frequency", "is missing or not a number"),
-        (~np.isfinite(t_x), "recency", "is missing or not a number"),
-        (~np.isfinite(age), "T", "is missing or not a number"),
-        ((x < 0) | (x != np.round(x)), "frequency", "must be a whole number of repeat purchases, 0 or more"),
-        (t_x < 0, "recency", "is negative (time from first to last purchase cannot be)"),
-        (age < t_x, "T", "is below recency (the customer's age must cover the last purchase)"),
-        ((x == 0) & (t_x != 0), "recency", "is above 0 but frequency is 0 (no repeat purchase to date it)"),
-        ((x > 0) & (t_x == 0), "recency", "is 0 but frequency is above 0 (a repeat purchase comes later)"),
-        (~np.isfinite(weight_array) | (weight_array <= 0), "weights", "must be positive numbers"),
-    )
-    for bad, column, reason in checks:
-        if bad.any():
-            first = int(np.flatnonzero(bad)[0])
-            raise SegmenterInputError(
-                f"{reason}; customer {first + 1} of {n} ({int(bad.sum())} customers affected)", column=column
-            )
-    return x, t_x, age, weight_array
-
-
-def _group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray):
-    """Unique (x, t_x, T) rows with their summed weights: the likelihood is then evaluated once per row."""
-    grouped = pd.DataFrame({"x": x, "t_x": t_x, "T": T, "w": weight}).groupby(["x", "t_x", "T"], sort=False)["w"].sum()
-    keys = grouped.index
-    return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(float),
-            keys.get_level_values(2).to_numpy(float), grouped.to_numpy(float))
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
@@ -100,25 +48,41 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T:
     return ll, gradient
 
 
-class BetaGeoModel:
+def expected_if_alive(r, alpha, a, b, t, x, T):
+    """E[purchases in (T, T+t] | alive at T, x] of BG/NBD (the bracket of FHL eq. 10, see the class Notes).
+
+    (a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t).
+    """
+    z = t / (alpha + T + t)
+    log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
+    hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+
+
+class BetaGeoModel(PurchaseModel):
     """BG/NBD model: fit on (frequency, recency, T) per customer, then predict.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
-    params_ : dict
-        Maximum-likelihood r, alpha (in the time unit of recency and T), a, b.
-    log_likelihood_ : float
-        Total log-likelihood at the optimum (weighted sum over customers).
-    n_customers_ : float
-        Number of customers fitted (sum of weights).
+    Attributes (after :meth:`fit`): ``params_`` (r, alpha in the time unit of recency and T,
+    a, b), ``standard_errors_``, ``log_likelihood_``, ``n_customers_``; see
+    :class:`core.customers.fitting.PurchaseModel`.
 
     Notes
     -----
     frequency x is the number of repeat purchase occasions (distinct purchase days after the
     first), recency t_x the time from first to last purchase, T the time from first purchase to
     the end of the observation period, t_x and T in the same unit (weeks for CDNOW). The fit
-    maximises the sum of FHL eq. (6) over customers, on log-parameters with L-BFGS-B and the
-    analytic gradient; identical (x, t_x, T) rows are grouped with counts first.
+    maximises the sum of FHL eq. (6) over customers with the analytic gradient
+    (:func:`core.customers.fitting.fit_max_likelihood`).
+
+    P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) (FHL
+    technical note eq. A11); 1 for x = 0, because a BG/NBD customer can only drop out right
+    after a repeat purchase.
+
+    E[purchases in (T, T+t] | x, t_x, T] (FHL eq. 10) =
+    (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)] x P(alive),
+    z = t/(alpha+T+t). Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z)
+    turns the bracket into 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z) (Fader & Hardie's note
+    on the BG/NBD "#NUM!" error): the same value, with no overflow for many purchases or long t.
 
     Examples
     --------
@@ -129,117 +93,30 @@ class BetaGeoModel:
     1.0
     """
 
-    def __init__(self) -> None:
-        self.params_: dict[str, float] | None = None
-        self.log_likelihood_: float | None = None
-        self.n_customers_: float | None = None
+    name = "BG/NBD"
+    parameter_names = ("r", "alpha", "a", "b")
+    time_parameters = ("alpha",)
+    meanings = {
+        **PURCHASE_RATE_MEANINGS,
+        "a": "drop-out probability Beta shape a",
+        "b": "drop-out probability Beta shape b; mean drop-out after a purchase = a / (a + b)",
+    }
+    alive_sentence = ("BG/NBD: a customer can only drop out right after a repeat purchase, so a one-time buyer "
+                      "counts as alive (100 %) however long ago the purchase was.")
 
-    def fit(self, frequency, recency, T, weights=None) -> "BetaGeoModel":
-        """Fit r, alpha, a, b by maximum likelihood; raise when the data cannot support it.
+    def _terms(self, params, x, t_x, T):
+        return _log_likelihood_terms(params, x, t_x, T)
 
-        Parameters
-        ----------
-        frequency, recency, T : array-like
-            One value per customer (see the class Notes for units).
-        weights : array-like, optional
-            Number of customers each row stands for (for pre-grouped data).
-
-        Returns
-        -------
-        BetaGeoModel
-            self, fitted.
-
-        Raises
-        ------
-        SegmenterInputError
-            Invalid inputs (see :func:`check_rfm_inputs`); fewer than 10 customers; no repeat
-            buyer (a and b are then not identified); the optimiser not converging or running a
-            parameter to 0 or infinity.
-        """
-        x, t_x, age, weight = check_rfm_inputs(frequency, recency, T, weights=weights)
-        total = float(weight.sum())
-        if total < MIN_CUSTOMERS:
-            raise SegmenterInputError(
-                f"BG/NBD needs at least {MIN_CUSTOMERS} customers to fit, got {total:g}", column="frequency"
-            )
-        if not (x > 0).any():
-            raise SegmenterInputError(
-                "no customer has a repeat purchase, so the drop-out rate cannot be estimated", column="frequency"
-            )
-        x, t_x, age, counts = _group_identical(x, t_x, age, weight)
-        scale = max(float(np.average(age, weights=counts)), 1e-9)
-
-        unit_scale = np.array([1.0, scale, 1.0, 1.0])
-
-        def objective(log_params):
-            with np.errstate(all="ignore"):
-                ll, gradient = _log_likelihood_terms(np.exp(log_params) * unit_scale, x, t_x, age)
-            return -counts @ ll / total, -(counts @ gradient) / total
-
-        result = optimize.minimize(objective, np.zeros(4), jac=True, method="L-BFGS-B",
-                                   bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 4,
-                                   options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-14})
-        if np.any(np.abs(result.x) > _LOG_BOUND - 0.1):
-            raise SegmenterInputError(
-                "BG/NBD fit ran a parameter to 0 or infinity; the data do not support the model "
-                "(too few customers or repeat purchases, or recency/T in the wrong unit)",
-                column="frequency",
-            )
-        if not result.success or not np.isfinite(result.fun):
-            raise SegmenterInputError(f"BG/NBD fit did not converge ({result.message})", column="frequency")
-        self.params_ = dict(zip(PARAMETER_NAMES, (np.exp(result.x) * unit_scale).tolist()))
-        self.log_likelihood_ = float(-result.fun * total)
-        self.n_customers_ = total
-        return self
-
-    def _fitted(self) -> tuple[float, float, float, float]:
-        if self.params_ is None:
-            raise SegmenterInputError("the BG/NBD model is not fitted yet; call fit first")
-        return tuple(self.params_[name] for name in PARAMETER_NAMES)
-
-    def summary(self) -> pd.DataFrame:
-        """Fitted parameters as a table: parameter, value, meaning."""
-        r, alpha, a, b = self._fitted()
-        return pd.DataFrame({
-            "parameter": ["r", "alpha", "a", "b", "log_likelihood", "customers"],
-            "value": [r, alpha, a, b, self.log_likelihood_, self.n_customers_],
-            "meaning": [
-                "shape of the purchase-rate distribution (Gamma)",
-                "scale of the purchase-rate distribution, in time units; mean rate = r / alpha",
-                "drop-out probability Beta shape a",
-                "drop-out probability Beta shape b; mean drop-out after a purchase = a / (a + b)",
-                "log-likelihood at the maximum",
-                "customers fitted",
-            ],
-        })
-
-    def probability_alive(self, frequency, recency, T) -> np.ndarray:
-        """P(alive | x, t_x, T), FHL 2005 eq. (A11 in the technical note).
-
-        P = 1 / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)); 1 for x = 0.
-        """
-        r, alpha, a, b = self._fitted()
-        x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
+    def _log_odds_dead(self, params, x, t_x, T):
+        r, alpha, a, b = params
         repeat = x > 0
         log_odds = np.full_like(x, -np.inf)
         log_odds[repeat] = (np.log(a) - np.log(b + x[repeat] - 1)
-                            + (r + x[repeat]) * (np.log(alpha + age[repeat]) - np.log(alpha + t_x[repeat])))
-        return special.expit(-log_odds)
+                            + (r + x[repeat]) * (np.log(alpha + T[repeat]) - np.log(alpha + t_x[repeat])))
+        return log_odds
 
-    def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
-        """E[purchases in (T, T+t] | x, t_x, T], FHL eq. (10).
-
-        E = (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
-            / (1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)),
-        2F1 the Gaussian hypergeometric function; t in the unit of T, scalar or one per customer.
-        """
-        r, alpha, a, b = self._fitted()
-        x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
-        t = _horizon(t, x.size)
-        hyper = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + age + t))
-        power = np.exp((r + x) * (np.log(alpha + age) - np.log(alpha + age + t)))
-        expected_if_alive = (a + b + x - 1) / (a - 1) * (1 - power * hyper)
-        return np.where(t == 0, 0.0, expected_if_alive * self.probability_alive(x, t_x, age))
+    def _expected_if_alive(self, params, t, x, t_x, T):
+        return expected_if_alive(*params, t, x, T)
 
     def expected_purchases_new(self, t) -> np.ndarray:
         """E[X(t)] for a new customer over t time units, FHL eq. (9).
@@ -247,15 +124,6 @@ class BetaGeoModel:
         E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
         """
         r, alpha, a, b = self._fitted()
-        t = np.asarray(t, dtype=float)
-        if np.any(~np.isfinite(t) | (t < 0)):
-            raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
+        t = prediction_times(t)
         hyper = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)
-
-
-def _horizon(t, n: int) -> np.ndarray:
-    t = np.broadcast_to(np.asarray(t, dtype=float), (n,))
-    if np.any(~np.isfinite(t) | (t < 0)):
-        raise SegmenterInputError("the prediction period t must be a number of time units, 0 or more")
-    return t

@@ -16,17 +16,20 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
+from core.customers.fitting import FitResult, fit_max_likelihood, parameter_table
 from core.errors import SegmenterInputError
 
 PARAMETER_NAMES = ("p", "q", "v")
+MEANINGS = {
+    "p": "shape of spend per purchase (Gamma)",
+    "q": "shape of the customers' spend scale (Gamma)",
+    "v": "scale of the customers' spend scale, currency units",
+}
 MIN_CUSTOMERS = 10
 # |Pearson correlation| of frequency and mean spend above this breaks the independence assumption.
 CORRELATION_WARNING = 0.3
-# Log-parameters are searched within +-_LOG_BOUND (v relative to the mean spend); an optimum at
-# the bound is a parameter running to 0 or infinity.
-_LOG_BOUND = 10.0
 
 
 class SpendFrequencyCorrelationWarning(UserWarning):
@@ -107,6 +110,8 @@ class GammaGammaModel:
         self.log_likelihood_: float | None = None
         self.n_customers_: int | None = None
         self.correlation_: float | None = None
+        self.standard_errors_: dict[str, float] | None = None
+        self._fit: FitResult | None = None
 
     def fit(self, frequency, avg_repeat_spend) -> "GammaGammaModel":
         """Fit p, q, v by maximum likelihood on repeat buyers.
@@ -145,30 +150,21 @@ class GammaGammaModel:
                 SpendFrequencyCorrelationWarning, stacklevel=2,
             )
 
-        unit_scale = np.array([1.0, 1.0, float(m.mean())])
-
-        def objective(log_params):
-            with np.errstate(all="ignore"):
-                ll, gradient = _log_likelihood_terms(np.exp(log_params) * unit_scale, x, m)
-            return -ll.mean(), -gradient.mean(axis=0)
-
         # Start at p = 1, q = 2, v = mean spend: a population mean spend of about the sample mean.
-        result = optimize.minimize(objective, np.array([0.0, np.log(2.0), 0.0]), jac=True, method="L-BFGS-B",
-                                   bounds=[(-_LOG_BOUND, _LOG_BOUND)] * 3,
-                                   options={"maxiter": 2000, "gtol": 1e-9, "ftol": 1e-14})
-        if np.any(np.abs(result.x) > _LOG_BOUND - 0.1):
-            raise SegmenterInputError("spend model fit ran a parameter to 0 or infinity; the data do not support it",
-                                      column="avg_repeat_spend")
-        if not result.success or not np.isfinite(result.fun):
-            raise SegmenterInputError(f"spend model fit did not converge ({result.message})", column="avg_repeat_spend")
-        p, q, v = np.exp(result.x) * unit_scale
+        fit = fit_max_likelihood(lambda params: _log_likelihood_terms(params, x, m), PARAMETER_NAMES,
+                                 np.ones(x.size), model="spend model", scale=[1.0, 1.0, float(m.mean())],
+                                 start=[0.0, np.log(2.0), 0.0], column="avg_repeat_spend",
+                                 hint="spend per purchase too uniform or too heavy-tailed")
+        p, q, v = (fit.params[name] for name in PARAMETER_NAMES)
         if q <= 1:
             raise SegmenterInputError(
                 f"spend model fit gives q = {q:.3f} <= 1, so mean spend per purchase is infinite; "
                 "spend is too heavy-tailed for this model", column="avg_repeat_spend",
             )
-        self.params_ = {"p": float(p), "q": float(q), "v": float(v)}
-        self.log_likelihood_ = float(-result.fun * x.size)
+        self._fit = fit
+        self.params_ = dict(fit.params)
+        self.standard_errors_ = dict(fit.standard_errors)
+        self.log_likelihood_ = fit.log_likelihood
         self.n_customers_ = int(x.size)
         self.correlation_ = correlation
         return self
@@ -184,23 +180,21 @@ class GammaGammaModel:
         return p * v / (q - 1)
 
     def summary(self) -> pd.DataFrame:
-        """Fitted parameters as a table: parameter, value, meaning."""
+        """Fitted parameters: ``model, parameter, value, standard_error, meaning``."""
         p, q, v = self._fitted()
-        return pd.DataFrame({
-            "parameter": ["p", "q", "v", "population_mean_spend", "spend_frequency_correlation",
-                          "log_likelihood", "repeat_buyers"],
-            "value": [p, q, v, self.population_mean_spend(), self.correlation_, self.log_likelihood_,
-                      self.n_customers_],
-            "meaning": [
-                "shape of spend per purchase (Gamma)",
-                "shape of the customers' spend scale (Gamma)",
-                "scale of the customers' spend scale, currency units",
-                "mean spend per purchase, p v / (q - 1)",
-                f"Pearson r of frequency and mean spend; above {CORRELATION_WARNING} in size the model is doubtful",
-                "log-likelihood at the maximum",
-                "repeat buyers fitted",
-            ],
+        fit = self._fit or FitResult(dict(self.params_), {n: np.nan for n in PARAMETER_NAMES},
+                                     float(self.log_likelihood_ or np.nan), float(self.n_customers_ or np.nan))
+        table = parameter_table(fit, MEANINGS, model="Gamma-Gamma", fitted_what="repeat_buyers")
+        extra = pd.DataFrame({
+            "model": "Gamma-Gamma",
+            "parameter": ["population_mean_spend", "spend_frequency_correlation"],
+            "value": [self.population_mean_spend(), self.correlation_],
+            "standard_error": np.nan,
+            "meaning": ["mean spend per purchase, p v / (q - 1)",
+                        f"Pearson r of frequency and mean spend; above {CORRELATION_WARNING} in size the model is "
+                        "doubtful"],
         })
+        return pd.concat([table.iloc[:3], extra, table.iloc[3:]], ignore_index=True)
 
     def expected_avg_spend(self, frequency, monetary) -> np.ndarray:
         """Expected spend per future purchase, (v + m x) p / (p x + q - 1) (see the class Notes).

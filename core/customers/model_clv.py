@@ -1,25 +1,34 @@
-"""Model-based customer lifetime value: BG/NBD purchases x Gamma-Gamma spend, discounted.
+"""Model CLV of customers: expected purchases (BG/NBD, MBG/NBD or Pareto/NBD) x Gamma-Gamma spend, discounted.
 
-:func:`model_clv` fits both models on a per-customer table from
-:func:`core.customers.summary.customer_summary` and values each customer over a horizon;
-:func:`holdout_evaluation` measures how well BG/NBD predicts a later period.
+:func:`model_clv` fits a purchase model and the spend model on a per-customer table from
+:func:`core.customers.summary.customer_summary` and values each customer over a horizon.
+Not to be confused with the retention-formula CLTV of an account list
+(:mod:`core.retention_cltv`). :mod:`core.customers.validation` checks the purchase models on a
+holdout period.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core.customers.bgnbd import BetaGeoModel
-from core.errors import SegmenterInputError
+from core.customers.fitting import PurchaseModel
 from core.customers.gamma_gamma import GammaGammaModel
-from core.customers.summary import UNIT_DAYS, customer_summary
-from core.transactions import TransactionTable
+from core.customers.mbgnbd import ModifiedBetaGeoModel
+from core.customers.pareto_nbd import ParetoNBDModel
+from core.customers.summary import UNIT_DAYS
+from core.errors import SegmenterInputError
 
 DAYS_PER_YEAR = 365.25
+#: Setting value (``customer_model``) -> purchase model class.
+PURCHASE_MODELS: dict[str, type[PurchaseModel]] = {
+    "bgnbd": BetaGeoModel,
+    "mbgnbd": ModifiedBetaGeoModel,
+    "pareto_nbd": ParetoNBDModel,
+}
 
 
 @dataclass(frozen=True)
@@ -32,29 +41,12 @@ class ClvResult:
         ``account, frequency, recency, T, probability_alive, expected_purchases,
         expected_avg_spend, margin_pct, expected_revenue, model_clv``.
     parameters:
-        ``model, parameter, value, meaning``: BG/NBD and Gamma-Gamma estimates and the
+        ``model, parameter, value, standard_error, meaning``: purchase-model and Gamma-Gamma estimates and the
         settings used (horizon, discount per period, margin source).
     """
 
     customers: pd.DataFrame
     parameters: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class HoldoutEvaluation:
-    """Predicted against actual repeat purchases in a holdout period.
-
-    Attributes
-    ----------
-    customers:
-        ``account, frequency, recency, T, predicted, actual`` per calibration customer.
-    totals:
-        ``measure, value``: customers, actual and predicted totals, total error %, mean
-        absolute error per customer, holdout length.
-    """
-
-    customers: pd.DataFrame
-    totals: pd.DataFrame
 
 
 def _check_unit(summary: pd.DataFrame, unit: str) -> None:
@@ -82,8 +74,8 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
 
 
 def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, unit: str = "W",
-              margin: float | None = None) -> ClvResult:
-    """Fit BG/NBD and Gamma-Gamma and value each customer over ``horizon`` periods.
+              margin: float | None = None, model: str = "bgnbd") -> ClvResult:
+    """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
     Parameters
     ----------
@@ -100,6 +92,8 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     margin:
         Profit margin as a fraction applied to expected revenue; ``None`` uses each
         customer's ``avg_margin_pct`` (or 100 % when there is no profit data at all).
+    model:
+        Purchase model, a key of :data:`PURCHASE_MODELS` (``bgnbd``, ``mbgnbd``, ``pareto_nbd``).
 
     Returns
     -------
@@ -108,8 +102,8 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     Notes
     -----
     The horizon is cut into K = ceil(horizon) periods of one unit, period k covering
-    (k - 1, min(k, horizon)]. With E(t) the BG/NBD expected purchases in (T, T + t]
-    (:meth:`BetaGeoModel.expected_purchases`) and s the Gamma-Gamma expected spend per
+    (k - 1, min(k, horizon)]. With E(t) the purchase model's expected purchases in (T, T + t]
+    (:meth:`core.customers.fitting.PurchaseModel.expected_purchases`) and s the Gamma-Gamma expected spend per
     purchase (:meth:`GammaGammaModel.expected_avg_spend`):
 
         d_unit = (1 + discount_rate) ^ (unit days / 365.25) - 1
@@ -125,7 +119,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     ------
     SegmenterInputError
         Unit mismatch, horizon <= 0, negative discount rate, bad margin, and any fit failure
-        (see :meth:`BetaGeoModel.fit`, :meth:`GammaGammaModel.fit`).
+        (see :meth:`core.customers.fitting.PurchaseModel.fit`, :meth:`GammaGammaModel.fit`).
 
     Examples
     --------
@@ -144,12 +138,14 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     frequency = summary["frequency"].to_numpy(dtype=float)
     recency = summary["recency"].to_numpy(dtype=float)
     age = summary["T"].to_numpy(dtype=float)
-    purchases_model = BetaGeoModel().fit(frequency, recency, age)
+    if model not in PURCHASE_MODELS:
+        raise SegmenterInputError(f"unknown purchase model {model!r}; use {', '.join(PURCHASE_MODELS)}",
+                                  column="customer_model")
+    purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
 
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
-    spend_model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
-    spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
+    spend, spend_table = _expected_spend(frequency, monetary, spenders)
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)
@@ -174,15 +170,39 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
                     "margin applied to expected revenue"],
     })
     parameters = pd.concat([
-        purchases_model.summary().assign(model="BG/NBD"),
-        spend_model.summary().assign(model="Gamma-Gamma"),
+        purchases_model.summary(),
+        spend_table,
         settings,
-    ], ignore_index=True)[["model", "parameter", "value", "meaning"]]
+    ], ignore_index=True)[["model", "parameter", "value", "standard_error", "meaning"]]
     parameters["value"] = parameters["value"].astype(object)
     return ClvResult(customers=customers, parameters=parameters)
 
 
-def _discounted_purchases(model: BetaGeoModel, frequency, recency, age, horizon: float, unit_discount: float):
+def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
+    """(expected spend per purchase per customer, its parameter rows): Gamma-Gamma, else the average.
+
+    When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
+    between customers, where its q runs to infinity) every customer gets the average spend per
+    repeat purchase, sum(m x) / sum(x) over repeat buyers, and the rows say so.
+    """
+    try:
+        model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
+    except SegmenterInputError as error:
+        if not spenders.any():
+            raise
+        average = float((monetary[spenders] * frequency[spenders]).sum() / frequency[spenders].sum())
+        rows = pd.DataFrame({
+            "model": "spend", "parameter": ["status", "average_repeat_spend"], "value": ["not fitted", average],
+            "standard_error": np.nan,
+            "meaning": [f"Gamma-Gamma could not be fitted ({error}), so every customer's expected spend per "
+                        "purchase is the average repeat spend", "spend per repeat purchase over all repeat buyers"],
+        })
+        return np.full(frequency.size, average), rows
+    spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
+    return spend, model.summary()
+
+
+def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
     """(discounted, undiscounted) expected purchases over the horizon, per customer.
 
     Computed once per distinct (frequency, recency, T): transaction dates make many repeats.
@@ -196,57 +216,3 @@ def _discounted_purchases(model: BetaGeoModel, frequency, recency, age, horizon:
     factors = (1 + unit_discount) ** -np.arange(1, ends.size + 1)
     inverse = inverse.ravel()
     return (per_period @ factors)[inverse], cumulative[:, -1][inverse]
-
-
-def holdout_evaluation(transactions: TransactionTable, *, calibration_end: Any, observation_end: Any,
-                       unit: str = "W") -> HoldoutEvaluation:
-    """Fit BG/NBD up to ``calibration_end``; compare predicted and actual repeat purchases after it.
-
-    Parameters
-    ----------
-    transactions:
-        From :func:`core.transactions.parse_transactions`.
-    calibration_end, observation_end:
-        Last day of the calibration period and of the holdout period (dates).
-    unit:
-        Time unit for the model (``"W"`` as in CDNOW).
-
-    Returns
-    -------
-    HoldoutEvaluation
-
-    Notes
-    -----
-    Calibration customers are those with a purchase up to ``calibration_end``. Actual = their
-    purchase days in (calibration_end, observation_end] = frequency over the whole period
-    minus frequency in the calibration period. Predicted = E(t), t = (observation_end -
-    calibration_end) days / unit days. Total error % = (predicted total - actual total) /
-    actual total; mean absolute error = mean over customers of |predicted - actual|.
-    """
-    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
-    whole = customer_summary(transactions, observation_end=observation_end, unit=unit)
-    gap_days = (pd.Timestamp(whole.attrs["observation_end"]) - pd.Timestamp(calibration.attrs["observation_end"])).days
-    length = gap_days / UNIT_DAYS[unit]
-    if not length > 0:
-        raise SegmenterInputError("the observation end must come after the calibration end", column="observation_end")
-    model = BetaGeoModel().fit(calibration["frequency"], calibration["recency"], calibration["T"])
-    later = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy()
-    actual = later - calibration["frequency"].to_numpy()
-    predicted = model.expected_purchases(length, calibration["frequency"], calibration["recency"], calibration["T"])
-    customers = pd.DataFrame({
-        "account": calibration["account"].to_numpy(),
-        "frequency": calibration["frequency"].to_numpy(),
-        "recency": calibration["recency"].to_numpy(),
-        "T": calibration["T"].to_numpy(),
-        "predicted": predicted,
-        "actual": actual,
-    })
-    actual_total, predicted_total = float(actual.sum()), float(predicted.sum())
-    totals = pd.DataFrame({
-        "measure": ["customers", "holdout_length", "actual_total", "predicted_total", "total_error_pct",
-                    "mean_absolute_error", "mean_actual"],
-        "value": [float(len(customers)), length, actual_total, predicted_total,
-                  (predicted_total - actual_total) / actual_total if actual_total else np.nan,
-                  float(np.abs(predicted - actual).mean()), float(actual.mean())],
-    })
-    return HoldoutEvaluation(customers=customers, totals=totals)

@@ -10,14 +10,28 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
 ``customers``
     One row per customer: the purchase history of :func:`core.customers.summary.customer_summary`
     (without its ``revenue``/``profit`` copies of total spend/profit, and without profit,
-    margin or quantity columns when the list has none), the RFM scores and segment, the model's P(alive), expected purchases and CLV, and the tier
-    the account report gave the customer.
+    margin or quantity columns when the list has none), the RFM scores and segment, the
+    model's P(alive), expected purchases and CLV, and the tier the account report gave the
+    customer.
 ``rfm_segments``, ``rfm_thresholds``
     Customers, revenue and model CLV per RFM segment with its rule; the cut points used.
 ``lifetime_value``, ``clv_parameters``
-    Per-customer model values, highest CLV first; the fitted BG/NBD and Gamma-Gamma parameters
-    and the settings used (``model, parameter, value, unit, meaning``; unit says how the value
-    reads: ratio, share, accounts or text). When the models cannot be fitted, both say why.
+    Per-customer lifetime values, highest first: the model CLV of the purchase model used, or,
+    when no model could be used, the historical value (:mod:`core.customers.historical_clv`);
+    how it was made (``model, parameter, value, unit, standard_error, meaning``: the model and
+    why it was chosen, what P(alive) means in it, the fitted parameters with standard errors,
+    the settings; or why no model could be used and what data would fix it).
+``model_check``, ``model_check_frequency``, ``model_check_tracking``
+    The holdout check of :func:`core.customers.validation.check_models` when the list spans
+    enough time (per model: holdout totals and errors, ``chosen``; per number of calibration
+    purchases; cumulative per period).
+``model_check_notes``
+    ``topic, note``: the split (or why there is no check), the best model and the one used,
+    what P(alive) means in each model, how RFM and P(alive) relate.
+``customers`` also carries ``model_note`` (where the RFM segment and P(alive) seem to
+contradict, why both hold) and, without a model, ``historical_clv``. With two or more full
+years of orders the account report also gets per-year revenue columns
+(:func:`core.customers.summary.revenue_per_year`), hence the Growth and tier-migration sheets.
 
 ``account_report`` is :func:`core.report.run_report` on the per-customer table (account =
 customer, revenue = total spend, profit = total profit, first purchase), so tiers,
@@ -36,14 +50,17 @@ import numpy as np
 import pandas as pd
 
 from core.accounts import accounts_from_frame
-from core.customers.model_clv import model_clv
+from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
+from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.config import ReportConfig
+from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.overview import overview_tables
 from core.report import Report, run_report
 from core.customers.rfm import rfm_scores
-from core.customers.summary import customer_summary
+from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
+from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
 from core.transactions import TransactionTable
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
@@ -54,7 +71,7 @@ LIFETIME_COLUMNS = ("account", "frequency", "recency", "T", "probability_alive",
 #: Summary columns shown only when the transaction list has the role (profit or quantity) they sum.
 OPTIONAL_COLUMNS = {"total_profit": "profit", "avg_margin_pct": "profit", "total_quantity": "quantity"}
 # How clv_parameters values read (the layout's unit formats); other numbers are ratios (0.000).
-_PARAMETER_UNITS = {"customers": "accounts", "repeat_buyers": "accounts", "discount_rate": "share"}
+_PARAMETER_UNITS = {"customers": "accounts", "repeat_buyers": "accounts", "discount_rate": "share", "retention": "share"}
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
 _FIRST_FRAME_ROW = 2
 
@@ -69,8 +86,11 @@ class CustomerReport:
         Named DataFrames, see the module docstring.
     headline:
         ``transactions, customers, repeat_buyers, observation_end, unit, horizon, discount,
-        segments`` (segment -> customers), ``bgnbd`` and ``gamma_gamma`` (parameter -> value,
-        empty when not fitted), ``total_clv``, ``clv_error`` (the reason when the models could
+        segments`` (segment -> customers), ``purchase_model`` (name or None),
+        ``purchase_params`` and ``gamma_gamma`` (parameter -> value, empty when not fitted),
+        ``spend_note`` (why Gamma-Gamma was replaced by the average spend, or None),
+        ``model_choice``, ``model_check`` (model -> holdout errors), ``historical_method`` and
+        ``total_historical_clv`` (when no model could be used), ``total_clv``, ``clv_error`` (the reason when the models could
         not be fitted, else ``None``), ``clv_warnings`` (list of texts), ``data_issues``.
     account_report:
         :func:`core.report.run_report` on the per-customer table.
@@ -109,16 +129,24 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     -----
     - RFM: :func:`core.customers.rfm.rfm_scores` with 5 quantile bins (R = time since the last purchase,
       F = purchases, M = total spend net of returns).
-    - Model CLV: :func:`core.customers.model_clv.model_clv` with ``discount_rate = config.discount``:
-      BG/NBD expected purchases per period x Gamma-Gamma expected spend x margin, each period
-      discounted at (1 + discount)^(unit days / 365.25) - 1. The margin is each customer's own
-      (total profit / total spend) when the list has profit, else 100 % (CLV in revenue).
-    - ``rfm_segments`` adds ``model_clv``, the sum of the segment's customers' CLV.
-    - A model that cannot be fitted (too few customers or repeat buyers, a degenerate fit)
-      does not stop the report: ``customers`` keeps blank model columns, ``lifetime_value``
-      holds one ``note`` row and ``clv_parameters`` a "not fitted" row with the reason, and
-      ``headline["clv_error"]`` carries it. A Gamma-Gamma warning (spend correlated with
-      frequency) is kept as a ``warning`` row of ``clv_parameters`` and in the headline.
+    - Model check: when the list (up to ``observation_end``) spans enough time,
+      :func:`core.customers.validation.check_models` fits BG/NBD, MBG/NBD and Pareto/NBD on its
+      first half and compares them on the second.
+    - Model CLV: :func:`core.customers.model_clv.model_clv` with ``discount_rate = config.discount``
+      and the purchase model of ``config.customer_model`` (``auto``: the best on the holdout
+      check, BG/NBD without one), fitted on the whole list; expected purchases per period x
+      Gamma-Gamma expected spend x margin, each period discounted at (1 + discount)^(unit days
+      / 365.25) - 1. The margin is each customer's own (total profit / total spend) when the
+      list has profit, else 100 % (CLV in revenue). A model that cannot be fitted on the whole
+      list hands over to the next best.
+    - ``rfm_segments`` adds ``model_clv`` (or ``historical_clv``), the sum over its customers.
+    - When no purchase model can be fitted (too few customers or repeat buyers, no sign of
+      customers leaving) the report does not stop: ``customers`` keeps blank model columns
+      and gets ``historical_clv``, ``lifetime_value`` lists the historical values and
+      ``clv_parameters`` says why no model could be used, what data would fix it and how the
+      historical value was made; ``headline["clv_error"]`` carries the reason. A Gamma-Gamma
+      warning (spend correlated with frequency) is kept as a ``warning`` row of
+      ``clv_parameters`` and in the headline.
     - ``account_report`` reads account = customer, revenue = total spend, profit = total
       profit (only when the list has profit), first purchase. Its ``sheet_row`` is the row of
       the customer's first transaction in the list, and its ``data_issues`` are the
@@ -145,40 +173,131 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     >>> report.tables["customers"][["account", "purchases", "total_spend", "segment", "tier"]].values.tolist()
     [['A', 2, 60.0, 'Champions', 'A'], ['B', 1, 20.0, 'Lost', 'A']]
     >>> report.headline["clv_error"]
-    'frequency: BG/NBD needs at least 10 customers to fit, got 2'
+    'only 2 customers: the models need at least 10, and a few hundred for steady figures. A list with more customers.'
+
+    No model, so each customer gets the historical value: the list spans 29 days, halves of 14.5
+    days; A bought in both, B only in the later one, so retention is 1/1. A's 60 over two active
+    periods is 30 per period, for (1 - q^n) / (1 - q) periods within the 52-week horizon, n =
+    364 / 14.5, q = 1 / 1.1^(14.5 / 365.25):
+
+    >>> q, n = 1 / 1.1 ** (14.5 / 365.25), 364 / 14.5
+    >>> round(30 * (1 - q ** n) / (1 - q), 1)
+    719.8
+    >>> report.tables["customers"]["historical_clv"].round(1).tolist()
+    [719.8, 479.9]
     """
     config = config or ReportConfig()
     summary = customer_summary(transactions, observation_end=observation_end, unit=unit)
+    observed = _up_to(transactions, summary.attrs["observation_end"])
     rfm = rfm_scores(summary)
-    clv, clv_error, clv_warnings = _fit_clv(summary, horizon, config.discount, unit)
+    check, check_note = _model_check(observed, unit)
+    lifetime = _lifetime_value(observed, summary, check, config, horizon, unit)
     first_rows = _first_transaction_rows(transactions, summary)
-    account_report = _account_report(summary, transactions, config, first_rows)
+    account_report = _account_report(summary, observed, config, first_rows)
 
     customers = shown_summary(summary, transactions)
     customers = pd.concat([customers, rfm.scores[["R", "F", "M", "RFM", "segment"]]], axis=1)
-    model_values = clv.customers if clv is not None else pd.DataFrame(index=summary.index)
+    model_values = lifetime.clv.customers if lifetime.clv is not None else pd.DataFrame(index=summary.index)
     for column in MODEL_COLUMNS:
         customers[column] = model_values[column].to_numpy(float) if column in model_values else np.nan
+    if lifetime.historical is not None:
+        customers["historical_clv"] = lifetime.historical.customers["historical_clv"].to_numpy(float)
+    customers["model_note"] = rfm_model_notes(customers, lifetime.model_name)
     tier_of_row = account_report.tables["segments"].set_index("sheet_row")["tier"]
     customers["tier"] = tier_of_row.reindex(first_rows).to_numpy(dtype=object)
     customers["sheet_row"] = first_rows
 
     segments = rfm.segments.copy()
-    clv_by_segment = customers.groupby("segment")["model_clv"].sum(min_count=1)
-    segments.insert(5, "model_clv", segments["segment"].map(clv_by_segment).to_numpy(float))
+    value_column = "model_clv" if lifetime.historical is None else "historical_clv"
+    clv_by_segment = customers.groupby("segment")[value_column].sum(min_count=1)
+    segments.insert(5, value_column, segments["segment"].map(clv_by_segment).to_numpy(float))
 
     tables = {
         "customers": customers,
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
-        "lifetime_value": _lifetime_table(clv, clv_error),
-        "clv_parameters": _parameter_table(clv, clv_error, clv_warnings, horizon, unit, config.discount),
+        "lifetime_value": _lifetime_table(lifetime),
+        "clv_parameters": _parameter_table(lifetime, horizon, unit, config.discount),
+        "model_check_notes": _check_notes(check, check_note, lifetime),
     }
+    if check is not None:
+        tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
+        tables["model_check_frequency"] = check.by_frequency
+        tables["model_check_tracking"] = check.tracking
     # the Overview of a transaction list speaks of its RFM segments too
     account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
-    headline = _headline(transactions, summary, rfm.segments, clv, clv_error, clv_warnings, horizon, unit,
+    headline = _headline(transactions, summary, rfm.segments, lifetime, check, horizon, unit,
                          config.discount, len(account_report.tables["data_issues"]))
     return CustomerReport(tables=tables, headline=headline, account_report=account_report)
+
+
+@dataclass(frozen=True)
+class LifetimeOutcome:
+    """Which lifetime value the report gives and why.
+
+    ``clv`` is the model CLV (None when no model could be used, then ``historical`` is set);
+    ``model_key``/``model_name`` the purchase model used; ``choice`` one sentence on why that
+    model; ``errors`` model name -> why it could not be used; ``why``/``fix`` the plain reason
+    no model could be used and what data would fix it; ``warnings`` the spend model's.
+    """
+
+    clv: ClvResult | None
+    historical: HistoricalValue | None
+    model_key: str | None
+    model_name: str | None
+    choice: str
+    errors: dict[str, str]
+    why: str | None
+    fix: str | None
+    warnings: list[str]
+
+
+def _up_to(transactions: TransactionTable, end: str) -> TransactionTable:
+    rows = transactions.rows
+    keep = rows["date"].dt.normalize() <= pd.Timestamp(end)
+    return transactions if keep.all() else dataclasses.replace(transactions, rows=rows[keep].reset_index(drop=True))
+
+
+def _model_check(transactions: TransactionTable, unit: str) -> tuple[ModelCheck | None, str]:
+    calibration_end, note = holdout_split(transactions, unit)
+    if calibration_end is None:
+        return None, note
+    try:
+        return check_models(transactions, calibration_end=calibration_end, unit=unit), note
+    except SegmenterInputError as error:
+        return None, f"no holdout check: {error}"
+
+
+def _lifetime_value(transactions: TransactionTable, summary: pd.DataFrame, check: ModelCheck | None,
+                    config: ReportConfig, horizon: float, unit: str) -> LifetimeOutcome:
+    """Model CLV with the chosen model (others as fallbacks); the historical value when none fits."""
+    order, choice = model_order(config.customer_model, check)
+    errors: dict[str, str] = {}
+    spend_error = None
+    for key in order:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
+            try:
+                result = model_clv(summary, horizon=horizon, discount_rate=config.discount, unit=unit, model=key)
+            except SegmenterInputError as error:
+                if error.column == "avg_repeat_spend":
+                    spend_error = str(error)
+                    break
+                errors[model_name(key)] = str(error)
+                continue
+        texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        if key != order[0]:
+            choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
+                      f"({errors[model_name(order[0])]}), so {model_name(key)} is used.")
+        return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts)
+    historical = historical_clv(transactions, summary, discount_rate=config.discount,
+                                horizon_days=horizon * UNIT_DAYS[unit])
+    if spend_error is not None:
+        why, fix = (f"the spend per purchase could not be modelled ({spend_error}).",
+                    "More repeat buyers with differing spend per purchase.")
+    else:
+        why, fix = why_no_model(summary, errors, unit)
+    return LifetimeOutcome(None, historical, None, None, choice, errors, why, fix, [])
 
 
 def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.DataFrame:
@@ -189,25 +308,13 @@ def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.D
     Examples
     --------
     >>> from core.transactions import parse_transactions
-    >>> from core.customers.summary import customer_summary
+    >>> from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
     >>> table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 30.0]])
     >>> list(shown_summary(customer_summary(table), table).columns)[-3:]
     ['total_spend', 'avg_spend', 'avg_repeat_spend']
     """
     absent = [column for column, role in OPTIONAL_COLUMNS.items() if role not in transactions.headers]
     return summary.drop(columns=["revenue", "profit"] + absent)
-
-
-def _fit_clv(summary: pd.DataFrame, horizon: float, discount: float, unit: str):
-    """(ClvResult or None, the reason it failed or None, warning texts)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
-        try:
-            result = model_clv(summary, horizon=horizon, discount_rate=discount, unit=unit)
-        except SegmenterInputError as error:
-            return None, str(error), []
-    texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
-    return result, None, texts
 
 
 def _first_transaction_rows(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray:
@@ -224,6 +331,7 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     if transactions.has_profit:
         columns["Profit"] = summary["total_profit"].to_numpy(float)
     columns["First purchase"] = summary["first_purchase"].to_numpy()
+    columns.update(revenue_per_year(transactions, summary))
     table = accounts_from_frame(pd.DataFrame(columns), first_sheet_row=_FIRST_FRAME_ROW)
     report = run_report(table, config)
 
@@ -236,35 +344,44 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     for name in ("segments", "accounts_to_watch"):
         tables[name] = to_list_rows(tables[name])
     # notes on the header of the derived table (sheet row 1) are about our frame, not the user's data
-    account_notes = tables["data_issues"]
-    account_notes = to_list_rows(account_notes[account_notes["sheet_row"] >= _FIRST_FRAME_ROW])
-    tables["data_issues"] = pd.concat([transactions.issues, account_notes], ignore_index=True).sort_values(
-        "sheet_row", kind="stable", ignore_index=True)
+    account_notes = to_list_rows(table.issues[table.issues["sheet_row"] >= _FIRST_FRAME_ROW])
+    tables["data_issues"] = summarise_issues(pd.concat([transactions.issues, account_notes], ignore_index=True))
     return dataclasses.replace(report, tables=tables)
 
 
-def _lifetime_table(clv, clv_error: str | None) -> pd.DataFrame:
-    if clv is None:
-        return pd.DataFrame({"note": [f"Lifetime value not computed: {clv_error}"]})
-    return clv.customers[list(LIFETIME_COLUMNS)].sort_values(
+def _lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:
+    if lifetime.clv is None:
+        return lifetime.historical.customers.sort_values(
+            ["historical_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
+    return lifetime.clv.customers[list(LIFETIME_COLUMNS)].sort_values(
         ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
 
 
-def _parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> pd.DataFrame:
-    if clv is None:
+def _parameter_table(lifetime: LifetimeOutcome, horizon, unit, discount) -> pd.DataFrame:
+    if lifetime.clv is None:
+        historical = lifetime.historical
         parameters = pd.DataFrame({
-            "model": ["BG/NBD + Gamma-Gamma", "settings", "settings", "settings"],
-            "parameter": ["status", "horizon", "unit", "discount_rate"],
-            "value": ["not fitted", float(horizon), unit, float(discount)],
-            "meaning": [clv_error, f"valuation period, in {unit} units", "D days, W weeks, M months of 30.4375 days",
-                        "annual discount rate"],
+            "model": ["purchase models", "purchase models", "historical value", "historical value",
+                      "historical value", "historical value"],
+            "parameter": ["status", "what would fix it", "method", "period_days", "retention", "expected_periods"],
+            "value": ["not fitted", "more data", "historical", historical.period_days, historical.retention,
+                      historical.expected_periods],
+            "standard_error": np.nan,
+            "meaning": [f"No purchase model could be used: {lifetime.why}", lifetime.fix, historical.method,
+                        "length of one period, days", "observed retention per period",
+                        "(1 + d) / (1 + d - r): discounted periods a customer stays, this one included"],
         })
     else:
-        parameters = clv.parameters
-    if clv_warnings:
+        used = pd.DataFrame({
+            "model": lifetime.model_name, "parameter": ["chosen because", "P(alive)"], "value": "text",
+            "standard_error": np.nan,
+            "meaning": [lifetime.choice, PURCHASE_MODELS[lifetime.model_key].alive_sentence],
+        })
+        parameters = pd.concat([used, lifetime.clv.parameters], ignore_index=True)
+    if lifetime.warnings:
         parameters = pd.concat([parameters, pd.DataFrame({
-            "model": "Gamma-Gamma", "parameter": "warning", "value": "check", "meaning": clv_warnings})],
-            ignore_index=True)
+            "model": "Gamma-Gamma", "parameter": "warning", "value": "check", "standard_error": np.nan,
+            "meaning": lifetime.warnings})], ignore_index=True)
     parameters = parameters.copy()
     parameters["value"] = parameters["value"].astype(object)
     numeric = np.array([isinstance(v, (int, float)) for v in parameters["value"]], dtype=bool)
@@ -273,14 +390,77 @@ def _parameter_table(clv, clv_error, clv_warnings, horizon, unit, discount) -> p
     return parameters
 
 
-def _headline(transactions, summary, segments, clv, clv_error, clv_warnings, horizon, unit, discount,
-              n_issues) -> dict[str, Any]:
-    def fitted(model: str) -> dict[str, float]:
-        if clv is None:
+#: RFM segments that say "gone quiet" and those that say "active"; a model disagreeing gets a note.
+_QUIET_SEGMENTS = ("Lost", "Hibernating", "At risk", "About to sleep")
+_ACTIVE_SEGMENTS = ("Champions", "Loyal", "Potential loyalist", "New")
+
+
+def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
+    """Per customer, a note where the RFM segment and the model's P(alive) seem to contradict.
+
+    A quiet segment (Lost, Hibernating, At risk, About to sleep) with P(alive) of 50 % or more,
+    or an active one (Champions, Loyal, Potential loyalist, New) with P(alive) below 50 %, gets
+    a sentence saying why both can be right; other customers get an empty text.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"segment": ["Lost", "Lost", "Champions"], "frequency": [0, 3, 9],
+    ...                       "probability_alive": [1.0, 0.2, 0.9]})
+    >>> rfm_model_notes(frame, "BG/NBD")[0]
+    'RFM says Lost, BG/NBD gives P(alive) 100 %: BG/NBD assumes a one-time buyer has not dropped out (MBG/NBD and Pareto/NBD let them)'
+    >>> rfm_model_notes(frame, "BG/NBD")[1:].tolist()
+    ['', '']
+    """
+    notes = np.full(len(customers), "", dtype=object)
+    if model is None or "probability_alive" not in customers:
+        return notes
+    alive = customers["probability_alive"].to_numpy(float)
+    segment = customers["segment"].to_numpy(object)
+    one_time = customers["frequency"].to_numpy(float) == 0
+    quiet_alive = np.isin(segment, _QUIET_SEGMENTS) & (alive >= 0.5)
+    active_dead = np.isin(segment, _ACTIVE_SEGMENTS) & (alive < 0.5)
+    for i in np.flatnonzero(quiet_alive | active_dead):
+        head = f"RFM says {segment[i]}, {model} gives P(alive) {alive[i]:.0%}".replace("%", " %")
+        if quiet_alive[i] and one_time[i] and model == "BG/NBD":
+            why = "BG/NBD assumes a one-time buyer has not dropped out (MBG/NBD and Pareto/NBD let them)"
+        elif quiet_alive[i]:
+            why = ("RFM compares the time since the last purchase with other customers; for this customer's "
+                   "own pace of buying the gap is not yet unusual")
+        else:
+            why = ("the time since the last purchase is long for a customer who used to buy this often, though it "
+                   "is short compared with other customers")
+        notes[i] = f"{head}: {why}"
+    return notes
+
+
+def _check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
+    """``topic, note``: how the models were checked and chosen, and what P(alive) means in each."""
+    rows = [("Holdout check", check_note if check is not None else check_note[:1].upper() + check_note[1:])]
+    best = None
+    if check is not None:
+        best = check.reason[:1].upper() + check.reason[1:] + "."
+        rows.append(("Best on the holdout", best))
+    if lifetime.clv is not None:
+        rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
+    else:
+        rows += [("Model used", f"None: {lifetime.why}"), ("What would fix it", lifetime.fix),
+                 ("Lifetime value instead", lifetime.historical.method)]
+    rows += [(f"P(alive), {cls.name}", cls.alive_sentence) for cls in PURCHASE_MODELS.values()]
+    rows.append(("RFM and P(alive)",
+                 "RFM ranks customers against each other by time since the last purchase; P(alive) weighs a "
+                 "customer's own pace of buying. Where they disagree, the Customers sheet says why (Model note)."))
+    return pd.DataFrame(rows, columns=["topic", "note"])
+
+
+def _headline(transactions, summary, segments, lifetime: LifetimeOutcome, check: ModelCheck | None, horizon,
+              unit, discount, n_issues) -> dict[str, Any]:
+    def fitted(model: str | None) -> dict[str, float]:
+        if lifetime.clv is None or model is None:
             return {}
-        rows = clv.parameters[clv.parameters["model"] == model]
+        rows = lifetime.clv.parameters[lifetime.clv.parameters["model"] == model]
         return {str(p): float(v) for p, v in zip(rows["parameter"], rows["value"])}
 
+    clv = lifetime.clv
     return {
         "transactions": int(len(transactions.rows)),
         "customers": int(len(summary)),
@@ -290,11 +470,22 @@ def _headline(transactions, summary, segments, clv, clv_error, clv_warnings, hor
         "horizon": float(horizon),
         "discount": float(discount),
         "segments": dict(zip(segments["segment"], segments["customers"].astype(int).tolist())),
-        "bgnbd": fitted("BG/NBD"),
+        "purchase_model": lifetime.model_name,
+        "purchase_params": fitted(lifetime.model_name),
         "gamma_gamma": fitted("Gamma-Gamma"),
+        "spend_note": (None if clv is None or "spend" not in set(clv.parameters["model"]) else
+                       str(clv.parameters.loc[clv.parameters["model"] == "spend", "meaning"].iloc[0])),
+        "model_choice": lifetime.choice,
+        "model_check": ({} if check is None else
+                        {row.model: {"status": row.status, "total_error_pct": row.total_error_pct,
+                                     "frequency_error_pct": row.frequency_error_pct}
+                         for row in check.totals.itertuples()}),
         "total_clv": float(np.nansum(clv.customers["model_clv"])) if clv is not None else float("nan"),
-        "clv_error": clv_error,
-        "clv_warnings": list(clv_warnings),
+        "clv_error": None if clv is not None else f"{lifetime.why} {lifetime.fix}",
+        "historical_method": lifetime.historical.method if lifetime.historical is not None else None,
+        "total_historical_clv": (float(np.nansum(lifetime.historical.customers["historical_clv"]))
+                                 if lifetime.historical is not None else float("nan")),
+        "clv_warnings": list(lifetime.warnings),
         "data_issues": int(n_issues),
         "has_profit": bool(transactions.has_profit),
     }

@@ -162,6 +162,57 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     return summary
 
 
+def revenue_per_year(transactions: TransactionTable, summary: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each customer's net revenue per full year, as period columns for the growth sheets.
+
+    Parameters
+    ----------
+    transactions:
+        From :func:`core.transactions.parse_transactions`.
+    summary:
+        :func:`customer_summary` of it: its rows give the customer order, its
+        ``observation_end`` the end of the last year.
+
+    Returns
+    -------
+    dict
+        Header -> one value per summary row, oldest year first; empty when fewer than two full
+        years lie between the first transaction and the observation end. Years run back from
+        the observation end in steps of one calendar year: ``"Revenue 2024"`` when it is a
+        31 December, else ``"Revenue FY 2023/24"`` (the 12 months starting in 2023), headers
+        that :func:`core.periods.read_period_header` reads as years. A customer without
+        orders in a year has 0 there (returns count, as in total spend); a year that starts
+        before the first transaction is left out, because it is not fully observed.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2023-01-01", 10.0],
+    ...                             ["A", "2024-06-01", 30.0], ["B", "2024-12-31", 5.0]])
+    >>> {k: v.tolist() for k, v in revenue_per_year(table, customer_summary(table)).items()}
+    {'Revenue 2023': [10.0, 0.0], 'Revenue 2024': [30.0, 5.0]}
+    """
+    end = pd.Timestamp(summary.attrs["observation_end"])
+    rows = transactions.rows
+    dates = rows["date"].dt.normalize()
+    first = dates.min()
+    starts = []
+    while end - pd.DateOffset(years=len(starts) + 1) >= first - pd.Timedelta(days=1):
+        starts.append(end - pd.DateOffset(years=len(starts) + 1))
+    if len(starts) < 2:
+        return {}
+    calendar = end.month == 12 and end.day == 31
+    columns = {}
+    for start in reversed(starts):
+        year_end = start + pd.DateOffset(years=1)
+        inside = (dates > start) & (dates <= year_end)
+        spend = rows.loc[inside].groupby("customer")["amount"].sum()
+        first_day = start + pd.Timedelta(days=1)
+        label = str(year_end.year) if calendar else f"FY {first_day.year}/{(first_day.year + 1) % 100:02d}"
+        columns[f"Revenue {label}"] = spend.reindex(summary["account"].to_numpy(), fill_value=0.0).to_numpy(float)
+    return columns
+
+
 def _day_number(value: Any) -> int:
     try:
         stamp = pd.Timestamp(value)

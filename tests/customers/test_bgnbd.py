@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,28 +21,31 @@ def _fitted(r=0.243, alpha=4.414, a=0.793, b=2.426) -> BetaGeoModel:
 
 
 @pytest.fixture(scope="module")
-def cdnow_calibration(cdnow_raw):
-    """(x, t_x, T) in weeks computed directly with pandas, independently of core.transactions.
-
-    Same-day purchases are one purchase; x counts purchase days after the first up to
-    1997-09-30; t_x and T are days / 7 from the first purchase to the last one and to 1997-09-30.
-    """
-    end = pd.Timestamp("1997-09-30")
-    days = cdnow_raw[cdnow_raw["date"] <= end].drop_duplicates(["customer", "date"]).groupby("customer")["date"]
-    first, last = days.min(), days.max()
-    return (days.size() - 1).to_numpy(), ((last - first).dt.days / 7).to_numpy(), ((end - first).dt.days / 7).to_numpy()
+def cdnow_fit(cdnow_calibration) -> BetaGeoModel:
+    return BetaGeoModel().fit(*cdnow_calibration)
 
 
-def test_cdnow_fit_matches_published_parameters_within_1_percent(cdnow_calibration):
-    model = BetaGeoModel().fit(*cdnow_calibration)
+def test_cdnow_fit_matches_published_parameters_within_1_percent(cdnow_fit):
+    model = cdnow_fit
     assert model.n_customers_ == 2357
     for name, published in PUBLISHED.items():
         assert model.params_[name] == pytest.approx(published, rel=0.01), name
 
 
-def test_cdnow_log_likelihood_within_half_of_published(cdnow_calibration):
-    model = BetaGeoModel().fit(*cdnow_calibration)
-    assert abs(model.log_likelihood_ - PUBLISHED_LL) < 0.5
+def test_cdnow_log_likelihood_within_half_of_published(cdnow_fit):
+    assert abs(cdnow_fit.log_likelihood_ - PUBLISHED_LL) < 0.5
+
+
+def test_cdnow_standard_errors_match_lifetimes_quickstart(cdnow_fit):
+    # lifetimes' docs/Quickstart.md, BetaGeoFitter on the same CDNOW summary: se(coef)
+    published = {"r": 0.012557, "alpha": 0.378221, "a": 0.185719, "b": 0.705345}
+    for name, se in published.items():
+        assert cdnow_fit.standard_errors_[name] == pytest.approx(se, rel=0.01), name
+
+
+def test_cdnow_conditional_expectation_of_customer_4_matches_hardies_spreadsheet(cdnow_fit):
+    # Fader & Hardie's BG/NBD spreadsheet: x = 2, t_x = 30.43, T = 38.86, next 39 weeks -> 1.226
+    assert cdnow_fit.expected_purchases(39, 2, 30.43, 38.86)[0] == pytest.approx(1.226, abs=0.001)
 
 
 def test_cdnow_has_946_repeat_buyers_in_calibration(cdnow_calibration):
@@ -205,8 +207,24 @@ def test_predicting_before_fitting_raises():
         BetaGeoModel().probability_alive(1, 1, 2)
 
 
-def test_summary_lists_the_fitted_parameters(cdnow_calibration):
-    table = BetaGeoModel().fit(*cdnow_calibration).summary().set_index("parameter")["value"]
+def test_summary_lists_the_fitted_parameters(cdnow_fit):
+    table = cdnow_fit.summary().set_index("parameter")["value"]
     assert table["r"] == pytest.approx(0.243, rel=0.01)
     assert table["customers"] == 2357
     assert table["log_likelihood"] == pytest.approx(-9582.4, abs=0.5)
+
+
+@pytest.mark.parametrize(("x", "t_x", "age", "t"), [(150, 38.0, 38.86, 39.0), (3, 20.0, 38.86, 20000.0)])
+def test_conditional_expectation_at_extremes_matches_posterior_integral(x, t_x, age, t):
+    # the Euler-transformed 2F1 against the posterior integral over p (lambda integrals scaled by (alpha+T)^n)
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    n = r + x
+    beta_pdf = lambda p: stats.beta.pdf(p, a, b)
+    numerator, _ = integrate.quad(
+        lambda p: (1 - p) ** x / p * (1 - ((alpha + age) / (alpha + age + p * t)) ** n) * beta_pdf(p), 0, 1,
+        limit=400, epsabs=0, epsrel=1e-10)
+    denominator, _ = integrate.quad(
+        lambda p: ((1 - p) ** x + p * (1 - p) ** (x - 1) * ((alpha + age) / (alpha + t_x)) ** n) * beta_pdf(p),
+        0, 1, limit=400, epsabs=0, epsrel=1e-10)
+    value = _fitted().expected_purchases(t, x, t_x, age)[0]
+    assert np.isfinite(value) and value == pytest.approx(numerator / denominator, rel=1e-6)

@@ -1,0 +1,99 @@
+"""The MBG/NBD model (Batislam, Denizel & Filiztekin 2007): BG/NBD where one-time buyers may also have left.
+
+As in BG/NBD a customer buys at rate lambda while alive (lambda ~ Gamma(r, alpha)) and drops
+out with probability p (p ~ Beta(a, b)), but the coin is tossed right after the *first*
+purchase too, not only after repeat purchases. A customer who bought once long ago therefore
+gets P(alive) below 1, which is what an RFM "Lost" label suggests.
+
+Reference: E. P. Batislam, M. Denizel, A. Filiztekin, "Empirical validation and comparison of
+models for customer base analysis", International Journal of Research in Marketing 24(3),
+2007, 201-209. On the CDNOW sample (39-week calibration, weeks) the R package BTYDplus
+(mbgnbd.EstimateParameters) gives r = 0.525, alpha = 6.183, a = 0.891, b = 1.614.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from core.customers.bgnbd import expected_if_alive
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
+
+
+def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+    """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form, and its log-parameter gradient.
+
+    ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
+           + ln[ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ]
+    using B(a+1, b+x) / B(a, b+x+1) = a / (b+x); the dropped-out term is there for x = 0 too.
+    """
+    r, alpha, a, b = params
+    log_age, log_last = np.log(alpha + T), np.log(alpha + t_x)
+    alive = -(r + x) * log_age
+    dropped = np.log(a) - np.log(b + x) - (r + x) * log_last
+    log_sum = np.logaddexp(alive, dropped)
+    ll = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+          + special.betaln(a, b + x + 1) - special.betaln(a, b) + log_sum)
+    w_alive, w_dropped = np.exp(alive - log_sum), np.exp(dropped - log_sum)
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x + 1)
+    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - w_alive * log_age - w_dropped * log_last
+    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
+    d_a = psi_ab - psi_abx + w_dropped / a
+    d_b = special.digamma(b + x + 1) - special.digamma(b) + psi_ab - psi_abx - w_dropped / (b + x)
+    return ll, np.column_stack([d_r, d_alpha, d_a, d_b]) * params
+
+
+class ModifiedBetaGeoModel(PurchaseModel):
+    """MBG/NBD model: fit on (frequency, recency, T) per customer, then predict.
+
+    Attributes (after :meth:`fit`): ``params_`` (r, alpha in the time unit of recency and T,
+    a, b), ``standard_errors_``, ``log_likelihood_``, ``n_customers_``.
+
+    Notes
+    -----
+    P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), for x = 0 too.
+
+    E[purchases in (T, T+t] | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+    2F1(r+x, b+x+1; a+b+x; z)] x P(alive), z = t/(alpha+T+t), evaluated through Euler's
+    transformation as (a+b+x)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-r, a-1; a+b+x; z)]: the same
+    value, without the overflow of the original form for many purchases or long t.
+
+    E[X(t)] for a new customer = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))].
+
+    Examples
+    --------
+    >>> model = ModifiedBetaGeoModel()
+    >>> model.params_ = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
+    >>> round(float(model.probability_alive(0, 0, 0)[0]), 4)  # right after the first purchase: 1 / (1 + a / b)
+    0.6443
+    """
+
+    name = "MBG/NBD"
+    parameter_names = ("r", "alpha", "a", "b")
+    time_parameters = ("alpha",)
+    meanings = {
+        **PURCHASE_RATE_MEANINGS,
+        "a": "drop-out probability Beta shape a",
+        "b": "drop-out probability Beta shape b; mean drop-out after each purchase (the first too) = a / (a + b)",
+    }
+    alive_sentence = ("MBG/NBD: a customer may drop out right after any purchase, the first one too, so a "
+                      "one-time buyer's P(alive) is below 100 % and falls the longer ago that purchase was.")
+
+    def _terms(self, params, x, t_x, T):
+        return _log_likelihood_terms(params, x, t_x, T)
+
+    def _log_odds_dead(self, params, x, t_x, T):
+        r, alpha, a, b = params
+        return np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+
+    def _expected_if_alive(self, params, t, x, t_x, T):
+        r, alpha, a, b = params
+        # alive after x repeat purchases, the MBG/NBD customer has survived x + 1 drop-out chances,
+        # which is BG/NBD's x with b one larger: same formula, b + 1
+        return expected_if_alive(r, alpha, a, b + 1, t, x, T)
+
+    def expected_purchases_new(self, t) -> np.ndarray:
+        """E[X(t)] for a new customer over t time units (see the class Notes)."""
+        r, alpha, a, b = self._fitted()
+        t = prediction_times(t)
+        hyper = special.hyp2f1(r, b + 1, a + b, t / (alpha + t))
+        return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)

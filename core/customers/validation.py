@@ -1,0 +1,315 @@
+"""Holdout check of the purchase models: fit on a calibration period, compare with what happened next.
+
+:func:`holdout_split` says whether a transaction list spans enough time for a check and where
+the calibration period ends; :func:`check_models` fits BG/NBD, MBG/NBD and Pareto/NBD on the
+calibration period and compares their predictions with the holdout period, the way Fader,
+Hardie & Lee (2005) compare BG/NBD and Pareto/NBD on CDNOW: repeat purchases in total, per
+number of calibration purchases (their figure 4: conditional expectations) and per period
+(their figure 3: cumulative repeat purchases). It then picks the model that predicted best.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.customers.fitting import PurchaseModel
+from core.customers.model_clv import PURCHASE_MODELS
+from core.customers.summary import UNIT_DAYS, customer_summary
+from core.errors import SegmenterInputError
+from core.transactions import TransactionTable
+
+#: Calibration purchases are grouped 0, 1, ..., 6 and "7+" (as in FHL 2005, figure 4).
+TOP_GROUP = 7
+#: A holdout check needs the list to span at least this many time units (half of it each side).
+MIN_SPAN_PERIODS = 16
+
+
+def model_name(key: str) -> str:
+    """Display name of a model setting value.
+
+    >>> model_name("pareto_nbd")
+    'Pareto/NBD'
+    """
+    return PURCHASE_MODELS[key].name
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """Predicted against actual repeat purchases in a holdout period, for each model.
+
+    Attributes
+    ----------
+    totals:
+        One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or why not), ``log_likelihood`` (on
+        the calibration period), ``customers``, ``actual`` and ``predicted`` repeat purchases
+        in the holdout, ``total_error_pct`` = (predicted - actual) / actual,
+        ``frequency_error_pct`` = sum over the groups 0..7+ of |predicted - actual| / actual
+        total, ``tracking_error_pct`` = the cumulative curve's error at the last period.
+    by_frequency:
+        One row per number of calibration repeat purchases (``0`` ... ``7+``):
+        ``calibration_purchases, customers, actual_mean`` (mean holdout repeat purchases per
+        customer) and ``<model key>_mean`` per model (blank when it could not be fitted).
+    tracking:
+        One row per period from the list's first day: ``period`` (1, 2, ...), ``period_end``
+        (date), ``holdout`` (True for the periods after the calibration end),
+        ``actual_cumulative`` repeat purchases of the calibration customers, and
+        ``<model key>_cumulative`` per model (its expected cumulative repeat purchases, by
+        cohort of first purchase day; blank when it could not be fitted).
+    chosen:
+        Setting key of the best model on the holdout (``frequency_error_pct``), or None when
+        no model could be fitted on the calibration period.
+    reason:
+        One sentence saying which model predicted best and by how much.
+    calibration_end, holdout_end:
+        ISO dates; ``holdout_length`` in ``unit`` periods.
+    """
+
+    totals: pd.DataFrame
+    by_frequency: pd.DataFrame
+    tracking: pd.DataFrame
+    chosen: str | None
+    reason: str
+    calibration_end: str
+    holdout_end: str
+    holdout_length: float
+    unit: str
+
+
+def holdout_split(transactions: TransactionTable, unit: str = "W") -> tuple[str | None, str]:
+    """(calibration end as ISO date or None, explanation): the first half of the list's span.
+
+    The list must span at least :data:`MIN_SPAN_PERIODS` time units; the calibration period
+    is its first floor(days / 2) days, the holdout the rest (CDNOW, 1997-01-01 to 1998-06-30,
+    546 days: calibration to 1997-09-30, 39 weeks each).
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> cells = [["Customer", "Date", "Amount"], ["A", "2024-01-01", 5.0], ["B", "2024-06-28", 5.0]]
+    >>> holdout_split(parse_transactions(cells))
+    ('2024-03-30', 'calibration 2024-01-01 to 2024-03-30, holdout to 2024-06-28')
+    >>> holdout_split(parse_transactions(cells[:2] + [["B", "2024-02-01", 5.0]]))[0] is None
+    True
+    """
+    if unit not in UNIT_DAYS:
+        raise SegmenterInputError(f"unknown time unit {unit!r}; use D, W or M", column="unit")
+    dates = transactions.rows["date"].dt.normalize()
+    first, last = dates.min(), dates.max()
+    days = (last - first).days + 1
+    if days < MIN_SPAN_PERIODS * UNIT_DAYS[unit]:
+        return None, (f"no holdout check: the list spans {days} days; it takes at least "
+                      f"{MIN_SPAN_PERIODS * UNIT_DAYS[unit]:g} ({MIN_SPAN_PERIODS} {_unit_word(unit)}) to fit on the "
+                      "first half and check on the second")
+    calibration_end = first + pd.Timedelta(days=days // 2 - 1)
+    return str(calibration_end.date()), (f"calibration {first.date()} to {calibration_end.date()}, "
+                                         f"holdout to {last.date()}")
+
+
+def _unit_word(unit: str) -> str:
+    return {"D": "days", "W": "weeks", "M": "months"}[unit]
+
+
+def check_models(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W",
+                 models: tuple[str, ...] = tuple(PURCHASE_MODELS)) -> ModelCheck:
+    """Fit each model up to ``calibration_end`` and compare with the purchases after it.
+
+    Parameters
+    ----------
+    transactions:
+        From :func:`core.transactions.parse_transactions`.
+    calibration_end:
+        Last day of the calibration period (a date); the holdout runs to the last date.
+    unit:
+        Time unit of the models (``"W"`` as in CDNOW).
+    models:
+        Setting keys of :data:`PURCHASE_MODELS` to compare.
+
+    Returns
+    -------
+    ModelCheck
+
+    Notes
+    -----
+    Calibration customers are those with a purchase up to ``calibration_end``; only they are
+    predicted and counted (new customers of the holdout period are not). A customer's actual
+    holdout repeat purchases are the purchase days after ``calibration_end``; predicted are
+    ``expected_purchases(t, x, t_x, T)`` with t the holdout length. The tracking curve
+    predicts, for period k (days [k-1, k) units after the first day), the sum over customers
+    of the new-customer expectation E[X(age)] with age from the customer's first purchase to
+    the period's last day, as in FHL (2005) figure 3.
+
+    Raises
+    ------
+    SegmenterInputError
+        Unknown unit or model; the calibration end not before the last date.
+    """
+    unknown = [m for m in models if m not in PURCHASE_MODELS]
+    if unknown:
+        raise SegmenterInputError(f"unknown model {unknown[0]!r}; use {', '.join(PURCHASE_MODELS)}",
+                                  column="customer_model")
+    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
+    whole = customer_summary(transactions, unit=unit)
+    cal_end = pd.Timestamp(calibration.attrs["observation_end"])
+    end = pd.Timestamp(whole.attrs["observation_end"])
+    length = (end - cal_end).days / UNIT_DAYS[unit]
+    if not length > 0:
+        raise SegmenterInputError("the calibration end must come before the last transaction date",
+                                  column="calibration_end")
+    x = calibration["frequency"].to_numpy(float)
+    t_x = calibration["recency"].to_numpy(float)
+    age = calibration["T"].to_numpy(float)
+    actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
+    groups = np.minimum(x, TOP_GROUP).astype(int)
+
+    fitted: dict[str, PurchaseModel] = {}
+    statuses: dict[str, str] = {}
+    for key in models:
+        try:
+            fitted[key] = PURCHASE_MODELS[key]().fit(x, t_x, age)
+            statuses[key] = "fitted"
+        except SegmenterInputError as error:
+            statuses[key] = str(error)
+    predicted = {key: model.expected_purchases(length, x, t_x, age) for key, model in fitted.items()}
+
+    by_frequency = _by_frequency(groups, actual, predicted, models)
+    tracking = _tracking(transactions, calibration, fitted, unit, cal_end, end, models)
+    totals = _totals(models, statuses, fitted, actual, predicted, groups, tracking)
+    chosen, reason = _choice(totals, length, unit)
+    return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
+                      calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
+                      unit=unit)
+
+
+def _group_labels() -> list[str]:
+    return [str(g) for g in range(TOP_GROUP)] + [f"{TOP_GROUP}+"]
+
+
+def _by_frequency(groups: np.ndarray, actual: np.ndarray, predicted: dict[str, np.ndarray],
+                  models: tuple[str, ...]) -> pd.DataFrame:
+    counts = np.bincount(groups, minlength=TOP_GROUP + 1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = pd.DataFrame({
+            "calibration_purchases": _group_labels(),
+            "customers": counts,
+            "actual_mean": np.bincount(groups, weights=actual, minlength=TOP_GROUP + 1) / counts,
+        })
+        for key in models:
+            table[f"{key}_mean"] = (np.bincount(groups, weights=predicted[key], minlength=TOP_GROUP + 1) / counts
+                                    if key in predicted else np.nan)
+    return table[table["customers"] > 0].reset_index(drop=True)
+
+
+def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted: dict[str, PurchaseModel],
+              unit: str, cal_end: pd.Timestamp, end: pd.Timestamp, models: tuple[str, ...]) -> pd.DataFrame:
+    unit_days = UNIT_DAYS[unit]
+    rows = transactions.rows
+    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    start = int(day.min())
+    last = int(np.datetime64(end.date(), "D").astype(np.int64))
+    periods = math.ceil((last - start + 1) / unit_days)
+    # last day (offset from start) included in each period
+    period_last = np.minimum(np.ceil(np.arange(1, periods + 1) * unit_days).astype(np.int64) - 1, last - start)
+
+    first_day = (calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start)
+    customers = set(calibration["account"])
+    keep = np.isin(rows["customer"].to_numpy(object), list(customers)) & (rows["amount"].to_numpy() >= 0)
+    purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
+    purchase_days = purchase_days.drop_duplicates()
+    first_of = purchase_days.groupby("customer")["day"].transform("min")
+    repeat_days = np.sort(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy() > first_of.to_numpy()])
+    actual = np.searchsorted(repeat_days, period_last, side="right").astype(float)
+
+    cohort_days, cohort_sizes = np.unique(first_day, return_counts=True)
+    ages = np.clip((period_last[:, None] - cohort_days[None, :]) / unit_days, 0, None)
+    period_end = (np.datetime64(start, "D") + period_last).astype("datetime64[ns]")
+    table = pd.DataFrame({
+        "period": np.arange(1, periods + 1),
+        "period_end": period_end,
+        "holdout": period_end > np.datetime64(cal_end),
+        "actual_cumulative": actual,
+    })
+    for key in models:
+        if key in fitted:
+            expected = fitted[key].expected_purchases_new(ages.ravel()).reshape(ages.shape)
+            table[f"{key}_cumulative"] = expected @ cohort_sizes
+        else:
+            table[f"{key}_cumulative"] = np.nan
+    return table
+
+
+def _totals(models, statuses, fitted, actual, predicted, groups, tracking) -> pd.DataFrame:
+    actual_total = float(actual.sum())
+    records = []
+    for key in models:
+        record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
+                  "customers": float(actual.size), "actual": actual_total, "predicted": np.nan,
+                  "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
+        if key in fitted:
+            values = predicted[key]
+            per_group = np.abs(np.bincount(groups, weights=values - actual, minlength=TOP_GROUP + 1))
+            last = tracking.iloc[-1]
+            record.update({
+                "log_likelihood": fitted[key].log_likelihood_,
+                "predicted": float(values.sum()),
+                "total_error_pct": _share(float(values.sum()) - actual_total, actual_total),
+                "frequency_error_pct": _share(float(per_group.sum()), actual_total),
+                "tracking_error_pct": _share(float(last[f"{key}_cumulative"] - last["actual_cumulative"]),
+                                             float(last["actual_cumulative"])),
+            })
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else np.nan
+
+
+def _choice(totals: pd.DataFrame, length: float, unit: str) -> tuple[str | None, str]:
+    fitted = totals[totals["status"] == "fitted"].dropna(subset=["frequency_error_pct"])
+    if fitted.empty:
+        return None, "no model could be fitted on the calibration period, so none could be checked"
+    ranked = fitted.sort_values("frequency_error_pct", kind="stable")
+    best = ranked.iloc[0]
+    key = str(best["key"])
+    others = "; ".join(f"{row.model} {row.frequency_error_pct:.1%}" for row in ranked.iloc[1:].itertuples())
+    reason = (f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
+              f"calibration purchases add up to {best['frequency_error_pct']:.1%} of the {best['actual']:,.0f} actual "
+              f"repeat purchases (total {best['total_error_pct']:+.1%})")
+    return key, reason + (f", against {others}" if others else "")
+
+
+def model_order(setting: str, check: ModelCheck | None) -> tuple[list[str], str]:
+    """(purchase models to try in order, why the first): the user's setting, else the holdout's best.
+
+    Parameters
+    ----------
+    setting:
+        ``ReportConfig.customer_model``: ``auto`` or a key of :data:`PURCHASE_MODELS`.
+    check:
+        The holdout check, or None when the list is too short for one.
+
+    Examples
+    --------
+    >>> model_order("pareto_nbd", None)
+    (['pareto_nbd', 'bgnbd', 'mbgnbd'], 'Pareto/NBD is used because the setting customer_model says so.')
+    >>> model_order("auto", None)[0]
+    ['bgnbd', 'mbgnbd', 'pareto_nbd']
+    """
+    keys = list(PURCHASE_MODELS)
+    if setting != "auto":
+        if setting not in PURCHASE_MODELS:
+            raise SegmenterInputError(f"unknown customer model {setting!r}; use auto or {', '.join(keys)}",
+                                      column="customer_model")
+        reason = f"{model_name(setting)} is used because the setting customer_model says so."
+        if check is not None and check.chosen is not None and check.chosen != setting:
+            reason += f" On the holdout check {model_name(check.chosen)} did better: {check.reason}."
+        return [setting] + [k for k in keys if k != setting], reason
+    if check is None or check.chosen is None:
+        why = "there is no holdout check" if check is None else check.reason
+        return keys, f"BG/NBD is used, the default, because {why}."
+    ranked = check.totals.sort_values("frequency_error_pct", kind="stable", na_position="last")["key"].tolist()
+    return ranked, check.reason[:1].upper() + check.reason[1:] + "."

@@ -1,0 +1,142 @@
+"""Pareto/NBD: the published CDNOW estimates, and every formula against an independent integral,
+at the extremes where the Gaussian hypergeometric function and long horizons break naive code."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from core.customers.pareto_nbd import ParetoNBDModel, _log_likelihood_parts, log_dead_term
+from core.errors import SegmenterInputError
+
+PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
+PUBLISHED_LL = -9595.0
+
+
+def _fitted(r=0.553, alpha=10.578, s=0.606, beta=11.669) -> ParetoNBDModel:
+    model = ParetoNBDModel()
+    model.params_ = {"r": r, "alpha": alpha, "s": s, "beta": beta}
+    return model
+
+
+@pytest.fixture(scope="module")
+def cdnow_fit(cdnow_calibration) -> ParetoNBDModel:
+    return ParetoNBDModel().fit(*cdnow_calibration)
+
+
+def test_cdnow_fit_matches_published_parameters_within_1_percent(cdnow_fit):
+    assert cdnow_fit.n_customers_ == 2357
+    for name, published in PUBLISHED.items():
+        assert cdnow_fit.params_[name] == pytest.approx(published, rel=0.01), name
+
+
+def test_cdnow_log_likelihood_within_half_of_published(cdnow_fit):
+    assert abs(cdnow_fit.log_likelihood_ - PUBLISHED_LL) < 0.5
+
+
+def test_cdnow_standard_errors_are_positive_and_smaller_than_the_estimates(cdnow_fit):
+    for name, value in cdnow_fit.params_.items():
+        assert 0 < cdnow_fit.standard_errors_[name] < value, name
+
+
+def _dead_integral(params, x, t_x, T):
+    """s * integral over tau in (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1): dropping out at tau.
+
+    Scaled by the integrand at t_x so that quad sees numbers near 1; returns the log.
+    """
+    r, alpha, s, beta = params
+    log_at_last = -(r + x) * np.log(alpha + t_x) - (s + 1) * np.log(beta + t_x)
+    scaled = lambda tau: np.exp(-(r + x) * np.log(alpha + tau) - (s + 1) * np.log(beta + tau) - log_at_last)
+    # integrate in u = log(1 + (tau - t_x)) so that long periods and sharp peaks both resolve
+    value, _ = integrate.quad(lambda u: scaled(t_x + np.expm1(u)) * np.exp(u), 0, np.log1p(T - t_x),
+                              limit=500, epsabs=0, epsrel=1e-11)
+    return np.log(s) + log_at_last + np.log(value)
+
+
+@pytest.mark.parametrize(("params", "x", "t_x", "T"), [
+    ((0.553, 10.578, 0.606, 11.669), 0, 0.0, 38.86),        # CDNOW one-time buyer
+    ((0.553, 10.578, 0.606, 11.669), 2, 30.43, 38.86),      # CDNOW customer 4
+    ((0.553, 10.578, 0.606, 11.669), 300, 1.0, 2000.0),     # many purchases, long silence
+    ((2.0, 1000.0, 0.5, 0.01), 5, 0.5, 60.0),               # alpha >> beta: z near 1
+    ((2.0, 0.01, 0.5, 1000.0), 5, 0.5, 60.0),               # alpha << beta: the other branch
+    ((1.0, 3.0, 1.0, 3.0), 4, 10.0, 20.0),                  # alpha = beta: z = 0
+    ((0.3, 5.0, 2.0, 50.0), 40, 100.0, 1e5),                # very large T
+    ((0.553, 10.578, 0.606, 11.669), 3, 38.0, 38.0 + 1e-9), # t_x at T: almost nothing to integrate
+])
+def test_dropout_term_matches_direct_integral_at_extremes(params, x, t_x, T):
+    _, _, dead = _log_likelihood_parts(np.array(params), np.array([float(x)]), np.array([t_x]), np.array([T]))
+    assert np.isfinite(dead[0])
+    assert dead[0] == pytest.approx(_dead_integral(params, x, t_x, T), abs=1e-7)
+
+
+def test_dead_term_is_minus_infinity_when_t_x_equals_T():
+    _, _, dead = _log_likelihood_parts(np.array([0.5, 10.0, 0.6, 12.0]), np.array([2.0]), np.array([5.0]),
+                                       np.array([5.0]))
+    assert dead[0] == -np.inf
+
+
+def test_log_dead_term_at_equal_rates_is_a_plain_power():
+    params = np.array([0.5, 4.0, 1.5, 4.0])
+    value = log_dead_term(params, np.array([3.0]), np.array([6.0]))[0]
+    assert value == pytest.approx(-(0.5 + 1.5 + 3) * np.log(10.0), rel=1e-12)
+
+
+def test_probability_alive_matches_the_integral_form():
+    params = (0.553, 10.578, 0.606, 11.669)
+    r, alpha, s, beta = params
+    x, t_x, T = 2, 30.43, 38.86
+    log_alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    expected = 1 / (1 + np.exp(_dead_integral(params, x, t_x, T) - log_alive))
+    assert _fitted().probability_alive(x, t_x, T)[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_one_time_buyer_loses_probability_alive_with_time():
+    alive = _fitted().probability_alive([0, 0, 0], [0, 0, 0], [1.0, 20.0, 80.0])
+    assert 1 > alive[0] > alive[1] > alive[2] > 0
+
+
+def _mean_lifetime_share(s, scale, t):
+    """E[(1 - e^(-mu t)) / mu] for mu ~ Gamma(s, rate = scale), by quadrature."""
+    density = stats.gamma(s, scale=1 / scale).pdf
+    value, _ = integrate.quad(lambda mu: -np.expm1(-mu * t) / mu * density(mu), 0, np.inf, limit=500)
+    return value
+
+
+@pytest.mark.parametrize("t", [1.0, 39.0, 520.0])
+def test_unconditional_expectation_matches_integral_over_dropout_rate(t):
+    # E[X(t) | lambda, mu] = lambda (1 - e^(-mu t)) / mu; E[lambda] = r / alpha
+    r, alpha, s, beta = PUBLISHED.values()
+    expected = r / alpha * _mean_lifetime_share(s, beta, t)
+    assert _fitted().expected_purchases_new(t) == pytest.approx(expected, rel=1e-7)
+
+
+@pytest.mark.parametrize(("x", "t_x", "T", "t"), [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 39.0),
+                                                  (60, 38.0, 38.86, 2000.0)])
+def test_conditional_expectation_matches_posterior_integral(x, t_x, T, t):
+    # Alive at T, the posterior rates are lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T), independent.
+    r, alpha, s, beta = PUBLISHED.values()
+    model = _fitted()
+    expected = (r + x) / (alpha + T) * _mean_lifetime_share(s, beta + T, t) * model.probability_alive(x, t_x, T)[0]
+    assert model.expected_purchases(t, x, t_x, T)[0] == pytest.approx(expected, rel=1e-7)
+
+
+def test_large_horizons_grow_like_t_to_the_power_1_minus_s():
+    # for s < 1 the expected purchases have no ceiling: E[X(t)] ~ C t^(1-s)
+    model = _fitted()
+    far = model.expected_purchases_new(np.array([1e6, 1e8, 1e10]))
+    assert np.all(np.isfinite(far)) and np.all(np.diff(far) > 0)
+    exponent = np.log(far[2] / far[1]) / np.log(100)
+    assert exponent == pytest.approx(1 - 0.606, abs=1e-3)
+
+
+def test_s_equal_to_1_is_the_limit_of_nearby_s():
+    at_one = _fitted(s=1.0).expected_purchases(52, 3, 20.0, 30.0)[0]
+    assert at_one == pytest.approx(_fitted(s=1.0 + 1e-7).expected_purchases(52, 3, 20.0, 30.0)[0], rel=1e-6)
+    assert at_one == pytest.approx(_fitted(s=1.0 - 1e-7).expected_purchases(52, 3, 20.0, 30.0)[0], rel=1e-6)
+
+
+def test_fit_refuses_data_where_nobody_drops_out():
+    # everyone buys every week up to the end: s -> 0 or beta -> infinity
+    frequency = [10] * 30
+    with pytest.raises(SegmenterInputError, match="0 or infinity"):
+        ParetoNBDModel().fit(frequency, [10.0] * 30, [10.0] * 30)
