@@ -159,7 +159,11 @@ def _validate(config: ReportConfig) -> None:
         value = getattr(config, name)
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise SegmenterInputError(share_message(value, "0 %"), column=name)
-    if config.margin_split is not None and math.isfinite(config.margin_split) and not -1 <= config.margin_split <= 1:
+    for name in ("revenue_split", "margin_split"):
+        value = getattr(config, name)
+        if value is not None and value != MEDIAN and (isinstance(value, str) or not math.isfinite(value)):
+            raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
+    if config.margin_split not in (None, MEDIAN) and not -1 <= config.margin_split <= 1:
         raise SegmenterInputError(share_message(config.margin_split, "-100 %"), column="margin_split")
     if config.retention >= 1 + config.discount:
         raise SegmenterInputError("retention must be below 1 + discount for CLTV to be finite", column="retention")
@@ -169,10 +173,6 @@ def _validate(config: ReportConfig) -> None:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if config.min_respondents < 1:
         raise SegmenterInputError("min_respondents must be at least 1", column="min_respondents")
-    for name in ("revenue_split", "margin_split"):
-        value = getattr(config, name)
-        if value is not None and value != MEDIAN and (isinstance(value, str) or not math.isfinite(value)):
-            raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
 
 
 def share_message(value: float, low: str) -> str:
