@@ -92,7 +92,7 @@ def test_formats_one_conditional_format_per_tier_table_and_freeze_panes_are_set(
     formats = {(r1, c1, r2, c2): f for r1, c1, r2, c2, f in segments.formats}
     revenue_col = next(c for (r, c), v in segments.cells.items() if r == 5 and v == "Revenue")
     assert formats[(6, revenue_col, 11, revenue_col)] == FORMATS["money"]
-    adds = [c for c in excel.calls("Add") if c[1].startswith("FormatConditions[Segments!")]
+    adds = [c for c in excel.calls("Add") if c[1].startswith("FormatConditions[Segments!$C$")]  # the tier column
     assert [c[4]["Formula1"] for c in adds] == ['="A"', '="B"', '="C"', '="D"']  # one rule per tier
     assert {c[1] for c in adds} == {"FormatConditions[Segments!$C$6:$C$11]"}
     fills = [value for where, value in excel.sets("Color") if where.startswith("Interior[Segments!$C$6:$C$11]")]

@@ -212,3 +212,16 @@ def test_the_ribbon_draws_and_styles_the_overview_charts_on_the_windows_engine()
     assert whale.series[0].ChartType == 75  # xlXYScatterLinesNoMarkers: the curve is a line among points
     matrix = next(c for c in charts if c.ChartTitle.Text.startswith("Revenue x margin"))
     assert matrix.series[0].MarkerForegroundColor == int("327D2E", 16)  # Protect in green (COM colours are BGR)
+
+
+@pytest.mark.filterwarnings("ignore:.*extension is not supported")
+def test_revenue_has_data_bars_and_a_negative_margin_is_red(tmp_path):
+    output = tmp_path / "demo.xlsx"
+    segmenter.write_file_report(load_accounts(SAMPLE), ReportConfig(), output, source="demo")
+    segments = load_workbook(output)["Segments"]
+    header = [c.value for c in segments[5]]
+    rules = {str(cells.sqref): [r.type for r in rs] for cells, rs in segments.conditional_formatting._cf_rules.items()}
+    revenue = next(k for k, v in rules.items() if "dataBar" in v)
+    margin = next(k for k, v in rules.items() if "cellIs" in v)
+    assert revenue == f"{chr(65 + header.index('Revenue'))}6:{chr(65 + header.index('Revenue'))}405"
+    assert margin.startswith(chr(65 + header.index("Margin %")))

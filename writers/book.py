@@ -26,7 +26,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
+from writers.layout import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
 from writers.text import as_typed_text, rows_as_typed_text
 
 OWNER_PREFIX = "segmenter_sheet_"
@@ -243,6 +243,9 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
         sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
     if block.tier_col is not None and block.tier_runs:
         tier_rules(sheet.range((first, block.tier_col + 1), (last, block.tier_col + 1)), block)
+    for j in block.negative_cols:  # a negative margin in red, as in the file
+        sheet.range((first, j + 1), (last, j + 1)).conditional_formats.add_cell_value("less_than", 0,
+                                                                                       font_color=NEGATIVE_COLOUR)
     if not block.block.excel_table:
         return
     sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",

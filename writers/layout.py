@@ -201,6 +201,10 @@ SERIES_COLOURS = {
     "total": "#1F4E78", "revenue_share": "#1F4E78", "profit_share": "#70AD47", "nps": "#1F4E78",
     "customers": "#1F4E78",
 }
+# Colour used for meaning: data bars on revenue, red for a negative margin.
+DATA_BAR_COLOUR = "#8EB4E3"
+NEGATIVE_COLOUR = "#C00000"
+NEGATIVE_RED_COLUMNS = ("margin_pct", "net_margin_pct")
 # A row whose first cell says this is a total row (bold).
 TOTAL_LABELS = ("Total", "change")
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
@@ -226,6 +230,7 @@ class Block:
     tier_column: str | None = None
     sort_column: str | None = None  # rows shown in ascending order of this column (stable)
     excel_table: bool = True  # an Excel table (filter buttons); chart data is not: a filter would hide points
+    data_bar_column: str | None = None  # a column drawn with data bars (revenue on Segments)
     overflow_column: str | None = None  # long text that runs on into the empty cells to its right
 
 
@@ -326,7 +331,8 @@ OPTIONAL_SEGMENT_COLUMNS = ("nps", "nps_flag", "industry", "size", "region", "ch
 
 SHEETS: tuple[SheetSpec, ...] = (
     OVERVIEW,
-    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank"),)),
+    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank",
+                                 data_bar_column="revenue"),)),
     SheetSpec(
         "Tier summary",
         (
@@ -451,6 +457,8 @@ class PlacedBlock:
     tier_runs: list[tuple[int, int, int]]  # (first row, last row, colour index) of the tier column
     tier_col: int | None
     total_rows: list[int] = field(default_factory=list)  # 0-based rows that are totals (shown bold)
+    data_bar_col: int | None = None  # 0-based column drawn with data bars
+    negative_cols: list[int] = field(default_factory=list)  # 0-based margin columns: red below zero
 
     @property
     def right_aligned(self) -> list[int]:
@@ -675,13 +683,16 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
                            for u in units]
         tier_col = list(frame.columns).index(block.tier_column) if block.tier_column in frame.columns else None
         runs = _tier_runs([r[tier_col] for r in rows], labels) if tier_col is not None else []
+        keys = [str(c) for c in frame.columns]
         placed.append(
             PlacedBlock(
-                block=block, title_row=row, header_row=row + 1, first_col=1, keys=[str(c) for c in frame.columns],
+                block=block, title_row=row, header_row=row + 1, first_col=1, keys=keys,
                 headers=[h for h, _ in styles], rows=rows,
                 formats=[FORMATS.get(kind, "General") for _, kind in styles],
                 row_formats=row_formats, unit_col=unit_col, tier_runs=runs, tier_col=tier_col,
                 total_rows=[i for i, r in enumerate(rows) if r and r[0] in TOTAL_LABELS],
+                data_bar_col=keys.index(block.data_bar_column) if block.data_bar_column in keys else None,
+                negative_cols=[j for j, key in enumerate(keys) if key in NEGATIVE_RED_COLUMNS],
             )
         )
         row = row + 1 + len(rows) + 2

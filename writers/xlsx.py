@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from writers.layout import (
-    FORMATS, HEADER_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
+    DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
     estimated_widths,
 )
 
@@ -43,6 +43,7 @@ class _Styles:
         self.subtitle = self._new(italic=True, colour="#595959")
         self.header = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR)
         self.header_right = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR, align="right")
+        self.negative = self._new(colour=NEGATIVE_COLOUR)
         self._cells: dict[tuple[str, str | None, bool], Any] = {}
 
     def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
@@ -129,6 +130,8 @@ def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, st
     for j, header in enumerate(block.headers):
         ws.write(top, j, header, styles.header_right if j in right else styles.header)
     _write_rows(ws, styles, block, progress)
+    if block.rows:
+        _meaning_colours(ws, styles, block)
     if not block.rows or not block.block.excel_table:
         return
     last = block.last_row - 1
@@ -140,6 +143,23 @@ def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, st
     table = (Table().set_name(_table_name(block)).set_style(TABLE_STYLE)
              .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers]))
     ws.add_table(top, 0, last, block.n_cols - 1, table)
+
+
+def _meaning_colours(ws, styles: _Styles, block: PlacedBlock) -> None:
+    """Data bars on the block's revenue column, red text on a negative margin (conditional formats)."""
+    from rvgsrust_xlsxwriter import ConditionalFormatCell, ConditionalFormatDataBar
+
+    first, last = block.header_row, block.last_row - 1  # 0-based data rows
+    if block.data_bar_col is not None:
+        bars = ConditionalFormatDataBar()
+        bars.set_fill_color(DATA_BAR_COLOUR)
+        bars.set_solid_fill(True)
+        ws.add_conditional_format(first, block.data_bar_col, last, block.data_bar_col, bars)
+    for j in block.negative_cols:
+        red = ConditionalFormatCell()
+        red.set_rule_less_than(0)
+        red.set_format(styles.negative)
+        ws.add_conditional_format(first, j, last, j, red)
 
 
 def _column_formats(styles: _Styles, block: PlacedBlock) -> list:
