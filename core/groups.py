@@ -182,7 +182,8 @@ def band_order(labels: Sequence[Any]) -> list[str] | None:
     >>> band_order(["Retail", "Bank"]) is None
     True
     """
-    names = [str(v).strip() for v in pd.unique(pd.Series(list(labels), dtype=object).dropna()) if str(v).strip()]
+    values = labels if isinstance(labels, pd.Series) else pd.Series(list(labels), dtype=object)
+    names = [str(v).strip() for v in values.dropna().unique() if str(v).strip()]
     if not names:
         return None
     numbers = [_leading_number(name) for name in names]

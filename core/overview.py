@@ -88,9 +88,13 @@ def nps_chart(by: pd.DataFrame, gap: pd.DataFrame, column: str) -> pd.DataFrame:
 def matrix_chart(segments: pd.DataFrame, revenue_split: float, margin_split: float) -> tuple[pd.DataFrame, int]:
     """The quadrant scatter's table and how many classified accounts there are in all."""
     margin = "net_margin_pct" if "net_margin_pct" in segments else "margin_pct"
-    placed = segments.loc[segments["strategy"] != ""].sort_values("rank", kind="stable")
-    total = len(placed)
-    shown = placed.iloc[:MATRIX_POINTS]
+    placed = np.flatnonzero(segments["strategy"].to_numpy(dtype=object) != "")
+    total = placed.size
+    rank = segments["rank"].to_numpy()[placed]
+    if total > MATRIX_POINTS:  # the largest only, without sorting a million accounts
+        kept = np.argpartition(rank, MATRIX_POINTS - 1)[:MATRIX_POINTS]
+        placed, rank = placed[kept], rank[kept]
+    shown = segments.iloc[placed[np.lexsort((placed, rank))]]
     revenue = shown["revenue"].to_numpy(float)
     margins = shown[margin].to_numpy(float)
     chart = pd.DataFrame({"revenue": revenue})
