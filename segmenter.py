@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
@@ -35,9 +34,10 @@ from core.grid import as_block, current_region
 from core.report import Report, run_report
 from core.text import plural
 from core.transactions import TransactionTable, parse_transactions
-from readers import is_transaction_list, load_transactions, read_block
+from readers import accounts_from_rows, is_transaction_list, load_transactions, read_block
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
+from writers.output import atomic_write, report_path
 
 SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_accounts.csv"
 SETTINGS_SHEET = "Settings"
@@ -308,12 +308,12 @@ def headline_lines(report: Report) -> list[str]:
 
 
 def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None) -> Report:
-    """Run the report and write it to an .xlsx file."""
+    """Run the report and write it to an .xlsx file (atomically: see writers.output)."""
     from writers.xlsx import write_workbook
 
     report = run_report(table, config)
     sheets = place_report(report.tables, source=source, labels=config.labels)
-    write_workbook(sheets, output, progress=progress)
+    atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
 
 
@@ -353,7 +353,8 @@ def write_customer_file_report(transactions: TransactionTable, config: ReportCon
     from writers.xlsx import write_workbook
 
     report = run_customer_report(transactions, config, horizon=horizon, observation_end=observation_end)
-    write_workbook(customer_sheets(report, source, config.labels), output, progress=progress)
+    sheets = customer_sheets(report, source, config.labels)
+    atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
 
 
@@ -390,6 +391,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
         command.add_argument("--revenue-split", help="matrix revenue split, or median (default: high revenue = tier A)")
         command.add_argument("--margin-split", help="matrix margin %% split, or median (default: the portfolio's margin)")
+        command.add_argument("--force", action="store_true",
+                             help="replace an existing output file that is not a segmenter report")
     return parser
 
 
@@ -416,7 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
                                            config.date_format)
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
-        output = args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx")
+        output, notes = report_path(args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx"),
+                                    source_path, force=args.force)
+        for note in notes:
+            print(f"segmenter: {note}", file=sys.stderr)
         progress(f"reading {source_path}")
         rows, first_row = read_block(source_path, getattr(args, "sheet", None))
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
@@ -428,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
             lines = customer_headline_lines(customers)
         else:
-            table = parse_accounts(rows, first_sheet_row=first_row, date_format=config.date_format)
+            table = accounts_from_rows(rows, first_row, source_path, config.date_format)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None)
@@ -436,8 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        print(f"segmenter: cannot read the input: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"segmenter: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
         return 2
     for line in lines:
         print(line)

@@ -76,7 +76,7 @@ MAX_NUMBER = 1e15
 def _size_reason(number: float) -> str:
     if not np.isfinite(number):
         return "not a finite number"
-    return f"{_number_text(number)} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
+    return f"{float(number):g} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,9 @@ SETTING_HELP = {
     "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
 }
 
+#: Settings in a unit other than a share, where "10%" would be read as 0.1 of that unit.
+_AMOUNTS = {"revenue_split": "an amount in the data's currency", "hhi_moderate": "HHI points (0-10,000)",
+            "hhi_high": "HHI points (0-10,000)"}
 _FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
 
 
@@ -290,6 +293,8 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
                 raise SegmenterInputError(f"expected a whole number, got {value!r}", column=name)
             changes[name] = int(number)
         else:
+            if name in _AMOUNTS and str(value).strip().endswith("%"):
+                raise SegmenterInputError(f"takes {_AMOUNTS[name]}, not a %: got {value!r}", column=name)
             changes[name] = parse_number(value, name)
     if "tier_method" in changes and "cutoffs" not in changes and changes["tier_method"] != base.tier_method:
         changes["cutoffs"] = None

@@ -5,7 +5,7 @@ The readers report every cell they touched (:func:`core.cells.issues_frame`). A 
 percentages gives one "coerced" row per account, which buries the few rejected cells. Here the
 rows of one column that were treated alike (same action, same reason once values are masked)
 become one line with a count, the sheet rows and an example; every rejected cell and every row
-left out keeps its own line.
+left out, and every title or footer row, keeps its own line.
 """
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def summarise_issues(issues: pd.DataFrame, *, min_group: int = 2) -> pd.DataFram
     if issues.empty:
         return issues_frame()
     frame = issues.reset_index(drop=True)
-    by_row = frame["action"].isin(list(ROW_BY_ROW)).to_numpy()
+    # rows about the table itself (title, footer: no column) keep their own text too
+    by_row = (frame["action"].isin(list(ROW_BY_ROW)) | (frame["column"] == "")).to_numpy()
     pattern = frame["reason"].str.replace(_VARIABLE, "…", regex=True)
     key = pd.Series(np.where(by_row, frame.index.astype(str), ""), index=frame.index) + "\x00" + frame["column"] \
         + "\x00" + frame["action"] + "\x00" + pattern

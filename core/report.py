@@ -39,7 +39,8 @@ Tables (all columns snake_case, shares and margins as fractions):
 ``findings``, ``key_figures``, ``chart_*``
     The Overview: sentences, key figures and the tables its charts draw (:mod:`core.overview`).
 ``data_issues``
-    Every rejected, coerced or noted cell with its sheet row.
+    What was rejected, skipped, noted or converted, rejected first; routine conversions of a
+    column are one line (:func:`core.data_issues.summarise_issues`).
 """
 from __future__ import annotations
 
@@ -98,7 +99,11 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if len(accounts) == 0:
         raise SegmenterInputError("no accounts in the selection")
     if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
-        raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
+        revenue_column = table.columns.get("revenue", "revenue")
+        rejected = table.issues[(table.issues["action"] == "rejected") & (table.issues["column"] == revenue_column)]
+        why = (f" ({len(rejected):,} revenue cell(s) rejected, e.g. row {rejected['sheet_row'].iloc[0]}: "
+               f"{rejected['reason'].iloc[0]})" if len(rejected) else "")
+        raise SegmenterInputError(f"no account has a positive revenue: nothing to segment{why}", column="revenue")
 
     segments, (revenue_split, margin_split) = _segment(table, config)
     revenue = segments["revenue"].to_numpy(dtype=float)

@@ -79,14 +79,10 @@ def _filled_cells(row: np.ndarray) -> list[Any]:
     return [v for v, blank in zip(row, is_blank(row)) if not blank]
 
 
-def _numeric(row: np.ndarray) -> np.ndarray:
-    """Which cells read as numbers (typed or as text)."""
-    return ~np.isnan(to_numbers(row, column="", sheet_rows=np.ones(len(row), dtype=np.int64)).values)
-
-
-def _years(row: np.ndarray, numeric: np.ndarray) -> np.ndarray:
-    numbers = to_numbers(row, column="", sheet_rows=np.ones(len(row), dtype=np.int64)).values
-    return numeric & (numbers == np.round(numbers)) & (numbers >= 1900) & (numbers <= 2099)
+def _numbers(block: np.ndarray) -> np.ndarray:
+    """The cells of a block read as numbers (typed or as text), NaN elsewhere; one read for all."""
+    flat = block.reshape(-1)
+    return to_numbers(flat, column="", sheet_rows=np.ones(len(flat), dtype=np.int64)).values.reshape(block.shape)
 
 
 def find_header_row(block: np.ndarray, names_a_column: Callable[[Any], bool]) -> int | None:
@@ -119,21 +115,24 @@ def find_header_row(block: np.ndarray, names_a_column: Callable[[Any], bool]) ->
     2
     """
     n_rows, n_cols = block.shape
+    top = block[:HEADER_SEARCH_ROWS]
+    numbers = _numbers(top)
+    numeric_top = ~np.isnan(numbers)
+    years_top = numeric_top & (numbers == np.round(numbers)) & (numbers >= 1900) & (numbers <= 2099)
+    filled_top = ~is_blank(top.reshape(-1)).reshape(top.shape)
     best, best_score = None, 0
     fallback = None
-    filled_rows = [r for r in range(min(n_rows, HEADER_SEARCH_ROWS)) if not is_blank(block[r]).all()]
+    filled_rows = [r for r in range(len(top)) if filled_top[r].any()]
     for k, r in enumerate(filled_rows):
         row = block[r]
-        filled = ~is_blank(row)
-        numeric = _numeric(row)
-        years = _years(row, numeric)
+        filled, numeric, years = filled_top[r], numeric_top[r], years_top[r]
         if (numeric & ~years).any() or 0 < years.sum() < 2 or (filled.sum() < 2 and n_cols > 1):
             continue
         score = sum(names_a_column(cell) for cell, year in zip(row, years) if isinstance(cell, str) and not year)
         if score > best_score and (score >= 2 or k == 0):
             best, best_score = r, score
         if fallback is None and k + 1 < len(filled_rows) and all(isinstance(v, str) for v in row[filled]) \
-                and not years.any() and _numeric(block[filled_rows[k + 1]]).any():
+                and not years.any() and numeric_top[filled_rows[k + 1]].any():
             fallback = r
     return best if best is not None else fallback
 
@@ -198,28 +197,33 @@ def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, l
     """
     n_rows = block.shape[0]
     start = 0 if header is None else header + 1
+    blank_cells = _blank_cells(block)
+    blank = blank_cells.all(axis=1)
     notes: list[tuple] = []
     for r in range(header if header is not None else 0):
-        if not is_blank(block[r]).all():
-            text = " ".join(cell_text(v) for v in _filled_cells(block[r]))
-            notes.append((first_sheet_row + r, "", text[:200], "note", "title row above the header: not read"))
-    blank = np.array([is_blank(block[r]).all() for r in range(n_rows)], dtype=bool)
+        if not blank[r]:
+            notes.append((first_sheet_row + r, "", _row_text(block[r]), "note", "title row above the header: not read"))
+    first_column = np.argmax(~blank_cells, axis=1) if block.size else np.zeros(0, dtype=np.int64)
+    first_filled = block[np.arange(n_rows), first_column] if block.size else np.empty(0, object)
     total = np.zeros(n_rows, dtype=bool)
-    for r in range(start, n_rows):
-        if blank[r]:
-            continue
-        filled = _filled_cells(block[r])
-        label = block[r, label_column] if label_column is not None else None
-        if is_total_label(filled[0]) or is_total_label(label):
-            total[r] = True
-            what = cell_text(label) if is_total_label(label) else cell_text(filled[0])
-            notes.append((first_sheet_row + r, "", what, "row skipped",
-                          f"total row '{what}': not an account, left out of every figure"))
-    footer_start = _footer_start(block, start, blank, total, value_column)
+    elsewhere = np.ones(n_rows, dtype=bool)
+    if label_column is not None:
+        total = _total_labels(block[:, label_column])
+        elsewhere = first_column != label_column
+    total[elsewhere] |= _total_labels(first_filled[elsewhere])
+    total[:start] = False
+    total &= ~blank
+    for r in np.flatnonzero(total):
+        label = block[r, label_column] if label_column is not None and is_total_label(block[r, label_column]) \
+            else first_filled[r]
+        what = cell_text(label)
+        notes.append((first_sheet_row + int(r), "", what, "row skipped",
+                      f"total row '{what}': not an account, left out of every figure"))
+    value_blank = blank_cells[:, value_column] if value_column is not None else None
+    footer_start = _footer_start(block, start, blank, total, value_blank)
     for r in range(footer_start, n_rows):
         if not blank[r] and not total[r]:
-            text = " ".join(cell_text(v) for v in _filled_cells(block[r]))
-            notes.append((first_sheet_row + r, "", text[:200], "note", "footer text below the data: not read"))
+            notes.append((first_sheet_row + r, "", _row_text(block[r]), "note", "footer text below the data: not read"))
     data = np.arange(start, footer_start)
     inner_blank = data[blank[data]]
     last_data = data[~blank[data] & ~total[data]]
@@ -233,22 +237,68 @@ def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, l
     return FoundTable(header=header, rows=rows, issues=issues)
 
 
-def _footer_start(block: np.ndarray, start: int, blank: np.ndarray, total: np.ndarray, value_column: int | None) -> int:
+def _blank_cells(block: np.ndarray) -> np.ndarray:
+    """:func:`core.cells.is_blank` of every cell, at C speed on a full column: empty, NaN and ""
+    cells in one step, then the rows whose first other cell is spaces only, one by one."""
+    if not block.size:
+        return np.ones(block.shape, dtype=bool)
+    blank = pd.isna(block) | (block == "")
+    first = block[np.arange(block.shape[0]), np.argmax(~blank, axis=1)].tolist()
+    spaces = np.fromiter((type(v) is str and v.isspace() for v in first), dtype=bool, count=len(first))
+    for r in np.flatnonzero(spaces):
+        blank[r] = is_blank(block[r])
+    return blank
+
+
+def _row_text(row: np.ndarray) -> str:
+    return " ".join(cell_text(v) for v in _filled_cells(row))[:200]
+
+
+_LABEL_WORDS = ("tot", "sum", "gesamt")  # every total label holds one of these, lower-cased
+
+
+def _total_labels(cells: np.ndarray) -> np.ndarray:
+    """Which cells are total labels.
+
+    A full column is a million cells: the cells holding a label word are found in one
+    lower-cased string of them all (C speed), and only those are matched one by one."""
+    out = np.zeros(len(cells), dtype=bool)
+    texts = [v if type(v) is str else "" for v in cells.tolist()]
+    joined = "\n".join(texts)
+    lower = joined.lower()
+    if len(lower) != len(joined):  # a letter whose lower case is longer: offsets would shift
+        candidates = range(len(texts))
+    else:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        hits = []
+        for word in _LABEL_WORDS:
+            at = lower.find(word)
+            while at != -1:
+                hits.append(at)
+                at = lower.find(word, at + 1)
+        candidates = np.unique(np.searchsorted(starts, hits, side="right") - 1)
+    for i in candidates:
+        out[i] = is_total_label(texts[i])
+    return out
+
+
+def _footer_start(block: np.ndarray, start: int, blank: np.ndarray, total: np.ndarray,
+                  value_blank: np.ndarray | None) -> int:
     """Block position where the footer begins (len(block) when there is none).
 
     The footer is found in the trailing rows that hold nothing in the value column: it begins
     at the first of them that follows a blank or total row, or reads like a footer."""
     n_rows = block.shape[0]
-    if value_column is None:
+    if value_blank is None:
         return n_rows
     r = n_rows
-    while r > start and (blank[r - 1] or (not total[r - 1] and is_blank(block[r - 1:r, value_column])[0])):
+    while r > start and (blank[r - 1] or (not total[r - 1] and value_blank[r - 1])):
         r -= 1
     for k in range(r, n_rows):
         if blank[k]:
             continue
         after_gap = k > start and (blank[k - 1] or total[k - 1])
-        text = " ".join(cell_text(v) for v in _filled_cells(block[k]))
-        if after_gap or FOOTER_WORDS.search(text):
+        if after_gap or FOOTER_WORDS.search(_row_text(block[k])):
             return k
     return n_rows

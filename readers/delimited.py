@@ -1,55 +1,155 @@
-"""Delimited text (CSV): the cells of a file as rows of values, typed as Excel would type them.
+"""Delimited text (CSV and the like): the cells of a file as rows of values, typed as Excel types them.
 
-CSV has no types: text that is a plain number ("1200.5", "-3e4") becomes a number, as Excel would
-read it; an ISO date ("2024-03-31", "2024-03-31 10:00") becomes a datetime; anything else stays
-text for the cell parser of core/ to coerce or reject. Blank cells are None.
+- encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), Windows-1252
+  (:mod:`readers.text_encoding`);
+- delimiter: sniffed among ``,`` ``;`` tab and ``|`` (:func:`sniff_delimiter`), or as named by
+  Excel's ``sep=;`` first line;
+- numbers: text that is a number becomes a number, with the decimal mark decided for the whole
+  file (:mod:`readers.decimals`); ``inf`` and ``nan`` stay text;
+- dates: ISO dates ("2024-03-31", "2024-03-31 10:00") become datetimes, as Excel reads them;
+  other date text stays text for the cell parser of core/;
+- blank cells are None; rows keep their line numbers (blank lines included), so row 1 of the
+  list is line 1 of the file.
+
+Parsing is pandas' C engine; typing is vectorised per column (no per-cell Python on the way).
 """
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
+from core.errors import SegmenterInputError
+from readers.decimals import ColumnScan, column_marks, column_numbers, comma_percents, scan_column
+from readers.text_encoding import detect_encoding, not_text
+
 # How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
 ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+DELIMITERS = (",", ";", "\t", "|")
+WHITESPACE = r"\s+"
+_SNIFF_LINES = 200
+_SNIFF_CHARS = 1 << 16
 
 ColumnHook = Callable[[pd.Series, np.ndarray], None]
 
 
-def read_delimited(path: Path, separator: str = ",", column_hook: ColumnHook | None = None) -> list[list[Any]]:
+def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
+                   candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> list[list[Any]]:
     """The cells of a delimited text file, row 1 of the list = line 1 of the file.
 
-    ``column_hook(text, values)`` may retype a column in place (the text layout reads YYYYMMDD
-    dates with it). An empty file gives no rows.
+    The separator is sniffed among ``candidates``, ``default`` when none splits the lines
+    (:data:`WHITESPACE` splits on runs of spaces and tabs). ``column_hook(text, values)`` may
+    retype a column in place (the text layout reads YYYYMMDD dates with it). A file with nothing but blank lines gives no rows.
     """
-    try:
-        frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False)
-    except pd.errors.EmptyDataError:
+    data = path.read_bytes()
+    encoding = detect_encoding(data, path.name)
+    head = data[:_SNIFF_CHARS].decode(encoding, errors="ignore")
+    if not head.strip() and len(data) <= _SNIFF_CHARS:
         return []
+    hint = re.match(r"sep=(.)[ \t]*(?:\r\n|\r|\n|$)", head)  # Excel's first-line "sep=;" names the separator
+    separator = hint[1] if hint else sniff_delimiter(head, candidates, default)
+    frame = split_cells(data, encoding, separator, path.name, _widest_row(head, separator))
+    if hint:
+        frame.iloc[0] = ""  # the hint is not a cell of the table: its row stays, blank
+    texts = [frame[name] for name in frame.columns]
+    scans = [scan_column(column) for column in texts]
     columns = []
-    for name in frame.columns:
-        text = frame[name]
-        values = typed_column(text)
+    for text, scan, mark in zip(texts, scans, column_marks(scans)):
+        values = typed_column(text, scan, column_numbers(text, scan, mark))
+        percents, rewritten = comma_percents(text, scan, mark)
+        values[percents] = rewritten
         if column_hook is not None:
             column_hook(text, values)
         columns.append(values)
-    return np.column_stack(columns).tolist() if columns else []
+    return np.column_stack(columns).tolist()
 
 
-def typed_column(text: pd.Series) -> np.ndarray:
-    """One column of cell texts as values: numbers, ISO dates, text, None for blank.
+def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
+    """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for blank.
 
-    >>> typed_column(pd.Series(["12.5", "2024-03-31", "Acme", ""])).tolist()
+    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " "])
+    >>> typed_column(text, scan_column(text), np.array([12.5, np.nan, np.nan, np.nan])).tolist()
     [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None]
     """
-    raw = text.to_numpy(dtype=object)
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    values = np.where(np.isnan(numbers), raw, numbers).astype(object)
-    words = np.flatnonzero(np.isnan(numbers) & (raw != ""))  # only text can be a date
-    iso = words[text.iloc[words].str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
+    values = text.to_numpy(dtype=object).copy()
+    is_number = ~np.isnan(numbers)
+    values[is_number] = numbers[is_number]
+    words = scan.digit_words[~is_number[scan.digit_words]]  # only text that starts with a digit can be a date
+    cells = text.iloc[words].str.strip()
+    iso = words[cells.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
     if iso.size:
-        values[iso] = pd.to_datetime(text.iloc[iso], format="ISO8601").dt.to_pydatetime()
-    values[raw == ""] = None
+        values[iso] = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601").dt.to_pydatetime()
+    values[scan.blank] = None
     return values
+
+
+def sniff_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> str:
+    """The delimiter among ``candidates`` that splits the first lines most consistently.
+
+    Each candidate splits the first non-blank lines (quotes respected); it scores by how many
+    lines share its most common field count (above one), then by that count. Title rows above
+    the table cost every candidate alike. A text that none splits gives ``default``.
+
+    >>> sniff_delimiter("Kunde;Umsatz;Marge\\nMüller GmbH;1.234,56;12,5 %\\n")
+    ';'
+    >>> sniff_delimiter("Account,Revenue\\n\\"Smith, J\\",1200\\n")
+    ','
+    >>> sniff_delimiter("Account\\tRevenue\\nAcme\\t5\\n")
+    '\\t'
+    """
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES] if line.strip()]
+    best, best_score = default, (0, 0)
+    for candidate in candidates:
+        counts = [len(fields) for fields in csv.reader(lines, delimiter=candidate)]
+        split = [count for count in counts if count > 1]
+        if not split:
+            continue
+        common = max(set(split), key=split.count)
+        score = (split.count(common), common)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def split_cells(data: bytes, encoding: str, separator: str, name: str, width: int) -> pd.DataFrame:
+    """The cells of a file's bytes as a frame of strings ('' for blank), one row per line.
+
+    Rows may have different numbers of fields (a title line above the table, a footer): the
+    frame is as wide as the widest row (``width`` is a first guess from the first lines),
+    shorter rows padded with ''.
+    """
+    def parse(columns: int) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO(data), encoding=encoding, sep=separator, engine="c", dtype=str,
+                           keep_default_na=False, header=None, skip_blank_lines=False, names=range(columns))
+
+    try:
+        try:
+            frame = parse(width)
+        except pd.errors.ParserError:  # a row further down is wider than the first lines
+            text = data.decode(encoding)
+            if separator == WHITESPACE:
+                frame = parse(max(len(line.split()) for line in text.splitlines()))
+            else:
+                frame = parse(max(len(fields) for fields in csv.reader(io.StringIO(text), delimiter=separator)))
+    except UnicodeDecodeError:
+        raise not_text(name, encoding) from None
+    except (pd.errors.ParserError, csv.Error) as error:
+        raise SegmenterInputError(f"{name} cannot be split into cells ({error}): "
+                                  "check its quotes, or save it from Excel as CSV again") from None
+    frame = frame.fillna("")
+    while frame.shape[1] > 1 and (frame[frame.columns[-1]] == "").all():  # a separator inside quotes overcounted
+        frame = frame.drop(columns=frame.columns[-1])
+    return frame
+
+
+def _widest_row(head: str, separator: str) -> int:
+    """Fields in the widest of the first lines."""
+    lines = head.splitlines()[:-1] or head.splitlines()  # the last line of the head may be cut short
+    if separator == WHITESPACE:
+        return max((len(line.split()) for line in lines), default=1) or 1
+    return max((len(fields) for fields in csv.reader(lines, delimiter=separator)), default=1) or 1

@@ -1,4 +1,10 @@
-"""Which reader reads a file, chosen by its suffix; the block of cells a list starts with."""
+"""Which reader reads a file, chosen by its suffix; files that cannot be read, refused in one line.
+
+Every refusal is a :class:`SegmenterInputError` naming the file and what to do about it
+(the CLI prints it and exits 2): a missing file, a folder, a file that cannot be opened
+(locked by another program, or not yours to read), an empty file, a workbook format segmenter
+does not read (.xls, .xlsb, .ods, .numbers), an unknown suffix.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,24 +15,59 @@ from readers.delimited import read_delimited
 from readers.text_layout import TEXT_SUFFIXES, read_text
 from readers.workbook import WORKBOOK_SUFFIXES, read_workbook
 
+DELIMITED_SUFFIXES = (".csv",)
+SAVE_AS_XLSX = "open it and save it as an Excel workbook (.xlsx), then run again"
+#: Spreadsheet formats refused with what to do instead.
+OTHER_FORMATS = {
+    ".xls": f"an Excel 97-2003 workbook: {SAVE_AS_XLSX} (File > Save As > Excel Workbook)",
+    ".xlsb": f"an Excel binary workbook: {SAVE_AS_XLSX} (File > Save As > Excel Workbook)",
+    ".ods": f"an OpenDocument spreadsheet: {SAVE_AS_XLSX} (LibreOffice: File > Save As > Excel 2007-365)",
+    ".numbers": "a Numbers file: in Numbers choose File > Export To > Excel, then run on the .xlsx",
+}
+READ_SUFFIXES = DELIMITED_SUFFIXES + TEXT_SUFFIXES + WORKBOOK_SUFFIXES
+
 
 def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
     """The cells of a .csv, .txt, .tsv, .dat, .xlsx or .xlsm file as rows of values
-    (row 1 of the list = sheet row 1)."""
+    (row 1 of the list = sheet row 1; ``sheet`` names a workbook's sheet, default the first)."""
+    check_input_file(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_delimited(path)
-    if suffix in TEXT_SUFFIXES:
-        return read_text(path)
-    if suffix in WORKBOOK_SUFFIXES:
+    try:
+        if suffix in DELIMITED_SUFFIXES:
+            return read_delimited(path)
+        if suffix in TEXT_SUFFIXES:
+            return read_text(path)
         return read_workbook(path, sheet)
-    raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx, .xlsm, .txt or .tsv file")
+    except PermissionError as error:
+        raise SegmenterInputError(f"cannot open {path.name} ({error.strerror}): it may be open in another program "
+                                  "or not yours to read; close it or copy it, then run again") from None
+    except MemoryError:
+        raise SegmenterInputError(f"{path.name} is too large to read into memory on this machine") from None
+
+
+def check_input_file(path: Path) -> None:
+    """Refuse a path that is not a readable file of a kind segmenter reads."""
+    suffix = path.suffix.lower()
+    if suffix in OTHER_FORMATS:  # before the folder check: a .numbers document may be a folder
+        raise SegmenterInputError(f"{path.name} is {OTHER_FORMATS[suffix]}")
+    if not path.exists():
+        raise SegmenterInputError(f"file not found: {path}: check the name and the folder")
+    if path.is_dir():
+        raise SegmenterInputError(f"{path} is a folder, not a file: name the account or transaction list in it")
+    if suffix not in READ_SUFFIXES:
+        raise SegmenterInputError(f"cannot read {path.name}: use a .csv, .xlsx, .xlsm, .txt or .tsv file")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise SegmenterInputError(f"cannot open {path.name} ({error.strerror}): it may be open in another program "
+                                  "or not yours to read; close it or copy it, then run again") from None
+    if path.stat().st_size == 0:
+        raise SegmenterInputError(f"{path.name} is empty (0 bytes), no accounts to read: export the list again")
 
 
 def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
     """The cells of a file from its first non-empty row on, and that row's sheet row number."""
-    if not path.exists():
-        raise SegmenterInputError(f"file not found: {path}")
     rows = read_cells(path, sheet)
     first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
     if first is None:

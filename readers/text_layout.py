@@ -1,7 +1,10 @@
-"""Whitespace- (or, .tsv, tab-) separated text files, such as the CDNOW transaction files.
+"""Text files (.txt, .dat, .tsv): tab-separated (Excel's "Unicode text") or whitespace-separated
+columns, such as the CDNOW transaction files.
 
-Besides what :mod:`readers.delimited` reads, a column whose every filled cell is a YYYYMMDD date
-(19970101) becomes dates, and :func:`cdnow_layout` recognises the header-less CDNOW layout.
+A file whose lines split on tabs is read by tabs (a name may then hold spaces); otherwise runs of
+spaces and tabs separate the columns. Besides what :mod:`readers.delimited` reads, a column
+whose every filled cell is a YYYYMMDD date (19970101) becomes dates, and :func:`cdnow_layout`
+recognises the header-less CDNOW layout.
 """
 from __future__ import annotations
 
@@ -12,18 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from readers.delimited import read_delimited
+from readers.delimited import WHITESPACE, read_delimited
 
-# Text files of whitespace- (or, .tsv, tab-) separated columns, e.g. the CDNOW transaction files.
 TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
 # The CDNOW files have no header: customer id, id in the sample, YYYYMMDD, CDs bought, dollar value.
 CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
 
 
 def read_text(path: Path) -> list[list[Any]]:
-    """The cells of a .txt/.dat (whitespace-separated) or .tsv (tab-separated) file."""
-    separator = "\t" if path.suffix.lower() == ".tsv" else r"\s+"
-    return read_delimited(path, separator, column_hook=compact_dates)
+    """The cells of a .txt, .dat or .tsv file: by tabs when its lines split on tabs, else by whitespace."""
+    return read_delimited(path, compact_dates, candidates=("\t",), default=WHITESPACE)
 
 
 def compact_dates(text: pd.Series, values: np.ndarray) -> None:
@@ -36,10 +37,10 @@ def compact_dates(text: pd.Series, values: np.ndarray) -> None:
     >>> values[0]
     datetime.datetime(1997, 1, 1, 0, 0)
     """
-    filled = (text != "").to_numpy(dtype=bool)
-    if not filled.any() or not text[filled].str.fullmatch(r"\d{8}").all():
+    filled = (text.str.strip() != "").to_numpy(dtype=bool)
+    if not filled.any() or not text[filled].str.fullmatch(r"\s*\d{8}\s*").all():
         return
-    dates = pd.to_datetime(text[filled], format="%Y%m%d", errors="coerce")
+    dates = pd.to_datetime(text[filled].str.strip(), format="%Y%m%d", errors="coerce")
     if dates.notna().all():
         values[filled] = dates.dt.to_pydatetime()
 

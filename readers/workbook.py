@@ -1,24 +1,162 @@
-"""Excel workbooks (.xlsx, .xlsm): the cells of one sheet as rows of values."""
+"""Excel workbooks (.xlsx, .xlsm): the cells of one sheet as rows of values.
+
+Read with python-calamine (Rust; what pandas' ``engine="calamine"`` uses): a 1,048,576-row
+sheet in seconds where openpyxl's read-only mode takes minutes (``bench/bench_read.py``).
+The values are the ones Excel last calculated (a formula gives its cached result), dates come
+as ``datetime.date``/``datetime.datetime`` in the workbook's 1900 or 1904 date system, blank
+cells as calamine gives them, the empty string (the cell parser reads it as blank, as it reads
+None; converting a million rows would cost seconds for nothing).
+
+One thing calamine does not serve: it reads an error value (``#N/A``, ``#DIV/0!``) as an empty
+string, which would make a broken cell look blank. :func:`error_cells` finds those cells in the
+sheet's XML (a byte search that costs nothing when there are none) and puts the error text back,
+as openpyxl and xlwings give it, for the cell parser to report.
+"""
 from __future__ import annotations
 
-from pathlib import Path
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree import ElementTree
 
 from core.errors import SegmenterInputError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# What every .xlsx/.xlsm starts with (a zip archive) and what an encrypted one or an .xls is (OLE2).
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ERROR_MARKS = (b't="e"', b"t='e'")
+_ERROR_VALUE = re.compile(rb'<c\b(?P<attrs>[^>]*?\bt=["\']e["\'][^>]*)>(?:(?!</c>).)*?<v>(?P<value>[^<]*)</v>', re.S)
+_CELL_REF = re.compile(rb'\br=["\'](?P<col>[A-Z]{1,3})(?P<row>\d+)["\']')
+_CHUNK = 1 << 22
 
 
 def read_workbook(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """The cells of ``sheet`` (default: the first) as rows of values, row 1 of the list = sheet row 1."""
+    """The cells of ``sheet`` (default: the first worksheet) as rows of values.
+
+    Row 1 of the list is sheet row 1 and column 1 is column A (leading blank rows and columns
+    are kept, so positions match the sheet). Blank cells are ''.
+
+    Raises
+    ------
+    SegmenterInputError
+        The file is password-protected, an .xls renamed, damaged, or has no such sheet.
+    """
+    check_workbook_bytes(path)
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+    try:
+        with CalamineWorkbook.from_path(str(path)) as book:
+            names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+            if sheet is not None and sheet not in names:
+                raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(names)}")
+            if not names:
+                raise SegmenterInputError(f"{path.name} has no worksheet (only charts or macros): "
+                                          "copy the list onto a worksheet")
+            name = sheet if sheet is not None else names[0]
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except CalamineError as error:
+        raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook ({error}): "
+                                  "open it in Excel and save it again as .xlsx") from None
+    try:
+        errors = error_cells(path, name)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
+        raise SegmenterInputError(f"{path.name} is damaged ({error}): open it in Excel and save it again as .xlsx") from None
+    for (row, col), text in errors.items():
+        while len(rows) <= row:
+            rows.append([""] * len(rows[0]) if rows else [])
+        if len(rows[row]) <= col:
+            rows[row].extend([""] * (col + 1 - len(rows[row])))
+        rows[row][col] = text
+    return rows
+
+
+def check_workbook_bytes(path: Path) -> None:
+    """Refuse, with what to do, a file named .xlsx/.xlsm that is not an Office Open XML zip.
+
+    An encrypted (password-protected) workbook and an Excel 97-2003 file are both OLE2 compound
+    files; the encrypted one holds an ``EncryptionInfo`` stream.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if head.startswith(ZIP_MAGIC):
+            return
+        if head == OLE2_MAGIC:
+            handle.seek(0)
+            if "EncryptionInfo".encode("utf-16-le") in handle.read(1 << 20):
+                raise SegmenterInputError(f"{path.name} is password-protected: open it in Excel, remove the password "
+                                          "(File > Info > Protect Workbook > Encrypt with Password) and save it, then run again")
+            raise SegmenterInputError(f"{path.name} is an Excel 97-2003 workbook with an .xlsx name: "
+                                      "open it in Excel and save it as .xlsx (File > Save As), then run again")
+    raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook (it is not a zip archive): "
+                              "open it in Excel and save it again as .xlsx")
+
+
+def error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """{(row, column) 0-based: error text} of the cells of ``sheet`` that hold an Excel error value.
+
+    Empty (and no XML parsed) when the sheet has none, the usual case.
+    """
+    with zipfile.ZipFile(path) as archive:
+        member = _sheet_member(archive, sheet)
+        if member is None or not _has_error_cell(archive, member):
+            return {}
+        xml = archive.read(member)
+    found = {}
+    for match in _ERROR_VALUE.finditer(xml):
+        ref = _CELL_REF.search(match["attrs"])
+        if ref is None:  # a cell without its own address: its place is only known by parsing the sheet
+            return _error_cells_by_openpyxl(path, sheet)
+        found[(int(ref["row"]) - 1, _column_index(ref["col"].decode()))] = match["value"].decode()
+    return found
+
+
+def _has_error_cell(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether the sheet's XML holds ``t="e"`` anywhere, read in chunks (no whole copy in memory)."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if any(mark in window for mark in _ERROR_MARKS):
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding ``sheet``'s XML, from xl/workbook.xml and its relationships."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rel_id = next((s.get(f"{_REL_NS}id") for s in book.iter(f"{_MAIN_NS}sheet") if s.get("name") == sheet), None)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(f"{_PKG_REL_NS}Relationship") if r.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return member if member in archive.namelist() else None
+
+
+def _error_cells_by_openpyxl(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    book = load_workbook(path, read_only=True, data_only=True)
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(workbook.sheetnames)}")
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        return {(cell.row - 1, cell.column - 1): cell.value for row in book[sheet].iter_rows()
+                for cell in row if getattr(cell, "data_type", None) == "e"}
     finally:
-        workbook.close()
-    return rows
+        book.close()
+
+
+def _column_index(letters: str) -> int:
+    """0-based index of a column's letters.
+
+    >>> _column_index("A"), _column_index("AA"), _column_index("XFD")
+    (0, 26, 16383)
+    """
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1

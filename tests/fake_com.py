@@ -261,14 +261,19 @@ class ComObject:
     def _call(self, name, *args, **kwargs):
         self._excel.log.append(("call", self._where(), name, args, kwargs))
 
+    def _fields(self, excel: "Application", **fields) -> None:
+        """Set the object's Excel and fields without logging them (construction is not a call)."""
+        object.__setattr__(self, "_excel", excel)
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+
     def _where(self) -> str:
         return type(self).__name__
 
 
 class Application(ComObject):
     def __init__(self):
-        object.__setattr__(self, "_excel", self)
-        object.__setattr__(self, "log", [])
+        self._fields(self, log=[])
         self.ScreenUpdating, self.Calculation, self.StatusBar = True, -4105, False
         self.DisplayAlerts, self.EnableEvents, self.Hwnd, self.Version = True, True, 1, "16.0"
         object.__setattr__(self, "workbook", None)
@@ -314,12 +319,7 @@ class Window(ComObject):
 
 class Workbook(ComObject):
     def __init__(self, excel: Application, name: str = "segmenter.xlsm"):
-        object.__setattr__(self, "_excel", excel)
-        object.__setattr__(self, "sheets", [])
-        object.__setattr__(self, "names", [])
-        object.__setattr__(self, "active", None)
-        object.__setattr__(self, "window", Window(excel))
-        object.__setattr__(self, "Name", name)
+        self._fields(excel, sheets=[], names=[], active=None, window=Window(excel), Name=name)
         excel.workbook = self
 
     Application = property(lambda self: self._excel)
@@ -343,8 +343,7 @@ class Workbook(ComObject):
 
 class Worksheets(ComObject):
     def __init__(self, book: Workbook):
-        object.__setattr__(self, "_excel", book._excel)
-        object.__setattr__(self, "book", book)
+        self._fields(book._excel, book=book)
 
     Count = property(lambda self: len(self.book.sheets))
     Parent = property(lambda self: self.book)
@@ -381,14 +380,9 @@ class Worksheets(ComObject):
 
 class Worksheet(ComObject):
     def __init__(self, book: Workbook, name: str, cells: dict | None = None):
-        object.__setattr__(self, "_excel", book._excel)
-        object.__setattr__(self, "book", book)
-        object.__setattr__(self, "Name", name)
-        object.__setattr__(self, "cells", dict(cells or {}))
-        object.__setattr__(self, "formats", [])  # (r1, c1, r2, c2, number format), in order
-        object.__setattr__(self, "tables", [])
-        object.__setattr__(self, "charts", [])
-        object.__setattr__(self, "Visible", -1)
+        # formats: (r1, c1, r2, c2, number format) in the order they were set
+        self._fields(book._excel, book=book, Name=name, cells=dict(cells or {}), formats=[], tables=[], charts=[],
+                     Visible=-1)
 
     def _where(self):
         return f"Worksheet[{self.Name}]"
@@ -608,9 +602,7 @@ class _Lines(ComObject):
     """Range.Rows / Range.Columns: a count and AutoFit."""
 
     def __init__(self, rng: CellRange, rows: bool):
-        object.__setattr__(self, "_excel", rng._excel)
-        object.__setattr__(self, "rng", rng)
-        object.__setattr__(self, "rows", rows)
+        self._fields(rng._excel, rng=rng, rows=rows)
 
     def _where(self):
         return f"{'Rows' if self.rows else 'Columns'}[{self.rng.sheet.Name}]"
@@ -627,8 +619,7 @@ class Style(ComObject):
     """Range.Interior or Range.Font: what is set is logged under the range's address."""
 
     def __init__(self, rng: CellRange, kind: str, **defaults):
-        object.__setattr__(self, "_excel", rng._excel)
-        object.__setattr__(self, "label", f"{kind}[{rng.sheet.Name}!{rng.Address}]")
+        self._fields(rng._excel, label=f"{kind}[{rng.sheet.Name}!{rng.Address}]")
         for key, value in defaults.items():
             object.__setattr__(self, key, value)
 
@@ -638,8 +629,7 @@ class Style(ComObject):
 
 class FormatConditions(ComObject):
     def __init__(self, rng: CellRange):
-        object.__setattr__(self, "_excel", rng._excel)
-        object.__setattr__(self, "rng", rng)
+        self._fields(rng._excel, rng=rng)
         rng.sheet.__dict__.setdefault("conditions", {})
         object.__setattr__(self, "items", rng.sheet.__dict__["conditions"].setdefault(rng.Address, []))
 
@@ -662,14 +652,10 @@ class FormatConditions(ComObject):
 
 class FormatCondition(ComObject):
     def __init__(self, rng, kind, operator, formula):
-        object.__setattr__(self, "_excel", rng._excel)
-        object.__setattr__(self, "label", f"FormatCondition[{rng.sheet.Name}!{rng.Address} {formula}]")
-        object.__setattr__(self, "Type", kind)
-        object.__setattr__(self, "Operator", operator)
-        object.__setattr__(self, "Formula1", formula)
-        object.__setattr__(self, "StopIfTrue", False)
-        object.__setattr__(self, "Interior", Style(rng, "Interior", Color=16777215, ColorIndex=-4142))
-        object.__setattr__(self, "Font", Style(rng, "Font", Bold=False, Italic=False, Color=0))
+        self._fields(rng._excel, label=f"FormatCondition[{rng.sheet.Name}!{rng.Address} {formula}]", Type=kind,
+                     Operator=operator, Formula1=formula, StopIfTrue=False,
+                     Interior=Style(rng, "Interior", Color=16777215, ColorIndex=-4142),
+                     Font=Style(rng, "Font", Bold=False, Italic=False, Color=0))
 
     def _where(self):
         return self.label
@@ -680,8 +666,7 @@ class FormatCondition(ComObject):
 
 class ListObjects(ComObject):
     def __init__(self, sheet: Worksheet):
-        object.__setattr__(self, "_excel", sheet._excel)
-        object.__setattr__(self, "sheet", sheet)
+        self._fields(sheet._excel, sheet=sheet)
 
     Count = property(lambda self: len(self.sheet.tables))
 
@@ -703,10 +688,7 @@ class ListObjects(ComObject):
 
 class ListObject(ComObject):
     def __init__(self, source: CellRange, name: str, style: str | None = None):
-        object.__setattr__(self, "_excel", source._excel)
-        object.__setattr__(self, "Range", source)
-        object.__setattr__(self, "Name", name)
-        object.__setattr__(self, "TableStyle", style)
+        self._fields(source._excel, Range=source, Name=name, TableStyle=style)
 
     def _where(self):
         return f"ListObject[{self.Range.sheet.Name}!{self.Range.Address}]"
@@ -722,8 +704,7 @@ class ListObject(ComObject):
 
 class ChartObjects(ComObject):
     def __init__(self, sheet: Worksheet):
-        object.__setattr__(self, "_excel", sheet._excel)
-        object.__setattr__(self, "sheet", sheet)
+        self._fields(sheet._excel, sheet=sheet)
 
     Count = property(lambda self: len(self.sheet.charts))
     Parent = property(lambda self: self.sheet)
@@ -746,21 +727,13 @@ class ChartObjects(ComObject):
 
 class ChartObject(ComObject):
     def __init__(self, sheet: Worksheet):
-        object.__setattr__(self, "_excel", sheet._excel)
-        object.__setattr__(self, "Chart", Chart(sheet))
-        object.__setattr__(self, "Name", f"Chart {len(sheet.charts) + 1}")
-        object.__setattr__(self, "Parent", sheet)
+        self._fields(sheet._excel, Chart=Chart(sheet), Name=f"Chart {len(sheet.charts) + 1}", Parent=sheet)
 
 
 class Chart(ComObject):
     def __init__(self, sheet: Worksheet):
-        object.__setattr__(self, "_excel", sheet._excel)
-        object.__setattr__(self, "source", None)
-        object.__setattr__(self, "ChartType", None)
-        object.__setattr__(self, "HasTitle", False)
-        object.__setattr__(self, "HasLegend", True)
-        object.__setattr__(self, "ChartTitle", ChartText(sheet._excel))
-        object.__setattr__(self, "series", [])
+        self._fields(sheet._excel, source=None, ChartType=None, HasTitle=False, HasLegend=True,
+                     ChartTitle=ChartText(sheet._excel), series=[])
 
     def SetSourceData(self, source, plot_by=None):
         """One series per column of the source (plotted by columns), named "Series n" until named."""
@@ -830,8 +803,7 @@ class ChartColour(ComObject):
 
 class Names(ComObject):
     def __init__(self, book: Workbook):
-        object.__setattr__(self, "_excel", book._excel)
-        object.__setattr__(self, "book", book)
+        self._fields(book._excel, book=book)
 
     Count = property(lambda self: len(self.book.names))
 
@@ -861,10 +833,7 @@ class Names(ComObject):
 
 class Name(ComObject):
     def __init__(self, book: Workbook, name: str, refers_to: str):
-        object.__setattr__(self, "_excel", book._excel)
-        object.__setattr__(self, "book", book)
-        object.__setattr__(self, "Name", name)
-        object.__setattr__(self, "RefersTo", refers_to)
+        self._fields(book._excel, book=book, Name=name, RefersTo=refers_to)
 
     def _where(self):
         return f"Name[{self.Name}]"

@@ -301,3 +301,48 @@ def test_freeze_on_macos_sets_the_windows_split_row_through_appscript():
         api=SimpleNamespace(windows={1: window}), app=SimpleNamespace(engine=SimpleNamespace(type="desktop"))))
     freeze_top_rows(sheet, 3)
     assert log == [("freeze_panes", False), ("split_column", 0), ("split_row", 3), ("freeze_panes", True)]
+
+
+def test_growth_period_labels_stay_text_so_the_chart_plots_them_as_categories():
+    header = ["Account", "Revenue 2024", "Revenue 2025"]
+    rows = [["Acme", 40.0, 50.0], ["Beta", 30.0, 20.0], ["Cora", 10.0, 15.0], ["Dune", 5.0, 10.0]]
+    book, excel = windows_book({"Accounts": [header] + rows}, selection="A1:C5")
+    assert segmenter.segment_selection(book) == []
+    growth = excel.workbook.sheet("Growth")
+    periods = [v for (r, c), v in sorted(growth.cells.items()) if c == 1 and v in ("2024", "2025", 2024.0, 2025.0)]
+    assert periods == ["2024", "2025"]
+    assert growth.charts and growth.charts[0].Chart.source is not None
+
+
+def test_a_column_mixing_numbers_and_text_keeps_both_and_text_only_columns_are_text_formatted():
+    import pandas as pd
+
+    from writers.book import write_sheet
+    from writers.layout import Block, SheetSpec, place_sheet
+
+    table = pd.DataFrame({"account": ["Acme", "00123", "TRUE"], "code": [7.0, "=1+1", "0042"]}, dtype=object)
+    placed = place_sheet(SheetSpec("Codes", (Block("codes", "Codes"),)), {"codes": table}, source="test",
+                         labels=("A", "B", "C", "D"))
+    book, excel = windows_book({"Accounts": [["x"]]})
+    write_sheet(book, placed)
+    codes = excel.workbook.sheet("Codes")
+    assert [codes.cells[(r, 1)] for r in (6, 7, 8)] == ["Acme", "00123", "TRUE"]
+    assert [codes.cells[(r, 2)] for r in (6, 7, 8)] == [7.0, "=1+1", "0042"]
+    assert (6, 1, 8, 1, "@") in codes.formats and not any(f[1] == 2 and f[4] == "@" for f in codes.formats)
+    written = [value for where, value in excel.sets("Value") if where == "Range[Codes!$A$6:$B$8]"][0]
+    assert [row[1] for row in written] == [7.0, "'=1+1", "'0042"]  # the mixed column: apostrophe guard
+
+
+def test_an_error_cell_as_macos_gives_it_is_listed_as_an_error_not_read_as_text():
+    """AppleScript gives every error cell as k.missing_value (the bundled sample's Accounts!G65)."""
+    from tests.fake_com import k
+
+    rows = [["Account", "Revenue", "Industry"], ["Acme", 50.0, k.missing_value], [k.missing_value, 20.0, "Retail"],
+            ["Cora", 10.0, "Retail"]]
+    book, excel = windows_book({"Accounts": rows}, selection="A1:C4")
+    assert segmenter.segment_selection(book) == []
+    issues = excel.workbook.sheet("Data issues").cells
+    listed = [[issues.get((r, c)) for c in range(1, 6)] for r in sorted({r for (r, _) in issues if r > 5})]
+    assert [2, "Industry", "#ERROR!", "rejected", "Excel error #ERROR!"] in listed
+    assert [3, "Account", "#ERROR!", "rejected", "Excel error #ERROR!"] in listed
+    assert "k.missing_value" not in str(excel.workbook.sheet("Segments").cells.values())

@@ -45,3 +45,17 @@ def test_settings_rows_round_trip():
     config = ReportConfig(tier_method="rank", cutoffs=(0.1, 0.4), retention=0.7)
     rows = {name: value for name, value, _ in config_to_rows(config)}
     assert config_from_mapping(rows) == config
+
+
+def test_a_share_is_25_percent_or_0_25_and_25_is_refused_with_one_wording():
+    assert config_from_mapping({"margin_split": "25%"}).margin_split == config_from_mapping({"margin_split": 0.25}).margin_split
+    for name in ("margin_split", "retention", "growth_band"):
+        with pytest.raises(SegmenterInputError, match=f"^{name}: must be a share between .* typed as 25% or 0.25; got 25"):
+            config_from_mapping({name: "25"})
+
+
+def test_amount_settings_refuse_a_percent_and_overflowing_text():
+    with pytest.raises(SegmenterInputError, match="revenue_split: takes an amount in the data's currency, not a %"):
+        config_from_mapping({"revenue_split": "10%"})
+    with pytest.raises(SegmenterInputError, match="expected a finite number, got '1e400'"):
+        config_from_mapping({"revenue_split": "1e400"})

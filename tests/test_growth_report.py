@@ -116,7 +116,8 @@ def test_segments_matrix_and_summary_read_net_margin_and_channel(report_book):
 
 def test_data_issues_say_how_each_period_column_was_read(report_book):
     reasons = [r["Reason"] for r in _block(report_book["Data issues"],
-                                           "Every rejected, coerced or noted cell, with its sheet row")]
+                                           "Rejected cells and skipped rows first, with their sheet row; "
+                                           "routine conversions one line per column")]
     assert "'Revenue 2023' read as revenue for period 2023" in reasons
     assert "no plain profit column: profit is 2025's" in reasons
 

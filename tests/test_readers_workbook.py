@@ -28,13 +28,26 @@ def two_sheets(tmp_path):
 def test_the_named_sheet_is_read_with_its_types_and_blank_rows(two_sheets):
     rows = read_workbook(two_sheets, "Accounts")
     assert rows[0] == ["Account", "Revenue", "Since"]
-    assert rows[1] == ["Acme", 1200.5, dt.datetime(2020, 5, 1)]
-    assert rows[3] == ["Beta", 7, None]
-    assert all(v is None for v in rows[2])
+    assert rows[1] == ["Acme", 1200.5, dt.date(2020, 5, 1)]  # a date-only cell is a date
+    assert rows[3] == ["Beta", 7, ""]  # calamine's blank: the cell parser reads '' as blank
+    assert rows[2] == ["", "", ""]
 
 
 def test_the_first_sheet_is_the_default(two_sheets):
     assert read_workbook(two_sheets) == [["read me"]]
+
+
+def test_excel_error_values_are_kept_where_calamine_gives_blanks(tmp_path):
+    path = tmp_path / "errors.xlsx"
+    book = Workbook()
+    book.active.append(["Account", "Revenue"])
+    book.active.append(["Acme", "#N/A"])
+    book.active.append(["Beta", 5])
+    book.active["B2"].data_type = "e"
+    book.active["C3"] = "#DIV/0!"
+    book.active["C3"].data_type = "e"
+    book.save(path)
+    assert read_workbook(path) == [["Account", "Revenue", ""], ["Acme", "#N/A", ""], ["Beta", 5, "#DIV/0!"]]
 
 
 def test_a_missing_sheet_names_the_sheets_there_are(two_sheets):

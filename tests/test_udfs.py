@@ -196,3 +196,19 @@ def test_every_function_has_excel_help_text():
 def test_plain_python_call_matches_the_excel_call():
     assert [list(row) for row in udfs.segment_tier([HEADER] + FIVE)] == call_udf("segment_tier", [HEADER] + FIVE)
     assert math.isclose(udfs.hhi([[50.0], [50.0]]), 5000.0)
+
+
+def test_segment_tier_beside_a_title_row_and_a_total_row_leaves_them_blank():
+    rows = [["Accounts by revenue", None], HEADER] + FIVE + [["Grand Total", sum(r[1] for r in FIVE)]]
+    out = call_udf("segment_tier", rows)
+    assert out == [[""], ["Tier"], ["A"], ["A"], ["A"], ["B"], ["C"], [""]]
+
+
+def test_segment_issues_lists_rejected_first_and_one_line_per_routine_column():
+    rows = [["Account", "Revenue", "Margin %"]] + [[f"c{k}", 100.0 + k, f"{k}%"] for k in range(20)] \
+        + [["bad", "#N/A", "5%"]]
+    out = call_udf("segment_issues", rows)
+    assert out[0] == ["Range row", "Column", "Value", "Action", "Reason"]
+    assert out[1][:4] == [22, "Revenue", "#N/A", "rejected"]
+    margin = [r for r in out[1:] if r[1] == "Margin %" and r[3] == "coerced"]
+    assert len(margin) == 1 and margin[0][4].startswith("21 cells (sheet rows 2-22), e.g. '0%'")

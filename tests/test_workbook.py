@@ -342,3 +342,11 @@ def test_libreoffice_basic_import_keeps_the_vba_modules(tmp_path):
                  for name in package.namelist() if name.startswith("Basic/VBAProject/")}
     assert {"Ribbon", "xlwings", "Dictionary", "ThisWorkbook"} <= set(basic)
     assert "Sub SegmenterAction(control As IRibbonControl)" in basic["Ribbon"]
+
+
+def test_how_to_sheet_explains_table_selection_spilling_and_setup(book):
+    text = " ".join(str(row[0]) for row in book["How to"].iter_rows(values_only=True) if row[0])
+    assert "Ctrl+A" not in text  # inside a table it selects the data without the header row
+    assert "whole table with its header row" in text
+    assert "#SPILL!" in text and "empty column" in text
+    assert "segmenter setup" in text and "Check setup" in text

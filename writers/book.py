@@ -14,7 +14,9 @@ whose sheet was deleted (Excel turns it into ``=#REF!$A$1``) marks nothing.
 
 Values: text is written so that it stays the text it is (writers/text.py: ``=1+1``,
 ``00123``, ``#N/A``, ``03/04/2024`` are not turned into a formula, a number, an error or a
-date); numbers and dates stay numbers and dates. Large blocks go in pieces of xlwings'
+date): a column of text only gets the text number format before its values go in, and a
+string in any other column is guarded by a leading apostrophe. Numbers and dates stay
+numbers and dates. Large blocks go in pieces of xlwings'
 write budget (about 100,000 cells a call), with screen updating and automatic calculation
 off until the writing ends, however it ends.
 
@@ -27,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from writers.layout import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
-from writers.text import as_typed_text, rows_as_typed_text
+from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
 
 OWNER_PREFIX = "segmenter_sheet_"
 # ChartSpec.kind -> xlwings chart type (a new kind in layout needs one entry here); (kind, series
@@ -227,12 +229,17 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
     if not block.rows:
         return
     first, last = block.header_row + 1, block.last_row
+    # columns of text only are formatted as text before the values go in: nothing in them is
+    # converted, and no cell needs a look; text in the other columns is guarded cell by cell
+    text = text_columns(block.rows)
+    for j in text:
+        sheet.range((first, j + 1), (last, j + 1)).number_format = TEXT_FORMAT
     step = max(1, PROGRESS_CELLS // block.n_cols)
     for start in range(0, len(block.rows), step):
         if progress and len(block.rows) > step:
             progress(f"rows {start + 1:,}-{min(start + step, len(block.rows)):,} of {len(block.rows):,}")
         # no chunksize: xlwings splits the piece by its engine's cell budget per call
-        sheet.range((first + start, 1)).value = rows_as_typed_text(block.rows[start:start + step])
+        sheet.range((first + start, 1)).value = rows_as_typed_text(block.rows[start:start + step], skip=text)
     for j, fmt in enumerate(block.formats, start=1):
         if fmt != "General":
             sheet.range((first, j), (last, j)).number_format = fmt

@@ -396,7 +396,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         Block("growth", "Growth per account: change between the last two periods, CAGR over all", tier_column="tier",
               sort_column="rank"),
     )),
-    SheetSpec("Data issues", (Block("data_issues", "Every rejected, coerced or noted cell, with its sheet row"),)),
+    SheetSpec("Data issues", (Block("data_issues", "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column"),)),
     CHART_DATA,
 )
 

@@ -8,6 +8,10 @@ the input must show exactly as it was (OWASP "CSV Injection"; REFERENCES.md), so
 apostrophe, which Excel stores as the text itself. Numbers, dates and None are not text and
 pass unchanged.
 
+A column that holds only text can instead be given the text number format ``@``
+(:func:`text_columns`) before it is written: then nothing in it is converted and no cell
+needs a look, which matters for a million account names.
+
 The rule is deliberately generous: a string is guarded when a spreadsheet *might* read it as
 something else. Guarding text that would have stayed text costs nothing visible (the
 apostrophe is not part of the cell's value); missing one changes the user's data.
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, Iterable
 
 import numpy as np
+import pandas as pd
 
 from core.cells import EXCEL_ERRORS
 
@@ -29,7 +35,8 @@ TEXT_PREFIX = "'"
 # First characters that start a formula (= + - @) or that OWASP lists as formula starters
 # (tab, carriage return); a leading apostrophe would be swallowed as the text prefix.
 _LEADING = ("=", "+", "-", "@", "\t", "\r", "\n", TEXT_PREFIX)
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december"
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+           r"august|september|october|november|december")
 _CONVERTS = re.compile(
     r"\s*(?:"
     # number-like: signs, currency, thousand groups, decimals, exponent, %, accounting brackets, fractions
@@ -96,24 +103,66 @@ def as_typed_text(value: Any) -> Any:
     return value
 
 
-def rows_as_typed_text(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows of cell values with every string that :func:`would_convert` guarded.
+#: Text number format: a cell formatted so takes what is written as text, whatever it looks like.
+TEXT_FORMAT = "@"
+# pandas' names for columns that hold no text at all (None and NaN skipped)
+_NO_TEXT = {"empty", "floating", "integer", "mixed-integer-float", "decimal", "boolean", "datetime", "datetime64",
+            "date", "time", "timedelta", "timedelta64", "period"}
 
-    Only the strings are looked at (one cached check per distinct text), so a million rows of
-    numbers cost one type test per cell at C speed.
+
+def text_columns(rows: list[list[Any]]) -> list[int]:
+    """0-based columns whose filled cells are all text: give them :data:`TEXT_FORMAT` before
+    writing, and their strings need no per-cell look.
+
+    One C-speed type scan per column (pandas' ``infer_dtype``); blanks (None) do not count.
+
+    Examples
+    --------
+    >>> text_columns([["Acme", 1.0, "A", None], ["00123", 2.0, None, None], ["Beta", "n/a", "B", None]])
+    [0, 2]
+    """
+    if not rows:
+        return []
+    return [j for j in range(len(rows[0])) if pd.api.types.infer_dtype(_column(rows, j), skipna=True) == "string"]
+
+
+def _column(rows: list[list[Any]], j: int) -> np.ndarray:
+    column = np.empty(len(rows), dtype=object)
+    column[:] = list(map(itemgetter(j), rows))
+    return column
+
+
+def rows_as_typed_text(rows: list[list[Any]], skip: Iterable[int] = ()) -> list[list[Any]]:
+    """Rows of cell values with every string that :func:`would_convert` guarded by the prefix.
+
+    Columns in ``skip`` (e.g. :func:`text_columns`, written into text-formatted cells) and
+    columns without text are passed over at C speed; in the others each distinct text is
+    checked once. ``rows`` is not changed: a row with a guarded cell is copied.
 
     Examples
     --------
     >>> rows_as_typed_text([["Acme", 1.0, "=HYPERLINK()"], ["2024", None, "B"]])
     [['Acme', 1.0, "'=HYPERLINK()"], ["'2024", None, 'B']]
+    >>> rows_as_typed_text([["2024", "n/a"], ["2025", 3.0]], skip=[0])
+    [['2024', 'n/a'], ['2025', 3.0]]
     """
     if not rows:
         return rows
-    cells = np.empty((len(rows), len(rows[0])), dtype=object)
-    cells[:] = rows
-    flat = cells.reshape(-1)
-    text = np.flatnonzero(np.frompyfunc(isinstance, 2, 1)(flat, str).astype(bool))
-    if text.size:
-        guard = np.frompyfunc(would_convert, 1, 1)(flat[text]).astype(bool)
-        flat[text[guard]] = [TEXT_PREFIX + t for t in flat[text[guard]]]
-    return cells.tolist()
+    skipped = set(skip)
+    out = list(rows)
+    copied: set[int] = set()
+    for j in range(len(rows[0])):
+        if j in skipped:
+            continue
+        column = _column(rows, j)
+        if pd.api.types.infer_dtype(column, skipna=True) in _NO_TEXT:
+            continue
+        text = np.flatnonzero(np.frompyfunc(isinstance, 2, 1)(column, str).astype(bool))
+        codes, distinct = pd.factorize(column[text])
+        converts = np.array([would_convert(t) for t in distinct], dtype=bool)
+        for i in text[converts[codes]] if len(distinct) else ():
+            if i not in copied:
+                out[i] = list(out[i])
+                copied.add(i)
+            out[i][j] = TEXT_PREFIX + out[i][j]
+    return out

@@ -17,6 +17,7 @@ build without it) import without it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,8 +27,11 @@ from writers.layout import (
     DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
     estimated_widths,
 )
+from writers.output import REPORT_MARK
 
 Progress = Callable[[str], None]
+EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 text
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 200_000  # a progress line every this many rows of a long block
 CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
@@ -78,6 +82,7 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     from rvgsrust_xlsxwriter import Workbook  # binary wheel: imported only when a file is written
 
     book = Workbook()
+    mark_report(book)
     styles = _Styles(book)
     for sheet in sheets:
         if progress:
@@ -88,6 +93,12 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     path = Path(path)
     book.close(str(path))
     return path
+
+
+def mark_report(book) -> None:
+    """Mark the workbook as a segmenter report in its document properties (docProps/core.xml
+    keywords), so that a later run may replace it (see :func:`writers.output.is_segmenter_report`)."""
+    book.set_properties(keywords=REPORT_MARK)
 
 
 def _streamed(sheet: PlacedSheet) -> bool:
@@ -204,6 +215,11 @@ def _write_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | No
 
 
 def _cell_value(value):
+    if isinstance(value, str):
+        # what a cell cannot show: control characters become U+FFFD, text is cut at the most a cell holds
+        if _CONTROL_CHARACTERS.search(value):
+            value = _CONTROL_CHARACTERS.sub("\ufffd", value)
+        return value[:EXCEL_CELL_CHARS] if len(value) > EXCEL_CELL_CHARS else value
     # rust_xlsxwriter stores dates as datetimes; a date without a time is midnight of that day
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)

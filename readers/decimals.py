@@ -1,0 +1,195 @@
+"""Which mark a delimited file uses for decimals, decided from the whole file, never guessed per cell.
+
+A cell such as ``1.234`` is 1.234 in a file written with decimal points and 1,234 in one written
+with decimal commas (``1.234,56``). Excel decides by the reader's locale; a file travels between
+locales, so segmenter looks at the file instead:
+
+- evidence of a decimal comma: ``12,5``, ``1.234,56``, ``1 234,56``, ``1.234.567``;
+- evidence of a decimal point: ``12.5``, ``0.125``, ``1,234.56``, ``1,234,567``;
+- no evidence either way: whole numbers, and ``1.234`` or ``1,234`` (one group of three digits).
+
+A column with evidence of one kind only reads by it; a column with none reads by the file's
+evidence (the other columns) when that is of one kind only. Then every number-shaped cell of
+the column is converted, vectorised. A column whose mark stays unknown or conflicting keeps its
+ambiguous cells as typed text, so that the cell parser of core/ reports them instead of a silent
+guess that could change a number a thousandfold.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+POINT, COMMA = ".", ","
+_GROUP = "[ .\u00a0\u202f]"  # thousands separators beside a decimal comma: space, dot, no-break spaces
+_SIGN = r"\s*[-+]?"
+# shapes of number text; each is a fullmatch of one stripped cell
+_COMMA_DECIMAL = rf"{_SIGN}(?:\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+),\d+"
+_DOT_GROUPS = rf"{_SIGN}\d{{1,3}}(?:\.\d{{3}})+"
+_SPACE_GROUPS = rf"{_SIGN}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+"
+_POINT_GROUPED = rf"{_SIGN}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"
+_ONE_GROUP = rf"{_SIGN}\d{{1,3}}[.,]\d{{3}}"
+_NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
+_LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
+_SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
+
+
+@dataclass(frozen=True)
+class ColumnScan:
+    """What one column of cell texts says about its decimal mark.
+
+    ``numbers`` holds the cells that are plain numbers to pandas (``12.5``, ``-3e4``), NaN
+    elsewhere; ``blank`` marks empty and all-space cells; ``digit_words`` indexes the other
+    cells that start with a digit or a sign (only those can be number or date text);
+    ``ambiguous`` marks the ``1.234``/``1,234`` cells (not among the plain numbers of a column
+    whose own decimals settle its mark); ``comma``/``point`` say whether the
+    column shows evidence of that mark; ``numeric_share`` is the share of filled cells that look
+    like numbers.
+    """
+
+    numbers: np.ndarray
+    blank: np.ndarray
+    digit_words: np.ndarray
+    ambiguous: np.ndarray
+    comma: bool
+    point: bool
+    numeric_share: float
+
+
+def scan_column(text: pd.Series) -> ColumnScan:
+    """Look at one column of cell texts as in the file ('' for blank).
+
+    Vectorised: pandas parses the cells led by a digit, sign or blank; the regular expressions
+    below run only on those that are not plain numbers, and on the plain numbers that hold a
+    dot (the first thousand of them, when one of those is a decimal).
+
+    >>> s = scan_column(pd.Series(["Revenue", "1.234,56", "12", "1.234", " "]))
+    >>> s.comma, s.point, s.ambiguous.tolist(), s.blank.tolist()
+    (True, False, [False, False, False, True, False], [False, False, False, False, True])
+    >>> scan_column(pd.Series(["12.5", "1.234"])).point
+    True
+    """
+    blank = np.array(text == "", dtype=bool)
+    # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
+    starts = np.flatnonzero(np.array(text.str[:1].isin(_LEADS), dtype=bool) & ~blank)
+    numbers = np.full(len(text), np.nan)
+    # 'inf', 'nan' and '1e999' are text, as Excel reads them: finite numbers only
+    numbers[starts] = np.array(pd.to_numeric(text.iloc[starts], errors="coerce"), dtype=float)
+    numbers[~np.isfinite(numbers)] = np.nan
+    plain = ~np.isnan(numbers)
+    rest = starts[~plain[starts]]
+    spaces = np.array(text.iloc[rest].str.isspace(), dtype=bool)
+    blank[rest[spaces]] = True
+    digit_words = rest[~spaces]
+    numbered = starts[plain[starts]]
+    ambiguous = np.zeros(len(text), dtype=bool)
+    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE + r"(?:\s*%)?")]
+    comma = point = False
+    if shaped.size:
+        cells = _without_percent(text.iloc[shaped])
+        one_group = _matches(cells, _ONE_GROUP)
+        ambiguous[shaped[one_group]] = True
+        comma_shaped = _matches(cells, _COMMA_DECIMAL) | _matches(cells, _DOT_GROUPS) | _matches(cells, _SPACE_GROUPS)
+        comma = bool((comma_shaped & ~one_group).any())
+        point = bool((_matches(cells, _POINT_GROUPED) & ~one_group).any())
+    # 1.234 (one group of three digits after one to three) is below 1000: a fraction at or above 1000
+    # can only have been written with a decimal point, and only the smaller numbers need their text read
+    values = numbers[numbered]
+    small = np.abs(values) < 1000
+    point = point or bool((~small & (values != np.round(values))).any())
+    below = numbered[small]
+    dotted = below[np.array(text.iloc[below].str.contains(".", regex=False), dtype=bool)]
+    if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):
+        point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
+    else:
+        ambiguous[dotted] = _matches(text.iloc[dotted], _ONE_GROUP)
+        point = point or bool((~ambiguous[dotted]).any())
+    share = (numbered.size + shaped.size) / max(len(text) - int(blank.sum()), 1)
+    return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share))
+
+
+def column_marks(scans: list[ColumnScan]) -> list[str | None]:
+    """The decimal mark each column reads by: POINT, COMMA, or None (unknown or conflicting).
+
+    >>> comma = scan_column(pd.Series(["1.234,5"]))
+    >>> bare = scan_column(pd.Series(["1.234", "7"]))
+    >>> column_marks([comma, bare])
+    [',', ',']
+    >>> column_marks([bare])
+    [None]
+    """
+    file_comma = any(s.comma for s in scans) and not any(s.point for s in scans)
+    file_point = any(s.point for s in scans) and not any(s.comma for s in scans)
+    marks = []
+    for s in scans:
+        if s.comma != s.point:
+            marks.append(COMMA if s.comma else POINT)
+        elif not s.comma and s.numeric_share > 0.5 and (file_comma or file_point):
+            marks.append(COMMA if file_comma else POINT)
+        else:
+            marks.append(None)
+    return marks
+
+
+def column_numbers(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.ndarray:
+    """The numbers of a column read by ``mark``; NaN for every cell that stays text.
+
+    >>> text = pd.Series(["1.234,56", "1.234", "12", "-0,5", "x"])
+    >>> column_numbers(text, scan_column(text), COMMA).tolist()
+    [1234.56, 1234.0, 12.0, -0.5, nan]
+    >>> text = pd.Series(["1.234", "12"])
+    >>> column_numbers(text, scan_column(text), None).tolist()
+    [nan, 12.0]
+    """
+    numbers = scan.numbers.copy()
+    if mark is None:
+        numbers[scan.ambiguous] = np.nan
+        return numbers
+    if mark == COMMA:
+        shapes = (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS)
+        group_marks, decimal_mark = r"[ .\u00a0\u202f]", ","
+        # a plain number with a dot in a decimal-comma column is a thousands group: 1.234 = 1234
+        candidates = np.union1d(scan.digit_words, np.flatnonzero(scan.ambiguous))
+    else:
+        shapes = (_POINT_GROUPED,)
+        group_marks, decimal_mark = ",", "."
+        candidates = scan.digit_words
+    cells = text.iloc[candidates]
+    hit = np.zeros(len(candidates), dtype=bool)
+    for shape in shapes:
+        hit |= _matches(cells, shape)
+    chosen = cells[hit].str.strip().str.replace(group_marks, "", regex=True).str.replace(decimal_mark, ".", regex=False)
+    numbers[candidates[hit]] = chosen.astype(float).to_numpy()
+    return numbers
+
+
+def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and rewritten text of the percentages of a decimal-comma column: ``34,1 %`` -> ``34.1%``.
+
+    They stay text (what a % means is the cell parser's to decide), written with a decimal point.
+
+    >>> text = pd.Series(["34,1 %", "1.234,5%", "7%", "x%"])
+    >>> [t.tolist() for t in comma_percents(text, scan_column(text), COMMA)]
+    [[0, 1, 2], ['34.1%', '1234.5%', '7%']]
+    """
+    if mark != COMMA or not scan.digit_words.size:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    words = text.iloc[scan.digit_words]
+    percent = scan.digit_words[_matches(words, r".*%")]
+    bare = _without_percent(text.iloc[percent])
+    hit = np.zeros(len(percent), dtype=bool)
+    for shape in (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS, rf"{_SIGN}\d+"):
+        hit |= _matches(bare, shape)
+    rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
+    return percent[hit], rewritten.to_numpy(dtype=object)
+
+
+def _without_percent(cells: pd.Series) -> pd.Series:
+    return cells.str.replace(r"\s*%\s*$", "", regex=True)
+
+
+def _matches(cells: pd.Series, pattern: str) -> np.ndarray:
+    if not len(cells):
+        return np.zeros(0, dtype=bool)
+    return cells.str.fullmatch(pattern + r"\s*").to_numpy(dtype=bool)

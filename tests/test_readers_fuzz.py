@@ -1,0 +1,74 @@
+"""Property: whatever bytes or text a file holds, a reader gives rows or SegmenterInputError, never another
+exception; and a number typed in a CSV is read as exactly that number."""
+from __future__ import annotations
+
+import codecs
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from core.errors import SegmenterInputError
+from readers.files import read_cells
+
+SUFFIXES = [".csv", ".txt", ".tsv", ".xlsx"]
+FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _read(data: bytes, suffix: str):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"fuzz{suffix}"
+        path.write_bytes(data)
+        try:
+            rows = read_cells(path)
+        except SegmenterInputError as error:
+            assert "fuzz" in str(error) and "\n" not in str(error)  # one line that names the file
+            return None
+    assert isinstance(rows, list) and all(isinstance(row, list) for row in rows)
+    return rows
+
+
+@FUZZ
+@given(data=st.binary(max_size=600), suffix=st.sampled_from(SUFFIXES),
+       prefix=st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]))
+def test_random_bytes_give_rows_or_an_input_error(data, suffix, prefix):
+    _read(prefix + data, suffix)
+
+
+CELL = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+    st.sampled_from(["1.234", "1,234", "1.234,56", "1,234.56", "12,5", "-0.5", "1e5", "inf", "nan", "#N/A", '"', '""',
+                     "2024-03-31", "=1+1", "sep=;", " ", "\t", "\r", "\r\n", ";", "|"]),
+)
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+       separator=st.sampled_from([",", ";", "\t", "|"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+def test_random_csv_text_gives_rows_or_an_input_error(rows, separator, encoding):
+    text = "\n".join(separator.join(row) for row in rows)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    _read(data, ".csv")
+
+
+@FUZZ
+@given(numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=20),
+       separator=st.sampled_from([",", ";", "\t", "|"]))
+@example(numbers=[1.234, 2.5], separator=";")
+@example(numbers=[1.234, 7.0], separator=";")
+def test_numbers_typed_in_a_csv_are_read_as_typed(numbers, separator):
+    # repr() writes what Python reads back exactly: 0.1, 1e+300, -5e-324
+    text = "Account" + separator + "Revenue\n" + "".join(f"A{i}{separator}{n!r}\n" for i, n in enumerate(numbers))
+    rows = _read(text.encode(), ".csv")
+    read = [row[1] for row in rows[1:]]
+    # a number, equal to the one typed; or, for 1.234 in a column without any other decimal, the text as typed
+    # (decimal point or thousands dot cannot be told apart: the cell parser reports it)
+    exact = [isinstance(v, float) and v == n for v, n in zip(read, numbers)]
+    kept = [v == repr(n) and len(repr(n).split(".")[-1]) == 3 for v, n in zip(read, numbers)]
+    assert all(e or k for e, k in zip(exact, kept))
+    has_other_decimals = any("." in repr(n) and len(repr(n).split(".")[-1]) != 3 for n in numbers)
+    assert not (has_other_decimals and any(kept))  # another decimal in the column settles it: all numbers
