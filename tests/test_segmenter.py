@@ -67,8 +67,9 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     formats = {a["args"][0] for a in actions(book) if a["func"] == "setNumberFormat"}
     assert {FORMATS["money"], FORMATS["pct"]} <= formats
     # rows 1-5 stay in view, no column: Office.js freezeAt("A6") would freeze rows 1-6 and column A
-    assert [a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange"][0] == ["1:5"]
     segments = [s.name for s in book.sheets].index("Segments")
+    assert [a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange" and a["sheet_position"] == segments] \
+        == [["1:5"]]
     rules = [a for a in actions(book) if a["func"] == "addConditionalFormat" and a["sheet_position"] == segments
              and str(a["args"][0].get("formula1", "")).startswith('="')]
     assert [r["args"][0]["formula1"] for r in rules] == ['="A"', '="B"', '="C"', '="D"']  # one rule per tier

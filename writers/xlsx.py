@@ -141,7 +141,7 @@ def _write_block(ws, styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, st
     for j, header in enumerate(block.headers):
         ws.write(top, j, header, styles.header_right if j in right else styles.header)
     _write_rows(ws, styles, block, progress)
-    if block.rows:
+    if block.rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
         _meaning_colours(ws, styles, block)
     if not block.rows or not block.block.excel_table:
         return
