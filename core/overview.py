@@ -36,7 +36,7 @@ import pandas as pd
 from core.config import ReportConfig
 from core.findings import MATERIAL_LOSS, findings, findings_table
 from core.matrix import STRATEGIES
-from core.text import pct
+from core.text import pct, plural
 
 #: The quadrant chart shows at most this many accounts, the largest by revenue.
 MATRIX_POINTS = 2000
@@ -80,7 +80,7 @@ def nps_chart(by: pd.DataFrame, gap: pd.DataFrame, column: str) -> pd.DataFrame:
     rows = by.loc[(by[column].astype(str) != "Total") & (by["respondents"] > 0)]
     marks = {str(gap["high_group"].iloc[0]): ", highest", str(gap["low_group"].iloc[0]): ", lowest"}
     prefix = "Tier " if column == "tier" else ""
-    names = [f"{prefix}{g} ({n:,} answers{marks.get(str(g), '')}{', too few' if w else ''})"
+    names = [f"{prefix}{g} ({plural(int(n), 'answer')}{marks.get(str(g), '')}{', too few' if w else ''})"
              for g, n, w in zip(rows[column].astype(str), rows["respondents"], rows["warning"])]
     return pd.DataFrame({"group": names, "nps": rows["nps"].to_numpy(float)})
 
