@@ -143,13 +143,12 @@ def _concentration(tables, config) -> Finding:
     target = pct(config.concentration_share)
     concentrated = (share <= CONCENTRATED_ACCOUNT_SHARE or largest > config.large_account_share
                     or hhi >= config.hhi_moderate)
-    if concentrated:
-        text = (f"{plural(int(k), 'account')} ({figs[1].text()}) make{'s' if k == 1 else ''} {target} of revenue; "
-                f"the largest is {figs[2].text()} and the HHI {figs[3].text()}")
-        return Finding(1, 0.95, text, "Concentration", figs)
-    text = (f"Revenue is not concentrated: it takes {plural(int(k), 'account')} ({figs[1].text()}) to make {target} "
-            f"of it, the largest is {figs[2].text()} and the HHI {figs[3].text()}")
-    return Finding(1, 0.6, text, "Concentration", figs)
+    accounts, rest = f"{plural(int(k), 'account')} ({figs[1].text()})", f"{figs[2].text()} and the HHI {figs[3].text()}"
+    if concentrated:  # a list that is concentrated leads with it; a spread one says so instead
+        return Finding(1, 0.95, f"{accounts} make{'s' if k == 1 else ''} {target} of revenue; the largest is {rest}",
+                       "Concentration", figs)
+    return Finding(1, 0.6, f"Revenue is not concentrated: it takes {accounts} to make {target} of it, the largest is {rest}",
+                   "Concentration", figs)
 
 
 def _top_share(tables, config) -> Finding:
