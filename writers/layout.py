@@ -430,8 +430,13 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
                   "the holdout period against what happened"),
             Block("model_check_notes", "What the check says, and what P(alive) means in each model"),
             Block("model_check_frequency", "Holdout repeat purchases per customer, by repeat purchases in the "
-                  "calibration period (conditional expectations)"),
-            Block("model_check_tracking", "Cumulative repeat purchases of the calibration customers, per period"),
+                  "calibration period (conditional expectations)",
+                  columns=("calibration_purchases", "actual_mean", "bgnbd_mean", "mbgnbd_mean", "pareto_nbd_mean",
+                           "customers")),
+            # the chart's x and series first and side by side: the live-workbook writer charts one range
+            Block("model_check_tracking", "Cumulative repeat purchases of the calibration customers, per period",
+                  columns=("period", "actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative",
+                           "pareto_nbd_cumulative", "period_end", "holdout")),
         ),
         chart=ChartSpec("model_check_tracking", "Cumulative repeat purchases: actual and predicted", "period",
                         ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),

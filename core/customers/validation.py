@@ -54,7 +54,8 @@ class ModelCheck:
         ``calibration_purchases, customers, actual_mean`` (mean holdout repeat purchases per
         customer) and ``<model key>_mean`` per model (blank when it could not be fitted).
     tracking:
-        One row per period from the list's first day: ``period`` (1, 2, ...), ``period_end``
+        One row per period from the list's first day: ``period`` ("week 1", "week 2", ...: text,
+        so that a chart reads it as categories), ``period_end``
         (date), ``holdout`` (True for the periods after the calibration end),
         ``actual_cumulative`` repeat purchases of the calibration customers, and
         ``<model key>_cumulative`` per model (its expected cumulative repeat purchases, by
@@ -227,7 +228,7 @@ def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted:
     ages = np.clip((period_last[:, None] - cohort_days[None, :]) / unit_days, 0, None)
     period_end = (np.datetime64(start, "D") + period_last).astype("datetime64[ns]")
     table = pd.DataFrame({
-        "period": np.arange(1, periods + 1),
+        "period": [f"{_unit_word(unit)[:-1]} {k}" for k in range(1, periods + 1)],
         "period_end": period_end,
         "holdout": period_end > np.datetime64(cal_end),
         "actual_cumulative": actual,

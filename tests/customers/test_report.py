@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from core.config import ReportConfig
 from core.customers.report import run_customer_report
 from core.transactions import looks_like_transactions, parse_transactions
-from writers.layout import CUSTOMER_SHEETS, SHEETS, place_report
+from writers.layout import CUSTOMER_SHEETS, SHEETS, chart_columns, place_report
 
 HEADER = ["Customer", "Date", "Amount"]
 SMALL = [HEADER, ["A", "2024-01-01", 30.0], ["B", "2024-01-15", 20.0], ["C", "2024-01-08", 15.0],
@@ -243,6 +243,10 @@ def test_cdnow_model_check_sheet_shows_holdout_totals_errors_and_the_choice(cdno
                                                     "of calibration purchases add up to 12.1%")
     assert {"P(alive), BG/NBD", "P(alive), MBG/NBD", "P(alive), Pareto/NBD"} <= set(notes)
     assert sheet.spec.chart.table == "model_check_tracking" and len(sheet.block("model_check_tracking").rows) == 78
+    # the live-workbook writer charts one range from x to the last series: nothing else in between
+    tracking = sheet.block("model_check_tracking")
+    assert chart_columns(tracking, sheet.spec.chart) == (0, [1, 2, 3, 4])
+    assert tracking.rows[0][:2] == ["week 1", 0.0] and tracking.rows[77][0] == "week 78"
     assert cdnow_full.headline["purchase_model"] == "BG/NBD"
 
 

@@ -25,6 +25,12 @@ def cdnow_check(cdnow_table):
     return check_models(cdnow_table, calibration_end=calibration_end)
 
 
+@pytest.fixture(scope="module")
+def bgnbd_fit(cdnow_calibration):
+    # cdnow_calibration is (x, t_x, T) computed by pandas, not by core.customers.summary
+    return BetaGeoModel().fit(*cdnow_calibration)
+
+
 def test_cdnow_splits_into_two_halves_of_39_weeks(cdnow_table, cdnow_check):
     assert holdout_split(cdnow_table) == ("1997-09-30", "calibration 1997-01-01 to 1997-09-30, holdout to 1998-06-30")
     assert cdnow_check.holdout_length == 39 and cdnow_check.holdout_end == "1998-06-30"
@@ -55,14 +61,12 @@ def test_cdnow_holdout_figures_of_each_model(cdnow_check):
     assert cdnow_check.reason.startswith("BG/NBD predicted the 39-week holdout best")
 
 
-def test_cdnow_bgnbd_prediction_equals_a_direct_fit(cdnow_calibration, cdnow_check):
-    # cdnow_calibration is (x, t_x, T) computed by pandas, not by core.customers.summary
-    model = BetaGeoModel().fit(*cdnow_calibration)
-    direct = model.expected_purchases(39, *cdnow_calibration).sum()
+def test_cdnow_bgnbd_prediction_equals_a_direct_fit(cdnow_calibration, bgnbd_fit, cdnow_check):
+    direct = bgnbd_fit.expected_purchases(39, *cdnow_calibration).sum()
     assert cdnow_check.totals.set_index("key").loc["bgnbd", "predicted"] == pytest.approx(direct, rel=1e-9)
 
 
-def test_cdnow_tracking_curve(cdnow_raw, cdnow_calibration, cdnow_check):
+def test_cdnow_tracking_curve(cdnow_raw, cdnow_calibration, bgnbd_fit, cdnow_check):
     tracking = cdnow_check.tracking
     assert len(tracking) == 78 and tracking["holdout"].sum() == 39
     days = cdnow_raw.drop_duplicates(["customer", "date"])
@@ -71,9 +75,8 @@ def test_cdnow_tracking_curve(cdnow_raw, cdnow_calibration, cdnow_check):
     assert tracking["actual_cumulative"].iloc[77] == len(days) - days["customer"].nunique()
     assert tracking["actual_cumulative"].is_monotonic_increasing
     # predicted at week 39: each customer's unconditional expectation over its age T
-    model = BetaGeoModel().fit(*cdnow_calibration)
-    assert tracking["bgnbd_cumulative"].iloc[38] == pytest.approx(model.expected_purchases_new(cdnow_calibration[2]).sum(),
-                                                                  rel=1e-9)
+    expected = bgnbd_fit.expected_purchases_new(cdnow_calibration[2]).sum()
+    assert tracking["bgnbd_cumulative"].iloc[38] == pytest.approx(expected, rel=1e-9)
 
 
 def test_the_setting_wins_over_the_holdout_and_says_so(cdnow_check):
