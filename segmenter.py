@@ -33,6 +33,7 @@ from core.dates import read_date_option
 from core.errors import SegmenterInputError
 from core.grid import as_block, current_region
 from core.report import Report, run_report
+from core.text import plural
 from core.transactions import TransactionTable, parse_transactions
 from readers import accounts_from_rows, is_transaction_list, load_transactions, read_block
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
@@ -222,9 +223,10 @@ def show_issues(book=None) -> list[str]:
 
 
 def customer_sheets(report: CustomerReport, source: str, labels: tuple[str, ...]) -> list[PlacedSheet]:
-    """The Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the per-customer table."""
-    return (place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS)
-            + place_report(report.account_report.tables, source=source, labels=labels))
+    """The Overview, the Customers, RFM, Lifetime value and Model check sheets, then the account sheets of the
+    per-customer table."""
+    account = place_report(report.account_report.tables, source=source, labels=labels)
+    return account[:1] + place_report(report.tables, source=source, labels=labels, sheets=CUSTOMER_SHEETS) + account[1:]
 
 
 def customer_messages(report: CustomerReport) -> list[str]:
@@ -336,20 +338,24 @@ def headline_lines(report: Report) -> list[str]:
     lines = [
         f"{h['accounts']:,} accounts; tiers ({h['tier_method']}): {tiers}",
         f"top {h['top_share']:.0%} of accounts make {h['top_share_revenue']:.1%} of revenue; "
-        f"{h['accounts_for_share']:,} accounts make {h['concentration_share']:.0%}",
+        f"{plural(h['accounts_for_share'], 'account')} make{'s' if h['accounts_for_share'] == 1 else ''} "
+        f"{h['concentration_share']:.0%}",
         f"HHI {h['hhi_points']:,.0f} points ({h['hhi_band']}); Gini {h['gini']:.3f}",
     ]
     for column, gap in h["nps_gaps"].items():
         if not np.isnan(gap.gap):
-            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, gap {gap.gap:.0f} "
-                         f"points (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}")
+            error = (f" (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}"
+                     if np.isfinite(gap.margin_of_error) else " (margin of error undefined)")
+            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, "
+                         f"gap {gap.gap:.0f} points{error}")
     if "growth" in h:
         g = h["growth"]
         change_pct = (f"{g['revenue_change_pct']:+.1%}" if np.isfinite(g["revenue_change_pct"])
                       else f"change % n/a: no positive revenue in {g['from_period']}")
         lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
                      f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
-    lines += [f"! {flag}" for flag in h["flags"]]
+    # the concentration flag "k accounts make 80 % ..." repeats the second line
+    lines += [f"! {flag}" for flag in h["flags"] if not flag.startswith(plural(h["accounts_for_share"], "account") + " make")]
     issues = report.tables["data_issues"]
     if len(issues):
         lines.append(f"{len(issues):,} data issues (see the Data issues sheet)")
@@ -449,8 +455,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
         command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
-        command.add_argument("--revenue-split", help="matrix revenue split (default: median)")
-        command.add_argument("--margin-split", help="matrix margin %% split (default: median)")
+        command.add_argument("--revenue-split", help="matrix revenue split, or median (default: high revenue = tier A)")
+        command.add_argument("--margin-split", help="matrix margin %% split, or median (default: the portfolio's margin)")
         command.add_argument("--force", action="store_true",
                              help="replace an existing output file that is not a segmenter report")
     return parser

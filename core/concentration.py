@@ -21,6 +21,7 @@ import pandas as pd
 
 from core.errors import SegmenterInputError
 from core.groups import float_values
+from core.text import pct, plural
 from core.tiers import SHARE_TOLERANCE
 
 
@@ -39,6 +40,7 @@ class _Ranked:
     total: float
     missing: int
     negative: int
+    negative_revenue: float = 0.0
 
     @property
     def count(self) -> int:
@@ -82,7 +84,8 @@ def _ranked(revenue: Any) -> _Ranked:
     total = float(running[-1])
     cumulative_share = running / total
     cumulative_share[-1] = 1.0
-    return _Ranked(descending, cumulative_share, total, int(missing.sum()), int(negative.sum()))
+    return _Ranked(descending, cumulative_share, total, int(missing.sum()), int(negative.sum()),
+                   float(values[negative].sum()))
 
 
 def _top_n(ranked: _Ranked, n: int) -> float:
@@ -325,15 +328,6 @@ def pareto_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
     return pareto_curve_of(_ranked(revenue), max_points)
 
 
-def _pct(share: float) -> str:
-    text = f"{100 * share:.1f}".rstrip("0").rstrip(".")
-    return f"{text} %"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 @dataclass(frozen=True)
 class ConcentrationSummary:
     """All concentration figures of one revenue column, with the risk flags in words.
@@ -388,6 +382,7 @@ class ConcentrationSummary:
     hhi_band: str
     gini: float
     flags: tuple[str, ...]
+    negative_revenue: float = 0.0
 
     def to_frame(self) -> pd.DataFrame:
         """The summary as rows: measure, value, unit ("share", "points", "accounts", "currency", "ratio"), note."""
@@ -396,19 +391,19 @@ class ConcentrationSummary:
             ("accounts", self.accounts, "accounts", "accounts with zero or positive revenue"),
             ("excluded accounts", self.excluded_accounts, "accounts",
              f"{missing:,} with missing revenue, {self.negative_accounts:,} with negative revenue"),
-            ("total revenue", self.total_revenue, "currency", "sum of positive revenue"),
+            ("total revenue", self.total_revenue, "currency", self._total_note()),
         ]
-        rows += [(f"top {n:,} share", share, "share", f"revenue share of the {_plural(n, 'largest account')}")
+        rows += [(f"top {n:,} share", share, "share", f"revenue share of the {plural(n, 'largest account')}")
                  for n, share in self.top_n_shares]
         rows += [
-            (f"top {_pct(self.top_fraction)} of accounts share", self.top_fraction_share, "share",
-             f"the {_plural(self.top_fraction_accounts, 'largest account')}"),
-            (f"accounts for {_pct(self.concentration_share)} of revenue", self.accounts_for_share, "accounts",
+            (f"top {pct(self.top_fraction)} of accounts share", self.top_fraction_share, "share",
+             f"the {plural(self.top_fraction_accounts, 'largest account')}"),
+            (f"accounts for {pct(self.concentration_share)} of revenue", self.accounts_for_share, "accounts",
              "fewest top accounts reaching that share"),
-            (f"share of accounts for {_pct(self.concentration_share)} of revenue", self.accounts_for_share_fraction,
+            (f"share of accounts for {pct(self.concentration_share)} of revenue", self.accounts_for_share_fraction,
              "share", f"{self.accounts_for_share:,} of {self.accounts:,} accounts"),
             ("largest account share", self.largest_share, "share",
-             f"{_plural(self.large_accounts, 'account')} above {_pct(self.large_account_share)}"),
+             f"{plural(self.large_accounts, 'account')} above {pct(self.large_account_share)}"),
             ("HHI", self.hhi_points, "points",
              f"{self.hhi_band} (above {self.hhi_high:,.0f} high, from {self.hhi_moderate:,.0f} moderate)"),
             ("Gini", self.gini, "ratio", "population form, 0 = all accounts equal, near 1 = one account has all"),
@@ -416,6 +411,12 @@ class ConcentrationSummary:
         frame = pd.DataFrame(rows, columns=["measure", "value", "unit", "note"])
         frame["value"] = frame["value"].astype(float)
         return frame
+
+    def _total_note(self) -> str:
+        if not self.negative_accounts:
+            return "sum of positive revenue"
+        return (f"sum of positive revenue: leaves out {plural(self.negative_accounts, 'account')} with negative revenue "
+                f"({self.negative_revenue:,.0f} in all), which the Tier summary's total includes")
 
 
 def concentration_summary(
@@ -490,18 +491,18 @@ def concentration_summary_of(ranked: _Ranked, *, top_share: float = 0.2, concent
     flags = []
     excluded = ranked.missing + ranked.negative
     if excluded:
-        flags.append(f"{_plural(excluded, 'account')} left out: {ranked.missing:,} with missing revenue, "
+        flags.append(f"{plural(excluded, 'account')} left out: {ranked.missing:,} with missing revenue, "
                      f"{ranked.negative:,} with negative revenue (credit notes)")
     if large_accounts:
-        flags.append(f"{_plural(large_accounts, 'account')} above {_pct(large_account_share)} of revenue: "
-                     f"the largest is {_pct(largest)}")
+        flags.append(f"{plural(large_accounts, 'account')} above {pct(large_account_share)} of revenue: "
+                     f"the largest is {pct(largest)}")
     if band == "highly concentrated":
         flags.append(f"HHI {hhi:,.0f} is above {hhi_high:,.0f}: highly concentrated (2023 US merger guidelines)")
     elif band == "moderately concentrated":
         flags.append(f"HHI {hhi:,.0f} is between {hhi_moderate:,.0f} and {hhi_high:,.0f}: moderately concentrated")
-    flags.append(f"{_plural(accounts_for, 'account')} make{'s' if accounts_for == 1 else ''} "
-                 f"{_pct(concentration_share)} of revenue ({_pct(accounts_for_fraction)} of "
-                 f"{_plural(ranked.count, 'account')})")
+    flags.append(f"{plural(accounts_for, 'account')} make{'s' if accounts_for == 1 else ''} "
+                 f"{pct(concentration_share)} of revenue ({pct(accounts_for_fraction)} of "
+                 f"{plural(ranked.count, 'account')})")
 
     return ConcentrationSummary(
         accounts=ranked.count,
@@ -524,4 +525,5 @@ def concentration_summary_of(ranked: _Ranked, *, top_share: float = 0.2, concent
         hhi_band=band,
         gini=_gini(ranked, corrected=False),
         flags=tuple(flags),
+        negative_revenue=ranked.negative_revenue,
     )

@@ -15,6 +15,7 @@ from core.dates import DATE_ORDERS, date_format_setting
 from core.errors import SegmenterInputError
 
 TIER_METHODS = ("pareto", "rank", "threshold", "computed")
+MEDIAN = "median"  # a matrix split at the median of the accounts
 #: Purchase models of a transaction list's model CLV; ``auto`` lets the holdout check choose.
 CUSTOMER_MODELS = ("auto", "bgnbd", "mbgnbd", "pareto_nbd")
 
@@ -37,7 +38,10 @@ class ReportConfig:
         Tier names, one per tier plus the last for zero, negative or missing revenue.
     revenue_split, margin_split:
         The revenue amount and margin % (as a fraction, 0.25 = 25 %) that split the
-        revenue x margin matrix; ``None`` means the median of the accounts.
+        revenue x margin matrix, or ``"median"`` (the median of the accounts). ``None``, the
+        default, means what a finance team reads as high: high revenue = tier A (the split is
+        the lowest revenue in the top tier), high margin = at or above the portfolio's margin
+        (total profit / total revenue of the accounts in the matrix).
     retention, discount:
         Annual retention rate and discount rate for CLTV (fractions per year).
     top_share:
@@ -66,8 +70,8 @@ class ReportConfig:
     tier_method: str = "pareto"
     cutoffs: tuple[float, ...] | None = None
     labels: tuple[str, ...] = ("A", "B", "C", "D")
-    revenue_split: float | None = None
-    margin_split: float | None = None
+    revenue_split: float | str | None = None
+    margin_split: float | str | None = None
     retention: float = 0.80
     discount: float = 0.10
     top_share: float = 0.20
@@ -95,8 +99,8 @@ SETTING_HELP = {
     "tier_method": "pareto, rank, threshold or computed",
     "cutoffs": "tier bounds, e.g. 0.8, 0.95 (pareto), 0.2, 0.5 (rank), 1000000, 100000 (threshold); blank = default",
     "labels": "tier names incl. the last for zero/negative/missing revenue, e.g. A, B, C, D",
-    "revenue_split": "matrix revenue split (amount); blank = median",
-    "margin_split": "matrix margin % split, e.g. 25% or 0.25; blank = median",
+    "revenue_split": "matrix revenue split (amount) or median; blank = the lowest revenue in tier A",
+    "margin_split": "matrix margin % split, e.g. 25% or 0.25, or median; blank = the portfolio's margin",
     "retention": "annual retention rate for CLTV, e.g. 80%",
     "discount": "annual discount rate for CLTV, e.g. 10%",
     "top_share": "share of accounts quoted in the summary, e.g. 20%",
@@ -158,7 +162,11 @@ def _validate(config: ReportConfig) -> None:
         value = getattr(config, name)
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise SegmenterInputError(share_message(value, "0 %"), column=name)
-    if config.margin_split is not None and math.isfinite(config.margin_split) and not -1 <= config.margin_split <= 1:
+    for name in ("revenue_split", "margin_split"):
+        value = getattr(config, name)
+        if value is not None and value != MEDIAN and (isinstance(value, str) or not math.isfinite(value)):
+            raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
+    if config.margin_split not in (None, MEDIAN) and not -1 <= config.margin_split <= 1:
         raise SegmenterInputError(share_message(config.margin_split, "-100 %"), column="margin_split")
     if config.retention >= 1 + config.discount:
         raise SegmenterInputError("retention must be below 1 + discount for CLTV to be finite", column="retention")
@@ -168,10 +176,6 @@ def _validate(config: ReportConfig) -> None:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if config.min_respondents < 1:
         raise SegmenterInputError("min_respondents must be at least 1", column="min_respondents")
-    for name in ("revenue_split", "margin_split"):
-        value = getattr(config, name)
-        if value is not None and not math.isfinite(value):
-            raise SegmenterInputError("must be a number or blank (median)", column=name)
 
 
 def share_message(value: float, low: str) -> str:
@@ -281,6 +285,8 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
         elif name == "labels":
             items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
             changes[name] = tuple(str(item).strip() for item in items)
+        elif name in ("revenue_split", "margin_split") and str(value).strip().lower() == MEDIAN:
+            changes[name] = MEDIAN
         elif name == "min_respondents":
             number = parse_number(value, name)
             if number != int(number):

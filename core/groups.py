@@ -8,6 +8,7 @@ What every per-group summary shares (margins, nps, matrix, lifetime, growth):
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Sequence
 
 import numpy as np
@@ -158,3 +159,45 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray, *, positive_only: bool
     """numerator / denominator, NaN where the denominator is 0 (or <= 0 with ``positive_only``)."""
     usable = denominator > 0 if positive_only else denominator != 0
     return np.divide(numerator, denominator, out=np.full(len(numerator), np.nan), where=usable)
+
+
+#: Size words from small to large, for bands named in words.
+SIZE_WORDS = ("micro", "very small", "small", "smb", "mid-market", "medium", "mid", "upper mid-market", "large",
+              "very large", "enterprise", "strategic")
+
+
+def band_order(labels: Sequence[Any]) -> list[str] | None:
+    """Size bands in size order, or None when their names do not say it.
+
+    Bands that start with a number sort by it ("1-10" < "11-50" < "1000+", not as text);
+    bands named by size words sort as :data:`SIZE_WORDS` ("Small" < "Medium" < "Large").
+    Blank labels are left to the caller (they go last).
+
+    Examples
+    --------
+    >>> band_order(["1000+", "11-50", "1-10", "51-200"])
+    ['1-10', '11-50', '51-200', '1000+']
+    >>> band_order(["Large", "small", "Medium"])
+    ['small', 'Medium', 'Large']
+    >>> band_order(["Retail", "Bank"]) is None
+    True
+    """
+    values = labels if isinstance(labels, pd.Series) else pd.Series(list(labels), dtype=object)
+    names = [str(v).strip() for v in values.dropna().unique() if str(v).strip()]
+    if not names:
+        return None
+    numbers = [_leading_number(name) for name in names]
+    if all(n is not None for n in numbers):
+        return [name for _, name in sorted(zip(numbers, names))]
+    words = [name.lower() for name in names]
+    if all(word in SIZE_WORDS for word in words):
+        return sorted(names, key=lambda n: SIZE_WORDS.index(n.lower()))
+    return None
+
+
+def _leading_number(name: str) -> float | None:
+    """The number a band name starts with ("1,000+" -> 1000, "<10" -> 10, "5k-10k" -> 5000), or None."""
+    match = re.match(r"[<>]?=?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)", name)
+    if match is None:
+        return None
+    return float(match.group(1).replace(",", "")) * {"": 1.0, "k": 1e3, "m": 1e6}[match.group(2).lower()]

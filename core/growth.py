@@ -390,6 +390,46 @@ def fallen_from(from_tier: Any, to_tier: Any, top_label: str) -> np.ndarray:
     return (from_tier == top_label) & (to_tier != top_label)
 
 
+def revenue_bridge(period_revenue: pd.DataFrame, band: float = 0.05) -> pd.DataFrame:
+    """From the earlier to the later of the last two periods: revenue, then the change per growth label.
+
+    Parameters
+    ----------
+    period_revenue:
+        One column per period, oldest first, one row per account (missing as 0).
+    band:
+        Stable band, a fraction, as in :func:`growth_labels`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``revenue <earlier>``, ``new``, ``growing``, ``stable``, ``declining``, ``lost``,
+        ``no sales`` (only when its change is not 0: negative values moving), ``revenue
+        <later>``, ``change``; columns ``step``, ``accounts`` (for the labels), ``revenue_change``
+        (the period totals on their rows, the labels' summed change on theirs).
+        The label rows add up to the change: earlier + their changes = later.
+
+    Examples
+    --------
+    >>> revenue = pd.DataFrame({"2024": [100.0, 50.0, 0.0, 40.0], "2025": [130.0, 51.0, 10.0, 0.0]})
+    >>> revenue_bridge(revenue).values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['revenue 2024', nan, 190.0], ['new', 1.0, 10.0], ['growing', 1.0, 30.0], ['stable', 1.0, 1.0],
+     ['declining', 0.0, 0.0], ['lost', 1.0, -40.0], ['revenue 2025', nan, 191.0], ['change', nan, 1.0]]
+    """
+    values = _periods(period_revenue)
+    earlier, later = values[:, -2], values[:, -1]
+    labels = growth_labels(earlier, later, band)
+    periods = [str(c) for c in period_revenue.columns[-2:]]
+    rows = [(f"revenue {periods[0]}", np.nan, float(earlier.sum()))]
+    for label in (NEW, GROWING, STABLE, DECLINING, LOST, NO_SALES):
+        chosen = labels == label
+        change = float((later[chosen] - earlier[chosen]).sum())
+        if label != NO_SALES or change != 0:
+            rows.append((label, float(chosen.sum()), change))
+    rows += [(f"revenue {periods[1]}", np.nan, float(later.sum())), ("change", np.nan, float(later.sum() - earlier.sum()))]
+    return pd.DataFrame(rows, columns=["step", "accounts", "revenue_change"])
+
+
 def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: ReportConfig,
                   years: Sequence[float] | None = None) -> dict[str, pd.DataFrame]:
     """The report's growth tables, for an account table with two or more periods.
@@ -413,7 +453,7 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
         ``account``, current ``tier``, ``tier_before`` and ``sheet_row``), ``growth_by_tier`` (and ``growth_by_channel``
         with a channel column; :func:`growth_by`), ``revenue_by_period`` (per period and
         current tier), ``tier_migration`` and ``tier_migration_revenue`` (last two periods,
-        :func:`tier_migration`), ``fallen_from_a`` (accounts in the first tier in the
+        :func:`tier_migration`), ``revenue_bridge`` (:func:`revenue_bridge`), ``fallen_from_a`` (accounts in the first tier in the
         earlier period and not in the later one, largest earlier revenue first).
     """
     revenue = period_revenue.loc[segments.index]
@@ -434,6 +474,7 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
         tables["growth_by_channel"] = growth_by(revenue, segments["channel"].to_numpy(dtype=object), years=years,
                                                 group_name="channel", band=band)
     tables["revenue_by_period"] = revenue_by_period(revenue, segments["tier"], order=labels)
+    tables["revenue_bridge"] = revenue_bridge(revenue, band)
     periods = (str(revenue.columns[-2]), str(revenue.columns[-1]))
     migration = tier_migration(before, now, revenue.iloc[:, -1].to_numpy(dtype=float), labels, periods)
     tables["tier_migration"] = migration.accounts

@@ -28,6 +28,12 @@ CELLS = {
     UNCLASSIFIED: ("", "", "No margin: revenue zero, negative or missing, or profit missing"),
 }
 AT_RISK, INNOVATION_PARTNER = "At risk", "Innovation partner"
+# What to do with a flagged account, whatever its matrix cell says: a small promoter is worth
+# keeping close even when the matrix says Migrate.
+FLAG_ACTIONS = {
+    AT_RISK: "Call now: a large account that would not recommend you",
+    INNOVATION_PARTNER: "Involve: a small account that recommends you; co-develop and ask for referrals, whatever its matrix cell",
+}
 
 
 def _classifiable(revenue: np.ndarray, margin_pct: np.ndarray) -> np.ndarray:
@@ -101,6 +107,41 @@ def matrix_splits(
     elif not np.isnan(margin_split):
         margin_split = _split(margin_split, "margin_split")
     return revenue_split, float(margin_split)
+
+
+def finance_splits(revenue: Any, profit: Any, margin_pct: Any, top_tier: Any) -> tuple[float | None, float | None]:
+    """The default splits: high revenue = the top tier, high margin = at or above the portfolio's margin.
+
+    Parameters
+    ----------
+    revenue, profit:
+        Per account, in currency (profit after cost to serve when the matrix reads net margin).
+    margin_pct:
+        Per account, the margin the matrix reads (a fraction, NaN = undefined).
+    top_tier:
+        Per account, True for the accounts of the top tier (A).
+
+    Returns
+    -------
+    (revenue_split, margin_split) : tuple of float or None
+        The lowest revenue among the top tier's accounts, so that exactly the top tier is
+        high-revenue (None when the top tier is empty); the portfolio margin, sum of profit /
+        sum of revenue over the accounts the matrix places (None when none has a margin).
+        None leaves the split to :func:`matrix_splits`' median.
+
+    Examples
+    --------
+    >>> finance_splits([500.0, 300.0, 100.0], [50.0, 90.0, 30.0], [0.1, 0.3, 0.3], [True, True, False])
+    (300.0, 0.18888888888888888)
+    """
+    revenue = float_values(revenue, "revenue")
+    profit = float_values(profit, "profit")
+    margin_pct = float_values(margin_pct, "margin_pct")
+    top = np.asarray(top_tier, dtype=bool) & (revenue > 0)
+    placed = _classifiable(revenue, margin_pct) & ~np.isnan(profit)
+    revenue_split = float(revenue[top].min()) if top.any() else None
+    margin_split = float(profit[placed].sum() / revenue[placed].sum()) if placed.any() else None
+    return revenue_split, margin_split
 
 
 def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_split: float) -> np.ndarray:

@@ -34,6 +34,11 @@ Tables (all columns snake_case, shares and margins as fractions):
 ``growth``, ``growth_by_tier``, ``growth_by_channel``, ``revenue_by_period``, ``tier_migration``,
 ``tier_migration_revenue``, ``fallen_from_a``
     Only with two or more period columns: see :func:`core.growth.growth_tables`.
+``whale``, ``whale_points``
+    The whale curve of profit (net of cost to serve where known, :mod:`core.whale`): its peak
+    and parts as rows; the curve's points for the chart (only when total profit is above 0).
+``findings``, ``key_figures``, ``chart_*``
+    The Overview: sentences, key figures and the tables its charts draw (:mod:`core.overview`).
 ``data_issues``
     What was rejected, skipped, noted or converted, rejected first; routine conversions of a
     column are one line (:func:`core.data_issues.summarise_issues`).
@@ -45,14 +50,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers
+from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
+from core.overview import overview_tables
 from core.accounts import AccountTable
-from core.config import ReportConfig, effective_cutoffs
+from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
+from core.groups import band_order
 
 # Summaries by these account columns, besides the tier, when the data has them.
 DIMENSIONS = ("industry", "size", "region", "cohort", "channel")
+PARETO_POINTS = 41
 # Columns of the account table that only appear in ``segments`` when the data has them.
 OPTIONAL_COLUMNS = ("cost_to_serve", "channel")
 
@@ -153,7 +161,8 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         hhi_high=config.hhi_high,
     )
     tables["concentration"] = summary.to_frame()
-    tables["pareto_curve"] = concentration.pareto_curve(revenue)
+    # 41 points (every 2.5 % of accounts): the curve reads the same and the table prints on one page
+    tables["pareto_curve"] = concentration.pareto_curve(revenue, max_points=PARETO_POINTS)
 
     nps_tables, nps_gaps = _nps_tables(segments, config)
     tables.update(nps_tables)
@@ -161,8 +170,10 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     net = "net_profit" in segments
     matrix_profit = segments["net_profit" if net else "profit"].to_numpy(float)
     tables["matrix"] = matrix.matrix_table(revenue, matrix_profit, strategy)
-    tables["matrix_splits"] = splits_table(revenue_split, margin_split, config, net=net)
+    tables["matrix_splits"] = splits_table(revenue_split, margin_split, config, net=net,
+                                           sources=split_sources(config, bool((segments["tier"] == config.labels[0]).any())))
     watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
+    watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
     tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)))
     tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
@@ -171,6 +182,12 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if len(table.periods) >= 2:
         tables.update(growth.growth_tables(table.period_revenue, segments, config, table.period_years))
 
+    if segments["profit"].notna().any():
+        curve = whale.whale_curve(segments["net_profit" if net else "profit"])
+        tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
+        if curve.defined:
+            tables["whale_points"] = curve.chart_points()
+    tables.update(overview_tables(tables, config))
     counts = segments["tier"].value_counts()
     headline = headline_figures(len(segments), {label: int(counts.get(label, 0)) for label in config.labels},
                                 summary, nps_gaps, config, majority_flag(segments))
@@ -181,10 +198,30 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
 
 
 def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
-    margin = "net_margin_pct" if "net_margin_pct" in frame else "margin_pct"
-    return matrix.matrix_splits(
-        frame["revenue"].to_numpy(float), frame[margin].to_numpy(float), config.revenue_split, config.margin_split
-    )
+    """The matrix splits: the user's, the median when asked, else the finance defaults
+    (:func:`core.matrix.finance_splits`: high revenue = tier A, high margin = the portfolio's margin)."""
+    net = "net_margin_pct" in frame
+    revenue, margins = frame["revenue"].to_numpy(float), frame["net_margin_pct" if net else "margin_pct"].to_numpy(float)
+    defaults = matrix.finance_splits(revenue, frame["net_profit" if net else "profit"].to_numpy(float), margins,
+                                     (frame["tier"] == config.labels[0]).to_numpy(dtype=bool))
+    chosen = [default if setting is None else None if setting == MEDIAN else setting
+              for setting, default in zip((config.revenue_split, config.margin_split), defaults)]
+    return matrix.matrix_splits(revenue, margins, *chosen)
+
+
+def split_sources(config: ReportConfig, has_top: bool) -> list[str]:
+    """Where each matrix split came from, in words, for the Matrix sheet (``has_top``: the top
+    tier has accounts, so the default revenue split exists)."""
+    top = config.labels[0]
+    defaults = (f"the lowest revenue in tier {top} (default: high revenue = tier {top})",
+                "the portfolio's margin: total profit / total revenue (default)")
+    sources = []
+    for setting, default, fallback in zip((config.revenue_split, config.margin_split), defaults, (has_top, True)):
+        if setting == MEDIAN or (setting is None and not fallback):
+            sources.append("median of the accounts")
+        else:
+            sources.append("your setting" if setting is not None else default)
+    return sources
 
 
 def _growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -> dict[str, object]:
@@ -212,7 +249,7 @@ def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, t
     segments = accounts.copy()
     if segments["first_purchase"].notna().any():
         years = segments["first_purchase"].dt.year
-        segments["cohort"] = pd.Categorical(years.astype("Int64")).rename_categories(str)
+        segments["cohort"] = pd.Categorical(years.astype("Int64"))  # years as numbers, in order
     codes = tiers.tier_codes(revenue, method=config.tier_method, cutoffs=config.cutoffs)
     segments["tier"] = pd.Categorical.from_codes(codes, categories=list(config.labels))
     segments["margin_pct"] = margins.margin_pct(revenue, profit)
@@ -262,12 +299,14 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     """
     if by not in segments:
         raise SegmenterInputError(f"no column {by!r} to summarise by")
-    order = list(config.labels) if by == "tier" else None
+    order = list(config.labels) if by == "tier" else band_order(segments[by]) if by == "size" else None
     groups = segments[by]
     profit = segments["profit"].to_numpy(float)
     summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
     value = retention_cltv.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
     summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
+    if by == "cohort":  # years as numbers, so that Excel sorts and filters them as years
+        summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
     if "net_profit" in segments:
         net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,
                                     order=order, group_name=by)
@@ -283,20 +322,24 @@ def group_table_from_sums(labels: list[str], sums: margins.GroupSums, profit_cou
     discount, CLTV is linear in the margin, so a group's total CLTV is the CLTV of its profit sum.
     """
     summary = margins.summary_from_sums(labels, sums, group_name=by)
+    if by == "cohort":  # years as numbers, as group_table gives them
+        summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
     total_cltv = retention_cltv.cltv(sums.profit, config.retention, config.discount)
     summary["avg_cltv"] = np.divide(total_cltv, profit_counted, out=np.full(len(profit_counted), np.nan),
                                     where=np.asarray(profit_counted) > 0)
     return summary
 
 
-def splits_table(revenue_split: float, margin_split: float, config: ReportConfig, *, net: bool = False) -> pd.DataFrame:
-    """The matrix splits used, their units and whether they are the user's or the medians."""
+def splits_table(revenue_split: float, margin_split: float, config: ReportConfig, *, net: bool = False,
+                 sources: list[str] | None = None) -> pd.DataFrame:
+    """The matrix splits used, their units and where each came from (``sources``, in words; by
+    default whether it is the user's setting or the median)."""
     return pd.DataFrame(
         {
             "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
             "value": [revenue_split, margin_split],
             "unit": ["currency", "share"],
-            "source": [
+            "source": sources or [
                 "your setting" if config.revenue_split is not None else "median of the accounts",
                 "your setting" if config.margin_split is not None else "median of the accounts",
             ],
@@ -340,7 +383,7 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
         return tables, gaps
     bands = [("tier", list(config.labels))]
     if "size" in segments and segments["size"].notna().any():
-        bands.append(("size", None))
+        bands.append(("size", band_order(segments["size"])))
     for column, order in bands:
         by = nps.nps_by(scores, segments[column], order=order,
                         min_respondents=config.min_respondents, group_name=column)

@@ -732,11 +732,73 @@ class ChartObject(ComObject):
 
 class Chart(ComObject):
     def __init__(self, sheet: Worksheet):
-        self._fields(sheet._excel, source=None, ChartType=None)
+        self._fields(sheet._excel, source=None, ChartType=None, HasTitle=False, HasLegend=True,
+                     ChartTitle=ChartText(sheet._excel), series=[])
 
     def SetSourceData(self, source, plot_by=None):
+        """One series per column of the source (plotted by columns), named "Series n" until named."""
         self._call("SetSourceData", source.Address)
         object.__setattr__(self, "source", source)
+        object.__setattr__(self, "series", [ChartSeries(self._excel, f"Series {i + 1}")
+                                            for i in range(source.c2 - source.c1 + 1)])
+
+    def SeriesCollection(self, index=None):
+        collection = SeriesCollection(self)
+        return collection if index is None else collection.Item(index)
+
+
+class ChartText(ComObject):
+    def __init__(self, excel):
+        object.__setattr__(self, "_excel", excel)
+        object.__setattr__(self, "Text", None)
+
+
+class SeriesCollection(ComObject):
+    def __init__(self, chart: Chart):
+        object.__setattr__(self, "_excel", chart._excel)
+        object.__setattr__(self, "chart", chart)
+
+    Count = property(lambda self: len(self.chart.series))
+
+    def __call__(self, index):
+        return self.Item(index)
+
+    def Item(self, index):
+        return self.chart.series[index - 1]
+
+
+class ChartSeries(ComObject):
+    """A series: its x values, name, type, marker colours and its line and fill (Format.Line/Fill)."""
+
+    def __init__(self, excel, name: str):
+        object.__setattr__(self, "_excel", excel)
+        for member, value in (("Name", name), ("XValues", None), ("ChartType", None), ("MarkerStyle", None),
+                              ("MarkerForegroundColor", -1), ("MarkerBackgroundColor", -1)):
+            object.__setattr__(self, member, value)
+        object.__setattr__(self, "Format", SeriesFormat(excel))
+
+
+class SeriesFormat(ComObject):
+    def __init__(self, excel):
+        object.__setattr__(self, "_excel", excel)
+        object.__setattr__(self, "Fill", LineOrFill(excel))
+        object.__setattr__(self, "Line", LineOrFill(excel))
+
+
+class LineOrFill(ComObject):
+    def __init__(self, excel):
+        object.__setattr__(self, "_excel", excel)
+        object.__setattr__(self, "Visible", True)
+        object.__setattr__(self, "ForeColor", ChartColour(excel))
+
+    def Solid(self):
+        self._call("Solid")
+
+
+class ChartColour(ComObject):
+    def __init__(self, excel):
+        object.__setattr__(self, "_excel", excel)
+        object.__setattr__(self, "RGB", 0)
 
 
 class Names(ComObject):

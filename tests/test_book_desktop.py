@@ -18,6 +18,7 @@ import segmenter
 from tests.fake_com import CVERR_BASE, MESSAGE_BOXES, TimeType, Formula, import_xlmac, install_pywin32, windows_book
 from writers.book import owner_name
 from writers.layout import TIER_COLOURS
+from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS", "First purchase"]
 UTC = dt.timezone.utc
@@ -29,7 +30,7 @@ ROWS = [["Acme", Decimal("50"), 10.0, 3.0, TimeType(2021, 3, 1, tzinfo=UTC)],
         ["TRUE", Decimal("10"), 1.0, 10.0, TimeType(2023, 1, 1, tzinfo=UTC)],
         ["03/04/2024", "1,200", 2.5, 10.0, None],
         ["Fail", CVERR_BASE + 2042, 1.0, None, None]]
-RESULT_SHEETS = ["Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues"]
+RESULT_SHEETS = ["Overview", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues", "Chart data"]
 
 
 def _book(**kwargs):
@@ -80,7 +81,7 @@ def test_text_is_kept_as_text_and_numbers_stay_numbers():
     revenue = _column(excel, "Segments", "Revenue")
     assert revenue.count(None) == 1 and all(isinstance(v, float) for v in revenue if v is not None)  # Fail: #N/A
     cohorts = [v for v in _column(excel, "Segments", "Cohort (first-purchase year)") if v is not None]
-    assert sorted(cohorts) == ["2021", "2022", "2023"]
+    assert sorted(cohorts) == [2021, 2022, 2023]  # years as numbers
     assert issues.cells  # written
 
 
@@ -90,8 +91,8 @@ def test_formats_one_conditional_format_per_tier_table_and_freeze_panes_are_set(
     segments = excel.workbook.sheet("Segments")
     formats = {(r1, c1, r2, c2): f for r1, c1, r2, c2, f in segments.formats}
     revenue_col = next(c for (r, c), v in segments.cells.items() if r == 5 and v == "Revenue")
-    assert formats[(6, revenue_col, 11, revenue_col)] == "#,##0"
-    adds = [c for c in excel.calls("Add") if c[1].startswith("FormatConditions[Segments!")]
+    assert formats[(6, revenue_col, 11, revenue_col)] == FORMATS["money"]
+    adds = [c for c in excel.calls("Add") if c[1].startswith("FormatConditions[Segments!$C$")]  # the tier column
     assert [c[4]["Formula1"] for c in adds] == ['="A"', '="B"', '="C"', '="D"']  # one rule per tier
     assert {c[1] for c in adds} == {"FormatConditions[Segments!$C$6:$C$11]"}
     fills = [value for where, value in excel.sets("Color") if where.startswith("Interior[Segments!$C$6:$C$11]")]
@@ -101,7 +102,8 @@ def test_formats_one_conditional_format_per_tier_table_and_freeze_panes_are_set(
               if kind == "set" and where == "Window[Segments]"]
     assert freeze == [("Window[Segments]", "FreezePanes", False), ("Window[Segments]", "SplitColumn", 0),
                       ("Window[Segments]", "SplitRow", 5), ("Window[Segments]", "FreezePanes", True)]
-    assert ("call", "ListObjects", "Add", ("$A$5:$Q$11", "TableStyleLight9"), {}) in excel.log
+    # 14 columns: the input has no industry, size or region, and absent columns are not shown
+    assert ("call", "ListObjects", "Add", ("$A$5:$N$11", "TableStyleLight9"), {}) in excel.log
     assert segments.charts == [] and excel.workbook.sheet("Concentration").charts
 
 

@@ -9,6 +9,7 @@ import pytest
 from core.accounts import parse_accounts
 from core.cost_to_serve import net_margin_note, net_profit
 from core.errors import SegmenterInputError
+from core.config import ReportConfig
 from core.report import run_report, segment_accounts
 
 HEADER = ["Account", "Revenue", "Profit", "Support cost"]
@@ -40,15 +41,18 @@ def test_segments_gain_net_columns_and_the_strategy_reads_net_margin():
     assert segments.loc["Mid", "net_margin_pct"] == pytest.approx(110 / 600)
     assert math.isnan(segments.loc["Tiny", "net_margin_pct"])
     assert segments.loc["Tiny", "note"] == "cost to serve missing"
-    # splits: median revenue of the 3 placed accounts 600, median net margin 18.3 %.
-    # Big: high revenue, 5 % < 18.3 % -> Fix margin (on gross 30 % it would be Protect)
+    # splits: tier A (Big, Mid) starts at 600; the portfolio's net margin is 215 / 1800 = 11.9 %.
+    # Big: high revenue, 5 % < 11.9 % -> Fix margin (on gross 30 % it would be Protect)
     assert segments["strategy"].to_dict() == {"Big": "Fix margin", "Mid": "Protect", "Small": "Grow", "Tiny": ""}
 
 
 def test_report_matrix_and_summaries_use_net_profit():
     report = run_report(parse_accounts([HEADER] + ROWS))
     splits = report.tables["matrix_splits"].set_index("split")
-    assert splits.loc["Net margin % (after cost to serve)", "value"] == pytest.approx(110 / 600)
+    # the default margin split is the portfolio's net margin: (50 + 110 + 55) / (1000 + 600 + 200)
+    assert splits.loc["Net margin % (after cost to serve)", "value"] == pytest.approx(215 / 1800)
+    median = run_report(parse_accounts([HEADER] + ROWS), ReportConfig(margin_split="median"))
+    assert median.tables["matrix_splits"].set_index("split").iloc[1]["value"] == pytest.approx(110 / 600)
     matrix = report.tables["matrix"].set_index("strategy")
     assert matrix.loc["Fix margin", "profit"] == 50.0 and matrix.loc["Fix margin", "accounts"] == 1
     total = report.tables["tier_summary"].set_index("tier").loc["Total"]

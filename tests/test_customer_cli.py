@@ -12,6 +12,7 @@ import segmenter
 from tests.conftest import PROJECT, actions, remote_book
 from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
+from writers.layout import FORMATS
 
 CUSTOMER_SHEETS = ["Customers", "RFM", "Lifetime value", "Model check"]
 # no NPS answers in a transaction list: every account sheet but NPS
@@ -40,7 +41,7 @@ def test_ribbon_button_ids_are_ribbon_actions():
 def test_customer_report_writes_customer_then_account_sheets():
     book = remote_book({"Orders": _realistic(60)}, selection="B2")
     messages = segmenter.ribbon("customer_report", book)
-    assert _added_sheets(book) == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert _added_sheets(book) == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     names = {n.name for n in book.names}
     assert {owner_name(sheet) for sheet in CUSTOMER_SHEETS} <= names
     assert segmenter.LAST_RANGE_NAME not in names  # Refresh reruns account lists only
@@ -58,7 +59,7 @@ def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     assert len(messages) == 1
     assert messages[0].startswith("No purchase model could be used: only 5 customers: the models need at least 10")
     assert "Historical lifetime value = " in messages[0]
-    assert _added_sheets(book)[:4] == CUSTOMER_SHEETS
+    assert _added_sheets(book)[1:5] == CUSTOMER_SHEETS
     lifetime = _written_rows(book, "Lifetime value")
     assert any(row[:2] == ["purchase models", "status"] for row in lifetime)
     header = next(r for r in lifetime if r and r[0] == "Account")
@@ -104,14 +105,14 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert "holdout check, Pareto/NBD: error in total" in result.stdout
     assert "RFM segments: Champions" in result.stdout and "accounts; tiers (pareto)" in result.stdout
     book = load_workbook(tmp_path / "orders-segmenter.xlsx")
-    assert book.sheetnames == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     customers = book["Customers"]
     header = [c.value for c in customers[5]]
     assert header[:3] == ["Account", "Tier", "RFM segment"]
     assert customers.max_row == 5 + 200
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
-    assert clv.number_format == "#,##0" and clv.value > 0
-    assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == "yyyy-mm-dd"
+    assert clv.number_format == FORMATS["money"] and clv.value > 0
+    assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
     parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
                   if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")}
     assert {"r", "alpha", "p", "q", "v", "chosen because", "P(alive)"} <= set(parameters)
@@ -163,4 +164,4 @@ def test_cli_reproduces_the_cdnow_fit(tmp_path, cdnow_file):
     assert "BG/NBD (weeks): r 0.243, alpha 4.414, a 0.793, b 2.426; log-likelihood -9,582.4" in result.stdout
     assert "Gamma-Gamma on 946 repeat buyers: p 6.25, q 3.74, v 15.44" in result.stdout
     book = load_workbook(output, read_only=True)
-    assert book.sheetnames == CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT
+    assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]

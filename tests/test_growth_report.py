@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 import segmenter
 from tests.conftest import PROJECT, actions, remote_book
+from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve", "Channel"]
 ROWS = [["Acme", 100, 110, 121, 30, 5, "Reseller"], ["Beta", 50, 60, 20, 4, 1, "Direct"],
@@ -51,7 +52,7 @@ def report_book(tmp_path_factory):
 
 
 def test_the_report_gains_growth_sheets_before_the_data_issues(report_book):
-    assert report_book.sheetnames[-3:] == ["Growth", "Growth per account", "Data issues"]
+    assert report_book.sheetnames[-4:] == ["Growth", "Growth per account", "Data issues", "Chart data"]
 
 
 def test_growth_per_tier_block_by_hand(report_book):
@@ -94,8 +95,8 @@ def test_growth_per_account_sheet_in_rank_order_with_formats(report_book):
     assert rows[0]["CAGR"] == pytest.approx(0.10) and rows[0]["Growth"] == "growing"
     assert rows[1]["Change %"] is None and rows[1]["Growth note"] == "no sales in 2024: % change undefined"
     header = [c.value for c in sheet[5]]
-    assert sheet.cell(row=6, column=header.index("Change %") + 1).number_format == "0.0%"
-    assert sheet.cell(row=6, column=header.index("Revenue 2025") + 1).number_format == "#,##0"
+    assert sheet.cell(row=6, column=header.index("Change %") + 1).number_format == FORMATS["pct"]
+    assert sheet.cell(row=6, column=header.index("Revenue 2025") + 1).number_format == FORMATS["money"]
 
 
 def test_segments_matrix_and_summary_read_net_margin_and_channel(report_book):

@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 import segmenter
 from tests.conftest import PROJECT, actions, convert_with_libreoffice, remote_book
 from writers.book import owner_name
+from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
 ROWS = [["Acme", 50.0, 10.0, 3.0], ["Beta", 20.0, 6.0, 9.0], ["Cora", 15.0, -1.5, None],
         ["Dune", 10.0, 1.0, 10.0], ["Echo", 5.0, 2.5, 10.0], ["Fail", "$1.2k", 1.0, None]]
-RESULT_SHEETS = ["Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues"]
+RESULT_SHEETS = ["Overview", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues", "Chart data"]
 
 
 def _accounts_book(selection="A1", **kwargs):
@@ -65,10 +66,13 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     funcs = [a["func"] for a in actions(book)]
     assert "addTable" in funcs and "setNumberFormat" in funcs and "setRangeColor" in funcs
     formats = {a["args"][0] for a in actions(book) if a["func"] == "setNumberFormat"}
-    assert {"#,##0", "0.0%"} <= formats
+    assert {FORMATS["money"], FORMATS["pct"]} <= formats
     # rows 1-5 stay in view, no column: Office.js freezeAt("A6") would freeze rows 1-6 and column A
-    assert [a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange"][0] == ["1:5"]
-    rules = [a for a in actions(book) if a["func"] == "addConditionalFormat" and a["sheet_position"] == 1]
+    segments = [s.name for s in book.sheets].index("Segments")
+    assert [a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange" and a["sheet_position"] == segments] \
+        == [["1:5"]]
+    rules = [a for a in actions(book) if a["func"] == "addConditionalFormat" and a["sheet_position"] == segments
+             and str(a["args"][0].get("formula1", "")).startswith('="')]
     assert [r["args"][0]["formula1"] for r in rules] == ['="A"', '="B"', '="C"', '="D"']  # one rule per tier
     assert any("chart" in f.lower() for f in funcs)
 
@@ -80,8 +84,9 @@ def test_large_blocks_are_written_within_xlwings_write_budget(monkeypatch):
     book = _accounts_book(selection="A1:D7")
     segmenter.segment_selection(book)
     writes = [w for w in _values_written(book, "Segments") if w["start_row"] >= 5]
-    # 6 accounts x 16 columns from sheet row 6 (0-based 5): 64 cells = 4 rows a call, then 2
-    assert [(w["start_row"], len(w["values"])) for w in writes] == [(5, 4), (9, 2)]
+    # 6 accounts x 12 columns from sheet row 6 (0-based 5): 64 cells = 5 rows a call, then 1
+    assert len(writes[0]["values"][0]) == 12
+    assert [(w["start_row"], len(w["values"])) for w in writes] == [(5, 5), (10, 1)]
     assert all(len(w["values"]) * len(w["values"][0]) <= 64 for w in writes)
 
 
@@ -91,12 +96,12 @@ def test_a_big_block_is_handed_over_in_pieces_with_progress(monkeypatch):
     from core.report import run_report
     from writers.layout import place_report
 
-    monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 48)  # 3 rows of the 16-column Segments block
+    monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 36)  # 3 rows of the 12-column Segments block
     book = _accounts_book(selection="A1:D7")
     report = run_report(parse_accounts([HEADER] + ROWS, first_sheet_row=1))
     lines = []
-    writers.book.write_report(book, place_report(report.tables, source="Accounts!A1:D7", labels=("A", "B", "C", "D"))[:1],
-                              progress=lines.append)
+    placed = place_report(report.tables, source="Accounts!A1:D7", labels=("A", "B", "C", "D"))
+    writers.book.write_report(book, [s for s in placed if s.spec.name == "Segments"], progress=lines.append)
     rows = [(w["start_row"], len(w["values"])) for w in _values_written(book, "Segments") if w["start_row"] >= 5]
     assert rows == [(5, 3), (8, 3)]
     assert lines == ["segmenter: writing Segments, sheet 1 of 1...",
@@ -205,8 +210,8 @@ def test_demo_writes_the_report_without_any_xlwings_licence(tmp_path):
     header = [c.value for c in segments[5]]
     assert header[:4] == ["Rank", "Account", "Tier", "Revenue"]
     revenue_cell = segments.cell(row=6, column=4)
-    assert revenue_cell.number_format == "#,##0" and revenue_cell.value > 0
-    assert segments.cell(row=6, column=header.index("Margin %") + 1).number_format == "0.0%"
+    assert revenue_cell.number_format == FORMATS["money"] and revenue_cell.value > 0
+    assert segments.cell(row=6, column=header.index("Margin %") + 1).number_format == FORMATS["pct"]
     assert segments.freeze_panes == "A6"
     assert "seg_segments" in segments.tables
     assert book["Concentration"]._charts, "the Pareto chart is missing"

@@ -56,11 +56,19 @@ def test_segment_margin_is_profit_over_revenue_and_says_why_when_undefined():
     assert out[6][0].startswith("n/a: ") and "revenue" in out[6][0]
 
 
-def test_segment_strategy_splits_at_the_medians():
+def test_segment_strategy_splits_at_the_medians_when_asked():
     # median revenue 15, median margin 0.2: Acme 50/0.2 Protect, Beta 20/0.3 Protect,
     # Cora 15/-0.1 Fix margin, Dune 10/0.1 Migrate, Echo 5/0.5 Grow
-    out = call_udf("segment_strategy", [HEADER] + FIVE)
+    out = call_udf("segment_strategy", [HEADER] + FIVE, "median", "median")
     assert [r[0] for r in out] == ["Strategy", "Protect", "Protect", "Fix margin", "Migrate", "Grow"]
+
+
+def test_segment_strategy_defaults_to_tier_a_and_the_portfolio_margin():
+    # tier A = Acme, Beta, Cora (revenue >= 15); portfolio margin 19.1 / 100 = 19.1 %, so Acme (20 %) is Protect
+    # where a 21 % median split would make it Fix margin
+    rows = [HEADER] + [FIVE[0], FIVE[1], FIVE[2], ["Dune", 10.0, 2.1], FIVE[4]]  # margins .2 .3 -.1 .21 .5
+    assert call_udf("segment_strategy", rows, "median", "median")[1] == ["Fix margin"]
+    assert [r[0] for r in call_udf("segment_strategy", rows)] == ["Strategy", "Protect", "Protect", "Fix margin", "Grow", "Grow"]
 
 
 def test_segment_summary_per_tier_has_headers_and_totals():

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 import writers.xlsx
 from core.accounts import parse_accounts
 from core.report import run_report
-from writers.layout import TIER_COLOURS, place_report
+from writers.layout import FORMATS, TIER_COLOURS, column_letters, place_report
 from writers.xlsx import write_workbook
 
 HOSTILE = ["=1+1", "+SUM(A1:A2)", "-3+4", "@cmd", '=HYPERLINK("http://x","y")']
@@ -32,6 +32,10 @@ def _book(tmp_path, n: int):
     return load_workbook(path), sheets
 
 
+def _segments(sheets):
+    return next(s for s in sheets if s.spec.name == "Segments")
+
+
 def _header(ws, row: int = 5) -> list:
     return [c.value for c in ws[row]]
 
@@ -51,12 +55,12 @@ def test_numbers_dates_formats_tier_colours_table_and_freeze(tmp_path):
     book, sheets = _book(tmp_path, 12)
     ws = book["Segments"]
     header = _header(ws)
-    block = sheets[0].blocks[0]
+    block = _segments(sheets).blocks[0]
     first = ws.cell(row=6, column=header.index("Revenue") + 1)
-    assert first.value == 1000.0 and first.number_format == "#,##0"
-    assert ws.cell(row=6, column=header.index("Margin %") + 1).number_format == "0.0%"
+    assert first.value == 1000.0 and first.number_format == FORMATS["money"]
+    assert ws.cell(row=6, column=header.index("Margin %") + 1).number_format == FORMATS["pct"]
     purchase = ws.cell(row=6, column=header.index("First purchase") + 1)
-    assert purchase.value == dt.datetime(2020, 1, 1) and purchase.number_format == "yyyy-mm-dd"
+    assert purchase.value == dt.datetime(2020, 1, 1) and purchase.number_format == FORMATS["date"]
     tier_col = header.index("Tier") + 1
     for first_row, last_row, colour in block.tier_runs:
         for i in (first_row, last_row):
@@ -82,7 +86,7 @@ def test_a_sheet_over_the_table_limit_is_streamed_with_filter_buttons(tmp_path, 
     book, sheets = _book(tmp_path, 12)
     assert book["Concentration"]._charts, "the chart of a streamed sheet is missing"
     ws = book["Segments"]
-    assert not ws.tables and ws.auto_filter.ref == f"A5:{_letter(sheets[0].blocks[0].n_cols)}17"
+    assert not ws.tables and ws.auto_filter.ref == f"A5:{_letter(_segments(sheets).blocks[0].n_cols)}17"
     header = _header(ws)
     assert ws.cell(row=17, column=header.index("Account") + 1).value == "C11"
     assert {ws.cell(row=r, column=1).data_type for r in range(6, 18)} == {"n"}
@@ -99,4 +103,4 @@ def _letter(n: int) -> str:
 
 @pytest.mark.parametrize("col, letters", [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
 def test_column_letters(col, letters):
-    assert writers.xlsx._column_letter(col) == letters
+    assert column_letters(col + 1) == letters

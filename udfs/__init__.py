@@ -2,7 +2,7 @@
 
 Excel shows each under its upper-case name: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
 SEGMENT_SUMMARY, SEGMENT_ISSUES, CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI, NPS, NPS_BY,
-NPS_GAP, CLTV, with two or more period columns SEGMENT_GROWTH, TIER_MIGRATION, and on a
+NPS_GAP, CLTV, WHALE_CURVE, SEGMENT_FINDINGS, with two or more period columns SEGMENT_GROWTH, TIER_MIGRATION, and on a
 transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL.
 
 xlwings Lite and xlwings Server upper-case the names themselves. Classic xlwings (Excel on
@@ -12,6 +12,7 @@ upper-case name with the function (module ``__getattr__``), so that ``dir(udfs)`
 each function once and one VBA function is made for each.
 """
 from udfs.growth import segment_growth, tier_migration
+from udfs.overview import segment_findings, whale_curve
 from udfs.measures import accounts_for_share, cltv, concentration, gini, hhi, nps, nps_by, nps_gap
 from udfs.segments import segment_issues, segment_margin, segment_strategy, segment_summary, segment_tier
 from udfs.transactions import cltv_model, customer_summary, rfm_segment
@@ -19,7 +20,7 @@ from udfs.transactions import cltv_model, customer_summary, rfm_segment
 __all__ = [
     "segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
     "concentration", "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "cltv",
-    "rfm_segment", "customer_summary", "cltv_model", "segment_growth", "tier_migration",
+    "whale_curve", "segment_findings", "rfm_segment", "customer_summary", "cltv_model", "segment_growth", "tier_migration",
 ]
 
 

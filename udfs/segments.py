@@ -57,8 +57,8 @@ def segment_margin(accounts):
 
 @xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
-@xw.arg("revenue_split", "raw", doc="revenue that splits high from low (default: the median)")
-@xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25% (default: the median)")
+@xw.arg("revenue_split", "raw", doc="revenue that splits high from low, or median (default: high = tier A)")
+@xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25%, or median (default: the portfolio's margin)")
 @xw.ret("raw")
 @cell_errors
 def segment_strategy(accounts, revenue_split=None, margin_split=None):

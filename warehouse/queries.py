@@ -46,8 +46,8 @@ def account_rows(table: ir.Table, roles: dict[str, str]) -> ir.Table:
 
 
 def present_figures(accounts: ir.Table) -> ir.Table:
-    """One row: accounts, with revenue present, positive, negative; positive revenue total;
-    profit missing, NPS answers off the 0-10 scale; accounts with each group column filled."""
+    """One row: accounts, with revenue present, positive, negative; positive and negative revenue
+    totals; profit missing, NPS answers off the 0-10 scale; accounts with each group column filled."""
     revenue = accounts.revenue
     return accounts.aggregate(
         accounts=_.count(),
@@ -55,7 +55,9 @@ def present_figures(accounts: ir.Table) -> ir.Table:
         positive=(revenue > 0).sum(),
         negative=(revenue < 0).sum(),
         positive_total=ibis.ifelse(revenue > 0, revenue, 0.0).sum(),
+        negative_total=ibis.ifelse(revenue < 0, revenue, 0.0).sum(),
         profit_missing=(revenue.notnull() & accounts.profit.isnull()).sum(),
+        profit_present=accounts.profit.count(),
         nps_off_scale=(accounts.nps.notnull() & ~_on_scale(accounts.nps)).sum(),
         **{f"with_{role}": accounts[role].count() for role in ("industry", "size", "region", "channel", "first_purchase")},
     )
@@ -131,6 +133,17 @@ def split_medians(accounts: ir.Table) -> ir.Table:
     return placed.aggregate(placed=_.count(), revenue_median=_.revenue.median(),
                             margin_median=margin(placed).median()).cross_join(
         positive.aggregate(positive_revenue_median=_.revenue.median()))
+
+
+def finance_split_sums(tiered: ir.Table) -> ir.Table:
+    """One row: what core.matrix.finance_splits needs: the lowest positive revenue of the top tier
+    (``tier_code`` 0) and the profit and revenue sums of the placeable accounts (revenue > 0, margin defined)."""
+    placed = (tiered.revenue > 0) & margin(tiered).notnull()
+    return tiered.aggregate(
+        top_min=ibis.ifelse((tiered.tier_code == 0) & (tiered.revenue > 0), tiered.revenue, ibis.null()).min(),
+        placed_profit=ibis.ifelse(placed, tiered.profit, 0.0).sum(),
+        placed_revenue=ibis.ifelse(placed, tiered.revenue, 0.0).sum(),
+        placed=placed.sum())
 
 
 def strategy_code(accounts: ir.Table, revenue_split: float, margin_split: float) -> ir.IntegerValue:

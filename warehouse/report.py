@@ -26,12 +26,13 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from core import concentration, margins, matrix, nps, retention_cltv, tiers
+from core import concentration, margins, matrix, nps, retention_cltv, tiers, whale
 from core.cells import ISSUE_COLUMNS
-from core.config import ReportConfig, effective_cutoffs
+from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
-from core.groups import group_codes, group_sums
-from core.report import (DIMENSIONS, Report, group_table_from_sums, headline_figures, majority_flag_of,
+from core.groups import band_order, group_codes, group_sums
+from core.overview import MATRIX_POINTS, overview_tables
+from core.report import (DIMENSIONS, PARETO_POINTS, Report, group_table_from_sums, headline_figures, majority_flag_of, split_sources,
                          splits_table, tier_rule)
 from warehouse import queries
 
@@ -55,6 +56,7 @@ class EngineRanking:
     table: object  # ibis table from warehouse.queries.ranking
     missing: int
     negative: int
+    negative_revenue: float = 0.0  # the sum of the negative revenues left out (credit notes)
     count: int = 0
     total: float = 0.0
     _squared: float = 0.0
@@ -142,7 +144,7 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     tiered = queries.with_tiers(accounts, peers, code, len(config.labels) - 1, int(figures["present"])).cache()
 
     say("matrix splits and strategies")
-    splits = _splits(accounts, config)
+    splits, has_top = _splits(accounts, tiered, config)
     tiered = tiered.mutate(strategy_code=queries.strategy_code(tiered, *splits))
 
     say("summaries per tier and group")
@@ -167,14 +169,14 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
 
     say("concentration")
     ranking = EngineRanking(queries.ranking(accounts).cache(), missing=int(figures["accounts"] - figures["present"]),
-                            negative=int(figures["negative"]))
+                            negative=int(figures["negative"]), negative_revenue=float(figures["negative_total"]))
     top_fraction = max(1, math.ceil(round(config.top_share * ranking.count, 9)))
-    ranking.prefetch([1, 5, 10, top_fraction, *concentration.curve_positions(ranking.count, 101)[1:]])
+    ranking.prefetch([1, 5, 10, top_fraction, *concentration.curve_positions(ranking.count, PARETO_POINTS)[1:]])
     summary = concentration.concentration_summary_of(
         ranking, top_share=config.top_share, concentration_share=config.concentration_share,
         large_account_share=config.large_account_share, hhi_moderate=config.hhi_moderate, hhi_high=config.hhi_high)
     tables["concentration"] = summary.to_frame()
-    tables["pareto_curve"] = concentration.pareto_curve_of(ranking)
+    tables["pareto_curve"] = concentration.pareto_curve_of(ranking, max_points=PARETO_POINTS)
 
     say("NPS")
     gaps = _nps_tables(tiered, figures, config, tables)
@@ -185,15 +187,22 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     summary_by_cell = margins.summary_from_sums(
         cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells)), group_name="strategy")
     tables["matrix"] = matrix.matrix_rows(summary_by_cell)
-    tables["matrix_splits"] = splits_table(*splits, config)
+    tables["matrix_splits"] = splits_table(*splits, config, sources=split_sources(config, has_top))
     watch = segment_frame(queries.watch_candidates(tiered, splits[0]).to_pandas(), config, splits)
     watch = watch.loc[watch["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag"]]
     tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]
                                                     ).reset_index(drop=True)
     tables["data_issues"] = _issues(figures)
+    if int(figures["profit_present"]) > 0:
+        curve = whale.whale_curve(tiered.select("profit").to_pandas()["profit"])
+        tables["whale"] = curve.to_frame("profit")
+        if curve.defined:
+            tables["whale_points"] = curve.chart_points()
+    ordered = tiered.order_by([tiered["rank"], tiered["account"]])
+    largest = segment_frame(ordered.limit(MATRIX_POINTS).to_pandas(), config, splits)  # what the quadrant shows
+    tables.update(overview_tables(tables, config, segments=largest))
 
     tier_counts = dict(zip(labels, _per_code(per_tier, "accounts", len(labels)).astype(int).tolist()))
-    ordered = tiered.order_by([tiered["rank"], tiered["account"]])
     top = ordered.select("account", "revenue").limit(1).to_pandas()
     majority = majority_flag_of(top["account"].iloc[0], float(top["revenue"].iloc[0]), float(figures["positive_total"]),
                                 int(figures["positive"]))
@@ -216,19 +225,26 @@ def _tier_limits(accounts, config: ReportConfig) -> tuple[tuple[float, ...], tie
     return (abc.ab_value, abc.bc_value), abc
 
 
-def _splits(accounts, config: ReportConfig) -> tuple[float, float]:
-    """The matrix splits by core.matrix.matrix_splits' rules, from the engine's medians.
+def _splits(accounts, tiered, config: ReportConfig) -> tuple[tuple[float, float], bool]:
+    """The matrix splits by core.report's rules (the user's, the median when asked, else
+    core.matrix.finance_splits' defaults), from the engine's sums and medians; and whether the
+    top tier has accounts (for the splits' sources).
 
-    The median of one value is that value, so core's function, given the engine's medians,
-    applies its own choices: the user's splits when set (checked), the margin split NaN when
-    no account has a defined margin.
+    The median of one value is that value, so core.matrix.matrix_splits, given the engine's
+    medians, applies its own choices: the user's splits when set (checked), the margin split NaN
+    when no account has a defined margin.
     """
+    sums = queries.finance_split_sums(tiered).to_pandas().iloc[0]
+    top_min = None if pd.isna(sums["top_min"]) else float(sums["top_min"])
+    portfolio = float(sums["placed_profit"]) / float(sums["placed_revenue"]) if int(sums["placed"]) > 0 else None
+    chosen = [default if setting is None else None if setting == MEDIAN else setting
+              for setting, default in zip((config.revenue_split, config.margin_split), (top_min, portfolio))]
     medians = queries.split_medians(accounts).to_pandas().iloc[0]
     if int(medians["placed"]) > 0:
-        return matrix.matrix_splits([medians["revenue_median"]], [medians["margin_median"]],
-                                    config.revenue_split, config.margin_split)
-    return matrix.matrix_splits([medians["positive_revenue_median"]], [np.nan], config.revenue_split,
-                                config.margin_split)
+        splits = matrix.matrix_splits([medians["revenue_median"]], [medians["margin_median"]], *chosen)
+    else:
+        splits = matrix.matrix_splits([medians["positive_revenue_median"]], [np.nan], *chosen)
+    return splits, top_min is not None
 
 
 SUM_FIELDS = ("accounts", "revenue", "profit", "paired_revenue", "paired_profit", "revenue_counted")
@@ -254,7 +270,10 @@ def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: l
     if codes_are_positions:
         codes, labels = frame["group"].to_numpy(dtype=np.int64), list(order)
     else:
-        codes, labels = group_codes(frame["group"].to_numpy(dtype=object), order)
+        values = frame["group"].to_numpy(dtype=object)
+        if by == "size" and order is None:  # size bands in size order, as core.report.group_table
+            order = band_order(pd.Series(values).dropna().astype(str).str.strip().tolist())
+        codes, labels = group_codes(values, order)
     k = len(labels)
     profit_counted = group_sums(codes, k, frame["profit_counted"].to_numpy(dtype=float))
     return group_table_from_sums(labels, _sums(frame, codes, k), profit_counted, by, config)

@@ -28,13 +28,16 @@ import re
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from writers.layout import HEADER_COLOUR, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns
+from writers.layout import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
 from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
 
 OWNER_PREFIX = "segmenter_sheet_"
-# ChartSpec.kind -> xlwings chart type; a new kind in layout needs one entry here.
-CHART_TYPES = {"scatter": "xy_scatter_lines_no_markers", "line": "line_markers"}
-CHART_SIZE = (480, 300)  # points
+# ChartSpec.kind -> xlwings chart type (a new kind in layout needs one entry here); (kind, series
+# style) -> the series' own type, for lines drawn among points
+CHART_TYPES = {"scatter": "xy_scatter_lines_no_markers", "line": "line_markers", "xy": "xy_scatter",
+               "columns": "column_clustered", "bars": "bar_clustered", "stacked": "column_stacked"}
+SERIES_TYPES = {("xy", "line"): "xy_scatter_lines_no_markers"}
+POINTS_PER_CM = 72 / 2.54
 # A block is handed to xlwings this many cells at a time (xlwings cuts each piece further into
 # calls of its engine's write budget), so the status bar can say how far a big block is.
 PROGRESS_CELLS = 1_000_000
@@ -209,7 +212,6 @@ def write_sheet(book, placed: PlacedSheet, *, after=None, progress: Progress | N
     sheet.activate()
     freeze_top_rows(sheet, placed.freeze_row - 1)
     sheet.autofit("c")
-    _add_chart(sheet, placed)
     return sheet, message
 
 
@@ -222,6 +224,8 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
     header.color = HEADER_COLOUR
     header.font.color = "#FFFFFF"
     header.font.bold = True
+    for j in block.right_aligned:
+        sheet.range((block.header_row, j + 1)).horizontal_alignment = "right"
     if not block.rows:
         return
     first, last = block.header_row + 1, block.last_row
@@ -242,25 +246,59 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
     if block.row_formats:
         for i, fmt in enumerate(block.row_formats):
             sheet.range((first + i, block.unit_col + 1)).number_format = fmt
+    for i in block.total_rows:
+        sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
     if block.tier_col is not None and block.tier_runs:
         tier_rules(sheet.range((first, block.tier_col + 1), (last, block.tier_col + 1)), block)
+    for j in block.negative_cols:  # a negative margin in red, as in the file
+        sheet.range((first, j + 1), (last, j + 1)).conditional_formats.add_cell_value("less_than", 0,
+                                                                                       font_color=NEGATIVE_COLOUR)
+    if not block.block.excel_table:
+        return
     sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",
                      table_style_name="TableStyleLight9")
 
 
 def _add_chart(sheet, placed: PlacedSheet) -> None:
-    anchor = chart_anchor(placed)
-    spec = placed.spec.chart
-    if anchor is None or spec is None:
-        return
-    block = placed.block(spec.table)
-    if not block.rows:
-        return
-    x, ys = chart_columns(block, spec)
-    source = sheet.range((block.header_row, x + 1), (block.last_row, max(ys) + 1))
-    name = "segmenter_pareto" if spec.kind == "scatter" else f"segmenter_{spec.table}"
-    sheet.charts.add(width=CHART_SIZE[0], height=CHART_SIZE[1], chart_type=CHART_TYPES[spec.kind], source=source,
-                     name=name, anchor=sheet.range(anchor))
+    """Draw the sheet's charts (:attr:`PlacedSheet.charts`) from their data, which may be on another
+    of segmenter's sheets (the Overview's are on Chart data): source data, x values, title, legend,
+    and each series' type and colour where the engine can reach a chart's series."""
+    for number, chart_spec in enumerate(placed.charts, start=1):
+        data = owned_sheet(sheet.book, chart_spec.data_sheet)
+        if data is None:
+            continue  # its data sheet was not written in this run
+        columns = [ref.column for ref in chart_spec.series]
+        chart = sheet.charts.add(
+            width=chart_spec.width_cm * POINTS_PER_CM, height=chart_spec.height_cm * POINTS_PER_CM,
+            chart_type=CHART_TYPES[chart_spec.spec.kind], anchor=sheet.range(chart_spec.anchor),
+            source=data.range((chart_spec.header_row, min(columns)), (chart_spec.last_row, max(columns))),
+            plot_by="columns", name=f"segmenter_{chart_spec.spec.table}_{number}",
+        )
+        chart.set_x_axis_values(data.range((chart_spec.first_row, chart_spec.x_column),
+                                           (chart_spec.last_row, chart_spec.x_column)))
+        chart.title = chart_spec.title
+        chart.legend.visible = chart_spec.spec.legend
+        try:
+            _style_series(chart, chart_spec)
+        except NotImplementedError:
+            pass  # xlwings' remote engine cannot reach a chart's series synchronously; Excel's engines can
+
+
+def _style_series(chart, chart_spec: PlacedChart) -> None:
+    """Each series' own type (lines among points) and meaningful colour; the waterfall base in white."""
+    for i, ref in enumerate(chart_spec.series):
+        drawn = chart.series[i]
+        style = SERIES_TYPES.get((chart_spec.spec.kind, ref.style))
+        if style:
+            drawn.chart_type = style
+        if ref.style == "hidden":
+            drawn.fill_color = "#FFFFFF"  # the waterfall's base: white on the white plot area
+        elif ref.colour and chart_spec.spec.kind in ("xy", "scatter", "line"):
+            drawn.marker_background_color = drawn.marker_foreground_color = ref.colour
+            if ref.style == "line":
+                drawn.line_color = ref.colour
+        elif ref.colour:
+            drawn.fill_color = ref.colour
 
 
 def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = None) -> list[str]:
@@ -271,6 +309,7 @@ def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = No
     """
     messages: list[str] = []
     after = None
+    written = []
     with quiet_excel(book.app):
         for number, placed in enumerate(sheets, start=1):
             where = f"segmenter: writing {placed.spec.name}, sheet {number} of {len(sheets)}"
@@ -281,4 +320,7 @@ def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = No
             after = sheet
             if message:
                 messages.append(message)
+            written.append((sheet, placed))
+        for sheet, placed in written:  # after every sheet: the Overview's charts read Chart data, written last
+            _add_chart(sheet, placed)
     return messages

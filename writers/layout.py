@@ -15,21 +15,24 @@ import gc
 import math
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-# Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings).
+# Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
+# the width of a ")" after each figure, so a right-aligned number never touches the text of the
+# column to its right ("41,670currency").
 FORMATS = {
-    "money": "#,##0",
-    "int": "#,##0",
-    "pct": "0.0%",
-    "points": "0.0",
-    "ratio": "0.000",
-    "date": "yyyy-mm-dd",
+    "money": "#,##0_)",
+    "int": "#,##0_)",
+    "pct": "0.0%_)",
+    "points": "0.0_)",
+    "ratio": "0.000_)",
+    "date": "yyyy-mm-dd_)",
     "text": "General",
-    "amount": "#,##0.00",
+    "amount": "#,##0.00_)",
+    "year": "0_)",
 }
 
 # Header text and format of the columns the engine produces; others get a readable header and
@@ -48,7 +51,7 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "industry": ("Industry", "text"),
     "size": ("Size", "text"),
     "region": ("Region", "text"),
-    "cohort": ("Cohort (first-purchase year)", "text"),
+    "cohort": ("Cohort (first-purchase year)", "year"),
     "first_purchase": ("First purchase", "date"),
     "note": ("Note", "text"),
     "sheet_row": ("Sheet row", "int"),
@@ -66,8 +69,8 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "detractors": ("Detractors (0-6)", "int"),
     "promoter_share": ("% promoters", "pct"),
     "detractor_share": ("% detractors", "pct"),
-    "margin_of_error": ("Margin of error (95 %, points)", "points"),
-    "gap": ("Gap (points)", "points"),
+    "margin_of_error": ("+/- points (95 %)", "points"),
+    "gap": ("Gap (points)", "int"),
     "column": ("Column", "text"),
     "value": ("Value", "text"),
     "action": ("Action", "text"),
@@ -76,11 +79,11 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "unit": ("Unit", "text"),
     "revenue_band": ("Revenue band", "text"),
     "margin_band": ("Margin band", "text"),
-    "group_a": ("Group A", "text"),
-    "group_b": ("Group B", "text"),
-    "nps_a": ("NPS of A", "points"),
-    "nps_b": ("NPS of B", "points"),
-    "significant": ("Gap beyond the margin of error", "text"),
+    "group_a": ("Lowest NPS", "text"),
+    "group_b": ("Highest NPS", "text"),
+    "nps_a": ("NPS of the lowest", "int"),
+    "nps_b": ("NPS of the highest", "int"),
+    "significant": ("Beyond the +/-", "text"),
     "high_group": ("Highest NPS", "text"),
     "low_group": ("Lowest NPS", "text"),
     "warning": ("Warning", "text"),
@@ -172,11 +175,43 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "mbgnbd_cumulative": ("MBG/NBD", "points"),
     "pareto_nbd_cumulative": ("Pareto/NBD", "points"),
     "topic": ("Topic", "text"),
+    # the Overview and the tables its charts draw (core/overview.py)
+    "finding": ("Finding", "text"),
+    "sheet": ("Detail on sheet", "text"),
+    "step": ("Step", "text"),
+    "group": ("Group", "text"),
+    "revenue_split_line": ("Revenue split", "pct"),
+    "margin_split_line": ("Margin split", "pct"),
+    "Protect": ("Protect", "pct"),
+    "Fix margin": ("Fix margin", "pct"),
+    "Grow": ("Grow", "pct"),
+    "Migrate": ("Migrate", "pct"),
+    "whale_curve": ("Cumulative share of profit", "pct"),
+    "whale_peak": ("Peak", "pct"),
+    "full_profit": ("100 % of profit", "pct"),
+    "base": ("Base (not drawn)", "money"),
+    "increase": ("Increase", "money"),
+    "decrease": ("Decrease", "money"),
+    "total": ("Period total", "money"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
 UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": "money", "ratio": "ratio"}
 
+# Colours of chart series that mean something (the rest take the chart's palette).
+SERIES_COLOURS = {
+    "Protect": "#2E7D32", "Fix margin": "#C62828", "Grow": "#1565C0", "Migrate": "#9E9E9E",
+    "revenue_split_line": "#595959", "margin_split_line": "#595959", "full_profit": "#7F7F7F",
+    "whale_curve": "#1F4E78", "whale_peak": "#C62828", "increase": "#70AD47", "decrease": "#C00000",
+    "total": "#1F4E78", "revenue_share": "#1F4E78", "profit_share": "#70AD47", "nps": "#1F4E78",
+    "customers": "#1F4E78",
+}
+# Colour used for meaning: data bars on revenue, red for a negative margin.
+DATA_BAR_COLOUR = "#8EB4E3"
+NEGATIVE_COLOUR = "#C00000"
+NEGATIVE_RED_COLUMNS = ("margin_pct", "net_margin_pct")
+# A row whose first cell says this is a total row (bold).
+TOTAL_LABELS = ("Total", "change")
 TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9")
 HEADER_COLOUR = "#1F4E78"
 TITLE_PREFIX = "segmenter · "
@@ -202,14 +237,28 @@ class Block:
     unit_column: str | None = None
     tier_column: str | None = None
     sort_column: str | None = None  # rows shown in ascending order of this column (stable)
+    excel_table: bool = True  # an Excel table (filter buttons); chart data is not: a filter would hide points
+    data_bar_column: str | None = None  # a column drawn with data bars (revenue on Segments)
+    overflow_column: str | None = None  # long text that runs on into the empty cells to its right
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A line chart of one block: x from one column, y from others (empty: every other column).
+    """A native chart of one block: x from one column, a series per y column (empty: every other).
 
-    ``kind`` ``"scatter"``: x and y are shares from 0 to 1, both axes in % (the Pareto curve);
-    ``"line"``: x holds categories (periods), y amounts, one line per y column with a legend.
+    ``kind``:
+
+    - ``"scatter"``: x and y are shares from 0 to 1, both axes in %, lines (the Pareto curve);
+    - ``"line"``: x holds categories (periods), y amounts, one line per y column with a legend;
+    - ``"columns"``: clustered columns over the x categories; ``"bars"``: the same, horizontal;
+    - ``"stacked"``: stacked columns (a waterfall: the series styled ``"hidden"`` is not drawn);
+    - ``"xy"``: x and y numbers, each series drawn as its ``styles`` entry says: ``"markers"``
+      (points only), ``"line"`` (a line through its points), ``"marker"`` (one large point).
+
+    ``styles`` (one per y column; empty: the kind's default), ``x_format``/``y_format`` (axis
+    number formats, keys of :data:`FORMATS`), ``log_x`` (a logarithmic x axis, for revenue),
+    ``legend`` (shown on the right). The title comes from the report's ``chart_titles`` table
+    when it has one for ``table`` (a title with the figures), else ``title``.
     """
 
     table: str
@@ -219,13 +268,23 @@ class ChartSpec:
     x_title: str
     y_title: str
     kind: str = "scatter"
+    styles: tuple[str, ...] = ()
+    x_format: str | None = None
+    y_format: str | None = None
+    log_x: bool = False
+    legend: bool = True
 
 
 @dataclass(frozen=True)
 class SheetSpec:
+    """A result sheet: its blocks, a chart beside one of them, and charts in a grid below them
+    (``charts``, whose tables may be on another sheet: the Overview's on Chart data)."""
+
     name: str
     blocks: tuple[Block, ...]
     chart: ChartSpec | None = None
+    charts: tuple[ChartSpec, ...] = ()
+    one_page: bool = False  # printed on one portrait page (the Overview), else landscape, fit to width
 
 
 SEGMENT_COLUMNS = (
@@ -234,8 +293,54 @@ SEGMENT_COLUMNS = (
     "note", "sheet_row",
 )
 
+#: The Overview's charts, in the order of its grid; their tables are on the Chart data sheet.
+OVERVIEW_CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("chart_tier_share", "Share of revenue and profit per tier", "tier", (), "Tier", "Share",
+              kind="columns", y_format="pct"),
+    ChartSpec("chart_whale", "Whale curve of profit", "account_share", ("whale_curve", "whale_peak", "full_profit"),
+              "Share of accounts, most profitable first", "Cumulative share of total profit", kind="xy",
+              styles=("line", "marker", "line"), x_format="pct", y_format="pct"),
+    ChartSpec("chart_matrix", "Revenue x margin", "revenue",
+              ("Protect", "Fix margin", "Grow", "Migrate", "revenue_split_line", "margin_split_line"),
+              "Revenue (log scale)", "Margin %", kind="xy", styles=("markers",) * 4 + ("line", "line"),
+              x_format="money", y_format="pct", log_x=True),
+    ChartSpec("chart_nps_size", "NPS per size band", "group", ("nps",), "Size band (respondents)", "NPS (points)",
+              kind="columns", y_format="int", legend=False),
+    ChartSpec("chart_nps_tier", "NPS per tier", "group", ("nps",), "Tier (respondents)", "NPS (points)",
+              kind="columns", y_format="int", legend=False),
+    ChartSpec("chart_bridge", "Revenue bridge", "step", ("base", "increase", "decrease", "total"), "", "Revenue",
+              kind="stacked", styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False),
+    ChartSpec("chart_rfm", "Customers per RFM segment", "segment", ("customers",), "", "Customers", kind="bars",
+              y_format="int", legend=False),
+)
+
+OVERVIEW = SheetSpec(
+    "Overview",
+    (
+        Block("findings", "What the data shows (the sheet named first holds the detail)", columns=("sheet", "finding"),
+              excel_table=False, overflow_column="finding"),
+        Block("key_figures", "Key figures", columns=("measure", "value", "sheet"), unit_column="unit",
+              excel_table=False),
+    ),
+    charts=OVERVIEW_CHARTS,
+    one_page=True,
+)
+
+CHART_DATA = SheetSpec(
+    "Chart data",
+    tuple(Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS),
+)
+
+GAP_COLUMNS = ("group_a", "group_b", "nps_a", "nps_b", "gap", "margin_of_error", "significant", "warning")
+
+# Columns of the Segments sheet that only show when the input had them (not an empty NPS column).
+OPTIONAL_SEGMENT_COLUMNS = ("nps", "nps_flag", "industry", "size", "region", "channel", "first_purchase", "cohort",
+                            "cost_to_serve")
+
 SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank"),)),
+    OVERVIEW,
+    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank",
+                                 data_bar_column="revenue"),)),
     SheetSpec(
         "Tier summary",
         (
@@ -247,6 +352,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("by_cohort", "Per first-purchase year"),
             Block("by_channel", "Per channel"),
             Block("channel_warning", "Channel vs end user"),
+            Block("whale", "Whale curve of profit: accounts ranked from the most to the least profitable",
+                  unit_column="unit"),
         ),
     ),
     SheetSpec(
@@ -264,9 +371,9 @@ SHEETS: tuple[SheetSpec, ...] = (
         "NPS",
         (
             Block("nps_by_tier", "NPS per tier", tier_column="tier"),
-            Block("nps_gap_tier", "Gap between tiers"),
+            Block("nps_gap_tier", "Gap between tiers: the highest NPS minus the lowest", columns=GAP_COLUMNS),
             Block("nps_by_size", "NPS per size band"),
-            Block("nps_gap_size", "Gap between size bands"),
+            Block("nps_gap_size", "Gap between size bands: the highest NPS minus the lowest", columns=GAP_COLUMNS),
         ),
     ),
     SheetSpec(
@@ -293,6 +400,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                   tier_column="from_tier"),
             Block("tier_migration_revenue", "Tier migration: the same accounts' revenue in the later period",
                   tier_column="from_tier"),
+            Block("revenue_bridge", "Revenue bridge between the last two periods: the change per kind of account"),
             Block("fallen_from_a", "Accounts that fell from the top tier", tier_column="tier_now"),
             Block("growth_by_channel", "Growth per channel"),
         ),
@@ -303,6 +411,7 @@ SHEETS: tuple[SheetSpec, ...] = (
               sort_column="rank"),
     )),
     SheetSpec("Data issues", (Block("data_issues", "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column"),)),
+    CHART_DATA,
 )
 
 
@@ -366,6 +475,14 @@ class PlacedBlock:
     unit_col: int | None  # 0-based column the row formats apply to
     tier_runs: list[tuple[int, int, int]]  # (first row, last row, colour index) of the tier column
     tier_col: int | None
+    total_rows: list[int] = field(default_factory=list)  # 0-based rows that are totals (shown bold)
+    data_bar_col: int | None = None  # 0-based column drawn with data bars
+    negative_cols: list[int] = field(default_factory=list)  # 0-based margin columns: red below zero
+
+    @property
+    def right_aligned(self) -> list[int]:
+        """0-based columns of numbers and dates: their headers sit right, over the figures."""
+        return [j for j, fmt in enumerate(self.formats) if fmt != "General" or j == self.unit_col]
 
     @property
     def last_row(self) -> int:
@@ -381,12 +498,79 @@ class PlacedBlock:
 
 
 @dataclass(frozen=True)
+class SeriesRef:
+    """One series of a placed chart: its name and the cells of its values (1-based, inclusive)."""
+
+    name: str
+    column: int
+    first_row: int
+    last_row: int
+    style: str
+    colour: str | None = None  # from SERIES_COLOURS; None: the chart's own palette
+
+
+def column_letters(column: int) -> str:
+    """Excel's letters of a 1-based column.
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(26), column_letters(28)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class PlacedChart:
+    """A chart with its position on the sheet it is drawn on and the cells it reads.
+
+    ``data_sheet`` holds the data: x (or category) values in column ``x_column`` from
+    ``first_row`` to ``last_row``, the header (series names) in ``header_row``; ``series``
+    read the same rows of their own columns. ``anchor`` is the (row, column) of the top-left
+    cell; the size is in centimetres.
+    """
+
+    spec: ChartSpec
+    title: str
+    data_sheet: str
+    header_row: int
+    first_row: int
+    last_row: int
+    x_column: int
+    series: tuple[SeriesRef, ...]
+    anchor: tuple[int, int]
+    width_cm: float
+    height_cm: float
+
+    @property
+    def first_column(self) -> int:
+        return min([self.x_column] + [s.column for s in self.series])
+
+    @property
+    def last_column(self) -> int:
+        return max([self.x_column] + [s.column for s in self.series])
+
+    def reference(self, column: int, *, header: bool = False) -> str:
+        """An absolute reference to one column's cells on the data sheet, e.g. 'Chart data'!$B$6:$B$9."""
+        letter = column_letters(column)
+        first = self.header_row if header else self.first_row
+        sheet = "'" + self.data_sheet.replace("'", "''") + "'"
+        return f"{sheet}!${letter}${first}:${letter}${self.last_row}"
+
+
+@dataclass(frozen=True)
 class PlacedSheet:
     spec: SheetSpec
     title: str
     subtitle: str
     blocks: list[PlacedBlock]
     freeze_row: int  # rows above this one stay in view
+    print_title_row: int | None  # the header row printed on top of every page (a sheet of one long block)
+    charts: list[PlacedChart] = field(default_factory=list)  # filled by place_report, which sees every sheet
 
     @property
     def n_cols(self) -> int:
@@ -470,7 +654,11 @@ def _readable(values: np.ndarray) -> np.ndarray:
 
     >>> _readable(np.array(["bell\x07", "ok", 3.0, None], dtype=object)).tolist()
     ['bell\ufffd', 'ok', 3.0, None]
+    >>> _readable(np.array([2024, 2025, None], dtype=object)).tolist()
+    [2024, 2025, None]
     """
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        return values  # no text at all (e.g. whole years as categories): nothing to clean
     text = pd.Series(values, dtype=object)
     odd = (text.str.contains(CONTROL_CHARACTERS.pattern, regex=True, na=False)
            | text.str.len().gt(EXCEL_CELL_CHARS)).to_numpy(dtype=bool)
@@ -495,6 +683,8 @@ def _plain(value: object) -> object:
 
 def _select_columns(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
     if block.table == "segments":
+        absent = [c for c in OPTIONAL_SEGMENT_COLUMNS if c in frame.columns and not _filled(frame[c])]
+        frame = frame.drop(columns=absent)
         known = [c for c in SEGMENT_COLUMNS if c in frame.columns]
         extras = [c for c in frame.columns if c not in SEGMENT_COLUMNS]
         # input columns the engine does not know come right after the engine's columns
@@ -502,6 +692,14 @@ def _select_columns(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
     if block.columns:
         return frame[[c for c in block.columns if c in frame.columns]]
     return frame
+
+
+def _filled(column: pd.Series) -> bool:
+    """Whether any cell of the column holds something (not missing, not blank text)."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return bool(column.notna().any())
+    values = column.dropna()
+    return bool(len(values)) and bool((values.astype(str).str.strip() != "").any())
 
 
 def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -538,29 +736,35 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
             continue
         if block.sort_column:
             frame = frame.iloc[np.argsort(frame[block.sort_column].to_numpy(), kind="stable")]
+        units = frame[block.unit_column] if block.unit_column and block.unit_column in frame.columns else None
         frame = _select_columns(frame, block)
         styles = _unique_headers([column_style(str(c)) for c in frame.columns])
         rows = frame_rows(frame)
         unit_col = row_formats = None
-        if block.unit_column and block.unit_column in frame.columns:
+        if units is not None:
             unit_col = list(frame.columns).index("value")
             row_formats = [FORMATS[UNIT_FORMATS.get(str(u), "text")] if UNIT_FORMATS.get(str(u)) else FORMATS["text"]
-                           for u in frame[block.unit_column]]
+                           for u in units]
         tier_col = list(frame.columns).index(block.tier_column) if block.tier_column in frame.columns else None
         runs = _tier_runs(frame[block.tier_column], labels) if tier_col is not None else []
+        keys = [str(c) for c in frame.columns]
         placed.append(
             PlacedBlock(
-                block=block, title_row=row, header_row=row + 1, first_col=1, keys=[str(c) for c in frame.columns],
+                block=block, title_row=row, header_row=row + 1, first_col=1, keys=keys,
                 headers=[h for h, _ in styles], rows=rows,
                 formats=[FORMATS.get(kind, "General") for _, kind in styles],
                 row_formats=row_formats, unit_col=unit_col, tier_runs=runs, tier_col=tier_col,
+                total_rows=[i for i, r in enumerate(rows) if r and r[0] in TOTAL_LABELS],
+                data_bar_col=keys.index(block.data_bar_column) if block.data_bar_column in keys else None,
+                negative_cols=[j for j, key in enumerate(keys) if key in NEGATIVE_RED_COLUMNS],
             )
         )
         row = row + 1 + len(rows) + 2
     if not placed:
         return None
     freeze_row = placed[0].header_row + 1 if len(placed) == 1 else 3
-    return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row)
+    return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row,
+                       print_title_row=placed[0].header_row if len(placed) == 1 else None)
 
 
 def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
@@ -573,7 +777,11 @@ def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[
     stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
-    return [part for s in placed if s is not None for part in _fit_to_excel(s)]
+    placed = [part for s in placed if s is not None for part in _fit_to_excel(s)]
+    titles = dict(zip(tables["chart_titles"]["table"], tables["chart_titles"]["title"])) if "chart_titles" in tables else {}
+    for sheet in placed:
+        sheet.charts.extend(place_charts(sheet, placed, titles))
+    return placed
 
 
 def _fit_to_excel(sheet: PlacedSheet, max_row: int = EXCEL_ROWS) -> list[PlacedSheet]:
@@ -592,9 +800,9 @@ def _fit_to_excel(sheet: PlacedSheet, max_row: int = EXCEL_ROWS) -> list[PlacedS
         stop = min(len(last.rows), start + max_row - 5)
         block = replace(last.block, table=f"{last.block.table}_{number}",
                         title=f"{last.block.title} (continued: rows {start + 1:,} to {stop:,})")
-        spec = replace(sheet.spec, name=f"{sheet.spec.name} ({number})", blocks=(block,), chart=None)
+        spec = replace(sheet.spec, name=f"{sheet.spec.name} ({number})", blocks=(block,), chart=None, charts=())
         parts.append(replace(sheet, spec=spec, title=TITLE_PREFIX + spec.name, freeze_row=6,
-                             blocks=[_rows_of(last, start, stop, 4, block)]))
+                             blocks=[_rows_of(last, start, stop, 4, block)], charts=[]))
         start, number = stop, number + 1
     return parts
 
@@ -608,6 +816,62 @@ def _rows_of(placed: PlacedBlock, start: int, stop: int, title_row: int, block: 
                    tier_runs=runs)
 
 
+# Chart geometry: the Overview's grid of two charts a row, and the chart beside a block.
+GRID_CHART_CM = (15.0, 8.0)
+GRID_CHART_ROWS = 17  # rows of the default 15 pt (0.53 cm) height a grid chart takes, with a gap
+BESIDE_CHART_CM = (16.0, 10.0)
+PIXELS_PER_CHARACTER, PIXELS_PER_CM = 7.0, 37.8
+
+
+def _data_block(placed: list[PlacedSheet], table: str) -> tuple[PlacedSheet, PlacedBlock] | None:
+    for sheet in placed:
+        block = sheet.block(table)
+        if block is not None and block.rows:
+            return sheet, block
+    return None
+
+
+def _placed_chart(spec: ChartSpec, data: tuple[PlacedSheet, PlacedBlock], titles: dict[str, str],
+                  anchor: tuple[int, int], size: tuple[float, float]) -> PlacedChart:
+    sheet, block = data
+    x, ys = chart_columns(block, spec)
+    styles = spec.styles or ("default",) * len(ys)
+    series = tuple(SeriesRef(block.headers[y], block.first_col + y, block.header_row + 1, block.last_row, style,
+                             SERIES_COLOURS.get(block.keys[y]))
+                   for y, style in zip(ys, styles))
+    return PlacedChart(spec=spec, title=titles.get(spec.table, spec.title), data_sheet=sheet.spec.name,
+                       header_row=block.header_row, first_row=block.header_row + 1, last_row=block.last_row,
+                       x_column=block.first_col + x, series=series, anchor=anchor, width_cm=size[0], height_cm=size[1])
+
+
+def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str, str]) -> list[PlacedChart]:
+    """The charts drawn on ``sheet``: its ``chart`` beside its block, its ``charts`` in a grid
+    of two a row below its last block (only those whose table has rows somewhere)."""
+    charts = []
+    if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
+        block = sheet.block(sheet.spec.chart.table)
+        if block.rows:
+            charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles,
+                                        (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM))
+    drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
+    if drawn:
+        top = max(b.last_row for b in sheet.blocks) + 3
+        second = _column_after(estimated_widths(sheet), GRID_CHART_CM[0])
+        for i, (spec, data) in enumerate(drawn):
+            anchor = (top + (i // 2) * GRID_CHART_ROWS, 1 if i % 2 == 0 else second)
+            charts.append(_placed_chart(spec, data, titles, anchor, GRID_CHART_CM))
+    return charts
+
+
+def _column_after(widths: list[float], width_cm: float) -> int:
+    """The first column (1-based) that starts at least ``width_cm`` (plus a small gap) from the left edge."""
+    needed, start, column = (width_cm + 0.5) * PIXELS_PER_CM, 0.0, 1
+    while start < needed:
+        start += (widths[column - 1] if column <= len(widths) else 8.43) * PIXELS_PER_CHARACTER + 5
+        column += 1
+    return column
+
+
 def chart_columns(block: PlacedBlock, spec: ChartSpec) -> tuple[int, list[int]]:
     """0-based block columns of the chart's x and of its y series (every other column when
     ``spec.y_columns`` is empty)."""
@@ -616,21 +880,23 @@ def chart_columns(block: PlacedBlock, spec: ChartSpec) -> tuple[int, list[int]]:
     return x, ys
 
 
-def chart_anchor(sheet: PlacedSheet) -> tuple[int, int] | None:
-    """(row, column), 1-based, of the chart's top-left cell: right of the widest block."""
-    if sheet.spec.chart is None or sheet.block(sheet.spec.chart.table) is None:
-        return None
-    return sheet.block(sheet.spec.chart.table).title_row, sheet.n_cols + 2
-
-
 def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
     """Column widths (characters) from the headers and the first rows, for writers without autofit."""
     widths = [8.0] * sheet.n_cols
     for block in sheet.blocks:
         for j, header in enumerate(block.headers):
+            if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
+                widths[j] = max(widths[j], len(str(header)) + 3.0)  # the header, on its fill, does not run on
+                continue
             longest = max([len(str(header))] + [len(_shown(r[j])) for r in block.rows[:sample]])
-            widths[j] = max(widths[j], min(60.0, longest + 2.0))
+            widths[j] = max(widths[j], min(60.0, longest + 3.0))  # + 3: a figure never touches the next column's text
     return widths
+
+
+def _runs_on(block: PlacedBlock, j: int) -> bool:
+    """Long text in a block's last column (a note, a rule, a reason) runs on into the empty cells to
+    its right instead of widening a column that other blocks use for figures."""
+    return j == block.n_cols - 1 and block.formats[j] == "General" and block.n_cols > 1
 
 
 def _shown(value: object) -> str:

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from writers.layout import (
-    FORMATS, HEADER_COLOUR, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedSheet, chart_anchor, chart_columns,
+    DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
     estimated_widths,
 )
 from writers.output import REPORT_MARK
@@ -30,7 +30,7 @@ from writers.output import REPORT_MARK
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
-CHART_SIZE_PX = (605, 378)  # 16 cm x 10 cm at 96 pixels per inch, the size the report's charts have had
+CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
 
 
 class _Styles:
@@ -42,10 +42,14 @@ class _Styles:
         self.block = self._new(bold=True, size=11, colour=HEADER_COLOUR)
         self.subtitle = self._new(italic=True, colour="#595959")
         self.header = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR)
-        self._cells: dict[tuple[str, str | None], Any] = {}
+        self.header_right = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR, align="right")
+        self.negative = self._new(colour=NEGATIVE_COLOUR)
+        self._cells: dict[tuple[str, str | None, bool], Any] = {}
 
-    def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None):
+    def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
         fmt = self.book.add_format()
+        if align:
+            fmt.set_align(align)
         if bold:
             fmt.set_bold()
         if italic:
@@ -60,15 +64,15 @@ class _Styles:
             fmt.set_num_format(number_format)
         return fmt
 
-    def cell(self, number_format: str, fill: str | None = None):
-        """The format of a data cell: its number format and, on the tier column, the tier colour.
+    def cell(self, number_format: str, fill: str | None = None, bold: bool = False):
+        """The format of a data cell: its number format, on the tier column the tier colour, bold on a total row.
 
         Always a format object, "General" included: a cell written without one would take its
         column's format (see :func:`_main_block`).
         """
-        key = (number_format, fill)
+        key = (number_format, fill, bold)
         if key not in self._cells:
-            self._cells[key] = self._new(number_format=number_format, fill=fill)
+            self._cells[key] = self._new(number_format=number_format, fill=fill, bold=bold)
         return self._cells[key]
 
 
@@ -106,19 +110,30 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     for j, width in enumerate(estimated_widths(sheet)):
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
-    # printed or exported to PDF, a sheet fits the page width (landscape) and runs down the pages
-    ws.set_landscape()
-    ws.set_print_fit_to_pages(1, 0)
+    # printed or exported to PDF: the Overview on one portrait page; the others fit the page width
+    # (landscape), run down the pages and repeat a long block's header row on each
+    if sheet.spec.one_page:
+        ws.set_portrait()
+        ws.set_print_fit_to_pages(1, 1)
+    else:
+        ws.set_landscape()
+        ws.set_print_fit_to_pages(1, 0)
+    if sheet.print_title_row:
+        ws.set_repeat_rows(sheet.print_title_row - 1, sheet.print_title_row - 1)
     main = _main_block(sheet)
     for j, number_format in enumerate(main.formats):
         if number_format != "General":
             ws.set_column_format(j, styles.cell(number_format))
     ws.write(0, 0, sheet.title, styles.title)
     ws.write(1, 0, sheet.subtitle, styles.subtitle)
+    # a chart goes in before the rows below its top: a streamed sheet cannot go back up to it
+    pending = sorted(sheet.charts, key=lambda placed: placed.anchor[0])
     for block in sheet.blocks:
-        if sheet.spec.chart is not None and sheet.spec.chart.table == block.block.table:
-            _add_chart(ws, sheet)  # before the block's rows: a streamed sheet cannot go back up to it
+        while pending and pending[0].anchor[0] <= block.title_row:
+            _add_chart(ws, pending.pop(0))
         _write_block(ws, styles, block, block is main, streamed, progress)
+    for placed in pending:
+        _add_chart(ws, placed)
 
 
 def _main_block(sheet: PlacedSheet) -> PlacedBlock:
@@ -132,13 +147,16 @@ def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: 
                  progress: Progress | None) -> None:
     top = block.header_row - 1  # 0-based row of the header cells
     ws.write(block.title_row - 1, 0, block.block.title, styles.block)
+    right = set(block.right_aligned)
     for j, header in enumerate(block.headers):
-        ws.write(top, j, header, styles.header)
+        ws.write(top, j, header, styles.header_right if j in right else styles.header)
     if main:
         _write_main_rows(ws, styles, block, progress)
     else:
         _write_rows(ws, styles, block)
-    if not block.rows:
+    if block.rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
+        _meaning_colours(ws, styles, block)
+    if not block.rows or not block.block.excel_table:
         return
     last = block.last_row - 1
     if streamed:
@@ -149,6 +167,23 @@ def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: 
     table = (Table().set_name(_table_name(block)).set_style(TABLE_STYLE)
              .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers]))
     ws.add_table(top, 0, last, block.n_cols - 1, table)
+
+
+def _meaning_colours(ws, styles: _Styles, block: PlacedBlock) -> None:
+    """Data bars on the block's revenue column, red text on a negative margin (conditional formats)."""
+    from rvgsrust_xlsxwriter import ConditionalFormatCell, ConditionalFormatDataBar
+
+    first, last = block.header_row, block.last_row - 1  # 0-based data rows
+    if block.data_bar_col is not None:
+        bars = ConditionalFormatDataBar()
+        bars.set_fill_color(DATA_BAR_COLOUR)
+        bars.set_solid_fill(True)
+        ws.add_conditional_format(first, block.data_bar_col, last, block.data_bar_col, bars)
+    for j in block.negative_cols:
+        red = ConditionalFormatCell()
+        red.set_rule_less_than(0)
+        red.set_format(styles.negative)
+        ws.add_conditional_format(first, j, last, j, red)
 
 
 def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, list | None]:
@@ -181,6 +216,10 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
         for j, date_format in dates:
             if values[j] is not None:
                 write(row, j, values[j], date_format)
+    for i in block.total_rows:  # few: rewritten bold
+        for j, value in enumerate(block.rows[i]):
+            if value is not None:
+                write(first + i, j, value, styles.cell(block.formats[j], bold=True))
         if progress and i and i % PROGRESS_ROWS == 0:
             progress(f"writing {block.block.table}", i, n_rows)
     if progress:
@@ -191,59 +230,57 @@ def _write_rows(ws, styles: _Styles, block: PlacedBlock) -> None:
     """A short block, cell by cell, each with its format."""
     formats = [styles.cell(fmt) for fmt in block.formats]
     varying_col, varying = _row_overrides(styles, block)
+    totals = set(block.total_rows)
     for i, values in enumerate(block.rows):
         row = block.header_row + i
         if varying_col is not None:
             formats[varying_col] = varying[i]
+        row_formats = formats
+        if i in totals:
+            row_formats = [styles.cell(fmt, bold=True) for fmt in block.formats]
+            if varying_col is not None and block.row_formats:
+                row_formats[varying_col] = styles.cell(block.row_formats[i], bold=True)
         for j, value in enumerate(values):
             if value is not None:
-                ws.write(row, j, value, formats[j])
+                ws.write(row, j, value, row_formats[j])
 
 
 def _table_name(block: PlacedBlock) -> str:
     return "seg_" + block.block.table
 
 
-def _range(sheet: PlacedSheet, col: int, first_row: int, last_row: int) -> str:
-    """An absolute A1 reference to one column of rows (0-based column, 1-based rows) on the sheet."""
-    letters = _column_letter(col)
-    name = sheet.spec.name.replace("'", "''")
-    return f"='{name}'!${letters}${first_row}:${letters}${last_row}"
+def _reference(placed: PlacedChart, column: int, *, header: bool = False) -> str:
+    return "=" + placed.reference(column, header=header)
 
 
-def _column_letter(col: int) -> str:
-    """0-based column -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _series(sheet: PlacedSheet, block: PlacedBlock, x_col: int, y_col: int):
+def _series(placed: PlacedChart, ref):
+    """One series: its name from the header cell, x (or categories) and values from the chart's rows."""
     from rvgsrust_xlsxwriter import ChartSeries
 
-    first, last = block.header_row + 1, block.last_row
     series = ChartSeries()
-    series.set_name(_header_ref(sheet, block, y_col))
-    series.set_categories(_range(sheet, x_col, first, last))
-    series.set_values(_range(sheet, y_col, first, last))
+    series.set_name("=" + placed.reference(ref.column, header=True).split(":")[0])
+    series.set_categories(_reference(placed, placed.x_column))
+    series.set_values(_reference(placed, ref.column))
     return series
 
 
-def _header_ref(sheet: PlacedSheet, block: PlacedBlock, col: int) -> str:
-    name = sheet.spec.name.replace("'", "''")
-    return f"='{name}'!${_column_letter(col)}${block.header_row}"
+def _fill(colour: str | None):
+    from rvgsrust_xlsxwriter import ChartFormat
+
+    fmt = ChartFormat()  # the binding's setters return None: no chaining
+    if colour:
+        fmt.set_fill_color(colour)
+        fmt.set_border_color(colour)
+    return fmt
 
 
-def _scatter_chart(sheet: PlacedSheet, block: PlacedBlock, spec, x_col: int, y_cols: list[int]):
+def _scatter_chart(placed: PlacedChart):
     """Shares from 0 to 1 on both axes, in %, straight lines without markers (the Pareto curve)."""
     from rvgsrust_xlsxwriter import Chart
 
     chart = Chart("scatter_straight")
-    for y_col in y_cols:
-        chart.push_series(_series(sheet, block, x_col, y_col))
+    for ref in placed.series:
+        chart.push_series(_series(placed, ref))
     for axis in ("x", "y"):
         getattr(chart, f"set_{axis}_axis_num_format")("0%")
         getattr(chart, f"set_{axis}_axis_min")(0)
@@ -252,33 +289,102 @@ def _scatter_chart(sheet: PlacedSheet, block: PlacedBlock, spec, x_col: int, y_c
     return chart
 
 
-def _line_chart(sheet: PlacedSheet, block: PlacedBlock, spec, x_col: int, y_cols: list[int]):
+def _xy_chart(placed: PlacedChart):
+    """Numbers against numbers, each series drawn as its style says: points, a line, or one large marker."""
+    from rvgsrust_xlsxwriter import Chart, ChartFormat, ChartMarker
+
+    chart = Chart("scatter_straight_with_markers")
+    for ref in placed.series:
+        series = _series(placed, ref)
+        marker, line = ChartMarker(), ChartFormat()
+        if ref.style == "line":
+            line.set_line_width(1.5)
+            if ref.colour:
+                line.set_line_color(ref.colour)
+            marker.set_none()
+        else:
+            big = ref.style == "marker"
+            line.set_no_line()
+            marker.set_type("diamond" if big else "circle")
+            marker.set_size(10 if big else 4)
+            marker.set_format(_fill(ref.colour))
+        series.set_format(line)
+        series.set_marker(marker)
+        chart.push_series(series)
+    if placed.spec.log_x:
+        chart.set_x_axis_log_base(10)
+    if placed.spec.x_format == "pct":  # shares of accounts: the whole axis, 0 to 100 %
+        chart.set_x_axis_min(0)
+        chart.set_x_axis_max(1)
+    return chart
+
+
+def _bar_chart(placed: PlacedChart, chart_type: str = "column"):
+    """Columns or bars over categories, clustered or stacked; a "hidden" series is not drawn."""
+    from rvgsrust_xlsxwriter import Chart, ChartFormat
+
+    chart = Chart(chart_type)
+    for ref in placed.series:
+        series = _series(placed, ref)
+        if ref.style == "hidden":
+            hidden = ChartFormat()
+            hidden.set_no_fill()
+            hidden.set_no_border()
+            series.set_format(hidden)
+        elif ref.colour:
+            series.set_format(_fill(ref.colour))
+        chart.push_series(series)
+    chart.set_x_axis_label_position("low")  # category names below the plot, not on top of negative bars
+    if chart_type == "column_stacked":
+        chart.set_y_axis_min(0)  # a waterfall read from zero: no exaggerated steps
+    if chart_type == "bar":
+        chart.set_x_axis_reverse()  # the first category on top, as in the table
+    return chart
+
+
+def _line_chart(placed: PlacedChart):
     """One line per y column over the x categories (periods), amounts on the y axis, legend on the right."""
     from rvgsrust_xlsxwriter import Chart
 
     chart = Chart("line")
-    for y_col in y_cols:
-        chart.push_series(_series(sheet, block, x_col, y_col))
+    for ref in placed.series:
+        chart.push_series(_series(placed, ref))
     chart.set_y_axis_num_format(FORMATS["money"])
-    chart.set_legend_position("right")
     return chart
 
 
-#: ChartSpec.kind -> the function that builds that kind of chart from the placed block.
-CHART_KINDS = {"scatter": _scatter_chart, "line": _line_chart}
+#: ChartSpec.kind -> the function that builds that kind of chart from the placed chart.
+CHART_KINDS = {
+    "scatter": _scatter_chart,
+    "xy": _xy_chart,
+    "line": _line_chart,
+    "columns": _bar_chart,
+    "bars": lambda placed: _bar_chart(placed, "bar"),
+    "stacked": lambda placed: _bar_chart(placed, "column_stacked"),
+}
 
 
-def _add_chart(ws, sheet: PlacedSheet) -> None:
-    spec = sheet.spec.chart
-    block = sheet.block(spec.table)
-    anchor = chart_anchor(sheet)
-    if block is None or anchor is None or not block.rows:
-        return
-    x_col, y_cols = chart_columns(block, spec)
-    chart = CHART_KINDS[spec.kind](sheet, block, spec, x_col, y_cols)
-    chart.set_title_name(spec.title)
-    chart.set_x_axis_name(spec.x_title)
+def _add_chart(ws, placed: PlacedChart) -> None:
+    from rvgsrust_xlsxwriter import ChartFont
+
+    spec = placed.spec
+    chart = CHART_KINDS[spec.kind](placed)
+    chart.set_title_name(placed.title)
+    font = ChartFont()
+    font.set_size(CHART_TITLE_POINTS)
+    font.set_bold()
+    chart.set_title_font(font)
+    if spec.x_title:
+        chart.set_x_axis_name(spec.x_title)
     chart.set_y_axis_name(spec.y_title)
-    chart.set_width(CHART_SIZE_PX[0])
-    chart.set_height(CHART_SIZE_PX[1])
-    ws.insert_chart(anchor[0] - 1, anchor[1] - 1, chart)
+    if spec.x_format and spec.kind in ("xy",):
+        chart.set_x_axis_num_format(FORMATS[spec.x_format])
+    if spec.y_format:
+        chart.set_y_axis_num_format(FORMATS[spec.y_format])
+    if spec.legend:
+        chart.set_legend_position("right")
+    else:
+        chart.set_legend_hidden()
+    chart.set_width(round(placed.width_cm * PIXELS_PER_CM))
+    chart.set_height(round(placed.height_cm * PIXELS_PER_CM))
+    ws.insert_chart(placed.anchor[0] - 1, placed.anchor[1] - 1, chart)

@@ -36,6 +36,7 @@ years of orders the account report also gets per-year revenue columns
 ``account_report`` is :func:`core.report.run_report` on the per-customer table (account =
 customer, revenue = total spend, profit = total profit, first purchase), so tiers,
 concentration, the matrix and the cohorts work on it exactly as on an account list. Its
+Overview tables (findings, key figures, charts) also read the RFM segments. Its
 ``sheet_row`` columns and ``data_issues`` table point at rows of the transaction list.
 """
 from __future__ import annotations
@@ -55,6 +56,7 @@ from core.config import ReportConfig
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
 from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.overview import overview_tables
 from core.report import Report, run_report
 from core.customers.rfm import rfm_scores
 from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
@@ -222,6 +224,8 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
         tables["model_check_tracking"] = check.tracking
+    # the Overview of a transaction list speaks of its RFM segments too
+    account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
     headline = _headline(transactions, summary, rfm.segments, lifetime, check, horizon, unit,
                          config.discount, len(account_report.tables["data_issues"]))
     return CustomerReport(tables=tables, headline=headline, account_report=account_report)

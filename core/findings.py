@@ -1,0 +1,361 @@
+"""The findings of a report in plain words: five to eight sentences chosen by what the data shows.
+
+Every sentence is built from the result tables that the detail sheets show (never from a
+second computation), and carries the figures it quotes as :class:`Figure` references (table,
+row, column), so a test can read each figure back from its sheet. Which sentences appear
+depends on the data: each candidate below has a weight saying how much it matters for this
+list (a concentrated list leads with its concentration; an unconcentrated one says that
+revenue is spread instead), the eight weightiest are kept, and they are listed in a fixed
+topic order.
+
+Candidates, in the order they are listed:
+
+1. concentration: how many accounts make 80 % of revenue and the largest one's share;
+   "concentrated" only when that takes at most :data:`CONCENTRATED_ACCOUNT_SHARE` of the
+   accounts, an account is above the large-account share, or the HHI is moderate or high;
+   the revenue share of the largest 20 % of accounts;
+2. profit by tier: the top tier's share of profit and margin, and a tier with a higher margin;
+3. loss-making accounts and the whale curve's peak (or that the accounts lose money in total);
+4. cost to serve: how much of gross profit it takes;
+5. NPS: the widest gap beyond the margin of error (size bands or tiers), or that the gaps are
+   within it;
+6. the matrix: Protect (and its detractors), Fix margin when it holds much revenue;
+7. growth: the revenue bridge's new and lost accounts, and accounts that fell from the top tier;
+8. RFM (transaction lists): customers at risk, champions, lost;
+9. a channel column mixing resellers and end users;
+10. data issues.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from core.config import ReportConfig
+from core.text import pct, plural
+
+#: At most this share of accounts making 80 % of revenue reads as concentrated (the Pareto
+#: "80/20" rule allows for twice its 20 %).
+CONCENTRATED_ACCOUNT_SHARE = 0.40
+MAX_FINDINGS = 8
+#: Loss-making accounts that take less than this share of total profit make no finding.
+MATERIAL_LOSS = 0.01
+
+# The sheet that holds each table (writers/layout.py places them there).
+SHEET_OF = {
+    "concentration": "Concentration", "tier_summary": "Tier summary", "whale": "Tier summary",
+    "nps_gap_tier": "NPS", "nps_gap_size": "NPS", "matrix": "Matrix", "accounts_to_watch": "Matrix",
+    "revenue_bridge": "Growth", "fallen_from_a": "Growth", "rfm_segments": "RFM",
+    "channel_warning": "Tier summary", "data_issues": "Data issues",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure quoted by a finding and where its sheet shows it.
+
+    ``row`` is the value of the table's first column that picks the row (None: the first
+    row); ``column`` the table column. With ``column`` None the figure is a count of the
+    table's rows, those matching ``where`` (column -> value) when given.
+    """
+
+    value: float
+    table: str
+    row: object = None
+    column: str | None = None
+    kind: str = "int"  # how the sentence writes it: int, pct, money, points
+    where: tuple[tuple[str, object], ...] = ()
+
+    def text(self) -> str:
+        return figure_text(self.value, self.kind)
+
+    @property
+    def sheet(self) -> str:
+        """The sheet whose block of ``table`` shows the figure."""
+        return SHEET_OF[self.table]
+
+
+@dataclass(frozen=True)
+class Finding:
+    topic: int
+    weight: float
+    text: str
+    sheet: str
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+
+def figure_text(value: float, kind: str) -> str:
+    """How a finding writes a figure: counts with thousands separators, shares with at most
+    one decimal (as the sheets' 0.0 % format), money in k or M, NPS points whole.
+
+    Examples
+    --------
+    >>> figure_text(1234, "int"), figure_text(0.3141, "pct"), figure_text(1_234_567, "money")
+    ('1,234', '31.4 %', '1.23 M')
+    >>> figure_text(-41_670, "money"), figure_text(850, "money"), figure_text(16.79, "points")
+    ('-41.7 k', '850', '17')
+    """
+    if kind == "pct":
+        return pct(value)
+    if kind == "money":
+        size = abs(value)
+        if size >= 1e6:
+            return f"{value / 1e6:,.2f} M"
+        if size >= 1e4:
+            return f"{value / 1e3:,.1f} k"
+        return f"{value:,.0f}"
+    if kind == "points":
+        return f"{value:.0f}"
+    return f"{value:,.0f}"
+
+
+def _row(table: pd.DataFrame, key: object) -> pd.Series | None:
+    hits = table.loc[table.iloc[:, 0].astype(str) == str(key)]
+    return None if hits.empty else hits.iloc[0]
+
+
+def _value(table: pd.DataFrame, key: object, column: str) -> float:
+    row = _row(table, key)
+    return np.nan if row is None else float(row[column])
+
+
+def _measure(table: pd.DataFrame, prefix: str) -> tuple[str, float]:
+    """(measure, value) of the concentration-style row whose measure starts with ``prefix``."""
+    row = table.loc[table["measure"].astype(str).str.startswith(prefix)].iloc[0]
+    return str(row["measure"]), float(row["value"])
+
+
+def _fig(tables, table, key, column, kind) -> Figure:
+    return Figure(_value(tables[table], key, column), table, key, column, kind)
+
+
+def _concentration(tables, config) -> Finding:
+    conc = tables["concentration"]
+    k_name, k = _measure(conc, "accounts for ")
+    f_name, share = _measure(conc, "share of accounts for ")
+    largest_name, largest = _measure(conc, "largest account share")
+    hhi_name, hhi = _measure(conc, "HHI")
+    figs = (Figure(k, "concentration", k_name, "value", "int"), Figure(share, "concentration", f_name, "value", "pct"),
+            Figure(largest, "concentration", largest_name, "value", "pct"),
+            Figure(hhi, "concentration", hhi_name, "value", "int"))
+    target = pct(config.concentration_share)
+    concentrated = (share <= CONCENTRATED_ACCOUNT_SHARE or largest > config.large_account_share
+                    or hhi >= config.hhi_moderate)
+    accounts, rest = f"{plural(int(k), 'account')} ({figs[1].text()})", f"{figs[2].text()} and the HHI {figs[3].text()}"
+    if concentrated:  # a list that is concentrated leads with it; a spread one says so instead
+        return Finding(1, 0.95, f"{accounts} make{'s' if k == 1 else ''} {target} of revenue; the largest is {rest}",
+                       "Concentration", figs)
+    return Finding(1, 0.6, f"Revenue is not concentrated: it takes {accounts} to make {target} of it, the largest is {rest}",
+                   "Concentration", figs)
+
+
+def _top_share(tables, config) -> Finding:
+    name, share = next((m, v) for m, v in zip(tables["concentration"]["measure"], tables["concentration"]["value"])
+                       if str(m).endswith("of accounts share"))
+    figure = Figure(float(share), "concentration", name, "value", "pct")
+    text = f"The largest {pct(config.top_share)} of accounts make {figure.text()} of revenue"
+    return Finding(1, 0.5, text, "Concentration", (figure,))
+
+
+def _tier_profit(tables, config) -> Finding | None:
+    summary = tables["tier_summary"]
+    top = config.labels[0]
+    total_profit = _value(summary, "Total", "profit")
+    if not total_profit > 0 or np.isnan(_value(summary, top, "margin_pct")):
+        return None
+    share, margin = _fig(tables, "tier_summary", top, "profit_share", "pct"), _fig(tables, "tier_summary", top, "margin_pct", "pct")
+    text = f"Tier {top} earns {share.text()} of profit at a {margin.text()} margin"
+    figs = [share, margin]
+    tiers = summary.loc[summary["tier"].astype(str).isin(config.labels[1:-1]) & (summary["revenue"] > 0)]
+    better = tiers.loc[tiers["margin_pct"] > margin.value]
+    if len(better):
+        best = str(better.loc[better["margin_pct"].idxmax(), "tier"])
+        other = _fig(tables, "tier_summary", best, "margin_pct", "pct")
+        revenue = _fig(tables, "tier_summary", best, "revenue_share", "pct")
+        text += f"; tier {best}'s margin is higher ({other.text()}) but it makes {revenue.text()} of revenue"
+        figs += [other, revenue]
+    else:
+        text += ", the highest of the tiers"
+    return Finding(2, 0.85, text, "Tier summary", tuple(figs))
+
+
+def _whale(tables, config) -> Finding | None:
+    if "whale" not in tables:
+        return None
+    whale = tables["whale"]
+    total = _fig(tables, "whale", "total profit", "value", "money")
+    if not total.value > 0:
+        text = (f"The accounts lose money in total (profit {total.text()}): the whale curve of profit, "
+                "a share of total profit, is undefined")
+        return Finding(3, 0.97, text, "Tier summary", (total,))
+    losers = _fig(tables, "whale", "loss-making accounts", "value", "int")
+    loss = _fig(tables, "whale", "loss as a share of total profit", "value", "pct")
+    if losers.value == 0 or loss.value < MATERIAL_LOSS:
+        return None
+    peak_accounts = _fig(tables, "whale", "whale curve peak: share of accounts", "value", "pct")
+    peak = _fig(tables, "whale", "whale curve peak: share of profit", "value", "pct")
+    basis = "after cost to serve " if "net profit" in str(_row(whale, "total profit")["note"]) else ""
+    text = (f"{plural(int(losers.value), 'account')} lose{'s' if losers.value == 1 else ''} money {basis}and "
+            f"cost {loss.text()} of total profit: the most profitable {peak_accounts.text()} of accounts earn "
+            f"{peak.text()} of it (the whale curve's peak)")
+    return Finding(3, 0.8 if loss.value >= 0.1 else 0.45, text, "Tier summary", (losers, loss, peak_accounts, peak))
+
+
+def _cost_to_serve(tables, config) -> Finding | None:
+    summary = tables["tier_summary"]
+    if "net_profit" not in summary:
+        return None
+    gross, net = _fig(tables, "tier_summary", "Total", "margin_pct", "pct"), _fig(tables, "tier_summary", "Total", "net_margin_pct", "pct")
+    if np.isnan(gross.value) or np.isnan(net.value):
+        return None
+    text = f"Cost to serve takes the margin from {gross.text()} to {net.text()} after serving the accounts"
+    return Finding(4, 0.6, text, "Tier summary", (gross, net))
+
+
+def _group_name(column: str, group: str) -> str:
+    return f"tier {group}" if column == "tier" else f"{group} accounts"
+
+
+def _nps(tables, config) -> Finding | None:
+    gaps = []
+    for column in ("size", "tier"):
+        name = f"nps_gap_{column}"
+        if name in tables and not np.isnan(float(tables[name]["gap"].iloc[0])):
+            gaps.append((column, name, tables[name].iloc[0]))
+    if not gaps:
+        return None
+    significant = [g for g in gaps if bool(g[2]["significant"])]
+    column, name, gap = max(significant or gaps, key=lambda g: abs(float(g[2]["gap"])))
+    figs = tuple(Figure(float(gap[c]), name, None, c, "points") for c in ("nps_b", "nps_a", "gap", "margin_of_error"))
+    high, low = _group_name(column, str(gap["group_b"])), _group_name(column, str(gap["group_a"]))
+    if significant:
+        text = (f"{high[:1].upper() + high[1:]} score NPS {figs[0].text()} and {low} {figs[1].text()}: a gap of "
+                f"{figs[2].text()} points (+/- {figs[3].text()}), beyond the margin of error")
+        return Finding(5, 0.8, text, "NPS", figs)
+    text = (f"NPS differs by no more than the margin of error: {high} {figs[0].text()} vs {low} {figs[1].text()}, "
+            f"a gap of {figs[2].text()} points (+/- {figs[3].text()})")
+    return Finding(5, 0.4, text, "NPS", figs)
+
+
+def _matrix(tables, config) -> list[Finding]:
+    matrix = tables["matrix"]
+    if not (matrix["accounts"].iloc[:4] > 0).any():
+        return []
+    margin = "net margin" if "Net margin" in str(tables["matrix_splits"]["split"].iloc[-1]) else "margin"
+    found = []
+    protect = _fig(tables, "matrix", "Protect", "accounts", "int")
+    if protect.value > 0:
+        share = _fig(tables, "matrix", "Protect", "revenue_share", "pct")
+        text = (f"{plural(int(protect.value), 'account')} {'has' if protect.value == 1 else 'have'} high revenue and "
+                f"a high {margin} (Protect, {share.text()} of revenue)")
+        figs = [protect, share]
+        watch = tables["accounts_to_watch"]
+        if "nps_by_tier" in tables:  # there are NPS answers
+            where = (("strategy", "Protect"), ("nps_flag", "At risk"))
+            count = int(((watch["strategy"] == "Protect") & (watch["nps_flag"] == "At risk")).sum())
+            text += f"; {count:,} of them {'is a detractor' if count == 1 else 'are detractors'}"
+            figs.append(Figure(count, "accounts_to_watch", None, None, "int", where))
+        found.append(Finding(6, 0.7, text, "Matrix", tuple(figs)))
+    fix = _fig(tables, "matrix", "Fix margin", "revenue_share", "pct")
+    if fix.value >= 0.25:
+        accounts = _fig(tables, "matrix", "Fix margin", "accounts", "int")
+        fix_margin = _fig(tables, "matrix", "Fix margin", "margin_pct", "pct")
+        text = (f"{plural(int(accounts.value), 'account')} with high revenue earn a low {margin} "
+                f"(Fix margin: {fix.text()} of revenue at {fix_margin.text()})")
+        found.append(Finding(6, 0.5 + fix.value / 2, text, "Matrix", (accounts, fix, fix_margin)))
+    return found
+
+
+def _growth(tables, config) -> list[Finding]:
+    if "revenue_bridge" not in tables:
+        return []
+    bridge = tables["revenue_bridge"]
+    found = []
+    change = _fig(tables, "revenue_bridge", "change", "revenue_change", "money")
+    new, new_change = (_fig(tables, "revenue_bridge", "new", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money")))
+    lost, lost_change = (_fig(tables, "revenue_bridge", "lost", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money")))
+    periods = f"{bridge['step'].iloc[0]} to {bridge['step'].iloc[-2]}".replace("revenue ", "")
+    sign = "+" if change.value >= 0 else ""
+    text = (f"Revenue changed by {sign}{change.text()} from {periods}: {plural(int(new.value), 'new account')} "
+            f"brought +{new_change.text()} while {plural(int(lost.value), 'lost account')} took "
+            f"{figure_text(-lost_change.value, 'money')}")
+    found.append(Finding(7, 0.85, text, "Growth", (change, new, new_change, lost, lost_change)))
+    fallen = tables["fallen_from_a"]
+    if len(fallen):
+        count = Figure(len(fallen), "fallen_from_a", None, None, "int")
+        text = f"{plural(len(fallen), 'account')} fell from tier {config.labels[0]} to a lower tier"
+        found.append(Finding(7, 0.55, text, "Growth", (count,)))
+    return found
+
+
+def _rfm(tables, config) -> list[Finding]:
+    if "rfm_segments" not in tables:
+        return []
+    found = []
+    for segment, weight, meaning in (("At risk", 0.75, "bought often and for a lot, but not lately"),
+                                     ("Champions", 0.65, "bought recently, often and for a lot"),
+                                     ("Lost", 0.5, "the longest since their last purchase, low to average value")):
+        customers = _fig(tables, "rfm_segments", segment, "customers", "int")
+        if customers.value > 0:
+            share = _fig(tables, "rfm_segments", segment, "customer_share", "pct")
+            revenue = _fig(tables, "rfm_segments", segment, "revenue_share", "pct")
+            text = (f"{plural(int(customers.value), 'customer')} ({share.text()}) {'is' if customers.value == 1 else 'are'} "
+                    f"{segment} ({meaning}) and made {revenue.text()} of revenue")
+            found.append(Finding(8, weight, text, "RFM", (customers, share, revenue)))
+    return found
+
+
+def _channel(tables, config) -> Finding | None:
+    if "channel_warning" not in tables:
+        return None
+    warning = str(tables["channel_warning"]["warning"].iloc[0])
+    return Finding(9, 0.65, warning.split(": a reseller")[0] + ": read the per-channel summaries", "Tier summary")
+
+
+def _issues(tables, config) -> Finding | None:
+    issues = tables["data_issues"]
+    if not len(issues):
+        return None
+    count = Figure(len(issues), "data_issues", None, None, "int")
+    left_name, left = _measure(tables["concentration"], "excluded accounts")
+    text = f"{plural(len(issues), 'cell')} of the list {'was' if len(issues) == 1 else 'were'} rejected, corrected or noted"
+    figs = [count]
+    if left:
+        figs.append(Figure(left, "concentration", left_name, "value", "int"))
+        text += f"; {plural(int(left), 'account')} with missing or negative revenue {'is' if left == 1 else 'are'} left out of concentration"
+    return Finding(10, 0.3, text, "Data issues", tuple(figs))
+
+
+CANDIDATES: tuple[Callable, ...] = (_concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
+                                    _channel, _issues)
+
+
+def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Finding]:
+    """The report's findings: the :data:`MAX_FINDINGS` weightiest candidates, in topic order.
+
+    Parameters
+    ----------
+    tables:
+        A report's result tables (:func:`core.report.run_report`, with the customer tables of
+        :func:`core.customer_report.run_customer_report` for a transaction list).
+    config:
+        The settings the report ran with (tier labels, the 80 % share, the HHI bands).
+
+    Returns
+    -------
+    list of Finding
+        Each with its sentence, the sheet holding the detail and the figures it quotes.
+    """
+    found: list[Finding] = []
+    for candidate in CANDIDATES:
+        result = candidate(tables, config)
+        found += result if isinstance(result, list) else [result] if result is not None else []
+    kept = sorted(found, key=lambda f: -f.weight)[:MAX_FINDINGS]
+    return sorted(kept, key=lambda f: (f.topic, -f.weight))
+
+
+def findings_table(found: list[Finding]) -> pd.DataFrame:
+    """The findings as the Overview shows them: the sentence and the sheet with the detail."""
+    return pd.DataFrame({"finding": [f.text for f in found], "sheet": [f.sheet for f in found]})
