@@ -85,7 +85,9 @@ def _sort_key(label: str) -> tuple:
     try:
         return (0, float(label), label)
     except ValueError:
-        return (1, 0.0, label.casefold())
+        # the label itself breaks a tie of case ("North" before "north"): the labels come from a set, whose
+        # order changes with the interpreter's string hash seed
+        return (1, 0.0, label.casefold(), label)
 
 
 def group_codes(groups: Any, order: Sequence[Any] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -119,6 +121,8 @@ def group_codes(groups: Any, order: Sequence[Any] | None = None) -> tuple[np.nda
     >>> codes, labels = group_codes(["B", "x", None, "A", "B"], order=["A", "B", "C"])
     >>> labels, codes.tolist()
     (['A', 'B', 'C', 'x', '(blank)'], [1, 3, 4, 0, 1])
+    >>> group_codes(["north", "North", "east"])[1]
+    ['east', 'North', 'north']
     """
     if np.ndim(groups) != 1:
         raise SegmenterInputError("expected one column of group labels", column="group")

@@ -4,8 +4,9 @@ A cell such as ``1.234`` is 1.234 in a file written with decimal points and 1,23
 with decimal commas (``1.234,56``). Excel decides by the reader's locale; a file travels between
 locales, so segmenter looks at the file instead:
 
-- evidence of a decimal comma: ``12,5``, ``1.234,56``, ``1 234,56``, ``1.234.567``;
-- evidence of a decimal point: ``12.5``, ``0.125``, ``1,234.56``, ``1,234,567``;
+- evidence of a decimal comma: ``12,5``, ``0,125``, ``1.234,56``, ``1 234,56``, ``1.234.567``;
+- evidence of a decimal point: ``12.5``, ``0.125``, ``1000.0``, ``1,234.56``, ``1,234,567``
+  (a group of three never follows a leading 0, nor four digits);
 - no evidence either way: whole numbers, and ``1.234`` or ``1,234`` (one group of three digits).
 
 A column with evidence of one kind only reads by it; a column with none reads by the file's
@@ -24,12 +25,13 @@ import pandas as pd
 POINT, COMMA = ".", ","
 _GROUP = "[ .\u00a0\u202f]"  # thousands separators beside a decimal comma: space, dot, no-break spaces
 _SIGN = r"\s*[-+]?"
+_LEAD = r"[1-9]\d{0,2}"  # the digits before a thousands group: a group never follows a leading 0 (0.125, 0,125)
 # shapes of number text; each is a fullmatch of one stripped cell
-_COMMA_DECIMAL = rf"{_SIGN}(?:\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+),\d+"
-_DOT_GROUPS = rf"{_SIGN}\d{{1,3}}(?:\.\d{{3}})+"
-_SPACE_GROUPS = rf"{_SIGN}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+"
-_POINT_GROUPED = rf"{_SIGN}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"
-_ONE_GROUP = rf"{_SIGN}\d{{1,3}}[.,]\d{{3}}"
+_COMMA_DECIMAL = rf"{_SIGN}(?:{_LEAD}(?:{_GROUP}\d{{3}})+|\d+),\d+"
+_DOT_GROUPS = rf"{_SIGN}{_LEAD}(?:\.\d{{3}})+"
+_SPACE_GROUPS = rf"{_SIGN}{_LEAD}(?:[ \u00a0\u202f]\d{{3}})+"
+_POINT_GROUPED = rf"{_SIGN}{_LEAD}(?:,\d{{3}})+(?:\.\d+)?"
+_ONE_GROUP = rf"{_SIGN}{_LEAD}[.,]\d{{3}}"
 _NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
 _LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
 _SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
@@ -69,6 +71,8 @@ def scan_column(text: pd.Series) -> ColumnScan:
     (True, False, [False, False, False, True, False], [False, False, False, False, True])
     >>> scan_column(pd.Series(["12.5", "1.234"])).point
     True
+    >>> scan_column(pd.Series(["1000.0", "1.125"])).point, scan_column(pd.Series(["0.125"])).ambiguous.tolist()
+    (True, [False])
     """
     blank = np.array(text == "", dtype=bool)
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
@@ -98,6 +102,9 @@ def scan_column(text: pd.Series) -> ColumnScan:
     values = numbers[numbered]
     small = np.abs(values) < 1000
     point = point or bool((~small & (values != np.round(values))).any())
+    # so can a whole number at or above 1000 typed with a dot (1000.0, 1.5e3): no group of three follows its digits
+    large = numbered[~small][:_SAMPLE]
+    point = point or bool(np.array(text.iloc[large].str.contains(".", regex=False), dtype=bool).any())
     below = numbered[small]
     dotted = below[np.array(text.iloc[below].str.contains(".", regex=False), dtype=bool)]
     if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):

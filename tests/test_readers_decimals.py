@@ -34,5 +34,12 @@ def test_decimal_point_columns_read_us_thousands_and_large_fractions_settle_the_
     assert column_marks([scan_column(pd.Series(["1.234,5"]))]) == [COMMA]
 
 
+def test_a_leading_zero_and_a_dotted_whole_number_from_1000_settle_a_decimal_point():
+    assert _read(["1000.0", "0.125"]) == [[1000.0, 0.125]]   # hypothesis' falsifying example
+    assert _read(["0.125", "1.234"]) == [[0.125, 1.234]]     # 0.125 is no thousands group
+    assert _read(["1000.0", "1.125"]) == [[1000.0, 1.125]]   # 1000.0: one digit after the point
+    assert _read(["0,125", "1.234"]) == [[0.125, 1234.0]]    # 0,125 is a decimal comma
+    assert np.isnan(_read(["1000", "1.125"])[0][1])          # a whole number without a dot settles nothing
+
 def test_inf_nan_and_overflow_stay_text():
     assert np.isnan(_read(["inf", "nan", "1e999", "-Infinity"])[0]).all()

@@ -60,6 +60,7 @@ def test_random_csv_text_gives_rows_or_an_input_error(rows, separator, encoding)
        separator=st.sampled_from([",", ";", "\t", "|"]))
 @example(numbers=[1.234, 2.5], separator=";")
 @example(numbers=[1.234, 7.0], separator=";")
+@example(numbers=[1000.0, 0.125], separator=",")
 def test_numbers_typed_in_a_csv_are_read_as_typed(numbers, separator):
     # repr() writes what Python reads back exactly: 0.1, 1e+300, -5e-324
     text = "Account" + separator + "Revenue\n" + "".join(f"A{i}{separator}{n!r}\n" for i, n in enumerate(numbers))
