@@ -320,7 +320,8 @@ def _issues(tables, config) -> Finding | None:
         return None
     count = Figure(len(issues), "data_issues", None, None, "int")
     left_name, left = _measure(tables["concentration"], "excluded accounts")
-    text = f"{plural(len(issues), 'cell')} of the list {'was' if len(issues) == 1 else 'were'} rejected, corrected or noted"
+    text = (f"Data issues lists {plural(len(issues), 'problem')} with the list's cells or rows "
+            "(rejected, corrected or noted)")
     figs = [count]
     if left:
         figs.append(Figure(left, "concentration", left_name, "value", "int"))

@@ -56,6 +56,9 @@ def assert_tables_equal(engine: dict[str, pd.DataFrame], reference: dict[str, pd
     for name, frame in engine.items():
         if name in NOT_COMPARED:
             continue
+        if name == "findings":  # the one about the Data issues sheet counts its lines, which differ by design
+            frame, reference_frame = (f[f["sheet"] != "Data issues"] for f in (frame, reference[name]))
+            reference = {**reference, name: reference_frame}
         expected = reference[name][[c for c in frame.columns if c in reference[name]]]
         pd.testing.assert_frame_equal(frame[expected.columns].reset_index(drop=True), expected.reset_index(drop=True),
                                       check_dtype=False, check_categorical=False, rtol=TOLERANCE, obj=name)
@@ -77,7 +80,8 @@ def assert_customer_reports_equal(run, reference) -> None:
     """The engine's customer run against core's CustomerReport (same purchase model), customer by customer.
 
     Not compared: the holdout model check and the growth tables, which the engine path does not
-    compute, and the sentence on why the model was chosen (it names the holdout check).
+    compute, the sentence on why the model was chosen (it names the holdout check), and the
+    Overview's findings, which on a customer report also read those.
     """
     for name in ("rfm_segments", "rfm_thresholds", "lifetime_value", "clv_parameters"):
         ours, theirs = run.tables[name], reference.tables[name]
@@ -93,7 +97,8 @@ def assert_customer_reports_equal(run, reference) -> None:
             else TOLERANCE
         pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, check_names=False,
                                        rtol=rtol, obj=column)
-    assert_tables_equal(run.account_report.tables, reference.account_report.tables, require_all=False)
+    engine = {k: v for k, v in run.account_report.tables.items() if k != "findings"}
+    assert_tables_equal(engine, reference.account_report.tables, require_all=False)
     for key in ("customers", "repeat_buyers", "segments", "observation_end", "has_profit", "purchase_model"):
         assert run.headline[key] == reference.headline[key], key
     for model in ("purchase_params", "gamma_gamma"):

@@ -271,12 +271,15 @@ def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: l
         codes, labels = frame["group"].to_numpy(dtype=np.int64), list(order)
     else:
         values = frame["group"].to_numpy(dtype=object)
-        if by == "size" and order is None:  # size bands in size order, as core.report.group_table
-            order = band_order(pd.Series(values).dropna().astype(str).str.strip().tolist())
-        codes, labels = group_codes(values, order)
+        codes, labels = group_codes(values, _size_order(values) if by == "size" and order is None else order)
     k = len(labels)
     profit_counted = group_sums(codes, k, frame["profit_counted"].to_numpy(dtype=float))
     return group_table_from_sums(labels, _sums(frame, codes, k), profit_counted, by, config)
+
+
+def _size_order(values: np.ndarray) -> list[str] | None:
+    """Size bands in size order (core.groups.band_order), from the distinct values the engine grouped by."""
+    return band_order(pd.Series(values).dropna().astype(str).str.strip().tolist())
 
 
 def _dimension(tiered, dimension: str):
@@ -299,7 +302,8 @@ def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[s
         if order is not None:
             codes, labels = counts["group"].to_numpy(dtype=np.int64), order
         else:
-            codes, labels = group_codes(counts["group"].to_numpy(dtype=object))
+            values = counts["group"].to_numpy(dtype=object)
+            codes, labels = group_codes(values, _size_order(values))
         k = len(labels)
         by = nps.nps_from_counts(labels, *(group_sums(codes, k, counts[c].to_numpy(dtype=float))
                                            for c in ("promoters", "passives", "detractors")),
