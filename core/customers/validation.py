@@ -114,6 +114,44 @@ def _unit_word(unit: str) -> str:
     return {"D": "days", "W": "weeks", "M": "months"}[unit]
 
 
+@dataclass(frozen=True)
+class HoldoutStatistics:
+    """What the holdout check reads from a transaction list, compressed: everything is a sum.
+
+    Attributes
+    ----------
+    frequency, recency, T:
+        Distinct calibration-period (x, t_x, T) of the calibration customers, in ``unit``.
+    customers:
+        Calibration customers with each (x, t_x, T) (the fits' weights).
+    actual:
+        Their holdout repeat purchases (purchase days after the calibration end), summed.
+    start_day, last_day:
+        Day numbers (days since 1970-01-01) of the list's first date and of its last date.
+    calibration_end:
+        Last day of the calibration period.
+    repeat_days, repeat_counts:
+        Days (from ``start_day``) with repeat purchases of calibration customers (a purchase day
+        after the customer's first), and how many customers made one that day.
+    cohort_days, cohort_sizes:
+        First purchase days (from ``start_day``) of the calibration customers and how many
+        customers each.
+    """
+
+    frequency: np.ndarray
+    recency: np.ndarray
+    T: np.ndarray
+    customers: np.ndarray
+    actual: np.ndarray
+    start_day: int
+    last_day: int
+    calibration_end: pd.Timestamp
+    repeat_days: np.ndarray
+    repeat_counts: np.ndarray
+    cohort_days: np.ndarray
+    cohort_sizes: np.ndarray
+
+
 def check_models(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W",
                  models: tuple[str, ...] = tuple(PURCHASE_MODELS)) -> ModelCheck:
     """Fit each model up to ``calibration_end`` and compare with the purchases after it.
@@ -141,44 +179,81 @@ def check_models(transactions: TransactionTable, *, calibration_end: Any, unit: 
     ``expected_purchases(t, x, t_x, T)`` with t the holdout length. The tracking curve
     predicts, for period k (days [k-1, k) units after the first day), the sum over customers
     of the new-customer expectation E[X(age)] with age from the customer's first purchase to
-    the period's last day, as in FHL (2005) figure 3.
+    the period's last day, as in FHL (2005) figure 3. The list is first reduced to
+    :class:`HoldoutStatistics` (:func:`holdout_statistics`), which a database can also compute
+    (warehouse/), then :func:`check_from_statistics` fits and compares.
 
     Raises
     ------
     SegmenterInputError
         Unknown unit or model; the calibration end not before the last date.
     """
+    return check_from_statistics(holdout_statistics(transactions, calibration_end=calibration_end, unit=unit),
+                                 unit=unit, models=models)
+
+
+def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W") -> HoldoutStatistics:
+    """The compressed statistics of :class:`HoldoutStatistics` from a transaction list."""
+    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
+    whole = customer_summary(transactions, unit=unit)
+    x = calibration["frequency"].to_numpy(float)
+    actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
+    triples = pd.DataFrame({"x": x, "t_x": calibration["recency"].to_numpy(float),
+                            "T": calibration["T"].to_numpy(float), "actual": actual})
+    grouped = triples.groupby(["x", "t_x", "T"], sort=False)["actual"].agg(["size", "sum"]).reset_index()
+
+    rows = transactions.rows
+    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    start = int(day.min())
+    first_day = calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start
+    keep = np.isin(rows["customer"].to_numpy(object), calibration["account"].to_numpy(object)) \
+        & (rows["amount"].to_numpy() >= 0)
+    purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
+    purchase_days = purchase_days.drop_duplicates()
+    first_of = purchase_days.groupby("customer")["day"].transform("min")
+    repeat_days, repeat_counts = np.unique(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy()
+                                                                            > first_of.to_numpy()], return_counts=True)
+    cohort_days, cohort_sizes = np.unique(first_day, return_counts=True)
+    return HoldoutStatistics(
+        frequency=grouped["x"].to_numpy(float), recency=grouped["t_x"].to_numpy(float), T=grouped["T"].to_numpy(float),
+        customers=grouped["size"].to_numpy(float), actual=grouped["sum"].to_numpy(float), start_day=start,
+        last_day=int(np.datetime64(whole.attrs["observation_end"], "D").astype(np.int64)),
+        calibration_end=pd.Timestamp(calibration.attrs["observation_end"]), repeat_days=repeat_days,
+        repeat_counts=repeat_counts.astype(float), cohort_days=cohort_days, cohort_sizes=cohort_sizes.astype(float))
+
+
+def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
+                          models: tuple[str, ...] = tuple(PURCHASE_MODELS)) -> ModelCheck:
+    """:func:`check_models` on the compressed statistics (fits weighted by customers)."""
     unknown = [m for m in models if m not in PURCHASE_MODELS]
     if unknown:
         raise SegmenterInputError(f"unknown model {unknown[0]!r}; use {', '.join(PURCHASE_MODELS)}",
                                   column="customer_model")
-    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
-    whole = customer_summary(transactions, unit=unit)
-    cal_end = pd.Timestamp(calibration.attrs["observation_end"])
-    end = pd.Timestamp(whole.attrs["observation_end"])
+    if unit not in UNIT_DAYS:
+        raise SegmenterInputError(f"unknown time unit {unit!r}; use D, W or M", column="unit")
+    cal_end = stats.calibration_end
+    end = pd.Timestamp(np.datetime64(stats.last_day, "D"))
     length = (end - cal_end).days / UNIT_DAYS[unit]
     if not length > 0:
         raise SegmenterInputError("the calibration end must come before the last transaction date",
                                   column="calibration_end")
-    x = calibration["frequency"].to_numpy(float)
-    t_x = calibration["recency"].to_numpy(float)
-    age = calibration["T"].to_numpy(float)
-    actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
+    x, t_x, age, weight = stats.frequency, stats.recency, stats.T, stats.customers
     groups = np.minimum(x, TOP_GROUP).astype(int)
 
     fitted: dict[str, PurchaseModel] = {}
     statuses: dict[str, str] = {}
     for key in models:
         try:
-            fitted[key] = PURCHASE_MODELS[key]().fit(x, t_x, age)
+            fitted[key] = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
             statuses[key] = "fitted"
         except SegmenterInputError as error:
             statuses[key] = str(error)
-    predicted = {key: model.expected_purchases(length, x, t_x, age) for key, model in fitted.items()}
+    # predicted repeat purchases of all the customers of each row
+    predicted = {key: model.expected_purchases(length, x, t_x, age) * weight for key, model in fitted.items()}
 
-    by_frequency = _by_frequency(groups, actual, predicted, models)
-    tracking = _tracking(transactions, calibration, fitted, unit, cal_end, end, models)
-    totals = _totals(models, statuses, fitted, actual, predicted, groups, tracking)
+    by_frequency = _by_frequency(groups, weight, stats.actual, predicted, models)
+    tracking = _tracking(stats, fitted, unit, cal_end, models)
+    totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
     chosen, reason = _choice(totals, length, unit)
     return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
                       calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
@@ -189,9 +264,9 @@ def _group_labels() -> list[str]:
     return [str(g) for g in range(TOP_GROUP)] + [f"{TOP_GROUP}+"]
 
 
-def _by_frequency(groups: np.ndarray, actual: np.ndarray, predicted: dict[str, np.ndarray],
+def _by_frequency(groups: np.ndarray, customers: np.ndarray, actual: np.ndarray, predicted: dict[str, np.ndarray],
                   models: tuple[str, ...]) -> pd.DataFrame:
-    counts = np.bincount(groups, minlength=TOP_GROUP + 1).astype(float)
+    counts = np.bincount(groups, weights=customers, minlength=TOP_GROUP + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         table = pd.DataFrame({
             "calibration_purchases": _group_labels(),
@@ -204,28 +279,17 @@ def _by_frequency(groups: np.ndarray, actual: np.ndarray, predicted: dict[str, n
     return table[table["customers"] > 0].reset_index(drop=True)
 
 
-def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted: dict[str, PurchaseModel],
-              unit: str, cal_end: pd.Timestamp, end: pd.Timestamp, models: tuple[str, ...]) -> pd.DataFrame:
+def _tracking(stats: HoldoutStatistics, fitted: dict[str, PurchaseModel], unit: str, cal_end: pd.Timestamp,
+              models: tuple[str, ...]) -> pd.DataFrame:
     unit_days = UNIT_DAYS[unit]
-    rows = transactions.rows
-    day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    start = int(day.min())
-    last = int(np.datetime64(end.date(), "D").astype(np.int64))
+    start, last = stats.start_day, stats.last_day
     periods = math.ceil((last - start + 1) / unit_days)
     # last day (offset from start) included in each period
     period_last = np.minimum(np.ceil(np.arange(1, periods + 1) * unit_days).astype(np.int64) - 1, last - start)
+    done = np.searchsorted(stats.repeat_days, period_last, side="right")
+    actual = np.r_[0.0, np.cumsum(stats.repeat_counts)][done]
 
-    first_day = (calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start)
-    customers = set(calibration["account"])
-    keep = np.isin(rows["customer"].to_numpy(object), list(customers)) & (rows["amount"].to_numpy() >= 0)
-    purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
-    purchase_days = purchase_days.drop_duplicates()
-    first_of = purchase_days.groupby("customer")["day"].transform("min")
-    repeat_days = np.sort(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy() > first_of.to_numpy()])
-    actual = np.searchsorted(repeat_days, period_last, side="right").astype(float)
-
-    cohort_days, cohort_sizes = np.unique(first_day, return_counts=True)
-    ages = np.clip((period_last[:, None] - cohort_days[None, :]) / unit_days, 0, None)
+    ages = np.clip((period_last[:, None] - stats.cohort_days[None, :]) / unit_days, 0, None)
     period_end = (np.datetime64(start, "D") + period_last).astype("datetime64[ns]")
     table = pd.DataFrame({
         "period": [f"{_unit_word(unit)[:-1]} {k}" for k in range(1, periods + 1)],
@@ -236,18 +300,18 @@ def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted:
     for key in models:
         if key in fitted:
             expected = fitted[key].expected_purchases_new(ages.ravel()).reshape(ages.shape)
-            table[f"{key}_cumulative"] = expected @ cohort_sizes
+            table[f"{key}_cumulative"] = expected @ stats.cohort_sizes
         else:
             table[f"{key}_cumulative"] = np.nan
     return table
 
 
-def _totals(models, statuses, fitted, actual, predicted, groups, tracking) -> pd.DataFrame:
+def _totals(models, statuses, fitted, customers, actual, predicted, groups, tracking) -> pd.DataFrame:
     actual_total = float(actual.sum())
     records = []
     for key in models:
         record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
-                  "customers": float(actual.size), "actual": actual_total, "predicted": np.nan,
+                  "customers": float(customers.sum()), "actual": actual_total, "predicted": np.nan,
                   "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
         if key in fitted:
             values = predicted[key]
