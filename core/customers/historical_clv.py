@@ -105,15 +105,11 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
     >>> value.customers["historical_clv"].tolist()
     [52.5, 17.5, 3.5]
     """
-    if not (isinstance(discount_rate, (int, float)) and math.isfinite(discount_rate) and discount_rate >= 0):
-        raise SegmenterInputError(f"discount rate must be 0 or more, got {discount_rate!r}", column="discount_rate")
     end = pd.Timestamp(summary.attrs["observation_end"])
     rows = transactions.rows
     rows = rows[(rows["date"].dt.normalize() <= end) & (rows["amount"] >= 0)]
     day = (end - rows["date"].dt.normalize()).dt.days.to_numpy()
-    span_days = int(day.max()) + 1
-    years = span_days >= YEARS_FOR_ANNUAL_RETENTION * 365
-    period_days = DAYS_PER_YEAR if years else max(span_days / 2, 1.0)
+    period_days = retention_period(int(day.max()) + 1)
     period = np.floor(day / period_days).astype(np.int64)  # 0 = the last period before the end
     # every period but the oldest is fully observed, so each pair (older, newer) counts
     n_periods = int(period.max()) + 1
@@ -125,12 +121,37 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
         before, after = by_period.get(older, set()), by_period.get(older - 1, set())
         at_risk += len(before)
         retained += len(before & after)
-    retention = retained / at_risk if at_risk else 0.0
-
     active_periods = active.groupby("account")["period"].size().reindex(summary["account"]).to_numpy(float)
-    has_profit = summary["total_profit"].notna().all() and "profit" in transactions.headers
+    has_profit = bool(summary["total_profit"].notna().all() and "profit" in transactions.headers)
+    return historical_value(summary, active_periods, retained=retained, at_risk=at_risk, period_days=period_days,
+                            has_profit=has_profit, discount_rate=discount_rate, horizon_days=horizon_days)
+
+
+def retention_period(span_days: int) -> float:
+    """Days per retention period for a list whose purchases span ``span_days`` days up to its end:
+    a year from 730 days on, else half the span.
+
+    >>> retention_period(800), retention_period(301)
+    (365.25, 150.5)
+    """
+    return DAYS_PER_YEAR if span_days >= YEARS_FOR_ANNUAL_RETENTION * 365 else max(span_days / 2, 1.0)
+
+
+def historical_value(summary: pd.DataFrame, active_periods: np.ndarray, *, retained: int, at_risk: int,
+                     period_days: float, has_profit: bool, discount_rate: float,
+                     horizon_days: float = DAYS_PER_YEAR) -> HistoricalValue:
+    """:func:`historical_clv` from its counts (a database can compute them: warehouse/).
+
+    ``summary`` needs ``account, purchases, total_spend, total_profit``; ``active_periods`` is
+    each customer's number of periods with a purchase; ``retained`` of ``at_risk`` (customer,
+    period) pairs after the newest period had a purchase in the next period too.
+    """
+    if not (isinstance(discount_rate, (int, float)) and math.isfinite(discount_rate) and discount_rate >= 0):
+        raise SegmenterInputError(f"discount rate must be 0 or more, got {discount_rate!r}", column="discount_rate")
+    years = period_days == DAYS_PER_YEAR
+    retention = retained / at_risk if at_risk else 0.0
     margin = summary["total_profit"].to_numpy(float) if has_profit else summary["total_spend"].to_numpy(float)
-    per_period = margin / active_periods
+    per_period = margin / np.asarray(active_periods, dtype=float)
     period_discount = (1 + discount_rate) ** (period_days / DAYS_PER_YEAR) - 1
     kept = retention / (1 + period_discount)
     periods = max(1.0, horizon_days / period_days)
@@ -138,7 +159,7 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
     customers = pd.DataFrame({
         "account": summary["account"].to_numpy(object),
         "purchases": summary["purchases"].to_numpy(),
-        "active_periods": active_periods,
+        "active_periods": np.asarray(active_periods, dtype=float),
         "margin_per_period": per_period,
         "expected_periods": expected_periods,
         "historical_clv": per_period * expected_periods,

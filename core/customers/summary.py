@@ -192,25 +192,39 @@ def revenue_per_year(transactions: TransactionTable, summary: pd.DataFrame) -> d
     >>> {k: v.tolist() for k, v in revenue_per_year(table, customer_summary(table)).items()}
     {'Revenue 2023': [10.0, 0.0], 'Revenue 2024': [30.0, 5.0]}
     """
-    end = pd.Timestamp(summary.attrs["observation_end"])
     rows = transactions.rows
     dates = rows["date"].dt.normalize()
-    first = dates.min()
+    columns = {}
+    for header, start, year_end in year_windows(dates.min(), summary.attrs["observation_end"]):
+        inside = (dates > start) & (dates <= year_end)
+        spend = rows.loc[inside].groupby("customer")["amount"].sum()
+        columns[header] = spend.reindex(summary["account"].to_numpy(), fill_value=0.0).to_numpy(float)
+    return columns
+
+
+def year_windows(first: Any, end: Any) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """The full years of :func:`revenue_per_year`: (header, day before it starts, last day), oldest
+    first; empty when fewer than two fit between ``first`` (the first date) and ``end``.
+
+    Examples
+    --------
+    >>> [(h, str(s.date()), str(e.date())) for h, s, e in year_windows("2023-01-01", "2024-12-31")]
+    [('Revenue 2023', '2022-12-31', '2023-12-31'), ('Revenue 2024', '2023-12-31', '2024-12-31')]
+    """
+    first, end = pd.Timestamp(first), pd.Timestamp(end)
     starts = []
     while end - pd.DateOffset(years=len(starts) + 1) >= first - pd.Timedelta(days=1):
         starts.append(end - pd.DateOffset(years=len(starts) + 1))
     if len(starts) < 2:
-        return {}
+        return []
     calendar = end.month == 12 and end.day == 31
-    columns = {}
+    windows = []
     for start in reversed(starts):
         year_end = start + pd.DateOffset(years=1)
-        inside = (dates > start) & (dates <= year_end)
-        spend = rows.loc[inside].groupby("customer")["amount"].sum()
         first_day = start + pd.Timedelta(days=1)
         label = str(year_end.year) if calendar else f"FY {first_day.year}/{(first_day.year + 1) % 100:02d}"
-        columns[f"Revenue {label}"] = spend.reindex(summary["account"].to_numpy(), fill_value=0.0).to_numpy(float)
-    return columns
+        windows.append((f"Revenue {label}", start, year_end))
+    return windows
 
 
 def _day_number(value: Any) -> int:
