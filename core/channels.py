@@ -41,7 +41,7 @@ def channel_kinds(channels: Any) -> np.ndarray:
     return np.array(kinds + [OTHER], dtype=object)[codes]
 
 
-def channel_mix_warning(channels: Any, revenue: Any) -> str:
+def channel_mix_warning(channels: Any, revenue: Any, accounts: Any = None) -> str:
     """A warning when the channel column has both intermediaries and end users, else ``""``.
 
     Parameters
@@ -51,6 +51,9 @@ def channel_mix_warning(channels: Any, revenue: Any) -> str:
     revenue:
         Revenue per account; the warning quotes each kind's share of the total positive
         revenue (NaN and negative amounts count as 0).
+    accounts:
+        How many accounts each row stands for (default 1 each): rows may be distinct channel
+        values with their accounts and their positive revenue summed, as a database gives them.
 
     Examples
     --------
@@ -61,6 +64,7 @@ def channel_mix_warning(channels: Any, revenue: Any) -> str:
     """
     kinds = channel_kinds(channels)
     amounts = np.clip(np.nan_to_num(float_values(revenue, "revenue"), nan=0.0), 0.0, None)
+    counts = np.ones(kinds.size) if accounts is None else np.asarray(accounts, dtype=float)
     if not ((kinds == INTERMEDIARY).any() and (kinds == END_USER).any()):
         return ""
     total = amounts.sum()
@@ -69,7 +73,7 @@ def channel_mix_warning(channels: Any, revenue: Any) -> str:
     def part(kind: str) -> str:
         chosen = kinds == kind
         values = ", ".join(sorted({str(v).strip() for v in names[chosen]}))
-        count = int(chosen.sum())
+        count = int(counts[chosen].sum())
         share = f", {amounts[chosen].sum() / total:.0%} of revenue" if total > 0 else ""
         return f"{values}: {count} account{'s' if count != 1 else ''}{share}"
 

@@ -274,3 +274,60 @@ def test_warehouse_docstring_examples():
 
     for module in (run, sources):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def _period_accounts() -> pd.DataFrame:
+    """Two years of revenue (no plain revenue column: revenue is 2025's), cost to serve, a channel
+    column that mixes resellers and direct customers, ties, zero, negative and missing values."""
+    return pd.DataFrame({
+        "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "b"],
+        "Revenue 2024": [100.0, 40.0, 0.0, 30.0, 30.0, 25.0, None, 10.0, 5.0, 50.0, -2.0, 8.0],
+        "Revenue 2025": [120.0, 40.0, 35.0, 20.0, 20.0, 0.0, 12.0, None, 5.0, 20.0, 3.0, -1.0],
+        "Profit": [30.0, 8.0, 7.0, 5.0, None, 1.0, 3.0, 2.0, 1.0, 6.0, 1.0, 0.5],
+        "Cost to serve": [5.0, 10.0, None, 1.0, 1.0, 0.5, 0.0, 1.0, 2.0, 1.0, 0.1, 0.2],
+        "Channel": ["Reseller", "Direct", "Direct", "Distributor", None, "Direct", "Online", "Field", "Direct",
+                    "Reseller", "Direct", "Direct"],
+        "NPS": [9.0, 3.0, None, 10.0, 6.0, 8.0, 7.0, 11.0, 9.0, 0.0, 5.5, 2.0],
+    })
+
+
+def test_cost_to_serve_channels_and_periods_give_core_tables(con, tmp_path, monkeypatch):
+    """Every sheet core gives this table, the engine gives too: net margin matrix and summaries,
+    the channel warning, growth and tier migration; Data issues names the accounts."""
+    from warehouse import report as engine_report_module
+
+    frame = _period_accounts()
+    table = accounts_from_frame(frame)
+    reference = segmenter.run_report(table, ReportConfig())
+    assert {"channel_warning", "growth", "tier_migration", "fallen_from_a"} <= set(reference.tables)
+    frame.to_parquet(tmp_path / "periods.parquet")
+    monkeypatch.setattr(engine_report_module, "ISSUE_EXAMPLES", 1)
+    run = table_run.run_table(table_run.Source(path=str(tmp_path / "periods.parquet")), table_run.EngineSettings(),
+                              ReportConfig(), output=tmp_path / "periods.xlsx")
+    report = run.report
+    per_account = ("growth", "fallen_from_a")
+    assert_tables_equal({k: v for k, v in report.tables.items() if k not in per_account},
+                        {k: v for k, v in reference.tables.items() if k not in per_account})
+    for name in ("growth", "fallen_from_a"):  # per account: no sheet rows, in rank order
+        ours = report.tables[name].sort_values(["account", "revenue_2024"], ignore_index=True)
+        theirs = reference.tables[name].drop(columns="sheet_row").sort_values(["account", "revenue_2024"],
+                                                                              ignore_index=True)
+        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_categorical=False, rtol=1e-9, obj=name)
+    assert_segments_equal(report.tables["segments"], reference.tables["segments"])
+    segments = report.tables["segments"].set_index("account")
+    # a: net profit 30 - 5 = 25 on 120; c: no cost, so no net margin and the note says why
+    assert segments.loc["a", "net_margin_pct"] == pytest.approx(25 / 120)
+    assert segments.loc["c", "note"] == "cost to serve missing"
+    assert report.headline["flags"][-1].startswith("The channel column mixes intermediaries (Distributor, Reseller: "
+                                                   "3 accounts")
+    assert report.headline["growth"] == reference.headline["growth"]
+    issues = report.tables["data_issues"]
+    assert issues["action"].iloc[0] == "rejected"  # rejected first, as core lists them
+    reasons = issues["reason"].tolist()
+    # NPS 11 (h) and 5.5 (k): the first by name is listed, the other counted
+    assert "account 'h': an NPS answer must be a whole number from 0 to 10: read as no answer" in reasons
+    assert "1 more accounts (the first 1 are listed above): an NPS answer must be a whole number from 0 to 10: " \
+           "read as no answer" in reasons
+    assert "account 'b': duplicate account id: kept as separate rows, not merged" in reasons
+    assert "account 'h': revenue missing: the account gets tier D" in reasons
+    assert issues.loc[issues["reason"].str.startswith("account 'b': negative"), "value"].tolist() == ["-1.0"]

@@ -125,7 +125,8 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         account=summary.account, revenue=summary.total_spend,
         profit=summary.total_profit if "profit" in roles else ibis.null().cast("float64"),
         nps=ibis.null().cast("float64"), industry=ibis.null().cast("string"), size=ibis.null().cast("string"),
-        region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase)
+        region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase,
+        cost_to_serve=ibis.null().cast("float64"))
     account_run = account_report(accounts, config, progress=say)
 
     say("RFM scores")

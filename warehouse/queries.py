@@ -25,24 +25,35 @@ from core.customers.summary import UNIT_DAYS
 
 ACCOUNT_COLUMNS = {"account": "string", "revenue": "float64", "profit": "float64", "nps": "float64",
                    "industry": "string", "size": "string", "region": "string", "channel": "string",
-                   "first_purchase": "date"}
+                   "first_purchase": "date", "cost_to_serve": "float64"}
+#: Name of the k-th period revenue column (oldest first) after :func:`account_rows`.
+PERIOD = "period_{}"
 LINE_COLUMNS = {"customer": "string", "date": "date", "amount": "float64", "profit": "float64",
                 "quantity": "float64"}
 #: Strategy codes in the order of core.matrix.STRATEGIES, then Unclassified.
 UNCLASSIFIED_CODE = 4
 
 
-def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str]) -> ir.Table:
-    """The table with one column per role (renamed from ``roles[role]``, cast), NULL where absent."""
+def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str],
+          extra: dict[str, ir.Value] | None = None) -> ir.Table:
+    """The table with one column per role (renamed from ``roles[role]``, cast), NULL where absent,
+    then the ``extra`` columns."""
     return table.select(**{
         role: (table[roles[role]].cast(dtype) if role in roles else ibis.null().cast(dtype))
         for role, dtype in columns.items()
-    })
+    }, **(extra or {}))
 
 
-def account_rows(table: ir.Table, roles: dict[str, str]) -> ir.Table:
-    """One row per account (each input row is an account; duplicates are not merged, as in core)."""
-    return typed(table, roles, ACCOUNT_COLUMNS)
+def account_rows(table: ir.Table, roles: dict[str, str], periods: Sequence[str] = ()) -> ir.Table:
+    """One row per account (each input row is an account; duplicates are not merged, as in core);
+    ``periods``: the period revenue columns, oldest first, as ``period_0``, ``period_1``, ..."""
+    return typed(table, roles, ACCOUNT_COLUMNS,
+                 {PERIOD.format(k): table[column].cast("float64") for k, column in enumerate(periods)})
+
+
+def with_net_profit(accounts: ir.Table) -> ir.Table:
+    """``net_profit`` = profit - cost to serve, NULL when either is (core.cost_to_serve.net_profit)."""
+    return accounts.mutate(net_profit=accounts.profit - accounts.cost_to_serve)
 
 
 def present_figures(accounts: ir.Table) -> ir.Table:
@@ -58,6 +69,7 @@ def present_figures(accounts: ir.Table) -> ir.Table:
         negative_total=ibis.ifelse(revenue < 0, revenue, 0.0).sum(),
         profit_missing=(revenue.notnull() & accounts.profit.isnull()).sum(),
         profit_present=accounts.profit.count(),
+        cost_present=accounts.cost_to_serve.count(),
         nps_off_scale=(accounts.nps.notnull() & ~_on_scale(accounts.nps)).sum(),
         **{f"with_{role}": accounts[role].count() for role in ("industry", "size", "region", "channel", "first_purchase")},
     )
@@ -119,47 +131,56 @@ def with_tiers(accounts: ir.Table, peers: ir.Table, code: ir.IntegerValue, last_
     )
 
 
-def margin(accounts: ir.Table) -> ir.FloatingValue:
-    """profit / revenue where revenue > 0 and profit is present, else NULL (core.margins.margin_pct)."""
-    defined = (accounts.revenue > 0) & accounts.profit.notnull()
-    return ibis.ifelse(defined, accounts.profit / accounts.revenue, ibis.null().cast("float64"))
+def margin(accounts: ir.Table, profit: str = "profit") -> ir.FloatingValue:
+    """profit / revenue where revenue > 0 and profit is present, else NULL (core.margins.margin_pct);
+    ``profit="net_profit"`` gives the net margin."""
+    defined = (accounts.revenue > 0) & accounts[profit].notnull()
+    return ibis.ifelse(defined, accounts[profit] / accounts.revenue, ibis.null().cast("float64"))
 
 
-def split_medians(accounts: ir.Table) -> ir.Table:
+def split_medians(accounts: ir.Table, profit: str = "profit") -> ir.Table:
     """One row: revenue and margin medians over placeable accounts (revenue > 0, margin defined),
     the revenue median over accounts with revenue > 0, and how many are placeable (core.matrix.matrix_splits)."""
-    placed = accounts.filter((accounts.revenue > 0) & margin(accounts).notnull())
+    placed = accounts.filter((accounts.revenue > 0) & margin(accounts, profit).notnull())
     positive = accounts.filter(accounts.revenue > 0)
     return placed.aggregate(placed=_.count(), revenue_median=_.revenue.median(),
-                            margin_median=margin(placed).median()).cross_join(
+                            margin_median=margin(placed, profit).median()).cross_join(
         positive.aggregate(positive_revenue_median=_.revenue.median()))
 
 
-def finance_split_sums(tiered: ir.Table) -> ir.Table:
+def finance_split_sums(tiered: ir.Table, profit: str = "profit") -> ir.Table:
     """One row: what core.matrix.finance_splits needs: the lowest positive revenue of the top tier
     (``tier_code`` 0) and the profit and revenue sums of the placeable accounts (revenue > 0, margin defined)."""
-    placed = (tiered.revenue > 0) & margin(tiered).notnull()
+    placed = (tiered.revenue > 0) & margin(tiered, profit).notnull()
     return tiered.aggregate(
         top_min=ibis.ifelse((tiered.tier_code == 0) & (tiered.revenue > 0), tiered.revenue, ibis.null()).min(),
-        placed_profit=ibis.ifelse(placed, tiered.profit, 0.0).sum(),
+        placed_profit=ibis.ifelse(placed, tiered[profit], 0.0).sum(),
         placed_revenue=ibis.ifelse(placed, tiered.revenue, 0.0).sum(),
         placed=placed.sum())
 
 
-def strategy_code(accounts: ir.Table, revenue_split: float, margin_split: float) -> ir.IntegerValue:
+def strategy_code(accounts: ir.Table, revenue_split: float, margin_split: float, profit: str = "profit") -> ir.IntegerValue:
     """Matrix cell 0-3 (Protect, Fix margin, Grow, Migrate) or 4 (unclassified); mirrors
     core.matrix.assign_strategy: high means at or above the split."""
-    account_margin = margin(accounts)
+    account_margin = margin(accounts, profit)
     cell = (ibis.ifelse(accounts.revenue >= revenue_split, 0, 2)
             + ibis.ifelse(account_margin >= margin_split, 0, 1))
     return ibis.ifelse(account_margin.notnull(), cell, UNCLASSIFIED_CODE).cast("int64")
 
 
 def group_sums(accounts: ir.Table, key: ir.Value) -> ir.Table:
-    """Per value of ``key``: the sums of core.margins.GroupSums plus accounts with profit."""
+    """Per value of ``key``: the sums of core.margins.GroupSums plus accounts with profit; with a
+    ``net_profit`` column also its sums (``net_profit``, ``net_paired_revenue``, ``net_paired_profit``)."""
     revenue, profit = accounts.revenue, accounts.profit
     both = revenue.notnull() & profit.notnull()
+    net = {}
+    if "net_profit" in accounts.columns:
+        net_both = revenue.notnull() & accounts.net_profit.notnull()
+        net = {"net_profit": accounts.net_profit.sum().fill_null(0.0),
+               "net_paired_revenue": ibis.ifelse(net_both, revenue, 0.0).sum(),
+               "net_paired_profit": ibis.ifelse(net_both, accounts.net_profit, 0.0).sum()}
     return accounts.group_by(group=key).aggregate(
+        **net,
         accounts=_.count(),
         revenue=revenue.sum().fill_null(0.0),
         profit=profit.sum().fill_null(0.0),
@@ -288,3 +309,32 @@ def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better:
 def compressed_triples(customers: ir.Table) -> ir.Table:
     """Identical (frequency, recency, T) with their number of customers: the BG/NBD likelihood's input."""
     return customers.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count())
+
+
+# ---------------------------------------------------------------------------- data issues
+
+
+def issue_examples(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value, ir.Value]],
+                   first: int) -> ir.Table:
+    """The first ``first`` rows of each kind of problem: ``kind`` (position in ``kinds``),
+    ``identity`` and ``value`` (text), in order of identity, then value.
+
+    ``kinds``: (which rows have the problem, what names such a row, the value at fault), as
+    expressions on ``table``.
+    """
+    parts = [table.filter(bad).select(kind=ibis.literal(k), identity=identity.cast("string"),
+                                      value=value.cast("string"))
+             for k, (bad, identity, value) in enumerate(kinds)]
+    rows = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    numbered = rows.mutate(n=ibis.row_number().over(group_by=rows.kind, order_by=[rows.identity, rows.value]))  # from 0
+    return numbered.filter(numbered.n < first).order_by(["kind", "n"])
+
+
+def issue_counts(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value, ir.Value]]) -> ir.Table:
+    """One row: ``kind_<k>`` = how many rows have the k-th problem."""
+    return table.aggregate(**{f"kind_{k}": bad.cast("int64").sum().fill_null(0) for k, (bad, _, _) in enumerate(kinds)})
+
+
+def duplicated(table: ir.Table, column: str) -> ir.BooleanValue:
+    """Whether another row has the same non-missing value in ``column``."""
+    return table[column].notnull() & (table[column].count().over(group_by=table[column]) > 1)

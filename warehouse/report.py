@@ -11,10 +11,15 @@ answers with one query per question). Only the ``segments`` table is per account
 to each batch the engine streams, largest revenue first; :mod:`warehouse.output` keeps the
 first 1,048,575 for the Segments sheet and writes all of them to Parquet.
 
+Cost to serve (net profit and net margin, :mod:`core.cost_to_serve`) is summed in the engine
+like profit; the channel mix warning reads the accounts and positive revenue per distinct
+channel; with two or more period columns the per-account period revenue, tier and rank come
+back once and :func:`core.growth.growth_tables` makes the growth and migration tables.
+
 Differences from an account list read from cells: there are no sheet rows (the engine's
-table has no row numbers), ``data_issues`` counts problems per kind instead of listing cells,
-and profit is read as an amount. Cost to serve, periods (growth, migration) and the channel
-mix warning are not computed on the engine path.
+table has no row numbers), so ``data_issues`` names each row by its account and lists the
+first :data:`ISSUE_EXAMPLES` of each kind of problem with the count of the rest; profit is
+read as an amount.
 """
 from __future__ import annotations
 
@@ -26,21 +31,35 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from core import concentration, margins, matrix, nps, retention_cltv, tiers, whale
+from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
 from core.cells import ISSUE_COLUMNS
+from core.data_issues import ACTION_ORDER
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import band_order, group_codes, group_sums
 from core.overview import MATRIX_POINTS, overview_tables
-from core.report import (DIMENSIONS, PARETO_POINTS, Report, group_table_from_sums, headline_figures, majority_flag_of, split_sources,
-                         splits_table, tier_rule)
+from core.report import (DIMENSIONS, PARETO_POINTS, Report, _growth_headline, group_table_from_sums, headline_figures,
+                         majority_flag_of, split_sources, splits_table, tier_rule, watch_tables)
 from warehouse import queries
 
 Progress = Callable[[str], None]
 #: Rows of the Segments sheet: Excel's 1,048,576 less the header row.
 SHEET_ROWS = 1_048_575
 #: Account-table role columns shown on Segments only when some account has them.
-OPTIONAL_ROLES = ("nps", "industry", "size", "region", "channel", "first_purchase", "cohort")
+OPTIONAL_ROLES = ("nps", "industry", "size", "region", "channel", "first_purchase", "cohort", "cost_to_serve")
+#: Rows of each kind of data issue listed by name on the Data issues sheet; the rest are counted.
+ISSUE_EXAMPLES = 100
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The period revenue columns of an account table (``period_0``, ... after
+    :func:`queries.account_rows`): their labels and years from the first, oldest first
+    (``AccountTable.periods`` and ``period_years``), and the source columns (or headers) they came from."""
+
+    labels: tuple[str, ...]
+    years: tuple[float, ...]
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -119,8 +138,12 @@ def _int(expr) -> int:
 
 
 def account_report(accounts, config: ReportConfig | None = None, *, progress: Progress | None = None,
-                   columns_read: dict[str, str] | None = None) -> AccountRun:
+                   columns_read: dict[str, str] | None = None, periods: Periods | None = None,
+                   noun: str = "account") -> AccountRun:
     """Run the account report in the engine that holds ``accounts`` (see :func:`queries.account_rows`).
+
+    ``periods``: the table's period columns (growth and tier migration with two or more);
+    ``noun``: what a row is, for the Data issues sheet ("customer" for order lines).
 
     Raises
     ------
@@ -136,6 +159,10 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     if int(figures["positive"]) == 0:
         raise SegmenterInputError("no account has a positive revenue: nothing to segment", column="revenue")
 
+    net = int(figures["cost_present"]) > 0
+    matrix_profit = "net_profit" if net else "profit"
+    if net:
+        accounts = queries.with_net_profit(accounts)
     say(f"tiering {int(figures['accounts']):,} accounts ({config.tier_method})")
     peers = queries.revenue_peers(accounts)
     limits, abc = _tier_limits(accounts, config)
@@ -144,8 +171,8 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     tiered = queries.with_tiers(accounts, peers, code, len(config.labels) - 1, int(figures["present"])).cache()
 
     say("matrix splits and strategies")
-    splits, has_top = _splits(accounts, tiered, config)
-    tiered = tiered.mutate(strategy_code=queries.strategy_code(tiered, *splits))
+    splits, has_top = _splits(accounts, tiered, config, matrix_profit)
+    tiered = tiered.mutate(strategy_code=queries.strategy_code(tiered, *splits, matrix_profit))
 
     say("summaries per tier and group")
     tables: dict[str, pd.DataFrame] = {}
@@ -185,20 +212,32 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     per_strategy = queries.group_sums(tiered, tiered.strategy_code).to_pandas()
     cells = [*matrix.STRATEGIES, matrix.UNCLASSIFIED]
     summary_by_cell = margins.summary_from_sums(
-        cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells)), group_name="strategy")
+        cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells), net=net),
+        group_name="strategy")
     tables["matrix"] = matrix.matrix_rows(summary_by_cell)
-    tables["matrix_splits"] = splits_table(*splits, config, sources=split_sources(config, has_top))
+    tables["matrix_splits"] = splits_table(*splits, config, net=net, sources=split_sources(config, has_top))
     watch = segment_frame(queries.watch_candidates(tiered, splits[0]).to_pandas(), config, splits)
     watch = watch.loc[watch["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag"]]
-    tables["accounts_to_watch"] = watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]
-                                                    ).reset_index(drop=True)
-    tables["data_issues"] = _issues(figures)
+    watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
+    tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]
+                                                 ).reset_index(drop=True)))
+    say("data issues")
+    tables["data_issues"] = data_issues(accounts, dict(columns_read or {}), noun, int(figures["profit_present"]) > 0)
+    flags = []
+    if int(figures["with_channel"]) > 0:
+        warning = _channel_warning(tiered)
+        if warning:
+            tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
+            flags.append(warning)
+    ordered = tiered.order_by([tiered["rank"], tiered["account"]])
+    if periods is not None and len(periods.labels) >= 2:
+        say(f"growth and tier migration, {periods.labels[-2]} to {periods.labels[-1]}")
+        tables.update(_growth_tables(ordered, periods, config, int(figures["with_channel"]) > 0))
     if int(figures["profit_present"]) > 0:
-        curve = whale.whale_curve(tiered.select("profit").to_pandas()["profit"])
-        tables["whale"] = curve.to_frame("profit")
+        curve = whale.whale_curve(tiered.select(matrix_profit).to_pandas()[matrix_profit])
+        tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
         if curve.defined:
             tables["whale_points"] = curve.chart_points()
-    ordered = tiered.order_by([tiered["rank"], tiered["account"]])
     largest = segment_frame(ordered.limit(MATRIX_POINTS).to_pandas(), config, splits)  # what the quadrant shows
     tables.update(overview_tables(tables, config, segments=largest))
 
@@ -207,6 +246,9 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     majority = majority_flag_of(top["account"].iloc[0], float(top["revenue"].iloc[0]), float(figures["positive_total"]),
                                 int(figures["positive"]))
     headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
+    headline["flags"] += flags
+    if "growth_by_tier" in tables:
+        headline["growth"] = _growth_headline(tables, periods.labels)
     report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
     return AccountRun(report=report, ordered=ordered, splits=splits)
 
@@ -225,7 +267,7 @@ def _tier_limits(accounts, config: ReportConfig) -> tuple[tuple[float, ...], tie
     return (abc.ab_value, abc.bc_value), abc
 
 
-def _splits(accounts, tiered, config: ReportConfig) -> tuple[tuple[float, float], bool]:
+def _splits(accounts, tiered, config: ReportConfig, profit: str) -> tuple[tuple[float, float], bool]:
     """The matrix splits by core.report's rules (the user's, the median when asked, else
     core.matrix.finance_splits' defaults), from the engine's sums and medians; and whether the
     top tier has accounts (for the splits' sources).
@@ -234,12 +276,12 @@ def _splits(accounts, tiered, config: ReportConfig) -> tuple[tuple[float, float]
     medians, applies its own choices: the user's splits when set (checked), the margin split NaN
     when no account has a defined margin.
     """
-    sums = queries.finance_split_sums(tiered).to_pandas().iloc[0]
+    sums = queries.finance_split_sums(tiered, profit).to_pandas().iloc[0]
     top_min = None if pd.isna(sums["top_min"]) else float(sums["top_min"])
     portfolio = float(sums["placed_profit"]) / float(sums["placed_revenue"]) if int(sums["placed"]) > 0 else None
     chosen = [default if setting is None else None if setting == MEDIAN else setting
               for setting, default in zip((config.revenue_split, config.margin_split), (top_min, portfolio))]
-    medians = queries.split_medians(accounts).to_pandas().iloc[0]
+    medians = queries.split_medians(accounts, profit).to_pandas().iloc[0]
     if int(medians["placed"]) > 0:
         splits = matrix.matrix_splits([medians["revenue_median"]], [medians["margin_median"]], *chosen)
     else:
@@ -256,8 +298,11 @@ def _per_code(frame: pd.DataFrame, column: str, k: int, codes: np.ndarray | None
     return np.bincount(codes, weights=frame[column].to_numpy(dtype=float), minlength=k)
 
 
-def _sums(frame: pd.DataFrame, codes: np.ndarray, k: int) -> margins.GroupSums:
-    return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in SUM_FIELDS))
+def _sums(frame: pd.DataFrame, codes: np.ndarray, k: int, net: bool = False) -> margins.GroupSums:
+    """The GroupSums of a per-group result; ``net``: of net profit (profit after cost to serve)."""
+    names = [f"net_{name}" if net and "profit" in name or net and name == "paired_revenue" else name
+             for name in SUM_FIELDS]
+    return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in names))
 
 
 def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: list[str] | None = None,
@@ -274,7 +319,11 @@ def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: l
         codes, labels = group_codes(values, _size_order(values) if by == "size" and order is None else order)
     k = len(labels)
     profit_counted = group_sums(codes, k, frame["profit_counted"].to_numpy(dtype=float))
-    return group_table_from_sums(labels, _sums(frame, codes, k), profit_counted, by, config)
+    summary = group_table_from_sums(labels, _sums(frame, codes, k), profit_counted, by, config)
+    if "net_profit" in frame:  # as core.report.group_table: net profit and net margin beside profit
+        net = margins.summary_from_sums(labels, _sums(frame, codes, k, net=True), group_name=by)
+        summary["net_profit"], summary["net_margin_pct"] = net["profit"].to_numpy(), net["margin_pct"].to_numpy()
+    return summary
 
 
 def _size_order(values: np.ndarray) -> list[str] | None:
@@ -315,19 +364,84 @@ def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[s
     return gaps
 
 
-def _issues(figures: pd.Series) -> pd.DataFrame:
-    """What the report could not use, counted per kind (the engine's table has no sheet rows)."""
-    missing = int(figures["accounts"] - figures["present"])
-    rows = [
-        (missing, "revenue", "noted", "accounts with missing revenue: tier D, left out of concentration"),
-        (int(figures["negative"]), "revenue", "noted",
-         "accounts with negative revenue (credit notes): tier D, left out of concentration"),
-        (int(figures["profit_missing"]), "profit", "noted", "accounts with revenue but no profit: margin undefined"),
-        (int(figures["nps_off_scale"]), "nps", "rejected",
-         "NPS answers that are not whole numbers from 0 to 10: read as no answer"),
+def _channel_warning(tiered) -> str:
+    """core.channels.channel_mix_warning from the accounts and positive revenue per distinct channel."""
+    per = tiered.group_by("channel").aggregate(
+        accounts=ibis._.count(), positive=ibis.ifelse(tiered.revenue > 0, tiered.revenue, 0.0).sum()).to_pandas()
+    return channels.channel_mix_warning(per["channel"].to_numpy(dtype=object), per["positive"].to_numpy(float),
+                                        per["accounts"].to_numpy(float))
+
+
+def _growth_tables(ordered, periods: Periods, config: ReportConfig, has_channel: bool) -> dict[str, pd.DataFrame]:
+    """core.growth.growth_tables on the per-account period revenue, current tier and rank (one
+    row per account comes back: growth and migration are per-account rules). The per-account
+    ``growth`` table keeps the :data:`SHEET_ROWS` largest accounts; there are no sheet rows."""
+    period_columns = [queries.PERIOD.format(k) for k in range(len(periods.labels))]
+    per = ordered.select("account", "rank", "tier_code", "channel", *period_columns).to_pandas()
+    revenue = pd.DataFrame({label: per[column].to_numpy(float) for label, column in zip(periods.labels, period_columns)})
+    segments = pd.DataFrame({
+        "account": per["account"].to_numpy(dtype=object),
+        "tier": pd.Categorical.from_codes(per["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)),
+        "rank": per["rank"].to_numpy(dtype=np.int64),
+        "sheet_row": pd.array([pd.NA] * len(per), dtype="Int64"),
+    })
+    if has_channel:
+        segments["channel"] = per["channel"].to_numpy(dtype=object)
+    tables = growth.growth_tables(revenue, segments, config, periods.years)
+    tables["growth"] = tables["growth"].iloc[:SHEET_ROWS].drop(columns="sheet_row")
+    tables["fallen_from_a"] = tables["fallen_from_a"].drop(columns="sheet_row")
+    return tables
+
+
+def data_issues(accounts, columns_read: dict[str, str], noun: str = "account", has_profit: bool = True) -> pd.DataFrame:
+    """What the report could not use or read as is, named by account (a warehouse table has no sheet
+    rows): the first :data:`ISSUE_EXAMPLES` rows of each kind, then one line counting the rest.
+
+    Kinds, as core.accounts reports them: missing and negative revenue (tier D), revenue without
+    profit (margin undefined), NPS answers off the 0-10 scale (read as none), a missing or
+    duplicated account id.
+    """
+    column = {role: columns_read.get(role, role) for role in ("account", "revenue", "profit", "nps")}
+    accounts = accounts.mutate(duplicate_id=queries.duplicated(accounts, "account"))  # a window, so a column first
+    name = accounts.account
+    revenue, nps_answer = accounts.revenue, accounts.nps
+    kinds = [
+        (nps_answer.notnull() & ~queries._on_scale(nps_answer), name, nps_answer, "nps", "rejected",
+         "an NPS answer must be a whole number from 0 to 10: read as no answer"),
+        (name.isnull(), ibis.literal("(no id)"), revenue, "account", "note",
+         f"{noun} id missing: kept without a name"),
+        (revenue.isnull(), name, ibis.literal(""), "revenue", "note", f"revenue missing: the {noun} gets tier D"),
+        (revenue < 0, name, revenue, "revenue", "note",
+         f"negative revenue kept as it is (a credit note?): the {noun} gets tier D"),
+        (accounts.duplicate_id, name, name, "account", "note",
+         "duplicate account id: kept as separate rows, not merged"),
     ]
-    frame = pd.DataFrame([(None, column, f"{count:,} accounts", action, reason)
-                          for count, column, action, reason in rows if count], columns=list(ISSUE_COLUMNS))
+    if has_profit:
+        kinds.append((revenue.notnull() & accounts.profit.isnull(), name, revenue, "profit", "note",
+                      "revenue but no profit: margin undefined"))
+    return issue_table(accounts, kinds, column, noun)
+
+
+def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) -> pd.DataFrame:
+    """Data issues rows (:data:`core.cells.ISSUE_COLUMNS`) from (rows at fault, their name, the value,
+    role, action, reason) kinds on ``table``: each listed row is "<noun> '<name>': <reason>",
+    then "N more <noun>s: <reason>"; rejected first (core.data_issues.ACTION_ORDER)."""
+    expressions = [(bad, identity, value) for bad, identity, value, *_ in kinds]
+    counts = queries.issue_counts(table, expressions).to_pandas().iloc[0]
+    listed = queries.issue_examples(table, expressions, ISSUE_EXAMPLES).to_pandas() \
+        if counts.to_numpy().sum() > 0 else pd.DataFrame(columns=["kind", "identity", "value"])
+    rows = []
+    for k, (_, _, _, role, action, reason) in enumerate(kinds):
+        found = int(counts[f"kind_{k}"])
+        examples = listed[listed["kind"] == k]
+        for identity, value in zip(examples["identity"], examples["value"]):
+            rows.append((None, column[role], "" if value is None else str(value), action, f"{noun} '{identity}': {reason}"))
+        if found > len(examples):
+            rows.append((None, column[role], "", action,
+                         f"{found - len(examples):,} more {noun}s (the first {len(examples):,} are listed above): {reason}"))
+    rank = {action: k for k, action in enumerate(ACTION_ORDER)}
+    rows.sort(key=lambda row: rank.get(row[3], len(ACTION_ORDER)))
+    frame = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
     return frame.astype({"sheet_row": "Int64"})
 
 
@@ -342,6 +456,10 @@ def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float
     answers = batch["nps"].to_numpy(dtype=float)
     answers = np.where(np.isin(answers, np.arange(11)), answers, np.nan)  # off-scale answers read as none
     margin = margins.margin_pct(revenue, profit)
+    net = "net_profit" in batch
+    cost = batch["cost_to_serve"].to_numpy(dtype=float) if "cost_to_serve" in batch else np.full(len(batch), np.nan)
+    net_profit = cost_to_serve.net_profit(profit, cost) if net else None
+    matrix_margin = margins.margin_pct(revenue, net_profit) if net else margin
     frame = pd.DataFrame({
         "rank": batch["rank"].to_numpy(dtype=np.int64),
         "account": batch["account"].astype(object).to_numpy(),
@@ -349,7 +467,8 @@ def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float
         "revenue": revenue,
         "profit": profit,
         "margin_pct": margin,
-        "strategy": matrix.assign_strategy(revenue, margin, *splits),
+        **({"cost_to_serve": cost, "net_profit": net_profit, "net_margin_pct": matrix_margin} if net else {}),
+        "strategy": matrix.assign_strategy(revenue, matrix_margin, *splits),
         "cltv": retention_cltv.cltv(profit, config.retention, config.discount),
         "nps": answers,
         "nps_flag": matrix.nps_flags(revenue, answers, splits[0]),
@@ -359,5 +478,5 @@ def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float
     frame["first_purchase"] = pd.to_datetime(batch["first_purchase"])
     years = frame["first_purchase"].dt.year.astype("Int64")
     frame["cohort"] = years.astype("string").astype(object).where(years.notna(), None)
-    frame["note"] = margins.margin_note(revenue, profit)
+    frame["note"] = cost_to_serve.net_margin_note(revenue, profit, cost) if net else margins.margin_note(revenue, profit)
     return frame

@@ -18,12 +18,14 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from core.accounts import header_role
+from core.accounts import _period_roles, header_role
+from core.headers import ACCOUNT_HEADERS
+from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
 from core.transactions import REQUIRED_ROLES, looks_like_transactions, transaction_roles
 from warehouse import queries
-from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, account_report
+from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, Periods, account_report
 from warehouse.sources import (RESULT_MARK, EngineSettings, Source, connect, engine_errors, engine_failure,
                                open_table)
 
@@ -42,20 +44,32 @@ class TableRun:
     rows: int
 
 
-def account_roles(columns: list[str]) -> dict[str, str]:
-    """Role -> column name of an account table (first column naming a role wins).
+def account_roles(columns: list[str]) -> tuple[dict[str, str], Periods | None]:
+    """Role -> column name of an account table, and its period columns, read as core reads headers
+    (:func:`core.accounts.parse_accounts`: exact names first, period columns such as "Revenue 2024"
+    take no role, and without a plain revenue column the latest period is the revenue).
 
     Examples
     --------
     >>> account_roles(["Customer name", "Net sales", "Gross profit", "Region", "Owner"])
-    {'account': 'Customer name', 'revenue': 'Net sales', 'profit': 'Gross profit', 'region': 'Region'}
+    ({'account': 'Customer name', 'revenue': 'Net sales', 'profit': 'Gross profit', 'region': 'Region'}, None)
+    >>> roles, periods = account_roles(["Account", "Revenue 2024", "Revenue 2025"])
+    >>> roles, periods.labels, periods.columns
+    ({'account': 'Account', 'revenue': 'Revenue 2025'}, ('2024', '2025'), ('Revenue 2024', 'Revenue 2025'))
     """
-    roles: dict[str, str] = {}
-    for column in columns:
-        role = header_role(str(column))
-        if role in queries.ACCOUNT_COLUMNS and role not in roles:
-            roles[role] = column
-    return roles
+    headers = [str(column) for column in columns]
+    found = {j: period for j, h in enumerate(headers) if (period := read_period_header(h, header_role))}
+    choice = choose_periods(found)
+    if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
+        found, choice = {}, PeriodChoice({}, {}, {})
+    positions, _ = ACCOUNT_HEADERS.assign(headers, set(found))
+    _period_roles(choice, positions, headers, 1)
+    roles = {role: columns[j] for role, j in sorted(positions.items(), key=lambda item: item[1])
+             if role in queries.ACCOUNT_COLUMNS}
+    if not choice.revenue:
+        return roles, None
+    return roles, Periods(labels=choice.labels, years=years_since_first(list(choice.revenue.values())),
+                          columns=tuple(columns[j] for j in choice.revenue))
 
 
 def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
@@ -100,14 +114,17 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
         rows = write_customers(run, parquet, say)
         noun = "customers"
     else:
-        roles = account_roles(columns)
+        roles, periods = account_roles(columns)
         missing = [role for role in ("account", "revenue") if role not in roles]
         if missing:
             raise SegmenterInputError(f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}. "
                                       "Name them e.g. Account, Revenue (or Customer, Date, Amount for order lines)")
         _check_types(table, roles, {"revenue": "numeric", "profit": "numeric", "nps": "numeric",
-                                    "first_purchase": "temporal"})
-        run = account_report(queries.account_rows(table, roles), config, progress=say, columns_read=roles)
+                                    "first_purchase": "temporal", "cost_to_serve": "numeric"})
+        _check_types(table, {column: column for column in periods.columns} if periods else {},
+                     {column: "numeric" for column in periods.columns} if periods else {})
+        run = account_report(queries.account_rows(table, roles, periods.columns if periods else ()), config,
+                             progress=say, columns_read=roles, periods=periods)
         rows = write_accounts(run, parquet, say)
         noun = "accounts"
     line = source.describe()
@@ -217,7 +234,7 @@ def write_accounts(run, path: Path, say: Progress) -> int:
 def _shown_segments(batches: list[pd.DataFrame]) -> pd.DataFrame:
     """The first SHEET_ROWS segment rows, without the role columns no shown account has."""
     segments = pd.concat(batches, ignore_index=True).iloc[:SHEET_ROWS]
-    return segments.drop(columns=[c for c in OPTIONAL_ROLES if segments[c].isna().all()])
+    return segments.drop(columns=[c for c in OPTIONAL_ROLES if c in segments and segments[c].isna().all()])
 
 
 def write_customers(run, path: Path, say: Progress) -> int:
