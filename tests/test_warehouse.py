@@ -156,7 +156,7 @@ def test_cdnow_through_duckdb_equals_core(con, tmp_path, cdnow_file):
     transactions = cdnow_transactions(cdnow_file)
     path = lines_parquet(transactions, tmp_path / "cdnow.parquet")
     roles = {r: r for r in ("customer", "date", "amount", "quantity")}
-    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(customer_model="bgnbd"),
+    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(),
                           observation_end="1997-09-30", roles=set(roles))
     rows = write_customers(run, tmp_path / "customers.parquet", lambda text: None)
     assert rows == 2357

@@ -6,10 +6,19 @@
 - RFM: the engine computes the quintile edges and scores every customer; the (R, F, M)
   combinations (at most 125) come back with their customers and revenue, and
   :mod:`core.customers.rfm` names the segments and builds the tables;
-- BG/NBD is fitted in scipy on the **compressed** statistics: identical (x, t_x, T) grouped
-  with their number of customers as weights (the purchase models' ``fit(..., weights=...)``), so the
-  fit costs the number of distinct triples, not of customers; Gamma-Gamma on the repeat
-  buyers' (x, average repeat spend);
+- the holdout model check: the engine computes the calibration period's statistics
+  (:class:`core.customers.validation.HoldoutStatistics`: distinct (x, t_x, T) with their
+  customers and holdout repeat purchases, repeat purchases per day, customers per first
+  purchase day) and :func:`core.customers.validation.check_from_statistics` fits and compares;
+- the purchase model (the holdout's best, or the setting) is fitted in scipy on the
+  **compressed** statistics: identical (x, t_x, T) grouped with their number of customers as
+  weights (the purchase models' ``fit(..., weights=...)``), so the fit costs the number of
+  distinct triples, not of customers; Gamma-Gamma on the repeat buyers' (x, average repeat
+  spend); when no model can be used, the historical value
+  (:func:`core.customers.historical_clv.historical_value`) from the engine's counts of active
+  periods;
+- with two or more full years the per-customer revenue per year (the engine sums it with the
+  summary) gives the growth and tier-migration sheets;
 - the account report (tiers, concentration, matrix) is :func:`warehouse.report.account_report`
   on the per-customer table.
 
@@ -28,19 +37,40 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from core.accounts import header_role
 from core.config import ReportConfig
+from core.periods import read_period_header, years_since_first
 from core.customers import rfm
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
-from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, lifetime_table,
+from core.customers.historical_clv import HistoricalValue, historical_value, retention_period, why_no_model
+from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, _check_notes, lifetime_table,
                                    parameter_table, rfm_model_notes)
-from core.customers.summary import UNIT_DAYS
-from core.customers.validation import model_name, model_order
+from core.customers.summary import UNIT_DAYS, year_windows
+from core.customers.validation import (HoldoutStatistics, ModelCheck, check_from_statistics, model_name, model_order,
+                                       split_span)
+from core.data_issues import ACTION_ORDER
 from core.errors import SegmenterInputError
+from core.overview import overview_tables
 from warehouse import queries
-from warehouse.report import AccountRun, Progress, account_report
+from warehouse.report import AccountRun, Periods, Progress, account_report, issue_table
 
 BINS = 5
+
+
+@dataclass
+class Historical:
+    """The historical value's engine counts (used when no purchase model could be used): active
+    periods per customer (an ibis table), retained of at-risk (customer, period) pairs, the period
+    length, whether the list has profit, and why no model could be used and what would fix it."""
+
+    active: Any
+    retained: int
+    at_risk: int
+    period_days: float
+    has_profit: bool
+    why: str
+    fix: str
 
 
 @dataclass
@@ -48,8 +78,8 @@ class CustomerRun:
     """A finished engine run on order lines; :meth:`customer_batches` streams the customers.
 
     ``tables`` and ``headline`` are those of core's CustomerReport; ``customers``,
-    ``lifetime_value``, the segments' ``model_clv`` and ``headline["total_clv"]`` are filled in
-    by :func:`warehouse.output.write_customers` as the batches pass.
+    ``lifetime_value``, the segments' ``model_clv`` (or ``historical_clv``) and
+    ``headline["total_clv"]`` are filled in by :func:`warehouse.run.write_customers` as the batches pass.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -61,10 +91,18 @@ class CustomerRun:
     horizon: float
     unit: str
     has_roles: set[str] = field(default_factory=set)
+    historical: Historical | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    check: ModelCheck | None = None
+    check_note: str = ""
 
     @property
     def account_report(self):
         return self.account_run.report
+
+    @property
+    def value_column(self) -> str:
+        return "historical_clv" if self.historical is not None else "model_clv"
 
     def customer_batches(self, rows_per_batch: int = 250_000) -> Iterator[pd.DataFrame]:
         """Customers with core's per-customer columns (segment, tier, model values), in order."""
@@ -75,12 +113,12 @@ class CustomerRun:
     def customer_frame(self, batch: pd.DataFrame, config: ReportConfig) -> pd.DataFrame:
         for column in ("first_purchase", "last_purchase"):
             batch[column] = pd.to_datetime(batch[column])
-        frame = batch.drop(columns=["tier_code"] + [c for c, role in OPTIONAL_COLUMNS.items()
-                                                    if role not in self.has_roles])
+        frame = batch.drop(columns=["tier_code", "active_periods"] + [c for c in batch if c.startswith("period_")]
+                           + [c for c, role in OPTIONAL_COLUMNS.items() if role not in self.has_roles],
+                           errors="ignore")
         frame["RFM"] = (batch["R"].astype(str) + batch["F"].astype(str) + batch["M"].astype(str)).astype(object)
         frame["segment"] = rfm.segment_names(batch["R"], batch["F"], batch["M"], BINS)
         frame["tier"] = np.asarray(config.labels, dtype=object)[batch["tier_code"].to_numpy(dtype=np.int64)]
-        frame["model_note"] = ""
         values = None
         if self.models is not None and len(batch):
             batch.attrs["unit"] = self.unit
@@ -92,31 +130,63 @@ class CustomerRun:
         if values is not None:
             frame["margin_pct"] = values.customers["margin_pct"].to_numpy(float)
             frame["expected_revenue"] = values.customers["expected_revenue"].to_numpy(float)
-            frame["model_note"] = rfm_model_notes(frame, model_name(self.model_key))
+        if self.historical is not None:
+            value = self.historical_value(batch, config)
+            frame["historical_clv"] = value.customers["historical_clv"].to_numpy(float)
+            for column in ("active_periods", "margin_per_period", "expected_periods"):
+                frame[column] = value.customers[column].to_numpy(float)
+        frame["model_note"] = rfm_model_notes(frame, model_name(self.model_key) if self.models is not None else None)
         return frame
+
+    def historical_value(self, batch: pd.DataFrame, config: ReportConfig) -> HistoricalValue:
+        counts = self.historical
+        return historical_value(batch, batch["active_periods"].to_numpy(float), retained=counts.retained,
+                                at_risk=counts.at_risk, period_days=counts.period_days, has_profit=counts.has_profit,
+                                discount_rate=config.discount, horizon_days=self.horizon * UNIT_DAYS[self.unit])
+
+    def lifetime(self, shown: pd.DataFrame) -> LifetimeOutcome:
+        """core's LifetimeOutcome for the shown customers (the model's values, or the historical ones)."""
+        config = self.account_run.report.config
+        choice = self.headline["model_choice"]
+        if self.historical is not None:
+            counts = self.historical
+            return LifetimeOutcome(None, self.historical_value(shown.assign(purchases=shown["purchases"]), config),
+                                   None, None, choice, self.errors, counts.why, counts.fix, [])
+        fitted = self.tables.get("clv_parameters_fitted")
+        return LifetimeOutcome(ClvResult(customers=shown, parameters=fitted), None, self.model_key,
+                               model_name(self.model_key), choice, self.errors, None, None,
+                               self.headline["clv_warnings"])
 
 
 def customer_report(lines, config: ReportConfig | None = None, *, horizon: float = 52, unit: str = "W",
                     observation_end: Any = None, roles: set[str] | None = None,
-                    progress: Progress | None = None) -> CustomerRun:
+                    progress: Progress | None = None, columns_read: dict[str, str] | None = None) -> CustomerRun:
     """Run the customer report in the engine holding ``lines`` (:func:`queries.order_lines`).
 
     ``roles``: the optional roles the table has (``profit``, ``quantity``), as
-    core's ``TransactionTable.headers`` tells which columns to show.
+    core's ``TransactionTable.headers`` tells which columns to show; ``columns_read``: role ->
+    the table's column name (for the Data issues sheet).
     """
     config = config or ReportConfig()
     say = progress or (lambda text: None)
     if unit not in UNIT_DAYS:
         raise SegmenterInputError(f"unknown time unit {unit!r}; use D (days), W (weeks) or M (months)", column="unit")
     roles = set(roles or ())
+    columns = {role: (columns_read or {}).get(role, role) for role in queries.LINE_COLUMNS}
+    all_lines, lines = lines, queries.usable_lines(lines)
     say("counting order lines")
-    counts = lines.aggregate(lines=lines.count(), returns=(lines.amount < 0).sum(),
+    counts = lines.aggregate(lines=lines.count(), returns=(lines.amount < 0).sum(), first_date=lines.date.min(),
                              last_date=lines.date.max()).to_pandas().iloc[0]
     if int(counts["lines"]) == 0:
         raise SegmenterInputError("no order line has a customer, a date and an amount")
     end = _end_date(observation_end, counts["last_date"])
+    literal_end = ibis.literal(end, type="date")
+    observed = lines.filter(lines.date <= literal_end)
+    span = observed.aggregate(first=observed.date.min(), last=observed.date.max()).to_pandas().iloc[0]
+    windows = [(start.date(), last.date()) for _, start, last in year_windows(span["first"], end)] \
+        if pd.notna(span["first"]) else []
     say(f"{int(counts['lines']):,} order lines: customer summary up to {end}")
-    summary = queries.customer_summary(lines, ibis.literal(end, type="date"), unit).cache()
+    summary = queries.customer_summary(lines, literal_end, unit, windows).cache()
     customers = int(summary.count().execute())
     if customers == 0:
         raise SegmenterInputError(f"no purchase on or before {end}", column="date")
@@ -126,8 +196,12 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         profit=summary.total_profit if "profit" in roles else ibis.null().cast("float64"),
         nps=ibis.null().cast("float64"), industry=ibis.null().cast("string"), size=ibis.null().cast("string"),
         region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase,
-        cost_to_serve=ibis.null().cast("float64"))
-    account_run = account_report(accounts, config, progress=say)
+        cost_to_serve=ibis.null().cast("float64"), *[summary[queries.PERIOD.format(k)] for k in range(len(windows))])
+    headers = [read_period_header(h, header_role) for h, _, _ in year_windows(span["first"], end)] if windows else []
+    periods = Periods(labels=tuple(p.label for p in headers), years=years_since_first(headers)) if windows else None
+    account_run = account_report(accounts, config, progress=say, periods=periods, noun="customer",
+                                 columns_read={"account": columns["customer"], "revenue": columns["amount"],
+                                               "profit": columns["profit"]})
 
     say("RFM scores")
     edges = _rfm_edges(summary)
@@ -146,12 +220,19 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     segments = rfm.segment_table(segment_of_combo, combos["customers"].to_numpy(float),
                                  combos["revenue"].to_numpy(float))
 
-    order, choice = model_order(config.customer_model, None)
+    check, check_note = _model_check(observed, span, unit, say)
+    order, choice = model_order(config.customer_model, check)
     say(f"{model_name(order[0])} on compressed statistics, Gamma-Gamma on repeat buyers")
-    key, models, clv_error, clv_warnings = _fit(summary, order)
+    key, models, errors, clv_warnings, choice = _fit(summary, order, choice)
+    historical = None
+    if models is None:
+        say("no purchase model could be used: the historical value")
+        historical = _historical(observed, summary, end, errors, unit, "profit" in roles)
 
     tiers = account_run.ordered.select(tier_account=account_run.ordered.account, tier_code=account_run.ordered.tier_code)
     joined = scored.join(tiers, scored.account == tiers.tier_account).drop("tier_account")
+    if historical is not None:
+        joined = joined.left_join(historical.active, joined.account == historical.active.customer).drop("customer")
     ordered = joined.order_by([ibis.desc(joined.total_spend), joined.account])
 
     repeat_buyers = int((summary.frequency > 0).sum().execute())
@@ -159,6 +240,13 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "rfm_segments": segments,
         "rfm_thresholds": thresholds,
     }
+    if check is not None:
+        tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
+        tables["model_check_frequency"] = check.by_frequency
+        tables["model_check_tracking"] = check.tracking
+    say("data issues")
+    account_issues = account_run.report.tables["data_issues"]
+    account_run.report.tables["data_issues"] = _line_issues(all_lines, columns, account_issues)
     headline = {
         "transactions": int(counts["lines"]),
         "customers": customers,
@@ -172,18 +260,93 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "purchase_params": _fitted(models[0], model_name(key)) if models else {},
         "gamma_gamma": _fitted(models[1], "Gamma-Gamma") if models else {},
         "spend_note": None,
-        "model_choice": choice + " The holdout check is not run on the engine path.",
-        "model_check": {},
+        "model_choice": choice,
+        "model_check": ({} if check is None else
+                        {row.model: {"status": row.status, "total_error_pct": row.total_error_pct,
+                                     "frequency_error_pct": row.frequency_error_pct}
+                         for row in check.totals.itertuples()}),
         "historical_method": None,
         "total_historical_clv": float("nan"),
         "total_clv": float("nan"),
-        "clv_error": clv_error,
+        "clv_error": None if models else f"{historical.why} {historical.fix}",
         "clv_warnings": list(clv_warnings),
         "data_issues": len(account_run.report.tables["data_issues"]),
         "has_profit": "profit" in roles,
     }
     return CustomerRun(tables=tables, headline=headline, account_run=account_run, ordered=ordered, models=models,
-                       model_key=key, horizon=horizon, unit=unit, has_roles=roles)
+                       model_key=key, horizon=horizon, unit=unit, has_roles=roles, historical=historical,
+                       errors=errors, check=check, check_note=check_note)
+
+
+def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -> pd.DataFrame:
+    """The order lines' issues (lines left out, returns), named by customer and date, then the
+    per-customer ones (core.transactions' and core.accounts' reasons); rejected and left out first."""
+    name = lines.customer.fill_null("(no customer)").concat(" on ", lines.date.cast("string").fill_null("(no date)"))
+    blank = {role: lines[role].isnull() for role in ("customer", "date", "amount")}
+    kinds = [
+        (blank["customer"], name, ibis.literal(""), "customer", "row left out", "customer is blank or unreadable"),
+        (~blank["customer"] & blank["date"], name, ibis.literal(""), "date", "row left out",
+         "date is blank or unreadable"),
+        (~blank["customer"] & ~blank["date"] & blank["amount"], name, ibis.literal(""), "amount", "row left out",
+         "amount is blank or unreadable"),
+        (~blank["customer"] & ~blank["date"] & (lines.amount < 0), name, lines.amount, "amount", "kept as a return",
+         "negative amount: reduces net revenue and profit, not counted as a purchase"),
+    ]
+    issues = pd.concat([issue_table(lines, kinds, columns, "line"), account_issues], ignore_index=True)
+    rank = {action: k for k, action in enumerate(ACTION_ORDER)}
+    order = issues["action"].map(lambda action: rank.get(action, len(ACTION_ORDER)))
+    return issues.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _model_check(observed, span: pd.Series, unit: str, say: Progress) -> tuple[ModelCheck | None, str]:
+    """core's holdout check (core.customers.report._model_check) on statistics the engine computes."""
+    calibration_end, note = split_span(span["first"], span["last"], unit)
+    if calibration_end is None:
+        return None, note
+    say(f"holdout check: the models fitted up to {calibration_end}, compared after it")
+    cal_end = ibis.literal(pd.Timestamp(calibration_end).date(), type="date")
+    calibration = queries.customer_summary(observed, cal_end, unit).cache()
+    triples = queries.holdout_triples(observed, calibration, cal_end).to_pandas()
+    repeat = queries.repeat_day_counts(observed, calibration).to_pandas()
+    cohorts = calibration.group_by("first_purchase").aggregate(customers=ibis._.count()).to_pandas()
+    start = _day(span["first"])
+    stats = HoldoutStatistics(
+        frequency=triples["frequency"].to_numpy(float), recency=triples["recency"].to_numpy(float),
+        T=triples["T"].to_numpy(float), customers=triples["customers"].to_numpy(float),
+        actual=triples["actual"].to_numpy(float), start_day=start, last_day=_day(span["last"]),
+        calibration_end=pd.Timestamp(calibration_end), **_day_counts("repeat", repeat, "date", start),
+        **_day_counts("cohort", cohorts, "first_purchase", start))
+    try:
+        return check_from_statistics(stats, unit=unit), note
+    except SegmenterInputError as error:
+        return None, f"no holdout check: {error}"
+
+
+def _day(value: Any) -> int:
+    """Day number (days since 1970-01-01) of a date."""
+    return int(np.datetime64(pd.Timestamp(value).date(), "D").astype(np.int64))
+
+
+def _day_counts(name: str, frame: pd.DataFrame, column: str, start: int) -> dict[str, np.ndarray]:
+    """``<name>_days`` (from ``start``, ascending) and their customers, as HoldoutStatistics holds them."""
+    days = pd.to_datetime(frame[column]).to_numpy().astype("datetime64[D]").astype(np.int64) - start
+    order = np.argsort(days, kind="stable")
+    sizes = "counts" if name == "repeat" else "sizes"
+    return {f"{name}_days": days[order], f"{name}_{sizes}": frame["customers"].to_numpy(float)[order]}
+
+
+def _historical(observed, summary, end: dt.date, errors: dict[str, str], unit: str, has_profit: bool) -> Historical:
+    """The engine's counts for core.customers.historical_clv.historical_value, and why no model fits."""
+    literal_end = ibis.literal(end, type="date")
+    purchases = observed.filter(observed.amount >= 0)
+    first = purchases.aggregate(first=purchases.date.min()).to_pandas().iloc[0]["first"]
+    period_days = retention_period((end - pd.Timestamp(first).date()).days + 1)
+    active, pairs = queries.active_periods(observed, literal_end, period_days)
+    counts = pairs.to_pandas().iloc[0]
+    why, fix = why_no_model(summary.select("frequency", "T").to_pandas(), errors, unit)
+    all_profit = has_profit and int(summary.total_profit.isnull().sum().execute()) == 0
+    return Historical(active=active.cache(), retained=int(counts["retained"]), at_risk=int(counts["at_risk"]),
+                      period_days=period_days, has_profit=all_profit, why=why, fix=fix)
 
 
 def _fitted(model, name: str) -> dict[str, float]:
@@ -212,19 +375,20 @@ def _rfm_edges(summary) -> dict[str, list[float]]:
     return {letter: [float(row[f"{letter}{k}"]) for k in range(1, BINS)] for letter in rfm.METRICS}
 
 
-def _fit(summary, order: list[str]):
-    """(model key, (purchase model, Gamma-Gamma), error, warnings): the first purchase model of
-    ``order`` that fits the compressed triples (weights = customers), as core tries them in turn."""
+def _fit(summary, order: list[str], choice: str):
+    """(model key, (purchase model, Gamma-Gamma), errors per model, warnings, choice): the first
+    purchase model of ``order`` that fits the compressed triples (weights = customers), as core
+    tries them in turn (core.customers.report._lifetime_value), and the sentence on the choice."""
     triples = queries.compressed_triples(summary).to_pandas()
     spenders = summary.filter((summary.frequency > 0) & (summary.avg_repeat_spend > 0)).select(
         "frequency", "avg_repeat_spend").to_pandas()
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     for key in order:
         try:
             purchases = PURCHASE_MODELS[key]().fit(triples["frequency"], triples["recency"], triples["T"],
                                                    weights=triples["customers"])
         except SegmenterInputError as error:
-            errors.append(f"{model_name(key)}: {error}")
+            errors[model_name(key)] = str(error)
             continue
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
@@ -232,28 +396,34 @@ def _fit(summary, order: list[str]):
                 spend = GammaGammaModel().fit(spenders["frequency"].to_numpy(float),
                                               spenders["avg_repeat_spend"].to_numpy(float))
             except SegmenterInputError as error:
-                return key, None, f"the spend per purchase could not be modelled ({error}).", []
+                errors["Gamma-Gamma"] = str(error)
+                return None, None, errors, [], choice
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
-        return key, (purchases, spend), None, texts
-    return None, None, "; ".join(errors), []
+        if key != order[0]:
+            choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
+                      f"({errors[model_name(order[0])]}), so {model_name(key)} is used.")
+        return key, (purchases, spend), errors, texts, choice
+    return None, None, errors, [], choice
 
 
-def finish_tables(run: CustomerRun, shown: pd.DataFrame, clv_by_segment: pd.Series, total_clv: float) -> None:
-    """Fill in what needed every customer's values: shown customers, lifetime values, CLV sums."""
-    run.tables["customers"] = shown.reset_index(drop=True)
-    fitted = run.tables.pop("clv_parameters_fitted", None)
-    error = run.headline["clv_error"]
-    if run.models is not None and fitted is not None:
-        lifetime = LifetimeOutcome(ClvResult(customers=shown, parameters=fitted), None, run.model_key,
-                                   model_name(run.model_key), run.headline["model_choice"], {}, None, None,
-                                   run.headline["clv_warnings"])
-        run.tables["lifetime_value"] = lifetime_table(lifetime)
-        run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
-        run.headline["total_clv"] = float(total_clv)
+def finish_tables(run: CustomerRun, shown: pd.DataFrame, value_by_segment: pd.Series, total_value: float) -> None:
+    """Fill in what needed every customer's values: shown customers, lifetime values, value sums."""
+    # what the lifetime values need beside the Customers sheet's columns (the Parquet file keeps them)
+    lifetime_only = ["margin_pct", "expected_revenue", "active_periods", "margin_per_period", "expected_periods"]
+    run.tables["customers"] = shown.drop(columns=lifetime_only, errors="ignore").reset_index(drop=True)
+    lifetime = run.lifetime(shown)
+    run.tables.pop("clv_parameters_fitted", None)
+    run.tables["lifetime_value"] = lifetime_table(lifetime)
+    run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
+    run.tables["model_check_notes"] = _check_notes(run.check, run.check_note, lifetime)
+    if lifetime.historical is not None:
+        run.headline["historical_method"] = lifetime.historical.method
+        run.headline["total_historical_clv"] = float(total_value)
     else:
-        run.tables["lifetime_value"] = pd.DataFrame({"note": [f"Lifetime value not computed: {error}"]})
-        run.tables["clv_parameters"] = pd.DataFrame({
-            "model": "purchase models", "parameter": ["status"], "value": ["not fitted"], "unit": ["text"],
-            "standard_error": np.nan, "meaning": [f"No purchase model could be used: {error}"]})
+        run.headline["total_clv"] = float(total_value)
     segments = run.tables["rfm_segments"]
-    segments.insert(5, "model_clv", segments["segment"].map(clv_by_segment).to_numpy(float))
+    segments.insert(5, run.value_column, segments["segment"].map(value_by_segment).to_numpy(float))
+    report = run.account_run.report
+    # the Overview of a transaction list speaks of its RFM segments too
+    report.tables.update(overview_tables({**report.tables, **run.tables}, report.config,
+                                         segments=run.account_run.largest))

@@ -15,7 +15,7 @@ region, channel, first_purchase`` (absent roles are typed NULLs). After
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import ibis
 import ibis.expr.types as ir
@@ -225,13 +225,18 @@ def ranking(accounts: ir.Table) -> ir.Table:
 
 
 def order_lines(table: ir.Table, roles: dict[str, str]) -> ir.Table:
-    """Order lines typed: customer, date, amount, profit, quantity; lines without a customer,
-    date or amount left out (core.transactions leaves such rows out too, and reports them)."""
-    lines = typed(table, roles, LINE_COLUMNS)
+    """Order lines typed: customer, date, amount, profit, quantity (:func:`usable_lines` keeps those
+    the report can use)."""
+    return typed(table, roles, LINE_COLUMNS)
+
+
+def usable_lines(lines: ir.Table) -> ir.Table:
+    """Lines with a customer, a date and an amount (core.transactions leaves the others out, and reports them)."""
     return lines.filter(lines.customer.notnull() & lines.date.notnull() & lines.amount.notnull())
 
 
-def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) -> ir.Table:
+def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str,
+                     windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
     """One row per customer with a purchase up to ``observation_end``; mirrors
     core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
     purchase days after the first, avg_repeat_spend the spend on those days per such day,
@@ -239,6 +244,8 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) 
 
     Two aggregations: per customer and day, then per customer; the first purchase day's spend
     is the day total at the earliest purchase day (an arg-min), so no window is needed.
+    ``windows``: (day before, last day) of periods whose net spend per customer becomes
+    ``period_0``, ``period_1``, ... (core.customers.summary.revenue_per_year).
     """
     unit_days = UNIT_DAYS[unit]
     period = lines.filter(lines.date <= observation_end)
@@ -267,6 +274,9 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) 
                                  ibis.null().cast("float64")),
         total_quantity=ibis.ifelse(daily.quantity_lines.sum() == daily.lines.sum(), daily.quantity.sum(),
                                    ibis.null().cast("float64")),
+        **{PERIOD.format(k): ibis.ifelse((daily.date > ibis.literal(start, type="date"))
+                                         & (daily.date <= ibis.literal(last, type="date")), daily.spend, 0.0).sum()
+           for k, (start, last) in enumerate(windows)},
     )
     per = per.filter(per.purchases > 0)
     frequency = per.purchase_days - 1
@@ -290,6 +300,7 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str) 
         avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
                                    ibis.null().cast("float64")),
         total_quantity=per.total_quantity,
+        *[per[PERIOD.format(k)] for k in range(len(windows))],
     )
 
 
@@ -338,3 +349,44 @@ def issue_counts(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Valu
 def duplicated(table: ir.Table, column: str) -> ir.BooleanValue:
     """Whether another row has the same non-missing value in ``column``."""
     return table[column].notnull() & (table[column].count().over(group_by=table[column]) > 1)
+
+
+# ---------------------------------------------------------------------------- holdout check, historical value
+
+
+def purchase_days(lines: ir.Table) -> ir.Table:
+    """Distinct (customer, date) with a purchase (amount >= 0)."""
+    return lines.filter(lines.amount >= 0).select("customer", "date").distinct()
+
+
+def holdout_triples(lines: ir.Table, calibration: ir.Table, calibration_end: ir.DateValue) -> ir.Table:
+    """Per distinct calibration (frequency, recency, T): ``customers`` and their ``actual`` holdout
+    repeat purchases (purchase days after the calibration end), summed (core.customers.validation)."""
+    days = purchase_days(lines)
+    after = days.filter(days.date > calibration_end).group_by("customer").aggregate(actual=_.count())
+    joined = calibration.left_join(after, calibration.account == after.customer)
+    joined = joined.select("frequency", "recency", "T", actual=joined.actual.fill_null(0))
+    return joined.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count(), actual=_.actual.sum())
+
+
+def repeat_day_counts(lines: ir.Table, calibration: ir.Table) -> ir.Table:
+    """Per date: calibration customers with a purchase that day after their first purchase day."""
+    days = purchase_days(lines)
+    firsts = calibration.select(first_account=calibration.account, first_day=calibration.first_purchase)
+    joined = days.join(firsts, days.customer == firsts.first_account)
+    return joined.filter(joined.date > joined.first_day).group_by("date").aggregate(customers=_.count())
+
+
+def active_periods(lines: ir.Table, observation_end: ir.DateValue, period_days: float) -> tuple[ir.Table, ir.Table]:
+    """(per customer: ``active_periods``; one row: ``at_risk``, ``retained``) for the historical value:
+    periods of ``period_days`` counted back from the end (0 = the last), a customer active in a
+    period with a purchase in it; at risk, (customer, period) pairs before the last, retained
+    those active in the next period too (core.customers.historical_clv)."""
+    purchases = lines.filter((lines.amount >= 0) & (lines.date <= observation_end))
+    period = (observation_end.delta(purchases.date, unit="day").cast("float64") / period_days).floor().cast("int64")
+    active = purchases.select(purchases.customer, period=period).distinct()
+    per_customer = active.group_by("customer").aggregate(active_periods=_.count())
+    newer = active.select(newer_customer=active.customer, newer_period=active.period)
+    older = active.filter(active.period >= 1)
+    pairs = older.left_join(newer, (older.customer == newer.newer_customer) & (older.period - 1 == newer.newer_period))
+    return per_customer, pairs.aggregate(at_risk=_.count(), retained=pairs.newer_customer.count())

@@ -126,6 +126,7 @@ class AccountRun:
     report: Report
     ordered: object  # ibis table: the accounts with tier_code and rank, in Segments order
     splits: tuple[float, float]
+    largest: pd.DataFrame | None = None  # the accounts the Overview's quadrant shows
 
     def segment_batches(self, rows_per_batch: int = 250_000) -> Iterator[pd.DataFrame]:
         """The Segments rows with core's per-account columns, in order, a batch at a time."""
@@ -250,7 +251,7 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     if "growth_by_tier" in tables:
         headline["growth"] = _growth_headline(tables, periods.labels)
     report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
-    return AccountRun(report=report, ordered=ordered, splits=splits)
+    return AccountRun(report=report, ordered=ordered, splits=splits, largest=largest)
 
 
 def _tier_limits(accounts, config: ReportConfig) -> tuple[tuple[float, ...], tiers.ComputedABC | None]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from core.accounts import _period_roles, header_role
@@ -110,7 +111,7 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
         from warehouse.customers import customer_report
 
         run = customer_report(queries.order_lines(table, roles), config, horizon=horizon,
-                              observation_end=observation_end, roles=set(roles), progress=say)
+                              observation_end=observation_end, roles=set(roles), progress=say, columns_read=roles)
         rows = write_customers(run, parquet, say)
         noun = "customers"
     else:
@@ -245,11 +246,11 @@ def write_customers(run, path: Path, say: Progress) -> int:
     total = [0.0]
 
     def add(batch: pd.DataFrame) -> None:
-        sums = batch.groupby("segment")["model_clv"].sum(min_count=1)
+        sums = batch.groupby("segment")[run.value_column].sum(min_count=1)
         for segment, value in sums.items():
             if pd.notna(value):
                 clv_by_segment[segment] = clv_by_segment.get(segment, 0.0) + float(value)
-        total[0] += float(batch["model_clv"].sum())
+        total[0] += float(np.nansum(batch[run.value_column].to_numpy(float)))
 
     kept, rows = _stream(run.customer_batches(), path, say, "customers", on_batch=add)
     finish_tables(run, pd.concat(kept, ignore_index=True), pd.Series(clv_by_segment, dtype=float), total[0])

@@ -254,8 +254,9 @@ def check_rfm_inputs(frequency, recency, T, *, weights=None) -> tuple[np.ndarray
 
 
 def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray):
-    """Unique (x, t_x, T) rows with their summed weights: the likelihood is then evaluated once per row."""
-    grouped = pd.DataFrame({"x": x, "t_x": t_x, "T": T, "w": weight}).groupby(["x", "t_x", "T"], sort=False)["w"].sum()
+    """Unique (x, t_x, T) rows, sorted, with their summed weights: the likelihood is then evaluated once
+    per row, and the same customers give the same fit whatever their order (or grouping) on input."""
+    grouped = pd.DataFrame({"x": x, "t_x": t_x, "T": T, "w": weight}).groupby(["x", "t_x", "T"], sort=True)["w"].sum()
     keys = grouped.index
     return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(float),
             keys.get_level_values(2).to_numpy(float), grouped.to_numpy(float))

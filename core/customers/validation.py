@@ -96,10 +96,15 @@ def holdout_split(transactions: TransactionTable, unit: str = "W") -> tuple[str 
     >>> holdout_split(parse_transactions(cells[:2] + [["B", "2024-02-01", 5.0]]))[0] is None
     True
     """
+    dates = transactions.rows["date"].dt.normalize()
+    return split_span(dates.min(), dates.max(), unit)
+
+
+def split_span(first: Any, last: Any, unit: str = "W") -> tuple[str | None, str]:
+    """:func:`holdout_split` of a list whose dates run from ``first`` to ``last``."""
     if unit not in UNIT_DAYS:
         raise SegmenterInputError(f"unknown time unit {unit!r}; use D, W or M", column="unit")
-    dates = transactions.rows["date"].dt.normalize()
-    first, last = dates.min(), dates.max()
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
     days = (last - first).days + 1
     if days < MIN_SPAN_PERIODS * UNIT_DAYS[unit]:
         return None, (f"no holdout check: the list spans {days} days; it takes at least "
