@@ -331,3 +331,39 @@ def test_cost_to_serve_channels_and_periods_give_core_tables(con, tmp_path, monk
     assert "account 'b': duplicate account id: kept as separate rows, not merged" in reasons
     assert "account 'h': revenue missing: the account gets tier D" in reasons
     assert issues.loc[issues["reason"].str.startswith("account 'b': negative"), "value"].tolist() == ["-1.0"]
+
+
+def _three_years_of_lines() -> pd.DataFrame:
+    """Eight customers over three calendar years (too few for a purchase model), with a return,
+    a line without a customer and one without an amount."""
+    rows = []
+    rng = np.random.default_rng(3)
+    for customer in range(8):
+        for day in sorted(rng.choice(np.arange(0, 1095), size=1 + customer, replace=False)):
+            amount = float(rng.integers(5, 200))
+            rows.append((f"c{customer}", pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(day)), amount,
+                         round(amount * 0.3, 2)))
+    rows += [("c0", pd.Timestamp("2022-01-01"), 30.0, 9.0), ("c1", pd.Timestamp("2023-03-01"), -20.0, -6.0), (None, pd.Timestamp("2023-04-01"), 15.0, 4.5),
+             ("c2", pd.Timestamp("2023-05-01"), None, None), ("c3", pd.Timestamp("2024-12-31"), 10.0, 3.0)]
+    frame = pd.DataFrame(rows, columns=["Customer", "Date", "Amount", "Profit"])
+    frame["Date"] = frame["Date"].dt.date
+    return frame
+
+
+def test_order_lines_without_a_model_give_core_historical_value_growth_and_named_issues(con, tmp_path):
+    frame = _three_years_of_lines()
+    frame.to_parquet(tmp_path / "lines.parquet")
+    transactions = parse_transactions(frame.assign(Date=pd.to_datetime(frame["Date"])))
+    reference = customer_reference(transactions)
+    assert reference.headline["historical_method"] and "growth_by_tier" in reference.account_report.tables
+    run = table_run.run_table(table_run.Source(path=str(tmp_path / "lines.parquet")), table_run.EngineSettings(),
+                              ReportConfig(), output=tmp_path / "lines.xlsx")
+    assert_customer_reports_equal(run.report, reference)
+    assert run.report.account_report.tables["revenue_by_period"]["period"].tolist() == ["2022", "2023", "2024"]
+    reasons = run.report.account_report.tables["data_issues"]["reason"].tolist()
+    assert reasons[:2] == ["line '(no customer) on 2023-04-01': customer is blank or unreadable",
+                           "line 'c2 on 2023-05-01': amount is blank or unreadable"]
+    assert "line 'c1 on 2023-03-01': negative amount: reduces net revenue and profit, not counted as a purchase" \
+        in reasons
+    written = pd.read_parquet(run.parquet)
+    assert written["historical_clv"].notna().all() and len(written) == 8

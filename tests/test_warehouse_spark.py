@@ -1,7 +1,8 @@
 """The same warehouse expressions through Spark (local mode) give core's figures.
 
 One Spark session serves the module (starting it costs ~10 s, much more on a busy machine), and
-only two reports run on it: the sample accounts and CDNOW. Skipped, saying why, without pyspark
+only three reports run on it: the sample accounts, an account table with cost to serve, a
+channel column and two periods, and CDNOW (with its holdout model check). Skipped, saying why, without pyspark
 or Java (``./run test`` installs both when it can).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ if shutil.which("java") is None:
 import ibis  # noqa: E402
 
 import segmenter  # noqa: E402
+from core.accounts import accounts_from_frame  # noqa: E402
 from core.config import ReportConfig  # noqa: E402
 from tests.warehouse_checks import (accounts_parquet, assert_customer_reports_equal, assert_segments_equal,  # noqa: E402
                                     assert_tables_equal, cdnow_transactions, customer_reference, lines_parquet,
@@ -48,11 +50,30 @@ def test_sample_accounts_through_spark_equal_core(spark, tmp_path):
     assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
 
 
+def test_cost_to_serve_channels_and_periods_through_spark_equal_core(spark, tmp_path):
+    from tests.test_warehouse import _period_accounts
+    from warehouse.run import account_roles
+
+    frame = _period_accounts()
+    reference = segmenter.run_report(accounts_from_frame(frame), ReportConfig())
+    frame.to_parquet(tmp_path / "periods.parquet")
+    source = spark.read_parquet(str(tmp_path / "periods.parquet"))
+    roles, periods = account_roles(list(source.columns))
+    run = account_report(queries.account_rows(source, roles, periods.columns), ReportConfig(), columns_read=roles,
+                         periods=periods)
+    write_accounts(run, tmp_path / "accounts.parquet", lambda text: None)
+    per_account = ("growth", "fallen_from_a")
+    assert_tables_equal({k: v for k, v in run.report.tables.items() if k not in per_account},
+                        {k: v for k, v in reference.tables.items() if k not in per_account})
+    assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
+    assert len(run.report.tables["growth"]) == len(reference.tables["growth"])
+
+
 def test_cdnow_through_spark_equals_core(spark, tmp_path, cdnow_file):
     transactions = cdnow_transactions(cdnow_file)
     source = spark.read_parquet(str(lines_parquet(transactions, tmp_path / "cdnow.parquet")))
     roles = {r: r for r in ("customer", "date", "amount", "quantity")}
-    run = customer_report(queries.order_lines(source, roles), ReportConfig(customer_model="bgnbd"),
-                          observation_end="1997-09-30", roles=set(roles))
+    run = customer_report(queries.order_lines(source, roles), ReportConfig(), observation_end="1997-09-30",
+                          roles=set(roles))
     assert write_customers(run, tmp_path / "customers.parquet", lambda text: None) == 2357
     assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))

@@ -181,12 +181,13 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         raise SegmenterInputError("no order line has a customer, a date and an amount")
     end = _end_date(observation_end, counts["last_date"])
     literal_end = ibis.literal(end, type="date")
-    observed = lines.filter(lines.date <= literal_end)
-    span = observed.aggregate(first=observed.date.min(), last=observed.date.max()).to_pandas().iloc[0]
+    say(f"{int(counts['lines']):,} order lines: totals per customer and day up to {end}")
+    daily = queries.daily_totals(lines, literal_end).cache()  # the one pass over the lines
+    span = daily.aggregate(first=daily.date.min(), last=daily.date.max()).to_pandas().iloc[0]
     windows = [(start.date(), last.date()) for _, start, last in year_windows(span["first"], end)] \
         if pd.notna(span["first"]) else []
-    say(f"{int(counts['lines']):,} order lines: customer summary up to {end}")
-    summary = queries.customer_summary(lines, literal_end, unit, windows).cache()
+    say("customer summary")
+    summary = queries.summary_of_days(daily, literal_end, unit, windows).cache()
     customers = int(summary.count().execute())
     if customers == 0:
         raise SegmenterInputError(f"no purchase on or before {end}", column="date")
@@ -220,14 +221,14 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     segments = rfm.segment_table(segment_of_combo, combos["customers"].to_numpy(float),
                                  combos["revenue"].to_numpy(float))
 
-    check, check_note = _model_check(observed, span, unit, say)
+    check, check_note = _model_check(daily, span, unit, say)
     order, choice = model_order(config.customer_model, check)
     say(f"{model_name(order[0])} on compressed statistics, Gamma-Gamma on repeat buyers")
     key, models, errors, clv_warnings, choice = _fit(summary, order, choice)
     historical = None
     if models is None:
         say("no purchase model could be used: the historical value")
-        historical = _historical(observed, summary, end, errors, unit, "profit" in roles)
+        historical = _historical(daily, summary, end, errors, unit, "profit" in roles)
 
     tiers = account_run.ordered.select(tier_account=account_run.ordered.account, tier_code=account_run.ordered.tier_code)
     joined = scored.join(tiers, scored.account == tiers.tier_account).drop("tier_account")
@@ -298,16 +299,16 @@ def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -
     return issues.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
-def _model_check(observed, span: pd.Series, unit: str, say: Progress) -> tuple[ModelCheck | None, str]:
+def _model_check(daily, span: pd.Series, unit: str, say: Progress) -> tuple[ModelCheck | None, str]:
     """core's holdout check (core.customers.report._model_check) on statistics the engine computes."""
     calibration_end, note = split_span(span["first"], span["last"], unit)
     if calibration_end is None:
         return None, note
     say(f"holdout check: the models fitted up to {calibration_end}, compared after it")
     cal_end = ibis.literal(pd.Timestamp(calibration_end).date(), type="date")
-    calibration = queries.customer_summary(observed, cal_end, unit).cache()
-    triples = queries.holdout_triples(observed, calibration, cal_end).to_pandas()
-    repeat = queries.repeat_day_counts(observed, calibration).to_pandas()
+    calibration = queries.summary_of_days(daily, cal_end, unit).cache()
+    triples = queries.holdout_triples(daily, calibration, cal_end).to_pandas()
+    repeat = queries.repeat_day_counts(daily, calibration).to_pandas()
     cohorts = calibration.group_by("first_purchase").aggregate(customers=ibis._.count()).to_pandas()
     start = _day(span["first"])
     stats = HoldoutStatistics(
@@ -335,13 +336,12 @@ def _day_counts(name: str, frame: pd.DataFrame, column: str, start: int) -> dict
     return {f"{name}_days": days[order], f"{name}_{sizes}": frame["customers"].to_numpy(float)[order]}
 
 
-def _historical(observed, summary, end: dt.date, errors: dict[str, str], unit: str, has_profit: bool) -> Historical:
+def _historical(daily, summary, end: dt.date, errors: dict[str, str], unit: str, has_profit: bool) -> Historical:
     """The engine's counts for core.customers.historical_clv.historical_value, and why no model fits."""
     literal_end = ibis.literal(end, type="date")
-    purchases = observed.filter(observed.amount >= 0)
-    first = purchases.aggregate(first=purchases.date.min()).to_pandas().iloc[0]["first"]
+    first = summary.aggregate(first=summary.first_purchase.min()).to_pandas().iloc[0]["first"]
     period_days = retention_period((end - pd.Timestamp(first).date()).days + 1)
-    active, pairs = queries.active_periods(observed, literal_end, period_days)
+    active, pairs = queries.active_periods(daily, literal_end, period_days)
     counts = pairs.to_pandas().iloc[0]
     why, fix = why_no_model(summary.select("frequency", "T").to_pandas(), errors, unit)
     all_profit = has_profit and int(summary.total_profit.isnull().sum().execute()) == 0

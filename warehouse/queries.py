@@ -235,22 +235,16 @@ def usable_lines(lines: ir.Table) -> ir.Table:
     return lines.filter(lines.customer.notnull() & lines.date.notnull() & lines.amount.notnull())
 
 
-def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str,
-                     windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
-    """One row per customer with a purchase up to ``observation_end``; mirrors
-    core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
-    purchase days after the first, avg_repeat_spend the spend on those days per such day,
-    profit and quantity NULL when any of the customer's lines lacks them).
+def daily_totals(lines: ir.Table, observation_end: ir.DateValue) -> ir.Table:
+    """Per customer and day up to ``observation_end``: spend (net), bought (purchases only),
+    purchases (lines with amount >= 0), lines, and the sums and counts of profit and quantity.
 
-    Two aggregations: per customer and day, then per customer; the first purchase day's spend
-    is the day total at the earliest purchase day (an arg-min), so no window is needed.
-    ``windows``: (day before, last day) of periods whose net spend per customer becomes
-    ``period_0``, ``period_1``, ... (core.customers.summary.revenue_per_year).
+    Every later query reads this table instead of the lines (a day holds many lines), so the
+    report makes one pass over the lines for it.
     """
-    unit_days = UNIT_DAYS[unit]
     period = lines.filter(lines.date <= observation_end)
     purchase = period.amount >= 0
-    daily = period.group_by(["customer", "date"]).aggregate(
+    return period.group_by(["customer", "date"]).aggregate(
         spend=_.amount.sum(),
         bought=ibis.ifelse(purchase, period.amount, 0.0).sum(),
         purchases=purchase.cast("int64").sum(),
@@ -260,6 +254,29 @@ def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str,
         quantity=_.quantity.sum(),
         quantity_lines=_.quantity.count(),
     )
+
+
+def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str,
+                     windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
+    """:func:`summary_of_days` of the lines' :func:`daily_totals`."""
+    return summary_of_days(daily_totals(lines, observation_end), observation_end, unit, windows)
+
+
+def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
+                    windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
+    """One row per customer with a purchase up to ``observation_end``; mirrors
+    core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
+    purchase days after the first, avg_repeat_spend the spend on those days per such day,
+    profit and quantity NULL when any of the customer's lines lacks them).
+
+    Two aggregations: per customer and day (``daily``, :func:`daily_totals`; days after
+    ``observation_end`` are left out here), then per customer; the first purchase day's spend
+    is the day total at the earliest purchase day (an arg-min), so no window is needed.
+    ``windows``: (day before, last day) of periods whose net spend per customer becomes
+    ``period_0``, ``period_1``, ... (core.customers.summary.revenue_per_year).
+    """
+    unit_days = UNIT_DAYS[unit]
+    daily = daily.filter(daily.date <= observation_end)
     # days without a purchase (returns only) sort after every purchase day
     purchase_day = ibis.ifelse(daily.purchases > 0, daily.date, ibis.date(9999, 12, 31))
     per = daily.group_by("customer").aggregate(
@@ -354,35 +371,35 @@ def duplicated(table: ir.Table, column: str) -> ir.BooleanValue:
 # ---------------------------------------------------------------------------- holdout check, historical value
 
 
-def purchase_days(lines: ir.Table) -> ir.Table:
-    """Distinct (customer, date) with a purchase (amount >= 0)."""
-    return lines.filter(lines.amount >= 0).select("customer", "date").distinct()
+def purchase_days(daily: ir.Table) -> ir.Table:
+    """(customer, date) with a purchase (amount >= 0), from :func:`daily_totals`."""
+    return daily.filter(daily.purchases > 0).select("customer", "date")
 
 
-def holdout_triples(lines: ir.Table, calibration: ir.Table, calibration_end: ir.DateValue) -> ir.Table:
+def holdout_triples(daily: ir.Table, calibration: ir.Table, calibration_end: ir.DateValue) -> ir.Table:
     """Per distinct calibration (frequency, recency, T): ``customers`` and their ``actual`` holdout
     repeat purchases (purchase days after the calibration end), summed (core.customers.validation)."""
-    days = purchase_days(lines)
+    days = purchase_days(daily)
     after = days.filter(days.date > calibration_end).group_by("customer").aggregate(actual=_.count())
     joined = calibration.left_join(after, calibration.account == after.customer)
     joined = joined.select("frequency", "recency", "T", actual=joined.actual.fill_null(0))
     return joined.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count(), actual=_.actual.sum())
 
 
-def repeat_day_counts(lines: ir.Table, calibration: ir.Table) -> ir.Table:
+def repeat_day_counts(daily: ir.Table, calibration: ir.Table) -> ir.Table:
     """Per date: calibration customers with a purchase that day after their first purchase day."""
-    days = purchase_days(lines)
+    days = purchase_days(daily)
     firsts = calibration.select(first_account=calibration.account, first_day=calibration.first_purchase)
     joined = days.join(firsts, days.customer == firsts.first_account)
     return joined.filter(joined.date > joined.first_day).group_by("date").aggregate(customers=_.count())
 
 
-def active_periods(lines: ir.Table, observation_end: ir.DateValue, period_days: float) -> tuple[ir.Table, ir.Table]:
+def active_periods(daily: ir.Table, observation_end: ir.DateValue, period_days: float) -> tuple[ir.Table, ir.Table]:
     """(per customer: ``active_periods``; one row: ``at_risk``, ``retained``) for the historical value:
     periods of ``period_days`` counted back from the end (0 = the last), a customer active in a
     period with a purchase in it; at risk, (customer, period) pairs before the last, retained
     those active in the next period too (core.customers.historical_clv)."""
-    purchases = lines.filter((lines.amount >= 0) & (lines.date <= observation_end))
+    purchases = purchase_days(daily.filter(daily.date <= observation_end))
     period = (observation_end.delta(purchases.date, unit="day").cast("float64") / period_days).floor().cast("int64")
     active = purchases.select(purchases.customer, period=period).distinct()
     per_customer = active.group_by("customer").aggregate(active_periods=_.count())
