@@ -367,3 +367,23 @@ def test_order_lines_without_a_model_give_core_historical_value_growth_and_named
         in reasons
     written = pd.read_parquet(run.parquet)
     assert written["historical_clv"].notna().all() and len(written) == 8
+
+
+def test_uniform_spend_takes_the_average_spend_as_core_does(con, tmp_path):
+    """Spend drawn uniformly and alike for everyone: Gamma-Gamma cannot be fitted, and core values
+    every customer at the average repeat spend (its 'spend' rows); so does the engine path."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for customer in range(150):  # active from a first day for a while, spend uniform
+        start, length = rng.integers(0, 400), rng.integers(0, 900)
+        for _ in range(rng.integers(1, 12)):
+            rows.append((f"K{customer:03d}", pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(start + rng.integers(0, length + 1))),
+                         round(float(rng.uniform(-20, 400)), 2)))
+    frame = pd.DataFrame(rows, columns=["Client ID", "Invoice date", "Net sales"])
+    reference = customer_reference(parse_transactions(frame))
+    assert reference.headline["spend_note"].startswith("Gamma-Gamma could not be fitted")
+    frame["Invoice date"] = frame["Invoice date"].dt.date
+    frame.to_parquet(tmp_path / "orders.parquet")
+    run = table_run.run_table(table_run.Source(path=str(tmp_path / "orders.parquet")), table_run.EngineSettings(),
+                              ReportConfig(), output=tmp_path / "orders.xlsx")
+    assert_customer_reports_equal(run.report, reference)

@@ -112,7 +112,7 @@ def assert_customer_reports_equal(run, reference) -> None:
             reference.account_report.tables[name].drop(columns="sheet_row").sort_values("account", ignore_index=True),
             check_dtype=False, check_categorical=False, rtol=TOLERANCE, obj=name)
     for key in ("customers", "repeat_buyers", "segments", "observation_end", "has_profit", "purchase_model",
-                "model_choice", "historical_method", "clv_error", "clv_warnings"):
+                "model_choice", "historical_method", "clv_error", "clv_warnings", "spend_note"):
         assert run.headline[key] == reference.headline[key], key
     for key in ("total_clv", "total_historical_clv"):
         np.testing.assert_allclose(run.headline[key], reference.headline[key], rtol=1e-6, err_msg=key)

@@ -42,7 +42,7 @@ from core.config import ReportConfig
 from core.periods import read_period_header, years_since_first
 from core.customers import rfm
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
-from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.model_clv import PURCHASE_MODELS, AverageSpend, ClvResult, model_clv
 from core.customers.historical_clv import HistoricalValue, historical_value, retention_period, why_no_model
 from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, _check_notes, lifetime_table,
                                    parameter_table, rfm_model_notes)
@@ -86,7 +86,7 @@ class CustomerRun:
     headline: dict[str, Any]
     account_run: AccountRun
     ordered: Any  # ibis table: customers with R, F, M and tier_code, largest total spend first
-    models: tuple[Any, GammaGammaModel] | None
+    models: tuple[Any, GammaGammaModel | AverageSpend] | None
     model_key: str | None
     horizon: float
     unit: str
@@ -396,8 +396,10 @@ def _fit(summary, order: list[str], choice: str):
                 spend = GammaGammaModel().fit(spenders["frequency"].to_numpy(float),
                                               spenders["avg_repeat_spend"].to_numpy(float))
             except SegmenterInputError as error:
-                errors["Gamma-Gamma"] = str(error)
-                return None, None, errors, [], choice
+                if spenders.empty:  # core's model_clv gives up on this model and tries the next
+                    errors[model_name(key)] = str(error)
+                    continue
+                spend = AverageSpend.of(spenders["frequency"], spenders["avg_repeat_spend"], str(error))
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
         if key != order[0]:
             choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
@@ -416,6 +418,9 @@ def finish_tables(run: CustomerRun, shown: pd.DataFrame, value_by_segment: pd.Se
     run.tables["lifetime_value"] = lifetime_table(lifetime)
     run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
     run.tables["model_check_notes"] = _check_notes(run.check, run.check_note, lifetime)
+    if lifetime.clv is not None and "spend" in set(lifetime.clv.parameters["model"]):
+        parameters = lifetime.clv.parameters
+        run.headline["spend_note"] = str(parameters.loc[parameters["model"] == "spend", "meaning"].iloc[0])
     if lifetime.historical is not None:
         run.headline["historical_method"] = lifetime.historical.method
         run.headline["total_historical_clv"] = float(total_value)

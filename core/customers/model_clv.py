@@ -75,7 +75,7 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
 
 def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, unit: str = "W",
               margin: float | None = None, model: str = "bgnbd",
-              models: tuple[PurchaseModel, GammaGammaModel | None] | None = None) -> ClvResult:
+              models: tuple[PurchaseModel, "GammaGammaModel | AverageSpend"] | None = None) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
     Parameters
@@ -96,7 +96,8 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     model:
         Purchase model, a key of :data:`PURCHASE_MODELS` (``bgnbd``, ``mbgnbd``, ``pareto_nbd``).
     models:
-        A fitted purchase model and Gamma-Gamma model (None: it could not be fitted) to value
+        A fitted purchase model and spend model (Gamma-Gamma, or :class:`AverageSpend` when it
+        could not be fitted) to value
         ``summary`` with, e.g. fitted on the compressed statistics of more customers than
         ``summary`` holds (warehouse/); ``None`` fits them on ``summary``.
 
@@ -187,26 +188,51 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     return ClvResult(customers=customers, parameters=parameters)
 
 
+class AverageSpend:
+    """The spend model when Gamma-Gamma cannot be fitted: every customer's expected spend per
+    purchase is the average repeat spend, sum(m x) / sum(x) over the repeat buyers (x purchases
+    at m each); ``why`` is Gamma-Gamma's error. Used as Gamma-Gamma is (``expected_avg_spend``, ``summary``).
+
+    Examples
+    --------
+    >>> AverageSpend.of([1, 3], [10.0, 30.0], "too few").average
+    25.0
+    """
+
+    def __init__(self, average: float, why: str) -> None:
+        self.average, self.why = float(average), why
+
+    @classmethod
+    def of(cls, frequency, monetary, why: str) -> "AverageSpend":
+        frequency, monetary = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
+        return cls(float((monetary * frequency).sum() / frequency.sum()), why)
+
+    def expected_avg_spend(self, frequency, monetary) -> np.ndarray:
+        return np.full(np.size(frequency), self.average)
+
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            "model": "spend", "parameter": ["status", "average_repeat_spend"], "value": ["not fitted", self.average],
+            "standard_error": np.nan,
+            "meaning": [f"Gamma-Gamma could not be fitted ({self.why}), so every customer's expected spend per "
+                        "purchase is the average repeat spend", "spend per repeat purchase over all repeat buyers"],
+        })
+
+
 def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
     """(expected spend per purchase per customer, its parameter rows): Gamma-Gamma, else the average.
 
     When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
     between customers, where its q runs to infinity) every customer gets the average spend per
-    repeat purchase, sum(m x) / sum(x) over repeat buyers, and the rows say so.
+    repeat purchase (:class:`AverageSpend`), and the rows say so.
     """
     try:
         model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
     except SegmenterInputError as error:
         if not spenders.any():
             raise
-        average = float((monetary[spenders] * frequency[spenders]).sum() / frequency[spenders].sum())
-        rows = pd.DataFrame({
-            "model": "spend", "parameter": ["status", "average_repeat_spend"], "value": ["not fitted", average],
-            "standard_error": np.nan,
-            "meaning": [f"Gamma-Gamma could not be fitted ({error}), so every customer's expected spend per "
-                        "purchase is the average repeat spend", "spend per repeat purchase over all repeat buyers"],
-        })
-        return np.full(frequency.size, average), rows
+        average = AverageSpend.of(frequency[spenders], monetary[spenders], str(error))
+        return average.expected_avg_spend(frequency, monetary), average.summary()
     spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
     return spend, model.summary()
 
