@@ -341,8 +341,10 @@ def _three_years_of_lines() -> pd.DataFrame:
     for customer in range(8):
         for day in sorted(rng.choice(np.arange(0, 1095), size=1 + customer, replace=False)):
             amount = float(rng.integers(5, 200))
+            # margins that differ: one margin for all could tie with the portfolio's margin (the default
+            # split) to the last bit, and float sums in another order put such a tie on either side
             rows.append((f"c{customer}", pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(day)), amount,
-                         round(amount * 0.3, 2)))
+                         round(amount * rng.uniform(0.2, 0.4), 2)))
     rows += [("c0", pd.Timestamp("2022-01-01"), 30.0, 9.0), ("c1", pd.Timestamp("2023-03-01"), -20.0, -6.0), (None, pd.Timestamp("2023-04-01"), 15.0, 4.5),
              ("c2", pd.Timestamp("2023-05-01"), None, None), ("c3", pd.Timestamp("2024-12-31"), 10.0, 3.0)]
     frame = pd.DataFrame(rows, columns=["Customer", "Date", "Amount", "Profit"])
