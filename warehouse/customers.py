@@ -29,6 +29,7 @@ core's functions while :mod:`warehouse.output` streams them to Parquet; ``custom
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -56,6 +57,40 @@ from warehouse import queries
 from warehouse.report import AccountRun, Periods, Progress, account_report, issue_table
 
 BINS = 5
+
+
+class PerTriple:
+    """A fitted purchase model whose values (P(alive), expected purchases over each period of the
+    horizon) are computed once per distinct (x, t_x, T) of all customers, then looked up for each
+    batch of customers; core's :func:`core.customers.model_clv.model_clv` reads it as the model.
+
+    The same model's own functions make every value, so the figures are the model's; only the
+    repetition goes: batches of customers share most of their triples.
+    """
+
+    def __init__(self, model, triples: pd.DataFrame, horizon: float) -> None:
+        self.model = model
+        self.name = model.name
+        x, t_x, age = (triples[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+        self._index = pd.MultiIndex.from_arrays([x, t_x, age])
+        self._alive = model.probability_alive(x, t_x, age)
+        ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
+        self._expected = {float(t): model.expected_purchases(t, x, t_x, age) for t in ends}
+
+    def _rows(self, x, t_x, age) -> np.ndarray:
+        rows = self._index.get_indexer(pd.MultiIndex.from_arrays([np.asarray(v, dtype=float) for v in (x, t_x, age)]))
+        if (rows < 0).any():
+            raise SegmenterInputError("a customer's (frequency, recency, T) is not among the fitted statistics")
+        return rows
+
+    def summary(self) -> pd.DataFrame:
+        return self.model.summary()
+
+    def probability_alive(self, x, t_x, age) -> np.ndarray:
+        return self._alive[self._rows(x, t_x, age)]
+
+    def expected_purchases(self, t, x, t_x, age) -> np.ndarray:
+        return self._expected[float(t)][self._rows(x, t_x, age)]
 
 
 @dataclass
@@ -224,7 +259,7 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     check, check_note = _model_check(daily, span, unit, say)
     order, choice = model_order(config.customer_model, check)
     say(f"{model_name(order[0])} on compressed statistics, Gamma-Gamma on repeat buyers")
-    key, models, errors, clv_warnings, choice = _fit(summary, order, choice)
+    key, models, errors, clv_warnings, choice = _fit(summary, order, choice, horizon)
     historical = None
     if models is None:
         say("no purchase model could be used: the historical value")
@@ -375,7 +410,7 @@ def _rfm_edges(summary) -> dict[str, list[float]]:
     return {letter: [float(row[f"{letter}{k}"]) for k in range(1, BINS)] for letter in rfm.METRICS}
 
 
-def _fit(summary, order: list[str], choice: str):
+def _fit(summary, order: list[str], choice: str, horizon: float):
     """(model key, (purchase model, Gamma-Gamma), errors per model, warnings, choice): the first
     purchase model of ``order`` that fits the compressed triples (weights = customers), as core
     tries them in turn (core.customers.report._lifetime_value), and the sentence on the choice."""
@@ -404,7 +439,7 @@ def _fit(summary, order: list[str], choice: str):
         if key != order[0]:
             choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
                       f"({errors[model_name(order[0])]}), so {model_name(key)} is used.")
-        return key, (purchases, spend), errors, texts, choice
+        return key, (PerTriple(purchases, triples, horizon), spend), errors, texts, choice
     return None, None, errors, [], choice
 
 
