@@ -83,6 +83,9 @@ class PerTriple:
             raise SegmenterInputError("a customer's (frequency, recency, T) is not among the fitted statistics")
         return rows
 
+    def __getattr__(self, name: str):
+        return getattr(self.model, name)  # anything else is the model's own (computed per batch)
+
     def summary(self) -> pd.DataFrame:
         return self.model.summary()
 
