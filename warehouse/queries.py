@@ -342,26 +342,38 @@ def compressed_triples(customers: ir.Table) -> ir.Table:
 # ---------------------------------------------------------------------------- data issues
 
 
-def issue_examples(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value, ir.Value]],
-                   first: int) -> ir.Table:
-    """The first ``first`` rows of each kind of problem: ``kind`` (position in ``kinds``),
-    ``identity`` and ``value`` (text), in order of identity, then value.
+def issue_rows(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value, ir.Value]]) -> ir.Table:
+    """The rows with any of the problems: ``bad_<k>`` (whether the row has the k-th), ``identity_<k>``
+    and ``value_<k>`` (text). One pass over ``table``; cache the result and ask it
+    :func:`issue_examples` and :func:`issue_counts` (rows at fault are few beside the table).
 
     ``kinds``: (which rows have the problem, what names such a row, the value at fault), as
-    expressions on ``table``. Each kind is a top-``first`` query (a heap, not a sort of every
-    row at fault: a table of 50,000,000 lines has a million returns).
+    expressions on ``table``.
     """
+    flags = {f"bad_{k}": bad.fill_null(False) for k, (bad, _, _) in enumerate(kinds)}
+    texts = {name: expression.cast("string") for k, (_, identity, value) in enumerate(kinds)
+             for name, expression in ((f"identity_{k}", identity), (f"value_{k}", value))}
+    rows = table.select(**flags, **texts)
+    any_bad = ibis.literal(False)
+    for name in flags:
+        any_bad = any_bad | rows[name]
+    return rows.filter(any_bad)
+
+
+def issue_examples(rows: ir.Table, kinds: int, first: int) -> ir.Table:
+    """The first ``first`` rows of each kind of problem among :func:`issue_rows`: ``kind``,
+    ``identity`` and ``value``, in order of identity, then value (a top-``first`` query per kind)."""
     parts = []
-    for k, (bad, identity, value) in enumerate(kinds):
-        rows = table.filter(bad).select(kind=ibis.literal(k), identity=identity.cast("string"),
-                                        value=value.cast("string"))
-        parts.append(rows.order_by(["identity", "value"]).limit(first))
+    for k in range(kinds):
+        chosen = rows.filter(rows[f"bad_{k}"]).select(kind=ibis.literal(k), identity=rows[f"identity_{k}"],
+                                                      value=rows[f"value_{k}"])
+        parts.append(chosen.order_by(["identity", "value"]).limit(first))
     return (ibis.union(*parts) if len(parts) > 1 else parts[0]).order_by(["kind", "identity", "value"])
 
 
-def issue_counts(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value, ir.Value]]) -> ir.Table:
-    """One row: ``kind_<k>`` = how many rows have the k-th problem."""
-    return table.aggregate(**{f"kind_{k}": bad.cast("int64").sum().fill_null(0) for k, (bad, _, _) in enumerate(kinds)})
+def issue_counts(rows: ir.Table, kinds: int) -> ir.Table:
+    """One row: ``kind_<k>`` = how many of :func:`issue_rows` have the k-th problem."""
+    return rows.aggregate(**{f"kind_{k}": rows[f"bad_{k}"].cast("int64").sum().fill_null(0) for k in range(kinds)})
 
 
 def duplicated(table: ir.Table, column: str) -> ir.BooleanValue:

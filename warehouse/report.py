@@ -427,9 +427,9 @@ def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) ->
     """Data issues rows (:data:`core.cells.ISSUE_COLUMNS`) from (rows at fault, their name, the value,
     role, action, reason) kinds on ``table``: each listed row is "<noun> '<name>': <reason>",
     then "N more <noun>s: <reason>"; rejected first (core.data_issues.ACTION_ORDER)."""
-    expressions = [(bad, identity, value) for bad, identity, value, *_ in kinds]
-    counts = queries.issue_counts(table, expressions).to_pandas().iloc[0]
-    listed = queries.issue_examples(table, expressions, ISSUE_EXAMPLES).to_pandas() \
+    rows_at_fault = queries.issue_rows(table, [(bad, identity, value) for bad, identity, value, *_ in kinds]).cache()
+    counts = queries.issue_counts(rows_at_fault, len(kinds)).to_pandas().iloc[0]
+    listed = queries.issue_examples(rows_at_fault, len(kinds), ISSUE_EXAMPLES).to_pandas() \
         if counts.to_numpy().sum() > 0 else pd.DataFrame(columns=["kind", "identity", "value"])
     rows = []
     for k, (_, _, _, role, action, reason) in enumerate(kinds):
