@@ -76,11 +76,16 @@ class PerTriple:
         self._alive = model.probability_alive(x, t_x, age)
         ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
         self._expected = {float(t): model.expected_purchases(t, x, t_x, age) for t in ends}
+        self._last = None
 
     def _rows(self, x, t_x, age) -> np.ndarray:
-        rows = self._index.get_indexer(pd.MultiIndex.from_arrays([np.asarray(v, dtype=float) for v in (x, t_x, age)]))
+        asked = (x, t_x, age)
+        if self._last is not None and all(a is b for a, b in zip(asked, self._last[0])):
+            return self._last[1]  # model_clv asks for each period of the horizon with the same arrays
+        rows = self._index.get_indexer(pd.MultiIndex.from_arrays([np.asarray(v, dtype=float) for v in asked]))
         if (rows < 0).any():
             raise SegmenterInputError("a customer's (frequency, recency, T) is not among the fitted statistics")
+        self._last = (asked, rows)
         return rows
 
     def __getattr__(self, name: str):
