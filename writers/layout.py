@@ -11,15 +11,15 @@ block freezes its header row; a sheet with several freezes the title lines.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
+
+from core.grid import no_cyclic_gc
 
 # Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
 # the width of a ")" after each figure, so a right-aligned number never touches the text of the
@@ -620,22 +620,8 @@ def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
     if not len(frame.columns) or not len(frame):
         return []
     columns = [_column_cells(frame[name]) for name in frame.columns]
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return [list(row) for row in zip(*columns)]
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Pause Python's cycle collector while a million small lists are made: it would otherwise walk
-    every live object again and again (three quarters of the layout time of 1,048,576 accounts).
-    Lists of cells hold no cycles, so nothing is left uncollected."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _column_cells(series: pd.Series) -> list[object]:
