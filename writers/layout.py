@@ -695,16 +695,17 @@ def _arrow_column(series: pd.Series):
         return pa.array(values, pa.float64(), mask=~np.isfinite(values))
     if pd.api.types.is_integer_dtype(series) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
         return pa.array(series.to_numpy(), pa.int64())
-    values = series.astype(object).to_numpy()
-    values = np.where(pd.isna(values), None, values)
-    return _typed_arrow(values)
+    try:  # text and missing cells only, the usual text column: converted in one step
+        return _readable_arrow(pa.array(series.to_numpy(dtype=object), pa.string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = series.astype(object).to_numpy()
+        return _typed_arrow(np.where(pd.isna(values), None, values))
 
 
 def _typed_arrow(values: np.ndarray):
     """An object array of cells (None for missing) as one Arrow array: text (made readable),
     numbers (float64), or all missing; None when it mixes kinds or holds other values."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind == "empty":
@@ -714,7 +715,13 @@ def _typed_arrow(values: np.ndarray):
         return pa.array(numbers, pa.float64(), mask=~np.isfinite(numbers))
     if kind != "string":
         return None
-    text = pa.array(values, pa.string())
+    return _readable_arrow(pa.array(values, pa.string()))
+
+
+def _readable_arrow(text):
+    """:func:`_readable` of an Arrow text array, in Arrow's own string functions."""
+    import pyarrow.compute as pc
+
     if pc.any(pc.match_substring_regex(text, CONTROL_CHARACTERS.pattern)).as_py():
         text = pc.replace_substring_regex(text, CONTROL_CHARACTERS.pattern, "\ufffd")
     if pc.any(pc.greater(pc.utf8_length(text), EXCEL_CELL_CHARS)).as_py():
