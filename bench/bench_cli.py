@@ -4,7 +4,8 @@ Per size it writes a CSV (account lists of ten columns; order lines of a transac
 runs, each in a fresh process so that the peak memory is that run's own:
 
 - segmenter: read (file -> cells -> validated table), analyse (report tables and sheet layout),
-  write (the .xlsx), and the peak resident memory;
+  write (the .xlsx), each in wall and CPU seconds (CPU of every thread: rust_xlsxwriter compresses
+  in its own), and the peak resident memory;
 - the reference: ``pd.read_csv(f).to_excel(out, engine="openpyxl")`` of the same CSV,
 
 and prints the ratio of the two whole runs. Targets (issue 11): 100,000 accounts at most 0.5x the
@@ -80,24 +81,25 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     from writers.xlsx import write_workbook
 
     config = ReportConfig()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     rows, first_row = read_block(source)
     if kind == "orders":
         table = load_transactions(rows, first_row, source)
-        read = time.perf_counter()
+        read, read_cpu = time.perf_counter(), _cpu_seconds()
         report = run_customer_report(table, config)
         sheets = customer_sheets(report, source.name, config.labels)
     else:
         table = parse_accounts(rows, first_sheet_row=first_row)
-        read = time.perf_counter()
+        read, read_cpu = time.perf_counter(), _cpu_seconds()
         report = run_report(table, config)
         sheets = place_report(report.tables, source=source.name, labels=config.labels)
     del rows
-    analysed = time.perf_counter()
+    analysed, analysed_cpu = time.perf_counter(), _cpu_seconds()
     write_workbook(sheets, output)
-    written = time.perf_counter()
+    written, written_cpu = time.perf_counter(), _cpu_seconds()
     return {"read": read - start, "analyse": analysed - read, "write": written - analysed,
-            "whole": written - start, "cpu": _cpu_seconds(), "peak_mib": _peak_mib()}
+            "whole": written - start, "cpu": _cpu_seconds(), "peak_mib": _peak_mib(),
+            "read_cpu": read_cpu - cpu, "analyse_cpu": analysed_cpu - read_cpu, "write_cpu": written_cpu - analysed_cpu}
 
 
 def run_reference(source: Path, output: Path) -> dict[str, float]:
@@ -134,9 +136,10 @@ def _measure(kind: str, n: int, scratch: Path, reference_up_to: int) -> None:
     source = scratch / f"{kind}{n}.csv"
     (order_frame(n) if kind == "orders" else account_frame(n)).to_csv(source, index=False)
     ours = _child("segmenter", kind, str(source), str(scratch / f"{kind}{n}-segmenter.xlsx"))
-    line = (f"{n:>10,} {kind:<8} read {ours['read']:6.1f} s  analyse {ours['analyse']:6.1f} s  "
-            f"write {ours['write']:6.1f} s  whole {ours['whole']:6.1f} s (CPU {ours['cpu']:6.1f} s)  "
-            f"peak {ours['peak_mib']:6,.0f} MiB")
+    line = (f"{n:>10,} {kind:<8} read {ours['read']:6.1f} s (CPU {ours['read_cpu']:5.1f})  "
+            f"analyse {ours['analyse']:6.1f} s (CPU {ours['analyse_cpu']:5.1f})  "
+            f"write {ours['write']:6.1f} s (CPU {ours['write_cpu']:5.1f})  whole {ours['whole']:6.1f} s "
+            f"(CPU {ours['cpu']:6.1f} s with start-up)  peak {ours['peak_mib']:6,.0f} MiB")
     if n <= reference_up_to:
         ref = _child("reference", kind, str(source), str(scratch / f"{kind}{n}-pandas.xlsx"))
         line += (f" | pandas read_csv+to_excel {ref['whole']:6.1f} s (CPU {ref['cpu']:6.1f} s), "
