@@ -91,7 +91,6 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[list[Any]]:
 _TYPED_COLUMNS = ("string", "float", "int", "boolean", "datetime", "date", "null")
 _FIRST_CELL = re.compile(rb'<c\b[^>]*?\br=["\'](?P<ref>[A-Z]+\d+)["\'][^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)\b', re.S)
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
-_NS_PER_DAY = 86_400 * 10**9
 
 
 def typed_rows(path: Path, sheet: str) -> list[list[Any]] | None:
@@ -145,11 +144,12 @@ def _column_values(column) -> list[Any]:
     blank = column.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_integer(column.type):
         column = pc.cast(column, pa.float64())
-    if pa.types.is_timestamp(column.type):
-        nanos = pc.cast(pc.cast(column, pa.timestamp("ns")), pa.int64()).to_numpy(zero_copy_only=False)
-        values = np.array(column.to_pylist(), dtype=object)
-        midnight = ~blank & (nanos % _NS_PER_DAY == 0)
-        values[midnight] = [value.date() for value in values[midnight]]
+    if pa.types.is_timestamp(column.type):  # numpy makes the datetime and date objects, at C speed
+        stamps = pc.cast(column, pa.timestamp("us")).to_numpy(zero_copy_only=False)
+        values = stamps.astype(object)
+        days = stamps.astype("datetime64[D]")
+        midnight = ~blank & (stamps == days)
+        values[midnight] = days[midnight].astype(object)
     elif pa.types.is_null(column.type):
         values = np.full(len(column), "", dtype=object)
     else:
