@@ -779,9 +779,13 @@ def _filled(column: pd.Series) -> bool:
     """Whether any cell of the column holds something (not missing, not blank text)."""
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return bool(column.notna().any())
-    values = column.dropna()
     # a filled column nearly always shows it in its first cells: the rest is read only when those are blank
-    return any(bool((part.astype(str).str.strip() != "").any()) for part in (values.iloc[:1000], values.iloc[1000:]))
+    return any(_holds_text(part) for part in (column.iloc[:1000], column.iloc[1000:]))
+
+
+def _holds_text(cells: pd.Series) -> bool:
+    values = cells.dropna()
+    return bool((values.astype(str).str.strip() != "").any())
 
 
 def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -808,8 +812,7 @@ def _tier_runs(values: pd.Series, labels: tuple[str, ...]) -> list[tuple[int, in
     """(first row, last row, colour index) of each run of one tier label; rows of other values get none."""
     if not len(values):
         return []
-    colour_of = {label: i for i, label in enumerate(labels)}
-    colours = pd.Series(values.to_numpy(dtype=object)).map(colour_of).fillna(-1).to_numpy(dtype=int)
+    colours = pd.Index(list(labels), dtype=object).get_indexer(values.to_numpy(dtype=object))  # -1: no tier label
     starts = np.flatnonzero(np.r_[True, colours[1:] != colours[:-1]])
     ends = np.r_[starts[1:] - 1, len(colours) - 1]
     return [(int(a), int(b), int(colours[a])) for a, b in zip(starts, ends) if colours[a] >= 0]
