@@ -7,7 +7,8 @@ turns a :class:`~writers.layout.PlacedSheet` into the library's calls.
 
 Every value is written by type: text always as a text cell (the library's ``write`` stores a
 Python ``str`` with rust_xlsxwriter's ``write_string``, never as a formula), numbers as numbers,
-datetimes as dates with the column's number format. A sheet whose blocks hold more than
+datetimes as dates with the column's number format. The longest block of a sheet goes out as
+Arrow columns, a run of rows per call (:func:`_write_main_rows`). A sheet whose blocks hold more than
 :data:`~writers.layout.TABLE_ROW_LIMIT` rows is streamed row by row (constant memory), and its
 blocks get filter buttons instead of Excel tables, which cannot be streamed.
 
@@ -142,9 +143,9 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
 
 
 def _main_block(sheet: PlacedSheet) -> PlacedBlock:
-    """The sheet's longest block. Its number formats become the column formats, which
-    rust_xlsxwriter gives to every cell written without a format of its own: its rows go out
-    one call per row, every other cell is written with its format."""
+    """The sheet's longest block. Its number formats become the column formats (the `<cols>` of the
+    sheet), and its cells go out column-wise (:func:`_write_main_rows`); every other cell is
+    written with its format."""
     return max(sheet.blocks, key=lambda b: b.n_rows)
 
 
