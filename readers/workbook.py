@@ -21,6 +21,7 @@ as openpyxl and xlwings give it, for the cell parser to report.
 """
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -108,6 +109,7 @@ def typed_rows(path: Path, sheet: str) -> list[list[Any]] | None:
         return None
     import fastexcel
 
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for a blank column
     try:
         loaded = fastexcel.read_excel(str(path)).load_sheet(sheet, header_row=0, schema_sample_rows=None,
                                                              dtype_coercion="strict")
@@ -118,6 +120,8 @@ def typed_rows(path: Path, sheet: str) -> list[list[Any]] | None:
     names = [column.name for column in columns]
     if (misfits is not None and misfits.errors) or not _plain_header(columns) \
             or any(column.dtype not in _TYPED_COLUMNS for column in columns):
+        return None
+    if any(_time_only(table.column(j)) for j in range(table.num_columns)):
         return None
     cells = [_column_values(table.column(j)) for j in range(table.num_columns)]
     with no_cyclic_gc():
@@ -132,6 +136,20 @@ def _plain_header(columns: list) -> bool:
         return False
     renamed = [name.rpartition("_")[0] for name in names if re.fullmatch(r".+_\d+", name)]
     return not any(base in names for base in renamed) and not any(_NUMBER_TEXT.fullmatch(name) for name in names)
+
+
+def _time_only(column) -> bool:
+    """Whether a date column holds a time without a date (calamine gives a ``datetime.time``,
+    fastexcel a datetime on the epoch's day) or a day before 1900-03-01 (where Excel's serials
+    skip its fictitious 1900-02-29): such a sheet is read cell by cell."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_timestamp(column.type):
+        return False
+    days = pc.cast(column.drop_null(), pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    return bool(((days < np.datetime64("1900-03-01")) | (days == np.datetime64("1904-01-01"))).any())
 
 
 def _column_values(column) -> list[Any]:

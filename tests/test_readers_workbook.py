@@ -80,15 +80,15 @@ def test_a_usual_sheet_is_read_by_columns_with_the_values_cell_by_cell_reading_g
     from readers.workbook import typed_rows
 
     path = _book(tmp_path, [
-        ["Account", "Revenue", "Since", "Last visit", "Active", "NPS"],
-        ["Acme", 1200.5, dt.datetime(2020, 5, 1), dt.datetime(2024, 3, 1, 10, 30), True, 9],
-        ["0042", None, None, None, False, None],
-        [" Beta ", -7, dt.datetime(2021, 1, 2), dt.datetime(2024, 3, 2, 0, 0), None, 0],
+        ["Account", "Revenue", "Since", "Last visit", "Active", "NPS", "Notes"],
+        ["Acme", 1200.5, dt.datetime(2020, 5, 1), dt.datetime(2024, 3, 1, 10, 30), True, 9, None],
+        ["0042", None, None, None, False, None, None],
+        [" Beta ", -7, dt.datetime(2021, 1, 2), dt.datetime(2024, 3, 2, 0, 0), None, 0, None],
     ])
     rows = typed_rows(path, "Accounts")
     assert rows is not None  # the typed path took it
     assert rows == _cell_by_cell(path, "Accounts") == read_workbook(path)
-    assert rows[2] == ["0042", "", "", "", False, ""]  # text stays text, blanks are ''
+    assert rows[2] == ["0042", "", "", "", False, "", ""]  # text stays text, blanks are ''
     assert type(rows[1][2]) is dt.date and rows[1][3] == dt.datetime(2024, 3, 1, 10, 30)
 
 
@@ -100,6 +100,7 @@ def test_a_usual_sheet_is_read_by_columns_with_the_values_cell_by_cell_reading_g
     ([["Account", 2024, 2025], ["Acme", 5.0, 6.0]], "A1"),  # years as numbers in the header
     ([["Account", None, "Revenue"], ["Acme", None, 5.0]], "A1"),  # a blank header cell
     ([["Account", "Revenue"], ["Acme", 5.0]], "B3"),  # the list does not start in A1
+    ([["Account", "When"], ["Acme", dt.datetime(2024, 1, 2)], ["Beta", dt.time(10, 30)]], "A1"),  # a time alone
 ])
 def test_any_other_sheet_is_read_cell_by_cell(tmp_path, rows, start):
     from readers.workbook import typed_rows
