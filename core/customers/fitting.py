@@ -23,6 +23,9 @@ LOG_BOUND = 10.0
 #: Likely causes of a purchase-model parameter running to 0 or infinity, as the error says them.
 PURCHASE_HINT = ("too few customers or repeat purchases, no sign of customers dropping out, or recency/T "
                  "in the wrong unit")
+#: Relative change of the mean log-likelihood below which a parameter at a search bound counts
+#: as fitting the data as well as the optimum (a degenerate fit).
+_FLAT = 1e-12
 #: Step in log-parameters for the finite-difference curvature (relative step of 0.1 %).
 _HESSIAN_STEP = 1e-3
 
@@ -88,8 +91,8 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     Raises
     ------
     SegmenterInputError
-        The optimum lies at a search bound (a parameter running to 0 or infinity: the data do
-        not support the model), the likelihood is not finite, or the optimiser failed.
+        The optimum lies at a search bound, or moving one parameter alone to a bound fits as
+        well (a parameter running to 0 or infinity: the data do not support the model), the likelihood is not finite, or the optimiser failed.
 
     Notes
     -----
@@ -135,7 +138,7 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     result = optimize.minimize(objective, start_array, jac=True, method="L-BFGS-B",
                                bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
                                options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15})
-    if np.any(np.abs(result.x) > LOG_BOUND - 0.1):
+    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun):
         raise SegmenterInputError(
             f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})",
             column=column)
@@ -150,6 +153,22 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     errors, note = _standard_errors(negative_mean, gradient, result.x, params, total)
     return FitResult(params=dict(zip(names, params.tolist())), standard_errors=dict(zip(names, errors.tolist())),
                      log_likelihood=float(-result.fun * total), n=total, note=note)
+
+
+def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
+    """True when moving one log-parameter alone to a search bound does not lower the likelihood.
+
+    An exact gradient lets the optimiser stop inside the bounds on a likelihood that still
+    rises, ever more slowly, as a parameter runs to 0 or infinity (Pareto/NBD with no sign of
+    drop-out: s to 0 and beta to infinity); there the fit is as degenerate as at the bound.
+    """
+    for i in range(u.size):
+        for bound in (-LOG_BOUND, LOG_BOUND):
+            moved = u.copy()
+            moved[i] = bound
+            if negative_mean(moved) <= value + _FLAT * max(abs(value), 1.0):
+                return True
+    return False
 
 
 def _central_gradient(function: Callable[[np.ndarray], float], u: np.ndarray, step: float = 1e-6) -> np.ndarray:
@@ -318,6 +337,11 @@ class PurchaseModel:
     def _terms(self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
         raise NotImplementedError
 
+    def _likelihood(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> LogLikelihood:
+        """:meth:`_terms` on these customers as a function of the parameters alone (what the
+        fit calls); a model may prepare the customers' data once here."""
+        return lambda params: self._terms(params, x, t_x, T)
+
     def _log_odds_dead(self, params: np.ndarray, x, t_x, T) -> np.ndarray:
         raise NotImplementedError
 
@@ -357,7 +381,7 @@ class PurchaseModel:
         x, t_x, age, counts = group_identical(x, t_x, age, weight)
         typical_time = max(float(np.average(age, weights=counts)), 1e-9)
         scale = [typical_time if n in self.time_parameters else 1.0 for n in self.parameter_names]
-        fit = fit_max_likelihood(lambda p: self._terms(p, x, t_x, age), self.parameter_names, counts,
+        fit = fit_max_likelihood(self._likelihood(x, t_x, age), self.parameter_names, counts,
                                  model=self.name, scale=scale)
         self._fit = fit
         self.params_ = fit.params

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from core.customers.pareto_nbd import ParetoNBDModel, _log_likelihood_parts, log_dead_term
+from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts, log_dead_term
 from core.errors import SegmenterInputError
 
 PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
@@ -17,6 +17,10 @@ def _fitted(r=0.553, alpha=10.578, s=0.606, beta=11.669) -> ParetoNBDModel:
     model = ParetoNBDModel()
     model.params_ = {"r": r, "alpha": alpha, "s": s, "beta": beta}
     return model
+
+
+def _customers(x, t_x, T) -> PreparedCustomers:
+    return PreparedCustomers(np.array([float(x)]), np.array([float(t_x)]), np.array([float(T)]))
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +68,13 @@ def _dead_integral(params, x, t_x, T):
     ((0.553, 10.578, 0.606, 11.669), 3, 38.0, 38.0 + 1e-9), # t_x at T: almost nothing to integrate
 ])
 def test_dropout_term_matches_direct_integral_at_extremes(params, x, t_x, T):
-    _, _, dead = _log_likelihood_parts(np.array(params), np.array([float(x)]), np.array([t_x]), np.array([T]))
+    _, _, dead = _log_likelihood_parts(np.array(params), _customers(x, t_x, T))
     assert np.isfinite(dead[0])
     assert dead[0] == pytest.approx(_dead_integral(params, x, t_x, T), abs=1e-7)
 
 
 def test_dead_term_is_minus_infinity_when_t_x_equals_T():
-    _, _, dead = _log_likelihood_parts(np.array([0.5, 10.0, 0.6, 12.0]), np.array([2.0]), np.array([5.0]),
-                                       np.array([5.0]))
+    _, _, dead = _log_likelihood_parts(np.array([0.5, 10.0, 0.6, 12.0]), _customers(2, 5.0, 5.0))
     assert dead[0] == -np.inf
 
 
