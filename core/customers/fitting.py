@@ -411,13 +411,40 @@ class PurchaseModel:
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """E[repeat purchases in (T, T + t] | x, t_x, T]; t in the unit of T, scalar or per customer."""
+        return self.expected_purchases_over([t], frequency, recency, T)[:, 0]
+
+    def expected_purchases_over(self, horizons, frequency, recency, T) -> np.ndarray:
+        """:meth:`expected_purchases` for several horizons at once, P(alive) computed once.
+
+        Parameters
+        ----------
+        horizons : sequence
+            Prediction lengths in the unit of T, each a scalar or one per customer.
+        frequency, recency, T : array-like
+            One value per customer.
+
+        Returns
+        -------
+        ndarray of shape (customers, len(horizons))
+
+        Examples
+        --------
+        >>> from core.customers.bgnbd import BetaGeoModel
+        >>> model = BetaGeoModel()
+        >>> model.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> model.expected_purchases_over([0, 39], [2], [30.43], [38.86]).round(3).tolist()
+        [[0.0, 1.226]]
+        """
         params = self._fitted()
         x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
-        t = horizon(t, x.size)
         alive = self.probability_alive(x, t_x, age)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            expected = self._expected_if_alive(params, t, x, t_x, age) * alive
-        return np.where(t == 0, 0.0, expected)
+        columns = []
+        for length in horizons:
+            t = horizon(length, x.size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                expected = self._expected_if_alive(params, t, x, t_x, age) * alive
+            columns.append(np.where(t == 0, 0.0, expected))
+        return np.column_stack(columns) if columns else np.empty((x.size, 0))
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Per-customer log-likelihood under the fitted parameters."""

@@ -216,8 +216,8 @@ def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted:
     period_last = np.minimum(np.ceil(np.arange(1, periods + 1) * unit_days).astype(np.int64) - 1, last - start)
 
     first_day = (calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start)
-    customers = set(calibration["account"])
-    keep = np.isin(rows["customer"].to_numpy(object), list(customers)) & (rows["amount"].to_numpy() >= 0)
+    # a hash lookup (pandas isin): numpy's isin sorts object arrays, minutes on 200,000 customers
+    keep = rows["customer"].isin(calibration["account"]).to_numpy() & (rows["amount"].to_numpy() >= 0)
     purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
     purchase_days = purchase_days.drop_duplicates()
     first_of = purchase_days.groupby("customer")["day"].transform("min")
