@@ -27,6 +27,8 @@ from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, predic
 #: The series of :func:`hyp2f1_one` is summed where z is at most this (at most about 400
 #: terms); above it scipy's hyp2f1 gives the value (and differences of it the derivatives).
 SERIES_MAX_Z = 0.9
+#: Distance of d - c - 1 from a whole number below which scipy takes over from the connection formula.
+_NEAR_INTEGER = 0.01
 #: Relative size below which the bound on the rest of a series stops the summation.
 _SERIES_TOLERANCE = 1e-17
 #: Relative step of the central differences in c and d where scipy gives the value.
@@ -55,7 +57,10 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     of the sum (at z = 0.5 after about 55 terms). The derivatives are summed in the same loop:
     d u_n / dc = u_n sum_(k<n) 1/(c+k), d u_n / dd = -u_n sum_(k<n) 1/(d+k),
     d u_n / dz = n u_n / z, with their own bounds on the rest. Elements with z above
-    :data:`SERIES_MAX_Z` (slow to converge) take scipy.special.hyp2f1 (see :func:`_scipy_values`).
+    :data:`SERIES_MAX_Z` (slow to converge) take the connection formula to 1 - z
+    (:func:`_connection_values`), or scipy.special.hyp2f1 (:func:`_scipy_values`) where
+    that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z)(c + d - c - 1)
+    of 1 or more (many purchases; scipy is fast there).
 
     Examples
     --------
@@ -73,8 +78,14 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     near_one = z > SERIES_MAX_Z
     series = np.flatnonzero(~near_one)
     _sum_series(c[series], d[series], z[series], series, outputs)
-    if near_one.any():
-        _scipy_values(c[near_one], d[near_one], z[near_one], np.flatnonzero(near_one), outputs)
+    # the connection formula divides by e = d - c - 1 and its distance to a whole number, and
+    # its series has large terms of both signs unless w (c + e) < 1
+    e = d - c - 1
+    by_scipy = near_one & ((np.abs(e - np.round(e)) < _NEAR_INTEGER) | ((1 - z) * (c + np.maximum(e, 0)) >= 1))
+    connection = np.flatnonzero(near_one & ~by_scipy)
+    _connection_values(c[connection], d[connection], z[connection], connection, outputs)
+    if by_scipy.any():
+        _scipy_values(c[by_scipy], d[by_scipy], z[by_scipy], np.flatnonzero(by_scipy), outputs)
     outputs = [o.reshape(shape) for o in outputs]
     return tuple(outputs) if derivatives else outputs[0]
 
@@ -118,6 +129,74 @@ def _sum_series(c, d, z, where, outputs):
             if derivatives:
                 harmonic_c, harmonic_d, sum_c, sum_d, sum_n = (
                     v[keep] for v in (harmonic_c, harmonic_d, sum_c, sum_d, sum_n))
+
+
+def _connection_values(c, d, z, where, outputs):
+    """ln 2F1(1, c; d; z) and its derivatives near z = 1, by the connection formula to w = 1 - z.
+
+    With e = d - c - 1 (not a whole number), DLMF 15.8.4 for a = 1 gives
+
+        2F1(1, c; d; z) = (d-1)/e 2F1(1, c; 1-e; w) + w^e z^(1-d) G(d) G(-e) / G(c)
+
+    (G the gamma function; the second series of 15.8.4 sums to z^(1-d) here). The remaining
+    series has terms q_n w^n, q_(n+1) = q_n (c+n) / (1-e+n), which shrink like w^n once
+    1-e+n > 0; its derivatives in c, in its third parameter and in w are summed alongside.
+    """
+    e = d - c - 1
+    w = 1 - z
+    g = 1 - e
+    series, d_c, d_g, d_w = _signed_series(c, g, w)
+    first = (d - 1) / e
+    log_second = e * np.log(w) + (1 - d) * np.log(z) + special.gammaln(d) + special.gammaln(-e) - special.gammaln(c)
+    second = special.gammasgn(-e) * np.exp(log_second)
+    value = first * series + second
+    outputs[0][where] = np.log(value)
+    if len(outputs) > 1:
+        log_w, log_z = np.log(w), np.log(z)
+        psi_e = special.digamma(-e)
+        outputs[1][where] = (first * (series / e + d_c + d_g) + second * (-log_w + psi_e - special.digamma(c))) / value
+        outputs[2][where] = (first * (series / (d - 1) - series / e - d_g)
+                             + second * (log_w - log_z + special.digamma(d) - psi_e)) / value
+        outputs[3][where] = (-first * d_w + second * (-e / w + (1 - d) / z)) / value
+
+
+def _signed_series(c, g, w):
+    """sum of q_n w^n (q_0 = 1, q_(n+1) = q_n (c+n)/(g+n), g not 0, -1, -2, ...) and its derivatives in c, g, w.
+
+    Terms may change sign while g + n < 0; once g + n > 0 the ratio of successive terms moves
+    monotonically towards w < 1, so with rho = max(that ratio, w) < 1 the rest is below
+    |u_n| rho / (1 - rho), and the loop stops for an element when that bound, widened for the
+    derivative sums, is under 1e-17 of the sum.
+    """
+    n_elements = w.size
+    results = [np.empty(n_elements) for _ in range(4)]
+    where = np.arange(n_elements)
+    total, term = np.ones(n_elements), np.ones(n_elements)
+    harmonic_c, harmonic_g = np.zeros(n_elements), np.zeros(n_elements)
+    sum_c, sum_g, sum_n = np.zeros(n_elements), np.zeros(n_elements), np.zeros(n_elements)
+    k = 0
+    while where.size:
+        term = term * ((c + k) / (g + k) * w)
+        harmonic_c = harmonic_c + 1 / (c + k)
+        harmonic_g = harmonic_g + 1 / (g + k)
+        total = total + term
+        sum_c = sum_c + term * harmonic_c
+        sum_g = sum_g - term * harmonic_g
+        sum_n = sum_n + (k + 1) * term
+        k += 1
+        rho = np.maximum(w * (c + k) / (g + k), w)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            widened = np.abs(term) * rho / (1 - rho) ** 2 * (
+                1 + np.abs(harmonic_c) + np.abs(harmonic_g) + k + 1 / c + 1 / np.abs(g + k))
+            done = (g + k > 0) & (rho < 1) & (widened <= _SERIES_TOLERANCE * np.abs(total))
+        if done.any():
+            finished = where[done]
+            for result, value in zip(results, (total, sum_c, sum_g, sum_n / w)):
+                result[finished] = value[done]
+            keep = ~done
+            where, c, g, w, total, term, harmonic_c, harmonic_g, sum_c, sum_g, sum_n = (
+                v[keep] for v in (where, c, g, w, total, term, harmonic_c, harmonic_g, sum_c, sum_g, sum_n))
+    return results
 
 
 def _scipy_values(c, d, z, where, outputs):
