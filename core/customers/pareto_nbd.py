@@ -272,12 +272,14 @@ def log_dead_term(params: np.ndarray, x: np.ndarray, t: np.ndarray, *, gradient:
 
 
 class PreparedCustomers:
-    """Customers' (x, t_x, T) with the distinct (x, t) pairs at which D(t) is needed, found once.
+    """Customers' (x, t_x, T) with the distinct values the likelihood needs, found once per fit.
 
     D(t) (:func:`log_dead_term`) depends on the customer only through (x, t), t = t_x or T;
     with dates counted in days there are far fewer distinct pairs than customers, so the
     likelihood evaluates D once per pair (``pair_x``, ``pair_t``) and looks it up through
-    ``at_last`` (pair of (x, t_x)) and ``at_end`` (pair of (x, T)).
+    ``at_last`` (pair of (x, t_x)) and ``at_end`` (pair of (x, T)). Likewise the functions of
+    x alone and of T alone are evaluated once per distinct value (``x_values``/``x_index``,
+    ``T_values``/``T_index``).
 
     Examples
     --------
@@ -289,11 +291,21 @@ class PreparedCustomers:
     def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:
         self.x, self.t_x, self.T = x, t_x, T
         n = x.size
-        pairs = np.column_stack([np.concatenate([x, x]), np.concatenate([t_x, T])])
-        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        inverse = inverse.ravel()
-        self.pair_x, self.pair_t = unique[:, 0], unique[:, 1]
+        (self.pair_x, self.pair_t), inverse = _distinct_pairs(np.concatenate([x, x]), np.concatenate([t_x, T]))
         self.at_last, self.at_end = inverse[:n], inverse[n:]
+        self.x_values, self.x_index = np.unique(x, return_inverse=True)
+        self.T_values, self.T_index = np.unique(T, return_inverse=True)
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray):
+    """((distinct first, distinct second) in sorted order, index of each input pair among them)."""
+    order = np.lexsort((second, first))
+    a, b = first[order], second[order]
+    new = np.ones(a.size, dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    inverse = np.empty(a.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return (a[new], b[new]), inverse
 
 
 def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, gradient: bool = False):
@@ -304,18 +316,23 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     dead   = ln s - ln(r+s+x) + ln A0,   A0 = D(t_x) - D(T), D(t) = exp(:func:`log_dead_term`)
                                          (dropped out somewhere in (t_x, T])
 
-    With ``gradient``, also the three parts' derivatives in (r, alpha, s, beta), each (n, 4);
-    that of ln A0 is (D'(t_x) - D'(T)) / (D(t_x) - D(T)) from the derivatives of ln D.
+    With ``gradient``, also the three parts' derivatives in (r, alpha, s, beta): those of
+    common and alive as four columns each, that of dead as an (n, 4) array; the derivative of
+    ln A0 is (D'(t_x) - D'(T)) / (D(t_x) - D(T)) from the derivatives of ln D.
     """
     r, alpha, s, beta = params
     x, t_x, T = customers.x, customers.t_x, customers.T
-    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    log_alpha_T = np.log(alpha + customers.T_values)[customers.T_index]
+    log_beta_T = np.log(beta + customers.T_values)[customers.T_index]
+    common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + (
+        r * np.log(alpha) + s * np.log(beta))
+    alive = -(r + x) * log_alpha_T - s * log_beta_T
     pairs = log_dead_term(params, customers.pair_x, customers.pair_t, gradient=gradient)
     log_d = pairs[0] if gradient else pairs
     at_last, at_end = log_d[customers.at_last], log_d[customers.at_end]
+    gap = np.minimum(at_end - at_last, 0.0)
     with np.errstate(divide="ignore"):
-        log_a0 = at_last + np.log(-np.expm1(np.minimum(at_end - at_last, 0.0)))
+        log_a0 = at_last + np.log(-np.expm1(gap))
     dead = np.log(s) - np.log(r + s + x) + log_a0
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
@@ -325,16 +342,17 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         dead[short] = np.log(s) + (short_integral[0] if gradient else short_integral)
     if not gradient:
         return common, alive, dead
-    zeros = np.zeros_like(x)
-    d_common = np.column_stack([special.digamma(r + x) - special.digamma(r) + np.log(alpha), zeros + r / alpha,
-                                zeros + np.log(beta), zeros + s / beta])
-    d_alive = np.column_stack([-np.log(alpha + T), -(r + x) / (alpha + T), -np.log(beta + T), zeros - s / (beta + T)])
+    d_common = ((special.digamma(r + customers.x_values) - special.digamma(r))[customers.x_index] + np.log(alpha),
+                r / alpha, np.log(beta), s / beta)
+    d_alive = (-log_alpha_T, -(r + x) / (alpha + customers.T_values)[customers.T_index], -log_beta_T,
+               -s / (beta + customers.T_values)[customers.T_index])
     d_log_d = pairs[1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        ratio = np.exp(np.minimum(at_end - at_last, 0.0))[:, None]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        ratio = np.exp(gap)[:, None]
         d_dead = (d_log_d[customers.at_last] - ratio * d_log_d[customers.at_end]) / (1 - ratio)
-    d_dead[:, 0] -= 1 / (r + s + x)
-    d_dead[:, 2] += 1 / s - 1 / (r + s + x)
+    shape_term = 1 / (r + s + x)
+    d_dead[:, 0] -= shape_term
+    d_dead[:, 2] += 1 / s - shape_term
     if np.any(short):
         d_dead[short] = short_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     return (common, alive, dead), (d_common, d_alive, d_dead)
@@ -379,11 +397,13 @@ def _log_likelihood_terms(params: np.ndarray, customers: PreparedCustomers):
     """Per-customer log-likelihood and its gradient in the log-parameters (n, 4)."""
     (common, alive, dead), (d_common, d_alive, d_dead) = _log_likelihood_parts(params, customers, gradient=True)
     log_sum = np.logaddexp(alive, dead)
-    w_alive = np.exp(alive - log_sum)[:, None]
+    w_alive = np.exp(alive - log_sum)
     w_dead = np.exp(dead - log_sum)[:, None]
     # where dying is impossible (T = t_x) its derivative is not defined and carries no weight
-    d_dead = np.where(w_dead > 0, d_dead, 0.0)
-    gradient = (d_common + w_alive * d_alive + w_dead * d_dead) * params
+    weighted_dead = np.where(w_dead > 0, w_dead * d_dead, 0.0)
+    gradient = np.empty_like(weighted_dead)
+    for j in range(4):
+        gradient[:, j] = (d_common[j] + w_alive * d_alive[j] + weighted_dead[:, j]) * params[j]
     return common + log_sum, gradient
 
 
