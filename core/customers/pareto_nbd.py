@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
 
 #: The series of :func:`hyp2f1_one` is summed where z is at most this (at most about 400
 #: terms); above it scipy's hyp2f1 gives the value (and differences of it the derivatives).
@@ -60,7 +60,7 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     :data:`SERIES_MAX_Z` (slow to converge) take the connection formula to 1 - z
     (:func:`_connection_values`), or scipy.special.hyp2f1 (:func:`_scipy_values`) where
     that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z)(c + d - c - 1)
-    of 1 or more (many purchases; scipy is fast there).
+    of 0.5 or more (many purchases; scipy is fast there).
 
     Examples
     --------
@@ -79,9 +79,9 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     series = np.flatnonzero(~near_one)
     _sum_series(c[series], d[series], z[series], series, outputs)
     # the connection formula divides by e = d - c - 1 and its distance to a whole number, and
-    # its series has large terms of both signs unless w (c + e) < 1
+    # its series has large terms of both signs unless w (c + e) is well below 1
     e = d - c - 1
-    by_scipy = near_one & ((np.abs(e - np.round(e)) < _NEAR_INTEGER) | ((1 - z) * (c + np.maximum(e, 0)) >= 1))
+    by_scipy = near_one & ((np.abs(e - np.round(e)) < _NEAR_INTEGER) | ((1 - z) * (c + np.maximum(e, 0)) >= 0.5))
     connection = np.flatnonzero(near_one & ~by_scipy)
     _connection_values(c[connection], d[connection], z[connection], connection, outputs)
     if by_scipy.any():
@@ -293,8 +293,9 @@ class PreparedCustomers:
         n = x.size
         (self.pair_x, self.pair_t), inverse = _distinct_pairs(np.concatenate([x, x]), np.concatenate([t_x, T]))
         self.at_last, self.at_end = inverse[:n], inverse[n:]
-        self.x_values, self.x_index = np.unique(x, return_inverse=True)
-        self.T_values, self.T_index = np.unique(T, return_inverse=True)
+        frequencies, ages = Distinct.of(x), Distinct.of(T)
+        self.x_values, self.x_index = frequencies.values, frequencies.index
+        self.T_values, self.T_index = ages.values, ages.index
 
 
 def _distinct_pairs(first: np.ndarray, second: np.ndarray):
@@ -444,7 +445,7 @@ class ParetoNBDModel(PurchaseModel):
     alive_sentence = ("Pareto/NBD: a customer may drop out at any moment, so P(alive) falls the longer a "
                       "customer has not bought, for one-time buyers too.")
 
-    def _terms(self, params, x, t_x, T):
+    def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, PreparedCustomers(x, t_x, T))
 
     def _likelihood(self, x, t_x, T):

@@ -41,6 +41,13 @@ def test_a_parameter_running_off_is_refused_with_the_hint():
         fit_max_likelihood(lambda p: (-p[0] * np.ones(3), None), ("rate",), np.ones(3), model="toy", hint="the hint")
 
 
+def test_a_likelihood_still_rising_slowly_towards_a_bound_is_refused():
+    # ln L = -exp(-rate) rises for ever as the rate grows, so slowly that the optimiser stops at a
+    # rate near 25 (its gradient below the tolerance), far inside the bound: still degenerate
+    with pytest.raises(SegmenterInputError, match="toy fit ran a parameter to 0 or infinity"):
+        fit_max_likelihood(lambda p: (-np.exp(-p[0]) * np.ones(3), None), ("rate",), np.ones(3), model="toy")
+
+
 def test_parameter_table_lists_estimates_likelihood_and_count():
     fit = fit_max_likelihood(lambda p: (np.log(p[0]) - p[0] * np.array([1.0, 3.0]), None), ("rate",), np.ones(2),
                              model="toy")
