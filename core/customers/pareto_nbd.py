@@ -29,6 +29,8 @@ from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseMod
 SERIES_MAX_Z = 0.9
 #: Distance of d - c - 1 from a whole number below which scipy takes over from the connection formula.
 _NEAR_INTEGER = 0.01
+#: The series loops check convergence every this many terms.
+_CHECK_EVERY = 8
 #: Relative size below which the bound on the rest of a series stops the summation.
 _SERIES_TOLERANCE = 1e-17
 #: Relative step of the central differences in c and d where scipy gives the value.
@@ -91,7 +93,11 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
 
 
 def _sum_series(c, d, z, where, outputs):
-    """Sum the series for each element, dropping elements from the loop as they converge."""
+    """Sum the series for each element, dropping elements from the loop as they converge.
+
+    Convergence is checked every :data:`_CHECK_EVERY` terms (a check costs more than a term);
+    terms added after the bound was met only make the sum more exact.
+    """
     derivatives = len(outputs) > 1
     n = z.size
     total, term = np.ones(n), np.ones(n)
@@ -101,29 +107,32 @@ def _sum_series(c, d, z, where, outputs):
     ratio_rest = z / (1 - z)
     k = 0
     while where.size:
-        term = term * ((c + k) / (d + k) * z)
-        total = total + term
-        rest = term * ratio_rest
-        done = rest <= _SERIES_TOLERANCE * total
+        c_k, d_k = c + k, d + k
+        slope = term * (c_k / d_k)   # q_(k+1) z^k, the term's derivative in z over (k+1)
+        term = slope * z
+        total += term
         if derivatives:
-            harmonic_c = harmonic_c + 1 / (c + k)
-            harmonic_d = harmonic_d + 1 / (d + k)
-            sum_c = sum_c + term * harmonic_c
-            sum_d = sum_d + term * harmonic_d
-            sum_n = sum_n + (k + 1) * term
+            harmonic_c += 1 / c_k
+            harmonic_d += 1 / d_k
+            sum_c += term * harmonic_c
+            sum_d += term * harmonic_d
+            sum_n += (k + 1) * slope
+        k += 1
+        if k % _CHECK_EVERY:
+            continue
+        done = term * ratio_rest <= _SERIES_TOLERANCE * total
+        if derivatives:
             square = ratio_rest / (1 - z)
             done &= term * (harmonic_c * ratio_rest + square / c) <= _SERIES_TOLERANCE * sum_c
             done &= term * (harmonic_d * ratio_rest + square / d) <= _SERIES_TOLERANCE * sum_d
-            done &= term * ((k + 1) * ratio_rest + square) <= _SERIES_TOLERANCE * sum_n
-        k += 1
+            done &= term * (k * ratio_rest + square) <= _SERIES_TOLERANCE * sum_n * z
         if done.any():
             finished = where[done]
             outputs[0][finished] = np.log(total[done])
             if derivatives:
                 outputs[1][finished] = sum_c[done] / total[done]
                 outputs[2][finished] = -sum_d[done] / total[done]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    outputs[3][finished] = np.where(z[done] > 0, sum_n[done] / z[done], c[done] / d[done]) / total[done]
+                outputs[3][finished] = sum_n[done] / total[done]
             keep = ~done
             where, c, d, z, total, term, ratio_rest = (v[keep] for v in (where, c, d, z, total, term, ratio_rest))
             if derivatives:
@@ -176,14 +185,17 @@ def _signed_series(c, g, w):
     sum_c, sum_g, sum_n = np.zeros(n_elements), np.zeros(n_elements), np.zeros(n_elements)
     k = 0
     while where.size:
-        term = term * ((c + k) / (g + k) * w)
-        harmonic_c = harmonic_c + 1 / (c + k)
-        harmonic_g = harmonic_g + 1 / (g + k)
-        total = total + term
-        sum_c = sum_c + term * harmonic_c
-        sum_g = sum_g - term * harmonic_g
-        sum_n = sum_n + (k + 1) * term
+        c_k, g_k = c + k, g + k
+        term *= c_k / g_k * w
+        harmonic_c += 1 / c_k
+        harmonic_g += 1 / g_k
+        total += term
+        sum_c += term * harmonic_c
+        sum_g -= term * harmonic_g
+        sum_n += (k + 1) * term
         k += 1
+        if k % _CHECK_EVERY:
+            continue
         rho = np.maximum(w * (c + k) / (g + k), w)
         with np.errstate(divide="ignore", invalid="ignore"):
             widened = np.abs(term) * rho / (1 - rho) ** 2 * (
