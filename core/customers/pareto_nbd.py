@@ -362,7 +362,9 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     d_log_d = pairs[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         ratio = np.exp(gap)[:, None]
-        d_dead = (d_log_d[customers.at_last] - ratio * d_log_d[customers.at_end]) / (1 - ratio)
+        # np.take on rows: an order of magnitude faster than fancy indexing of a 2-D array
+        d_dead = (np.take(d_log_d, customers.at_last, axis=0) - ratio * np.take(d_log_d, customers.at_end, axis=0)
+                  ) / (1 - ratio)
     shape_term = 1 / (r + s + x)
     d_dead[:, 0] -= shape_term
     d_dead[:, 2] += 1 / s - shape_term
