@@ -25,7 +25,7 @@ from scipy import special
 from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
 
 #: The series of :func:`hyp2f1_one` is summed where z is at most this (at most about 400
-#: terms); above it scipy's hyp2f1 gives the value (and differences of it the derivatives).
+#: terms); above it the connection formula to 1 - z, or scipy's hyp2f1, gives the value.
 SERIES_MAX_Z = 0.9
 #: Distance of d - c - 1 from a whole number below which scipy takes over from the connection formula.
 _NEAR_INTEGER = 0.01
@@ -38,7 +38,7 @@ _PARAMETER_STEP = 1e-6
 
 
 def hyp2f1_one(c, d, z, *, derivatives: bool = False):
-    """2F1(1, c; d; z) for 0 < c < d and 0 <= z < 1, as a sum of positive terms.
+    """ln 2F1(1, c; d; z) for 0 < c < d and 0 <= z < 1, and optionally its derivatives.
 
     Parameters
     ----------
@@ -61,8 +61,8 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     d u_n / dz = n u_n / z, with their own bounds on the rest. Elements with z above
     :data:`SERIES_MAX_Z` (slow to converge) take the connection formula to 1 - z
     (:func:`_connection_values`), or scipy.special.hyp2f1 (:func:`_scipy_values`) where
-    that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z)(c + d - c - 1)
-    of 0.5 or more (many purchases; scipy is fast there).
+    that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z)(d - 1) (at
+    least) of 0.5 or more (many purchases; scipy is fast there).
 
     Examples
     --------
