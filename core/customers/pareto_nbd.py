@@ -61,8 +61,8 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     d u_n / dz = n u_n / z, with their own bounds on the rest. Elements with z above
     :data:`SERIES_MAX_Z` (slow to converge) take the connection formula to 1 - z
     (:func:`_connection_values`), or scipy.special.hyp2f1 (:func:`_scipy_values`) where
-    that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z)(d - 1) (at
-    least) of 0.5 or more (many purchases; scipy is fast there).
+    that formula would cancel: d - c - 1 within 0.01 of a whole number, or (1 - z) max(c, d - 1)
+    of 0.5 or more (many purchases; scipy is fast there).
 
     Examples
     --------
