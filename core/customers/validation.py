@@ -216,9 +216,11 @@ def _tracking(transactions: TransactionTable, calibration: pd.DataFrame, fitted:
     period_last = np.minimum(np.ceil(np.arange(1, periods + 1) * unit_days).astype(np.int64) - 1, last - start)
 
     first_day = (calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start)
-    customers = set(calibration["account"])
-    keep = np.isin(rows["customer"].to_numpy(object), list(customers)) & (rows["amount"].to_numpy() >= 0)
-    purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
+    # each row's calibration customer as a number (-1: none) by one hash lookup; numpy's isin on
+    # the ids sorted object arrays (minutes on 200,000 customers), and numbers group faster than text
+    customer = pd.Index(calibration["account"]).get_indexer(rows["customer"])
+    keep = (customer >= 0) & (rows["amount"].to_numpy() >= 0)
+    purchase_days = pd.DataFrame({"customer": customer[keep], "day": day[keep] - start})
     purchase_days = purchase_days.drop_duplicates()
     first_of = purchase_days.groupby("customer")["day"].transform("min")
     repeat_days = np.sort(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy() > first_of.to_numpy()])
