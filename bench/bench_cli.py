@@ -55,12 +55,21 @@ def account_frame(n: int, seed: int = 7) -> pd.DataFrame:
 
 
 def order_frame(lines: int, seed: int = 11) -> pd.DataFrame:
-    """Order lines of about ``lines / 5`` customers over two years; a few customers buy often."""
+    """Order lines of about ``lines / 5`` customers over two years; a few customers buy often.
+
+    Each customer buys on days within an active spell (a first day, then an exponential lifetime
+    of mean 400 days, cut at the end of the two years), so customers drop out within the data as
+    the purchase models expect and the report values them by model, not by the historical
+    fallback.
+    """
     rng = np.random.default_rng(seed)
     customers = max(lines // 5, 1)
     weights = rng.gamma(0.6, 1.0, customers)
     who = rng.choice(customers, size=lines, p=weights / weights.sum())
-    day = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 730, lines), unit="D")
+    first = rng.integers(0, 730, customers)
+    last = np.minimum(first + rng.exponential(400.0, customers).astype(np.int64), 729)
+    offset = np.floor(rng.random(lines) * (last[who] - first[who] + 1)).astype(np.int64)
+    day = pd.Timestamp("2023-01-01") + pd.to_timedelta(first[who] + offset, unit="D")
     amount = np.round(rng.gamma(3.0, 20.0, lines), 2)
     return pd.DataFrame({
         "Customer": np.char.add("K", who.astype(str)), "Order date": day.strftime("%Y-%m-%d"),
