@@ -561,20 +561,32 @@ def _objects_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     idx, raw = idx[is_date], raw[is_date]
     if not idx.size:
         return
-    # a zone is dropped keeping the clock time; COM's dates all carry one (UTC), so this is
-    # one replace() per date, and pandas then sees naive dates only, never a mix of zones
-    zoned = np.frompyfunc(_has_zone, 1, 1)(raw).astype(bool)
-    if zoned.any():
-        raw = raw.copy()
-        raw[zoned] = [v.replace(tzinfo=None) for v in raw[zoned]]
-    try:
-        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").to_numpy()
-    except (ValueError, TypeError):  # out of pandas' range: read one by one, range-checked below
-        stamps = np.array([_naive(v) for v in raw], dtype="datetime64[us]")
+    stamps = _naive_stamps(raw)
+    if stamps is None:
+        # a zone is dropped keeping the clock time; COM's dates all carry one (UTC), so this is
+        # one replace() per date, and pandas then sees naive dates only, never a mix of zones
+        zoned = np.frompyfunc(_has_zone, 1, 1)(raw).astype(bool)
+        if zoned.any():
+            raw = raw.copy()
+            raw[zoned] = [v.replace(tzinfo=None) for v in raw[zoned]]
+        try:
+            stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").to_numpy()
+        except (ValueError, TypeError):  # out of pandas' range: read one by one, range-checked below
+            stamps = np.array([_naive(v) for v in raw], dtype="datetime64[us]")
     dates, in_range = _within_ns(stamps)
     in_range &= ~np.isnat(dates)  # every cell here held a date, so NaT means it did not convert
     out[idx[in_range]] = dates[in_range]
     found.add(idx[~in_range], "rejected", "date outside 1677-2262, the range this tool holds")
+
+
+def _naive_stamps(raw: np.ndarray) -> np.ndarray | None:
+    """The dates as datetime64 when none carries a time zone (a file's dates), in one pandas call;
+    None when one does (COM's), or pandas cannot convert them all (out of its range)."""
+    try:
+        stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce")
+        return stamps.to_numpy() if stamps.dt.tz is None else None
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _has_zone(value: Any) -> bool:

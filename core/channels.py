@@ -72,7 +72,7 @@ def channel_mix_warning(channels: Any, revenue: Any, accounts: Any = None) -> st
 
     def part(kind: str) -> str:
         chosen = kinds == kind
-        values = ", ".join(sorted({str(v).strip() for v in names[chosen]}))
+        values = ", ".join(sorted({str(v).strip() for v in pd.unique(names[chosen].to_numpy())}))
         count = int(counts[chosen].sum())
         share = f", {amounts[chosen].sum() / total:.0%} of revenue" if total > 0 else ""
         return f"{values}: {count} account{'s' if count != 1 else ''}{share}"

@@ -33,6 +33,10 @@ _SPACE_GROUPS = rf"{_SIGN}{_LEAD}(?:[ \u00a0\u202f]\d{{3}})+"
 _POINT_GROUPED = rf"{_SIGN}{_LEAD}(?:,\d{{3}})+(?:\.\d+)?"
 _ONE_GROUP = rf"{_SIGN}{_LEAD}[.,]\d{{3}}"
 _NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
+# A letter, ':' or '/', or a '-' after a digit never occurs in number text: cells holding one (dates,
+# codes) skip the shape expressions, whose \s pandas runs in Python cell by cell (RE2 reads \s otherwise)
+_NEVER_IN_NUMBERS = "[A-Za-z:/]|[0-9]-"
+_NEVER_PARSED = "[:/]|[0-9]-"
 _LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
 _SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
 
@@ -77,9 +81,12 @@ def scan_column(text: pd.Series) -> ColumnScan:
     blank = np.array(text == "", dtype=bool)
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
     starts = np.flatnonzero(np.array(text.str[:1].isin(_LEADS), dtype=bool) & ~blank)
+    # pandas never reads a number from text holding ':' or '/' or a '-' after a digit (dates, times):
+    # those skip its parser, which is slow on text it refuses
+    parsed = starts[~np.array(text.iloc[starts].str.contains(_NEVER_PARSED, regex=True), dtype=bool)]
     numbers = np.full(len(text), np.nan)
     # 'inf', 'nan' and '1e999' are text, as Excel reads them: finite numbers only
-    numbers[starts] = np.array(pd.to_numeric(text.iloc[starts], errors="coerce"), dtype=float)
+    numbers[parsed] = np.array(pd.to_numeric(text.iloc[parsed], errors="coerce"), dtype=float)
     numbers[~np.isfinite(numbers)] = np.nan
     plain = ~np.isnan(numbers)
     rest = starts[~plain[starts]]
@@ -88,7 +95,8 @@ def scan_column(text: pd.Series) -> ColumnScan:
     digit_words = rest[~spaces]
     numbered = starts[plain[starts]]
     ambiguous = np.zeros(len(text), dtype=bool)
-    shaped = digit_words[_matches(text.iloc[digit_words], _NUMBER_LIKE + r"(?:\s*%)?")]
+    maybe = digit_words[~np.array(text.iloc[digit_words].str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
+    shaped = maybe[_matches(text.iloc[maybe], _NUMBER_LIKE + r"(?:\s*%)?")]
     comma = point = False
     if shaped.size:
         cells = _without_percent(text.iloc[shaped])

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
+from core.grid import no_cyclic_gc
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_percents, scan_column
 from readers.text_encoding import detect_encoding, not_text
 
@@ -66,7 +67,8 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
         if column_hook is not None:
             column_hook(text, values)
         columns.append(values)
-    return np.column_stack(columns).tolist()
+    with no_cyclic_gc():
+        return [list(row) for row in zip(*(column.tolist() for column in columns))]
 
 
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
@@ -76,7 +78,7 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
     >>> typed_column(text, scan_column(text), np.array([12.5, np.nan, np.nan, np.nan])).tolist()
     [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None]
     """
-    values = text.to_numpy(dtype=object).copy()
+    values = np.full(len(text), None, dtype=object)
     is_number = ~np.isnan(numbers)
     values[is_number] = numbers[is_number]
     words = scan.digit_words[~is_number[scan.digit_words]]  # only text that starts with a digit can be a date
@@ -84,7 +86,10 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
     iso = words[cells.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
     if iso.size:
         values[iso] = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601").dt.to_pydatetime()
-    values[scan.blank] = None
+    # only the cells that stay text become Python strings (a column of numbers makes none)
+    words = ~is_number & ~scan.blank
+    words[iso] = False
+    values[words] = text[words].to_numpy(dtype=object)
     return values
 
 

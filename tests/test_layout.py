@@ -62,3 +62,29 @@ def test_a_block_longer_than_the_sheet_continues_on_numbered_sheets():
     assert parts[1].blocks[0].header_row == 5 and parts[1].blocks[0].last_row == 7
     assert parts[2].blocks[0].block.title.endswith("(continued: rows 5 to 6)")
     assert _fit_to_excel(segments, max_row=11) == [segments]
+
+
+def test_frame_arrow_holds_the_cells_of_frame_rows_column_by_column():
+    from writers.layout import EXCEL_CELL_CHARS, frame_arrow
+
+    frame = pd.DataFrame({
+        "tier": pd.Categorical(["A", None, "B"], categories=["A", "B", "C"]),
+        "cohort": pd.Categorical([2021, 2022, None]),
+        "revenue": [1.5, float("inf"), float("nan")],
+        "rank": np.array([1, 2, 3]),
+        "nps": pd.array([9, None, 3], dtype="Int64"),
+        "active": [True, False, True],
+        "since": pd.to_datetime(["2024-01-02", None, "2023-05-06 10:30"], format="ISO8601"),
+        "note": ["bell\x07", None, "x" * (EXCEL_CELL_CHARS + 5)],
+        "empty": [None, None, None],
+    })
+    table = frame_arrow(frame)
+    by_rows = frame_rows(frame)
+    assert [list(row.values()) for row in table.to_pylist()] == by_rows
+    assert by_rows[0][-2] == "bell\ufffd" and len(by_rows[2][-2]) == EXCEL_CELL_CHARS
+
+
+def test_frame_arrow_leaves_a_column_of_numbers_and_text_to_the_rows():
+    from writers.layout import frame_arrow
+
+    assert frame_arrow(pd.DataFrame({"value": [0.25, "12 accounts"]})) is None

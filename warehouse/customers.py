@@ -60,7 +60,7 @@ BINS = 5
 
 
 class PerTriple:
-    """A fitted purchase model whose values (P(alive), expected purchases over each period of the
+    """A fitted purchase model whose values (P(alive), expected purchases at each period end of the
     horizon) are computed once per distinct (x, t_x, T) of all customers, then looked up for each
     batch of customers; core's :func:`core.customers.model_clv.model_clv` reads it as the model.
 
@@ -74,8 +74,9 @@ class PerTriple:
         x, t_x, age = (triples[c].to_numpy(float) for c in ("frequency", "recency", "T"))
         self._index = pd.MultiIndex.from_arrays([x, t_x, age])
         self._alive = model.probability_alive(x, t_x, age)
-        ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
-        self._expected = {float(t): model.expected_purchases(t, x, t_x, age) for t in ends}
+        # the period ends model_clv asks for: 0, 1, 2, ... up to the horizon
+        self._times = np.concatenate([[0.0], np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)])
+        self._over = model.expected_purchases_over(self._times, x, t_x, age)
         self._last = None
 
     def _rows(self, x, t_x, age) -> np.ndarray:
@@ -97,8 +98,11 @@ class PerTriple:
     def probability_alive(self, x, t_x, age) -> np.ndarray:
         return self._alive[self._rows(x, t_x, age)]
 
-    def expected_purchases(self, t, x, t_x, age) -> np.ndarray:
-        return self._expected[float(t)][self._rows(x, t_x, age)]
+    def expected_purchases_over(self, horizons, x, t_x, age) -> np.ndarray:
+        horizons = np.asarray(horizons, dtype=float)
+        if horizons.shape != self._times.shape or not (horizons == self._times).all():
+            return self.model.expected_purchases_over(horizons, x, t_x, age)
+        return self._over[self._rows(x, t_x, age)]
 
 
 @dataclass

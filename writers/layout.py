@@ -11,14 +11,15 @@ block freezes its header row; a sheet with several freezes the title lines.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+
+from core.grid import no_cyclic_gc
 
 # Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
 # the width of a ")" after each figure, so a right-aligned number never touches the text of the
@@ -469,7 +470,7 @@ class PlacedBlock:
     first_col: int
     keys: list[str]  # the report table's column names, in sheet order
     headers: list[str]
-    rows: list[list[object]]
+    frame: pd.DataFrame  # the cells, one column per key, rows in sheet order (see :meth:`rows`)
     formats: list[str]  # one Excel number format per column
     row_formats: list[str] | None  # per-row format of the unit-driven value column
     unit_col: int | None  # 0-based column the row formats apply to
@@ -484,9 +485,23 @@ class PlacedBlock:
         """0-based columns of numbers and dates: their headers sit right, over the figures."""
         return [j for j, fmt in enumerate(self.formats) if fmt != "General" or j == self.unit_col]
 
+    @cached_property
+    def rows(self) -> list[list[object]]:
+        """The cells as rows of plain Python values (:func:`frame_rows`), made on first use: a file
+        writer takes :attr:`frame` column by column and never needs them."""
+        return frame_rows(self.frame)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+    def head(self, n: int) -> list[list[object]]:
+        """The first ``n`` rows as :attr:`rows` gives them."""
+        return frame_rows(self.frame.iloc[:n])
+
     @property
     def last_row(self) -> int:
-        return self.header_row + len(self.rows)
+        return self.header_row + self.n_rows
 
     @property
     def n_cols(self) -> int:
@@ -605,22 +620,8 @@ def frame_rows(frame: pd.DataFrame) -> list[list[object]]:
     if not len(frame.columns) or not len(frame):
         return []
     columns = [_column_cells(frame[name]) for name in frame.columns]
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return [list(row) for row in zip(*columns)]
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Pause Python's cycle collector while a million small lists are made: it would otherwise walk
-    every live object again and again (three quarters of the layout time of 1,048,576 accounts).
-    Lists of cells hold no cycles, so nothing is left uncollected."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _column_cells(series: pd.Series) -> list[object]:
@@ -646,6 +647,86 @@ def _column_cells(series: pd.Series) -> list[object]:
     if any(issubclass(kind, (np.generic, pd.Timestamp)) for kind in set(map(type, values))):
         values = np.array([_plain(v) for v in values], dtype=object)
     return _readable(values).tolist()
+
+
+def frame_arrow(frame: pd.DataFrame):
+    """The cells of :func:`frame_rows`, column by column, as a ``pyarrow.Table`` (columns named
+    "0", "1", ... by position); None when a column mixes kinds of cell (numbers and text), which
+    only rows hold.
+
+    A writer that takes Arrow arrays reads them in native code, with no Python object per cell:
+    numbers are float64 or int64, text is made readable as :func:`frame_rows` makes it, yes/no
+    columns are text, dates are ``timestamp[ns]``; a missing cell (None in :func:`frame_rows`:
+    NaN, inf, NaT, NA) is null. pyarrow is imported here only: the live-workbook path and a
+    Pyodide build never call this.
+
+    >>> frame = pd.DataFrame({"n": [1.5, float("inf")], "t": ["bell\\x07", None], "b": [True, False]})
+    >>> frame_arrow(frame).to_pylist() == [dict(zip("012", r)) for r in frame_rows(frame)]
+    True
+    >>> frame_arrow(pd.DataFrame({"mixed": [1.0, "a"]})) is None
+    True
+    """
+    import pyarrow as pa
+
+    columns = [_arrow_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    if any(column is None for column in columns):
+        return None
+    return pa.table(columns, names=[str(j) for j in range(len(columns))])
+
+
+def _arrow_column(series: pd.Series):
+    """One column of :func:`frame_arrow`, or None when its cells are of mixed kinds."""
+    import pyarrow as pa
+
+    if pd.api.types.is_bool_dtype(series):
+        return pa.array(np.where(series.to_numpy(dtype=bool), "yes", "no"), pa.string())
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if getattr(series.dtype, "tz", None) is not None:
+            return None
+        return pa.array(series.to_numpy(dtype="datetime64[ns]"), pa.timestamp("ns"), mask=series.isna().to_numpy())
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        labels = _typed_arrow(_readable(np.array([_plain(c) for c in series.cat.categories], dtype=object)))
+        if labels is None:
+            return None
+        codes = series.cat.codes.to_numpy()
+        return labels.take(pa.array(codes, mask=codes < 0))
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=float)
+        return pa.array(values, pa.float64(), mask=~np.isfinite(values))
+    if pd.api.types.is_integer_dtype(series) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return pa.array(series.to_numpy(), pa.int64())
+    try:  # text and missing cells only, the usual text column: converted in one step
+        return _readable_arrow(pa.array(series.to_numpy(dtype=object), pa.string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = series.astype(object).to_numpy()
+        return _typed_arrow(np.where(pd.isna(values), None, values))
+
+
+def _typed_arrow(values: np.ndarray):
+    """An object array of cells (None for missing) as one Arrow array: text (made readable),
+    numbers (float64), or all missing; None when it mixes kinds or holds other values."""
+    import pyarrow as pa
+
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "empty":
+        return pa.nulls(len(values), pa.string())
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        return pa.array(numbers, pa.float64(), mask=~np.isfinite(numbers))
+    if kind != "string":
+        return None
+    return _readable_arrow(pa.array(values, pa.string()))
+
+
+def _readable_arrow(text):
+    """:func:`_readable` of an Arrow text array, in Arrow's own string functions."""
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(text, CONTROL_CHARACTERS.pattern)).as_py():
+        text = pc.replace_substring_regex(text, CONTROL_CHARACTERS.pattern, "\ufffd")
+    if pc.any(pc.greater(pc.utf8_length(text), EXCEL_CELL_CHARS)).as_py():
+        text = pc.utf8_slice_codeunits(text, 0, EXCEL_CELL_CHARS)
+    return text
 
 
 def _readable(values: np.ndarray) -> np.ndarray:
@@ -698,8 +779,13 @@ def _filled(column: pd.Series) -> bool:
     """Whether any cell of the column holds something (not missing, not blank text)."""
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return bool(column.notna().any())
-    values = column.dropna()
-    return bool(len(values)) and bool((values.astype(str).str.strip() != "").any())
+    # a filled column nearly always shows it in its first cells: the rest is read only when those are blank
+    return any(_holds_text(part) for part in (column.iloc[:1000], column.iloc[1000:]))
+
+
+def _holds_text(cells: pd.Series) -> bool:
+    values = cells.dropna()
+    return bool((values.astype(str).str.strip() != "").any())
 
 
 def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -715,12 +801,18 @@ def _unique_headers(styles: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _total_rows(frame: pd.DataFrame) -> list[int]:
+    """0-based rows whose first cell is one of :data:`TOTAL_LABELS` (shown bold)."""
+    if not frame.shape[1]:
+        return []
+    return np.flatnonzero(frame.iloc[:, 0].isin(TOTAL_LABELS).to_numpy(dtype=bool)).tolist()
+
+
 def _tier_runs(values: pd.Series, labels: tuple[str, ...]) -> list[tuple[int, int, int]]:
     """(first row, last row, colour index) of each run of one tier label; rows of other values get none."""
     if not len(values):
         return []
-    colour_of = {label: i for i, label in enumerate(labels)}
-    colours = pd.Series(values.to_numpy(dtype=object)).map(colour_of).fillna(-1).to_numpy(dtype=int)
+    colours = pd.Index(list(labels), dtype=object).get_indexer(values.to_numpy(dtype=object))  # -1: no tier label
     starts = np.flatnonzero(np.r_[True, colours[1:] != colours[:-1]])
     ends = np.r_[starts[1:] - 1, len(colours) - 1]
     return [(int(a), int(b), int(colours[a])) for a, b in zip(starts, ends) if colours[a] >= 0]
@@ -739,7 +831,6 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
         units = frame[block.unit_column] if block.unit_column and block.unit_column in frame.columns else None
         frame = _select_columns(frame, block)
         styles = _unique_headers([column_style(str(c)) for c in frame.columns])
-        rows = frame_rows(frame)
         unit_col = row_formats = None
         if units is not None:
             unit_col = list(frame.columns).index("value")
@@ -751,15 +842,15 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
         placed.append(
             PlacedBlock(
                 block=block, title_row=row, header_row=row + 1, first_col=1, keys=keys,
-                headers=[h for h, _ in styles], rows=rows,
+                headers=[h for h, _ in styles], frame=frame.reset_index(drop=True),
                 formats=[FORMATS.get(kind, "General") for _, kind in styles],
                 row_formats=row_formats, unit_col=unit_col, tier_runs=runs, tier_col=tier_col,
-                total_rows=[i for i, r in enumerate(rows) if r and r[0] in TOTAL_LABELS],
+                total_rows=_total_rows(frame),
                 data_bar_col=keys.index(block.data_bar_column) if block.data_bar_column in keys else None,
                 negative_cols=[j for j, key in enumerate(keys) if key in NEGATIVE_RED_COLUMNS],
             )
         )
-        row = row + 1 + len(rows) + 2
+        row = row + 1 + len(frame) + 2
     if not placed:
         return None
     freeze_row = placed[0].header_row + 1 if len(placed) == 1 else 3
@@ -796,8 +887,8 @@ def _fit_to_excel(sheet: PlacedSheet, max_row: int = EXCEL_ROWS) -> list[PlacedS
     room = max_row - last.header_row
     parts = [replace(sheet, blocks=sheet.blocks[:-1] + [_rows_of(last, 0, room, last.title_row, last.block)])]
     start, number = room, 2
-    while start < len(last.rows):
-        stop = min(len(last.rows), start + max_row - 5)
+    while start < last.n_rows:
+        stop = min(last.n_rows, start + max_row - 5)
         block = replace(last.block, table=f"{last.block.table}_{number}",
                         title=f"{last.block.title} (continued: rows {start + 1:,} to {stop:,})")
         spec = replace(sheet.spec, name=f"{sheet.spec.name} ({number})", blocks=(block,), chart=None, charts=())
@@ -811,7 +902,8 @@ def _rows_of(placed: PlacedBlock, start: int, stop: int, title_row: int, block: 
     """Rows ``start`` to ``stop`` (0-based, stop excluded) of a placed block, titled at ``title_row``."""
     runs = [(max(first, start) - start, min(last, stop - 1) - start, colour)
             for first, last, colour in placed.tier_runs if last >= start and first < stop]
-    return replace(placed, block=block, title_row=title_row, header_row=title_row + 1, rows=placed.rows[start:stop],
+    return replace(placed, block=block, title_row=title_row, header_row=title_row + 1,
+                   frame=placed.frame.iloc[start:stop].reset_index(drop=True),
                    row_formats=placed.row_formats[start:stop] if placed.row_formats else placed.row_formats,
                    tier_runs=runs)
 
@@ -826,7 +918,7 @@ PIXELS_PER_CHARACTER, PIXELS_PER_CM = 7.0, 37.8
 def _data_block(placed: list[PlacedSheet], table: str) -> tuple[PlacedSheet, PlacedBlock] | None:
     for sheet in placed:
         block = sheet.block(table)
-        if block is not None and block.rows:
+        if block is not None and block.n_rows:
             return sheet, block
     return None
 
@@ -850,7 +942,7 @@ def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str
     charts = []
     if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
         block = sheet.block(sheet.spec.chart.table)
-        if block.rows:
+        if block.n_rows:
             charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles,
                                         (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM))
     drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
@@ -884,11 +976,12 @@ def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
     """Column widths (characters) from the headers and the first rows, for writers without autofit."""
     widths = [8.0] * sheet.n_cols
     for block in sheet.blocks:
+        head = block.head(sample)
         for j, header in enumerate(block.headers):
             if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
                 widths[j] = max(widths[j], len(str(header)) + 3.0)  # the header, on its fill, does not run on
                 continue
-            longest = max([len(str(header))] + [len(_shown(r[j])) for r in block.rows[:sample]])
+            longest = max([len(str(header))] + [len(_shown(r[j])) for r in head])
             widths[j] = max(widths[j], min(60.0, longest + 3.0))  # + 3: a figure never touches the next column's text
     return widths
 

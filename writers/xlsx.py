@@ -7,7 +7,8 @@ turns a :class:`~writers.layout.PlacedSheet` into the library's calls.
 
 Every value is written by type: text always as a text cell (the library's ``write`` stores a
 Python ``str`` with rust_xlsxwriter's ``write_string``, never as a formula), numbers as numbers,
-datetimes as dates with the column's number format. A sheet whose blocks hold more than
+datetimes as dates with the column's number format. The longest block of a sheet goes out as
+Arrow columns, a run of rows per call (:func:`_write_main_rows`). A sheet whose blocks hold more than
 :data:`~writers.layout.TABLE_ROW_LIMIT` rows is streamed row by row (constant memory), and its
 blocks get filter buttons instead of Excel tables, which cannot be streamed.
 
@@ -20,10 +21,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 from writers.layout import (
     DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
-    estimated_widths,
+    estimated_widths, frame_arrow, frame_rows,
 )
 from writers.output import REPORT_MARK
 
@@ -31,6 +33,10 @@ Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, 
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
 CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
+# Excel's 1900 date system from 1900-03-01 on: serial = days since 1899-12-30
+_EXCEL_EPOCH_NS = int(pd.Timestamp("1899-12-30").value)
+_FIRST_SERIAL_NS = int(pd.Timestamp("1900-03-01").value)
+_NS_PER_DAY = 86_400 * 10**9
 
 
 class _Styles:
@@ -101,7 +107,7 @@ def mark_report(book) -> None:
 
 
 def _streamed(sheet: PlacedSheet) -> bool:
-    return sum(len(b.rows) for b in sheet.blocks) > TABLE_ROW_LIMIT
+    return sum(b.n_rows for b in sheet.blocks) > TABLE_ROW_LIMIT
 
 
 def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None) -> None:
@@ -137,10 +143,10 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
 
 
 def _main_block(sheet: PlacedSheet) -> PlacedBlock:
-    """The sheet's longest block. Its number formats become the column formats, which
-    rust_xlsxwriter gives to every cell written without a format of its own: its rows go out
-    one call per row, every other cell is written with its format."""
-    return max(sheet.blocks, key=lambda b: len(b.rows))
+    """The sheet's longest block. Its number formats become the column formats (the `<cols>` of the
+    sheet), and its cells go out column-wise (:func:`_write_main_rows`); every other cell is
+    written with its format."""
+    return max(sheet.blocks, key=lambda b: b.n_rows)
 
 
 def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool,
@@ -154,9 +160,9 @@ def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: 
         _write_main_rows(ws, styles, block, progress)
     else:
         _write_rows(ws, styles, block)
-    if block.rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
+    if block.n_rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
         _meaning_colours(ws, styles, block)
-    if not block.rows or not block.block.excel_table:
+    if not block.n_rows or not block.block.excel_table:
         return
     last = block.last_row - 1
     if streamed:
@@ -186,40 +192,113 @@ def _meaning_colours(ws, styles: _Styles, block: PlacedBlock) -> None:
         ws.add_conditional_format(first, j, last, j, red)
 
 
-def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, list | None]:
-    """The one column whose format changes from row to row (tier colour or unit), and its formats."""
+def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.ndarray | None, list | None]:
+    """The one column whose format changes from row to row (tier colour or unit): its position,
+    each row's format as an index, and the formats those index."""
     if block.tier_col is not None and block.tier_runs:
-        colours = np.full(len(block.rows), -1)
+        colours = np.full(block.n_rows, len(TIER_COLOURS))
         for first, last, colour in block.tier_runs:
             colours[first:last + 1] = colour % len(TIER_COLOURS)
         number_format = block.formats[block.tier_col]
-        by_colour = [styles.cell(number_format, c) for c in TIER_COLOURS] + [styles.cell(number_format)]
-        return block.tier_col, [by_colour[c] for c in colours.tolist()]
+        return block.tier_col, colours, [styles.cell(number_format, c) for c in TIER_COLOURS] + [styles.cell(number_format)]
     if block.unit_col is not None and block.row_formats:
-        return block.unit_col, [styles.cell(fmt) for fmt in block.row_formats]
-    return None, None
+        kinds, formats = pd.factorize(pd.Series(block.row_formats, dtype=object))
+        return block.unit_col, kinds, [styles.cell(fmt) for fmt in formats]
+    return None, None, None
 
 
 def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
+    """The longest block of a sheet, in as few calls as its cells allow.
+
+    Its columns go out as Arrow arrays (:func:`~writers.layout.frame_arrow`), a run of rows per
+    call, each run sharing one format of the varying column (tier colour or unit); total rows are
+    written cell by cell, bold. A block with a column of mixed cells (numbers and text) goes out
+    one call per row instead (:func:`_write_row_by_row`).
+    """
+    table = _arrow_cells(block)
+    if table is None:
+        _write_row_by_row(ws, styles, block, progress)
+        return
+    varying_col, kinds, varying = _row_overrides(styles, block)
+    base = {str(j): styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
+    first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
+    for start, stop in _runs(block, kinds):
+        if stop - start == 1 and start in block.total_rows:
+            _write_total_row(ws, styles, block, start, frame_rows(block.frame.iloc[start:stop])[0])
+            continue
+        formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
+        ws.write_dataframe(first + start, 0, table.slice(start, stop - start), write_header=False,
+                           column_formats=formats)
+        if progress:
+            progress(f"writing {block.block.table}", stop, n_rows)
+
+
+def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]:
+    """(start, stop) of the runs of rows written in one call: a total row alone, and no run longer
+    than :data:`PROGRESS_ROWS` or crossing a change of the varying column's format."""
+    cuts = {0, block.n_rows, *range(0, block.n_rows, PROGRESS_ROWS)}
+    cuts.update(block.total_rows)
+    cuts.update(i + 1 for i in block.total_rows)
+    if kinds is not None:
+        cuts.update(np.flatnonzero(kinds[1:] != kinds[:-1]) + 1)
+    edges = sorted(int(c) for c in cuts)
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def _arrow_cells(block: PlacedBlock):
+    """The block's cells as Arrow columns for ``write_dataframe``, dates as Excel serial numbers; None
+    when a column mixes kinds of cell, or holds a date before 1900-03-01 (where Excel's serials skip
+    its fictitious 1900-02-29).
+
+    The dates go as numbers because ``write_dataframe`` gives a date column its own format
+    (``yyyy-mm-dd hh:mm:ss``) over the column's; a number with the date format is what Excel
+    stores for a date anyway.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = frame_arrow(block.frame)
+    if table is None:
+        return None
+    for j, column in enumerate(table.columns):
+        if not pa.types.is_timestamp(column.type):
+            continue
+        nanos = pc.cast(column, pa.int64()).to_numpy(zero_copy_only=False)
+        present = ~column.is_null().to_numpy(zero_copy_only=False)
+        if (nanos[present] < _FIRST_SERIAL_NS).any():
+            return None
+        serial = (nanos - _EXCEL_EPOCH_NS) / _NS_PER_DAY
+        table = table.set_column(j, str(j), pa.array(serial, pa.float64(), mask=~present))
+    return table
+
+
+def _write_total_row(ws, styles: _Styles, block: PlacedBlock, i: int, values: list) -> None:
+    """Row ``i`` of the block, every cell bold in its column's number format."""
+    for j, value in enumerate(values):
+        if value is not None:
+            ws.write(block.header_row + i, j, value, styles.cell(block.formats[j], bold=True))
+
+
+def _write_row_by_row(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
     """One call per row (the column formats apply), then the cells that need their own format: the
     tier or unit cell, and dates (a datetime written without a format would show its time too)."""
-    varying_col, varying = _row_overrides(styles, block)
+    varying_col, kinds, varying = _row_overrides(styles, block)
     dates = [(j, styles.cell(fmt)) for j, fmt in enumerate(block.formats) if fmt == FORMATS["date"]]
     write_row, write = ws.write_row, ws.write
     first = block.header_row  # 0-based row of the first data row
-    n_rows = len(block.rows)
+    n_rows = block.n_rows
+    totals = set(block.total_rows)
     for i, values in enumerate(block.rows):
+        if i in totals:
+            _write_total_row(ws, styles, block, i, values)
+            continue
         row = first + i
         write_row(row, 0, values)
         if varying_col is not None and values[varying_col] is not None:
-            write(row, varying_col, values[varying_col], varying[i])
+            write(row, varying_col, values[varying_col], varying[kinds[i]])
         for j, date_format in dates:
             if values[j] is not None:
                 write(row, j, values[j], date_format)
-    for i in block.total_rows:  # few: rewritten bold
-        for j, value in enumerate(block.rows[i]):
-            if value is not None:
-                write(first + i, j, value, styles.cell(block.formats[j], bold=True))
         if progress and i and i % PROGRESS_ROWS == 0:
             progress(f"writing {block.block.table}", i, n_rows)
     if progress:
@@ -229,12 +308,12 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
 def _write_rows(ws, styles: _Styles, block: PlacedBlock) -> None:
     """A short block, cell by cell, each with its format."""
     formats = [styles.cell(fmt) for fmt in block.formats]
-    varying_col, varying = _row_overrides(styles, block)
+    varying_col, kinds, varying = _row_overrides(styles, block)
     totals = set(block.total_rows)
     for i, values in enumerate(block.rows):
         row = block.header_row + i
         if varying_col is not None:
-            formats[varying_col] = varying[i]
+            formats[varying_col] = varying[kinds[i]]
         row_formats = formats
         if i in totals:
             row_formats = [styles.cell(fmt, bold=True) for fmt in block.formats]

@@ -16,36 +16,45 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
 
 
-def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                          frequencies: Distinct | None = None):
     """Per-customer log-likelihood (FHL eq. 6 in log form) and its gradient in the log-parameters.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
            + ln[ (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x) ]
-    using B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1); the last line is a log-sum-exp.
+    using B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1); the last line is a log-sum-exp. The
+    functions of x alone are evaluated once per distinct x (``frequencies``, found here when
+    not given).
     """
     r, alpha, a, b = params
-    repeat = x > 0
+    frequencies = frequencies or Distinct.of(x)
+    values, index = frequencies.values, frequencies.index
+    repeat_values = values > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_odds_values = np.where(repeat_values, np.log(a) - np.log(b + values - 1), -np.inf)
+        inverse_b_values = np.where(repeat_values, 1 / (b + values - 1), 0.0)
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + values)
+    constant = (special.gammaln(r + values) - special.gammaln(r) + r * np.log(alpha)
+                + special.betaln(a, b + values) - special.betaln(a, b))[index]
+    d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
+    d_a_values = psi_ab - psi_abx
+    d_b_values = special.digamma(b + values) - special.digamma(b) + psi_ab - psi_abx
     log_age = np.log(alpha + T)
     log_last = np.log(alpha + t_x)
     u_alive = -(r + x) * log_age
-    u_dropped = np.full_like(x, -np.inf)
-    u_dropped[repeat] = np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * log_last[repeat]
+    u_dropped = log_odds_values[index] - (r + x) * log_last
     log_sum = np.logaddexp(u_alive, u_dropped)
-    ll = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-          + special.betaln(a, b + x) - special.betaln(a, b) + log_sum)
     w_alive = np.exp(u_alive - log_sum)
     w_dropped = np.exp(u_dropped - log_sum)
-    safe_b = np.where(repeat, b + x - 1, 1.0)
-    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x)
-    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - w_alive * log_age - w_dropped * log_last
-    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
-    d_a = psi_ab - psi_abx + w_dropped / a
-    d_b = special.digamma(b + x) - special.digamma(b) + psi_ab - psi_abx - w_dropped / safe_b
-    gradient = np.column_stack([d_r, d_alpha, d_a, d_b]) * params
-    return ll, gradient
+    gradient = np.empty((x.size, 4))
+    gradient[:, 0] = (d_r_values[index] - w_alive * log_age - w_dropped * log_last) * r
+    gradient[:, 1] = (r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))) * alpha
+    gradient[:, 2] = (d_a_values[index] + w_dropped / a) * a
+    gradient[:, 3] = (d_b_values[index] - w_dropped * inverse_b_values[index]) * b
+    return constant + log_sum, gradient
 
 
 def expected_if_alive(r, alpha, a, b, t, x, T):
@@ -104,8 +113,8 @@ class BetaGeoModel(PurchaseModel):
     alive_sentence = ("BG/NBD: a customer can only drop out right after a repeat purchase, so a one-time buyer "
                       "counts as alive (100 %) however long ago the purchase was.")
 
-    def _terms(self, params, x, t_x, T):
-        return _log_likelihood_terms(params, x, t_x, T)
+    def _terms(self, params, x, t_x, T, frequencies=None):
+        return _log_likelihood_terms(params, x, t_x, T, frequencies)
 
     def _log_odds_dead(self, params, x, t_x, T):
         r, alpha, a, b = params

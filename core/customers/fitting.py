@@ -23,6 +23,9 @@ LOG_BOUND = 10.0
 #: Likely causes of a purchase-model parameter running to 0 or infinity, as the error says them.
 PURCHASE_HINT = ("too few customers or repeat purchases, no sign of customers dropping out, or recency/T "
                  "in the wrong unit")
+#: Relative change of the mean log-likelihood below which a parameter at a search bound counts
+#: as fitting the data as well as the optimum (a degenerate fit).
+_FLAT = 1e-12
 #: Step in log-parameters for the finite-difference curvature (relative step of 0.1 %).
 _HESSIAN_STEP = 1e-3
 
@@ -88,8 +91,8 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     Raises
     ------
     SegmenterInputError
-        The optimum lies at a search bound (a parameter running to 0 or infinity: the data do
-        not support the model), the likelihood is not finite, or the optimiser failed.
+        The optimum lies at a search bound, or moving one parameter alone to a bound fits as
+        well (a parameter running to 0 or infinity: the data do not support the model), the likelihood is not finite, or the optimiser failed.
 
     Notes
     -----
@@ -135,7 +138,7 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     result = optimize.minimize(objective, start_array, jac=True, method="L-BFGS-B",
                                bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
                                options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15})
-    if np.any(np.abs(result.x) > LOG_BOUND - 0.1):
+    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun):
         raise SegmenterInputError(
             f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})",
             column=column)
@@ -150,6 +153,22 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     errors, note = _standard_errors(negative_mean, gradient, result.x, params, total)
     return FitResult(params=dict(zip(names, params.tolist())), standard_errors=dict(zip(names, errors.tolist())),
                      log_likelihood=float(-result.fun * total), n=total, note=note)
+
+
+def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
+    """True when moving one log-parameter alone to a search bound does not lower the likelihood.
+
+    An exact gradient lets the optimiser stop inside the bounds on a likelihood that still
+    rises, ever more slowly, as a parameter runs to 0 or infinity (Pareto/NBD with no sign of
+    drop-out: s to 0 and beta to infinity); there the fit is as degenerate as at the bound.
+    """
+    for i in range(u.size):
+        for bound in (-LOG_BOUND, LOG_BOUND):
+            moved = u.copy()
+            moved[i] = bound
+            if negative_mean(moved) <= value + _FLAT * max(abs(value), 1.0):
+                return True
+    return False
 
 
 def _central_gradient(function: Callable[[np.ndarray], float], u: np.ndarray, step: float = 1e-6) -> np.ndarray:
@@ -253,9 +272,36 @@ def check_rfm_inputs(frequency, recency, T, *, weights=None) -> tuple[np.ndarray
     return x, t_x, age, weight_array
 
 
+@dataclass(frozen=True)
+class Distinct:
+    """The distinct values of an array and the position of each element among them.
+
+    A function of one value per customer (a gamma function of the frequency, a log of the
+    age) is then evaluated once per distinct value and gathered: ``f(values)[index]``. Order
+    lists give a few hundred distinct frequencies and ages for 100,000s of customers.
+
+    Examples
+    --------
+    >>> frequencies = Distinct.of(np.array([2.0, 0.0, 2.0]))
+    >>> frequencies.values.tolist(), frequencies.index.tolist()
+    ([0.0, 2.0], [1, 0, 1])
+    """
+
+    values: np.ndarray
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> "Distinct":
+        values, index = np.unique(array, return_inverse=True)
+        return cls(values, index.ravel())
+
+
 def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray):
-    """Unique (x, t_x, T) rows, sorted, with their summed weights: the likelihood is then evaluated once
-    per row, and the same customers give the same fit whatever their order (or grouping) on input."""
+    """Unique (x, t_x, T) rows with their summed weights: the likelihood is then evaluated once per row.
+
+    The rows come sorted, so the fit does not depend on the order of the customers (sums taken
+    in another order round differently, and the optimiser's path with them).
+    """
     grouped = pd.DataFrame({"x": x, "t_x": t_x, "T": T, "w": weight}).groupby(["x", "t_x", "T"], sort=True)["w"].sum()
     keys = grouped.index
     return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(float),
@@ -316,8 +362,15 @@ class PurchaseModel:
         self.n_customers_: float | None = None
         self._fit: FitResult | None = None
 
-    def _terms(self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+    def _terms(self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+               frequencies: "Distinct | None" = None):
         raise NotImplementedError
+
+    def _likelihood(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> LogLikelihood:
+        """:meth:`_terms` on these customers as a function of the parameters alone (what the
+        fit calls), with the distinct frequencies found once; a model may prepare more here."""
+        frequencies = Distinct.of(x)
+        return lambda params: self._terms(params, x, t_x, T, frequencies)
 
     def _log_odds_dead(self, params: np.ndarray, x, t_x, T) -> np.ndarray:
         raise NotImplementedError
@@ -358,7 +411,7 @@ class PurchaseModel:
         x, t_x, age, counts = group_identical(x, t_x, age, weight)
         typical_time = max(float(np.average(age, weights=counts)), 1e-9)
         scale = [typical_time if n in self.time_parameters else 1.0 for n in self.parameter_names]
-        fit = fit_max_likelihood(lambda p: self._terms(p, x, t_x, age), self.parameter_names, counts,
+        fit = fit_max_likelihood(self._likelihood(x, t_x, age), self.parameter_names, counts,
                                  model=self.name, scale=scale)
         self._fit = fit
         self.params_ = fit.params
@@ -388,13 +441,40 @@ class PurchaseModel:
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """E[repeat purchases in (T, T + t] | x, t_x, T]; t in the unit of T, scalar or per customer."""
+        return self.expected_purchases_over([t], frequency, recency, T)[:, 0]
+
+    def expected_purchases_over(self, horizons, frequency, recency, T) -> np.ndarray:
+        """:meth:`expected_purchases` for several horizons at once, P(alive) computed once.
+
+        Parameters
+        ----------
+        horizons : sequence
+            Prediction lengths in the unit of T, each a scalar or one per customer.
+        frequency, recency, T : array-like
+            One value per customer.
+
+        Returns
+        -------
+        ndarray of shape (customers, len(horizons))
+
+        Examples
+        --------
+        >>> from core.customers.bgnbd import BetaGeoModel
+        >>> model = BetaGeoModel()
+        >>> model.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> model.expected_purchases_over([0, 39], [2], [30.43], [38.86]).round(3).tolist()
+        [[0.0, 1.226]]
+        """
         params = self._fitted()
         x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
-        t = horizon(t, x.size)
         alive = self.probability_alive(x, t_x, age)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            expected = self._expected_if_alive(params, t, x, t_x, age) * alive
-        return np.where(t == 0, 0.0, expected)
+        columns = []
+        for length in horizons:
+            t = horizon(length, x.size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                expected = self._expected_if_alive(params, t, x, t_x, age) * alive
+            columns.append(np.where(t == 0, 0.0, expected))
+        return np.column_stack(columns) if columns else np.empty((x.size, 0))
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Per-customer log-likelihood under the fitted parameters."""

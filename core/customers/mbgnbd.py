@@ -16,30 +16,38 @@ import numpy as np
 from scipy import special
 
 from core.customers.bgnbd import expected_if_alive
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
 
 
-def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                          frequencies: Distinct | None = None):
     """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form, and its log-parameter gradient.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
            + ln[ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ]
     using B(a+1, b+x) / B(a, b+x+1) = a / (b+x); the dropped-out term is there for x = 0 too.
+    The functions of x alone are evaluated once per distinct x (``frequencies``, found here
+    when not given).
     """
     r, alpha, a, b = params
+    frequencies = frequencies or Distinct.of(x)
+    values, index = frequencies.values, frequencies.index
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + values + 1)
+    constant = (special.gammaln(r + values) - special.gammaln(r) + r * np.log(alpha)
+                + special.betaln(a, b + values + 1) - special.betaln(a, b))[index]
+    d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
+    d_b_values = special.digamma(b + values + 1) - special.digamma(b) + psi_ab - psi_abx
     log_age, log_last = np.log(alpha + T), np.log(alpha + t_x)
     alive = -(r + x) * log_age
-    dropped = np.log(a) - np.log(b + x) - (r + x) * log_last
+    dropped = (np.log(a) - np.log(b + values))[index] - (r + x) * log_last
     log_sum = np.logaddexp(alive, dropped)
-    ll = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-          + special.betaln(a, b + x + 1) - special.betaln(a, b) + log_sum)
     w_alive, w_dropped = np.exp(alive - log_sum), np.exp(dropped - log_sum)
-    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x + 1)
-    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - w_alive * log_age - w_dropped * log_last
-    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
-    d_a = psi_ab - psi_abx + w_dropped / a
-    d_b = special.digamma(b + x + 1) - special.digamma(b) + psi_ab - psi_abx - w_dropped / (b + x)
-    return ll, np.column_stack([d_r, d_alpha, d_a, d_b]) * params
+    gradient = np.empty((x.size, 4))
+    gradient[:, 0] = (d_r_values[index] - w_alive * log_age - w_dropped * log_last) * r
+    gradient[:, 1] = (r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))) * alpha
+    gradient[:, 2] = ((psi_ab - psi_abx)[index] + w_dropped / a) * a
+    gradient[:, 3] = (d_b_values[index] - w_dropped / (b + x)) * b
+    return constant + log_sum, gradient
 
 
 class ModifiedBetaGeoModel(PurchaseModel):
@@ -78,8 +86,8 @@ class ModifiedBetaGeoModel(PurchaseModel):
     alive_sentence = ("MBG/NBD: a customer may drop out right after any purchase, the first one too, so a "
                       "one-time buyer's P(alive) is below 100 % and falls the longer ago that purchase was.")
 
-    def _terms(self, params, x, t_x, T):
-        return _log_likelihood_terms(params, x, t_x, T)
+    def _terms(self, params, x, t_x, T, frequencies=None):
+        return _log_likelihood_terms(params, x, t_x, T, frequencies)
 
     def _log_odds_dead(self, params, x, t_x, T):
         r, alpha, a, b = params

@@ -240,13 +240,14 @@ def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.nd
 def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
     """(discounted, undiscounted) expected purchases over the horizon, per customer.
 
-    Computed once per distinct (frequency, recency, T): transaction dates make many repeats.
+    Computed once per distinct (frequency, recency, T): transaction dates make many repeats;
+    P(alive) once for all period ends.
     """
     triples = np.column_stack([frequency, recency, age])
     unique, inverse = np.unique(triples, axis=0, return_inverse=True)
     x, t_x, T = unique.T
     ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
-    cumulative = np.column_stack([np.zeros(x.size)] + [model.expected_purchases(t, x, t_x, T) for t in ends])
+    cumulative = model.expected_purchases_over(np.concatenate([[0.0], ends]), x, t_x, T)
     per_period = np.diff(cumulative, axis=1)
     factors = (1 + unit_discount) ** -np.arange(1, ends.size + 1)
     inverse = inverse.ravel()

@@ -211,9 +211,11 @@ def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, 
     day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     start = int(day.min())
     first_day = calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start
-    keep = np.isin(rows["customer"].to_numpy(object), calibration["account"].to_numpy(object)) \
-        & (rows["amount"].to_numpy() >= 0)
-    purchase_days = pd.DataFrame({"customer": rows["customer"].to_numpy(object)[keep], "day": day[keep] - start})
+    # each row's calibration customer as a number (-1: none) by one hash lookup; numpy's isin on
+    # the ids sorted object arrays (minutes on 200,000 customers), and numbers group faster than text
+    customer = pd.Index(calibration["account"]).get_indexer(rows["customer"])
+    keep = (customer >= 0) & (rows["amount"].to_numpy() >= 0)
+    purchase_days = pd.DataFrame({"customer": customer[keep], "day": day[keep] - start})
     purchase_days = purchase_days.drop_duplicates()
     first_of = purchase_days.groupby("customer")["day"].transform("min")
     repeat_days, repeat_counts = np.unique(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy()

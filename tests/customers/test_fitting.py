@@ -41,6 +41,13 @@ def test_a_parameter_running_off_is_refused_with_the_hint():
         fit_max_likelihood(lambda p: (-p[0] * np.ones(3), None), ("rate",), np.ones(3), model="toy", hint="the hint")
 
 
+def test_a_likelihood_still_rising_slowly_towards_a_bound_is_refused():
+    # ln L = -exp(-rate) rises for ever as the rate grows, so slowly that the optimiser stops at a
+    # rate near 25 (its gradient below the tolerance), far inside the bound: still degenerate
+    with pytest.raises(SegmenterInputError, match="toy fit ran a parameter to 0 or infinity"):
+        fit_max_likelihood(lambda p: (-np.exp(-p[0]) * np.ones(3), None), ("rate",), np.ones(3), model="toy")
+
+
 def test_parameter_table_lists_estimates_likelihood_and_count():
     fit = fit_max_likelihood(lambda p: (np.log(p[0]) - p[0] * np.array([1.0, 3.0]), None), ("rate",), np.ones(2),
                              model="toy")
@@ -48,3 +55,17 @@ def test_parameter_table_lists_estimates_likelihood_and_count():
     assert table["parameter"].tolist() == ["rate", "log_likelihood", "customers"]
     assert table["value"].iloc[0] == pytest.approx(0.5, rel=1e-6)
     assert table["standard_error"].iloc[0] == pytest.approx(0.5 / np.sqrt(2), rel=1e-3)
+
+
+@pytest.mark.parametrize("key", ["bgnbd", "mbgnbd", "pareto_nbd"])
+def test_expected_purchases_over_several_horizons_equals_one_horizon_at_a_time(key):
+    from core.customers.model_clv import PURCHASE_MODELS
+    model = PURCHASE_MODELS[key]()
+    names = model.parameter_names
+    model.params_ = dict(zip(names, (0.55, 10.6, 0.6, 11.7) if key == "pareto_nbd" else (0.24, 4.4, 0.79, 2.4)))
+    x, recency, age = [0, 2, 7], [0.0, 30.4, 35.0], [38.9, 38.9, 36.0]
+    horizons = [0, 1, 2.5, 52]
+    together = model.expected_purchases_over(horizons, x, recency, age)
+    assert together.shape == (3, 4)
+    for j, t in enumerate(horizons):
+        assert together[:, j].tolist() == model.expected_purchases(t, x, recency, age).tolist()

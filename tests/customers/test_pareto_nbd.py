@@ -2,11 +2,16 @@
 at the extremes where the Gaussian hypergeometric function and long horizons break naive code."""
 from __future__ import annotations
 
+from decimal import Decimal, localcontext
+
 import numpy as np
 import pytest
-from scipy import integrate, stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, special, stats
 
-from core.customers.pareto_nbd import ParetoNBDModel, _log_likelihood_parts, log_dead_term
+from core.customers.pareto_nbd import (SERIES_MAX_Z, ParetoNBDModel, PreparedCustomers, _log_likelihood_parts,
+                                       _log_likelihood_terms, hyp2f1_one, log_dead_term)
 from core.errors import SegmenterInputError
 
 PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
@@ -17,6 +22,10 @@ def _fitted(r=0.553, alpha=10.578, s=0.606, beta=11.669) -> ParetoNBDModel:
     model = ParetoNBDModel()
     model.params_ = {"r": r, "alpha": alpha, "s": s, "beta": beta}
     return model
+
+
+def _customers(x, t_x, T) -> PreparedCustomers:
+    return PreparedCustomers(np.array([float(x)]), np.array([float(t_x)]), np.array([float(T)]))
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +73,13 @@ def _dead_integral(params, x, t_x, T):
     ((0.553, 10.578, 0.606, 11.669), 3, 38.0, 38.0 + 1e-9), # t_x at T: almost nothing to integrate
 ])
 def test_dropout_term_matches_direct_integral_at_extremes(params, x, t_x, T):
-    _, _, dead = _log_likelihood_parts(np.array(params), np.array([float(x)]), np.array([t_x]), np.array([T]))
+    _, _, dead = _log_likelihood_parts(np.array(params), _customers(x, t_x, T))
     assert np.isfinite(dead[0])
     assert dead[0] == pytest.approx(_dead_integral(params, x, t_x, T), abs=1e-7)
 
 
 def test_dead_term_is_minus_infinity_when_t_x_equals_T():
-    _, _, dead = _log_likelihood_parts(np.array([0.5, 10.0, 0.6, 12.0]), np.array([2.0]), np.array([5.0]),
-                                       np.array([5.0]))
+    _, _, dead = _log_likelihood_parts(np.array([0.5, 10.0, 0.6, 12.0]), _customers(2, 5.0, 5.0))
     assert dead[0] == -np.inf
 
 
@@ -140,3 +148,85 @@ def test_fit_refuses_data_where_nobody_drops_out():
     frequency = [10] * 30
     with pytest.raises(SegmenterInputError, match="0 or infinity"):
         ParetoNBDModel().fit(frequency, [10.0] * 30, [10.0] * 30)
+
+
+def _exact_log_hyp2f1_one(c: float, d: float, z: float) -> float:
+    """ln 2F1(1, c; d; z) by its plain series in 60-digit decimals, summed until a term is below 1e-45 of the sum."""
+    with localcontext() as context:
+        context.prec = 60
+        c_, d_, z_ = Decimal(c), Decimal(d), Decimal(z)
+        total = term = Decimal(1)
+        n = 0
+        while term > Decimal("1e-45") * total:
+            term = term * (c_ + n) / (d_ + n) * z_
+            total += term
+            n += 1
+        return float(total.ln())
+
+
+@settings(max_examples=150)
+@given(c=st.floats(0.01, 60), gap=st.floats(0.01, 60), z=st.floats(0.0, 0.995))
+def test_hyp2f1_series_equals_exact_sum_and_scipy(c, gap, z):
+    d = c + gap
+    exact = _exact_log_hyp2f1_one(c, d, z)
+    ours = float(hyp2f1_one(c, d, z))
+    assert ours == pytest.approx(exact, rel=1e-12, abs=1e-12)
+    assert ours == pytest.approx(float(np.log(special.hyp2f1(1.0, c, d, z))), rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=150)
+@given(c=st.floats(0.01, 30), gap=st.floats(0.01, 30), log_w=st.floats(np.log(1e-6), np.log(1 - SERIES_MAX_Z)))
+def test_hyp2f1_near_one_equals_scipy(c, gap, log_w):
+    # the connection formula to 1 - z (or scipy where it would cancel) against scipy's own value
+    d, z = c + gap, 1 - np.exp(log_w)
+    assert float(hyp2f1_one(c, d, z)) == pytest.approx(float(np.log(special.hyp2f1(1.0, c, d, z))), rel=1e-9)
+
+
+@settings(max_examples=100)
+@given(c=st.floats(0.05, 30), gap=st.floats(0.05, 30), z=st.floats(0.0, 0.9999))
+def test_hyp2f1_derivatives_match_differences_of_the_value(c, gap, z):
+    d = c + gap
+    _, d_c, d_d, d_z = hyp2f1_one(c, d, z, derivatives=True)
+    h = 1e-6
+    by_c = (hyp2f1_one(c * (1 + h), d, z) - hyp2f1_one(c * (1 - h), d, z)) / (2 * h * c)
+    by_d = (hyp2f1_one(c, d * (1 + h), z) - hyp2f1_one(c, d * (1 - h), z)) / (2 * h * d)
+    step = 1e-4 * min(1 - z, 0.5)   # wider than h: scipy, used where d - c - 1 is near 0, is good to about 1e-11
+    by_z = (hyp2f1_one(c, d, z + step) - hyp2f1_one(c, d, max(z - step, 0.0))) / (z + step - max(z - step, 0.0))
+    for analytic, numeric in ((d_c, by_c), (d_d, by_d), (d_z, by_z)):
+        assert float(analytic) == pytest.approx(float(numeric), rel=1e-4, abs=1e-6)
+
+
+@pytest.mark.parametrize("z", [SERIES_MAX_Z])
+def test_hyp2f1_is_continuous_where_the_method_changes(z):
+    # series below SERIES_MAX_Z, connection formula above; d - c - 1 near a whole number goes to scipy
+    for c, d in ((0.7, 2.04), (1.2, 3.5), (1.0, 2.0 + 0.0101), (1.0, 2.0 + 0.0099)):
+        below, above = hyp2f1_one(c, d, z * (1 - 1e-13)), hyp2f1_one(c, d, z * (1 + 1e-13))
+        assert float(above) == pytest.approx(float(below), rel=1e-11)
+
+
+@pytest.mark.parametrize("params", [(0.553, 10.578, 0.606, 11.669), (2.0, 1000.0, 0.5, 0.01),
+                                    (2.0, 0.01, 0.5, 1000.0), (1.3, 18.0, 1e-4, 7e4), (1.0, 3.0, 1.0, 3.0)])
+def test_log_likelihood_gradient_matches_finite_differences(params):
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 30, 300).astype(float)
+    age = rng.uniform(1, 100, 300)
+    recency = np.where(x > 0, age * rng.uniform(0.01, 1, 300), 0.0)
+    recency[:3], x[:3] = age[:3], np.maximum(x[:3], 1)   # last purchase on the last day: no drop-out possible
+    customers = PreparedCustomers(x, recency, age)
+    params = np.array(params)
+    _, gradient = _log_likelihood_terms(params, customers)
+    for i in range(4):
+        step = np.zeros(4)
+        step[i] = 1e-6
+        up, _ = _log_likelihood_terms(params * np.exp(step), customers)
+        down, _ = _log_likelihood_terms(params * np.exp(-step), customers)
+        assert gradient[:, i] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-7)
+
+
+def test_prepared_customers_look_up_each_pair():
+    x, recency, age = np.array([3.0, 0.0, 3.0, 3.0]), np.array([2.5, 0.0, 2.5, 4.0]), np.array([4.0, 4.0, 6.0, 4.0])
+    prepared = PreparedCustomers(x, recency, age)
+    assert prepared.pair_x[prepared.at_last].tolist() == x.tolist()
+    assert prepared.pair_t[prepared.at_last].tolist() == recency.tolist()
+    assert prepared.pair_t[prepared.at_end].tolist() == age.tolist()
+    assert len(prepared.pair_x) == 5   # (0, 0), (0, 4), (3, 2.5), (3, 4), (3, 6)
