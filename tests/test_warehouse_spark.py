@@ -1,8 +1,9 @@
 """The same warehouse expressions through Spark (local mode) give core's figures.
 
 One Spark session serves the module (starting it costs ~10 s, much more on a busy machine), and
-only three reports run on it: the sample accounts, an account table with cost to serve, a
-channel column and two periods, and CDNOW (with its holdout model check). Skipped, saying why, without pyspark
+only four reports run on it: the sample accounts, an account table with cost to serve, a
+channel column and two periods, CDNOW (with its holdout model check), and order lines too few for
+a purchase model (the historical value, revenue per year). Skipped, saying why, without pyspark
 or Java (``./run test`` installs both when it can).
 """
 from __future__ import annotations
@@ -77,3 +78,23 @@ def test_cdnow_through_spark_equals_core(spark, tmp_path, cdnow_file):
                           roles=set(roles))
     assert write_customers(run, tmp_path / "customers.parquet", lambda text: None) == 2357
     assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))
+
+
+def test_order_lines_without_a_model_through_spark_equal_core(spark, tmp_path):
+    """The historical value, growth per year and the line issues, as on DuckDB."""
+    import pandas as pd
+
+    from core.transactions import parse_transactions
+    from tests.test_warehouse import _three_years_of_lines
+    from warehouse.run import write_customers
+
+    frame = _three_years_of_lines()
+    frame.to_parquet(tmp_path / "lines.parquet")
+    reference = customer_reference(parse_transactions(frame.assign(Date=pd.to_datetime(frame["Date"]))))
+    source = spark.read_parquet(str(tmp_path / "lines.parquet"))
+    roles = {"customer": "Customer", "date": "Date", "amount": "Amount", "profit": "Profit"}
+    run = customer_report(queries.order_lines(source, roles), ReportConfig(), roles=set(roles), columns_read=roles)
+    write_customers(run, tmp_path / "customers.parquet", lambda text: None)
+    assert_customer_reports_equal(run, reference)
+    assert "line 'c1 on 2023-03-01': negative amount: reduces net revenue and profit, not counted as a purchase" \
+        in run.account_report.tables["data_issues"]["reason"].tolist()
