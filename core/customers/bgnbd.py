@@ -14,7 +14,7 @@ with log-likelihood -9,582.4.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import linalg, special
 
 from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
 
@@ -60,12 +60,82 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T:
 def expected_if_alive(r, alpha, a, b, t, x, T):
     """E[purchases in (T, T+t] | alive at T, x] of BG/NBD (the bracket of FHL eq. 10, see the class Notes).
 
-    (a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t).
+    (a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t); t, T in
+    the unit of alpha. Where scipy's hyp2f1 overflows (a and b in the thousands: the drop-out
+    probability is nearly the same for everyone) and a > 1, the same value comes from Euler's
+    integral, :func:`_expected_by_quadrature`.
+
+    Examples
+    --------
+    A new customer (x = 0, T = 0) with a = 2, b = 1: (a+b-1)/(a-1) = 2 and the bracket is
+    1 - (alpha/(alpha+t))^r 2F1(r, 1; 2; z); for r = 1, alpha = 1, t = 1 that is
+    2 [1 - 1/2 * 2 ln 2] = 2 - 2 ln 2 = 0.613706, by either route:
+
+    >>> one = np.ones(1)
+    >>> round(float(expected_if_alive(1.0, 1.0, 2.0, 1.0, one, 0 * one, 0 * one)[0]), 6)
+    0.613706
+    >>> round(float(_expected_by_quadrature(1.0, 1.0, 2.0, 1.0, one, 0 * one, 0 * one)[0]), 6)
+    0.613706
     """
+    t, x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, x, T)))
     z = t / (alpha + T + t)
     log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
-    hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    return (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+    with np.errstate(over="ignore", invalid="ignore"):
+        hyper = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        expected = (a + b + x - 1) / (a - 1) * (1 - np.exp((a - 1) * log_one_minus_z) * hyper)
+    overflowed = ~np.isfinite(expected)
+    if a > 1 and overflowed.any():
+        expected = np.array(expected, dtype=float)
+        expected[overflowed] = _expected_by_quadrature(r, alpha, a, b, t[overflowed], x[overflowed], T[overflowed])
+    return expected
+
+
+#: Gauss nodes per Beta distribution in :func:`_expected_by_quadrature` (exact to rounding for the
+#: smooth integrand; checked against the hypergeometric form to 1e-12 in the tests).
+_BETA_NODES = 48
+
+
+def _expected_by_quadrature(r, alpha, a, b, t, x, T):
+    """The bracket of FHL eq. (10) from Euler's integral, for a > 1.
+
+    Euler's integral of 2F1 turns the bracket into an expectation over v ~ Beta(a-1, b+x):
+    (a+b+x-1)/(a-1) [1 - (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)]
+    = E[1 - (1 + v t/(alpha+T))^-(r+x)] / E[v], with E[v] = (a-1)/(a+b+x-1).
+    The expectation is a Gauss-Jacobi sum (:func:`_beta_gauss`) per distinct x; the integrand lies
+    between 0 and 1, so nothing overflows however large a and b are.
+    """
+    values, index = np.unique(x, return_inverse=True)
+    result = np.empty(x.size)
+    share = t / (alpha + T)
+    for k, value in enumerate(values):
+        rows = index == k
+        nodes, weights = _beta_gauss(a - 1, b + value, _BETA_NODES)
+        bought = -np.expm1(-(r + value) * np.log1p(np.outer(share[rows], nodes)))
+        result[rows] = bought @ weights * (a + b + value - 1) / (a - 1)
+    return result
+
+
+def _beta_gauss(p: float, q: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss nodes on [0, 1] and weights summing to 1 for v ~ Beta(p, q) (Golub-Welsch).
+
+    The Jacobi recurrence for the weight (1-y)^(q-1) (1+y)^(p-1) on [-1, 1], v = (1+y)/2; the
+    weights are normalised here, so the Beta function (which overflows for large p, q) is not needed.
+
+    >>> nodes, weights = _beta_gauss(3.0, 5.0, 8)
+    >>> round(float(weights @ nodes), 12), round(float(weights.sum()), 12)
+    (0.375, 1.0)
+    """
+    al, be = q - 1.0, p - 1.0
+    k = np.arange(n, dtype=float)
+    s = 2 * k + al + be
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diagonal = np.where(k == 0, (be - al) / (al + be + 2), (be ** 2 - al ** 2) / (s * (s + 2)))
+    m = k[1:]
+    s = 2 * m + al + be
+    off = np.sqrt(4 * m * (m + al) * (m + be) * (m + al + be) / (s ** 2 * (s + 1) * (s - 1)))
+    y, vectors = linalg.eigh_tridiagonal(diagonal, off)
+    weights = vectors[0] ** 2
+    return (1 + y) / 2, weights / weights.sum()
 
 
 class BetaGeoModel(PurchaseModel):
@@ -130,9 +200,9 @@ class BetaGeoModel(PurchaseModel):
     def expected_purchases_new(self, t) -> np.ndarray:
         """E[X(t)] for a new customer over t time units, FHL eq. (9).
 
-        E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
+        E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]: the
+        conditional expectation (:func:`expected_if_alive`) at x = 0, T = 0.
         """
         r, alpha, a, b = self._fitted()
         t = prediction_times(t)
-        hyper = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
-        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)
+        return expected_if_alive(r, alpha, a, b, t, np.zeros_like(t), np.zeros_like(t))

@@ -457,6 +457,12 @@ class PurchaseModel:
         -------
         ndarray of shape (customers, len(horizons))
 
+        Raises
+        ------
+        SegmenterInputError
+            A prediction is not finite (the hypergeometric function overflows for these
+            parameters): the model is then not usable, rather than giving NaN figures.
+
         Examples
         --------
         >>> from core.customers.bgnbd import BetaGeoModel
@@ -474,7 +480,12 @@ class PurchaseModel:
             with np.errstate(divide="ignore", invalid="ignore"):
                 expected = self._expected_if_alive(params, t, x, t_x, age) * alive
             columns.append(np.where(t == 0, 0.0, expected))
-        return np.column_stack(columns) if columns else np.empty((x.size, 0))
+        result = np.column_stack(columns) if columns else np.empty((x.size, 0))
+        if not np.isfinite(result).all():
+            raise SegmenterInputError(
+                f"{self.name} gives no finite expected purchases for its fitted parameters "
+                f"({', '.join(f'{n} {v:.4g}' for n, v in zip(self.parameter_names, params))})", column="frequency")
+        return result
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Per-customer log-likelihood under the fitted parameters."""

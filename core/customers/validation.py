@@ -249,14 +249,15 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
 
     fitted: dict[str, PurchaseModel] = {}
     statuses: dict[str, str] = {}
+    predicted: dict[str, np.ndarray] = {}  # predicted repeat purchases of all the customers of each row
     for key in models:
         try:
-            fitted[key] = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
+            model = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
+            predicted[key] = model.expected_purchases(length, x, t_x, age) * weight
+            fitted[key] = model
             statuses[key] = "fitted"
         except SegmenterInputError as error:
             statuses[key] = str(error)
-    # predicted repeat purchases of all the customers of each row
-    predicted = {key: model.expected_purchases(length, x, t_x, age) * weight for key, model in fitted.items()}
 
     by_frequency = _by_frequency(groups, weight, stats.actual, predicted, models)
     tracking = _tracking(stats, fitted, unit, cal_end, models)

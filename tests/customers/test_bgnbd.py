@@ -228,3 +228,42 @@ def test_conditional_expectation_at_extremes_matches_posterior_integral(x, t_x, 
         0, 1, limit=400, epsabs=0, epsrel=1e-10)
     value = _fitted().expected_purchases(t, x, t_x, age)[0]
     assert np.isfinite(value) and value == pytest.approx(numerator / denominator, rel=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=st.floats(1.05, 30.0), b=st.floats(0.2, 30.0), r=st.floats(0.1, 5.0), x=st.integers(0, 40),
+       T=st.floats(0.0, 80.0), t=st.floats(0.5, 100.0))
+def test_euler_integral_equals_the_hypergeometric_form(a, b, r, x, T, t):
+    from core.customers.bgnbd import _expected_by_quadrature
+    alpha = 4.0
+    z = t / (alpha + T + t)
+    by_series = (a + b + x - 1) / (a - 1) * (1 - (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z))
+    by_quadrature = _expected_by_quadrature(r, alpha, a, b, np.array([t]), np.array([float(x)]), np.array([T]))[0]
+    assert by_quadrature == pytest.approx(by_series, rel=1e-10, abs=1e-12)
+
+
+def test_large_drop_out_shapes_give_finite_predictions_equal_to_pfaffs_form():
+    # parameters a BG/NBD fit reached on 1,000,000 generated order lines: scipy's hyp2f1 in the
+    # class's form overflows (NaN for every customer); Pfaff's form, finite for these customers,
+    # is the independent check
+    from core.customers.bgnbd import expected_if_alive
+    r, alpha, a, b = 0.4896, 1.176, 1592.88, 14563.2
+    x, T, t = np.array([18.0, 2.0, 30.0, 5.0]), np.array([49.57, 39.6, 60.0, 80.0]), np.full(4, 52.0)
+    pfaff = (a + b + x - 1) / (a - 1) * (1 - special.hyp2f1(a - 1, x + r, a + b + x - 1, -t / (alpha + T)))
+    assert np.allclose(expected_if_alive(r, alpha, a, b, t, x, T), pfaff, rtol=1e-12)
+    model = BetaGeoModel()
+    model.params_ = {"r": r, "alpha": alpha, "a": a, "b": b}
+    assert np.isfinite(model.expected_purchases(52.0, [0, 1, 7], [0.0, 1.3, 2.3], [4.4, 3.6, 2.3])).all()
+    assert np.isfinite(model.expected_purchases_new(np.array([1.0, 52.0]))).all()
+
+
+def test_a_model_without_finite_predictions_is_refused_not_nan():
+    class Overflowing(BetaGeoModel):
+        def _expected_if_alive(self, params, t, x, t_x, T):
+            return np.where(x > 2, np.inf, 1.0)
+
+    model = Overflowing()
+    model.params_ = {"r": 0.5, "alpha": 1.0, "a": 0.9, "b": 2.0}
+    assert model.expected_purchases(52.0, [0, 1], [0.0, 1.0], [20.0, 30.0]).shape == (2,)
+    with pytest.raises(SegmenterInputError, match="BG/NBD gives no finite expected purchases .*a 0.9, b 2"):
+        model.expected_purchases(52.0, [0, 3], [0.0, 10.0], [20.0, 30.0])
