@@ -131,3 +131,21 @@ def test_unknown_model_and_late_calibration_end_raise(cdnow_table):
         check_models(cdnow_table, calibration_end="1997-09-30", models=("lifetimes",))
     with pytest.raises(SegmenterInputError, match="before the last transaction date"):
         check_models(cdnow_table, calibration_end="1998-06-30")
+
+
+def test_a_model_whose_new_customer_curve_overflows_is_refused_with_a_reason():
+    from core.customers.bgnbd import BetaGeoModel
+    from core.customers.validation import _check_tracking_finite
+
+    model = BetaGeoModel()
+    model.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    _check_tracking_finite(model, 78.0)  # CDNOW's parameters: finite, no error
+
+    class Overflowing(BetaGeoModel):
+        def expected_purchases_new(self, t):
+            return np.full(np.shape(t), np.nan)
+
+    broken = Overflowing()
+    broken.params_ = model.params_
+    with pytest.raises(SegmenterInputError, match="no finite expected purchases for a new customer over 78.0"):
+        _check_tracking_finite(broken, 78.0)
