@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, special
 
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
@@ -198,12 +198,10 @@ class BetaGeoModel(PurchaseModel):
     def _expected_if_alive(self, params, t, x, t_x, T):
         return expected_if_alive(*params, t, x, T)
 
-    def expected_purchases_new(self, t) -> np.ndarray:
+    def _expected_new(self, params, t):
         """E[X(t)] for a new customer over t time units, FHL eq. (9).
 
         E = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]: the
         conditional expectation (:func:`expected_if_alive`) at x = 0, T = 0.
         """
-        r, alpha, a, b = self._fitted()
-        t = prediction_times(t)
-        return expected_if_alive(r, alpha, a, b, t, np.zeros_like(t), np.zeros_like(t))
+        return expected_if_alive(*params, t, np.zeros_like(t), np.zeros_like(t))

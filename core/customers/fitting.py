@@ -481,11 +481,31 @@ class PurchaseModel:
                 expected = self._expected_if_alive(params, t, x, t_x, age) * alive
             columns.append(np.where(t == 0, 0.0, expected))
         result = np.column_stack(columns) if columns else np.empty((x.size, 0))
-        if not np.isfinite(result).all():
+        return self._finite(result, "expected purchases")
+
+    def expected_purchases_new(self, t) -> np.ndarray:
+        """E[X(t)], the repeat purchases of a new customer over t time units (scalar or array).
+
+        Raises
+        ------
+        SegmenterInputError
+            A value is not finite (see :meth:`expected_purchases_over`).
+        """
+        t = prediction_times(t)
+        return self._finite(self._expected_new(self._fitted(), t),
+                            f"expected purchases for a new customer over {float(np.max(t, initial=0.0)):.1f} time units")
+
+    def _expected_new(self, params: np.ndarray, t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _finite(self, values: np.ndarray, what: str) -> np.ndarray:
+        """``values``, or the refusal of a model whose prediction overflowed at its parameters."""
+        if not np.isfinite(values).all():
             raise SegmenterInputError(
-                f"{self.name} gives no finite expected purchases for its fitted parameters "
-                f"({', '.join(f'{n} {v:.4g}' for n, v in zip(self.parameter_names, params))})", column="frequency")
-        return result
+                f"{self.name} gives no finite {what} at its fitted parameters "
+                f"({', '.join(f'{n} {v:.4g}' for n, v in zip(self.parameter_names, self._fitted()))})",
+                column="frequency")
+        return values
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:
         """Per-customer log-likelihood under the fitted parameters."""

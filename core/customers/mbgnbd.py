@@ -16,7 +16,7 @@ import numpy as np
 from scipy import special
 
 from core.customers.bgnbd import expected_if_alive
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
 
 
 def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
@@ -99,9 +99,8 @@ class ModifiedBetaGeoModel(PurchaseModel):
         # which is BG/NBD's x with b one larger: same formula, b + 1
         return expected_if_alive(r, alpha, a, b + 1, t, x, T)
 
-    def expected_purchases_new(self, t) -> np.ndarray:
+    def _expected_new(self, params, t):
         """E[X(t)] for a new customer over t time units (see the class Notes)."""
-        r, alpha, a, b = self._fitted()
-        t = prediction_times(t)
+        r, alpha, a, b = params
         hyper = special.hyp2f1(r, b + 1, a + b, t / (alpha + t))
         return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyper)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, prediction_times
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
 
 #: The series of :func:`hyp2f1_one` is summed where z is at most this (at most about 400
 #: terms); above it the connection formula to 1 - z, or scipy's hyp2f1, gives the value.
@@ -475,8 +475,7 @@ class ParetoNBDModel(PurchaseModel):
         log_ratio = np.log(beta + T + t) - np.log(beta + T)
         return (r + x) / (alpha + T) * (beta + T) * _growth(s - 1, log_ratio)
 
-    def expected_purchases_new(self, t) -> np.ndarray:
+    def _expected_new(self, params, t):
         """E[X(t)] for a new customer over t time units: r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]."""
-        r, alpha, s, beta = self._fitted()
-        t = prediction_times(t)
+        r, alpha, s, beta = params
         return r / alpha * beta * _growth(s - 1, np.log(beta + t) - np.log(beta))

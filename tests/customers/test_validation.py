@@ -135,17 +135,16 @@ def test_unknown_model_and_late_calibration_end_raise(cdnow_table):
 
 def test_a_model_whose_new_customer_curve_overflows_is_refused_with_a_reason():
     from core.customers.bgnbd import BetaGeoModel
-    from core.customers.validation import _check_tracking_finite
 
     model = BetaGeoModel()
     model.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-    _check_tracking_finite(model, 78.0)  # CDNOW's parameters: finite, no error
+    model.expected_purchases_new(78.0)  # CDNOW's parameters: finite, no error
 
     class Overflowing(BetaGeoModel):
-        def expected_purchases_new(self, t):
+        def _expected_new(self, params, t):
             return np.full(np.shape(t), np.nan)
 
     broken = Overflowing()
     broken.params_ = model.params_
     with pytest.raises(SegmenterInputError, match="no finite expected purchases for a new customer over 78.0"):
-        _check_tracking_finite(broken, 78.0)
+        broken.expected_purchases_new(78.0)
