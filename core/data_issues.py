@@ -21,6 +21,19 @@ ACTION_ORDER = ("rejected", "row left out", "row skipped", "kept as a return", "
 #: Actions whose rows are always listed one by one.
 ROW_BY_ROW = frozenset({"rejected", "row left out", "row skipped"})
 
+
+
+def action_rank(actions) -> np.ndarray:
+    """Each action's place in :data:`ACTION_ORDER` (an unknown action after them all): the sort
+    key that puts what was refused first, on every Data issues list.
+
+    >>> action_rank(["coerced", "rejected", "other"]).tolist()
+    [5, 0, 6]
+    """
+    codes = pd.Categorical(list(actions), categories=list(ACTION_ORDER)).codes
+    return np.where(codes < 0, len(ACTION_ORDER), codes)
+
+
 _VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|[-+]?\d[\d,.:\- ]*(?:e[-+]?\d+)?")
 
 
@@ -82,7 +95,5 @@ def summarise_issues(issues: pd.DataFrame, *, min_group: int = 2) -> pd.DataFram
         lines.append((int(first["sheet_row"]), first["column"], first["value"], first["action"],
                       f"{len(group):,} {what} (sheet rows {rows}){example}: {first['reason']}"))
     out = issues_frame(lines)
-    rank = {action: k for k, action in enumerate(ACTION_ORDER)}
-    order = out["action"].map(lambda a: rank.get(a, len(ACTION_ORDER)))
-    return out.assign(_order=order).sort_values(["_order", "sheet_row"], kind="stable")[list(ISSUE_COLUMNS)] \
+    return out.assign(_order=action_rank(out["action"])).sort_values(["_order", "sheet_row"], kind="stable")[list(ISSUE_COLUMNS)] \
         .reset_index(drop=True)

@@ -50,7 +50,7 @@ from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutc
 from core.customers.summary import UNIT_DAYS, year_windows
 from core.customers.validation import (HoldoutStatistics, ModelCheck, check_from_statistics, model_name, model_order,
                                        split_span)
-from core.data_issues import ACTION_ORDER
+from core.data_issues import action_rank
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
 from warehouse import queries
@@ -341,9 +341,7 @@ def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -
          "negative amount: reduces net revenue and profit, not counted as a purchase"),
     ]
     issues = pd.concat([issue_table(lines, kinds, columns, "line"), account_issues], ignore_index=True)
-    rank = {action: k for k, action in enumerate(ACTION_ORDER)}
-    order = issues["action"].map(lambda action: rank.get(action, len(ACTION_ORDER)))
-    return issues.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+    return issues.iloc[np.argsort(action_rank(issues["action"]), kind="stable")].reset_index(drop=True)
 
 
 def _model_check(daily, span: pd.Series, unit: str, say: Progress) -> tuple[ModelCheck | None, str]:

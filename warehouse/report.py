@@ -33,7 +33,7 @@ import pandas as pd
 
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
 from core.cells import ISSUE_COLUMNS
-from core.data_issues import ACTION_ORDER
+from core.data_issues import action_rank
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import band_order, group_codes, group_sums
@@ -440,9 +440,8 @@ def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) ->
         if found > len(examples):
             rows.append((None, column[role], "", action,
                          f"{found - len(examples):,} more {noun}s (the first {len(examples):,} are listed above): {reason}"))
-    rank = {action: k for k, action in enumerate(ACTION_ORDER)}
-    rows.sort(key=lambda row: rank.get(row[3], len(ACTION_ORDER)))
     frame = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
+    frame = frame.iloc[np.argsort(action_rank(frame["action"]), kind="stable")].reset_index(drop=True)
     return frame.astype({"sheet_row": "Int64"})
 
 
