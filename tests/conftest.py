@@ -103,3 +103,21 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path) -> Path:
     converted = out_dir / f"{path.stem}.{target}"
     assert converted.exists(), completed.stdout + completed.stderr
     return converted
+
+
+VALUE_ERROR = {"type": "Error", "errorType": "Value"}
+NA_ERROR = {"type": "Error", "errorType": "NotAvailable"}
+
+
+def has_error_value(result) -> bool:
+    """Whether a function's result (through the Office.js path) is or holds an Excel error value."""
+    if isinstance(result, list):
+        return any(has_error_value(row) for row in result)
+    return isinstance(result, dict) and result.get("type") == "Error"
+
+
+def udf_reason(func_name: str, *args):
+    """What SEGMENT_WHY says about ``func_name(*args)``, after checking that the call itself shows
+    an Excel error value (the whole result, or some of its cells)."""
+    assert has_error_value(call_udf(func_name, *args)), func_name
+    return call_udf("segment_why", func_name, *args)

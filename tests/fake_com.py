@@ -51,6 +51,31 @@ class TimeType(dt.datetime):
     """pywintypes.TimeType: COM's dates, a datetime subclass with a time zone (UTC)."""
 
 
+VT_ERROR = 10  # pythoncom.VT_ERROR
+
+
+class VARIANT:
+    """win32com.client.VARIANT: a value with the COM type it must be handed over as (a VT_ERROR
+    VARIANT is what VBA's CVErr makes: Excel shows it as the error value)."""
+
+    def __init__(self, vt: int, value: Any):
+        self.varianttype = vt
+        self._value = value
+
+    value = property(lambda self: self._value)
+
+    def __eq__(self, other):
+        return isinstance(other, VARIANT) and (self.varianttype, self._value) == (other.varianttype, other._value)
+
+    def __repr__(self):
+        return f"VARIANT({self.varianttype}, {self._value!r})"
+
+
+def cverr(name: str) -> VARIANT:
+    """The VARIANT a worksheet function returns for the Excel error ``name`` ("#N/A")."""
+    return VARIANT(VT_ERROR, CVERR_BASE + ERROR_CODES[name])
+
+
 def _module(name: str, **attributes: Any) -> types.ModuleType:
     module = sys.modules.get(name) or types.ModuleType(name)
     module.__dict__.update(attributes)
@@ -84,7 +109,7 @@ def install_pywin32() -> types.ModuleType:
     _module("pywintypes", com_error=com_error, error=type("error", (Exception,), {}), TimeType=TimeType,
             IID=lambda text: text, Time=TimeType)
     _module("pythoncom", __file__=None, CoInitialize=lambda: None, CoUninitialize=lambda: None, ole_error=com_error,
-            IID_IDispatch="{00020400-0000-0000-C000-000000000046}", IID_IEnumVARIANT="enum",
+            IID_IDispatch="{00020400-0000-0000-C000-000000000046}", IID_IEnumVARIANT="enum", VT_ERROR=VT_ERROR,
             TypeIIDs={"{00020400-0000-0000-C000-000000000046}": type("PyIDispatch", (), {})})
     _module("win32api", MessageBox=_message_box, GetCurrentThreadId=lambda: 1)
     _module("win32con", MB_OK=0, MB_OKCANCEL=1, MB_YESNOCANCEL=3, MB_YESNO=4, MB_ICONWARNING=48,
@@ -96,7 +121,7 @@ def install_pywin32() -> types.ModuleType:
     client = _module("win32com.client", CDispatch=type("CDispatch", (), {}),
                      CoClassBaseClass=type("CoClassBaseClass", (), {}),
                      DispatchBaseClass=type("DispatchBaseClass", (), {}),
-                     Dispatch=lambda obj, *args, **kwargs: obj, DispatchEx=lambda *args: None)
+                     Dispatch=lambda obj, *args, **kwargs: obj, DispatchEx=lambda *args: None, VARIANT=VARIANT)
     client.gencache = _module("win32com.client.gencache", EnsureModule=lambda *args, **kwargs: None)
     server = _module("win32com.server")
     for name in ("dispatcher", "policy", "util", "exception"):

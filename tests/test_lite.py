@@ -140,13 +140,24 @@ def grid(result) -> list[list]:
     return [[result]]
 
 
+def same_error(lite, classic) -> bool:
+    """A Lite error object ({"type": "Error", "errorType": "Value"}) and the classic VT_ERROR VARIANT
+    of the same Excel error value."""
+    from tests.fake_com import CVERR_BASE, ERROR_CODES, VT_ERROR
+
+    names = {"Value": "#VALUE!", "NotAvailable": "#N/A"}
+    return (isinstance(lite, dict) and getattr(classic, "varianttype", None) == VT_ERROR
+            and ERROR_CODES.get(names.get(lite.get("errorType"))) == classic.value - CVERR_BASE)
+
+
 def assert_same_cells(lite_result, classic_result):
     lite_grid, classic_grid = grid(lite_result), grid(classic_result)
     assert len(lite_grid) == len(classic_grid)
     for r, (lite_row, classic_row) in enumerate(zip(lite_grid, classic_grid)):
         assert len(lite_row) == len(classic_row), f"row {r}"
         for c, (a, b) in enumerate(zip(lite_row, classic_row)):
-            same = (a == b) or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
+            same = (a == b) or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)) \
+                or same_error(a, b)
             assert same, f"cell ({r}, {c}): Lite {a!r} vs classic {b!r}"
 
 
@@ -253,6 +264,8 @@ CASES = [
     ("cltv", (1000.0, 0.8)),
     ("cltv", (column(ACCOUNTS, "Profit")[1:], 0.8, 0.12)),
     ("cltv", (1000.0, None)),
+    ("segment_why", ("SEGMENT_TIER", MESSY_ACCOUNTS)),
+    ("segment_why", ("cltv", 1000.0, None)),
     ("segment_growth", (PERIODS,)),
     ("segment_growth", (PERIODS, "10%")),
     ("segment_growth", (ACCOUNTS,)),
@@ -295,14 +308,17 @@ def test_lite_and_classic_agree_on_cdnow(cdnow_cells, name):
     assert_same_cells(lite_result, call_classic(name, cdnow_cells))
 
 
-def test_messy_ranges_give_readable_texts_in_both_editions():
-    # the texts checked here are the ones a user reads; the parametrized test holds both editions equal
-    assert call_lite("segment_tier", ACCOUNTS, "biggest").startswith("segmenter: ")
-    assert call_lite("hhi", [[None]]) == call_classic("hhi", [[None]])
+def test_messy_ranges_give_error_values_and_readable_reasons_in_both_editions():
+    # the reasons checked here are the ones a user reads (SEGMENT_WHY); the parametrized test holds both editions equal
+    value_error = {"type": "Error", "errorType": "Value"}
+    assert call_lite("segment_tier", ACCOUNTS, "biggest") == value_error
+    assert call_lite("segment_why", "SEGMENT_TIER", ACCOUNTS, "biggest").startswith("segmenter: ")
+    assert call_lite("hhi", [[None]]) == value_error
     rows = grid(call_lite("segment_tier", MESSY_ACCOUNTS))
-    assert rows[4][0].startswith("! Sales (USD) '$1.2k' rejected: see SEGMENT_ISSUES")
-    assert rows[2] == [""]
-    assert call_lite("cltv_model", MESSY_TRANSACTIONS).startswith("segmenter: range row 5")
+    assert rows[4] == [value_error] and rows[2] == [""]
+    assert grid(call_lite("segment_why", "SEGMENT_TIER", MESSY_ACCOUNTS))[4][0].startswith("range row 5, Sales (USD): '$1.2k'")
+    assert call_lite("cltv_model", MESSY_TRANSACTIONS) == value_error
+    assert call_lite("segment_why", "CLTV_MODEL", MESSY_TRANSACTIONS).startswith("segmenter: range row 5")
 
 
 def test_dates_reach_lite_functions_as_serials_and_are_noted_as_read_as_dates():

@@ -13,7 +13,7 @@ import pytest
 from xlwings import server
 
 import udfs
-from tests.conftest import call_udf
+from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Account", "Revenue", "Profit"]
 FIVE = [["Acme", 50.0, 10.0], ["Beta", 20.0, 6.0], ["Cora", 15.0, -1.5], ["Dune", 10.0, 1.0], ["Echo", 5.0, 2.5]]
@@ -25,10 +25,10 @@ def test_segment_tier_spills_one_tier_per_row_with_header():
 
 def test_segment_tier_keeps_blank_rows_blank_and_points_at_rejected_cells():
     rows = [HEADER, FIVE[0], [None, None, None], FIVE[1], ["Bad", "$1.2k", 1.0], FIVE[2], FIVE[3], FIVE[4]]
-    out = call_udf("segment_tier", rows)
+    out = udf_reason("segment_tier", rows)
     assert len(out) == len(rows)
     assert out[2] == [""]
-    assert out[4][0].startswith("! Revenue '$1.2k' rejected")
+    assert out[4][0].startswith("range row 5, Revenue: '$1.2k' is not a plain number")
     assert [r[0] for r in out[:2] + out[3:4] + out[5:]] == ["Tier", "A", "A", "A", "B", "C"]
 
 
@@ -44,13 +44,13 @@ def test_segment_tier_rank_method_and_threshold_cutoffs():
 
 
 def test_segment_tier_bad_method_is_a_readable_message():
-    out = call_udf("segment_tier", FIVE, "biggest")
+    out = udf_reason("segment_tier", FIVE, "biggest")
     assert isinstance(out, str) and out.startswith("segmenter: ") and "pareto" in out
 
 
 def test_segment_margin_is_profit_over_revenue_and_says_why_when_undefined():
     rows = [HEADER] + FIVE + [["Zero", 0.0, 5.0]]
-    out = call_udf("segment_margin", rows)
+    out = udf_reason("segment_margin", rows)
     assert out[0] == ["Margin %"]
     assert [r[0] for r in out[1:6]] == pytest.approx([0.2, 0.3, -0.1, 0.1, 0.5])
     assert out[6][0].startswith("n/a: ") and "revenue" in out[6][0]
@@ -122,7 +122,7 @@ def test_hhi_gini_and_accounts_for_share_by_hand():
 
 
 def test_measures_refuse_a_bad_cell_naming_its_row():
-    out = call_udf("hhi", [["Revenue"], [50.0], ["n/a"], [10.0]])
+    out = udf_reason("hhi", [["Revenue"], [50.0], ["n/a"], [10.0]])
     assert out.startswith("segmenter: range row 3") and "revenue" in out
 
 
@@ -159,13 +159,13 @@ def test_nps_by_and_gap_reproduce_the_seed_example():
 
 
 def test_nps_rejects_an_answer_off_the_scale():
-    out = call_udf("nps", [[9.0], [11.0]])
+    out = udf_reason("nps", [[9.0], [11.0]])
     assert out.startswith("segmenter: range row 2")
 
 
 def test_nps_gap_unknown_group_names_the_groups():
     scores, groups = _nps_ranges()
-    out = call_udf("nps_gap", scores, groups, "Tiny", "Large")
+    out = udf_reason("nps_gap", scores, groups, "Tiny", "Large")
     assert out.startswith("segmenter: ") and "Small" in out
 
 
@@ -177,7 +177,7 @@ def test_cltv_scalar_and_column():
 
 
 def test_cltv_refuses_retention_that_makes_it_infinite():
-    out = call_udf("cltv", 1000.0, 1.2, 0.1)
+    out = udf_reason("cltv", 1000.0, 1.2, 0.1)
     assert out.startswith("segmenter: ") and "retention" in out
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import call_udf
+from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Customer", "Revenue 2024", "Revenue 2025"]
 ROWS = [["Acme", 100.0, 120.0], ["Beta", 0.0, 50.0], ["Cora", 80.0, "bad"], ["Dune", 200.0, 150.0],
@@ -22,11 +22,11 @@ ROWS = [["Acme", 100.0, 120.0], ["Beta", 0.0, 50.0], ["Cora", 80.0, "bad"], ["Du
 
 
 def test_segment_growth_spills_change_pct_cagr_label_and_note_per_row():
-    out = call_udf("segment_growth", [HEADER] + ROWS)
+    out = udf_reason("segment_growth", [HEADER] + ROWS)
     assert out[0] == ["Change in revenue", "Change %", "CAGR", "Growth", "Growth note"]
     assert out[1][:2] == [20.0, pytest.approx(0.2)] and out[1][3:] == ["growing", ""]
     assert out[2] == [50.0, "n/a", "n/a", "new", "no sales in 2024: % change undefined"]
-    assert out[3][0] == "! Revenue 2025 'bad' rejected: see SEGMENT_ISSUES" and out[3][1:] == ["", "", "", ""]
+    assert out[3][0] == "range row 4, Revenue 2025: 'bad' is not a number" and out[3][1:] == ["", "", "", ""]
     assert out[4][:2] == [-50.0, pytest.approx(-0.25)] and out[4][3] == "declining"
     assert out[5] == [-90.0, -1.0, -1.0, "lost", "no sales in 2025: lost"]
 
@@ -39,12 +39,12 @@ def test_segment_growth_keeps_blank_rows_blank_and_takes_a_band():
 
 
 def test_segment_growth_without_two_periods_says_so():
-    out = call_udf("segment_growth", [["Customer", "Revenue"], ["Acme", 1.0]])
+    out = udf_reason("segment_growth", [["Customer", "Revenue"], ["Acme", 1.0]])
     assert isinstance(out, str) and out.startswith("segmenter: ") and "at least two periods" in out
 
 
 def test_segment_growth_bad_band_is_a_readable_message():
-    out = call_udf("segment_growth", [HEADER] + ROWS, "150%")
+    out = udf_reason("segment_growth", [HEADER] + ROWS, "150%")
     assert isinstance(out, str) and "growth_band" in out
 
 
@@ -69,7 +69,7 @@ def test_tier_migration_revenue_and_rank_method():
 
 
 def test_tier_migration_bad_measure():
-    out = call_udf("tier_migration", [HEADER] + ROWS, "profit")
+    out = udf_reason("tier_migration", [HEADER] + ROWS, "profit")
     assert isinstance(out, str) and "accounts or revenue" in out
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import call_udf
+from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Account", "Revenue", "Profit"]
 # profits 40, 25, 0, -5, -20 (total 40): cumulative 100 %, 162.5 %, 162.5 %, 150 %, 100 %
@@ -19,7 +19,7 @@ def test_whale_curve_spills_accounts_most_profitable_first():
 
 def test_whale_curve_net_of_cost_to_serve():
     rows = [HEADER + ["Cost to serve"]] + [r + [10.0] for r in ROWS]  # net 30, 15, -10, -15, -30: total -10
-    out = call_udf("whale_curve", rows)
+    out = udf_reason("whale_curve", rows)
     assert isinstance(out, str) and "total profit is -10" in out and "undefined" in out
 
 

@@ -21,7 +21,7 @@ import pytest
 from core.customers.model_clv import model_clv
 from core.customers.summary import customer_summary
 from core.transactions import parse_transactions
-from tests.conftest import call_udf
+from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Customer", "Order date", "Amount"]
 
@@ -88,7 +88,7 @@ def test_customer_summary_spills_headers_and_history():
 def test_a_bad_date_cell_is_a_message_naming_its_row():
     rows = [HEADER] + _five()
     rows[3] = ["a", "03/04/2024", 10.0]
-    out = call_udf("customer_summary", rows)
+    out = udf_reason("customer_summary", rows)
     assert isinstance(out, str)
     assert out.startswith("segmenter: range row 4, Order date: '03/04/2024' is ambiguous")
 
@@ -97,7 +97,7 @@ def test_a_blank_amount_names_its_row_and_counts_the_others():
     rows = [HEADER] + _five()
     rows[2][2] = None
     rows[5][2] = "n/a"
-    out = call_udf("rfm_segment", rows)
+    out = udf_reason("rfm_segment", rows)
     assert out.startswith("segmenter: range row 3, Amount:") and "(and 1 more row)" in out
 
 
@@ -120,7 +120,7 @@ def test_cltv_model_without_discount_is_expected_revenue():
 
 
 def test_cltv_model_on_too_few_customers_says_why():
-    out = call_udf("cltv_model", [HEADER] + _five())
+    out = udf_reason("cltv_model", [HEADER] + _five())
     assert out == "segmenter: frequency: BG/NBD needs at least 10 customers to fit, got 5"
 
 
@@ -130,5 +130,5 @@ def test_cltv_model_on_too_few_customers_says_why():
     (52, "150%", "discount"),
 ])
 def test_cltv_model_bad_arguments_are_readable(horizon, discount, fragment):
-    out = call_udf("cltv_model", _realistic(60), horizon, discount)
+    out = udf_reason("cltv_model", _realistic(60), horizon, discount)
     assert isinstance(out, str) and out.startswith("segmenter: ") and fragment in out

@@ -25,8 +25,8 @@ import xlwings as xw
 from core.config import config_from_mapping
 from core.errors import SegmenterInputError
 from core import growth
-from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, accounts_from_range, cell_errors, rejected_rows, scalar,
-                        table_output, values_list)
+from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, VALUE, CellError, accounts_from_range, cell_errors, rejected_rows,
+                        scalar, table_output, values_list)
 from writers.layout import column_style, frame_rows
 
 ACCOUNTS_DOC = ("Your account rows with their header row: account and two or more period columns of revenue "
@@ -57,7 +57,7 @@ def segment_growth(accounts, band=None):
     out[table.header_position or 0] = [column_style(c)[0] for c in GROWTH_COLUMNS]
     out[table.accounts.index.to_numpy()] = rows
     for row, message in _rejected_period_rows(table).items():
-        out[row - 1] = [message] + [""] * (len(GROWTH_COLUMNS) - 1)
+        out[row - 1] = [CellError(VALUE, message)] + [""] * (len(GROWTH_COLUMNS) - 1)
     return out.tolist()
 
 

@@ -10,7 +10,8 @@ from core import retention_cltv
 from core import nps as nps_core
 from core.config import parse_number
 from core.errors import SegmenterInputError
-from udfs._edge import cell_errors, has_text_header, numbers_column, numbers_from_range, scalar, single_column, table_output
+from udfs._edge import (NoValue, cell_errors, has_text_header, numbers_column, numbers_from_range, scalar, single_column,
+                        table_output)
 from writers.layout import column_style
 
 REVENUE_DOC = "revenue per account, one column (a header cell and blanks are skipped)"
@@ -83,7 +84,7 @@ def nps(scores):
     skip = 1 if has_text_header(cells) else 0
     result = nps_core.nps(_valid_scores(numbers_column(cells[skip:], "score", 1 + skip), 1 + skip))
     if result.respondents == 0:
-        raise SegmenterInputError("no answers 0-10 in the range: NPS undefined")
+        raise NoValue("no answers 0-10 in the range: NPS undefined")
     return result.nps
 
 
@@ -125,12 +126,12 @@ def nps_gap(scores, groups, group_a=None, group_b=None):
     a, b = scalar(group_a, "group_a"), scalar(group_b, "group_b")
     gap = nps_core.nps_gap(table, None if a is None else str(a), None if b is None else str(b), group_name="group")
     if np.isnan(gap.gap):
-        raise SegmenterInputError(gap.warning or "the gap is undefined")
+        raise NoValue(gap.warning or "the gap is undefined")
     return gap.gap
 
 
-@xw.func(category="segmenter")
-@xw.arg("annual_margin", "raw", doc="yearly margin (profit) per account: one value or a column")
+@xw.func(category="segmenter", call_in_wizard=False)
+@xw.arg("annual_margin", "raw", doc="yearly margin (profit) per account: one value or a column (a header cell is skipped)")
 @xw.arg("retention", "raw", doc="annual retention rate, e.g. 0.8 (80 %)")
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")
 @xw.ret("raw")
@@ -142,6 +143,8 @@ def cltv(annual_margin, retention, discount=None):
     r = parse_number(scalar(retention, "retention"), "retention")
     d = parse_number(scalar(discount, "discount", 0.1), "discount")
     if isinstance(annual_margin, (list, tuple)):
-        values = retention_cltv.cltv(numbers_column(single_column(annual_margin, "annual_margin"), "annual_margin"), r, d)
-        return [["" if np.isnan(v) else float(v)] for v in values]
+        cells = single_column(annual_margin, "annual_margin")
+        skip = 1 if has_text_header(cells) else 0
+        values = retention_cltv.cltv(numbers_column(cells[skip:], "annual_margin", 1 + skip), r, d)
+        return [["CLTV"]] * skip + [["" if np.isnan(v) else float(v)] for v in values]
     return float(retention_cltv.cltv(parse_number(annual_margin, "annual_margin"), r, d))

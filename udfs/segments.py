@@ -11,8 +11,8 @@ from core.errors import SegmenterInputError
 from core.margins import margin_note, margin_pct
 from core.report import group_table, segment_accounts
 from core.tiers import assign_tiers
-from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, accounts_from_range, cell_errors, column_output, mark_rejected,
-                        scalar, table_output, values_list)
+from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, NA, CellError, accounts_from_range, cell_errors, column_output,
+                        mark_rejected, reuse_last, scalar, table_output, values_list)
 from writers.layout import column_style
 
 ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry, size...); "
@@ -50,7 +50,7 @@ def segment_margin(accounts):
     profit = table.accounts["profit"].to_numpy(float)
     values = margin_pct(revenue, profit).astype(object)
     undefined = np.isnan(margin_pct(revenue, profit))
-    values[undefined] = "n/a: " + margin_note(revenue, profit)[undefined].astype(object)
+    values[undefined] = [CellError(NA, f"n/a: {note}") for note in margin_note(revenue, profit)[undefined]]
     out = column_output(table, table.accounts.index.to_numpy(), values, "Margin %")
     return mark_rejected(table, ("revenue", "profit"), out)
 
@@ -69,7 +69,7 @@ def segment_strategy(accounts, revenue_split=None, margin_split=None):
     segments = segment_accounts(table, config)
     strategy = segments["strategy"].to_numpy(dtype=object)
     undefined = strategy == ""
-    strategy[undefined] = "n/a: " + segments["note"].to_numpy(dtype=object)[undefined]
+    strategy[undefined] = [CellError(NA, f"n/a: {note}") for note in segments["note"].to_numpy(dtype=object)[undefined]]
     out = column_output(table, segments.index.to_numpy(), strategy, "Strategy")
     return mark_rejected(table, ("revenue", "profit"), out)
 
@@ -95,6 +95,7 @@ def _by_column(table, by: str) -> str:
 @xw.arg("method", "raw", doc=METHOD_DOC)
 @xw.ret("raw")
 @cell_errors
+@reuse_last
 def segment_summary(accounts, by=None, method=None):
     """Per tier (or per value of a column): accounts, revenue, profit, margin %, shares, averages."""
     table = accounts_from_range(accounts)

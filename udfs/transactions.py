@@ -37,7 +37,7 @@ from core.grid import as_block
 from core.customers.rfm import rfm_scores
 from core.customers.summary import customer_summary as summarise
 from core.transactions import TransactionTable, parse_transactions
-from udfs._edge import cell_errors, scalar, table_output
+from udfs._edge import cell_errors, reuse_last, scalar, table_output
 from writers.layout import column_style, frame_rows
 
 TRANSACTIONS_DOC = ("Your transaction rows: customer, date, amount (and optionally profit, quantity); a header "
@@ -107,6 +107,7 @@ def customer_summary(transactions):
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")
 @xw.ret("raw")
 @cell_errors
+@reuse_last
 def cltv_model(transactions, horizon=None, discount=None):
     """Model lifetime value per customer over the horizon (weeks): BG/NBD purchases x
     Gamma-Gamma spend x margin, discounted.
