@@ -125,6 +125,9 @@ def call_classic(func_name: str, *args):
     call_udf names the Windows engine ("excel"), which only exists on Windows; the "raw"
     converters that segmenter's functions use never consult the engine, so "remote" stands in.
     """
+    from tests.fake_com import install_pywin32
+
+    install_pywin32()  # a classic function hands Excel an error value as pywin32's VARIANT
     func = CLASSIC[func_name]
     info = func.__xlfunc__
     assert {a["options"].get("convert") for a in info["args"]} | {info["ret"]["options"].get("convert")} == {"raw"}
