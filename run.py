@@ -13,7 +13,7 @@ Commands (each sets up ``.venv`` beside this file on first use: Python 3.11+ wit
                        when missing; without them those tests skip and say why
     wheel              dist/segmenter-<version>-py3-none-any.whl
     lite               lite/main.py and lite/requirements.txt for xlwings Lite (no venv needed)
-    addin              rebuild segmenter.xlam and segmenter.xlsm from workbook/ and udfs/ (build extra)
+    addin              rebuild segmenter.xlsm and segmenter.xlam from workbook/ and udfs/ (build extra)
 
 The virtual environment keeps its Python in ``.venv\\Scripts\\python.exe`` on Windows and in
 ``.venv/bin/python`` elsewhere. ``SEGMENTER_RUN_PLATFORM=win32`` runs the Windows branch on any
@@ -89,7 +89,8 @@ def plan(command: str, args: list[str], platform: str, *, base_python: str = sys
     elif command == "wheel":
         steps.append([python, "-m", "pip", "wheel", "--no-deps", "--quiet", ".", "-w", "dist"])
     elif command == "addin":
-        steps.append([python, str(PurePosixPath("scripts", "build_workbook.py")), *args])
+        steps += [[python, str(PurePosixPath("scripts", "build_workbook.py"))],
+                  [python, str(PurePosixPath("scripts", "build_addin.py"))]]
     return steps
 
 

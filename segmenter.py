@@ -12,6 +12,7 @@ On the command line::
     python segmenter.py report orders.csv [--transactions]   # a transaction list: customer sheets too
     python segmenter.py report CDNOW_sample.txt              # whitespace text; --columns names its columns
     python segmenter.py setup [segmenter.xlsm]               # make Excel start this Python; check versions
+    python segmenter.py install                              # the segmenter.xlam add-in, where Excel loads add-ins
 
 No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
@@ -266,8 +267,13 @@ def segment_table(book=None) -> list[str]:
     book = _caller_book(book)
 
     def run(b):
-        from warehouse.run import run_table
-        from warehouse.sources import settings_from_mapping
+        try:
+            from warehouse.run import run_table
+            from warehouse.sources import settings_from_mapping
+        except ImportError as error:  # the warehouse extra is not installed: one sentence and its command
+            from excel_setup import missing_extra
+
+            raise SegmenterInputError(missing_extra(error)) from None
 
         values = _settings_values(b)
         config = read_settings(b)
@@ -281,7 +287,13 @@ def segment_table(book=None) -> list[str]:
         while any(ch in base.name for ch in "*?["):
             base = base.parent
         output = base.with_name(base.stem + "-segmenter.xlsx")
-        result = run_table(source, engine, config, output=output, progress=lambda text: _status(b, f"segmenter: {text}"))
+        try:
+            result = run_table(source, engine, config, output=output,
+                               progress=lambda text: _status(b, f"segmenter: {text}"))
+        except ImportError as error:  # an engine library (DuckDB, ibis, PySpark) is missing
+            from excel_setup import missing_extra
+
+            raise SegmenterInputError(missing_extra(error)) from None
         if result.is_customers:
             sheets = customer_sheets(result.report, result.source_line, config.labels)
             messages = customer_messages(result.report)
@@ -297,15 +309,13 @@ def segment_table(book=None) -> list[str]:
 
 
 def check_setup(book=None) -> list[str]:
-    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing."""
-    book = _caller_book(book)
+    """Ribbon: Check setup. Says which Python, xlwings and segmenter Excel runs, or what is missing.
 
-    def report(b):
-        from excel_setup import setup_lines, workbook_vba_version
+    The ribbon's button calls ``excel_setup.check_setup`` itself (workbook/Ribbon.bas), which needs
+    only the standard library and xlwings: importing this module would need numpy first."""
+    from excel_setup import check_setup as check
 
-        return ["\n".join(setup_lines(vba_version=workbook_vba_version(b)))]
-
-    return _run_action(book, report)
+    return check(_caller_book(book))
 
 
 RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
@@ -447,6 +457,7 @@ def _parser() -> argparse.ArgumentParser:
     setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
     setup.add_argument("workbook", type=Path, nargs="?", default=None,
                        help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
+    sub.add_parser("install", help="copy the segmenter.xlam add-in where Excel loads add-ins, pointed at this Python")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
@@ -521,6 +532,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from excel_setup import WORKBOOK, run_setup
 
         lines, ok = run_setup(args.workbook or WORKBOOK)
+        print("\n".join(lines))
+        return 0 if ok else 2
+    if args.command == "install":
+        from excel_setup import run_install
+
+        lines, ok = run_install()
         print("\n".join(lines))
         return 0 if ok else 2
     progress = CliProgress()

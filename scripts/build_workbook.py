@@ -232,11 +232,12 @@ def _write_conf(sheet, conf_csv: Path) -> None:
     sheet.column_dimensions["B"].width = 16
 
 
-def finish_package(xlsm: bytes, custom_ui: bytes) -> bytes:
-    """Add the ribbon, mark the workbook macro-enabled, fix dates; repack in a fixed order."""
+def finish_package(xlsm: bytes, custom_ui: bytes, main_type: str = XLSM_MAIN) -> bytes:
+    """Add the ribbon, mark the workbook macro-enabled (or an add-in: ``main_type``), fix dates;
+    repack in a fixed order."""
     with zipfile.ZipFile(io.BytesIO(xlsm)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
-    types = parts["[Content_Types].xml"].decode("utf-8").replace(XLSX_MAIN, XLSM_MAIN)
+    types = parts["[Content_Types].xml"].decode("utf-8").replace(XLSX_MAIN, main_type)
     parts["[Content_Types].xml"] = types.encode("utf-8")
     rels = parts["_rels/.rels"].decode("utf-8")
     relationship = f'<Relationship Id="rIdCustomUI" Type="{UI_RELATIONSHIP}" Target="{UI_PART}"/>'

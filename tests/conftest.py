@@ -85,8 +85,9 @@ def actions(book) -> list[dict]:
     return book.json()["actions"]
 
 
-def convert_with_libreoffice(path: Path, target: str, out_dir: Path) -> Path:
-    """Convert a workbook with LibreOffice headless ("pdf", "ods"); skip when it is not installed."""
+def convert_with_libreoffice(path: Path, target: str, out_dir: Path, infilter: str | None = None) -> Path:
+    """Convert a workbook with LibreOffice headless ("pdf", "ods"); skip when it is not installed.
+    ``infilter`` names the import filter for a file LibreOffice does not know by its extension (.xlam)."""
     import shutil
     import subprocess
 
@@ -95,8 +96,8 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path) -> Path:
         pytest.skip("LibreOffice (soffice) is not installed; ./run test installs it with apt when run as root")
     profile = out_dir / "lo-profile"
     completed = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
-         "--outdir", str(out_dir), str(path)],
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target, "--outdir", str(out_dir), str(path)],
         capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0, completed.stderr

@@ -217,6 +217,9 @@ def test_every_on_action_names_a_ribbon_callback_in_ribbon_bas(ribbon):
 def test_ribbon_callback_runs_segmenter_ribbon_with_the_button_id():
     source = (SOURCES / "Ribbon.bas").read_text(encoding="utf-8")
     assert """RunPython "import segmenter; segmenter.ribbon('" & control.Id & "')\"""" in source
+    # Check setup imports only excel_setup, so that it can name a missing numpy, pandas or scipy
+    assert """If control.Id = "check_setup" Then
+        RunPython "import excel_setup; excel_setup.check_setup()\"""" in source
 
 
 def test_package_carries_the_custom_ui_part_and_its_relationship():
