@@ -93,9 +93,10 @@ def require(module: str) -> Any:
 
     try:
         return importlib.import_module(module)
-    except ImportError:
-        raise SegmenterInputError(
-            f"the warehouse engine needs {module.split('.')[0]}: pip install -e '.[warehouse]'") from None
+    except ImportError as error:
+        from excel_setup import missing_extra  # the sentence with the command for this Python, any shell
+
+        raise SegmenterInputError(missing_extra(error)) from None
 
 
 def connect(settings: EngineSettings, source: Source | None = None):
