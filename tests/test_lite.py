@@ -1,4 +1,4 @@
-"""The xlwings Lite edition (lite/main.py) against the classic add-in, function by function.
+"""The xlwings Lite edition (lite/lite_edition.py, which lite/main.py carries) against the classic add-in, function by function.
 
 Lite side: xlwings' own Lite call path, ``custom_functions_call`` and ``custom_scripts_call`` of
 xlwings.server, on lite/main.py, with arguments shaped as Office.js and Pyodide hand them over
@@ -36,12 +36,13 @@ import segmenter
 import udfs
 from tests.conftest import PROJECT, actions, remote_book
 
-LITE_MAIN = PROJECT / "lite" / "main.py"
+# what lite/main.py carries and imports everything from (tests/test_lite_bundle.py runs main.py itself)
+LITE_MAIN = PROJECT / "lite" / "lite_edition.py"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 def _load_lite():
-    spec = importlib.util.spec_from_file_location("segmenter_lite_main", LITE_MAIN)
+    spec = importlib.util.spec_from_file_location("segmenter_lite", LITE_MAIN)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
