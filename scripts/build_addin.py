@@ -77,14 +77,22 @@ def recorded_functions() -> list[tuple[str, Callable[..., Any], dict[str, Any]]]
             return args[0]
         return lambda function: function
 
+    def ours(name):
+        return name == PYTHON_MODULE or name.startswith(PYTHON_MODULE + ".")
+
     saved = xlwings.func, xlwings.arg, xlwings.ret
-    for name in [n for n in sys.modules if n == PYTHON_MODULE or n.startswith(PYTHON_MODULE + ".")]:
+    saved_modules = {name: module for name, module in sys.modules.items() if ours(name)}
+    for name in saved_modules:
         del sys.modules[name]
     xlwings.func, xlwings.arg, xlwings.ret = func, passthrough, passthrough
     try:
         import udfs
     finally:
         xlwings.func, xlwings.arg, xlwings.ret = saved
+        # the udfs imported for the build leave; a caller's own udfs (tests) comes back
+        for name in [n for n in sys.modules if ours(n)]:
+            del sys.modules[name]
+        sys.modules.update(saved_modules)
     missing = [name for name in udfs.__all__ if id(getattr(udfs, name)) not in options]
     if missing:
         raise SystemExit(f"not decorated with @xw.func: {', '.join(missing)}")

@@ -8,6 +8,7 @@ that computed keep their values.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import xlwings as xw
@@ -17,6 +18,9 @@ from udfs._edge import cell_errors, explain, scalar
 
 FUNCTION_DOC = 'the function\'s name as text, e.g. "HHI" or "SEGMENT_TIER"'
 ARGUMENT_DOC = "the function's arguments, as in the cell that shows the error"
+# The package this module was imported with (being initialised now): its functions share this
+# module's _edge, whose flag turns their error values into reasons.
+_PACKAGE = sys.modules.get(__name__.rpartition(".")[0])
 
 
 @xw.func(category="segmenter", call_in_wizard=False)
@@ -29,8 +33,7 @@ ARGUMENT_DOC = "the function's arguments, as in the cell that shows the error"
 @cell_errors
 def segment_why(function, arg1=None, arg2=None, arg3=None, arg4=None):
     """Why a segmenter function shows #VALUE! or #N/A: its result with each error replaced by its reason."""
-    import udfs
-
+    udfs = _PACKAGE if _PACKAGE is not None and hasattr(_PACKAGE, "__all__") else sys.modules["udfs"]
     name = str(scalar(function, "function", "")).strip().lstrip("=").split("(")[0].strip().lower()
     if name not in udfs.__all__ or name == "segment_why":
         raise SegmenterInputError(f"no segmenter function {str(function)!r}; e.g. \"HHI\" or \"SEGMENT_TIER\"",
