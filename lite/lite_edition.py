@@ -143,4 +143,4 @@ def _lite_script(button_id, title):
 
 
 globals().update({button_id: _lite_script(button_id, title) for button_id, title in SCRIPTS.items()})
-__all__ = [*FUNCTIONS, *SCRIPTS]
+__all__ = list(FUNCTIONS) + list(SCRIPTS)  # what main.py imports

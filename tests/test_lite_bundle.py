@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
-import venv
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT
+from tests.test_lite_wheel import clean_env
 from tests.test_udfs_transactions import _realistic
 
 sys.path.insert(0, str(PROJECT / "scripts"))
@@ -104,43 +102,16 @@ CLEAN_RUN = textwrap.dedent("""
 """)
 
 
-def _closure(names: list[str]) -> set[str]:
-    """Installed distributions these need to run (their runtime requirements, recursively)."""
-    from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
-
-    found, todo = set(), list(names)
-    while todo:
-        name = canonicalize_name(todo.pop())
-        if name in found:
-            continue
-        found.add(name)
-        for line in metadata.distribution(name).requires or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return found
-
-
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory) -> dict:
     """main.py run in a venv holding only numpy, pandas, scipy (and what they need) and xlwings."""
     tmp = tmp_path_factory.mktemp("lite")
-    env = tmp / "clean"
-    venv.create(env, with_pip=False)
-    site = next(env.glob("lib/python*/site-packages"))
-    for name in _closure(["numpy", "pandas", "scipy"]):
-        for top in {Path(str(f)).parts[0] for f in metadata.distribution(name).files}:
-            origin = Path(metadata.distribution(name).locate_file(top))
-            if origin.exists() and not (site / top).exists():
-                (site / top).symlink_to(origin)
-    installed = Path(metadata.distribution("xlwings").locate_file("xlwings"))
-    shutil.copytree(installed, site / "xlwings", ignore=shutil.ignore_patterns("xlwingslib*", "__pycache__"))
+    python = clean_env(tmp / "clean")
     calls = tmp / "calls.json"
     calls.write_text(json.dumps([CALLS, ACCOUNTS, TRANSACTIONS]))
     workdir = tmp / "work"  # not segmenter's folder: nothing of it on sys.path
     workdir.mkdir()
-    done = subprocess.run([str(env / "bin" / "python"), "-c", CLEAN_RUN, str(MAIN), str(calls)], capture_output=True,
+    done = subprocess.run([str(python), "-c", CLEAN_RUN, str(MAIN), str(calls)], capture_output=True,
                           text=True, cwd=workdir, timeout=600, env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp)})
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"tmp": str(tmp)}

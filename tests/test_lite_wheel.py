@@ -150,8 +150,9 @@ def _closure(names: list[str]) -> set[str]:
     return found
 
 
-def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_without_desktop_parts(wheel, tmp_path):
-    env = tmp_path / "clean"
+def clean_env(env: Path) -> Path:
+    """A venv at ``env`` holding only what Lite has: numpy, pandas, scipy (and what they need),
+    linked from this environment, and xlwings as its pure-Python wheel. Returns its Python."""
     venv.create(env, with_pip=False)
     site = next(env.glob("lib/python*/site-packages"))
     # Pyodide's packages, taken from this environment by linking their installed files
@@ -163,6 +164,12 @@ def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_withou
     # xlwings as its pure-Python wheel (what Lite installs): this one less its Rust extension
     installed = Path(metadata.distribution("xlwings").locate_file("xlwings"))
     shutil.copytree(installed, site / "xlwings", ignore=shutil.ignore_patterns("xlwingslib*", "__pycache__"))
+    return env / "bin" / "python"
+
+
+def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_without_desktop_parts(wheel, tmp_path):
+    env = tmp_path / "clean"
+    clean_env(env)
     completed = subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install",
                                 "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr

@@ -88,7 +88,7 @@ def test_rows_that_fail_inside_a_spill_get_their_own_error_value():
 def test_a_whole_column_argument_spills_only_the_rows_holding_data():
     # =SEGMENT_TIER(A:C) with 14 filled rows: Excel hands over all 1,048,576 rows of the three columns
     rows = [HEADER] + [[f"Account {i}", float(100 - 5 * i), 1.0] for i in range(13)]
-    with classic_udfs() as udfs:
+    with classic_udfs():
         import xlwings.udfs
 
         sheet = com_range(rows).Worksheet

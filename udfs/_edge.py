@@ -239,7 +239,7 @@ def to_excel(result: Any, engine: str) -> Any:
     """A function's result with each :class:`CellError` in the form ``engine`` hands to Excel;
     under :func:`explaining`, each replaced by its reason instead."""
     if _EXPLAIN.get():
-        convert: Callable[[CellError], Any] = lambda error: error.reason  # noqa: E731
+        convert: Callable[[CellError], Any] = lambda error: error.reason
     else:
         convert = functools.partial(excel_error, engine=engine)
     if isinstance(result, CellError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import xlwings as xw
 
 from core.config import config_from_mapping
-from core.errors import SegmenterInputError
 from core.report import run_report, segment_accounts
 from core import whale
 from udfs._edge import METHOD_DOC, NoValue, accounts_from_range, cell_errors, reuse_last, scalar, table_output

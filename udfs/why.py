@@ -42,6 +42,6 @@ def segment_why(function, arg1=None, arg2=None, arg3=None, arg4=None):
     while args and args[-1] is None:
         args.pop()
     result = explain(getattr(udfs, name), *args)
-    if isinstance(result, (list, tuple)) or isinstance(result, str):
+    if isinstance(result, (list, tuple, str)):
         return result
     return f"no error: {result}"
