@@ -280,7 +280,14 @@ def filled_block(value: Any) -> list[list[Any]]:
     """
     block = as_block(value)
     end = len(block)
-    while end and all(map(_blank, block[end - 1])):
+    if not end:
+        return block
+    # whole empty rows compare at C speed; a row of other blanks ("", spaces) is checked cell by cell
+    empty_rows = ([None] * len(block[0]), [""] * len(block[0]))
+    step = 4096
+    while end >= step and block[end - step:end].count(empty_rows[0]) == step:  # a full column: C speed
+        end -= step
+    while end and (block[end - 1] in empty_rows or all(map(_blank, block[end - 1]))):
         end -= 1
     return block if end == len(block) else block[:end]
 
