@@ -356,7 +356,8 @@ def _write_setting(target: Path, interpreter: str, platform_name: str, short_pat
     encoding = config_encoding(platform_name)
     text = vba_readable(interpreter, encoding, short_path)
     path = write_config(target, text, platform_name, encoding)
-    notes = [f"written in {encoding}, the code page xlwings' VBA reads it in"]
+    notes = [f"written in {encoding}, the ANSI code page xlwings' VBA reads it in" if platform_name == "win32"
+             else f"written in {encoding}"]
     if text != interpreter:
         notes.append(f"as its short form {text}: code page {encoding} cannot hold every character of {interpreter}")
     return path, notes

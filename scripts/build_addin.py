@@ -164,6 +164,10 @@ def addin_xlwings_module() -> str:
 
 def sheets_package(vba_version: str) -> bytes:
     book = openpyxl.Workbook()
+    # Excel's Add-ins dialog lists an add-in by its title and shows its description under the list
+    book.properties.title = "Segmenter"
+    book.properties.description = ("Customer tiers, margins, concentration, NPS and lifetime value: the segmenter "
+                                   "ribbon tab and worksheet functions in every workbook.")
     sheet = book.active
     sheet.title = "About"
     sheet["A1"] = ABOUT

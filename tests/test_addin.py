@@ -84,6 +84,9 @@ def test_the_package_is_an_add_in_with_the_ribbon_and_the_vba_version_name():
         assert XLAM_MAIN in types and "customUI/customUI14.xml" in package.namelist()
         assert package.read("customUI/customUI14.xml") == (ROOT / "workbook" / "customUI14.xml").read_bytes()
     assert f'name="segmenter_xlwings_vba">"{xlwings.__version__}"' in workbook
+    with zipfile.ZipFile(ADDIN) as package:
+        core = package.read("docProps/core.xml").decode()
+    assert "<dc:title>Segmenter</dc:title>" in core  # the name the Add-ins dialog lists, which the docs say to tick
 
 
 def test_a_fresh_build_is_byte_identical_to_the_committed_add_in(tmp_path):
