@@ -92,6 +92,34 @@ def workbook_vba_version(book) -> str | None:
     return version_text(name.refers_to) if name is not None else None
 
 
+def package_vba_version(path: Path) -> str | None:
+    """The same, read from the workbook package with the standard library only (Check setup)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            workbook = package.read("xl/workbook.xml").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    match = re.search(rf'<definedName name="{VBA_VERSION_NAME}"[^>]*>([^<]*)</definedName>', workbook)
+    return version_text("=" + match[1].replace("&quot;", '"')) if match else None
+
+
+def addin_vba_version(book) -> str | None:
+    """The VBA module version of the add-in, when Check setup runs from it on a workbook of the
+    user's (which carries no such name): the loaded add-in by name, else its installed file."""
+    try:
+        return workbook_vba_version(book.app.books[ADDIN.name])
+    except Exception:  # not loaded under that name, or an engine that cannot reach add-ins
+        pass
+    candidates = [ADDIN]
+    try:
+        candidates.insert(0, addins_folder() / ADDIN.name)
+    except SetupError:
+        pass
+    return next((v for v in map(package_vba_version, candidates) if v), None)
+
+
 def file_vba_version(path: Path) -> str | None:
     """The same, read from a workbook file without opening Excel."""
     from openpyxl import load_workbook
@@ -192,7 +220,7 @@ def check_setup(book=None) -> list[str]:
 
         book = xw.Book.caller()
     try:
-        message = "\n".join(setup_lines(vba_version=workbook_vba_version(book)))
+        message = "\n".join(setup_lines(vba_version=workbook_vba_version(book) or addin_vba_version(book)))
     except Exception as error:  # the boundary with Excel: a message box, never a traceback
         message = f"segmenter could not check the setup: {type(error).__name__}: {error}"
     book.app.alert(message, title="segmenter")

@@ -200,3 +200,27 @@ def test_spark_missing_behind_the_engine_settings_says_the_same(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark", None)
     with pytest.raises(SegmenterInputError, match=r"^pyspark is not installed: .* need the warehouse extra\. Install it with"):
         require("pyspark")
+
+
+def test_check_setup_from_the_add_in_on_a_workbook_of_the_user_finds_the_add_ins_version():
+    from excel_setup import ADDIN, addin_vba_version, package_vba_version
+
+    class Books:
+        def __getitem__(self, name):
+            raise KeyError(name)  # an engine that cannot reach the add-in by name
+
+    class App:
+        books = Books()
+        shown: list = []
+
+        def alert(self, text, title=None):
+            self.shown.append(text)
+
+    class UserBook:  # the user's own workbook: no segmenter_xlwings_vba name
+        names: list = []
+        app = App()
+
+    assert package_vba_version(ADDIN) == package_vba_version(PROJECT / "segmenter.xlsm") == xlwings.__version__
+    assert addin_vba_version(UserBook()) == xlwings.__version__
+    (message,) = excel_setup.check_setup(UserBook())
+    assert message.endswith("Setup is complete.") and f"the workbook's VBA module: {xlwings.__version__}" in message
