@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -25,15 +25,55 @@ from core.text import pct, plural
 from core.tiers import SHARE_TOLERANCE
 
 
+class Ranking(Protocol):
+    """What the figures of this module read of a ranking of usable revenues, largest first.
+
+    This module's own ranking (sorted in memory, once per call) and one kept elsewhere (a
+    database table, :class:`warehouse.report.EngineRanking`) both answer it, so
+    :func:`concentration_summary_of` and :func:`pareto_curve_of` give the same figures by the
+    same rules. Revenues are in currency units; shares are fractions of ``total``.
+    """
+
+    @property
+    def count(self) -> int:
+        """Accounts in the ranking (revenue >= 0)."""
+
+    @property
+    def total(self) -> float:
+        """Their total revenue."""
+
+    @property
+    def missing(self) -> int:
+        """Accounts left out for a missing revenue."""
+
+    @property
+    def negative(self) -> int:
+        """Accounts left out for a negative revenue (credit notes)."""
+
+    @property
+    def negative_revenue(self) -> float:
+        """The sum of the negative revenues left out (<= 0)."""
+
+    def shares_at(self, positions: np.ndarray) -> np.ndarray:
+        """Cumulative revenue share of the k largest accounts, for each k in ``positions`` (1..count)."""
+
+    def accounts_below(self, share: float) -> int:
+        """How many accounts have a cumulative share (themselves included) below ``share``."""
+
+    def accounts_above(self, amount: float) -> int:
+        """How many accounts have revenue strictly above ``amount``."""
+
+    def squared_share_points(self) -> float:
+        """Sum of the squared percentage shares (the HHI)."""
+
+    def rank_weighted_sum(self) -> float:
+        """sum_i (2i - n - 1) x_(i), revenues ascending, i = 1..n (the Gini's numerator)."""
+
+
 @dataclass(frozen=True)
 class _Ranked:
-    """Usable revenues sorted largest first, with the running share; built once per call.
-
-    Every figure of this module reads the ranking only through ``count``, ``total``,
-    ``missing``, ``negative`` and the four methods below, so a ranking kept elsewhere (a
-    database table, :class:`warehouse.ranking.EngineRanking`) gives the same figures by the
-    same rules.
-    """
+    """Usable revenues sorted largest first, with the running share; built once per call
+    (this module's :class:`Ranking`)."""
 
     descending: np.ndarray
     cumulative_share: np.ndarray
@@ -88,13 +128,13 @@ def _ranked(revenue: Any) -> _Ranked:
                    float(values[negative].sum()))
 
 
-def _top_n(ranked: _Ranked, n: int) -> float:
+def _top_n(ranked: Ranking, n: int) -> float:
     if isinstance(n, bool) or not float(n).is_integer() or n < 1:
         raise SegmenterInputError(f"n must be a whole number of accounts, at least 1, got {n!r}", column="n")
     return float(ranked.shares_at([min(int(n), ranked.count)])[0])
 
 
-def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
+def _top_fraction(ranked: Ranking, fraction: float) -> tuple[float, int]:
     if not 0 < fraction <= 1:
         raise SegmenterInputError(f"the share of accounts must be above 0 % and at most 100 %, got {fraction!r}",
                                   column="top_share")
@@ -102,7 +142,7 @@ def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
     return float(ranked.shares_at([accounts])[0]), accounts
 
 
-def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
+def _accounts_for(ranked: Ranking, share: float) -> tuple[int, float]:
     if not 0 < share <= 1:
         raise SegmenterInputError(f"the revenue share must be above 0 % and at most 100 %, got {share!r}",
                                   column="concentration_share")
@@ -110,11 +150,11 @@ def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
     return accounts, accounts / ranked.count
 
 
-def _hhi(ranked: _Ranked) -> float:
+def _hhi(ranked: Ranking) -> float:
     return ranked.squared_share_points()
 
 
-def _gini(ranked: _Ranked, corrected: bool) -> float:
+def _gini(ranked: Ranking, corrected: bool) -> float:
     count = ranked.count
     if corrected and count < 2:
         raise SegmenterInputError("the corrected Gini needs at least two accounts", column="revenue")
@@ -278,8 +318,8 @@ def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
     return pd.DataFrame({"account_share": kept / count, "revenue_share": revenue_share[kept]})
 
 
-def pareto_curve_of(ranked: _Ranked, max_points: int = 101) -> pd.DataFrame:
-    """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
+def pareto_curve_of(ranked: Ranking, max_points: int = 101) -> pd.DataFrame:
+    """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     kept = curve_positions(ranked.count, max_points)
     shares = np.zeros(kept.size)
     shares[kept > 0] = ranked.shares_at(kept[kept > 0])
@@ -467,10 +507,10 @@ def concentration_summary(
         large_account_share=large_account_share, hhi_moderate=hhi_moderate, hhi_high=hhi_high, top_ns=top_ns)
 
 
-def concentration_summary_of(ranked: _Ranked, *, top_share: float = 0.2, concentration_share: float = 0.8,
+def concentration_summary_of(ranked: Ranking, *, top_share: float = 0.2, concentration_share: float = 0.8,
                              large_account_share: float = 0.1, hhi_moderate: float = 1000, hhi_high: float = 1800,
                              top_ns: tuple[int, ...] = (1, 5, 10)) -> ConcentrationSummary:
-    """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
+    """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     if not 0 <= hhi_moderate <= hhi_high <= 10000:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if not 0 <= large_account_share <= 1:

@@ -45,7 +45,7 @@ from core.customers import rfm
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.model_clv import PURCHASE_MODELS, AverageSpend, ClvResult, model_clv
 from core.customers.historical_clv import HistoricalValue, historical_value, retention_period, why_no_model
-from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, _check_notes, lifetime_table,
+from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, model_check_notes, lifetime_table,
                                    parameter_table, rfm_model_notes)
 from core.customers.summary import UNIT_DAYS, year_windows
 from core.customers.validation import (HoldoutStatistics, ModelCheck, check_from_statistics, model_name, model_order,
@@ -462,7 +462,7 @@ def finish_tables(run: CustomerRun, shown: pd.DataFrame, value_by_segment: pd.Se
     run.tables.pop("clv_parameters_fitted", None)
     run.tables["lifetime_value"] = lifetime_table(lifetime)
     run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
-    run.tables["model_check_notes"] = _check_notes(run.check, run.check_note, lifetime)
+    run.tables["model_check_notes"] = model_check_notes(run.check, run.check_note, lifetime)
     if lifetime.clv is not None and "spend" in set(lifetime.clv.parameters["model"]):
         parameters = lifetime.clv.parameters
         run.headline["spend_note"] = str(parameters.loc[parameters["model"] == "spend", "meaning"].iloc[0])

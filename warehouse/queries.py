@@ -214,7 +214,7 @@ def watch_candidates(accounts: ir.Table, revenue_split: float) -> ir.Table:
 
 def ranking(accounts: ir.Table) -> ir.Table:
     """Revenues >= 0, largest first: ``position`` 1..n and ``running`` (sum of the ``position``
-    largest); the ranking behind every concentration figure (core.concentration._Ranked)."""
+    largest); the ranking behind every concentration figure (core.concentration.Ranking)."""
     usable = accounts.filter(accounts.revenue.notnull() & (accounts.revenue >= 0)).select("revenue")
     numbered = usable.mutate(position=ibis.row_number().over(order_by=ibis.desc(usable.revenue)) + 1)
     # the running sum follows the numbering itself: ordering by revenue again could order ties otherwise
