@@ -311,13 +311,6 @@ def curve_positions(count: int, max_points: int) -> np.ndarray:
     return np.arange(count + 1)
 
 
-def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
-    count = cumulative_share.size
-    kept = curve_positions(count, max_points)
-    revenue_share = np.concatenate(([0.0], cumulative_share))
-    return pd.DataFrame({"account_share": kept / count, "revenue_share": revenue_share[kept]})
-
-
 def pareto_curve_of(ranked: Ranking, max_points: int = 101) -> pd.DataFrame:
     """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     kept = curve_positions(ranked.count, max_points)
@@ -326,39 +319,13 @@ def pareto_curve_of(ranked: Ranking, max_points: int = 101) -> pd.DataFrame:
     return pd.DataFrame({"account_share": kept / ranked.count, "revenue_share": shares})
 
 
-def lorenz_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
-    """The Lorenz curve: accounts from smallest to largest revenue.
-
-    Parameters
-    ----------
-    revenue:
-        1-D array-like (module rule).
-    max_points:
-        At most this many rows (>= 2); with more accounts the curve is sampled at evenly
-        spaced account counts, always including (0, 0) and (1, 1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``account_share`` k / n and ``revenue_share``, the share of revenue of the k
-        smallest accounts, k = 0..n.
-
-    Examples
-    --------
-    >>> lorenz_curve([50, 20, 15, 10, 5]).round(2).to_numpy().tolist()
-    [[0.0, 0.0], [0.2, 0.05], [0.4, 0.15], [0.6, 0.3], [0.8, 0.5], [1.0, 1.0]]
-    """
-    ranked = _ranked(revenue)
-    ascending = np.cumsum(ranked.descending[::-1]) / ranked.total
-    ascending[-1] = 1.0
-    return _curve(ascending, max_points)
-
-
 def pareto_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
     """The Pareto (ABC) curve: cumulative revenue share of the top x % of accounts.
 
-    Same as :func:`lorenz_curve` with accounts sorted largest first: ``revenue_share`` at
-    ``account_share`` k / n is the share of the k largest accounts.
+    ``revenue_share`` at ``account_share`` k / n is the share of the k largest accounts (the
+    Lorenz curve read from the other end); at most ``max_points`` rows (>= 2): with more
+    accounts the curve is sampled at evenly spaced account counts, always including (0, 0)
+    and (1, 1).
 
     Examples
     --------

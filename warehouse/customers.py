@@ -23,7 +23,7 @@
   on the per-customer table.
 
 Per-customer values (scores, segment, tier, model CLV) are computed a batch at a time by
-core's functions while :mod:`warehouse.output` streams them to Parquet; ``customers`` and
+core's functions while :func:`warehouse.run.write_customers` streams them to Parquet; ``customers`` and
 ``lifetime_value`` then hold the first 1,048,575 customers by total spend.
 """
 from __future__ import annotations

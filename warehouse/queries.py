@@ -321,11 +321,6 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
     )
 
 
-def quantiles(customers: ir.Table, column: str, bins: int) -> ir.Table:
-    """One row: the k/bins quantiles (linear interpolation, numpy's default) of a column."""
-    return customers.aggregate(**{f"q{k}": customers[column].quantile(k / bins) for k in range(1, bins)})
-
-
 def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:
     """1 + edges strictly below the value (bins - that for recency); mirrors core.customers.rfm._score."""
     below = ibis.literal(0)

@@ -8,8 +8,8 @@ NPS counts through :func:`core.nps.nps_from_counts`, the ranking through
 :func:`core.concentration.concentration_summary_of` (core asks, :class:`EngineRanking`
 answers with one query per question). Only the ``segments`` table is per account:
 :func:`segment_frame` adds core's per-account columns (margin, strategy, CLTV, NPS flag, note)
-to each batch the engine streams, largest revenue first; :mod:`warehouse.output` keeps the
-first 1,048,575 for the Segments sheet and writes all of them to Parquet.
+to each batch the engine streams, largest revenue first; :func:`warehouse.run.write_accounts`
+keeps the first 1,048,575 for the Segments sheet and writes all of them to Parquet.
 
 Cost to serve (net profit and net margin, :mod:`core.cost_to_serve`) is summed in the engine
 like profit; the channel mix warning reads the accounts and positive revenue per distinct
