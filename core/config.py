@@ -158,7 +158,7 @@ def _validate(config: ReportConfig) -> None:
             f"got {len(config.labels)}",
             column="labels",
         )
-    if len(set(config.labels)) != len(config.labels) or any(not str(l).strip() for l in config.labels):
+    if len(set(config.labels)) != len(config.labels) or any(not str(label).strip() for label in config.labels):
         raise SegmenterInputError("tier labels must be distinct and not blank", column="labels")
     for name in _FRACTIONS:
         value = getattr(config, name)

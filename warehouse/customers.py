@@ -240,11 +240,12 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         raise SegmenterInputError(f"no purchase on or before {end}", column="date")
 
     accounts = summary.select(
+        *[summary[queries.PERIOD.format(k)] for k in range(len(windows))],
         account=summary.account, revenue=summary.total_spend,
         profit=summary.total_profit if "profit" in roles else ibis.null().cast("float64"),
         nps=ibis.null().cast("float64"), industry=ibis.null().cast("string"), size=ibis.null().cast("string"),
         region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase,
-        cost_to_serve=ibis.null().cast("float64"), *[summary[queries.PERIOD.format(k)] for k in range(len(windows))])
+        cost_to_serve=ibis.null().cast("float64"))
     headers = [read_period_header(h, header_role) for h, _, _ in year_windows(span["first"], end)] if windows else []
     periods = Periods(labels=tuple(p.label for p in headers), years=years_since_first(headers)) if windows else None
     account_run = account_report(accounts, config, progress=say, periods=periods, noun="customer",

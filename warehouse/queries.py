@@ -300,6 +300,7 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
     recency = per.last_purchase.delta(per.first_purchase, unit="day").cast("float64") / unit_days
     age = observation_end.delta(per.first_purchase, unit="day").cast("float64") / unit_days
     return per.select(
+        *[per[PERIOD.format(k)] for k in range(len(windows))],  # ibis puts these first whatever their place
         account=per.customer,
         first_purchase=per.first_purchase,
         last_purchase=per.last_purchase,
@@ -317,7 +318,6 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
         avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
                                    ibis.null().cast("float64")),
         total_quantity=per.total_quantity,
-        *[per[PERIOD.format(k)] for k in range(len(windows))],
     )
 
 
