@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,13 @@ def test_core_imports_no_excel_no_files_and_nothing_around_it(path):
     source = path.read_text(encoding="utf-8")
     assert imported_modules(source) & CORE_FORBIDDEN == set()
     assert opens_files(source) == []
+
+
+def test_a_warning_from_our_own_code_fails_the_test_and_a_library_s_does_not():
+    # the filter pyproject.toml's [tool.pytest.ini_options] installs for every test
+    with pytest.raises(DeprecationWarning, match="deprecated in pandas 4"):
+        warnings.warn_explicit("deprecated in pandas 4", DeprecationWarning, "core/cells.py", 1, module="core.cells")
+    errors = [module for action, _, _, module, _ in warnings.filters if action == "error" and module is not None]
+    assert any(m.match("warehouse.report") for m in errors) and any(m.match("segmenter") for m in errors)
+    assert not any(m.match(name) for m in errors for name in ("pandas.core.frame", "ibis.backends", "tests.test_x",
+                                                                "core_extras", "segmenter_tools"))
