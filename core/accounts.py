@@ -282,9 +282,25 @@ def _assign_roles(headers: list[str], header_row: int,
     return assigned, notes
 
 
-def _period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str], header_row: int) -> list[tuple]:
+def period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str], header_row: int) -> list[tuple]:
     """Notes on how each period column was read; revenue (and profit) from the latest period
-    when the table has no plain revenue column (``roles`` is updated)."""
+    when the table has no plain revenue column (``roles`` is updated).
+
+    Parameters
+    ----------
+    choice:
+        The period columns chosen (:func:`core.periods.choose_periods`).
+    roles:
+        Role -> column index of the other columns; ``revenue`` and ``profit`` are added when the
+        table has no plain column for them.
+    headers, header_row:
+        The table's headers and the sheet row they stand on (for the notes).
+
+    Returns
+    -------
+    list of tuple
+        Data issues rows ``(sheet_row, column, value, "note", reason)``.
+    """
     notes = [(header_row, p.header, p.header, "note", f"'{p.header}' read as {p.measure} for period {p.label}")
              for p in list(choice.revenue.values()) + list(choice.profit.values())]
     notes += [(header_row, headers[j], headers[j], "note", f"looks like a period column but is not used as one: "
@@ -326,7 +342,7 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
             found, choice = {}, PeriodChoice({}, {}, {})
         roles, notes = _assign_roles(headers, header_row, skip=set(found))
-        notes += _period_roles(choice, roles, headers, header_row)
+        notes += period_roles(choice, roles, headers, header_row)
         notes += [(header_row, names[roles[role]], names[roles[role]], "note", what)
                   for role, what in (("cost_to_serve", "read as cost to serve: net profit = profit - cost to serve"),
                                      ("channel", "read as the sales channel"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -25,15 +25,55 @@ from core.text import pct, plural
 from core.tiers import SHARE_TOLERANCE
 
 
+class Ranking(Protocol):
+    """What the figures of this module read of a ranking of usable revenues, largest first.
+
+    This module's own ranking (sorted in memory, once per call) and one kept elsewhere (a
+    database table, :class:`warehouse.report.EngineRanking`) both answer it, so
+    :func:`concentration_summary_of` and :func:`pareto_curve_of` give the same figures by the
+    same rules. Revenues are in currency units; shares are fractions of ``total``.
+    """
+
+    @property
+    def count(self) -> int:
+        """Accounts in the ranking (revenue >= 0)."""
+
+    @property
+    def total(self) -> float:
+        """Their total revenue."""
+
+    @property
+    def missing(self) -> int:
+        """Accounts left out for a missing revenue."""
+
+    @property
+    def negative(self) -> int:
+        """Accounts left out for a negative revenue (credit notes)."""
+
+    @property
+    def negative_revenue(self) -> float:
+        """The sum of the negative revenues left out (<= 0)."""
+
+    def shares_at(self, positions: np.ndarray) -> np.ndarray:
+        """Cumulative revenue share of the k largest accounts, for each k in ``positions`` (1..count)."""
+
+    def accounts_below(self, share: float) -> int:
+        """How many accounts have a cumulative share (themselves included) below ``share``."""
+
+    def accounts_above(self, amount: float) -> int:
+        """How many accounts have revenue strictly above ``amount``."""
+
+    def squared_share_points(self) -> float:
+        """Sum of the squared percentage shares (the HHI)."""
+
+    def rank_weighted_sum(self) -> float:
+        """sum_i (2i - n - 1) x_(i), revenues ascending, i = 1..n (the Gini's numerator)."""
+
+
 @dataclass(frozen=True)
 class _Ranked:
-    """Usable revenues sorted largest first, with the running share; built once per call.
-
-    Every figure of this module reads the ranking only through ``count``, ``total``,
-    ``missing``, ``negative`` and the four methods below, so a ranking kept elsewhere (a
-    database table, :class:`warehouse.ranking.EngineRanking`) gives the same figures by the
-    same rules.
-    """
+    """Usable revenues sorted largest first, with the running share; built once per call
+    (this module's :class:`Ranking`)."""
 
     descending: np.ndarray
     cumulative_share: np.ndarray
@@ -88,13 +128,13 @@ def _ranked(revenue: Any) -> _Ranked:
                    float(values[negative].sum()))
 
 
-def _top_n(ranked: _Ranked, n: int) -> float:
+def _top_n(ranked: Ranking, n: int) -> float:
     if isinstance(n, bool) or not float(n).is_integer() or n < 1:
         raise SegmenterInputError(f"n must be a whole number of accounts, at least 1, got {n!r}", column="n")
     return float(ranked.shares_at([min(int(n), ranked.count)])[0])
 
 
-def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
+def _top_fraction(ranked: Ranking, fraction: float) -> tuple[float, int]:
     if not 0 < fraction <= 1:
         raise SegmenterInputError(f"the share of accounts must be above 0 % and at most 100 %, got {fraction!r}",
                                   column="top_share")
@@ -102,7 +142,7 @@ def _top_fraction(ranked: _Ranked, fraction: float) -> tuple[float, int]:
     return float(ranked.shares_at([accounts])[0]), accounts
 
 
-def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
+def _accounts_for(ranked: Ranking, share: float) -> tuple[int, float]:
     if not 0 < share <= 1:
         raise SegmenterInputError(f"the revenue share must be above 0 % and at most 100 %, got {share!r}",
                                   column="concentration_share")
@@ -110,11 +150,11 @@ def _accounts_for(ranked: _Ranked, share: float) -> tuple[int, float]:
     return accounts, accounts / ranked.count
 
 
-def _hhi(ranked: _Ranked) -> float:
+def _hhi(ranked: Ranking) -> float:
     return ranked.squared_share_points()
 
 
-def _gini(ranked: _Ranked, corrected: bool) -> float:
+def _gini(ranked: Ranking, corrected: bool) -> float:
     count = ranked.count
     if corrected and count < 2:
         raise SegmenterInputError("the corrected Gini needs at least two accounts", column="revenue")
@@ -271,54 +311,21 @@ def curve_positions(count: int, max_points: int) -> np.ndarray:
     return np.arange(count + 1)
 
 
-def _curve(cumulative_share: np.ndarray, max_points: int) -> pd.DataFrame:
-    count = cumulative_share.size
-    kept = curve_positions(count, max_points)
-    revenue_share = np.concatenate(([0.0], cumulative_share))
-    return pd.DataFrame({"account_share": kept / count, "revenue_share": revenue_share[kept]})
-
-
-def pareto_curve_of(ranked: _Ranked, max_points: int = 101) -> pd.DataFrame:
-    """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
+def pareto_curve_of(ranked: Ranking, max_points: int = 101) -> pd.DataFrame:
+    """:func:`pareto_curve` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     kept = curve_positions(ranked.count, max_points)
     shares = np.zeros(kept.size)
     shares[kept > 0] = ranked.shares_at(kept[kept > 0])
     return pd.DataFrame({"account_share": kept / ranked.count, "revenue_share": shares})
 
 
-def lorenz_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
-    """The Lorenz curve: accounts from smallest to largest revenue.
-
-    Parameters
-    ----------
-    revenue:
-        1-D array-like (module rule).
-    max_points:
-        At most this many rows (>= 2); with more accounts the curve is sampled at evenly
-        spaced account counts, always including (0, 0) and (1, 1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``account_share`` k / n and ``revenue_share``, the share of revenue of the k
-        smallest accounts, k = 0..n.
-
-    Examples
-    --------
-    >>> lorenz_curve([50, 20, 15, 10, 5]).round(2).to_numpy().tolist()
-    [[0.0, 0.0], [0.2, 0.05], [0.4, 0.15], [0.6, 0.3], [0.8, 0.5], [1.0, 1.0]]
-    """
-    ranked = _ranked(revenue)
-    ascending = np.cumsum(ranked.descending[::-1]) / ranked.total
-    ascending[-1] = 1.0
-    return _curve(ascending, max_points)
-
-
 def pareto_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
     """The Pareto (ABC) curve: cumulative revenue share of the top x % of accounts.
 
-    Same as :func:`lorenz_curve` with accounts sorted largest first: ``revenue_share`` at
-    ``account_share`` k / n is the share of the k largest accounts.
+    ``revenue_share`` at ``account_share`` k / n is the share of the k largest accounts (the
+    Lorenz curve read from the other end); at most ``max_points`` rows (>= 2): with more
+    accounts the curve is sampled at evenly spaced account counts, always including (0, 0)
+    and (1, 1).
 
     Examples
     --------
@@ -467,10 +474,10 @@ def concentration_summary(
         large_account_share=large_account_share, hhi_moderate=hhi_moderate, hhi_high=hhi_high, top_ns=top_ns)
 
 
-def concentration_summary_of(ranked: _Ranked, *, top_share: float = 0.2, concentration_share: float = 0.8,
+def concentration_summary_of(ranked: Ranking, *, top_share: float = 0.2, concentration_share: float = 0.8,
                              large_account_share: float = 0.1, hhi_moderate: float = 1000, hhi_high: float = 1800,
                              top_ns: tuple[int, ...] = (1, 5, 10)) -> ConcentrationSummary:
-    """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`_Ranked`)."""
+    """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     if not 0 <= hhi_moderate <= hhi_high <= 10000:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if not 0 <= large_account_share <= 1:

@@ -7,10 +7,12 @@ them, so a bad value gives the same message everywhere.
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
+import numpy as np
+
+from core.cells import to_numbers
 from core.dates import DATE_ORDERS, date_format_setting
 from core.errors import SegmenterInputError
 
@@ -156,7 +158,7 @@ def _validate(config: ReportConfig) -> None:
             f"got {len(config.labels)}",
             column="labels",
         )
-    if len(set(config.labels)) != len(config.labels) or any(not str(l).strip() for l in config.labels):
+    if len(set(config.labels)) != len(config.labels) or any(not str(label).strip() for label in config.labels):
         raise SegmenterInputError("tier labels must be distinct and not blank", column="labels")
     for name in _FRACTIONS:
         value = getattr(config, name)
@@ -204,30 +206,30 @@ def effective_cutoffs(config: ReportConfig) -> tuple[float, ...]:
 def parse_number(text: Any, name: str) -> float:
     """One setting value as a float: numbers as they are, text like '80%', '1,000,000', '0.8'.
 
-    A trailing % divides by 100, so '25%' and '0.25' are the same share. Text that is not a
-    finite number ('inf', '1e400', 'n/a') raises :class:`SegmenterInputError`, so does a
-    number that is not finite.
+    Read by the rules of a number cell (:func:`core.cells.to_numbers`, percentages allowed),
+    so a setting and a cell never disagree: a trailing % divides by 100 ('25%' and '0.25' are
+    the same share), '1.234,5' is 1234.5, and text that could be read two ways ('0,8': 0.8
+    with a decimal comma, 8 with a thousands comma) or is not a finite number ('inf', 'n/a')
+    raises :class:`SegmenterInputError` with the cell's reason.
 
     Examples
     --------
     >>> parse_number("25%", "margin_split"), parse_number("0.25", "margin_split"), parse_number("1,000,000", "x")
     (0.25, 0.25, 1000000.0)
+    >>> parse_number("0,8", "retention")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.errors.SegmenterInputError: retention: expected a number, got '0,8': '0,8' looks like a decimal comma ...
     """
-    if isinstance(text, bool):
-        raise SegmenterInputError(f"expected a number, got {text!r}", column=name)
-    if isinstance(text, (int, float)):
-        number = float(text)
-    else:
-        raw = str(text).strip().replace(",", "").replace("_", "")
-        percent = raw.endswith("%")
-        if percent:
-            raw = raw[:-1].strip()
-        try:
-            number = float(Decimal(raw).scaleb(-2 if percent else 0))  # exact: '34.1%' is 0.341
-        except (InvalidOperation, ValueError):
-            raise SegmenterInputError(f"expected a number, got {text!r}", column=name) from None
-    if not math.isfinite(number):
-        raise SegmenterInputError(f"expected a finite number, got {text!r}", column=name)
+    if isinstance(text, str):
+        text = text.strip()
+    parsed = to_numbers(np.array([text], dtype=object), column=name, sheet_rows=np.zeros(1, dtype=np.int64),
+                        percent_ok=True)
+    number = float(parsed.values[0])
+    if math.isnan(number):
+        reason = parsed.issues["reason"].iloc[0] if len(parsed.issues) else ""
+        why = f": {reason}" if reason and not reason.endswith("is not a number") else ""
+        raise SegmenterInputError(f"expected a number, got {text!r}{why}", column=name)
     return number
 
 
@@ -239,7 +241,8 @@ def _parse_list(value: Any, name: str) -> tuple[float, ...]:
     else:
         items = [p for p in str(value).replace(";", " ").split() if p]
         # "0.8, 0.95" and "0.8 0.95" both work; a comma inside a number ("1,000,000") does not split
-        items = [p for chunk in items for p in ([chunk] if _is_number_with_thousands(chunk) else chunk.split(","))]
+        items = [p for chunk in items
+                 for p in ([chunk.rstrip(",")] if _is_number_with_thousands(chunk) else chunk.split(","))]
     return tuple(parse_number(item, name) for item in items if str(item).strip() != "")
 
 

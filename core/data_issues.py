@@ -30,7 +30,7 @@ def action_rank(actions) -> np.ndarray:
     >>> action_rank(["coerced", "rejected", "other"]).tolist()
     [5, 0, 6]
     """
-    codes = pd.Categorical(list(actions), categories=list(ACTION_ORDER)).codes
+    codes = pd.Index(ACTION_ORDER).get_indexer(list(actions))  # -1 where unknown
     return np.where(codes < 0, len(ACTION_ORDER), codes)
 
 

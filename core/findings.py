@@ -340,7 +340,7 @@ def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Find
     ----------
     tables:
         A report's result tables (:func:`core.report.run_report`, with the customer tables of
-        :func:`core.customer_report.run_customer_report` for a transaction list).
+        :func:`core.customers.report.run_customer_report` for a transaction list).
     config:
         The settings the report ran with (tier labels, the 80 % share, the HHI bands).
 

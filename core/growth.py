@@ -34,7 +34,6 @@ from core.groups import group_codes, group_sums, ratio
 from core.tiers import assign_tiers
 
 GROWING, STABLE, DECLINING, NEW, LOST, NO_SALES = "growing", "stable", "declining", "new", "lost", "no sales"
-GROWTH_LABELS = (GROWING, STABLE, DECLINING, NEW, LOST, NO_SALES)
 BAND_TOLERANCE = 1e-12
 
 

@@ -193,7 +193,7 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
                                 summary, nps_gaps, config, majority_flag(segments))
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:
-        headline["growth"] = _growth_headline(tables, table.periods)
+        headline["growth"] = growth_headline(tables, table.periods)
     return Report(tables=tables, headline=headline, config=config, columns_read=dict(table.columns))
 
 
@@ -224,7 +224,22 @@ def split_sources(config: ReportConfig, has_top: bool) -> list[str]:
     return sources
 
 
-def _growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -> dict[str, object]:
+def growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -> dict[str, object]:
+    """The first page's growth line, read from the ``growth_by_tier`` table's total row (its last).
+
+    Parameters
+    ----------
+    tables:
+        The report's tables; ``growth_by_tier`` and ``fallen_from_a`` are read.
+    periods:
+        The period labels, oldest first; growth is from the last but one to the last.
+
+    Returns
+    -------
+    dict
+        ``from_period``, ``to_period``, ``revenue_change`` (currency units), ``revenue_change_pct``
+        (percent), ``new`` and ``lost`` (accounts) and ``fallen_from_a`` (accounts that left the top tier).
+    """
     total = tables["growth_by_tier"].iloc[-1]
     return {"from_period": periods[-2], "to_period": periods[-1], "revenue_change": float(total["revenue_change"]),
             "revenue_change_pct": float(total["revenue_change_pct"]), "new": int(total["new"]),

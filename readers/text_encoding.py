@@ -8,39 +8,10 @@ that is none of these, or that holds NUL characters, is refused with what to do.
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 from core.errors import SegmenterInputError
 
 SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and run again"
-
-
-def decode_text(path: Path) -> str:
-    """The text of ``path`` with line ends as in the file (the CSV parser reads \\r\\n, \\n and \\r).
-
-    >>> import tempfile, os
-    >>> folder = tempfile.mkdtemp()
-    >>> sample = Path(folder) / "a.csv"
-    >>> _ = sample.write_bytes(codecs.BOM_UTF16_LE + "Müller;1,5".encode("utf-16-le"))
-    >>> decode_text(sample)
-    'Müller;1,5'
-    >>> _ = sample.write_bytes("Müller;1,5".encode("cp1252"))
-    >>> decode_text(sample)
-    'Müller;1,5'
-    """
-    return decode_bytes(path.read_bytes(), path.name)
-
-
-def decode_bytes(data: bytes, name: str) -> str:
-    """The text of a file's bytes (see the module notes for the encodings tried); ``name`` for messages."""
-    encoding = detect_encoding(data, name)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        raise not_text(name, encoding) from None
-    if "\x00" in text:
-        raise SegmenterInputError(f"{name} holds binary data (NUL characters), not text: {SAVE_AS_UTF8}")
-    return text
 
 
 def detect_encoding(data: bytes, name: str) -> str:
@@ -48,6 +19,8 @@ def detect_encoding(data: bytes, name: str) -> str:
 
     >>> detect_encoding("Größe".encode("utf-8"), "a.csv"), detect_encoding("Größe".encode("cp1252"), "a.csv")
     ('utf-8', 'cp1252')
+    >>> detect_encoding(codecs.BOM_UTF16_LE + "Müller;1,5".encode("utf-16-le"), "a.csv")
+    'utf-16'
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"

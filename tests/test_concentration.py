@@ -13,7 +13,6 @@ from core.concentration import (
     gini,
     hhi_points,
     largest_share,
-    lorenz_curve,
     pareto_curve,
     top_fraction_share,
     top_n_share,
@@ -120,7 +119,7 @@ def test_huge_revenues():
         (lambda: top_fraction_share(FIVE, 0), "above 0 %"),
         (lambda: top_fraction_share(FIVE, 1.2), "at most 100 %"),
         (lambda: accounts_for_share(FIVE, 0), "above 0 %"),
-        (lambda: lorenz_curve(FIVE, max_points=1), "at least 2"),
+        (lambda: pareto_curve(FIVE, max_points=1), "at least 2"),
         (lambda: concentration_summary(FIVE, hhi_moderate=2000, hhi_high=1800), "HHI bands"),
         (lambda: hhi_points(["x", 1]), "expected numbers"),
     ],
@@ -130,12 +129,9 @@ def test_bad_arguments_raise(call, message):
         call()
 
 
-def test_lorenz_and_pareto_curves_of_five_accounts():
-    lorenz = lorenz_curve(FIVE)
-    # smallest first: 5, 15, 30, 50, 100 % of revenue
-    np.testing.assert_allclose(lorenz["revenue_share"], [0, 0.05, 0.15, 0.30, 0.50, 1.0])
-    np.testing.assert_allclose(lorenz["account_share"], [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+def test_pareto_curve_of_five_accounts():
     pareto = pareto_curve(FIVE)
+    np.testing.assert_allclose(pareto["account_share"], [0, 0.2, 0.4, 0.6, 0.8, 1.0])
     np.testing.assert_allclose(pareto["revenue_share"], [0, 0.5, 0.7, 0.85, 0.95, 1.0])
     assert list(pareto.columns) == ["account_share", "revenue_share"]
 

@@ -1,8 +1,10 @@
 """Settings: defaults, the one parser of user text, and clear refusals."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from core.cells import to_numbers
 from core.config import ReportConfig, config_from_mapping, config_to_rows, effective_cutoffs
 from core.errors import SegmenterInputError
 
@@ -57,5 +59,18 @@ def test_a_share_is_25_percent_or_0_25_and_25_is_refused_with_one_wording():
 def test_amount_settings_refuse_a_percent_and_overflowing_text():
     with pytest.raises(SegmenterInputError, match="revenue_split: takes an amount in the data's currency, not a %"):
         config_from_mapping({"revenue_split": "10%"})
-    with pytest.raises(SegmenterInputError, match="expected a finite number, got '1e400'"):
+    with pytest.raises(SegmenterInputError, match="expected a number, got '1e400': not a finite number"):
         config_from_mapping({"revenue_split": "1e400"})
+
+
+def test_a_setting_is_read_as_the_same_text_in_a_cell_would_be():
+    assert config_from_mapping({"retention": "0.8"}).retention == 0.8
+    assert config_from_mapping({"retention": "80%"}).retention == 0.8
+    assert config_from_mapping({"revenue_split": "1.234,5"}).revenue_split == 1234.5
+    # "0,8" is 0.8 with a decimal comma and 8 with a thousands comma: a cell refuses it, so does Settings
+    with pytest.raises(SegmenterInputError, match="^retention: expected a number, got '0,8': .*decimal comma"):
+        config_from_mapping({"retention": "0,8"})
+    texts = np.array(["0.8", "80%", "1.234,5", "0,8"], dtype=object)
+    cells = to_numbers(texts, column="x", sheet_rows=np.arange(4), percent_ok=True)
+    assert cells.values[:3].tolist() == [0.8, 0.8, 1234.5] and np.isnan(cells.values[3])
+    assert "decimal comma" in cells.issues["reason"].iloc[-1]

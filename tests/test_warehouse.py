@@ -137,7 +137,7 @@ def test_rfm_scores_with_ties_match_core(con, tmp_path):
     rows = [["Customer", "Date", "Amount"]]
     for customer in range(60):
         purchases = 1 if customer < 30 else int(rng.integers(1, 6))
-        for k in range(purchases):
+        for _ in range(purchases):
             day = 1 + (customer % 28 if customer < 30 else int(rng.integers(0, 28)))
             rows.append([f"c{customer:02d}", f"2024-02-{day:02d}", 10.0 if customer < 30 else float(rng.integers(1, 90))])
     transactions = parse_transactions(rows)

@@ -23,7 +23,7 @@
   on the per-customer table.
 
 Per-customer values (scores, segment, tier, model CLV) are computed a batch at a time by
-core's functions while :mod:`warehouse.output` streams them to Parquet; ``customers`` and
+core's functions while :func:`warehouse.run.write_customers` streams them to Parquet; ``customers`` and
 ``lifetime_value`` then hold the first 1,048,575 customers by total spend.
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from core.customers import rfm
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.model_clv import PURCHASE_MODELS, AverageSpend, ClvResult, model_clv
 from core.customers.historical_clv import HistoricalValue, historical_value, retention_period, why_no_model
-from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, _check_notes, lifetime_table,
+from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, model_check_notes, lifetime_table,
                                    parameter_table, rfm_model_notes)
 from core.customers.summary import UNIT_DAYS, year_windows
 from core.customers.validation import (HoldoutStatistics, ModelCheck, check_from_statistics, model_name, model_order,
@@ -240,11 +240,12 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         raise SegmenterInputError(f"no purchase on or before {end}", column="date")
 
     accounts = summary.select(
+        *[summary[queries.PERIOD.format(k)] for k in range(len(windows))],
         account=summary.account, revenue=summary.total_spend,
         profit=summary.total_profit if "profit" in roles else ibis.null().cast("float64"),
         nps=ibis.null().cast("float64"), industry=ibis.null().cast("string"), size=ibis.null().cast("string"),
         region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase,
-        cost_to_serve=ibis.null().cast("float64"), *[summary[queries.PERIOD.format(k)] for k in range(len(windows))])
+        cost_to_serve=ibis.null().cast("float64"))
     headers = [read_period_header(h, header_role) for h, _, _ in year_windows(span["first"], end)] if windows else []
     periods = Periods(labels=tuple(p.label for p in headers), years=years_since_first(headers)) if windows else None
     account_run = account_report(accounts, config, progress=say, periods=periods, noun="customer",
@@ -462,7 +463,7 @@ def finish_tables(run: CustomerRun, shown: pd.DataFrame, value_by_segment: pd.Se
     run.tables.pop("clv_parameters_fitted", None)
     run.tables["lifetime_value"] = lifetime_table(lifetime)
     run.tables["clv_parameters"] = parameter_table(lifetime, run.horizon, run.unit, run.headline["discount"])
-    run.tables["model_check_notes"] = _check_notes(run.check, run.check_note, lifetime)
+    run.tables["model_check_notes"] = model_check_notes(run.check, run.check_note, lifetime)
     if lifetime.clv is not None and "spend" in set(lifetime.clv.parameters["model"]):
         parameters = lifetime.clv.parameters
         run.headline["spend_note"] = str(parameters.loc[parameters["model"] == "spend", "meaning"].iloc[0])

@@ -214,7 +214,7 @@ def watch_candidates(accounts: ir.Table, revenue_split: float) -> ir.Table:
 
 def ranking(accounts: ir.Table) -> ir.Table:
     """Revenues >= 0, largest first: ``position`` 1..n and ``running`` (sum of the ``position``
-    largest); the ranking behind every concentration figure (core.concentration._Ranked)."""
+    largest); the ranking behind every concentration figure (core.concentration.Ranking)."""
     usable = accounts.filter(accounts.revenue.notnull() & (accounts.revenue >= 0)).select("revenue")
     numbered = usable.mutate(position=ibis.row_number().over(order_by=ibis.desc(usable.revenue)) + 1)
     # the running sum follows the numbering itself: ordering by revenue again could order ties otherwise
@@ -300,6 +300,7 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
     recency = per.last_purchase.delta(per.first_purchase, unit="day").cast("float64") / unit_days
     age = observation_end.delta(per.first_purchase, unit="day").cast("float64") / unit_days
     return per.select(
+        *[per[PERIOD.format(k)] for k in range(len(windows))],  # ibis puts these first whatever their place
         account=per.customer,
         first_purchase=per.first_purchase,
         last_purchase=per.last_purchase,
@@ -317,13 +318,7 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
         avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
                                    ibis.null().cast("float64")),
         total_quantity=per.total_quantity,
-        *[per[PERIOD.format(k)] for k in range(len(windows))],
     )
-
-
-def quantiles(customers: ir.Table, column: str, bins: int) -> ir.Table:
-    """One row: the k/bins quantiles (linear interpolation, numpy's default) of a column."""
-    return customers.aggregate(**{f"q{k}": customers[column].quantile(k / bins) for k in range(1, bins)})
 
 
 def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:

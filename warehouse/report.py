@@ -8,8 +8,8 @@ NPS counts through :func:`core.nps.nps_from_counts`, the ranking through
 :func:`core.concentration.concentration_summary_of` (core asks, :class:`EngineRanking`
 answers with one query per question). Only the ``segments`` table is per account:
 :func:`segment_frame` adds core's per-account columns (margin, strategy, CLTV, NPS flag, note)
-to each batch the engine streams, largest revenue first; :mod:`warehouse.output` keeps the
-first 1,048,575 for the Segments sheet and writes all of them to Parquet.
+to each batch the engine streams, largest revenue first; :func:`warehouse.run.write_accounts`
+keeps the first 1,048,575 for the Segments sheet and writes all of them to Parquet.
 
 Cost to serve (net profit and net margin, :mod:`core.cost_to_serve`) is summed in the engine
 like profit; the channel mix warning reads the accounts and positive revenue per distinct
@@ -38,7 +38,7 @@ from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.errors import SegmenterInputError
 from core.groups import band_order, group_codes, group_sums
 from core.overview import MATRIX_POINTS, overview_tables
-from core.report import (DIMENSIONS, PARETO_POINTS, Report, _growth_headline, group_table_from_sums, headline_figures,
+from core.report import (DIMENSIONS, PARETO_POINTS, Report, growth_headline, group_table_from_sums, headline_figures,
                          majority_flag_of, split_sources, splits_table, tier_rule, watch_tables)
 from warehouse import queries
 
@@ -65,7 +65,7 @@ class Periods:
 @dataclass
 class EngineRanking:
     """Revenues >= 0 ranked in the engine; answers the questions core.concentration asks of a
-    ranking (see ``core.concentration._Ranked``).
+    ranking (see ``core.concentration.Ranking``).
 
     One query gives the count, total and the two sums; the shares at given positions are
     fetched together (:meth:`prefetch`), so a report costs a handful of queries, which
@@ -249,7 +249,7 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
     headline["flags"] += flags
     if "growth_by_tier" in tables:
-        headline["growth"] = _growth_headline(tables, periods.labels)
+        headline["growth"] = growth_headline(tables, periods.labels)
     report = Report(tables=tables, headline=headline, config=config, columns_read=dict(columns_read or {}))
     return AccountRun(report=report, ordered=ordered, splits=splits, largest=largest)
 

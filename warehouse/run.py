@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from core.accounts import _period_roles, header_role
+from core.accounts import period_roles, header_role
 from core.headers import ACCOUNT_HEADERS
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 from core.config import ReportConfig
@@ -64,7 +64,7 @@ def account_roles(columns: list[str]) -> tuple[dict[str, str], Periods | None]:
     if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
         found, choice = {}, PeriodChoice({}, {}, {})
     positions, _ = ACCOUNT_HEADERS.assign(headers, set(found))
-    _period_roles(choice, positions, headers, 1)
+    period_roles(choice, positions, headers, 1)
     roles = {role: columns[j] for role, j in sorted(positions.items(), key=lambda item: item[1])
              if role in queries.ACCOUNT_COLUMNS}
     if not choice.revenue:

@@ -316,7 +316,8 @@ def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = No
             if progress:
                 progress(where + "...")
             sheet, message = write_sheet(book, placed, after=after,
-                                         progress=(lambda text: progress(f"{where}: {text}")) if progress else None)
+                                         progress=(lambda text, where=where: progress(f"{where}: {text}"))
+                                         if progress else None)
             after = sheet
             if message:
                 messages.append(message)

@@ -218,7 +218,7 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "rfm_thresholds": rfm.thresholds,
         "lifetime_value": lifetime_table(lifetime),
         "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
-        "model_check_notes": _check_notes(check, check_note, lifetime),
+        "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
@@ -434,8 +434,13 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
     return notes
 
 
-def _check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
-    """``topic, note``: how the models were checked and chosen, and what P(alive) means in each."""
+def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
+    """``topic, note``: how the models were checked and chosen, and what P(alive) means in each.
+
+    The ``model_check_notes`` table, shared by this module's report and the engine path's
+    (:mod:`warehouse.customers`). ``check`` is None when no holdout check ran; ``check_note``
+    then says why.
+    """
     rows = [("Holdout check", check_note if check is not None else check_note[:1].upper() + check_note[1:])]
     best = None
     if check is not None:
