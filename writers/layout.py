@@ -998,3 +998,62 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.datetime):
         return "2000-01-01"
     return "" if value is None else str(value)
+
+
+# Printing: every sheet prints on one page width (landscape, fit to width), so a sheet must not be
+# wider than its tables and charts. A note or reason that runs on past them would make the printed
+# page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
+NOTE_WIDTH = 60.0  # characters
+NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
+
+
+@dataclass(frozen=True)
+class PrintFit:
+    """How a sheet prints: its column widths (characters), the run-on text columns that wrap
+    (block table -> 0-based column) and the print area's last row and column (0-based)."""
+
+    widths: list[float]
+    wrapped: dict[str, int]
+    last_row: int
+    last_col: int
+
+
+def _pixels(widths: list[float], column: int) -> float:
+    """Pixels from the sheet's left edge to the start of a 1-based column (the default width past ``widths``)."""
+    return sum((widths[j] if j < len(widths) else 8.43) * PIXELS_PER_CHARACTER + 5 for j in range(column - 1))
+
+
+def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
+    """The widths, wrapped notes and print area of a placed sheet (see :data:`NOTE_WIDTH`).
+
+    The printed width is that of the widest of its tables and charts. A run-on column (a
+    block's last text column, or its ``overflow_column``) whose longest text ends past that width
+    is widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
+    """
+    widths = estimated_widths(sheet, sample)
+    table_px = _pixels(widths, sheet.n_cols + 1)
+    chart_px = [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
+    page_px = max([table_px] + chart_px)
+    wrapped: dict[str, int] = {}
+    for block in sheet.blocks:
+        for j, key in enumerate(block.keys):
+            if not (key == block.block.overflow_column or _runs_on(block, j)) or not block.n_rows:
+                continue
+            longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
+            needed_px = longest * PIXELS_PER_CHARACTER + 10
+            room_px = page_px - _pixels(widths, j + 1)
+            if needed_px <= room_px:
+                continue  # it runs on, within the printed width
+            rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER
+            width = min(NOTE_WIDTH, max(widths[j], NOTE_MIN_WIDTH, (needed_px - rest_px) / PIXELS_PER_CHARACTER))
+            widths[j] = width
+            if width * PIXELS_PER_CHARACTER + rest_px < needed_px:
+                wrapped[block.block.table] = j
+    page_px = max([_pixels(widths, sheet.n_cols + 1)]
+                  + [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts])
+    last_col = sheet.n_cols
+    while _pixels(widths, last_col + 1) < page_px - 1:
+        last_col += 1
+    chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
+    last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
+    return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1)
