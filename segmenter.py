@@ -362,13 +362,37 @@ def headline_lines(report: Report) -> list[str]:
     return lines
 
 
-def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None) -> Report:
-    """Run the report and write it to an .xlsx file (atomically: see writers.output)."""
+def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None,
+                      survey=None, actions: int = 50) -> Report:
+    """Run the report and write it to an .xlsx file (atomically: see writers.output); ``survey``: a
+    :class:`core.survey.SurveyTable` joined to the accounts; ``actions``: accounts on the call list's first block."""
     from writers.xlsx import write_workbook
 
-    report = run_report(table, config)
+    report = extend_report(run_report(table, config), survey, actions)
     sheets = place_report(report.tables, source=source, labels=config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
+    return report
+
+
+def extra_lines(report: Report) -> list[str]:
+    """What the CLI says of the survey join and the call list, when the report has them."""
+    lines = []
+    if "survey_match" in report.tables:
+        m = dict(zip(report.tables["survey_match"]["measure"], report.tables["survey_match"]["value"]))
+        near = int(m["near misses listed, not joined (confirm below)"])
+        lines.append(f"survey: {int(m['responses read']):,} responses, {int(m['responses read'] - m['responses not joined']):,} "
+                     f"joined to {int(m['accounts with at least one answer']):,} accounts "
+                     f"({m['share of revenue covered by answers']:.0%} of revenue); "
+                     f"{int(m['responses not joined']):,} not joined, {near:,} of them near misses to confirm (NPS sheet)")
+    return lines
+
+
+def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
+    """The account report with the survey joined (``--survey``) and the call list (``--actions``)."""
+    from core.survey import add_survey
+
+    if survey is not None:
+        report = add_survey(report, survey)
     return report
 
 
@@ -441,6 +465,11 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
 
 
+    report.add_argument("--survey", type=Path,
+                        help="a survey export (SurveyMonkey, Qualtrics, ...: company or account id, and the 0-10 "
+                             "'recommend' answer) joined to the accounts: NPS per tier, size, quadrant, industry")
+    report.add_argument("--actions", type=int, default=50,
+                        help="accounts on the call list's first block (sheet Accounts to call; default 50)")
     report.add_argument("--customer-model",
                         help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
                              "check), bgnbd, mbgnbd or pareto_nbd (any case)")
@@ -554,10 +583,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines = customer_headline_lines(customers)
         else:
             table = accounts_from_rows(rows, first_row, source_path, config.date_format)
+            survey = None
+            if getattr(args, "survey", None) is not None:
+                from readers.survey import load_survey
+
+                progress(f"reading the survey {args.survey}")
+                survey = load_survey(args.survey)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
-                                       progress=progress if len(table.accounts) > 50_000 else None)
-            lines = headline_lines(report)
+                                       progress=progress if len(table.accounts) > 50_000 else None,
+                                       survey=survey, actions=getattr(args, "actions", 50))
+            lines = headline_lines(report) + extra_lines(report)
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)
         return 2

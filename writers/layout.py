@@ -859,12 +859,13 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
 
 
 def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
-                 sheets: tuple[SheetSpec, ...] = SHEETS) -> list[PlacedSheet]:
+                 sheets: tuple[SheetSpec, ...] | None = None) -> list[PlacedSheet]:
     """Every result sheet of a report, placed; ``source`` says where the accounts came from.
 
     ``sheets`` picks the set: :data:`SHEETS` (an account report) or :data:`CUSTOMER_SHEETS`
     (the customer tables of a transaction list's report).
     """
+    sheets = SHEETS if sheets is None else sheets  # read when called: the catalogue grows at the end of this module
     stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
@@ -1057,3 +1058,66 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
     chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
     last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
     return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1)
+
+
+# The survey beside the list, the revenue bridge by customers and the call list (core/survey.py,
+# core/bridge.py, core/actions.py): their blocks join the sheets above, each only when its table exists.
+COLUMN_STYLES.update({
+    "survey_company": ("Company in the survey", "text"),
+    "survey_account_id": ("Account id in the survey", "text"),
+    "best_candidate": ("Most similar account", "text"),
+    "candidate_account": ("Its account (to type in the survey)", "text"),
+    "similarity": ("Similarity (0-1)", "ratio"),
+    "what_to_do": ("What to do", "text"),
+    "customers_before": ("Customers before", "int"),
+    "customers_after": ("Customers after", "int"),
+    "orders_before": ("Orders before", "int"),
+    "orders_after": ("Orders after", "int"),
+    "order_value_before": ("Average order value before", "amount"),
+    "order_value_after": ("Average order value after", "amount"),
+    "amount": ("Amount", "amount"),
+    "priority": ("Priority", "int"),
+    "money_at_stake": ("Money at stake", "money"),
+    "figure": ("The figure", "text"),
+    "detail_sheet": ("Detail on sheet", "text"),
+    "expected_next_order": ("Expected next order", "date"),
+    "days_overdue": ("Days overdue", "int"),
+})
+
+SURVEY_BLOCKS = (
+    Block("survey_match", "Survey match: the survey's responses joined to the account list", unit_column="unit"),
+    Block("survey_nps_by_tier", "NPS per tier from the survey (every respondent counts)", tier_column="tier"),
+    Block("survey_nps_by_size", "NPS per size band from the survey"),
+    Block("survey_nps_by_strategy", "NPS per strategy quadrant from the survey"),
+    Block("survey_nps_by_industry", "NPS per industry from the survey"),
+    Block("survey_unmatched", "Responses not joined: near misses to confirm first, then the rest"),
+    Block("survey_accounts", "Accounts with answers: respondents and NPS per account, largest revenue first",
+          tier_column="tier"),
+    Block("survey_issues", "Survey answers rejected (not 0-10), with their row in the survey file"),
+)
+BRIDGE_BLOCKS = (
+    Block("customer_bridge", "Revenue bridge by customers: new, lost, and for returning customers the number of "
+          "orders and the average order value"),
+    Block("customer_bridge_by_tier", "Revenue bridge by customers, per tier (tier now)", tier_column="tier"),
+    Block("customer_bridge_by_channel", "Revenue bridge by customers, per channel"),
+)
+ACTIONS_SHEET = SheetSpec("Accounts to call", (
+    Block("actions_top", "Accounts to call, most money at stake first: one reason each, with the figure behind it",
+          tier_column="tier"),
+    Block("actions", "Every account with a reason to call (filter by reason, tier or sheet)", tier_column="tier"),
+))
+BRIDGE_CHART = ChartSpec("chart_customer_bridge", "Revenue bridge by customers", "step",
+                         ("base", "increase", "decrease", "total"), "", "Revenue", kind="stacked",
+                         styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False)
+
+
+def _with_blocks(spec: SheetSpec, blocks: tuple[Block, ...], charts: tuple[ChartSpec, ...] = ()) -> SheetSpec:
+    return replace(spec, blocks=spec.blocks + blocks, charts=spec.charts + charts)
+
+
+SHEETS = (SHEETS[0], ACTIONS_SHEET) + tuple(
+    _with_blocks(s, SURVEY_BLOCKS) if s.name == "NPS"
+    else _with_blocks(s, BRIDGE_BLOCKS + (Block(BRIDGE_CHART.table, "Waterfall data (the chart below)",
+                                                excel_table=False),), (BRIDGE_CHART,)) if s.name == "Growth"
+    else s for s in SHEETS[1:])
+CUSTOMER_SHEETS = (ACTIONS_SHEET,) + CUSTOMER_SHEETS
