@@ -136,7 +136,7 @@ def _segment_range(book, rng) -> list[str]:
     config = read_settings(book)
     table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
-    report = run_report(table, config)
+    report = extend_report(run_report(table, config))
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
@@ -245,7 +245,7 @@ def _customer_range(book, rng) -> list[str]:
     config = read_settings(book)
     transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
-    report = run_customer_report(transactions, config)
+    report = extend_customer_report(run_customer_report(transactions, config), transactions)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
@@ -389,11 +389,20 @@ def extra_lines(report: Report) -> list[str]:
 
 def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
     """The account report with the survey joined (``--survey``) and the call list (``--actions``)."""
+    from core.bridge import with_account_bridge
     from core.survey import add_survey
 
+    report = with_account_bridge(report)
     if survey is not None:
         report = add_survey(report, survey)
     return report
+
+
+def extend_customer_report(report: CustomerReport, transactions: TransactionTable, actions: int = 50) -> CustomerReport:
+    """The customer report with the year-on-year bridge by customers and the call list (``--actions``)."""
+    from core.bridge import with_transaction_bridge
+
+    return with_transaction_bridge(report, transactions)
 
 
 def customer_headline_lines(report: CustomerReport) -> list[str]:
@@ -428,11 +437,13 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
 
 
 def write_customer_file_report(transactions: TransactionTable, config: ReportConfig, output: Path, source: str,
-                               *, observation_end=None, horizon: float = 52, progress=None) -> CustomerReport:
+                               *, observation_end=None, horizon: float = 52, progress=None,
+                               actions: int = 50) -> CustomerReport:
     """Run the customer report and write its sheets and the account sheets to an .xlsx file."""
     from writers.xlsx import write_workbook
 
     report = run_customer_report(transactions, config, horizon=horizon, observation_end=observation_end)
+    report = extend_customer_report(report, transactions, actions)
     sheets = customer_sheets(report, source, config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
@@ -579,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions, config, output, source=source_path.name, observation_end=observation_end,
-                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
+                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None,
+                actions=getattr(args, "actions", 50))
             lines = customer_headline_lines(customers)
         else:
             table = accounts_from_rows(rows, first_row, source_path, config.date_format)

@@ -408,13 +408,13 @@ def survey_tables(segments: pd.DataFrame, columns: dict[str, str], survey: Surve
     positive = np.where(revenue > 0, revenue, 0.0)
     share = positive[covered].sum() / positive.sum() if positive.sum() > 0 else np.nan
     methods = match["method"].to_numpy(dtype=object)
-    rows = [("responses read", len(responses), "accounts"),
-            ("responses with a 0-10 answer", int(answered.sum()), "accounts"),
-            ("responses without an answer (prefer not to say, blank, rejected)", int((~answered).sum()), "accounts")]
-    rows += [(f"joined by {m}", int((methods == m).sum()), "accounts") for m in MATCH_METHODS]
+    rows = [("responses read", len(responses), "responses"),
+            ("responses with a 0-10 answer", int(answered.sum()), "responses"),
+            ("responses without an answer (prefer not to say, blank, rejected)", int((~answered).sum()), "responses")]
+    rows += [(f"joined by {m}", int((methods == m).sum()), "responses") for m in MATCH_METHODS]
     rows += [("near misses listed, not joined (confirm below)", int((match["status"] == NEAR_MISS_STATUS).sum()),
-              "accounts"),
-             ("responses not joined", int((~joined).sum()), "accounts"),
+              "responses"),
+             ("responses not joined", int((~joined).sum()), "responses"),
              ("accounts with at least one answer", int(covered.sum()), "accounts"),
              ("accounts without any answer", int(len(segments) - covered.sum()), "accounts"),
              ("share of revenue covered by answers", share, "share")]

@@ -1084,6 +1084,8 @@ COLUMN_STYLES.update({
     "days_overdue": ("Days overdue", "int"),
 })
 
+UNIT_FORMATS.update({"responses": "int", "customers": "int", "orders": "int"})
+
 SURVEY_BLOCKS = (
     Block("survey_match", "Survey match: the survey's responses joined to the account list", unit_column="unit"),
     Block("survey_nps_by_tier", "NPS per tier from the survey (every respondent counts)", tier_column="tier"),
