@@ -149,6 +149,6 @@ def test_the_ribbon_writes_the_growth_sheet_with_its_chart():
     assert "Growth" in added and "Growth per account" in added
     position = [s.name for s in book.sheets].index("Growth")
     charts = [a["args"] for a in actions(book) if a["func"] == "addChart" and a["sheet_position"] == position]
-    assert len(charts) == 1, "the Growth chart is missing"
+    assert len(charts) == 2, "the Growth chart or the bridge waterfall is missing"
     # a line chart of the period column and the five revenue columns (A-D and total) of its three periods
     assert charts[0][1] == "LineMarkers" and charts[0][3].endswith(":$F$16")
