@@ -389,20 +389,22 @@ def extra_lines(report: Report) -> list[str]:
 
 def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
     """The account report with the survey joined (``--survey``) and the call list (``--actions``)."""
+    from core.actions import with_actions
     from core.bridge import with_account_bridge
     from core.survey import add_survey
 
     report = with_account_bridge(report)
     if survey is not None:
         report = add_survey(report, survey)
-    return report
+    return with_actions(report, actions)
 
 
 def extend_customer_report(report: CustomerReport, transactions: TransactionTable, actions: int = 50) -> CustomerReport:
     """The customer report with the year-on-year bridge by customers and the call list (``--actions``)."""
+    from core.actions import with_customer_actions
     from core.bridge import with_transaction_bridge
 
-    return with_transaction_bridge(report, transactions)
+    return with_customer_actions(with_transaction_bridge(report, transactions), actions)
 
 
 def customer_headline_lines(report: CustomerReport) -> list[str]:

@@ -1042,7 +1042,8 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
                 continue
             longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
             needed_px = longest * PIXELS_PER_CHARACTER + 10
-            room_px = page_px - _pixels(widths, j + 1)
+            # text runs on into empty cells only: a column with figures to its right has its own width
+            room_px = page_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
             if needed_px <= room_px:
                 continue  # it runs on, within the printed width
             rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER
@@ -1105,8 +1106,9 @@ BRIDGE_BLOCKS = (
 )
 ACTIONS_SHEET = SheetSpec("Accounts to call", (
     Block("actions_top", "Accounts to call, most money at stake first: one reason each, with the figure behind it",
-          tier_column="tier"),
-    Block("actions", "Every account with a reason to call (filter by reason, tier or sheet)", tier_column="tier"),
+          tier_column="tier", overflow_column="reason"),
+    Block("actions", "Every account with a reason to call (filter by reason, tier or sheet)", tier_column="tier",
+          overflow_column="reason"),
 ))
 BRIDGE_CHART = ChartSpec("chart_customer_bridge", "Revenue bridge by customers", "step",
                          ("base", "increase", "decrease", "total"), "", "Revenue", kind="stacked",

@@ -33,6 +33,7 @@ Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, 
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
 ROW_POINTS = 15  # height of a row of text in the default font
+TEXT_CHARACTERS_PER_WIDTH = 1.15  # characters of text in a column width unit (the width of one "0")
 CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
 # Excel's 1900 date system from 1900-03-01 on: serial = days since 1899-12-30
 _EXCEL_EPOCH_NS = int(pd.Timestamp("1899-12-30").value)
@@ -53,7 +54,6 @@ class _Styles:
         self.negative = self._new(colour=NEGATIVE_COLOUR)
         self.wrap = self._new()
         self.wrap.set_text_wrap()
-        self.wrap.set_vertical_align("top")
         self._cells: dict[tuple[str, str | None, bool], Any] = {}
 
     def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
@@ -161,7 +161,7 @@ def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) 
         text = values.iloc[i]
         if isinstance(text, str) and text:
             ws.write(block.header_row + i, j, text, styles.wrap)
-            lines = len(textwrap.wrap(text, max(int(width) - 1, 10)))
+            lines = len(textwrap.wrap(text, max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)))
             if lines > 1:
                 ws.set_row_height(block.header_row + i, ROW_POINTS * lines)
 
