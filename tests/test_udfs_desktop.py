@@ -15,7 +15,7 @@ from tests.fake_com import CVERR_BASE, TimeType, classic_udfs, com_range, instal
 
 HEAVY = {"segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
          "segment_growth", "tier_migration", "rfm_segment", "customer_summary", "cltv_model", "concentration",
-         "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap"}
+         "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "survey_match", "revenue_bridge"}
 UTC = dt.timezone.utc
 
 # README's example: Acme 50, Beta 20, Cora 15, Dune 10, Echo 5; revenue as a currency cell gives a Decimal
@@ -122,6 +122,8 @@ def test_pywintypes_dates_in_a_transaction_list_give_the_same_cells_as_plain_dat
     ("nps_gap", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
     ("segment_growth", [PERIODS]), ("tier_migration", [PERIODS]),
     ("whale_curve", [ACCOUNTS]), ("segment_findings", [ACCOUNTS]),
+    ("survey_match", [[["Account"], ["Acme"], ["Beta"]], [["Company"], ["ACME Inc."], ["Bet"]]]),
+    ("revenue_bridge", [[[r[1]] for r in ACCOUNTS], [[r[2]] for r in ACCOUNTS]]),
 ])
 def test_every_other_function_gives_the_same_cells_as_through_the_server_path(name, args):
     def plain(arg):
