@@ -128,21 +128,22 @@ def _range_cells(rng) -> list[list[Any]]:
     return as_block(rng.options("raw").value)
 
 
-def _segment_range(book, rng) -> list[str]:
-    """Run the report on an account range of the book and write the result sheets; show Segments."""
+def _segment_range(book, rng, survey=None) -> list[str]:
+    """Run the report on an account range of the book and write the result sheets; show Segments.
+    ``survey``: a :class:`core.survey.SurveyTable` to join (Add NPS survey)."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
     table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
-    report = extend_report(run_report(table, config))
+    report = extend_report(run_report(table, config), survey)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    return messages
+    return messages + extra_lines(report)
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
@@ -183,6 +184,35 @@ def refresh(book=None) -> list[str]:
         return _segment_range(b, rng)
 
     return _run_action(book, again)
+
+
+def add_nps_survey(book=None) -> list[str]:
+    """Ribbon: Add NPS survey. Select a survey tool's responses (with their header rows: company or
+    account id, and the 0-10 "recommend" answer) and click: runs the last segmentation again with the
+    survey joined to the accounts (NPS sheet: Survey match, NPS per tier, size, quadrant, industry;
+    near misses listed to confirm in a column "Confirmed account"; detractors on the call list)."""
+    book = _caller_book(book)
+
+    def run(b):
+        from core.survey import parse_survey
+
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
+            raise SegmenterInputError("segment your accounts first (Segment selection), then select the survey's "
+                                      "responses and click Add NPS survey")
+        accounts = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if accounts is None:
+            raise SegmenterInputError("the range segmented last time is gone: select your accounts and click "
+                                      "Segment selection, then add the survey")
+        selection = _selected_block(b)
+        if any(book_writer.owned_sheet(b, spec.name) == selection.sheet for spec in SHEETS):
+            raise SegmenterInputError(f"the selection is on segmenter's own sheet '{selection.sheet.name}'; select the "
+                                      "survey's responses")
+        if selection.sheet == accounts.sheet and selection.address == accounts.address:
+            raise SegmenterInputError("the selection is the account list: select the survey's responses")
+        survey = parse_survey(_range_cells(selection), first_sheet_row=selection.row)
+        return _segment_range(b, accounts, survey)
+
+    return _run_action(book, run)
 
 
 def show_settings(book=None) -> list[str]:
@@ -313,6 +343,7 @@ RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_table": segment_table,
     "customer_report": customer_report,
     "refresh": refresh,
+    "add_nps_survey": add_nps_survey,
     "show_settings": show_settings,
     "show_issues": show_issues,
     "check_setup": check_setup,

@@ -180,3 +180,30 @@ def test_cli_writes_the_survey_blocks_on_the_nps_sheet(sample, tmp_path, capsys)
     assert {n for n, _ in near.values()} <= flat and {c for _, c in near.values()} <= flat
     assert segmenter.main(["report", str(accounts_path), "--survey", str(tmp_path / "none.xlsx"), "-o",
                            str(tmp_path / "r2.xlsx")]) == 2
+
+
+def test_ribbon_add_nps_survey_reruns_the_last_range_with_the_selected_responses():
+    from tests.conftest import actions, remote_book
+
+    accounts = [["Account", "Revenue", "Profit"], ["Acme Inc.", 50.0, 10.0], ["Beta GmbH", 20.0, 6.0],
+                ["Cora S.A.", 15.0, 1.0]]
+    responses = [["Company", PROMPT], [None, "Response"], ["ACME", "9 - Very likely"], ["beta", 3.0], ["Cor", 10.0]]
+    names = [{"name": segmenter.LAST_RANGE_NAME, "sheet_index": 0, "address": "$A$1:$C$4", "book_scope": True,
+              "scope_sheet_name": None, "scope_sheet_index": None}]
+    book = remote_book({"Accounts": accounts, "Survey": responses}, selection="A1:B5", active=1, names=names)
+    messages = segmenter.ribbon("add_nps_survey", book)
+    assert messages and messages[-1].startswith("survey: 3 responses, 2 joined to 2 accounts")
+    assert "1 of them near misses to confirm" in messages[-1]
+    added = [a["args"][1] for a in actions(book) if a["func"] == "addSheet"]
+    assert "NPS" in added and "Accounts to call" in added
+    written = [row for a in actions(book) if a["func"] == "setValues" for row in a["values"]]
+    assert any("Cor" in row and "Cora S.A." in row for row in written)  # the near miss, listed with its candidate
+
+
+def test_ribbon_add_nps_survey_before_any_segmentation_says_what_to_do():
+    from tests.conftest import remote_book
+
+    book = remote_book({"Survey": [["Company", "NPS"], ["Acme", 9.0]]}, selection="A1:B2")
+    messages = segmenter.ribbon("add_nps_survey", book)
+    assert messages == ["segmenter could not run: segment your accounts first (Segment selection), then select the "
+                        "survey's responses and click Add NPS survey"]
