@@ -424,6 +424,8 @@ def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
     from core.bridge import with_account_bridge
     from core.survey import add_survey
 
+    if actions < 1:
+        raise SegmenterInputError(f"--actions must be a whole number of accounts of at least 1, got {actions}")
     report = with_account_bridge(report)
     if survey is not None:
         report = add_survey(report, survey)
@@ -435,6 +437,8 @@ def extend_customer_report(report: CustomerReport, transactions: TransactionTabl
     from core.actions import with_customer_actions
     from core.bridge import with_transaction_bridge
 
+    if actions < 1:
+        raise SegmenterInputError(f"--actions must be a whole number of accounts of at least 1, got {actions}")
     return with_customer_actions(with_transaction_bridge(report, transactions), actions)
 
 

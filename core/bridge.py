@@ -169,6 +169,70 @@ def customer_bridge_by(r0: Any, r1: Any, groups: Any, orders0: Any = None, order
     return pd.DataFrame(records)
 
 
+MARGIN_STEP = "returning: margin"
+#: A transaction list whose first order is within this many days of the earlier period's start covers it.
+FIRST_ORDER_DAYS = 31
+
+
+def shapley3(x: tuple[float, float], y: tuple[float, float], z: tuple[float, float]) -> tuple[float, float, float]:
+    """The change of ``x * y * z`` from (x0, y0, z0) to (x1, y1, z1) split among the three factors
+    (Shapley values: each factor's change weighted over every order of change); they add up to
+    ``x1 y1 z1 - x0 y0 z0`` exactly.
+
+    Examples
+    --------
+    Orders 2 -> 3, value 50 -> 60, margin 20 % -> 25 %: 20 -> 45. The orders' share is
+    1 x ((50 x 0.2 + 60 x 0.25) / 3 + (50 x 0.25 + 60 x 0.2) / 6) = 8.333 + 4.083:
+
+    >>> [round(v, 4) for v in shapley3((2, 3), (50, 60), (0.2, 0.25))]
+    [12.4167, 5.6667, 6.9167]
+    """
+    def effect(a, b, c):
+        return (a[1] - a[0]) * ((b[0] * c[0] + b[1] * c[1]) / 3 + (b[0] * c[1] + b[1] * c[0]) / 6)
+
+    return effect(x, y, z), effect(y, x, z), effect(z, x, y)
+
+
+def profit_bridge(r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any,
+                  periods: tuple[str, str] = ("before", "after")) -> pd.DataFrame:
+    """The same bridge in profit: new, lost and returning customers (kinds by revenue, as in
+    :func:`customer_bridge`), the returning customers' profit change split by ``profit = orders x
+    average order value x margin`` (:func:`shapley3`, margin = their profit / their revenue).
+
+    Examples
+    --------
+    Returning a: 2 orders of 50 at 20 % (profit 20), then 3 of 60 at 25 % (45); b new (profit 8).
+
+    >>> table = profit_bridge([100, 0], [180, 40], [20, 0], [45, 8], [2, 0], [3, 1])
+    >>> table[["step", "amount"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['profit before', 20.0], ['new customers', 8.0], ['lost customers', 0.0], ['returning: number of orders', 12.42],
+     ['returning: average order value', 5.67], ['returning: margin', 6.91], ['profit after', 53.0], ['change', 33.0]]
+    """
+    r0, r1, p0, p1, o0, o1 = (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0)
+                              for v in (r0, r1, p0, p1, orders0, orders1))
+    kinds = np.where((r0 <= 0) & (r1 > 0), 0, np.where((r0 > 0) & (r1 <= 0), 1, np.where((r0 > 0) & (r1 > 0), 2, 3)))
+    start, end = _cents(p0.sum()), _cents(p1.sum())
+    change = _cents(end - start)
+    amounts = [_cents((p1 - p0)[kinds == k].sum()) for k in range(4)]
+    back = kinds == 2
+    orders = (float(o0[back].sum()), float(o1[back].sum()))
+    revenue = (float(r0[back].sum()), float(r1[back].sum()))
+    profit = (float(p0[back].sum()), float(p1[back].sum()))
+    if back.any():
+        values = (revenue[0] / orders[0], revenue[1] / orders[1])
+        margins = (profit[0] / revenue[0], profit[1] / revenue[1])
+        effects = [_cents(e) for e in shapley3(orders, values, margins)]
+    else:
+        effects = [0.0, 0.0, 0.0]
+    effects[2] = _cents(change - amounts[0] - amounts[1] - amounts[3] - effects[0] - effects[1])
+    rows = [(f"profit {periods[0]}", start), (NEW, amounts[0]), (LOST, amounts[1]), (ORDERS_STEP, effects[0]),
+            (VALUE_STEP, effects[1]), (MARGIN_STEP, effects[2])]
+    if amounts[3] != 0:
+        rows.append((OTHER, amounts[3]))
+    rows += [(f"profit {periods[1]}", end), ("change", change)]
+    return pd.DataFrame(rows, columns=["step", "amount"])
+
+
 def bridge_waterfall(bridge: pd.DataFrame) -> pd.DataFrame | None:
     """The stacked-column data of a :func:`customer_bridge` table (see :func:`core.overview.bridge_chart`)."""
     return bridge_chart(bridge.rename(columns={"customers": "accounts", "amount": "revenue_change"}))
@@ -236,13 +300,15 @@ def transaction_bridge_tables(rows: pd.DataFrame, customers: Sequence[Any], grou
     """The bridge of a transaction list, year on year (:func:`year_on_year`), per customer of
     ``customers`` (the account report's order; ``groups`` aligned with it).
 
-    ``rows``: ``TransactionTable.rows`` (customer, date, amount). Empty when the list starts after
-    the earlier period's first day (no full earlier period to compare with).
+    ``rows``: ``TransactionTable.rows`` (customer, date, amount, profit). Empty when the list's first
+    order is more than :data:`FIRST_ORDER_DAYS` after the earlier period's first day (no whole
+    earlier period to compare with). With a profit on
+    every order of both periods, also ``customer_profit_bridge`` (:func:`profit_bridge`).
     """
     dates = rows["date"]
     earlier, later, labels = year_on_year(dates, end)
-    if dates.min() > earlier[0]:
-        return {}
+    if dates.min() > earlier[0] + pd.Timedelta(days=FIRST_ORDER_DAYS):
+        return {}  # the list starts later: no whole earlier period to compare with
     position = pd.Index(pd.Series(customers, dtype=object).astype(str))
     n = len(position)
     arrays = []
@@ -253,9 +319,15 @@ def transaction_bridge_tables(rows: pd.DataFrame, customers: Sequence[Any], grou
         known = where >= 0
         revenue = np.bincount(where[known], weights=amount[known], minlength=n)
         orders = np.bincount(where[known], weights=(amount[known] >= 0).astype(float), minlength=n)
-        arrays.append((revenue, orders))
-    (r0, o0), (r1, o1) = arrays
-    return bridge_tables(r0, r1, groups, labels, o0, o1)
+        profit = rows["profit"].to_numpy(float)[inside][known] if "profit" in rows else np.array([np.nan])
+        blank_profit = bool(np.isnan(profit).any())
+        arrays.append((revenue, orders, None if blank_profit else np.bincount(where[known], weights=profit,
+                                                                                minlength=n)))
+    (r0, o0, p0), (r1, o1, p1) = arrays
+    tables = bridge_tables(r0, r1, groups, labels, o0, o1)
+    if p0 is not None and p1 is not None:  # a profit on every order of both periods
+        tables["customer_profit_bridge"] = profit_bridge(r0, r1, p0, p1, o0, o1, labels)
+    return tables
 
 
 def with_account_bridge(report: Report) -> Report:

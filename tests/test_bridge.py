@@ -16,6 +16,7 @@ from tests.conftest import SHARED_DATA
 
 PROJECT = Path(__file__).resolve().parents[1]
 GROWTH_SAMPLE = PROJECT / "core" / "data" / "sample_accounts_periods.csv"
+# the team's data: beside the clone (CI), or the machine's shared folder (a worktree elsewhere)
 CDNOW = next((p for p in (SHARED_DATA / "CDNOW_sample.txt", Path("/work/shared/data/CDNOW_sample.txt")) if p.exists()),
              None)
 
@@ -121,3 +122,35 @@ def test_cents_add_up_on_awkward_amounts():
     assert round(parts.sum(), 2) == round(r1.sum() - r0.sum(), 2)
     by = customer_bridge_by(r0, r1, rng.choice(list("ABC"), 5000), o0, o1)
     assert np.allclose(by.iloc[:, 3:-2].sum(axis=1).round(2), by.iloc[:, -2].round(2), atol=1e-6)
+
+
+def test_transaction_list_with_profit_gets_a_profit_bridge_with_the_margin_step(tmp_path):
+    rng = np.random.default_rng(7)
+    rows = []
+    for c in range(60):
+        years = [2024, 2025] if c < 40 else [2024] if c < 50 else [2025]  # 40 returning, 10 lost, 10 new
+        for year in years:
+            for _ in range(int(rng.integers(1, 5))):
+                amount = round(float(rng.uniform(20, 400)), 2)
+                margin = 0.2 if year == 2024 else 0.25
+                day = pd.Timestamp(year=year, month=1, day=1) + pd.Timedelta(days=int(rng.integers(0, 364)))
+                rows.append((f"K{c:03d}", day.date().isoformat(), amount, round(amount * margin, 2)))
+    orders = pd.DataFrame(rows, columns=["Customer", "Order date", "Amount", "Profit"])
+    orders.loc[len(orders)] = ["K000", "2025-12-31", 10.0, 2.5]  # the last day: whole years compared
+    source = tmp_path / "orders.csv"
+    orders.to_csv(source, index=False)
+    out = _report(tmp_path, source)
+    steps = _steps(read_block(out, "Growth", "Profit bridge by customers"))
+    orders["year"] = pd.to_datetime(orders["Order date"]).dt.year
+    per = orders.groupby(["Customer", "year"])[["Amount", "Profit"]].sum().unstack(fill_value=0.0)
+    back = per[("Amount", 2024)].gt(0) & per[("Amount", 2025)].gt(0)
+    assert steps["profit 2024"] == pytest.approx(per[("Profit", 2024)].sum(), abs=0.005)
+    assert steps["new customers"] == pytest.approx(per.loc[~per[("Amount", 2024)].gt(0), ("Profit", 2025)].sum(), abs=0.005)
+    parts = ["new customers", "lost customers", "returning: number of orders", "returning: average order value",
+             "returning: margin"]
+    assert round(sum(steps[p] for p in parts), 2) == round(steps["change"], 2) \
+        == round(per[("Profit", 2025)].sum() - per[("Profit", 2024)].sum(), 2)
+    # returning customers' margin went from 20 % to 25 %: the margin step is positive and near
+    # (0.25 - 0.20) x their average revenue over the two years
+    revenue = (per.loc[back, ("Amount", 2024)].sum() + per.loc[back, ("Amount", 2025)].sum()) / 2
+    assert steps["returning: margin"] == pytest.approx(0.05 * revenue, rel=0.05)

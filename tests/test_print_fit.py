@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 import segmenter
-from tests.conftest import SHARED_DATA
+from tests.test_bridge import CDNOW
 from writers.layout import NOTE_WIDTH
-
-# the team's data: beside the clone (CI), or the machine's shared folder (a worktree elsewhere)
-CDNOW = next((p for p in (SHARED_DATA / "CDNOW_sample.txt", Path("/work/shared/data/CDNOW_sample.txt")) if p.exists()),
-             None)
 
 
 @pytest.fixture(scope="module")

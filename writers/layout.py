@@ -1103,6 +1103,8 @@ BRIDGE_BLOCKS = (
           "orders and the average order value"),
     Block("customer_bridge_by_tier", "Revenue bridge by customers, per tier (tier now)", tier_column="tier"),
     Block("customer_bridge_by_channel", "Revenue bridge by customers, per channel"),
+    Block("customer_profit_bridge", "Profit bridge by customers: new, lost, and for returning customers the number "
+          "of orders, the average order value and the margin"),
 )
 ACTIONS_SHEET = SheetSpec("Accounts to call", (
     Block("actions_top", "Accounts to call, most money at stake first: one reason each, with the figure behind it",
