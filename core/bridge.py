@@ -136,15 +136,17 @@ def customer_bridge_by(r0: Any, r1: Any, groups: Any, orders0: Any = None, order
     Returns
     -------
     pandas.DataFrame
-        ``<group_name>, customers_before, customers_after, revenue_<earlier>, new, lost``, then
-        ``orders_effect, order_value_effect`` (with orders) or ``returning``, ``other``,
-        ``revenue_<later>, revenue_change``; each row adds up: earlier + parts = later.
+        ``<group_name>, customers_before, customers_after, revenue_<earlier>, new_customers,
+        lost_customers``, then ``orders_effect, order_value_effect`` (with orders) or
+        ``returning_customers``, ``other_change``, ``revenue_<later>, revenue_change``; each row adds
+        up: earlier + parts = later.
 
     Examples
     --------
     >>> table = customer_bridge_by([100, 0, 30], [180, 40, 0], ["A", "B", "B"], [2, 0, 1], [3, 1, 0],
     ...                            periods=("2024", "2025"))
-    >>> table[["tier", "new", "lost", "orders_effect", "order_value_effect", "revenue_change"]].values.tolist()
+    >>> table[["tier", "new_customers", "lost_customers", "orders_effect", "order_value_effect",
+    ...        "revenue_change"]].values.tolist()
     [['A', 0.0, 0.0, 55.0, 25.0, 80.0], ['B', 40.0, -30.0, 0.0, 0.0, 10.0], ['Total', 40.0, -30.0, 55.0, 25.0, 90.0]]
     """
     r0, r1 = (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (r0, r1))
@@ -159,12 +161,12 @@ def customer_bridge_by(r0: Any, r1: Any, groups: Any, orders0: Any = None, order
         chosen = codes == k if k < len(names) else np.ones(len(r0), dtype=bool)
         p = _parts(r0[chosen], r1[chosen], o0[chosen] if with_orders else None, o1[chosen] if with_orders else None)
         record = {group_name: name, "customers_before": p["customers_before"], "customers_after": p["customers_after"],
-                  f"revenue_{periods[0]}": p["start"], "new": p["new"], "lost": p["lost"]}
+                  f"revenue_{periods[0]}": p["start"], "new_customers": p["new"], "lost_customers": p["lost"]}
         if with_orders:
             record.update(orders_effect=p["orders_effect"], order_value_effect=p["value_effect"])
         else:
-            record["returning"] = p["returning"]
-        record.update({"other": p["other"], f"revenue_{periods[1]}": p["end"], "revenue_change": p["change"]})
+            record["returning_customers"] = p["returning"]
+        record.update({"other_change": p["other"], f"revenue_{periods[1]}": p["end"], "revenue_change": p["change"]})
         records.append(record)
     return pd.DataFrame(records)
 

@@ -59,7 +59,8 @@ def test_growth_sample_bridge_adds_up_to_the_cent(tmp_path):
     assert steps["new customers"] == pytest.approx(r1[(r0 <= 0) & (r1 > 0)].sum() - r0[(r0 <= 0) & (r1 > 0)].sum())
     assert steps["lost customers"] == pytest.approx(-(r0[(r0 > 0) & (r1 <= 0)].sum() - r1[(r0 > 0) & (r1 <= 0)].sum()))
     by_tier = read_block(out, "Growth", "Revenue bridge by customers, per tier")
-    parts = by_tier[["Revenue 2024", "New", "Lost", "Returning", "Other"]].sum(axis=1)
+    parts = by_tier[["Revenue 2024", "New customers", "Lost customers", "Returning customers",
+                     "Other (credit notes only)"]].sum(axis=1)
     assert np.allclose(parts.round(2), by_tier["Revenue 2025"].round(2), atol=0.001)
     by_channel = read_block(out, "Growth", "Revenue bridge by customers, per channel")
     direct = raw["Channel"] == "Direct"
