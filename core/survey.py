@@ -43,7 +43,7 @@ from core.cells import cell_text, is_blank
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
 from core.groups import band_order
-from core.headers import HeaderMatcher, normalise_header
+from core.headers import ACCOUNT_HEADERS, HeaderMatcher, normalise_header
 from core import nps as nps_module
 from core.report import Report
 
@@ -267,12 +267,14 @@ def _id_like(header: str) -> bool:
 def account_keys(segments: pd.DataFrame, columns: dict[str, str]) -> tuple[np.ndarray | None, np.ndarray]:
     """(ids or None, names) of the accounts: the account column is an id when its header says so
     ("Account ID", "Customer no"); the names then come from another column whose header holds
-    "name" or "company" (None without one: names are the ids)."""
+    "name" or "company" (without one, names are the ids). When the account column holds names,
+    an "Account ID"-like column beside it gives the ids."""
     account = segments["account"].to_numpy(dtype=object)
+    others = [c for c in segments.columns if isinstance(c, str) and c not in columns.values() and c != "sheet_row"]
     if not _id_like(columns.get("account", "")):
-        return None, account
-    extra = [c for c in segments.columns if isinstance(c, str) and c not in columns.values()
-             and {"name", "company"} & set(normalise_header(c).split())]
+        ids = [c for c in others if _id_like(c) and ACCOUNT_HEADERS.role(c) == "account"]  # "Account ID" beside
+        return (segments[ids[0]].to_numpy(dtype=object) if ids else None), account
+    extra = [c for c in others if {"name", "company"} & set(normalise_header(c).split())]
     return account, segments[extra[0]].to_numpy(dtype=object) if extra else account
 
 

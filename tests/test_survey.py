@@ -207,3 +207,11 @@ def test_ribbon_add_nps_survey_before_any_segmentation_says_what_to_do():
     messages = segmenter.ribbon("add_nps_survey", book)
     assert messages == ["segmenter could not run: segment your accounts first (Segment selection), then select the "
                         "survey's responses and click Add NPS survey"]
+
+
+def test_an_account_id_column_beside_the_names_joins_by_id():
+    rows = [["Account name", "Account ID", "Revenue"], ["Acme Inc.", "C-001", 100.0], ["Acme Ltd", "C-002", 50.0]]
+    report = run_report(parse_accounts(rows))
+    survey = parse_survey([["Customer ID", "Company", "NPS"], ["C-002", "Acme", 9.0], ["c-001", "Acme", 2.0]])
+    accounts = add_survey(report, survey).tables["survey_accounts"]
+    assert sorted(accounts["account"]) == ["Acme Inc.", "Acme Ltd"] and accounts["respondents"].tolist() == [1, 1]
