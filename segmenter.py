@@ -129,21 +129,22 @@ def _range_cells(rng) -> list[list[Any]]:
     return as_block(rng.options("raw").value)
 
 
-def _segment_range(book, rng) -> list[str]:
-    """Run the report on an account range of the book and write the result sheets; show Segments."""
+def _segment_range(book, rng, survey=None) -> list[str]:
+    """Run the report on an account range of the book and write the result sheets; show Segments.
+    ``survey``: a :class:`core.survey.SurveyTable` to join (Add NPS survey)."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
     table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
-    report = run_report(table, config)
+    report = extend_report(run_report(table, config), survey)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    return messages
+    return messages + extra_lines(report)
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
@@ -184,6 +185,35 @@ def refresh(book=None) -> list[str]:
         return _segment_range(b, rng)
 
     return _run_action(book, again)
+
+
+def add_nps_survey(book=None) -> list[str]:
+    """Ribbon: Add NPS survey. Select a survey tool's responses (with their header rows: company or
+    account id, and the 0-10 "recommend" answer) and click: runs the last segmentation again with the
+    survey joined to the accounts (NPS sheet: Survey match, NPS per tier, size, quadrant, industry;
+    near misses listed to confirm in a column "Confirmed account"; detractors on the call list)."""
+    book = _caller_book(book)
+
+    def run(b):
+        from core.survey import parse_survey
+
+        if book_writer.find_name(b, LAST_RANGE_NAME) is None:
+            raise SegmenterInputError("segment your accounts first (Segment selection), then select the survey's "
+                                      "responses and click Add NPS survey")
+        accounts = book_writer.referred_range(b, LAST_RANGE_NAME)
+        if accounts is None:
+            raise SegmenterInputError("the range segmented last time is gone: select your accounts and click "
+                                      "Segment selection, then add the survey")
+        selection = _selected_block(b)
+        if any(book_writer.owned_sheet(b, spec.name) == selection.sheet for spec in SHEETS):
+            raise SegmenterInputError(f"the selection is on segmenter's own sheet '{selection.sheet.name}'; select the "
+                                      "survey's responses")
+        if selection.sheet == accounts.sheet and selection.address == accounts.address:
+            raise SegmenterInputError("the selection is the account list: select the survey's responses")
+        survey = parse_survey(_range_cells(selection), first_sheet_row=selection.row)
+        return _segment_range(b, accounts, survey)
+
+    return _run_action(book, run)
 
 
 def show_settings(book=None) -> list[str]:
@@ -246,7 +276,7 @@ def _customer_range(book, rng) -> list[str]:
     config = read_settings(book)
     transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
-    report = run_customer_report(transactions, config)
+    report = extend_customer_report(run_customer_report(transactions, config), transactions)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
@@ -323,6 +353,7 @@ RIBBON_ACTIONS: dict[str, Callable[..., list[str]]] = {
     "segment_table": segment_table,
     "customer_report": customer_report,
     "refresh": refresh,
+    "add_nps_survey": add_nps_survey,
     "show_settings": show_settings,
     "show_issues": show_issues,
     "check_setup": check_setup,
@@ -372,14 +403,53 @@ def headline_lines(report: Report) -> list[str]:
     return lines
 
 
-def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None) -> Report:
-    """Run the report and write it to an .xlsx file (atomically: see writers.output)."""
+def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None,
+                      survey=None, actions: int = 50) -> Report:
+    """Run the report and write it to an .xlsx file (atomically: see writers.output); ``survey``: a
+    :class:`core.survey.SurveyTable` joined to the accounts; ``actions``: accounts on the call list's first block."""
     from writers.xlsx import write_workbook
 
-    report = run_report(table, config)
+    report = extend_report(run_report(table, config), survey, actions)
     sheets = place_report(report.tables, source=source, labels=config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
+
+
+def extra_lines(report: Report) -> list[str]:
+    """What the CLI says of the survey join and the call list, when the report has them."""
+    lines = []
+    if "survey_match" in report.tables:
+        m = dict(zip(report.tables["survey_match"]["measure"], report.tables["survey_match"]["value"]))
+        near = int(m["near misses listed, not joined (confirm below)"])
+        lines.append(f"survey: {int(m['responses read']):,} responses, {int(m['responses read'] - m['responses not joined']):,} "
+                     f"joined to {int(m['accounts with at least one answer']):,} accounts "
+                     f"({m['share of revenue covered by answers']:.0%} of revenue); "
+                     f"{int(m['responses not joined']):,} not joined, {near:,} of them near misses to confirm (NPS sheet)")
+    return lines
+
+
+def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
+    """The account report with the survey joined (``--survey``) and the call list (``--actions``)."""
+    from core.actions import with_actions
+    from core.bridge import with_account_bridge
+    from core.survey import add_survey
+
+    if actions < 1:
+        raise SegmenterInputError(f"--actions must be a whole number of accounts of at least 1, got {actions}")
+    report = with_account_bridge(report)
+    if survey is not None:
+        report = add_survey(report, survey)
+    return with_actions(report, actions)
+
+
+def extend_customer_report(report: CustomerReport, transactions: TransactionTable, actions: int = 50) -> CustomerReport:
+    """The customer report with the year-on-year bridge by customers and the call list (``--actions``)."""
+    from core.actions import with_customer_actions
+    from core.bridge import with_transaction_bridge
+
+    if actions < 1:
+        raise SegmenterInputError(f"--actions must be a whole number of accounts of at least 1, got {actions}")
+    return with_customer_actions(with_transaction_bridge(report, transactions), actions)
 
 
 def customer_headline_lines(report: CustomerReport) -> list[str]:
@@ -414,11 +484,13 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
 
 
 def write_customer_file_report(transactions: TransactionTable, config: ReportConfig, output: Path, source: str,
-                               *, observation_end=None, horizon: float = 52, progress=None) -> CustomerReport:
+                               *, observation_end=None, horizon: float = 52, progress=None,
+                               actions: int = 50) -> CustomerReport:
     """Run the customer report and write its sheets and the account sheets to an .xlsx file."""
     from writers.xlsx import write_workbook
 
     report = run_customer_report(transactions, config, horizon=horizon, observation_end=observation_end)
+    report = extend_customer_report(report, transactions, actions)
     sheets = customer_sheets(report, source, config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
@@ -451,6 +523,11 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
 
 
+    report.add_argument("--survey", type=Path,
+                        help="a survey export (SurveyMonkey, Qualtrics, ...: company or account id, and the 0-10 "
+                             "'recommend' answer) joined to the accounts: NPS per tier, size, quadrant, industry")
+    report.add_argument("--actions", type=int, default=50,
+                        help="accounts on the call list's first block (sheet Accounts to call; default 50)")
     report.add_argument("--customer-model",
                         help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
                              "check), bgnbd, mbgnbd or pareto_nbd (any case)")
@@ -567,14 +644,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions, config, output, source=source_path.name, observation_end=observation_end,
-                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None)
+                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None,
+                actions=getattr(args, "actions", 50))
             lines = customer_headline_lines(customers)
         else:
             table = accounts_from_rows(rows, first_row, source_path, config.date_format)
+            survey = None
+            if getattr(args, "survey", None) is not None:
+                from readers.survey import load_survey
+
+                progress(f"reading the survey {args.survey}")
+                survey = load_survey(args.survey)
             progress(f"segmenting {len(table.accounts):,} accounts")
             report = write_file_report(table, config, output, source=source_path.name,
-                                       progress=progress if len(table.accounts) > 50_000 else None)
-            lines = headline_lines(report)
+                                       progress=progress if len(table.accounts) > 50_000 else None,
+                                       survey=survey, actions=getattr(args, "actions", 50))
+            lines = headline_lines(report) + extra_lines(report)
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)
         return 2

@@ -67,6 +67,9 @@ class ReportConfig:
     customer_model:
         Purchase model of a transaction list's model CLV: ``auto`` (the best on the holdout
         check, see :mod:`core.customers.validation`), ``bgnbd``, ``mbgnbd`` or ``pareto_nbd``.
+    alive_level:
+        Transaction lists' call list (:mod:`core.actions`): a tier A or B customer whose P(alive)
+        is below this share is probably slipping (0.5 = 50 %).
     """
 
     tier_method: str = "pareto"
@@ -85,6 +88,7 @@ class ReportConfig:
     growth_band: float = 0.05
     date_format: str = "auto"
     customer_model: str = "auto"
+    alive_level: float = 0.5
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -114,12 +118,14 @@ SETTING_HELP = {
     "growth_band": "change between the last two periods counted as stable, +/- e.g. 5%",
     "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
     "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
+    "alive_level": "transaction lists: a tier A/B customer with P(alive) below this is on the call list, e.g. 50%",
 }
 
 #: Settings in a unit other than a share, where "10%" would be read as 0.1 of that unit.
 _AMOUNTS = {"revenue_split": "an amount in the data's currency", "hhi_moderate": "HHI points (0-10,000)",
             "hhi_high": "HHI points (0-10,000)"}
-_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band")
+_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band",
+              "alive_level")
 
 
 def _validate(config: ReportConfig) -> None:

@@ -46,6 +46,7 @@ SCRIPTS = {
     "segment_selection": "Segment selection",
     "customer_report": "Customers from transactions",
     "refresh": "Refresh",
+    "add_nps_survey": "Add NPS survey",
     "show_settings": "Settings",
     "show_issues": "Data issues",
 }

@@ -30,7 +30,8 @@ ROWS = [["Acme", Decimal("50"), 10.0, 3.0, TimeType(2021, 3, 1, tzinfo=UTC)],
         ["TRUE", Decimal("10"), 1.0, 10.0, TimeType(2023, 1, 1, tzinfo=UTC)],
         ["03/04/2024", "1,200", 2.5, 10.0, None],
         ["Fail", CVERR_BASE + 2042, 1.0, None, None]]
-RESULT_SHEETS = ["Overview", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues", "Chart data"]
+RESULT_SHEETS = ["Overview", "Accounts to call", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues",
+                 "Chart data"]
 
 
 def _book(**kwargs):

@@ -282,6 +282,8 @@ CASES = [
     ("whale_curve", (MESSY_ACCOUNTS,)),
     ("segment_findings", (ACCOUNTS_UNDATED,)),  # dated cells reach Lite as serials: one more Data issues line
     ("segment_findings", (MESSY_ACCOUNTS,)),
+    ("survey_match", (column(ACCOUNTS, "Account"), [["Company"], ["c1001 "], ["Nobody Ltd"]], True)),
+    ("revenue_bridge", (column(PERIODS, "Revenue 2024"), column(PERIODS, "Revenue 2025"))),
 ]
 
 

@@ -109,7 +109,7 @@ def test_transaction_list_findings_agree_and_speak_of_rfm(tmp_path):
     tables = {**report.account_report.tables, **report.tables}
     found, book = _check_findings_against_sheets(tables, report.account_report.config, output)
     assert any(f.sheet == "RFM" for f in found)
-    assert book.sheetnames[:4] == ["Overview", "Customers", "RFM", "Lifetime value"]
+    assert book.sheetnames[:4] == ["Overview", "Accounts to call", "Customers", "RFM"]
 
 
 def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):

@@ -18,7 +18,8 @@ from writers.layout import FORMATS
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
 ROWS = [["Acme", 50.0, 10.0, 3.0], ["Beta", 20.0, 6.0, 9.0], ["Cora", 15.0, -1.5, None],
         ["Dune", 10.0, 1.0, 10.0], ["Echo", 5.0, 2.5, 10.0], ["Fail", "$1.2k", 1.0, None]]
-RESULT_SHEETS = ["Overview", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues", "Chart data"]
+RESULT_SHEETS = ["Overview", "Accounts to call", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues",
+                 "Chart data"]
 
 
 def _accounts_book(selection="A1", **kwargs):

@@ -120,6 +120,8 @@ def test_pywintypes_dates_in_a_transaction_list_give_the_same_cells_as_plain_dat
     ("nps_gap", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
     ("segment_growth", [PERIODS]), ("tier_migration", [PERIODS]),
     ("whale_curve", [ACCOUNTS]), ("segment_findings", [ACCOUNTS]),
+    ("survey_match", [[["Account"], ["Acme"], ["Beta"]], [["Company"], ["ACME Inc."], ["Bet"]]]),
+    ("revenue_bridge", [[[r[1]] for r in ACCOUNTS], [[r[2]] for r in ACCOUNTS]]),
 ])
 def test_every_other_function_gives_the_same_cells_as_through_the_server_path(name, args):
     def plain(arg):

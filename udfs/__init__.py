@@ -3,7 +3,8 @@
 Excel shows each under its upper-case name: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
 SEGMENT_SUMMARY, SEGMENT_ISSUES, CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI, NPS, NPS_BY,
 NPS_GAP, CLTV, WHALE_CURVE, SEGMENT_FINDINGS, with two or more period columns SEGMENT_GROWTH, TIER_MIGRATION, and on a
-transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL; SEGMENT_WHY explains another's error value.
+transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL; beside a survey SURVEY_MATCH, and REVENUE_BRIDGE;
+SEGMENT_WHY explains another's error value.
 
 xlwings Lite and xlwings Server upper-case the names themselves. Classic xlwings (Excel on
 Windows, Import Python UDFs) declares each VBA function under ``__xlfunc__["name"]`` and calls
@@ -24,6 +25,10 @@ __all__ = [
     "whale_curve", "segment_findings", "rfm_segment", "customer_summary", "cltv_model", "segment_growth", "tier_migration",
     "segment_why",
 ]
+
+from udfs.survey import revenue_bridge, survey_match  # noqa: E402  the survey join and the bridge by customers
+
+__all__ += ["survey_match", "revenue_bridge"]
 
 
 def _excel_names() -> None:

@@ -859,12 +859,13 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
 
 
 def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
-                 sheets: tuple[SheetSpec, ...] = SHEETS) -> list[PlacedSheet]:
+                 sheets: tuple[SheetSpec, ...] | None = None) -> list[PlacedSheet]:
     """Every result sheet of a report, placed; ``source`` says where the accounts came from.
 
     ``sheets`` picks the set: :data:`SHEETS` (an account report) or :data:`CUSTOMER_SHEETS`
     (the customer tables of a transaction list's report).
     """
+    sheets = SHEETS if sheets is None else sheets  # read when called: the catalogue grows at the end of this module
     stamp = (when or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
@@ -998,3 +999,137 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.datetime):
         return "2000-01-01"
     return "" if value is None else str(value)
+
+
+# Printing: every sheet prints on one page width (landscape, fit to width), so a sheet must not be
+# wider than its tables and charts. A note or reason that runs on past them would make the printed
+# page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
+NOTE_WIDTH = 60.0  # characters
+NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
+
+
+@dataclass(frozen=True)
+class PrintFit:
+    """How a sheet prints: its column widths (characters), the run-on text columns that wrap
+    (block table -> 0-based column) and the print area's last row and column (0-based)."""
+
+    widths: list[float]
+    wrapped: dict[str, int]
+    last_row: int
+    last_col: int
+
+
+def _pixels(widths: list[float], column: int) -> float:
+    """Pixels from the sheet's left edge to the start of a 1-based column (the default width past ``widths``)."""
+    return sum((widths[j] if j < len(widths) else 8.43) * PIXELS_PER_CHARACTER + 5 for j in range(column - 1))
+
+
+def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
+    """The widths, wrapped notes and print area of a placed sheet (see :data:`NOTE_WIDTH`).
+
+    The printed width is that of the widest of its tables and charts. A run-on column (a
+    block's last text column, or its ``overflow_column``) whose longest text ends past that width
+    is widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
+    """
+    widths = estimated_widths(sheet, sample)
+    table_px = _pixels(widths, sheet.n_cols + 1)
+    chart_px = [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
+    page_px = max([table_px] + chart_px)
+    wrapped: dict[str, int] = {}
+    for block in sheet.blocks:
+        for j, key in enumerate(block.keys):
+            if not (key == block.block.overflow_column or _runs_on(block, j)) or not block.n_rows:
+                continue
+            longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
+            needed_px = longest * PIXELS_PER_CHARACTER + 10
+            # text runs on into empty cells only: a column with figures to its right has its own width
+            room_px = page_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
+            if needed_px <= room_px:
+                continue  # it runs on, within the printed width
+            rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER
+            width = min(NOTE_WIDTH, max(widths[j], NOTE_MIN_WIDTH, (needed_px - rest_px) / PIXELS_PER_CHARACTER))
+            widths[j] = width
+            if width * PIXELS_PER_CHARACTER + rest_px < needed_px:
+                wrapped[block.block.table] = j
+    page_px = max([_pixels(widths, sheet.n_cols + 1)]
+                  + [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts])
+    last_col = sheet.n_cols
+    while _pixels(widths, last_col + 1) < page_px - 1:
+        last_col += 1
+    chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
+    last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
+    return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1)
+
+
+# The survey beside the list, the revenue bridge by customers and the call list (core/survey.py,
+# core/bridge.py, core/actions.py): their blocks join the sheets above, each only when its table exists.
+COLUMN_STYLES.update({
+    "survey_company": ("Company in the survey", "text"),
+    "survey_account_id": ("Account id in the survey", "text"),
+    "best_candidate": ("Most similar account", "text"),
+    "candidate_account": ("Its account (to type in the survey)", "text"),
+    "similarity": ("Similarity (0-1)", "ratio"),
+    "what_to_do": ("What to do", "text"),
+    "customers_before": ("Customers before", "int"),
+    "customers_after": ("Customers after", "int"),
+    "orders_before": ("Orders before", "int"),
+    "orders_after": ("Orders after", "int"),
+    "order_value_before": ("Average order value before", "amount"),
+    "order_value_after": ("Average order value after", "amount"),
+    "amount": ("Amount", "amount"),
+    "new_customers": ("New customers", "money"),
+    "lost_customers": ("Lost customers", "money"),
+    "returning_customers": ("Returning customers", "money"),
+    "orders_effect": ("Returning: number of orders", "money"),
+    "order_value_effect": ("Returning: average order value", "money"),
+    "other_change": ("Other (credit notes only)", "money"),
+    "priority": ("Priority", "int"),
+    "money_at_stake": ("Money at stake", "money"),
+    "figure": ("The figure", "text"),
+    "detail_sheet": ("Detail on sheet", "text"),
+    "expected_next_order": ("Expected next order", "date"),
+    "days_overdue": ("Days overdue", "int"),
+})
+
+UNIT_FORMATS.update({"responses": "int", "customers": "int", "orders": "int"})
+
+SURVEY_BLOCKS = (
+    Block("survey_match", "Survey match: the survey's responses joined to the account list", unit_column="unit"),
+    Block("survey_nps_by_tier", "NPS per tier from the survey (every respondent counts)", tier_column="tier"),
+    Block("survey_nps_by_size", "NPS per size band from the survey"),
+    Block("survey_nps_by_strategy", "NPS per strategy quadrant from the survey"),
+    Block("survey_nps_by_industry", "NPS per industry from the survey"),
+    Block("survey_unmatched", "Responses not joined: near misses to confirm first, then the rest"),
+    Block("survey_accounts", "Accounts with answers: respondents and NPS per account, largest revenue first",
+          tier_column="tier"),
+    Block("survey_issues", "Survey answers rejected (not 0-10), with their row in the survey file"),
+)
+BRIDGE_BLOCKS = (
+    Block("customer_bridge", "Revenue bridge by customers: new, lost, and for returning customers the number of "
+          "orders and the average order value"),
+    Block("customer_bridge_by_tier", "Revenue bridge by customers, per tier (tier now)", tier_column="tier"),
+    Block("customer_bridge_by_channel", "Revenue bridge by customers, per channel"),
+    Block("customer_profit_bridge", "Profit bridge by customers: new, lost, and for returning customers the number "
+          "of orders, the average order value and the margin"),
+)
+ACTIONS_SHEET = SheetSpec("Accounts to call", (
+    Block("actions_top", "Accounts to call, most money at stake first: one reason each, with the figure behind it",
+          tier_column="tier", overflow_column="reason"),
+    Block("actions", "Every account with a reason to call (filter by reason, tier or sheet)", tier_column="tier",
+          overflow_column="reason"),
+))
+BRIDGE_CHART = ChartSpec("chart_customer_bridge", "Revenue bridge by customers", "step",
+                         ("base", "increase", "decrease", "total"), "", "Revenue", kind="stacked",
+                         styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False)
+
+
+def _with_blocks(spec: SheetSpec, blocks: tuple[Block, ...], charts: tuple[ChartSpec, ...] = ()) -> SheetSpec:
+    return replace(spec, blocks=spec.blocks + blocks, charts=spec.charts + charts)
+
+
+SHEETS = (SHEETS[0], ACTIONS_SHEET) + tuple(
+    _with_blocks(s, SURVEY_BLOCKS) if s.name == "NPS"
+    else _with_blocks(s, BRIDGE_BLOCKS + (Block(BRIDGE_CHART.table, "Waterfall data (the chart below)",
+                                                excel_table=False),), (BRIDGE_CHART,)) if s.name == "Growth"
+    else s for s in SHEETS[1:])
+CUSTOMER_SHEETS = (ACTIONS_SHEET,) + CUSTOMER_SHEETS

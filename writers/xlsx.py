@@ -25,13 +25,15 @@ import pandas as pd
 
 from writers.layout import (
     DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
-    estimated_widths, frame_arrow, frame_rows,
+    frame_arrow, frame_rows, print_fit,
 )
 from writers.output import REPORT_MARK
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
+ROW_POINTS = 15  # height of a row of text in the default font
+TEXT_CHARACTERS_PER_WIDTH = 1.15  # characters of text in a column width unit (the width of one "0")
 CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
 # Excel's 1900 date system from 1900-03-01 on: serial = days since 1899-12-30
 _EXCEL_EPOCH_NS = int(pd.Timestamp("1899-12-30").value)
@@ -50,6 +52,8 @@ class _Styles:
         self.header = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR)
         self.header_right = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR, align="right")
         self.negative = self._new(colour=NEGATIVE_COLOUR)
+        self.wrap = self._new()
+        self.wrap.set_text_wrap()
         self._cells: dict[tuple[str, str | None, bool], Any] = {}
 
     def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
@@ -113,7 +117,8 @@ def _streamed(sheet: PlacedSheet) -> bool:
 def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None) -> None:
     streamed = _streamed(sheet)
     ws = book.add_worksheet(sheet.spec.name, constant_memory=streamed)
-    for j, width in enumerate(estimated_widths(sheet)):
+    fit = print_fit(sheet)
+    for j, width in enumerate(fit.widths):
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
     # printed or exported to PDF: the Overview on one portrait page; the others fit the page width
@@ -124,6 +129,7 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     else:
         ws.set_landscape()
         ws.set_print_fit_to_pages(1, 0)
+    ws.set_print_area(0, 0, fit.last_row, fit.last_col)  # the tables and charts, not text running on past them
     if sheet.print_title_row:
         ws.set_repeat_rows(sheet.print_title_row - 1, sheet.print_title_row - 1)
     main = _main_block(sheet)
@@ -138,8 +144,26 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
         while pending and pending[0].anchor[0] <= block.title_row:
             _add_chart(ws, pending.pop(0))
         _write_block(ws, styles, block, block is main, streamed, progress)
+        if block.block.table in fit.wrapped and not streamed:
+            _wrap_column(ws, styles, block, fit.wrapped[block.block.table],
+                         fit.widths[fit.wrapped[block.block.table]])
     for placed in pending:
         _add_chart(ws, placed)
+
+
+def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) -> None:
+    """Write a block's long notes again, wrapped in their column of ``width`` characters, each row
+    as high as its lines (LibreOffice keeps the default height of a row that the file does not set)."""
+    import textwrap
+
+    values = block.frame.iloc[:, j]
+    for i in np.flatnonzero(values.notna().to_numpy()).tolist():
+        text = values.iloc[i]
+        if isinstance(text, str) and text:
+            ws.write(block.header_row + i, j, text, styles.wrap)
+            lines = len(textwrap.wrap(text, max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)))
+            if lines > 1:
+                ws.set_row_height(block.header_row + i, ROW_POINTS * lines)
 
 
 def _main_block(sheet: PlacedSheet) -> PlacedBlock:
@@ -413,11 +437,16 @@ def _bar_chart(placed: PlacedChart, chart_type: str = "column"):
         elif ref.colour:
             series.set_format(_fill(ref.colour))
         chart.push_series(series)
+    if chart_type == "bar":
+        # in a bar chart the library's y axis is the (vertical) category axis and x the value axis:
+        # the first category on top, as in the table, with the values' axis kept at the bottom
+        chart.set_y_axis_reverse()
+        chart.set_y_axis_crossing("max")
+        chart.set_y_axis_label_position("low")
+        return chart
     chart.set_x_axis_label_position("low")  # category names below the plot, not on top of negative bars
     if chart_type == "column_stacked":
         chart.set_y_axis_min(0)  # a waterfall read from zero: no exaggerated steps
-    if chart_type == "bar":
-        chart.set_x_axis_reverse()  # the first category on top, as in the table
     return chart
 
 
@@ -453,13 +482,15 @@ def _add_chart(ws, placed: PlacedChart) -> None:
     font.set_size(CHART_TITLE_POINTS)
     font.set_bold()
     chart.set_title_font(font)
+    # the spec's x is the category axis and y the values; a bar chart lays them out the other way
+    category, values = ("y", "x") if spec.kind == "bars" else ("x", "y")
     if spec.x_title:
-        chart.set_x_axis_name(spec.x_title)
-    chart.set_y_axis_name(spec.y_title)
+        getattr(chart, f"set_{category}_axis_name")(spec.x_title)
+    getattr(chart, f"set_{values}_axis_name")(spec.y_title)
     if spec.x_format and spec.kind in ("xy",):
         chart.set_x_axis_num_format(FORMATS[spec.x_format])
     if spec.y_format:
-        chart.set_y_axis_num_format(FORMATS[spec.y_format])
+        getattr(chart, f"set_{values}_axis_num_format")(FORMATS[spec.y_format])
     if spec.legend:
         chart.set_legend_position("right")
     else:
