@@ -436,7 +436,7 @@ def test_refresh_script_reruns_on_the_remembered_range():
 def test_customer_report_script_on_cdnow_writes_the_ribbon_actions_sheets(cdnow_cells):
     lite, ribbon = _lite_and_ribbon_actions("customer_report", {"Orders": script_cells(cdnow_cells)}, selection="A1")
     assert lite == ribbon
-    assert _added(lite)[:4] == ["Overview", "Customers", "RFM", "Lifetime value"]
+    assert _added(lite)[:5] == ["Overview", "Accounts to call", "Customers", "RFM", "Lifetime value"]
 
 
 @pytest.mark.parametrize("name", ["show_settings", "show_issues"])

@@ -30,6 +30,8 @@ FAILING = {
     "customer_summary": ([TRANSACTIONS_TEXT], "#VALUE!"), "cltv_model": ([TRANSACTIONS_TEXT], "#VALUE!"),
     "segment_growth": ([[HEADER] + FIVE], "#VALUE!"),  # one period only
     "tier_migration": ([[HEADER] + FIVE], "#VALUE!"), "segment_why": (["NO_SUCH_FUNCTION", TEXT], "#VALUE!"),
+    "survey_match": ([[["Account", "Id"], ["Acme", 1.0]], [["Company"], ["Acme"]]], "#VALUE!"),  # two columns of names
+    "revenue_bridge": ([[[1.0], [2.0]], [[1.0]]], "#VALUE!"),  # two rows before, one after
 }
 OFFICE_JS = {"#VALUE!": VALUE_ERROR, "#N/A": NA_ERROR}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import call_udf
+from tests.conftest import call_udf, udf_reason
 
 ACCOUNTS = [["Account name"], ["Acme Inc."], ["Müller GmbH"], ["Northwind Traders"], ["Banca Rossi S.p.A."]]
 RESPONSES = [["Company"], ["ACME"], ["muller"], ["Nortwind Traders"], ["banca rossi spa"], ["Zeta"], [None]]
@@ -11,7 +11,8 @@ RESPONSES = [["Company"], ["ACME"], ["muller"], ["Nortwind Traders"], ["banca ro
 
 def test_survey_match_spills_the_account_per_response_blank_where_none():
     out = call_udf("survey_match", ACCOUNTS, RESPONSES)
-    assert out == [["Matched account"], ["Acme Inc."], ["Müller GmbH"], [""], ["Banca Rossi S.p.A."], [""], [""]]
+    # the blank last response is a trailing blank row: the spill ends at the last row with data
+    assert out == [["Matched account"], ["Acme Inc."], ["Müller GmbH"], [""], ["Banca Rossi S.p.A."], [""]]
 
 
 def test_survey_match_detail_names_the_near_miss_to_confirm():
@@ -32,6 +33,6 @@ def test_revenue_bridge_splits_orders_and_order_value():
 
 
 def test_revenue_bridge_refuses_uneven_or_bad_ranges():
-    assert call_udf("revenue_bridge", [[1.0], [2.0]], [[1.0]]).startswith("segmenter: revenue_before has 2 rows")
-    assert "not a number" in call_udf("revenue_bridge", [[1.0], ["x"]], [[1.0], [2.0]])
-    assert "both periods" in call_udf("revenue_bridge", [[1.0]], [[1.0]], [[1.0]])
+    assert udf_reason("revenue_bridge", [[1.0], [2.0]], [[1.0]]).startswith("segmenter: revenue_before has 2 rows")
+    assert "not a number" in udf_reason("revenue_bridge", [[1.0], ["x"]], [[1.0], [2.0]])
+    assert "both periods" in udf_reason("revenue_bridge", [[1.0]], [[1.0]], [[1.0]])
