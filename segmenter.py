@@ -274,8 +274,9 @@ def segment_table(book=None) -> list[str]:
         source, engine = settings_from_mapping(values)
         if source is None:
             raise SegmenterInputError("no table to segment: fill in source (or sql) on the Settings sheet")
+        folder = Path(b.fullname).parent
+        source = dataclasses.replace(source, confine=str(folder))  # a workbook's SQL reads only its own folder
         if source.path and not Path(source.path).is_absolute():
-            folder = Path(b.fullname).parent
             source = dataclasses.replace(source, path=str(folder / source.path))
         base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
         while any(ch in base.name for ch in "*?["):

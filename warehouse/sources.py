@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from core.errors import SegmenterInputError
+from warehouse.guard import allowed_files, check_query, expand, lock_down, query_files
 
 ENGINES = ("duckdb", "spark")
 DATABASE_SUFFIXES = (".duckdb", ".db", ".ddb")
@@ -38,6 +39,8 @@ class Source:
     path: str | None = None
     table: str | None = None
     sql: str | None = None
+    #: The folder of the workbook whose Settings sheet named this source: its SQL reads only files in it.
+    confine: str | None = None
 
     def __post_init__(self) -> None:
         if not self.path and not self.sql:
@@ -101,19 +104,46 @@ def require(module: str) -> Any:
 def connect(settings: EngineSettings, source: Source | None = None):
     """An ibis connection: DuckDB in memory (or the source's database, read-only), or Spark."""
     ibis = require("ibis")
+    if source is not None and source.sql:
+        check_query(source.sql, dialect=settings.engine)
     if settings.engine == "duckdb":
         require("duckdb")
         config = {"memory_limit": settings.duckdb_memory_limit} if settings.duckdb_memory_limit else {}
         database = source.path if source is not None and source.is_database else ":memory:"
         if database != ":memory:" and not Path(database).exists():
             raise SegmenterInputError(f"file not found: {database}")
+        files, folders = readable(source) if source is not None else ([], [])
         try:
             con = ibis.duckdb.connect(database, read_only=database != ":memory:", **config)
             con.raw_sql("SET enable_progress_bar = false")  # progress is ours, per phase
+            lock_down(con.con, files, folders)  # reads only the named source; no write, attach, extension
             return con
         except Exception as error:  # duckdb raises its own error types for a bad setting or file
             raise SegmenterInputError(f"DuckDB could not open {database}: {_first_line(error)}") from None
+    if source is not None and source.sql and source.confine:
+        raise SegmenterInputError("the sql of a workbook's Settings sheet runs only in DuckDB (engine duckdb), "
+                                  "where segmenter can keep it to reading its own folder; run Spark SQL with --sql")
     return ibis.pyspark.connect(spark_session(settings.spark_remote))
+
+
+def readable(source: Source) -> tuple[list[str], list[str]]:
+    """(files, folders) the connection of ``source`` may read: the named file, each Parquet file of
+    a folder or glob, the files a query reads; nothing for a database (it is opened, read-only,
+    before the connection is locked)."""
+    if source.sql:
+        return allowed_files(query_files(source.sql), confine=Path(source.confine) if source.confine else None)
+    path = str(source.path)
+    if source.is_database:
+        return [], []
+    if Path(path).is_dir() or any(ch in path for ch in "*?["):
+        return [os.path.abspath(name) for name in input_files(path)], []
+    return allowed_files([path])
+
+
+def source_files(source: Source) -> list[Path]:
+    """Every existing file ``source`` reads (each file of a glob or folder, a query's files): an
+    output must be none of them."""
+    return expand(query_files(source.sql)) if source.sql else expand([str(source.path)])
 
 
 def spark_session(remote: str | None = None):
