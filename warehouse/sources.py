@@ -140,10 +140,13 @@ def readable(source: Source) -> tuple[list[str], list[str]]:
     return allowed_files([path])
 
 
-def source_files(source: Source) -> list[Path]:
-    """Every existing file ``source`` reads (each file of a glob or folder, a query's files): an
-    output must be none of them."""
-    return expand(query_files(source.sql)) if source.sql else expand([str(source.path)])
+def source_files(source: Source, engine: str = "duckdb") -> list[Path]:
+    """Every existing file ``source`` reads (each file of a glob or folder, the files a DuckDB query
+    reads): an output must be none of them. The query is checked first (one SELECT)."""
+    if not source.sql:
+        return expand([str(source.path)])
+    check_query(source.sql, dialect=engine)
+    return expand(query_files(source.sql)) if engine == "duckdb" else []
 
 
 def spark_session(remote: str | None = None):
