@@ -75,9 +75,9 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
     """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for blank.
 
-    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " "])
-    >>> typed_column(text, scan_column(text), np.array([12.5, np.nan, np.nan, np.nan])).tolist()
-    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None]
+    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " ", "0000-01-01", "2024-02-30"])
+    >>> typed_column(text, scan_column(text), np.array([12.5] + [np.nan] * 5)).tolist()
+    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None, '0000-01-01', '2024-02-30']
     """
     values = np.full(len(text), None, dtype=object)
     is_number = ~np.isnan(numbers)
@@ -86,7 +86,11 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
     cells = text.iloc[words].str.strip()
     iso = words[cells.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
     if iso.size:
-        values[iso] = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601").dt.to_pydatetime()
+        # a date that does not exist (0000-01-01, 2024-02-30) stays text, for the cell parser to list
+        stamps = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601", errors="coerce")
+        real = (stamps.notna() & (stamps.dt.year >= 1)).to_numpy(dtype=bool)
+        iso = iso[real]
+        values[iso] = stamps[real].dt.to_pydatetime()
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False
