@@ -486,7 +486,8 @@ def _table_output(args: argparse.Namespace) -> Path:
     path = Path(args.input)
     while any(ch in path.name for ch in "*?["):
         path = path.parent
-    stem = (path.stem if path.name else "tables") + (f"-{args.table}" if args.table else "")
+    table = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in args.table).strip(".") if args.table else ""
+    stem = (path.stem if path.name else "tables") + (f"-{table}" if table else "")  # a table name is no path
     return path.with_name(stem + "-segmenter.xlsx")
 
 

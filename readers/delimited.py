@@ -172,10 +172,10 @@ def check_width(name: str, columns: int, lines: int) -> None:
     >>> check_width("a.csv", 1_000_001, 1)
     Traceback (most recent call last):
     ...
-    core.errors.SegmenterInputError: a.csv has a line of 1,000,001 fields: segmenter reads at most 16,384 columns (Excel's limit); check the separator, or save the list from Excel as CSV again
+    core.errors.SegmenterInputError: a.csv has a line of at least 1,000,001 fields: segmenter reads at most 16,384 columns (Excel's limit); check the separator, or save the list from Excel as CSV again
     """
     if columns > MAX_COLUMNS:
-        raise SegmenterInputError(f"{name} has a line of {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "
+        raise SegmenterInputError(f"{name} has a line of at least {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "
                                   "columns (Excel's limit); check the separator, or save the list from Excel as CSV again")
     if columns * lines > MAX_CELLS:
         raise SegmenterInputError(f"{name} has {lines:,} lines and a line of {columns:,} fields ({columns * lines:,} "

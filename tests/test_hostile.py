@@ -202,3 +202,388 @@ def test_a_renamed_result_sheet_is_the_users_and_survives_the_next_run():
     assert excel.workbook.sheet("Segments Q1").cells == kept_cells  # never deleted nor rewritten
     assert {n.Name: n.RefersTo for n in excel.workbook.names}[owner_name("Segments")] == "='Segments'!$A$1"
     assert excel.workbook.sheet("Segments").cells != kept_cells
+
+
+# ------------------------------------------------------------- files: bombs, traps and what already held
+
+
+def run_cli(*args, cwd: Path, signal_after: tuple[str, int] | None = None) -> tuple[int, list[str], float, int]:
+    """Run ``segmenter.py report ARGS`` in a subprocess: (exit code, stderr lines without progress,
+    seconds, peak memory in bytes of that process alone, from wait4)."""
+    import signal
+    import time
+
+    err_path = cwd / ".stderr.txt"
+    with open(err_path, "wb") as err, open(os.devnull, "wb") as out:
+        started = time.monotonic()
+        process = subprocess.Popen([sys.executable, str(ROOT / "segmenter.py"), "report", *map(str, args)], cwd=cwd,
+                                   stdout=out, stderr=err, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        if signal_after is not None:
+            phase, number = signal_after
+            while phase not in err_path.read_text(errors="replace") and process.poll() is None:
+                time.sleep(0.05)
+            time.sleep(0.3)
+            process.send_signal(number)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+    lines = [line for line in err_path.read_text(errors="replace").splitlines() if not line.startswith(("[", "  "))]
+    err_path.unlink()
+    return process.returncode, lines, seconds, usage.ru_maxrss * 1024
+
+
+def refused(case: str, code: int, lines: list[str], seconds: float, peak: int, message: str) -> None:
+    assert code == 2, (case, code, lines)
+    assert len(lines) == 1 and lines[0].startswith("segmenter: ") and message in lines[0], (case, lines)
+    within(case, seconds, peak)
+
+
+def within(case: str, seconds: float, peak: int) -> None:
+    assert seconds < SECONDS, (case, seconds)
+    assert peak < PEAK_BYTES, (case, f"{peak / 2**30:.2f} GiB")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A user's folder: an earlier report and a file of theirs, hashed before and after each case."""
+    (tmp_path / "budget.xlsx").write_bytes(b"PK\x03\x04 the user's own budget")
+    before = {}
+    yield tmp_path, before
+    after = digest(tmp_path)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing of the user's changed
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".~segmenter-")]
+
+
+def bomb_cases():
+    from tests import hostile_files as make
+
+    return {
+        # name: (build(path) -> input path, extra args, expected refusal, or None for a run that succeeds)
+        "sheet inflating to 4 GiB from 4 MB": (lambda d: make.inflating_workbook(d / "bomb.xlsx", 4), [],
+                                               "inflates to 4,294,967,"),
+        "sheet inflating 1,000 times": (lambda d: make.inflating_workbook(d / "ratio.xlsx", 0.05), [],
+                                        "inflate at most 200 times"),
+        "one cell at XFD1048576 in 2 KB": (lambda d: make.far_cell_workbook(d / "far.xlsx", "XFD1048576"), [],
+                                           "(17,179,869,184 cells): segmenter reads at most 33,554,432 cells"),
+        "one cell at A2000000": (lambda d: make.far_cell_workbook(d / "rows.xlsx", "A2000000"), [],
+                                 "beyond Excel's 1,048,576 rows"),
+        "a dimension claiming XFD1048576": (lambda d: make.workbook(
+            d / "dim.xlsx", b'<dimension ref="A1:XFD1048576"/>' + make.cells_xml({"A1": "Account", "B1": "Revenue",
+                                                                                   "A2": "Acme", "B2": 5})),
+            [], "(17,179,869,184 cells)"),
+        "shared strings inflating 1,000 times": (lambda d: make.workbook(
+            d / "strings.xlsx", make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
+            extra={}) and _with_member(d / "strings.xlsx", "xl/sharedStrings.xml", 0.05), [],
+            "xl/sharedStrings.xml inflates"),
+        "billion laughs in the workbook part": (lambda d: _laughs(d / "laughs.xlsx"), [], "is damaged"),
+        "one cell at XFD7 (16,381 blank columns)": (lambda d: make.far_cell_workbook(d / "xfd7.xlsx", "XFD7"), [], None),
+        "CSV with 3,000 blank columns": (lambda d: _text(d / "blank.csv", "Account,Revenue" + "," * 3000 + "\n" + "".join(
+            f"A{i},{i + 1}" + "," * 3000 + "\n" for i in range(2000))), [], None),
+        "CSV with 3,000 blank columns inside": (lambda d: _text(d / "inside.csv", "Account,Revenue," + "," * 3000 + "Region\n"
+                                                + "".join(f"A{i},{i + 1}," + "," * 3000 + "EU\n" for i in range(2000))),
+                                                [], None),
+        "CSV of one line of 1,000,000 commas": (lambda d: _text(d / "commas.csv", "," * 1_000_000 + "\n"), [],
+                                                "has a line of at least 65,537 fields: segmenter reads at most 16,384 columns"),
+        "CSV with a 100 MB line": (lambda d: _text(d / "long.csv", "Account,Revenue\n" + "a" * 100_000_000 + ",5\nB,3\n"),
+                                   [], None),
+    }
+
+
+def _text(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def _with_member(path: Path, name: str, gib: float) -> Path:
+    """``path`` with one more member ``name`` inflating to ``gib`` GiB of blank space."""
+    import zipfile
+
+    from tests import hostile_files as make
+
+    with zipfile.ZipFile(path, "a") as archive:
+        make.write_member(archive, name, [(b" " * (1 << 20), int(gib * 1024))])
+    return path
+
+
+def _laughs(path: Path) -> Path:
+    """A workbook whose xl/workbook.xml is the billion laughs (entities nested ten deep)."""
+    import zipfile
+
+    from tests import hostile_files as make
+
+    entities = "".join(f'<!ENTITY l{k} "{("&l%d;" % (k - 1)) * 10 if k else "lol"}">' for k in range(10))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE workbook [{entities}]>'
+              '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+              '<sheet name="&l9;" sheetId="1"/></sheets></workbook>').encode()
+    make.workbook(path, make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}))
+    data = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            data[info.filename] = archive.read(info)
+    data["xl/workbook.xml"] = laughs
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in data.items():
+            archive.writestr(name, content)
+    return path
+
+
+@pytest.mark.parametrize("case", list(bomb_cases()))
+def test_bombs_are_refused_in_one_line_in_seconds_and_little_memory(folder, case):
+    tmp_path, before = folder
+    build, extra, message = bomb_cases()[case]
+    source = build(tmp_path)
+    assert source.stat().st_size < 110_000_000
+    before.update(digest(tmp_path))
+    code, lines, seconds, peak = run_cli(source, "-o", "out.xlsx", *extra, cwd=tmp_path)
+    if message is None:
+        assert code == 0 and lines == [], (case, lines)
+        within(case, seconds, peak)
+        assert (tmp_path / "out.xlsx").exists()
+    else:
+        refused(case, code, lines, seconds, peak, message)
+        assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_an_existing_output_whose_properties_inflate_to_2_gib_is_not_read(folder):
+    from tests import hostile_files as make
+
+    tmp_path, before = folder
+    make.inflating_properties(tmp_path / "out.xlsx", 2)
+    _text(tmp_path / "list.csv", "Account,Revenue\nAcme,5\nBeta,3\n")
+    before.update(digest(tmp_path))
+    code, lines, seconds, peak = run_cli("list.csv", "-o", "out.xlsx", cwd=tmp_path)
+    refused("docProps bomb", code, lines, seconds, peak, "out.xlsx exists and is not a segmenter report")
+
+
+SMALL_CASES = {
+    # name: (make(folder) -> args, expected refusal, or None for a run that succeeds)
+    "a file of NUL bytes": (lambda d: [_bytes(d / "nul.csv", b"\0" * 100_000)], "holds binary data (NUL bytes)"),
+    "a FIFO as input": (lambda d: [_fifo(d / "pipe.csv")], "is a named pipe (FIFO)"),
+    "an encrypted workbook": (lambda d: [_bytes(d / "secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
+                                                + "EncryptionInfo".encode("utf-16-le"))], "is password-protected"),
+    "a CSV named .xlsx": (lambda d: [_bytes(d / "list.xlsx", b"Account,Revenue\nAcme,5\n")], "it is not a zip archive"),
+    "-o naming a folder": (lambda d: [_list(d), "-o", _folder(d / "reports")], "is a folder: name a file in it"),
+    "-o the input as ./list.csv": (lambda d: [_list(d), "-o", "./list.xlsx", "--force"], None),
+    "-o the input by another spelling": (lambda d: [_book(d), "-o", f"./sub/../{_folder(d / 'sub') and 'in.xlsx'}"],
+                                         "is the input file in.xlsx"),
+    "-o a hard link to the input": (lambda d: [_book(d), "-o", _hard_link(d / "in.xlsx", d / "hard.xlsx")],
+                                    "is the input file in.xlsx"),
+    "-o a symbolic link to the input": (lambda d: [_book(d), "-o", _symlink(d / "in.xlsx", d / "link.xlsx")],
+                                        "is the input file in.xlsx"),
+    "-o a symbolic link to the user's file": (lambda d: [_list(d), "-o", _symlink(d / "budget.xlsx", d / "l.xlsx")],
+                                              "l.xlsx exists and is not a segmenter report"),
+    "-o list.csv --force beside the user's list.xlsx": (lambda d: [_list(d), "-o", "list.csv", "--force",
+                                                                    ] if _bytes(d / "list.xlsx", b"theirs") else [],
+                                                          "segmenter chose that name"),
+    "a date that does not exist": (lambda d: [_text(d / "dates.csv", "Account,Revenue,First purchase\nA,5,0000-01-01\n"
+                                                    "B,6,2024-02-30\nC,7,2024-01-05\n")], None),
+    "formula text in cells": (lambda d: [_text(d / "inject.csv", "Account,Revenue\n\"=cmd|' /C calc'!A0\",5\n"
+                                               "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3\n@SUM(1),2\n")], None),
+}
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _list(folder: Path) -> Path:
+    return _text(folder / "list.csv", "Account,Revenue\nAcme,5\nBeta,3\nCora,1\n")
+
+
+def _book(folder: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [["Account", "Revenue"], ["Acme", 5], ["Beta", 3]]:
+        book.active.append(row)
+    book.save(folder / "in.xlsx")
+    return folder / "in.xlsx"
+
+
+def _hard_link(target: Path, link: Path) -> Path:
+    os.link(target, link)
+    return link
+
+
+def _symlink(target: Path, link: Path) -> Path:
+    link.symlink_to(target)
+    return link
+
+
+@pytest.mark.parametrize("case", list(SMALL_CASES))
+def test_traps_are_refused_or_read_right(folder, case):
+    tmp_path, before = folder
+    make, message = SMALL_CASES[case]
+    args = make(tmp_path)
+    before.update(digest(tmp_path))
+    code, lines, seconds, peak = run_cli(*args, *(["-o", "out.xlsx"] if "-o" not in args else []), cwd=tmp_path)
+    if message is not None:
+        refused(case, code, lines, seconds, peak, message)
+        return
+    assert code == 0 and all("Traceback" not in line for line in lines), (case, lines)
+    within(case, seconds, peak)
+
+
+def test_formula_text_stays_text_in_the_report(tmp_path):
+    from openpyxl import load_workbook
+
+    _text(tmp_path / "inject.csv", "Account,Revenue\n\"=cmd|' /C calc'!A0\",5\n=1+1,3\n")
+    assert segmenter.main(["report", str(tmp_path / "inject.csv"), "-o", str(tmp_path / "out.xlsx")]) == 0
+    sheet = load_workbook(tmp_path / "out.xlsx")["Segments"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert {cell.value for cell in cells} >= {"=cmd|' /C calc'!A0", "=1+1"} and {cell.data_type for cell in cells} == {"s"}
+
+
+def test_zip_path_traversal_members_are_never_extracted(tmp_path):
+    import zipfile
+
+    from tests import hostile_files as make
+
+    path = make.workbook(tmp_path / "trav.xlsx", make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
+                         extra={"../../escaped.txt": b"x", "/abs-escaped.txt": b"y"})
+    assert "../../escaped.txt" in zipfile.ZipFile(path).namelist()
+    assert segmenter.main(["report", str(path), "-o", str(tmp_path / "out.xlsx")]) == 0
+    assert not (tmp_path.parent.parent / "escaped.txt").exists() and not Path("/abs-escaped.txt").exists()
+
+
+def test_table_names_never_reach_sql_or_paths(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect("db.duckdb")
+    con.execute("create table y as select 'a' as account, 1.0 as revenue")
+    con.close()
+    before = digest(tmp_path)
+    for table in ["y; drop table y", "y\"; drop table y; --", "a/b", "../../etc/x"]:
+        assert segmenter.main(["report", "db.duckdb", "--table", table]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("segmenter: cannot read db.duckdb") and "Traceback" not in "".join(err), err
+    assert digest(tmp_path) == before
+
+
+WAREHOUSE_TRAPS = {
+    # the issue's case: the per-row Parquet file beside sales.xlsx would be the input
+    "the Parquet beside the report is the input": (["sales-accounts.parquet", "-o", "sales.xlsx", "--force"],
+                                                   "the Parquet file beside the report sales-accounts.parquet is the input"),
+    "a glob holding the Parquet beside the report": (["parts/*.parquet", "-o", "parts/p.xlsx", "--force"],
+                                                     "is the input file p-accounts.parquet"),
+    "a query reading the Parquet beside the report": (["--sql", "select * from read_parquet('sales-accounts.parquet')",
+                                                       "-o", "sales.xlsx"], "is the input file sales-accounts.parquet"),
+    "a query reading the report's name": (["--sql", "select * from read_parquet('sales-accounts.parquet')",
+                                           "-o", "sales-accounts.parquet", "--force"], "segmenter chose that name"),
+    "a user's file where the Parquet goes": (["parts/p-accounts.parquet", "-o", "x.xlsx"], None),
+    "a user's Parquet where the Parquet goes, --force": (["--sql", "select * from read_parquet('parts/*.parquet')",
+                                                          "-o", "mine.xlsx", "--force"],
+                                                         "mine-accounts.parquet exists and is not a segmenter result"),
+}
+
+
+@pytest.mark.parametrize("case", list(WAREHOUSE_TRAPS))
+def test_a_warehouse_run_never_replaces_an_input_or_a_name_it_chose(folder, case):
+    tmp_path, before = folder
+    accounts_parquet(tmp_path / "sales-accounts.parquet")
+    (tmp_path / "parts").mkdir()
+    accounts_parquet(tmp_path / "parts" / "p-accounts.parquet", 10)
+    pd.DataFrame({"x": [1]}).to_parquet(tmp_path / "mine-accounts.parquet")
+    before.update(digest(tmp_path))
+    args, message = WAREHOUSE_TRAPS[case]
+    code, lines, seconds, peak = run_cli(*args, cwd=tmp_path)
+    if message is None:
+        assert code == 0, lines
+        assert (tmp_path / "x-accounts.parquet").exists() and (tmp_path / "x.xlsx").exists()
+    else:
+        refused(case, code, lines, seconds, peak, message)
+
+
+def test_kill_and_ctrl_c_leave_no_temporary_and_the_earlier_report(tmp_path):
+    import signal
+
+    n = 60_000
+    _text(tmp_path / "big.csv", "Account,Revenue\n" + "".join(f"A{i},{i % 997 + 1}\n" for i in range(n)))
+    assert run_cli("big.csv", "-o", "big.xlsx", cwd=tmp_path)[0] == 0
+    earlier = digest(tmp_path)["big.xlsx"]
+    for number in (signal.SIGTERM, signal.SIGINT):
+        code, lines, seconds, _ = run_cli("big.csv", "-o", "big.xlsx", cwd=tmp_path,
+                                          signal_after=("writing sheet Segments", number))
+        assert code == 130 and lines == ["segmenter: interrupted; no report was written and an earlier one is as it was"]
+        assert digest(tmp_path)["big.xlsx"] == earlier
+        assert not [name for name in os.listdir(tmp_path) if name.startswith(".~segmenter-")]
+
+
+def test_a_killed_runs_temporary_is_cleaned_by_the_next_run_and_a_live_ones_is_not(tmp_path):
+    import time
+
+    from writers.output import STALE_SECONDS, TEMP_PREFIX
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"{TEMP_PREFIX}{dead.pid}-abc.xlsx"
+    stale.write_bytes(b"")
+    live = tmp_path / f"{TEMP_PREFIX}{os.getppid()}-def.xlsx"  # a run still going (its process lives)
+    live.write_bytes(b"")
+    old = tmp_path / f"{TEMP_PREFIX}k3j4h5.xlsx"  # an older version's name, without a process id
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - STALE_SECONDS - 60,) * 2)
+    _list(tmp_path)
+    assert segmenter.main(["report", str(tmp_path / "list.csv"), "-o", str(tmp_path / "out.xlsx")]) == 0
+    assert not stale.exists() and not old.exists() and live.exists()
+
+
+def test_ctrl_c_is_heard_while_compiled_code_runs():
+    import signal
+    import threading
+    import time
+
+    from writers.output import interruptible
+
+    started = time.monotonic()
+    threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(lambda: time.sleep(5))  # sleeps outside the interpreter, as the xlsx writer compresses
+    assert time.monotonic() - started < 2
+
+
+def test_two_runs_to_one_name_never_mix_their_workbook_and_parquet(tmp_path):
+    from openpyxl import load_workbook
+
+    accounts_parquet(tmp_path / "a.parquet", 30)
+    accounts_parquet(tmp_path / "b.parquet", 70)
+    processes = [subprocess.Popen([sys.executable, str(ROOT / "segmenter.py"), "report", name, "-o", "out.xlsx",
+                                   "--force"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for name in ("a.parquet", "b.parquet")]
+    assert [p.wait() for p in processes] == [0, 0]
+    rows = len(pd.read_parquet(tmp_path / "out-accounts.parquet"))
+    subtitle = load_workbook(tmp_path / "out.xlsx", read_only=True)["Segments"]["A2"].value
+    assert ("a.parquet" in subtitle) == (rows == 30) and ("b.parquet" in subtitle) == (rows == 70), (subtitle, rows)
+
+
+def test_the_engine_path_rejects_numbers_beyond_1e15_as_core_does(tmp_path, capsys):
+    pd.DataFrame({"Account": ["a", "b", "c"], "Revenue": [1e308, 1e308, 5.0]}).to_parquet(tmp_path / "huge.parquet")
+    assert segmenter.main(["report", str(tmp_path / "huge.parquet")]) == 0
+    out = capsys.readouterr().out
+    assert "HHI 10,000" in out and "Gini nan" not in out and "2 accounts left out: 2 with missing revenue" in out
+    issues = pd.read_excel(tmp_path / "huge-segmenter.xlsx", sheet_name="Data issues", header=4)
+    rejected = issues[issues["Action"] == "rejected"]
+    assert rejected["Value"].tolist() == ["1e+308", "1e+308"] and rejected["Column"].tolist() == ["Revenue", "Revenue"]
+
+
+def test_a_column_with_two_decimal_marks_is_never_read_the_other_way(tmp_path):
+    from readers import load_accounts
+
+    _text(tmp_path / "marks.csv", 'Account,Revenue\nA,"1,234.00"\nB,"1.234,56 €"\nC,1.234\nD,500\n')
+    table = load_accounts(tmp_path / "marks.csv")
+    assert table.accounts["revenue"].tolist()[3] == 500.0 and table.accounts["revenue"].isna().sum() == 3
+    reasons = table.issues.loc[table.issues["action"] == "rejected", "reason"].tolist()
+    assert len(reasons) == 3 and "'1.234' is ambiguous" in reasons[2]
+    _text(tmp_path / "mostly.csv", 'Account,Revenue\nA,"1,234.00"\nB,"2,000.50"\nC,"1.234,56 €"\nD,500\n')
+    table = load_accounts(tmp_path / "mostly.csv")
+    assert table.accounts["revenue"].tolist()[:2] == [1234.0, 2000.5] and pd.isna(table.accounts["revenue"].iloc[2])
