@@ -381,7 +381,7 @@ def _one_decimal_mark(read: dict[int, _NumberText], cells: "_Cells") -> None:
     if not commas or not points:
         return
     for losers, winners, mark in ((points, commas, "point"), (commas, points, "comma")):
-        if len(losers) >= len(winners):
+        if len(losers) <= len(winners):
             for i in losers:
                 read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' has a decimal {mark} in a column that also "
                                       f"writes '{cells.text[winners[0]]}' ({len(losers):,} of {len(losers) + len(winners):,} "

@@ -363,7 +363,8 @@ SMALL_CASES = {
                                                 + "EncryptionInfo".encode("utf-16-le"))], "is password-protected"),
     "a CSV named .xlsx": (lambda d: [_bytes(d / "list.xlsx", b"Account,Revenue\nAcme,5\n")], "it is not a zip archive"),
     "-o naming a folder": (lambda d: [_list(d), "-o", _folder(d / "reports")], "is a folder: name a file in it"),
-    "-o the input as ./list.csv": (lambda d: [_list(d), "-o", "./list.xlsx", "--force"], None),
+    "the input as ./in.xlsx, -o in.xlsx --force": (lambda d: ["./" + _book(d).name, "-o", "in.xlsx", "--force"],
+                                                   "is the input file in.xlsx"),
     "-o the input by another spelling": (lambda d: [_book(d), "-o", f"./sub/../{_folder(d / 'sub') and 'in.xlsx'}"],
                                          "is the input file in.xlsx"),
     "-o a hard link to the input": (lambda d: [_book(d), "-o", _hard_link(d / "in.xlsx", d / "hard.xlsx")],
@@ -478,8 +479,8 @@ WAREHOUSE_TRAPS = {
                                                      "is the input file p-accounts.parquet"),
     "a query reading the Parquet beside the report": (["--sql", "select * from read_parquet('sales-accounts.parquet')",
                                                        "-o", "sales.xlsx"], "is the input file sales-accounts.parquet"),
-    "a query reading the report's name": (["--sql", "select * from read_parquet('sales-accounts.parquet')",
-                                           "-o", "sales-accounts.parquet", "--force"], "segmenter chose that name"),
+    "-o budget.parquet --force beside the user's budget.xlsx": (["sales-accounts.parquet", "-o", "budget.parquet",
+                                                                 "--force"], "segmenter chose that name"),
     "a user's file where the Parquet goes": (["parts/p-accounts.parquet", "-o", "x.xlsx"], None),
     "a user's Parquet where the Parquet goes, --force": (["--sql", "select * from read_parquet('parts/*.parquet')",
                                                           "-o", "mine.xlsx", "--force"],
@@ -573,7 +574,7 @@ def test_the_engine_path_rejects_numbers_beyond_1e15_as_core_does(tmp_path, caps
     assert "HHI 10,000" in out and "Gini nan" not in out and "2 accounts left out: 2 with missing revenue" in out
     issues = pd.read_excel(tmp_path / "huge-segmenter.xlsx", sheet_name="Data issues", header=4)
     rejected = issues[issues["Action"] == "rejected"]
-    assert rejected["Value"].tolist() == ["1e+308", "1e+308"] and rejected["Column"].tolist() == ["Revenue", "Revenue"]
+    assert [float(v) for v in rejected["Value"]] == [1e308, 1e308] and rejected["Column"].tolist() == ["Revenue", "Revenue"]
 
 
 def test_a_column_with_two_decimal_marks_is_never_read_the_other_way(tmp_path):

@@ -58,6 +58,8 @@ def report_path(output: Path, source: Path | Iterable[Path] | None, *,
     """
     notes = []
     chosen = False
+    if output.is_dir():  # before the suffix is corrected: "-o reports" naming a folder is not "reports.xlsx"
+        raise SegmenterInputError(f"the output {output} is a folder: name a file in it, e.g. -o {output / 'report.xlsx'}")
     if output.suffix.lower() != REPORT_SUFFIX:
         corrected = output.with_name(output.name + REPORT_SUFFIX) if not output.suffix else output.with_suffix(REPORT_SUFFIX)
         notes.append(f"writing {corrected.name}: a report is an Excel workbook, not {output.suffix or 'a file without suffix'}")
