@@ -124,3 +124,22 @@ def inflating_properties(path: Path, gib: float = 2.0) -> Path:
     """A segmenter-looking report whose docProps/core.xml inflates to ``gib`` GiB."""
     chunk = b" " * (1 << 20)
     return workbook(path, cells_xml({"A1": "x"}), core=[(CORE, 1), (chunk, int(gib * 1024)), (CORE_TAIL, 1)])
+
+
+def understated_workbook(path: Path, gib: float = 0.25, claimed: int = 1000) -> Path:
+    """An .xlsx whose sheet inflates to ``gib`` GiB while the zip's central directory says ``claimed`` bytes."""
+    chunk = b" " * (1 << 20)
+    head = SHEET_HEAD + cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5})
+    original = zipfile.ZipFile.close
+
+    def close(archive):
+        for info in archive.filelist:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                info.file_size = claimed
+        original(archive)
+
+    zipfile.ZipFile.close = close
+    try:
+        return workbook(path, [(head, 1), (chunk, int(gib * 1024)), (SHEET_TAIL, 1)])
+    finally:
+        zipfile.ZipFile.close = original

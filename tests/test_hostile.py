@@ -263,6 +263,8 @@ def bomb_cases():
                                                "inflates to 4,294,967,"),
         "sheet inflating 1,000 times": (lambda d: make.inflating_workbook(d / "ratio.xlsx", 0.05), [],
                                         "inflate at most 200 times"),
+        "a sheet whose header says 1,000 bytes and inflates to 256 MiB": (
+            lambda d: make.understated_workbook(d / "liar.xlsx"), [], "(its header says 1,000)"),
         "one cell at XFD1048576 in 2 KB": (lambda d: make.far_cell_workbook(d / "far.xlsx", "XFD1048576"), [],
                                            "(17,179,869,184 cells): segmenter reads at most 33,554,432 cells"),
         "one cell at A2000000": (lambda d: make.far_cell_workbook(d / "rows.xlsx", "A2000000"), [],
@@ -588,3 +590,14 @@ def test_a_column_with_two_decimal_marks_is_never_read_the_other_way(tmp_path):
     _text(tmp_path / "mostly.csv", 'Account,Revenue\nA,"1,234.00"\nB,"2,000.50"\nC,"1.234,56 €"\nD,500\n')
     table = load_accounts(tmp_path / "mostly.csv")
     assert table.accounts["revenue"].tolist()[:2] == [1234.0, 2000.5] and pd.isna(table.accounts["revenue"].iloc[2])
+
+
+def test_doctests_of_the_guards_pass():
+    import doctest
+
+    import readers.limits
+    import warehouse.guard
+    import writers.output
+
+    for module in (warehouse.guard, readers.limits, writers.output):
+        assert doctest.testmod(module).failed == 0, module.__name__
