@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from core.errors import SegmenterInputError
+from readers.limits import check_regular_file
 
 GLOB_CHARS = "*?["
 #: Statement kinds of DuckDB's parser that are a read-only query.
@@ -153,6 +154,8 @@ def allowed_files(paths: Iterable[str], *, confine: Path | None = None) -> tuple
         if confine is not None and not _inside(fixed, confine):
             raise SegmenterInputError(f"the SQL of the Settings sheet reads {name!r}, outside the workbook's folder "
                                       f"{confine}: a workbook's SQL may read only files in its own folder")
+        if not is_glob:
+            check_regular_file(path)  # a FIFO would block the engine forever
         (folders if is_glob else files).append(os.path.realpath(fixed) if is_glob else os.path.abspath(path))
         if not is_glob and os.path.realpath(path) != os.path.abspath(path):
             files.append(os.path.realpath(path))  # a link: DuckDB opens what it points to

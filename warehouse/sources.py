@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from core.errors import SegmenterInputError
+from readers.limits import check_regular_file
 from warehouse.guard import allowed_files, check_query, expand, lock_down, query_files
 
 ENGINES = ("duckdb", "spark")
@@ -184,9 +185,14 @@ def open_table(con, source: Source):
         if source.is_database:
             if not source.table:
                 raise SegmenterInputError(f"{Path(path).name} is a database: name the table with --table")
+            tables = con.list_tables()
+            if source.table not in tables:  # the name is looked up, never spliced into SQL or a path
+                raise SegmenterInputError(f"cannot read {Path(path).name}: it has no table named {source.table!r}; "
+                                          f"it has {', '.join(tables) or 'none'}")
             return con.table(source.table)
         if not any(ch in path for ch in "*?[") and not Path(path).exists():
             raise SegmenterInputError(f"file not found: {path}")
+        check_regular_file(Path(path))  # a FIFO would block the engine forever
         if Path(path).is_dir() or any(ch in path for ch in "*?["):
             return _read_parquet_files(con, input_files(path))
         if path.lower().endswith((".csv", ".csv.gz", ".tsv")):
