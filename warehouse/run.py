@@ -11,7 +11,6 @@ the Segments (Customers) sheet, with a note in the sheet's subtitle when there a
 from __future__ import annotations
 
 import contextlib
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable

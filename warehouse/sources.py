@@ -145,7 +145,11 @@ def source_files(source: Source, engine: str = "duckdb") -> list[Path]:
     """Every existing file ``source`` reads (each file of a glob or folder, the files a DuckDB query
     reads): an output must be none of them. The query is checked first (one SELECT)."""
     if not source.sql:
-        return expand([str(source.path)])
+        path = str(source.path)
+        if Path(path).is_dir() or any(ch in path for ch in "*?["):
+            # segmenter's own results in the folder are not read (input_files), so they may be replaced
+            return [Path(name) for name in input_files(path)] if expand([path]) else []
+        return expand([path])
     check_query(source.sql, dialect=engine)
     return expand(query_files(source.sql)) if engine == "duckdb" else []
 
