@@ -40,7 +40,7 @@ from readers import accounts_from_rows, is_transaction_list, load_transactions, 
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
-from writers.output import atomic_write, report_path
+from writers.output import Outputs, atomic_write, report_path, terminate_as_interrupt
 
 SAMPLE_ACCOUNTS = Path(__file__).resolve().parent / "core" / "data" / "sample_accounts.csv"
 SETTINGS_SHEET = "Settings"
@@ -310,27 +310,30 @@ def segment_table(book=None) -> list[str]:
         source, engine = settings_from_mapping(values)
         if source is None:
             raise SegmenterInputError("no table to segment: fill in source (or sql) on the Settings sheet")
+        folder = Path(b.fullname).parent
+        source = dataclasses.replace(source, confine=str(folder))  # a workbook's SQL reads only its own folder
         if source.path and not Path(source.path).is_absolute():
-            folder = Path(b.fullname).parent
             source = dataclasses.replace(source, path=str(folder / source.path))
         base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
         while any(ch in base.name for ch in "*?["):
             base = base.parent
         output = base.with_name(base.stem + "-segmenter.xlsx")
-        try:
-            result = run_table(source, engine, config, output=output,
-                               progress=lambda text: _status(b, f"segmenter: {text}"))
-        except ImportError as error:  # an engine library (DuckDB, ibis, PySpark) is missing
-            from excel_setup import missing_extra
+        with Outputs() as outputs:  # the Parquet file is put in place once the sheets are written
+            try:
+                result = run_table(source, engine, config, output=output, outputs=outputs,
+                                   progress=lambda text: _status(b, f"segmenter: {text}"))
+            except ImportError as error:  # an engine library (DuckDB, ibis, PySpark) is missing
+                from excel_setup import missing_extra
 
-            raise SegmenterInputError(missing_extra(error)) from None
-        if result.is_customers:
-            sheets = customer_sheets(result.report, result.source_line, config.labels)
-            messages = customer_messages(result.report)
-        else:
-            sheets = place_report(result.report.tables, source=result.source_line, labels=config.labels)
-            messages = []
-        messages += book_writer.write_report(b, sheets, progress=lambda text: _status(b, text))
+                raise SegmenterInputError(missing_extra(error)) from None
+            if result.is_customers:
+                sheets = customer_sheets(result.report, result.source_line, config.labels)
+                messages = customer_messages(result.report)
+            else:
+                sheets = place_report(result.report.tables, source=result.source_line, labels=config.labels)
+                messages = []
+            messages += book_writer.write_report(b, sheets, progress=lambda text: _status(b, text))
+            outputs.commit()
         book_writer.owned_sheet(b, sheets[0].spec.name).activate()
         _status(b, False)
         return messages + [f"All {result.rows:,} rows are in {result.parquet}"]
@@ -570,33 +573,37 @@ def _table_output(args: argparse.Namespace) -> Path:
     path = Path(args.input)
     while any(ch in path.name for ch in "*?["):
         path = path.parent
-    stem = (path.stem if path.name else "tables") + (f"-{args.table}" if args.table else "")
+    table = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in args.table).strip(".") if args.table else ""
+    stem = (path.stem if path.name else "tables") + (f"-{table}" if table else "")  # a table name is no path
     return path.with_name(stem + "-segmenter.xlsx")
 
 
 def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> int:
     """report on a warehouse table (warehouse.run); same output, messages and exit codes as a file."""
     from warehouse.run import run_table
-    from warehouse.sources import EngineSettings, Source
+    from warehouse.sources import EngineSettings, Source, source_files
     from writers.xlsx import write_workbook
 
     source = Source(path=str(args.input) if args.input else None, table=args.table, sql=args.sql)
     settings = EngineSettings(engine=args.engine or "duckdb", spark_remote=args.spark_remote,
                               duckdb_memory_limit=args.memory_limit)
-    single_file = Path(args.input) if args.input and Path(args.input).is_file() else None
-    output, notes = report_path(args.output or _table_output(args), single_file, force=args.force)
+    output, notes = report_path(args.output or _table_output(args), source_files(source, settings.engine),
+                                force=args.force)
     for note in notes:
         print(f"segmenter: {note}", file=sys.stderr)
-    run = run_table(source, settings, config, output=output, transactions=args.transactions,
-                    observation_end=args.observation_end, horizon=args.horizon, force=args.force, progress=progress)
-    if run.is_customers:
-        sheets = customer_sheets(run.report, run.source_line, config.labels)
-        lines = customer_headline_lines(run.report)
-    else:
-        sheets = place_report(run.report.tables, source=run.source_line, labels=config.labels)
-        lines = headline_lines(run.report)
-    progress(f"writing {output}")
-    write_workbook(sheets, output, progress=progress if run.rows > 50_000 else None)
+    with Outputs() as outputs:  # the .xlsx and the Parquet file are put in place together, at the end
+        run = run_table(source, settings, config, output=output, transactions=args.transactions,
+                        observation_end=args.observation_end, horizon=args.horizon, progress=progress,
+                        outputs=outputs)
+        if run.is_customers:
+            sheets = customer_sheets(run.report, run.source_line, config.labels)
+            lines = customer_headline_lines(run.report)
+        else:
+            sheets = place_report(run.report.tables, source=run.source_line, labels=config.labels)
+            lines = headline_lines(run.report)
+        progress(f"writing {output}")
+        write_workbook(sheets, outputs.temporary(output), progress=progress if run.rows > 50_000 else None)
+        outputs.commit()
     for line in lines:
         print(line)
     print(f"wrote {output} and {run.parquet} ({run.rows:,} rows)")
@@ -618,6 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(lines))
         return 0 if ok else 2
     progress = CliProgress()
+    restore_signals = terminate_as_interrupt()  # kill and Ctrl-C both remove the run's temporaries
     try:
         config = config_from_mapping({
             "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
@@ -666,7 +674,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"segmenter: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("segmenter: interrupted; no report was written and an earlier one is as it was", file=sys.stderr)
+        return 130
     finally:
+        restore_signals()
         progress.close()
     for line in lines:
         print(line)

@@ -357,6 +357,7 @@ def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _Nu
                 read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is ambiguous in a column with decimal "
                                       f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
                                       "thousands separators")
+    _one_decimal_mark(read, cells)
     currencies = pd.Series([r.currency for r in read.values() if r.currency])
     if currencies.nunique() > 1:
         main = currencies.value_counts().index[0]
@@ -365,6 +366,26 @@ def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _Nu
                 read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is in {r.currency} while the column is "
                                       f"mostly {main}: amounts in two currencies are not added up (convert them first)")
     return read
+
+
+_POINT_AND_GROUPS_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+\.\d+[^\d]*")
+
+
+def _one_decimal_mark(read: dict[int, _NumberText], cells: "_Cells") -> None:
+    """A column holding both "1,234.00" (decimal point) and "1.234,56" (decimal comma) is read by
+    the mark most of those cells show; the others are rejected, never read the other way (both,
+    when as many show each)."""
+    commas = [i for i, r in read.items() if r.action == "coerced" and r.decimal_comma and "," in cells.text[i]]
+    points = [i for i, r in read.items() if r.action == "coerced" and not r.decimal_comma
+              and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i])]
+    if not commas or not points:
+        return
+    for losers, winners, mark in ((points, commas, "point"), (commas, points, "comma")):
+        if len(losers) <= len(winners):
+            for i in losers:
+                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' has a decimal {mark} in a column that also "
+                                      f"writes '{cells.text[winners[0]]}' ({len(losers):,} of {len(losers) + len(winners):,} "
+                                      "such cells have its mark): it is not read the other way; write every amount alike")
 
 
 def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:

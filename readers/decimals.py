@@ -4,7 +4,8 @@ A cell such as ``1.234`` is 1.234 in a file written with decimal points and 1,23
 with decimal commas (``1.234,56``). Excel decides by the reader's locale; a file travels between
 locales, so segmenter looks at the file instead:
 
-- evidence of a decimal comma: ``12,5``, ``0,125``, ``1.234,56``, ``1 234,56``, ``1.234.567``;
+- evidence of a decimal comma: ``12,5``, ``0,125``, ``1.234,56``, ``1 234,56``, ``1.234.567``
+  (with a currency symbol before or after it too: ``1.234,56 €``);
 - evidence of a decimal point: ``12.5``, ``0.125``, ``1000.0``, ``1,234.56``, ``1,234,567``
   (a group of three never follows a leading 0, nor four digits);
 - no evidence either way: whole numbers, and ``1.234`` or ``1,234`` (one group of three digits).
@@ -38,6 +39,8 @@ _NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
 _NEVER_IN_NUMBERS = "[A-Za-z:/]|[0-9]-"
 _NEVER_PARSED = "[:/]|[0-9]-"
 _LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
+_CURRENCY_SIGNS = frozenset("$€£¥")
+_CURRENCY_AROUND = r"^\s*[$€£¥]\s*|\s*[$€£¥]\s*$"
 _SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
 
 
@@ -95,11 +98,14 @@ def scan_column(text: pd.Series) -> ColumnScan:
     digit_words = rest[~spaces]
     numbered = starts[plain[starts]]
     ambiguous = np.zeros(len(text), dtype=bool)
-    maybe = digit_words[~np.array(text.iloc[digit_words].str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
-    shaped = maybe[_matches(text.iloc[maybe], _NUMBER_LIKE + r"(?:\s*%)?")]
+    # a currency symbol before or after the number ("1.234,56 €", "$1,234.50") does not hide its mark
+    symbols = np.flatnonzero(np.array(text.str[:1].isin(_CURRENCY_SIGNS), dtype=bool) & ~blank)
+    maybe = np.union1d(digit_words, symbols)
+    maybe = maybe[~np.array(text.iloc[maybe].str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
+    shaped = maybe[_matches(_without_currency(text.iloc[maybe]), _NUMBER_LIKE + r"(?:\s*%)?")]
     comma = point = False
     if shaped.size:
-        cells = _without_percent(text.iloc[shaped])
+        cells = _without_percent(_without_currency(text.iloc[shaped]))
         one_group = _matches(cells, _ONE_GROUP)
         ambiguous[shaped[one_group]] = True
         comma_shaped = _matches(cells, _COMMA_DECIMAL) | _matches(cells, _DOT_GROUPS) | _matches(cells, _SPACE_GROUPS)
@@ -198,6 +204,10 @@ def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple
         hit |= _matches(bare, shape)
     rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
     return percent[hit], rewritten.to_numpy(dtype=object)
+
+
+def _without_currency(cells: pd.Series) -> pd.Series:
+    return cells.str.replace(_CURRENCY_AROUND, "", regex=True)
 
 
 def _without_percent(cells: pd.Series) -> pd.Series:

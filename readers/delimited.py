@@ -27,6 +27,7 @@ import pandas as pd
 from core.errors import SegmenterInputError
 from core.grid import no_cyclic_gc
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_percents, scan_column
+from readers.limits import MAX_CELLS, MAX_COLUMNS, NARROW, kept_columns
 from readers.text_encoding import detect_encoding, not_text
 
 # How a CSV writes a date (Excel reads these as dates when it opens a CSV): 2024-03-31[ 10:00[:00]]
@@ -74,9 +75,9 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
     """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for blank.
 
-    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " "])
-    >>> typed_column(text, scan_column(text), np.array([12.5, np.nan, np.nan, np.nan])).tolist()
-    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None]
+    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " ", "0000-01-01", "2024-02-30"])
+    >>> typed_column(text, scan_column(text), np.array([12.5] + [np.nan] * 5)).tolist()
+    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None, '0000-01-01', '2024-02-30']
     """
     values = np.full(len(text), None, dtype=object)
     is_number = ~np.isnan(numbers)
@@ -85,7 +86,11 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
     cells = text.iloc[words].str.strip()
     iso = words[cells.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
     if iso.size:
-        values[iso] = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601").dt.to_pydatetime()
+        # a date that does not exist (0000-01-01, 2024-02-30) stays text, for the cell parser to list
+        stamps = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601", errors="coerce")
+        real = (stamps.notna() & (stamps.dt.year >= 1)).to_numpy(dtype=bool)
+        iso = iso[real]
+        values[iso] = stamps[real].dt.to_pydatetime()
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False
@@ -129,6 +134,7 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
     shorter rows padded with ''.
     """
     def parse(columns: int) -> pd.DataFrame:
+        check_width(name, columns, data.count(b"\n") + 1)
         return pd.read_csv(io.BytesIO(data), encoding=encoding, sep=separator, engine="c", dtype=str,
                            keep_default_na=False, header=None, skip_blank_lines=False, names=range(columns))
 
@@ -147,9 +153,33 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
         raise SegmenterInputError(f"{name} cannot be split into cells ({error}): "
                                   "check its quotes, or save it from Excel as CSV again") from None
     frame = frame.fillna("")
-    while frame.shape[1] > 1 and (frame[frame.columns[-1]] == "").all():  # a separator inside quotes overcounted
-        frame = frame.drop(columns=frame.columns[-1])
+    # trailing blank columns (a separator inside quotes overcounted, or 3,000 trailing commas) go at once
+    filled = np.flatnonzero((frame != "").any(axis=0).to_numpy())
+    last = int(filled[-1]) + 1 if filled.size else 1
+    frame = frame.iloc[:, :last] if last < frame.shape[1] else frame
+    if frame.shape[1] > NARROW and filled.size:  # each run of blank columns between filled ones cut to one
+        keep = kept_columns(filled)
+        if len(keep) < frame.shape[1]:
+            frame = frame.iloc[:, keep]
+            frame.columns = range(frame.shape[1])
     return frame
+
+
+def check_width(name: str, columns: int, lines: int) -> None:
+    """Refuse, before pandas allocates, a file wider than Excel's 16,384 columns or with more cells
+    (lines x widest line) than :data:`readers.limits.MAX_CELLS`.
+
+    >>> check_width("a.csv", 1_000_001, 1)
+    Traceback (most recent call last):
+    ...
+    core.errors.SegmenterInputError: a.csv has a line of at least 1,000,001 fields: segmenter reads at most 16,384 columns (Excel's limit); check the separator, or save the list from Excel as CSV again
+    """
+    if columns > MAX_COLUMNS:
+        raise SegmenterInputError(f"{name} has a line of at least {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "
+                                  "columns (Excel's limit); check the separator, or save the list from Excel as CSV again")
+    if columns * lines > MAX_CELLS:
+        raise SegmenterInputError(f"{name} has {lines:,} lines and a line of {columns:,} fields ({columns * lines:,} "
+                                  f"cells): segmenter reads at most {MAX_CELLS:,} cells; split the file or drop columns")
 
 
 def _widest_row(head: str, separator: str) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.errors import SegmenterInputError
 from readers.delimited import read_delimited
+from readers.limits import NARROW, check_regular_file, kept_columns
 from readers.text_layout import TEXT_SUFFIXES, read_text
 from readers.workbook import WORKBOOK_SUFFIXES, read_workbook
 
@@ -52,6 +53,7 @@ def check_input_file(path: Path) -> None:
         raise SegmenterInputError(f"{path.name} is {OTHER_FORMATS[suffix]}")
     if not path.exists():
         raise SegmenterInputError(f"file not found: {path}: check the name and the folder")
+    check_regular_file(path)  # before opening: a FIFO would block
     if path.is_dir():
         raise SegmenterInputError(f"{path} is a folder, not a file: name the account or transaction list in it")
     if suffix not in READ_SUFFIXES:
@@ -67,9 +69,34 @@ def check_input_file(path: Path) -> None:
 
 
 def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
-    """The cells of a file from its first non-empty row on, and that row's sheet row number."""
+    """The cells of a file from its first non-empty row on, and that row's sheet row number
+    (runs of blank columns collapsed, :func:`without_blank_columns`)."""
     rows = read_cells(path, sheet)
     first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
     if first is None:
         raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
-    return rows[first:], first + 1
+    return without_blank_columns(rows[first:]), first + 1
+
+
+def without_blank_columns(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows without the columns that are blank in every row after the last filled one, and with
+    each run of blank columns between filled ones cut to one (a blank column may separate two
+    tables; 16,000 of them say no more). Rows up to :data:`NARROW` cells wide are kept as they are.
+
+    A sheet with a list in A:B and one cell at XFD7 is 16,384 columns wide: read as three columns,
+    every one of the 16,381 blank ones would otherwise be parsed as a column of its own.
+
+    >>> wide = [["Account", "Revenue"] + [None] * 100 + ["x"], ["Acme", 5] + [""] * 100 + [" "]]
+    >>> without_blank_columns(wide)
+    [['Account', 'Revenue', None, 'x'], ['Acme', 5, '', ' ']]
+    """
+    width = max((len(row) for row in rows), default=0)
+    if width <= NARROW:
+        return rows
+    filled = set()
+    for row in rows:
+        filled.update(j for j, v in enumerate(row) if v is not None and (not isinstance(v, str) or v.strip()))
+    keep = kept_columns(sorted(filled))
+    if len(keep) == width:
+        return rows
+    return [[row[j] if j < len(row) else None for j in keep] for row in rows]

@@ -27,6 +27,9 @@ def detect_encoding(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     head = data[:4096]
+    if len(head) >= 4 and min(head[0::2].count(0), head[1::2].count(0)) * 2 > len(head) // 2:
+        # zeros in most even and most odd bytes: no UTF-16 text is that (a file of NUL bytes)
+        raise SegmenterInputError(f"{name} holds binary data (NUL bytes), not text: {SAVE_AS_UTF8}")
     if len(head) >= 4 and head.count(0) * 3 >= len(head):
         # UTF-16 text of Latin script has a zero in every other byte: the odd ones (LE) or even (BE)
         return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"

@@ -56,6 +56,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[list[Any]]:
         The file is password-protected, an .xls renamed, damaged, or has no such sheet.
     """
     check_workbook_bytes(path)
+    check_workbook_size(path, sheet)
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     try:
@@ -209,6 +210,33 @@ def check_workbook_bytes(path: Path) -> None:
                                       "open it in Excel and save it as .xlsx (File > Save As), then run again")
     raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook (it is not a zip archive): "
                               "open it in Excel and save it again as .xlsx")
+
+
+def check_workbook_size(path: Path, sheet: str | None) -> None:
+    """Refuse a zip bomb or a sheet too large before the reader allocates (:mod:`readers.limits`):
+    every part's declared size, then the parts the reader parses inflated and counted, the sheet
+    to read (``sheet``, default the first worksheet) with its extent."""
+    from readers.limits import check_archive
+
+    try:
+        check_archive(path, ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet) if sheet is not None else _first_worksheet(archive)
+            strings = [name for name in archive.namelist() if name.lower().endswith("sharedstrings.xml")]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError) as error:
+        raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook ({error}): "
+                                  "open it in Excel and save it again as .xlsx") from None
+    check_archive(path, ([member] if member else []) + strings + ["xl/styles.xml"])
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first worksheet (as calamine lists them), or None."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        member = _sheet_member(archive, sheet.get("name"))
+        if member is not None and "worksheets/" in member:
+            return member
+    return None
 
 
 def error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:

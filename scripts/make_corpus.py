@@ -173,7 +173,7 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
                       {"error": "apple.numbers is a Numbers file: in Numbers choose File > Export To > Excel, then run on the .xlsx"}),
     "notes.docx": (_bytes(b"PK\x03\x04"), {"error": "cannot read notes.docx: use a .csv, .xlsx, .xlsm, .txt or .tsv file"}),
     "corrupt.xlsx": (_bytes(b"PK\x03\x04\x14\x00 this zip stops here"),
-                     {"error": f"corrupt.xlsx is damaged or not an Excel workbook (invalid Zip archive: Could not find EOCD): {DAMAGED}"}),
+                     {"error": f"corrupt.xlsx is damaged or not an Excel workbook (File is not a zip file): {DAMAGED}"}),
     "not_a_zip.xlsx": (_text("Account,Revenue\nAcme,5\n"),
                        {"error": f"not_a_zip.xlsx is damaged or not an Excel workbook (it is not a zip archive): {DAMAGED}"}),
     "password_protected.xlsx": (

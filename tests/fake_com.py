@@ -344,13 +344,14 @@ class Window(ComObject):
 
 class Workbook(ComObject):
     def __init__(self, excel: Application, name: str = "segmenter.xlsm"):
-        self._fields(excel, sheets=[], names=[], active=None, window=Window(excel), Name=name)
+        self._fields(excel, sheets=[], names=[], active=None, window=Window(excel), Name=name, folder="C:\\segmenter")
         excel.workbook = self
 
     Application = property(lambda self: self._excel)
     Parent = property(lambda self: self._excel)
-    FullName = property(lambda self: "C:\\segmenter\\" + self.Name)
-    Path = property(lambda self: "C:\\segmenter")
+    # ``folder``: where the workbook is saved; a test sets a real folder to run Segment a table there
+    FullName = property(lambda self: self.folder + ("\\" if self.folder.startswith("C:") else "/") + self.Name)
+    Path = property(lambda self: self.folder)
     Worksheets = property(lambda self: Worksheets(self))
     Sheets = Worksheets
     Names = property(lambda self: Names(self))
@@ -415,7 +416,20 @@ class Worksheet(ComObject):
     def __setattr__(self, name, value):
         if name == "Name" and any(s is not self and s.Name.lower() == str(value).lower() for s in self.book.sheets):
             raise com_error(message="That name is already taken.")
+        old = getattr(self, "Name", None)
         super().__setattr__(name, value)
+        if name == "Name" and old is not None and old != value:
+            self._retarget_names(old, str(value))
+
+    def _retarget_names(self, old: str, new: str) -> None:
+        """Excel's rename: every workbook name on the sheet follows it (``='Segments'!$A$1`` becomes
+        ``='Segments Q1'!$A$1``), so a name never points at a sheet that no longer exists."""
+        for item in self.book.names:
+            if "#REF!" in item.RefersTo:
+                continue
+            sheet, address = _quoted_sheet(item.RefersTo)
+            if sheet.lower() == old.lower():
+                object.__setattr__(item, "RefersTo", "='" + new.replace("'", "''") + "'!" + address)
 
     Parent = property(lambda self: self.book)
     Application = property(lambda self: self._excel)

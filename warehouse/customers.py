@@ -54,7 +54,7 @@ from core.data_issues import action_rank
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
 from warehouse import queries
-from warehouse.report import AccountRun, Periods, Progress, account_report, issue_table
+from warehouse.report import AccountRun, Periods, Progress, account_report, issue_table, size_kinds
 
 BINS = 5
 
@@ -341,6 +341,7 @@ def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -
         (~blank["customer"] & ~blank["date"] & (lines.amount < 0), name, lines.amount, "amount", "kept as a return",
          "negative amount: reduces net revenue and profit, not counted as a purchase"),
     ]
+    kinds = size_kinds(lines, name) + kinds
     issues = pd.concat([issue_table(lines, kinds, columns, "line"), account_issues], ignore_index=True)
     return issues.iloc[np.argsort(action_rank(issues["action"]), kind="stable")].reset_index(drop=True)
 

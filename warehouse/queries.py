@@ -21,6 +21,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
+from core.cells import MAX_NUMBER
 from core.customers.summary import UNIT_DAYS
 
 ACCOUNT_COLUMNS = {"account": "string", "revenue": "float64", "profit": "float64", "nps": "float64",
@@ -34,14 +35,38 @@ LINE_COLUMNS = {"customer": "string", "date": "date", "amount": "float64", "prof
 UNCLASSIFIED_CODE = 4
 
 
+#: Column holding, as text, a role's value that was rejected for its size (NULL elsewhere).
+REJECTED = "rejected_{}"
+
+
 def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str],
           extra: dict[str, ir.Value] | None = None) -> ir.Table:
     """The table with one column per role (renamed from ``roles[role]``, cast), NULL where absent,
-    then the ``extra`` columns."""
-    return table.select(**{
-        role: (table[roles[role]].cast(dtype) if role in roles else ibis.null().cast(dtype))
-        for role, dtype in columns.items()
-    }, **(extra or {}))
+    then the ``extra`` columns, then for each number role read a :data:`REJECTED` column.
+
+    A number beyond :data:`core.cells.MAX_NUMBER` (1e15) in size, NaN or infinite is read as NULL,
+    as core's cell parser rejects it (two revenues of 1e308 would overflow the sums into inf and
+    the HHI and Gini into NaN); its value goes to the ``rejected_<role>`` column for the Data issues.
+    """
+    selected, rejected = {}, {}
+    for role, dtype in columns.items():
+        if role not in roles:
+            selected[role] = ibis.null().cast(dtype)
+            continue
+        value = table[roles[role]].cast(dtype)
+        if dtype == "float64":
+            within = value.abs() <= MAX_NUMBER  # NaN is above every number in both engines; NULL stays NULL
+            rejected[REJECTED.format(role)] = ibis.ifelse(value.notnull() & ~within, value.cast("string"),
+                                                          ibis.null().cast("string"))
+            value = ibis.ifelse(within, value, ibis.null().cast(dtype))
+        selected[role] = value
+    return table.select(**selected, **(extra or {}), **rejected)
+
+
+def rejected_roles(table: ir.Table) -> list[str]:
+    """The roles of ``table`` (from :func:`typed`) that have a :data:`REJECTED` column."""
+    prefix = REJECTED.format("")
+    return [name[len(prefix):] for name in table.columns if name.startswith(prefix)]
 
 
 def account_rows(table: ir.Table, roles: dict[str, str], periods: Sequence[str] = ()) -> ir.Table:

@@ -154,7 +154,7 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     config = config or ReportConfig()
     say = progress or (lambda text: None)
     say("counting accounts")
-    figures = queries.present_figures(accounts).to_pandas().iloc[0]
+    figures = queries.present_figures(accounts).to_pandas().iloc[0].fillna(0)  # a sum over no rows is NULL
     if int(figures["accounts"]) == 0:
         raise SegmenterInputError("no accounts in the table")
     if int(figures["positive"]) == 0:
@@ -420,7 +420,20 @@ def data_issues(accounts, columns_read: dict[str, str], noun: str = "account", h
     if has_profit:
         kinds.append((revenue.notnull() & accounts.profit.isnull(), name, revenue, "profit", "note",
                       "revenue but no profit: margin undefined"))
-    return issue_table(accounts, kinds, column, noun)
+    kinds = size_kinds(accounts, name) + kinds
+    return issue_table(accounts, kinds, column | {role: columns_read.get(role, role)
+                                                  for role in queries.rejected_roles(accounts)}, noun)
+
+
+#: Why a number was rejected for its size, as core's cell parser says it (core.cells.MAX_NUMBER).
+SIZE_REASON = ("too large or not finite: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the "
+               "figures; read as missing")
+
+
+def size_kinds(table, name) -> list[tuple]:
+    """Issue kinds of the values :func:`queries.typed` rejected for their size, one per number role."""
+    return [(table[queries.REJECTED.format(role)].notnull(), name, table[queries.REJECTED.format(role)], role,
+             "rejected", SIZE_REASON) for role in queries.rejected_roles(table)]
 
 
 def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) -> pd.DataFrame:

@@ -10,8 +10,7 @@ the Segments (Customers) sheet, with a note in the sheet's subtitle when there a
 """
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -28,7 +27,8 @@ from core.transactions import REQUIRED_ROLES, looks_like_transactions, transacti
 from warehouse import queries
 from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, Periods, account_report
 from warehouse.sources import (RESULT_MARK, EngineSettings, Source, connect, engine_errors, engine_failure,
-                               open_table)
+                               open_table, source_files)
+from writers.output import Outputs, check_not_input
 
 Progress = Callable[[str], None]
 
@@ -75,23 +75,33 @@ def account_roles(columns: list[str]) -> tuple[dict[str, str], Periods | None]:
 
 def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
               transactions: bool = False, observation_end: Any = None, horizon: float = 52,
-              force: bool = False, progress: Progress | None = None) -> TableRun:
+              force: bool = False, progress: Progress | None = None, outputs: Outputs | None = None) -> TableRun:
     """Run the report on a warehouse table and write the per-row Parquet file beside ``output``.
+
+    ``outputs``: the run's :class:`writers.output.Outputs`; the Parquet file goes to a temporary
+    there, renamed into place with the report by the caller's ``outputs.commit()``. Without it
+    the Parquet file is put in place when the run ends. ``force`` never covers the Parquet file's
+    name (segmenter chose it): an existing file there that is not a segmenter result is refused.
 
     Raises
     ------
     SegmenterInputError
         The source cannot be read, lacks the needed columns, or holds nothing to segment.
     """
+    own = outputs is None
     try:
-        return _run_table(source, settings, config, output=output, transactions=transactions,
-                          observation_end=observation_end, horizon=horizon, force=force, progress=progress)
+        with Outputs() if own else contextlib.nullcontext(outputs) as files:
+            run = _run_table(source, settings, config, output=output, transactions=transactions,
+                             observation_end=observation_end, horizon=horizon, outputs=files, progress=progress)
+            if own:
+                files.commit()
+            return run
     except engine_errors() as error:
         raise engine_failure(error) from None
 
 
 def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
-               transactions: bool, observation_end: Any, horizon: float, force: bool,
+               transactions: bool, observation_end: Any, horizon: float, outputs: Outputs,
                progress: Progress | None) -> TableRun:
     say = progress or (lambda text: None)
     say(f"opening {source.describe()} with {settings.engine}")
@@ -100,7 +110,8 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
     columns = list(table.columns)
     parquet = output.with_name(output.stem + ("-customers" if transactions or looks_like_transactions(columns)
                                               else "-accounts") + ".parquet")
-    _check_result_path(parquet, force)
+    check_not_input(parquet, source_files(source, settings.engine), "the Parquet file beside the report")
+    _check_result_path(parquet)
     if transactions or looks_like_transactions(columns):
         roles = transaction_roles(columns)
         missing = [role for role in REQUIRED_ROLES if role not in roles]
@@ -112,7 +123,7 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
 
         run = customer_report(queries.order_lines(table, roles), config, horizon=horizon,
                               observation_end=observation_end, roles=set(roles), progress=say, columns_read=roles)
-        rows = write_customers(run, parquet, say)
+        rows = write_customers(run, parquet, say, outputs)
         noun = "customers"
     else:
         roles, periods = account_roles(columns)
@@ -126,7 +137,7 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
                      {column: "numeric" for column in periods.columns} if periods else {})
         run = account_report(queries.account_rows(table, roles, periods.columns if periods else ()), config,
                              progress=say, columns_read=roles, periods=periods)
-        rows = write_accounts(run, parquet, say)
+        rows = write_accounts(run, parquet, say, outputs)
         noun = "accounts"
     line = source.describe()
     if rows > SHEET_ROWS:
@@ -135,9 +146,13 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
                     source_line=line, parquet=parquet, rows=rows)
 
 
-def _check_result_path(path: Path, force: bool) -> None:
-    """Never overwrite a file that is not one of segmenter's results (unless forced)."""
-    if not path.exists() or force:
+def _check_result_path(path: Path) -> None:
+    """Never overwrite a file that is not one of segmenter's results: segmenter chose the name, so
+    ``--force`` (which covers the report's name, typed by the user) does not cover it."""
+    if path.is_dir():
+        raise SegmenterInputError(f"{path} is a folder: segmenter writes every row to a Parquet file of that name; "
+                                  "choose another report name with -o")
+    if not path.exists() and not path.is_symlink():
         return
     import pyarrow.parquet as pq
 
@@ -145,9 +160,9 @@ def _check_result_path(path: Path, force: bool) -> None:
         ours = RESULT_MARK in (pq.read_metadata(path).metadata or {})
     except (OSError, ValueError):
         ours = False
-    if not ours:
-        raise SegmenterInputError(f"{path} exists and is not a segmenter result: segmenter never overwrites it; "
-                                  "move it, choose another report name with -o, or use --force")
+    if not ours or path.is_symlink():
+        raise SegmenterInputError(f"{path} exists and is not a segmenter result: segmenter never overwrites it "
+                                  "(--force covers only the report's name); move it or choose another report name with -o")
 
 
 def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
@@ -166,12 +181,11 @@ def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
 
 
 class _ParquetSink:
-    """Batches to one Parquet file, written to a temporary file and moved into place at the end."""
+    """Batches to one Parquet file, written to a temporary file of the run's ``outputs``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, outputs: Outputs) -> None:
         self.path = path
-        handle, self.temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".parquet", dir=path.parent)
-        os.close(handle)
+        self.temporary = outputs.temporary(path)
         self.writer = None
         self.rows = 0
 
@@ -193,20 +207,19 @@ class _ParquetSink:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.temporary, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
-        os.replace(self.temporary, self.path)
-
-    def discard(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        Path(self.temporary).unlink(missing_ok=True)
+            self.writer = None
 
 
-def _stream(batches, path: Path, say: Progress, noun: str, on_batch=None) -> tuple[list[pd.DataFrame], int]:
-    """Write every batch to ``path``; return the first SHEET_ROWS rows and the row count."""
-    sink = _ParquetSink(path)
+def _stream(batches, path: Path, say: Progress, noun: str, outputs: Outputs | None,
+            on_batch=None) -> tuple[list[pd.DataFrame], int]:
+    """Write every batch to ``path`` (a temporary of ``outputs`` until they are committed; without
+    ``outputs``, put in place at the end); return the first SHEET_ROWS rows and the row count."""
+    if outputs is None:
+        with Outputs() as own:
+            result = _stream(batches, path, say, noun, own, on_batch)
+            own.commit()
+        return result
+    sink = _ParquetSink(path, outputs)
     kept: list[pd.DataFrame] = []
     room = SHEET_ROWS
     try:
@@ -218,16 +231,14 @@ def _stream(batches, path: Path, say: Progress, noun: str, on_batch=None) -> tup
                 kept.append(batch.iloc[:room])
                 room -= len(kept[-1])
             say(f"{sink.rows:,} {noun} written to {path.name}")
-    except BaseException:
-        sink.discard()
-        raise
-    sink.close()
+    finally:
+        sink.close()
     return kept, sink.rows
 
 
-def write_accounts(run, path: Path, say: Progress) -> int:
+def write_accounts(run, path: Path, say: Progress, outputs: Outputs | None = None) -> int:
     """Every account to Parquet; the first SHEET_ROWS become the report's ``segments`` table."""
-    kept, rows = _stream(run.segment_batches(), path, say, "accounts")
+    kept, rows = _stream(run.segment_batches(), path, say, "accounts", outputs)
     run.report.tables["segments"] = _shown_segments(kept)
     return rows
 
@@ -238,7 +249,7 @@ def _shown_segments(batches: list[pd.DataFrame]) -> pd.DataFrame:
     return segments.drop(columns=[c for c in OPTIONAL_ROLES if c in segments and segments[c].isna().all()])
 
 
-def write_customers(run, path: Path, say: Progress) -> int:
+def write_customers(run, path: Path, say: Progress, outputs: Outputs | None = None) -> int:
     """Every customer to Parquet; the shown customers, lifetime values and per-segment CLV filled in."""
     from warehouse.customers import finish_tables
 
@@ -252,7 +263,7 @@ def write_customers(run, path: Path, say: Progress) -> int:
                 clv_by_segment[segment] = clv_by_segment.get(segment, 0.0) + float(value)
         total[0] += float(np.nansum(batch[run.value_column].to_numpy(float)))
 
-    kept, rows = _stream(run.customer_batches(), path, say, "customers", on_batch=add)
+    kept, rows = _stream(run.customer_batches(), path, say, "customers", outputs, on_batch=add)
     finish_tables(run, pd.concat(kept, ignore_index=True), pd.Series(clv_by_segment, dtype=float), total[0])
     account_batches, shown = [], 0
     for batch in run.account_run.segment_batches():

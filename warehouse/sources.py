@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from core.errors import SegmenterInputError
+from readers.limits import check_regular_file
+from warehouse.guard import allowed_files, check_query, expand, lock_down, query_files
 
 ENGINES = ("duckdb", "spark")
 DATABASE_SUFFIXES = (".duckdb", ".db", ".ddb")
@@ -38,6 +40,8 @@ class Source:
     path: str | None = None
     table: str | None = None
     sql: str | None = None
+    #: The folder of the workbook whose Settings sheet named this source: its SQL reads only files in it.
+    confine: str | None = None
 
     def __post_init__(self) -> None:
         if not self.path and not self.sql:
@@ -102,19 +106,53 @@ def require(module: str) -> Any:
 def connect(settings: EngineSettings, source: Source | None = None):
     """An ibis connection: DuckDB in memory (or the source's database, read-only), or Spark."""
     ibis = require("ibis")
+    if source is not None and source.sql:
+        check_query(source.sql, dialect=settings.engine)
     if settings.engine == "duckdb":
         require("duckdb")
         config = {"memory_limit": settings.duckdb_memory_limit} if settings.duckdb_memory_limit else {}
         database = source.path if source is not None and source.is_database else ":memory:"
         if database != ":memory:" and not Path(database).exists():
             raise SegmenterInputError(f"file not found: {database}")
+        files, folders = readable(source) if source is not None else ([], [])
         try:
             con = ibis.duckdb.connect(database, read_only=database != ":memory:", **config)
             con.raw_sql("SET enable_progress_bar = false")  # progress is ours, per phase
+            lock_down(con.con, files, folders)  # reads only the named source; no write, attach, extension
             return con
         except Exception as error:  # duckdb raises its own error types for a bad setting or file
             raise SegmenterInputError(f"DuckDB could not open {database}: {_first_line(error)}") from None
+    if source is not None and source.sql and source.confine:
+        raise SegmenterInputError("the sql of a workbook's Settings sheet runs only in DuckDB (engine duckdb), "
+                                  "where segmenter can keep it to reading its own folder; run Spark SQL with --sql")
     return ibis.pyspark.connect(spark_session(settings.spark_remote))
+
+
+def readable(source: Source) -> tuple[list[str], list[str]]:
+    """(files, folders) the connection of ``source`` may read: the named file, each Parquet file of
+    a folder or glob, the files a query reads; nothing for a database (it is opened, read-only,
+    before the connection is locked)."""
+    if source.sql:
+        return allowed_files(query_files(source.sql), confine=Path(source.confine) if source.confine else None)
+    path = str(source.path)
+    if source.is_database:
+        return [], []
+    if Path(path).is_dir() or any(ch in path for ch in "*?["):
+        return [os.path.abspath(name) for name in input_files(path)], []
+    return allowed_files([path])
+
+
+def source_files(source: Source, engine: str = "duckdb") -> list[Path]:
+    """Every existing file ``source`` reads (each file of a glob or folder, the files a DuckDB query
+    reads): an output must be none of them. The query is checked first (one SELECT)."""
+    if not source.sql:
+        path = str(source.path)
+        if Path(path).is_dir() or any(ch in path for ch in "*?["):
+            # segmenter's own results in the folder are not read (input_files), so they may be replaced
+            return [Path(name) for name in input_files(path)] if expand([path]) else []
+        return expand([path])
+    check_query(source.sql, dialect=engine)
+    return expand(query_files(source.sql)) if engine == "duckdb" else []
 
 
 def spark_session(remote: str | None = None):
@@ -152,9 +190,14 @@ def open_table(con, source: Source):
         if source.is_database:
             if not source.table:
                 raise SegmenterInputError(f"{Path(path).name} is a database: name the table with --table")
+            tables = con.list_tables()
+            if source.table not in tables:  # the name is looked up, never spliced into SQL or a path
+                raise SegmenterInputError(f"cannot read {Path(path).name}: it has no table named {source.table!r}; "
+                                          f"it has {', '.join(tables) or 'none'}")
             return con.table(source.table)
         if not any(ch in path for ch in "*?[") and not Path(path).exists():
             raise SegmenterInputError(f"file not found: {path}")
+        check_regular_file(Path(path))  # a FIFO would block the engine forever
         if Path(path).is_dir() or any(ch in path for ch in "*?["):
             return _read_parquet_files(con, input_files(path))
         if path.lower().endswith((".csv", ".csv.gz", ".tsv")):

@@ -104,9 +104,30 @@ def set_name(book, name: str, sheet_name: str, address: str) -> None:
 
 
 def owned_sheet(book, sheet_name: str):
-    """The sheet segmenter wrote for ``sheet_name`` earlier, or None (never a user's sheet)."""
+    """The sheet segmenter wrote for ``sheet_name`` earlier, or None (never a user's sheet).
+
+    A result sheet is segmenter's only while it has the name segmenter gave it (``sheet_name``,
+    or ``<sheet_name> (segmenter)`` beside a user's sheet of that name): Excel moves a workbook
+    name with its sheet when the sheet is renamed, and a result the user renamed to keep it
+    ("Segments Q1") is the user's from then on, never deleted or rewritten by a later run.
+    """
     marked = referred_range(book, owner_name(sheet_name))
-    return marked.sheet if marked is not None else None
+    if marked is None or not is_result_name(marked.sheet.name, sheet_name):
+        return None
+    return marked.sheet
+
+
+def is_result_name(name: str, sheet_name: str) -> bool:
+    """Whether ``name`` is a name segmenter gives the result sheet ``sheet_name`` (any case).
+
+    Examples
+    --------
+    >>> is_result_name("segments", "Segments"), is_result_name("Segments (segmenter 2)", "Segments")
+    (True, True)
+    >>> is_result_name("Segments Q1", "Segments")
+    False
+    """
+    return re.fullmatch(re.escape(sheet_name) + r"(?: \(segmenter(?: \d+)?\))?", name, re.IGNORECASE) is not None
 
 
 def claim_sheet(book, sheet_name: str, *, after=None) -> tuple[Any, str | None]:

@@ -27,7 +27,7 @@ from writers.layout import (
     DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
     frame_arrow, frame_rows, print_fit,
 )
-from writers.output import REPORT_MARK
+from writers.output import REPORT_MARK, interruptible
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
@@ -100,7 +100,7 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     if progress:
         progress("compressing the workbook")
     path = Path(path)
-    book.close(str(path))
+    interruptible(lambda: book.close(str(path)))  # Ctrl-C is heard while the compiled writer compresses
     return path
 
 
