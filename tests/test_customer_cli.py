@@ -113,7 +113,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
     assert clv.number_format == FORMATS["money"] and clv.value > 0
     assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
-    parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
+    parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=80, values_only=True)
                   if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")}
     assert {"r", "alpha", "p", "q", "v", "chosen because", "P(alive)"} <= set(parameters)
 

@@ -194,6 +194,18 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "increase": ("Increase", "money"),
     "decrease": ("Decrease", "money"),
     "total": ("Period total", "money"),
+    # the models' 80 % ranges (core/customers/intervals.py, core/customers/outlook.py)
+    "p10": ("P10 (80 % range from)", "money"),
+    "p90": ("P90 (80 % range to)", "money"),
+    "grouping": ("Grouping", "text"),
+    "expected_purchases_p10": ("Expected purchases, P10", "ratio"),
+    "expected_purchases_p50": ("Expected purchases, P50", "ratio"),
+    "expected_purchases_p90": ("Expected purchases, P90", "ratio"),
+    "model_clv_p10": ("Model CLV, P10", "money"),
+    "model_clv_p50": ("Model CLV, P50", "money"),
+    "model_clv_p90": ("Model CLV, P90", "money"),
+    "predicted_p10": ("Predicted, P10 (80 % range)", "points"),
+    "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }
 
 # A value column whose format follows the row's unit (the concentration measures).
@@ -434,6 +446,10 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
     )),
     SheetSpec("Lifetime value", (
+        Block("model_figures", "What the models expect: P10 to P90 is the 80 % range from the fitted parameters' "
+              "uncertainty (method in the table below)", unit_column="unit"),
+        Block("clv_ranges", "Per tier and RFM segment: the ranges are of each group's total, not sums of its "
+              "customers' ranges"),
         Block("clv_parameters", "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, "
               "settings", unit_column="unit"),
         Block("lifetime_value", "Per customer, highest lifetime value first"),

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.customers.fitting import PurchaseModel
+from core.customers.intervals import total_interval
 from core.customers.model_clv import PURCHASE_MODELS
 from core.customers.summary import UNIT_DAYS, customer_summary
 from core.errors import SegmenterInputError
@@ -46,7 +47,9 @@ class ModelCheck:
     totals:
         One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or why not), ``log_likelihood`` (on
         the calibration period), ``customers``, ``actual`` and ``predicted`` repeat purchases
-        in the holdout, ``total_error_pct`` = (predicted - actual) / actual,
+        in the holdout, ``predicted_p10``/``predicted_p90`` the 80 % range of the predicted
+        total from the fitted parameters' uncertainty (:func:`core.customers.intervals.total_interval`;
+        blank without standard errors), ``total_error_pct`` = (predicted - actual) / actual,
         ``frequency_error_pct`` = sum over the groups 0..7+ of |predicted - actual| / actual
         total, ``tracking_error_pct`` = the cumulative curve's error at the last period.
     by_frequency:
@@ -250,6 +253,7 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
     fitted: dict[str, PurchaseModel] = {}
     statuses: dict[str, str] = {}
     predicted: dict[str, np.ndarray] = {}  # predicted repeat purchases of all the customers of each row
+    ranges: dict[str, np.ndarray] = {}  # P10, P50, P90 of the predicted total (the parameters' uncertainty)
     for key in models:
         try:
             model = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
@@ -259,12 +263,16 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
             model.expected_purchases_new((stats.last_day - stats.start_day + 1) / UNIT_DAYS[unit])
             fitted[key] = model
             statuses[key] = "fitted"
+            try:
+                ranges[key] = total_interval(model, length, x, t_x, age, weight)
+            except SegmenterInputError:
+                ranges[key] = np.full(3, np.nan)  # no covariance: the sheet leaves the range blank
         except SegmenterInputError as error:
             statuses[key] = str(error)
 
     by_frequency = _by_frequency(groups, weight, stats.actual, predicted, models)
     tracking = _tracking(stats, fitted, unit, cal_end, models)
-    totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
+    totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking, ranges)
     chosen, reason = _choice(totals, length, unit)
     return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
                       calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
@@ -317,12 +325,14 @@ def _tracking(stats: HoldoutStatistics, fitted: dict[str, PurchaseModel], unit: 
     return table
 
 
-def _totals(models, statuses, fitted, customers, actual, predicted, groups, tracking) -> pd.DataFrame:
+def _totals(models, statuses, fitted, customers, actual, predicted, groups, tracking, ranges=None) -> pd.DataFrame:
     actual_total = float(actual.sum())
     records = []
     for key in models:
+        low, _, high = (ranges or {}).get(key, (np.nan, np.nan, np.nan))
         record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
                   "customers": float(customers.sum()), "actual": actual_total, "predicted": np.nan,
+                  "predicted_p10": low, "predicted_p90": high,
                   "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
         if key in fitted:
             values = predicted[key]
