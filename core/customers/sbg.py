@@ -139,7 +139,7 @@ class RetentionModel:
         """A model with given parameters (no fit: no standard errors)."""
         for name, value in (("alpha", alpha), ("beta", beta)):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise SegmenterInputError(f"{name} must be a positive number, got {value!r}", column=name)
+                raise SegmenterInputError(f"must be a positive number, got {value!r}", column=name)
         return cls(FitResult({"alpha": float(alpha), "beta": float(beta)}, {"alpha": np.nan, "beta": np.nan},
                              np.nan, np.nan))
 
