@@ -207,6 +207,10 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "predicted_p10": ("Predicted, P10 (80 % range)", "points"),
     "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }
+# the cohort triangles (core/customers/cohorts.py): one column per period since the first purchase
+COLUMN_STYLES["started"] = ("Cohort: first purchase in", "text")
+COLUMN_STYLES.update({f"{name}_{k}": (f"+{k}", kind) for k in range(61)
+                      for name, kind in (("period", "pct"), ("revenue", "money"), ("retention", "pct"))})
 
 # A value column whose format follows the row's unit (the concentration measures).
 UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": "money", "ratio": "ratio"}
@@ -473,6 +477,14 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
                         ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
                         "Period since the list's first day", "Repeat purchases", kind="line"),
     ),
+    SheetSpec("Cohorts", (
+        Block("cohort_customers", "Share of each cohort (customers by first-purchase month, or quarter for lists "
+              "over two years) buying in each period since: +0 is the first purchase's period; blank: not reached yet, "
+              "the last period may be partly observed"),
+        Block("cohort_revenue", "Net revenue of each cohort per period since its first purchase (returns netted)"),
+        Block("cohort_revenue_retention", "Revenue retention: each period's revenue as a share of the cohort's "
+              "first-period revenue (above 100 %: the customers who stay spend more)"),
+    )),
 )
 
 

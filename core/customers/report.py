@@ -28,6 +28,11 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
 ``model_check_notes``
     ``topic, note``: the split (or why there is no check), the best model and the one used,
     what P(alive) means in each model, how RFM and P(alive) relate.
+``cohort_customers``, ``cohort_revenue``, ``cohort_revenue_retention``
+    Customers by first-purchase month or quarter x periods since (:mod:`core.customers.cohorts`).
+``model_figures``, ``clv_ranges``
+    What the models expect with 80 % ranges (:mod:`core.customers.outlook`); ``lifetime_value``
+    then carries P10 and P90 beside each customer's figures.
 ``customers`` also carries ``model_note`` (where the RFM segment and P(alive) seem to
 contradict, why both hold) and, without a model, ``historical_clv``. With two or more full
 years of orders the account report also gets per-year revenue columns
@@ -52,6 +57,7 @@ import pandas as pd
 from core.accounts import accounts_from_frame
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.cohorts import cohort_tables
 from core.customers.outlook import model_outlook
 from core.config import ReportConfig
 from core.data_issues import summarise_issues
@@ -221,6 +227,7 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
         "model_check_notes": _check_notes(check, check_note, lifetime),
     }
+    tables.update(cohort_tables(observed.rows, summary.attrs["observation_end"])[0])
     outlook = None
     if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
         outlook = model_outlook(lifetime.clv, summary, horizon=horizon, unit=unit, discount=config.discount,
