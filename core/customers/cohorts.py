@@ -66,14 +66,17 @@ def cohort_tables(rows: pd.DataFrame, observation_end) -> tuple[dict[str, pd.Dat
     kept = rows[rows["date"].dt.normalize() <= end]
     kind = cohort_period(kept["date"].min(), end)
     word = "month" if kind == "M" else "quarter"
-    period = kept["date"].dt.to_period(kind)
-    first = period.groupby(kept["customer"]).transform("min")
-    since = (period.astype("int64") - first.astype("int64")).to_numpy()
-    last_period = end.to_period(kind)
-    cohorts = np.sort(first.unique())
-    reach = np.array([last_period.ordinal - c.ordinal for c in cohorts])
+    per_year = 12 if kind == "M" else 4
+    dates = kept["date"]
+    # period numbers as integers (months or quarters since year 0): Period objects group slowly
+    period = dates.dt.year.to_numpy() * per_year + (dates.dt.month.to_numpy() - 1) * per_year // 12
+    first = pd.Series(period).groupby(kept["customer"].to_numpy()).transform("min").to_numpy()
+    since = period - first
+    last = end.year * per_year + (end.month - 1) * per_year // 12
+    cohorts = np.unique(first)
+    reach = last - cohorts
     width = int(min(reach.max() + 1, MAX_PERIODS))
-    frame = pd.DataFrame({"cohort": first.to_numpy(), "since": since, "customer": kept["customer"].to_numpy(),
+    frame = pd.DataFrame({"cohort": first, "since": since, "customer": kept["customer"].to_numpy(),
                           "amount": kept["amount"].to_numpy(float)})
     frame = frame[frame["since"] < width]
     sizes = frame.groupby("cohort")["customer"].nunique().reindex(cohorts)
@@ -81,17 +84,17 @@ def cohort_tables(rows: pd.DataFrame, observation_end) -> tuple[dict[str, pd.Dat
     revenue = frame.groupby(["cohort", "since"])["amount"].sum()
     shape = (len(cohorts), width)
     active, money = np.zeros(shape), np.zeros(shape)
-    index = {c: i for i, c in enumerate(cohorts)}
-    for (cohort, k), count in buying.items():
-        active[index[cohort], k] = count
-    for (cohort, k), amount in revenue.items():
-        money[index[cohort], k] = amount
+    rows_of = np.searchsorted(cohorts, buying.index.get_level_values(0))
+    active[rows_of, buying.index.get_level_values(1)] = buying.to_numpy(float)
+    rows_of = np.searchsorted(cohorts, revenue.index.get_level_values(0))
+    money[rows_of, revenue.index.get_level_values(1)] = revenue.to_numpy(float)
     unreached = np.arange(width)[None, :] > reach[:, None]
     active = np.where(unreached, np.nan, active / sizes.to_numpy(float)[:, None])
     money = np.where(unreached, np.nan, money)
     with np.errstate(divide="ignore", invalid="ignore"):
         retention = np.where(money[:, :1] > 0, money / money[:, :1], np.nan)
-    labels = [str(c) for c in cohorts]
+    labels = [f"{c // per_year}-{c % per_year + 1:02d}" if kind == "M" else f"{c // per_year}Q{c % per_year + 1}"
+              for c in cohorts]
     base = {"started": labels, "customers": sizes.to_numpy(float)}
     tables = {
         "cohort_customers": pd.DataFrame({**base, **{f"period_{k}": active[:, k] for k in range(width)}}),

@@ -24,7 +24,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from core.customers.intervals import WHOLE_LIST, clv_intervals
+from core.customers.intervals import WHOLE_LIST, clv_intervals, draws_for
 from core.customers.model_clv import DAYS_PER_YEAR, ClvResult
 from core.customers.summary import UNIT_DAYS
 from core.errors import SegmenterInputError
@@ -96,7 +96,7 @@ def model_outlook(clv: ClvResult, summary: pd.DataFrame, *, horizon: float, unit
         ranges = clv_intervals(clv.purchase_model, clv.spend_model, summary["frequency"], summary["recency"],
                                summary["T"], summary["avg_repeat_spend"], customers["margin_pct"], horizon=horizon,
                                unit_discount=unit_discount, groups=groups, point_purchases=point_purchases,
-                               point_clv=point_clv)
+                               point_clv=point_clv, draws=draws_for(clv.purchase_model))
     except SegmenterInputError as error:
         ranges, note = None, str(error)
     else:

@@ -48,8 +48,9 @@ class ModelCheck:
         One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or why not), ``log_likelihood`` (on
         the calibration period), ``customers``, ``actual`` and ``predicted`` repeat purchases
         in the holdout, ``predicted_p10``/``predicted_p90`` the 80 % range of the predicted
-        total from the fitted parameters' uncertainty (:func:`core.customers.intervals.total_interval`;
-        blank without standard errors), ``total_error_pct`` = (predicted - actual) / actual,
+        total from the fitted parameters' uncertainty, for the chosen model
+        (:func:`core.customers.intervals.total_interval`; blank for the others and without
+        standard errors), ``total_error_pct`` = (predicted - actual) / actual,
         ``frequency_error_pct`` = sum over the groups 0..7+ of |predicted - actual| / actual
         total, ``tracking_error_pct`` = the cumulative curve's error at the last period.
     by_frequency:
@@ -253,7 +254,6 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
     fitted: dict[str, PurchaseModel] = {}
     statuses: dict[str, str] = {}
     predicted: dict[str, np.ndarray] = {}  # predicted repeat purchases of all the customers of each row
-    ranges: dict[str, np.ndarray] = {}  # P10, P50, P90 of the predicted total (the parameters' uncertainty)
     for key in models:
         try:
             model = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
@@ -263,17 +263,19 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
             model.expected_purchases_new((stats.last_day - stats.start_day + 1) / UNIT_DAYS[unit])
             fitted[key] = model
             statuses[key] = "fitted"
-            try:
-                ranges[key] = total_interval(model, length, x, t_x, age, weight)
-            except SegmenterInputError:
-                ranges[key] = np.full(3, np.nan)  # no covariance: the sheet leaves the range blank
         except SegmenterInputError as error:
             statuses[key] = str(error)
 
     by_frequency = _by_frequency(groups, weight, stats.actual, predicted, models)
     tracking = _tracking(stats, fitted, unit, cal_end, models)
-    totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking, ranges)
+    totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
     chosen, reason = _choice(totals, length, unit)
+    if chosen is not None:  # the range of the best model's total (the one the report uses by default)
+        try:
+            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight)
+        except SegmenterInputError:
+            low = high = np.nan  # no covariance: the sheet leaves the range blank
+        totals.loc[totals["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
     return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
                       calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
                       unit=unit)
@@ -325,14 +327,13 @@ def _tracking(stats: HoldoutStatistics, fitted: dict[str, PurchaseModel], unit: 
     return table
 
 
-def _totals(models, statuses, fitted, customers, actual, predicted, groups, tracking, ranges=None) -> pd.DataFrame:
+def _totals(models, statuses, fitted, customers, actual, predicted, groups, tracking) -> pd.DataFrame:
     actual_total = float(actual.sum())
     records = []
     for key in models:
-        low, _, high = (ranges or {}).get(key, (np.nan, np.nan, np.nan))
         record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
                   "customers": float(customers.sum()), "actual": actual_total, "predicted": np.nan,
-                  "predicted_p10": low, "predicted_p90": high,
+                  "predicted_p10": np.nan, "predicted_p90": np.nan,
                   "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
         if key in fitted:
             values = predicted[key]
