@@ -396,7 +396,7 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
                      f"total {h['total_clv']:,.0f}" + (
-                         " (80 % range {:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else ""))
+                         " (80 % range {0:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else ""))
     lines += [f"! {text}" for text in h["clv_warnings"]]
     lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
     if not h["has_profit"]:

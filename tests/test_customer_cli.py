@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -104,6 +105,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert "200 customers from" in result.stdout and "NBD (weeks): r " in result.stdout
     assert "holdout check, Pareto/NBD: error in total" in result.stdout
     assert "RFM segments: Champions" in result.stdout and "accounts; tiers (pareto)" in result.stdout
+    assert re.search(r"model CLV over 52 weeks .*: total [0-9,]+ \(80 % range [0-9,]+ to [0-9,]+\)", result.stdout)
     book = load_workbook(tmp_path / "orders-segmenter.xlsx")
     assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     customers = book["Customers"]
