@@ -207,6 +207,15 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "predicted_p10": ("Predicted, P10 (80 % range)", "points"),
     "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }
+# the Retention sheet of a contract list (core/customers/contracts.py)
+COLUMN_STYLES.update({
+    "actual_share": ("Still active, actual (share of starters)", "pct"),
+    "fitted_share": ("Still active, sBG fit and projection", "pct"),
+    "projected": ("Projected (beyond the data)", "text"),
+    "start": ("Start", "date"), "end": ("End", "date"), "active": ("Active", "text"),
+    "renewals": ("Years renewed", "int"), "start_year": ("Cohort: start year", "text"),
+    "derl": ("DERL: expected years of payments still to come, discounted", "ratio"),
+})
 # the cohort triangles (core/customers/cohorts.py): one column per period since the first purchase
 COLUMN_STYLES["started"] = ("Cohort: first purchase in", "text")
 COLUMN_STYLES.update({f"{name}_{k}": (f"+{k}", kind) for k in range(61)
@@ -1026,3 +1035,26 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.datetime):
         return "2000-01-01"
     return "" if value is None else str(value)
+
+
+#: The sheet of a contract list's report (core/customers/contracts.py).
+RETENTION_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "Retention",
+        (
+            # the chart's x and series first and side by side: the live-workbook writer charts one range
+            Block("retention_curve", "Share of customers still active k years after starting: actual (pooled over the "
+                  "cohorts that reached year k) and the sBG model's fit, projected 5 years beyond the data",
+                  columns=("period", "actual_share", "fitted_share", "projected")),
+            Block("retention_parameters", "The sBG model (Fader & Hardie 2007): each customer's yearly churn "
+                  "probability ~ Beta(alpha, beta); fitted on every cohort's counts", unit_column="unit"),
+            Block("retention_cohorts", "Cohorts by start year: share still active k full years after starting (blank: "
+                  "not yet reached by every customer of the cohort)"),
+            Block("contract_customers", "Per customer: years renewed and, while active, DERL (Fader & Hardie 2010): "
+                  "the discounted years of payments still expected; x the yearly margin = the customer's value"),
+        ),
+        chart=ChartSpec("retention_curve", "Customers still active: actual and sBG", "period",
+                        ("actual_share", "fitted_share"), "Years since the start", "Share still active", kind="line",
+                        y_format="pct"),
+    ),
+)
