@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.customers.sbg import fit_retention
+from core.headers import ACCOUNT_HEADERS
 from core.errors import SegmenterInputError
 
 #: Header words of the three columns (lower case, matched as whole words).
@@ -47,7 +48,11 @@ def contract_columns(header_row) -> dict[str, int] | None:
     {'customer': 0, 'start': 1, 'end': 2}
     >>> contract_columns(["Customer", "Date", "Amount"]) is None
     True
+    >>> contract_columns(["Account", "Revenue", "Contract start", "Contract end"]) is None
+    True
     """
+    if "revenue" in ACCOUNT_HEADERS.assign(list(header_row or []))[0]:
+        return None  # an account list with contract dates (revenue per account) stays an account list
     found: dict[str, int] = {}
     for j, cell in enumerate(header_row or []):
         words = _words(cell)
