@@ -29,6 +29,7 @@ import numpy as np
 
 from core.accounts import AccountTable, parse_accounts
 from core.config import ReportConfig, config_from_mapping, config_to_rows
+from core.customers.contracts import contract_columns
 from core.customers.report import CustomerReport, run_customer_report
 from core.dates import read_date_option
 from core.errors import SegmenterInputError
@@ -478,7 +479,8 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
                      if g else f"! {h['spend_note']}")
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
         lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
-                     f"total {h['total_clv']:,.0f}")
+                     f"total {h['total_clv']:,.0f}" + (
+                         " (80 % range {0:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else ""))
     lines += [f"! {text}" for text in h["clv_warnings"]]
     lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
     if not h["has_profit"]:
@@ -497,6 +499,26 @@ def write_customer_file_report(transactions: TransactionTable, config: ReportCon
     sheets = customer_sheets(report, source, config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report
+
+
+def write_contract_report(rows: list[list], first_row: int, config: ReportConfig, output: Path, source: str, *,
+                          observation_end=None) -> list[str]:
+    """A contract list (customer, start date, end date): the Retention sheet to an .xlsx file; the summary lines."""
+    from core.customers.contracts import contract_tables, parse_contracts
+    from writers.layout import RETENTION_SHEETS, place_report
+    from writers.xlsx import write_workbook
+
+    contracts = parse_contracts(rows, first_row)
+    tables = contract_tables(contracts, observation_end=observation_end, discount=config.discount)
+    sheets = place_report(tables, source=source, labels=config.labels, sheets=RETENTION_SHEETS)
+    atomic_write(output, lambda path: write_workbook(sheets, path))
+    parameters = tables["retention_parameters"].set_index("parameter")["value"]
+    cohorts = tables["retention_cohorts"]
+    return [f"{len(contracts):,} contracts in {len(cohorts)} yearly cohorts ({cohorts['start_year'].iloc[0]} to "
+            f"{cohorts['start_year'].iloc[-1]})",
+            f"sBG: alpha {parameters['alpha']:.3f}, beta {parameters['beta']:.3f}; "
+            f"mean churn in the first year {parameters['mean_churn_first_year']:.1%}; a new customer is expected to "
+            f"pay for {parameters['discounted_expected_lifetime']:.2f} years (discounted at {config.discount:.0%})"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -647,7 +669,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"reading {source_path}")
         rows, first_row = read_block(source_path, getattr(args, "sheet", None))
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
-        if is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
+        if columns is None and not getattr(args, "transactions", False) and rows and contract_columns(rows[0]):
+            lines = write_contract_report(rows, first_row, config, output, source=source_path.name,
+                                          observation_end=observation_end)
+        elif is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
             transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(

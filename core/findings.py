@@ -23,7 +23,10 @@ Candidates, in the order they are listed:
 7. growth: the revenue bridge's new and lost accounts, and accounts that fell from the top tier;
 8. RFM (transaction lists): customers at risk, champions, lost;
 9. a channel column mixing resellers and end users;
-10. data issues.
+10. data issues;
+0. (transaction lists, listed first) what the customer models say: expected purchases and
+   lifetime value with their 80 % ranges, the share likely still active, the top tier's value,
+   and the holdout check's verdict in one sentence.
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ SHEET_OF = {
     "nps_gap_tier": "NPS", "nps_gap_size": "NPS", "matrix": "Matrix", "accounts_to_watch": "Matrix",
     "revenue_bridge": "Growth", "fallen_from_a": "Growth", "rfm_segments": "RFM",
     "channel_warning": "Tier summary", "data_issues": "Data issues",
+    "model_figures": "Lifetime value", "clv_ranges": "Lifetime value", "model_check": "Model check",
 }
 
 
@@ -329,8 +333,75 @@ def _issues(tables, config) -> Finding | None:
     return Finding(10, 0.3, text, "Data issues", tuple(figs))
 
 
+def _range_text(low: float, high: float, kind: str) -> str:
+    """'1,568 to 1,766', '64.5 k to 73.1 k' (each end as the sheets' figures read).
+
+    >>> _range_text(64_500, 73_100, "money")
+    '64.5 k to 73.1 k'
+    """
+    return f"{figure_text(low, kind)} to {figure_text(high, kind)}"
+
+
+def _models(tables, config) -> list[Finding]:
+    """What the customer models say, first (topic 0): expected purchases and lifetime value with
+    their 80 % ranges, the share likely still active, the top tier's value, the holdout verdict."""
+    if "model_figures" not in tables:
+        return []
+    figures = tables["model_figures"]
+    found = []
+    purchases_name, value_name, active_name = (str(m) for m in figures["measure"].iloc[:3])
+    horizon = purchases_name.split("next ")[-1]
+    purchases = Figure(_value(figures, purchases_name, "value"), "model_figures", purchases_name, "value", "int")
+    value = Figure(_value(figures, value_name, "value"), "model_figures", value_name, "value", "money")
+    basis = str(_row(figures, value_name)["note"]).split(" (")[0].replace("in ", "", 1)
+    text = (f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers, "
+            f"{value.text()} of lifetime value ({basis}, discounted)")
+    figs = [purchases, value]
+    ranges = [_value(figures, n, c) for n in (purchases_name, value_name) for c in ("p10", "p90")]
+    if np.isfinite(ranges).all():
+        figs += [Figure(_value(figures, n, c), "model_figures", n, c, k)
+                 for n, k in ((purchases_name, "int"), (value_name, "money")) for c in ("p10", "p90")]
+        text = (f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers (80 % range "
+                f"{_range_text(ranges[0], ranges[1], 'int')}), {value.text()} of lifetime value "
+                f"({_range_text(ranges[2], ranges[3], 'money')}; {basis}, discounted)")
+    found.append(Finding(0, 0.99, text, "Lifetime value", tuple(figs)))
+    active = Figure(_value(figures, active_name, "value"), "model_figures", active_name, "value", "pct")
+    caveat = (" (BG/NBD counts every one-time buyer as active)"
+              if str(_row(figures, active_name)["note"]).startswith("BG/NBD") else "")
+    found.append(Finding(0, 0.8, f"{active.text()} of customers are likely still active (P(alive) of 50 % or more)"
+                         + caveat, "Lifetime value", (active,)))
+    top = f"Tier {config.labels[0]}"
+    if "clv_ranges" in tables and _row(tables["clv_ranges"], top) is not None:
+        figs = tuple(Figure(_value(tables["clv_ranges"], top, c), "clv_ranges", top, c, "money")
+                     for c in ("model_clv", "model_clv_p10", "model_clv_p90"))
+        text = (f"Tier {config.labels[0]} will bring {figs[0].text()} of it over {horizon} "
+                f"(80 % range {_range_text(figs[1].value, figs[2].value, 'money')})")
+        found.append(Finding(0, 0.86, text, "Lifetime value", figs))
+    if "model_check" in tables:
+        check = tables["model_check"]
+        chosen = check.loc[check["chosen"].astype(bool)]
+        if len(chosen):
+            row = chosen.iloc[0]
+            name = str(row["model"])
+            figs = [Figure(float(row[c]), "model_check", name, c, k)
+                    for c, k in (("predicted", "int"), ("actual", "int"), ("total_error_pct", "pct"))]
+            text = (f"Holdout check: {name} predicted {figs[0].text()} repeat purchases, {figs[1].text()} happened "
+                    f"({'+' if figs[2].value >= 0 else ''}{figs[2].text()})")
+            low, high = float(row.get("predicted_p10", np.nan)), float(row.get("predicted_p90", np.nan))
+            if np.isfinite(low) and np.isfinite(high):
+                figs += [Figure(low, "model_check", name, "predicted_p10", "int"),
+                         Figure(high, "model_check", name, "predicted_p90", "int")]
+                inside = low <= figs[1].value <= high
+                text += (f", {'within' if inside else 'outside'} its 80 % range {_range_text(low, high, 'int')}"
+                         + ("" if inside else
+                            f": its figures run about {pct(abs(figs[2].value))} "
+                            f"{'low' if figs[1].value > high else 'high'}"))
+            found.append(Finding(0, 0.9, text, "Model check", tuple(figs)))
+    return found
+
+
 CANDIDATES: tuple[Callable, ...] = (_concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
-                                    _channel, _issues)
+                                    _channel, _issues, _models)
 
 
 def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Finding]:

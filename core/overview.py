@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import ReportConfig
-from core.findings import MATERIAL_LOSS, findings, findings_table
+from core.findings import MATERIAL_LOSS, figure_text, findings, findings_table
 from core.matrix import STRATEGIES
 from core.text import pct, plural
 
@@ -64,7 +64,27 @@ def key_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         bridge = tables["revenue_bridge"]
         rows.append((f"Change in revenue, {bridge['step'].iloc[0][8:]} to {bridge['step'].iloc[-2][8:]}",
                      float(bridge["revenue_change"].iloc[-1]), "currency", "Growth"))
+    if "model_figures" in tables:  # a transaction list: what the models say comes first
+        rows = model_key_figures(tables["model_figures"]) + rows
     return pd.DataFrame(rows, columns=["measure", "value", "unit", "sheet"])
+
+
+def model_key_figures(figures: pd.DataFrame) -> list[tuple[str, float, str, str]]:
+    """The models' key figures, the 80 % range in the measure's words (one value cell per figure).
+
+    >>> figures = pd.DataFrame({"measure": ["Model lifetime value, next 52 weeks"], "value": [68_500.0],
+    ...                         "p10": [64_500.0], "p90": [73_100.0], "unit": ["currency"]})
+    >>> model_key_figures(figures)[0][0]
+    'Model lifetime value, next 52 weeks (80 % range 64.5 k to 73.1 k)'
+    """
+    rows = []
+    for row in figures.itertuples():
+        measure = str(row.measure)
+        if np.isfinite(row.p10) and np.isfinite(row.p90):
+            kind = "money" if row.unit == "currency" else "int"
+            measure += f" (80 % range {figure_text(row.p10, kind)} to {figure_text(row.p90, kind)})"
+        rows.append((measure, float(row.value), str(row.unit), "Lifetime value"))
+    return rows
 
 
 def tier_share_chart(tables: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:

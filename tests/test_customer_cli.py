@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,7 +15,7 @@ from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
 from writers.layout import FORMATS
 
-CUSTOMER_SHEETS = ["Accounts to call", "Customers", "RFM", "Lifetime value", "Model check"]  # the call list first
+CUSTOMER_SHEETS = ["Accounts to call", "Customers", "RFM", "Lifetime value", "Model check", "Cohorts"]  # the call list first
 # no NPS answers in a transaction list: every account sheet but NPS
 ACCOUNT_SHEETS_WITHOUT_PROFIT = ["Segments", "Tier summary", "Concentration", "Matrix", "Data issues"]
 
@@ -104,6 +105,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     assert "200 customers from" in result.stdout and "NBD (weeks): r " in result.stdout
     assert "holdout check, Pareto/NBD: error in total" in result.stdout
     assert "RFM segments: Champions" in result.stdout and "accounts; tiers (pareto)" in result.stdout
+    assert re.search(r"model CLV over 52 weeks .*: total [0-9,]+ \(80 % range [0-9,]+ to [0-9,]+\)", result.stdout)
     book = load_workbook(tmp_path / "orders-segmenter.xlsx")
     assert book.sheetnames == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     customers = book["Customers"]
@@ -113,7 +115,7 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
     assert clv.number_format == FORMATS["money"] and clv.value > 0
     assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
-    parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=30, values_only=True)
+    parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=80, values_only=True)
                   if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")}
     assert {"r", "alpha", "p", "q", "v", "chosen because", "P(alive)"} <= set(parameters)
 

@@ -207,6 +207,10 @@ def without(sheet: list[list], header: str) -> list[list]:
 ACCOUNTS_UNDATED = without(ACCOUNTS, "First purchase")
 
 
+# Fader, Hardie & Shang's donation data (tests/customers/data/donations.csv): x, t_x, n, donors as columns
+DONATIONS = [[[float(v)] for v in values] for values in zip(*(
+    line.split(",") for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]))]
+
 MESSY_ACCOUNTS = [
     ["Client", "Sales (USD)", "Gross profit", "Likelihood to recommend", "Size"],
     ["Acme", 50000.0, 10000.0, 3.0, "Large"],
@@ -284,6 +288,11 @@ CASES = [
     ("segment_findings", (MESSY_ACCOUNTS,)),
     ("survey_match", (column(ACCOUNTS, "Account"), [["Company"], ["c1001 "], ["Nobody Ltd"]], True)),
     ("revenue_bridge", (column(PERIODS, "Revenue 2024"), column(PERIODS, "Revenue 2025"))),
+    ("retention_fit", ([["Active"], [1000.0], [869.0], [743.0], [653.0]],)),
+    ("retention_fit", ([["Active"], [1000.0], [1100.0], [743.0]],)),
+    ("retention_project", (0.668, 3.806, 5.0)),
+    ("bgbb_fit", tuple(DONATIONS)),
+    ("clv_range", (MESSY_TRANSACTIONS,)),
 ]
 
 

@@ -121,6 +121,14 @@ def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):
     tables = {**report.account_report.tables, **report.tables}
     found, _ = _check_findings_against_sheets(tables, report.account_report.config, output)
     assert any(f.sheet == "RFM" for f in found)
+    # the Overview leads with what the models say, with ranges, and the holdout verdict in one sentence
+    # (the 39 weeks to 1997-09-30 split in halves: fitted on weeks 1-19, checked on 20-39)
+    assert found[0].text.startswith("Next 52 weeks: ") and "(80 % range " in found[0].text
+    verdict = next(f.text for f in found if f.sheet == "Model check")
+    assert verdict == ("Holdout check: BG/NBD predicted 1,066 repeat purchases, 1,142 happened (-6.7 %), "
+                       "within its 80 % range 986 to 1,175")
+    key = tables["key_figures"]["measure"].tolist()
+    assert key[0].startswith("Expected repeat purchases, next 52 weeks (80 % range ")
 
 
 def _accounts(revenue, profit, nps=None):

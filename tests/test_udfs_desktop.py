@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,10 @@ import pytest
 from tests.conftest import call_udf as call_server
 from tests.test_udfs_transactions import HEADER, _realistic
 from tests.fake_com import CVERR_BASE, TimeType, classic_udfs, com_range, cverr, install_pywin32
+
+# Fader, Hardie & Shang's donation data (tests/customers/data/donations.csv): x, t_x, n, donors as columns
+DONATIONS = [[[float(v)] for v in values] for values in zip(*(
+    line.split(",") for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]))]
 
 UTC = dt.timezone.utc
 
@@ -122,6 +127,10 @@ def test_pywintypes_dates_in_a_transaction_list_give_the_same_cells_as_plain_dat
     ("whale_curve", [ACCOUNTS]), ("segment_findings", [ACCOUNTS]),
     ("survey_match", [[["Account"], ["Acme"], ["Beta"]], [["Company"], ["ACME Inc."], ["Bet"]]]),
     ("revenue_bridge", [[[r[1]] for r in ACCOUNTS], [[r[2]] for r in ACCOUNTS]]),
+    ("retention_fit", [[["Active"], [Decimal("1000")], [869.0], [743.0], [653.0]]]),
+    ("retention_project", [0.668, 3.806, 4.0]),
+    ("bgbb_fit", [DONATIONS[0], DONATIONS[1], DONATIONS[2], [[Decimal(str(c))] for [c] in DONATIONS[3]]]),
+    ("clv_range", [_realistic(60), 26.0]),
 ])
 def test_every_other_function_gives_the_same_cells_as_through_the_server_path(name, args):
     def plain(arg):

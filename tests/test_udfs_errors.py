@@ -32,6 +32,8 @@ FAILING = {
     "tier_migration": ([[HEADER] + FIVE], "#VALUE!"), "segment_why": (["NO_SUCH_FUNCTION", TEXT], "#VALUE!"),
     "survey_match": ([[["Account", "Id"], ["Acme", 1.0]], [["Company"], ["Acme"]]], "#VALUE!"),  # two columns of names
     "revenue_bridge": ([[[1.0], [2.0]], [[1.0]]], "#VALUE!"),  # two rows before, one after
+    "retention_fit": ([TEXT], "#VALUE!"), "retention_project": ([-1.0, 3.0, 5.0], "#VALUE!"),
+    "bgbb_fit": ([TEXT, TEXT, TEXT], "#VALUE!"), "clv_range": ([TRANSACTIONS_TEXT], "#VALUE!"),
 }
 OFFICE_JS = {"#VALUE!": VALUE_ERROR, "#N/A": NA_ERROR}
 

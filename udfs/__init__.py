@@ -3,7 +3,8 @@
 Excel shows each under its upper-case name: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
 SEGMENT_SUMMARY, SEGMENT_ISSUES, CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI, NPS, NPS_BY,
 NPS_GAP, CLTV, WHALE_CURVE, SEGMENT_FINDINGS, with two or more period columns SEGMENT_GROWTH, TIER_MIGRATION, and on a
-transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL; beside a survey SURVEY_MATCH, and REVENUE_BRIDGE;
+transaction list RFM_SEGMENT, CUSTOMER_SUMMARY, CLTV_MODEL, CLV_RANGE; for contracts and renewals
+RETENTION_FIT, RETENTION_PROJECT, BGBB_FIT; beside a survey SURVEY_MATCH, and REVENUE_BRIDGE;
 SEGMENT_WHY explains another's error value.
 
 xlwings Lite and xlwings Server upper-case the names themselves. Classic xlwings (Excel on
@@ -18,12 +19,14 @@ from udfs.measures import accounts_for_share, cltv, concentration, gini, hhi, np
 from udfs.segments import segment_issues, segment_margin, segment_strategy, segment_summary, segment_tier
 from udfs.transactions import cltv_model, customer_summary, rfm_segment
 from udfs.why import segment_why
+from udfs.retention import bgbb_fit, clv_range, retention_fit, retention_project
 
 __all__ = [
     "segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
     "concentration", "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "cltv",
     "whale_curve", "segment_findings", "rfm_segment", "customer_summary", "cltv_model", "segment_growth", "tier_migration",
     "segment_why",
+    "retention_fit", "retention_project", "bgbb_fit", "clv_range",
 ]
 
 from udfs.survey import revenue_bridge, survey_match  # noqa: E402  the survey join and the bridge by customers

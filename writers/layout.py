@@ -194,7 +194,32 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "increase": ("Increase", "money"),
     "decrease": ("Decrease", "money"),
     "total": ("Period total", "money"),
+    # the models' 80 % ranges (core/customers/intervals.py, core/customers/outlook.py)
+    "p10": ("P10 (80 % range from)", "money"),
+    "p90": ("P90 (80 % range to)", "money"),
+    "grouping": ("Grouping", "text"),
+    "expected_purchases_p10": ("Expected purchases, P10", "ratio"),
+    "expected_purchases_p50": ("Expected purchases, P50", "ratio"),
+    "expected_purchases_p90": ("Expected purchases, P90", "ratio"),
+    "model_clv_p10": ("Model CLV, P10", "money"),
+    "model_clv_p50": ("Model CLV, P50", "money"),
+    "model_clv_p90": ("Model CLV, P90", "money"),
+    "predicted_p10": ("Predicted, P10 (80 % range)", "points"),
+    "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }
+# the Retention sheet of a contract list (core/customers/contracts.py)
+COLUMN_STYLES.update({
+    "actual_share": ("Still active, actual (share of starters)", "pct"),
+    "fitted_share": ("Still active, sBG fit and projection", "pct"),
+    "projected": ("Projected (beyond the data)", "text"),
+    "start": ("Start", "date"), "end": ("End", "date"), "active": ("Active", "text"),
+    "renewals": ("Years renewed", "int"), "start_year": ("Cohort: start year", "text"),
+    "derl": ("DERL: expected years of payments still to come, discounted", "ratio"),
+})
+# the cohort triangles (core/customers/cohorts.py): one column per period since the first purchase
+COLUMN_STYLES["started"] = ("Cohort: first purchase in", "text")
+COLUMN_STYLES.update({f"{name}_{k}": (f"+{k}", kind) for k in range(61)
+                      for name, kind in (("period", "pct"), ("revenue", "money"), ("retention", "pct"))})
 
 # A value column whose format follows the row's unit (the concentration measures).
 UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": "money", "ratio": "ratio"}
@@ -434,6 +459,10 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
     )),
     SheetSpec("Lifetime value", (
+        Block("model_figures", "What the models expect: P10 to P90 is the 80 % range from the fitted parameters' "
+              "uncertainty (method in the table below)", unit_column="unit"),
+        Block("clv_ranges", "Per tier and RFM segment: the ranges are of each group's total, not sums of its "
+              "customers' ranges"),
         Block("clv_parameters", "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, "
               "settings", unit_column="unit"),
         Block("lifetime_value", "Per customer, highest lifetime value first"),
@@ -457,6 +486,14 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
                         ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
                         "Period since the list's first day", "Repeat purchases", kind="line"),
     ),
+    SheetSpec("Cohorts", (
+        Block("cohort_customers", "Share of each cohort (customers by first-purchase month, or quarter for lists "
+              "over two years) buying in each period since: +0 is the first purchase's period; blank: not reached yet, "
+              "the last period may be partly observed"),
+        Block("cohort_revenue", "Net revenue of each cohort per period since its first purchase (returns netted)"),
+        Block("cohort_revenue_retention", "Revenue retention: each period's revenue as a share of the cohort's "
+              "first-period revenue (above 100 %: the customers who stay spend more)"),
+    )),
 )
 
 
@@ -1133,3 +1170,26 @@ SHEETS = (SHEETS[0], ACTIONS_SHEET) + tuple(
                                                 excel_table=False),), (BRIDGE_CHART,)) if s.name == "Growth"
     else s for s in SHEETS[1:])
 CUSTOMER_SHEETS = (ACTIONS_SHEET,) + CUSTOMER_SHEETS
+
+
+#: The sheet of a contract list's report (core/customers/contracts.py).
+RETENTION_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "Retention",
+        (
+            # the chart's x and series first and side by side: the live-workbook writer charts one range
+            Block("retention_curve", "Share of customers still active k years after starting: actual (pooled over the "
+                  "cohorts that reached year k) and the sBG model's fit, projected 5 years beyond the data",
+                  columns=("period", "actual_share", "fitted_share", "projected")),
+            Block("retention_parameters", "The sBG model (Fader & Hardie 2007): each customer's yearly churn "
+                  "probability ~ Beta(alpha, beta); fitted on every cohort's counts", unit_column="unit"),
+            Block("retention_cohorts", "Cohorts by start year: share still active k full years after starting (blank: "
+                  "not yet reached by every customer of the cohort)"),
+            Block("contract_customers", "Per customer: years renewed and, while active, DERL (Fader & Hardie 2010): "
+                  "the discounted years of payments still expected; x the yearly margin = the customer's value"),
+        ),
+        chart=ChartSpec("retention_curve", "Customers still active: actual and sBG", "period",
+                        ("actual_share", "fitted_share"), "Years since the start", "Share still active", kind="line",
+                        y_format="pct"),
+    ),
+)

@@ -51,6 +51,10 @@ class FitResult:
         Sum of weights (customers fitted).
     note:
         Empty, or why the standard errors are missing.
+    log_covariance:
+        Covariance matrix of the log-parameters (ln theta, in ``params`` order) from the
+        inverse observed information, or None when it is not available: what the intervals
+        of :mod:`core.customers.intervals` draw parameters from.
     """
 
     params: dict[str, float]
@@ -58,6 +62,7 @@ class FitResult:
     log_likelihood: float
     n: float
     note: str = ""
+    log_covariance: "np.ndarray | None" = None
 
 
 def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.ndarray, *, model: str,
@@ -150,9 +155,9 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
     with np.errstate(all="ignore"):
         analytic = terms(params)[1] is not None
     gradient = (lambda u: objective(u)[1]) if analytic else None
-    errors, note = _standard_errors(negative_mean, gradient, result.x, params, total)
+    errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total)
     return FitResult(params=dict(zip(names, params.tolist())), standard_errors=dict(zip(names, errors.tolist())),
-                     log_likelihood=float(-result.fun * total), n=total, note=note)
+                     log_likelihood=float(-result.fun * total), n=total, note=note, log_covariance=covariance)
 
 
 def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
@@ -181,11 +186,14 @@ def _central_gradient(function: Callable[[np.ndarray], float], u: np.ndarray, st
 
 
 def _standard_errors(negative_mean: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray] | None,
-                     u: np.ndarray, params: np.ndarray, total: float) -> tuple[np.ndarray, str]:
+                     u: np.ndarray, params: np.ndarray, total: float
+                     ) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Delta-method standard errors from the finite-difference Hessian of -log L in log-parameters.
 
     Central differences of the analytic gradient when there is one (2k evaluations), else of
-    the function values (4 per entry).
+    the function values (4 per entry). Also returns the covariance of the log-parameters
+    (u = ln theta; the search's log(theta / scale) differs by a constant, so its covariance is
+    the same), or None with the note.
     """
     k, h = u.size, _HESSIAN_STEP
     hessian = np.empty((k, k))
@@ -207,8 +215,8 @@ def _standard_errors(negative_mean: Callable[[np.ndarray], float], gradient: Cal
             raise np.linalg.LinAlgError
         covariance = np.linalg.inv(hessian)
     except np.linalg.LinAlgError:
-        return np.full(k, np.nan), "standard errors not available: the likelihood is flat in some direction"
-    return params * np.sqrt(np.diag(covariance)), ""
+        return np.full(k, np.nan), "standard errors not available: the likelihood is flat in some direction", None
+    return params * np.sqrt(np.diag(covariance)), "", covariance
 
 
 def parameter_table(fit: FitResult, meanings: dict[str, str], *, model: str, fitted_what: str = "customers"

@@ -47,6 +47,9 @@ class ClvResult:
 
     customers: pd.DataFrame
     parameters: pd.DataFrame
+    #: The fitted purchase and spend models (what :mod:`core.customers.intervals` draws around).
+    purchase_model: PurchaseModel | None = None
+    spend_model: "GammaGammaModel | AverageSpend | None" = None
 
 
 def _check_unit(summary: pd.DataFrame, unit: str) -> None:
@@ -151,7 +154,7 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
         purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
-        spend, spend_table = _expected_spend(frequency, monetary, spenders)
+        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders)
     else:
         purchases_model, spend_model = models
         spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
@@ -185,7 +188,8 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
         settings,
     ], ignore_index=True)[["model", "parameter", "value", "standard_error", "meaning"]]
     parameters["value"] = parameters["value"].astype(object)
-    return ClvResult(customers=customers, parameters=parameters)
+    return ClvResult(customers=customers, parameters=parameters, purchase_model=purchases_model,
+                     spend_model=spend_model)
 
 
 class AverageSpend:
@@ -220,7 +224,7 @@ class AverageSpend:
 
 
 def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
-    """(expected spend per purchase per customer, its parameter rows): Gamma-Gamma, else the average.
+    """(expected spend per purchase per customer, its parameter rows, the model): Gamma-Gamma, else the average.
 
     When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
     between customers, where its q runs to infinity) every customer gets the average spend per
@@ -232,9 +236,9 @@ def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.nd
         if not spenders.any():
             raise
         average = AverageSpend.of(frequency[spenders], monetary[spenders], str(error))
-        return average.expected_avg_spend(frequency, monetary), average.summary()
+        return average.expected_avg_spend(frequency, monetary), average.summary(), average
     spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
-    return spend, model.summary()
+    return spend, model.summary(), model
 
 
 def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):

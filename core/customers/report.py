@@ -28,6 +28,11 @@ Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER
 ``model_check_notes``
     ``topic, note``: the split (or why there is no check), the best model and the one used,
     what P(alive) means in each model, how RFM and P(alive) relate.
+``cohort_customers``, ``cohort_revenue``, ``cohort_revenue_retention``
+    Customers by first-purchase month or quarter x periods since (:mod:`core.customers.cohorts`).
+``model_figures``, ``clv_ranges``
+    What the models expect with 80 % ranges (:mod:`core.customers.outlook`); ``lifetime_value``
+    then carries P10 and P90 beside each customer's figures.
 ``customers`` also carries ``model_note`` (where the RFM segment and P(alive) seem to
 contradict, why both hold) and, without a model, ``historical_clv``. With two or more full
 years of orders the account report also gets per-year revenue columns
@@ -52,6 +57,8 @@ import pandas as pd
 from core.accounts import accounts_from_frame
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.cohorts import cohort_tables
+from core.customers.outlook import model_outlook
 from core.config import ReportConfig
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
@@ -220,6 +227,19 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
+    tables.update(cohort_tables(observed.rows, summary.attrs["observation_end"])[0])
+    outlook = None
+    if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
+        outlook = model_outlook(lifetime.clv, summary, horizon=horizon, unit=unit, discount=config.discount,
+                                has_profit=bool(transactions.has_profit),
+                                groups={"Tier": customers["tier"].to_numpy(object),
+                                        "RFM segment": customers["segment"].to_numpy(object)})
+        tables.update({k: v for k, v in outlook.tables.items() if k != "customer_ranges"})
+        if "customer_ranges" in outlook.tables:
+            tables["lifetime_value"] = with_ranges(tables["lifetime_value"], outlook.tables["customer_ranges"])
+        tables["clv_parameters"] = pd.concat([tables["clv_parameters"], pd.DataFrame({
+            "model": "ranges", "parameter": ["method"], "value": ["text"], "unit": ["text"],
+            "standard_error": np.nan, "meaning": [outlook.note]})], ignore_index=True)
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
@@ -228,6 +248,11 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
     headline = _headline(transactions, summary, rfm.segments, lifetime, check, horizon, unit,
                          config.discount, len(account_report.tables["data_issues"]))
+    if outlook is not None and "clv_ranges" in outlook.tables:
+        whole = outlook.tables["clv_ranges"].iloc[0]
+        headline["clv_range"] = tuple(float(whole[f"model_clv_{q}"]) for q in ("p10", "p50", "p90"))
+        headline["purchases_range"] = tuple(float(whole[f"expected_purchases_{q}"]) for q in ("p10", "p50", "p90"))
+    headline["range_note"] = outlook.note if outlook is not None else None
     return CustomerReport(tables=tables, headline=headline, account_report=account_report)
 
 
@@ -348,6 +373,24 @@ def _account_report(summary: pd.DataFrame, transactions: TransactionTable, confi
     account_notes = to_list_rows(table.issues[table.issues["sheet_row"] >= _FIRST_FRAME_ROW])
     tables["data_issues"] = summarise_issues(pd.concat([transactions.issues, account_notes], ignore_index=True))
     return dataclasses.replace(report, tables=tables)
+
+
+def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
+    """The per-customer lifetime values with each figure's P10 and P90 beside it.
+
+    >>> table = pd.DataFrame({"account": ["A"], "expected_purchases": [2.0], "model_clv": [50.0]})
+    >>> ranges = pd.DataFrame({"account": ["A"], "expected_purchases_p10": [1.5], "expected_purchases_p90": [2.5],
+    ...                        "model_clv_p10": [40.0], "model_clv_p90": [60.0]})
+    >>> list(with_ranges(table, ranges).columns)
+    ['account', 'expected_purchases', 'expected_purchases_p10', 'expected_purchases_p90', 'model_clv', 'model_clv_p10', 'model_clv_p90']
+    """
+    merged = lifetime.merge(ranges, on="account", how="left")
+    order = []
+    for column in lifetime.columns:
+        order.append(column)
+        if column in ("expected_purchases", "model_clv"):
+            order += [f"{column}_p10", f"{column}_p90"]
+    return merged[order]
 
 
 def lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:

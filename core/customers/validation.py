@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.customers.fitting import PurchaseModel
+from core.customers.intervals import total_interval
 from core.customers.model_clv import PURCHASE_MODELS
 from core.customers.summary import UNIT_DAYS, customer_summary
 from core.errors import SegmenterInputError
@@ -46,7 +47,10 @@ class ModelCheck:
     totals:
         One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or why not), ``log_likelihood`` (on
         the calibration period), ``customers``, ``actual`` and ``predicted`` repeat purchases
-        in the holdout, ``total_error_pct`` = (predicted - actual) / actual,
+        in the holdout, ``predicted_p10``/``predicted_p90`` the 80 % range of the predicted
+        total from the fitted parameters' uncertainty, for the chosen model
+        (:func:`core.customers.intervals.total_interval`; blank for the others and without
+        standard errors), ``total_error_pct`` = (predicted - actual) / actual,
         ``frequency_error_pct`` = sum over the groups 0..7+ of |predicted - actual| / actual
         total, ``tracking_error_pct`` = the cumulative curve's error at the last period.
     by_frequency:
@@ -266,6 +270,12 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
     tracking = _tracking(stats, fitted, unit, cal_end, models)
     totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
     chosen, reason = _choice(totals, length, unit)
+    if chosen is not None:  # the range of the best model's total (the one the report uses by default)
+        try:
+            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight)
+        except SegmenterInputError:
+            low = high = np.nan  # no covariance: the sheet leaves the range blank
+        totals.loc[totals["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
     return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
                       calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
                       unit=unit)
@@ -323,6 +333,7 @@ def _totals(models, statuses, fitted, customers, actual, predicted, groups, trac
     for key in models:
         record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
                   "customers": float(customers.sum()), "actual": actual_total, "predicted": np.nan,
+                  "predicted_p10": np.nan, "predicted_p90": np.nan,
                   "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
         if key in fitted:
             values = predicted[key]

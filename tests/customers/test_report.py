@@ -126,7 +126,7 @@ def test_a_row_that_cannot_be_read_is_reported_with_its_sheet_row():
 
 def test_customer_sheets_place_customers_rfm_lifetime_value_and_model_check(small):
     placed = place_report(small.tables, source="test", labels=("A", "B", "C", "D"), sheets=CUSTOMER_SHEETS)
-    assert [sheet.spec.name for sheet in placed] == ["Customers", "RFM", "Lifetime value", "Model check"]
+    assert [sheet.spec.name for sheet in placed] == ["Customers", "RFM", "Lifetime value", "Model check", "Cohorts"]
     # too short for a holdout check: the Model check sheet says so instead of staying empty
     notes = placed[3].blocks[0]
     assert notes.rows[0][:2] == ["Holdout check", "No holdout check: the list spans 29 days; it takes at least 112 "
