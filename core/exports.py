@@ -1,0 +1,658 @@
+"""What an export means: the layouts CRM, accounting, shop and survey systems write, read as lists.
+
+:mod:`core.table_finder` finds the table (header row, title, total and footer rows); this module
+reads what the rows of that table mean before their cells are read as accounts or transactions.
+It works on the grid of cells, so a file and a ribbon selection are treated alike, and changes
+nothing silently: every row it leaves out or merges has its own line on Data issues, and each
+layout it recognises is one sentence of :attr:`Layout.said` (shown by the CLI, the ribbon's
+message and the Overview).
+
+The layouts, by the kind of system that writes them:
+
+- **Second header rows** (survey tools: SurveyMonkey's answer-option row, Qualtrics' question
+  text and ``{"ImportId": ...}`` rows): text rows right below the header, where the figures
+  should be, are not read.
+- **Statuses** (accounting packages' invoices, shops' orders): rows whose status is void,
+  voided, deleted, draft or cancelled (and the same in German, French, Spanish, Italian, Dutch
+  and Portuguese), or with a cancellation date, are left out and listed.
+- **Grouped reports** (CRM reports grouped by account): the account is written on the first row
+  of its group only. It is filled down within its group (a total or blank row ends a group),
+  and, in an account list, the rows of one group are one account (their figures added up).
+- **Hierarchies** (accounting "Sales by Customer" reports): a ``Total <parent>`` row closes the
+  rows of a parent's sub-customers; it is left out (the leaves are counted once), and the parent's
+  own row without figures is a label, not an account.
+- **Line items** (shops' order exports, accounting invoice exports): one row per line of an order
+  or invoice. An order-level figure written on the first line only, or repeated on every line
+  (an invoice total), is taken once per order; when a line-amount column is present
+  (``LineAmount``), the lines are added instead of the repeated total. Refunds in their own column
+  are netted. Each order becomes one row.
+- **Respondent rows** (a survey joined to accounts): the same account on several rows with the
+  same account figures and different answers is one account; its NPS answer is the mean of its
+  answers, rounded (an account-level NPS), and a survey's own dates (start, end, recorded) are
+  never read as a first purchase.
+- **Currencies**: amounts in two or more currencies are never added. A base-currency column is
+  used when there is one; otherwise rates (``--rates FILE`` or a Rates sheet: currency, rate to
+  the report currency) convert them; otherwise the list is refused in one line that names the
+  currencies found and both ways on. A cell holding two amounts, ``EUR 13,600.00 (USD 14,688.00)``,
+  is read in the currency every such cell of the column holds (the report currency when given).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers, to_text
+from core.errors import SegmenterInputError
+from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
+                          normalise_header)
+
+#: Statuses of a record that is not a sale, lower-case, accents dropped.
+VOID_STATUSES = frozenset({
+    "void", "voided", "deleted", "draft", "cancelled", "canceled", "cancel", "rejected", "declined",
+    "storniert", "storno", "annulliert", "geloscht", "entwurf", "annule", "annulee", "supprime", "brouillon",
+    "anulado", "anulada", "cancelado", "cancelada", "borrador", "eliminado", "annullato", "annullata",
+    "cancellato", "bozza", "geannuleerd", "verwijderd", "concept", "rascunho", "excluido",
+})
+#: Headers of a date on which an order was cancelled (Shopify's "Cancelled at").
+CANCELLED_AT = ("cancelled at", "canceled at", "cancelled date", "cancellation date", "storniert am")
+#: Header words of a survey's own dates, never a first purchase.
+SURVEY_DATE_WORDS = frozenset({"start", "end", "recorded", "submitted", "started", "completed", "response"})
+#: A line's own figure beside an order's ("LineAmount", "Lineitem price", "Line total").
+LINE_WORDS = frozenset({"line", "lineitem", "position", "item", "zeile", "ligne", "linea", "regel", "linha"})
+#: How many rows below the header a second header row may be.
+SECOND_HEADER_ROWS = 3
+
+_DUAL = re.compile(r"\s*(?P<c1>[A-Za-z]{3}|[$€£¥])\s*(?P<a1>[-+]?[\d.,\s]*\d)\s*\(\s*(?P<c2>[A-Za-z]{3}|[$€£¥])\s*"
+                   r"(?P<a2>[-+]?[\d.,\s]*\d)\s*\)\s*")
+_ORDER_NUMBER = re.compile(r"\s*#\s*\d+\s*")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the user told segmenter about the export.
+
+    Attributes
+    ----------
+    columns:
+        Role -> header text (``{"revenue": "Annual Revenue (Base)"}``): ``--column`` or the
+        Settings sheet's ``column <role>`` rows.
+    rates:
+        Currency code -> rate to the report currency (``--rates FILE`` or a Rates sheet).
+    report_currency:
+        The currency of the report: the one whose rate is 1, when rates are given.
+    """
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    rates: Mapping[str, float] | None = None
+    report_currency: str | None = None
+
+
+@dataclass
+class Layout:
+    """The rows to read and what was made of the export.
+
+    Attributes
+    ----------
+    block:
+        The cells, with filled-down labels, merged figures and converted amounts written in.
+    rows:
+        Block positions of the rows to read.
+    forced:
+        Role -> block column chosen here or by the user (overrides the header aliases).
+    notes:
+        Data issues lines (:data:`core.cells.ISSUE_COLUMNS`).
+    said:
+        One sentence per layout recognised, for the CLI, the ribbon and the Overview.
+    unassigned:
+        Block columns that take no role (a survey's start date), kept as columns.
+    """
+
+    block: np.ndarray
+    rows: np.ndarray
+    forced: dict[str, int]
+    notes: list[tuple] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
+    unassigned: set[int] = field(default_factory=set)
+
+
+def _key(value: Any) -> str:
+    return normalise_header(value) if isinstance(value, str) else ""
+
+
+def _texts(block: np.ndarray, rows: np.ndarray, j: int) -> list[str | None]:
+    values = to_text(block[rows, j], column="", sheet_rows=np.zeros(len(rows), dtype=np.int64)).values
+    return list(values)
+
+
+def _numbers(block: np.ndarray, rows: np.ndarray, j: int) -> np.ndarray:
+    return to_numbers(block[rows, j], column="", sheet_rows=np.zeros(len(rows), dtype=np.int64)).values
+
+
+def forced_roles(headers: list[str], columns: Mapping[str, str], roles: tuple[str, ...]) -> dict[str, int]:
+    """Role -> column position for the user's ``--column role="Header"`` choices; an unknown role
+    or header is refused in one line naming the choices.
+
+    Examples
+    --------
+    >>> forced_roles(["Name", "Amount", "Amount (Base)"], {"revenue": "amount (base)"}, ("account", "revenue"))
+    {'revenue': 2}
+    """
+    out = {}
+    for role, header in columns.items():
+        role_key = role.strip().lower().replace(" ", "_")
+        if role_key not in roles:
+            raise SegmenterInputError(f"--column {role}=...: no such role; the roles are {', '.join(roles)}")
+        want = normalise_header(header)
+        found = [j for j, h in enumerate(headers) if normalise_header(h) == want]
+        if not found:
+            shown = ", ".join(f"'{h}'" for h in headers)
+            raise SegmenterInputError(f"--column {role}=\"{header}\": no such column; the columns are {shown}")
+        out[role_key] = found[0]
+    return out
+
+
+def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, headers: list[str] | None,
+                kind: str, first_sheet_row: int, options: ExportOptions | None = None,
+                role_names: tuple[str, ...] = ()) -> Layout:
+    """Read what an export's rows mean (see the module docstring).
+
+    Parameters
+    ----------
+    block:
+        2-D object array of cells (not changed: a copy is written to).
+    header:
+        Block position of the header row (None: no header, nothing to recognise).
+    rows:
+        Block positions of the data rows (:func:`core.table_finder.find_table`).
+    headers:
+        Header texts of the columns (None without a header row).
+    kind:
+        ``"accounts"`` or ``"transactions"``.
+    first_sheet_row:
+        Sheet row of ``block[0]``.
+    options:
+        The user's column choices and currency rates.
+    role_names:
+        The roles ``--column`` may name for this kind of list.
+
+    Returns
+    -------
+    Layout
+
+    Examples
+    --------
+    >>> block = np.array([["Account", "Opportunity", "Amount"], ["Acme", "o1", 10.0], [None, "o2", 5.0],
+    ...                   ["Beta", "o3", 7.0], [None, "o4", 1.0]], dtype=object)
+    >>> layout = read_layout(block, header=0, rows=np.arange(1, 5), headers=["Account", "Opportunity", "Amount"],
+    ...                      kind="accounts", first_sheet_row=1)
+    >>> layout.rows.tolist(), layout.block[1, 2], layout.block[3, 2]
+    ([1, 3], 15.0, 8.0)
+    """
+    options = options or ExportOptions()
+    out = Layout(block=block, rows=np.asarray(rows, dtype=np.int64), forced={})
+    if header is None or headers is None or not len(out.rows):
+        return out
+    out.block = block.copy()
+    matcher = ACCOUNT_HEADERS if kind == "accounts" else TRANSACTION_HEADERS
+    out.forced = forced_roles(headers, options.columns, role_names) if options.columns else {}
+    label_role, value_role = ("account", "revenue") if kind == "accounts" else ("customer", "amount")
+    layout_roles, _ = LAYOUT_HEADERS.assign(headers, skip=set(out.forced.values()))
+    roles, _ = matcher.assign(headers, forced=out.forced)
+    sheet = lambda r: first_sheet_row + int(r)  # noqa: E731
+
+    if label_role not in roles:
+        _blank_label_header(out, headers, roles, label_role, sheet)
+    if kind == "accounts" and "first_purchase" in roles and "first_purchase" not in out.forced \
+            and _is_survey(headers, layout_roles) and set(header_words(headers[roles["first_purchase"]])) & SURVEY_DATE_WORDS:
+        j = roles.pop("first_purchase")
+        out.unassigned.add(j)
+        out.notes.append((sheet(header), headers[j], headers[j], "note",
+                          f"'{headers[j]}' is a survey's own date (when the answer was given), not a first purchase: "
+                          "kept as a column"))
+        out.said.append(f"'{headers[j]}' is the survey's date, not read as first purchase")
+    value = roles.get(value_role)
+    label = roles.get(label_role)
+    _second_header_rows(out, headers, value, sheet)
+    _statuses(out, headers, layout_roles, sheet)
+    if value is not None:
+        _dual_amounts(out, headers, value, options, sheet)
+    if label is not None:
+        _hierarchy(out, label, value, headers, sheet)
+    order = _order_column(out, headers, layout_roles, label)
+    if order is not None and value is not None:
+        value = _line_items(out, headers, order, value, layout_roles.get("refund"), roles, value_role, sheet, kind)
+    elif value is not None and "refund" in layout_roles:
+        _net_refunds(out, headers, value, layout_roles["refund"], sheet)
+    if value is not None:
+        _currencies(out, headers, value, layout_roles.get("currency"), roles, value_role, options, sheet)
+    if label is not None and order is None:
+        _grouped(out, headers, label, value, roles, kind, sheet)
+    if kind == "accounts" and label is not None and value is not None and "nps" in roles:
+        _respondents(out, headers, label, value, roles, sheet)
+    return out
+
+
+# --------------------------------------------------------------------------- the layouts
+
+def _is_survey(headers: list[str], layout_roles: dict[str, int]) -> bool:
+    return "respondent" in layout_roles or any("respondent" in normalise_header(h).split() for h in headers)
+
+
+def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], label_role: str, sheet) -> None:
+    """A report whose label column has no header (QuickBooks' first column): the first column
+    is the label when its header is blank and its cells are text."""
+    if not headers or not re.fullmatch(r"column \d+", headers[0]) or 0 in roles.values():
+        return
+    texts = [t for t in _texts(out.block, out.rows, 0) if t]
+    if texts and len(texts) >= 0.8 * len(out.rows) and np.isnan(_numbers(out.block, out.rows, 0)).all():
+        out.forced[label_role] = 0
+        roles[label_role] = 0
+        out.said.append(f"the first column has no header and holds names: read as the {label_role}")
+
+
+def _second_header_rows(out: Layout, headers: list[str], value: int | None, sheet) -> None:
+    """Rows right below the header holding only text where the figures are (a survey's question
+    text or import ids under its short column names)."""
+    if value is None or len(out.rows) <= 1 or np.isnan(_numbers(out.block, out.rows, value)).all():
+        return
+    dropped = []
+    for r in out.rows[:SECOND_HEADER_ROWS]:
+        cells = out.block[r]
+        filled = ~is_blank(cells)
+        if filled.sum() < max(2, 0.5 * len(cells)):
+            break
+        numbers = to_numbers(cells[filled], column="", sheet_rows=np.zeros(int(filled.sum()), dtype=np.int64)).values
+        texty = all(isinstance(v, str) for v in cells[filled])
+        value_text = not filled[value] or np.isnan(numbers[list(np.flatnonzero(filled)).index(value)])
+        if not (texty and np.isnan(numbers).all() and value_text):
+            break
+        dropped.append(r)
+        out.notes.append((sheet(r), "", cell_text(cells[filled][0])[:80], "note",
+                          "a second header row (question text or import ids): not read"))
+    if dropped:
+        out.rows = out.rows[~np.isin(out.rows, dropped)]
+        out.said.append(f"{len(dropped)} more header row(s) below the header (a survey export) not read")
+
+
+def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], sheet) -> None:
+    """Void, deleted, draft and cancelled records are left out and listed."""
+    left = np.zeros(len(out.rows), dtype=bool)
+    why = np.full(len(out.rows), "", dtype=object)
+    if "status" in layout_roles:
+        j = layout_roles["status"]
+        texts = _texts(out.block, out.rows, j)
+        for i, text in enumerate(texts):
+            if text and normalise_header(text) in VOID_STATUSES:
+                left[i], why[i] = True, f"status '{text}' in '{headers[j]}': not a sale, left out"
+    for j, h in enumerate(headers):
+        if normalise_header(h) in CANCELLED_AT:
+            filled = ~is_blank(out.block[out.rows, j])
+            for i in np.flatnonzero(filled & ~left):
+                left[i], why[i] = True, f"'{headers[j]}' is filled: a cancelled order, left out"
+    if not left.any():
+        return
+    for i in np.flatnonzero(left):
+        r = out.rows[i]
+        out.notes.append((sheet(r), "", _row_label(out.block[r]), "row left out", why[i]))
+    counts = pd.Series([w.split("'")[1] for w in why[left]]).value_counts()
+    out.said.append(f"{int(left.sum()):,} row(s) left out as not sales ("
+                    + ", ".join(f"{name} {n:,}" for name, n in counts.items()) + ")")
+    out.rows = out.rows[~left]
+
+
+def _row_label(cells: np.ndarray) -> str:
+    filled = [cell_text(v) for v, b in zip(cells, is_blank(cells)) if not b]
+    return " | ".join(filled[:3])[:120]
+
+
+def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOptions, sheet) -> None:
+    """Cells holding two amounts, ``EUR 13,600.00 (USD 14,688.00)``: the amount in the currency
+    every such cell holds (the report currency when it is among them) is kept."""
+    cells = out.block[out.rows, value]
+    found = [(i, m) for i, v in enumerate(cells) if isinstance(v, str) and (m := _DUAL.fullmatch(v))]
+    if not found:
+        return
+    code = lambda c: CURRENCIES.get(c.upper() if c.isalpha() else c, c.upper())  # noqa: E731
+    common = set.intersection(*({code(m["c1"]), code(m["c2"])} for _, m in found))
+    pick = options.report_currency if options.report_currency in common else \
+        (sorted(common, key=lambda c: [code(m["c2"]) for _, m in found].count(c), reverse=True)[0] if common else None)
+    if pick is None:
+        for i, m in found:
+            out.notes.append((sheet(out.rows[i]), headers[value], m.group(0).strip(), "rejected",
+                              "two amounts in one cell and no currency common to the column: converted neither"))
+            out.block[out.rows[i], value] = None
+        return
+    for i, m in found:
+        amount = m["a1"] if code(m["c1"]) == pick else m["a2"]
+        out.block[out.rows[i], value] = f"{pick} {amount}"
+    out.said.append(f"'{headers[value]}' holds two amounts per cell: the {pick} amount is read")
+    out.notes.append((sheet(out.rows[found[0][0]]), headers[value], found[0][1].group(0).strip(), "note",
+                      f"{len(found):,} cell(s) hold two amounts; the {pick} one is read"))
+
+
+def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], sheet) -> None:
+    """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
+    texts = _texts(out.block, out.rows, label)
+    keys = [_key(t) for t in texts]
+    seen: dict[str, int] = {}
+    subtotal = np.zeros(len(out.rows), dtype=bool)
+    for i, k in enumerate(keys):
+        m = re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", k)
+        if m and m.group(1) in seen:
+            subtotal[i] = True
+        elif k:
+            seen.setdefault(k, i)
+    if not subtotal.any():
+        return
+    numbers = np.column_stack([_numbers(out.block, out.rows, j) for j in range(out.block.shape[1]) if j != label]) \
+        if out.block.shape[1] > 1 else np.full((len(out.rows), 1), np.nan)
+    no_figures = np.isnan(numbers).all(axis=1)
+    parents = {re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", keys[i]).group(1)
+               for i in np.flatnonzero(subtotal)}
+    parent_rows = np.array([bool(k) and k in parents and no_figures[i] and not subtotal[i]
+                            for i, k in enumerate(keys)], dtype=bool)
+    for i in np.flatnonzero(subtotal):
+        out.notes.append((sheet(out.rows[i]), headers[label], texts[i], "row skipped",
+                          f"total row '{texts[i]}' of a parent's sub-customers: left out, its rows are counted once"))
+    for i in np.flatnonzero(parent_rows):
+        out.notes.append((sheet(out.rows[i]), headers[label], texts[i], "row skipped",
+                          f"'{texts[i]}' heads sub-customers and has no figures of its own: a label, not an account"))
+    out.said.append(f"a customer hierarchy: {int(subtotal.sum()):,} 'Total <parent>' row(s) left out and "
+                    f"{int(parent_rows.sum()):,} parent label(s) without figures not read as accounts")
+    out.rows = out.rows[~subtotal & ~parent_rows]
+
+
+def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> int | None:
+    """The column naming the order or invoice each row belongs to, when rows share one."""
+    candidates = [layout_roles["order"]] if "order" in layout_roles else []
+    candidates += [j for j in range(len(headers)) if j not in candidates and j != label
+                   and normalise_header(headers[j]) in ("name", "order name", "number")
+                   and _mostly_order_numbers(out.block[out.rows, j])]
+    for j in candidates:
+        texts = [t for t in _texts(out.block, out.rows, j) if t]
+        if texts and len(set(texts)) < len(texts):
+            return j
+    return None
+
+
+def _mostly_order_numbers(cells: np.ndarray) -> bool:
+    texts = [v for v in cells if isinstance(v, str) and v.strip()]
+    return bool(texts) and sum(bool(_ORDER_NUMBER.fullmatch(t)) for t in texts) >= 0.9 * len(texts)
+
+
+def _line_column(headers: list[str], value: int, exclude: set[int]) -> int | None:
+    for j, h in enumerate(headers):
+        words = set(header_words(h))
+        if j != value and j not in exclude and words & LINE_WORDS and words & {"amount", "total", "betrag", "montant",
+                                                                               "importe", "importo", "bedrag"} \
+                and not words & {"tax", "discount", "unit", "price"}:
+            return j
+    return None
+
+
+def _line_items(out: Layout, headers: list[str], order: int, value: int, refund: int | None, roles: dict[str, int],
+                value_role: str, sheet, kind: str) -> int:
+    """One row per order: order-level figures once, line amounts added, refunds netted."""
+    keys = _texts(out.block, out.rows, order)
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k:
+            groups.setdefault(k, []).append(i)
+    if all(len(g) == 1 for g in groups.values()):
+        if refund is not None:
+            _net_refunds(out, headers, value, refund, sheet)
+        return value
+    amounts = _numbers(out.block, out.rows, value)
+    repeated = all(len({a for a in amounts[g] if not np.isnan(a)}) <= 1 for g in groups.values())
+    line = _line_column(headers, value, {order})
+    if line is None and not repeated and value_role in roles and set(header_words(headers[value])) & LINE_WORDS:
+        line = value  # the chosen column is already the line amount
+    use = line if line is not None else value
+    if line is not None and line != value:
+        out.forced[value_role] = line
+        out.said.append(f"line items: '{headers[value]}' repeats each order's total on its lines; the line amounts "
+                        f"'{headers[line]}' are added instead")
+    elif line is None:
+        out.said.append(f"line items: '{headers[value]}' is an order figure, taken once per order "
+                        f"('{headers[order]}')")
+    else:
+        out.said.append(f"line items: the line amounts '{headers[line]}' are added per order ('{headers[order]}')")
+    by_line = use != value or line is not None
+    figures = _numbers(out.block, out.rows, use)
+    others = {role: j for role, j in roles.items() if role in ("profit", "cost_to_serve", "quantity") and j != use}
+    other_numbers = {j: _numbers(out.block, out.rows, j) for j in others.values()}
+    refunds = _numbers(out.block, out.rows, refund) if refund is not None else None
+    keep = np.zeros(len(out.rows), dtype=bool)
+    merged = 0
+    refunded = 0.0
+    for k, g in groups.items():
+        first = g[0]
+        keep[first] = True
+        values = figures[g]
+        total = np.nansum(values) if by_line else (values[~np.isnan(values)][0] if (~np.isnan(values)).any() else np.nan)
+        if by_line and np.isnan(values).all():
+            total = np.nan
+        if refunds is not None:
+            r = refunds[g][~np.isnan(refunds[g])]
+            if r.size and np.isfinite(total):
+                refunded += abs(r[0])
+                total -= abs(r[0])
+        row = out.rows[first]
+        out.block[row, use] = total
+        for role, j in others.items():
+            nums = other_numbers[j][g]
+            if (~np.isnan(nums)).any():
+                out.block[row, j] = float(np.nansum(nums)) if role == "quantity" or by_line else \
+                    float(nums[~np.isnan(nums)][0])
+        for j in range(out.block.shape[1]):  # order-level text written on the first line only
+            if is_blank(np.array([out.block[row, j]], dtype=object))[0]:
+                later = [out.block[out.rows[i], j] for i in g[1:]
+                         if not is_blank(np.array([out.block[out.rows[i], j]], dtype=object))[0]]
+                if later:
+                    out.block[row, j] = later[0]
+        merged += len(g) - 1
+    for i in np.flatnonzero(~keep):
+        if keys[i] is None:
+            keep[i] = True
+    if merged:
+        first_of = {out.rows[g[0]]: g for g in groups.values() if len(g) > 1}
+        example = next(iter(first_of))
+        out.notes.append((sheet(example), headers[order], keys[first_of[example][0]], "note",
+                          f"{merged:,} line row(s) merged into the first row of their order or invoice "
+                          f"({len(groups):,} orders, one row each)"))
+    if refunds is not None and refunded:
+        out.said.append(f"refunds in '{headers[refund]}' netted: {refunded:,.2f} taken off")
+        out.notes.append((sheet(out.rows[0]), headers[refund], f"{refunded:,.2f}", "note",
+                          f"refunds netted against '{headers[use]}': {refunded:,.2f} in all"))
+    out.rows = out.rows[keep]
+    return use
+
+
+def _net_refunds(out: Layout, headers: list[str], value: int, refund: int, sheet) -> None:
+    amounts = _numbers(out.block, out.rows, value)
+    refunds = _numbers(out.block, out.rows, refund)
+    hit = ~np.isnan(refunds) & (refunds != 0) & ~np.isnan(amounts)
+    if not hit.any():
+        return
+    out.block[out.rows[hit], value] = amounts[hit] - np.abs(refunds[hit])
+    total = float(np.abs(refunds[hit]).sum())
+    out.said.append(f"refunds in '{headers[refund]}' netted: {total:,.2f} taken off")
+    out.notes.append((sheet(out.rows[np.flatnonzero(hit)[0]]), headers[refund], f"{total:,.2f}", "note",
+                      f"refunds netted against '{headers[value]}' on {int(hit.sum()):,} row(s): {total:,.2f} in all"))
+
+
+def _cell_currency(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"\s*(?:[-+(]\s*)?(US\$|[$€£¥]|[A-Za-z]{3})(?![A-Za-z])", value) or \
+        re.search(r"(US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3})\s*\)?\s*$", value)
+    if not m:
+        return None
+    mark = m.group(1)
+    return CURRENCIES.get(mark.upper() if mark.isalpha() else mark)
+
+
+def _currencies(out: Layout, headers: list[str], value: int, currency: int | None, roles: dict[str, int],
+                value_role: str, options: ExportOptions, sheet) -> None:
+    """Never add amounts in different currencies: the base column, rates, or a refusal."""
+    chosen = out.forced.get(value_role, value)
+    if currency is not None:
+        codes = [c.upper() if c else None for c in _texts(out.block, out.rows, currency)]
+        where = f"column '{headers[currency]}'"
+    else:
+        codes = [_cell_currency(v) for v in out.block[out.rows, chosen]]
+        where = f"the cells of '{headers[chosen]}'"
+    found = sorted({c for c in codes if c})
+    if len(found) <= 1:
+        if found:
+            out.said.append(f"amounts in {found[0]} ({where})")
+        return
+    if is_base_currency(headers[chosen]):
+        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the "
+                        "base currency and is the one read")
+        return
+    base = [j for j, h in enumerate(headers) if j != chosen and is_base_currency(h)
+            and ACCOUNT_HEADERS.role(h) in ("revenue",) or (j != chosen and is_base_currency(h)
+                                                          and TRANSACTION_HEADERS.role(h) == "amount")]
+    if base:
+        out.forced[value_role] = base[0]
+        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}): the base-currency column "
+                        f"'{headers[base[0]]}' is read, not '{headers[chosen]}'")
+        return
+    if not options.rates:
+        raise SegmenterInputError(
+            f"'{headers[chosen]}' holds amounts in {len(found)} currencies ({', '.join(found)}; {where}), which are "
+            f"never added up: give rates with --rates FILE (or a Rates sheet: currency, rate to the report currency), "
+            f"or choose a base-currency column with --column {value_role}=\"...\"")
+    missing = [c for c in found if c not in options.rates]
+    if missing:
+        raise SegmenterInputError(f"no rate for {', '.join(missing)} (amounts in '{headers[chosen]}'): add "
+                                  f"{'it' if len(missing) == 1 else 'them'} to the rates (--rates FILE or the Rates sheet)")
+    amounts = _numbers_any_currency(out.block[out.rows, chosen])
+    report = options.report_currency or "the report currency"
+    for i, (a, c) in enumerate(zip(amounts, codes)):
+        if c and not np.isnan(a):
+            out.block[out.rows[i], chosen] = a * float(options.rates[c])
+    out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}) converted to {report} at the given rates "
+                    f"(" + ", ".join(f"{c} {options.rates[c]:g}" for c in found) + ")")
+    out.notes.append((sheet(out.rows[0]), headers[chosen], "", "note",
+                      f"amounts converted to {report}: " + ", ".join(f"1 {c} = {options.rates[c]:g}" for c in found)))
+
+
+def _numbers_any_currency(cells: np.ndarray) -> np.ndarray:
+    """Amounts with their currency mark dropped (the rate converts them)."""
+    stripped = np.array([re.sub(r"US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3}(?![A-Za-z])", "", v).strip()
+                         if isinstance(v, str) else v for v in cells], dtype=object)
+    return to_numbers(stripped, column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)).values
+
+
+def _grouped(out: Layout, headers: list[str], label: int, value: int | None, roles: dict[str, int], kind: str,
+             sheet) -> None:
+    """A grouped report: the label on the first row of each group, filled down within it."""
+    rows = out.rows
+    if len(rows) < 3:
+        return
+    texts = _texts(out.block, rows, label)
+    blank = np.array([t is None for t in texts])
+    figures = ~np.isnan(_numbers(out.block, rows, value)) if value is not None else ~blank
+    # a group ends where a row was left out above (a total or blank row between)
+    new_run = np.concatenate([[True], np.diff(rows) > 1])
+    fill = np.zeros(len(rows), dtype=bool)
+    current = None
+    for i in range(len(rows)):
+        if new_run[i]:
+            current = None
+        if not blank[i]:
+            current = i
+        elif current is not None and figures[i]:
+            fill[i] = True
+    starts = len({_group_start(fill, blank, i) for i in np.flatnonzero(fill)})
+    if fill.sum() < 2 or (starts < 2 and fill.mean() < 0.25):
+        return
+    source = {}
+    current = None
+    for i in range(len(rows)):
+        if new_run[i]:
+            current = None
+        if not blank[i]:
+            current = i
+        if fill[i]:
+            source[i] = current
+            out.block[rows[i], label] = out.block[rows[current], label]
+    shown = ", ".join(str(sheet(rows[i])) for i in np.flatnonzero(fill)[:8]) + (", ..." if fill.sum() > 8 else "")
+    out.notes.append((sheet(rows[np.flatnonzero(fill)[0]]), headers[label], "", "note",
+                      f"a grouped report: '{headers[label]}' was blank on {int(fill.sum()):,} row(s) below their "
+                      f"group's first row and was filled down within the group (sheet rows {shown})"))
+    out.said.append(f"a grouped report: '{headers[label]}' filled down on {int(fill.sum()):,} row(s) within "
+                    "their group")
+    if kind != "accounts":
+        return
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        groups.setdefault(source.get(i, i), []).append(i)
+    multi = {g: members for g, members in groups.items() if len(members) > 1}
+    if not multi:
+        return
+    for role in ("revenue", "profit", "cost_to_serve"):
+        if role not in roles:
+            continue
+        j = roles[role]
+        nums = _numbers(out.block, rows, j)
+        for g, members in multi.items():
+            values = nums[members]
+            if (~np.isnan(values)).any():
+                out.block[rows[g], j] = float(np.nansum(values))
+    drop = [i for members in multi.values() for i in members[1:]]
+    out.notes.append((sheet(rows[drop[0]]), headers[label], "", "note",
+                      f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
+                      f"({len(multi):,} account(s) with several rows)"))
+    out.rows = np.delete(rows, drop)
+
+
+def _group_start(fill: np.ndarray, blank: np.ndarray, i: int) -> int:
+    while i > 0 and blank[i]:
+        i -= 1
+    return i
+
+
+def _respondents(out: Layout, headers: list[str], label: int, value: int, roles: dict[str, int], sheet) -> None:
+    """One account per name when its rows repeat the same account figures with different answers."""
+    rows = out.rows
+    texts = _texts(out.block, rows, label)
+    keys = [_key(t) for t in texts]
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k:
+            groups.setdefault(k, []).append(i)
+    multi = {k: g for k, g in groups.items() if len(g) > 1}
+    if not multi:
+        return
+    figures = [roles[r] for r in ("revenue", "profit", "cost_to_serve") if r in roles]
+    nums = {j: _numbers(out.block, rows, j) for j in figures}
+    nps = _numbers(out.block, rows, roles["nps"])
+    for g in multi.values():
+        for j in figures:
+            v = nums[j][g]
+            if np.isnan(v).any() and not np.isnan(v).all() or len(set(v[~np.isnan(v)])) > 1:
+                return  # different figures: separate accounts or orders, not respondents
+        if np.isnan(nums[value][g]).all():
+            return
+    drop = []
+    answers = 0
+    for g in multi.values():
+        scores = nps[g][~np.isnan(nps[g])]
+        if scores.size:
+            out.block[rows[g[0]], roles["nps"]] = float(np.floor(scores.mean() + 0.5))
+        answers += scores.size
+        drop += g[1:]
+    out.notes.append((sheet(rows[drop[0]]), headers[label], "", "note",
+                      f"{len(multi):,} account(s) appear on several rows with the same figures and different survey "
+                      f"answers ({len(drop) + len(multi):,} rows): one account each, figures counted once, its NPS "
+                      "answer the mean of its answers (rounded)"))
+    out.said.append(f"survey respondents: {len(drop) + len(multi):,} rows of {len(multi):,} account(s) read as one "
+                    "account each (figures once, NPS answer the mean of the account's answers)")
+    out.rows = np.delete(rows, drop)
