@@ -47,6 +47,7 @@ import pandas as pd
 
 from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.text import pct
 from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
                           normalise_header)
 
@@ -656,3 +657,152 @@ def _respondents(out: Layout, headers: list[str], label: int, value: int, roles:
     out.said.append(f"survey respondents: {len(drop) + len(multi):,} rows of {len(multi):,} account(s) read as one "
                     "account each (figures once, NPS answer the mean of the account's answers)")
     out.rows = np.delete(rows, drop)
+
+
+# --------------------------------------------------------------------------- what was read, what was left out
+
+#: Above this share of rows or of revenue left out, the report says so first.
+COVERAGE_LIMIT = 0.05
+#: Reasons of rows left out on purpose (not sales): listed, but not a gap in the list.
+NOT_A_SALE = "not a sale"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a list the figures cover.
+
+    Attributes
+    ----------
+    rows:
+        Data rows read (accounts or transactions), counting those left out; totals, titles and
+        rows left out as not sales (void, draft...) are not data rows.
+    rows_out:
+        Rows whose figure is in no total: left out, or an account whose revenue was rejected.
+    amount, amount_out:
+        Absolute revenue (amount) of the rows read and of the rows left out whose figure could
+        be read (NaN when no left-out row had one).
+    reasons:
+        (reason, rows) pairs, most rows first.
+    currency_refused:
+        Whether any amount was refused for being in another currency.
+    """
+
+    rows: int
+    rows_out: int
+    amount: float
+    amount_out: float
+    reasons: tuple[tuple[str, int], ...] = ()
+    currency_refused: bool = False
+
+    @property
+    def row_share(self) -> float:
+        return self.rows_out / self.rows if self.rows else 0.0
+
+    @property
+    def amount_share(self) -> float:
+        total = self.amount + (self.amount_out if np.isfinite(self.amount_out) else 0.0)
+        return self.amount_out / total if total > 0 and np.isfinite(self.amount_out) else 0.0
+
+    def guard(self) -> str | None:
+        """The sentence that leads the report when more than :data:`COVERAGE_LIMIT` of the rows
+        or of the revenue was left out, or a currency was refused; None otherwise.
+
+        Examples
+        --------
+        >>> Coverage(100, 30, 700.0, 300.0, (("date is blank or unreadable", 30),)).guard()
+        'Only part of the list is in these figures: 30 of 100 rows (30 %) and 30 % of revenue (300.00) were left out (date is blank or unreadable: 30); see Data issues'
+        >>> Coverage(100, 1, 990.0, 10.0).guard() is None
+        True
+        """
+        if not (self.row_share > COVERAGE_LIMIT or self.amount_share > COVERAGE_LIMIT or self.currency_refused):
+            return None
+        why = "; ".join(f"{reason}: {n:,}" for reason, n in self.reasons[:3])
+        money = (f" and {pct(self.amount_share)} of revenue ({self.amount_out:,.2f})"
+                 if np.isfinite(self.amount_out) and self.amount_out > 0 else "")
+        return (f"Only part of the list is in these figures: {self.rows_out:,} of {self.rows:,} rows "
+                f"({pct(self.row_share)}){money} were left out ({why}); see Data issues").replace(" ()", "")
+
+
+def _reason_counts(frame: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    reasons = frame["reason"].astype(str).str.replace(r"'[^']*'", "'...'", regex=True)
+    reasons = reasons.str.replace(r"-?\d[\d,.]*", "N", regex=True)
+    counts = frame.assign(key=reasons).groupby("key")["sheet_row"].nunique().sort_values(ascending=False)
+    return tuple((str(k), int(v)) for k, v in counts.items())
+
+
+def account_coverage(accounts: pd.DataFrame, issues: pd.DataFrame, revenue_column: str | None) -> Coverage:
+    """The coverage of an account list: accounts whose revenue was rejected or is blank.
+
+    Examples
+    --------
+    >>> from core.accounts import parse_accounts
+    >>> t = parse_accounts([["Account", "Revenue"], ["a", 10.0], ["b", "n/a"], ["c", 5.0]])
+    >>> c = account_coverage(t.accounts, t.issues, t.columns["revenue"])
+    >>> c.rows, c.rows_out, c.reasons[0][1]
+    (3, 1, 1)
+    """
+    revenue = accounts["revenue"].to_numpy(dtype=float)
+    out = issues[(issues["column"] == revenue_column) & issues["action"].isin(["rejected"])
+                 & issues["sheet_row"].isin(accounts["sheet_row"])]
+    blank_rows = accounts.loc[np.isnan(revenue), "sheet_row"]
+    blank = pd.DataFrame({"sheet_row": blank_rows[~blank_rows.isin(out["sheet_row"])],
+                          "reason": "revenue blank"})
+    both = pd.concat([out[["sheet_row", "reason"]], blank], ignore_index=True)
+    currency = bool(out["reason"].astype(str).str.contains("currenc").any())
+    return Coverage(rows=len(accounts), rows_out=int(both["sheet_row"].nunique()),
+                    amount=float(np.nansum(np.abs(revenue))), amount_out=float("nan"),
+                    reasons=_reason_counts(both) if len(both) else (), currency_refused=currency)
+
+
+def transaction_coverage(read_rows: int, issues: pd.DataFrame, amount: float, amount_out: float) -> Coverage:
+    """The coverage of a transaction list: rows left out for a blank or unreadable customer,
+    date or amount (rows left out as not sales are not counted)."""
+    out = issues[(issues["action"] == "row left out") & ~issues["reason"].astype(str).str.contains(NOT_A_SALE)]
+    rejected = issues[issues["action"] == "rejected"]
+    currency = bool(rejected["reason"].astype(str).str.contains("currenc").any())
+    return Coverage(rows=read_rows, rows_out=int(out["sheet_row"].nunique()), amount=amount,
+                    amount_out=amount_out, reasons=_reason_counts(out) if len(out) else (), currency_refused=currency)
+
+
+def reading_lines(columns: Mapping[str, str], alternatives: Mapping[str, tuple[str, ...]], said: tuple[str, ...],
+                  *, where: str = "") -> list[str]:
+    """What was read as what, in a few lines: where, the column of each role (and what else
+    could have been), each layout recognised, and how to choose otherwise.
+
+    Examples
+    --------
+    >>> reading_lines({"account": "Company name", "revenue": "Annual Revenue"}, {"account": ("Record ID",)}, ())
+    ["Read as: account = 'Company name' (also possible: 'Record ID'), revenue = 'Annual Revenue'", 'To choose otherwise: --column ROLE="Header" (Settings sheet: a row \\'column ROLE\\'), --sheet NAME']
+    """
+    parts = []
+    for role, header in columns.items():
+        also = alternatives.get(role, ())
+        parts.append(f"{role} = '{header}'" + (f" (also possible: {', '.join(repr(a) for a in also[:3])})"
+                                               if also else ""))
+    lines = [where] if where else []
+    lines.append("Read as: " + ", ".join(parts))
+    lines += list(said)
+    lines.append('To choose otherwise: --column ROLE="Header" (Settings sheet: a row \'column ROLE\'), --sheet NAME')
+    return lines
+
+
+def intake_tables(coverage: Coverage, lines: list[str]) -> dict[str, pd.DataFrame]:
+    """The tables a report carries about its intake: ``reading`` (the lines of
+    :func:`reading_lines`) and, when the guard speaks, ``coverage`` (its sentence)."""
+    tables = {"reading": pd.DataFrame({"line": lines})}
+    guard = coverage.guard()
+    if guard:
+        tables["coverage"] = pd.DataFrame({"finding": [guard], "rows": [coverage.rows], "rows_out": [coverage.rows_out],
+                                           "row_share": [coverage.row_share], "revenue_share": [coverage.amount_share]})
+    return tables
+
+
+def intake_lines(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The lines a run says first (CLI, ribbon message): the coverage guard when it speaks, then
+    what was read as what.
+
+    >>> intake_lines({"reading": pd.DataFrame({"line": ["Read as: revenue = 'Sales'"]})})
+    ["Read as: revenue = 'Sales'"]
+    """
+    lines = [f"! {tables['coverage']['finding'].iloc[0]}"] if "coverage" in tables else []
+    return lines + [str(line) for line in tables["reading"]["line"]] if "reading" in tables else lines

@@ -329,7 +329,22 @@ def _issues(tables, config) -> Finding | None:
     return Finding(10, 0.3, text, "Data issues", tuple(figs))
 
 
-CANDIDATES: tuple[Callable, ...] = (_concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
+def _coverage(tables, config) -> Finding | None:
+    """The coverage guard (:mod:`core.exports`): a list read only in part leads the findings."""
+    if "coverage" not in tables:
+        return None
+    return Finding(-2, 1e9, str(tables["coverage"]["finding"].iloc[0]), "Data issues")
+
+
+def _reading(tables, config) -> Finding | None:
+    """What was read as what: the columns of each role and the layouts recognised."""
+    if "reading" not in tables or not len(tables["reading"]):
+        return None
+    lines = [str(line) for line in tables["reading"]["line"] if not str(line).startswith("To choose otherwise")]
+    return Finding(-1, 1e8, "; ".join(lines) + " (Data issues says how to choose otherwise)", "Data issues")
+
+
+CANDIDATES: tuple[Callable, ...] = (_coverage, _reading, _concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
                                     _channel, _issues)
 
 
