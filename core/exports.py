@@ -56,7 +56,7 @@ VOID_STATUSES = frozenset({
     "void", "voided", "deleted", "draft", "cancelled", "canceled", "cancel", "rejected", "declined",
     "storniert", "storno", "annulliert", "geloscht", "entwurf", "annule", "annulee", "supprime", "brouillon",
     "anulado", "anulada", "cancelado", "cancelada", "borrador", "eliminado", "annullato", "annullata",
-    "cancellato", "bozza", "geannuleerd", "verwijderd", "concept", "rascunho", "excluido",
+    "cancellato", "bozza", "geannuleerd", "verwijderd", "concept", "rascunho", "excluido", "failed",
 })
 #: Headers of a date on which an order was cancelled (Shopify's "Cancelled at").
 CANCELLED_AT = ("cancelled at", "canceled at", "cancelled date", "cancellation date", "storniert am")
@@ -64,6 +64,8 @@ CANCELLED_AT = ("cancelled at", "canceled at", "cancelled date", "cancellation d
 SURVEY_DATE_WORDS = frozenset({"start", "end", "recorded", "submitted", "started", "completed", "response"})
 #: A line's own figure beside an order's ("LineAmount", "Lineitem price", "Line total").
 LINE_WORDS = frozenset({"line", "lineitem", "position", "item", "zeile", "ligne", "linea", "regel", "linha"})
+#: A grouped report: at least this share of its labels head rows without a label.
+GROUP_HEADS = 0.4
 #: How many rows below the header a second header row may be.
 SECOND_HEADER_ROWS = 3
 
@@ -217,8 +219,10 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
         out.said.append(f"'{headers[j]}' is the survey's date, not read as first purchase")
     value = roles.get(value_role)
     label = roles.get(label_role)
-    _second_header_rows(out, headers, value, sheet)
-    _statuses(out, headers, layout_roles, sheet)
+    _second_header_rows(out, headers, value, label, sheet)
+    if label is not None and label_role not in out.forced:
+        label = _name_over_code(out, headers, label, label_role, matcher, roles, sheet)
+    _statuses(out, headers, layout_roles, _order_column(out, headers, layout_roles, label), sheet)
     if value is not None:
         _dual_amounts(out, headers, value, options, sheet)
     if label is not None:
@@ -255,21 +259,65 @@ def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], 
         out.said.append(f"the first column has no header and holds names: read as the {label_role}")
 
 
-def _second_header_rows(out: Layout, headers: list[str], value: int | None, sheet) -> None:
+_CODE = re.compile(r"\s*#?[A-Z]{0,4}[-_/]?\d[\d\-_/.]*\s*|\s*[0-9a-f]{8}-[0-9a-f]{4}-.*", re.I)
+#: Header words of a column of names beside a column of numbers ("Name 1" in SAP, "Bezeichnung").
+NAME_WORDS = frozenset({"name", "nom", "nombre", "nome", "naam", "bezeichnung", "description", "company", "firma",
+                        "raison", "ragione", "razon", "societe", "empresa", "bedrijf", "bedrijfsnaam"})
+
+
+def _is_code(value: Any) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(_CODE.fullmatch(value))
+
+
+def _name_over_code(out: Layout, headers: list[str], label: int, label_role: str, matcher, roles: dict[str, int],
+                    sheet) -> int:
+    """A name beats a number for the account: when the label column holds codes (customer
+    numbers, record ids) and another column of the same role, or headed like a name, holds
+    names, the names are the label and the codes stay a column."""
+    cells = [v for v in out.block[out.rows, label] if not is_blank(np.array([v], dtype=object))[0]]
+    if not cells or sum(map(_is_code, cells)) < 0.9 * len(cells):
+        return label
+    for j, h in enumerate(headers):
+        if j == label or j in roles.values():
+            continue
+        words = set(header_words(h))
+        if matcher.role(h) != label_role and not words & NAME_WORDS:
+            continue
+        if words & {"product", "item", "lineitem", "artikel", "tax", "shipping", "owner", "user", "vendor",
+                    "campaign", "file", "collector"}:
+            continue
+        values = [v for v in out.block[out.rows, j] if isinstance(v, str) and v.strip()]
+        if len(values) >= 0.8 * len(cells) and sum(not _is_code(v) for v in values) >= 0.9 * len(values):
+            out.forced[label_role] = j
+            roles[label_role] = j
+            out.said.append(f"'{headers[label]}' holds numbers or codes and '{headers[j]}' names: the names are the "
+                            f"{label_role}, '{headers[label]}' stays a column")
+            return j
+    return label
+
+
+def _second_header_rows(out: Layout, headers: list[str], value: int | None, label: int | None, sheet) -> None:
     """Rows right below the header holding only text where the figures are (a survey's question
-    text or import ids under its short column names)."""
+    text or import ids under its short column names): no number in the row, and the label cell
+    blank (SurveyMonkey's answer-option row), or a cell repeating its column's header or holding
+    an ``ImportId`` (Qualtrics' question-text and import-id rows)."""
     if value is None or len(out.rows) <= 1 or np.isnan(_numbers(out.block, out.rows, value)).all():
         return
     dropped = []
     for r in out.rows[:SECOND_HEADER_ROWS]:
         cells = out.block[r]
         filled = ~is_blank(cells)
-        if filled.sum() < max(2, 0.5 * len(cells)):
+        if not filled.any():
             break
         numbers = to_numbers(cells[filled], column="", sheet_rows=np.zeros(int(filled.sum()), dtype=np.int64)).values
         texty = all(isinstance(v, str) for v in cells[filled])
-        value_text = not filled[value] or np.isnan(numbers[list(np.flatnonzero(filled)).index(value)])
-        if not (texty and np.isnan(numbers).all() and value_text):
+        header_like = (label is not None and not filled[label]) or any(
+            isinstance(v, str) and ("importid" in v.lower().replace(" ", "") or
+                                    normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", ""))
+            for j, v in enumerate(cells) if filled[j])
+        if not (texty and np.isnan(numbers).all() and header_like):
             break
         dropped.append(r)
         out.notes.append((sheet(r), "", cell_text(cells[filled][0])[:80], "note",
@@ -279,8 +327,9 @@ def _second_header_rows(out: Layout, headers: list[str], value: int | None, shee
         out.said.append(f"{len(dropped)} more header row(s) below the header (a survey export) not read")
 
 
-def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], sheet) -> None:
-    """Void, deleted, draft and cancelled records are left out and listed."""
+def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], order: int | None, sheet) -> None:
+    """Void, deleted, draft and cancelled records are left out and listed (every line of such an
+    order, when the status is written on its first line only)."""
     left = np.zeros(len(out.rows), dtype=bool)
     why = np.full(len(out.rows), "", dtype=object)
     if "status" in layout_roles:
@@ -296,6 +345,12 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], she
                 left[i], why[i] = True, f"'{headers[j]}' is filled: a cancelled order, left out"
     if not left.any():
         return
+    if order is not None:
+        keys = _texts(out.block, out.rows, order)
+        void_orders = {keys[i]: why[i] for i in np.flatnonzero(left) if keys[i]}
+        for i, k in enumerate(keys):
+            if k in void_orders and not left[i]:
+                left[i], why[i] = True, void_orders[k]
     for i in np.flatnonzero(left):
         r = out.rows[i]
         out.notes.append((sheet(r), "", _row_label(out.block[r]), "row left out", why[i]))
@@ -571,8 +626,11 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
             current = i
         elif current is not None and figures[i]:
             fill[i] = True
+    # a grouped report writes each group's label once: the labels are distinct, and many of them
+    # head rows without one; a list with a few names missing here and there is not filled
     starts = len({_group_start(fill, blank, i) for i in np.flatnonzero(fill)})
-    if fill.sum() < 2 or (starts < 2 and fill.mean() < 0.25):
+    labels = [t for t in texts if t]
+    if fill.sum() < 2 or len(set(labels)) < len(labels) or starts < GROUP_HEADS * len(labels):
         return
     source = {}
     current = None

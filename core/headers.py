@@ -38,9 +38,10 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "klant", "klantnaam", "bedrijf", "bedrijfsnaam", "relatie", "debiteur",
                 "nome do cliente"),
     "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total", "subtotal", "total",
+                "total price", "extended price",
                 "income", "invoiced", "net revenue", "line amount", "line total",
                 "umsatz", "umsatze", "nettoumsatz", "umsatzerlose", "erlos", "erlose", "betrag", "nettobetrag",
-                "chiffre d affaires", "ca", "ventes", "montant", "montant ht",
+                "nettowert", "net value", "chiffre d affaires", "ca", "ca ht", "ventes", "montant", "montant ht",
                 "ingresos", "ventas", "facturacion", "importe", "monto",
                 "fatturato", "ricavi", "vendite", "importo",
                 "omzet", "bedrag", "verkopen", "opbrengst",
@@ -91,7 +92,7 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
              "data", "data fattura", "data ordine", "factuurdatum", "besteldatum", "data da fatura",
              "data do pedido"),
     "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales",
-               "subtotal", "total", "line amount", "line total",
+               "subtotal", "total", "line amount", "line total", "total price", "extended price",
                "umsatz", "betrag", "nettobetrag", "erlos", "montant", "montant ht", "importe", "monto",
                "importo", "bedrag", "omzet", "valor", "montante"),
     "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount",
@@ -281,12 +282,15 @@ class HeaderMatcher:
         role = self._exact.get("".join(words))
         if role is None and words != normalise_header(header).split():
             role = self._exact.get(normalise_header(header).replace(" ", ""))
-        if role and not (role in _AMOUNT_ROLES and set(words) & NOT_REVENUE_WORDS):
+        blocked = set(words) & NOT_REVENUE_WORDS
+        if blocked == {"price"} and set(words) & {"total", "extended", "net"}:
+            blocked = set()  # "Total price" is what a line sold for; "Unit price" is not
+        if role and not (role in _AMOUNT_ROLES and blocked):
             return role, True
         for role, alias in self._partial:
             n = len(alias)
             if any(words[k:k + n] == alias for k in range(len(words) - n + 1)):
-                if role in _AMOUNT_ROLES and set(words) & NOT_REVENUE_WORDS:
+                if role in _AMOUNT_ROLES and blocked:
                     continue
                 return role, False
         return None, False
@@ -385,6 +389,9 @@ def list_kind(header_row: Any) -> str:
     if any(both_exact for _, role, _, both_exact in losers if role in REQUIRED_TRANSACTION_ROLES):
         return "accounts"
     words = {w for cell in cells if isinstance(cell, str) for w in normalise_header(cell).split()}
+    layout, _ = LAYOUT_HEADERS.assign(cells)
+    if "order" in layout or "status" in layout or words & {"lineitem", "line"}:
+        return "transactions"  # an order or invoice export: its totals are the orders', not an account's
     return "accounts" if words & ACCOUNT_LIST_WORDS else "transactions"
 
 
