@@ -157,7 +157,7 @@ def _segment_range(book, rng) -> list[str]:
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    return intake_lines(report.tables) + messages
+    return intake_lines(report.tables, brief=True) + messages
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
@@ -266,7 +266,7 @@ def _customer_range(book, rng) -> list[str]:
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    return intake_lines(report.account_report.tables) + customer_messages(report) + messages
+    return intake_lines(report.account_report.tables, brief=True) + customer_messages(report) + messages
 
 
 def customer_report(book=None) -> list[str]:

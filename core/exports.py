@@ -217,6 +217,10 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
                           f"'{headers[j]}' is a survey's own date (when the answer was given), not a first purchase: "
                           "kept as a column"))
         out.said.append(f"'{headers[j]}' is the survey's date, not read as first purchase")
+    if kind == "accounts" and "channel" in roles and "channel" not in out.forced and _is_survey(headers, layout_roles) \
+            and "distribution" in header_words(headers[roles["channel"]]):
+        j = roles.pop("channel")  # how the survey was sent (email, anonymous link), not a sales channel
+        out.unassigned.add(j)
     value = roles.get(value_role)
     label = roles.get(label_role)
     _second_header_rows(out, headers, value, label, sheet)
@@ -572,9 +576,9 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
                         "base currency and is the one read")
         return
     base = [j for j, h in enumerate(headers) if j != chosen and is_base_currency(h)
-            and ACCOUNT_HEADERS.role(h) in ("revenue",) or (j != chosen and is_base_currency(h)
-                                                          and TRANSACTION_HEADERS.role(h) == "amount")]
-    if base:
+            and (ACCOUNT_HEADERS.role(h) == "revenue" or TRANSACTION_HEADERS.role(h) == "amount")
+            and (~np.isnan(_numbers(out.block, out.rows, j))).mean() >= 0.5]
+    if base and value_role not in out.forced:
         out.forced[value_role] = base[0]
         out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}): the base-currency column "
                         f"'{headers[base[0]]}' is read, not '{headers[chosen]}'")
@@ -803,13 +807,19 @@ def account_coverage(accounts: pd.DataFrame, issues: pd.DataFrame, revenue_colum
     out = issues[(issues["column"] == revenue_column) & issues["action"].isin(["rejected"])
                  & issues["sheet_row"].isin(accounts["sheet_row"])]
     blank_rows = accounts.loc[np.isnan(revenue), "sheet_row"]
-    blank = pd.DataFrame({"sheet_row": blank_rows[~blank_rows.isin(out["sheet_row"])],
-                          "reason": "revenue blank"})
-    both = pd.concat([out[["sheet_row", "reason"]], blank], ignore_index=True)
-    currency = bool(out["reason"].astype(str).str.contains("currenc").any())
-    return Coverage(rows=len(accounts), rows_out=int(both["sheet_row"].nunique()),
-                    amount=float(np.nansum(np.abs(revenue))), amount_out=float("nan"),
-                    reasons=_reason_counts(both) if len(both) else (), currency_refused=currency)
+    blank = blank_rows[~blank_rows.isin(out["sheet_row"])]
+    currency = out["reason"].astype(str).str.contains("currenc")
+    reasons = []
+    for part, what in ((out[currency], "revenue in another currency"), (out[~currency], "revenue unreadable")):
+        if len(part):
+            first = part.iloc[0]
+            reasons.append((f"{what}, e.g. row {first['sheet_row']}: {first['reason']}", int(part["sheet_row"].nunique())))
+    if len(blank):
+        reasons.append(("revenue blank", int(blank.nunique())))
+    reasons.sort(key=lambda item: -item[1])
+    rows_out = int(pd.concat([out["sheet_row"], blank]).nunique())
+    return Coverage(rows=len(accounts), rows_out=rows_out, amount=float(np.nansum(np.abs(revenue))),
+                    amount_out=float("nan"), reasons=tuple(reasons), currency_refused=bool(currency.any()))
 
 
 def transaction_coverage(read_rows: int, issues: pd.DataFrame, amount: float, amount_out: float) -> Coverage:
@@ -855,12 +865,22 @@ def intake_tables(coverage: Coverage, lines: list[str]) -> dict[str, pd.DataFram
     return tables
 
 
-def intake_lines(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """The lines a run says first (CLI, ribbon message): the coverage guard when it speaks, then
-    what was read as what.
+#: Reading lines every run has; a message box (the ribbon) shows the reading only when there is
+#: more to say than these.
+ROUTINE_LINES = ("Read as", "Range ", "Sheet ", "To choose", "amounts in ")
 
-    >>> intake_lines({"reading": pd.DataFrame({"line": ["Read as: revenue = 'Sales'"]})})
-    ["Read as: revenue = 'Sales'"]
+
+def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> list[str]:
+    """The lines a run says first (CLI, ribbon message): the coverage guard when it speaks, then
+    what was read as what. ``brief`` (a message box): nothing when the guard is silent and the
+    reading holds only routine lines (the Overview and Data issues say those).
+
+    >>> tables = {"reading": pd.DataFrame({"line": ["Read as: revenue = 'Sales'"]})}
+    >>> intake_lines(tables), intake_lines(tables, brief=True)
+    (["Read as: revenue = 'Sales'"], [])
     """
     lines = [f"! {tables['coverage']['finding'].iloc[0]}"] if "coverage" in tables else []
-    return lines + [str(line) for line in tables["reading"]["line"]] if "reading" in tables else lines
+    reading = [str(line) for line in tables["reading"]["line"]] if "reading" in tables else []
+    if brief and not lines and all(line.startswith(ROUTINE_LINES) for line in reading):
+        return []
+    return lines + reading

@@ -129,6 +129,12 @@ NOT_REVENUE_WORDS = frozenset({
     "owner", "rep", "person", "team", "manager", "stage", "type", "date", "quantity", "qty",
 })
 
+#: Words that keep a header from naming the account: a person or an attribute of the account
+#: ("Account Owner", "Company Domain Name", "Customer type"), not the account itself.
+NOT_LABEL_WORDS = frozenset({"owner", "domain", "manager", "rep", "representative", "user", "type", "email", "phone",
+                             "website", "address", "city", "segment", "status", "group", "category",
+                             "betreuer", "verantwortlicher", "responsable", "proprietaire", "propietario"})
+
 #: Words that mark a header as an identifier (a record, response or order number): a name
 #: column beats it for the account label; the id stays as a column.
 ID_WORDS = frozenset({"id", "no", "nr", "number", "num", "key", "code", "ref", "reference", "nummer",
@@ -276,21 +282,27 @@ class HeaderMatcher:
 
     def match(self, header: Any) -> tuple[str | None, bool]:
         """(role, exact) for one header; (None, False) when it names no role."""
-        if not isinstance(header, str):
-            return None, False
+        if not isinstance(header, str) or header.lstrip().startswith("{"):
+            return None, False  # a JSON cell (Qualtrics' import ids) names no column
         words = header_words(header)
         role = self._exact.get("".join(words))
         if role is None and words != normalise_header(header).split():
             role = self._exact.get(normalise_header(header).replace(" ", ""))
         blocked = set(words) & NOT_REVENUE_WORDS
+        if "currency" in words and words.index("currency") > 0 \
+                and words[words.index("currency") - 1] in ("company", "base", "home", "corporate", "functional", "reporting"):
+            blocked -= {"currency"}  # "Amount in company currency" is the amount, in the base currency
         if blocked == {"price"} and set(words) & {"total", "extended", "net"}:
             blocked = set()  # "Total price" is what a line sold for; "Unit price" is not
-        if role and not (role in _AMOUNT_ROLES and blocked):
+        not_label = set(words) & NOT_LABEL_WORDS
+        if role and not (role in _AMOUNT_ROLES and blocked) and not (role in _LABEL_ROLES and not_label):
             return role, True
-        for role, alias in self._partial:
+        base = is_base_currency(header)
+        partial = sorted(self._partial, key=lambda item: item[0] not in _AMOUNT_ROLES) if base else self._partial
+        for role, alias in partial:  # "Amount in company currency" names an amount, not a company
             n = len(alias)
             if any(words[k:k + n] == alias for k in range(len(words) - n + 1)):
-                if role in _AMOUNT_ROLES and blocked:
+                if role in _AMOUNT_ROLES and blocked or role in _LABEL_ROLES and not_label:
                     continue
                 return role, False
         return None, False
@@ -390,7 +402,9 @@ def list_kind(header_row: Any) -> str:
         return "accounts"
     words = {w for cell in cells if isinstance(cell, str) for w in normalise_header(cell).split()}
     layout, _ = LAYOUT_HEADERS.assign(cells)
-    if "order" in layout or "status" in layout or words & {"lineitem", "line"}:
+    if "respondent" in layout:
+        return "accounts"  # a survey's responses: its dates say when an answer was given
+    if "order" in layout or words & {"lineitem", "line"}:
         return "transactions"  # an order or invoice export: its totals are the orders', not an account's
     return "accounts" if words & ACCOUNT_LIST_WORDS else "transactions"
 
