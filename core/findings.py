@@ -27,6 +27,7 @@ Candidates, in the order they are listed:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -341,7 +342,15 @@ def _reading(tables, config) -> Finding | None:
     if "reading" not in tables or not len(tables["reading"]):
         return None
     lines = [str(line) for line in tables["reading"]["line"] if not str(line).startswith("To choose otherwise")]
-    return Finding(-1, 1e8, "; ".join(lines) + " (Data issues says how to choose otherwise)", "Data issues")
+    first = next((line for line in lines if line.startswith("Read as: ")), "")
+    read_as = re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", re.sub(r" \(also possible: [^)]*\)", "", first))
+    roles = read_as.split(", ")
+    text = ", ".join(roles[:3]) + (", ..." if len(roles) > 3 else "")
+    others = [line for line in lines if line and line != first]
+    if others:
+        text += "; " + (others[0] if len(others[0]) <= 90 else others[0][:87] + "...")
+        text += f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+    return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", "Data issues")
 
 
 CANDIDATES: tuple[Callable, ...] = (_coverage, _reading, _concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
