@@ -57,7 +57,15 @@ VOID_STATUSES = frozenset({
     "storniert", "storno", "annulliert", "geloscht", "entwurf", "annule", "annulee", "supprime", "brouillon",
     "anulado", "anulada", "cancelado", "cancelada", "borrador", "eliminado", "annullato", "annullata",
     "cancellato", "bozza", "geannuleerd", "verwijderd", "concept", "rascunho", "excluido", "failed",
+    "lost", "closed lost", "closedlost", "verloren", "perdu", "perdido", "perso",
 })
+#: Credit marks of a debit/credit column (DATEV's Soll/Haben-Kennzeichen, Dr/Cr): the amount is
+#: negative (a credit on a customer's account).
+CREDIT_MARKS = frozenset({"h", "haben", "c", "cr", "credit", "k", "kredit", "credito", "crédit"})
+DEBIT_MARKS = frozenset({"s", "soll", "d", "dr", "debit", "debet", "debito", "débit"})
+#: Header words of an amount in the record's (foreign) currency: the plain amount beside it is in
+#: the base currency (NetSuite's "Amount" and "Amount (Foreign Currency)").
+FOREIGN_WORDS = frozenset({"foreign", "fx", "original", "document", "transaction"})
 #: Headers of a date on which an order was cancelled (Shopify's "Cancelled at").
 CANCELLED_AT = ("cancelled at", "canceled at", "cancelled date", "cancellation date", "storniert am")
 #: Header words of a survey's own dates, never a first purchase.
@@ -232,10 +240,17 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     if label is not None:
         _hierarchy(out, label, value, headers, sheet)
     order = _order_column(out, headers, layout_roles, label)
+    refund = layout_roles.get("refund")
+    if refund is not None and value is not None and is_base_currency(headers[value]):
+        # the refunds in the same (base) currency as the amount, when the export has both
+        refund = next((j for j, h in enumerate(headers) if LAYOUT_HEADERS.role(h) == "refund" and is_base_currency(h)),
+                      refund)
     if order is not None and value is not None:
-        value = _line_items(out, headers, order, value, layout_roles.get("refund"), roles, value_role, sheet, kind)
-    elif value is not None and "refund" in layout_roles:
-        _net_refunds(out, headers, value, layout_roles["refund"], sheet)
+        value = _line_items(out, headers, order, value, refund, roles, value_role, sheet, kind)
+    elif value is not None and refund is not None:
+        _net_refunds(out, headers, value, refund, sheet)
+    if value is not None and "sign" in layout_roles:
+        _debit_credit(out, headers, value, layout_roles["sign"], sheet)
     if value is not None:
         _currencies(out, headers, value, layout_roles.get("currency"), roles, value_role, options, sheet)
     if label is not None and order is None:
@@ -545,6 +560,23 @@ def _net_refunds(out: Layout, headers: list[str], value: int, refund: int, sheet
                       f"refunds netted against '{headers[value]}' on {int(hit.sum()):,} row(s): {total:,.2f} in all"))
 
 
+def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet) -> None:
+    """A debit/credit mark beside unsigned amounts (DATEV's Soll/Haben-Kennzeichen S/H, Dr/Cr):
+    credits are made negative."""
+    marks = [normalise_header(t) if t else "" for t in _texts(out.block, out.rows, sign)]
+    known = [m for m in marks if m]
+    if not known or not all(m in CREDIT_MARKS | DEBIT_MARKS for m in known):
+        return
+    amounts = _numbers(out.block, out.rows, value)
+    credit = np.array([m in CREDIT_MARKS for m in marks]) & ~np.isnan(amounts)
+    if not credit.any():
+        return
+    out.block[out.rows[credit], value] = -np.abs(amounts[credit])
+    out.said.append(f"'{headers[sign]}' marks {int(credit.sum()):,} amount(s) as credits: read as negative")
+    out.notes.append((sheet(out.rows[np.flatnonzero(credit)[0]]), headers[value], "", "note",
+                      f"{int(credit.sum()):,} amount(s) marked as credit in '{headers[sign]}' read as negative"))
+
+
 def _cell_currency(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
@@ -570,6 +602,12 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
     if len(found) <= 1:
         if found:
             out.said.append(f"amounts in {found[0]} ({where})")
+        return
+    foreign = [h for j, h in enumerate(headers) if j != chosen and set(header_words(h)) & FOREIGN_WORDS
+               and set(header_words(h)) & set(header_words(headers[chosen]))]
+    if foreign and not set(header_words(headers[chosen])) & FOREIGN_WORDS:
+        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the base "
+                        f"currency ('{foreign[0]}' holds the record's own) and is the one read")
         return
     if is_base_currency(headers[chosen]):
         out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the "

@@ -474,7 +474,64 @@ def hubspot_deals(folder: Path) -> None:
     ])
 
 
-WRITERS = (hubspot_companies, salesforce_accounts, dynamics_accounts, sap_customer_sales, german_revenue_by_customer,
+def stripe_payments(folder: Path) -> None:
+    """Stripe Dashboard > Payments > Export (unified payments CSV): the charge in its currency,
+    the converted amount in the account's currency, refunds in both, a Status per charge."""
+    _csv(folder / "stripe_payments.csv", [
+        ["id", "Created (UTC)", "Amount", "Amount Refunded", "Currency", "Captured", "Converted Amount",
+         "Converted Amount Refunded", "Fee", "Tax", "Converted Currency", "Status", "Customer ID", "Customer Description",
+         "Customer Email"],
+        ["ch_3Qa1", "2025-01-15 10:22:31", "100.00", "0.00", "usd", "true", "92.00", "0.00", "3.20", "0.00", "eur",
+         "Paid", "cus_A1", "Acme", "ap@acme.example"],
+        ["ch_3Qa2", "2025-01-16 11:00:02", "50.00", "10.00", "eur", "true", "50.00", "10.00", "1.20", "0.00", "eur",
+         "Paid", "cus_B2", "Beta", "ap@beta.example"],
+        ["ch_3Qa3", "2025-01-17 09:15:45", "70.00", "0.00", "eur", "false", "70.00", "0.00", "0.00", "0.00", "eur",
+         "Failed", "cus_B2", "Beta", "ap@beta.example"],
+        ["ch_3Qa4", "2025-02-02 16:40:10", "200.00", "0.00", "usd", "true", "184.00", "0.00", "6.10", "0.00", "eur",
+         "Paid", "cus_A1", "Acme", "ap@acme.example"],
+        ["ch_3Qa5", "2025-02-20 08:05:00", "30.00", "0.00", "eur", "true", "30.00", "0.00", "0.70", "0.00", "eur",
+         "Paid", "cus_C3", "Cora", "ap@cora.example"],
+    ])
+
+
+def pipedrive_deals(folder: Path) -> None:
+    """Pipedrive > Deals > Export (CSV): "Deal - ..." columns, won and lost deals."""
+    _csv(folder / "pipedrive_deals.csv", [
+        ["Deal - Title", "Deal - Organization", "Deal - Value", "Deal - Currency of Value", "Deal - Status",
+         "Deal - Won time", "Deal - Owner"],
+        ["Acme deal", "Acme", "1000", "EUR", "won", "2025-01-02 10:00:00", "Jane"],
+        ["Beta deal", "Beta", "500", "EUR", "lost", "", "Jane"],
+        ["Acme renewal", "Acme", "700", "EUR", "won", "2025-02-02 10:00:00", "Raj"],
+        ["Cora deal", "Cora", "1200", "EUR", "won", "2025-03-05 15:30:00", "Raj"],
+    ])
+
+
+def netsuite_transactions(folder: Path) -> None:
+    """NetSuite saved search (Transactions, CSV): Amount in the base currency beside Amount
+    (Foreign Currency), US dates, a Voided invoice."""
+    _csv(folder / "netsuite_invoices.csv", [
+        ["Internal ID", "Date", "Type", "Document Number", "Name", "Amount", "Amount (Foreign Currency)", "Currency",
+         "Status"],
+        ["2201", "1/15/2025", "Invoice", "INV1001", "Acme GmbH", "1,000.00", "920.00", "EUR", "Paid In Full"],
+        ["2202", "2/3/2025", "Invoice", "INV1002", "Beta Inc", "500.00", "500.00", "USD", "Open"],
+        ["2203", "2/20/2025", "Invoice", "INV1003", "Acme GmbH", "300.00", "276.00", "EUR", "Paid In Full"],
+        ["2204", "3/14/2025", "Invoice", "INV1004", "Cora Ltd", "800.00", "640.00", "GBP", "Voided"],
+    ])
+
+
+def datev_debitor_postings(folder: Path) -> None:
+    """A DATEV-style debitor postings export: semicolons, dd.mm.yyyy, unsigned amounts with
+    decimal commas and the Soll/Haben mark (S/H) beside them; a credit note marked H."""
+    _csv(folder / "datev_debitoren_buchungen.csv", [
+        ["Konto", "Name", "Belegdatum", "Belegfeld 1", "Umsatz", "S/H", "Buchungstext"],
+        ["10001", "Bauer GmbH", "15.01.2025", "RE2025-001", "1.190,00", "S", "Rechnung"],
+        ["10002", "Klein AG", "03.02.2025", "RE2025-002", "595,00", "S", "Rechnung"],
+        ["10001", "Bauer GmbH", "20.02.2025", "GS2025-001", "119,00", "H", "Gutschrift"],
+        ["10003", "Hoffmann KG", "14.03.2025", "RE2025-003", "2.380,00", "S", "Rechnung"],
+    ], delimiter=";", encoding="cp1252")
+
+
+WRITERS = (stripe_payments, pipedrive_deals, netsuite_transactions, datev_debitor_postings, hubspot_companies, salesforce_accounts, dynamics_accounts, sap_customer_sales, german_revenue_by_customer,
            quickbooks_sales_by_customer, xero_invoices, shopify_orders, woocommerce_orders, salesforce_won_by_account,
            salesforce_products_by_account, surveymonkey_responses, qualtrics_responses, pivot_first_sheet,
            filtered_sheet, mixed_currencies, dual_amounts, thirty_percent_left_out, french_export, spanish_export,
@@ -529,6 +586,15 @@ MANIFEST = {
                               "said": ["account = 'Relatie'", "revenue = 'Omzet'", "profit = 'Brutowinst'"]},
     "faturamento_por_cliente.csv": {"accounts": 3, "revenue": 112_050.5, "profit": 24_915.15,
                                     "said": ["account = 'Cliente'", "revenue = 'Faturamento'"]},
+    "stripe_payments.csv": {"customers": 3, "transactions": 4, "revenue": 346, "left_out": 1,
+                            "said": ["amount = 'Converted Amount'", "customer = 'Customer Description'",
+                                     "refunds in 'Converted Amount Refunded' netted"]},
+    "pipedrive_deals.csv": {"customers": 2, "transactions": 3, "revenue": 2_900, "left_out": 1,
+                            "said": ["customer = 'Deal - Organization'", "lost 1"]},
+    "netsuite_invoices.csv": {"customers": 2, "transactions": 3, "revenue": 1_800, "left_out": 1,
+                              "said": ["'Amount' is in the base currency", "Voided 1"]},
+    "datev_debitoren_buchungen.csv": {"customers": 3, "transactions": 4, "revenue": 4_046,
+                                      "said": ["'S/H' marks 1 amount(s) as credits"]},
     "hubspot_deals.csv": {"customers": 3, "transactions": 4, "revenue": 6_795,
                           "said": ["amount = 'Amount in company currency'"]},
 }
