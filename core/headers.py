@@ -322,6 +322,11 @@ class HeaderMatcher:
             return 0
         if " ".join(words) in WEAK_ALIASES or (role in _LABEL_ROLES and is_id_header(header)):
             return 2
+        if not self._exact.get("".join(words)) and not any(
+                " ".join(alias) not in WEAK_ALIASES and any(words[k:k + len(alias)] == alias
+                                                            for k in range(len(words) - len(alias) + 1))
+                for r, alias in self._partial if r == role):
+            return 2  # named only by a weak alias inside a longer header: "Deal Name", "Grand total value"
         if role in _LABEL_ROLES and words and words[-1] == "name" and len(words) > 1 and words[0] in _OTHER_NAMES:
             return 3  # "Lineitem name", "Product name", "Tax 1 Name": a name, but not the account's
         return 1
@@ -364,7 +369,7 @@ class HeaderMatcher:
 
 _AMOUNT_ROLES = frozenset({"revenue", "amount"})
 _LABEL_ROLES = frozenset({"account", "customer"})
-_OTHER_NAMES = frozenset({"lineitem", "line", "item", "product", "tax", "shipping", "discount", "sku", "variant",
+_OTHER_NAMES = frozenset({"deal", "opportunity", "project", "first", "last", "lineitem", "line", "item", "product", "tax", "shipping", "discount", "sku", "variant",
                           "vendor", "payment", "campaign", "survey", "collector", "artikel", "produit", "producto",
                           "prodotto", "produto", "owner", "user", "sales", "rep", "employee", "location"})
 
