@@ -19,8 +19,8 @@ total row, ``note`` for the others):
 - **Blank rows** inside the table are skipped with one note; blank rows at the end silently.
 - **Merged title cells** reach Python as one value in the first cell and blanks in the others,
   so a merged title is a title row like any other. **Hidden rows and columns** are read like
-  visible ones: what is in the cells counts, whatever the sheet shows (hide nothing you do not
-  want segmented; a filtered-out row is still an account).
+  visible ones here; :mod:`readers.sheets` counts a file's hidden rows, says so, and leaves them
+  out on request (``--visible-only``).
 """
 from __future__ import annotations
 
