@@ -377,8 +377,9 @@ def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Find
     for candidate in CANDIDATES:
         result = candidate(tables, config)
         found += result if isinstance(result, list) else [result] if result is not None else []
-    kept = sorted(found, key=lambda f: -f.weight)[:MAX_FINDINGS]
-    return sorted(kept, key=lambda f: (f.topic, -f.weight))
+    intake = sorted((f for f in found if f.topic < 0), key=lambda f: f.topic)  # said first, beyond the eight
+    kept = sorted((f for f in found if f.topic >= 0), key=lambda f: -f.weight)[:MAX_FINDINGS]
+    return intake + sorted(kept, key=lambda f: (f.topic, -f.weight))
 
 
 def findings_table(found: list[Finding]) -> pd.DataFrame:
