@@ -215,7 +215,8 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     roles, _ = matcher.assign(headers, forced=out.forced)
     sheet = lambda r: first_sheet_row + int(r)  # noqa: E731
 
-    if label_role not in roles:
+    if label_role not in out.forced and (label_role not in roles
+                                         or matcher.rank(headers[roles[label_role]], label_role) >= 2):
         _blank_label_header(out, headers, roles, label_role, sheet)
     if kind == "accounts" and "first_purchase" in roles and "first_purchase" not in out.forced \
             and _is_survey(headers, layout_roles) and set(header_words(headers[roles["first_purchase"]])) & SURVEY_DATE_WORDS:
@@ -238,7 +239,7 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     if value is not None:
         _dual_amounts(out, headers, value, options, sheet)
     if label is not None:
-        _hierarchy(out, label, value, headers, sheet)
+        _hierarchy(out, label, value, headers, sheet, kind, roles)
     order = _order_column(out, headers, layout_roles, label)
     refund = layout_roles.get("refund")
     if refund is not None and value is not None and is_base_currency(headers[value]):
@@ -272,7 +273,9 @@ def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], 
     if not headers or not re.fullmatch(r"column \d+", headers[0]) or 0 in roles.values():
         return
     texts = [t for t in _texts(out.block, out.rows, 0) if t]
-    if texts and len(texts) >= 0.8 * len(out.rows) and np.isnan(_numbers(out.block, out.rows, 0)).all():
+    # all text (a summary: a name on every row), or text on a share of the rows (a detail report:
+    # the customer on its own row above its transactions, and its total row)
+    if texts and len(texts) >= 0.3 * len(out.rows) and np.isnan(_numbers(out.block, out.rows, 0)).all():
         out.forced[label_role] = 0
         roles[label_role] = 0
         out.said.append(f"the first column has no header and holds names: read as the {label_role}")
@@ -332,7 +335,7 @@ def _second_header_rows(out: Layout, headers: list[str], value: int | None, labe
             break
         numbers = to_numbers(cells[filled], column="", sheet_rows=np.zeros(int(filled.sum()), dtype=np.int64)).values
         texty = all(isinstance(v, str) for v in cells[filled])
-        header_like = (label is not None and not filled[label]) or any(
+        header_like = (label is not None and not filled[label] and filled.sum() >= 2) or any(
             isinstance(v, str) and ("importid" in v.lower().replace(" ", "") or
                                     normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", ""))
             for j, v in enumerate(cells) if filled[j])
@@ -409,7 +412,8 @@ def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOp
                       f"{len(found):,} cell(s) hold two amounts; the {pick} one is read"))
 
 
-def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], sheet) -> None:
+def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], sheet, kind: str = "accounts",
+               roles: dict[str, int] | None = None) -> None:
     """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
     texts = _texts(out.block, out.rows, label)
     keys = [_key(t) for t in texts]
@@ -430,6 +434,30 @@ def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], s
                for i in np.flatnonzero(subtotal)}
     parent_rows = np.array([bool(k) and k in parents and no_figures[i] and not subtotal[i]
                             for i, k in enumerate(keys)], dtype=bool)
+    # a detail report writes the customer once, on its own row, and its transactions below it with
+    # the label blank, down to "Total for <customer>": those rows are the customer's
+    details: list[list[int]] = []
+    for i in np.flatnonzero(parent_rows):
+        end = next((t for t in np.flatnonzero(subtotal) if t > i and keys[t].endswith(keys[i])), None)
+        below = [r for r in range(i + 1, end if end is not None else i + 1) if texts[r] is None and not no_figures[r]]
+        for r in below:
+            out.block[out.rows[r], label] = texts[i]
+        if below:
+            details.append(below)
+    if details:
+        filled = sum(map(len, details))
+        out.notes.append((sheet(out.rows[details[0][0]]), headers[label], "", "note",
+                          f"a detail report: '{headers[label]}' was blank on {filled:,} row(s) below their customer's "
+                          "own row and was filled in from it, down to its total row"))
+        out.said.append(f"a detail report: {filled:,} row(s) read as their customer's, from the row above them")
+        if kind == "accounts":
+            drop = _merge_into_first(out, details, roles, headers, label, sheet)
+            keep = np.ones(len(out.rows), dtype=bool)
+            keep[drop] = False
+            subtotal, parent_rows = subtotal & keep, parent_rows & keep
+            out.rows = out.rows[keep]
+            subtotal, parent_rows = subtotal[keep], parent_rows[keep]
+            texts = [t for t, k in zip(texts, keep) if k]
     for i in np.flatnonzero(subtotal):
         out.notes.append((sheet(out.rows[i]), headers[label], texts[i], "row skipped",
                           f"total row '{texts[i]}' of a parent's sub-customers: left out, its rows are counted once"))
@@ -698,20 +726,32 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     multi = {g: members for g, members in groups.items() if len(members) > 1}
     if not multi:
         return
+    drop = _merge_into_first(out, list(multi.values()), roles, headers, label, sheet)
+    out.rows = np.delete(rows, drop)
+
+
+def _merge_into_first(out: Layout, groups: list[list[int]], roles: dict[str, int], headers: list[str], label: int,
+                      sheet) -> list[int]:
+    """Add the figures of each group's rows (positions in ``out.rows``) into its first row; the
+    positions of the other rows, to drop."""
+    rows = out.rows
+    groups = [g for g in groups if len(g) > 1]
+    if not groups:
+        return []
     for role in ("revenue", "profit", "cost_to_serve"):
         if role not in roles:
             continue
         j = roles[role]
         nums = _numbers(out.block, rows, j)
-        for g, members in multi.items():
+        for members in groups:
             values = nums[members]
             if (~np.isnan(values)).any():
-                out.block[rows[g], j] = float(np.nansum(values))
-    drop = [i for members in multi.values() for i in members[1:]]
+                out.block[rows[members[0]], j] = float(np.nansum(values))
+    drop = [i for members in groups for i in members[1:]]
     out.notes.append((sheet(rows[drop[0]]), headers[label], "", "note",
                       f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
-                      f"({len(multi):,} account(s) with several rows)"))
-    out.rows = np.delete(rows, drop)
+                      f"({len(groups):,} account(s) with several rows)"))
+    return drop
 
 
 def _group_start(fill: np.ndarray, blank: np.ndarray, i: int) -> int:

@@ -531,7 +531,31 @@ def datev_debitor_postings(folder: Path) -> None:
     ], delimiter=";", encoding="cp1252")
 
 
-WRITERS = (stripe_payments, pipedrive_deals, netsuite_transactions, datev_debitor_postings, hubspot_companies, salesforce_accounts, dynamics_accounts, sap_customer_sales, german_revenue_by_customer,
+def quickbooks_sales_by_customer_detail(folder: Path) -> None:
+    """QuickBooks Online > Sales by Customer Detail > Export to CSV: the customer on its own row,
+    its transactions below with the first column blank, "Total for <customer>", a TOTAL row."""
+    header = ["", "Transaction date", "Transaction type", "Num", "Product/Service full name", "Memo/Description",
+              "Quantity", "Sales price", "Amount", "Balance"]
+    rows = [["Craig's Design and Landscaping Services"], ["Sales by Customer Detail"], ["January - December 2025"], [],
+            header,
+            ["Amy's Bird Sanctuary"] + [""] * 9,
+            ["", "01/05/2025", "Invoice", "1001", "Design", "Custom design", "1", "75.00", "75.00", "75.00"],
+            ["", "02/15/2025", "Invoice", "1021", "Gardening", "Weekly gardening", "1", "25.00", "25.00", "100.00"],
+            ["Total for Amy's Bird Sanctuary", "", "", "", "", "", "", "", "$100.00", ""],
+            ["Bill's Windsurf Shop"] + [""] * 9,
+            ["", "03/01/2025", "Sales Receipt", "1003", "Pump", "Fountain pump", "1", "85.00", "85.00", "85.00"],
+            ["Total for Bill's Windsurf Shop", "", "", "", "", "", "", "", "$85.00", ""],
+            ["Cool Cars"] + [""] * 9,
+            ["", "03/20/2025", "Invoice", "1030", "Installation", "Install", "2", "50.00", "100.00", "100.00"],
+            ["", "04/02/2025", "Invoice", "1036", "Rocks", "Garden rocks", "10", "20.00", "200.00", "300.00"],
+            ["", "04/12/2025", "Credit Memo", "1040", "Rocks", "Returned rocks", "-2", "20.00", "-40.00", "260.00"],
+            ["Total for Cool Cars", "", "", "", "", "", "", "", "$260.00", ""],
+            ["TOTAL", "", "", "", "", "", "", "", "$445.00", ""],
+            [], [], ["Accrual basis Monday, January 5, 2026 10:13 AM GMT-08:00"]]
+    _csv(folder / "quickbooks_sales_by_customer_detail.csv", rows)
+
+
+WRITERS = (quickbooks_sales_by_customer_detail, stripe_payments, pipedrive_deals, netsuite_transactions, datev_debitor_postings, hubspot_companies, salesforce_accounts, dynamics_accounts, sap_customer_sales, german_revenue_by_customer,
            quickbooks_sales_by_customer, xero_invoices, shopify_orders, woocommerce_orders, salesforce_won_by_account,
            salesforce_products_by_account, surveymonkey_responses, qualtrics_responses, pivot_first_sheet,
            filtered_sheet, mixed_currencies, dual_amounts, thirty_percent_left_out, french_export, spanish_export,
@@ -586,6 +610,9 @@ MANIFEST = {
                               "said": ["account = 'Relatie'", "revenue = 'Omzet'", "profit = 'Brutowinst'"]},
     "faturamento_por_cliente.csv": {"accounts": 3, "revenue": 112_050.5, "profit": 24_915.15,
                                     "said": ["account = 'Cliente'", "revenue = 'Faturamento'"]},
+    "quickbooks_sales_by_customer_detail.csv": {"customers": 3, "transactions": 6, "revenue": 445,
+                                                "names": ["Amy's Bird Sanctuary", "Bill's Windsurf Shop", "Cool Cars"],
+                                                "said": ["a detail report: 6 row(s)", "first column has no header"]},
     "stripe_payments.csv": {"customers": 3, "transactions": 4, "revenue": 346, "left_out": 1,
                             "said": ["amount = 'Converted Amount'", "customer = 'Customer Description'",
                                      "refunds in 'Converted Amount Refunded' netted"]},
