@@ -945,7 +945,8 @@ def intake_tables(coverage: Coverage, lines: list[str]) -> dict[str, pd.DataFram
 
 #: Reading lines every run has; a message box (the ribbon) shows the reading only when there is
 #: more to say than these.
-ROUTINE_LINES = ("Read as", "Range ", "Sheet ", "To choose", "amounts in ")
+ROUTINE_LINES = ("Read as", "Range ", "Sheet ", "To choose")
+_ONE_CURRENCY = re.compile(r"amounts in [A-Z]{3} \(.*\)")
 
 
 def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> list[str]:
@@ -959,6 +960,6 @@ def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> 
     """
     lines = [f"! {tables['coverage']['finding'].iloc[0]}"] if "coverage" in tables else []
     reading = [str(line) for line in tables["reading"]["line"]] if "reading" in tables else []
-    if brief and not lines and all(line.startswith(ROUTINE_LINES) for line in reading):
+    if brief and not lines and all(line.startswith(ROUTINE_LINES) or _ONE_CURRENCY.fullmatch(line) for line in reading):
         return []
     return lines + reading

@@ -140,3 +140,24 @@ def test_visible_only_reads_the_rows_a_filter_shows(tmp_path, capsys):
     assert "3 row(s) hidden by a filter not read (visible only)" in read.said
     code, out, _ = _cli(["report", str(path), "-o", str(tmp_path / "r.xlsx"), "--visible-only"], capsys)
     assert code == 0 and out[0].startswith("Read as") and "5 accounts; tiers" in "\n".join(out)
+
+
+def test_the_ribbon_reads_column_choices_from_settings_and_rates_from_a_rates_sheet():
+    from writers.book import owner_name
+
+    rows = [["Account", "Amount", "Amount (Base)", "Currency"], ["Alpha", 1000.0, 900.0, "USD"],
+            ["Beta", 2000.0, 2000.0, "EUR"], ["Gamma", 1500.0, 1725.0, "GBP"]]
+    settings = [["Setting", "Value", "Meaning"], ["column revenue", "Amount", ""]]
+    names = [{"name": owner_name("Settings"), "sheet_index": 1, "address": "$A$1", "book_scope": True,
+              "scope_sheet_name": None, "scope_sheet_index": None}]
+    # the user's choice, Amount, holds three currencies and the book has no rates: refused in one line
+    book = remote_book({"Accounts": rows, "Settings": settings}, selection="A1:D4", names=names)
+    messages = segmenter.segment_selection(book)
+    assert len(messages) == 1 and "'Amount' holds amounts in 3 currencies (EUR, GBP, USD" in messages[0]
+    # with a Rates sheet, the same choice is converted: 1000 x 0.9 + 2000 + 1500 x 1.15 = 4625
+    rates = [["Currency", "Rate to EUR"], ["USD", 0.9], ["GBP", 1.15], ["EUR", 1.0]]
+    book = remote_book({"Accounts": rows, "Settings": settings, "Rates": rates}, selection="A1:D4", names=names)
+    messages = segmenter.segment_selection(book)
+    assert messages[0].startswith("Read as: account = 'Account', revenue = 'Amount'")
+    assert "amounts in 3 currencies (EUR, GBP, USD) converted to EUR at the given rates (EUR 1, GBP 1.15, USD 0.9)" \
+        in messages
