@@ -550,7 +550,12 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: s
         return
     texts = pd.Series(cells.text[idx], dtype=object)
     iso = texts.str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
-    clock = texts[iso].str.replace(_ISO_ZONE, "", regex=True).str.replace(",", ".", regex=False)
+    clock = texts[iso]
+    # a zone or a comma before the fraction only in a text longer than "2024-01-05 10:00:00": those few are rewritten
+    long = np.fromiter((len(t) > 19 for t in clock.tolist()), dtype=bool, count=len(clock))
+    if long.any():
+        clock = clock.copy()
+        clock[long] = clock[long].str.replace(_ISO_ZONE, "", regex=True).str.replace(",", ".", regex=False)
     parsed = pd.to_datetime(clock, format="ISO8601", errors="coerce").to_numpy()
     dates, in_range = _within_ns(parsed)
     ok = ~np.isnat(dates) & in_range

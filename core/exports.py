@@ -287,6 +287,17 @@ NAME_WORDS = frozenset({"name", "nom", "nombre", "nome", "naam", "bezeichnung", 
                         "raison", "ragione", "razon", "societe", "empresa", "bedrijf", "bedrijfsnaam"})
 
 
+#: A column's kind (codes or names) is judged on at most this many of its cells, evenly spread.
+SAMPLE = 2000
+
+
+def _sample(cells: np.ndarray) -> np.ndarray:
+    """At most :data:`SAMPLE` cells of a column, evenly spread (a column's kind, judged fast)."""
+    if len(cells) <= SAMPLE:
+        return cells
+    return cells[np.linspace(0, len(cells) - 1, SAMPLE).astype(np.int64)]
+
+
 def _is_code(value: Any) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
@@ -298,8 +309,9 @@ def _name_over_code(out: Layout, headers: list[str], label: int, label_role: str
     """A name beats a number for the account: when the label column holds codes (customer
     numbers, record ids) and another column of the same role, or headed like a name, holds
     names, the names are the label and the codes stay a column."""
-    cells = [v for v in out.block[out.rows, label] if not is_blank(np.array([v], dtype=object))[0]]
-    if not cells or sum(map(_is_code, cells)) < 0.9 * len(cells):
+    cells = _sample(out.block[out.rows, label])
+    cells = cells[~is_blank(cells)]
+    if not len(cells) or sum(map(_is_code, cells)) < 0.9 * len(cells):
         return label
     for j, h in enumerate(headers):
         if j == label or j in roles.values():
@@ -310,7 +322,8 @@ def _name_over_code(out: Layout, headers: list[str], label: int, label_role: str
         if words & {"product", "item", "lineitem", "artikel", "tax", "shipping", "owner", "user", "vendor",
                     "campaign", "file", "collector"}:
             continue
-        values = [v for v in out.block[out.rows, j] if isinstance(v, str) and v.strip()]
+        column = out.block[out.rows, j]
+        values = [v for v in _sample(column) if isinstance(v, str) and v.strip()]
         if len(values) >= 0.8 * len(cells) and sum(not _is_code(v) for v in values) >= 0.9 * len(values):
             out.forced[label_role] = j
             roles[label_role] = j
@@ -356,10 +369,10 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], ord
     why = np.full(len(out.rows), "", dtype=object)
     if "status" in layout_roles:
         j = layout_roles["status"]
-        texts = _texts(out.block, out.rows, j)
-        for i, text in enumerate(texts):
-            if text and normalise_header(text) in VOID_STATUSES:
-                left[i], why[i] = True, f"status '{text}' in '{headers[j]}': not a sale, left out"
+        texts = pd.Series(_texts(out.block, out.rows, j), dtype=object)
+        void = {t for t in texts.dropna().unique() if normalise_header(t) in VOID_STATUSES}
+        for i in np.flatnonzero(texts.isin(void).to_numpy()):
+            left[i], why[i] = True, f"status '{texts[i]}' in '{headers[j]}': not a sale, left out"
     for j, h in enumerate(headers):
         if normalise_header(h) in CANCELLED_AT:
             filled = ~is_blank(out.block[out.rows, j])
@@ -368,11 +381,10 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], ord
     if not left.any():
         return
     if order is not None:
-        keys = _texts(out.block, out.rows, order)
+        keys = pd.Series(_texts(out.block, out.rows, order), dtype=object)
         void_orders = {keys[i]: why[i] for i in np.flatnonzero(left) if keys[i]}
-        for i, k in enumerate(keys):
-            if k in void_orders and not left[i]:
-                left[i], why[i] = True, void_orders[k]
+        for i in np.flatnonzero(keys.isin(list(void_orders)).to_numpy() & ~left):
+            left[i], why[i] = True, void_orders[keys[i]]
     for i in np.flatnonzero(left):
         r = out.rows[i]
         out.notes.append((sheet(r), "", _row_label(out.block[r]), "row left out", why[i]))
@@ -390,7 +402,9 @@ def _row_label(cells: np.ndarray) -> str:
 def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOptions, sheet) -> None:
     """Cells holding two amounts, ``EUR 13,600.00 (USD 14,688.00)``: the amount in the currency
     every such cell holds (the report currency when it is among them) is kept."""
-    cells = out.block[out.rows, value]
+    cells = out.block[out.rows, value].tolist()
+    if "(" not in "".join(v for v in cells if type(v) is str):
+        return  # no bracket in any text cell: no cell holds two amounts
     found = [(i, m) for i, v in enumerate(cells) if isinstance(v, str) and (m := _DUAL.fullmatch(v))]
     if not found:
         return
@@ -415,6 +429,9 @@ def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOp
 def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], sheet, kind: str = "accounts",
                roles: dict[str, int] | None = None) -> None:
     """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
+    cells = out.block[out.rows, label].tolist()
+    if "total" not in "\n".join(v for v in cells if type(v) is str).lower():
+        return  # no "Total <parent>" row: no hierarchy (one search at C speed over the whole column)
     texts = _texts(out.block, out.rows, label)
     keys = [_key(t) for t in texts]
     seen: dict[str, int] = {}
@@ -500,17 +517,14 @@ def _line_column(headers: list[str], value: int, exclude: set[int]) -> int | Non
 def _line_items(out: Layout, headers: list[str], order: int, value: int, refund: int | None, roles: dict[str, int],
                 value_role: str, sheet, kind: str) -> int:
     """One row per order: order-level figures once, line amounts added, refunds netted."""
-    keys = _texts(out.block, out.rows, order)
-    groups: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
-        if k:
-            groups.setdefault(k, []).append(i)
-    if all(len(g) == 1 for g in groups.values()):
+    keys = pd.Series(_texts(out.block, out.rows, order), dtype=object)
+    keyed = keys.notna().to_numpy()
+    if not keys[keyed].duplicated().any():
         if refund is not None:
             _net_refunds(out, headers, value, refund, sheet)
         return value
-    amounts = _numbers(out.block, out.rows, value)
-    repeated = all(len({a for a in amounts[g] if not np.isnan(a)}) <= 1 for g in groups.values())
+    amounts = pd.Series(_numbers(out.block, out.rows, value))
+    repeated = bool((amounts[keyed].groupby(keys[keyed]).nunique() <= 1).all())
     line = _line_column(headers, value, {order})
     if line is None and not repeated and value_role in roles and set(header_words(headers[value])) & LINE_WORDS:
         line = value  # the chosen column is already the line amount
@@ -524,50 +538,47 @@ def _line_items(out: Layout, headers: list[str], order: int, value: int, refund:
                         f"('{headers[order]}')")
     else:
         out.said.append(f"line items: the line amounts '{headers[line]}' are added per order ('{headers[order]}')")
-    by_line = use != value or line is not None
-    figures = _numbers(out.block, out.rows, use)
-    others = {role: j for role, j in roles.items() if role in ("profit", "cost_to_serve", "quantity") and j != use}
-    other_numbers = {j: _numbers(out.block, out.rows, j) for j in others.values()}
-    refunds = _numbers(out.block, out.rows, refund) if refund is not None else None
-    keep = np.zeros(len(out.rows), dtype=bool)
-    merged = 0
+    by_line = line is not None
+    group = keys[keyed]
+    first = ~group.duplicated().to_numpy()  # the first line of each order, among the keyed rows
+    at = np.flatnonzero(keyed)[first]  # positions in out.rows of the rows kept for the orders
+    figures = pd.Series(_numbers(out.block, out.rows, use))[keyed]
+    grouped = figures.groupby(group, sort=False)
+    totals = grouped.sum(min_count=1) if by_line else grouped.first()
     refunded = 0.0
-    for k, g in groups.items():
-        first = g[0]
-        keep[first] = True
-        values = figures[g]
-        total = np.nansum(values) if by_line else (values[~np.isnan(values)][0] if (~np.isnan(values)).any() else np.nan)
-        if by_line and np.isnan(values).all():
-            total = np.nan
-        if refunds is not None:
-            r = refunds[g][~np.isnan(refunds[g])]
-            if r.size and np.isfinite(total):
-                refunded += abs(r[0])
-                total -= abs(r[0])
-        row = out.rows[first]
-        out.block[row, use] = total
-        for role, j in others.items():
-            nums = other_numbers[j][g]
-            if (~np.isnan(nums)).any():
-                out.block[row, j] = float(np.nansum(nums)) if role == "quantity" or by_line else \
-                    float(nums[~np.isnan(nums)][0])
-        for j in range(out.block.shape[1]):  # order-level text written on the first line only
-            if is_blank(np.array([out.block[row, j]], dtype=object))[0]:
-                later = [out.block[out.rows[i], j] for i in g[1:]
-                         if not is_blank(np.array([out.block[out.rows[i], j]], dtype=object))[0]]
-                if later:
-                    out.block[row, j] = later[0]
-        merged += len(g) - 1
-    for i in np.flatnonzero(~keep):
-        if keys[i] is None:
-            keep[i] = True
+    if refund is not None:
+        refunds = pd.Series(_numbers(out.block, out.rows, refund))[keyed].abs().groupby(group, sort=False).first()
+        take = refunds.reindex(totals.index).fillna(0.0).where(totals.notna(), 0.0)
+        refunded = float(take.sum())
+        totals = totals - take
+    order_keys = group.to_numpy()[first]
+    out.block[out.rows[at], use] = totals.reindex(order_keys).to_numpy(dtype=float)
+    for role, j in roles.items():
+        if role not in ("profit", "cost_to_serve", "quantity") or j == use:
+            continue
+        nums = pd.Series(_numbers(out.block, out.rows, j))[keyed].groupby(group, sort=False)
+        summed = nums.sum(min_count=1) if role == "quantity" or by_line else nums.first()
+        out.block[out.rows[at], j] = summed.reindex(order_keys).to_numpy(dtype=float)
+    kept_rows = out.rows[at]
+    for j in range(out.block.shape[1]):  # order-level text written on the first line only
+        if j == use:
+            continue
+        column = out.block[out.rows[keyed], j]
+        blank = is_blank(column)
+        if not blank[first].any():
+            continue
+        filled = pd.Series(np.where(blank, None, column), dtype=object).groupby(group.to_numpy(), sort=False).first()
+        fill = filled.reindex(order_keys).to_numpy(dtype=object)
+        empty = blank[first] & pd.notna(fill)
+        out.block[kept_rows[empty], j] = fill[empty]
+    merged = int(keyed.sum()) - len(at)
+    keep = ~keyed
+    keep[at] = True
     if merged:
-        first_of = {out.rows[g[0]]: g for g in groups.values() if len(g) > 1}
-        example = next(iter(first_of))
-        out.notes.append((sheet(example), headers[order], keys[first_of[example][0]], "note",
+        out.notes.append((sheet(kept_rows[0]), headers[order], str(order_keys[0]), "note",
                           f"{merged:,} line row(s) merged into the first row of their order or invoice "
-                          f"({len(groups):,} orders, one row each)"))
-    if refunds is not None and refunded:
+                          f"({len(at):,} orders, one row each)"))
+    if refund is not None and refunded:
         out.said.append(f"refunds in '{headers[refund]}' netted: {refunded:,.2f} taken off")
         out.notes.append((sheet(out.rows[0]), headers[refund], f"{refunded:,.2f}", "note",
                           f"refunds netted against '{headers[use]}': {refunded:,.2f} in all"))
@@ -605,6 +616,19 @@ def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet)
                       f"{int(credit.sum()):,} amount(s) marked as credit in '{headers[sign]}' read as negative"))
 
 
+def _cell_currencies(cells: np.ndarray) -> list[str | None]:
+    """The currency of each text cell's amount (None for numbers and cells without a mark); the
+    distinct texts are read once each."""
+    texts = pd.Series(cells, dtype=object)
+    is_text = texts.map(type).eq(str).to_numpy()
+    codes: list[str | None] = [None] * len(cells)
+    if is_text.any():
+        found = {t: _cell_currency(t) for t in pd.unique(texts[is_text])}
+        for i in np.flatnonzero(is_text):
+            codes[i] = found[texts.iat[i]]
+    return codes
+
+
 def _cell_currency(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
@@ -624,7 +648,7 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
         codes = [c.upper() if c else None for c in _texts(out.block, out.rows, currency)]
         where = f"column '{headers[currency]}'"
     else:
-        codes = [_cell_currency(v) for v in out.block[out.rows, chosen]]
+        codes = _cell_currencies(out.block[out.rows, chosen])
         where = f"the cells of '{headers[chosen]}'"
     found = sorted({c for c in codes if c})
     if len(found) <= 1:
@@ -682,8 +706,11 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     rows = out.rows
     if len(rows) < 3:
         return
+    blank = is_blank(out.block[rows, label])
+    if blank.sum() < 2:
+        return
     texts = _texts(out.block, rows, label)
-    blank = np.array([t is None for t in texts])
+    blank = pd.isna(pd.Series(texts, dtype=object)).to_numpy()
     figures = ~np.isnan(_numbers(out.block, rows, value)) if value is not None else ~blank
     # a group ends where a row was left out above (a total or blank row between)
     new_run = np.concatenate([[True], np.diff(rows) > 1])
