@@ -712,33 +712,23 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     texts = _texts(out.block, rows, label)
     blank = pd.isna(pd.Series(texts, dtype=object)).to_numpy()
     figures = ~np.isnan(_numbers(out.block, rows, value)) if value is not None else ~blank
-    # a group ends where a row was left out above (a total or blank row between)
+    # a group ends where a row was left out above (a total or blank row between): head[i] is the
+    # row holding the label of row i's group, -1 before any label in its run
     new_run = np.concatenate([[True], np.diff(rows) > 1])
-    fill = np.zeros(len(rows), dtype=bool)
-    current = None
+    head = np.full(len(rows), -1, dtype=np.int64)
+    current = -1
     for i in range(len(rows)):
-        if new_run[i]:
-            current = None
-        if not blank[i]:
-            current = i
-        elif current is not None and figures[i]:
-            fill[i] = True
+        current = i if not blank[i] else (-1 if new_run[i] else current)
+        head[i] = current
+    fill = blank & figures & (head >= 0)
     # a grouped report writes each group's label once: the labels are distinct, and many of them
     # head rows without one; a list with a few names missing here and there is not filled
-    starts = len({_group_start(fill, blank, i) for i in np.flatnonzero(fill)})
+    starts = len(set(head[fill].tolist()))
     labels = [t for t in texts if t]
     if fill.sum() < 2 or len(set(labels)) < len(labels) or starts < GROUP_HEADS * len(labels):
         return
-    source = {}
-    current = None
-    for i in range(len(rows)):
-        if new_run[i]:
-            current = None
-        if not blank[i]:
-            current = i
-        if fill[i]:
-            source[i] = current
-            out.block[rows[i], label] = out.block[rows[current], label]
+    source = {int(i): int(head[i]) for i in np.flatnonzero(fill)}
+    out.block[rows[fill], label] = out.block[rows[head[fill]], label]
     shown = ", ".join(str(sheet(rows[i])) for i in np.flatnonzero(fill)[:8]) + (", ..." if fill.sum() > 8 else "")
     out.notes.append((sheet(rows[np.flatnonzero(fill)[0]]), headers[label], "", "note",
                       f"a grouped report: '{headers[label]}' was blank on {int(fill.sum()):,} row(s) below their "
@@ -779,12 +769,6 @@ def _merge_into_first(out: Layout, groups: list[list[int]], roles: dict[str, int
                       f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
                       f"({len(groups):,} account(s) with several rows)"))
     return drop
-
-
-def _group_start(fill: np.ndarray, blank: np.ndarray, i: int) -> int:
-    while i > 0 and blank[i]:
-        i -= 1
-    return i
 
 
 def _respondents(out: Layout, headers: list[str], label: int, value: int, roles: dict[str, int], sheet) -> None:
