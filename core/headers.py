@@ -31,7 +31,8 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "customer id", "account id",
                 "company", "company name", "organisation", "organization", "contact name", "billing name",
                 "customer display name", "buyer", "debtor", "sold to", "sold to party", "payer",
-                "kunde", "kunden", "kundenname", "firma", "firmenname", "debitor", "debitorname", "auftraggeber",
+                "kunde", "kunden", "kundenname", "firma", "firmenname", "debitor", "debitorname", "debitorenname",
+                "kundenbezeichnung", "auftraggeber",
                 "nom du client", "societe", "entreprise", "raison sociale", "nom",
                 "cliente", "nombre del cliente", "nombre cliente", "empresa", "razon social", "nombre",
                 "ragione sociale", "azienda", "nome cliente", "nome",
@@ -43,7 +44,7 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "umsatz", "umsatze", "nettoumsatz", "umsatzerlose", "erlos", "erlose", "betrag", "nettobetrag",
                 "nettowert", "net value", "chiffre d affaires", "ca", "ca ht", "ventes", "montant", "montant ht",
                 "ingresos", "ventas", "facturacion", "importe", "monto",
-                "fatturato", "ricavi", "vendite", "importo",
+                "fatturato", "ricavi", "vendite", "importo", "imponibile",
                 "omzet", "bedrag", "verkopen", "opbrengst",
                 "receita", "faturamento", "faturacao", "vendas", "montante"),
     "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
@@ -131,6 +132,12 @@ NOT_REVENUE_WORDS = frozenset({
     "sconto", "imposta", "korting", "btw", "desconto", "imposto", "count", "number", "probability", "duties",
     "owner", "rep", "person", "team", "manager", "stage", "type", "date", "quantity", "qty",
 })
+
+#: Tax words, and the words that say an amount is without them ("excl. VAT" is the net amount).
+TAX_WORDS = frozenset({"tax", "taxes", "vat", "mwst", "ust", "steuer", "tva", "taxe", "iva", "btw", "impuesto", "imposta",
+                       "imposto"})
+EXCLUDING_WORDS = frozenset({"excl", "excluding", "exclusive", "ex", "without", "ohne", "exkl", "hors", "ht", "sin",
+                             "senza", "sem", "zonder", "before", "pre"})
 
 #: Words that keep a header from naming the account: a person or an attribute of the account
 #: ("Account Owner", "Company Domain Name", "Customer type"), not the account itself.
@@ -292,6 +299,8 @@ class HeaderMatcher:
         if role is None and words != normalise_header(header).split():
             role = self._exact.get(normalise_header(header).replace(" ", ""))
         blocked = set(words) & NOT_REVENUE_WORDS
+        if blocked and blocked <= TAX_WORDS and set(words) & EXCLUDING_WORDS:
+            blocked = set()  # "Omzet excl. BTW", "Sales excluding tax", "Umsatz ohne MwSt": the net amount
         if "currency" in words and words.index("currency") > 0 \
                 and words[words.index("currency") - 1] in ("company", "base", "home", "corporate", "functional", "reporting"):
             blocked -= {"currency"}  # "Amount in company currency" is the amount, in the base currency

@@ -60,6 +60,9 @@ LANGUAGE_HEADERS = {
     "snake": (["customer_name", "net_sales_eur", "gross_margin"], {"account": 0, "revenue": 1, "profit": 2}),
     "base": (["Record ID", "Company name", "Annual Revenue", "Annual Revenue (Base)", "Currency"],
              {"account": 1, "revenue": 3}),
+    "nl_excl_vat": (["Debiteurnummer", "Klantnaam", "BTW", "Omzet excl. BTW"], {"account": 1, "revenue": 3}),
+    "de_ohne_mwst": (["Debitorenname", "MwSt", "Umsatz ohne MwSt [€]"], {"account": 0, "revenue": 2}),
+    "it_imponibile": (["Ragione sociale", "IVA", "Imponibile"], {"account": 0, "revenue": 2}),
 }
 
 
