@@ -49,7 +49,7 @@ from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers
 from core.errors import SegmenterInputError
 from core.text import pct
 from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
-                          normalise_header)
+                          is_survey, normalise_header)
 
 #: Statuses of a record that is not a sale, lower-case, accents dropped.
 VOID_STATUSES = frozenset({
@@ -264,7 +264,7 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
 # --------------------------------------------------------------------------- the layouts
 
 def _is_survey(headers: list[str], layout_roles: dict[str, int]) -> bool:
-    return "respondent" in layout_roles or any("respondent" in normalise_header(h).split() for h in headers)
+    return is_survey(headers) or any("respondent" in normalise_header(h).split() for h in headers)
 
 
 def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], label_role: str, sheet) -> None:

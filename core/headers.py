@@ -419,7 +419,7 @@ def list_kind(header_row: Any) -> str:
         return "accounts"
     words = {w for cell in cells if isinstance(cell, str) for w in normalise_header(cell).split()}
     layout, _ = LAYOUT_HEADERS.assign(cells)
-    if "respondent" in layout:
+    if is_survey(cells):
         return "accounts"  # a survey's responses: its dates say when an answer was given
     if "order" in layout or words & {"lineitem", "line"}:
         return "transactions"  # an order or invoice export: its totals are the orders', not an account's
@@ -427,3 +427,19 @@ def list_kind(header_row: Any) -> str:
 
 
 LAYOUT_HEADERS = HeaderMatcher(LAYOUT_ALIASES)
+
+
+#: Columns only a survey tool's responses have; one of them is enough, else two respondent markers.
+SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid"})
+
+
+def is_survey(headers: Iterable[Any]) -> bool:
+    """Whether a header row is a survey tool's responses export (SurveyMonkey, Qualtrics...).
+
+    Examples
+    --------
+    >>> is_survey(["Respondent ID", "Collector ID", "Company"]), is_survey(["Task", "Progress", "Owner"])
+    (True, False)
+    """
+    markers = [h for h in headers if LAYOUT_HEADERS.role(h) == "respondent"]
+    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2
