@@ -921,6 +921,11 @@ def transaction_coverage(read_rows: int, issues: pd.DataFrame, amount: float, am
                     amount_out=amount_out, reasons=_reason_counts(out) if len(out) else (), currency_refused=currency)
 
 
+#: The roles in the order the reading names them: who, how much, then the rest.
+ROLE_ORDER = ("account", "customer", "revenue", "amount", "profit", "date", "nps", "first_purchase", "quantity",
+              "cost_to_serve", "industry", "size", "region", "channel")
+
+
 def reading_lines(columns: Mapping[str, str], alternatives: Mapping[str, tuple[str, ...]], said: tuple[str, ...],
                   *, where: str = "") -> list[str]:
     """What was read as what, in a few lines: where, the column of each role (and what else
@@ -932,7 +937,8 @@ def reading_lines(columns: Mapping[str, str], alternatives: Mapping[str, tuple[s
     ["Read as: account = 'Company name' (also possible: 'Record ID'), revenue = 'Annual Revenue'", 'To choose otherwise: --column ROLE="Header" (Settings sheet: a row \\'column ROLE\\'), --sheet NAME']
     """
     parts = []
-    for role, header in columns.items():
+    order = {role: k for k, role in enumerate(ROLE_ORDER)}
+    for role, header in sorted(columns.items(), key=lambda item: order.get(item[0], len(order))):
         also = alternatives.get(role, ())
         parts.append(f"{role} = '{header}'" + (f" (also possible: {', '.join(repr(a) for a in also[:3])})"
                                                if also else ""))
