@@ -143,6 +143,10 @@ def _numbers(block: np.ndarray, rows: np.ndarray, j: int) -> np.ndarray:
     return to_numbers(block[rows, j], column="", sheet_rows=np.zeros(len(rows), dtype=np.int64)).values
 
 
+#: One role under its name in the other kind of list: --column revenue=... on an order list.
+SAME_ROLE = {"revenue": "amount", "amount": "revenue", "account": "customer", "customer": "account"}
+
+
 def forced_roles(headers: list[str], columns: Mapping[str, str], roles: tuple[str, ...]) -> dict[str, int]:
     """Role -> column position for the user's ``--column role="Header"`` choices; an unknown role
     or header is refused in one line naming the choices.
@@ -151,10 +155,13 @@ def forced_roles(headers: list[str], columns: Mapping[str, str], roles: tuple[st
     --------
     >>> forced_roles(["Name", "Amount", "Amount (Base)"], {"revenue": "amount (base)"}, ("account", "revenue"))
     {'revenue': 2}
+    >>> forced_roles(["Name", "Amount", "Amount (Base)"], {"revenue": "Amount"}, ("customer", "date", "amount"))
+    {'amount': 1}
     """
     out = {}
     for role, header in columns.items():
         role_key = role.strip().lower().replace(" ", "_")
+        role_key = SAME_ROLE.get(role_key, role_key) if role_key not in roles else role_key
         if role_key not in roles:
             raise SegmenterInputError(f"--column {role}=...: no such role; the roles are {', '.join(roles)}")
         want = normalise_header(header)
