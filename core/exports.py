@@ -728,12 +728,22 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
         current = i if not blank[i] else (-1 if new_run[i] else current)
         head[i] = current
     fill = blank & figures & (head >= 0)
+    subtotal = _group_subtotals(_numbers(out.block, rows, value), head, fill) if value is not None else fill & False
+    fill &= ~subtotal
     # a grouped report writes each group's label once: the labels are distinct, and many of them
     # head rows without one; a list with a few names missing here and there is not filled
     starts = len(set(head[fill].tolist()))
     labels = [t for t in texts if t]
     if fill.sum() < 2 or len(set(labels)) < len(labels) or starts < GROUP_HEADS * len(labels):
         return
+    for i in np.flatnonzero(subtotal):
+        out.notes.append((sheet(rows[i]), headers[value], cell_text(out.block[rows[i], value]), "row skipped",
+                          "no label and the sum of its group's rows above: a subtotal, left out"))
+    if subtotal.any():
+        keep = ~subtotal
+        rows, fill, head = rows[keep], fill[keep], head[keep]
+        head = np.searchsorted(np.flatnonzero(keep), head)  # the heads' positions among the rows kept
+        out.rows = rows
     source = {int(i): int(head[i]) for i in np.flatnonzero(fill)}
     out.block[rows[fill], label] = out.block[rows[head[fill]], label]
     shown = ", ".join(str(sheet(rows[i])) for i in np.flatnonzero(fill)[:8]) + (", ..." if fill.sum() > 8 else "")
@@ -776,6 +786,25 @@ def _merge_into_first(out: Layout, groups: list[list[int]], roles: dict[str, int
                       f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
                       f"({len(groups):,} account(s) with several rows)"))
     return drop
+
+
+def _group_subtotals(values: np.ndarray, head: np.ndarray, fill: np.ndarray) -> np.ndarray:
+    """Rows without a label whose figure is the sum of two or more rows of their group above them
+    (a grouped report's subtotal written without a label)."""
+    out = np.zeros(len(values), dtype=bool)
+    running, count, group = 0.0, 0, -2
+    for i in range(len(values)):
+        if head[i] != group:
+            running, count, group = 0.0, 0, head[i]
+        if fill[i] and count >= 2 and np.isfinite(values[i]) \
+                and abs(values[i] - running) <= 1e-9 * max(1.0, abs(running)):
+            out[i] = True
+            running, count = 0.0, 0
+            continue
+        if np.isfinite(values[i]):
+            running += values[i]
+            count += 1
+    return out
 
 
 def _respondents(out: Layout, headers: list[str], label: int, value: int, roles: dict[str, int], sheet) -> None:

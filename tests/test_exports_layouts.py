@@ -112,3 +112,13 @@ def test_a_column_choice_overrides_the_aliases_and_an_unknown_one_is_refused():
     assert table.columns["revenue"] == "Net revenue" and table.accounts["revenue"].tolist() == [8.0, 15.0]
     with pytest.raises(SegmenterInputError, match="--column turnover=...: no such role"):
         parse_accounts(rows, options=ExportOptions(columns={"turnover": "Revenue"}))
+
+
+def test_a_grouped_reports_unlabelled_subtotals_are_left_out_not_added():
+    rows = [["Account", "Opportunity", "Amount"], ["Acme", "o1", 10.0], [None, "o2", 5.0], [None, None, 15.0],
+            ["Beta", "o3", 7.0], [None, "o4", 2.0], [None, None, 9.0], ["Cora", "o5", 4.0], [None, "o6", 4.0]]
+    table = parse_accounts(rows)
+    # 15 and 9 are the sums of their groups' rows: left out; Cora's second 4 follows one row only: a row
+    assert table.accounts[["account", "revenue"]].values.tolist() == [["Acme", 15.0], ["Beta", 9.0], ["Cora", 8.0]]
+    skipped = table.issues[table.issues["action"] == "row skipped"]["sheet_row"].tolist()
+    assert skipped == [4, 7]
