@@ -28,16 +28,18 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from core.accounts import AccountTable, parse_accounts
-from core.config import ReportConfig, config_from_mapping, config_to_rows
+from core.config import INTAKE_SETTINGS_HELP, ReportConfig, config_from_mapping, config_to_rows, intake_settings
 from core.customers.contracts import contract_columns
 from core.customers.report import CustomerReport, run_customer_report
 from core.dates import read_date_option
 from core.errors import SegmenterInputError
+from core.exports import ExportOptions, intake_lines
 from core.grid import as_block, current_region
 from core.report import Report, run_report
 from core.text import plural
 from core.transactions import TransactionTable, parse_transactions
-from readers import accounts_from_rows, is_transaction_list, load_transactions, read_block
+from readers import accounts_from_rows, is_transaction_list, load_transactions
+from readers.sheets import RATES_SHEET, read_export, read_rates
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
 from writers.layout import CUSTOMER_SHEETS, SHEETS, PlacedSheet, place_report
@@ -77,7 +79,18 @@ def _tell(book, message: str) -> None:
 def read_settings(book) -> ReportConfig:
     """The config from the Settings sheet (Setting | Value | Meaning from A1); defaults without one."""
     values = _settings_values(book)
-    return config_from_mapping({k: v for k, v in values.items() if k not in TABLE_SETTINGS})
+    rest, _, _ = intake_settings({k: v for k, v in values.items() if k not in TABLE_SETTINGS})
+    return config_from_mapping(rest)
+
+
+def _intake_options(book) -> ExportOptions:
+    """The Settings sheet's 'column <role>' rows and the rates of a sheet named Rates, if any."""
+    _, columns, _ = intake_settings(_settings_values(book))
+    rates = report = None
+    for sheet in book.sheets:
+        if sheet.name.strip().lower() == RATES_SHEET:
+            rates, report = read_rates(as_block(sheet.used_range.value), f"sheet '{sheet.name}'")
+    return ExportOptions(columns=columns, rates=rates, report_currency=report)
 
 
 def _settings_values(book) -> dict[Any, Any]:
@@ -137,7 +150,9 @@ def _segment_range(book, rng, survey=None) -> list[str]:
         raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
-    table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
+    table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format,
+                           options=_intake_options(book))
+    table = dataclasses.replace(table, said=(f"Range {rng.sheet.name}!{rng.address} read",) + table.said)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = extend_report(run_report(table, config), survey)
     source = f"{rng.sheet.name}!{rng.address}"
@@ -145,7 +160,7 @@ def _segment_range(book, rng, survey=None) -> list[str]:
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
     book_writer.owned_sheet(book, SHEETS[0].name).activate()
-    return messages + extra_lines(report)
+    return intake_lines(report.tables, brief=True) + messages + extra_lines(report)
 
 
 def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
@@ -227,6 +242,7 @@ def show_settings(book=None) -> list[str]:
             sheet, message = book_writer.claim_sheet(b, SETTINGS_SHEET)
             rows = [["Setting", "Value", "Meaning"]] + [list(row) for row in config_to_rows(ReportConfig())]
             rows += [[name, "", meaning] for name, meaning in TABLE_SETTINGS.items()]
+            rows += [[name, "", meaning] for name, meaning in INTAKE_SETTINGS_HELP.items()]
             sheet["A1"].value = rows
             sheet["A1:C1"].font.bold = True
             sheet.autofit("c")
@@ -275,13 +291,14 @@ def _customer_range(book, rng) -> list[str]:
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
-    transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format)
+    transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format,
+                                      options=_intake_options(book))
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = extend_customer_report(run_customer_report(transactions, config), transactions)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
-    return customer_messages(report) + messages
+    return intake_lines(report.account_report.tables, brief=True) + customer_messages(report) + messages
 
 
 def customer_report(book=None) -> list[str]:
@@ -527,7 +544,15 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="segment an .xlsx/.xlsm/.csv account list and write a report workbook")
     report.add_argument("input", type=Path, nargs="?", help="the file to segment (or --sql)")
     report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
-    report.add_argument("--sheet", help="sheet to read (default: the first)")
+    report.add_argument("--sheet", help="sheet to read (default: the sheet that holds a list, not a pivot or summary)")
+    report.add_argument("--column", action="append", default=[], metavar='ROLE="Header"',
+                        help='the column to read for a role, e.g. --column revenue="Annual Revenue (Base)" (repeatable; '
+                             "roles: account, revenue, profit, nps, industry, size, region, first_purchase, "
+                             "cost_to_serve, channel; transactions: customer, date, amount, profit, quantity)")
+    report.add_argument("--rates", type=Path, help="a .csv/.xlsx of currency rates: one row per currency, code and "
+                                                   "rate to the report currency (or a sheet named Rates)")
+    report.add_argument("--visible-only", action="store_true", help="read only the rows a filter shows (hidden rows "
+                                                                    "are read by default, and counted)")
     report.add_argument("--transactions", action="store_true",
                         help="read the input as a transaction list (customer, date, amount[, profit]); "
                              "detected by its headers otherwise")
@@ -573,6 +598,17 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--force", action="store_true",
                              help="replace an existing output file that is not a segmenter report")
     return parser
+
+
+def _column_choices(values: Sequence[str]) -> dict[str, str]:
+    """--column role="Header" flags as role -> header; a flag without '=' is refused in one line."""
+    choices = {}
+    for value in values:
+        role, sep, header = value.partition("=")
+        if not sep or not role.strip() or not header.strip():
+            raise SegmenterInputError(f'--column {value}: write it as --column revenue="Annual Revenue (Base)"')
+        choices[role.strip()] = header.strip().strip('"').strip("'")
+    return choices
 
 
 # Inputs that go to a database engine rather than into memory: Parquet, databases, globs, folders.
@@ -667,21 +703,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         for note in notes:
             print(f"segmenter: {note}", file=sys.stderr)
         progress(f"reading {source_path}")
-        rows, first_row = read_block(source_path, getattr(args, "sheet", None))
+        read = read_export(source_path, sheet=getattr(args, "sheet", None), visible_only=getattr(args, "visible_only", False),
+                           rates=getattr(args, "rates", None), columns=_column_choices(getattr(args, "column", [])))
+        rows, first_row, options = read.rows, read.first_row, read.options
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if columns is None and not getattr(args, "transactions", False) and rows and contract_columns(rows[0]):
             lines = write_contract_report(rows, first_row, config, output, source=source_path.name,
                                           observation_end=observation_end)
         elif is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
-            transactions = load_transactions(rows, first_row, source_path, columns, config.date_format)
+            transactions = load_transactions(rows, first_row, source_path, columns, config.date_format, options)
+            transactions = dataclasses.replace(transactions, said=tuple(read.said) + transactions.said)
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions, config, output, source=source_path.name, observation_end=observation_end,
                 horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None,
                 actions=getattr(args, "actions", 50))
-            lines = customer_headline_lines(customers)
+            lines = intake_lines(customers.account_report.tables) + customer_headline_lines(customers)
         else:
-            table = accounts_from_rows(rows, first_row, source_path, config.date_format)
+            table = accounts_from_rows(rows, first_row, source_path, config.date_format, options)
+            table = dataclasses.replace(table, said=tuple(read.said) + table.said)
             survey = None
             if getattr(args, "survey", None) is not None:
                 from readers.survey import load_survey
@@ -692,7 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = write_file_report(table, config, output, source=source_path.name,
                                        progress=progress if len(table.accounts) > 50_000 else None,
                                        survey=survey, actions=getattr(args, "actions", 50))
-            lines = headline_lines(report) + extra_lines(report)
+            lines = intake_lines(report.tables) + headline_lines(report) + extra_lines(report)
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.exports import ExportOptions, forced_roles, read_layout
 from core.headers import ACCOUNT_HEADERS, normalise_header
 from core.table_finder import find_header_row, find_table
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
@@ -79,10 +80,12 @@ class AccountTable:
     period_headers: tuple[str, ...] = ()
     period_revenue: pd.DataFrame = field(default_factory=pd.DataFrame)
     period_profit: pd.DataFrame = field(default_factory=pd.DataFrame)
+    said: tuple[str, ...] = ()
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
-                   date_format: str = "auto") -> AccountTable:
+                   date_format: str = "auto", options: ExportOptions | None = None) -> AccountTable:
     """Read a block of cells into the account table.
 
     Parameters
@@ -102,6 +105,10 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
 
     date_format:
         Order of dates typed as text (``auto``, ``DMY``, ``MDY``, ``YMD``; :mod:`core.dates`).
+    options:
+        The user's column choices and currency rates (:class:`core.exports.ExportOptions`);
+        the layout of the export (grouped, hierarchical, line items, respondents, statuses,
+        currencies) is read by :func:`core.exports.read_layout`.
 
     Returns
     -------
@@ -160,25 +167,35 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
     else:
         header = 0 if has_header else None
     headers = _header_texts(block[header], first_sheet_row + header) if header is not None else None
+    options = options or ExportOptions()
     if headers is None:
         label_column, value_column = 0, (1 if n_cols > 1 else None)
     else:
-        roles, _ = ACCOUNT_HEADERS.assign(headers)
+        forced = forced_roles(headers, options.columns, ROLES) if options.columns else {}
+        roles, _ = ACCOUNT_HEADERS.assign(headers, forced=forced)
         label_column, value_column = roles.get("account"), roles.get("revenue")
     found = find_table(block, header=header, first_sheet_row=first_sheet_row, label_column=label_column,
                        value_column=value_column)
     if not found.rows.size and len(found.issues):
         raise SegmenterInputError("the range has no account rows, only title, total, footer or blank rows")
+    layout = read_layout(block, header=header, rows=found.rows, headers=headers, kind="accounts",
+                         first_sheet_row=first_sheet_row, options=options, role_names=ROLES)
+    block, rows = layout.block, layout.rows
+    if not rows.size:
+        raise SegmenterInputError("the range has no account rows left: " + "; ".join(layout.said))
     return _read_columns(
         headers=headers,
-        columns=[block[found.rows, j] for j in range(n_cols)],
-        positions=found.rows,
-        sheet_rows=(first_sheet_row + found.rows).astype(np.int64),
+        columns=[block[rows, j] for j in range(n_cols)],
+        positions=rows,
+        sheet_rows=(first_sheet_row + rows).astype(np.int64),
         header_row=first_sheet_row + (header if header is not None else 0),
         n_input_rows=n_rows,
         header_position=header,
-        table_notes=found.issues,
+        table_notes=pd.concat([found.issues, issues_frame(layout.notes)], ignore_index=True),
         date_format=date_format,
+        forced=layout.forced,
+        unassigned=layout.unassigned,
+        said=tuple(layout.said),
     )
 
 
@@ -270,12 +287,12 @@ def header_role(header: str) -> str | None:
     return ACCOUNT_HEADERS.role(header)
 
 
-def _assign_roles(headers: list[str], header_row: int,
-                  skip: set[int] = frozenset()) -> tuple[dict[str, int], list[tuple]]:
+def _assign_roles(headers: list[str], header_row: int, skip: set[int] = frozenset(),
+                  forced: dict[str, int] | None = None) -> tuple[dict[str, int], list[tuple]]:
     """Role -> column index, exact matches first, first column wins; notes for the losers.
 
-    Columns in ``skip`` (period columns) take no role here."""
-    assigned, losers = ACCOUNT_HEADERS.assign(headers, skip)
+    Columns in ``skip`` (period columns) take no role here; ``forced`` roles are taken as given."""
+    assigned, losers = ACCOUNT_HEADERS.assign(headers, skip, forced=forced)
     notes = [(header_row, headers[j], headers[j], "note",
               f"also looks like the {role} column; '{headers[winner]}' is used and this one is kept as an extra column")
              for j, role, winner, _ in losers]
@@ -329,7 +346,11 @@ def period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str]
 
 def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
                   sheet_rows: np.ndarray, header_row: int, n_input_rows: int, header_position: int | None,
-                  table_notes: pd.DataFrame | None = None, date_format: str = "auto") -> AccountTable:
+                  table_notes: pd.DataFrame | None = None, date_format: str = "auto",
+                  forced: dict[str, int] | None = None, unassigned: set[int] = frozenset(),
+                  said: tuple[str, ...] = ()) -> AccountTable:
+    forced = dict(forced or {})
+    alternatives: dict[str, tuple[str, ...]] = {}
     if headers is None:
         names = [f"column {j + 1}" for j in range(len(columns))]
         roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[:len(columns)])}
@@ -337,11 +358,15 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         choice = PeriodChoice({}, {}, {})
     else:
         names = headers
-        found = {j: period for j, h in enumerate(headers) if (period := read_period_header(h, header_role))}
+        found = {j: period for j, h in enumerate(headers)
+                 if j not in forced.values() and (period := read_period_header(h, header_role))}
         choice = choose_periods(found)
         if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
             found, choice = {}, PeriodChoice({}, {}, {})
-        roles, notes = _assign_roles(headers, header_row, skip=set(found))
+        roles, notes = _assign_roles(headers, header_row, skip=set(found) | set(unassigned), forced=forced)
+        for j, role, winner, _ in ACCOUNT_HEADERS.assign(headers, set(found) | set(unassigned), forced=forced)[1]:
+            alternatives.setdefault(role, ())
+            alternatives[role] += (headers[j],)
         notes += period_roles(choice, roles, headers, header_row)
         notes += [(header_row, names[roles[role]], names[roles[role]], "note", what)
                   for role, what in (("cost_to_serve", "read as cost to serve: net profit = profit - cost to serve"),
@@ -449,6 +474,8 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
                                     columns=labels, dtype=float),
         period_profit=pd.DataFrame({label: period_profit[label][keep] if label in period_profit else no_profit
                                     for label in labels}, index=accounts.index, columns=labels, dtype=float),
+        said=said,
+        alternatives=alternatives,
     )
 
 

@@ -311,6 +311,9 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
     """(value, action, reason, currency, decimal_comma) for one stripped, non-blank text cell."""
     if text in EXCEL_ERRORS:
         return _NumberText(np.nan, "rejected", f"Excel error {text}")
+    trailing = _TRAILING_SIGN_RE.fullmatch(text)
+    if trailing:
+        return _trailing_sign(text, trailing, percent_ok)
     accounting = text.startswith("(") and text.endswith(")")
     inner = text[1:-1].strip() if accounting else text
     match = _NUMBER_RE.fullmatch(inner)
@@ -345,6 +348,36 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
     if _WORDS_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)")
     return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+
+
+#: A sign written after the number: SAP's and DATEV's trailing minus (``2.273,92-``), and the
+#: ledger marks ``CR`` (credit: negative) and ``DR`` (debit: positive).
+_TRAILING_SIGN_RE = re.compile(r"(?P<body>[^-+\s].*?\d[.,]?\d*)\s*(?P<mark>-|\u2212|(?i:cr|dr)\.?)")
+#: The number part of SAP's trailing-minus format with a decimal comma: two decimals always.
+_SAP_COMMA_RE = re.compile(r"\d{1,3}(?:\.\d{3})*,\d{2}")
+
+
+def _trailing_sign(text: str, match: re.Match, percent_ok: bool) -> _NumberText:
+    """A number with its sign after it: the body read as any number text, then signed.
+
+    >>> _trailing_sign("2.273,92-", _TRAILING_SIGN_RE.fullmatch("2.273,92-"), False).value
+    -2273.92
+    >>> _trailing_sign("1,200.00 CR", _TRAILING_SIGN_RE.fullmatch("1,200.00 CR"), False).value
+    -1200.0
+    """
+    body, mark = match["body"].strip(), match["mark"].lower().rstrip(".")
+    if _SAP_COMMA_RE.fullmatch(body) and "." not in body:  # 273,92-: two decimals after a comma, never thousands
+        inner = _NumberText(float(body.replace(",", ".")), "coerced", "", None, True)
+    else:
+        inner = _parse_number_text(body, percent_ok)
+    if inner.action != "coerced":
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+    negative = mark in ("-", "\u2212", "cr")
+    number = -abs(inner.value) if negative else inner.value
+    how = {"-": "a trailing minus", "\u2212": "a trailing minus", "cr": "CR (credit, negative)",
+           "dr": "DR (debit, positive)"}[mark]
+    return _NumberText(number, "coerced", f"text with {how} read as the number {_number_text(number)}",
+                       inner.currency, inner.decimal_comma)
 
 
 def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _NumberText]:
@@ -463,7 +496,10 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
 
 # --------------------------------------------------------------------------- dates
 
-_ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?"
+#: The time zone of an ISO timestamp (``Z``, ``+0200``, ``-05:00``): dropped, keeping the clock
+#: time the export shows (as for a date cell with a zone).
+_ISO_ZONE = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 
 
 def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto",
@@ -535,7 +571,13 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: s
         return
     texts = pd.Series(cells.text[idx], dtype=object)
     iso = texts.str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
-    parsed = pd.to_datetime(texts[iso], format="ISO8601", errors="coerce").to_numpy()
+    clock = texts[iso]
+    # a zone or a comma before the fraction only in a text longer than "2024-01-05 10:00:00": those few are rewritten
+    long = np.fromiter((len(t) > 19 for t in clock.tolist()), dtype=bool, count=len(clock))
+    if long.any():
+        clock = clock.copy()
+        clock[long] = clock[long].str.replace(_ISO_ZONE, "", regex=True).str.replace(",", ".", regex=False)
+    parsed = pd.to_datetime(clock, format="ISO8601", errors="coerce").to_numpy()
     dates, in_range = _within_ns(parsed)
     ok = ~np.isnat(dates) & in_range
     iso_idx = idx[iso]

@@ -321,3 +321,35 @@ def config_to_rows(config: ReportConfig) -> list[tuple[str, Any, str]]:
             value = ""
         rows.append((f.name, value, SETTING_HELP[f.name]))
     return rows
+
+
+#: Settings rows about reading the list rather than the report: which column is which, and
+#: whether rows hidden by a filter are read (the CLI's --column and --visible-only).
+INTAKE_SETTINGS_HELP = {
+    "column revenue": "the header of the revenue column, when segmenter's choice is not yours "
+                      "(any role: column account, column profit, column nps...; CLI --column revenue=\"Header\")",
+    "visible only": "yes: rows hidden by a filter are not read (CLI --visible-only)",
+}
+
+
+def intake_settings(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], bool]:
+    """(the other settings, role -> header of the ``column <role>`` rows, visible only).
+
+    Examples
+    --------
+    >>> intake_settings({"Column revenue": "Amount (Base)", "Visible only": "yes", "retention": "80%"})
+    ({'retention': '80%'}, {'revenue': 'Amount (Base)'}, True)
+    """
+    rest: dict[str, Any] = {}
+    columns: dict[str, str] = {}
+    visible = False
+    for key, value in values.items():
+        name = str(key).strip().lower().replace("_", " ").replace("-", " ")
+        if name.startswith("column ") and name != "column":
+            if not _blank(value):
+                columns[name[len("column "):].strip()] = str(value).strip()
+        elif name == "visible only":
+            visible = not _blank(value) and str(value).strip().lower() in ("yes", "true", "1", "y", "ja", "oui", "si", "sí")
+        else:
+            rest[key] = value
+    return rest, columns, visible

@@ -30,6 +30,7 @@ Candidates, in the order they are listed:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -400,7 +401,31 @@ def _models(tables, config) -> list[Finding]:
     return found
 
 
-CANDIDATES: tuple[Callable, ...] = (_concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
+
+def _coverage(tables, config) -> Finding | None:
+    """The coverage guard (:mod:`core.exports`): a list read only in part leads the findings."""
+    if "coverage" not in tables:
+        return None
+    return Finding(-2, 1e9, str(tables["coverage"]["finding"].iloc[0]), "Data issues")
+
+
+def _reading(tables, config) -> Finding | None:
+    """What was read as what: the columns of each role and the layouts recognised."""
+    if "reading" not in tables or not len(tables["reading"]):
+        return None
+    lines = [str(line) for line in tables["reading"]["line"] if not str(line).startswith("To choose otherwise")]
+    first = next((line for line in lines if line.startswith("Read as: ")), "")
+    read_as = re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", re.sub(r" \(also possible: [^)]*\)", "", first))
+    roles = read_as.split(", ")
+    text = ", ".join(roles[:3]) + (", ..." if len(roles) > 3 else "")
+    others = [line for line in lines if line and line != first]
+    if others:
+        text += "; " + (others[0] if len(others[0]) <= 90 else others[0][:87] + "...")
+        text += f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+    return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", "Data issues")
+
+
+CANDIDATES: tuple[Callable, ...] = (_coverage, _reading, _concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
                                     _channel, _issues, _models)
 
 
@@ -424,8 +449,9 @@ def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Find
     for candidate in CANDIDATES:
         result = candidate(tables, config)
         found += result if isinstance(result, list) else [result] if result is not None else []
-    kept = sorted(found, key=lambda f: -f.weight)[:MAX_FINDINGS]
-    return sorted(kept, key=lambda f: (f.topic, -f.weight))
+    intake = sorted((f for f in found if f.topic < 0), key=lambda f: f.topic)  # said first, beyond the eight
+    kept = sorted((f for f in found if f.topic >= 0), key=lambda f: -f.weight)[:MAX_FINDINGS]
+    return intake + sorted(kept, key=lambda f: (f.topic, -f.weight))
 
 
 def findings_table(found: list[Finding]) -> pd.DataFrame:

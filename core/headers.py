@@ -18,35 +18,152 @@ is found below its title rows (:mod:`core.table_finder`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-#: Account list columns. "channel" comes before "region", so "route to market ..." is a channel.
+#: Account list columns, in English, German, French, Spanish, Italian, Dutch and Portuguese (the
+#: markets segmenter sells to), compared after :func:`header_words` (accents dropped, camelCase
+#: and snake_case split, a currency or unit in brackets removed). "channel" comes before
+#: "region", so "route to market ..." is a channel.
 ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
     "account": ("account", "customer", "client", "name", "id", "account name", "customer name",
-                "customer id", "account id"),
-    "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total"),
+                "customer id", "account id",
+                "company", "company name", "organisation", "organization", "contact name", "billing name",
+                "customer display name", "buyer", "debtor", "sold to", "sold to party", "payer",
+                "kunde", "kunden", "kundenname", "firma", "firmenname", "debitor", "debitorname", "debitorenname",
+                "kundenbezeichnung", "auftraggeber",
+                "nom du client", "societe", "entreprise", "raison sociale", "nom",
+                "cliente", "nombre del cliente", "nombre cliente", "empresa", "razon social", "nombre",
+                "ragione sociale", "azienda", "nome cliente", "nome",
+                "klant", "klantnaam", "bedrijf", "bedrijfsnaam", "relatie", "debiteur",
+                "nome do cliente"),
+    "revenue": ("revenue", "sales", "turnover", "amount", "net sales", "revenue total", "subtotal", "total",
+                "total price", "extended price",
+                "income", "invoiced", "net revenue", "line amount", "line total",
+                "umsatz", "umsatze", "nettoumsatz", "umsatzerlose", "erlos", "erlose", "betrag", "nettobetrag",
+                "nettowert", "net value", "chiffre d affaires", "ca", "ca ht", "ventes", "montant", "montant ht",
+                "ingresos", "ventas", "facturacion", "importe", "monto",
+                "fatturato", "ricavi", "vendite", "importo", "imponibile",
+                "omzet", "bedrag", "verkopen", "opbrengst",
+                "receita", "faturamento", "faturacao", "vendas", "montante"),
     "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
-               "gross margin", "gm", "cm"),
-    "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend"),
-    "industry": ("industry", "segment", "vertical", "sector"),
-    "size": ("size", "employees", "size band", "company size", "headcount"),
-    "channel": ("channel", "route to market", "partner type", "sales channel", "channel type", "rtm"),
+               "gross margin", "gm", "cm",
+               "deckungsbeitrag", "db", "gewinn", "marge", "rohertrag", "rohgewinn",
+               "benefice", "marge brute",
+               "margen", "beneficio", "utilidad", "ganancia", "margen bruto",
+               "margine", "utile", "margine lordo", "margine di contribuzione",
+               "winst", "brutowinst", "dekkingsbijdrage",
+               "margem", "lucro", "margem bruta"),
+    "nps": ("nps", "score", "nps score", "likelihood to recommend", "ltr", "recommend",
+            "weiterempfehlung", "empfehlung", "recommandation", "recommanderiez", "recomendacion", "recomendaria",
+            "raccomandazione", "raccomanderebbe", "aanbeveling", "aanbevelen", "recomendacao", "recomendaria"),
+    "industry": ("industry", "segment", "vertical", "sector",
+                 "branche", "secteur", "secteur d activite", "industria", "settore", "setor", "ramo"),
+    "size": ("size", "employees", "size band", "company size", "headcount", "number of employees",
+             "mitarbeiter", "mitarbeiterzahl", "unternehmensgrosse", "grosse", "effectif", "taille",
+             "empleados", "tamano", "dipendenti", "dimensione", "medewerkers", "grootte", "funcionarios", "tamanho"),
+    "channel": ("channel", "route to market", "partner type", "sales channel", "channel type", "rtm",
+                "kanal", "vertriebskanal", "canal", "canal de vente", "canal de venta", "canale", "kanaal",
+                "canal de venda"),
     "cost_to_serve": ("cost to serve", "support cost", "support costs", "service cost", "service costs",
-                      "servicing cost", "cost of service", "cts"),
-    "region": ("region", "country", "territory", "market"),
-    "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start"),
+                      "servicing cost", "cost of service", "cts",
+                      "servicekosten", "betreuungskosten", "cout de service", "costo de servicio",
+                      "costo del servizio", "custo de atendimento", "custo de servico"),
+    "region": ("region", "country", "territory", "market",
+               "land", "gebiet", "pays", "pais", "paese", "regione", "nazione", "regio", "regiao"),
+    "first_purchase": ("first purchase", "since", "start date", "customer since", "first order", "start",
+                       "kunde seit", "erster kauf", "erstkauf", "client depuis", "premier achat",
+                       "cliente desde", "primera compra", "cliente dal", "primo acquisto",
+                       "klant sinds", "eerste aankoop", "primeira compra"),
 }
 
-#: Transaction list columns: one row per order or invoice.
+#: Transaction list columns: one row per order, invoice or invoice line.
 TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     "customer": ("customer", "customer id", "customer no", "customer number", "customer name", "account",
-                 "account id", "account name", "client", "client id", "client name", "cust id"),
-    "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date"),
-    "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales"),
-    "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount"),
-    "quantity": ("quantity", "qty", "units", "number of items"),
+                 "account id", "account name", "client", "client id", "client name", "cust id",
+                 "company", "company name", "contact name", "billing name", "buyer", "debtor", "sold to",
+                 "organization", "organisation", "organization name", "organisation name", "name",
+                 "kunde", "kundenname", "kundennummer", "debitor", "firma",
+                 "nom du client", "societe", "cliente", "nombre del cliente", "empresa", "razon social",
+                 "ragione sociale", "nome cliente", "klant", "klantnaam", "debiteur", "nome do cliente"),
+    "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date",
+             "created at", "created", "processed at", "posting date", "won time", "won date", "closed at",
+             "datum", "rechnungsdatum", "belegdatum", "buchungsdatum", "bestelldatum",
+             "date de facture", "date de commande", "fecha", "fecha de factura", "fecha del pedido",
+             "data", "data fattura", "data ordine", "factuurdatum", "besteldatum", "data da fatura",
+             "data do pedido"),
+    "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales",
+               "subtotal", "total", "line amount", "line total", "total price", "extended price",
+               "umsatz", "betrag", "nettobetrag", "erlos", "montant", "montant ht", "importe", "monto",
+               "importo", "bedrag", "omzet", "valor", "montante"),
+    "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount",
+               "deckungsbeitrag", "marge", "margen", "margine", "margem", "winst", "lucro", "gewinn"),
+    "quantity": ("quantity", "qty", "units", "number of items",
+                 "menge", "anzahl", "quantite", "cantidad", "quantita", "aantal", "quantidade"),
 }
+
+#: Columns an export has beside its figures, which segmenter reads to understand its layout
+#: (:mod:`core.exports`): the currency of an amount, a record's status, the order or invoice a
+#: line belongs to, refunds, survey markers.
+LAYOUT_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "currency": ("currency", "currency code", "currency iso code", "waehrung", "wahrung", "devise", "monnaie",
+                 "moneda", "divisa", "valuta", "munt", "moeda"),
+    "status": ("status", "invoice status", "order status", "financial status", "state", "stage",
+               "statut", "estado", "stato", "estado do pedido"),
+    "order": ("order", "order id", "order number", "order no", "invoice number", "invoice no", "invoice id",
+              "invoice", "document number", "bestellnummer", "auftragsnummer", "rechnungsnummer", "belegnummer",
+              "numero de facture", "numero de commande", "numero de factura", "numero de pedido",
+              "numero fattura", "numero ordine", "factuurnummer", "bestelnummer", "numero da fatura"),
+    "refund": ("refunded amount", "refund", "refunds", "refunded", "erstattung", "gutschrift", "remboursement",
+               "reembolso", "rimborso", "terugbetaling"),
+    "sign": ("soll haben kennzeichen", "soll haben kz", "soll haben", "s h", "sh kennzeichen", "debit credit",
+             "dr cr", "d c", "debit credit indicator", "debit credit code", "sens", "debe haber"),
+    "respondent": ("response id", "respondent id", "responseid", "collector id", "recorded date",
+                   "ip address", "ipaddress", "response type", "duration in seconds", "progress", "finished"),
+}
+
+#: Words that keep a header from naming revenue (an amount): it holds a tax, a discount, a price
+#: per unit, a payment, a currency code, shipping or a refund, not what the account bought.
+NOT_REVENUE_WORDS = frozenset({
+    "discount", "discounts", "tax", "taxes", "vat", "shipping", "freight", "refund", "refunded", "refunds",
+    "paid", "due", "outstanding", "balance", "unit", "price", "compare", "currency", "code", "cost", "costs",
+    "rabatt", "steuer", "mwst", "ust", "versand", "remise", "taxe", "tva", "descuento", "impuesto", "iva",
+    "sconto", "imposta", "korting", "btw", "desconto", "imposto", "count", "number", "probability", "duties",
+    "owner", "rep", "person", "team", "manager", "stage", "type", "date", "quantity", "qty",
+})
+
+#: Tax words, and the words that say an amount is without them ("excl. VAT" is the net amount).
+TAX_WORDS = frozenset({"tax", "taxes", "vat", "mwst", "ust", "steuer", "tva", "taxe", "iva", "btw", "impuesto", "imposta",
+                       "imposto"})
+EXCLUDING_WORDS = frozenset({"excl", "excluding", "exclusive", "ex", "without", "ohne", "exkl", "hors", "ht", "sin",
+                             "senza", "sem", "zonder", "before", "pre"})
+
+#: Words that keep a header from naming the account: a person or an attribute of the account
+#: ("Account Owner", "Company Domain Name", "Customer type"), not the account itself.
+NOT_LABEL_WORDS = frozenset({"owner", "domain", "manager", "rep", "representative", "user", "type", "email", "phone",
+                             "website", "address", "city", "segment", "status", "group", "category",
+                             "betreuer", "verantwortlicher", "responsable", "proprietaire", "propietario"})
+
+#: Words that mark a header as an identifier (a record, response or order number): a name
+#: column beats it for the account label; the id stays as a column.
+ID_WORDS = frozenset({"id", "no", "nr", "number", "num", "key", "code", "ref", "reference", "nummer",
+                      "numero", "nummer", "codigo", "codice", "guid", "uuid"})
+
+#: Words that mark an amount in the base (company, corporate, home) currency: used before the
+#: record-currency column of the same role ("Annual Revenue (Base)", "Amount (converted)").
+BASE_CURRENCY_WORDS = frozenset({"base", "converted", "corporate", "functional", "home", "company currency",
+                                 "basiswahrung", "hauswahrung", "in company currency"})
+
+#: Aliases that name a role only when nothing more specific does ("Total", a plain "Name").
+WEAK_ALIASES = frozenset({"total", "name", "id", "nom", "nombre", "nome", "data", "created", "value", "valor"})
+
+#: Aliases that name a role only as the whole header: inside a longer one they mean something
+#: else ("Total employees", "Billing State", "Order date", "CA" for chiffre d'affaires).
+EXACT_ONLY_ALIASES = frozenset({"total", "subtotal", "ca", "order", "invoice", "state", "stage", "progress",
+                                "finished", "data", "created", "nom", "nome", "nombre", "db"})
+
+_ROLE_SETS = {"not revenue": NOT_REVENUE_WORDS}
 
 #: Words of a header that only an account list has: per-account totals, survey answers, start and
 #: end dates of a relationship ("First purchase date" is an account's, not an order's).
@@ -80,16 +197,69 @@ TEST_HEADERS: tuple[tuple[str, str | None, str | None], ...] = (
 
 
 def normalise_header(text: Any) -> str:
-    """A header as compared: lower-case words separated by one space.
+    """A header as compared: lower-case words separated by one space, accents dropped (``ß`` as
+    ``ss``), camelCase split (``ContactName`` = ``contact name``).
 
     Examples
     --------
     >>> normalise_header("  Customer_ID "), normalise_header("Revenue (USD)"), normalise_header(None)
     ('customer id', 'revenue usd', '')
+    >>> normalise_header("LineAmount"), normalise_header("Erlöse"), normalise_header("Unternehmensgröße")
+    ('line amount', 'erlose', 'unternehmensgrosse')
     """
     if text is None:
         return ""
-    return " ".join(re.findall(r"[0-9a-z]+", str(text).lower()))
+    text = str(text)
+    text = _CAMEL.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ẞ", "SS"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"[0-9a-z]+", text.lower()))
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+#: A bracketed currency or unit after a header: "Amount (EUR)", "Umsatz [T€]", "Revenue (in USD)".
+_UNIT_BRACKET = re.compile(r"[(\[]\s*(?:in\s+)?(?:[A-Z]{3}|[$€£¥%]|t€|k€|tsd\.?|mio\.?|k|m|000s?|'000|"
+                           r"tsd\.?\s*[A-Z€$]{1,3}|%\s*)\s*[)\]]", re.I)
+
+
+def header_words(text: Any) -> list[str]:
+    """The words of a header that name its column: :func:`normalise_header` without a currency
+    or unit in brackets.
+
+    Examples
+    --------
+    >>> header_words("Amount (EUR)"), header_words("Annual Revenue (Base)"), header_words("Umsatz [T€]")
+    (['amount'], ['annual', 'revenue', 'base'], ['umsatz'])
+    """
+    if not isinstance(text, str):
+        return normalise_header(text).split()
+    return normalise_header(_UNIT_BRACKET.sub(" ", text)).split()
+
+
+def is_base_currency(text: Any) -> bool:
+    """Whether a header names an amount in the base (company) currency.
+
+    Examples
+    --------
+    >>> is_base_currency("Annual Revenue (Base)"), is_base_currency("Amount in company currency")
+    (True, True)
+    >>> is_base_currency("Annual Revenue")
+    False
+    """
+    words = header_words(text)
+    joined = " " + " ".join(words) + " "
+    return any(f" {w} " in joined for w in BASE_CURRENCY_WORDS)
+
+
+def is_id_header(text: Any) -> bool:
+    """Whether a header names an identifier (record, response, customer number), not a name.
+
+    Examples
+    --------
+    >>> is_id_header("Record ID"), is_id_header("ResponseId"), is_id_header("Company name")
+    (True, True, False)
+    """
+    return bool(set(header_words(text)) & ID_WORDS)
 
 
 @dataclass(frozen=True)
@@ -102,6 +272,8 @@ class HeaderMatcher:
     ('revenue', 'amount')
     >>> TRANSACTION_HEADERS.assign(["Customer", "Invoice date", "Sales amount", "Notes"])
     ({'customer': 0, 'date': 1, 'amount': 2}, [])
+    >>> ACCOUNT_HEADERS.assign(["Record ID", "Company name", "Annual Revenue", "Annual Revenue (Base)"])[0]
+    {'account': 1, 'revenue': 3}
     """
 
     aliases: Mapping[str, tuple[str, ...]]
@@ -109,22 +281,41 @@ class HeaderMatcher:
     _partial: list[tuple[str, list[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        exact = {normalise_header(a).replace(" ", ""): role for role, names in self.aliases.items() for a in names}
-        partial = [(role, normalise_header(a).split()) for role, names in self.aliases.items() for a in names]
+        exact = {}
+        for role, names in self.aliases.items():
+            for a in names:
+                exact.setdefault(normalise_header(a).replace(" ", ""), role)
+        partial = [(role, normalise_header(a).split()) for role, names in self.aliases.items() for a in names
+                   if a not in EXACT_ONLY_ALIASES]
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_partial", partial)
 
     def match(self, header: Any) -> tuple[str | None, bool]:
         """(role, exact) for one header; (None, False) when it names no role."""
-        if not isinstance(header, str):
-            return None, False
-        words = normalise_header(header).split()
+        if not isinstance(header, str) or header.lstrip().startswith("{"):
+            return None, False  # a JSON cell (Qualtrics' import ids) names no column
+        words = header_words(header)
         role = self._exact.get("".join(words))
-        if role:
+        if role is None and words != normalise_header(header).split():
+            role = self._exact.get(normalise_header(header).replace(" ", ""))
+        blocked = set(words) & NOT_REVENUE_WORDS
+        if blocked and blocked <= TAX_WORDS and set(words) & EXCLUDING_WORDS:
+            blocked = set()  # "Omzet excl. BTW", "Sales excluding tax", "Umsatz ohne MwSt": the net amount
+        if "currency" in words and words.index("currency") > 0 \
+                and words[words.index("currency") - 1] in ("company", "base", "home", "corporate", "functional", "reporting"):
+            blocked -= {"currency"}  # "Amount in company currency" is the amount, in the base currency
+        if blocked == {"price"} and set(words) & {"total", "extended", "net"}:
+            blocked = set()  # "Total price" is what a line sold for; "Unit price" is not
+        not_label = set(words) & NOT_LABEL_WORDS
+        if role and not (role in _AMOUNT_ROLES and blocked) and not (role in _LABEL_ROLES and not_label):
             return role, True
-        for role, alias in self._partial:
+        base = is_base_currency(header)
+        partial = sorted(self._partial, key=lambda item: item[0] not in _AMOUNT_ROLES) if base else self._partial
+        for role, alias in partial:  # "Amount in company currency" names an amount, not a company
             n = len(alias)
             if any(words[k:k + n] == alias for k in range(len(words) - n + 1)):
+                if role in _AMOUNT_ROLES and blocked or role in _LABEL_ROLES and not_label:
+                    continue
                 return role, False
         return None, False
 
@@ -132,32 +323,64 @@ class HeaderMatcher:
         """The role a header names, or None."""
         return self.match(header)[0]
 
-    def assign(self, headers: Iterable[Any], skip: Iterable[int] = ()) -> tuple[dict[str, int], list[tuple[int, str, int, bool]]]:
-        """Role -> column position (exact matches first, then the first column wins).
+    def rank(self, header: Any, role: str) -> int:
+        """How strongly a header names its role: 0 a base-currency amount, 1 usual, 2 a weak alias
+        alone ("Total", "Name") or an identifier for the account ("Record ID" loses to "Company")."""
+        words = header_words(header)
+        if role in _AMOUNT_ROLES and is_base_currency(header):
+            return 0
+        if " ".join(words) in WEAK_ALIASES or (role in _LABEL_ROLES and is_id_header(header)):
+            return 2
+        if not self._exact.get("".join(words)) and not any(
+                " ".join(alias) not in WEAK_ALIASES and any(words[k:k + len(alias)] == alias
+                                                            for k in range(len(words) - len(alias) + 1))
+                for r, alias in self._partial if r == role):
+            return 2  # named only by a weak alias inside a longer header: "Deal Name", "Grand total value"
+        if role in _LABEL_ROLES and words and words[-1] == "name" and len(words) > 1 and words[0] in _OTHER_NAMES:
+            return 3  # "Lineitem name", "Product name", "Tax 1 Name": a name, but not the account's
+        return 1
+
+    def assign(self, headers: Iterable[Any], skip: Iterable[int] = (),
+               forced: Mapping[str, int] | None = None) -> tuple[dict[str, int], list[tuple[int, str, int, bool]]]:
+        """Role -> column position: ``forced`` roles first, then by :meth:`rank`, exact matches
+        before partial ones, then the first column.
 
         Returns
         -------
         (roles, losers)
-            ``losers``: (position, role, winning position, both exact) for each column that
-            named a role another column already took.
+            ``losers``: (position, role, winning position, both exact and of one rank) for each
+            column that named a role another column already took.
         """
+        headers = list(headers)
         matches = [self.match(h) for h in headers]
         skip = set(skip)
-        roles: dict[str, int] = {}
+        forced = dict(forced or {})
+        roles: dict[str, int] = dict(forced)
+        taken = set(forced.values())
+        order = sorted((self.rank(headers[j], role), not exact, j) for j, (role, exact) in enumerate(matches)
+                       if role is not None and j not in skip and j not in taken)
         losers = []
-        for want_exact in (True, False):
-            for j, (role, exact) in enumerate(matches):
-                if role is None or exact != want_exact or j in skip:
-                    continue
-                if role in roles:
-                    losers.append((j, role, roles[role], exact and matches[roles[role]][1]))
-                else:
-                    roles[role] = j
-        return roles, losers
+        for rank, partial, j in order:
+            role, exact = matches[j]
+            if role in roles:
+                winner = roles[role]
+                same = exact and matches[winner][1] and winner not in taken \
+                    and self.rank(headers[winner], role) == rank
+                losers.append((j, role, winner, same))
+            else:
+                roles[role] = j
+        return dict(sorted(roles.items(), key=lambda item: item[1])), losers
 
     def score(self, row: Iterable[Any]) -> int:
         """How many cells of a row name a role (the header row of a table names the most)."""
         return sum(self.role(cell) is not None for cell in row)
+
+
+_AMOUNT_ROLES = frozenset({"revenue", "amount"})
+_LABEL_ROLES = frozenset({"account", "customer"})
+_OTHER_NAMES = frozenset({"deal", "opportunity", "project", "first", "last", "lineitem", "line", "item", "product", "tax", "shipping", "discount", "sku", "variant",
+                          "vendor", "payment", "campaign", "survey", "collector", "artikel", "produit", "producto",
+                          "prodotto", "produto", "owner", "user", "sales", "rep", "employee", "location"})
 
 
 ACCOUNT_HEADERS = HeaderMatcher(ACCOUNT_ALIASES)
@@ -195,4 +418,28 @@ def list_kind(header_row: Any) -> str:
     if any(both_exact for _, role, _, both_exact in losers if role in REQUIRED_TRANSACTION_ROLES):
         return "accounts"
     words = {w for cell in cells if isinstance(cell, str) for w in normalise_header(cell).split()}
+    layout, _ = LAYOUT_HEADERS.assign(cells)
+    if is_survey(cells):
+        return "accounts"  # a survey's responses: its dates say when an answer was given
+    if "order" in layout or words & {"lineitem", "line"}:
+        return "transactions"  # an order or invoice export: its totals are the orders', not an account's
     return "accounts" if words & ACCOUNT_LIST_WORDS else "transactions"
+
+
+LAYOUT_HEADERS = HeaderMatcher(LAYOUT_ALIASES)
+
+
+#: Columns only a survey tool's responses have; one of them is enough, else two respondent markers.
+SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid"})
+
+
+def is_survey(headers: Iterable[Any]) -> bool:
+    """Whether a header row is a survey tool's responses export (SurveyMonkey, Qualtrics...).
+
+    Examples
+    --------
+    >>> is_survey(["Respondent ID", "Collector ID", "Company"]), is_survey(["Task", "Progress", "Owner"])
+    (True, False)
+    """
+    markers = [h for h in headers if LAYOUT_HEADERS.role(h) == "respondent"]
+    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2

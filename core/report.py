@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
+from core.exports import account_coverage, intake_tables, reading_lines
 from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
@@ -187,6 +188,8 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
         if curve.defined:
             tables["whale_points"] = curve.chart_points()
+    tables.update(intake_tables(account_coverage(accounts, table.issues, table.columns.get("revenue")),
+                                reading_lines(table.columns, table.alternatives, table.said)))
     tables.update(overview_tables(tables, config))
     counts = segments["tier"].value_counts()
     headline = headline_figures(len(segments), {label: int(counts.get(label, 0)) for label in config.labels},

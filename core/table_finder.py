@@ -19,8 +19,8 @@ total row, ``note`` for the others):
 - **Blank rows** inside the table are skipped with one note; blank rows at the end silently.
 - **Merged title cells** reach Python as one value in the first cell and blanks in the others,
   so a merged title is a title row like any other. **Hidden rows and columns** are read like
-  visible ones: what is in the cells counts, whatever the sheet shows (hide nothing you do not
-  want segmented; a filtered-out row is still an account).
+  visible ones here; :mod:`readers.sheets` counts a file's hidden rows, says so, and leaves them
+  out on request (``--visible-only``).
 """
 from __future__ import annotations
 
@@ -126,10 +126,17 @@ def find_header_row(block: np.ndarray, names_a_column: Callable[[Any], bool]) ->
     for k, r in enumerate(filled_rows):
         row = block[r]
         filled, numeric, years = filled_top[r], numeric_top[r], years_top[r]
-        if (numeric & ~years).any() or 0 < years.sum() < 2 or (filled.sum() < 2 and n_cols > 1):
+        if (numeric & ~years).any() or 0 < years.sum() < 2:
             continue
         score = sum(names_a_column(cell) for cell, year in zip(row, years) if isinstance(cell, str) and not year)
-        if score > best_score and (score >= 2 or k == 0):
+        if filled.sum() < 2 and n_cols > 1:
+            # an accounting report's header leaves the label column blank: ["", "Total"] above
+            # ["Amy's Bird Sanctuary", 100.0]; such a row counts when all its cells name columns
+            below = filled_rows[k + 1] if k + 1 < len(filled_rows) else None
+            if filled[0] or score != filled.sum() or below is None or not numeric_top[below].any():
+                continue
+            score = 1.5  # more than a title naming one column, less than a header naming two
+        if score > best_score and (score >= 1.5 or k == 0):
             best, best_score = r, score
         if fallback is None and k + 1 < len(filled_rows) and all(isinstance(v, str) for v in row[filled]) \
                 and not years.any() and numeric_top[filled_rows[k + 1]].any():

@@ -6,6 +6,7 @@ row per customer.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.exports import ExportOptions, forced_roles, read_layout
 from core.grid import as_block
 from core.table_finder import find_header_row, find_table
 from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
@@ -21,6 +23,8 @@ from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_k
 REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
+#: The roles ``--column`` may name for a transaction list.
+ROLES = POSITIONAL_ROLES
 
 
 @dataclass(frozen=True)
@@ -43,16 +47,20 @@ class TransactionTable:
     rows: pd.DataFrame
     issues: pd.DataFrame
     headers: dict[str, str] = field(default_factory=dict)
+    said: tuple[str, ...] = ()
+    read_rows: int = 0
+    left_out_amount: float = 0.0
+    read_amount: float = 0.0
 
     @property
     def has_profit(self) -> bool:
         return "profit" in self.headers
 
 
-def _roles_from_header(header: list[Any]) -> dict[str, int]:
+def _roles_from_header(header: list[Any], forced: dict[str, int] | None = None) -> dict[str, int]:
     """Role -> column position for the recognised headers (:mod:`core.headers`); raises when two
     headers name one role exactly."""
-    found, losers = TRANSACTION_HEADERS.assign(header)
+    found, losers = TRANSACTION_HEADERS.assign(header, forced=forced)
     for j, role, winner, both_exact in losers:
         if both_exact:
             raise SegmenterInputError(
@@ -130,7 +138,7 @@ def looks_like_transactions(header_row: Any) -> bool:
 
 
 def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
-                       date_format: str = "auto") -> TransactionTable:
+                       date_format: str = "auto", options: ExportOptions | None = None) -> TransactionTable:
     """Read a transaction list from cells (list of rows) or a DataFrame.
 
     Parameters
@@ -152,6 +160,9 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
     date_format:
         Order of dates typed as text with slashes or dots: ``auto`` (the column shows it by
         a day above 12), ``DMY``, ``MDY`` or ``YMD`` (:mod:`core.dates`).
+    options:
+        The user's column choices and currency rates; the export's layout (line items, statuses,
+        grouped rows, currencies) is read by :func:`core.exports.read_layout`.
 
     Returns
     -------
@@ -194,6 +205,7 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
         data_rows = np.arange(first_sheet_row + 1, first_sheet_row + 1 + len(cells_or_frame))
         roles = _roles_from_header(header)
         table_notes = issues_frame()
+        said = ()
     else:
         block = as_block(cells_or_frame)
         if not block:
@@ -206,17 +218,24 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
                 header_at = 0
         else:
             header_at = 0 if has_header else None
+        options = options or ExportOptions()
         if header_at is not None:
-            header = [str(c) if c is not None else "" for c in block[header_at]]
-            roles = _roles_from_header(header)
+            header = [str(c) if c is not None and c != "" else f"column {j + 1}" for j, c in enumerate(block[header_at])]
+            forced = forced_roles(header, options.columns, ROLES) if options.columns else {}
+            roles = _roles_from_header(header, forced)
         else:
             header = list(POSITIONAL_ROLES[: len(block[0])])
             roles = {role: i for i, role in enumerate(header)}
         found = find_table(array, header=header_at, first_sheet_row=first_sheet_row,
                            label_column=roles.get("customer"), value_column=roles.get("amount"))
-        table_notes = found.issues
-        data_rows = first_sheet_row + found.rows
-        columns = [array[found.rows, i] for i in range(len(header))]
+        layout = read_layout(array, header=header_at, rows=found.rows, headers=header if header_at is not None else None,
+                             kind="transactions", first_sheet_row=first_sheet_row, options=options, role_names=ROLES)
+        if layout.forced:
+            roles = _roles_from_header(header, layout.forced)
+        said = tuple(layout.said)
+        table_notes = pd.concat([found.issues, issues_frame(layout.notes)], ignore_index=True)
+        data_rows = first_sheet_row + layout.rows
+        columns = [layout.block[layout.rows, i] for i in range(len(header))]
     missing = [role for role in REQUIRED_ROLES if role not in roles]
     if missing:
         raise SegmenterInputError(
@@ -225,8 +244,9 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
             column=missing[0],
         )
     headers = {role: header[i] for role, i in roles.items()}
-    return _read_columns({role: columns[i] for role, i in roles.items()}, headers,
-                         np.asarray(data_rows, dtype=np.int64), table_notes, date_format)
+    table = _read_columns({role: columns[i] for role, i in roles.items()}, headers,
+                          np.asarray(data_rows, dtype=np.int64), table_notes, date_format)
+    return dataclasses.replace(table, said=said)
 
 
 def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray,
@@ -281,7 +301,10 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
         "quantity": parsed["quantity"].values[keep] if "quantity" in parsed else np.full(int(keep.sum()), np.nan),
         "sheet_row": sheet_rows[keep],
     })
-    return TransactionTable(rows=rows, issues=issues, headers=headers)
+    left_amount = amount[left_out & ~np.isnan(amount)]
+    return TransactionTable(rows=rows, issues=issues, headers=headers, read_rows=len(amount),
+                            left_out_amount=float(np.abs(left_amount).sum()),
+                            read_amount=float(np.abs(amount[keep]).sum()))
 
 
 def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str) -> ParsedColumn:

@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from core.accounts import AccountTable, parse_accounts
 from core.errors import SegmenterInputError
+from core.exports import ExportOptions
 from core.table_finder import header_cells
 from core.transactions import TransactionTable, looks_like_transactions, parse_transactions
 from readers.files import read_block
@@ -21,10 +22,12 @@ def load_accounts(path: Path, sheet: str | None = None) -> AccountTable:
     return accounts_from_rows(rows, first_row, path)
 
 
-def accounts_from_rows(rows: list[list[Any]], first_row: int, path: Path, date_format: str = "auto") -> AccountTable:
+def accounts_from_rows(rows: list[list[Any]], first_row: int, path: Path, date_format: str = "auto",
+                       options: ExportOptions | None = None) -> AccountTable:
     """The account list in a file's cells (from :func:`readers.files.read_block`)."""
     return _naming_the_file(path, rows, "accounts",
-                            lambda: parse_accounts(rows, first_sheet_row=first_row, date_format=date_format))
+                            lambda: parse_accounts(rows, first_sheet_row=first_row, date_format=date_format,
+                                                   options=options))
 
 
 def _naming_the_file(path: Path, rows: list[list[Any]], kind: str, parse: Callable[[], Table]) -> Table:
@@ -47,7 +50,7 @@ def is_transaction_list(rows: list[list[Any]], path: Path, *, forced: bool = Fal
 
 
 def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns: Sequence[str] | None = None,
-                      date_format: str = "auto") -> TransactionTable:
+                      date_format: str = "auto", options: ExportOptions | None = None) -> TransactionTable:
     """Read a transaction list from a file's cells.
 
     ``columns`` names the columns of a file without a header row (``-`` for one to ignore);
@@ -59,7 +62,8 @@ def load_transactions(rows: list[list[Any]], first_row: int, path: Path, columns
         columns = CDNOW_COLUMNS
     if columns is None:
         return _naming_the_file(path, rows, "transactions",
-                                lambda: parse_transactions(rows, first_sheet_row=first_row, date_format=date_format))
+                                lambda: parse_transactions(rows, first_sheet_row=first_row, date_format=date_format,
+                                                           options=options))
     names = [name.strip() for name in columns]
     if len(names) > len(rows[0]):
         raise SegmenterInputError(f"--columns names {len(names)} columns but {path.name} has {len(rows[0])}")

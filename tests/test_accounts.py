@@ -44,12 +44,13 @@ def test_header_detected_by_alias_and_not_when_first_row_has_numbers():
 def test_all_text_first_row_above_numbers_is_a_header_even_without_aliases():
     # no alias matches, so the row is taken as headers only by the "text above numbers" rule;
     # the error naming those headers shows it was
-    with pytest.raises(SegmenterInputError, match="headers seen: 'Kunde', 'Umsatz', 'Notiz'"):
-        parse_accounts([["Kunde", "Umsatz", "Notiz"], ["A", 1.0, "x"]])
+    # (Kunde and Umsatz are German aliases now; Finnish is not among the languages read)
+    with pytest.raises(SegmenterInputError, match="headers seen: 'Asiakas', 'Myynti', 'Notiz'"):
+        parse_accounts([["Asiakas", "Myynti", "Notiz"], ["A", 1.0, "x"]])
 
 
 def test_text_rows_without_numbers_below_are_data_not_headers():
-    table = parse_accounts([["Kunde", "viel"], ["Firma", "wenig"]])
+    table = parse_accounts([["Asiakas", "viel"], ["Yritys", "wenig"]])
     assert not table.has_header and len(table.accounts) == 2
     assert table.accounts["revenue"].isna().all()
 

@@ -75,7 +75,7 @@ def test_the_corpus_has_forty_cases_and_the_script_makes_the_same_manifest(tmp_p
 
     assert make_corpus.make_corpus(tmp_path) == MANIFEST
     assert len(MANIFEST) >= 40
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in CORPUS.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in CORPUS.iterdir() if p.is_file())  # exports/: test_export_corpus
 
 
 @pytest.fixture(scope="module")

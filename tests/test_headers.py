@@ -38,3 +38,44 @@ def test_partial_match_loses_to_exact_and_first_column_wins():
 def test_header_row_names_more_columns_than_a_title():
     assert header_score(["Accounts by revenue"]) == 1
     assert header_score(["Account name", "Revenue", "Margin %", "Owner"]) == 3
+
+
+# One export header row per language, as the accounting and CRM systems of that market write them.
+LANGUAGE_HEADERS = {
+    "en": (["Account Name", "Annual Revenue", "Gross Profit", "Industry", "Billing Country"],
+           {"account": 0, "revenue": 1, "profit": 2, "industry": 3, "region": 4}),
+    "de": (["Kundennummer", "Kunde", "Umsatz 2025", "Deckungsbeitrag", "Branche", "Land"],
+           {"account": 1, "revenue": 2, "profit": 3, "industry": 4, "region": 5}),
+    "fr": (["Raison sociale", "Chiffre d'affaires (EUR)", "Marge brute", "Secteur", "Pays"],
+           {"account": 0, "revenue": 1, "profit": 2, "industry": 3, "region": 4}),
+    "es": (["Cliente", "Ventas", "Margen", "Sector", "País"],
+           {"account": 0, "revenue": 1, "profit": 2, "industry": 3, "region": 4}),
+    "it": (["Ragione sociale", "Fatturato", "Margine", "Settore", "Paese"],
+           {"account": 0, "revenue": 1, "profit": 2, "industry": 3, "region": 4}),
+    "nl": (["Klantnummer", "Klantnaam", "Omzet", "Brutowinst", "Land"],
+           {"account": 1, "revenue": 2, "profit": 3, "region": 4}),
+    "pt": (["Nome do cliente", "Faturamento", "Margem", "Setor", "País"],
+           {"account": 0, "revenue": 1, "profit": 2, "industry": 3, "region": 4}),
+    "camel": (["ContactName", "LineAmount", "InvoiceDate"], {"account": 0, "revenue": 1}),
+    "snake": (["customer_name", "net_sales_eur", "gross_margin"], {"account": 0, "revenue": 1, "profit": 2}),
+    "base": (["Record ID", "Company name", "Annual Revenue", "Annual Revenue (Base)", "Currency"],
+             {"account": 1, "revenue": 3}),
+    "nl_excl_vat": (["Debiteurnummer", "Klantnaam", "BTW", "Omzet excl. BTW"], {"account": 1, "revenue": 3}),
+    "de_ohne_mwst": (["Debitorenname", "MwSt", "Umsatz ohne MwSt [€]"], {"account": 0, "revenue": 2}),
+    "it_imponibile": (["Ragione sociale", "IVA", "Imponibile"], {"account": 0, "revenue": 2}),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_HEADERS)
+def test_headers_in_each_language_name_their_columns(language):
+    headers, expected = LANGUAGE_HEADERS[language]
+    roles, _ = ACCOUNT_HEADERS.assign(headers)
+    assert {role: j for role, j in roles.items() if role in expected} == expected
+
+
+def test_a_name_beats_an_id_and_tax_discount_refund_are_never_revenue():
+    roles, _ = TRANSACTION_HEADERS.assign(["Name", "Email", "Discount Amount", "Subtotal", "Taxes", "Total",
+                                            "Refunded Amount", "Billing Name", "Created at", "Lineitem name"])
+    assert roles == {"amount": 3, "customer": 7, "date": 8}
+    roles, _ = ACCOUNT_HEADERS.assign(["ResponseId", "Company", "Amount (EUR)", "TaxAmount"])
+    assert roles == {"account": 1, "revenue": 2}

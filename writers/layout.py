@@ -436,7 +436,9 @@ SHEETS: tuple[SheetSpec, ...] = (
         Block("growth", "Growth per account: change between the last two periods, CAGR over all", tier_column="tier",
               sort_column="rank"),
     )),
-    SheetSpec("Data issues", (Block("data_issues", "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column"),)),
+    SheetSpec("Data issues", (Block("reading", "What was read as what (choose otherwise with --column or the Settings sheet)",
+                                    excel_table=False, overflow_column="line"),
+                              Block("data_issues", "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column"),)),
     CHART_DATA,
 )
 

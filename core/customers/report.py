@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.accounts import accounts_from_frame
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
@@ -244,6 +245,12 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
         tables["model_check_tracking"] = check.tracking
+    # what was read as what, and what was left out, are the transaction list's, not the per-customer table's
+    account_report.tables.pop("coverage", None)
+    account_report.tables.update(intake_tables(
+        transaction_coverage(transactions.read_rows, transactions.issues, transactions.read_amount,
+                             transactions.left_out_amount),
+        reading_lines(transactions.headers, {}, transactions.said)))
     # the Overview of a transaction list speaks of its RFM segments too
     account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
     headline = _headline(transactions, summary, rfm.segments, lifetime, check, horizon, unit,

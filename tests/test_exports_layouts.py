@@ -1,0 +1,124 @@
+"""core/exports.py and the cell readings it needs, one layout at a time, on small blocks whose
+figures are worked out by hand in each test."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.accounts import parse_accounts
+from core.cells import to_dates, to_numbers
+from core.errors import SegmenterInputError
+from core.exports import ExportOptions
+from core.transactions import parse_transactions
+
+
+def _rows(n):
+    return np.arange(2, 2 + n)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2.273,92-", -2273.92), ("273,92-", -273.92), ("1,200.00 CR", -1200.0), ("100.00 DR", 100.0),
+    ("1.200,00 Cr.", -1200.0), ("EUR 1.000,00-", -1000.0), ("4,50-", -4.5),
+])
+def test_signs_after_the_number(text, value):
+    parsed = to_numbers(np.array([text], dtype=object), column="x", sheet_rows=_rows(1))
+    assert parsed.values.tolist() == [value]
+
+
+@pytest.mark.parametrize("text", ["-5-", "12-3", "CR", "1-2-3"])
+def test_texts_that_only_look_signed_are_refused(text):
+    assert np.isnan(to_numbers(np.array([text], dtype=object), column="x", sheet_rows=_rows(1)).values[0])
+
+
+def test_iso_timestamps_with_a_zone_keep_the_clock_time_shown():
+    texts = ["2023-06-01 04:49:07 +0200", "2023-06-01T04:49:07Z", "2023-06-01T04:49:07.123+02:00",
+             "2023-06-01 04:49:07,5 -0500", "2023-06-01"]
+    dates = to_dates(np.array(texts, dtype=object), column="d", sheet_rows=_rows(5)).values
+    assert [str(d)[:23] for d in dates] == ["2023-06-01T04:49:07.000", "2023-06-01T04:49:07.000",
+                                            "2023-06-01T04:49:07.123", "2023-06-01T04:49:07.500",
+                                            "2023-06-01T00:00:00.000"]
+
+
+def test_a_list_with_a_few_names_missing_is_not_filled_down():
+    # 2 of 8 names missing, each under a different account: not a grouped report (only 2 of 6 labels
+    # head a blank, under 40 %): the rows stay their own, named by their row
+    rows = [["Account", "Revenue"], ["A", 1.0], ["B", 2.0], [None, 30.0], ["C", 4.0], ["D", 5.0], ["E", 6.0],
+            [None, 7.0], ["F", 8.0]]
+    table = parse_accounts(rows)
+    assert table.accounts["account"].tolist() == ["A", "B", "(row 4)", "C", "D", "E", "(row 8)", "F"]
+    assert not table.said
+
+
+def test_a_grouped_account_report_is_filled_within_each_group_and_added_up():
+    rows = [["Account", "Opportunity", "Amount"], ["Acme", "o1", 10.0], [None, "o2", 5.0], ["Subtotal", None, 15.0],
+            [None, "stray", 1.0], ["Beta", "o3", 7.0], [None, "o4", 2.0]]
+    table = parse_accounts(rows)
+    # the stray row after the subtotal starts a new group without a label: it is not Acme's
+    assert table.accounts[["account", "revenue"]].values.tolist() == [["Acme", 15.0], ["(row 5)", 1.0], ["Beta", 9.0]]
+
+
+def test_respondents_are_one_account_with_the_mean_of_their_answers():
+    rows = [["Company", "Revenue", "NPS"], ["A", 100.0, 9.0], ["A", 100.0, 6.0], ["B", 50.0, 10.0], ["A", 100.0, 10.0]]
+    table = parse_accounts(rows)
+    # A: (9 + 6 + 10) / 3 = 8.33, rounded 8; revenue once
+    assert table.accounts[["account", "revenue", "nps"]].values.tolist() == [["A", 100.0, 8.0], ["B", 50.0, 10.0]]
+
+
+def test_repeated_names_with_different_figures_are_not_respondents():
+    rows = [["Company", "Revenue", "NPS"], ["A", 100.0, 9.0], ["A", 80.0, 6.0]]
+    assert len(parse_accounts(rows).accounts) == 2
+
+
+def test_an_invoice_total_repeated_on_its_lines_is_replaced_by_the_line_amounts():
+    rows = [["Customer", "Invoice Number", "Invoice Date", "Total", "Line Amount", "Status"],
+            ["A", "INV-1", "2025-01-05", 120.0, 60.0, "PAID"], ["A", "INV-1", "2025-01-05", 120.0, 40.0, "PAID"],
+            ["B", "INV-2", "2025-01-07", 50.0, 50.0, "VOIDED"], ["B", "INV-3", "2025-02-07", 30.0, 25.0, "AUTHORISED"]]
+    table = parse_transactions(rows)
+    assert table.rows[["customer", "amount"]].values.tolist() == [["A", 100.0], ["B", 25.0]]
+    assert table.headers["amount"] == "Line Amount"
+
+
+def test_order_figures_on_the_first_line_only_are_taken_once_and_refunds_netted():
+    rows = [["Name", "Billing Name", "Created at", "Subtotal", "Lineitem price", "Refunded Amount"],
+            ["#1", "Ann", "2025-01-05 10:00:00 +0100", 30.0, 10.0, 5.0], ["#1", None, "2025-01-05 10:00:00 +0100", None, 20.0, None],
+            ["#2", "Bob", "2025-01-06 11:00:00 +0100", 8.0, 8.0, 0.0]]
+    table = parse_transactions(rows)
+    assert table.rows[["customer", "amount"]].values.tolist() == [["Ann", 25.0], ["Bob", 8.0]]
+
+
+def test_amounts_in_several_currencies_are_refused_converted_or_read_from_the_base_column():
+    rows = [["Account", "Amount", "Currency"], ["A", 100.0, "USD"], ["B", 200.0, "EUR"]]
+    with pytest.raises(SegmenterInputError, match=r"2 currencies \(EUR, USD; column 'Currency'\)"):
+        parse_accounts(rows)
+    table = parse_accounts(rows, options=ExportOptions(rates={"USD": 0.5, "EUR": 1.0}, report_currency="EUR"))
+    assert table.accounts["revenue"].tolist() == [50.0, 200.0]
+    with pytest.raises(SegmenterInputError, match="no rate for USD"):
+        parse_accounts(rows, options=ExportOptions(rates={"EUR": 1.0}))
+    base = [["Account", "Amount", "Amount (Base)", "Currency"], ["A", 100.0, 90.0, "USD"], ["B", 200.0, 200.0, "EUR"]]
+    assert parse_accounts(base).accounts["revenue"].tolist() == [90.0, 200.0]
+
+
+def test_two_amounts_in_a_cell_take_the_report_currency():
+    rows = [["Account", "Amount"], ["A", "EUR 100.00 (USD 110.00)"], ["B", "GBP 50.00 (USD 64.00)"]]
+    assert parse_accounts(rows).accounts["revenue"].tolist() == [110.0, 64.0]  # USD: the one every cell holds
+    rows = [["Account", "Amount"], ["A", "EUR 100.00 (USD 110.00)"], ["B", "EUR 50.00 (USD 54.00)"]]
+    options = ExportOptions(rates={"EUR": 1.0, "USD": 0.9}, report_currency="EUR")
+    assert parse_accounts(rows, options=options).accounts["revenue"].tolist() == [100.0, 50.0]
+
+
+def test_a_column_choice_overrides_the_aliases_and_an_unknown_one_is_refused():
+    rows = [["Account", "Revenue", "Net revenue"], ["A", 10.0, 8.0], ["B", 20.0, 15.0]]
+    table = parse_accounts(rows, options=ExportOptions(columns={"revenue": "net revenue"}))
+    assert table.columns["revenue"] == "Net revenue" and table.accounts["revenue"].tolist() == [8.0, 15.0]
+    with pytest.raises(SegmenterInputError, match="--column turnover=...: no such role"):
+        parse_accounts(rows, options=ExportOptions(columns={"turnover": "Revenue"}))
+
+
+def test_a_grouped_reports_unlabelled_subtotals_are_left_out_not_added():
+    rows = [["Account", "Opportunity", "Amount"], ["Acme", "o1", 10.0], [None, "o2", 5.0], [None, None, 15.0],
+            ["Beta", "o3", 7.0], [None, "o4", 2.0], [None, None, 9.0], ["Cora", "o5", 4.0], [None, "o6", 4.0]]
+    table = parse_accounts(rows)
+    # 15 and 9 are the sums of their groups' rows: left out; Cora's second 4 follows one row only: a row
+    assert table.accounts[["account", "revenue"]].values.tolist() == [["Acme", 15.0], ["Beta", 9.0], ["Cora", 8.0]]
+    skipped = table.issues[table.issues["action"] == "row skipped"]["sheet_row"].tolist()
+    assert skipped == [4, 7]
