@@ -60,7 +60,7 @@ def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     assert len(messages) == 1
     assert messages[0].startswith("No purchase model could be used: only 5 customers: the models need at least 10")
     assert "Historical lifetime value = " in messages[0]
-    assert _added_sheets(book)[1:6] == CUSTOMER_SHEETS
+    assert _added_sheets(book)[1:7] == CUSTOMER_SHEETS
     lifetime = _written_rows(book, "Lifetime value")
     assert any(row[:2] == ["purchase models", "status"] for row in lifetime)
     header = next(r for r in lifetime if r and r[0] == "Account")
