@@ -162,7 +162,8 @@ def test_account_ids_join_first_when_both_files_have_them():
     assert survey.responses["account_id"].tolist() == ["c-002", None]
     tables = add_survey(report, survey).tables
     accounts = tables["survey_accounts"]
-    assert accounts["account"].tolist() == ["C-002"]  # the id joined; "Acme" alone names two accounts
+    # the id joined (C-002 is Acme Ltd, the name that labels the account); "Acme" alone names two accounts
+    assert accounts["account"].tolist() == ["Acme Ltd"]
     assert tables["survey_unmatched"]["status"].str.contains("2 accounts share this name").all()
 
 

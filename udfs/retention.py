@@ -76,7 +76,7 @@ def _parameter_rows(fit, names) -> list[list[Any]]:
     return table_output(PARAMETER_HEADER, rows)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("survivors", "raw", doc="customers still active at period 0, 1, 2, ...: one column per cohort (blanks "
         "below a young cohort's last period), header row optional")
 @xw.ret("raw")
@@ -89,7 +89,7 @@ def retention_fit(survivors):
     return _parameter_rows(model.fit, ("alpha", "beta"))
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("alpha", "raw", doc="alpha of the churn probability's Beta distribution (from RETENTION_FIT)")
 @xw.arg("beta", "raw", doc="beta of the churn probability's Beta distribution (from RETENTION_FIT)")
 @xw.arg("periods", "raw", doc="last period to project, a whole number (default 10)")
@@ -108,7 +108,7 @@ def retention_project(alpha, beta, periods=None):
     return table_output(["period", "share still active", "retention rate", "share leaving"], rows)
 
 
-@xw.func(category="segmenter")
+@xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("frequency", "raw", doc="transactions at the opportunities after the first, one per row (header optional)")
 @xw.arg("recency", "raw", doc="opportunity of the last transaction, 0 when none")
 @xw.arg("opportunities", "raw", doc="number of opportunities observed after the first")
