@@ -82,14 +82,32 @@ MODEL_TABLES = ("lifetime_value", "clv_parameters", "model_check", "model_check_
 MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv", "expected_revenue")
 
 
+# Tables of the pandas path that the engine path does not give yet (docs/warehouse.md, "Not on the
+# engine path"): the cohort triangle and the models' 80 % ranges (issue 22).
+PANDAS_ONLY = {"cohort_customers", "cohort_revenue", "cohort_revenue_retention", "model_figures", "clv_ranges"}
+
+
+def _without_ranges(tables: dict) -> dict:
+    """core's customer tables without what only the pandas path gives: the range tables, the P10/P90
+    columns beside each customer's lifetime value and the ranges' method row."""
+    out = {k: v for k, v in tables.items() if k not in PANDAS_ONLY}
+    if "lifetime_value" in out:
+        out["lifetime_value"] = out["lifetime_value"].drop(
+            columns=[c for c in out["lifetime_value"].columns if c.endswith(("_p10", "_p90"))])
+    if "clv_parameters" in out:
+        out["clv_parameters"] = out["clv_parameters"][out["clv_parameters"]["model"] != "ranges"]
+    return out
+
+
 def assert_customer_reports_equal(run, reference) -> None:
     """The engine's customer run against core's CustomerReport, every table and customer by customer.
 
     Not compared: the sheet rows (a warehouse table has none) and the Data issues sheet, which
     names rows instead (tests/test_warehouse.py checks it by hand).
     """
-    assert set(reference.tables) - {"customers"} <= set(run.tables), set(reference.tables) - set(run.tables)
-    for name, theirs in reference.tables.items():
+    reference_tables = _without_ranges(reference.tables)
+    assert set(reference_tables) - {"customers"} <= set(run.tables), set(reference_tables) - set(run.tables)
+    for name, theirs in reference_tables.items():
         if name == "customers":
             continue
         ours = run.tables[name]
@@ -105,7 +123,12 @@ def assert_customer_reports_equal(run, reference) -> None:
                                        rtol=rtol, obj=column)
     per_account = {"growth", "fallen_from_a"}
     engine = {k: v for k, v in run.account_report.tables.items() if k not in per_account}
-    assert_tables_equal(engine, {k: v for k, v in reference.account_report.tables.items() if k not in per_account})
+    # the Overview core would draw from the tables both paths give (without the ranges' findings)
+    from core.overview import overview_tables
+
+    reference_account = {**reference.account_report.tables, **overview_tables(
+        {**reference.account_report.tables, **reference_tables}, reference.account_report.config)}
+    assert_tables_equal(engine, {k: v for k, v in reference_account.items() if k not in per_account})
     for name in per_account & set(reference.account_report.tables):
         pd.testing.assert_frame_equal(
             run.account_report.tables[name].sort_values("account", ignore_index=True),

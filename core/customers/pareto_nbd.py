@@ -343,7 +343,8 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     pairs = log_dead_term(params, customers.pair_x, customers.pair_t, gradient=gradient)
     log_d = pairs[0] if gradient else pairs
     at_last, at_end = log_d[customers.at_last], log_d[customers.at_end]
-    gap = np.minimum(at_end - at_last, 0.0)
+    with np.errstate(invalid="ignore"):  # both D terms underflow to 0 far out: the likelihood is then NaN, refused
+        gap = np.minimum(at_end - at_last, 0.0)
     with np.errstate(divide="ignore"):
         log_a0 = at_last + np.log(-np.expm1(gap))
     dead = np.log(s) - np.log(r + s + x) + log_a0
