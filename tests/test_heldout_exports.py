@@ -40,6 +40,13 @@ FAILING = {
         "'respondent' header, core/exports.py _is_survey); the Overview shows '+/- nan'",
     "dynamics365_active_accounts": "the Overview's reading line is cut mid-word: \"account = 'Account Name' "
         "Account'), revenue = ...\" (the 'also possible' part removed badly)",
+    "shopify_orders_pickup_no_billing": "orders without a billing address (gift card, local pickup) have a blank "
+        "'Billing Name' and are left out although 'Email' names the customer: 1 customer and 140.00 instead of 3 and "
+        "285.00 (the guard line does say 50.9 % left out)",
+    "woocommerce_order_export_namesakes": "customer = 'First Name (Billing)' only: Anna Berg and Anna Schmidt become "
+        "one customer 'Anna' (155.00); 2 customers instead of 3, silently ('Email (Billing)' and the last name unused)",
+    "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
+        "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
 }
 
 
@@ -85,8 +92,8 @@ def test_heldout_export_gives_the_hand_figures(name, tmp_path, capsys):
     code, out, err = _cli(case, output, capsys)
     if "refusal" in case:
         assert code == 2 and len(err) == 1, err
-        for word in case["refusal"]:
-            assert word in err[0], (word, err[0])
+        for words in case["refusal"]:  # a word, or a list of words one of which is said
+            assert any(w.lower() in err[0].lower() for w in ([words] if isinstance(words, str) else words)), (words, err[0])
         assert not output.exists()
         return
     assert code == 0, err

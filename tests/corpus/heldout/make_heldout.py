@@ -316,5 +316,51 @@ for row in (5, 6, 7, 8):  # Dahlia, Elm, Fern, Gorse
     ws.row_dimensions[row].hidden = True
 wb.save(HERE / "google_sheets_pivot_and_hidden_rows.xlsx")
 
+
+# 14. Shopify orders with local pickup / digital goods: no billing address, so Billing Name is blank
+#     on the order's first line; the customer is known by Email only.
+lines = []
+lines += order("#3001", "mia@example.com", "paid", "2026-04-01 09:00:00 +0200", "80.00", "5.00", "85.00", "", "0.00",
+               "2026-04-01 08:59:50 +0200", [(2, "Notebook", "40.00", "NOTE")], "Mia Kowalski", "0.00", "7010001")
+lines += order("#3002", "noah@example.com", "paid", "2026-04-02 12:30:00 +0200", "25.00", "0.00", "25.00", "", "0.00",
+               "2026-04-02 12:29:41 +0200", [(1, "Gift card", "25.00", "GIFT")], "", "0.00", "7010002")
+lines += order("#3003", "mia@example.com", "paid", "2026-04-05 17:45:00 +0200", "60.00", "0.00", "60.00", "", "0.00",
+               "2026-04-05 17:44:12 +0200", [(1, "Desk lamp", "60.00", "LAMP")], "Mia Kowalski", "0.00", "7010003")
+lines += order("#3004", "olga@example.com", "paid", "2026-04-06 10:10:10 +0200", "120.00", "0.00", "120.00", "", "0.00",
+               "2026-04-06 10:09:58 +0200", [(1, "Chair", "120.00", "CHAIR")], "", "0.00", "7010004")
+write("shopify_orders_pickup_no_billing.csv", SH.replace(",USD,", ",EUR,") + "\n".join(lines).replace(",USD,", ",EUR,") + "\n",
+      newline="\n")
+
+# 15. WooCommerce "Advanced Order Export": two different customers with the same first name.
+text = WH
+for num, status, d, first, last, email, sub, items in (
+        ("1201", "Completed", "2026-05-01 10:00", "Anna", "Berg", "anna@example.org", "40.00", [("CAP", "Cap", 2, "20.00")]),
+        ("1202", "Completed", "2026-05-02 11:00", "Anna", "Schmidt", "anna.schmidt@example.net", "100.00",
+         [("JKT", "Jacket", 1, "100.00")]),
+        ("1203", "Completed", "2026-05-03 12:00", "Anna", "Berg", "anna@example.org", "15.00", [("MUG", "Mug", 1, "15.00")]),
+        ("1204", "Completed", "2026-05-04 13:00", "Ben", "Ode", "ben@example.org", "30.00", [("SOCK", "Socks", 3, "10.00")])):
+    for i, (sku, item, qty, cost) in enumerate(items, start=1):
+        text += ",".join(f'"{v}"' for v in (num, status, d, first, last, email, "EUR", "PayPal", "0.00", sub, "0.00",
+                                            "0.00", sub, i, sku, item, qty, cost)) + "\n"
+write("woocommerce_order_export_namesakes.csv", text)
+
+# 16. Dynamics 365 accounts in a multi-currency org, exported without the "(Base)" column: the
+#     currency is written by its name ("Euro", "US Dollar", "Pound Sterling").
+wb = Workbook()
+ws = wb.active
+ws.title = "Active Accounts"
+ws.append(["(Do Not Modify) Account", "(Do Not Modify) Row Checksum", "(Do Not Modify) Modified On", "Account Name",
+           "Address 1: Country/Region", "Annual Revenue", "Currency"])
+for i, (name, country, revenue, cur) in enumerate([("Northwind Traders", "Germany", 500000, "Euro"),
+                                                   ("Contoso Pharmaceuticals", "United States", 750000, "US Dollar"),
+                                                   ("Fabrikam UK", "United Kingdom", 300000, "Pound Sterling"),
+                                                   ("Wide World Importers", "United States", 420000, "US Dollar"),
+                                                   ("Tailspin Toys GmbH", "Austria", 150000, "Euro")]):
+    ws.append([f"0b9c{i:04d}-1a2b-ef11-a72f-6045bd{i:06d}", f"Zm9v{i}YmFy==", f"2026-10-0{i + 1}T12:00:00", name, country,
+               revenue, cur])
+for col in "ABC":
+    ws.column_dimensions[col].hidden = True
+wb.save(HERE / "dynamics365_accounts_two_currencies.xlsx")
+
 if __name__ == "__main__":
     print("written to", HERE)
