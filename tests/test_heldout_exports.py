@@ -23,23 +23,27 @@ HELDOUT = Path(__file__).resolve().parent / "corpus" / "heldout"
 MANIFEST = json.loads((HELDOUT / "manifest.json").read_text(encoding="utf-8"))
 
 FAILING = {
-    "quickbooks_sales_by_customer_detail": "QBO 'Sales by Customer Detail' (names only on group-head rows, a blank "
-        "first header, 'Total for' rows) is refused: 'no account has a positive revenue ... row 5: 'Date' is not a "
-        "number'; the refusal names no fix",
-    "datev_buchungsstapel_extf": "the debitor number in 'Konto' is not taken as the account: 6 accounts "
-        "'(row 3)'..'(row 8)' instead of 4, the credit note an account of its own (tier D)",
-    "sap_alv_unconverted": "SAP list saved 'unconverted' ('|' columns, dashed rules) is split on spaces and "
-        "refused: \"no revenue column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
+    "quickbooks_sales_by_customer_detail": "refused: 'no account has a positive revenue ... row 5: 'Date' is not a "
+        "number' (no fix named). QBO's older header 'Product/Service' names no customer, so core/headers.py list_kind "
+        "says 'accounts'; the corpus file passes only because 'Product/Service full name' matches the customer alias "
+        "'name' (the headerless first column of core/exports.py _blank_label_header comes too late)",
+    "datev_buchungsstapel_extf": "the debitor number in 'Konto' is no account alias (core/headers.py): 6 accounts "
+        "'(row 3)'..'(row 8)' instead of 4, the credit note an account of its own (tier D), no guard line",
+    "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
+        "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
+        "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
     "ebp_statistiques_clients": "'960,00\u00a0\u20ac' and '-300,00\u00a0\u20ac' in 'Marge' rejected as an ambiguous "
-        "decimal comma although the column and file show decimal commas: profit 16784.10 instead of 17444.10 (-660), "
-        "with no guard line",
-    "facturas_emitidas": "a Spanish invoice register (Fecha, Num, Cliente, Base imponible, IVA, Total, Estado) is "
-        "read as an account list: revenue = 'Total' with IVA (7822.12, not the net 6464.56) and 5 'accounts' (one "
-        "per invoice, duplicates 'kept as separate rows') instead of 3",
-    "typeform_nps_responses": "Typeform's 'Start Date (UTC)' is read as first purchase (the survey-date rule needs a "
-        "'respondent' header, core/exports.py _is_survey); the Overview shows '+/- nan'",
-    "dynamics365_active_accounts": "the Overview's reading line is cut mid-word: \"account = 'Account Name' "
-        "Account'), revenue = ...\" (the 'also possible' part removed badly)",
+        "decimal comma (core/cells.py, the _DECIMAL_COMMA_RE branch) although ',00' cannot be a thousands group and "
+        "the column shows '3\u202f744,00': profit 16784.10 instead of 17444.10 (-660), no guard line",
+    "facturas_emitidas": "an invoice register (Fecha, Num, Cliente, Base imponible, IVA, Total, Estado) is read as "
+        "an account list because 'total' is in core/headers.py ACCOUNT_LIST_WORDS: revenue = 'Total' with IVA "
+        "(7822.12, not the net 6464.56) and 5 'accounts' (one per invoice, duplicates 'kept as separate rows') not 3",
+    "typeform_nps_responses": "Typeform's 'Start Date (UTC)' is read as first purchase: core/exports.py _is_survey "
+        "wants a 'respondent' header, Typeform has '#' and 'Network ID'. Also the Overview shows '+/- nan' for a "
+        "tier of one account (core/findings.py and core/overview.py, as on main)",
+    "dynamics365_active_accounts": "the Overview's reading line is cut mid-name: \"account = 'Account Name' "
+        "Account'), revenue = ...\": core/findings.py strips '(also possible: [^)]*)', which stops at the ')' of "
+        "'(Do Not Modify)'",
     "shopify_orders_pickup_no_billing": "orders without a billing address (gift card, local pickup) have a blank "
         "'Billing Name' and are left out although 'Email' names the customer: 1 customer and 140.00 instead of 3 and "
         "285.00 (the guard line does say 50.9 % left out)",
@@ -47,6 +51,10 @@ FAILING = {
         "one customer 'Anna' (155.00); 2 customers instead of 3, silently ('Email (Billing)' and the last name unused)",
     "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
         "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
+    "receita_por_cliente_brl": "'R$ 15.200,00' is 'not a number' (core/cells.py knows no R$ prefix): the whole "
+        "Brazilian list refused with 'no account has a positive revenue', no fix named",
+    "fatturato_clienti_euro": "'\u20ac 730,00' rejected as an ambiguous decimal comma (core/cells.py): the account "
+        "is left out, revenue 173500.50 instead of 174230.50 (the guard line says so)",
 }
 
 

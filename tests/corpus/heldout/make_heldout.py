@@ -362,5 +362,22 @@ for col in "ABC":
     ws.column_dimensions[col].hidden = True
 wb.save(HERE / "dynamics365_accounts_two_currencies.xlsx")
 
+
+# 17. Brazilian ERP (Omie / Conta Azul style) revenue by customer: "R$" before the amount, dots
+#     between thousands, a decimal comma; UTF-8, ";".
+write("receita_por_cliente_brl.csv",
+      "Cliente;CNPJ;Receita bruta (R$);Margem de contribuição\n"
+      "Padaria Central Ltda;12.345.678/0001-90;R$ 15.200,00;R$ 4.560,00\n"
+      "Mercado Bom Preço;98.765.432/0001-10;R$ 87.000,50;R$ 17.400,10\n"
+      "Farmácia Vida;11.222.333/0001-44;R$ 950,00;R$ 285,00\n")
+
+# 18. Italian invoicing package (Danea Easyfatt / TeamSystem style): "€ " before the amount, an
+#     amount under 1.000 has no thousands dot.
+write("fatturato_clienti_euro.csv",
+      "Ragione sociale;Fatturato 2025 (€);Margine\n"
+      "Rossi S.p.A.;€ 125.000,00;€ 30.000,00\n"
+      "Bianchi S.r.l.;€ 48.500,50;€ 9.700,10\n"
+      "Verdi & C.;€ 730,00;€ -50,00\n", encoding="cp1252")
+
 if __name__ == "__main__":
     print("written to", HERE)
