@@ -63,6 +63,7 @@ groups = [("Northwind Traders", [("NW - platform", "2026-02-03", 10000), ("NW - 
           ("Fabrikam Inc", [("Fabrikam - pilot", "2026-01-15", 3200), ("Fabrikam - rollout", "2026-06-01", 1800), ("Fabrikam - training", "2026-09-09", 750)]),
           ("Tailspin Toys", [("Tailspin - licences", "2026-11-20", 9200)])]
 from datetime import date
+
 for account, opps in groups:
     for i, (opp, close, amount) in enumerate(opps):
         ws.append([account if i == 0 else None, opp, date.fromisoformat(close), "EUR", amount])
@@ -184,7 +185,7 @@ sap = [("100045", "Müller Maschinenbau GmbH", "Stuttgart", "12.450,00 "),
        ("100050", "Fischer Bau GmbH & Co. KG", "Dresden", "27.640,75 "),
        ("100051", "Wagner Textil GmbH", "Augsburg", "310,00-")]
 line = "-" * 80
-body = [f"07.12.2026                Kundenumsätze Buchungskreis 1000                      1", line,
+body = ["07.12.2026                Kundenumsätze Buchungskreis 1000                      1", line,
         f"|{'Kunde':<10}|{'Name 1':<30}|{'Ort':<15}|{'Betrag in HW':>15}|{'HWähr':<5}|", line]
 body += [f"|{k:<10}|{n:<30}|{o:<15}|{b:>15}|{'EUR':<5}|" for k, n, o, b in sap]
 body += [line, f"|{'*':<10}|{'':<30}|{'':<15}|{'62.011,43 ':>15}|{'EUR':<5}|", line]
