@@ -32,9 +32,6 @@ FAILING = {
     "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
         "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
         "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
-    "ebp_statistiques_clients": "'960,00\u00a0\u20ac' and '-300,00\u00a0\u20ac' in 'Marge' rejected as an ambiguous "
-        "decimal comma (core/cells.py, the _DECIMAL_COMMA_RE branch) although ',00' cannot be a thousands group and "
-        "the column shows '3\u202f744,00': profit 16784.10 instead of 17444.10 (-660), no guard line",
     "facturas_emitidas": "an invoice register (Fecha, Num, Cliente, Base imponible, IVA, Total, Estado) is read as "
         "an account list because 'total' is in core/headers.py ACCOUNT_LIST_WORDS: revenue = 'Total' with IVA "
         "(7822.12, not the net 6464.56) and 5 'accounts' (one per invoice, duplicates 'kept as separate rows') not 3",
@@ -51,10 +48,6 @@ FAILING = {
         "one customer 'Anna' (155.00); 2 customers instead of 3, silently ('Email (Billing)' and the last name unused)",
     "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
         "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
-    "receita_por_cliente_brl": "'R$ 15.200,00' is 'not a number' (core/cells.py knows no R$ prefix): the whole "
-        "Brazilian list refused with 'no account has a positive revenue', no fix named",
-    "fatturato_clienti_euro": "'\u20ac 730,00' rejected as an ambiguous decimal comma (core/cells.py): the account "
-        "is left out, revenue 173500.50 instead of 174230.50 (the guard line says so)",
 }
 
 
