@@ -46,7 +46,9 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "ingresos", "ventas", "facturacion", "importe", "monto",
                 "fatturato", "ricavi", "vendite", "importo", "imponibile",
                 "omzet", "bedrag", "verkopen", "opbrengst",
-                "receita", "faturamento", "faturacao", "vendas", "montante"),
+                "receita", "faturamento", "faturacao", "vendas", "montante",
+                "base imponible", "importe neto", "base imposable", "total ht", "nettosumme", "netto",
+                "valor liquido", "base de calculo"),
     "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
                "gross margin", "gm", "cm",
                "deckungsbeitrag", "db", "gewinn", "marge", "rohertrag", "rohgewinn",
@@ -96,7 +98,10 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales",
                "subtotal", "total", "line amount", "line total", "total price", "extended price",
                "umsatz", "betrag", "nettobetrag", "erlos", "montant", "montant ht", "importe", "monto",
-               "importo", "bedrag", "omzet", "valor", "montante"),
+               "importo", "bedrag", "omzet", "valor", "montante",
+               # the net amount of an invoice register, beside its tax and its total with tax
+               "base imponible", "importe neto", "base imposable", "total ht", "imponibile", "nettosumme", "netto",
+               "net", "valor liquido"),
     "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount",
                "deckungsbeitrag", "marge", "margen", "margine", "margem", "winst", "lucro", "gewinn"),
     "quantity": ("quantity", "qty", "units", "number of items",
@@ -114,7 +119,11 @@ LAYOUT_ALIASES: Mapping[str, tuple[str, ...]] = {
     "order": ("order", "order id", "order number", "order no", "invoice number", "invoice no", "invoice id",
               "invoice", "document number", "bestellnummer", "auftragsnummer", "rechnungsnummer", "belegnummer",
               "numero de facture", "numero de commande", "numero de factura", "numero de pedido",
-              "numero fattura", "numero ordine", "factuurnummer", "bestelnummer", "numero da fatura"),
+              "numero fattura", "numero ordine", "factuurnummer", "bestelnummer", "numero da fatura",
+              # a register's document number column as accounting packages head it (QuickBooks' "Num",
+              # Spanish "Num"/"Nº factura", French "N° facture")
+              "num", "numero", "factura", "facture", "fattura", "factuur", "fatura", "rechnung",
+              "n factura", "n facture", "num factura", "numero documento", "document no", "doc no", "doc num"),
     "refund": ("refunded amount", "refund", "refunds", "refunded", "erstattung", "gutschrift", "remboursement",
                "reembolso", "rimborso", "terugbetaling"),
     "sign": ("soll haben kennzeichen", "soll haben kz", "soll haben", "s h", "sh kennzeichen", "debit credit",
@@ -161,7 +170,9 @@ WEAK_ALIASES = frozenset({"total", "name", "id", "nom", "nombre", "nome", "data"
 #: Aliases that name a role only as the whole header: inside a longer one they mean something
 #: else ("Total employees", "Billing State", "Order date", "CA" for chiffre d'affaires).
 EXACT_ONLY_ALIASES = frozenset({"total", "subtotal", "ca", "order", "invoice", "state", "stage", "progress",
-                                "finished", "data", "created", "nom", "nome", "nombre", "db"})
+                                "finished", "data", "created", "nom", "nome", "nombre", "db",
+                                "num", "numero", "factura", "facture", "fattura", "factuur", "fatura",
+                                "rechnung", "netto", "net"})
 
 _ROLE_SETS = {"not revenue": NOT_REVENUE_WORDS}
 

@@ -79,3 +79,21 @@ def test_a_name_beats_an_id_and_tax_discount_refund_are_never_revenue():
     assert roles == {"amount": 3, "customer": 7, "date": 8}
     roles, _ = ACCOUNT_HEADERS.assign(["ResponseId", "Company", "Amount (EUR)", "TaxAmount"])
     assert roles == {"account": 1, "revenue": 2}
+
+
+@pytest.mark.parametrize("headers, amount", [
+    (["Fecha", "Num", "Cliente", "NIF", "Base imponible", "IVA", "Total", "Estado"], "Base imponible"),
+    (["Date", "N° facture", "Client", "Total HT", "TVA", "Total TTC"], "Total HT"),
+    (["Data", "Numero", "Cliente", "Imponibile", "IVA", "Totale"], "Imponibile"),
+    (["Rechnungsdatum", "Rechnungsnummer", "Kunde", "Netto", "MwSt", "Brutto"], "Netto"),
+])
+def test_an_invoice_register_is_a_transaction_list_read_by_its_net_amount(headers, amount):
+    # its 'Total' is each invoice's total with tax, not an account's total: the document number says so
+    assert list_kind(headers) == "transactions"
+    roles, _ = TRANSACTION_HEADERS.assign(headers)
+    assert headers[roles["amount"]] == amount
+
+
+def test_a_number_column_alone_is_no_invoice_register():
+    # 'Numéro client' is the customer's number, and an account list with a 'Total' stays one
+    assert list_kind(["Numéro client", "Client", "Date", "Total"]) == "accounts"

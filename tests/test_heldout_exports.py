@@ -32,9 +32,6 @@ FAILING = {
     "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
         "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
         "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
-    "facturas_emitidas": "an invoice register (Fecha, Num, Cliente, Base imponible, IVA, Total, Estado) is read as "
-        "an account list because 'total' is in core/headers.py ACCOUNT_LIST_WORDS: revenue = 'Total' with IVA "
-        "(7822.12, not the net 6464.56) and 5 'accounts' (one per invoice, duplicates 'kept as separate rows') not 3",
     "typeform_nps_responses": "Typeform's 'Start Date (UTC)' is read as first purchase: core/exports.py _is_survey "
         "wants a 'respondent' header, Typeform has '#' and 'Network ID'. Also the Overview shows '+/- nan' for a "
         "tier of one account (core/findings.py and core/overview.py, as on main)",
