@@ -49,7 +49,7 @@ from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers
 from core.errors import SegmenterInputError
 from core.text import pct
 from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
-                          is_survey, normalise_header)
+                          is_id_header, is_survey, normalise_header)
 
 #: Statuses of a record that is not a sale, lower-case, accents dropped.
 VOID_STATUSES = frozenset({
@@ -243,6 +243,8 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     if label is not None and label_role not in out.forced:
         label = _name_over_code(out, headers, label, label_role, matcher, roles, sheet)
     _statuses(out, headers, layout_roles, _order_column(out, headers, layout_roles, label), sheet)
+    if kind == "transactions" and label is not None and label_role not in out.forced:
+        _customer_key(out, headers, label, roles, _has_orders(out, headers, layout_roles, label), sheet)
     if value is not None:
         _dual_amounts(out, headers, value, options, sheet)
     if label is not None:
@@ -504,6 +506,12 @@ def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int],
         if texts and len(set(texts)) < len(texts):
             return j
     return None
+
+
+def _has_orders(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> bool:
+    """Whether each row is an order or invoice (or a line of one): a column numbers them."""
+    return "order" in layout_roles or any(j != label and normalise_header(h) in ("name", "order name", "number")
+                                          and _mostly_order_numbers(out.block[out.rows, j]) for j, h in enumerate(headers))
 
 
 def _mostly_order_numbers(cells: np.ndarray) -> bool:
@@ -1016,3 +1024,90 @@ def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> 
     if brief and not lines and all(line.startswith(ROUTINE_LINES) or _ONE_CURRENCY.fullmatch(line) for line in reading):
         return []
     return lines + reading
+
+
+# --------------------------------------------------------------------------- who the customer is
+
+#: Header words of a column of e-mail addresses (Shopify's "Email", WooCommerce's "Email (Billing)").
+EMAIL_WORDS = frozenset({"email", "mail", "courriel", "correo", "posta"})
+#: Header words of a first name and of a last name (a shop's billing name in two columns).
+FIRST_NAME = ("first name", "firstname", "given name", "vorname", "prenom", "nombre de pila", "primeiro nome")
+LAST_NAME = ("last name", "lastname", "surname", "family name", "nachname", "nom de famille", "apellido",
+             "apellidos", "cognome", "achternaam", "sobrenome", "apelido")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _name_column(headers: list[str], names: tuple[str, ...], skip: int | None = None) -> int | None:
+    for j, h in enumerate(headers):
+        text = " ".join(header_words(h))
+        if j != skip and any(re.search(rf"\b{n}\b", text) for n in names):
+            return j
+    return None
+
+
+def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: bool, sheet) -> None:
+    """Who bought, as shops and CRMs key their customers: by e-mail address or customer id, the
+    name being the label.
+
+    - A first name with its last name beside it ("First Name (Billing)", "Last Name (Billing)")
+      is read as the whole name.
+    - With an e-mail (or customer id) column, the rows of one address are one customer, and two
+      customers who share a name are two (the address is added to the label of each).
+    - In an order export, an order without a name (a gift card or a pickup with no billing
+      address) belongs to its e-mail address (or id): the name written on another order of that
+      address, else the address itself.
+    """
+    rows = out.rows
+    first = _name_column([headers[label]], FIRST_NAME)
+    last = _name_column(headers, LAST_NAME, skip=label) if first is not None else None
+    names = np.array([t or "" for t in _texts(out.block, rows, label)], dtype=object)
+    if last is not None:
+        lasts = np.array([t or "" for t in _texts(out.block, rows, last)], dtype=object)
+        names = np.array([f"{a} {b}".strip() for a, b in zip(names, lasts)], dtype=object)
+        out.said.append(f"the customer's name is '{headers[label]}' with '{headers[last]}'")
+    key_col = None
+    for j, h in enumerate(headers):
+        if j == label or j in roles.values() or not set(header_words(h)) & EMAIL_WORDS:
+            continue
+        cells = [t for t in _texts(out.block, rows, j) if t]
+        if cells and sum(bool(_EMAIL.fullmatch(t)) for t in cells) >= 0.9 * len(cells):
+            key_col = j
+            break
+    if key_col is None:
+        key_col = next((j for j, h in enumerate(headers) if j != label and j not in roles.values()
+                        and TRANSACTION_HEADERS.role(h) == "customer" and is_id_header(h)), None)
+    if key_col is None:
+        if last is not None:
+            out.block[rows, label] = np.where(names == "", None, names)
+        return
+    keys = np.array([(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)],
+                    dtype=object)
+    frame = pd.DataFrame({"name": names, "key": keys})
+    keyed = frame["key"] != ""
+    named = frame[keyed & (frame["name"] != "")]
+    label_of = named.groupby("key", sort=False)["name"].first()
+    # two addresses under one name are two customers: each keeps its address in its label
+    shared = label_of[label_of.duplicated(keep=False)]
+    label_of.loc[shared.index] = [f"{n} ({k})" for k, n in shared.items()]
+    new = frame["name"].to_numpy(dtype=object).copy()
+    has_label = keyed & frame["key"].isin(label_of.index)
+    new[has_label.to_numpy()] = frame.loc[has_label, "key"].map(label_of).to_numpy(dtype=object)
+    filled = 0
+    if orders:
+        blank = (keyed & (frame["name"] == "")).to_numpy()
+        orphan = blank & ~has_label.to_numpy()
+        new[orphan] = [t for t, k in zip(_texts(out.block, rows[orphan], key_col), keys[orphan])]
+        filled = int(blank.sum())
+        for r, v in zip(rows[blank], new[blank]):
+            out.notes.append((sheet(r), headers[label], "", "coerced",
+                              f"no name on this order: its customer is '{v}' by '{headers[key_col]}'"))
+    changed = (new != names) | (last is not None)
+    out.block[rows[changed], label] = np.where(new[changed] == "", None, new[changed])
+    split = len(shared)
+    if split or filled or keyed.any():
+        parts = [f"customers are told apart by '{headers[key_col]}', named by '{headers[label]}'"]
+        if split:
+            parts.append(f"{split} customers share a name and are kept apart")
+        if filled:
+            parts.append(f"{filled} order(s) without a name belong to their '{headers[key_col]}'")
+        out.said.append("; ".join(parts))

@@ -122,3 +122,28 @@ def test_a_grouped_reports_unlabelled_subtotals_are_left_out_not_added():
     assert table.accounts[["account", "revenue"]].values.tolist() == [["Acme", 15.0], ["Beta", 9.0], ["Cora", 8.0]]
     skipped = table.issues[table.issues["action"] == "row skipped"]["sheet_row"].tolist()
     assert skipped == [4, 7]
+
+
+def test_namesakes_with_two_addresses_are_two_customers_named_by_first_and_last_name():
+    rows = [["Order Number", "Order Date", "First Name (Billing)", "Last Name (Billing)", "Email (Billing)", "Order Subtotal Amount"],
+            ["1", "2025-01-05", "Anna", "Berg", "anna@x.org", 40.0], ["2", "2025-01-06", "Anna", "Schmidt", "as@y.net", 100.0],
+            ["3", "2025-01-07", "Anna", "Berg", "ANNA@x.org", 15.0], ["4", "2025-01-08", "Ben", "Ode", "ben@x.org", 30.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Anna Berg": 55.0, "Anna Schmidt": 100.0, "Ben Ode": 30.0}
+
+
+def test_one_name_under_two_addresses_is_kept_apart_by_the_address():
+    rows = [["Customer", "Email", "Date", "Amount"], ["Anna", "a@x.org", "2025-01-05", 10.0],
+            ["Anna", "b@y.org", "2025-01-06", 20.0], ["Anna", "a@x.org", "2025-01-07", 5.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Anna (a@x.org)": 15.0, "Anna (b@y.org)": 20.0}
+
+
+def test_an_order_without_a_billing_name_belongs_to_its_email():
+    # a gift card and a pickup order have no billing address: their customer is the e-mail's
+    rows = [["Name", "Email", "Billing Name", "Created at", "Subtotal"],
+            ["#1", "mia@x.com", "Mia K", "2025-01-05 10:00:00 +0100", 80.0],
+            ["#2", "noah@x.com", None, "2025-01-06 10:00:00 +0100", 25.0],
+            ["#3", "mia@x.com", None, "2025-01-07 10:00:00 +0100", 60.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Mia K": 140.0, "noah@x.com": 25.0}

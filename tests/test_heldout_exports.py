@@ -38,11 +38,6 @@ FAILING = {
     "dynamics365_active_accounts": "the Overview's reading line is cut mid-name: \"account = 'Account Name' "
         "Account'), revenue = ...\": core/findings.py strips '(also possible: [^)]*)', which stops at the ')' of "
         "'(Do Not Modify)'",
-    "shopify_orders_pickup_no_billing": "orders without a billing address (gift card, local pickup) have a blank "
-        "'Billing Name' and are left out although 'Email' names the customer: 1 customer and 140.00 instead of 3 and "
-        "285.00 (the guard line does say 50.9 % left out)",
-    "woocommerce_order_export_namesakes": "customer = 'First Name (Billing)' only: Anna Berg and Anna Schmidt become "
-        "one customer 'Anna' (155.00); 2 customers instead of 3, silently ('Email (Billing)' and the last name unused)",
     "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
         "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
 }
