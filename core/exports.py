@@ -237,6 +237,8 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
             and "distribution" in header_words(headers[roles["channel"]]):
         j = roles.pop("channel")  # how the survey was sent (email, anonymous link), not a sales channel
         out.unassigned.add(j)
+    if kind == "transactions" and "date" in roles and "date" not in out.forced:
+        _ledger_day_month(out, header, headers, roles["date"], sheet)
     value = roles.get(value_role)
     label = roles.get(label_role)
     _second_header_rows(out, headers, value, label, sheet)
@@ -1111,3 +1113,49 @@ def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, 
         if filled:
             parts.append(f"{filled} order(s) without a name belong to their '{headers[key_col]}'")
         out.said.append("; ".join(parts))
+
+
+# --------------------------------------------------------------------------- DATEV's day-month dates
+
+#: The first cell of a DATEV export's metadata line (above its header row): a posting batch.
+DATEV_MARKS = ("EXTF", "DTVF")
+#: Fields of that line (0-based): the fiscal year's first day, and the batch's first and last day (YYYYMMDD).
+_DATEV_YEAR_START, _DATEV_FROM, _DATEV_TO = 12, 14, 15
+
+
+def _ledger_day_month(out: Layout, header: int, headers: list[str], j: int, sheet) -> None:
+    """DATEV writes a posting's "Belegdatum" as day and month only (``1501`` = 15 January; the CSV
+    reader sees the number 1501): the year is the batch's, from the metadata line above the header
+    (its "Datum vom" and "Datum bis", or the fiscal year's first day). Read so, never as an Excel
+    serial (1501 would be 1904-02-09); a batch across a new year takes the next year for the
+    months before its first month."""
+    meta = next((out.block[r] for r in range(header) if cell_text(out.block[r][0]).strip().strip('"') in DATEV_MARKS),
+                None)
+    if meta is None:
+        return
+    cells = out.block[out.rows, j]
+    filled = ~is_blank(cells)
+    numbers = to_numbers(np.where(filled, cells, None), column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)).values
+    day, month = np.floor_divide(numbers, 100), np.mod(numbers, 100)
+    ok = filled & (numbers == np.round(numbers)) & (day >= 1) & (day <= 31) & (month >= 1) & (month <= 12)
+    if not ok.any() or ok.sum() < 0.9 * filled.sum():
+        return
+
+    def day_of(k):
+        text = cell_text(meta[k]).strip() if k < len(meta) else ""
+        return pd.to_datetime(text, format="%Y%m%d", errors="coerce") if re.fullmatch(r"\d{8}", text) else pd.NaT
+
+    start = day_of(_DATEV_FROM)
+    start = start if not pd.isna(start) else day_of(_DATEV_YEAR_START)
+    if pd.isna(start):
+        return
+    for i in np.flatnonzero(ok):
+        d, m = int(day[i]), int(month[i])
+        year = start.year + (1 if m < start.month else 0)
+        try:
+            out.block[out.rows[i], j] = pd.Timestamp(year=year, month=m, day=d).to_pydatetime()
+        except ValueError:
+            out.block[out.rows[i], j] = None
+            out.notes.append((sheet(out.rows[i]), headers[j], cell_text(cells[i]), "rejected",
+                              f"day {d} of month {m} does not exist in {year}"))
+    out.said.append(f"'{headers[j]}' holds day and month (DATEV): the year is the batch's, {start.year}")

@@ -33,6 +33,9 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "customer display name", "buyer", "debtor", "sold to", "sold to party", "payer",
                 "kunde", "kunden", "kundenname", "firma", "firmenname", "debitor", "debitorname", "debitorenname",
                 "kundenbezeichnung", "auftraggeber",
+                # a German ledger's customer account (DATEV's "Konto" holds the debitor number)
+                "konto", "kontonummer", "personenkonto", "debitorennummer", "debitorenkonto", "debitor nr",
+                "kundennummer", "kunden nr", "kundennr", "kunden id",
                 "nom du client", "societe", "entreprise", "raison sociale", "nom",
                 "cliente", "nombre del cliente", "nombre cliente", "empresa", "razon social", "nombre",
                 "ragione sociale", "azienda", "nome cliente", "nome",
@@ -87,6 +90,8 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
                  "company", "company name", "contact name", "billing name", "buyer", "debtor", "sold to",
                  "organization", "organisation", "organization name", "organisation name", "name",
                  "kunde", "kundenname", "kundennummer", "debitor", "firma",
+                 "konto", "kontonummer", "personenkonto", "debitorennummer", "debitorenkonto", "debitor nr",
+                 "kunden nr", "kundennr", "kunden id",
                  "nom du client", "societe", "cliente", "nombre del cliente", "empresa", "razon social",
                  "ragione sociale", "nome cliente", "klant", "klantnaam", "debiteur", "nome do cliente"),
     "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date",
@@ -270,7 +275,9 @@ def is_id_header(text: Any) -> bool:
     >>> is_id_header("Record ID"), is_id_header("ResponseId"), is_id_header("Company name")
     (True, True, False)
     """
-    return bool(set(header_words(text)) & ID_WORDS)
+    words = header_words(text)
+    # German compounds: "Kundennummer", "Kontonummer", "Kundennr"
+    return bool(set(words) & ID_WORDS) or any(w.endswith(("nummer", "nr")) and len(w) > 6 for w in words)
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,14 @@ def test_an_order_without_a_billing_name_belongs_to_its_email():
             ["#3", "mia@x.com", None, "2025-01-07 10:00:00 +0100", 60.0]]
     sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
     assert sums == {"Mia K": 140.0, "noah@x.com": 25.0}
+
+
+def test_datev_postings_by_debitor_with_day_month_dates_and_credit_marks():
+    rows = [["EXTF", 700, 21, "Buchungsstapel", 13, "", "", "RE", "", "", 1, 2, 20250101, 5, 20251101, 20260131],
+            ["Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "Konto", "Gegenkonto (ohne BU-Schlüssel)",
+             "Belegdatum"],
+            ["1190,00", "S", 10001, 8400, 1511], ["119,00", "H", 10001, 8400, 2012], ["595,00", "S", 10002, 8400, 501]]
+    table = parse_transactions(rows)
+    # S adds, H subtracts; 1511 = 15 Nov of the batch's year, 501 = 5 Jan of the next (the batch runs Nov to Jan)
+    assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"10001": 1071.0, "10002": 595.0}
+    assert sorted(str(d)[:10] for d in table.rows["date"]) == ["2025-11-15", "2025-12-20", "2026-01-05"]

@@ -97,3 +97,10 @@ def test_an_invoice_register_is_a_transaction_list_read_by_its_net_amount(header
 def test_a_number_column_alone_is_no_invoice_register():
     # 'Numéro client' is the customer's number, and an account list with a 'Total' stays one
     assert list_kind(["Numéro client", "Client", "Date", "Total"]) == "accounts"
+
+
+@pytest.mark.parametrize("header", ["Konto", "Kontonummer", "Debitorennummer", "Kundennummer", "Kunden-Nr."])
+def test_a_german_ledgers_customer_account_names_the_customer(header):
+    assert ACCOUNT_HEADERS.role(header) == "account" and TRANSACTION_HEADERS.role(header) == "customer"
+    # DATEV's counter account (the revenue account 8400) is not the customer
+    assert TRANSACTION_HEADERS.role("Gegenkonto (ohne BU-Schlüssel)") is None

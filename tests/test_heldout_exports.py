@@ -27,8 +27,6 @@ FAILING = {
         "number' (no fix named). QBO's older header 'Product/Service' names no customer, so core/headers.py list_kind "
         "says 'accounts'; the corpus file passes only because 'Product/Service full name' matches the customer alias "
         "'name' (the headerless first column of core/exports.py _blank_label_header comes too late)",
-    "datev_buchungsstapel_extf": "the debitor number in 'Konto' is no account alias (core/headers.py): 6 accounts "
-        "'(row 3)'..'(row 8)' instead of 4, the credit note an account of its own (tier D), no guard line",
     "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
         "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
         "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
