@@ -134,7 +134,9 @@ LAYOUT_ALIASES: Mapping[str, tuple[str, ...]] = {
     "sign": ("soll haben kennzeichen", "soll haben kz", "soll haben", "s h", "sh kennzeichen", "debit credit",
              "dr cr", "d c", "debit credit indicator", "debit credit code", "sens", "debe haber"),
     "respondent": ("response id", "respondent id", "responseid", "collector id", "recorded date",
-                   "ip address", "ipaddress", "response type", "duration in seconds", "progress", "finished"),
+                   "ip address", "ipaddress", "response type", "duration in seconds", "progress", "finished",
+                   # Typeform's and Google Forms' response columns
+                   "network id", "submit date", "submitted at", "response token", "landed at", "timestamp"),
 }
 
 #: Words that keep a header from naming revenue (an amount): it holds a tax, a discount, a price
@@ -448,7 +450,7 @@ LAYOUT_HEADERS = HeaderMatcher(LAYOUT_ALIASES)
 
 
 #: Columns only a survey tool's responses have; one of them is enough, else two respondent markers.
-SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid"})
+SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid", "networkid", "responsetoken"})
 
 
 def is_survey(headers: Iterable[Any]) -> bool:
@@ -459,5 +461,11 @@ def is_survey(headers: Iterable[Any]) -> bool:
     >>> is_survey(["Respondent ID", "Collector ID", "Company"]), is_survey(["Task", "Progress", "Owner"])
     (True, False)
     """
+    headers = list(headers)
     markers = [h for h in headers if LAYOUT_HEADERS.role(h) == "respondent"]
-    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2
+    # Typeform heads its response token '#'; an NPS question written out ("How likely are you to recommend
+    # us ...?") is a survey's column, never an account list's
+    token = any(isinstance(h, str) and h.strip() == "#" for h in headers)
+    question = any(ACCOUNT_HEADERS.role(h) == "nps" and len(header_words(h)) >= 5 for h in headers)
+    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2 \
+        or (bool(markers) or token) and (question or token and bool(markers))

@@ -2,7 +2,7 @@
 import pytest
 
 from core.accounts import header_role
-from core.headers import ACCOUNT_HEADERS, TEST_HEADERS, TRANSACTION_HEADERS, header_score, list_kind
+from core.headers import ACCOUNT_HEADERS, TEST_HEADERS, TRANSACTION_HEADERS, header_score, is_survey, list_kind
 from core.transactions import looks_like_transactions, parse_transactions
 
 
@@ -104,3 +104,15 @@ def test_a_german_ledgers_customer_account_names_the_customer(header):
     assert ACCOUNT_HEADERS.role(header) == "account" and TRANSACTION_HEADERS.role(header) == "customer"
     # DATEV's counter account (the revenue account 8400) is not the customer
     assert TRANSACTION_HEADERS.role("Gegenkonto (ohne BU-Schlüssel)") is None
+
+
+@pytest.mark.parametrize("headers, survey", [
+    (["#", "How likely are you to recommend us to a friend or colleague?", "Start Date (UTC)", "Submit Date (UTC)",
+      "Network ID", "account_name", "annual_revenue"], True),                       # Typeform
+    (["#", "How likely are you to recommend us?", "Company", "Revenue"], True),     # its token and an NPS question
+    (["Timestamp", "How likely is it that you would recommend us to a colleague?", "Company"], True),  # Google Forms
+    (["Account", "Revenue", "NPS", "Customer since"], False),                       # an account list with an NPS
+    (["#", "Account", "Revenue"], False),                                           # a row number is no survey
+])
+def test_a_survey_export_is_told_by_its_token_network_id_or_question(headers, survey):
+    assert is_survey(headers) is survey

@@ -30,12 +30,6 @@ FAILING = {
     "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
         "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
         "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
-    "typeform_nps_responses": "Typeform's 'Start Date (UTC)' is read as first purchase: core/exports.py _is_survey "
-        "wants a 'respondent' header, Typeform has '#' and 'Network ID'. Also the Overview shows '+/- nan' for a "
-        "tier of one account (core/findings.py and core/overview.py, as on main)",
-    "dynamics365_active_accounts": "the Overview's reading line is cut mid-name: \"account = 'Account Name' "
-        "Account'), revenue = ...\": core/findings.py strips '(also possible: [^)]*)', which stops at the ')' of "
-        "'(Do Not Modify)'",
     "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
         "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
 }
