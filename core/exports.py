@@ -649,12 +649,52 @@ def _cell_currencies(cells: np.ndarray) -> list[str | None]:
 def _cell_currency(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    m = re.match(r"\s*(?:[-+(]\s*)?(US\$|[$€£¥]|[A-Za-z]{3})(?![A-Za-z])", value) or \
-        re.search(r"(US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3})\s*\)?\s*$", value)
+    m = re.match(rf"\s*(?:[-+(]\s*)?({_SIGNS}|[A-Za-z]{{3}})(?![A-Za-z])", value) or \
+        re.search(rf"({_SIGNS}|(?<![A-Za-z])[A-Za-z]{{3}})\s*\)?\s*$", value)
     if not m:
         return None
     mark = m.group(1)
-    return CURRENCIES.get(mark.upper() if mark.isalpha() else mark)
+    return CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark)
+
+
+#: Currency signs of more than one character first ("R$", "US$"), then the single ones.
+_SIGNS = "|".join(re.escape(c) for c in sorted((c for c in CURRENCIES if not (c.isalpha() and c.isascii())),
+                                                 key=len, reverse=True))
+
+#: Currencies by name, as CRMs and ERPs write them in a currency column (Dynamics 365's "US Dollar",
+#: "Euro", "Pound Sterling"), in the languages of the alias tables; compared as headers are.
+CURRENCY_NAMES = {
+    "us dollar": "USD", "u s dollar": "USD", "united states dollar": "USD", "american dollar": "USD",
+    "us dollars": "USD", "dollar americain": "USD", "dolar estadounidense": "USD", "dollaro statunitense": "USD",
+    "dollaro usa": "USD", "dolar americano": "USD", "us amerikanischer dollar": "USD",
+    "euro": "EUR", "euros": "EUR", "euro member countries": "EUR",
+    "pound sterling": "GBP", "british pound": "GBP", "british pound sterling": "GBP", "uk pound": "GBP",
+    "livre sterling": "GBP", "libra esterlina": "GBP", "sterlina britannica": "GBP", "britisches pfund": "GBP",
+    "pfund sterling": "GBP", "sterling": "GBP",
+    "swiss franc": "CHF", "franc suisse": "CHF", "schweizer franken": "CHF", "franco svizzero": "CHF",
+    "japanese yen": "JPY", "yen": "JPY", "canadian dollar": "CAD", "australian dollar": "AUD",
+    "new zealand dollar": "NZD", "swedish krona": "SEK", "norwegian krone": "NOK", "danish krone": "DKK",
+    "polish zloty": "PLN", "czech koruna": "CZK", "indian rupee": "INR", "chinese yuan": "CNY",
+    "chinese yuan renminbi": "CNY", "yuan renminbi": "CNY", "renminbi": "CNY", "south african rand": "ZAR",
+    "brazilian real": "BRL", "real brasileiro": "BRL", "mexican peso": "MXN", "peso mexicano": "MXN",
+    "singapore dollar": "SGD", "hong kong dollar": "HKD",
+}
+
+
+def currency_code(text: Any) -> str | None:
+    """The ISO 4217 code of a currency cell: a code, a sign or a name ("US Dollar", "Euro").
+
+    >>> currency_code("US Dollar"), currency_code(" eur "), currency_code("Pound Sterling"), currency_code("R$")
+    ('USD', 'EUR', 'GBP', 'BRL')
+    >>> currency_code("Gold")
+    'GOLD'
+    """
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw:
+        return None
+    return CURRENCY_NAMES.get(normalise_header(raw)) or CURRENCIES.get(raw) or raw.upper()
 
 
 def _currencies(out: Layout, headers: list[str], value: int, currency: int | None, roles: dict[str, int],
@@ -662,7 +702,7 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
     """Never add amounts in different currencies: the base column, rates, or a refusal."""
     chosen = out.forced.get(value_role, value)
     if currency is not None:
-        codes = [c.upper() if c else None for c in _texts(out.block, out.rows, currency)]
+        codes = [currency_code(c) if c else None for c in _texts(out.block, out.rows, currency)]
         where = f"column '{headers[currency]}'"
     else:
         codes = _cell_currencies(out.block[out.rows, chosen])

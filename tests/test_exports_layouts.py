@@ -158,3 +158,19 @@ def test_datev_postings_by_debitor_with_day_month_dates_and_credit_marks():
     # S adds, H subtracts; 1511 = 15 Nov of the batch's year, 501 = 5 Jan of the next (the batch runs Nov to Jan)
     assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"10001": 1071.0, "10002": 595.0}
     assert sorted(str(d)[:10] for d in table.rows["date"]) == ["2025-11-15", "2025-12-20", "2026-01-05"]
+
+
+def test_currencies_written_by_name_are_matched_to_rates_by_iso_code():
+    # Dynamics 365 writes the currency's name: 'US Dollar', 'Euro', 'Pound Sterling'
+    rows = [["Account Name", "Annual Revenue", "Currency"], ["A", 100.0, "US Dollar"], ["B", 200.0, "Euro"],
+            ["C", 10.0, "Pound Sterling"]]
+    with pytest.raises(SegmenterInputError, match=r"3 currencies \(EUR, GBP, USD"):
+        parse_accounts(rows)
+    table = parse_accounts(rows, options=ExportOptions(rates={"USD": 0.5, "EUR": 1.0, "GBP": 2.0}, report_currency="EUR"))
+    assert table.accounts["revenue"].tolist() == [50.0, 200.0, 20.0]
+
+
+def test_a_rates_file_may_name_its_currencies():
+    from readers.sheets import read_rates
+    assert read_rates([["Currency", "Rate to EUR"], ["US Dollar", 0.9], ["Euro", 1]], "rates.csv") == (
+        {"USD": 0.9, "EUR": 1.0}, "EUR")

@@ -30,8 +30,6 @@ FAILING = {
     "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
         "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
         "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
-    "dynamics365_two_currencies_with_rates": "Dynamics writes currencies by name ('Euro', 'US Dollar', 'Pound "
-        "Sterling'); a rates file by ISO code is refused: 'no rate for EURO, POUND STERLING, US DOLLAR'",
 }
 
 
