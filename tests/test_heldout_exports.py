@@ -27,9 +27,6 @@ FAILING = {
         "number' (no fix named). QBO's older header 'Product/Service' names no customer, so core/headers.py list_kind "
         "says 'accounts'; the corpus file passes only because 'Product/Service full name' matches the customer alias "
         "'name' (the headerless first column of core/exports.py _blank_label_header comes too late)",
-    "sap_alv_unconverted": "an SAP list saved 'unconverted' ('|' columns between dashed rules under a page header) is "
-        "split on spaces (readers/delimited.py sniff_delimiter / readers/text_layout.py) and refused: \"no revenue "
-        "column found; headers seen: '|100047', '|Weber', 'Logistik'...\"",
 }
 
 
