@@ -433,6 +433,11 @@ def list_kind(header_row: Any) -> str:
     """
     cells = list(header_row) if header_row is not None else []
     roles, losers = TRANSACTION_HEADERS.assign(cells)
+    if "customer" not in roles and cells and (cells[0] is None or not str(cells[0]).strip()) \
+            and {"date", "amount"} <= set(roles) and any(isinstance(c, str) and c.strip() for c in cells[1:]):
+        # an accounting package's detail report (QuickBooks' "Sales by Customer Detail"): the customer
+        # heads its rows in the first column, which has no header
+        roles["customer"] = 0
     if not set(REQUIRED_TRANSACTION_ROLES) <= set(roles):
         return "accounts"
     if any(both_exact for _, role, _, both_exact in losers if role in REQUIRED_TRANSACTION_ROLES):

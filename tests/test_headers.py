@@ -116,3 +116,12 @@ def test_a_german_ledgers_customer_account_names_the_customer(header):
 ])
 def test_a_survey_export_is_told_by_its_token_network_id_or_question(headers, survey):
     assert is_survey(headers) is survey
+
+
+def test_a_detail_report_with_an_unheaded_customer_column_is_a_transaction_list():
+    # QuickBooks' "Sales by Customer Detail": the customer heads its rows in the first column, which has no header
+    header = [None, "Date", "Transaction Type", "Num", "Product/Service", "Memo/Description", "Qty", "Sales Price",
+              "Amount", "Balance"]
+    assert list_kind(header) == "transactions"
+    assert list_kind([None, "Total"]) == "accounts"  # its summary: one total per customer
+    assert list_kind([None, "Date", "Memo"]) == "accounts"  # no amount

@@ -23,10 +23,6 @@ HELDOUT = Path(__file__).resolve().parent / "corpus" / "heldout"
 MANIFEST = json.loads((HELDOUT / "manifest.json").read_text(encoding="utf-8"))
 
 FAILING = {
-    "quickbooks_sales_by_customer_detail": "refused: 'no account has a positive revenue ... row 5: 'Date' is not a "
-        "number' (no fix named). QBO's older header 'Product/Service' names no customer, so core/headers.py list_kind "
-        "says 'accounts'; the corpus file passes only because 'Product/Service full name' matches the customer alias "
-        "'name' (the headerless first column of core/exports.py _blank_label_header comes too late)",
 }
 
 
