@@ -246,7 +246,7 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
         label = _name_over_code(out, headers, label, label_role, matcher, roles, sheet)
     _statuses(out, headers, layout_roles, _order_column(out, headers, layout_roles, label), sheet)
     if kind == "transactions" and label is not None and label_role not in out.forced:
-        _customer_key(out, headers, label, roles, _has_orders(out, headers, layout_roles, label), sheet)
+        _customer_key(out, headers, label, roles, _order_numbers(out, headers, layout_roles, label), sheet)
     if value is not None:
         _dual_amounts(out, headers, value, options, sheet)
     if label is not None:
@@ -510,10 +510,12 @@ def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int],
     return None
 
 
-def _has_orders(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> bool:
-    """Whether each row is an order or invoice (or a line of one): a column numbers them."""
-    return "order" in layout_roles or any(j != label and normalise_header(h) in ("name", "order name", "number")
-                                          and _mostly_order_numbers(out.block[out.rows, j]) for j, h in enumerate(headers))
+def _order_numbers(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> int | None:
+    """The column numbering the orders or invoices when each row is one (or a line of one), else None."""
+    if "order" in layout_roles:
+        return layout_roles["order"]
+    return next((j for j, h in enumerate(headers) if j != label and normalise_header(h) in ("name", "order name", "number")
+                 and _mostly_order_numbers(out.block[out.rows, j])), None)
 
 
 def _mostly_order_numbers(cells: np.ndarray) -> bool:
@@ -1087,7 +1089,8 @@ def _name_column(headers: list[str], names: tuple[str, ...], skip: int | None = 
     return None
 
 
-def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: bool, sheet) -> None:
+def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: int | None,
+                  sheet) -> None:
     """Who bought, as shops and CRMs key their customers: by e-mail address or customer id, the
     name being the label.
 
@@ -1135,10 +1138,14 @@ def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, 
     has_label = keyed & frame["key"].isin(label_of.index)
     new[has_label.to_numpy()] = frame.loc[has_label, "key"].map(label_of).to_numpy(dtype=object)
     filled = 0
-    if orders:
+    if orders is not None:
         blank = (keyed & (frame["name"] == "")).to_numpy()
         orphan = blank & ~has_label.to_numpy()
         new[orphan] = [t for t, k in zip(_texts(out.block, rows[orphan], key_col), keys[orphan])]
+        # a later line of an order named on its first line is no order without a name
+        numbers = pd.Series(_texts(out.block, rows, orders), dtype=object)
+        named_orders = set(numbers[(frame["name"] != "").to_numpy() & numbers.notna().to_numpy()])
+        blank = blank & ~numbers.isin(named_orders).to_numpy()
         filled = int(blank.sum())
         for r, v in zip(rows[blank], new[blank]):
             out.notes.append((sheet(r), headers[label], "", "coerced",

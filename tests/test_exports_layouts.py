@@ -174,3 +174,13 @@ def test_a_rates_file_may_name_its_currencies():
     from readers.sheets import read_rates
     assert read_rates([["Currency", "Rate to EUR"], ["US Dollar", 0.9], ["Euro", 1]], "rates.csv") == (
         {"USD": 0.9, "EUR": 1.0}, "EUR")
+
+
+def test_the_later_lines_of_a_named_order_are_not_orders_without_a_name():
+    rows = [["Name", "Email", "Billing Name", "Created at", "Subtotal", "Lineitem price"],
+            ["#1", "mia@x.com", "Mia K", "2025-01-05 10:00:00 +0100", 80.0, 50.0],
+            ["#1", "mia@x.com", None, "2025-01-05 10:00:00 +0100", None, 30.0],
+            ["#2", "noah@x.com", None, "2025-01-06 10:00:00 +0100", 25.0, 25.0]]
+    table = parse_transactions(rows)
+    assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"Mia K": 80.0, "noah@x.com": 25.0}
+    assert any("1 order(s) without a name belong to their 'Email'" in line for line in table.said)
