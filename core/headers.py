@@ -448,6 +448,9 @@ def list_kind(header_row: Any) -> str:
         return "accounts"  # a survey's responses: its dates say when an answer was given
     if "order" in layout or words & {"lineitem", "line"}:
         return "transactions"  # an order or invoice export: its totals are the orders', not an account's
+    if any(isinstance(c, str) and set(header_words(c)) and set(header_words(c)) <= TAX_WORDS for c in cells) \
+            and not set(header_words(cells[roles["amount"]])) & {"total", "totals"}:
+        return "transactions"  # a register's net amount, its tax ("IVA", "VAT") and its total with tax: invoices
     return "accounts" if words & ACCOUNT_LIST_WORDS else "transactions"
 
 

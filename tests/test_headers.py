@@ -125,3 +125,9 @@ def test_a_detail_report_with_an_unheaded_customer_column_is_a_transaction_list(
     assert list_kind(header) == "transactions"
     assert list_kind([None, "Total"]) == "accounts"  # its summary: one total per customer
     assert list_kind([None, "Date", "Memo"]) == "accounts"  # no amount
+
+
+def test_an_invoice_register_without_a_number_column_is_told_by_its_tax_column():
+    assert list_kind(["Fecha", "Cliente", "Base imponible", "IVA", "Total"]) == "transactions"
+    assert list_kind(["Datum", "Kunde", "Netto", "MwSt", "Brutto"]) == "transactions"
+    assert list_kind(["Client", "Date", "Total revenue"]) == "accounts"  # no tax column: an account's total
