@@ -268,7 +268,11 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
             plain &= ~dotted
         out[text_idx[plain]] = quick[plain]
         found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
-        read = _unambiguous(read, cells)
+        # a plain text with a decimal point ("0.8", not "1.200") shows the column's mark is a point
+        dotted_plain = pd.Series(texts[plain], dtype=object)
+        decimal_point = bool((dotted_plain.str.contains(".", regex=False)
+                              & ~dotted_plain.str.fullmatch(_COMMA_OR_DOT_GROUP_RE)).any()) if plain.any() else False
+        read = _unambiguous(read, cells, decimal_point)
         for i, parsed in read.items():
             out[i] = parsed.value
             found.add_one(i, parsed.action, parsed.reason)
@@ -415,13 +419,13 @@ def _trailing_sign(text: str, match: re.Match, percent_ok: bool) -> _NumberText:
                        inner.currency, inner.decimal_comma)
 
 
-def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _NumberText]:
+def _unambiguous(read: dict[int, _NumberText], cells: "_Cells", decimal_point: bool = False) -> dict[int, _NumberText]:
     """Refuse the cells a column shows could be read two ways: with decimal commas in the column,
     "1,200" and "1.200" (1200 or 1.2); with two currencies, the cells not in the commonest one."""
     if any(r.decimal_comma for r in read.values()):
         example = next(cells.text[i] for i, r in read.items() if r.decimal_comma)
-        points = any(r.action == "coerced" and not r.decimal_comma and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i])
-                     for i, r in read.items())
+        points = decimal_point or any(r.action == "coerced" and not r.decimal_comma
+                                      and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i]) for i, r in read.items())
         for i, r in read.items():  # '12,5' in a column of decimal commas is 12.5: the column's mark decides
             short = None if points or r.action != "rejected" else _SHORT_COMMA_RE.fullmatch(cells.text[i].strip("()"))
             if short:

@@ -351,3 +351,9 @@ def test_a_short_decimal_comma_is_read_by_the_column_mark():
     # a column that also writes a decimal point ('1,234.50') does not decide for '12,5'
     mixed = to_numbers(cells("12,5", "1.234,50", "1,234.50", "2,345.00"), column="r", sheet_rows=np.arange(2, 6))
     assert np.isnan(mixed.values[0])
+
+
+def test_a_short_decimal_comma_beside_a_decimal_point_stays_ambiguous():
+    # '0.8' writes a decimal point: the column does not decide for '0,8'
+    parsed = to_numbers(cells("0.8", "1.234,5", "0,8"), column="r", sheet_rows=np.arange(2, 5))
+    assert parsed.values[:2].tolist() == [0.8, 1234.5] and np.isnan(parsed.values[2])
