@@ -268,7 +268,11 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
             plain &= ~dotted
         out[text_idx[plain]] = quick[plain]
         found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
-        read = _unambiguous(read, cells)
+        # a plain text with a decimal point ("0.8", not "1.200") shows the column's mark is a point
+        dotted_plain = pd.Series(texts[plain], dtype=object)
+        decimal_point = bool((dotted_plain.str.contains(".", regex=False)
+                              & ~dotted_plain.str.fullmatch(_COMMA_OR_DOT_GROUP_RE)).any()) if plain.any() else False
+        read = _unambiguous(read, cells, decimal_point)
         for i, parsed in read.items():
             out[i] = parsed.value
             found.add_one(i, parsed.action, parsed.reason)
@@ -282,8 +286,14 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
 CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR",
               "GBP": "GBP", "CHF": "CHF", "JPY": "JPY", "CAD": "CAD", "AUD": "AUD", "NZD": "NZD", "SEK": "SEK",
               "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "CZK": "CZK", "INR": "INR", "CNY": "CNY", "ZAR": "ZAR",
-              "BRL": "BRL", "MXN": "MXN", "SGD": "SGD", "HKD": "HKD"}
-_CUR = r"(?:US\$|[$€£¥]|(?i:" + "|".join(c for c in CURRENCIES if c.isalpha()) + r")(?![A-Za-z]))"
+              "BRL": "BRL", "MXN": "MXN", "SGD": "SGD", "HKD": "HKD",
+              # dollar and real signs with their country's letters, as Brazil, Australia, Canada, Mexico,
+              # New Zealand, Hong Kong and Singapore write amounts; and single-currency signs
+              "R$": "BRL", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "MX$": "MXN", "NZ$": "NZD",
+              "HK$": "HKD", "S$": "SGD", "₹": "INR", "zł": "PLN", "Kč": "CZK"}
+_SIGNS = sorted((c for c in CURRENCIES if not c.isascii() or "$" in c), key=len, reverse=True)
+_CUR = (r"(?:" + "|".join(re.escape(c) for c in _SIGNS if len(c) > 1) + r"|[$€£¥₹]|(?i:"
+        + "|".join(c for c in CURRENCIES if c.isalpha() and c.isascii()) + r")(?![A-Za-z]))")
 _NUMBER_RE = re.compile(
     rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
     r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
@@ -293,7 +303,15 @@ _NUMBER_RE = re.compile(
 )
 _SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
 _WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
-_DECIMAL_COMMA_RE = re.compile(r"[-+]?\s*[$€£]?\s*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}|\d+,\d{4,})\s*[$€£]?")
+_DECIMAL_COMMA_RE = re.compile(rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}})\s*{_CUR}?")
+#: One comma with two digits after it (``730,00``, ``€ 730,00``, ``-300,00 €``): a thousands group has
+#: three digits, so this is a decimal comma, as every amount of a European export writes cents.
+_CENTS_COMMA_RE = re.compile(rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d{{2}})"
+                             rf"\s*(?P<cur2>{_CUR}?)")
+#: A comma with one or four-plus digits after it (``12,5``): read as a decimal comma only in a column that
+#: shows decimal commas elsewhere (and no decimal point), else rejected as ambiguous.
+_SHORT_COMMA_RE = re.compile(rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d|\d{{4,}})"
+                             rf"\s*(?P<cur2>{_CUR}?)")
 #: Texts another convention reads differently: "1,200" (1200, or 1.2 with a decimal comma), "1.200".
 _COMMA_OR_DOT_GROUP_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+[^\d.,]*|[^\d]*\d{1,3}\.\d{3}[^\d.,]*")
 
@@ -336,18 +354,39 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
         if not abs(number) <= MAX_NUMBER:
             return _NumberText(np.nan, "rejected", _size_reason(number))
         mark = match["cur1"] or match["cur2"]
-        currency = CURRENCIES.get(mark.upper() if mark.isalpha() else mark) if mark else None
+        currency = CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark) if mark else None
         how = ("text with a decimal comma read as the number " if eu and "," in eu
                else "text with dots between thousands read as the number " if eu else "text read as the number ")
         return _NumberText(number, "coerced", how + _number_text(number), currency, bool(eu))
     if _SUFFIX_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)")
+    cents = _CENTS_COMMA_RE.fullmatch(inner)
+    if cents:
+        return _comma_decimal(text, cents, accounting)
     if _DECIMAL_COMMA_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' looks like a decimal comma (European format) but could be read "
                            "either way; write 1.200,50 with thousands dots, or 1200.50")
     if _WORDS_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)")
     return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+
+
+def _comma_decimal(text: str, match: re.Match, accounting: bool = False) -> _NumberText:
+    """``730,00`` (a match of :data:`_CENTS_COMMA_RE` or :data:`_SHORT_COMMA_RE`) read with a decimal comma.
+
+    >>> _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00"))[:2], _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00")).currency
+    ((730.0, 'coerced'), 'EUR')
+    """
+    if (match["sign1"] and match["sign2"]) or (match["cur1"] and match["cur2"]) \
+            or (accounting and (match["sign1"] or match["sign2"])):
+        return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
+    number = float(f"{match['int']}.{match['dec']}")
+    if accounting or (match["sign1"] or match["sign2"]) in ("-", "\u2212"):
+        number = -number
+    mark = match["cur1"] or match["cur2"]
+    currency = CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark) if mark else None
+    return _NumberText(number, "coerced", "text with a decimal comma read as the number " + _number_text(number),
+                       currency, True)
 
 
 #: A sign written after the number: SAP's and DATEV's trailing minus (``2.273,92-``), and the
@@ -380,11 +419,17 @@ def _trailing_sign(text: str, match: re.Match, percent_ok: bool) -> _NumberText:
                        inner.currency, inner.decimal_comma)
 
 
-def _unambiguous(read: dict[int, _NumberText], cells: "_Cells") -> dict[int, _NumberText]:
+def _unambiguous(read: dict[int, _NumberText], cells: "_Cells", decimal_point: bool = False) -> dict[int, _NumberText]:
     """Refuse the cells a column shows could be read two ways: with decimal commas in the column,
     "1,200" and "1.200" (1200 or 1.2); with two currencies, the cells not in the commonest one."""
     if any(r.decimal_comma for r in read.values()):
         example = next(cells.text[i] for i, r in read.items() if r.decimal_comma)
+        points = decimal_point or any(r.action == "coerced" and not r.decimal_comma
+                                      and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i]) for i, r in read.items())
+        for i, r in read.items():  # '12,5' in a column of decimal commas is 12.5: the column's mark decides
+            short = None if points or r.action != "rejected" else _SHORT_COMMA_RE.fullmatch(cells.text[i].strip("()"))
+            if short:
+                read[i] = _comma_decimal(cells.text[i], short, cells.text[i].startswith("("))
         for i, r in read.items():
             if r.action == "coerced" and not r.decimal_comma and _COMMA_OR_DOT_GROUP_RE.fullmatch(cells.text[i]):
                 read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is ambiguous in a column with decimal "

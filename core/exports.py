@@ -49,7 +49,7 @@ from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers
 from core.errors import SegmenterInputError
 from core.text import pct
 from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
-                          is_survey, normalise_header)
+                          is_id_header, is_survey, normalise_header)
 
 #: Statuses of a record that is not a sale, lower-case, accents dropped.
 VOID_STATUSES = frozenset({
@@ -237,12 +237,16 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
             and "distribution" in header_words(headers[roles["channel"]]):
         j = roles.pop("channel")  # how the survey was sent (email, anonymous link), not a sales channel
         out.unassigned.add(j)
+    if kind == "transactions" and "date" in roles and "date" not in out.forced:
+        _ledger_day_month(out, header, headers, roles["date"], sheet)
     value = roles.get(value_role)
     label = roles.get(label_role)
     _second_header_rows(out, headers, value, label, sheet)
     if label is not None and label_role not in out.forced:
         label = _name_over_code(out, headers, label, label_role, matcher, roles, sheet)
     _statuses(out, headers, layout_roles, _order_column(out, headers, layout_roles, label), sheet)
+    if kind == "transactions" and label is not None and label_role not in out.forced:
+        _customer_key(out, headers, label, roles, _order_numbers(out, headers, layout_roles, label), sheet)
     if value is not None:
         _dual_amounts(out, headers, value, options, sheet)
     if label is not None:
@@ -506,6 +510,14 @@ def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int],
     return None
 
 
+def _order_numbers(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> int | None:
+    """The column numbering the orders or invoices when each row is one (or a line of one), else None."""
+    if "order" in layout_roles:
+        return layout_roles["order"]
+    return next((j for j, h in enumerate(headers) if j != label and normalise_header(h) in ("name", "order name", "number")
+                 and _mostly_order_numbers(out.block[out.rows, j])), None)
+
+
 def _mostly_order_numbers(cells: np.ndarray) -> bool:
     texts = [v for v in cells if isinstance(v, str) and v.strip()]
     return bool(texts) and sum(bool(_ORDER_NUMBER.fullmatch(t)) for t in texts) >= 0.9 * len(texts)
@@ -639,12 +651,52 @@ def _cell_currencies(cells: np.ndarray) -> list[str | None]:
 def _cell_currency(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    m = re.match(r"\s*(?:[-+(]\s*)?(US\$|[$€£¥]|[A-Za-z]{3})(?![A-Za-z])", value) or \
-        re.search(r"(US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3})\s*\)?\s*$", value)
+    m = re.match(rf"\s*(?:[-+(]\s*)?({_SIGNS}|[A-Za-z]{{3}})(?![A-Za-z])", value) or \
+        re.search(rf"({_SIGNS}|(?<![A-Za-z])[A-Za-z]{{3}})\s*\)?\s*$", value)
     if not m:
         return None
     mark = m.group(1)
-    return CURRENCIES.get(mark.upper() if mark.isalpha() else mark)
+    return CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark)
+
+
+#: Currency signs of more than one character first ("R$", "US$"), then the single ones.
+_SIGNS = "|".join(re.escape(c) for c in sorted((c for c in CURRENCIES if not (c.isalpha() and c.isascii())),
+                                                 key=len, reverse=True))
+
+#: Currencies by name, as CRMs and ERPs write them in a currency column (Dynamics 365's "US Dollar",
+#: "Euro", "Pound Sterling"), in the languages of the alias tables; compared as headers are.
+CURRENCY_NAMES = {
+    "us dollar": "USD", "u s dollar": "USD", "united states dollar": "USD", "american dollar": "USD",
+    "us dollars": "USD", "dollar americain": "USD", "dolar estadounidense": "USD", "dollaro statunitense": "USD",
+    "dollaro usa": "USD", "dolar americano": "USD", "us amerikanischer dollar": "USD",
+    "euro": "EUR", "euros": "EUR", "euro member countries": "EUR",
+    "pound sterling": "GBP", "british pound": "GBP", "british pound sterling": "GBP", "uk pound": "GBP",
+    "livre sterling": "GBP", "libra esterlina": "GBP", "sterlina britannica": "GBP", "britisches pfund": "GBP",
+    "pfund sterling": "GBP", "sterling": "GBP",
+    "swiss franc": "CHF", "franc suisse": "CHF", "schweizer franken": "CHF", "franco svizzero": "CHF",
+    "japanese yen": "JPY", "yen": "JPY", "canadian dollar": "CAD", "australian dollar": "AUD",
+    "new zealand dollar": "NZD", "swedish krona": "SEK", "norwegian krone": "NOK", "danish krone": "DKK",
+    "polish zloty": "PLN", "czech koruna": "CZK", "indian rupee": "INR", "chinese yuan": "CNY",
+    "chinese yuan renminbi": "CNY", "yuan renminbi": "CNY", "renminbi": "CNY", "south african rand": "ZAR",
+    "brazilian real": "BRL", "real brasileiro": "BRL", "mexican peso": "MXN", "peso mexicano": "MXN",
+    "singapore dollar": "SGD", "hong kong dollar": "HKD",
+}
+
+
+def currency_code(text: Any) -> str | None:
+    """The ISO 4217 code of a currency cell: a code, a sign or a name ("US Dollar", "Euro").
+
+    >>> currency_code("US Dollar"), currency_code(" eur "), currency_code("Pound Sterling"), currency_code("R$")
+    ('USD', 'EUR', 'GBP', 'BRL')
+    >>> currency_code("Gold")
+    'GOLD'
+    """
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw:
+        return None
+    return CURRENCY_NAMES.get(normalise_header(raw)) or CURRENCIES.get(raw) or raw.upper()
 
 
 def _currencies(out: Layout, headers: list[str], value: int, currency: int | None, roles: dict[str, int],
@@ -652,7 +704,7 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
     """Never add amounts in different currencies: the base column, rates, or a refusal."""
     chosen = out.forced.get(value_role, value)
     if currency is not None:
-        codes = [c.upper() if c else None for c in _texts(out.block, out.rows, currency)]
+        codes = [currency_code(c) if c else None for c in _texts(out.block, out.rows, currency)]
         where = f"column '{headers[currency]}'"
     else:
         codes = _cell_currencies(out.block[out.rows, chosen])
@@ -1016,3 +1068,141 @@ def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> 
     if brief and not lines and all(line.startswith(ROUTINE_LINES) or _ONE_CURRENCY.fullmatch(line) for line in reading):
         return []
     return lines + reading
+
+
+# --------------------------------------------------------------------------- who the customer is
+
+#: Header words of a column of e-mail addresses (Shopify's "Email", WooCommerce's "Email (Billing)").
+EMAIL_WORDS = frozenset({"email", "mail", "courriel", "correo", "posta"})
+#: Header words of a first name and of a last name (a shop's billing name in two columns).
+FIRST_NAME = ("first name", "firstname", "given name", "vorname", "prenom", "nombre de pila", "primeiro nome")
+LAST_NAME = ("last name", "lastname", "surname", "family name", "nachname", "nom de famille", "apellido",
+             "apellidos", "cognome", "achternaam", "sobrenome", "apelido")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _name_column(headers: list[str], names: tuple[str, ...], skip: int | None = None) -> int | None:
+    for j, h in enumerate(headers):
+        text = " ".join(header_words(h))
+        if j != skip and any(re.search(rf"\b{n}\b", text) for n in names):
+            return j
+    return None
+
+
+def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: int | None,
+                  sheet) -> None:
+    """Who bought, as shops and CRMs key their customers: by e-mail address or customer id, the
+    name being the label.
+
+    - A first name with its last name beside it ("First Name (Billing)", "Last Name (Billing)")
+      is read as the whole name.
+    - With an e-mail (or customer id) column, the rows of one address are one customer, and two
+      customers who share a name are two (the address is added to the label of each).
+    - In an order export, an order without a name (a gift card or a pickup with no billing
+      address) belongs to its e-mail address (or id): the name written on another order of that
+      address, else the address itself.
+    """
+    rows = out.rows
+    first = _name_column([headers[label]], FIRST_NAME)
+    last = _name_column(headers, LAST_NAME, skip=label) if first is not None else None
+    names = np.array([t or "" for t in _texts(out.block, rows, label)], dtype=object)
+    if last is not None:
+        lasts = np.array([t or "" for t in _texts(out.block, rows, last)], dtype=object)
+        names = np.array([f"{a} {b}".strip() for a, b in zip(names, lasts)], dtype=object)
+        out.said.append(f"the customer's name is '{headers[label]}' with '{headers[last]}'")
+    key_col = None
+    for j, h in enumerate(headers):
+        if j == label or j in roles.values() or not set(header_words(h)) & EMAIL_WORDS:
+            continue
+        cells = [t for t in _texts(out.block, rows, j) if t]
+        if cells and sum(bool(_EMAIL.fullmatch(t)) for t in cells) >= 0.9 * len(cells):
+            key_col = j
+            break
+    if key_col is None:
+        key_col = next((j for j, h in enumerate(headers) if j != label and j not in roles.values()
+                        and TRANSACTION_HEADERS.role(h) == "customer" and is_id_header(h)), None)
+    if key_col is None:
+        if last is not None:
+            out.block[rows, label] = np.where(names == "", None, names)
+        return
+    keys = np.array([(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)],
+                    dtype=object)
+    frame = pd.DataFrame({"name": names, "key": keys})
+    keyed = frame["key"] != ""
+    named = frame[keyed & (frame["name"] != "")]
+    label_of = named.groupby("key", sort=False)["name"].first()
+    # two addresses under one name are two customers: each keeps its address in its label
+    shared = label_of[label_of.duplicated(keep=False)]
+    label_of.loc[shared.index] = [f"{n} ({k})" for k, n in shared.items()]
+    new = frame["name"].to_numpy(dtype=object).copy()
+    has_label = keyed & frame["key"].isin(label_of.index)
+    new[has_label.to_numpy()] = frame.loc[has_label, "key"].map(label_of).to_numpy(dtype=object)
+    filled = 0
+    if orders is not None:
+        blank = (keyed & (frame["name"] == "")).to_numpy()
+        orphan = blank & ~has_label.to_numpy()
+        new[orphan] = [t for t, k in zip(_texts(out.block, rows[orphan], key_col), keys[orphan])]
+        # a later line of an order named on its first line is no order without a name
+        numbers = pd.Series(_texts(out.block, rows, orders), dtype=object)
+        named_orders = set(numbers[(frame["name"] != "").to_numpy() & numbers.notna().to_numpy()])
+        blank = blank & ~numbers.isin(named_orders).to_numpy()
+        filled = int(blank.sum())
+        for r, v in zip(rows[blank], new[blank]):
+            out.notes.append((sheet(r), headers[label], "", "coerced",
+                              f"no name on this order: its customer is '{v}' by '{headers[key_col]}'"))
+    changed = (new != names) | (last is not None)
+    out.block[rows[changed], label] = np.where(new[changed] == "", None, new[changed])
+    split = len(shared)
+    if split or filled or keyed.any():
+        parts = [f"customers are told apart by '{headers[key_col]}', named by '{headers[label]}'"]
+        if split:
+            parts.append(f"{split} customers share a name and are kept apart")
+        if filled:
+            parts.append(f"{filled} order(s) without a name belong to their '{headers[key_col]}'")
+        out.said.append("; ".join(parts))
+
+
+# --------------------------------------------------------------------------- DATEV's day-month dates
+
+#: The first cell of a DATEV export's metadata line (above its header row): a posting batch.
+DATEV_MARKS = ("EXTF", "DTVF")
+#: Fields of that line (0-based): the fiscal year's first day, and the batch's first and last day (YYYYMMDD).
+_DATEV_YEAR_START, _DATEV_FROM, _DATEV_TO = 12, 14, 15
+
+
+def _ledger_day_month(out: Layout, header: int, headers: list[str], j: int, sheet) -> None:
+    """DATEV writes a posting's "Belegdatum" as day and month only (``1501`` = 15 January; the CSV
+    reader sees the number 1501): the year is the batch's, from the metadata line above the header
+    (its "Datum vom" and "Datum bis", or the fiscal year's first day). Read so, never as an Excel
+    serial (1501 would be 1904-02-09); a batch across a new year takes the next year for the
+    months before its first month."""
+    meta = next((out.block[r] for r in range(header) if cell_text(out.block[r][0]).strip().strip('"') in DATEV_MARKS),
+                None)
+    if meta is None:
+        return
+    cells = out.block[out.rows, j]
+    filled = ~is_blank(cells)
+    numbers = to_numbers(np.where(filled, cells, None), column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)).values
+    day, month = np.floor_divide(numbers, 100), np.mod(numbers, 100)
+    ok = filled & (numbers == np.round(numbers)) & (day >= 1) & (day <= 31) & (month >= 1) & (month <= 12)
+    if not ok.any() or ok.sum() < 0.9 * filled.sum():
+        return
+
+    def day_of(k):
+        text = cell_text(meta[k]).strip() if k < len(meta) else ""
+        return pd.to_datetime(text, format="%Y%m%d", errors="coerce") if re.fullmatch(r"\d{8}", text) else pd.NaT
+
+    start = day_of(_DATEV_FROM)
+    start = start if not pd.isna(start) else day_of(_DATEV_YEAR_START)
+    if pd.isna(start):
+        return
+    for i in np.flatnonzero(ok):
+        d, m = int(day[i]), int(month[i])
+        year = start.year + (1 if m < start.month else 0)
+        try:
+            out.block[out.rows[i], j] = pd.Timestamp(year=year, month=m, day=d).to_pydatetime()
+        except ValueError:
+            out.block[out.rows[i], j] = None
+            out.notes.append((sheet(out.rows[i]), headers[j], cell_text(cells[i]), "rejected",
+                              f"day {d} of month {m} does not exist in {year}"))
+    out.said.append(f"'{headers[j]}' holds day and month (DATEV): the year is the batch's, {start.year}")

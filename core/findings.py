@@ -235,6 +235,11 @@ def _nps(tables, config) -> Finding | None:
     column, name, gap = max(significant or gaps, key=lambda g: abs(float(g[2]["gap"])))
     figs = tuple(Figure(float(gap[c]), name, None, c, "points") for c in ("nps_b", "nps_a", "gap", "margin_of_error"))
     high, low = _group_name(column, str(gap["group_b"])), _group_name(column, str(gap["group_a"]))
+    if not np.isfinite(float(gap["margin_of_error"])):
+        # one answer, or answers all alike, in a group: no spread to measure, so no margin and no verdict
+        text = (f"NPS: {high} {figs[0].text()} vs {low} {figs[1].text()}, a gap of {figs[2].text()} points; its margin "
+                "of error cannot be computed (too few answers in a group), so the gap may be chance")
+        return Finding(5, 0.4, text, "NPS", figs[:3])
     if significant:
         text = (f"{high[:1].upper() + high[1:]} score NPS {figs[0].text()} and {low} {figs[1].text()}: a gap of "
                 f"{figs[2].text()} points (+/- {figs[3].text()}), beyond the margin of error")
@@ -409,13 +414,17 @@ def _coverage(tables, config) -> Finding | None:
     return Finding(-2, 1e9, str(tables["coverage"]["finding"].iloc[0]), "Data issues")
 
 
+#: The "(also possible: 'A', 'B')" of a reading line; a header may hold ')' ("(Do Not Modify) Account").
+_ALSO_POSSIBLE = r""" \(also possible: (?:'[^']*'|"[^"]*")(?:, (?:'[^']*'|"[^"]*"))*\)"""
+
+
 def _reading(tables, config) -> Finding | None:
     """What was read as what: the columns of each role and the layouts recognised."""
     if "reading" not in tables or not len(tables["reading"]):
         return None
     lines = [str(line) for line in tables["reading"]["line"] if not str(line).startswith("To choose otherwise")]
     first = next((line for line in lines if line.startswith("Read as: ")), "")
-    read_as = re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", re.sub(r" \(also possible: [^)]*\)", "", first))
+    read_as = re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", re.sub(_ALSO_POSSIBLE, "", first))
     roles = read_as.split(", ")
     text = ", ".join(roles[:3]) + (", ..." if len(roles) > 3 else "")
     others = [line for line in lines if line and line != first]

@@ -33,6 +33,9 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "customer display name", "buyer", "debtor", "sold to", "sold to party", "payer",
                 "kunde", "kunden", "kundenname", "firma", "firmenname", "debitor", "debitorname", "debitorenname",
                 "kundenbezeichnung", "auftraggeber",
+                # a German ledger's customer account (DATEV's "Konto" holds the debitor number)
+                "konto", "kontonummer", "personenkonto", "debitorennummer", "debitorenkonto", "debitor nr",
+                "kundennummer", "kunden nr", "kundennr", "kunden id",
                 "nom du client", "societe", "entreprise", "raison sociale", "nom",
                 "cliente", "nombre del cliente", "nombre cliente", "empresa", "razon social", "nombre",
                 "ragione sociale", "azienda", "nome cliente", "nome",
@@ -46,7 +49,9 @@ ACCOUNT_ALIASES: Mapping[str, tuple[str, ...]] = {
                 "ingresos", "ventas", "facturacion", "importe", "monto",
                 "fatturato", "ricavi", "vendite", "importo", "imponibile",
                 "omzet", "bedrag", "verkopen", "opbrengst",
-                "receita", "faturamento", "faturacao", "vendas", "montante"),
+                "receita", "faturamento", "faturacao", "vendas", "montante",
+                "base imponible", "importe neto", "base imposable", "total ht", "nettosumme", "netto",
+                "valor liquido", "base de calculo"),
     "profit": ("profit", "margin", "contribution", "contribution margin", "gross profit",
                "gross margin", "gm", "cm",
                "deckungsbeitrag", "db", "gewinn", "marge", "rohertrag", "rohgewinn",
@@ -85,6 +90,8 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
                  "company", "company name", "contact name", "billing name", "buyer", "debtor", "sold to",
                  "organization", "organisation", "organization name", "organisation name", "name",
                  "kunde", "kundenname", "kundennummer", "debitor", "firma",
+                 "konto", "kontonummer", "personenkonto", "debitorennummer", "debitorenkonto", "debitor nr",
+                 "kunden nr", "kundennr", "kunden id",
                  "nom du client", "societe", "cliente", "nombre del cliente", "empresa", "razon social",
                  "ragione sociale", "nome cliente", "klant", "klantnaam", "debiteur", "nome do cliente"),
     "date": ("date", "order date", "invoice date", "purchase date", "transaction date", "sale date",
@@ -96,7 +103,10 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     "amount": ("amount", "revenue", "sales", "value", "spend", "net amount", "order value", "net sales",
                "subtotal", "total", "line amount", "line total", "total price", "extended price",
                "umsatz", "betrag", "nettobetrag", "erlos", "montant", "montant ht", "importe", "monto",
-               "importo", "bedrag", "omzet", "valor", "montante"),
+               "importo", "bedrag", "omzet", "valor", "montante",
+               # the net amount of an invoice register, beside its tax and its total with tax
+               "base imponible", "importe neto", "base imposable", "total ht", "imponibile", "nettosumme", "netto",
+               "net", "valor liquido"),
     "profit": ("profit", "margin", "gross profit", "gross margin", "profit amount", "margin amount",
                "deckungsbeitrag", "marge", "margen", "margine", "margem", "winst", "lucro", "gewinn"),
     "quantity": ("quantity", "qty", "units", "number of items",
@@ -114,13 +124,19 @@ LAYOUT_ALIASES: Mapping[str, tuple[str, ...]] = {
     "order": ("order", "order id", "order number", "order no", "invoice number", "invoice no", "invoice id",
               "invoice", "document number", "bestellnummer", "auftragsnummer", "rechnungsnummer", "belegnummer",
               "numero de facture", "numero de commande", "numero de factura", "numero de pedido",
-              "numero fattura", "numero ordine", "factuurnummer", "bestelnummer", "numero da fatura"),
+              "numero fattura", "numero ordine", "factuurnummer", "bestelnummer", "numero da fatura",
+              # a register's document number column as accounting packages head it (QuickBooks' "Num",
+              # Spanish "Num"/"Nº factura", French "N° facture")
+              "num", "numero", "factura", "facture", "fattura", "factuur", "fatura", "rechnung",
+              "n factura", "n facture", "num factura", "numero documento", "document no", "doc no", "doc num"),
     "refund": ("refunded amount", "refund", "refunds", "refunded", "erstattung", "gutschrift", "remboursement",
                "reembolso", "rimborso", "terugbetaling"),
     "sign": ("soll haben kennzeichen", "soll haben kz", "soll haben", "s h", "sh kennzeichen", "debit credit",
              "dr cr", "d c", "debit credit indicator", "debit credit code", "sens", "debe haber"),
     "respondent": ("response id", "respondent id", "responseid", "collector id", "recorded date",
-                   "ip address", "ipaddress", "response type", "duration in seconds", "progress", "finished"),
+                   "ip address", "ipaddress", "response type", "duration in seconds", "progress", "finished",
+                   # Typeform's and Google Forms' response columns
+                   "network id", "submit date", "submitted at", "response token", "landed at", "timestamp"),
 }
 
 #: Words that keep a header from naming revenue (an amount): it holds a tax, a discount, a price
@@ -161,7 +177,9 @@ WEAK_ALIASES = frozenset({"total", "name", "id", "nom", "nombre", "nome", "data"
 #: Aliases that name a role only as the whole header: inside a longer one they mean something
 #: else ("Total employees", "Billing State", "Order date", "CA" for chiffre d'affaires).
 EXACT_ONLY_ALIASES = frozenset({"total", "subtotal", "ca", "order", "invoice", "state", "stage", "progress",
-                                "finished", "data", "created", "nom", "nome", "nombre", "db"})
+                                "finished", "data", "created", "nom", "nome", "nombre", "db",
+                                "num", "numero", "factura", "facture", "fattura", "factuur", "fatura",
+                                "rechnung", "netto", "net"})
 
 _ROLE_SETS = {"not revenue": NOT_REVENUE_WORDS}
 
@@ -259,7 +277,9 @@ def is_id_header(text: Any) -> bool:
     >>> is_id_header("Record ID"), is_id_header("ResponseId"), is_id_header("Company name")
     (True, True, False)
     """
-    return bool(set(header_words(text)) & ID_WORDS)
+    words = header_words(text)
+    # German compounds: "Kundennummer", "Kontonummer", "Kundennr"
+    return bool(set(words) & ID_WORDS) or any(w.endswith(("nummer", "nr")) and len(w) > 6 for w in words)
 
 
 @dataclass(frozen=True)
@@ -413,6 +433,11 @@ def list_kind(header_row: Any) -> str:
     """
     cells = list(header_row) if header_row is not None else []
     roles, losers = TRANSACTION_HEADERS.assign(cells)
+    if "customer" not in roles and cells and (cells[0] is None or not str(cells[0]).strip()) \
+            and {"date", "amount"} <= set(roles) and any(isinstance(c, str) and c.strip() for c in cells[1:]):
+        # an accounting package's detail report (QuickBooks' "Sales by Customer Detail"): the customer
+        # heads its rows in the first column, which has no header
+        roles["customer"] = 0
     if not set(REQUIRED_TRANSACTION_ROLES) <= set(roles):
         return "accounts"
     if any(both_exact for _, role, _, both_exact in losers if role in REQUIRED_TRANSACTION_ROLES):
@@ -423,6 +448,9 @@ def list_kind(header_row: Any) -> str:
         return "accounts"  # a survey's responses: its dates say when an answer was given
     if "order" in layout or words & {"lineitem", "line"}:
         return "transactions"  # an order or invoice export: its totals are the orders', not an account's
+    if any(isinstance(c, str) and set(header_words(c)) and set(header_words(c)) <= TAX_WORDS for c in cells) \
+            and not set(header_words(cells[roles["amount"]])) & {"total", "totals"}:
+        return "transactions"  # a register's net amount, its tax ("IVA", "VAT") and its total with tax: invoices
     return "accounts" if words & ACCOUNT_LIST_WORDS else "transactions"
 
 
@@ -430,7 +458,7 @@ LAYOUT_HEADERS = HeaderMatcher(LAYOUT_ALIASES)
 
 
 #: Columns only a survey tool's responses have; one of them is enough, else two respondent markers.
-SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid"})
+SURVEY_IDS = frozenset({"responseid", "respondentid", "collectorid", "networkid", "responsetoken"})
 
 
 def is_survey(headers: Iterable[Any]) -> bool:
@@ -441,5 +469,11 @@ def is_survey(headers: Iterable[Any]) -> bool:
     >>> is_survey(["Respondent ID", "Collector ID", "Company"]), is_survey(["Task", "Progress", "Owner"])
     (True, False)
     """
+    headers = list(headers)
     markers = [h for h in headers if LAYOUT_HEADERS.role(h) == "respondent"]
-    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2
+    # Typeform heads its response token '#'; an NPS question written out ("How likely are you to recommend
+    # us ...?") is a survey's column, never an account list's
+    token = any(isinstance(h, str) and h.strip() == "#" for h in headers)
+    question = any(ACCOUNT_HEADERS.role(h) == "nps" and len(header_words(h)) >= 5 for h in headers)
+    return any(normalise_header(h).replace(" ", "") in SURVEY_IDS for h in markers) or len(markers) >= 2 \
+        or (bool(markers) or token) and (question or token and bool(markers))

@@ -170,7 +170,10 @@ def overview_tables(tables: dict[str, pd.DataFrame], config: ReportConfig,
             what = "tier" if column == "tier" else "size band"
             titles[f"chart_nps_{column}"] = (f"NPS per {what}: gap {row['gap']:.0f} points (+/- {row['margin_of_error']:.0f}), "
                                              f"{'beyond' if row['significant'] else 'within'} the margin of error"
-                                             if np.isfinite(row["gap"]) else f"NPS per {what}")
+                                             if np.isfinite(row["gap"]) and np.isfinite(row["margin_of_error"])
+                                             else f"NPS per {what}: gap {row['gap']:.0f} points, margin of error not "
+                                             "computable (too few answers)" if np.isfinite(row["gap"])
+                                             else f"NPS per {what}")
     splits = tables["matrix_splits"]["value"].to_numpy(float)
     placed = int(tables["matrix"]["accounts"].iloc[:len(STRATEGIES)].sum())
     if np.isfinite(splits).all() and placed > 0 and (segments["strategy"] != "").any():

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.cells import CURRENCIES
+
 POINT, COMMA = ".", ","
 _GROUP = "[ .\u00a0\u202f]"  # thousands separators beside a decimal comma: space, dot, no-break spaces
 _SIGN = r"\s*[-+]?"
@@ -39,8 +41,12 @@ _NUMBER_LIKE = rf"{_SIGN}[\d., \u00a0\u202f]*\d[\d., \u00a0\u202f]*"
 _NEVER_IN_NUMBERS = "[A-Za-z:/]|[0-9]-"
 _NEVER_PARSED = "[:/]|[0-9]-"
 _LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
-_CURRENCY_SIGNS = frozenset("$€£¥")
-_CURRENCY_AROUND = r"^\s*[$€£¥]\s*|\s*[$€£¥]\s*$"
+_CURRENCY_SIGNS = frozenset("$€£¥₹")
+# a currency sign or code before or after the number: "€ 730,00", "960,00 €", "R$ 15.200,00", "EUR 1.200,50"
+_CURRENCY_MARK = (r"(?:(?:US|R|A|AU|C|CA|NZ|HK|S|MX)\$|[$€£¥₹]|(?:"
+                  + "|".join(sorted(c for c in CURRENCIES if c.isalpha() and c.isascii())) + r")(?![A-Za-z]))")
+_CURRENCY_AROUND = rf"^\s*{_CURRENCY_MARK}\s*|\s*{_CURRENCY_MARK}\s*$"
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # the last letter of a code after the number
 _SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
 
 
@@ -100,8 +106,16 @@ def scan_column(text: pd.Series) -> ColumnScan:
     ambiguous = np.zeros(len(text), dtype=bool)
     # a currency symbol before or after the number ("1.234,56 €", "$1,234.50") does not hide its mark
     symbols = np.flatnonzero(np.array(text.str[:1].isin(_CURRENCY_SIGNS), dtype=bool) & ~blank)
+    # a code or lettered sign before the number ("EUR 1.200,50", "R$ 950,00"): led by a capital, ending in a digit
+    led = text.str[:1]
+    coded = np.flatnonzero(np.array(led.isin(_CODE_LEADS), dtype=bool) & ~blank)
+    coded = coded[np.array(_code_led(text.iloc[coded]), dtype=bool)]
     maybe = np.union1d(digit_words, symbols)
     maybe = maybe[~np.array(text.iloc[maybe].str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
+    if coded.size:  # their letters are the code's: looked at without it
+        bare = _without_currency(text.iloc[coded])
+        coded = coded[~np.array(bare.str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
+        maybe = np.union1d(maybe, coded)
     shaped = maybe[_matches(_without_currency(text.iloc[maybe]), _NUMBER_LIKE + r"(?:\s*%)?")]
     comma = point = False
     if shaped.size:
@@ -204,6 +218,56 @@ def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple
         hit |= _matches(bare, shape)
     rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
     return percent[hit], rewritten.to_numpy(dtype=object)
+
+
+def comma_amounts(text: pd.Series, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and rewritten text of the amounts with a currency mark in a decimal-comma column:
+    ``€ 1.200`` -> ``€1200``, ``960,00 €`` -> ``960.00€``, ``R$ 15.200,00`` -> ``R$15200.00``.
+
+    They stay text, so that the cell parser still sees each cell's currency (two currencies are
+    never added), but written with a decimal point: the column's mark, decided from all its cells,
+    reads them, never a guess per cell.
+
+    >>> [t.tolist() for t in comma_amounts(pd.Series(["€ 1.200", "960,00 €", "R$ 15.200,00", "7", "x €"]), COMMA)]
+    [[0, 1, 2], ['€1200', '960.00€', 'R$15200.00']]
+    """
+    if mark != COMMA or not len(text):
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    # only cells led or ended by a sign or a code's letter can carry one: the rest skip the expression
+    first, last = text.str[:1], text.str[-1:]
+    maybe = np.flatnonzero(np.array(first.isin(_CURRENCY_SIGNS) | last.isin(_CURRENCY_SIGNS) | _code_led(text)
+                                    | last.isin(_UPPER), dtype=bool))
+    at, rewritten = _comma_amounts(text.iloc[maybe])
+    return maybe[at], rewritten
+
+
+def _code_led(text: pd.Series) -> pd.Series:
+    """Cells that begin with a currency code or a lettered dollar sign ("EUR 5", "R$ 5"), by prefix lookups."""
+    return text.str[:3].str.upper().isin(_CODES) | text.str[:2].isin(_TWO_SIGNS) | text.str[:3].isin(_THREE_SIGNS)
+
+
+_CODES = frozenset(c for c in CURRENCIES if c.isalpha() and c.isascii())
+_TWO_SIGNS = frozenset({"R$", "A$", "C$", "S$"})
+_CODE_LEADS = frozenset(c[0] for c in _CODES) | frozenset(c[0].lower() for c in _CODES)
+_THREE_SIGNS = frozenset({"US$", "AU$", "CA$", "NZ$", "HK$", "MX$"})
+
+
+def _comma_amounts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    if not len(text):
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    parts = text.str.extract(rf"^\s*(?P<sign>[-+]?)\s*(?P<before>{_CURRENCY_MARK}?)\s*(?P<number>[-+]?[\d., \u00a0\u202f]*\d)"
+                             rf"\s*(?P<after>{_CURRENCY_MARK}?)\s*$")
+    marked = (parts["before"].fillna("") != "") ^ (parts["after"].fillna("") != "")
+    hit = np.zeros(len(text), dtype=bool)
+    number = parts["number"].fillna("")
+    for shape in (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS, rf"{_SIGN}\d+"):
+        hit |= number.str.fullmatch(shape).to_numpy(dtype=bool)
+    hit &= marked.to_numpy(dtype=bool)
+    at = np.flatnonzero(hit)
+    chosen = parts.iloc[at]
+    digits = chosen["number"].str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    rewritten = chosen["sign"] + chosen["before"] + digits + chosen["after"]
+    return at, rewritten.to_numpy(dtype=object)
 
 
 def _without_currency(cells: pd.Series) -> pd.Series:

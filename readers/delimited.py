@@ -26,7 +26,7 @@ import pandas as pd
 
 from core.errors import SegmenterInputError
 from core.grid import no_cyclic_gc
-from readers.decimals import ColumnScan, column_marks, column_numbers, comma_percents, scan_column
+from readers.decimals import ColumnScan, column_marks, column_numbers, comma_amounts, comma_percents, scan_column
 from readers.limits import MAX_CELLS, MAX_COLUMNS, NARROW, kept_columns
 from readers.text_encoding import detect_encoding, not_text
 
@@ -65,6 +65,8 @@ def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
         values = typed_column(text, scan, column_numbers(text, scan, mark))
         percents, rewritten = comma_percents(text, scan, mark)
         values[percents] = rewritten
+        amounts, rewritten = comma_amounts(text, mark)
+        values[amounts] = rewritten
         if column_hook is not None:
             column_hook(text, values)
         columns.append(values)

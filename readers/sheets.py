@@ -125,6 +125,7 @@ def read_rates(rows: list[list[Any]], where: str) -> tuple[dict[str, float], str
     ({'USD': 0.9, 'GBP': 1.15, 'EUR': 1.0}, 'EUR')
     """
     from core.cells import CURRENCIES
+    from core.exports import currency_code
 
     rates: dict[str, float] = {}
     report = None
@@ -132,7 +133,7 @@ def read_rates(rows: list[list[Any]], where: str) -> tuple[dict[str, float], str
         cells = [v for v in row if v not in (None, "")]
         if len(cells) < 2:
             continue
-        code, rate = str(cells[0]).strip().upper(), cells[1]
+        code, rate = currency_code(cells[0]) or "", cells[1]
         if isinstance(rate, str):
             m = re.search(r"\b([A-Z]{3})\b", rate.upper())
             if m and m.group(1) in CURRENCIES.values():

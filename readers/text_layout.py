@@ -9,6 +9,7 @@ recognises the header-less CDNOW layout.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,34 @@ CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
 
 
 def read_text(path: Path) -> list[list[Any]]:
-    """The cells of a .txt, .dat or .tsv file: by tabs when its lines split on tabs, else by whitespace."""
-    return read_delimited(path, compact_dates, candidates=("\t",), default=WHITESPACE)
+    """The cells of a .txt, .dat or .tsv file: by tabs when its lines split on tabs, by ``|`` when they
+    split on bars (an SAP list saved "unconverted"), else by whitespace."""
+    return list_rules([list(row) for row in read_delimited(path, compact_dates, candidates=("\t", "|"),
+                                                           default=WHITESPACE)])
+
+
+_RULE = re.compile(r"[-=_+|\s]*[-=_]{3,}[-=_+|\s]*")
+_STARS = re.compile(r"\*{1,5}")
+
+
+def list_rules(rows: list[list[Any]]) -> list[list[Any]]:
+    """An ERP's printed list (SAP ALV "unconverted", ``|`` between columns): its dashed rules are
+    no rows (they become blank), and a line whose first filled cell is ``*`` to ``*****`` is SAP's
+    (sub)total of the lines above: its mark becomes the word "Total" so that it is left out and
+    listed like any total row. The empty column before the first ``|`` stays empty.
+
+    >>> list_rules([["-----"], ["", "Kunde", "Betrag"], ["", "*", 5.0]])
+    [[None], ['', 'Kunde', 'Betrag'], ['', 'Total', 5.0]]
+    """
+    for k, row in enumerate(rows):
+        filled = [v for v in row if v is not None and str(v).strip()]
+        if filled and all(isinstance(v, str) and _RULE.fullmatch(v) for v in filled):
+            rows[k] = [None] * len(row)
+            continue
+        first = next((j for j, v in enumerate(row) if v is not None and str(v).strip()), None)
+        if first is not None and isinstance(row[first], str) and _STARS.fullmatch(row[first].strip()) and len(filled) > 1:
+            row[first] = "Total"
+    return rows
 
 
 def compact_dates(text: pd.Series, values: np.ndarray) -> None:

@@ -321,3 +321,39 @@ def test_numbers_that_overflow_the_figures_are_rejected_like_text(value):
     parsed = to_numbers(cells(value, 5.0), column="r", sheet_rows=np.arange(2, 4))
     assert np.isnan(parsed.values[0]) and parsed.values[1] == 5.0
     assert parsed.issues["action"].tolist() == ["rejected"]
+
+
+@pytest.mark.parametrize("text, number, currency", [
+    ("€ 730,00", 730.0, "EUR"),              # Italian: the sign before, no thousands
+    ("960,00\u00a0€", 960.0, "EUR"),         # French (EBP): no-break space before the sign
+    ("-300,00\u00a0€", -300.0, "EUR"),
+    ("R$ 15.200,00", 15200.0, "BRL"),        # Brazilian real
+    ("R$ 950,00", 950.0, "BRL"),
+    ("(12,50)", -12.5, None),
+    ("730,00", 730.0, None),
+])
+def test_two_digits_after_a_single_comma_are_cents_never_a_thousands_group(text, number, currency):
+    parsed = to_numbers(cells(text), column="r", sheet_rows=np.array([2]))
+    assert parsed.values[0] == number
+    assert parsed.issues["reason"].iloc[0] == f"text with a decimal comma read as the number {number:g}"
+    if currency:  # the sign is the cell's currency: beside two cells in another one, it is not added
+        other = "$1.00" if currency != "USD" else "€1,00"
+        mixed = to_numbers(cells(text, other, other), column="r", sheet_rows=np.arange(2, 5))
+        assert np.isnan(mixed.values[0]) and f"is in {currency} while the column is mostly" in mixed.issues["reason"].iloc[0]
+
+
+def test_a_short_decimal_comma_is_read_by_the_column_mark():
+    # '12,5' alone could be read either way; beside '1.234,50' the column writes decimal commas
+    alone = to_numbers(cells("12,5"), column="r", sheet_rows=np.array([2]))
+    assert np.isnan(alone.values[0])
+    column = to_numbers(cells("12,5", "1.234,50"), column="r", sheet_rows=np.arange(2, 4))
+    assert column.values.tolist() == [12.5, 1234.5]
+    # a column that also writes a decimal point ('1,234.50') does not decide for '12,5'
+    mixed = to_numbers(cells("12,5", "1.234,50", "1,234.50", "2,345.00"), column="r", sheet_rows=np.arange(2, 6))
+    assert np.isnan(mixed.values[0])
+
+
+def test_a_short_decimal_comma_beside_a_decimal_point_stays_ambiguous():
+    # '0.8' writes a decimal point: the column does not decide for '0,8'
+    parsed = to_numbers(cells("0.8", "1.234,5", "0,8"), column="r", sheet_rows=np.arange(2, 5))
+    assert parsed.values[:2].tolist() == [0.8, 1234.5] and np.isnan(parsed.values[2])

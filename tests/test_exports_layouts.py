@@ -122,3 +122,65 @@ def test_a_grouped_reports_unlabelled_subtotals_are_left_out_not_added():
     assert table.accounts[["account", "revenue"]].values.tolist() == [["Acme", 15.0], ["Beta", 9.0], ["Cora", 8.0]]
     skipped = table.issues[table.issues["action"] == "row skipped"]["sheet_row"].tolist()
     assert skipped == [4, 7]
+
+
+def test_namesakes_with_two_addresses_are_two_customers_named_by_first_and_last_name():
+    rows = [["Order Number", "Order Date", "First Name (Billing)", "Last Name (Billing)", "Email (Billing)", "Order Subtotal Amount"],
+            ["1", "2025-01-05", "Anna", "Berg", "anna@x.org", 40.0], ["2", "2025-01-06", "Anna", "Schmidt", "as@y.net", 100.0],
+            ["3", "2025-01-07", "Anna", "Berg", "ANNA@x.org", 15.0], ["4", "2025-01-08", "Ben", "Ode", "ben@x.org", 30.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Anna Berg": 55.0, "Anna Schmidt": 100.0, "Ben Ode": 30.0}
+
+
+def test_one_name_under_two_addresses_is_kept_apart_by_the_address():
+    rows = [["Customer", "Email", "Date", "Amount"], ["Anna", "a@x.org", "2025-01-05", 10.0],
+            ["Anna", "b@y.org", "2025-01-06", 20.0], ["Anna", "a@x.org", "2025-01-07", 5.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Anna (a@x.org)": 15.0, "Anna (b@y.org)": 20.0}
+
+
+def test_an_order_without_a_billing_name_belongs_to_its_email():
+    # a gift card and a pickup order have no billing address: their customer is the e-mail's
+    rows = [["Name", "Email", "Billing Name", "Created at", "Subtotal"],
+            ["#1", "mia@x.com", "Mia K", "2025-01-05 10:00:00 +0100", 80.0],
+            ["#2", "noah@x.com", None, "2025-01-06 10:00:00 +0100", 25.0],
+            ["#3", "mia@x.com", None, "2025-01-07 10:00:00 +0100", 60.0]]
+    sums = parse_transactions(rows).rows.groupby("customer")["amount"].sum().to_dict()
+    assert sums == {"Mia K": 140.0, "noah@x.com": 25.0}
+
+
+def test_datev_postings_by_debitor_with_day_month_dates_and_credit_marks():
+    rows = [["EXTF", 700, 21, "Buchungsstapel", 13, "", "", "RE", "", "", 1, 2, 20250101, 5, 20251101, 20260131],
+            ["Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "Konto", "Gegenkonto (ohne BU-Schlüssel)",
+             "Belegdatum"],
+            ["1190,00", "S", 10001, 8400, 1511], ["119,00", "H", 10001, 8400, 2012], ["595,00", "S", 10002, 8400, 501]]
+    table = parse_transactions(rows)
+    # S adds, H subtracts; 1511 = 15 Nov of the batch's year, 501 = 5 Jan of the next (the batch runs Nov to Jan)
+    assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"10001": 1071.0, "10002": 595.0}
+    assert sorted(str(d)[:10] for d in table.rows["date"]) == ["2025-11-15", "2025-12-20", "2026-01-05"]
+
+
+def test_currencies_written_by_name_are_matched_to_rates_by_iso_code():
+    # Dynamics 365 writes the currency's name: 'US Dollar', 'Euro', 'Pound Sterling'
+    rows = [["Account Name", "Annual Revenue", "Currency"], ["A", 100.0, "US Dollar"], ["B", 200.0, "Euro"],
+            ["C", 10.0, "Pound Sterling"]]
+    with pytest.raises(SegmenterInputError, match=r"3 currencies \(EUR, GBP, USD"):
+        parse_accounts(rows)
+    table = parse_accounts(rows, options=ExportOptions(rates={"USD": 0.5, "EUR": 1.0, "GBP": 2.0}, report_currency="EUR"))
+    assert table.accounts["revenue"].tolist() == [50.0, 200.0, 20.0]
+
+
+def test_a_rates_file_may_name_its_currencies():
+    from readers.sheets import read_rates
+    assert read_rates([["Currency", "Rate to EUR"], ["US Dollar", 0.9], ["Euro", 1]], "rates.csv") == (
+        {"USD": 0.9, "EUR": 1.0}, "EUR")
+
+
+def test_the_later_lines_of_a_named_order_are_not_orders_without_a_name():
+    rows = [["Name", "Email", "Billing Name", "Created at", "Subtotal", "Lineitem price"],
+            ["#1", "mia@x.com", "Mia K", "2025-01-05 10:00:00 +0100", 80.0, 50.0],
+            ["#1", "mia@x.com", None, "2025-01-05 10:00:00 +0100", None, 30.0],
+            ["#2", "noah@x.com", None, "2025-01-06 10:00:00 +0100", 25.0, 25.0]]
+    table = parse_transactions(rows)
+    assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"Mia K": 80.0, "noah@x.com": 25.0}
+    assert any("1 order(s) without a name belong to their 'Email'" in line for line in table.said)

@@ -2,7 +2,7 @@
 import pytest
 
 from core.accounts import header_role
-from core.headers import ACCOUNT_HEADERS, TEST_HEADERS, TRANSACTION_HEADERS, header_score, list_kind
+from core.headers import ACCOUNT_HEADERS, TEST_HEADERS, TRANSACTION_HEADERS, header_score, is_survey, list_kind
 from core.transactions import looks_like_transactions, parse_transactions
 
 
@@ -79,3 +79,55 @@ def test_a_name_beats_an_id_and_tax_discount_refund_are_never_revenue():
     assert roles == {"amount": 3, "customer": 7, "date": 8}
     roles, _ = ACCOUNT_HEADERS.assign(["ResponseId", "Company", "Amount (EUR)", "TaxAmount"])
     assert roles == {"account": 1, "revenue": 2}
+
+
+@pytest.mark.parametrize("headers, amount", [
+    (["Fecha", "Num", "Cliente", "NIF", "Base imponible", "IVA", "Total", "Estado"], "Base imponible"),
+    (["Date", "N° facture", "Client", "Total HT", "TVA", "Total TTC"], "Total HT"),
+    (["Data", "Numero", "Cliente", "Imponibile", "IVA", "Totale"], "Imponibile"),
+    (["Rechnungsdatum", "Rechnungsnummer", "Kunde", "Netto", "MwSt", "Brutto"], "Netto"),
+])
+def test_an_invoice_register_is_a_transaction_list_read_by_its_net_amount(headers, amount):
+    # its 'Total' is each invoice's total with tax, not an account's total: the document number says so
+    assert list_kind(headers) == "transactions"
+    roles, _ = TRANSACTION_HEADERS.assign(headers)
+    assert headers[roles["amount"]] == amount
+
+
+def test_a_number_column_alone_is_no_invoice_register():
+    # 'Numéro client' is the customer's number, and an account list with a 'Total' stays one
+    assert list_kind(["Numéro client", "Client", "Date", "Total"]) == "accounts"
+
+
+@pytest.mark.parametrize("header", ["Konto", "Kontonummer", "Debitorennummer", "Kundennummer", "Kunden-Nr."])
+def test_a_german_ledgers_customer_account_names_the_customer(header):
+    assert ACCOUNT_HEADERS.role(header) == "account" and TRANSACTION_HEADERS.role(header) == "customer"
+    # DATEV's counter account (the revenue account 8400) is not the customer
+    assert TRANSACTION_HEADERS.role("Gegenkonto (ohne BU-Schlüssel)") is None
+
+
+@pytest.mark.parametrize("headers, survey", [
+    (["#", "How likely are you to recommend us to a friend or colleague?", "Start Date (UTC)", "Submit Date (UTC)",
+      "Network ID", "account_name", "annual_revenue"], True),                       # Typeform
+    (["#", "How likely are you to recommend us?", "Company", "Revenue"], True),     # its token and an NPS question
+    (["Timestamp", "How likely is it that you would recommend us to a colleague?", "Company"], True),  # Google Forms
+    (["Account", "Revenue", "NPS", "Customer since"], False),                       # an account list with an NPS
+    (["#", "Account", "Revenue"], False),                                           # a row number is no survey
+])
+def test_a_survey_export_is_told_by_its_token_network_id_or_question(headers, survey):
+    assert is_survey(headers) is survey
+
+
+def test_a_detail_report_with_an_unheaded_customer_column_is_a_transaction_list():
+    # QuickBooks' "Sales by Customer Detail": the customer heads its rows in the first column, which has no header
+    header = [None, "Date", "Transaction Type", "Num", "Product/Service", "Memo/Description", "Qty", "Sales Price",
+              "Amount", "Balance"]
+    assert list_kind(header) == "transactions"
+    assert list_kind([None, "Total"]) == "accounts"  # its summary: one total per customer
+    assert list_kind([None, "Date", "Memo"]) == "accounts"  # no amount
+
+
+def test_an_invoice_register_without_a_number_column_is_told_by_its_tax_column():
+    assert list_kind(["Fecha", "Cliente", "Base imponible", "IVA", "Total"]) == "transactions"
+    assert list_kind(["Datum", "Kunde", "Netto", "MwSt", "Brutto"]) == "transactions"
+    assert list_kind(["Client", "Date", "Total revenue"]) == "accounts"  # no tax column: an account's total

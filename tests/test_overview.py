@@ -235,3 +235,30 @@ def test_revenue_has_data_bars_and_a_negative_margin_is_red(tmp_path):
     margin = next(k for k, v in rules.items() if "cellIs" in v)
     assert revenue == f"{chr(65 + header.index('Revenue'))}6:{chr(65 + header.index('Revenue'))}405"
     assert margin.startswith(chr(65 + header.index("Margin %")))
+
+
+def _overview_of(path, tmp_path, capsys):
+    out = tmp_path / "report.xlsx"
+    assert segmenter.main(["report", str(path), "-o", str(out)]) == 0
+    capsys.readouterr()
+    sheet = load_workbook(out, read_only=True)["Overview"]
+    return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def test_the_reading_line_keeps_a_header_with_brackets_whole(tmp_path, capsys):
+    path = tmp_path / "accounts.csv"
+    rows = ["(Do Not Modify) Account,Account Name,Annual Revenue"]
+    rows += [f"{i:08x}-0000-0000-0000-000000000000,Firm {i},{1000 * (i + 1)}" for i in range(12)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = _overview_of(path, tmp_path, capsys)
+    assert "account = 'Account Name', revenue = 'Annual Revenue'" in text
+    assert "Modify" not in text.split("account = ")[1].split("\n")[0]
+
+
+def test_an_nps_gap_without_a_margin_of_error_says_why_and_shows_no_nan(tmp_path, capsys):
+    # tier A is one account with one answer: its NPS has no spread, so the gap has no margin of error
+    path = tmp_path / "accounts.csv"
+    rows = ["Account,Revenue,NPS", "Big,100000,10"] + [f"Small {i},{100 + i},{i % 11}" for i in range(30)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = _overview_of(path, tmp_path, capsys)
+    assert "nan" not in text.lower().replace("financ", "")

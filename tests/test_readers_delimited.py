@@ -30,3 +30,19 @@ def test_an_empty_file_has_no_rows(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("")
     assert read_delimited(path) == []
+
+
+def test_amounts_with_a_currency_sign_are_read_by_the_columns_decimal_comma(tmp_path):
+    # '€ 1.200' alone could be 1.2 or 1200; its column writes '€ 730,00' and '1.234,56 €': a decimal comma
+    import numpy as np
+
+    from core.cells import to_numbers
+    path = tmp_path / "list.csv"
+    path.write_text("Cliente;Importe;Codigo\nA;€ 1.200;ABC 1.234\nB;€ 730,00;ABC 2.345\nC;1.234,56 €;ABC 3\n"
+                    "D;R$ 15.200,00;ABC 4\n", encoding="utf-8")
+    rows = read_delimited(path)
+    amounts = to_numbers(np.array([r[1] for r in rows[1:]], dtype=object), column="Importe",
+                         sheet_rows=np.arange(2, 6))
+    # the real stays out: amounts in two currencies are never added
+    assert amounts.values[:3].tolist() == [1200.0, 730.0, 1234.56] and np.isnan(amounts.values[3])
+    assert [r[2] for r in rows[1:]] == ["ABC 1.234", "ABC 2.345", "ABC 3", "ABC 4"]  # codes are not amounts
