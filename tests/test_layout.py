@@ -90,3 +90,22 @@ def test_frame_arrow_leaves_a_column_of_numbers_and_text_to_the_rows():
     from writers.layout import frame_arrow
 
     assert frame_arrow(pd.DataFrame({"value": [0.25, "12 accounts"]})) is None
+
+
+def test_a_few_long_labels_wrap_in_a_capped_column_and_figures_keep_their_width():
+    from writers.layout import LABEL_WIDTH, Block, SheetSpec, place_sheet, print_fit
+
+    long_label = "Customers likely still active (P(alive) of 50 % or more)"  # 56 characters
+    figures = pd.DataFrame({"measure": ["Accounts", long_label], "value": [1_234_567.0, 0.5], "unit": ["accounts", "share"]})
+    # a long list whose usual label (40 characters) is longer than LABEL_WIDTH keeps it on one line
+    names = pd.DataFrame({"account": ["A" * 40] * 101 + ["B" * 50], "revenue": [1.0] * 102})
+    spec = SheetSpec("Test", (Block("figures", "Figures", unit_column="unit"), Block("names", "Names")))
+    sheet = place_sheet(spec, {"figures": figures, "names": names}, source="test", labels=("A", "B"))
+    fit = print_fit(sheet)
+    assert fit.widths[0] == 40 + 3  # the names' median label + 3, not the 56 of one measure
+    assert fit.wrapped_labels == {"figures": [(1, 0)], "names": [(101, 0)]}  # 56 and 50 > 43 - 3
+    sheet = place_sheet(spec, {"figures": figures}, source="test", labels=("A", "B"))
+    fit = print_fit(sheet)
+    assert fit.widths[0] == LABEL_WIDTH and fit.wrapped_labels == {"figures": [(1, 0)]}
+    assert fit.widths[1] == len("1,234,567") + 3  # a figure is never capped nor wrapped
+    assert "figures" not in fit.wrapped_headers  # "Measure", "Value": shorter than their columns

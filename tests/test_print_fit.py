@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 
 import segmenter
 from tests.test_bridge import CDNOW
-from writers.layout import NOTE_WIDTH
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from writers.layout import LABEL_WIDTH, NOTE_WIDTH
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +44,55 @@ def test_rfm_bars_grow_rightwards_with_the_first_segment_on_top(cdnow_report):
     assert "Customers" in values and "#,##0" in values  # the value axis carries the title and format
 
 
-def test_lifetime_value_notes_wrap_within_the_printed_tables(cdnow_report):
+def _print_columns(ws) -> int:
+    return column_index_from_string(re.search(r"\$([A-Z]+)\$\d+$", ws.print_area).group(1))
+
+
+def test_lifetime_value_long_labels_and_notes_wrap_within_the_printed_tables(cdnow_report):
     book = load_workbook(cdnow_report)
     ws = book["Lifetime value"]
-    # the print area covers the tables' columns only: A..J (10 columns of the per-customer table)
-    assert ws.print_area is not None and re.search(r"\$A\$1:\$J\$\d+", ws.print_area)
+    # the print area covers the tables' columns only: A..N (14 columns of the per-customer table)
+    assert ws.print_area is not None and re.search(r"\$A\$1:\$N\$\d+", ws.print_area)
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-    header = [c.value for c in ws[5]]
-    meaning = header.index("Meaning") + 1
-    notes = [ws.cell(row=r, column=meaning) for r in range(6, 6 + 30) if ws.cell(row=r, column=1).value]
+    # the first block's measure names (up to 56 characters) wrap in a column capped at LABEL_WIDTH
+    assert ws["A5"].value == "Measure"
+    measures = [ws.cell(row=r, column=1) for r in (6, 7, 8)]
+    longest = max(measures, key=lambda c: len(c.value))
+    assert longest.value == "Customers likely still active (P(alive) of 50 % or more)"
+    width_a = ws.column_dimensions["A"].width
+    assert width_a <= LABEL_WIDTH + 1 < len(longest.value)
+    assert longest.alignment.wrap_text and ws.row_dimensions[longest.row].height >= 30  # two lines, not cut
+    assert ws["E6"].value == "purchases" and ws["B6"].number_format == "#,##0_)"  # a count, no decimals
+    # the parameters' meanings (up to 216 characters) wrap in their note column, at most NOTE_WIDTH wide
+    header_row = next(r for r in range(1, 40) if ws.cell(row=r, column=6).value == "Meaning")
+    notes = [ws.cell(row=r, column=6) for r in range(header_row + 1, header_row + 30) if ws.cell(row=r, column=1).value]
     long_notes = [c for c in notes if isinstance(c.value, str) and len(c.value) > NOTE_WIDTH]
     assert long_notes and all(c.alignment.wrap_text for c in long_notes)
-    assert all(ws.row_dimensions[c.row].height >= 30 for c in long_notes)  # two lines or more, not cut
-    width = ws.column_dimensions[notes[0].column_letter].width
-    assert 40 <= width <= NOTE_WIDTH + 1
+    assert all(ws.row_dimensions[c.row].height >= 30 for c in long_notes)
+    assert 40 <= ws.column_dimensions["F"].width <= NOTE_WIDTH + 1
+    # numbers never wrap: every cell holding a number sits in a row of the default height or in a
+    # row made tall by a wrapped text beside it
+    for row in ws.iter_rows(min_row=6, max_row=header_row + 30):
+        for cell in row:
+            if isinstance(cell.value, (int, float)):
+                assert not cell.alignment.wrap_text, cell.coordinate
+
+
+def test_no_sheet_is_widened_by_a_few_long_labels(cdnow_report):
+    """Every column of every sheet is at most LABEL_WIDTH wide, or as wide as a figure, a run-on
+    note's wrapped column (at most NOTE_WIDTH), or a long list's usual label: the printed width of
+    the Lifetime value sheet is the sum of its 14 columns, none of them widened by a measure name."""
+    book = load_workbook(cdnow_report)
+    for ws in book.worksheets:
+        for j in range(1, _print_columns(ws) + 1):
+            width = ws.column_dimensions[get_column_letter(j)].width or 8.43
+            assert width <= NOTE_WIDTH + 1, (ws.title, j, width)
+    ws = book["Lifetime value"]
+    widths = [ws.column_dimensions[get_column_letter(j)].width for j in range(1, 15)]
+    # before the labels wrapped: 409 characters (A 59.7, C 58.7 from three measure names and a setting)
+    wide = [w for w in widths if w > LABEL_WIDTH + 1]
+    assert len(wide) == 1 and wide[0] <= NOTE_WIDTH + 1  # only the wrapped meanings' column F
+    assert sum(widths) <= 14 * (LABEL_WIDTH + 1) - 100
 
 
 def test_every_sheet_prints_on_one_page_width(cdnow_report):

@@ -988,7 +988,7 @@ def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str
     drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
     if drawn:
         top = max(b.last_row for b in sheet.blocks) + 3
-        second = _column_after(estimated_widths(sheet), GRID_CHART_CM[0])
+        second = _column_after(print_fit(sheet).widths, GRID_CHART_CM[0])  # the widths as written, notes widened
         for i, (spec, data) in enumerate(drawn):
             anchor = (top + (i // 2) * GRID_CHART_ROWS, 1 if i % 2 == 0 else second)
             charts.append(_placed_chart(spec, data, titles, anchor, GRID_CHART_CM))
@@ -1021,9 +1021,29 @@ def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
             if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
                 widths[j] = max(widths[j], len(str(header)) + 3.0)  # the header, on its fill, does not run on
                 continue
-            longest = max([len(str(header))] + [len(_shown(r[j])) for r in head])
-            widths[j] = max(widths[j], min(60.0, longest + 3.0))  # + 3: a figure never touches the next column's text
+            widths[j] = max(widths[j], _needed_width(str(header), [r[j] for r in head], block.formats[j]))
     return widths
+
+
+def _needed_width(header: str, cells: list[object], number_format: str) -> float:
+    """A column's width (characters) for one block: its figures in full, + 3 so that a figure never
+    touches the next column's text; a few long labels and a long header wrap instead (see
+    :data:`LABEL_WIDTH`).
+
+    >>> _needed_width("Customers", [1_234.0, 56.0], "#,##0_)")
+    12.0
+    >>> _needed_width("Weeks first to last purchase (t_x)", [12.5], "0.0_)")  # the header wraps
+    16.0
+    >>> _needed_width("Measure", ["Customers", "Customers likely still active (P(alive) of 50 % or more)"], "General")
+    32.0
+    """
+    figures = [len(_shown(c)) + 3.0 for c in cells if not isinstance(c, str)]
+    texts = [len(c) + 3.0 for c in cells if isinstance(c, str)]
+    if texts and number_format == "General":  # labels: the longest counts up to LABEL_WIDTH (a long list: its usual one)
+        usual = float(np.median(texts)) if len(texts) > LONG_LIST else 0.0
+        texts = [min(max(texts), max(LABEL_WIDTH, usual))]
+    cells_width = max(figures + texts, default=0.0)
+    return min(60.0, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
 
 
 def _runs_on(block: PlacedBlock, j: int) -> bool:
@@ -1045,6 +1065,13 @@ def _shown(value: object) -> str:
 # page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
 NOTE_WIDTH = 60.0  # characters
 NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
+# A label column (text beside figures, in one of the blocks stacked on a sheet) is only as wide as
+# its labels and at most LABEL_WIDTH (unless it is a long list whose usual label is longer): the long
+# ones wrap, their rows as high as their lines. A header longer than its column's figures (at least
+# HEADER_WIDTH) wraps too. Figures never wrap: a number column is as wide as its longest figure.
+LABEL_WIDTH = 32.0  # characters
+LONG_LIST = 100  # rows: a list longer than this whose usual label is longer keeps that label on one line
+HEADER_WIDTH = 16.0  # characters
 
 
 @dataclass(frozen=True)
@@ -1056,6 +1083,9 @@ class PrintFit:
     wrapped: dict[str, int]
     last_row: int
     last_col: int
+    #: label cells that wrap (block table -> (0-based data row, 0-based column)), and headers that wrap
+    wrapped_labels: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    wrapped_headers: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _pixels(widths: list[float], column: int) -> float:
@@ -1097,7 +1127,28 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
         last_col += 1
     chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
     last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
-    return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1)
+    labels, headers = _wrapped_labels(sheet, widths, sample)
+    return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1,
+                    wrapped_labels=labels, wrapped_headers=headers)
+
+
+def _wrapped_labels(sheet: PlacedSheet, widths: list[float], sample: int
+                    ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+    """The label cells (text in a text column, not a run-on note) and headers longer than their
+    column: they wrap (see :data:`LABEL_WIDTH`)."""
+    labels: dict[str, list[tuple[int, int]]] = {}
+    headers: dict[str, list[int]] = {}
+    for block in sheet.blocks:
+        table = block.block.table
+        for j, header in enumerate(block.headers):
+            if len(str(header)) + 3.0 > widths[j] + 0.5:
+                headers.setdefault(table, []).append(j)
+            if block.keys[j] == block.block.overflow_column or _runs_on(block, j) or block.formats[j] != "General":
+                continue
+            for i, row in enumerate(block.head(sample)):
+                if isinstance(row[j], str) and len(row[j]) + 3.0 > widths[j] + 0.5:
+                    labels.setdefault(table, []).append((i, j))
+    return labels, headers
 
 
 # The survey beside the list, the revenue bridge by customers and the call list (core/survey.py,
@@ -1130,7 +1181,7 @@ COLUMN_STYLES.update({
     "days_overdue": ("Days overdue", "int"),
 })
 
-UNIT_FORMATS.update({"responses": "int", "customers": "int", "orders": "int"})
+UNIT_FORMATS.update({"responses": "int", "customers": "int", "orders": "int", "purchases": "int"})
 
 SURVEY_BLOCKS = (
     Block("survey_match", "Survey match: the survey's responses joined to the account list", unit_column="unit"),

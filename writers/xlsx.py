@@ -25,7 +25,7 @@ import pandas as pd
 
 from writers.layout import (
     DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
-    frame_arrow, frame_rows, print_fit,
+    frame_arrow, frame_rows, print_fit, PrintFit,
 )
 from writers.output import REPORT_MARK, interruptible
 
@@ -54,6 +54,10 @@ class _Styles:
         self.negative = self._new(colour=NEGATIVE_COLOUR)
         self.wrap = self._new()
         self.wrap.set_text_wrap()
+        self.header_wrap = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR)
+        self.header_wrap.set_text_wrap()
+        self.header_right_wrap = self._new(bold=True, colour="#FFFFFF", fill=HEADER_COLOUR, align="right")
+        self.header_right_wrap.set_text_wrap()
         self._cells: dict[tuple[str, str | None, bool], Any] = {}
 
     def _new(self, *, bold=False, italic=False, size=None, colour=None, fill=None, number_format=None, align=None):
@@ -149,6 +153,8 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
                          fit.widths[fit.wrapped[block.block.table]])
     for placed in pending:
         _add_chart(ws, placed)
+    if not streamed:
+        _wrap_labels(ws, styles, sheet, fit)
 
 
 def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) -> None:
@@ -164,6 +170,36 @@ def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) 
             lines = len(textwrap.wrap(text, max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)))
             if lines > 1:
                 ws.set_row_height(block.header_row + i, ROW_POINTS * lines)
+
+
+def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None:
+    """Write the long labels and headers again, wrapped in their capped columns (see
+    :data:`~writers.layout.LABEL_WIDTH`), each row as high as its most lines (a note wrapped by
+    :func:`_wrap_column` in the same row counted too)."""
+    import textwrap
+
+    def lines(text: str, j: int) -> int:
+        return len(textwrap.wrap(text, max(int(fit.widths[j] * TEXT_CHARACTERS_PER_WIDTH), 10))) or 1
+
+    heights: dict[int, int] = {}
+    for block in sheet.blocks:
+        table = block.block.table
+        cells = [(i, j, block.frame.iat[i, j]) for i, j in fit.wrapped_labels.get(table, [])]
+        if table in fit.wrapped:  # the wrapped note shares its row's height
+            j = fit.wrapped[table]
+            cells += [(i, j, t) for i, t in enumerate(block.frame.iloc[:, j]) if isinstance(t, str) and t]
+        for i, j, text in cells:
+            if j != fit.wrapped.get(table):
+                ws.write(block.header_row + i, j, text, styles.wrap)
+            heights[block.header_row + i] = max(heights.get(block.header_row + i, 1), lines(text, j))
+        right = set(block.right_aligned)
+        for j in fit.wrapped_headers.get(table, []):
+            header = block.headers[j]
+            ws.write(block.header_row - 1, j, header, styles.header_right_wrap if j in right else styles.header_wrap)
+            heights[block.header_row - 1] = max(heights.get(block.header_row - 1, 1), lines(header, j))
+    for row, n in heights.items():
+        if n > 1:
+            ws.set_row_height(row, ROW_POINTS * n)
 
 
 def _main_block(sheet: PlacedSheet) -> PlacedBlock:

@@ -111,7 +111,7 @@ def model_outlook(clv: ClvResult, summary: pd.DataFrame, *, horizon: float, unit
         "value": [float(np.nansum(point_purchases)), float(np.nansum(point_clv)), float(np.mean(alive >= LIKELY_ACTIVE))],
         "p10": [whole["expected_purchases_p10"], whole["model_clv_p10"], np.nan],
         "p90": [whole["expected_purchases_p90"], whole["model_clv_p90"], np.nan],
-        "unit": ["points", "currency", "share"],
+        "unit": ["purchases", "currency", "share"],
         "note": [f"{model}: repeat purchases expected from the customers on the list (not from new ones)",
                  f"in {basis}, discounted at {discount:.0%} a year; purchases x spend per purchase x margin"
                  .replace("%", " %"),
