@@ -29,6 +29,7 @@ version of the VBA module in the workbook, which scripts/build_workbook.py recor
 workbook name :data:`VBA_VERSION_NAME`. The ribbon's Check setup button shows the same facts
 from inside Excel.
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,12 +55,25 @@ ADDIN_PROJECT = "segmenter"
 FOLDER = Path(__file__).resolve().parent
 REQUIRED = ("numpy", "pandas", "scipy", "openpyxl")
 #: The packages an extra brings that segmenter imports (import name -> extra).
-EXTRA_OF = {"xlwings": "excel", "openpyxl": "cli", "python_calamine": "cli", "rvgsrust_xlsxwriter": "cli",
-            "pyarrow": "cli", "tqdm": "cli", "fastexcel": "cli", "ibis": "warehouse", "duckdb": "warehouse",
-            "sqlglot": "warehouse", "pyspark": "warehouse"}
+EXTRA_OF = {
+    "xlwings": "excel",
+    "openpyxl": "cli",
+    "python_calamine": "cli",
+    "rvgsrust_xlsxwriter": "cli",
+    "pyarrow": "cli",
+    "tqdm": "cli",
+    "fastexcel": "cli",
+    "ibis": "warehouse",
+    "duckdb": "warehouse",
+    "sqlglot": "warehouse",
+    "pyspark": "warehouse",
+}
 #: What the extras are for, in the sentence that says one is missing.
-EXTRA_USE = {"excel": "Excel's classic add-in", "cli": "reading and writing files",
-             "warehouse": "tables beyond one sheet (DuckDB, Spark)"}
+EXTRA_USE = {
+    "excel": "Excel's classic add-in",
+    "cli": "reading and writing files",
+    "warehouse": "tables beyond one sheet (DuckDB, Spark)",
+}
 
 
 def interpreter_key(platform_name: str = sys.platform) -> str:
@@ -180,8 +194,10 @@ def missing_extra(error: ImportError, interpreter: str = sys.executable, folder:
     extra = EXTRA_OF.get(module)
     if extra is None:
         return f"{module} is not installed. Install it with  {pip_command(module, interpreter)}  and try again."
-    return (f"{module} is not installed: {EXTRA_USE[extra]} need the {extra} extra. "
-            f"Install it with  {extra_command(extra, interpreter, folder)}  and try again.")
+    return (
+        f"{module} is not installed: {EXTRA_USE[extra]} need the {extra} extra. "
+        f"Install it with  {extra_command(extra, interpreter, folder)}  and try again."
+    )
 
 
 def setup_lines(vba_version: str | None, interpreter: str = sys.executable) -> list[str]:
@@ -192,21 +208,29 @@ def setup_lines(vba_version: str | None, interpreter: str = sys.executable) -> l
     scipy, so the lines come even when they are missing.
     """
     xlwings_version = _installed("xlwings")
-    lines = [f"Python {platform.python_version()}: {interpreter}",
-             f"xlwings {xlwings_version or 'not installed'}; the workbook's VBA module: {vba_version or 'unknown'}",
-             f"segmenter {_installed('segmenter') or '(not installed, run from its folder)'}: {FOLDER}"]
+    lines = [
+        f"Python {platform.python_version()}: {interpreter}",
+        f"xlwings {xlwings_version or 'not installed'}; the workbook's VBA module: {vba_version or 'unknown'}",
+        f"segmenter {_installed('segmenter') or '(not installed, run from its folder)'}: {FOLDER}",
+    ]
     if xlwings_version is None:
         lines.append(f"! xlwings is missing: run  {extra_command('excel,cli', interpreter)}")
     elif vba_version is None:
-        lines.append(f"! this workbook does not say its xlwings version (name {VBA_VERSION_NAME}): "
-                     "use the segmenter.xlam or segmenter.xlsm of the segmenter folder")
+        lines.append(
+            f"! this workbook does not say its xlwings version (name {VBA_VERSION_NAME}): "
+            "use the segmenter.xlam or segmenter.xlsm of the segmenter folder"
+        )
     elif vba_version != xlwings_version:
-        lines.append(f"! xlwings {xlwings_version} is installed but the workbook's VBA module is {vba_version}: "
-                     f"run  {pip_command(f'xlwings=={vba_version}', interpreter)}")
+        lines.append(
+            f"! xlwings {xlwings_version} is installed but the workbook's VBA module is {vba_version}: "
+            f"run  {pip_command(f'xlwings=={vba_version}', interpreter)}"
+        )
     for name in REQUIRED:
         if _installed(name) is None and not _importable(name):
-            lines.append(f"! {name} is missing: run  {pip_command(name, interpreter)}  "
-                         f"(or, for everything,  {extra_command('excel,cli', interpreter)})")
+            lines.append(
+                f"! {name} is missing: run  {pip_command(name, interpreter)}  "
+                f"(or, for everything,  {extra_command('excel,cli', interpreter)})"
+            )
     if not any(line.startswith("!") for line in lines):
         lines.append("Setup is complete.")
     return lines
@@ -267,6 +291,7 @@ def vba_readable(path: str, encoding: str, short_path=None) -> str:
     >>> vba_readable(r"C:\Users\Łukasz\python.exe", "cp1252", short_path=lambda p: r"C:\Users\UKASZ~1\python.exe")
     'C:\\Users\\UKASZ~1\\python.exe'
     """
+
     def fits(text: str) -> bool:
         try:
             text.encode(encoding)
@@ -280,9 +305,11 @@ def vba_readable(path: str, encoding: str, short_path=None) -> str:
     if fits(short):
         return short
     foreign = "".join(sorted({ch for ch in path if not fits(ch)}))
-    raise SetupError(f"the path {path} holds characters ({foreign}) that Excel's VBA cannot read on this "
-                     f"machine (code page {encoding}), and the disk keeps no short name for it: install Python "
-                     "and segmenter in a folder with a plain name, e.g. C:\\segmenter, and run this again")
+    raise SetupError(
+        f"the path {path} holds characters ({foreign}) that Excel's VBA cannot read on this "
+        f"machine (code page {encoding}), and the disk keeps no short name for it: install Python "
+        "and segmenter in a folder with a plain name, e.g. C:\\segmenter, and run this again"
+    )
 
 
 def read_config(path: Path, encoding: str = "utf-8") -> list[list[str]]:
@@ -322,8 +349,9 @@ def write_config(path: Path, interpreter: str, platform_name: str = sys.platform
     return path
 
 
-def write_interpreter(folder: Path, interpreter: str, platform_name: str = sys.platform,
-                      encoding: str | None = None) -> Path:
+def write_interpreter(
+    folder: Path, interpreter: str, platform_name: str = sys.platform, encoding: str | None = None
+) -> Path:
     """:func:`write_config` for ``folder/xlwings.conf``."""
     return write_config(Path(folder) / CONFIG_FILE, interpreter, platform_name, encoding)
 
@@ -369,14 +397,18 @@ def user_config(platform_name: str = sys.platform, home: Path | None = None, pro
     return home / f".{project}" / f"{project}.conf"
 
 
-def config_target(folder: Path, platform_name: str = sys.platform, env=None, home: Path | None = None) -> tuple[Path, str]:
+def config_target(
+    folder: Path, platform_name: str = sys.platform, env=None, home: Path | None = None
+) -> tuple[Path, str]:
     """Which xlwings.conf to write for a workbook in ``folder``, and why."""
     cloud = cloud_folder(folder, platform_name, env)
     if cloud is not None:
-        return (user_config(platform_name, home),
-                f"the user's file: the workbook's folder is synced by {cloud}, and xlwings' VBA ignores an "
-                "xlwings.conf beside a workbook there. Every xlwings workbook of this user without its own setting "
-                "now starts this Python")
+        return (
+            user_config(platform_name, home),
+            f"the user's file: the workbook's folder is synced by {cloud}, and xlwings' VBA ignores an "
+            "xlwings.conf beside a workbook there. Every xlwings workbook of this user without its own setting "
+            "now starts this Python",
+        )
     return Path(folder) / CONFIG_FILE, "the file beside the workbook, which xlwings' VBA reads for it"
 
 
@@ -384,16 +416,24 @@ def _write_setting(target: Path, interpreter: str, platform_name: str, short_pat
     encoding = config_encoding(platform_name)
     text = vba_readable(interpreter, encoding, short_path)
     path = write_config(target, text, platform_name, encoding)
-    notes = [f"written in {encoding}, the ANSI code page xlwings' VBA reads it in" if platform_name == "win32"
-             else f"written in {encoding}"]
+    notes = [
+        f"written in {encoding}, the ANSI code page xlwings' VBA reads it in"
+        if platform_name == "win32"
+        else f"written in {encoding}"
+    ]
     if text != interpreter:
         notes.append(f"as its short form {text}: code page {encoding} cannot hold every character of {interpreter}")
     return path, notes
 
 
-def run_setup(workbook: Path = WORKBOOK, interpreter: str = sys.executable,
-              platform_name: str = sys.platform, env=None, home: Path | None = None,
-              short_path=None) -> tuple[list[str], bool]:
+def run_setup(
+    workbook: Path = WORKBOOK,
+    interpreter: str = sys.executable,
+    platform_name: str = sys.platform,
+    env=None,
+    home: Path | None = None,
+    short_path=None,
+) -> tuple[list[str], bool]:
     """``segmenter setup``: write the interpreter where xlwings reads it for the workbook, and check
     the versions.
 
@@ -407,12 +447,18 @@ def run_setup(workbook: Path = WORKBOOK, interpreter: str = sys.executable,
         path, notes = _write_setting(target, interpreter, platform_name, short_path)
     except SetupError as error:
         return [f"! {error}"], False
-    lines = [f"Excel will start {interpreter} ({interpreter_key(platform_name)} in {path}: {why}; "
-             + "; ".join(notes) + ")"]
+    lines = [
+        f"Excel will start {interpreter} ({interpreter_key(platform_name)} in {path}: {why}; " + "; ".join(notes) + ")"
+    ]
     lines += setup_lines(file_vba_version(workbook), interpreter)
     if platform_name == "darwin":
-        script = (Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel"
-                  / f"xlwings-{_installed('xlwings')}.applescript")
+        script = (
+            Path.home()
+            / "Library"
+            / "Application Scripts"
+            / "com.microsoft.Excel"
+            / f"xlwings-{_installed('xlwings')}.applescript"
+        )
         if not script.exists():
             lines.append("! macOS: run  xlwings runpython install  once, so that Excel may start Python")
     return lines, not any(line.startswith("!") for line in lines)
@@ -427,14 +473,23 @@ def addins_folder(platform_name: str = sys.platform, env=None, home: Path | None
         appdata = env.get("APPDATA") or str(home / "AppData" / "Roaming")
         return Path(appdata) / "Microsoft" / "AddIns"
     if platform_name == "darwin":
-        return (home / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized"
-                / "Add-Ins.localized")
-    raise SetupError("Excel add-ins exist on Windows and macOS only; on this system use the command line "
-                     "(segmenter report FILE) or xlwings Lite")
+        return (
+            home / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized" / "Add-Ins.localized"
+        )
+    raise SetupError(
+        "Excel add-ins exist on Windows and macOS only; on this system use the command line "
+        "(segmenter report FILE) or xlwings Lite"
+    )
 
 
-def run_install(addin: Path = ADDIN, interpreter: str = sys.executable, platform_name: str = sys.platform,
-                env=None, home: Path | None = None, short_path=None) -> tuple[list[str], bool]:
+def run_install(
+    addin: Path = ADDIN,
+    interpreter: str = sys.executable,
+    platform_name: str = sys.platform,
+    env=None,
+    home: Path | None = None,
+    short_path=None,
+) -> tuple[list[str], bool]:
     """``segmenter install``: copy the add-in where Excel loads add-ins and point it at this Python.
 
     The copy replaces an older one atomically; when Excel has the add-in open (Windows locks the
@@ -455,15 +510,21 @@ def run_install(addin: Path = ADDIN, interpreter: str = sys.executable, platform
         except BaseException:
             Path(scratch).unlink(missing_ok=True)
             raise
-        path, notes = _write_setting(user_config(platform_name, home, ADDIN_PROJECT), interpreter, platform_name,
-                                     short_path)
+        path, notes = _write_setting(
+            user_config(platform_name, home, ADDIN_PROJECT), interpreter, platform_name, short_path
+        )
     except SetupError as error:
         return [f"! {error}"], False
     except PermissionError:
         return [f"! {addin.name} in {folder} is in use: close Excel and run this again"], False
-    menu = ("File > Options > Add-ins > Manage: Excel Add-ins > Go..." if platform_name == "win32"
-            else "Tools > Excel Add-ins...")
-    return [f"Copied {addin.name} to {target}",
-            f"The add-in starts {interpreter} ({interpreter_key(platform_name)} in {path}, the user's setting of "
-            "the add-in, read for every workbook that has no segmenter.conf of its own; " + "; ".join(notes) + ")",
-            f"In Excel, once: {menu}, tick Segmenter, OK. Every workbook then has the segmenter tab and functions."], True
+    menu = (
+        "File > Options > Add-ins > Manage: Excel Add-ins > Go..."
+        if platform_name == "win32"
+        else "Tools > Excel Add-ins..."
+    )
+    return [
+        f"Copied {addin.name} to {target}",
+        f"The add-in starts {interpreter} ({interpreter_key(platform_name)} in {path}, the user's setting of "
+        "the add-in, read for every workbook that has no segmenter.conf of its own; " + "; ".join(notes) + ")",
+        f"In Excel, once: {menu}, tick Segmenter, OK. Every workbook then has the segmenter tab and functions.",
+    ], True

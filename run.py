@@ -19,6 +19,7 @@ The virtual environment keeps its Python in ``.venv\\Scripts\\python.exe`` on Wi
 ``.venv/bin/python`` elsewhere. ``SEGMENTER_RUN_PLATFORM=win32`` runs the Windows branch on any
 machine and ``SEGMENTER_RUN_DRY=1`` prints the commands instead of running them (the tests use both).
 """
+
 from __future__ import annotations
 
 import os
@@ -64,8 +65,9 @@ def venv_python(platform: str) -> str:
     return str(PurePosixPath(VENV, "bin", "python"))
 
 
-def plan(command: str, args: list[str], platform: str, *, base_python: str = sys.executable,
-         venv_exists: bool = False) -> list[list[str]]:
+def plan(
+    command: str, args: list[str], platform: str, *, base_python: str = sys.executable, venv_exists: bool = False
+) -> list[list[str]]:
     """The commands ``run <command> <args>`` runs, in order, from this folder.
 
     Examples
@@ -79,7 +81,9 @@ def plan(command: str, args: list[str], platform: str, *, base_python: str = sys
         raise SystemExit(USAGE)
     python = venv_python(platform)
     steps = [] if venv_exists else [[base_python, "-m", "venv", VENV]]
-    steps.append([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", "." + EXTRAS[command]])
+    steps.append(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", "." + EXTRAS[command]]
+    )
     if command == "demo":
         steps.append([python, "segmenter.py", "demo", *args])
     elif command == "excel":
@@ -89,8 +93,10 @@ def plan(command: str, args: list[str], platform: str, *, base_python: str = sys
     elif command == "wheel":
         steps.append([python, "-m", "pip", "wheel", "--no-deps", "--quiet", ".", "-w", "dist"])
     elif command == "addin":
-        steps += [[python, str(PurePosixPath("scripts", "build_workbook.py"))],
-                  [python, str(PurePosixPath("scripts", "build_addin.py"))]]
+        steps += [
+            [python, str(PurePosixPath("scripts", "build_workbook.py"))],
+            [python, str(PurePosixPath("scripts", "build_addin.py"))],
+        ]
     return steps
 
 
@@ -139,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__ if argv else USAGE, file=sys.stderr)
         return 0 if argv else 2
     if sys.version_info < MINIMUM:
-        print(f"segmenter needs Python {'.'.join(map(str, MINIMUM))} or later; this is {sys.version.split()[0]} "
-              f"({sys.executable}). Install it from python.org and run this again.", file=sys.stderr)
+        print(
+            f"segmenter needs Python {'.'.join(map(str, MINIMUM))} or later; this is {sys.version.split()[0]} "
+            f"({sys.executable}). Install it from python.org and run this again.",
+            file=sys.stderr,
+        )
         return 2
     platform = os.environ.get("SEGMENTER_RUN_PLATFORM", sys.platform)
     dry = os.environ.get("SEGMENTER_RUN_DRY") == "1"

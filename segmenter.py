@@ -16,14 +16,16 @@ On the command line::
 
 No maths and no file reading here: files go to readers/, cells to core/, result tables to writers/.
 """
+
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -147,11 +149,14 @@ def _segment_range(book, rng, survey=None) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments.
     ``survey``: a :class:`core.survey.SurveyTable` to join (Add NPS survey)."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
-        raise SegmenterInputError(f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list")
+        raise SegmenterInputError(
+            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list"
+        )
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
-    table = parse_accounts(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format,
-                           options=_intake_options(book))
+    table = parse_accounts(
+        _range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format, options=_intake_options(book)
+    )
     table = dataclasses.replace(table, said=(f"Range {rng.sheet.name}!{rng.address} read",) + table.said)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
     report = extend_report(run_report(table, config), survey)
@@ -172,8 +177,10 @@ def _run_action(book, action: Callable[[Any], list[str]]) -> list[str]:
         messages = [f"segmenter could not run: {error}"]
     except Exception as error:  # the boundary with Excel: a message box, not a stuck status bar
         reason = " ".join(str(error).split())[:300].rstrip(".") or "no details"
-        messages = [f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
-                    "please report this message."]
+        messages = [
+            f"segmenter stopped: {type(error).__name__}: {reason}. Your own sheets were not touched; "
+            "please report this message."
+        ]
     finally:
         _status(book, False)
     if messages:
@@ -196,8 +203,10 @@ def refresh(book=None) -> list[str]:
             raise SegmenterInputError("nothing to refresh yet: select your accounts and click Segment selection first")
         rng = book_writer.referred_range(b, LAST_RANGE_NAME)
         if rng is None:
-            raise SegmenterInputError("the range segmented last time is gone (its sheet was deleted): "
-                                      "select your accounts and click Segment selection")
+            raise SegmenterInputError(
+                "the range segmented last time is gone (its sheet was deleted): "
+                "select your accounts and click Segment selection"
+            )
         return _segment_range(b, rng)
 
     return _run_action(book, again)
@@ -214,16 +223,21 @@ def add_nps_survey(book=None) -> list[str]:
         from core.survey import parse_survey
 
         if book_writer.find_name(b, LAST_RANGE_NAME) is None:
-            raise SegmenterInputError("segment your accounts first (Segment selection), then select the survey's "
-                                      "responses and click Add NPS survey")
+            raise SegmenterInputError(
+                "segment your accounts first (Segment selection), then select the survey's "
+                "responses and click Add NPS survey"
+            )
         accounts = book_writer.referred_range(b, LAST_RANGE_NAME)
         if accounts is None:
-            raise SegmenterInputError("the range segmented last time is gone: select your accounts and click "
-                                      "Segment selection, then add the survey")
+            raise SegmenterInputError(
+                "the range segmented last time is gone: select your accounts and click "
+                "Segment selection, then add the survey"
+            )
         selection = _selected_block(b)
         if any(book_writer.owned_sheet(b, spec.name) == selection.sheet for spec in SHEETS):
-            raise SegmenterInputError(f"the selection is on segmenter's own sheet '{selection.sheet.name}'; select the "
-                                      "survey's responses")
+            raise SegmenterInputError(
+                f"the selection is on segmenter's own sheet '{selection.sheet.name}'; select the survey's responses"
+            )
         if selection.sheet == accounts.sheet and selection.address == accounts.address:
             raise SegmenterInputError("the selection is the account list: select the survey's responses")
         survey = parse_survey(_range_cells(selection), first_sheet_row=selection.row)
@@ -288,11 +302,13 @@ def _customer_range(book, rng) -> list[str]:
     """Run the customer report on a transaction range of the book and write its sheets; show Customers."""
     if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
         raise SegmenterInputError(
-            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list")
+            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list"
+        )
     _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
-    transactions = parse_transactions(_range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format,
-                                      options=_intake_options(book))
+    transactions = parse_transactions(
+        _range_cells(rng), first_sheet_row=rng.row, date_format=config.date_format, options=_intake_options(book)
+    )
     _status(book, f"segmenter: {len(transactions.rows):,} transactions: fitting the customer models...")
     report = extend_customer_report(run_customer_report(transactions, config), transactions)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
@@ -338,8 +354,14 @@ def segment_table(book=None) -> list[str]:
         output = base.with_name(base.stem + "-segmenter.xlsx")
         with Outputs() as outputs:  # the Parquet file is put in place once the sheets are written
             try:
-                result = run_table(source, engine, config, output=output, outputs=outputs,
-                                   progress=lambda text: _status(b, f"segmenter: {text}"))
+                result = run_table(
+                    source,
+                    engine,
+                    config,
+                    output=output,
+                    outputs=outputs,
+                    progress=lambda text: _status(b, f"segmenter: {text}"),
+                )
             except ImportError as error:  # an engine library (DuckDB, ibis, PySpark) is missing
                 from excel_setup import missing_extra
 
@@ -406,26 +428,39 @@ def headline_lines(report: Report) -> list[str]:
     ]
     for column, gap in h["nps_gaps"].items():
         if not np.isnan(gap.gap):
-            error = (f" (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}"
-                     if np.isfinite(gap.margin_of_error) else " (margin of error undefined)")
-            lines.append(f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, "
-                         f"gap {gap.gap:.0f} points{error}")
+            error = (
+                f" (+/- {gap.margin_of_error:.0f}){'' if gap.significant else ', within the margin of error'}"
+                if np.isfinite(gap.margin_of_error)
+                else " (margin of error undefined)"
+            )
+            lines.append(
+                f"NPS by {column}: {gap.group_b} {gap.nps_b:.0f} vs {gap.group_a} {gap.nps_a:.0f}, "
+                f"gap {gap.gap:.0f} points{error}"
+            )
     if "growth" in h:
         g = h["growth"]
-        change_pct = (f"{g['revenue_change_pct']:+.1%}" if np.isfinite(g["revenue_change_pct"])
-                      else f"change % n/a: no positive revenue in {g['from_period']}")
-        lines.append(f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
-                     f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)")
+        change_pct = (
+            f"{g['revenue_change_pct']:+.1%}"
+            if np.isfinite(g["revenue_change_pct"])
+            else f"change % n/a: no positive revenue in {g['from_period']}"
+        )
+        lines.append(
+            f"revenue {g['from_period']} -> {g['to_period']}: {g['revenue_change']:+,.0f} ({change_pct}); "
+            f"{g['new']:,} new, {g['lost']:,} lost, {g['fallen_from_a']:,} fell from the top tier (Growth sheet)"
+        )
     # the concentration flag "k accounts make 80 % ..." repeats the second line
-    lines += [f"! {flag}" for flag in h["flags"] if not flag.startswith(plural(h["accounts_for_share"], "account") + " make")]
+    lines += [
+        f"! {flag}" for flag in h["flags"] if not flag.startswith(plural(h["accounts_for_share"], "account") + " make")
+    ]
     issues = report.tables["data_issues"]
     if len(issues):
         lines.append(f"{len(issues):,} data issues (see the Data issues sheet)")
     return lines
 
 
-def write_file_report(table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None,
-                      survey=None, actions: int = 50) -> Report:
+def write_file_report(
+    table: AccountTable, config: ReportConfig, output: Path, source: str, progress=None, survey=None, actions: int = 50
+) -> Report:
     """Run the report and write it to an .xlsx file (atomically: see writers.output); ``survey``: a
     :class:`core.survey.SurveyTable` joined to the accounts; ``actions``: accounts on the call list's first block."""
     from writers.xlsx import write_workbook
@@ -442,10 +477,12 @@ def extra_lines(report: Report) -> list[str]:
     if "survey_match" in report.tables:
         m = dict(zip(report.tables["survey_match"]["measure"], report.tables["survey_match"]["value"]))
         near = int(m["near misses listed, not joined (confirm below)"])
-        lines.append(f"survey: {int(m['responses read']):,} responses, {int(m['responses read'] - m['responses not joined']):,} "
-                     f"joined to {int(m['accounts with at least one answer']):,} accounts "
-                     f"({m['share of revenue covered by answers']:.0%} of revenue); "
-                     f"{int(m['responses not joined']):,} not joined, {near:,} of them near misses to confirm (NPS sheet)")
+        lines.append(
+            f"survey: {int(m['responses read']):,} responses, {int(m['responses read'] - m['responses not joined']):,} "
+            f"joined to {int(m['accounts with at least one answer']):,} accounts "
+            f"({m['share of revenue covered by answers']:.0%} of revenue); "
+            f"{int(m['responses not joined']):,} not joined, {near:,} of them near misses to confirm (NPS sheet)"
+        )
     return lines
 
 
@@ -477,27 +514,39 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     """The short summary the CLI prints for a transaction list, then the account summary."""
     h = report.headline
     unit = UNIT_NAMES[h["unit"]]
-    lines = [f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
-             f"{h['repeat_buyers']:,} repeat buyers"]
+    lines = [
+        f"{h['customers']:,} customers from {h['transactions']:,} transactions up to {h['observation_end']}; "
+        f"{h['repeat_buyers']:,} repeat buyers"
+    ]
     for model, errors in h["model_check"].items():
-        lines.append(f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
-                     f"by calibration purchases {errors['frequency_error_pct']:.1%}" if errors["status"] == "fitted"
-                     else f"holdout check, {model}: not fitted on the calibration period")
+        lines.append(
+            f"holdout check, {model}: error in total {errors['total_error_pct']:+.1%}, "
+            f"by calibration purchases {errors['frequency_error_pct']:.1%}"
+            if errors["status"] == "fitted"
+            else f"holdout check, {model}: not fitted on the calibration period"
+        )
     if h["clv_error"]:
         lines.append(f"! no purchase model could be used: {h['clv_error']}")
         if h["historical_method"]:  # None on the warehouse path, which has no historical value
             lines.append(f"{h['historical_method']} Total {h['total_historical_clv']:,.0f}")
     else:
         m, g = h["purchase_params"], h["gamma_gamma"]
-        shown = ", ".join(f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers"))
+        shown = ", ".join(
+            f"{name} {value:.3f}" for name, value in m.items() if name not in ("log_likelihood", "customers")
+        )
         lines.append(f"{h['purchase_model']} ({unit}): {shown}; log-likelihood {m['log_likelihood']:,.1f}")
         lines.append(h["model_choice"])
-        lines.append(f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
-                     if g else f"! {h['spend_note']}")
+        lines.append(
+            f"Gamma-Gamma on {g['repeat_buyers']:,.0f} repeat buyers: p {g['p']:.2f}, q {g['q']:.2f}, v {g['v']:.2f}"
+            if g
+            else f"! {h['spend_note']}"
+        )
         basis = "margin" if h["has_profit"] else "revenue (no profit column)"
-        lines.append(f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
-                     f"total {h['total_clv']:,.0f}" + (
-                         " (80 % range {0:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else ""))
+        lines.append(
+            f"model CLV over {h['horizon']:g} {unit} at {h['discount']:.0%} a year, in {basis}: "
+            f"total {h['total_clv']:,.0f}"
+            + (" (80 % range {0:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else "")
+        )
     lines += [f"! {text}" for text in h["clv_warnings"]]
     lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
     if not h["has_profit"]:
@@ -505,9 +554,17 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
     return lines + headline_lines(report.account_report)
 
 
-def write_customer_file_report(transactions: TransactionTable, config: ReportConfig, output: Path, source: str,
-                               *, observation_end=None, horizon: float = 52, progress=None,
-                               actions: int = 50) -> CustomerReport:
+def write_customer_file_report(
+    transactions: TransactionTable,
+    config: ReportConfig,
+    output: Path,
+    source: str,
+    *,
+    observation_end=None,
+    horizon: float = 52,
+    progress=None,
+    actions: int = 50,
+) -> CustomerReport:
     """Run the customer report and write its sheets and the account sheets to an .xlsx file."""
     from writers.xlsx import write_workbook
 
@@ -518,8 +575,9 @@ def write_customer_file_report(transactions: TransactionTable, config: ReportCon
     return report
 
 
-def write_contract_report(rows: list[list], first_row: int, config: ReportConfig, output: Path, source: str, *,
-                          observation_end=None) -> list[str]:
+def write_contract_report(
+    rows: list[list], first_row: int, config: ReportConfig, output: Path, source: str, *, observation_end=None
+) -> list[str]:
     """A contract list (customer, start date, end date): the Retention sheet to an .xlsx file; the summary lines."""
     from core.customers.contracts import contract_tables, parse_contracts
     from writers.layout import RETENTION_SHEETS, place_report
@@ -531,72 +589,126 @@ def write_contract_report(rows: list[list], first_row: int, config: ReportConfig
     atomic_write(output, lambda path: write_workbook(sheets, path))
     parameters = tables["retention_parameters"].set_index("parameter")["value"]
     cohorts = tables["retention_cohorts"]
-    return [f"{len(contracts):,} contracts in {len(cohorts)} yearly cohorts ({cohorts['start_year'].iloc[0]} to "
-            f"{cohorts['start_year'].iloc[-1]})",
-            f"sBG: alpha {parameters['alpha']:.3f}, beta {parameters['beta']:.3f}; "
-            f"mean churn in the first year {parameters['mean_churn_first_year']:.1%}; a new customer is expected to "
-            f"pay for {parameters['discounted_expected_lifetime']:.2f} years (discounted at {config.discount:.0%})"]
+    return [
+        f"{len(contracts):,} contracts in {len(cohorts)} yearly cohorts ({cohorts['start_year'].iloc[0]} to "
+        f"{cohorts['start_year'].iloc[-1]})",
+        f"sBG: alpha {parameters['alpha']:.3f}, beta {parameters['beta']:.3f}; "
+        f"mean churn in the first year {parameters['mean_churn_first_year']:.1%}; a new customer is expected to "
+        f"pay for {parameters['discounted_expected_lifetime']:.2f} years (discounted at {config.discount:.0%})",
+    ]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV.")
+    parser = argparse.ArgumentParser(
+        prog="segmenter", description="Segment an account list: tiers, margins, concentration, NPS, matrix, CLTV."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="segment an .xlsx/.xlsm/.csv account list and write a report workbook")
     report.add_argument("input", type=Path, nargs="?", help="the file to segment (or --sql)")
     report.add_argument("-o", "--output", type=Path, help="report workbook to write (default: <input>-segmenter.xlsx)")
     report.add_argument("--sheet", help="sheet to read (default: the sheet that holds a list, not a pivot or summary)")
-    report.add_argument("--column", action="append", default=[], metavar='ROLE="Header"',
-                        help='the column to read for a role, e.g. --column revenue="Annual Revenue (Base)" (repeatable; '
-                             "roles: account, revenue, profit, nps, industry, size, region, first_purchase, "
-                             "cost_to_serve, channel; transactions: customer, date, amount, profit, quantity)")
-    report.add_argument("--rates", type=Path, help="a .csv/.xlsx of currency rates: one row per currency, code and "
-                                                   "rate to the report currency (or a sheet named Rates)")
-    report.add_argument("--visible-only", action="store_true", help="read only the rows a filter shows (hidden rows "
-                                                                    "are read by default, and counted)")
-    report.add_argument("--transactions", action="store_true",
-                        help="read the input as a transaction list (customer, date, amount[, profit]); "
-                             "detected by its headers otherwise")
-    report.add_argument("--columns", help="column names of a file without a header row, '-' to ignore one, "
-                                          "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)")
-    report.add_argument("--observation-end", help="transactions: last day observed, e.g. 1997-09-30 (default: the last date); "
-                                                  "read like a date column, see --date-format")
-    report.add_argument("--date-format", help="order of dates typed as text: auto (default: each column shows it by a "
-                                              "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD")
-    report.add_argument("--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)")
-    tables = report.add_argument_group("tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
-                                       "Parquet files, a DuckDB database, SQL; any file with --engine")
+    report.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar='ROLE="Header"',
+        help='the column to read for a role, e.g. --column revenue="Annual Revenue (Base)" (repeatable; '
+        "roles: account, revenue, profit, nps, industry, size, region, first_purchase, "
+        "cost_to_serve, channel; transactions: customer, date, amount, profit, quantity)",
+    )
+    report.add_argument(
+        "--rates",
+        type=Path,
+        help="a .csv/.xlsx of currency rates: one row per currency, code and "
+        "rate to the report currency (or a sheet named Rates)",
+    )
+    report.add_argument(
+        "--visible-only",
+        action="store_true",
+        help="read only the rows a filter shows (hidden rows are read by default, and counted)",
+    )
+    report.add_argument(
+        "--transactions",
+        action="store_true",
+        help="read the input as a transaction list (customer, date, amount[, profit]); "
+        "detected by its headers otherwise",
+    )
+    report.add_argument(
+        "--columns",
+        help="column names of a file without a header row, '-' to ignore one, "
+        "e.g. customer,-,date,quantity,amount (the CDNOW layout, also detected)",
+    )
+    report.add_argument(
+        "--observation-end",
+        help="transactions: last day observed, e.g. 1997-09-30 (default: the last date); "
+        "read like a date column, see --date-format",
+    )
+    report.add_argument(
+        "--date-format",
+        help="order of dates typed as text: auto (default: each column shows it by a "
+        "day above 12), DMY (24.10.2024), MDY (10/24/2024) or YMD",
+    )
+    report.add_argument(
+        "--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)"
+    )
+    tables = report.add_argument_group(
+        "tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
+        "Parquet files, a DuckDB database, SQL; any file with --engine"
+    )
     tables.add_argument("--table", help="the table to read from a DuckDB database (warehouse.duckdb --table orders)")
     tables.add_argument("--sql", help="a query to segment, e.g. \"select * from read_parquet('orders/*.parquet')\"")
     tables.add_argument("--engine", choices=["duckdb", "spark"], help="run in DuckDB (default for tables) or Spark")
-    tables.add_argument("--spark-remote", help="Spark Connect (sc://host:15002) or a master URL (spark://host:7077); "
-                                               "default a local Spark")
+    tables.add_argument(
+        "--spark-remote",
+        help="Spark Connect (sc://host:15002) or a master URL (spark://host:7077); default a local Spark",
+    )
     tables.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)")
 
-
-    report.add_argument("--survey", type=Path,
-                        help="a survey export (SurveyMonkey, Qualtrics, ...: company or account id, and the 0-10 "
-                             "'recommend' answer) joined to the accounts: NPS per tier, size, quadrant, industry")
-    report.add_argument("--actions", type=int, default=50,
-                        help="accounts on the call list's first block (sheet Accounts to call; default 50)")
-    report.add_argument("--customer-model",
-                        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
-                             "check), bgnbd, mbgnbd or pareto_nbd (any case)")
+    report.add_argument(
+        "--survey",
+        type=Path,
+        help="a survey export (SurveyMonkey, Qualtrics, ...: company or account id, and the 0-10 "
+        "'recommend' answer) joined to the accounts: NPS per tier, size, quadrant, industry",
+    )
+    report.add_argument(
+        "--actions",
+        type=int,
+        default=50,
+        help="accounts on the call list's first block (sheet Accounts to call; default 50)",
+    )
+    report.add_argument(
+        "--customer-model",
+        help="transactions: purchase model of the model CLV: auto (default: the best on the holdout "
+        "check), bgnbd, mbgnbd or pareto_nbd (any case)",
+    )
     setup = sub.add_parser("setup", help="make Excel start this Python for segmenter.xlsm, and check the versions")
-    setup.add_argument("workbook", type=Path, nargs="?", default=None,
-                       help="the segmenter.xlsm to set up (default: the one beside segmenter.py)")
+    setup.add_argument(
+        "workbook",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="the segmenter.xlsm to set up (default: the one beside segmenter.py)",
+    )
     sub.add_parser("install", help="copy the segmenter.xlam add-in where Excel loads add-ins, pointed at this Python")
     demo = sub.add_parser("demo", help="run on the bundled sample accounts")
     demo.add_argument("-o", "--output", type=Path, default=Path("segmenter-demo.xlsx"))
     for command in (report, demo):
-        command.add_argument("--method", type=str.lower, choices=["pareto", "rank", "threshold", "computed"],
-                             help="tier method (default pareto; any case)")
+        command.add_argument(
+            "--method",
+            type=str.lower,
+            choices=["pareto", "rank", "threshold", "computed"],
+            help="tier method (default pareto; any case)",
+        )
         command.add_argument("--cutoffs", help="tier cutoffs, e.g. '0.8,0.95' or '1000000,100000'")
         command.add_argument("--retention", help="annual retention rate for CLTV, e.g. 80%%")
         command.add_argument("--discount", help="annual discount rate for CLTV, e.g. 10%%")
         command.add_argument("--revenue-split", help="matrix revenue split, or median (default: high revenue = tier A)")
-        command.add_argument("--margin-split", help="matrix margin %% split, or median (default: the portfolio's margin)")
-        command.add_argument("--force", action="store_true",
-                             help="replace an existing output file that is not a segmenter report")
+        command.add_argument(
+            "--margin-split", help="matrix margin %% split, or median (default: the portfolio's margin)"
+        )
+        command.add_argument(
+            "--force", action="store_true", help="replace an existing output file that is not a segmenter report"
+        )
     return parser
 
 
@@ -619,9 +731,16 @@ def is_warehouse_source(args: argparse.Namespace) -> bool:
     """Whether the report runs in an engine: --sql, --table, --engine, or a Parquet/database/glob input, or a
     folder of Parquet files (any other folder is refused as before)."""
     path = str(args.input or "")
-    return bool(args.sql or args.table or args.engine or args.spark_remote or args.memory_limit
-                or Path(path).suffix.lower() in WAREHOUSE_SUFFIXES or any(ch in path for ch in "*?[")
-                or (path and Path(path).is_dir() and any(Path(path).glob("*.parquet"))))
+    return bool(
+        args.sql
+        or args.table
+        or args.engine
+        or args.spark_remote
+        or args.memory_limit
+        or Path(path).suffix.lower() in WAREHOUSE_SUFFIXES
+        or any(ch in path for ch in "*?[")
+        or (path and Path(path).is_dir() and any(Path(path).glob("*.parquet")))
+    )
 
 
 def _table_output(args: argparse.Namespace) -> Path:
@@ -643,16 +762,26 @@ def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> i
     from writers.xlsx import write_workbook
 
     source = Source(path=str(args.input) if args.input else None, table=args.table, sql=args.sql)
-    settings = EngineSettings(engine=args.engine or "duckdb", spark_remote=args.spark_remote,
-                              duckdb_memory_limit=args.memory_limit)
-    output, notes = report_path(args.output or _table_output(args), source_files(source, settings.engine),
-                                force=args.force)
+    settings = EngineSettings(
+        engine=args.engine or "duckdb", spark_remote=args.spark_remote, duckdb_memory_limit=args.memory_limit
+    )
+    output, notes = report_path(
+        args.output or _table_output(args), source_files(source, settings.engine), force=args.force
+    )
     for note in notes:
         print(f"segmenter: {note}", file=sys.stderr)
     with Outputs() as outputs:  # the .xlsx and the Parquet file are put in place together, at the end
-        run = run_table(source, settings, config, output=output, transactions=args.transactions,
-                        observation_end=args.observation_end, horizon=args.horizon, progress=progress,
-                        outputs=outputs)
+        run = run_table(
+            source,
+            settings,
+            config,
+            output=output,
+            transactions=args.transactions,
+            observation_end=args.observation_end,
+            horizon=args.horizon,
+            progress=progress,
+            outputs=outputs,
+        )
         if run.is_customers:
             sheets = customer_sheets(run.report, run.source_line, config.labels)
             lines = customer_headline_lines(run.report)
@@ -685,39 +814,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = CliProgress()
     restore_signals = terminate_as_interrupt()  # kill and Ctrl-C both remove the run's temporaries
     try:
-        config = config_from_mapping({
-            "tier_method": args.method, "cutoffs": args.cutoffs, "retention": args.retention,
-            "discount": args.discount, "revenue_split": args.revenue_split, "margin_split": args.margin_split,
-            "date_format": getattr(args, "date_format", None),
-            "customer_model": getattr(args, "customer_model", None),
-        })
+        config = config_from_mapping(
+            {
+                "tier_method": args.method,
+                "cutoffs": args.cutoffs,
+                "retention": args.retention,
+                "discount": args.discount,
+                "revenue_split": args.revenue_split,
+                "margin_split": args.margin_split,
+                "date_format": getattr(args, "date_format", None),
+                "customer_model": getattr(args, "customer_model", None),
+            }
+        )
         if args.command == "report" and is_warehouse_source(args):
             return _report_table(args, config, progress)
         if args.command == "report" and args.input is None:
             raise SegmenterInputError("no file to segment: give a file or --sql")
-        observation_end = read_date_option(getattr(args, "observation_end", None), "--observation-end",
-                                           config.date_format)
+        observation_end = read_date_option(
+            getattr(args, "observation_end", None), "--observation-end", config.date_format
+        )
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
-        output, notes = report_path(args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx"),
-                                    source_path, force=args.force)
+        output, notes = report_path(
+            args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx"), source_path, force=args.force
+        )
         for note in notes:
             print(f"segmenter: {note}", file=sys.stderr)
         progress(f"reading {source_path}")
-        read = read_export(source_path, sheet=getattr(args, "sheet", None), visible_only=getattr(args, "visible_only", False),
-                           rates=getattr(args, "rates", None), columns=_column_choices(getattr(args, "column", [])))
+        read = read_export(
+            source_path,
+            sheet=getattr(args, "sheet", None),
+            visible_only=getattr(args, "visible_only", False),
+            rates=getattr(args, "rates", None),
+            columns=_column_choices(getattr(args, "column", [])),
+        )
         rows, first_row, options = read.rows, read.first_row, read.options
         columns = args.columns.split(",") if getattr(args, "columns", None) else None
         if columns is None and not getattr(args, "transactions", False) and rows and contract_columns(rows[0]):
-            lines = write_contract_report(rows, first_row, config, output, source=source_path.name,
-                                          observation_end=observation_end)
+            lines = write_contract_report(
+                rows, first_row, config, output, source=source_path.name, observation_end=observation_end
+            )
         elif is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
             transactions = load_transactions(rows, first_row, source_path, columns, config.date_format, options)
             transactions = dataclasses.replace(transactions, said=tuple(read.said) + transactions.said)
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
-                transactions, config, output, source=source_path.name, observation_end=observation_end,
-                horizon=args.horizon, progress=progress if len(transactions.rows) > 50_000 else None,
-                actions=getattr(args, "actions", 50))
+                transactions,
+                config,
+                output,
+                source=source_path.name,
+                observation_end=observation_end,
+                horizon=args.horizon,
+                progress=progress if len(transactions.rows) > 50_000 else None,
+                actions=getattr(args, "actions", 50),
+            )
             lines = intake_lines(customers.account_report.tables) + customer_headline_lines(customers)
         else:
             table = accounts_from_rows(rows, first_row, source_path, config.date_format, options)
@@ -729,9 +878,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress(f"reading the survey {args.survey}")
                 survey = load_survey(args.survey)
             progress(f"segmenting {len(table.accounts):,} accounts")
-            report = write_file_report(table, config, output, source=source_path.name,
-                                       progress=progress if len(table.accounts) > 50_000 else None,
-                                       survey=survey, actions=getattr(args, "actions", 50))
+            report = write_file_report(
+                table,
+                config,
+                output,
+                source=source_path.name,
+                progress=progress if len(table.accounts) > 50_000 else None,
+                survey=survey,
+                actions=getattr(args, "actions", 50),
+            )
             lines = intake_lines(report.tables) + headline_lines(report) + extra_lines(report)
     except SegmenterInputError as error:
         print(f"segmenter: {error}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 Run: ``python bench/bench_accounts.py``; prints seconds per size (goal: 1,048,575 rows under ~0.8 s).
 """
+
 from __future__ import annotations
 
 import time

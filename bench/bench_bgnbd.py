@@ -10,6 +10,7 @@ N ~ Poisson(lambda T); frequency x = min(N, J); given N, the x-th purchase time 
 the x-th of N sorted uniforms, i.e. T * Beta(x, N - x + 1). Times are rounded to whole days
 (as transaction dates are), which lets the fit group identical rows.
 """
+
 from __future__ import annotations
 
 import sys

@@ -9,6 +9,7 @@ the whole action as the reference the phases are shares of.
 
 Run: python -m bench.bench_book [--rows 10000 100000 1048575]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,13 @@ from bench.bench_report import account_cells  # noqa: E402
 
 
 def remote_book(rows: list[list]) -> xw.Book:
-    payload = {"client": "Office.js", "version": xw.__version__,
-               "book": {"name": "segmenter.xlsm", "active_sheet_index": 0, "selection": f"A1:D{len(rows)}"},
-               "names": [],
-               "sheets": [{"name": "Accounts", "pictures": [], "tables": [], "values": rows}]}
+    payload = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "segmenter.xlsm", "active_sheet_index": 0, "selection": f"A1:D{len(rows)}"},
+        "names": [],
+        "sheets": [{"name": "Accounts", "pictures": [], "tables": [], "values": rows}],
+    }
     return xw.Book(json=payload)
 
 
@@ -43,6 +47,7 @@ def timed(phases: dict[str, float], name: str, function):
             return function(*args, **kwargs)
         finally:
             phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+
     return wrapper
 
 
@@ -66,11 +71,15 @@ def run(rows: int) -> None:
     actions = book.json()["actions"]
     kinds = Counter(a["func"] for a in actions)
     writes = [len(a["values"]) * len(a["values"][0]) for a in actions if a["func"] == "setValues" and a["values"]]
-    print(f"{rows:,} selected rows ({rows - 1:,} accounts x 4 columns): {len(actions):,} round trips, "
-          f"{sum(writes):,} cells written, largest write {max(writes):,} cells (budget {DEFAULT_MAX_CELLS_PER_WRITE:,})")
+    print(
+        f"{rows:,} selected rows ({rows - 1:,} accounts x 4 columns): {len(actions):,} round trips, "
+        f"{sum(writes):,} cells written, largest write {max(writes):,} cells (budget {DEFAULT_MAX_CELLS_PER_WRITE:,})"
+    )
     print("  by kind: " + ", ".join(f"{name} {count:,}" for name, count in kinds.most_common()))
-    print(f"  whole action {whole:.1f} s: " + ", ".join(f"{name} {seconds:.1f} s ({seconds / whole:.0%})"
-                                                      for name, seconds in phases.items()))
+    print(
+        f"  whole action {whole:.1f} s: "
+        + ", ".join(f"{name} {seconds:.1f} s ({seconds / whole:.0%})" for name, seconds in phases.items())
+    )
 
 
 def main() -> None:

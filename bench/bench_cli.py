@@ -16,6 +16,7 @@ compare ratios and CPU times.
 Run: python -m bench.bench_cli [--sizes 10000 100000 1048576] [--orders 1000000] [--reference-up-to 200000]
 A quick run: python -m bench.bench_cli --sizes 10000 --orders 50000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,14 +45,20 @@ def account_frame(n: int, seed: int = 7) -> pd.DataFrame:
     nps = pd.array(rng.integers(0, 11, n), dtype="Int64")
     nps[rng.random(n) > 0.4] = pd.NA
     first = pd.Timestamp("2012-01-01") + pd.to_timedelta(rng.integers(0, 4800, n), unit="D")
-    return pd.DataFrame({
-        "Account": np.char.add("C", np.arange(n).astype(str)),
-        "Industry": INDUSTRIES[rng.integers(0, 5, n)], "Size": SIZES[rng.integers(0, 3, n)],
-        "Region": REGIONS[rng.integers(0, 4, n)], "Channel": CHANNELS[rng.integers(0, 3, n)],
-        "First purchase": first.strftime("%Y-%m-%d"),
-        "Revenue": revenue, "Profit": np.round(revenue * rng.normal(0.25, 0.1, n), 2),
-        "Cost to serve": np.round(revenue * rng.uniform(0.01, 0.08, n), 2), "NPS": nps,
-    })
+    return pd.DataFrame(
+        {
+            "Account": np.char.add("C", np.arange(n).astype(str)),
+            "Industry": INDUSTRIES[rng.integers(0, 5, n)],
+            "Size": SIZES[rng.integers(0, 3, n)],
+            "Region": REGIONS[rng.integers(0, 4, n)],
+            "Channel": CHANNELS[rng.integers(0, 3, n)],
+            "First purchase": first.strftime("%Y-%m-%d"),
+            "Revenue": revenue,
+            "Profit": np.round(revenue * rng.normal(0.25, 0.1, n), 2),
+            "Cost to serve": np.round(revenue * rng.uniform(0.01, 0.08, n), 2),
+            "NPS": nps,
+        }
+    )
 
 
 def order_frame(lines: int, seed: int = 11) -> pd.DataFrame:
@@ -71,20 +78,24 @@ def order_frame(lines: int, seed: int = 11) -> pd.DataFrame:
     offset = np.floor(rng.random(lines) * (last[who] - first[who] + 1)).astype(np.int64)
     day = pd.Timestamp("2023-01-01") + pd.to_timedelta(first[who] + offset, unit="D")
     amount = np.round(rng.gamma(3.0, 20.0, lines), 2)
-    return pd.DataFrame({
-        "Customer": np.char.add("K", who.astype(str)), "Order date": day.strftime("%Y-%m-%d"),
-        "Amount": amount, "Profit": np.round(amount * rng.uniform(0.1, 0.4, lines), 2),
-    })
+    return pd.DataFrame(
+        {
+            "Customer": np.char.add("K", who.astype(str)),
+            "Order date": day.strftime("%Y-%m-%d"),
+            "Amount": amount,
+            "Profit": np.round(amount * rng.uniform(0.1, 0.4, lines), 2),
+        }
+    )
 
 
 def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     """The CLI's own steps, timed: read, analyse, write (seconds) and the peak memory (MiB)."""
+    from core.accounts import parse_accounts
     from core.config import ReportConfig
+    from core.customers.report import run_customer_report
     from core.report import run_report
     from readers.files import read_block
     from readers.lists import load_transactions
-    from core.accounts import parse_accounts
-    from core.customers.report import run_customer_report
     from segmenter import customer_sheets
     from writers.layout import place_report
     from writers.xlsx import write_workbook
@@ -106,9 +117,17 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     analysed, analysed_cpu = time.perf_counter(), _cpu_seconds()
     write_workbook(sheets, output)
     written, written_cpu = time.perf_counter(), _cpu_seconds()
-    return {"read": read - start, "analyse": analysed - read, "write": written - analysed,
-            "whole": written - start, "cpu": _cpu_seconds(), "peak_mib": _peak_mib(),
-            "read_cpu": read_cpu - cpu, "analyse_cpu": analysed_cpu - read_cpu, "write_cpu": written_cpu - analysed_cpu}
+    return {
+        "read": read - start,
+        "analyse": analysed - read,
+        "write": written - analysed,
+        "whole": written - start,
+        "cpu": _cpu_seconds(),
+        "peak_mib": _peak_mib(),
+        "read_cpu": read_cpu - cpu,
+        "analyse_cpu": analysed_cpu - read_cpu,
+        "write_cpu": written_cpu - analysed_cpu,
+    }
 
 
 def run_reference(source: Path, output: Path) -> dict[str, float]:
@@ -129,8 +148,9 @@ def _peak_mib() -> float:
 
 
 def _child(*args: str) -> dict[str, float]:
-    completed = subprocess.run([sys.executable, "-m", "bench.bench_cli", "--child", *args],
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.bench_cli", "--child", *args], capture_output=True, text=True, check=False
+    )
     if completed.returncode != 0:
         raise SystemExit(completed.stderr)
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -145,30 +165,40 @@ def _measure(kind: str, n: int, scratch: Path, reference_up_to: int) -> None:
     source = scratch / f"{kind}{n}.csv"
     (order_frame(n) if kind == "orders" else account_frame(n)).to_csv(source, index=False)
     ours = _child("segmenter", kind, str(source), str(scratch / f"{kind}{n}-segmenter.xlsx"))
-    line = (f"{n:>10,} {kind:<8} read {ours['read']:6.1f} s (CPU {ours['read_cpu']:5.1f})  "
-            f"analyse {ours['analyse']:6.1f} s (CPU {ours['analyse_cpu']:5.1f})  "
-            f"write {ours['write']:6.1f} s (CPU {ours['write_cpu']:5.1f})  whole {ours['whole']:6.1f} s "
-            f"(CPU {ours['cpu']:6.1f} s with start-up)  peak {ours['peak_mib']:6,.0f} MiB")
+    line = (
+        f"{n:>10,} {kind:<8} read {ours['read']:6.1f} s (CPU {ours['read_cpu']:5.1f})  "
+        f"analyse {ours['analyse']:6.1f} s (CPU {ours['analyse_cpu']:5.1f})  "
+        f"write {ours['write']:6.1f} s (CPU {ours['write_cpu']:5.1f})  whole {ours['whole']:6.1f} s "
+        f"(CPU {ours['cpu']:6.1f} s with start-up)  peak {ours['peak_mib']:6,.0f} MiB"
+    )
     if n <= reference_up_to:
         ref = _child("reference", kind, str(source), str(scratch / f"{kind}{n}-pandas.xlsx"))
-        line += (f" | pandas read_csv+to_excel {ref['whole']:6.1f} s (CPU {ref['cpu']:6.1f} s), "
-                 f"peak {ref['peak_mib']:5,.0f} MiB | ratio {ours['whole'] / ref['whole']:.2f}x")
+        line += (
+            f" | pandas read_csv+to_excel {ref['whole']:6.1f} s (CPU {ref['cpu']:6.1f} s), "
+            f"peak {ref['peak_mib']:5,.0f} MiB | ratio {ours['whole'] / ref['whole']:.2f}x"
+        )
     print(line, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_048_576],
-                        help="account list sizes")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_048_576], help="account list sizes")
     parser.add_argument("--orders", type=int, nargs="*", default=[1_000_000], help="order line counts")
-    parser.add_argument("--reference-up-to", type=int, default=200_000,
-                        help="run the pandas reference only up to this many rows (it takes minutes beyond)")
+    parser.add_argument(
+        "--reference-up-to",
+        type=int,
+        default=200_000,
+        help="run the pandas reference only up to this many rows (it takes minutes beyond)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         role, kind, source, output = args.child
-        result = (run_segmenter(kind, Path(source), Path(output)) if role == "segmenter"
-                  else run_reference(Path(source), Path(output)))
+        result = (
+            run_segmenter(kind, Path(source), Path(output))
+            if role == "segmenter"
+            else run_reference(Path(source), Path(output))
+        )
         print(json.dumps(result))
         return
     print(f"before: {_load()}", flush=True)

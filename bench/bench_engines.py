@@ -27,6 +27,7 @@ The fit: BG/NBD on ``--fit-customers`` customers simulated from the CDNOW estima
 bench_bgnbd), compressed by DuckDB (identical triples counted) and fitted with weights,
 against the fit on the per-customer rows of a 200,000-customer sample, where both run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,9 +80,13 @@ def run_engine(path: Path, engine: str, memory_limit: str | None, out_dir: Path)
     from warehouse.sources import EngineSettings, Source
 
     start, cpu = time.perf_counter(), time.process_time()
-    run = run_table(Source(path=str(path)), EngineSettings(engine=engine, duckdb_memory_limit=memory_limit),
-                    ReportConfig(), output=out_dir / f"{engine}-{path.stem}-segmenter.xlsx",
-                    progress=lambda text: print(f"    [{time.perf_counter() - start:6.1f}s] {text}", flush=True))
+    run = run_table(
+        Source(path=str(path)),
+        EngineSettings(engine=engine, duckdb_memory_limit=memory_limit),
+        ReportConfig(),
+        output=out_dir / f"{engine}-{path.stem}-segmenter.xlsx",
+        progress=lambda text: print(f"    [{time.perf_counter() - start:6.1f}s] {text}", flush=True),
+    )
     print(f"    CPU time of this process (all its threads): {time.process_time() - cpu:.1f} s")
     return time.perf_counter() - start, run
 
@@ -114,17 +119,22 @@ def bench_fit(customers: int, sample: int = 200_000) -> None:
     start, cpu = time.perf_counter(), time.process_time()
     model = BetaGeoModel().fit(triples["x"], triples["t_x"], triples["T"], weights=triples["n"])
     fitted, fitted_cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"BG/NBD on {customers:,} customers: {len(triples):,} distinct triples (grouped in {grouped:.2f} s), "
-          f"weighted fit {fitted:.2f} s, {fitted_cpu:.2f} s CPU (goal < 5 s); r {model.params_['r']:.4f} alpha {model.params_['alpha']:.4f} "
-          f"a {model.params_['a']:.4f} b {model.params_['b']:.4f}")
+    print(
+        f"BG/NBD on {customers:,} customers: {len(triples):,} distinct triples (grouped in {grouped:.2f} s), "
+        f"weighted fit {fitted:.2f} s, {fitted_cpu:.2f} s CPU (goal < 5 s); r {model.params_['r']:.4f} alpha {model.params_['alpha']:.4f} "
+        f"a {model.params_['a']:.4f} b {model.params_['b']:.4f}"
+    )
     part = slice(0, sample)
-    small = con.execute(f'SELECT x, t_x, "T", count(*) AS n FROM (SELECT * FROM customers LIMIT {sample}) '
-                        'GROUP BY ALL').df()
+    small = con.execute(
+        f'SELECT x, t_x, "T", count(*) AS n FROM (SELECT * FROM customers LIMIT {sample}) GROUP BY ALL'
+    ).df()
     compressed = BetaGeoModel().fit(small["x"], small["t_x"], small["T"], weights=small["n"])
     rows = BetaGeoModel().fit(frequency[part], recency[part], age[part])
     worst = max(abs(compressed.params_[k] / rows.params_[k] - 1) for k in rows.params_)
-    print(f"  sample of {sample:,}: compressed ({len(small):,} rows) vs per-customer fit, largest relative "
-          f"parameter difference {worst:.1e}")
+    print(
+        f"  sample of {sample:,}: compressed ({len(small):,} rows) vs per-customer fit, largest relative "
+        f"parameter difference {worst:.1e}"
+    )
 
 
 def main() -> None:
@@ -147,26 +157,35 @@ def main() -> None:
     small_customers = max(1, args.customers * args.spark_lines // args.lines)
     small = args.dir / f"orders-{args.spark_lines}-{args.step}.parquet"
     if not small.exists():
-        print(f"generated {args.spark_lines:,} lines in {generate(small, args.spark_lines, small_customers, args.step):.1f} s")
+        print(
+            f"generated {args.spark_lines:,} lines in {generate(small, args.spark_lines, small_customers, args.step):.1f} s"
+        )
     if "duckdb" not in skip:
         big = args.dir / f"orders-{args.lines}-{args.step}.parquet"
         if not big.exists():
             print(f"generated {args.lines:,} lines in {generate(big, args.lines, args.customers, args.step):.1f} s")
         seconds, run = run_engine(big, "duckdb", args.memory_limit, args.dir)
-        print(f"DuckDB: {args.lines:,} lines, {run.rows:,} customers: {seconds:.1f} s (goal < 90 s), "
-              f"peak {peak_gib():.2f} GiB (goal < 4 GiB, memory limit {args.memory_limit})")
+        print(
+            f"DuckDB: {args.lines:,} lines, {run.rows:,} customers: {seconds:.1f} s (goal < 90 s), "
+            f"peak {peak_gib():.2f} GiB (goal < 4 GiB, memory limit {args.memory_limit})"
+        )
         seconds, run = run_engine(small, "duckdb", args.memory_limit, args.dir)
         print(f"DuckDB: {args.spark_lines:,} lines, {run.rows:,} customers: {seconds:.1f} s")
     if "spark" not in skip:
         seconds, run = run_engine(small, "spark", None, args.dir)
-        print(f"Spark local: {args.spark_lines:,} lines, {run.rows:,} customers: {seconds:.1f} s "
-              "(session start included)")
+        print(
+            f"Spark local: {args.spark_lines:,} lines, {run.rows:,} customers: {seconds:.1f} s (session start included)"
+        )
     if "pandas" not in skip:
         pandas_file = args.dir / f"orders-{args.pandas_lines}-{args.step}.parquet"
         if not pandas_file.exists():
-            generate(pandas_file, args.pandas_lines, max(1, args.customers * args.pandas_lines // args.lines), args.step)
-        print(f"pandas (core, in memory): {args.pandas_lines:,} lines: {run_pandas(pandas_file):.1f} s, "
-              f"peak so far {peak_gib():.2f} GiB")
+            generate(
+                pandas_file, args.pandas_lines, max(1, args.customers * args.pandas_lines // args.lines), args.step
+            )
+        print(
+            f"pandas (core, in memory): {args.pandas_lines:,} lines: {run_pandas(pandas_file):.1f} s, "
+            f"peak so far {peak_gib():.2f} GiB"
+        )
     print(f"load after: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
 
 

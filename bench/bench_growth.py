@@ -7,6 +7,7 @@ alone, and the placing of the Growth sheets (writers.layout).
 
 Run: python -m bench.bench_growth [--sizes 10000 100000 1048576]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,18 @@ def period_cells(n: int, seed: int = 11) -> list[list[object]]:
     profit = np.round(revenue[:, 2] * rng.normal(0.25, 0.1, n), 2)
     cost = np.round(revenue[:, 2] * rng.uniform(0.01, 0.2, n), 2)
     accounts = np.char.add("C", np.arange(n).astype(str)).astype(object)
-    rows = np.column_stack([accounts, *[revenue[:, j].astype(object) for j in range(3)], profit.astype(object),
-                            cost.astype(object), CHANNELS[rng.integers(0, 3, n)]]).tolist()
-    return [["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve",
-             "Channel"]] + rows
+    rows = np.column_stack(
+        [
+            accounts,
+            *[revenue[:, j].astype(object) for j in range(3)],
+            profit.astype(object),
+            cost.astype(object),
+            CHANNELS[rng.integers(0, 3, n)],
+        ]
+    ).tolist()
+    return [
+        ["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve", "Channel"]
+    ] + rows
 
 
 def main() -> None:
@@ -52,11 +61,17 @@ def main() -> None:
         parse_s, table = best_of(repeats, lambda: parse_accounts(cells))
         report_s, report = best_of(repeats, lambda: run_report(table, config))
         segments = segment_accounts(table, config)
-        growth_s, _ = best_of(repeats, lambda: growth_tables(table.period_revenue, segments, config, table.period_years))
-        place_s, _ = best_of(repeats, lambda: [place_sheet(spec, report.tables, source="bench", labels=config.labels)
-                                               for spec in growth_specs])
-        print(f"{n:>9,} accounts: parse {parse_s:6.2f} s | report {report_s:6.2f} s | growth tables {growth_s:6.2f} s"
-              f" | place Growth sheets {place_s:6.2f} s")
+        growth_s, _ = best_of(
+            repeats, lambda: growth_tables(table.period_revenue, segments, config, table.period_years)
+        )
+        place_s, _ = best_of(
+            repeats,
+            lambda: [place_sheet(spec, report.tables, source="bench", labels=config.labels) for spec in growth_specs],
+        )
+        print(
+            f"{n:>9,} accounts: parse {parse_s:6.2f} s | report {report_s:6.2f} s | growth tables {growth_s:6.2f} s"
+            f" | place Growth sheets {place_s:6.2f} s"
+        )
 
 
 if __name__ == "__main__":

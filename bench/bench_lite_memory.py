@@ -13,6 +13,7 @@ The cells themselves are counted (Lite receives them as one message). Uses xlwin
 
 Run: python -m bench.bench_lite_memory [--rows 10000 100000 300000] [--kinds function script]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,16 @@ def measure(kind: str, rows: int) -> None:
     cells_mb = _rss_mb() - base
     start = time.perf_counter()
     if kind == "function":
-        payload = {"func_name": "segment_tier", "args": [cells], "caller_address": "Sheet1!H1", "client": "Office.js",
-                   "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
+        payload = {
+            "func_name": "segment_tier",
+            "args": [cells],
+            "caller_address": "Sheet1!H1",
+            "client": "Office.js",
+            "version": xw.__version__,
+            "runtime": "1.4",
+            "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy",
+        }
         asyncio.run(server.custom_functions_call(payload, lite))
     else:
         book = remote_book({"Accounts": cells}, selection="A1")
@@ -71,8 +80,12 @@ def main() -> None:
     print(f"{'call':<9} {'accounts':>9} {'cells MB':>9} {'peak MB':>8} {'seconds':>8}")
     for kind in args.kinds:
         for rows in args.rows:
-            out = subprocess.run([sys.executable, "-m", "bench.bench_lite_memory", "--one", kind, str(rows)],
-                                 capture_output=True, text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.bench_lite_memory", "--one", kind, str(rows)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             print(f"{out[0]:<9} {int(out[1]):>9,} {out[2]:>9} {out[3]:>8} {out[4]:>8}")
 
 

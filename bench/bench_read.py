@@ -8,6 +8,7 @@ openpyxl (write-only, a minute or two at full size) and kept in ``--cache`` for 
 
 Run: python -m bench.bench_read [--rows 1048575] [--cache /tmp/segmenter-bench]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,15 +82,19 @@ def main() -> None:
     del by_cell
     openpyxl_s, reference = timed(openpyxl_rows, xlsx)
     assert len(rows) == len(reference) == args.rows + 1
-    print(f"{len(rows):>10,} sheet rows .xlsx: segmenter (typed columns) {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), "
-          f"calamine cell by cell {calamine_s:6.2f} s (CPU {calamine_cpu:5.2f} s), openpyxl read-only {openpyxl_s:6.2f} s "
-          f"(CPU {timed.cpu:5.2f} s), ratio to openpyxl {reader_s / openpyxl_s:.3f}")
+    print(
+        f"{len(rows):>10,} sheet rows .xlsx: segmenter (typed columns) {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), "
+        f"calamine cell by cell {calamine_s:6.2f} s (CPU {calamine_cpu:5.2f} s), openpyxl read-only {openpyxl_s:6.2f} s "
+        f"(CPU {timed.cpu:5.2f} s), ratio to openpyxl {reader_s / openpyxl_s:.3f}"
+    )
     reader_s, rows = timed(read_delimited, text)
     reader_cpu = timed.cpu
     pandas_s, frame = timed(lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, header=None), text)
     assert len(rows) == len(frame)
-    print(f"{len(rows):>10,} lines .csv: segmenter {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), bare pandas.read_csv "
-          f"(text) {pandas_s:6.2f} s (CPU {timed.cpu:5.2f} s), ratio {reader_s / pandas_s:.2f}")
+    print(
+        f"{len(rows):>10,} lines .csv: segmenter {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), bare pandas.read_csv "
+        f"(text) {pandas_s:6.2f} s (CPU {timed.cpu:5.2f} s), ratio {reader_s / pandas_s:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Target (issue 2): the whole report on 1,048,576 accounts under 2 s on this machi
 
 Run: python -m bench.bench_report [--sizes 10000 100000 1048576]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,16 @@ def account_cells(n: int, seed: int = 7) -> list[list[object]]:
     nps = rng.integers(0, 11, n).astype(object)
     nps[rng.random(n) > 0.4] = None
     accounts = np.char.add("C", np.arange(n).astype(str)).astype(object)
-    rows = np.column_stack([accounts, revenue.astype(object), profit.astype(object), nps,
-                            INDUSTRIES[rng.integers(0, 5, n)], SIZES[rng.integers(0, 3, n)]]).tolist()
+    rows = np.column_stack(
+        [
+            accounts,
+            revenue.astype(object),
+            profit.astype(object),
+            nps,
+            INDUSTRIES[rng.integers(0, 5, n)],
+            SIZES[rng.integers(0, 3, n)],
+        ]
+    ).tolist()
     return [["Account", "Revenue", "Profit", "NPS", "Industry", "Size"]] + rows
 
 

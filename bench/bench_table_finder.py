@@ -3,6 +3,7 @@
 Run: ``python -m bench.bench_table_finder``; prints both times and their ratio, measured in one
 process on the same 1,048,575-row block (the machine is noisy: read the ratio).
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,15 @@ def main() -> None:
     rows = make_rows(1_048_575)
     block = np.array(rows, dtype=object)  # the 2-D cell block parse_accounts builds from these equal rows
     whole = _best(lambda: parse_accounts(rows))
-    finder = _best(lambda: find_table(block, header=find_header_row(block, lambda text: header_role(text) is not None),
-                                      first_sheet_row=1, label_column=0, value_column=1))
+    finder = _best(
+        lambda: find_table(
+            block,
+            header=find_header_row(block, lambda text: header_role(text) is not None),
+            first_sheet_row=1,
+            label_column=0,
+            value_column=1,
+        )
+    )
     print(f"parse_accounts 1,048,575 rows: {whole:.2f} s; finding the table: {finder:.2f} s ({finder / whole:.0%})")
 
 

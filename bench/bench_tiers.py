@@ -6,6 +6,7 @@ Revenues are lognormal (median about 1,100, heavy right tail), rounded to whole 
 units so that many accounts tie, with 2 % zero and 1 % missing, like a real account list.
 Target: pareto tiering within 3x of one argsort of the same revenues.
 """
+
 from __future__ import annotations
 
 import sys
@@ -40,14 +41,20 @@ def best_of(repeats: int, call) -> float:
 
 
 def main(seed: int = 1) -> None:
-    print(f"{'accounts':>10} {'argsort':>9} " + " ".join(f"{m:>10}" for m in METHODS) + f" {'summary':>9}  pareto/argsort")
+    print(
+        f"{'accounts':>10} {'argsort':>9} " + " ".join(f"{m:>10}" for m in METHODS) + f" {'summary':>9}  pareto/argsort"
+    )
     for accounts in SIZES:
         revenue = simulate(accounts, seed)
         argsort = best_of(5, lambda: np.argsort(revenue))
-        timings = {m: best_of(5, lambda m=m, c=c: assign_tiers(revenue, method=m, cutoffs=c)) for m, c in METHODS.items()}
+        timings = {
+            m: best_of(5, lambda m=m, c=c: assign_tiers(revenue, method=m, cutoffs=c)) for m, c in METHODS.items()
+        }
         summary = best_of(5, lambda: concentration_summary(revenue))
         cells = " ".join(f"{timings[m] * 1000:>8.1f}ms" for m in METHODS)
-        print(f"{accounts:>10,} {argsort * 1000:>7.1f}ms {cells} {summary * 1000:>7.1f}ms  {timings['pareto'] / argsort:>6.2f}x")
+        print(
+            f"{accounts:>10,} {argsort * 1000:>7.1f}ms {cells} {summary * 1000:>7.1f}ms  {timings['pareto'] / argsort:>6.2f}x"
+        )
 
 
 if __name__ == "__main__":

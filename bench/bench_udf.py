@@ -5,6 +5,7 @@ product). Target (issue 3): 1,048,575 rows in under 3 s on this machine.
 
 Run: python -m bench.bench_udf [--rows 50000 1048575]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,15 @@ from bench.bench_report import account_cells  # noqa: E402
 
 
 def call(func_name: str, *args):
-    payload = {"func_name": func_name, "args": list(args), "caller_address": "Sheet1!H1",
-               "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
+    payload = {
+        "func_name": func_name,
+        "args": list(args),
+        "caller_address": "Sheet1!H1",
+        "version": xw.__version__,
+        "runtime": "1.4",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+    }
     result = server.custom_functions_call(payload, udfs)
     return asyncio.run(result) if inspect.iscoroutine(result) else result
 

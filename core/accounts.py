@@ -6,6 +6,7 @@ read column by column with :mod:`core.cells`; columns are recognised by their he
 rejected, and every assumption made (margin % or amount, duplicates, missing ids), is a
 row of the issues table, so the user sees what was read and why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates
 from core.errors import SegmenterInputError
 from core.exports import ExportOptions, forced_roles, read_layout
 from core.headers import ACCOUNT_HEADERS, normalise_header
-from core.table_finder import find_header_row, find_table
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
+from core.table_finder import find_header_row, find_table
 
 # Without headers the columns are read in this order; the later roles need a header.
 POSITIONAL_ROLES = ("account", "revenue", "profit", "nps", "industry", "size", "region", "first_purchase")
@@ -84,8 +85,14 @@ class AccountTable:
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
-                   date_format: str = "auto", options: ExportOptions | None = None) -> AccountTable:
+def parse_accounts(
+    cells: Any,
+    *,
+    first_sheet_row: int = 1,
+    has_header: bool | None = None,
+    date_format: str = "auto",
+    options: ExportOptions | None = None,
+) -> AccountTable:
     """Read a block of cells into the account table.
 
     Parameters
@@ -174,12 +181,21 @@ def parse_accounts(cells: Any, *, first_sheet_row: int = 1, has_header: bool | N
         forced = forced_roles(headers, options.columns, ROLES) if options.columns else {}
         roles, _ = ACCOUNT_HEADERS.assign(headers, forced=forced)
         label_column, value_column = roles.get("account"), roles.get("revenue")
-    found = find_table(block, header=header, first_sheet_row=first_sheet_row, label_column=label_column,
-                       value_column=value_column)
+    found = find_table(
+        block, header=header, first_sheet_row=first_sheet_row, label_column=label_column, value_column=value_column
+    )
     if not found.rows.size and len(found.issues):
         raise SegmenterInputError("the range has no account rows, only title, total, footer or blank rows")
-    layout = read_layout(block, header=header, rows=found.rows, headers=headers, kind="accounts",
-                         first_sheet_row=first_sheet_row, options=options, role_names=ROLES)
+    layout = read_layout(
+        block,
+        header=header,
+        rows=found.rows,
+        headers=headers,
+        kind="accounts",
+        first_sheet_row=first_sheet_row,
+        options=options,
+        role_names=ROLES,
+    )
     block, rows = layout.block, layout.rows
     if not rows.size:
         raise SegmenterInputError("the range has no account rows left: " + "; ".join(layout.said))
@@ -244,6 +260,7 @@ def accounts_from_frame(frame: pd.DataFrame, *, first_sheet_row: int = 2) -> Acc
 
 # --------------------------------------------------------------------------- block shape
 
+
 def _as_block(cells: Any) -> np.ndarray:
     """A 2-D object array; ragged rows padded with None."""
     if isinstance(cells, np.ndarray):
@@ -276,6 +293,7 @@ def _header_texts(cells: np.ndarray, sheet_row: int) -> list[str]:
 
 # --------------------------------------------------------------------------- roles
 
+
 def header_role(header: str) -> str | None:
     """The role a header names ("Net sales" -> "revenue"), or None (see :mod:`core.headers`).
 
@@ -287,15 +305,23 @@ def header_role(header: str) -> str | None:
     return ACCOUNT_HEADERS.role(header)
 
 
-def _assign_roles(headers: list[str], header_row: int, skip: set[int] = frozenset(),
-                  forced: dict[str, int] | None = None) -> tuple[dict[str, int], list[tuple]]:
+def _assign_roles(
+    headers: list[str], header_row: int, skip: set[int] = frozenset(), forced: dict[str, int] | None = None
+) -> tuple[dict[str, int], list[tuple]]:
     """Role -> column index, exact matches first, first column wins; notes for the losers.
 
     Columns in ``skip`` (period columns) take no role here; ``forced`` roles are taken as given."""
     assigned, losers = ACCOUNT_HEADERS.assign(headers, skip, forced=forced)
-    notes = [(header_row, headers[j], headers[j], "note",
-              f"also looks like the {role} column; '{headers[winner]}' is used and this one is kept as an extra column")
-             for j, role, winner, _ in losers]
+    notes = [
+        (
+            header_row,
+            headers[j],
+            headers[j],
+            "note",
+            f"also looks like the {role} column; '{headers[winner]}' is used and this one is kept as an extra column",
+        )
+        for j, role, winner, _ in losers
+    ]
     return assigned, notes
 
 
@@ -318,22 +344,46 @@ def period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str]
     list of tuple
         Data issues rows ``(sheet_row, column, value, "note", reason)``.
     """
-    notes = [(header_row, p.header, p.header, "note", f"'{p.header}' read as {p.measure} for period {p.label}")
-             for p in list(choice.revenue.values()) + list(choice.profit.values())]
-    notes += [(header_row, headers[j], headers[j], "note", f"looks like a period column but is not used as one: "
-               f"{reason}; kept as an extra column") for j, reason in choice.set_aside.items()]
+    notes = [
+        (header_row, p.header, p.header, "note", f"'{p.header}' read as {p.measure} for period {p.label}")
+        for p in list(choice.revenue.values()) + list(choice.profit.values())
+    ]
+    notes += [
+        (
+            header_row,
+            headers[j],
+            headers[j],
+            "note",
+            f"looks like a period column but is not used as one: {reason}; kept as an extra column",
+        )
+        for j, reason in choice.set_aside.items()
+    ]
     if not choice.revenue:
         return notes
     latest_column, latest = list(choice.revenue.items())[-1]
     if "revenue" in roles:
-        notes.append((header_row, latest.header, latest.header, "note",
-                      f"the period columns serve growth and tier migration; every other figure uses "
-                      f"'{headers[roles['revenue']]}'"))
+        notes.append(
+            (
+                header_row,
+                latest.header,
+                latest.header,
+                "note",
+                f"the period columns serve growth and tier migration; every other figure uses "
+                f"'{headers[roles['revenue']]}'",
+            )
+        )
         return notes
     roles["revenue"] = latest_column
-    notes.append((header_row, latest.header, latest.header, "note",
-                  f"no plain revenue column: revenue is the latest period, {latest.label}, so every figure but "
-                  "growth is for that period"))
+    notes.append(
+        (
+            header_row,
+            latest.header,
+            latest.header,
+            "note",
+            f"no plain revenue column: revenue is the latest period, {latest.label}, so every figure but "
+            "growth is for that period",
+        )
+    )
     same_period = [j for j, p in choice.profit.items() if p.label == latest.label]
     if "profit" not in roles and same_period:
         roles["profit"] = same_period[0]
@@ -344,40 +394,60 @@ def period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str]
 
 # --------------------------------------------------------------------------- reading
 
-def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], positions: np.ndarray,
-                  sheet_rows: np.ndarray, header_row: int, n_input_rows: int, header_position: int | None,
-                  table_notes: pd.DataFrame | None = None, date_format: str = "auto",
-                  forced: dict[str, int] | None = None, unassigned: set[int] = frozenset(),
-                  said: tuple[str, ...] = ()) -> AccountTable:
+
+def _read_columns(
+    *,
+    headers: list[str] | None,
+    columns: list[np.ndarray],
+    positions: np.ndarray,
+    sheet_rows: np.ndarray,
+    header_row: int,
+    n_input_rows: int,
+    header_position: int | None,
+    table_notes: pd.DataFrame | None = None,
+    date_format: str = "auto",
+    forced: dict[str, int] | None = None,
+    unassigned: set[int] = frozenset(),
+    said: tuple[str, ...] = (),
+) -> AccountTable:
     forced = dict(forced or {})
     alternatives: dict[str, tuple[str, ...]] = {}
     if headers is None:
         names = [f"column {j + 1}" for j in range(len(columns))]
-        roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[:len(columns)])}
+        roles = {role: j for j, role in enumerate(POSITIONAL_ROLES[: len(columns)])}
         notes: list[tuple] = []
         choice = PeriodChoice({}, {}, {})
     else:
         names = headers
-        found = {j: period for j, h in enumerate(headers)
-                 if j not in forced.values() and (period := read_period_header(h, header_role))}
+        found = {
+            j: period
+            for j, h in enumerate(headers)
+            if j not in forced.values() and (period := read_period_header(h, header_role))
+        }
         choice = choose_periods(found)
         if len(choice.revenue) < 2:  # one period is no change over time: read it as any column
             found, choice = {}, PeriodChoice({}, {}, {})
         roles, notes = _assign_roles(headers, header_row, skip=set(found) | set(unassigned), forced=forced)
-        for j, role, winner, _ in ACCOUNT_HEADERS.assign(headers, set(found) | set(unassigned), forced=forced)[1]:
+        for j, role, _winner, _ in ACCOUNT_HEADERS.assign(headers, set(found) | set(unassigned), forced=forced)[1]:
             alternatives.setdefault(role, ())
             alternatives[role] += (headers[j],)
         notes += period_roles(choice, roles, headers, header_row)
-        notes += [(header_row, names[roles[role]], names[roles[role]], "note", what)
-                  for role, what in (("cost_to_serve", "read as cost to serve: net profit = profit - cost to serve"),
-                                     ("channel", "read as the sales channel"))
-                  if role in roles]
+        notes += [
+            (header_row, names[roles[role]], names[roles[role]], "note", what)
+            for role, what in (
+                ("cost_to_serve", "read as cost to serve: net profit = profit - cost to serve"),
+                ("channel", "read as the sales channel"),
+            )
+            if role in roles
+        ]
     if "revenue" not in roles:
         seen = ", ".join(f"'{name}'" for name in names)
         raise SegmenterInputError(
             f"no revenue column found; headers seen: {seen}. Name one of them Revenue (or Sales, Turnover, Amount)"
-            if headers is not None else "no revenue column: without headers the second column must be revenue",
-            row=header_row)
+            if headers is not None
+            else "no revenue column: without headers the second column must be revenue",
+            row=header_row,
+        )
     if len(positions) == 0:
         raise SegmenterInputError("the range has a header row but no account rows")
 
@@ -395,10 +465,16 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     for role in ("account",) + TEXT_ROLES:
         parsed[role] = read(to_text, roles[role]).values if role in roles else None
     parsed["revenue"] = read(to_numbers, roles["revenue"]).values
-    parsed["nps"] = _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts) \
-        if "nps" in roles else None
-    parsed["first_purchase"] = read(to_dates, roles["first_purchase"], date_format=date_format,
-                                    refuse_ambiguous=True).values if "first_purchase" in roles else None
+    parsed["nps"] = (
+        _valid_nps(read(to_numbers, roles["nps"]), names[roles["nps"]], sheet_rows, issue_parts)
+        if "nps" in roles
+        else None
+    )
+    parsed["first_purchase"] = (
+        read(to_dates, roles["first_purchase"], date_format=date_format, refuse_ambiguous=True).values
+        if "first_purchase" in roles
+        else None
+    )
     parsed["cost_to_serve"] = read(to_numbers, roles["cost_to_serve"]).values if "cost_to_serve" in roles else None
     profit_basis = "none"
     if "profit" in roles:
@@ -407,9 +483,12 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         issue_parts.pop()  # which issues apply depends on the basis _read_profit settles on
         note_row = header_row if headers is not None else int(sheet_rows[0])
         parsed["profit"], profit_basis = _read_profit(
-            as_pct, columns[j], names[j], headers is not None, parsed["revenue"], sheet_rows, note_row, issue_parts)
-    period_revenue = {p.label: parsed["revenue"] if j == roles["revenue"] else read(to_numbers, j).values
-                      for j, p in choice.revenue.items()}
+            as_pct, columns[j], names[j], headers is not None, parsed["revenue"], sheet_rows, note_row, issue_parts
+        )
+    period_revenue = {
+        p.label: parsed["revenue"] if j == roles["revenue"] else read(to_numbers, j).values
+        for j, p in choice.revenue.items()
+    }
     period_profit = {}
     for j, p in choice.profit.items():
         if j == roles.get("profit"):
@@ -417,8 +496,9 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
             continue
         as_pct = read(to_numbers, j, percent_ok=True)
         issue_parts.pop()  # as for the profit column: _read_profit keeps the issues of the basis it settles on
-        period_profit[p.label], _ = _read_profit(as_pct, columns[j], names[j], True, period_revenue[p.label],
-                                                 sheet_rows, header_row, issue_parts)
+        period_profit[p.label], _ = _read_profit(
+            as_pct, columns[j], names[j], True, period_revenue[p.label], sheet_rows, header_row, issue_parts
+        )
     extras = {}
     used = set(STANDARD_COLUMNS)
     period_columns = set(choice.revenue) | set(choice.profit)
@@ -436,8 +516,12 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         raise SegmenterInputError("the range has no account rows, only blank ones")
     positions, sheet_rows = positions[keep], sheet_rows[keep]
     n = len(positions)
-    empty = {"profit": np.full(n, np.nan), "nps": np.full(n, np.nan), "cost_to_serve": np.full(n, np.nan),
-             "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")}
+    empty = {
+        "profit": np.full(n, np.nan),
+        "nps": np.full(n, np.nan),
+        "cost_to_serve": np.full(n, np.nan),
+        "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+    }
     data = {"sheet_row": sheet_rows}
     for role in ROLES:
         values = parsed.get(role)
@@ -451,9 +535,19 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
     accounts = pd.DataFrame(data, index=pd.Index(positions))
     accounts["account"] = accounts["account"].astype("str")
     if extras:  # built once: one insert per column copies the frame each time (16,000 columns took minutes)
-        accounts = pd.concat([accounts, pd.DataFrame(
-            {name: pd.Series(values[keep], index=positions, dtype=object if values.dtype == object else None)
-             for name, values in extras.items()}, index=accounts.index)], axis=1)
+        accounts = pd.concat(
+            [
+                accounts,
+                pd.DataFrame(
+                    {
+                        name: pd.Series(values[keep], index=positions, dtype=object if values.dtype == object else None)
+                        for name, values in extras.items()
+                    },
+                    index=accounts.index,
+                ),
+            ],
+            axis=1,
+        )
 
     issues = pd.concat([part for part in issue_parts if len(part)] or [issues_frame()], ignore_index=True)
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
@@ -470,17 +564,23 @@ def _read_columns(*, headers: list[str] | None, columns: list[np.ndarray], posit
         periods=tuple(labels),
         period_years=years_since_first(list(choice.revenue.values())),
         period_headers=tuple(p.header for p in choice.revenue.values()),
-        period_revenue=pd.DataFrame({label: period_revenue[label][keep] for label in labels}, index=accounts.index,
-                                    columns=labels, dtype=float),
-        period_profit=pd.DataFrame({label: period_profit[label][keep] if label in period_profit else no_profit
-                                    for label in labels}, index=accounts.index, columns=labels, dtype=float),
+        period_revenue=pd.DataFrame(
+            {label: period_revenue[label][keep] for label in labels}, index=accounts.index, columns=labels, dtype=float
+        ),
+        period_profit=pd.DataFrame(
+            {label: period_profit[label][keep] if label in period_profit else no_profit for label in labels},
+            index=accounts.index,
+            columns=labels,
+            dtype=float,
+        ),
         said=said,
         alternatives=alternatives,
     )
 
 
-def _sum_rows(account: np.ndarray, revenue: np.ndarray, keep: np.ndarray, sheet_rows: np.ndarray, column: str,
-              issue_parts: list) -> np.ndarray:
+def _sum_rows(
+    account: np.ndarray, revenue: np.ndarray, keep: np.ndarray, sheet_rows: np.ndarray, column: str, issue_parts: list
+) -> np.ndarray:
     """Rows without an account id whose revenue is the sum of the rows above them (a total or
     subtotal row without a label), noted as left out.
 
@@ -497,7 +597,11 @@ def _sum_rows(account: np.ndarray, revenue: np.ndarray, keep: np.ndarray, sheet_
     for i in range(len(revenue)):
         if candidates[i] and rows_above >= 2:
             tolerance = 1e-9 * max(1.0, abs(revenue[i]))
-            if abs(revenue[i] - since_last) <= tolerance and rows_since >= 2 or abs(revenue[i] - total_above) <= tolerance:
+            if (
+                abs(revenue[i] - since_last) <= tolerance
+                and rows_since >= 2
+                or abs(revenue[i] - total_above) <= tolerance
+            ):
                 is_sum[i] = True
                 since_last, rows_since = 0.0, 0
                 continue
@@ -507,10 +611,17 @@ def _sum_rows(account: np.ndarray, revenue: np.ndarray, keep: np.ndarray, sheet_
             rows_above += 1
             rows_since += 1
     if is_sum.any():
-        issue_parts.append(issues_frame({
-            "sheet_row": sheet_rows[is_sum], "column": column, "value": [cell_text(x) for x in revenue[is_sum]],
-            "action": "row skipped",
-            "reason": "no account id and a revenue equal to the sum of the rows above: a total row, left out"}))
+        issue_parts.append(
+            issues_frame(
+                {
+                    "sheet_row": sheet_rows[is_sum],
+                    "column": column,
+                    "value": [cell_text(x) for x in revenue[is_sum]],
+                    "action": "row skipped",
+                    "reason": "no account id and a revenue equal to the sum of the rows above: a total row, left out",
+                }
+            )
+        )
     return is_sum
 
 
@@ -519,14 +630,30 @@ def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_pa
     scores = result.values
     bad = ~np.isnan(scores) & ((scores < 0) | (scores > 10) | (scores != np.round(scores)))
     if bad.any():
-        issue_parts.append(issues_frame({
-            "sheet_row": sheet_rows[bad], "column": name, "value": [cell_text(x) for x in scores[bad]],
-            "action": "rejected", "reason": "an NPS answer must be a whole number from 0 to 10"}))
+        issue_parts.append(
+            issues_frame(
+                {
+                    "sheet_row": sheet_rows[bad],
+                    "column": name,
+                    "value": [cell_text(x) for x in scores[bad]],
+                    "action": "rejected",
+                    "reason": "an NPS answer must be a whole number from 0 to 10",
+                }
+            )
+        )
     return np.where(bad, np.nan, scores)
 
 
-def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header: bool, revenue: np.ndarray,
-                 sheet_rows: np.ndarray, note_row: int, issue_parts: list) -> tuple[np.ndarray, str]:
+def _read_profit(
+    as_pct: ParsedColumn,
+    cells: np.ndarray,
+    name: str,
+    has_header: bool,
+    revenue: np.ndarray,
+    sheet_rows: np.ndarray,
+    note_row: int,
+    issue_parts: list,
+) -> tuple[np.ndarray, str]:
     """Profit amounts and the basis they were read on (``amount`` or ``margin_pct``).
 
     ``as_pct`` is the column read with ``percent_ok``; percentage texts are the cells it
@@ -546,13 +673,18 @@ def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header:
         basis, why = "margin_pct", f"the header '{name}' says %"
     elif ambiguous and fraction_like and revenue_mostly_above_1:
         basis = "margin_pct"
-        why = ("every value is a % or lies between -1 and 1 while revenues are mostly above 1"
-               + ("" if has_header else " (no header)"))
+        why = "every value is a % or lies between -1 and 1 while revenues are mostly above 1" + (
+            "" if has_header else " (no header)"
+        )
     else:
         basis = "amount"
-        why = (f"the header '{name}' names an amount" if has_header and not ambiguous
-               else "values are not all percentages or fractions between -1 and 1" if present.any()
-               else "no profit values to judge by")
+        why = (
+            f"the header '{name}' names an amount"
+            if has_header and not ambiguous
+            else "values are not all percentages or fractions between -1 and 1"
+            if present.any()
+            else "no profit values to judge by"
+        )
     if basis == "amount":
         as_amount = to_numbers(cells, column=name, sheet_rows=sheet_rows) if pct_text.any() else as_pct
         issue_parts.append(as_amount.issues)
@@ -572,8 +704,9 @@ def _read_profit(as_pct: ParsedColumn, cells: np.ndarray, name: str, has_header:
     return profit, basis
 
 
-def _name_missing_accounts(account: np.ndarray, sheet_rows: np.ndarray, names: list[str], roles: dict,
-                           issue_parts: list) -> np.ndarray:
+def _name_missing_accounts(
+    account: np.ndarray, sheet_rows: np.ndarray, names: list[str], roles: dict, issue_parts: list
+) -> np.ndarray:
     missing = pd.isna(account)
     if not missing.any():
         return account
@@ -581,22 +714,46 @@ def _name_missing_accounts(account: np.ndarray, sheet_rows: np.ndarray, names: l
     generated = np.array([f"(row {row})" for row in sheet_rows[missing]], dtype=object)
     named[missing] = generated
     column = names[roles["account"]] if "account" in roles else "account"
-    issue_parts.append(issues_frame({
-        "sheet_row": sheet_rows[missing], "column": column, "value": "", "action": "coerced",
-        "reason": (["account id missing: named '" + g + "'" for g in generated])}))
+    issue_parts.append(
+        issues_frame(
+            {
+                "sheet_row": sheet_rows[missing],
+                "column": column,
+                "value": "",
+                "action": "coerced",
+                "reason": (["account id missing: named '" + g + "'" for g in generated]),
+            }
+        )
+    )
     return named
 
 
 def _revenue_notes(revenue: np.ndarray, sheet_rows: np.ndarray, column: str) -> pd.DataFrame:
     missing = np.isnan(revenue)
     negative = revenue < 0
-    return pd.concat([
-        issues_frame({"sheet_row": sheet_rows[missing], "column": column, "value": "", "action": "note",
-                      "reason": "revenue missing: the account gets tier D"}),
-        issues_frame({"sheet_row": sheet_rows[negative], "column": column,
-                      "value": [cell_text(x) for x in revenue[negative]], "action": "note",
-                      "reason": "negative revenue kept as it is (a credit note?): the account gets tier D"}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            issues_frame(
+                {
+                    "sheet_row": sheet_rows[missing],
+                    "column": column,
+                    "value": "",
+                    "action": "note",
+                    "reason": "revenue missing: the account gets tier D",
+                }
+            ),
+            issues_frame(
+                {
+                    "sheet_row": sheet_rows[negative],
+                    "column": column,
+                    "value": [cell_text(x) for x in revenue[negative]],
+                    "action": "note",
+                    "reason": "negative revenue kept as it is (a credit note?): the account gets tier D",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def _duplicate_notes(account: np.ndarray, sheet_rows: np.ndarray, column: str) -> pd.DataFrame:
@@ -609,10 +766,19 @@ def _duplicate_notes(account: np.ndarray, sheet_rows: np.ndarray, column: str) -
     first_row = rows.groupby(dup_ids).transform("min")
     second_row = rows.where(rows.groupby(dup_ids).cumcount() == 1).groupby(dup_ids).transform("max")
     other = np.where(rows == first_row, second_row, first_row).astype(np.int64)
-    reasons = [f"duplicate account id '{name}', also on row {row}; kept as separate rows, not merged"
-               for name, row in zip(dup_ids, other)]
-    return issues_frame({"sheet_row": rows, "column": column, "value": dup_ids.to_numpy(dtype=object),
-                         "action": "note", "reason": reasons})
+    reasons = [
+        f"duplicate account id '{name}', also on row {row}; kept as separate rows, not merged"
+        for name, row in zip(dup_ids, other)
+    ]
+    return issues_frame(
+        {
+            "sheet_row": rows,
+            "column": column,
+            "value": dup_ids.to_numpy(dtype=object),
+            "action": "note",
+            "reason": reasons,
+        }
+    )
 
 
 def _read_extra(cells: np.ndarray, name: str, sheet_rows: np.ndarray) -> ParsedColumn:
@@ -630,4 +796,3 @@ def _unique_name(name: str, used: set[str]) -> str:
         candidate, k = f"{name} ({k})", k + 1
     used.add(candidate)
     return candidate
-

@@ -26,6 +26,7 @@ Reasons, each with the figure behind it and the sheet that holds the figure (``d
 
 One row per account: its reason with the most money at stake; ``also`` names its other reasons.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,12 +54,14 @@ def _share(value: float) -> str:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["account", "tier", "kind", "reason", "money_at_stake", "detail_sheet",
-                                       "sheet_row"])
+    return pd.DataFrame(
+        rows, columns=["account", "tier", "kind", "reason", "money_at_stake", "detail_sheet", "sheet_row"]
+    )
 
 
-def detractor_reasons(segments: pd.DataFrame, labels: tuple[str, ...],
-                      survey_accounts: pd.DataFrame | None = None) -> pd.DataFrame:
+def detractor_reasons(
+    segments: pd.DataFrame, labels: tuple[str, ...], survey_accounts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Tier A and B accounts whose answers are detractors (module notes).
 
     Examples
@@ -73,11 +76,18 @@ def detractor_reasons(segments: pd.DataFrame, labels: tuple[str, ...],
     if survey_accounts is not None and len(survey_accounts):
         chosen = survey_accounts[survey_accounts["tier"].astype(str).isin(top) & (survey_accounts["nps"] < 0)]
         for r in chosen.itertuples(index=False):
-            rows.append({"account": r.account, "tier": r.tier, "kind": "detractor",
-                         "reason": f"tier {r.tier} account: {r.detractors} of {r.respondents} survey respondents are "
-                                   f"detractors, account NPS {r.nps:.0f}; revenue {_money(r.revenue)}",
-                         "money_at_stake": float(r.revenue), "detail_sheet": "NPS: NPS score",
-                         "sheet_row": r.sheet_row})
+            rows.append(
+                {
+                    "account": r.account,
+                    "tier": r.tier,
+                    "kind": "detractor",
+                    "reason": f"tier {r.tier} account: {r.detractors} of {r.respondents} survey respondents are "
+                    f"detractors, account NPS {r.nps:.0f}; revenue {_money(r.revenue)}",
+                    "money_at_stake": float(r.revenue),
+                    "detail_sheet": "NPS: NPS score",
+                    "sheet_row": r.sheet_row,
+                }
+            )
         return _frame(rows)
     if "nps" not in segments:
         return _frame(rows)
@@ -85,11 +95,18 @@ def detractor_reasons(segments: pd.DataFrame, labels: tuple[str, ...],
     scores = segments["nps"].to_numpy(float)
     chosen = segments[tier.isin(top).to_numpy() & (scores <= 6)]
     for r in chosen.itertuples(index=False):
-        rows.append({"account": r.account, "tier": str(r.tier), "kind": "detractor",
-                     "reason": f"tier {r.tier} account whose NPS answer is {r.nps:.0f} (a detractor); "
-                               f"revenue {_money(r.revenue)}",
-                     "money_at_stake": float(r.revenue), "detail_sheet": "Segments: NPS score",
-                     "sheet_row": r.sheet_row})
+        rows.append(
+            {
+                "account": r.account,
+                "tier": str(r.tier),
+                "kind": "detractor",
+                "reason": f"tier {r.tier} account whose NPS answer is {r.nps:.0f} (a detractor); "
+                f"revenue {_money(r.revenue)}",
+                "money_at_stake": float(r.revenue),
+                "detail_sheet": "Segments: NPS score",
+                "sheet_row": r.sheet_row,
+            }
+        )
     return _frame(rows)
 
 
@@ -113,18 +130,32 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
         cut = revenue[in_upper].min()
         for i in np.flatnonzero(in_upper & (revenue <= cut * (1 + edge))):
             r = segments.iloc[i]
-            rows.append({"account": r["account"], "tier": upper, "kind": "tier edge",
-                         "reason": f"revenue {_money(revenue[i])} is {_share(revenue[i] / cut - 1)} above tier "
-                                   f"{upper}'s cut-off ({_money(cut)}): at risk of moving down to tier {lower}",
-                         "money_at_stake": float(revenue[i]), "detail_sheet": "Segments: Revenue",
-                         "sheet_row": r["sheet_row"]})
+            rows.append(
+                {
+                    "account": r["account"],
+                    "tier": upper,
+                    "kind": "tier edge",
+                    "reason": f"revenue {_money(revenue[i])} is {_share(revenue[i] / cut - 1)} above tier "
+                    f"{upper}'s cut-off ({_money(cut)}): at risk of moving down to tier {lower}",
+                    "money_at_stake": float(revenue[i]),
+                    "detail_sheet": "Segments: Revenue",
+                    "sheet_row": r["sheet_row"],
+                }
+            )
         for i in np.flatnonzero((tier == lower) & (revenue >= cut * (1 - edge)) & (revenue < cut)):
             r = segments.iloc[i]
-            rows.append({"account": r["account"], "tier": lower, "kind": "tier edge",
-                         "reason": f"revenue {_money(revenue[i])} is {_share(1 - revenue[i] / cut)} below tier "
-                                   f"{upper}'s cut-off ({_money(cut)}): could move up to tier {upper}",
-                         "money_at_stake": float(cut - revenue[i]), "detail_sheet": "Segments: Revenue",
-                         "sheet_row": r["sheet_row"]})
+            rows.append(
+                {
+                    "account": r["account"],
+                    "tier": lower,
+                    "kind": "tier edge",
+                    "reason": f"revenue {_money(revenue[i])} is {_share(1 - revenue[i] / cut)} below tier "
+                    f"{upper}'s cut-off ({_money(cut)}): could move up to tier {upper}",
+                    "money_at_stake": float(cut - revenue[i]),
+                    "detail_sheet": "Segments: Revenue",
+                    "sheet_row": r["sheet_row"],
+                }
+            )
     return _frame(rows)
 
 
@@ -154,11 +185,18 @@ def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
             continue
         r = segments.iloc[i]
         margin = r["net_margin_pct" if net else "margin_pct"]
-        rows.append({"account": r["account"], "tier": str(r["tier"]), "kind": "fix margin",
-                     "reason": f"Fix margin: {header.lower()} {_share(margin)} on revenue {_money(revenue[i])} against "
-                               f"the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
-                     "money_at_stake": float(stake), "detail_sheet": f"Segments: {header}",
-                     "sheet_row": r["sheet_row"]})
+        rows.append(
+            {
+                "account": r["account"],
+                "tier": str(r["tier"]),
+                "kind": "fix margin",
+                "reason": f"Fix margin: {header.lower()} {_share(margin)} on revenue {_money(revenue[i])} against "
+                f"the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
+                "money_at_stake": float(stake),
+                "detail_sheet": f"Segments: {header}",
+                "sheet_row": r["sheet_row"],
+            }
+        )
     return _frame(rows)
 
 
@@ -179,17 +217,26 @@ def next_orders(customers: pd.DataFrame, observation_end: Any, unit: str = "W") 
     """
     days = UNIT_DAYS[unit]
     frequency = customers["frequency"].to_numpy(float)
-    gap = np.divide(customers["recency"].to_numpy(float), frequency, out=np.full(len(customers), np.nan),
-                    where=frequency > 0) * days
+    gap = (
+        np.divide(
+            customers["recency"].to_numpy(float), frequency, out=np.full(len(customers), np.nan), where=frequency > 0
+        )
+        * days
+    )
     expected = pd.to_datetime(customers["last_purchase"]) + pd.to_timedelta(np.round(gap), unit="D")
     overdue = (pd.Timestamp(observation_end) - expected).dt.days.to_numpy(float)
-    return pd.DataFrame({"expected_next_order": expected.to_numpy(),
-                         "days_overdue": np.where(np.isnan(overdue), np.nan, np.maximum(overdue, 0.0))},
-                        index=customers.index)
+    return pd.DataFrame(
+        {
+            "expected_next_order": expected.to_numpy(),
+            "days_overdue": np.where(np.isnan(overdue), np.nan, np.maximum(overdue, 0.0)),
+        },
+        index=customers.index,
+    )
 
 
-def slipping_reasons(customers: pd.DataFrame, labels: tuple[str, ...], level: float, observation_end: Any,
-                     unit: str = "W") -> pd.DataFrame:
+def slipping_reasons(
+    customers: pd.DataFrame, labels: tuple[str, ...], level: float, observation_end: Any, unit: str = "W"
+) -> pd.DataFrame:
     """Tier A and B customers probably slipping (module notes)."""
     if "probability_alive" not in customers or not customers["probability_alive"].notna().any():
         return _frame([])
@@ -197,18 +244,28 @@ def slipping_reasons(customers: pd.DataFrame, labels: tuple[str, ...], level: fl
     p = customers["probability_alive"].to_numpy(float)
     years = np.maximum(customers["T"].to_numpy(float) * UNIT_DAYS[unit] / 365.25, 1.0)
     yearly = customers["total_spend"].to_numpy(float) / years
-    chosen = (customers["tier"].astype(str).isin(labels[:2]).to_numpy() & (p < level)
-              & (due["days_overdue"].to_numpy(float) > 0))
+    chosen = (
+        customers["tier"].astype(str).isin(labels[:2]).to_numpy()
+        & (p < level)
+        & (due["days_overdue"].to_numpy(float) > 0)
+    )
     rows = []
     for i in np.flatnonzero(chosen):
         r = customers.iloc[i]
         next_day = pd.Timestamp(due["expected_next_order"].iloc[i]).date().isoformat()
-        rows.append({"account": r["account"], "tier": str(r["tier"]), "kind": "slipping",
-                     "reason": f"probably slipping: P(alive) {_share(p[i])}, below the {level:.0%} level; next order "
-                               f"was expected by {next_day}, {due['days_overdue'].iloc[i]:,.0f} days ago; spent "
-                               f"{_money(yearly[i])} a year",
-                     "money_at_stake": float(yearly[i] * (1 - p[i])), "detail_sheet": "Customers: P(alive)",
-                     "sheet_row": r["sheet_row"]})
+        rows.append(
+            {
+                "account": r["account"],
+                "tier": str(r["tier"]),
+                "kind": "slipping",
+                "reason": f"probably slipping: P(alive) {_share(p[i])}, below the {level:.0%} level; next order "
+                f"was expected by {next_day}, {due['days_overdue'].iloc[i]:,.0f} days ago; spent "
+                f"{_money(yearly[i])} a year",
+                "money_at_stake": float(yearly[i] * (1 - p[i])),
+                "detail_sheet": "Customers: P(alive)",
+                "sheet_row": r["sheet_row"],
+            }
+        )
     return _frame(rows)
 
 
@@ -237,14 +294,24 @@ def action_list(reasons: list[pd.DataFrame]) -> pd.DataFrame:
     return best[list(ACTION_COLUMNS)]
 
 
-def action_tables(segments: pd.DataFrame, config: ReportConfig, *, survey_accounts: pd.DataFrame | None = None,
-                  customers: pd.DataFrame | None = None, observation_end: Any = None, unit: str = "W",
-                  top: int = TOP) -> dict[str, pd.DataFrame]:
+def action_tables(
+    segments: pd.DataFrame,
+    config: ReportConfig,
+    *,
+    survey_accounts: pd.DataFrame | None = None,
+    customers: pd.DataFrame | None = None,
+    observation_end: Any = None,
+    unit: str = "W",
+    top: int = TOP,
+) -> dict[str, pd.DataFrame]:
     """``actions`` (every account with a reason, ranked) and ``actions_top`` (its first ``top`` rows);
     with ``customers`` (a transaction list) each row also has its expected next order and days overdue."""
     labels = tuple(config.labels)
-    reasons = [detractor_reasons(segments, labels, survey_accounts), edge_reasons(segments, labels),
-               margin_reasons(segments)]
+    reasons = [
+        detractor_reasons(segments, labels, survey_accounts),
+        edge_reasons(segments, labels),
+        margin_reasons(segments),
+    ]
     if customers is not None:
         reasons.insert(0, slipping_reasons(customers, labels, config.alive_level, observation_end, unit))
     table = action_list(reasons)
@@ -261,8 +328,9 @@ def action_tables(segments: pd.DataFrame, config: ReportConfig, *, survey_accoun
 
 def with_actions(report, top: int = TOP):
     """An account report (:class:`core.report.Report`) with its call list added."""
-    tables = action_tables(report.tables["segments"], report.config, survey_accounts=report.tables.get("survey_accounts"),
-                           top=top)
+    tables = action_tables(
+        report.tables["segments"], report.config, survey_accounts=report.tables.get("survey_accounts"), top=top
+    )
     return dataclasses.replace(report, tables={**report.tables, **tables})
 
 
@@ -270,7 +338,12 @@ def with_customer_actions(report, top: int = TOP):
     """A customer report (:class:`core.customers.report.CustomerReport`) with the call list of its
     customers (P(alive), next orders) in its own tables: the sheet comes before the customer sheets."""
     accounts = report.account_report
-    tables = action_tables(accounts.tables["segments"], accounts.config, customers=report.tables["customers"],
-                           observation_end=report.headline["observation_end"], unit=report.headline.get("unit", "W"),
-                           top=top)
+    tables = action_tables(
+        accounts.tables["segments"],
+        accounts.config,
+        customers=report.tables["customers"],
+        observation_end=report.headline["observation_end"],
+        unit=report.headline.get("unit", "W"),
+        top=top,
+    )
     return dataclasses.replace(report, tables={**report.tables, **tables})

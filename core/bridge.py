@@ -18,17 +18,19 @@ Per customer, with revenue ``r0`` in the earlier period and ``r1`` in the later 
 Without order counts (an account list with period columns) the returning customers' change is one
 row. Per tier and channel the same bridge is one row per group (each row adds up on its own).
 """
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from core.customers.report import CustomerReport
 from core.errors import SegmenterInputError
 from core.groups import group_codes
-from core.customers.report import CustomerReport
 from core.overview import bridge_chart
 from core.report import Report
 from core.transactions import TransactionTable
@@ -36,8 +38,15 @@ from core.transactions import TransactionTable
 NEW, LOST, RETURNING, OTHER = "new customers", "lost customers", "returning customers", "other (credit notes only)"
 ORDERS_STEP = "returning: number of orders"
 VALUE_STEP = "returning: average order value"
-BRIDGE_COLUMNS = ("step", "customers", "amount", "orders_before", "orders_after", "order_value_before",
-                  "order_value_after")
+BRIDGE_COLUMNS = (
+    "step",
+    "customers",
+    "amount",
+    "orders_before",
+    "orders_after",
+    "order_value_before",
+    "order_value_after",
+)
 
 
 def _cents(value: float) -> float:
@@ -51,9 +60,18 @@ def _parts(r0: np.ndarray, r1: np.ndarray, o0: np.ndarray | None, o1: np.ndarray
     change = _cents(end - start)
     amounts = [_cents((r1 - r0)[kinds == k].sum()) for k in range(4)]
     counts = [int((kinds == k).sum()) for k in range(4)]
-    out: dict[str, Any] = {"start": start, "end": end, "change": change, "new": amounts[0], "lost": amounts[1],
-                           "returning": amounts[2], "other": amounts[3], "counts": counts,
-                           "customers_before": int((r0 > 0).sum()), "customers_after": int((r1 > 0).sum())}
+    out: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "change": change,
+        "new": amounts[0],
+        "lost": amounts[1],
+        "returning": amounts[2],
+        "other": amounts[3],
+        "counts": counts,
+        "customers_before": int((r0 > 0).sum()),
+        "customers_after": int((r1 > 0).sum()),
+    }
     if o0 is not None:
         back = kinds == 2
         orders = (float(o0[back].sum()), float(o1[back].sum()))
@@ -71,8 +89,9 @@ def _parts(r0: np.ndarray, r1: np.ndarray, o0: np.ndarray | None, o1: np.ndarray
     return out
 
 
-def customer_bridge(r0: Any, r1: Any, orders0: Any = None, orders1: Any = None,
-                    periods: tuple[str, str] = ("before", "after")) -> pd.DataFrame:
+def customer_bridge(
+    r0: Any, r1: Any, orders0: Any = None, orders1: Any = None, periods: tuple[str, str] = ("before", "after")
+) -> pd.DataFrame:
     """The bridge from the earlier period's revenue to the later one's (rules in the module notes).
 
     Parameters
@@ -107,30 +126,47 @@ def customer_bridge(r0: Any, r1: Any, orders0: Any = None, orders1: Any = None,
     if r0.shape != r1.shape:
         raise SegmenterInputError("the two periods' revenue differ in length", column="revenue")
     with_orders = orders0 is not None and orders1 is not None
-    o0, o1 = ((np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (orders0, orders1)) if with_orders
-              else (None, None))
+    o0, o1 = (
+        (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (orders0, orders1))
+        if with_orders
+        else (None, None)
+    )
     p = _parts(r0, r1, o0, o1)
     nan = np.nan
-    rows = [(f"revenue {periods[0]}", p["customers_before"], p["start"], nan, nan, nan, nan),
-            (NEW, p["counts"][0], p["new"], nan, nan, nan, nan),
-            (LOST, p["counts"][1], p["lost"], nan, nan, nan, nan)]
+    rows = [
+        (f"revenue {periods[0]}", p["customers_before"], p["start"], nan, nan, nan, nan),
+        (NEW, p["counts"][0], p["new"], nan, nan, nan, nan),
+        (LOST, p["counts"][1], p["lost"], nan, nan, nan, nan),
+    ]
     if with_orders:
         detail = (*p["orders"], *p["order_values"])
-        rows += [(ORDERS_STEP, p["counts"][2], p["orders_effect"], *detail),
-                 (VALUE_STEP, p["counts"][2], p["value_effect"], *detail)]
+        rows += [
+            (ORDERS_STEP, p["counts"][2], p["orders_effect"], *detail),
+            (VALUE_STEP, p["counts"][2], p["value_effect"], *detail),
+        ]
     else:
         rows.append((RETURNING, p["counts"][2], p["returning"], nan, nan, nan, nan))
     if p["other"] != 0:
         rows.append((OTHER, p["counts"][3], p["other"], nan, nan, nan, nan))
-    rows += [(f"revenue {periods[1]}", p["customers_after"], p["end"], nan, nan, nan, nan),
-             ("change", nan, p["change"], nan, nan, nan, nan)]
+    rows += [
+        (f"revenue {periods[1]}", p["customers_after"], p["end"], nan, nan, nan, nan),
+        ("change", nan, p["change"], nan, nan, nan, nan),
+    ]
     table = pd.DataFrame(rows, columns=list(BRIDGE_COLUMNS))
     return table if with_orders else table.drop(columns=list(BRIDGE_COLUMNS[3:]))
 
 
-def customer_bridge_by(r0: Any, r1: Any, groups: Any, orders0: Any = None, orders1: Any = None, *,
-                       order: Sequence[Any] | None = None, group_name: str = "tier",
-                       periods: tuple[str, str] = ("before", "after")) -> pd.DataFrame:
+def customer_bridge_by(
+    r0: Any,
+    r1: Any,
+    groups: Any,
+    orders0: Any = None,
+    orders1: Any = None,
+    *,
+    order: Sequence[Any] | None = None,
+    group_name: str = "tier",
+    periods: tuple[str, str] = ("before", "after"),
+) -> pd.DataFrame:
     """The bridge per group (tier now, channel), one row each and a ``Total`` row.
 
     Returns
@@ -160,8 +196,14 @@ def customer_bridge_by(r0: Any, r1: Any, groups: Any, orders0: Any = None, order
     for k, name in enumerate(list(names) + ["Total"]):
         chosen = codes == k if k < len(names) else np.ones(len(r0), dtype=bool)
         p = _parts(r0[chosen], r1[chosen], o0[chosen] if with_orders else None, o1[chosen] if with_orders else None)
-        record = {group_name: name, "customers_before": p["customers_before"], "customers_after": p["customers_after"],
-                  f"revenue_{periods[0]}": p["start"], "new_customers": p["new"], "lost_customers": p["lost"]}
+        record = {
+            group_name: name,
+            "customers_before": p["customers_before"],
+            "customers_after": p["customers_after"],
+            f"revenue_{periods[0]}": p["start"],
+            "new_customers": p["new"],
+            "lost_customers": p["lost"],
+        }
         if with_orders:
             record.update(orders_effect=p["orders_effect"], order_value_effect=p["value_effect"])
         else:
@@ -189,14 +231,16 @@ def shapley3(x: tuple[float, float], y: tuple[float, float], z: tuple[float, flo
     >>> [round(v, 4) for v in shapley3((2, 3), (50, 60), (0.2, 0.25))]
     [12.4167, 5.6667, 6.9167]
     """
+
     def effect(a, b, c):
         return (a[1] - a[0]) * ((b[0] * c[0] + b[1] * c[1]) / 3 + (b[0] * c[1] + b[1] * c[0]) / 6)
 
     return effect(x, y, z), effect(y, x, z), effect(z, x, y)
 
 
-def profit_bridge(r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any,
-                  periods: tuple[str, str] = ("before", "after")) -> pd.DataFrame:
+def profit_bridge(
+    r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any, periods: tuple[str, str] = ("before", "after")
+) -> pd.DataFrame:
     """The same bridge in profit: new, lost and returning customers (kinds by revenue, as in
     :func:`customer_bridge`), the returning customers' profit change split by ``profit = orders x
     average order value x margin`` (:func:`shapley3`, margin = their profit / their revenue).
@@ -210,8 +254,9 @@ def profit_bridge(r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any
     [['profit before', 20.0], ['new customers', 8.0], ['lost customers', 0.0], ['returning: number of orders', 12.42],
      ['returning: average order value', 5.67], ['returning: margin', 6.91], ['profit after', 53.0], ['change', 33.0]]
     """
-    r0, r1, p0, p1, o0, o1 = (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0)
-                              for v in (r0, r1, p0, p1, orders0, orders1))
+    r0, r1, p0, p1, o0, o1 = (
+        np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (r0, r1, p0, p1, orders0, orders1)
+    )
     kinds = np.where((r0 <= 0) & (r1 > 0), 0, np.where((r0 > 0) & (r1 <= 0), 1, np.where((r0 > 0) & (r1 > 0), 2, 3)))
     start, end = _cents(p0.sum()), _cents(p1.sum())
     change = _cents(end - start)
@@ -227,8 +272,14 @@ def profit_bridge(r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any
     else:
         effects = [0.0, 0.0, 0.0]
     effects[2] = _cents(change - amounts[0] - amounts[1] - amounts[3] - effects[0] - effects[1])
-    rows = [(f"profit {periods[0]}", start), (NEW, amounts[0]), (LOST, amounts[1]), (ORDERS_STEP, effects[0]),
-            (VALUE_STEP, effects[1]), (MARGIN_STEP, effects[2])]
+    rows = [
+        (f"profit {periods[0]}", start),
+        (NEW, amounts[0]),
+        (LOST, amounts[1]),
+        (ORDERS_STEP, effects[0]),
+        (VALUE_STEP, effects[1]),
+        (MARGIN_STEP, effects[2]),
+    ]
     if amounts[3] != 0:
         rows.append((OTHER, amounts[3]))
     rows += [(f"profit {periods[1]}", end), ("change", change)]
@@ -240,14 +291,21 @@ def bridge_waterfall(bridge: pd.DataFrame) -> pd.DataFrame | None:
     return bridge_chart(bridge.rename(columns={"customers": "accounts", "amount": "revenue_change"}))
 
 
-def bridge_tables(r0: Any, r1: Any, groups: dict[str, tuple[Any, Sequence[Any] | None]], periods: tuple[str, str],
-                  orders0: Any = None, orders1: Any = None) -> dict[str, pd.DataFrame]:
+def bridge_tables(
+    r0: Any,
+    r1: Any,
+    groups: dict[str, tuple[Any, Sequence[Any] | None]],
+    periods: tuple[str, str],
+    orders0: Any = None,
+    orders1: Any = None,
+) -> dict[str, pd.DataFrame]:
     """The report's bridge tables: ``customer_bridge``, ``customer_bridge_by_<group>`` for each of
     ``groups`` (name -> (labels per customer, order)), ``chart_customer_bridge`` (when drawable)."""
     tables = {"customer_bridge": customer_bridge(r0, r1, orders0, orders1, periods)}
     for name, (labels, order) in groups.items():
-        tables[f"customer_bridge_by_{name}"] = customer_bridge_by(r0, r1, labels, orders0, orders1, order=order,
-                                                                  group_name=name, periods=periods)
+        tables[f"customer_bridge_by_{name}"] = customer_bridge_by(
+            r0, r1, labels, orders0, orders1, order=order, group_name=name, periods=periods
+        )
     chart = bridge_waterfall(tables["customer_bridge"])
     if chart is not None:
         tables["chart_customer_bridge"] = chart
@@ -260,20 +318,23 @@ def account_bridge_tables(report_tables: dict[str, pd.DataFrame], labels: Sequen
     growth = report_tables.get("growth")
     if growth is None:
         return {}
-    columns = [c for c in growth.columns if str(c).startswith("revenue_") and c not in ("revenue_change",
-                                                                                         "revenue_change_pct")]
+    columns = [
+        c for c in growth.columns if str(c).startswith("revenue_") and c not in ("revenue_change", "revenue_change_pct")
+    ]
     before, after = columns[-2], columns[-1]
-    periods = (before[len("revenue_"):], after[len("revenue_"):])
-    groups: dict[str, tuple[Any, Sequence[Any] | None]] = {"tier": (growth["tier"].astype(object).to_numpy(),
-                                                                   list(labels))}
+    periods = (before[len("revenue_") :], after[len("revenue_") :])
+    groups: dict[str, tuple[Any, Sequence[Any] | None]] = {
+        "tier": (growth["tier"].astype(object).to_numpy(), list(labels))
+    }
     segments = report_tables["segments"]
     if "channel" in segments and segments["channel"].notna().any():
         groups["channel"] = (segments["channel"].astype(object).to_numpy(), None)
     return bridge_tables(growth[before].to_numpy(float), growth[after].to_numpy(float), groups, periods)
 
 
-def year_on_year(dates: pd.Series, end: pd.Timestamp | None = None) -> tuple[tuple[pd.Timestamp, pd.Timestamp],
-                                                                         tuple[pd.Timestamp, pd.Timestamp], tuple[str, str]]:
+def year_on_year(
+    dates: pd.Series, end: pd.Timestamp | None = None
+) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp], tuple[str, str]]:
     """The two periods of a transaction list's bridge: the last calendar year up to the last date
     (a whole year, or the year to date) and the same days one year earlier.
 
@@ -297,8 +358,9 @@ def year_on_year(dates: pd.Series, end: pd.Timestamp | None = None) -> tuple[tup
     return earlier, (start, end), (label(earlier), label((start, end)))
 
 
-def transaction_bridge_tables(rows: pd.DataFrame, customers: Sequence[Any], groups: dict[str, tuple[Any, Sequence[Any] | None]],
-                              end: Any = None) -> dict[str, pd.DataFrame]:
+def transaction_bridge_tables(
+    rows: pd.DataFrame, customers: Sequence[Any], groups: dict[str, tuple[Any, Sequence[Any] | None]], end: Any = None
+) -> dict[str, pd.DataFrame]:
     """The bridge of a transaction list, year on year (:func:`year_on_year`), per customer of
     ``customers`` (the account report's order; ``groups`` aligned with it).
 
@@ -323,8 +385,9 @@ def transaction_bridge_tables(rows: pd.DataFrame, customers: Sequence[Any], grou
         orders = np.bincount(where[known], weights=(amount[known] >= 0).astype(float), minlength=n)
         profit = rows["profit"].to_numpy(float)[inside][known] if "profit" in rows else np.array([np.nan])
         blank_profit = bool(np.isnan(profit).any())
-        arrays.append((revenue, orders, None if blank_profit else np.bincount(where[known], weights=profit,
-                                                                                minlength=n)))
+        arrays.append(
+            (revenue, orders, None if blank_profit else np.bincount(where[known], weights=profit, minlength=n))
+        )
     (r0, o0, p0), (r1, o1, p1) = arrays
     tables = bridge_tables(r0, r1, groups, labels, o0, o1)
     if p0 is not None and p1 is not None:  # a profit on every order of both periods
@@ -343,9 +406,13 @@ def with_transaction_bridge(report: CustomerReport, transactions: TransactionTab
     accounts = report.account_report
     segments = accounts.tables["segments"]
     groups: dict[str, tuple[Any, Sequence[Any] | None]] = {
-        "tier": (segments["tier"].astype(object).to_numpy(), list(accounts.config.labels))}
-    tables = transaction_bridge_tables(transactions.rows, segments["account"].tolist(), groups,
-                                       report.headline.get("observation_end"))
+        "tier": (segments["tier"].astype(object).to_numpy(), list(accounts.config.labels))
+    }
+    tables = transaction_bridge_tables(
+        transactions.rows, segments["account"].tolist(), groups, report.headline.get("observation_end")
+    )
     if not tables:
         return report
-    return dataclasses.replace(report, account_report=dataclasses.replace(accounts, tables={**accounts.tables, **tables}))
+    return dataclasses.replace(
+        report, account_report=dataclasses.replace(accounts, tables={**accounts.tables, **tables})
+    )

@@ -16,36 +16,65 @@ Speed: a column is classified with numpy/pandas type masks; only the cells that 
 plain numbers (text, logical values, dates, errors) go through per-cell Python code, and
 identical texts are parsed once.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from core.dates import SLASH_DATE, read_texts as read_day_month_texts
+from core.dates import SLASH_DATE
+from core.dates import read_texts as read_day_month_texts
 
 ISSUE_COLUMNS = ("sheet_row", "column", "value", "action", "reason")
 
 #: Excel error values as the sheet shows them.
-EXCEL_ERRORS = frozenset({
-    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
-    "#SPILL!", "#CALC!", "#FIELD!", "#BUSY!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!",
-})
+EXCEL_ERRORS = frozenset(
+    {
+        "#N/A",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BUSY!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+    }
+)
 
 #: COM delivers an error cell as the int CVERR_BASE + code (0x800A0000 + code, as a signed
 #: 32-bit int): #N/A is code 2042, so -2146826246.
 CVERR_BASE = -2146828288
 #: Excel's error codes (XlCVError); codes not listed (Excel adds new errors) are still errors.
 CVERR_CODES = {
-    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
-    2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
-    2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!",
+    2000: "#NULL!",
+    2007: "#DIV/0!",
+    2015: "#VALUE!",
+    2023: "#REF!",
+    2029: "#NAME?",
+    2036: "#NUM!",
+    2042: "#N/A",
+    2043: "#GETTING_DATA",
+    2045: "#SPILL!",
+    2046: "#CONNECT!",
+    2047: "#BLOCKED!",
+    2048: "#UNKNOWN!",
+    2049: "#FIELD!",
+    2050: "#CALC!",
 }
 #: COM error codes (Python ``int``) of the errors Excel names today.
 COM_ERROR_CODES = {CVERR_BASE + code: name for code, name in CVERR_CODES.items()}
@@ -76,7 +105,9 @@ MAX_NUMBER = 1e15
 def _size_reason(number: float) -> str:
     if not np.isfinite(number):
         return "not a finite number"
-    return f"{float(number):g} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
+    return (
+        f"{float(number):g} is too large: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the figures"
+    )
 
 
 @dataclass(frozen=True)
@@ -205,6 +236,7 @@ def is_blank(values: Any) -> np.ndarray:
 
 # --------------------------------------------------------------------------- numbers
 
+
 def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: bool = False) -> ParsedColumn:
     """Read a column of cells as numbers.
 
@@ -270,8 +302,15 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
         found.add(text_idx[plain], "coerced", _prefix_all("text read as the number ", _number_texts(quick[plain])))
         # a plain text with a decimal point ("0.8", not "1.200") shows the column's mark is a point
         dotted_plain = pd.Series(texts[plain], dtype=object)
-        decimal_point = bool((dotted_plain.str.contains(".", regex=False)
-                              & ~dotted_plain.str.fullmatch(_COMMA_OR_DOT_GROUP_RE)).any()) if plain.any() else False
+        decimal_point = (
+            bool(
+                (
+                    dotted_plain.str.contains(".", regex=False) & ~dotted_plain.str.fullmatch(_COMMA_OR_DOT_GROUP_RE)
+                ).any()
+            )
+            if plain.any()
+            else False
+        )
         read = _unambiguous(read, cells, decimal_point)
         for i, parsed in read.items():
             out[i] = parsed.value
@@ -283,17 +322,55 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
 
 
 #: Currency marks read before or after a number: symbols and ISO 4217 codes of common currencies.
-CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR",
-              "GBP": "GBP", "CHF": "CHF", "JPY": "JPY", "CAD": "CAD", "AUD": "AUD", "NZD": "NZD", "SEK": "SEK",
-              "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "CZK": "CZK", "INR": "INR", "CNY": "CNY", "ZAR": "ZAR",
-              "BRL": "BRL", "MXN": "MXN", "SGD": "SGD", "HKD": "HKD",
-              # dollar and real signs with their country's letters, as Brazil, Australia, Canada, Mexico,
-              # New Zealand, Hong Kong and Singapore write amounts; and single-currency signs
-              "R$": "BRL", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "MX$": "MXN", "NZ$": "NZD",
-              "HK$": "HKD", "S$": "SGD", "₹": "INR", "zł": "PLN", "Kč": "CZK"}
+CURRENCIES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "USD": "USD",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "CHF": "CHF",
+    "JPY": "JPY",
+    "CAD": "CAD",
+    "AUD": "AUD",
+    "NZD": "NZD",
+    "SEK": "SEK",
+    "NOK": "NOK",
+    "DKK": "DKK",
+    "PLN": "PLN",
+    "CZK": "CZK",
+    "INR": "INR",
+    "CNY": "CNY",
+    "ZAR": "ZAR",
+    "BRL": "BRL",
+    "MXN": "MXN",
+    "SGD": "SGD",
+    "HKD": "HKD",
+    # dollar and real signs with their country's letters, as Brazil, Australia, Canada, Mexico,
+    # New Zealand, Hong Kong and Singapore write amounts; and single-currency signs
+    "R$": "BRL",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "MX$": "MXN",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "₹": "INR",
+    "zł": "PLN",
+    "Kč": "CZK",
+}
 _SIGNS = sorted((c for c in CURRENCIES if not c.isascii() or "$" in c), key=len, reverse=True)
-_CUR = (r"(?:" + "|".join(re.escape(c) for c in _SIGNS if len(c) > 1) + r"|[$€£¥₹]|(?i:"
-        + "|".join(c for c in CURRENCIES if c.isalpha() and c.isascii()) + r")(?![A-Za-z]))")
+_CUR = (
+    r"(?:"
+    + "|".join(re.escape(c) for c in _SIGNS if len(c) > 1)
+    + r"|[$€£¥₹]|(?i:"
+    + "|".join(c for c in CURRENCIES if c.isalpha() and c.isascii())
+    + r")(?![A-Za-z]))"
+)
 _NUMBER_RE = re.compile(
     rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
     r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
@@ -303,15 +380,21 @@ _NUMBER_RE = re.compile(
 )
 _SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
 _WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
-_DECIMAL_COMMA_RE = re.compile(rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}})\s*{_CUR}?")
+_DECIMAL_COMMA_RE = re.compile(
+    rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}})\s*{_CUR}?"
+)
 #: One comma with two digits after it (``730,00``, ``€ 730,00``, ``-300,00 €``): a thousands group has
 #: three digits, so this is a decimal comma, as every amount of a European export writes cents.
-_CENTS_COMMA_RE = re.compile(rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d{{2}})"
-                             rf"\s*(?P<cur2>{_CUR}?)")
+_CENTS_COMMA_RE = re.compile(
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d{{2}})"
+    rf"\s*(?P<cur2>{_CUR}?)"
+)
 #: A comma with one or four-plus digits after it (``12,5``): read as a decimal comma only in a column that
 #: shows decimal commas elsewhere (and no decimal point), else rejected as ambiguous.
-_SHORT_COMMA_RE = re.compile(rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d|\d{{4,}})"
-                             rf"\s*(?P<cur2>{_CUR}?)")
+_SHORT_COMMA_RE = re.compile(
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d|\d{{4,}})"
+    rf"\s*(?P<cur2>{_CUR}?)"
+)
 #: Texts another convention reads differently: "1,200" (1200, or 1.2 with a decimal comma), "1.200".
 _COMMA_OR_DOT_GROUP_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+[^\d.,]*|[^\d]*\d{1,3}\.\d{3}[^\d.,]*")
 
@@ -335,9 +418,13 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
     accounting = text.startswith("(") and text.endswith(")")
     inner = text[1:-1].strip() if accounting else text
     match = _NUMBER_RE.fullmatch(inner)
-    if match and not (match["sign1"] and match["sign2"]) and not (match["cur1"] and match["cur2"]) \
-            and not (accounting and (match["sign1"] or match["sign2"])) \
-            and not (match["pct"] and (match["cur1"] or match["cur2"])):
+    if (
+        match
+        and not (match["sign1"] and match["sign2"])
+        and not (match["cur1"] and match["cur2"])
+        and not (accounting and (match["sign1"] or match["sign2"]))
+        and not (match["pct"] and (match["cur1"] or match["cur2"]))
+    ):
         if match["pct"] and not percent_ok:
             return _NumberText(np.nan, "rejected", f"'{text}' is a percentage; this column takes amounts, not %")
         eu = match["eu"]
@@ -355,8 +442,13 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
             return _NumberText(np.nan, "rejected", _size_reason(number))
         mark = match["cur1"] or match["cur2"]
         currency = CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark) if mark else None
-        how = ("text with a decimal comma read as the number " if eu and "," in eu
-               else "text with dots between thousands read as the number " if eu else "text read as the number ")
+        how = (
+            "text with a decimal comma read as the number "
+            if eu and "," in eu
+            else "text with dots between thousands read as the number "
+            if eu
+            else "text read as the number "
+        )
         return _NumberText(number, "coerced", how + _number_text(number), currency, bool(eu))
     if _SUFFIX_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (suffixes like k/m are not guessed)")
@@ -364,8 +456,12 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
     if cents:
         return _comma_decimal(text, cents, accounting)
     if _DECIMAL_COMMA_RE.fullmatch(text):
-        return _NumberText(np.nan, "rejected", f"'{text}' looks like a decimal comma (European format) but could be read "
-                           "either way; write 1.200,50 with thousands dots, or 1200.50")
+        return _NumberText(
+            np.nan,
+            "rejected",
+            f"'{text}' looks like a decimal comma (European format) but could be read "
+            "either way; write 1.200,50 with thousands dots, or 1200.50",
+        )
     if _WORDS_RE.fullmatch(text):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a plain number (units or words after it are not read)")
     return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
@@ -377,16 +473,20 @@ def _comma_decimal(text: str, match: re.Match, accounting: bool = False) -> _Num
     >>> _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00"))[:2], _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00")).currency
     ((730.0, 'coerced'), 'EUR')
     """
-    if (match["sign1"] and match["sign2"]) or (match["cur1"] and match["cur2"]) \
-            or (accounting and (match["sign1"] or match["sign2"])):
+    if (
+        (match["sign1"] and match["sign2"])
+        or (match["cur1"] and match["cur2"])
+        or (accounting and (match["sign1"] or match["sign2"]))
+    ):
         return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
     number = float(f"{match['int']}.{match['dec']}")
     if accounting or (match["sign1"] or match["sign2"]) in ("-", "\u2212"):
         number = -number
     mark = match["cur1"] or match["cur2"]
     currency = CURRENCIES.get(mark.upper() if mark.isalpha() and mark.isascii() else mark) if mark else None
-    return _NumberText(number, "coerced", "text with a decimal comma read as the number " + _number_text(number),
-                       currency, True)
+    return _NumberText(
+        number, "coerced", "text with a decimal comma read as the number " + _number_text(number), currency, True
+    )
 
 
 #: A sign written after the number: SAP's and DATEV's trailing minus (``2.273,92-``), and the
@@ -413,57 +513,83 @@ def _trailing_sign(text: str, match: re.Match, percent_ok: bool) -> _NumberText:
         return _NumberText(np.nan, "rejected", f"'{text}' is not a number")
     negative = mark in ("-", "\u2212", "cr")
     number = -abs(inner.value) if negative else inner.value
-    how = {"-": "a trailing minus", "\u2212": "a trailing minus", "cr": "CR (credit, negative)",
-           "dr": "DR (debit, positive)"}[mark]
-    return _NumberText(number, "coerced", f"text with {how} read as the number {_number_text(number)}",
-                       inner.currency, inner.decimal_comma)
+    how = {
+        "-": "a trailing minus",
+        "\u2212": "a trailing minus",
+        "cr": "CR (credit, negative)",
+        "dr": "DR (debit, positive)",
+    }[mark]
+    return _NumberText(
+        number,
+        "coerced",
+        f"text with {how} read as the number {_number_text(number)}",
+        inner.currency,
+        inner.decimal_comma,
+    )
 
 
-def _unambiguous(read: dict[int, _NumberText], cells: "_Cells", decimal_point: bool = False) -> dict[int, _NumberText]:
+def _unambiguous(read: dict[int, _NumberText], cells: _Cells, decimal_point: bool = False) -> dict[int, _NumberText]:
     """Refuse the cells a column shows could be read two ways: with decimal commas in the column,
     "1,200" and "1.200" (1200 or 1.2); with two currencies, the cells not in the commonest one."""
     if any(r.decimal_comma for r in read.values()):
         example = next(cells.text[i] for i, r in read.items() if r.decimal_comma)
-        points = decimal_point or any(r.action == "coerced" and not r.decimal_comma
-                                      and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i]) for i, r in read.items())
+        points = decimal_point or any(
+            r.action == "coerced" and not r.decimal_comma and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i])
+            for i, r in read.items()
+        )
         for i, r in read.items():  # '12,5' in a column of decimal commas is 12.5: the column's mark decides
             short = None if points or r.action != "rejected" else _SHORT_COMMA_RE.fullmatch(cells.text[i].strip("()"))
             if short:
                 read[i] = _comma_decimal(cells.text[i], short, cells.text[i].startswith("("))
         for i, r in read.items():
             if r.action == "coerced" and not r.decimal_comma and _COMMA_OR_DOT_GROUP_RE.fullmatch(cells.text[i]):
-                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is ambiguous in a column with decimal "
-                                      f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
-                                      "thousands separators")
+                read[i] = _NumberText(
+                    np.nan,
+                    "rejected",
+                    f"'{cells.text[i]}' is ambiguous in a column with decimal "
+                    f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
+                    "thousands separators",
+                )
     _one_decimal_mark(read, cells)
     currencies = pd.Series([r.currency for r in read.values() if r.currency])
     if currencies.nunique() > 1:
         main = currencies.value_counts().index[0]
         for i, r in read.items():
             if r.currency and r.currency != main:
-                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' is in {r.currency} while the column is "
-                                      f"mostly {main}: amounts in two currencies are not added up (convert them first)")
+                read[i] = _NumberText(
+                    np.nan,
+                    "rejected",
+                    f"'{cells.text[i]}' is in {r.currency} while the column is "
+                    f"mostly {main}: amounts in two currencies are not added up (convert them first)",
+                )
     return read
 
 
 _POINT_AND_GROUPS_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+\.\d+[^\d]*")
 
 
-def _one_decimal_mark(read: dict[int, _NumberText], cells: "_Cells") -> None:
+def _one_decimal_mark(read: dict[int, _NumberText], cells: _Cells) -> None:
     """A column holding both "1,234.00" (decimal point) and "1.234,56" (decimal comma) is read by
     the mark most of those cells show; the others are rejected, never read the other way (both,
     when as many show each)."""
     commas = [i for i, r in read.items() if r.action == "coerced" and r.decimal_comma and "," in cells.text[i]]
-    points = [i for i, r in read.items() if r.action == "coerced" and not r.decimal_comma
-              and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i])]
+    points = [
+        i
+        for i, r in read.items()
+        if r.action == "coerced" and not r.decimal_comma and _POINT_AND_GROUPS_RE.fullmatch(cells.text[i])
+    ]
     if not commas or not points:
         return
     for losers, winners, mark in ((points, commas, "point"), (commas, points, "comma")):
         if len(losers) <= len(winners):
             for i in losers:
-                read[i] = _NumberText(np.nan, "rejected", f"'{cells.text[i]}' has a decimal {mark} in a column that also "
-                                      f"writes '{cells.text[winners[0]]}' ({len(losers):,} of {len(losers) + len(winners):,} "
-                                      "such cells have its mark): it is not read the other way; write every amount alike")
+                read[i] = _NumberText(
+                    np.nan,
+                    "rejected",
+                    f"'{cells.text[i]}' has a decimal {mark} in a column that also "
+                    f"writes '{cells.text[winners[0]]}' ({len(losers):,} of {len(losers) + len(winners):,} "
+                    "such cells have its mark): it is not read the other way; write every amount alike",
+                )
 
 
 def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
@@ -486,6 +612,7 @@ def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
 
 
 # --------------------------------------------------------------------------- text
+
 
 def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
     """Read a column of cells as text (names, ids, categories).
@@ -547,8 +674,9 @@ _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*(?:Z
 _ISO_ZONE = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 
 
-def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto",
-             refuse_ambiguous: bool = False) -> ParsedColumn:
+def to_dates(
+    values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto", refuse_ambiguous: bool = False
+) -> ParsedColumn:
     """Read a column of cells as dates.
 
     Returns
@@ -591,14 +719,17 @@ def to_dates(values: Any, *, column: str, sheet_rows: np.ndarray, date_format: s
     return ParsedColumn(out, found.frame(cells, column, sheet_rows), cells.kind == _BLANK)
 
 
-def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+def _serials_to_dates(cells: _Cells, out: np.ndarray, found: _Found) -> None:
     idx = np.flatnonzero(cells.kind == _NUMBER)
     serial = cells.numbers[idx]
     fictitious = (serial >= 60) & (serial < 61)
     valid = (serial >= 1) & (serial < _LAST_NS_SERIAL + 1) & ~fictitious
     found.add(idx[fictitious], "rejected", "serial 60 is 1900-02-29, a day that does not exist (Excel's leap-year bug)")
-    found.add(idx[~valid & ~fictitious], "rejected",
-              f"not a plausible Excel date serial (1 to {_LAST_NS_SERIAL}, i.e. 1900-01-01 to 2262-04-10)")
+    found.add(
+        idx[~valid & ~fictitious],
+        "rejected",
+        f"not a plausible Excel date serial (1 to {_LAST_NS_SERIAL}, i.e. 1900-01-01 to 2262-04-10)",
+    )
     idx, serial = idx[valid], serial[valid]
     days = np.floor(serial)
     epoch = np.where(days < 60, _EPOCH_BEFORE_60, _EPOCH_FROM_61)
@@ -609,8 +740,9 @@ def _serials_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None
     found.add(idx, "coerced", reasons)
 
 
-def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: str, date_format: str,
-                    refuse_ambiguous: bool) -> None:
+def _texts_to_dates(
+    cells: _Cells, out: np.ndarray, found: _Found, column: str, date_format: str, refuse_ambiguous: bool
+) -> None:
     idx = np.flatnonzero(cells.kind == _TEXT)
     if not idx.size:
         return
@@ -628,14 +760,17 @@ def _texts_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found", column: s
     iso_idx = idx[iso]
     out[iso_idx[ok]] = dates[ok]
     found.add(iso_idx[ok], "coerced", _prefix_all("text read as the date ", _date_texts(dates[ok])))
-    found.add(iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262"))
+    found.add(
+        iso_idx[~ok], "rejected", _prefix_all("'", texts[iso].to_numpy()[~ok], "' is not a real date in 1677-2262")
+    )
     other_idx, other = idx[~iso], texts[~iso].to_numpy(dtype=object)
     slashed = np.array([SLASH_DATE.fullmatch(t) is not None for t in other], dtype=bool)
     if slashed.any():
         # a column of such dates is refused when its order stays ambiguous; a stray one among ISO dates is rejected
         mostly = 2 * int(slashed.sum()) > int((cells.kind != _BLANK).sum())
-        dates, ok, reasons = read_day_month_texts(other[slashed], column=column, date_format=date_format,
-                                                  refuse_ambiguous=refuse_ambiguous and mostly)
+        dates, ok, reasons = read_day_month_texts(
+            other[slashed], column=column, date_format=date_format, refuse_ambiguous=refuse_ambiguous and mostly
+        )
         read_idx = other_idx[slashed]
         out[read_idx[ok]] = dates[ok]
         found.add(read_idx[ok], "coerced", reasons[ok])
@@ -651,7 +786,7 @@ def _date_text_rejection(text: str) -> str:
     return f"'{text}' is not a date (enter an Excel date or YYYY-MM-DD text)"
 
 
-def _objects_to_dates(cells: "_Cells", out: np.ndarray, found: "_Found") -> None:
+def _objects_to_dates(cells: _Cells, out: np.ndarray, found: _Found) -> None:
     idx = np.flatnonzero(cells.kind == _OTHER)
     if not idx.size:
         return
@@ -718,6 +853,7 @@ def _within_ns(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- classification
+
 
 class _Cells(NamedTuple):
     raw: np.ndarray  # object array of the cells as given
@@ -794,6 +930,7 @@ def _mark_com_errors(cells: _Cells) -> _Cells:
 
 # --------------------------------------------------------------------------- issue collection
 
+
 class _Found:
     """Issue rows collected as (positions, action, reason) batches, turned into a table once."""
 
@@ -815,8 +952,11 @@ class _Found:
 
     def frame(self, cells: _Cells, column: str, sheet_rows: np.ndarray) -> pd.DataFrame:
         if self._one_idx:
-            self.add(np.array(self._one_idx), np.array(self._one_action, dtype=object),
-                     np.array(self._one_reason, dtype=object))
+            self.add(
+                np.array(self._one_idx),
+                np.array(self._one_action, dtype=object),
+                np.array(self._one_reason, dtype=object),
+            )
         if not self._batches:
             return issues_frame()
         idx = np.concatenate([b[0] for b in self._batches])
@@ -835,6 +975,7 @@ class _Found:
 
 
 # --------------------------------------------------------------------------- number and date text
+
 
 def _number_text(number: float) -> str:
     """1200.0 -> '1200', 1200.5 -> '1200.5', -0.12 -> '-0.12' (shortest round-trip text)."""

@@ -4,6 +4,7 @@ mixing them with end users in one segmentation.
 A reseller's or distributor's revenue stands for many end customers' demand; ranking it among
 direct end users makes tiers, concentration and NPS compare unlike customers.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ from core.groups import float_values
 
 INTERMEDIARY, END_USER, OTHER = "intermediary", "end user", "other"
 _INTERMEDIARY = re.compile(
-    r"resell|reseller|distribut|wholesal|partner|\bvar\b|\bmsp\b|dealer|agent|integrator|indirect|retailer|\bretail\b")
+    r"resell|reseller|distribut|wholesal|partner|\bvar\b|\bmsp\b|dealer|agent|integrator|indirect|retailer|\bretail\b"
+)
 _END_USER = re.compile(r"end[\s_-]?user|end[\s_-]?customer|\bdirect\b|consumer|\bonline\b|e-?commerce|web ?shop")
 
 
@@ -36,8 +38,14 @@ def channel_kinds(channels: Any) -> np.ndarray:
     ['intermediary', 'end user', 'intermediary', 'end user', 'other', 'other']
     """
     codes, uniques = pd.factorize(pd.Series(channels, dtype=object))
-    kinds = [INTERMEDIARY if _INTERMEDIARY.search(str(u).lower())
-             else END_USER if _END_USER.search(str(u).lower()) else OTHER for u in uniques]
+    kinds = [
+        INTERMEDIARY
+        if _INTERMEDIARY.search(str(u).lower())
+        else END_USER
+        if _END_USER.search(str(u).lower())
+        else OTHER
+        for u in uniques
+    ]
     return np.array(kinds + [OTHER], dtype=object)[codes]
 
 
@@ -77,6 +85,8 @@ def channel_mix_warning(channels: Any, revenue: Any, accounts: Any = None) -> st
         share = f", {amounts[chosen].sum() / total:.0%} of revenue" if total > 0 else ""
         return f"{values}: {count} account{'s' if count != 1 else ''}{share}"
 
-    return (f"The channel column mixes intermediaries ({part(INTERMEDIARY)}) and end users ({part(END_USER)}): "
-            "a reseller's or distributor's revenue stands for many end customers, so tiers, concentration and NPS "
-            "across both compare unlike customers. Read the per-channel summaries, or segment each kind on its own.")
+    return (
+        f"The channel column mixes intermediaries ({part(INTERMEDIARY)}) and end users ({part(END_USER)}): "
+        "a reseller's or distributor's revenue stands for many end customers, so tiers, concentration and NPS "
+        "across both compare unlike customers. Read the per-channel summaries, or segment each kind on its own."
+    )

@@ -10,6 +10,7 @@ of accounts". If no account has positive revenue there is nothing to measure and
 Shares are fractions (0.25 = 25 %) of the total positive revenue. Every function sorts once;
 :func:`concentration_summary` sorts once for all its figures.
 """
+
 from __future__ import annotations
 
 import math
@@ -116,16 +117,15 @@ def _ranked(revenue: Any) -> _Ranked:
     negative = values < 0
     usable = values[~missing & ~negative]
     if not (usable > 0).any():
-        raise SegmenterInputError(
-            "no account has a positive revenue: concentration is undefined", column="revenue"
-        )
+        raise SegmenterInputError("no account has a positive revenue: concentration is undefined", column="revenue")
     descending = np.sort(usable)[::-1]
     running = np.cumsum(descending)
     total = float(running[-1])
     cumulative_share = running / total
     cumulative_share[-1] = 1.0
-    return _Ranked(descending, cumulative_share, total, int(missing.sum()), int(negative.sum()),
-                   float(values[negative].sum()))
+    return _Ranked(
+        descending, cumulative_share, total, int(missing.sum()), int(negative.sum()), float(values[negative].sum())
+    )
 
 
 def _top_n(ranked: Ranking, n: int) -> float:
@@ -136,16 +136,18 @@ def _top_n(ranked: Ranking, n: int) -> float:
 
 def _top_fraction(ranked: Ranking, fraction: float) -> tuple[float, int]:
     if not 0 < fraction <= 1:
-        raise SegmenterInputError(f"the share of accounts must be above 0 % and at most 100 %, got {fraction!r}",
-                                  column="top_share")
+        raise SegmenterInputError(
+            f"the share of accounts must be above 0 % and at most 100 %, got {fraction!r}", column="top_share"
+        )
     accounts = max(1, math.ceil(round(fraction * ranked.count, 9)))
     return float(ranked.shares_at([accounts])[0]), accounts
 
 
 def _accounts_for(ranked: Ranking, share: float) -> tuple[int, float]:
     if not 0 < share <= 1:
-        raise SegmenterInputError(f"the revenue share must be above 0 % and at most 100 %, got {share!r}",
-                                  column="concentration_share")
+        raise SegmenterInputError(
+            f"the revenue share must be above 0 % and at most 100 %, got {share!r}", column="concentration_share"
+        )
     accounts = ranked.accounts_below(share * (1 - SHARE_TOLERANCE)) + 1
     return accounts, accounts / ranked.count
 
@@ -304,8 +306,9 @@ def gini(revenue: Any, corrected: bool = False) -> float:
 def curve_positions(count: int, max_points: int) -> np.ndarray:
     """Account counts k (0..count) at which a curve of ``count`` accounts is drawn."""
     if isinstance(max_points, bool) or int(max_points) != max_points or max_points < 2:
-        raise SegmenterInputError(f"max_points must be a whole number of at least 2, got {max_points!r}",
-                                  column="max_points")
+        raise SegmenterInputError(
+            f"max_points must be a whole number of at least 2, got {max_points!r}", column="max_points"
+        )
     if count + 1 > max_points:
         return np.unique(np.rint(np.linspace(0, count, int(max_points))).astype(np.intp))
     return np.arange(count + 1)
@@ -396,23 +399,49 @@ class ConcentrationSummary:
         missing = self.excluded_accounts - self.negative_accounts
         rows = [
             ("accounts", self.accounts, "accounts", "accounts with zero or positive revenue"),
-            ("excluded accounts", self.excluded_accounts, "accounts",
-             f"{missing:,} with missing revenue, {self.negative_accounts:,} with negative revenue"),
+            (
+                "excluded accounts",
+                self.excluded_accounts,
+                "accounts",
+                f"{missing:,} with missing revenue, {self.negative_accounts:,} with negative revenue",
+            ),
             ("total revenue", self.total_revenue, "currency", self._total_note()),
         ]
-        rows += [(f"top {n:,} share", share, "share", f"revenue share of the {plural(n, 'largest account')}")
-                 for n, share in self.top_n_shares]
         rows += [
-            (f"top {pct(self.top_fraction)} of accounts share", self.top_fraction_share, "share",
-             f"the {plural(self.top_fraction_accounts, 'largest account')}"),
-            (f"accounts for {pct(self.concentration_share)} of revenue", self.accounts_for_share, "accounts",
-             "fewest top accounts reaching that share"),
-            (f"share of accounts for {pct(self.concentration_share)} of revenue", self.accounts_for_share_fraction,
-             "share", f"{self.accounts_for_share:,} of {self.accounts:,} accounts"),
-            ("largest account share", self.largest_share, "share",
-             f"{plural(self.large_accounts, 'account')} above {pct(self.large_account_share)}"),
-            ("HHI", self.hhi_points, "points",
-             f"{self.hhi_band} (above {self.hhi_high:,.0f} high, from {self.hhi_moderate:,.0f} moderate)"),
+            (f"top {n:,} share", share, "share", f"revenue share of the {plural(n, 'largest account')}")
+            for n, share in self.top_n_shares
+        ]
+        rows += [
+            (
+                f"top {pct(self.top_fraction)} of accounts share",
+                self.top_fraction_share,
+                "share",
+                f"the {plural(self.top_fraction_accounts, 'largest account')}",
+            ),
+            (
+                f"accounts for {pct(self.concentration_share)} of revenue",
+                self.accounts_for_share,
+                "accounts",
+                "fewest top accounts reaching that share",
+            ),
+            (
+                f"share of accounts for {pct(self.concentration_share)} of revenue",
+                self.accounts_for_share_fraction,
+                "share",
+                f"{self.accounts_for_share:,} of {self.accounts:,} accounts",
+            ),
+            (
+                "largest account share",
+                self.largest_share,
+                "share",
+                f"{plural(self.large_accounts, 'account')} above {pct(self.large_account_share)}",
+            ),
+            (
+                "HHI",
+                self.hhi_points,
+                "points",
+                f"{self.hhi_band} (above {self.hhi_high:,.0f} high, from {self.hhi_moderate:,.0f} moderate)",
+            ),
             ("Gini", self.gini, "ratio", "population form, 0 = all accounts equal, near 1 = one account has all"),
         ]
         frame = pd.DataFrame(rows, columns=["measure", "value", "unit", "note"])
@@ -422,8 +451,10 @@ class ConcentrationSummary:
     def _total_note(self) -> str:
         if not self.negative_accounts:
             return "sum of positive revenue"
-        return (f"sum of positive revenue: leaves out {plural(self.negative_accounts, 'account')} with negative revenue "
-                f"({self.negative_revenue:,.0f} in all), which the Tier summary's total includes")
+        return (
+            f"sum of positive revenue: leaves out {plural(self.negative_accounts, 'account')} with negative revenue "
+            f"({self.negative_revenue:,.0f} in all), which the Tier summary's total includes"
+        )
 
 
 def concentration_summary(
@@ -470,19 +501,33 @@ def concentration_summary(
     3 accounts make 80 % of revenue (60 % of 5 accounts)
     """
     return concentration_summary_of(
-        _ranked(revenue), top_share=top_share, concentration_share=concentration_share,
-        large_account_share=large_account_share, hhi_moderate=hhi_moderate, hhi_high=hhi_high, top_ns=top_ns)
+        _ranked(revenue),
+        top_share=top_share,
+        concentration_share=concentration_share,
+        large_account_share=large_account_share,
+        hhi_moderate=hhi_moderate,
+        hhi_high=hhi_high,
+        top_ns=top_ns,
+    )
 
 
-def concentration_summary_of(ranked: Ranking, *, top_share: float = 0.2, concentration_share: float = 0.8,
-                             large_account_share: float = 0.1, hhi_moderate: float = 1000, hhi_high: float = 1800,
-                             top_ns: tuple[int, ...] = (1, 5, 10)) -> ConcentrationSummary:
+def concentration_summary_of(
+    ranked: Ranking,
+    *,
+    top_share: float = 0.2,
+    concentration_share: float = 0.8,
+    large_account_share: float = 0.1,
+    hhi_moderate: float = 1000,
+    hhi_high: float = 1800,
+    top_ns: tuple[int, ...] = (1, 5, 10),
+) -> ConcentrationSummary:
     """:func:`concentration_summary` of a ranking (this module's or an engine's, see :class:`Ranking`)."""
     if not 0 <= hhi_moderate <= hhi_high <= 10000:
         raise SegmenterInputError("HHI bands must satisfy 0 <= moderate <= high <= 10,000", column="hhi_high")
     if not 0 <= large_account_share <= 1:
-        raise SegmenterInputError(f"must be a share between 0 % and 100 %, got {large_account_share!r}",
-                                  column="large_account_share")
+        raise SegmenterInputError(
+            f"must be a share between 0 % and 100 %, got {large_account_share!r}", column="large_account_share"
+        )
     top_fraction_share_, top_fraction_accounts = _top_fraction(ranked, top_share)
     accounts_for, accounts_for_fraction = _accounts_for(ranked, concentration_share)
     largest = _top_n(ranked, 1)
@@ -498,18 +543,24 @@ def concentration_summary_of(ranked: Ranking, *, top_share: float = 0.2, concent
     flags = []
     excluded = ranked.missing + ranked.negative
     if excluded:
-        flags.append(f"{plural(excluded, 'account')} left out: {ranked.missing:,} with missing revenue, "
-                     f"{ranked.negative:,} with negative revenue (credit notes)")
+        flags.append(
+            f"{plural(excluded, 'account')} left out: {ranked.missing:,} with missing revenue, "
+            f"{ranked.negative:,} with negative revenue (credit notes)"
+        )
     if large_accounts:
-        flags.append(f"{plural(large_accounts, 'account')} above {pct(large_account_share)} of revenue: "
-                     f"the largest is {pct(largest)}")
+        flags.append(
+            f"{plural(large_accounts, 'account')} above {pct(large_account_share)} of revenue: "
+            f"the largest is {pct(largest)}"
+        )
     if band == "highly concentrated":
         flags.append(f"HHI {hhi:,.0f} is above {hhi_high:,.0f}: highly concentrated (2023 US merger guidelines)")
     elif band == "moderately concentrated":
         flags.append(f"HHI {hhi:,.0f} is between {hhi_moderate:,.0f} and {hhi_high:,.0f}: moderately concentrated")
-    flags.append(f"{plural(accounts_for, 'account')} make{'s' if accounts_for == 1 else ''} "
-                 f"{pct(concentration_share)} of revenue ({pct(accounts_for_fraction)} of "
-                 f"{plural(ranked.count, 'account')})")
+    flags.append(
+        f"{plural(accounts_for, 'account')} make{'s' if accounts_for == 1 else ''} "
+        f"{pct(concentration_share)} of revenue ({pct(accounts_for_fraction)} of "
+        f"{plural(ranked.count, 'account')})"
+    )
 
     return ConcentrationSummary(
         accounts=ranked.count,

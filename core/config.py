@@ -4,11 +4,13 @@ The Settings sheet, the CLI flags and the worksheet functions' optional argument
 arrive as text or numbers; :func:`config_from_mapping` is the single place that reads
 them, so a bad value gives the same message everywhere.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +95,7 @@ class ReportConfig:
     def __post_init__(self) -> None:
         _validate(self)
 
-    def with_changes(self, **changes: Any) -> "ReportConfig":
+    def with_changes(self, **changes: Any) -> ReportConfig:
         """A copy with some settings changed (validated again)."""
         return replace(self, **changes)
 
@@ -122,10 +124,20 @@ SETTING_HELP = {
 }
 
 #: Settings in a unit other than a share, where "10%" would be read as 0.1 of that unit.
-_AMOUNTS = {"revenue_split": "an amount in the data's currency", "hhi_moderate": "HHI points (0-10,000)",
-            "hhi_high": "HHI points (0-10,000)"}
-_FRACTIONS = ("retention", "discount", "top_share", "concentration_share", "large_account_share", "growth_band",
-              "alive_level")
+_AMOUNTS = {
+    "revenue_split": "an amount in the data's currency",
+    "hhi_moderate": "HHI points (0-10,000)",
+    "hhi_high": "HHI points (0-10,000)",
+}
+_FRACTIONS = (
+    "retention",
+    "discount",
+    "top_share",
+    "concentration_share",
+    "large_account_share",
+    "growth_band",
+    "alive_level",
+)
 
 
 def _validate(config: ReportConfig) -> None:
@@ -140,13 +152,16 @@ def _validate(config: ReportConfig) -> None:
             column="tier_method",
         )
     if config.date_format not in DATE_ORDERS:
-        raise SegmenterInputError(f"unknown date format {config.date_format!r}; use {', '.join(DATE_ORDERS)}",
-                                  column="date_format")
+        raise SegmenterInputError(
+            f"unknown date format {config.date_format!r}; use {', '.join(DATE_ORDERS)}", column="date_format"
+        )
     if config.tier_method == "threshold" and not config.cutoffs:
         raise SegmenterInputError("the threshold method needs revenue bounds, e.g. 1000000, 100000", column="cutoffs")
     if config.cutoffs is not None:
         if config.tier_method == "computed":
-            raise SegmenterInputError("the computed method finds its own cutoffs; leave cutoffs blank", column="cutoffs")
+            raise SegmenterInputError(
+                "the computed method finds its own cutoffs; leave cutoffs blank", column="cutoffs"
+            )
         if any(not math.isfinite(c) for c in config.cutoffs):
             raise SegmenterInputError("cutoffs must be numbers", column="cutoffs")
         if config.tier_method == "threshold":
@@ -157,7 +172,7 @@ def _validate(config: ReportConfig) -> None:
                 raise SegmenterInputError("share cutoffs must lie between 0 and 1 (e.g. 0.8, 0.95)", column="cutoffs")
             if any(b <= a for a, b in zip(config.cutoffs, config.cutoffs[1:])):
                 raise SegmenterInputError("share cutoffs must be strictly increasing, e.g. 0.8, 0.95", column="cutoffs")
-    n_tiers = (3 if config.tier_method == "computed" else len(effective_cutoffs(config)) + 1)
+    n_tiers = 3 if config.tier_method == "computed" else len(effective_cutoffs(config)) + 1
     if len(config.labels) != n_tiers + 1:
         raise SegmenterInputError(
             f"{n_tiers + 1} tier labels needed ({n_tiers} tiers and one for zero/negative/missing revenue), "
@@ -173,7 +188,9 @@ def _validate(config: ReportConfig) -> None:
     for name in ("revenue_split", "margin_split"):
         value = getattr(config, name)
         if value is not None and value != MEDIAN and (isinstance(value, str) or not math.isfinite(value)):
-            raise SegmenterInputError("must be a number, median, or blank (tier A / the portfolio's margin)", column=name)
+            raise SegmenterInputError(
+                "must be a number, median, or blank (tier A / the portfolio's margin)", column=name
+            )
     if config.margin_split not in (None, MEDIAN) and not -1 <= config.margin_split <= 1:
         raise SegmenterInputError(share_message(config.margin_split, "-100 %"), column="margin_split")
     if config.retention >= 1 + config.discount:
@@ -229,8 +246,9 @@ def parse_number(text: Any, name: str) -> float:
     """
     if isinstance(text, str):
         text = text.strip()
-    parsed = to_numbers(np.array([text], dtype=object), column=name, sheet_rows=np.zeros(1, dtype=np.int64),
-                        percent_ok=True)
+    parsed = to_numbers(
+        np.array([text], dtype=object), column=name, sheet_rows=np.zeros(1, dtype=np.int64), percent_ok=True
+    )
     number = float(parsed.values[0])
     if math.isnan(number):
         reason = parsed.issues["reason"].iloc[0] if len(parsed.issues) else ""
@@ -247,8 +265,11 @@ def _parse_list(value: Any, name: str) -> tuple[float, ...]:
     else:
         items = [p for p in str(value).replace(";", " ").split() if p]
         # "0.8, 0.95" and "0.8 0.95" both work; a comma inside a number ("1,000,000") does not split
-        items = [p for chunk in items
-                 for p in ([chunk.rstrip(",")] if _is_number_with_thousands(chunk) else chunk.split(","))]
+        items = [
+            p
+            for chunk in items
+            for p in ([chunk.rstrip(",")] if _is_number_with_thousands(chunk) else chunk.split(","))
+        ]
     return tuple(parse_number(item, name) for item in items if str(item).strip() != "")
 
 
@@ -327,7 +348,7 @@ def config_to_rows(config: ReportConfig) -> list[tuple[str, Any, str]]:
 #: whether rows hidden by a filter are read (the CLI's --column and --visible-only).
 INTAKE_SETTINGS_HELP = {
     "column revenue": "the header of the revenue column, when segmenter's choice is not yours "
-                      "(any role: column account, column profit, column nps...; CLI --column revenue=\"Header\")",
+    '(any role: column account, column profit, column nps...; CLI --column revenue="Header")',
     "visible only": "yes: rows hidden by a filter are not read (CLI --visible-only)",
 }
 
@@ -347,9 +368,18 @@ def intake_settings(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
         name = str(key).strip().lower().replace("_", " ").replace("-", " ")
         if name.startswith("column ") and name != "column":
             if not _blank(value):
-                columns[name[len("column "):].strip()] = str(value).strip()
+                columns[name[len("column ") :].strip()] = str(value).strip()
         elif name == "visible only":
-            visible = not _blank(value) and str(value).strip().lower() in ("yes", "true", "1", "y", "ja", "oui", "si", "sí")
+            visible = not _blank(value) and str(value).strip().lower() in (
+                "yes",
+                "true",
+                "1",
+                "y",
+                "ja",
+                "oui",
+                "si",
+                "sí",
+            )
         else:
             rest[key] = value
     return rest, columns, visible

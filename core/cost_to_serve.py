@@ -3,6 +3,7 @@
 "A client with a high purchase amount might not be as valuable if they require excessive
 support": with a cost-to-serve column, the strategy matrix reads net margin instead of gross.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@ rows of one column that were treated alike (same action, same reason once values
 become one line with a count, the sheet rows and an example; every rejected cell and every row
 left out, and every title or footer row, keeps its own line.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,6 @@ from core.cells import ISSUE_COLUMNS, issues_frame
 ACTION_ORDER = ("rejected", "row left out", "row skipped", "kept as a return", "note", "coerced")
 #: Actions whose rows are always listed one by one.
 ROW_BY_ROW = frozenset({"rejected", "row left out", "row skipped"})
-
 
 
 def action_rank(actions) -> np.ndarray:
@@ -80,8 +80,15 @@ def summarise_issues(issues: pd.DataFrame, *, min_group: int = 2) -> pd.DataFram
     # rows about the table itself (title, footer: no column) keep their own text too
     by_row = (frame["action"].isin(list(ROW_BY_ROW)) | (frame["column"] == "")).to_numpy()
     pattern = frame["reason"].str.replace(_VARIABLE, "…", regex=True)
-    key = pd.Series(np.where(by_row, frame.index.astype(str), ""), index=frame.index) + "\x00" + frame["column"] \
-        + "\x00" + frame["action"] + "\x00" + pattern
+    key = (
+        pd.Series(np.where(by_row, frame.index.astype(str), ""), index=frame.index)
+        + "\x00"
+        + frame["column"]
+        + "\x00"
+        + frame["action"]
+        + "\x00"
+        + pattern
+    )
     groups = frame.groupby(key.to_numpy(), sort=False)
     lines = []
     for _, group in groups:
@@ -92,8 +99,18 @@ def summarise_issues(issues: pd.DataFrame, *, min_group: int = 2) -> pd.DataFram
         what = "cells" if (group["value"] != "").any() else "rows"
         example = f", e.g. '{first['value']}'" if first["value"] != "" else ""
         rows = _rows_text(group["sheet_row"].to_numpy())
-        lines.append((int(first["sheet_row"]), first["column"], first["value"], first["action"],
-                      f"{len(group):,} {what} (sheet rows {rows}){example}: {first['reason']}"))
+        lines.append(
+            (
+                int(first["sheet_row"]),
+                first["column"],
+                first["value"],
+                first["action"],
+                f"{len(group):,} {what} (sheet rows {rows}){example}: {first['reason']}",
+            )
+        )
     out = issues_frame(lines)
-    return out.assign(_order=action_rank(out["action"])).sort_values(["_order", "sheet_row"], kind="stable")[list(ISSUE_COLUMNS)] \
+    return (
+        out.assign(_order=action_rank(out["action"]))
+        .sort_values(["_order", "sheet_row"], kind="stable")[list(ISSUE_COLUMNS)]
         .reset_index(drop=True)
+    )

@@ -10,6 +10,7 @@ is one value read by the same rule.
 
 Two-digit years are 2000-2069 for 00-69 and 1970-1999 for 70-99 (Python's ``%y`` rule).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,30 @@ import pandas as pd
 from core.errors import SegmenterInputError
 
 #: The values of the ``date_format`` setting, and how each reads ``a/b/c``.
-DATE_ORDERS = {"auto": "the order the column shows", "DMY": "day/month/year", "MDY": "month/day/year",
-               "YMD": "year/month/day"}
+DATE_ORDERS = {
+    "auto": "the order the column shows",
+    "DMY": "day/month/year",
+    "MDY": "month/day/year",
+    "YMD": "year/month/day",
+}
 _SETTING_WORDS = {
-    "auto": "auto", "": "auto", "dmy": "DMY", "dd/mm/yyyy": "DMY", "dd.mm.yyyy": "DMY", "dd-mm-yyyy": "DMY",
-    "day first": "DMY", "european": "DMY", "mdy": "MDY", "mm/dd/yyyy": "MDY", "month first": "MDY", "us": "MDY",
-    "american": "MDY", "ymd": "YMD", "yyyy-mm-dd": "YMD", "yyyy/mm/dd": "YMD", "iso": "YMD",
+    "auto": "auto",
+    "": "auto",
+    "dmy": "DMY",
+    "dd/mm/yyyy": "DMY",
+    "dd.mm.yyyy": "DMY",
+    "dd-mm-yyyy": "DMY",
+    "day first": "DMY",
+    "european": "DMY",
+    "mdy": "MDY",
+    "mm/dd/yyyy": "MDY",
+    "month first": "MDY",
+    "us": "MDY",
+    "american": "MDY",
+    "ymd": "YMD",
+    "yyyy-mm-dd": "YMD",
+    "yyyy/mm/dd": "YMD",
+    "iso": "YMD",
 }
 RESOLVE = "set date_format to DMY or MDY (Settings sheet, or --date-format on the command line)"
 
@@ -43,8 +62,10 @@ def date_format_setting(value: Any) -> str:
     """
     key = "" if value is None else " ".join(str(value).strip().lower().split())
     if key not in _SETTING_WORDS:
-        raise SegmenterInputError(f"unknown date format {value!r}; use auto, DMY (24.10.2024), MDY (10/24/2024) "
-                                  "or YMD (2024/10/24)", column="date_format")
+        raise SegmenterInputError(
+            f"unknown date format {value!r}; use auto, DMY (24.10.2024), MDY (10/24/2024) or YMD (2024/10/24)",
+            column="date_format",
+        )
     return _SETTING_WORDS[key]
 
 
@@ -91,8 +112,9 @@ def column_order(parts: list[tuple[str, str, str, str]], date_format: str = "aut
     return None, "no date in the column has a day above 12"
 
 
-def read_texts(texts: np.ndarray, *, column: str, date_format: str = "auto",
-               refuse_ambiguous: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read_texts(
+    texts: np.ndarray, *, column: str, date_format: str = "auto", refuse_ambiguous: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read ``a/b/c`` date texts of one column.
 
     Parameters
@@ -124,8 +146,9 @@ def read_texts(texts: np.ndarray, *, column: str, date_format: str = "auto",
     order, why = column_order(parts, date_format) if parts else (None, "")
     if parts and order is None and refuse_ambiguous:
         example = parts[0][3]
-        raise SegmenterInputError(f"the dates can be read day first or month first ('{example}'): {why}; {RESOLVE}",
-                                  column=column)
+        raise SegmenterInputError(
+            f"the dates can be read day first or month first ('{example}'): {why}; {RESOLVE}", column=column
+        )
     n = len(texts)
     year = np.full(n, -1)
     month = np.full(n, -1)
@@ -141,8 +164,10 @@ def read_texts(texts: np.ndarray, *, column: str, date_format: str = "auto",
             year[i], month[i], day[i] = _year(a), int(b), int(c)
             how = "year/month/day"
         elif order is None:
-            reasons[i] = (f"'{text}' is ambiguous: day and month order differs between countries and {why}; "
-                          f"{RESOLVE}, or type it as YYYY-MM-DD")
+            reasons[i] = (
+                f"'{text}' is ambiguous: day and month order differs between countries and {why}; "
+                f"{RESOLVE}, or type it as YYYY-MM-DD"
+            )
             continue
         else:
             first, second = (int(a), int(b)) if order == "DMY" else (int(b), int(a))
@@ -151,8 +176,12 @@ def read_texts(texts: np.ndarray, *, column: str, date_format: str = "auto",
         clock[i] = (int(m[4] or 0) * 60 + int(m[5] or 0)) * 60 + int(m[6] or 0)
         reasons[i] = how
     parsed = year >= 0
-    stamps = pd.to_datetime(pd.DataFrame({"year": np.where(parsed, year, 2000), "month": np.where(parsed, month, 1),
-                                          "day": np.where(parsed, day, 1)}), errors="coerce")
+    stamps = pd.to_datetime(
+        pd.DataFrame(
+            {"year": np.where(parsed, year, 2000), "month": np.where(parsed, month, 1), "day": np.where(parsed, day, 1)}
+        ),
+        errors="coerce",
+    )
     dates = (stamps + pd.to_timedelta(clock, unit="s")).to_numpy(dtype="datetime64[ns]")
     dates[~parsed] = np.datetime64("NaT")
     ok = ~np.isnat(dates)
@@ -189,11 +218,13 @@ def read_date_option(value: Any, name: str, date_format: str = "auto") -> pd.Tim
     if SLASH_DATE.fullmatch(text) is None:
         raise SegmenterInputError(f"'{text}' is not a date; write it as YYYY-MM-DD", column=name)
     try:
-        dates, ok, reasons = read_texts(np.array([text], dtype=object), column=name, date_format=date_format,
-                                        refuse_ambiguous=True)
+        dates, ok, reasons = read_texts(
+            np.array([text], dtype=object), column=name, date_format=date_format, refuse_ambiguous=True
+        )
     except SegmenterInputError:
-        raise SegmenterInputError(f"'{text}' can be read day first or month first; write it as YYYY-MM-DD or "
-                                  f"{RESOLVE}", column=name) from None
+        raise SegmenterInputError(
+            f"'{text}' can be read day first or month first; write it as YYYY-MM-DD or {RESOLVE}", column=name
+        ) from None
     if not ok[0]:
         raise SegmenterInputError(reasons[0], column=name)
     return pd.Timestamp(dates[0])

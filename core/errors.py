@@ -3,6 +3,7 @@
 Callers at the edge turn it into a cell message (udfs/), a message box or status
 text (segmenter.py ribbon actions) or a non-zero exit code (the CLI).
 """
+
 from __future__ import annotations
 
 

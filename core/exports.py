@@ -36,29 +36,77 @@ The layouts, by the kind of system that writes them:
   currencies found and both ways on. A cell holding two amounts, ``EUR 13,600.00 (USD 14,688.00)``,
   is read in the currency every such cell of the column holds (the report currency when given).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.cells import CURRENCIES, cell_text, is_blank, issues_frame, to_numbers, to_text
+from core.cells import CURRENCIES, cell_text, is_blank, to_numbers, to_text
 from core.errors import SegmenterInputError
+from core.headers import (
+    ACCOUNT_HEADERS,
+    LAYOUT_HEADERS,
+    TRANSACTION_HEADERS,
+    header_words,
+    is_base_currency,
+    is_id_header,
+    is_survey,
+    normalise_header,
+)
 from core.text import pct
-from core.headers import (ACCOUNT_HEADERS, LAYOUT_HEADERS, TRANSACTION_HEADERS, header_words, is_base_currency,
-                          is_id_header, is_survey, normalise_header)
 
 #: Statuses of a record that is not a sale, lower-case, accents dropped.
-VOID_STATUSES = frozenset({
-    "void", "voided", "deleted", "draft", "cancelled", "canceled", "cancel", "rejected", "declined",
-    "storniert", "storno", "annulliert", "geloscht", "entwurf", "annule", "annulee", "supprime", "brouillon",
-    "anulado", "anulada", "cancelado", "cancelada", "borrador", "eliminado", "annullato", "annullata",
-    "cancellato", "bozza", "geannuleerd", "verwijderd", "concept", "rascunho", "excluido", "failed",
-    "lost", "closed lost", "closedlost", "verloren", "perdu", "perdido", "perso",
-})
+VOID_STATUSES = frozenset(
+    {
+        "void",
+        "voided",
+        "deleted",
+        "draft",
+        "cancelled",
+        "canceled",
+        "cancel",
+        "rejected",
+        "declined",
+        "storniert",
+        "storno",
+        "annulliert",
+        "geloscht",
+        "entwurf",
+        "annule",
+        "annulee",
+        "supprime",
+        "brouillon",
+        "anulado",
+        "anulada",
+        "cancelado",
+        "cancelada",
+        "borrador",
+        "eliminado",
+        "annullato",
+        "annullata",
+        "cancellato",
+        "bozza",
+        "geannuleerd",
+        "verwijderd",
+        "concept",
+        "rascunho",
+        "excluido",
+        "failed",
+        "lost",
+        "closed lost",
+        "closedlost",
+        "verloren",
+        "perdu",
+        "perdido",
+        "perso",
+    }
+)
 #: Credit marks of a debit/credit column (DATEV's Soll/Haben-Kennzeichen, Dr/Cr): the amount is
 #: negative (a credit on a customer's account).
 CREDIT_MARKS = frozenset({"h", "haben", "c", "cr", "credit", "k", "kredit", "credito", "crédit"})
@@ -77,8 +125,10 @@ GROUP_HEADS = 0.4
 #: How many rows below the header a second header row may be.
 SECOND_HEADER_ROWS = 3
 
-_DUAL = re.compile(r"\s*(?P<c1>[A-Za-z]{3}|[$€£¥])\s*(?P<a1>[-+]?[\d.,\s]*\d)\s*\(\s*(?P<c2>[A-Za-z]{3}|[$€£¥])\s*"
-                   r"(?P<a2>[-+]?[\d.,\s]*\d)\s*\)\s*")
+_DUAL = re.compile(
+    r"\s*(?P<c1>[A-Za-z]{3}|[$€£¥])\s*(?P<a1>[-+]?[\d.,\s]*\d)\s*\(\s*(?P<c2>[A-Za-z]{3}|[$€£¥])\s*"
+    r"(?P<a2>[-+]?[\d.,\s]*\d)\s*\)\s*"
+)
 _ORDER_NUMBER = re.compile(r"\s*#\s*\d+\s*")
 
 
@@ -168,14 +218,22 @@ def forced_roles(headers: list[str], columns: Mapping[str, str], roles: tuple[st
         found = [j for j, h in enumerate(headers) if normalise_header(h) == want]
         if not found:
             shown = ", ".join(f"'{h}'" for h in headers)
-            raise SegmenterInputError(f"--column {role}=\"{header}\": no such column; the columns are {shown}")
+            raise SegmenterInputError(f'--column {role}="{header}": no such column; the columns are {shown}')
         out[role_key] = found[0]
     return out
 
 
-def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, headers: list[str] | None,
-                kind: str, first_sheet_row: int, options: ExportOptions | None = None,
-                role_names: tuple[str, ...] = ()) -> Layout:
+def read_layout(
+    block: np.ndarray,
+    *,
+    header: int | None,
+    rows: np.ndarray,
+    headers: list[str] | None,
+    kind: str,
+    first_sheet_row: int,
+    options: ExportOptions | None = None,
+    role_names: tuple[str, ...] = (),
+) -> Layout:
     """Read what an export's rows mean (see the module docstring).
 
     Parameters
@@ -222,19 +280,37 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     roles, _ = matcher.assign(headers, forced=out.forced)
     sheet = lambda r: first_sheet_row + int(r)  # noqa: E731
 
-    if label_role not in out.forced and (label_role not in roles
-                                         or matcher.rank(headers[roles[label_role]], label_role) >= 2):
+    if label_role not in out.forced and (
+        label_role not in roles or matcher.rank(headers[roles[label_role]], label_role) >= 2
+    ):
         _blank_label_header(out, headers, roles, label_role, sheet)
-    if kind == "accounts" and "first_purchase" in roles and "first_purchase" not in out.forced \
-            and _is_survey(headers, layout_roles) and set(header_words(headers[roles["first_purchase"]])) & SURVEY_DATE_WORDS:
+    if (
+        kind == "accounts"
+        and "first_purchase" in roles
+        and "first_purchase" not in out.forced
+        and _is_survey(headers, layout_roles)
+        and set(header_words(headers[roles["first_purchase"]])) & SURVEY_DATE_WORDS
+    ):
         j = roles.pop("first_purchase")
         out.unassigned.add(j)
-        out.notes.append((sheet(header), headers[j], headers[j], "note",
-                          f"'{headers[j]}' is a survey's own date (when the answer was given), not a first purchase: "
-                          "kept as a column"))
+        out.notes.append(
+            (
+                sheet(header),
+                headers[j],
+                headers[j],
+                "note",
+                f"'{headers[j]}' is a survey's own date (when the answer was given), not a first purchase: "
+                "kept as a column",
+            )
+        )
         out.said.append(f"'{headers[j]}' is the survey's date, not read as first purchase")
-    if kind == "accounts" and "channel" in roles and "channel" not in out.forced and _is_survey(headers, layout_roles) \
-            and "distribution" in header_words(headers[roles["channel"]]):
+    if (
+        kind == "accounts"
+        and "channel" in roles
+        and "channel" not in out.forced
+        and _is_survey(headers, layout_roles)
+        and "distribution" in header_words(headers[roles["channel"]])
+    ):
         j = roles.pop("channel")  # how the survey was sent (email, anonymous link), not a sales channel
         out.unassigned.add(j)
     if kind == "transactions" and "date" in roles and "date" not in out.forced:
@@ -255,8 +331,9 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
     refund = layout_roles.get("refund")
     if refund is not None and value is not None and is_base_currency(headers[value]):
         # the refunds in the same (base) currency as the amount, when the export has both
-        refund = next((j for j, h in enumerate(headers) if LAYOUT_HEADERS.role(h) == "refund" and is_base_currency(h)),
-                      refund)
+        refund = next(
+            (j for j, h in enumerate(headers) if LAYOUT_HEADERS.role(h) == "refund" and is_base_currency(h)), refund
+        )
     if order is not None and value is not None:
         value = _line_items(out, headers, order, value, refund, roles, value_role, sheet, kind)
     elif value is not None and refund is not None:
@@ -273,6 +350,7 @@ def read_layout(block: np.ndarray, *, header: int | None, rows: np.ndarray, head
 
 
 # --------------------------------------------------------------------------- the layouts
+
 
 def _is_survey(headers: list[str], layout_roles: dict[str, int]) -> bool:
     return is_survey(headers) or any("respondent" in normalise_header(h).split() for h in headers)
@@ -294,8 +372,26 @@ def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], 
 
 _CODE = re.compile(r"\s*#?[A-Z]{0,4}[-_/]?\d[\d\-_/.]*\s*|\s*[0-9a-f]{8}-[0-9a-f]{4}-.*", re.I)
 #: Header words of a column of names beside a column of numbers ("Name 1" in SAP, "Bezeichnung").
-NAME_WORDS = frozenset({"name", "nom", "nombre", "nome", "naam", "bezeichnung", "description", "company", "firma",
-                        "raison", "ragione", "razon", "societe", "empresa", "bedrijf", "bedrijfsnaam"})
+NAME_WORDS = frozenset(
+    {
+        "name",
+        "nom",
+        "nombre",
+        "nome",
+        "naam",
+        "bezeichnung",
+        "description",
+        "company",
+        "firma",
+        "raison",
+        "ragione",
+        "razon",
+        "societe",
+        "empresa",
+        "bedrijf",
+        "bedrijfsnaam",
+    }
+)
 
 
 #: A column's kind (codes or names) is judged on at most this many of its cells, evenly spread.
@@ -315,8 +411,9 @@ def _is_code(value: Any) -> bool:
     return isinstance(value, str) and bool(_CODE.fullmatch(value))
 
 
-def _name_over_code(out: Layout, headers: list[str], label: int, label_role: str, matcher, roles: dict[str, int],
-                    sheet) -> int:
+def _name_over_code(
+    out: Layout, headers: list[str], label: int, label_role: str, matcher, roles: dict[str, int], sheet
+) -> int:
     """A name beats a number for the account: when the label column holds codes (customer
     numbers, record ids) and another column of the same role, or headed like a name, holds
     names, the names are the label and the codes stay a column."""
@@ -330,16 +427,30 @@ def _name_over_code(out: Layout, headers: list[str], label: int, label_role: str
         words = set(header_words(h))
         if matcher.role(h) != label_role and not words & NAME_WORDS:
             continue
-        if words & {"product", "item", "lineitem", "artikel", "tax", "shipping", "owner", "user", "vendor",
-                    "campaign", "file", "collector"}:
+        if words & {
+            "product",
+            "item",
+            "lineitem",
+            "artikel",
+            "tax",
+            "shipping",
+            "owner",
+            "user",
+            "vendor",
+            "campaign",
+            "file",
+            "collector",
+        }:
             continue
         column = out.block[out.rows, j]
         values = [v for v in _sample(column) if isinstance(v, str) and v.strip()]
         if len(values) >= 0.8 * len(cells) and sum(not _is_code(v) for v in values) >= 0.9 * len(values):
             out.forced[label_role] = j
             roles[label_role] = j
-            out.said.append(f"'{headers[label]}' holds numbers or codes and '{headers[j]}' names: the names are the "
-                            f"{label_role}, '{headers[label]}' stays a column")
+            out.said.append(
+                f"'{headers[label]}' holds numbers or codes and '{headers[j]}' names: the names are the "
+                f"{label_role}, '{headers[label]}' stays a column"
+            )
             return j
     return label
 
@@ -360,14 +471,26 @@ def _second_header_rows(out: Layout, headers: list[str], value: int | None, labe
         numbers = to_numbers(cells[filled], column="", sheet_rows=np.zeros(int(filled.sum()), dtype=np.int64)).values
         texty = all(isinstance(v, str) for v in cells[filled])
         header_like = (label is not None and not filled[label] and filled.sum() >= 2) or any(
-            isinstance(v, str) and ("importid" in v.lower().replace(" ", "") or
-                                    normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", ""))
-            for j, v in enumerate(cells) if filled[j])
+            isinstance(v, str)
+            and (
+                "importid" in v.lower().replace(" ", "")
+                or normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", "")
+            )
+            for j, v in enumerate(cells)
+            if filled[j]
+        )
         if not (texty and np.isnan(numbers).all() and header_like):
             break
         dropped.append(r)
-        out.notes.append((sheet(r), "", cell_text(cells[filled][0])[:80], "note",
-                          "a second header row (question text or import ids): not read"))
+        out.notes.append(
+            (
+                sheet(r),
+                "",
+                cell_text(cells[filled][0])[:80],
+                "note",
+                "a second header row (question text or import ids): not read",
+            )
+        )
     if dropped:
         out.rows = out.rows[~np.isin(out.rows, dropped)]
         out.said.append(f"{len(dropped)} more header row(s) below the header (a survey export) not read")
@@ -400,8 +523,11 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], ord
         r = out.rows[i]
         out.notes.append((sheet(r), "", _row_label(out.block[r]), "row left out", why[i]))
     counts = pd.Series([w.split("'")[1] for w in why[left]]).value_counts()
-    out.said.append(f"{int(left.sum()):,} row(s) left out as not sales ("
-                    + ", ".join(f"{name} {n:,}" for name, n in counts.items()) + ")")
+    out.said.append(
+        f"{int(left.sum()):,} row(s) left out as not sales ("
+        + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+        + ")"
+    )
     out.rows = out.rows[~left]
 
 
@@ -421,24 +547,52 @@ def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOp
         return
     code = lambda c: CURRENCIES.get(c.upper() if c.isalpha() else c, c.upper())  # noqa: E731
     common = set.intersection(*({code(m["c1"]), code(m["c2"])} for _, m in found))
-    pick = options.report_currency if options.report_currency in common else \
-        (sorted(common, key=lambda c: [code(m["c2"]) for _, m in found].count(c), reverse=True)[0] if common else None)
+    pick = (
+        options.report_currency
+        if options.report_currency in common
+        else (
+            sorted(common, key=lambda c: [code(m["c2"]) for _, m in found].count(c), reverse=True)[0]
+            if common
+            else None
+        )
+    )
     if pick is None:
         for i, m in found:
-            out.notes.append((sheet(out.rows[i]), headers[value], m.group(0).strip(), "rejected",
-                              "two amounts in one cell and no currency common to the column: converted neither"))
+            out.notes.append(
+                (
+                    sheet(out.rows[i]),
+                    headers[value],
+                    m.group(0).strip(),
+                    "rejected",
+                    "two amounts in one cell and no currency common to the column: converted neither",
+                )
+            )
             out.block[out.rows[i], value] = None
         return
     for i, m in found:
         amount = m["a1"] if code(m["c1"]) == pick else m["a2"]
         out.block[out.rows[i], value] = f"{pick} {amount}"
     out.said.append(f"'{headers[value]}' holds two amounts per cell: the {pick} amount is read")
-    out.notes.append((sheet(out.rows[found[0][0]]), headers[value], found[0][1].group(0).strip(), "note",
-                      f"{len(found):,} cell(s) hold two amounts; the {pick} one is read"))
+    out.notes.append(
+        (
+            sheet(out.rows[found[0][0]]),
+            headers[value],
+            found[0][1].group(0).strip(),
+            "note",
+            f"{len(found):,} cell(s) hold two amounts; the {pick} one is read",
+        )
+    )
 
 
-def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], sheet, kind: str = "accounts",
-               roles: dict[str, int] | None = None) -> None:
+def _hierarchy(
+    out: Layout,
+    label: int,
+    value: int | None,
+    headers: list[str],
+    sheet,
+    kind: str = "accounts",
+    roles: dict[str, int] | None = None,
+) -> None:
     """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
     cells = out.block[out.rows, label].tolist()
     if "total" not in "\n".join(v for v in cells if type(v) is str).lower():
@@ -455,13 +609,19 @@ def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], s
             seen.setdefault(k, i)
     if not subtotal.any():
         return
-    numbers = np.column_stack([_numbers(out.block, out.rows, j) for j in range(out.block.shape[1]) if j != label]) \
-        if out.block.shape[1] > 1 else np.full((len(out.rows), 1), np.nan)
+    numbers = (
+        np.column_stack([_numbers(out.block, out.rows, j) for j in range(out.block.shape[1]) if j != label])
+        if out.block.shape[1] > 1
+        else np.full((len(out.rows), 1), np.nan)
+    )
     no_figures = np.isnan(numbers).all(axis=1)
-    parents = {re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", keys[i]).group(1)
-               for i in np.flatnonzero(subtotal)}
-    parent_rows = np.array([bool(k) and k in parents and no_figures[i] and not subtotal[i]
-                            for i, k in enumerate(keys)], dtype=bool)
+    parents = {
+        re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", keys[i]).group(1)
+        for i in np.flatnonzero(subtotal)
+    }
+    parent_rows = np.array(
+        [bool(k) and k in parents and no_figures[i] and not subtotal[i] for i, k in enumerate(keys)], dtype=bool
+    )
     # a detail report writes the customer once, on its own row, and its transactions below it with
     # the label blank, down to "Total for <customer>": those rows are the customer's
     details: list[list[int]] = []
@@ -474,9 +634,16 @@ def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], s
             details.append(below)
     if details:
         filled = sum(map(len, details))
-        out.notes.append((sheet(out.rows[details[0][0]]), headers[label], "", "note",
-                          f"a detail report: '{headers[label]}' was blank on {filled:,} row(s) below their customer's "
-                          "own row and was filled in from it, down to its total row"))
+        out.notes.append(
+            (
+                sheet(out.rows[details[0][0]]),
+                headers[label],
+                "",
+                "note",
+                f"a detail report: '{headers[label]}' was blank on {filled:,} row(s) below their customer's "
+                "own row and was filled in from it, down to its total row",
+            )
+        )
         out.said.append(f"a detail report: {filled:,} row(s) read as their customer's, from the row above them")
         if kind == "accounts":
             drop = _merge_into_first(out, details, roles, headers, label, sheet)
@@ -487,22 +654,43 @@ def _hierarchy(out: Layout, label: int, value: int | None, headers: list[str], s
             subtotal, parent_rows = subtotal[keep], parent_rows[keep]
             texts = [t for t, k in zip(texts, keep) if k]
     for i in np.flatnonzero(subtotal):
-        out.notes.append((sheet(out.rows[i]), headers[label], texts[i], "row skipped",
-                          f"total row '{texts[i]}' of a parent's sub-customers: left out, its rows are counted once"))
+        out.notes.append(
+            (
+                sheet(out.rows[i]),
+                headers[label],
+                texts[i],
+                "row skipped",
+                f"total row '{texts[i]}' of a parent's sub-customers: left out, its rows are counted once",
+            )
+        )
     for i in np.flatnonzero(parent_rows):
-        out.notes.append((sheet(out.rows[i]), headers[label], texts[i], "row skipped",
-                          f"'{texts[i]}' heads sub-customers and has no figures of its own: a label, not an account"))
-    out.said.append(f"a customer hierarchy: {int(subtotal.sum()):,} 'Total <parent>' row(s) left out and "
-                    f"{int(parent_rows.sum()):,} parent label(s) without figures not read as accounts")
+        out.notes.append(
+            (
+                sheet(out.rows[i]),
+                headers[label],
+                texts[i],
+                "row skipped",
+                f"'{texts[i]}' heads sub-customers and has no figures of its own: a label, not an account",
+            )
+        )
+    out.said.append(
+        f"a customer hierarchy: {int(subtotal.sum()):,} 'Total <parent>' row(s) left out and "
+        f"{int(parent_rows.sum()):,} parent label(s) without figures not read as accounts"
+    )
     out.rows = out.rows[~subtotal & ~parent_rows]
 
 
 def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int], label: int | None) -> int | None:
     """The column naming the order or invoice each row belongs to, when rows share one."""
     candidates = [layout_roles["order"]] if "order" in layout_roles else []
-    candidates += [j for j in range(len(headers)) if j not in candidates and j != label
-                   and normalise_header(headers[j]) in ("name", "order name", "number")
-                   and _mostly_order_numbers(out.block[out.rows, j])]
+    candidates += [
+        j
+        for j in range(len(headers))
+        if j not in candidates
+        and j != label
+        and normalise_header(headers[j]) in ("name", "order name", "number")
+        and _mostly_order_numbers(out.block[out.rows, j])
+    ]
     for j in candidates:
         texts = [t for t in _texts(out.block, out.rows, j) if t]
         if texts and len(set(texts)) < len(texts):
@@ -514,8 +702,16 @@ def _order_numbers(out: Layout, headers: list[str], layout_roles: dict[str, int]
     """The column numbering the orders or invoices when each row is one (or a line of one), else None."""
     if "order" in layout_roles:
         return layout_roles["order"]
-    return next((j for j, h in enumerate(headers) if j != label and normalise_header(h) in ("name", "order name", "number")
-                 and _mostly_order_numbers(out.block[out.rows, j])), None)
+    return next(
+        (
+            j
+            for j, h in enumerate(headers)
+            if j != label
+            and normalise_header(h) in ("name", "order name", "number")
+            and _mostly_order_numbers(out.block[out.rows, j])
+        ),
+        None,
+    )
 
 
 def _mostly_order_numbers(cells: np.ndarray) -> bool:
@@ -526,15 +722,28 @@ def _mostly_order_numbers(cells: np.ndarray) -> bool:
 def _line_column(headers: list[str], value: int, exclude: set[int]) -> int | None:
     for j, h in enumerate(headers):
         words = set(header_words(h))
-        if j != value and j not in exclude and words & LINE_WORDS and words & {"amount", "total", "betrag", "montant",
-                                                                               "importe", "importo", "bedrag"} \
-                and not words & {"tax", "discount", "unit", "price"}:
+        if (
+            j != value
+            and j not in exclude
+            and words & LINE_WORDS
+            and words & {"amount", "total", "betrag", "montant", "importe", "importo", "bedrag"}
+            and not words & {"tax", "discount", "unit", "price"}
+        ):
             return j
     return None
 
 
-def _line_items(out: Layout, headers: list[str], order: int, value: int, refund: int | None, roles: dict[str, int],
-                value_role: str, sheet, kind: str) -> int:
+def _line_items(
+    out: Layout,
+    headers: list[str],
+    order: int,
+    value: int,
+    refund: int | None,
+    roles: dict[str, int],
+    value_role: str,
+    sheet,
+    kind: str,
+) -> int:
     """One row per order: order-level figures once, line amounts added, refunds netted."""
     keys = pd.Series(_texts(out.block, out.rows, order), dtype=object)
     keyed = keys.notna().to_numpy()
@@ -550,11 +759,12 @@ def _line_items(out: Layout, headers: list[str], order: int, value: int, refund:
     use = line if line is not None else value
     if line is not None and line != value:
         out.forced[value_role] = line
-        out.said.append(f"line items: '{headers[value]}' repeats each order's total on its lines; the line amounts "
-                        f"'{headers[line]}' are added instead")
+        out.said.append(
+            f"line items: '{headers[value]}' repeats each order's total on its lines; the line amounts "
+            f"'{headers[line]}' are added instead"
+        )
     elif line is None:
-        out.said.append(f"line items: '{headers[value]}' is an order figure, taken once per order "
-                        f"('{headers[order]}')")
+        out.said.append(f"line items: '{headers[value]}' is an order figure, taken once per order ('{headers[order]}')")
     else:
         out.said.append(f"line items: the line amounts '{headers[line]}' are added per order ('{headers[order]}')")
     by_line = line is not None
@@ -594,13 +804,27 @@ def _line_items(out: Layout, headers: list[str], order: int, value: int, refund:
     keep = ~keyed
     keep[at] = True
     if merged:
-        out.notes.append((sheet(kept_rows[0]), headers[order], str(order_keys[0]), "note",
-                          f"{merged:,} line row(s) merged into the first row of their order or invoice "
-                          f"({len(at):,} orders, one row each)"))
+        out.notes.append(
+            (
+                sheet(kept_rows[0]),
+                headers[order],
+                str(order_keys[0]),
+                "note",
+                f"{merged:,} line row(s) merged into the first row of their order or invoice "
+                f"({len(at):,} orders, one row each)",
+            )
+        )
     if refund is not None and refunded:
         out.said.append(f"refunds in '{headers[refund]}' netted: {refunded:,.2f} taken off")
-        out.notes.append((sheet(out.rows[0]), headers[refund], f"{refunded:,.2f}", "note",
-                          f"refunds netted against '{headers[use]}': {refunded:,.2f} in all"))
+        out.notes.append(
+            (
+                sheet(out.rows[0]),
+                headers[refund],
+                f"{refunded:,.2f}",
+                "note",
+                f"refunds netted against '{headers[use]}': {refunded:,.2f} in all",
+            )
+        )
     out.rows = out.rows[keep]
     return use
 
@@ -614,8 +838,15 @@ def _net_refunds(out: Layout, headers: list[str], value: int, refund: int, sheet
     out.block[out.rows[hit], value] = amounts[hit] - np.abs(refunds[hit])
     total = float(np.abs(refunds[hit]).sum())
     out.said.append(f"refunds in '{headers[refund]}' netted: {total:,.2f} taken off")
-    out.notes.append((sheet(out.rows[np.flatnonzero(hit)[0]]), headers[refund], f"{total:,.2f}", "note",
-                      f"refunds netted against '{headers[value]}' on {int(hit.sum()):,} row(s): {total:,.2f} in all"))
+    out.notes.append(
+        (
+            sheet(out.rows[np.flatnonzero(hit)[0]]),
+            headers[refund],
+            f"{total:,.2f}",
+            "note",
+            f"refunds netted against '{headers[value]}' on {int(hit.sum()):,} row(s): {total:,.2f} in all",
+        )
+    )
 
 
 def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet) -> None:
@@ -631,8 +862,15 @@ def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet)
         return
     out.block[out.rows[credit], value] = -np.abs(amounts[credit])
     out.said.append(f"'{headers[sign]}' marks {int(credit.sum()):,} amount(s) as credits: read as negative")
-    out.notes.append((sheet(out.rows[np.flatnonzero(credit)[0]]), headers[value], "", "note",
-                      f"{int(credit.sum()):,} amount(s) marked as credit in '{headers[sign]}' read as negative"))
+    out.notes.append(
+        (
+            sheet(out.rows[np.flatnonzero(credit)[0]]),
+            headers[value],
+            "",
+            "note",
+            f"{int(credit.sum()):,} amount(s) marked as credit in '{headers[sign]}' read as negative",
+        )
+    )
 
 
 def _cell_currencies(cells: np.ndarray) -> list[str | None]:
@@ -651,8 +889,9 @@ def _cell_currencies(cells: np.ndarray) -> list[str | None]:
 def _cell_currency(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    m = re.match(rf"\s*(?:[-+(]\s*)?({_SIGNS}|[A-Za-z]{{3}})(?![A-Za-z])", value) or \
-        re.search(rf"({_SIGNS}|(?<![A-Za-z])[A-Za-z]{{3}})\s*\)?\s*$", value)
+    m = re.match(rf"\s*(?:[-+(]\s*)?({_SIGNS}|[A-Za-z]{{3}})(?![A-Za-z])", value) or re.search(
+        rf"({_SIGNS}|(?<![A-Za-z])[A-Za-z]{{3}})\s*\)?\s*$", value
+    )
     if not m:
         return None
     mark = m.group(1)
@@ -660,26 +899,63 @@ def _cell_currency(value: Any) -> str | None:
 
 
 #: Currency signs of more than one character first ("R$", "US$"), then the single ones.
-_SIGNS = "|".join(re.escape(c) for c in sorted((c for c in CURRENCIES if not (c.isalpha() and c.isascii())),
-                                                 key=len, reverse=True))
+_SIGNS = "|".join(
+    re.escape(c) for c in sorted((c for c in CURRENCIES if not (c.isalpha() and c.isascii())), key=len, reverse=True)
+)
 
 #: Currencies by name, as CRMs and ERPs write them in a currency column (Dynamics 365's "US Dollar",
 #: "Euro", "Pound Sterling"), in the languages of the alias tables; compared as headers are.
 CURRENCY_NAMES = {
-    "us dollar": "USD", "u s dollar": "USD", "united states dollar": "USD", "american dollar": "USD",
-    "us dollars": "USD", "dollar americain": "USD", "dolar estadounidense": "USD", "dollaro statunitense": "USD",
-    "dollaro usa": "USD", "dolar americano": "USD", "us amerikanischer dollar": "USD",
-    "euro": "EUR", "euros": "EUR", "euro member countries": "EUR",
-    "pound sterling": "GBP", "british pound": "GBP", "british pound sterling": "GBP", "uk pound": "GBP",
-    "livre sterling": "GBP", "libra esterlina": "GBP", "sterlina britannica": "GBP", "britisches pfund": "GBP",
-    "pfund sterling": "GBP", "sterling": "GBP",
-    "swiss franc": "CHF", "franc suisse": "CHF", "schweizer franken": "CHF", "franco svizzero": "CHF",
-    "japanese yen": "JPY", "yen": "JPY", "canadian dollar": "CAD", "australian dollar": "AUD",
-    "new zealand dollar": "NZD", "swedish krona": "SEK", "norwegian krone": "NOK", "danish krone": "DKK",
-    "polish zloty": "PLN", "czech koruna": "CZK", "indian rupee": "INR", "chinese yuan": "CNY",
-    "chinese yuan renminbi": "CNY", "yuan renminbi": "CNY", "renminbi": "CNY", "south african rand": "ZAR",
-    "brazilian real": "BRL", "real brasileiro": "BRL", "mexican peso": "MXN", "peso mexicano": "MXN",
-    "singapore dollar": "SGD", "hong kong dollar": "HKD",
+    "us dollar": "USD",
+    "u s dollar": "USD",
+    "united states dollar": "USD",
+    "american dollar": "USD",
+    "us dollars": "USD",
+    "dollar americain": "USD",
+    "dolar estadounidense": "USD",
+    "dollaro statunitense": "USD",
+    "dollaro usa": "USD",
+    "dolar americano": "USD",
+    "us amerikanischer dollar": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "euro member countries": "EUR",
+    "pound sterling": "GBP",
+    "british pound": "GBP",
+    "british pound sterling": "GBP",
+    "uk pound": "GBP",
+    "livre sterling": "GBP",
+    "libra esterlina": "GBP",
+    "sterlina britannica": "GBP",
+    "britisches pfund": "GBP",
+    "pfund sterling": "GBP",
+    "sterling": "GBP",
+    "swiss franc": "CHF",
+    "franc suisse": "CHF",
+    "schweizer franken": "CHF",
+    "franco svizzero": "CHF",
+    "japanese yen": "JPY",
+    "yen": "JPY",
+    "canadian dollar": "CAD",
+    "australian dollar": "AUD",
+    "new zealand dollar": "NZD",
+    "swedish krona": "SEK",
+    "norwegian krone": "NOK",
+    "danish krone": "DKK",
+    "polish zloty": "PLN",
+    "czech koruna": "CZK",
+    "indian rupee": "INR",
+    "chinese yuan": "CNY",
+    "chinese yuan renminbi": "CNY",
+    "yuan renminbi": "CNY",
+    "renminbi": "CNY",
+    "south african rand": "ZAR",
+    "brazilian real": "BRL",
+    "real brasileiro": "BRL",
+    "mexican peso": "MXN",
+    "peso mexicano": "MXN",
+    "singapore dollar": "SGD",
+    "hong kong dollar": "HKD",
 }
 
 
@@ -699,8 +975,16 @@ def currency_code(text: Any) -> str | None:
     return CURRENCY_NAMES.get(normalise_header(raw)) or CURRENCIES.get(raw) or raw.upper()
 
 
-def _currencies(out: Layout, headers: list[str], value: int, currency: int | None, roles: dict[str, int],
-                value_role: str, options: ExportOptions, sheet) -> None:
+def _currencies(
+    out: Layout,
+    headers: list[str],
+    value: int,
+    currency: int | None,
+    roles: dict[str, int],
+    value_role: str,
+    options: ExportOptions,
+    sheet,
+) -> None:
     """Never add amounts in different currencies: the base column, rates, or a refusal."""
     chosen = out.forced.get(value_role, value)
     if currency is not None:
@@ -714,53 +998,87 @@ def _currencies(out: Layout, headers: list[str], value: int, currency: int | Non
         if found:
             out.said.append(f"amounts in {found[0]} ({where})")
         return
-    foreign = [h for j, h in enumerate(headers) if j != chosen and set(header_words(h)) & FOREIGN_WORDS
-               and set(header_words(h)) & set(header_words(headers[chosen]))]
+    foreign = [
+        h
+        for j, h in enumerate(headers)
+        if j != chosen
+        and set(header_words(h)) & FOREIGN_WORDS
+        and set(header_words(h)) & set(header_words(headers[chosen]))
+    ]
     if foreign and not set(header_words(headers[chosen])) & FOREIGN_WORDS:
-        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the base "
-                        f"currency ('{foreign[0]}' holds the record's own) and is the one read")
+        out.said.append(
+            f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the base "
+            f"currency ('{foreign[0]}' holds the record's own) and is the one read"
+        )
         return
     if is_base_currency(headers[chosen]):
-        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the "
-                        "base currency and is the one read")
+        out.said.append(
+            f"amounts in {len(found)} currencies ({', '.join(found)}); '{headers[chosen]}' is in the "
+            "base currency and is the one read"
+        )
         return
-    base = [j for j, h in enumerate(headers) if j != chosen and is_base_currency(h)
-            and (ACCOUNT_HEADERS.role(h) == "revenue" or TRANSACTION_HEADERS.role(h) == "amount")
-            and (~np.isnan(_numbers(out.block, out.rows, j))).mean() >= 0.5]
+    base = [
+        j
+        for j, h in enumerate(headers)
+        if j != chosen
+        and is_base_currency(h)
+        and (ACCOUNT_HEADERS.role(h) == "revenue" or TRANSACTION_HEADERS.role(h) == "amount")
+        and (~np.isnan(_numbers(out.block, out.rows, j))).mean() >= 0.5
+    ]
     if base and value_role not in out.forced:
         out.forced[value_role] = base[0]
-        out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}): the base-currency column "
-                        f"'{headers[base[0]]}' is read, not '{headers[chosen]}'")
+        out.said.append(
+            f"amounts in {len(found)} currencies ({', '.join(found)}): the base-currency column "
+            f"'{headers[base[0]]}' is read, not '{headers[chosen]}'"
+        )
         return
     if not options.rates:
         raise SegmenterInputError(
             f"'{headers[chosen]}' holds amounts in {len(found)} currencies ({', '.join(found)}; {where}), which are "
             f"never added up: give rates with --rates FILE (or a Rates sheet: currency, rate to the report currency), "
-            f"or choose a base-currency column with --column {value_role}=\"...\"")
+            f'or choose a base-currency column with --column {value_role}="..."'
+        )
     missing = [c for c in found if c not in options.rates]
     if missing:
-        raise SegmenterInputError(f"no rate for {', '.join(missing)} (amounts in '{headers[chosen]}'): add "
-                                  f"{'it' if len(missing) == 1 else 'them'} to the rates (--rates FILE or the Rates sheet)")
+        raise SegmenterInputError(
+            f"no rate for {', '.join(missing)} (amounts in '{headers[chosen]}'): add "
+            f"{'it' if len(missing) == 1 else 'them'} to the rates (--rates FILE or the Rates sheet)"
+        )
     amounts = _numbers_any_currency(out.block[out.rows, chosen])
     report = options.report_currency or "the report currency"
     for i, (a, c) in enumerate(zip(amounts, codes)):
         if c and not np.isnan(a):
             out.block[out.rows[i], chosen] = a * float(options.rates[c])
-    out.said.append(f"amounts in {len(found)} currencies ({', '.join(found)}) converted to {report} at the given rates "
-                    f"(" + ", ".join(f"{c} {options.rates[c]:g}" for c in found) + ")")
-    out.notes.append((sheet(out.rows[0]), headers[chosen], "", "note",
-                      f"amounts converted to {report}: " + ", ".join(f"1 {c} = {options.rates[c]:g}" for c in found)))
+    out.said.append(
+        f"amounts in {len(found)} currencies ({', '.join(found)}) converted to {report} at the given rates "
+        f"(" + ", ".join(f"{c} {options.rates[c]:g}" for c in found) + ")"
+    )
+    out.notes.append(
+        (
+            sheet(out.rows[0]),
+            headers[chosen],
+            "",
+            "note",
+            f"amounts converted to {report}: " + ", ".join(f"1 {c} = {options.rates[c]:g}" for c in found),
+        )
+    )
 
 
 def _numbers_any_currency(cells: np.ndarray) -> np.ndarray:
     """Amounts with their currency mark dropped (the rate converts them)."""
-    stripped = np.array([re.sub(r"US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3}(?![A-Za-z])", "", v).strip()
-                         if isinstance(v, str) else v for v in cells], dtype=object)
+    stripped = np.array(
+        [
+            re.sub(r"US\$|[$€£¥]|(?<![A-Za-z])[A-Za-z]{3}(?![A-Za-z])", "", v).strip() if isinstance(v, str) else v
+            for v in cells
+        ],
+        dtype=object,
+    )
     return to_numbers(stripped, column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)).values
 
 
-def _grouped(out: Layout, headers: list[str], label: int, value: int | None, roles: dict[str, int], kind: str,
-             sheet) -> None:
+def _grouped(
+    out: Layout, headers: list[str], label: int, value: int | None, roles: dict[str, int], kind: str, sheet
+) -> None:
     """A grouped report: the label on the first row of each group, filled down within it."""
     rows = out.rows
     if len(rows) < 3:
@@ -789,8 +1107,15 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     if fill.sum() < 2 or len(set(labels)) < len(labels) or starts < GROUP_HEADS * len(labels):
         return
     for i in np.flatnonzero(subtotal):
-        out.notes.append((sheet(rows[i]), headers[value], cell_text(out.block[rows[i], value]), "row skipped",
-                          "no label and the sum of its group's rows above: a subtotal, left out"))
+        out.notes.append(
+            (
+                sheet(rows[i]),
+                headers[value],
+                cell_text(out.block[rows[i], value]),
+                "row skipped",
+                "no label and the sum of its group's rows above: a subtotal, left out",
+            )
+        )
     if subtotal.any():
         keep = ~subtotal
         rows, fill, head = rows[keep], fill[keep], head[keep]
@@ -799,11 +1124,19 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     source = {int(i): int(head[i]) for i in np.flatnonzero(fill)}
     out.block[rows[fill], label] = out.block[rows[head[fill]], label]
     shown = ", ".join(str(sheet(rows[i])) for i in np.flatnonzero(fill)[:8]) + (", ..." if fill.sum() > 8 else "")
-    out.notes.append((sheet(rows[np.flatnonzero(fill)[0]]), headers[label], "", "note",
-                      f"a grouped report: '{headers[label]}' was blank on {int(fill.sum()):,} row(s) below their "
-                      f"group's first row and was filled down within the group (sheet rows {shown})"))
-    out.said.append(f"a grouped report: '{headers[label]}' filled down on {int(fill.sum()):,} row(s) within "
-                    "their group")
+    out.notes.append(
+        (
+            sheet(rows[np.flatnonzero(fill)[0]]),
+            headers[label],
+            "",
+            "note",
+            f"a grouped report: '{headers[label]}' was blank on {int(fill.sum()):,} row(s) below their "
+            f"group's first row and was filled down within the group (sheet rows {shown})",
+        )
+    )
+    out.said.append(
+        f"a grouped report: '{headers[label]}' filled down on {int(fill.sum()):,} row(s) within their group"
+    )
     if kind != "accounts":
         return
     groups: dict[int, list[int]] = {}
@@ -816,8 +1149,9 @@ def _grouped(out: Layout, headers: list[str], label: int, value: int | None, rol
     out.rows = np.delete(rows, drop)
 
 
-def _merge_into_first(out: Layout, groups: list[list[int]], roles: dict[str, int], headers: list[str], label: int,
-                      sheet) -> list[int]:
+def _merge_into_first(
+    out: Layout, groups: list[list[int]], roles: dict[str, int], headers: list[str], label: int, sheet
+) -> list[int]:
     """Add the figures of each group's rows (positions in ``out.rows``) into its first row; the
     positions of the other rows, to drop."""
     rows = out.rows
@@ -834,9 +1168,16 @@ def _merge_into_first(out: Layout, groups: list[list[int]], roles: dict[str, int
             if (~np.isnan(values)).any():
                 out.block[rows[members[0]], j] = float(np.nansum(values))
     drop = [i for members in groups for i in members[1:]]
-    out.notes.append((sheet(rows[drop[0]]), headers[label], "", "note",
-                      f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
-                      f"({len(groups):,} account(s) with several rows)"))
+    out.notes.append(
+        (
+            sheet(rows[drop[0]]),
+            headers[label],
+            "",
+            "note",
+            f"{len(drop):,} row(s) of grouped accounts added into their group's first row "
+            f"({len(groups):,} account(s) with several rows)",
+        )
+    )
     return drop
 
 
@@ -848,8 +1189,12 @@ def _group_subtotals(values: np.ndarray, head: np.ndarray, fill: np.ndarray) -> 
     for i in range(len(values)):
         if head[i] != group:
             running, count, group = 0.0, 0, head[i]
-        if fill[i] and count >= 2 and np.isfinite(values[i]) \
-                and abs(values[i] - running) <= 1e-9 * max(1.0, abs(running)):
+        if (
+            fill[i]
+            and count >= 2
+            and np.isfinite(values[i])
+            and abs(values[i] - running) <= 1e-9 * max(1.0, abs(running))
+        ):
             out[i] = True
             running, count = 0.0, 0
             continue
@@ -889,12 +1234,21 @@ def _respondents(out: Layout, headers: list[str], label: int, value: int, roles:
             out.block[rows[g[0]], roles["nps"]] = float(np.floor(scores.mean() + 0.5))
         answers += scores.size
         drop += g[1:]
-    out.notes.append((sheet(rows[drop[0]]), headers[label], "", "note",
-                      f"{len(multi):,} account(s) appear on several rows with the same figures and different survey "
-                      f"answers ({len(drop) + len(multi):,} rows): one account each, figures counted once, its NPS "
-                      "answer the mean of its answers (rounded)"))
-    out.said.append(f"survey respondents: {len(drop) + len(multi):,} rows of {len(multi):,} account(s) read as one "
-                    "account each (figures once, NPS answer the mean of the account's answers)")
+    out.notes.append(
+        (
+            sheet(rows[drop[0]]),
+            headers[label],
+            "",
+            "note",
+            f"{len(multi):,} account(s) appear on several rows with the same figures and different survey "
+            f"answers ({len(drop) + len(multi):,} rows): one account each, figures counted once, its NPS "
+            "answer the mean of its answers (rounded)",
+        )
+    )
+    out.said.append(
+        f"survey respondents: {len(drop) + len(multi):,} rows of {len(multi):,} account(s) read as one "
+        "account each (figures once, NPS answer the mean of the account's answers)"
+    )
     out.rows = np.delete(rows, drop)
 
 
@@ -956,10 +1310,15 @@ class Coverage:
         if not (self.row_share > COVERAGE_LIMIT or self.amount_share > COVERAGE_LIMIT or self.currency_refused):
             return None
         why = "; ".join(f"{reason}: {n:,}" for reason, n in self.reasons[:3])
-        money = (f" and {pct(self.amount_share)} of revenue ({self.amount_out:,.2f})"
-                 if np.isfinite(self.amount_out) and self.amount_out > 0 else "")
-        return (f"Only part of the list is in these figures: {self.rows_out:,} of {self.rows:,} rows "
-                f"({pct(self.row_share)}){money} were left out ({why}); see Data issues").replace(" ()", "")
+        money = (
+            f" and {pct(self.amount_share)} of revenue ({self.amount_out:,.2f})"
+            if np.isfinite(self.amount_out) and self.amount_out > 0
+            else ""
+        )
+        return (
+            f"Only part of the list is in these figures: {self.rows_out:,} of {self.rows:,} rows "
+            f"({pct(self.row_share)}){money} were left out ({why}); see Data issues"
+        ).replace(" ()", "")
 
 
 def _reason_counts(frame: pd.DataFrame) -> tuple[tuple[str, int], ...]:
@@ -981,8 +1340,11 @@ def account_coverage(accounts: pd.DataFrame, issues: pd.DataFrame, revenue_colum
     (3, 1, 1)
     """
     revenue = accounts["revenue"].to_numpy(dtype=float)
-    out = issues[(issues["column"] == revenue_column) & issues["action"].isin(["rejected"])
-                 & issues["sheet_row"].isin(accounts["sheet_row"])]
+    out = issues[
+        (issues["column"] == revenue_column)
+        & issues["action"].isin(["rejected"])
+        & issues["sheet_row"].isin(accounts["sheet_row"])
+    ]
     blank_rows = accounts.loc[np.isnan(revenue), "sheet_row"]
     blank = blank_rows[~blank_rows.isin(out["sheet_row"])]
     currency = out["reason"].astype(str).str.contains("currenc")
@@ -990,13 +1352,21 @@ def account_coverage(accounts: pd.DataFrame, issues: pd.DataFrame, revenue_colum
     for part, what in ((out[currency], "revenue in another currency"), (out[~currency], "revenue unreadable")):
         if len(part):
             first = part.iloc[0]
-            reasons.append((f"{what}, e.g. row {first['sheet_row']}: {first['reason']}", int(part["sheet_row"].nunique())))
+            reasons.append(
+                (f"{what}, e.g. row {first['sheet_row']}: {first['reason']}", int(part["sheet_row"].nunique()))
+            )
     if len(blank):
         reasons.append(("revenue blank", int(blank.nunique())))
     reasons.sort(key=lambda item: -item[1])
     rows_out = int(pd.concat([out["sheet_row"], blank]).nunique())
-    return Coverage(rows=len(accounts), rows_out=rows_out, amount=float(np.nansum(np.abs(revenue))),
-                    amount_out=float("nan"), reasons=tuple(reasons), currency_refused=bool(currency.any()))
+    return Coverage(
+        rows=len(accounts),
+        rows_out=rows_out,
+        amount=float(np.nansum(np.abs(revenue))),
+        amount_out=float("nan"),
+        reasons=tuple(reasons),
+        currency_refused=bool(currency.any()),
+    )
 
 
 def transaction_coverage(read_rows: int, issues: pd.DataFrame, amount: float, amount_out: float) -> Coverage:
@@ -1005,17 +1375,38 @@ def transaction_coverage(read_rows: int, issues: pd.DataFrame, amount: float, am
     out = issues[(issues["action"] == "row left out") & ~issues["reason"].astype(str).str.contains(NOT_A_SALE)]
     rejected = issues[issues["action"] == "rejected"]
     currency = bool(rejected["reason"].astype(str).str.contains("currenc").any())
-    return Coverage(rows=read_rows, rows_out=int(out["sheet_row"].nunique()), amount=amount,
-                    amount_out=amount_out, reasons=_reason_counts(out) if len(out) else (), currency_refused=currency)
+    return Coverage(
+        rows=read_rows,
+        rows_out=int(out["sheet_row"].nunique()),
+        amount=amount,
+        amount_out=amount_out,
+        reasons=_reason_counts(out) if len(out) else (),
+        currency_refused=currency,
+    )
 
 
 #: The roles in the order the reading names them: who, how much, then the rest.
-ROLE_ORDER = ("account", "customer", "revenue", "amount", "profit", "date", "nps", "first_purchase", "quantity",
-              "cost_to_serve", "industry", "size", "region", "channel")
+ROLE_ORDER = (
+    "account",
+    "customer",
+    "revenue",
+    "amount",
+    "profit",
+    "date",
+    "nps",
+    "first_purchase",
+    "quantity",
+    "cost_to_serve",
+    "industry",
+    "size",
+    "region",
+    "channel",
+)
 
 
-def reading_lines(columns: Mapping[str, str], alternatives: Mapping[str, tuple[str, ...]], said: tuple[str, ...],
-                  *, where: str = "") -> list[str]:
+def reading_lines(
+    columns: Mapping[str, str], alternatives: Mapping[str, tuple[str, ...]], said: tuple[str, ...], *, where: str = ""
+) -> list[str]:
     """What was read as what, in a few lines: where, the column of each role (and what else
     could have been), each layout recognised, and how to choose otherwise.
 
@@ -1028,12 +1419,13 @@ def reading_lines(columns: Mapping[str, str], alternatives: Mapping[str, tuple[s
     order = {role: k for k, role in enumerate(ROLE_ORDER)}
     for role, header in sorted(columns.items(), key=lambda item: order.get(item[0], len(order))):
         also = alternatives.get(role, ())
-        parts.append(f"{role} = '{header}'" + (f" (also possible: {', '.join(repr(a) for a in also[:3])})"
-                                               if also else ""))
+        parts.append(
+            f"{role} = '{header}'" + (f" (also possible: {', '.join(repr(a) for a in also[:3])})" if also else "")
+        )
     lines = [where] if where else []
     lines.append("Read as: " + ", ".join(parts))
     lines += list(said)
-    lines.append('To choose otherwise: --column ROLE="Header" (Settings sheet: a row \'column ROLE\'), --sheet NAME')
+    lines.append("To choose otherwise: --column ROLE=\"Header\" (Settings sheet: a row 'column ROLE'), --sheet NAME")
     return lines
 
 
@@ -1043,8 +1435,15 @@ def intake_tables(coverage: Coverage, lines: list[str]) -> dict[str, pd.DataFram
     tables = {"reading": pd.DataFrame({"line": lines})}
     guard = coverage.guard()
     if guard:
-        tables["coverage"] = pd.DataFrame({"finding": [guard], "rows": [coverage.rows], "rows_out": [coverage.rows_out],
-                                           "row_share": [coverage.row_share], "revenue_share": [coverage.amount_share]})
+        tables["coverage"] = pd.DataFrame(
+            {
+                "finding": [guard],
+                "rows": [coverage.rows],
+                "rows_out": [coverage.rows_out],
+                "row_share": [coverage.row_share],
+                "revenue_share": [coverage.amount_share],
+            }
+        )
     return tables
 
 
@@ -1076,8 +1475,20 @@ def intake_lines(tables: Mapping[str, pd.DataFrame], *, brief: bool = False) -> 
 EMAIL_WORDS = frozenset({"email", "mail", "courriel", "correo", "posta"})
 #: Header words of a first name and of a last name (a shop's billing name in two columns).
 FIRST_NAME = ("first name", "firstname", "given name", "vorname", "prenom", "nombre de pila", "primeiro nome")
-LAST_NAME = ("last name", "lastname", "surname", "family name", "nachname", "nom de famille", "apellido",
-             "apellidos", "cognome", "achternaam", "sobrenome", "apelido")
+LAST_NAME = (
+    "last name",
+    "lastname",
+    "surname",
+    "family name",
+    "nachname",
+    "nom de famille",
+    "apellido",
+    "apellidos",
+    "cognome",
+    "achternaam",
+    "sobrenome",
+    "apelido",
+)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -1089,8 +1500,9 @@ def _name_column(headers: list[str], names: tuple[str, ...], skip: int | None = 
     return None
 
 
-def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: int | None,
-                  sheet) -> None:
+def _customer_key(
+    out: Layout, headers: list[str], label: int, roles: dict[str, int], orders: int | None, sheet
+) -> None:
     """Who bought, as shops and CRMs key their customers: by e-mail address or customer id, the
     name being the label.
 
@@ -1119,14 +1531,24 @@ def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, 
             key_col = j
             break
     if key_col is None:
-        key_col = next((j for j, h in enumerate(headers) if j != label and j not in roles.values()
-                        and TRANSACTION_HEADERS.role(h) == "customer" and is_id_header(h)), None)
+        key_col = next(
+            (
+                j
+                for j, h in enumerate(headers)
+                if j != label
+                and j not in roles.values()
+                and TRANSACTION_HEADERS.role(h) == "customer"
+                and is_id_header(h)
+            ),
+            None,
+        )
     if key_col is None:
         if last is not None:
             out.block[rows, label] = np.where(names == "", None, names)
         return
-    keys = np.array([(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)],
-                    dtype=object)
+    keys = np.array(
+        [(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)], dtype=object
+    )
     frame = pd.DataFrame({"name": names, "key": keys})
     keyed = frame["key"] != ""
     named = frame[keyed & (frame["name"] != "")]
@@ -1148,8 +1570,15 @@ def _customer_key(out: Layout, headers: list[str], label: int, roles: dict[str, 
         blank = blank & ~numbers.isin(named_orders).to_numpy()
         filled = int(blank.sum())
         for r, v in zip(rows[blank], new[blank]):
-            out.notes.append((sheet(r), headers[label], "", "coerced",
-                              f"no name on this order: its customer is '{v}' by '{headers[key_col]}'"))
+            out.notes.append(
+                (
+                    sheet(r),
+                    headers[label],
+                    "",
+                    "coerced",
+                    f"no name on this order: its customer is '{v}' by '{headers[key_col]}'",
+                )
+            )
     changed = (new != names) | (last is not None)
     out.block[rows[changed], label] = np.where(new[changed] == "", None, new[changed])
     split = len(shared)
@@ -1176,13 +1605,16 @@ def _ledger_day_month(out: Layout, header: int, headers: list[str], j: int, shee
     (its "Datum vom" and "Datum bis", or the fiscal year's first day). Read so, never as an Excel
     serial (1501 would be 1904-02-09); a batch across a new year takes the next year for the
     months before its first month."""
-    meta = next((out.block[r] for r in range(header) if cell_text(out.block[r][0]).strip().strip('"') in DATEV_MARKS),
-                None)
+    meta = next(
+        (out.block[r] for r in range(header) if cell_text(out.block[r][0]).strip().strip('"') in DATEV_MARKS), None
+    )
     if meta is None:
         return
     cells = out.block[out.rows, j]
     filled = ~is_blank(cells)
-    numbers = to_numbers(np.where(filled, cells, None), column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)).values
+    numbers = to_numbers(
+        np.where(filled, cells, None), column="", sheet_rows=np.zeros(len(cells), dtype=np.int64)
+    ).values
     day, month = np.floor_divide(numbers, 100), np.mod(numbers, 100)
     ok = filled & (numbers == np.round(numbers)) & (day >= 1) & (day <= 31) & (month >= 1) & (month <= 12)
     if not ok.any() or ok.sum() < 0.9 * filled.sum():
@@ -1203,6 +1635,13 @@ def _ledger_day_month(out: Layout, header: int, headers: list[str], j: int, shee
             out.block[out.rows[i], j] = pd.Timestamp(year=year, month=m, day=d).to_pydatetime()
         except ValueError:
             out.block[out.rows[i], j] = None
-            out.notes.append((sheet(out.rows[i]), headers[j], cell_text(cells[i]), "rejected",
-                              f"day {d} of month {m} does not exist in {year}"))
+            out.notes.append(
+                (
+                    sheet(out.rows[i]),
+                    headers[j],
+                    cell_text(cells[i]),
+                    "rejected",
+                    f"day {d} of month {m} does not exist in {year}",
+                )
+            )
     out.said.append(f"'{headers[j]}' holds day and month (DATEV): the year is the batch's, {start.year}")

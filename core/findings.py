@@ -28,11 +28,12 @@ Candidates, in the order they are listed:
    lifetime value with their 80 % ranges, the share likely still active, the top tier's value,
    and the holdout check's verdict in one sentence.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -49,11 +50,21 @@ MATERIAL_LOSS = 0.01
 
 # The sheet that holds each table (writers/layout.py places them there).
 SHEET_OF = {
-    "concentration": "Concentration", "tier_summary": "Tier summary", "whale": "Tier summary",
-    "nps_gap_tier": "NPS", "nps_gap_size": "NPS", "matrix": "Matrix", "accounts_to_watch": "Matrix",
-    "revenue_bridge": "Growth", "fallen_from_a": "Growth", "rfm_segments": "RFM",
-    "channel_warning": "Tier summary", "data_issues": "Data issues",
-    "model_figures": "Lifetime value", "clv_ranges": "Lifetime value", "model_check": "Model check",
+    "concentration": "Concentration",
+    "tier_summary": "Tier summary",
+    "whale": "Tier summary",
+    "nps_gap_tier": "NPS",
+    "nps_gap_size": "NPS",
+    "matrix": "Matrix",
+    "accounts_to_watch": "Matrix",
+    "revenue_bridge": "Growth",
+    "fallen_from_a": "Growth",
+    "rfm_segments": "RFM",
+    "channel_warning": "Tier summary",
+    "data_issues": "Data issues",
+    "model_figures": "Lifetime value",
+    "clv_ranges": "Lifetime value",
+    "model_check": "Model check",
 }
 
 
@@ -142,23 +153,40 @@ def _concentration(tables, config) -> Finding:
     f_name, share = _measure(conc, "share of accounts for ")
     largest_name, largest = _measure(conc, "largest account share")
     hhi_name, hhi = _measure(conc, "HHI")
-    figs = (Figure(k, "concentration", k_name, "value", "int"), Figure(share, "concentration", f_name, "value", "pct"),
-            Figure(largest, "concentration", largest_name, "value", "pct"),
-            Figure(hhi, "concentration", hhi_name, "value", "int"))
+    figs = (
+        Figure(k, "concentration", k_name, "value", "int"),
+        Figure(share, "concentration", f_name, "value", "pct"),
+        Figure(largest, "concentration", largest_name, "value", "pct"),
+        Figure(hhi, "concentration", hhi_name, "value", "int"),
+    )
     target = pct(config.concentration_share)
-    concentrated = (share <= CONCENTRATED_ACCOUNT_SHARE or largest > config.large_account_share
-                    or hhi >= config.hhi_moderate)
+    concentrated = (
+        share <= CONCENTRATED_ACCOUNT_SHARE or largest > config.large_account_share or hhi >= config.hhi_moderate
+    )
     accounts, rest = f"{plural(int(k), 'account')} ({figs[1].text()})", f"{figs[2].text()} and the HHI {figs[3].text()}"
     if concentrated:  # a list that is concentrated leads with it; a spread one says so instead
-        return Finding(1, 0.95, f"{accounts} make{'s' if k == 1 else ''} {target} of revenue; the largest is {rest}",
-                       "Concentration", figs)
-    return Finding(1, 0.6, f"Revenue is not concentrated: it takes {accounts} to make {target} of it, the largest is {rest}",
-                   "Concentration", figs)
+        return Finding(
+            1,
+            0.95,
+            f"{accounts} make{'s' if k == 1 else ''} {target} of revenue; the largest is {rest}",
+            "Concentration",
+            figs,
+        )
+    return Finding(
+        1,
+        0.6,
+        f"Revenue is not concentrated: it takes {accounts} to make {target} of it, the largest is {rest}",
+        "Concentration",
+        figs,
+    )
 
 
 def _top_share(tables, config) -> Finding:
-    name, share = next((m, v) for m, v in zip(tables["concentration"]["measure"], tables["concentration"]["value"])
-                       if str(m).endswith("of accounts share"))
+    name, share = next(
+        (m, v)
+        for m, v in zip(tables["concentration"]["measure"], tables["concentration"]["value"])
+        if str(m).endswith("of accounts share")
+    )
     figure = Figure(float(share), "concentration", name, "value", "pct")
     text = f"The largest {pct(config.top_share)} of accounts make {figure.text()} of revenue"
     return Finding(1, 0.5, text, "Concentration", (figure,))
@@ -170,7 +198,10 @@ def _tier_profit(tables, config) -> Finding | None:
     total_profit = _value(summary, "Total", "profit")
     if not total_profit > 0 or np.isnan(_value(summary, top, "margin_pct")):
         return None
-    share, margin = _fig(tables, "tier_summary", top, "profit_share", "pct"), _fig(tables, "tier_summary", top, "margin_pct", "pct")
+    share, margin = (
+        _fig(tables, "tier_summary", top, "profit_share", "pct"),
+        _fig(tables, "tier_summary", top, "margin_pct", "pct"),
+    )
     text = f"Tier {top} earns {share.text()} of profit at a {margin.text()} margin"
     figs = [share, margin]
     tiers = summary.loc[summary["tier"].astype(str).isin(config.labels[1:-1]) & (summary["revenue"] > 0)]
@@ -192,8 +223,10 @@ def _whale(tables, config) -> Finding | None:
     whale = tables["whale"]
     total = _fig(tables, "whale", "total profit", "value", "money")
     if not total.value > 0:
-        text = (f"The accounts lose money in total (profit {total.text()}): the whale curve of profit, "
-                "a share of total profit, is undefined")
+        text = (
+            f"The accounts lose money in total (profit {total.text()}): the whale curve of profit, "
+            "a share of total profit, is undefined"
+        )
         return Finding(3, 0.97, text, "Tier summary", (total,))
     losers = _fig(tables, "whale", "loss-making accounts", "value", "int")
     loss = _fig(tables, "whale", "loss as a share of total profit", "value", "pct")
@@ -202,9 +235,11 @@ def _whale(tables, config) -> Finding | None:
     peak_accounts = _fig(tables, "whale", "whale curve peak: share of accounts", "value", "pct")
     peak = _fig(tables, "whale", "whale curve peak: share of profit", "value", "pct")
     basis = "after cost to serve " if "net profit" in str(_row(whale, "total profit")["note"]) else ""
-    text = (f"{plural(int(losers.value), 'account')} lose{'s' if losers.value == 1 else ''} money {basis}and "
-            f"cost {loss.text()} of total profit: the most profitable {peak_accounts.text()} of accounts earn "
-            f"{peak.text()} of it (the whale curve's peak)")
+    text = (
+        f"{plural(int(losers.value), 'account')} lose{'s' if losers.value == 1 else ''} money {basis}and "
+        f"cost {loss.text()} of total profit: the most profitable {peak_accounts.text()} of accounts earn "
+        f"{peak.text()} of it (the whale curve's peak)"
+    )
     return Finding(3, 0.8 if loss.value >= 0.1 else 0.45, text, "Tier summary", (losers, loss, peak_accounts, peak))
 
 
@@ -212,7 +247,10 @@ def _cost_to_serve(tables, config) -> Finding | None:
     summary = tables["tier_summary"]
     if "net_profit" not in summary:
         return None
-    gross, net = _fig(tables, "tier_summary", "Total", "margin_pct", "pct"), _fig(tables, "tier_summary", "Total", "net_margin_pct", "pct")
+    gross, net = (
+        _fig(tables, "tier_summary", "Total", "margin_pct", "pct"),
+        _fig(tables, "tier_summary", "Total", "net_margin_pct", "pct"),
+    )
     if np.isnan(gross.value) or np.isnan(net.value):
         return None
     text = f"Cost to serve takes the margin from {gross.text()} to {net.text()} after serving the accounts"
@@ -237,15 +275,21 @@ def _nps(tables, config) -> Finding | None:
     high, low = _group_name(column, str(gap["group_b"])), _group_name(column, str(gap["group_a"]))
     if not np.isfinite(float(gap["margin_of_error"])):
         # one answer, or answers all alike, in a group: no spread to measure, so no margin and no verdict
-        text = (f"NPS: {high} {figs[0].text()} vs {low} {figs[1].text()}, a gap of {figs[2].text()} points; its margin "
-                "of error cannot be computed (too few answers in a group), so the gap may be chance")
+        text = (
+            f"NPS: {high} {figs[0].text()} vs {low} {figs[1].text()}, a gap of {figs[2].text()} points; its margin "
+            "of error cannot be computed (too few answers in a group), so the gap may be chance"
+        )
         return Finding(5, 0.4, text, "NPS", figs[:3])
     if significant:
-        text = (f"{high[:1].upper() + high[1:]} score NPS {figs[0].text()} and {low} {figs[1].text()}: a gap of "
-                f"{figs[2].text()} points (+/- {figs[3].text()}), beyond the margin of error")
+        text = (
+            f"{high[:1].upper() + high[1:]} score NPS {figs[0].text()} and {low} {figs[1].text()}: a gap of "
+            f"{figs[2].text()} points (+/- {figs[3].text()}), beyond the margin of error"
+        )
         return Finding(5, 0.8, text, "NPS", figs)
-    text = (f"NPS differs by no more than the margin of error: {high} {figs[0].text()} vs {low} {figs[1].text()}, "
-            f"a gap of {figs[2].text()} points (+/- {figs[3].text()})")
+    text = (
+        f"NPS differs by no more than the margin of error: {high} {figs[0].text()} vs {low} {figs[1].text()}, "
+        f"a gap of {figs[2].text()} points (+/- {figs[3].text()})"
+    )
     return Finding(5, 0.4, text, "NPS", figs)
 
 
@@ -258,8 +302,10 @@ def _matrix(tables, config) -> list[Finding]:
     protect = _fig(tables, "matrix", "Protect", "accounts", "int")
     if protect.value > 0:
         share = _fig(tables, "matrix", "Protect", "revenue_share", "pct")
-        text = (f"{plural(int(protect.value), 'account')} {'has' if protect.value == 1 else 'have'} high revenue and "
-                f"a high {margin} (Protect, {share.text()} of revenue)")
+        text = (
+            f"{plural(int(protect.value), 'account')} {'has' if protect.value == 1 else 'have'} high revenue and "
+            f"a high {margin} (Protect, {share.text()} of revenue)"
+        )
         figs = [protect, share]
         watch = tables["accounts_to_watch"]
         if "nps_by_tier" in tables:  # there are NPS answers
@@ -272,8 +318,10 @@ def _matrix(tables, config) -> list[Finding]:
     if fix.value >= 0.25:
         accounts = _fig(tables, "matrix", "Fix margin", "accounts", "int")
         fix_margin = _fig(tables, "matrix", "Fix margin", "margin_pct", "pct")
-        text = (f"{plural(int(accounts.value), 'account')} with high revenue earn a low {margin} "
-                f"(Fix margin: {fix.text()} of revenue at {fix_margin.text()})")
+        text = (
+            f"{plural(int(accounts.value), 'account')} with high revenue earn a low {margin} "
+            f"(Fix margin: {fix.text()} of revenue at {fix_margin.text()})"
+        )
         found.append(Finding(6, 0.5 + fix.value / 2, text, "Matrix", (accounts, fix, fix_margin)))
     return found
 
@@ -284,13 +332,19 @@ def _growth(tables, config) -> list[Finding]:
     bridge = tables["revenue_bridge"]
     found = []
     change = _fig(tables, "revenue_bridge", "change", "revenue_change", "money")
-    new, new_change = (_fig(tables, "revenue_bridge", "new", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money")))
-    lost, lost_change = (_fig(tables, "revenue_bridge", "lost", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money")))
+    new, new_change = (
+        _fig(tables, "revenue_bridge", "new", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money"))
+    )
+    lost, lost_change = (
+        _fig(tables, "revenue_bridge", "lost", c, k) for c, k in (("accounts", "int"), ("revenue_change", "money"))
+    )
     periods = f"{bridge['step'].iloc[0]} to {bridge['step'].iloc[-2]}".replace("revenue ", "")
     sign = "+" if change.value >= 0 else ""
-    text = (f"Revenue changed by {sign}{change.text()} from {periods}: {plural(int(new.value), 'new account')} "
-            f"brought +{new_change.text()} while {plural(int(lost.value), 'lost account')} took "
-            f"{figure_text(-lost_change.value, 'money')}")
+    text = (
+        f"Revenue changed by {sign}{change.text()} from {periods}: {plural(int(new.value), 'new account')} "
+        f"brought +{new_change.text()} while {plural(int(lost.value), 'lost account')} took "
+        f"{figure_text(-lost_change.value, 'money')}"
+    )
     found.append(Finding(7, 0.85, text, "Growth", (change, new, new_change, lost, lost_change)))
     fallen = tables["fallen_from_a"]
     if len(fallen):
@@ -304,15 +358,19 @@ def _rfm(tables, config) -> list[Finding]:
     if "rfm_segments" not in tables:
         return []
     found = []
-    for segment, weight, meaning in (("At risk", 0.75, "bought often and for a lot, but not lately"),
-                                     ("Champions", 0.65, "bought recently, often and for a lot"),
-                                     ("Lost", 0.5, "the longest since their last purchase, low to average value")):
+    for segment, weight, meaning in (
+        ("At risk", 0.75, "bought often and for a lot, but not lately"),
+        ("Champions", 0.65, "bought recently, often and for a lot"),
+        ("Lost", 0.5, "the longest since their last purchase, low to average value"),
+    ):
         customers = _fig(tables, "rfm_segments", segment, "customers", "int")
         if customers.value > 0:
             share = _fig(tables, "rfm_segments", segment, "customer_share", "pct")
             revenue = _fig(tables, "rfm_segments", segment, "revenue_share", "pct")
-            text = (f"{plural(int(customers.value), 'customer')} ({share.text()}) {'is' if customers.value == 1 else 'are'} "
-                    f"{segment} ({meaning}) and made {revenue.text()} of revenue")
+            text = (
+                f"{plural(int(customers.value), 'customer')} ({share.text()}) {'is' if customers.value == 1 else 'are'} "
+                f"{segment} ({meaning}) and made {revenue.text()} of revenue"
+            )
             found.append(Finding(8, weight, text, "RFM", (customers, share, revenue)))
     return found
 
@@ -330,8 +388,10 @@ def _issues(tables, config) -> Finding | None:
         return None
     count = Figure(len(issues), "data_issues", None, None, "int")
     left_name, left = _measure(tables["concentration"], "excluded accounts")
-    text = (f"Data issues lists {plural(len(issues), 'problem')} with the list's cells or rows "
-            "(rejected, corrected or noted)")
+    text = (
+        f"Data issues lists {plural(len(issues), 'problem')} with the list's cells or rows "
+        "(rejected, corrected or noted)"
+    )
     figs = [count]
     if left:
         figs.append(Figure(left, "concentration", left_name, "value", "int"))
@@ -360,28 +420,49 @@ def _models(tables, config) -> list[Finding]:
     purchases = Figure(_value(figures, purchases_name, "value"), "model_figures", purchases_name, "value", "int")
     value = Figure(_value(figures, value_name, "value"), "model_figures", value_name, "value", "money")
     basis = str(_row(figures, value_name)["note"]).split(" (")[0].replace("in ", "", 1)
-    text = (f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers, "
-            f"{value.text()} of lifetime value ({basis}, discounted)")
+    text = (
+        f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers, "
+        f"{value.text()} of lifetime value ({basis}, discounted)"
+    )
     figs = [purchases, value]
     ranges = [_value(figures, n, c) for n in (purchases_name, value_name) for c in ("p10", "p90")]
     if np.isfinite(ranges).all():
-        figs += [Figure(_value(figures, n, c), "model_figures", n, c, k)
-                 for n, k in ((purchases_name, "int"), (value_name, "money")) for c in ("p10", "p90")]
-        text = (f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers (80 % range "
-                f"{_range_text(ranges[0], ranges[1], 'int')}), {value.text()} of lifetime value "
-                f"({_range_text(ranges[2], ranges[3], 'money')}; {basis}, discounted)")
+        figs += [
+            Figure(_value(figures, n, c), "model_figures", n, c, k)
+            for n, k in ((purchases_name, "int"), (value_name, "money"))
+            for c in ("p10", "p90")
+        ]
+        text = (
+            f"Next {horizon}: {purchases.text()} repeat purchases expected from these customers (80 % range "
+            f"{_range_text(ranges[0], ranges[1], 'int')}), {value.text()} of lifetime value "
+            f"({_range_text(ranges[2], ranges[3], 'money')}; {basis}, discounted)"
+        )
     found.append(Finding(0, 0.99, text, "Lifetime value", tuple(figs)))
     active = Figure(_value(figures, active_name, "value"), "model_figures", active_name, "value", "pct")
-    caveat = (" (BG/NBD counts every one-time buyer as active)"
-              if str(_row(figures, active_name)["note"]).startswith("BG/NBD") else "")
-    found.append(Finding(0, 0.8, f"{active.text()} of customers are likely still active (P(alive) of 50 % or more)"
-                         + caveat, "Lifetime value", (active,)))
+    caveat = (
+        " (BG/NBD counts every one-time buyer as active)"
+        if str(_row(figures, active_name)["note"]).startswith("BG/NBD")
+        else ""
+    )
+    found.append(
+        Finding(
+            0,
+            0.8,
+            f"{active.text()} of customers are likely still active (P(alive) of 50 % or more)" + caveat,
+            "Lifetime value",
+            (active,),
+        )
+    )
     top = f"Tier {config.labels[0]}"
     if "clv_ranges" in tables and _row(tables["clv_ranges"], top) is not None:
-        figs = tuple(Figure(_value(tables["clv_ranges"], top, c), "clv_ranges", top, c, "money")
-                     for c in ("model_clv", "model_clv_p10", "model_clv_p90"))
-        text = (f"Tier {config.labels[0]} will bring {figs[0].text()} of it over {horizon} "
-                f"(80 % range {_range_text(figs[1].value, figs[2].value, 'money')})")
+        figs = tuple(
+            Figure(_value(tables["clv_ranges"], top, c), "clv_ranges", top, c, "money")
+            for c in ("model_clv", "model_clv_p10", "model_clv_p90")
+        )
+        text = (
+            f"Tier {config.labels[0]} will bring {figs[0].text()} of it over {horizon} "
+            f"(80 % range {_range_text(figs[1].value, figs[2].value, 'money')})"
+        )
         found.append(Finding(0, 0.86, text, "Lifetime value", figs))
     if "model_check" in tables:
         check = tables["model_check"]
@@ -389,22 +470,29 @@ def _models(tables, config) -> list[Finding]:
         if len(chosen):
             row = chosen.iloc[0]
             name = str(row["model"])
-            figs = [Figure(float(row[c]), "model_check", name, c, k)
-                    for c, k in (("predicted", "int"), ("actual", "int"), ("total_error_pct", "pct"))]
-            text = (f"Holdout check: {name} predicted {figs[0].text()} repeat purchases, {figs[1].text()} happened "
-                    f"({'+' if figs[2].value >= 0 else ''}{figs[2].text()})")
+            figs = [
+                Figure(float(row[c]), "model_check", name, c, k)
+                for c, k in (("predicted", "int"), ("actual", "int"), ("total_error_pct", "pct"))
+            ]
+            text = (
+                f"Holdout check: {name} predicted {figs[0].text()} repeat purchases, {figs[1].text()} happened "
+                f"({'+' if figs[2].value >= 0 else ''}{figs[2].text()})"
+            )
             low, high = float(row.get("predicted_p10", np.nan)), float(row.get("predicted_p90", np.nan))
             if np.isfinite(low) and np.isfinite(high):
-                figs += [Figure(low, "model_check", name, "predicted_p10", "int"),
-                         Figure(high, "model_check", name, "predicted_p90", "int")]
+                figs += [
+                    Figure(low, "model_check", name, "predicted_p10", "int"),
+                    Figure(high, "model_check", name, "predicted_p90", "int"),
+                ]
                 inside = low <= figs[1].value <= high
-                text += (f", {'within' if inside else 'outside'} its 80 % range {_range_text(low, high, 'int')}"
-                         + ("" if inside else
-                            f": its figures run about {pct(abs(figs[2].value))} "
-                            f"{'low' if figs[1].value > high else 'high'}"))
+                text += f", {'within' if inside else 'outside'} its 80 % range {_range_text(low, high, 'int')}" + (
+                    ""
+                    if inside
+                    else f": its figures run about {pct(abs(figs[2].value))} "
+                    f"{'low' if figs[1].value > high else 'high'}"
+                )
             found.append(Finding(0, 0.9, text, "Model check", tuple(figs)))
     return found
-
 
 
 def _coverage(tables, config) -> Finding | None:
@@ -434,8 +522,22 @@ def _reading(tables, config) -> Finding | None:
     return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", "Data issues")
 
 
-CANDIDATES: tuple[Callable, ...] = (_coverage, _reading, _concentration, _top_share, _tier_profit, _whale, _cost_to_serve, _nps, _matrix, _growth, _rfm,
-                                    _channel, _issues, _models)
+CANDIDATES: tuple[Callable, ...] = (
+    _coverage,
+    _reading,
+    _concentration,
+    _top_share,
+    _tier_profit,
+    _whale,
+    _cost_to_serve,
+    _nps,
+    _matrix,
+    _growth,
+    _rfm,
+    _channel,
+    _issues,
+    _models,
+)
 
 
 def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Finding]:

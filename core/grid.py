@@ -4,11 +4,13 @@ xlwings gives a single cell as a scalar, a one-row range as a flat list (remote 
 tuple of tuples (Windows), and a block as a list of lists; :func:`as_block` makes all of them a
 list of rows of equal length. :func:`current_region` finds the block Excel's Ctrl+* selects.
 """
+
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 
 def as_block(value: Any) -> list[list[Any]]:

@@ -5,11 +5,13 @@ What every per-group summary shares (margins, nps, matrix, lifetime, growth):
 :func:`group_codes` (any label column as integer codes plus labels in the report's order),
 :func:`group_sums` (per group, with the total appended) and :func:`ratio`.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,8 +168,20 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray, *, positive_only: bool
 
 
 #: Size words from small to large, for bands named in words.
-SIZE_WORDS = ("micro", "very small", "small", "smb", "mid-market", "medium", "mid", "upper mid-market", "large",
-              "very large", "enterprise", "strategic")
+SIZE_WORDS = (
+    "micro",
+    "very small",
+    "small",
+    "smb",
+    "mid-market",
+    "medium",
+    "mid",
+    "upper mid-market",
+    "large",
+    "very large",
+    "enterprise",
+    "strategic",
+)
 
 
 def band_order(labels: Sequence[Any]) -> list[str] | None:

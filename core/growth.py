@@ -20,10 +20,12 @@ them (``years = periods - 1`` for consecutive years; quarters are 0.25 years apa
 ``cagr = (z / f) ** (1 / years) - 1`` when ``f > 0`` and ``z >= 0`` (``z = 0`` gives -100 %);
 NaN when ``f <= 0`` (no base to compound from) or ``z < 0``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +45,9 @@ def _periods(period_revenue: pd.DataFrame) -> np.ndarray:
         found = 0 if not isinstance(period_revenue, pd.DataFrame) else period_revenue.shape[1]
         raise SegmenterInputError(
             f"growth needs revenue for at least two periods (columns such as 'Revenue 2024' and 'Revenue 2025'); "
-            f"found {found}", column="revenue")
+            f"found {found}",
+            column="revenue",
+        )
     try:
         values = period_revenue.to_numpy(dtype=float)
     except (TypeError, ValueError):
@@ -55,8 +59,9 @@ def _periods(period_revenue: pd.DataFrame) -> np.ndarray:
 
 def _band(band: float) -> float:
     if not np.isfinite(band) or not 0 <= band < 1:
-        raise SegmenterInputError(f"the growth band must be a share from 0 % to below 100 %, got {band!r}",
-                                  column="growth_band")
+        raise SegmenterInputError(
+            f"the growth band must be a share from 0 % to below 100 %, got {band!r}", column="growth_band"
+        )
     return float(band)
 
 
@@ -138,8 +143,9 @@ def _notes(earlier: np.ndarray, later: np.ndarray, first: np.ndarray, labels: Se
     return notes
 
 
-def account_growth(period_revenue: pd.DataFrame, years: Sequence[float] | None = None,
-                   band: float = 0.05) -> pd.DataFrame:
+def account_growth(
+    period_revenue: pd.DataFrame, years: Sequence[float] | None = None, band: float = 0.05
+) -> pd.DataFrame:
     """Change between the last two periods, CAGR over all periods and a label, per account.
 
     Parameters
@@ -178,8 +184,13 @@ def account_growth(period_revenue: pd.DataFrame, years: Sequence[float] | None =
     if len(years) != len(labels):
         raise SegmenterInputError(f"{len(labels)} periods but {len(years)} period times")
     earlier, later, first = values[:, -2], values[:, -1], values[:, 0]
-    table = pd.DataFrame({f"revenue_{label}": period_revenue[column].to_numpy(dtype=float)
-                          for label, column in zip(labels, period_revenue.columns)}, index=period_revenue.index)
+    table = pd.DataFrame(
+        {
+            f"revenue_{label}": period_revenue[column].to_numpy(dtype=float)
+            for label, column in zip(labels, period_revenue.columns)
+        },
+        index=period_revenue.index,
+    )
     table["revenue_change"] = later - earlier
     table["revenue_change_pct"] = ratio(later, earlier, positive_only=True) - 1
     table["cagr"] = cagr(first, later, years[-1] - years[0])
@@ -188,8 +199,15 @@ def account_growth(period_revenue: pd.DataFrame, years: Sequence[float] | None =
     return table
 
 
-def growth_by(period_revenue: pd.DataFrame, groups: Any, *, years: Sequence[float] | None = None,
-              order: Sequence[Any] | None = None, group_name: str = "tier", band: float = 0.05) -> pd.DataFrame:
+def growth_by(
+    period_revenue: pd.DataFrame,
+    groups: Any,
+    *,
+    years: Sequence[float] | None = None,
+    order: Sequence[Any] | None = None,
+    group_name: str = "tier",
+    band: float = 0.05,
+) -> pd.DataFrame:
     """Revenue per period, change, share of growth and account counts per group.
 
     Parameters
@@ -274,8 +292,12 @@ def revenue_by_period(period_revenue: pd.DataFrame, groups: Any, *, order: Seque
     return table
 
 
-def period_tiers(period_revenue: pd.DataFrame, method: str = "pareto", cutoffs: Sequence[float] | None = None,
-                 labels: Sequence[str] = ("A", "B", "C", "D")) -> pd.DataFrame:
+def period_tiers(
+    period_revenue: pd.DataFrame,
+    method: str = "pareto",
+    cutoffs: Sequence[float] | None = None,
+    labels: Sequence[str] = ("A", "B", "C", "D"),
+) -> pd.DataFrame:
     """The tier of each account in each period, each period tiered on its own by the same rule.
 
     Parameters are those of :func:`core.tiers.assign_tiers`, applied to each column of
@@ -288,9 +310,15 @@ def period_tiers(period_revenue: pd.DataFrame, method: str = "pareto", cutoffs: 
     [['A', 'C'], ['A', 'A'], ['A', 'A'], ['B', 'B'], ['C', 'A']]
     """
     _periods(period_revenue)
-    return pd.DataFrame({column: assign_tiers(period_revenue[column].to_numpy(dtype=float), method=method,
-                                              cutoffs=cutoffs, labels=labels)
-                         for column in period_revenue.columns}, index=period_revenue.index)
+    return pd.DataFrame(
+        {
+            column: assign_tiers(
+                period_revenue[column].to_numpy(dtype=float), method=method, cutoffs=cutoffs, labels=labels
+            )
+            for column in period_revenue.columns
+        },
+        index=period_revenue.index,
+    )
 
 
 @dataclass(frozen=True)
@@ -315,8 +343,13 @@ class TierMigration:
     to_period: str
 
 
-def tier_migration(from_tier: Any, to_tier: Any, later_revenue: Any, labels: Sequence[str],
-                   periods: tuple[str, str] = ("earlier", "later")) -> TierMigration:
+def tier_migration(
+    from_tier: Any,
+    to_tier: Any,
+    later_revenue: Any,
+    labels: Sequence[str],
+    periods: tuple[str, str] = ("earlier", "later"),
+) -> TierMigration:
     """The migration matrix: accounts and later revenue from each tier to each tier.
 
     Parameters
@@ -371,9 +404,12 @@ def tier_migration(from_tier: Any, to_tier: Any, later_revenue: Any, labels: Seq
         table[total] = values.sum(axis=1).astype(dtype)
         return table
 
-    return TierMigration(accounts=grid(counts, "to_", "accounts", np.int64),
-                         revenue=grid(amounts, "revenue_to_", "revenue", float),
-                         from_period=str(periods[0]), to_period=str(periods[1]))
+    return TierMigration(
+        accounts=grid(counts, "to_", "accounts", np.int64),
+        revenue=grid(amounts, "revenue_to_", "revenue", float),
+        from_period=str(periods[0]),
+        to_period=str(periods[1]),
+    )
 
 
 def fallen_from(from_tier: Any, to_tier: Any, top_label: str) -> np.ndarray:
@@ -425,12 +461,16 @@ def revenue_bridge(period_revenue: pd.DataFrame, band: float = 0.05) -> pd.DataF
         change = float((later[chosen] - earlier[chosen]).sum())
         if label != NO_SALES or change != 0:
             rows.append((label, float(chosen.sum()), change))
-    rows += [(f"revenue {periods[1]}", np.nan, float(later.sum())), ("change", np.nan, float(later.sum() - earlier.sum()))]
+    rows += [
+        (f"revenue {periods[1]}", np.nan, float(later.sum())),
+        ("change", np.nan, float(later.sum() - earlier.sum())),
+    ]
     return pd.DataFrame(rows, columns=["step", "accounts", "revenue_change"])
 
 
-def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: ReportConfig,
-                  years: Sequence[float] | None = None) -> dict[str, pd.DataFrame]:
+def growth_tables(
+    period_revenue: pd.DataFrame, segments: pd.DataFrame, config: ReportConfig, years: Sequence[float] | None = None
+) -> dict[str, pd.DataFrame]:
     """The report's growth tables, for an account table with two or more periods.
 
     Parameters
@@ -467,11 +507,13 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     per_account.insert(0, "rank", segments["rank"].to_numpy())
     per_account["sheet_row"] = segments["sheet_row"].to_numpy()
     tables = {"growth": per_account.reset_index(drop=True)}
-    tables["growth_by_tier"] = growth_by(revenue, segments["tier"], years=years, order=labels,
-                                         group_name="tier", band=band)
+    tables["growth_by_tier"] = growth_by(
+        revenue, segments["tier"], years=years, order=labels, group_name="tier", band=band
+    )
     if "channel" in segments and segments["channel"].notna().any():
-        tables["growth_by_channel"] = growth_by(revenue, segments["channel"].to_numpy(dtype=object), years=years,
-                                                group_name="channel", band=band)
+        tables["growth_by_channel"] = growth_by(
+            revenue, segments["channel"].to_numpy(dtype=object), years=years, group_name="channel", band=band
+        )
     tables["revenue_by_period"] = revenue_by_period(revenue, segments["tier"], order=labels)
     tables["revenue_bridge"] = revenue_bridge(revenue, band)
     periods = (str(revenue.columns[-2]), str(revenue.columns[-1]))
@@ -480,8 +522,18 @@ def growth_tables(period_revenue: pd.DataFrame, segments: pd.DataFrame, config: 
     tables["tier_migration_revenue"] = migration.revenue
     fell = fallen_from(before, now, labels[0])
     fallen = per_account.loc[fell].assign(tier_now=now[fell])
-    keep = ["account", "tier_before", "tier_now", f"revenue_{periods[0]}", f"revenue_{periods[1]}",
-            "revenue_change", "revenue_change_pct", "growth", "sheet_row"]
-    tables["fallen_from_a"] = fallen[keep].sort_values(f"revenue_{periods[0]}", ascending=False,
-                                                       kind="stable").reset_index(drop=True)
+    keep = [
+        "account",
+        "tier_before",
+        "tier_now",
+        f"revenue_{periods[0]}",
+        f"revenue_{periods[1]}",
+        "revenue_change",
+        "revenue_change_pct",
+        "growth",
+        "sheet_row",
+    ]
+    tables["fallen_from_a"] = (
+        fallen[keep].sort_values(f"revenue_{periods[0]}", ascending=False, kind="stable").reset_index(drop=True)
+    )
     return tables

@@ -3,10 +3,12 @@
 The per-group machinery (labels, codes, sums) is shared with nps, matrix, lifetime and growth
 and lives in :mod:`core.groups`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -4,6 +4,7 @@ Each account with a defined margin falls in one cell of a 2 x 2 grid split at a 
 amount and a margin %: Protect (high revenue, high margin), Fix margin (high revenue, low
 margin), Grow (low revenue, high margin), Migrate (low revenue, low margin).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -101,7 +102,9 @@ def matrix_splits(
             )
         if margin_split is None:
             margin_split = np.nan
-    revenue_split = float(np.median(revenue[placed])) if revenue_split is None else _split(revenue_split, "revenue_split")
+    revenue_split = (
+        float(np.median(revenue[placed])) if revenue_split is None else _split(revenue_split, "revenue_split")
+    )
     if margin_split is None:
         margin_split = float(np.median(margin_pct[placed]))
     elif not np.isnan(margin_split):
@@ -243,7 +246,17 @@ def matrix_rows(summary: pd.DataFrame) -> pd.DataFrame:
     table["revenue_band"] = [b[0] for b in bands]
     table["margin_band"] = [b[1] for b in bands]
     table["action"] = [b[2] for b in bands]
-    columns = ["strategy", "revenue_band", "margin_band", "accounts", "revenue", "profit", "margin_pct", "revenue_share", "action"]
+    columns = [
+        "strategy",
+        "revenue_band",
+        "margin_band",
+        "accounts",
+        "revenue",
+        "profit",
+        "margin_pct",
+        "revenue_share",
+        "action",
+    ]
     return table[columns]
 
 

@@ -5,10 +5,12 @@ Definition (Reichheld; see shared REFERENCES.md): over respondents with a whole 
 denominator. Range -100 to +100 points. Its margin of error comes from the variance of the
 +1/0/-1 coding of each answer.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,9 +29,7 @@ def _on_scale(values: np.ndarray) -> np.ndarray:
         return (values >= 0) & (values <= 10) & (values == np.round(values))
 
 
-def validate_scores(
-    scores: Any, sheet_rows: Any = None, column: str = "nps"
-) -> tuple[np.ndarray, pd.DataFrame]:
+def validate_scores(scores: Any, sheet_rows: Any = None, column: str = "nps") -> tuple[np.ndarray, pd.DataFrame]:
     """Keep the usable NPS answers, blank out the rest and say which and why.
 
     Parameters
@@ -116,7 +116,9 @@ def _check_min_respondents(min_respondents: int) -> None:
         raise SegmenterInputError("min_respondents must be a whole number of at least 1", column="min_respondents")
 
 
-def _score_and_error(promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _score_and_error(
+    promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     respondents = promoters + passives + detractors
     with np.errstate(invalid="ignore", divide="ignore"):
         # counts first, one division: 20 promoters and 11 detractors of 50 give exactly 18.0
@@ -255,13 +257,23 @@ def nps_by(
     coding = nps_coding(scores)
     codes, labels = group_codes(groups, order)
     check_same_length(nps=coding, groups=codes)
-    promoters, passives, detractors = (group_sums(codes, len(labels), (coding == c).astype(float)) for c in (1.0, 0.0, -1.0))
-    return nps_from_counts(labels, promoters, passives, detractors, min_respondents=min_respondents,
-                           group_name=group_name)
+    promoters, passives, detractors = (
+        group_sums(codes, len(labels), (coding == c).astype(float)) for c in (1.0, 0.0, -1.0)
+    )
+    return nps_from_counts(
+        labels, promoters, passives, detractors, min_respondents=min_respondents, group_name=group_name
+    )
 
 
-def nps_from_counts(labels: Sequence[str], promoters: np.ndarray, passives: np.ndarray, detractors: np.ndarray, *,
-                    min_respondents: int = 30, group_name: str = "tier") -> pd.DataFrame:
+def nps_from_counts(
+    labels: Sequence[str],
+    promoters: np.ndarray,
+    passives: np.ndarray,
+    detractors: np.ndarray,
+    *,
+    min_respondents: int = 30,
+    group_name: str = "tier",
+) -> pd.DataFrame:
     """The :func:`nps_by` table from counts per group, each with the all-groups total appended.
 
     Examples
@@ -375,8 +387,9 @@ def nps_gap(
     low_group = str(candidates.drop(index=high_group).idxmin()) if len(candidates) >= 2 else ""
     if group_a is None:
         if not high_group:
-            return NpsGap("", "", np.nan, np.nan, np.nan, np.nan, False, "", "",
-                          "fewer than two groups with respondents: no gap")
+            return NpsGap(
+                "", "", np.nan, np.nan, np.nan, np.nan, False, "", "", "fewer than two groups with respondents: no gap"
+            )
         group_a, group_b = low_group, high_group
     group_a, group_b = group_label(group_a), group_label(group_b)
     unknown = [g for g in (group_a, group_b) if g not in rows.index]

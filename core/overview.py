@@ -28,6 +28,7 @@ Tables (keys added to the report's tables):
 ``chart_titles``
     The charts' titles with their figures (table -> title).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,11 +51,15 @@ def _measure(table: pd.DataFrame, prefix: str) -> float:
 def key_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Accounts, revenue, profit, margin %, (net margin %), NPS and HHI: measure, value, unit, sheet."""
     total = tables["tier_summary"].iloc[-1]
-    rows = [("Accounts", float(total["accounts"]), "accounts", "Tier summary"),
-            ("Revenue", float(total["revenue"]), "currency", "Tier summary")]
+    rows = [
+        ("Accounts", float(total["accounts"]), "accounts", "Tier summary"),
+        ("Revenue", float(total["revenue"]), "currency", "Tier summary"),
+    ]
     if np.isfinite(float(total["profit"])) and np.isfinite(float(total["margin_pct"])):
-        rows += [("Profit", float(total["profit"]), "currency", "Tier summary"),
-                 ("Margin %", float(total["margin_pct"]), "share", "Tier summary")]
+        rows += [
+            ("Profit", float(total["profit"]), "currency", "Tier summary"),
+            ("Margin %", float(total["margin_pct"]), "share", "Tier summary"),
+        ]
     if "net_margin_pct" in total and np.isfinite(float(total["net_margin_pct"])):
         rows.append(("Net margin % (after cost to serve)", float(total["net_margin_pct"]), "share", "Tier summary"))
     if "nps_by_tier" in tables:
@@ -62,8 +67,14 @@ def key_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows.append(("HHI (0-10,000)", _measure(tables["concentration"], "HHI"), "points", "Concentration"))
     if "revenue_bridge" in tables:
         bridge = tables["revenue_bridge"]
-        rows.append((f"Change in revenue, {bridge['step'].iloc[0][8:]} to {bridge['step'].iloc[-2][8:]}",
-                     float(bridge["revenue_change"].iloc[-1]), "currency", "Growth"))
+        rows.append(
+            (
+                f"Change in revenue, {bridge['step'].iloc[0][8:]} to {bridge['step'].iloc[-2][8:]}",
+                float(bridge["revenue_change"].iloc[-1]),
+                "currency",
+                "Growth",
+            )
+        )
     if "model_figures" in tables:  # a transaction list: what the models say comes first
         rows = model_key_figures(tables["model_figures"]) + rows
     return pd.DataFrame(rows, columns=["measure", "value", "unit", "sheet"])
@@ -90,7 +101,9 @@ def model_key_figures(figures: pd.DataFrame) -> list[tuple[str, float, str, str]
 def tier_share_chart(tables: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
     summary = tables["tier_summary"]
     tiers = summary.loc[summary["tier"].astype(str).isin(labels) & (summary["accounts"] > 0)]
-    chart = pd.DataFrame({"tier": tiers["tier"].astype(str).to_numpy(), "revenue_share": tiers["revenue_share"].to_numpy(float)})
+    chart = pd.DataFrame(
+        {"tier": tiers["tier"].astype(str).to_numpy(), "revenue_share": tiers["revenue_share"].to_numpy(float)}
+    )
     if np.isfinite(tiers["profit_share"].to_numpy(float)).any():
         chart["profit_share"] = tiers["profit_share"].to_numpy(float)
     return chart
@@ -100,8 +113,10 @@ def nps_chart(by: pd.DataFrame, gap: pd.DataFrame, column: str) -> pd.DataFrame:
     rows = by.loc[(by[column].astype(str) != "Total") & (by["respondents"] > 0)]
     marks = {str(gap["high_group"].iloc[0]): ", highest", str(gap["low_group"].iloc[0]): ", lowest"}
     prefix = "Tier " if column == "tier" else ""
-    names = [f"{prefix}{g} ({plural(int(n), 'answer')}{marks.get(str(g), '')}{', too few' if w else ''})"
-             for g, n, w in zip(rows[column].astype(str), rows["respondents"], rows["warning"])]
+    names = [
+        f"{prefix}{g} ({plural(int(n), 'answer')}{marks.get(str(g), '')}{', too few' if w else ''})"
+        for g, n, w in zip(rows[column].astype(str), rows["respondents"], rows["warning"])
+    ]
     return pd.DataFrame({"group": names, "nps": rows["nps"].to_numpy(float)})
 
 
@@ -122,9 +137,13 @@ def matrix_chart(segments: pd.DataFrame, revenue_split: float, margin_split: flo
         chart[strategy] = np.where(shown["strategy"].to_numpy(dtype=object) == strategy, margins, np.nan)
     low_x, high_x = min(revenue.min(), revenue_split), max(revenue.max(), revenue_split)
     low_y, high_y = min(margins.min(), margin_split), max(margins.max(), margin_split)
-    lines = pd.DataFrame({"revenue": [revenue_split, revenue_split, low_x, high_x],
-                          "revenue_split_line": [low_y, high_y, np.nan, np.nan],
-                          "margin_split_line": [np.nan, np.nan, margin_split, margin_split]})
+    lines = pd.DataFrame(
+        {
+            "revenue": [revenue_split, revenue_split, low_x, high_x],
+            "revenue_split_line": [low_y, high_y, np.nan, np.nan],
+            "margin_split_line": [np.nan, np.nan, margin_split, margin_split],
+        }
+    )
     return pd.concat([chart, lines], ignore_index=True), total
 
 
@@ -144,12 +163,12 @@ def bridge_chart(bridge: pd.DataFrame) -> pd.DataFrame | None:
     total = np.r_[start, blank, end]
     is_total = ~np.isnan(total)
     names = [s if t else f"{s} ({n:,.0f})" for s, n, t in zip(steps["step"], steps["accounts"].fillna(0), is_total)]
-    return pd.DataFrame({"step": names, "base": base, "increase": increase, "decrease": decrease,
-                         "total": total})
+    return pd.DataFrame({"step": names, "base": base, "increase": increase, "decrease": decrease, "total": total})
 
 
-def overview_tables(tables: dict[str, pd.DataFrame], config: ReportConfig,
-                    segments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def overview_tables(
+    tables: dict[str, pd.DataFrame], config: ReportConfig, segments: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """The Overview's tables (module docstring) from a report's result tables.
 
     ``segments``: the accounts the quadrant scatter may show (default ``tables["segments"]``; an
@@ -160,39 +179,52 @@ def overview_tables(tables: dict[str, pd.DataFrame], config: ReportConfig,
     out = {"findings": findings_table(findings(tables, config)), "key_figures": key_figures(tables)}
     titles = {}
     out["chart_tier_share"] = tier_share_chart(tables, config.labels)
-    titles["chart_tier_share"] = "Share of revenue and profit per tier" if "profit_share" in out["chart_tier_share"] \
+    titles["chart_tier_share"] = (
+        "Share of revenue and profit per tier"
+        if "profit_share" in out["chart_tier_share"]
         else "Share of revenue per tier"
+    )
     for column in ("tier", "size"):
         if f"nps_by_{column}" in tables:
             gap = tables[f"nps_gap_{column}"]
             out[f"chart_nps_{column}"] = nps_chart(tables[f"nps_by_{column}"], gap, column)
             row = gap.iloc[0]
             what = "tier" if column == "tier" else "size band"
-            titles[f"chart_nps_{column}"] = (f"NPS per {what}: gap {row['gap']:.0f} points (+/- {row['margin_of_error']:.0f}), "
-                                             f"{'beyond' if row['significant'] else 'within'} the margin of error"
-                                             if np.isfinite(row["gap"]) and np.isfinite(row["margin_of_error"])
-                                             else f"NPS per {what}: gap {row['gap']:.0f} points, margin of error not "
-                                             "computable (too few answers)" if np.isfinite(row["gap"])
-                                             else f"NPS per {what}")
+            titles[f"chart_nps_{column}"] = (
+                f"NPS per {what}: gap {row['gap']:.0f} points (+/- {row['margin_of_error']:.0f}), "
+                f"{'beyond' if row['significant'] else 'within'} the margin of error"
+                if np.isfinite(row["gap"]) and np.isfinite(row["margin_of_error"])
+                else f"NPS per {what}: gap {row['gap']:.0f} points, margin of error not computable (too few answers)"
+                if np.isfinite(row["gap"])
+                else f"NPS per {what}"
+            )
     splits = tables["matrix_splits"]["value"].to_numpy(float)
-    placed = int(tables["matrix"]["accounts"].iloc[:len(STRATEGIES)].sum())
+    placed = int(tables["matrix"]["accounts"].iloc[: len(STRATEGIES)].sum())
     if np.isfinite(splits).all() and placed > 0 and (segments["strategy"] != "").any():
         out["chart_matrix"], _ = matrix_chart(segments, splits[0], splits[1])
         shown = min(placed, MATRIX_POINTS)
-        titles["chart_matrix"] = ("Revenue x margin: " + (f"the largest {shown:,} of {placed:,} accounts" if placed > shown
-                                  else f"{placed:,} accounts") + ", split at the lines")
+        titles["chart_matrix"] = (
+            "Revenue x margin: "
+            + (f"the largest {shown:,} of {placed:,} accounts" if placed > shown else f"{placed:,} accounts")
+            + ", split at the lines"
+        )
     if "whale_points" in tables:
         points = tables["whale_points"]
         whale = tables["whale"].set_index("measure")["value"]
         peak_x, peak_y = whale["whale curve peak: share of accounts"], whale["whale curve peak: share of profit"]
         chart = points.rename(columns={"profit_share_cum": "whale_curve"})
-        chart["whale_peak"] = np.where(np.isclose(chart["account_share"], peak_x) & np.isclose(chart["whale_curve"], peak_y),
-                                       chart["whale_curve"], np.nan)
+        chart["whale_peak"] = np.where(
+            np.isclose(chart["account_share"], peak_x) & np.isclose(chart["whale_curve"], peak_y),
+            chart["whale_curve"],
+            np.nan,
+        )
         chart["full_profit"] = 1.0
         out["chart_whale"] = chart
         if peak_y - 1 >= MATERIAL_LOSS:
-            titles["chart_whale"] = (f"Whale curve: the most profitable {pct(peak_x)} of accounts earn {pct(peak_y)} "
-                                     f"of profit, the rest lose {pct(peak_y - 1)}")
+            titles["chart_whale"] = (
+                f"Whale curve: the most profitable {pct(peak_x)} of accounts earn {pct(peak_y)} "
+                f"of profit, the rest lose {pct(peak_y - 1)}"
+            )
         else:
             titles["chart_whale"] = f"Whale curve: loss-making accounts take less than {pct(MATERIAL_LOSS)} of profit"
     if "revenue_bridge" in tables:

@@ -6,18 +6,37 @@ for which measure and which period; :func:`choose_periods` orders the period col
 in time and sets aside those that cannot be used with the others. Headers only: reading the
 cells is :mod:`core.accounts`' job.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 YEAR, QUARTER, RELATIVE = "year", "quarter", "relative"
 KIND_PREFERENCE = (YEAR, QUARTER, RELATIVE)  # a tie in the number of columns goes to the first
 
 # Words that may stand beside a period without changing what the column holds.
-FILLER_WORDS = frozenset({"fy", "year", "yr", "quarter", "total", "actual", "actuals", "usd", "eur", "gbp",
-                          "chf", "in", "of", "for", "the", "period"})
+FILLER_WORDS = frozenset(
+    {
+        "fy",
+        "year",
+        "yr",
+        "quarter",
+        "total",
+        "actual",
+        "actuals",
+        "usd",
+        "eur",
+        "gbp",
+        "chf",
+        "in",
+        "of",
+        "for",
+        "the",
+        "period",
+    }
+)
 
 _Y4 = r"(?:19|20)\d\d"
 _FISCAL = re.compile(rf"(?<![0-9a-z])(?:fy\s*)?({_Y4})\s*[/-]\s*(\d\d(?:\d\d)?)(?![0-9a-z])")

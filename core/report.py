@@ -43,6 +43,7 @@ Tables (all columns snake_case, shares and margins as fractions):
     What was rejected, skipped, noted or converted, rejected first; routine conversions of a
     column are one line (:func:`core.data_issues.summarise_issues`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,13 +52,13 @@ import numpy as np
 import pandas as pd
 
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
-from core.exports import account_coverage, intake_tables, reading_lines
-from core.overview import overview_tables
 from core.accounts import AccountTable
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
+from core.exports import account_coverage, intake_tables, reading_lines
 from core.groups import band_order
+from core.overview import overview_tables
 
 # Summaries by these account columns, besides the tier, when the data has them.
 DIMENSIONS = ("industry", "size", "region", "cohort", "channel")
@@ -102,9 +103,14 @@ def watch_tables(watch: pd.DataFrame, listed: int = WATCH_LISTED) -> dict[str, p
     counts = watch.groupby("nps_flag", sort=False).size()
     return {
         "accounts_to_watch": shown,
-        "accounts_to_watch_counts": pd.DataFrame({
-            "nps_flag": counts.index, "accounts": counts.to_numpy(), "listed": np.minimum(counts.to_numpy(), listed),
-            "not_listed": np.maximum(counts.to_numpy() - listed, 0)}),
+        "accounts_to_watch_counts": pd.DataFrame(
+            {
+                "nps_flag": counts.index,
+                "accounts": counts.to_numpy(),
+                "listed": np.minimum(counts.to_numpy(), listed),
+                "not_listed": np.maximum(counts.to_numpy() - listed, 0),
+            }
+        ),
         "all_accounts_to_watch": watch,
     }
 
@@ -136,8 +142,12 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
         revenue_column = table.columns.get("revenue", "revenue")
         rejected = table.issues[(table.issues["action"] == "rejected") & (table.issues["column"] == revenue_column)]
-        why = (f" ({len(rejected):,} revenue cell(s) rejected, e.g. row {rejected['sheet_row'].iloc[0]}: "
-               f"{rejected['reason'].iloc[0]})" if len(rejected) else "")
+        why = (
+            f" ({len(rejected):,} revenue cell(s) rejected, e.g. row {rejected['sheet_row'].iloc[0]}: "
+            f"{rejected['reason'].iloc[0]})"
+            if len(rejected)
+            else ""
+        )
         raise SegmenterInputError(f"no account has a positive revenue: nothing to segment{why}", column="revenue")
 
     segments, (revenue_split, margin_split) = _segment(table, config)
@@ -145,8 +155,11 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     strategy = segments["strategy"].to_numpy(dtype=object)
     tables: dict[str, pd.DataFrame] = {"segments": segments}
     tables["tier_summary"] = group_table(segments, "tier", config)
-    ranges = pd.DataFrame({"tier": segments["tier"].to_numpy(dtype=object), "revenue": revenue}).groupby(
-        "tier", sort=False)["revenue"].agg(["min", "max", "size"])
+    ranges = (
+        pd.DataFrame({"tier": segments["tier"].to_numpy(dtype=object), "revenue": revenue})
+        .groupby("tier", sort=False)["revenue"]
+        .agg(["min", "max", "size"])
+    )
     limits = tiers.computed_abc(revenue) if config.tier_method == "computed" else None
     tables["tier_rule"] = tier_rule(ranges, config, limits)
     for dimension in DIMENSIONS:
@@ -171,11 +184,21 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     net = "net_profit" in segments
     matrix_profit = segments["net_profit" if net else "profit"].to_numpy(float)
     tables["matrix"] = matrix.matrix_table(revenue, matrix_profit, strategy)
-    tables["matrix_splits"] = splits_table(revenue_split, margin_split, config, net=net,
-                                           sources=split_sources(config, bool((segments["tier"] == config.labels[0]).any())))
-    watch = segments.loc[segments["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"]]
+    tables["matrix_splits"] = splits_table(
+        revenue_split,
+        margin_split,
+        config,
+        net=net,
+        sources=split_sources(config, bool((segments["tier"] == config.labels[0]).any())),
+    )
+    watch = segments.loc[
+        segments["nps_flag"] != "",
+        ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"],
+    ]
     watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
-    tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)))
+    tables.update(
+        watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True))
+    )
     tables["data_issues"] = summarise_issues(table.issues)
     warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
     if warning:
@@ -188,12 +211,22 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
         tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
         if curve.defined:
             tables["whale_points"] = curve.chart_points()
-    tables.update(intake_tables(account_coverage(accounts, table.issues, table.columns.get("revenue")),
-                                reading_lines(table.columns, table.alternatives, table.said)))
+    tables.update(
+        intake_tables(
+            account_coverage(accounts, table.issues, table.columns.get("revenue")),
+            reading_lines(table.columns, table.alternatives, table.said),
+        )
+    )
     tables.update(overview_tables(tables, config))
     counts = segments["tier"].value_counts()
-    headline = headline_figures(len(segments), {label: int(counts.get(label, 0)) for label in config.labels},
-                                summary, nps_gaps, config, majority_flag(segments))
+    headline = headline_figures(
+        len(segments),
+        {label: int(counts.get(label, 0)) for label in config.labels},
+        summary,
+        nps_gaps,
+        config,
+        majority_flag(segments),
+    )
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:
         headline["growth"] = growth_headline(tables, table.periods)
@@ -204,11 +237,20 @@ def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
     """The matrix splits: the user's, the median when asked, else the finance defaults
     (:func:`core.matrix.finance_splits`: high revenue = tier A, high margin = the portfolio's margin)."""
     net = "net_margin_pct" in frame
-    revenue, margins = frame["revenue"].to_numpy(float), frame["net_margin_pct" if net else "margin_pct"].to_numpy(float)
-    defaults = matrix.finance_splits(revenue, frame["net_profit" if net else "profit"].to_numpy(float), margins,
-                                     (frame["tier"] == config.labels[0]).to_numpy(dtype=bool))
-    chosen = [default if setting is None else None if setting == MEDIAN else setting
-              for setting, default in zip((config.revenue_split, config.margin_split), defaults)]
+    revenue, margins = (
+        frame["revenue"].to_numpy(float),
+        frame["net_margin_pct" if net else "margin_pct"].to_numpy(float),
+    )
+    defaults = matrix.finance_splits(
+        revenue,
+        frame["net_profit" if net else "profit"].to_numpy(float),
+        margins,
+        (frame["tier"] == config.labels[0]).to_numpy(dtype=bool),
+    )
+    chosen = [
+        default if setting is None else None if setting == MEDIAN else setting
+        for setting, default in zip((config.revenue_split, config.margin_split), defaults)
+    ]
     return matrix.matrix_splits(revenue, margins, *chosen)
 
 
@@ -216,8 +258,10 @@ def split_sources(config: ReportConfig, has_top: bool) -> list[str]:
     """Where each matrix split came from, in words, for the Matrix sheet (``has_top``: the top
     tier has accounts, so the default revenue split exists)."""
     top = config.labels[0]
-    defaults = (f"the lowest revenue in tier {top} (default: high revenue = tier {top})",
-                "the portfolio's margin: total profit / total revenue (default)")
+    defaults = (
+        f"the lowest revenue in tier {top} (default: high revenue = tier {top})",
+        "the portfolio's margin: total profit / total revenue (default)",
+    )
     sources = []
     for setting, default, fallback in zip((config.revenue_split, config.margin_split), defaults, (has_top, True)):
         if setting == MEDIAN or (setting is None and not fallback):
@@ -244,9 +288,15 @@ def growth_headline(tables: dict[str, pd.DataFrame], periods: tuple[str, ...]) -
         (percent), ``new`` and ``lost`` (accounts) and ``fallen_from_a`` (accounts that left the top tier).
     """
     total = tables["growth_by_tier"].iloc[-1]
-    return {"from_period": periods[-2], "to_period": periods[-1], "revenue_change": float(total["revenue_change"]),
-            "revenue_change_pct": float(total["revenue_change_pct"]), "new": int(total["new"]),
-            "lost": int(total["lost"]), "fallen_from_a": len(tables["fallen_from_a"])}
+    return {
+        "from_period": periods[-2],
+        "to_period": periods[-1],
+        "revenue_change": float(total["revenue_change"]),
+        "revenue_change_pct": float(total["revenue_change_pct"]),
+        "new": int(total["new"]),
+        "lost": int(total["lost"]),
+        "fallen_from_a": len(tables["fallen_from_a"]),
+    }
 
 
 def segment_accounts(table: AccountTable, config: ReportConfig | None = None) -> pd.DataFrame:
@@ -280,8 +330,11 @@ def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, t
     segments["strategy"] = matrix.assign_strategy(revenue, matrix_margin, revenue_split, margin_split)
     segments["cltv"] = retention_cltv.cltv(profit, config.retention, config.discount)
     segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
-    segments["note"] = (cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
-                        if "cost_to_serve" in segments else margins.margin_note(revenue, profit))
+    segments["note"] = (
+        cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
+        if "cost_to_serve" in segments
+        else margins.margin_note(revenue, profit)
+    )
     segments["rank"] = revenue_rank(revenue)
     return segments, (revenue_split, margin_split)
 
@@ -326,14 +379,20 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     if by == "cohort":  # years as numbers, so that Excel sorts and filters them as years
         summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
     if "net_profit" in segments:
-        net = margins.group_summary(segments["revenue"].to_numpy(float), segments["net_profit"].to_numpy(float), groups,
-                                    order=order, group_name=by)
+        net = margins.group_summary(
+            segments["revenue"].to_numpy(float),
+            segments["net_profit"].to_numpy(float),
+            groups,
+            order=order,
+            group_name=by,
+        )
         summary["net_profit"], summary["net_margin_pct"] = net["profit"], net["margin_pct"]
     return summary
 
 
-def group_table_from_sums(labels: list[str], sums: margins.GroupSums, profit_counted: np.ndarray, by: str,
-                          config: ReportConfig) -> pd.DataFrame:
+def group_table_from_sums(
+    labels: list[str], sums: margins.GroupSums, profit_counted: np.ndarray, by: str, config: ReportConfig
+) -> pd.DataFrame:
     """:func:`group_table` (without net profit) from per-group sums, e.g. a database's GROUP BY.
 
     ``profit_counted``: accounts with profit per group, total appended. With one retention and
@@ -343,13 +402,20 @@ def group_table_from_sums(labels: list[str], sums: margins.GroupSums, profit_cou
     if by == "cohort":  # years as numbers, as group_table gives them
         summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
     total_cltv = retention_cltv.cltv(sums.profit, config.retention, config.discount)
-    summary["avg_cltv"] = np.divide(total_cltv, profit_counted, out=np.full(len(profit_counted), np.nan),
-                                    where=np.asarray(profit_counted) > 0)
+    summary["avg_cltv"] = np.divide(
+        total_cltv, profit_counted, out=np.full(len(profit_counted), np.nan), where=np.asarray(profit_counted) > 0
+    )
     return summary
 
 
-def splits_table(revenue_split: float, margin_split: float, config: ReportConfig, *, net: bool = False,
-                 sources: list[str] | None = None) -> pd.DataFrame:
+def splits_table(
+    revenue_split: float,
+    margin_split: float,
+    config: ReportConfig,
+    *,
+    net: bool = False,
+    sources: list[str] | None = None,
+) -> pd.DataFrame:
     """The matrix splits used, their units and where each came from (``sources``, in words; by
     default whether it is the user's setting or the median)."""
     return pd.DataFrame(
@@ -357,7 +423,8 @@ def splits_table(revenue_split: float, margin_split: float, config: ReportConfig
             "split": ["Revenue", "Net margin % (after cost to serve)" if net else "Margin %"],
             "value": [revenue_split, margin_split],
             "unit": ["currency", "share"],
-            "source": sources or [
+            "source": sources
+            or [
                 "your setting" if config.revenue_split is not None else "median of the accounts",
                 "your setting" if config.margin_split is not None else "median of the accounts",
             ],
@@ -387,8 +454,16 @@ def tier_rule(ranges: pd.DataFrame, config: ReportConfig, limits: tiers.Computed
         count = int(ranges.loc[label, "size"]) if label in ranges.index else 0
         low = ranges.loc[label, "min"] if label in ranges.index else np.nan
         high = ranges.loc[label, "max"] if label in ranges.index else np.nan
-        rows.append({"tier": label, "accounts": count, "lowest_revenue": low, "highest_revenue": high,
-                     "method": config.tier_method, "rule": rule})
+        rows.append(
+            {
+                "tier": label,
+                "accounts": count,
+                "lowest_revenue": low,
+                "highest_revenue": high,
+                "method": config.tier_method,
+                "rule": rule,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -403,8 +478,9 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
     if "size" in segments and segments["size"].notna().any():
         bands.append(("size", band_order(segments["size"])))
     for column, order in bands:
-        by = nps.nps_by(scores, segments[column], order=order,
-                        min_respondents=config.min_respondents, group_name=column)
+        by = nps.nps_by(
+            scores, segments[column], order=order, min_respondents=config.min_respondents, group_name=column
+        )
         gap = nps.nps_gap(by, group_name=column)
         tables[f"nps_by_{column}"] = by
         tables[f"nps_gap_{column}"] = gap.to_frame()
@@ -412,8 +488,14 @@ def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str,
     return tables, gaps
 
 
-def headline_figures(accounts: int, tier_counts: dict[str, int], summary: concentration.ConcentrationSummary,
-                     nps_gaps: dict[str, nps.NpsGap], config: ReportConfig, majority: list[str]) -> dict[str, object]:
+def headline_figures(
+    accounts: int,
+    tier_counts: dict[str, int],
+    summary: concentration.ConcentrationSummary,
+    nps_gaps: dict[str, nps.NpsGap],
+    config: ReportConfig,
+    majority: list[str],
+) -> dict[str, object]:
     """The figures the CLI prints: accounts, accounts per tier, concentration, NPS gaps, flags
     (``majority``: :func:`majority_flag`)."""
     headline: dict[str, object] = {
@@ -460,5 +542,7 @@ def majority_flag_of(account: object, largest: float, positive_total: float, pos
     share = largest / positive_total
     if share <= 0.5:
         return []
-    return [f"one account, '{account}', makes {share * 100:.1f} % of revenue: more than half; "
-            "check it is not a total or duplicate row"]
+    return [
+        f"one account, '{account}', makes {share * 100:.1f} % of revenue: more than half; "
+        "check it is not a total or duplicate row"
+    ]

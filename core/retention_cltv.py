@@ -6,9 +6,11 @@ worth ``1 / (1 + discount)`` of money now. Sheets call it "Retention CLTV". Not 
 with the *model CLV* of customers in a transaction list (:mod:`core.customers.model_clv`:
 BG/NBD-family purchases x Gamma-Gamma spend), which is fitted on purchase histories.
 """
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

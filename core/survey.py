@@ -28,36 +28,75 @@ Joining (:func:`match_responses`), per response, first rule that applies:
    **near miss** with that account and the score for the user to confirm (type the account in the
    mapping column and run again); never joined silently.
 """
+
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from core import nps as nps_module
 from core.cells import cell_text, is_blank
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
 from core.groups import band_order
 from core.headers import ACCOUNT_HEADERS, HeaderMatcher, normalise_header
-from core import nps as nps_module
 from core.report import Report
 
 #: Columns of a survey export and the headers that name them (compared as core.headers does).
 SURVEY_ALIASES = {
-    "mapping": ("confirmed account", "account confirmed", "mapped account", "account mapping", "segmenter account",
-                "match to account"),
-    "account_id": ("account id", "customer id", "client id", "company id", "crm id", "account number",
-                   "customer number", "external data reference", "externalreference", "external reference",
-                   "externaldatareference"),
-    "company": ("company", "company name", "account", "account name", "customer", "customer name", "client",
-                "client name", "organisation", "organization", "organisation name", "organization name", "employer"),
-    "nps": ("nps", "nps score", "likelihood to recommend", "likely to recommend", "ltr", "recommend",
-            "how likely are you to recommend", "how likely is it that you would recommend"),
+    "mapping": (
+        "confirmed account",
+        "account confirmed",
+        "mapped account",
+        "account mapping",
+        "segmenter account",
+        "match to account",
+    ),
+    "account_id": (
+        "account id",
+        "customer id",
+        "client id",
+        "company id",
+        "crm id",
+        "account number",
+        "customer number",
+        "external data reference",
+        "externalreference",
+        "external reference",
+        "externaldatareference",
+    ),
+    "company": (
+        "company",
+        "company name",
+        "account",
+        "account name",
+        "customer",
+        "customer name",
+        "client",
+        "client name",
+        "organisation",
+        "organization",
+        "organisation name",
+        "organization name",
+        "employer",
+    ),
+    "nps": (
+        "nps",
+        "nps score",
+        "likelihood to recommend",
+        "likely to recommend",
+        "ltr",
+        "recommend",
+        "how likely are you to recommend",
+        "how likely is it that you would recommend",
+    ),
     "respondent": ("respondent id", "response id", "responseid", "respondent", "submission id"),
 }
 SURVEY_HEADERS = HeaderMatcher(SURVEY_ALIASES)
@@ -65,18 +104,67 @@ SURVEY_HEADERS = HeaderMatcher(SURVEY_ALIASES)
 MAPPING_HEADERS = SURVEY_ALIASES["mapping"]
 MAPPING_HEADER = "Confirmed account"
 #: Answers that are no answer (compared normalised), counted apart from the rejected ones.
-NO_ANSWER = ("prefer not to say", "prefer not to answer", "don t know", "dont know", "do not know", "n a", "na",
-             "not applicable", "no answer", "decline to answer", "skip", "skipped")
+NO_ANSWER = (
+    "prefer not to say",
+    "prefer not to answer",
+    "don t know",
+    "dont know",
+    "do not know",
+    "n a",
+    "na",
+    "not applicable",
+    "no answer",
+    "decline to answer",
+    "skip",
+    "skipped",
+)
 #: Texts of SurveyMonkey's and Qualtrics' second header rows (normalised).
 SUBHEADER_TEXTS = ("response", "open ended response", "other please specify", "responses")
 #: A normalised name this similar (difflib ratio, 0..1) to an account's is listed as a near miss.
 NEAR_MISS = 0.75
 #: Legal forms dropped from the end of a name (normalised, dots removed: "S.p.A." -> "spa").
-LEGAL_FORMS = frozenset({
-    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "corp", "corporation", "co", "company",
-    "gmbh", "ag", "kg", "sa", "sas", "sarl", "sl", "srl", "spa", "bv", "nv", "pty", "pte", "oy", "ab",
-    "as", "asa", "aps", "kk", "sae", "sau", "se", "ug", "ltda", "cv", "sapi",
-})
+LEGAL_FORMS = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "ag",
+        "kg",
+        "sa",
+        "sas",
+        "sarl",
+        "sl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "pty",
+        "pte",
+        "oy",
+        "ab",
+        "as",
+        "asa",
+        "aps",
+        "kk",
+        "sae",
+        "sau",
+        "se",
+        "ug",
+        "ltda",
+        "cv",
+        "sapi",
+    }
+)
 #: Letters that Unicode does not decompose into a base letter and an accent.
 LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 MATCH_METHODS = ("confirmed", "id", "name", "normalised name")
@@ -147,20 +235,29 @@ def _header_rows(rows: list[list[Any]]) -> tuple[int, list[int]]:
     scores = [SURVEY_HEADERS.score(row) for row in top]
     best = int(np.argmax(scores)) if top else 0
     if not top or scores[best] == 0:
-        raise SegmenterInputError("no survey columns found: expected a header row naming the company (or account id) "
-                                  "and the answer to 'How likely are you to recommend ...' (or NPS)")
+        raise SegmenterInputError(
+            "no survey columns found: expected a header row naming the company (or account id) "
+            "and the answer to 'How likely are you to recommend ...' (or NPS)"
+        )
     first = best
     # Qualtrics: short ids (Q1, ResponseId) above the question texts, which may score best
-    while first > 0 and not _numbers_in(rows[first - 1]) and sum(not is_blank([v])[0] for v in rows[first - 1]) > 1 \
-            and best - first < 2:
+    while (
+        first > 0
+        and not _numbers_in(rows[first - 1])
+        and sum(not is_blank([v])[0] for v in rows[first - 1]) > 1
+        and best - first < 2
+    ):
         first -= 1
     header = list(range(first, best + 1))
     for r in range(best + 1, min(best + 3, len(rows))):
         cells = [normalise_header(v) for v in rows[r] if isinstance(v, str) and v.strip()]
         if _numbers_in(rows[r]) or not cells:
             break
-        if any("importid" in c.replace(" ", "") for c in cells) or any(c in SUBHEADER_TEXTS for c in cells) \
-                or SURVEY_HEADERS.score(rows[r]) >= 2:
+        if (
+            any("importid" in c.replace(" ", "") for c in cells)
+            or any(c in SUBHEADER_TEXTS for c in cells)
+            or SURVEY_HEADERS.score(rows[r]) >= 2
+        ):
             header.append(r)
         else:
             break
@@ -174,13 +271,22 @@ def _columns(rows: list[list[Any]], best: int, header: list[int]) -> tuple[dict[
     for r in header:
         if r == best:
             continue
-        more, _ = SURVEY_HEADERS.assign([rows[r][j] if j < len(rows[r]) else None for j in range(width)],
-                                        skip=set(roles.values()))
+        more, _ = SURVEY_HEADERS.assign(
+            [rows[r][j] if j < len(rows[r]) else None for j in range(width)], skip=set(roles.values())
+        )
         for role, j in more.items():
             roles.setdefault(role, j)
-    texts = {role: " / ".join(str(rows[r][j]) for r in header if j < len(rows[r]) and isinstance(rows[r][j], str)
-                              and rows[r][j].strip() and "importid" not in rows[r][j].lower().replace(" ", ""))
-             for role, j in roles.items()}
+    texts = {
+        role: " / ".join(
+            str(rows[r][j])
+            for r in header
+            if j < len(rows[r])
+            and isinstance(rows[r][j], str)
+            and rows[r][j].strip()
+            and "importid" not in rows[r][j].lower().replace(" ", "")
+        )
+        for role, j in roles.items()
+    }
     return roles, texts
 
 
@@ -232,12 +338,17 @@ def parse_survey(rows: list[list[Any]], first_sheet_row: int = 1) -> SurveyTable
     best, header = _header_rows(rows)
     roles, texts = _columns(rows, best, header)
     if "nps" not in roles:
-        raise SegmenterInputError("no NPS answer column in the survey: expected a header such as 'How likely are you "
-                                  "to recommend ...' or 'NPS'", column="nps")
+        raise SegmenterInputError(
+            "no NPS answer column in the survey: expected a header such as 'How likely are you "
+            "to recommend ...' or 'NPS'",
+            column="nps",
+        )
     if "company" not in roles and "account_id" not in roles:
-        raise SegmenterInputError("no company or account id column in the survey: expected 'Company', 'Account name' "
-                                  "or 'Account ID'", column="company")
-    body = rows[max(header) + 1:]
+        raise SegmenterInputError(
+            "no company or account id column in the survey: expected 'Company', 'Account name' or 'Account ID'",
+            column="company",
+        )
+    body = rows[max(header) + 1 :]
     sheet_rows = np.arange(len(body)) + first_sheet_row + max(header) + 1
 
     def column(role: str) -> list[Any]:
@@ -250,10 +361,20 @@ def parse_survey(rows: list[list[Any]], first_sheet_row: int = 1) -> SurveyTable
     def text(role: str) -> list[Any]:
         return [None if is_blank([v])[0] else cell_text(v).strip() if isinstance(v, str) else v for v in column(role)]
 
-    responses = pd.DataFrame({
-        "sheet_row": sheet_rows, "respondent": text("respondent"), "account_id": text("account_id"),
-        "company": text("company"), "mapping": text("mapping"), "nps": scores,
-    }).loc[filled].reset_index(drop=True)
+    responses = (
+        pd.DataFrame(
+            {
+                "sheet_row": sheet_rows,
+                "respondent": text("respondent"),
+                "account_id": text("account_id"),
+                "company": text("company"),
+                "mapping": text("mapping"),
+                "nps": scores,
+            }
+        )
+        .loc[filled]
+        .reset_index(drop=True)
+    )
     for role in ("respondent", "account_id", "company", "mapping"):
         responses[role] = responses[role].astype(object).where(responses[role].notna(), None)
     issues = issues[issues["sheet_row"].isin(responses["sheet_row"])].reset_index(drop=True)
@@ -278,9 +399,14 @@ def account_keys(segments: pd.DataFrame, columns: dict[str, str]) -> tuple[np.nd
     return account, segments[extra[0]].to_numpy(dtype=object) if extra else account
 
 
-def match_responses(account_ids: Sequence[Any] | None, account_names: Sequence[Any], response_ids: Sequence[Any] | None,
-                    response_names: Sequence[Any], mapping: Sequence[Any] | None = None,
-                    near_miss: float = NEAR_MISS) -> pd.DataFrame:
+def match_responses(
+    account_ids: Sequence[Any] | None,
+    account_names: Sequence[Any],
+    response_ids: Sequence[Any] | None,
+    response_names: Sequence[Any],
+    mapping: Sequence[Any] | None = None,
+    near_miss: float = NEAR_MISS,
+) -> pd.DataFrame:
     """Which account each response belongs to (rules in the module notes).
 
     Parameters
@@ -325,8 +451,10 @@ def match_responses(account_ids: Sequence[Any] | None, account_names: Sequence[A
         name = response_names[i]
         confirmed = mapping[i] if mapping is not None else None
         if confirmed is not None and str(confirmed).strip():
-            found = ids.get(normalise_id(confirmed), exact.get(str(confirmed).strip(),
-                                                               unique_key.get(normalise_name(confirmed), -1)))
+            found = ids.get(
+                normalise_id(confirmed),
+                exact.get(str(confirmed).strip(), unique_key.get(normalise_name(confirmed), -1)),
+            )
             if found >= 0:
                 out_account[i], method[i], candidate[i], score[i] = found, "confirmed", found, 1.0
             else:
@@ -358,8 +486,9 @@ def match_responses(account_ids: Sequence[Any] | None, account_names: Sequence[A
             status[i] = NEAR_MISS_STATUS
         else:
             status[i] = "no account with a similar name"
-    return pd.DataFrame({"account": out_account, "method": method, "candidate": candidate, "score": score,
-                         "status": status})
+    return pd.DataFrame(
+        {"account": out_account, "method": method, "candidate": candidate, "score": score, "status": status}
+    )
 
 
 def _first_positions(values: pd.Series) -> dict[str, int]:
@@ -371,8 +500,9 @@ def _first_positions(values: pd.Series) -> dict[str, int]:
     return out
 
 
-def survey_tables(segments: pd.DataFrame, columns: dict[str, str], survey: SurveyTable,
-                  config: ReportConfig) -> dict[str, pd.DataFrame]:
+def survey_tables(
+    segments: pd.DataFrame, columns: dict[str, str], survey: SurveyTable, config: ReportConfig
+) -> dict[str, pd.DataFrame]:
     """The survey's tables for the report, from the segmented accounts and the responses.
 
     Returns
@@ -387,8 +517,13 @@ def survey_tables(segments: pd.DataFrame, columns: dict[str, str], survey: Surve
     """
     responses = survey.responses
     ids, names = account_keys(segments, columns)
-    match = match_responses(ids, names, responses["account_id"].tolist() if "account_id" in survey.columns else None,
-                            responses["company"].tolist(), responses["mapping"].tolist())
+    match = match_responses(
+        ids,
+        names,
+        responses["account_id"].tolist() if "account_id" in survey.columns else None,
+        responses["company"].tolist(),
+        responses["mapping"].tolist(),
+    )
     joined = match["account"].to_numpy() >= 0
     answered = ~np.isnan(responses["nps"].to_numpy(float))
     positions = match["account"].to_numpy()[joined]
@@ -398,32 +533,47 @@ def survey_tables(segments: pd.DataFrame, columns: dict[str, str], survey: Surve
     for column in ("tier", "size", "strategy", "industry"):
         if column not in chosen or not chosen[column].notna().any():
             continue
-        order = list(config.labels) if column == "tier" else band_order(segments[column]) if column == "size" \
-            else ["Protect", "Fix margin", "Grow", "Migrate"] if column == "strategy" else None
+        order = (
+            list(config.labels)
+            if column == "tier"
+            else band_order(segments[column])
+            if column == "size"
+            else ["Protect", "Fix margin", "Grow", "Migrate"]
+            if column == "strategy"
+            else None
+        )
         groups = chosen[column].astype(object).where(chosen[column].notna(), "(blank)").to_numpy(dtype=object)
-        tables[f"survey_nps_by_{column}"] = nps_module.nps_by(scores, groups, order=order,
-                                                              min_respondents=config.min_respondents,
-                                                              group_name=column)
+        tables[f"survey_nps_by_{column}"] = nps_module.nps_by(
+            scores, groups, order=order, min_respondents=config.min_respondents, group_name=column
+        )
     revenue = segments["revenue"].to_numpy(float)
     covered = np.zeros(len(segments), dtype=bool)
     covered[match["account"].to_numpy()[joined & answered]] = True
     positive = np.where(revenue > 0, revenue, 0.0)
     share = positive[covered].sum() / positive.sum() if positive.sum() > 0 else np.nan
     methods = match["method"].to_numpy(dtype=object)
-    rows = [("responses read", len(responses), "responses"),
-            ("responses with a 0-10 answer", int(answered.sum()), "responses"),
-            ("responses without an answer (prefer not to say, blank, rejected)", int((~answered).sum()), "responses")]
+    rows = [
+        ("responses read", len(responses), "responses"),
+        ("responses with a 0-10 answer", int(answered.sum()), "responses"),
+        ("responses without an answer (prefer not to say, blank, rejected)", int((~answered).sum()), "responses"),
+    ]
     rows += [(f"joined by {m}", int((methods == m).sum()), "responses") for m in MATCH_METHODS]
-    rows += [("near misses listed, not joined (confirm below)", int((match["status"] == NEAR_MISS_STATUS).sum()),
-              "responses"),
-             ("responses not joined", int((~joined).sum()), "responses"),
-             ("accounts with at least one answer", int(covered.sum()), "accounts"),
-             ("accounts without any answer", int(len(segments) - covered.sum()), "accounts"),
-             ("share of revenue covered by answers", share, "share")]
+    rows += [
+        (
+            "near misses listed, not joined (confirm below)",
+            int((match["status"] == NEAR_MISS_STATUS).sum()),
+            "responses",
+        ),
+        ("responses not joined", int((~joined).sum()), "responses"),
+        ("accounts with at least one answer", int(covered.sum()), "accounts"),
+        ("accounts without any answer", int(len(segments) - covered.sum()), "accounts"),
+        ("share of revenue covered by answers", share, "share"),
+    ]
     tables["survey_match"] = pd.DataFrame(rows, columns=["measure", "value", "unit"])
     tables["survey_unmatched"] = _unmatched(responses, match, segments, ids, names)
-    tables["survey_accounts"] = _per_account(segments, match["account"].to_numpy()[joined & answered],
-                                             responses["nps"].to_numpy(float)[joined & answered])
+    tables["survey_accounts"] = _per_account(
+        segments, match["account"].to_numpy()[joined & answered], responses["nps"].to_numpy(float)[joined & answered]
+    )
     return tables
 
 
@@ -431,21 +581,28 @@ def _unmatched(responses: pd.DataFrame, match: pd.DataFrame, segments: pd.DataFr
     off = match["account"].to_numpy() < 0
     cand = match["candidate"].to_numpy()[off]
     names = np.asarray(names, dtype=object)
-    table = pd.DataFrame({
-        "sheet_row": responses["sheet_row"].to_numpy()[off],
-        "survey_company": responses["company"].to_numpy(dtype=object)[off],
-        "survey_account_id": responses["account_id"].to_numpy(dtype=object)[off],
-        "best_candidate": np.where(cand >= 0, names[np.maximum(cand, 0)] if len(names) else None, None),
-        "candidate_account": np.where(cand >= 0, segments["account"].to_numpy(dtype=object)[np.maximum(cand, 0)]
-                                      if len(names) else None, None),
-        "similarity": match["score"].to_numpy()[off],
-        "status": match["status"].to_numpy(dtype=object)[off],
-    })
+    table = pd.DataFrame(
+        {
+            "sheet_row": responses["sheet_row"].to_numpy()[off],
+            "survey_company": responses["company"].to_numpy(dtype=object)[off],
+            "survey_account_id": responses["account_id"].to_numpy(dtype=object)[off],
+            "best_candidate": np.where(cand >= 0, names[np.maximum(cand, 0)] if len(names) else None, None),
+            "candidate_account": np.where(
+                cand >= 0, segments["account"].to_numpy(dtype=object)[np.maximum(cand, 0)] if len(names) else None, None
+            ),
+            "similarity": match["score"].to_numpy()[off],
+            "status": match["status"].to_numpy(dtype=object)[off],
+        }
+    )
     table["what_to_do"] = np.where(
         table["status"] == NEAR_MISS_STATUS,
         f"if it is the same company, type the account in a column '{MAPPING_HEADER}' of the survey and run again",
-        np.where(table["status"].str.contains("share this name"),
-                 f"type the right account in a column '{MAPPING_HEADER}' of the survey and run again", ""))
+        np.where(
+            table["status"].str.contains("share this name"),
+            f"type the right account in a column '{MAPPING_HEADER}' of the survey and run again",
+            "",
+        ),
+    )
     first = np.where(table["status"] == NEAR_MISS_STATUS, 0, 1)
     return table.iloc[np.lexsort((-table["similarity"].fillna(-1).to_numpy(), first))].reset_index(drop=True)
 
@@ -454,18 +611,23 @@ def _per_account(segments: pd.DataFrame, positions: np.ndarray, scores: np.ndarr
     """Per account with answers: respondents, promoters, detractors, its NPS (points)."""
     coding = nps_module.nps_coding(scores)
     frame = pd.DataFrame({"position": positions, "promoter": coding == 1, "detractor": coding == -1})
-    counts = frame.groupby("position").agg(respondents=("promoter", "size"), promoters=("promoter", "sum"),
-                                           detractors=("detractor", "sum"))
+    counts = frame.groupby("position").agg(
+        respondents=("promoter", "size"), promoters=("promoter", "sum"), detractors=("detractor", "sum")
+    )
     chosen = segments.iloc[counts.index.to_numpy()]
-    table = pd.DataFrame({
-        "account": chosen["account"].to_numpy(dtype=object), "tier": chosen["tier"].astype(object).to_numpy(),
-        "revenue": chosen["revenue"].to_numpy(float), "respondents": counts["respondents"].to_numpy(np.int64),
-        "promoters": counts["promoters"].to_numpy(np.int64), "detractors": counts["detractors"].to_numpy(np.int64),
-    })
+    table = pd.DataFrame(
+        {
+            "account": chosen["account"].to_numpy(dtype=object),
+            "tier": chosen["tier"].astype(object).to_numpy(),
+            "revenue": chosen["revenue"].to_numpy(float),
+            "respondents": counts["respondents"].to_numpy(np.int64),
+            "promoters": counts["promoters"].to_numpy(np.int64),
+            "detractors": counts["detractors"].to_numpy(np.int64),
+        }
+    )
     table["nps"] = 100.0 * (table["promoters"] - table["detractors"]) / table["respondents"]
     table["sheet_row"] = chosen["sheet_row"].to_numpy()
     return table.sort_values("revenue", ascending=False, kind="stable").reset_index(drop=True)
-
 
 
 def add_survey(report: Report, survey: SurveyTable) -> Report:

@@ -22,11 +22,13 @@ total row, ``note`` for the others):
   visible ones here; :mod:`readers.sheets` counts a file's hidden rows, says so, and leaves them
   out on request (``--visible-only``).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -138,8 +140,13 @@ def find_header_row(block: np.ndarray, names_a_column: Callable[[Any], bool]) ->
             score = 1.5  # more than a title naming one column, less than a header naming two
         if score > best_score and (score >= 1.5 or k == 0):
             best, best_score = r, score
-        if fallback is None and k + 1 < len(filled_rows) and all(isinstance(v, str) for v in row[filled]) \
-                and not years.any() and numeric_top[filled_rows[k + 1]].any():
+        if (
+            fallback is None
+            and k + 1 < len(filled_rows)
+            and all(isinstance(v, str) for v in row[filled])
+            and not years.any()
+            and numeric_top[filled_rows[k + 1]].any()
+        ):
             fallback = r
     return best if best is not None else fallback
 
@@ -175,8 +182,9 @@ def is_total_label(value: Any) -> bool:
     return isinstance(value, str) and TOTAL_LABEL.fullmatch(value) is not None
 
 
-def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, label_column: int | None,
-               value_column: int | None) -> FoundTable:
+def find_table(
+    block: np.ndarray, *, header: int | None, first_sheet_row: int, label_column: int | None, value_column: int | None
+) -> FoundTable:
     """The data rows below ``header``, without title, total, footer and blank rows.
 
     Parameters
@@ -221,11 +229,21 @@ def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, l
     total[:start] = False
     total &= ~blank
     for r in np.flatnonzero(total):
-        label = block[r, label_column] if label_column is not None and is_total_label(block[r, label_column]) \
+        label = (
+            block[r, label_column]
+            if label_column is not None and is_total_label(block[r, label_column])
             else first_filled[r]
+        )
         what = cell_text(label)
-        notes.append((first_sheet_row + int(r), "", what, "row skipped",
-                      f"total row '{what}': not an account, left out of every figure"))
+        notes.append(
+            (
+                first_sheet_row + int(r),
+                "",
+                what,
+                "row skipped",
+                f"total row '{what}': not an account, left out of every figure",
+            )
+        )
     value_blank = blank_cells[:, value_column] if value_column is not None else None
     footer_start = _footer_start(block, start, blank, total, value_blank)
     for r in range(footer_start, n_rows):
@@ -236,9 +254,18 @@ def find_table(block: np.ndarray, *, header: int | None, first_sheet_row: int, l
     last_data = data[~blank[data] & ~total[data]]
     inner_blank = inner_blank[inner_blank < (last_data.max() if last_data.size else -1)]
     if inner_blank.size:
-        shown = ", ".join(str(first_sheet_row + r) for r in inner_blank[:10]) + (", ..." if inner_blank.size > 10 else "")
-        notes.append((first_sheet_row + int(inner_blank[0]), "", "", "note",
-                      f"{inner_blank.size:,} blank row(s) inside the table skipped (sheet rows {shown})"))
+        shown = ", ".join(str(first_sheet_row + r) for r in inner_blank[:10]) + (
+            ", ..." if inner_blank.size > 10 else ""
+        )
+        notes.append(
+            (
+                first_sheet_row + int(inner_blank[0]),
+                "",
+                "",
+                "note",
+                f"{inner_blank.size:,} blank row(s) inside the table skipped (sheet rows {shown})",
+            )
+        )
     rows = data[~blank[data] & ~total[data]]
     issues = issues_frame(notes).sort_values("sheet_row", kind="stable", ignore_index=True)
     return FoundTable(header=header, rows=rows, issues=issues)
@@ -290,8 +317,9 @@ def _total_labels(cells: np.ndarray) -> np.ndarray:
     return out
 
 
-def _footer_start(block: np.ndarray, start: int, blank: np.ndarray, total: np.ndarray,
-                  value_blank: np.ndarray | None) -> int:
+def _footer_start(
+    block: np.ndarray, start: int, blank: np.ndarray, total: np.ndarray, value_blank: np.ndarray | None
+) -> int:
     """Block position where the footer begins (len(block) when there is none).
 
     The footer is found in the trailing rows that hold nothing in the value column: it begins

@@ -3,6 +3,7 @@
 Used by the concentration flags, the whale curve and the Overview's findings, so that a
 sentence and the sheet that holds its figure round the same way.
 """
+
 from __future__ import annotations
 
 

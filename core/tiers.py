@@ -27,10 +27,12 @@ revenue) than a one-by-one count would give; the result never depends on input o
 Float sums: a cumulative share within one part in 10^12 of a cutoff counts as reaching it,
 so 50 + 30 out of 100 reaches 80 % exactly as it does by hand.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.interpolate import PPoly
@@ -276,7 +278,7 @@ def computed_abc(revenue: Any) -> ComputedABC:
     curve = _fmm_spline(knots_effort, knots_yield)(effort)
     reached = np.flatnonzero(curve >= 1)
     if reached.size and reached[0] < grid_points - 1:
-        curve[reached[0]:] = 1.0
+        curve[reached[0] :] = 1.0
     slope = _fmm_spline(effort, curve).derivative()(np.arange(1, grid_points + 1) / grid_points)
 
     pareto = int(np.argmin(effort**2 + (curve - 1) ** 2))
@@ -330,10 +332,12 @@ def _fmm_spline(x: np.ndarray, y: np.ndarray) -> PPoly:
     banded[1, 0], banded[0, 1], rhs[0] = -h[0], h[0], 6 * h[0] ** 2 * start_third
     banded[2, -2], banded[1, -1], rhs[-1] = -h[-1], h[-1], 6 * h[-1] ** 2 * end_third
     moments = solve_banded((1, 1), banded, rhs)
-    coefficients = np.vstack([
-        (moments[1:] - moments[:-1]) / (6 * h),
-        moments[:-1] / 2,
-        d - h * (2 * moments[:-1] + moments[1:]) / 6,
-        y[:-1],
-    ])
+    coefficients = np.vstack(
+        [
+            (moments[1:] - moments[:-1]) / (6 * h),
+            moments[:-1] / 2,
+            d - h * (2 * moments[:-1] + moments[1:]) / 6,
+            y[:-1],
+        ]
+    )
     return PPoly(coefficients, x)

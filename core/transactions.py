@@ -4,6 +4,7 @@
 which rows could not be read; :func:`core.customers.summary.customer_summary` turns it into one
 row per customer.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,8 @@ from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.exports import ExportOptions, forced_roles, read_layout
 from core.grid import as_block
-from core.table_finder import find_header_row, find_table
 from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
+from core.table_finder import find_header_row, find_table
 
 REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
@@ -137,8 +138,14 @@ def looks_like_transactions(header_row: Any) -> bool:
     return list_kind(header_row) == "transactions"
 
 
-def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_header: bool | None = None,
-                       date_format: str = "auto", options: ExportOptions | None = None) -> TransactionTable:
+def parse_transactions(
+    cells_or_frame: Any,
+    *,
+    first_sheet_row: int = 1,
+    has_header: bool | None = None,
+    date_format: str = "auto",
+    options: ExportOptions | None = None,
+) -> TransactionTable:
     """Read a transaction list from cells (list of rows) or a DataFrame.
 
     Parameters
@@ -220,16 +227,31 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
             header_at = 0 if has_header else None
         options = options or ExportOptions()
         if header_at is not None:
-            header = [str(c) if c is not None and c != "" else f"column {j + 1}" for j, c in enumerate(block[header_at])]
+            header = [
+                str(c) if c is not None and c != "" else f"column {j + 1}" for j, c in enumerate(block[header_at])
+            ]
             forced = forced_roles(header, options.columns, ROLES) if options.columns else {}
             roles = _roles_from_header(header, forced)
         else:
             header = list(POSITIONAL_ROLES[: len(block[0])])
             roles = {role: i for i, role in enumerate(header)}
-        found = find_table(array, header=header_at, first_sheet_row=first_sheet_row,
-                           label_column=roles.get("customer"), value_column=roles.get("amount"))
-        layout = read_layout(array, header=header_at, rows=found.rows, headers=header if header_at is not None else None,
-                             kind="transactions", first_sheet_row=first_sheet_row, options=options, role_names=ROLES)
+        found = find_table(
+            array,
+            header=header_at,
+            first_sheet_row=first_sheet_row,
+            label_column=roles.get("customer"),
+            value_column=roles.get("amount"),
+        )
+        layout = read_layout(
+            array,
+            header=header_at,
+            rows=found.rows,
+            headers=header if header_at is not None else None,
+            kind="transactions",
+            first_sheet_row=first_sheet_row,
+            options=options,
+            role_names=ROLES,
+        )
         if layout.forced:
             roles = _roles_from_header(header, layout.forced)
         said = tuple(layout.said)
@@ -244,13 +266,23 @@ def parse_transactions(cells_or_frame: Any, *, first_sheet_row: int = 1, has_hea
             column=missing[0],
         )
     headers = {role: header[i] for role, i in roles.items()}
-    table = _read_columns({role: columns[i] for role, i in roles.items()}, headers,
-                          np.asarray(data_rows, dtype=np.int64), table_notes, date_format)
+    table = _read_columns(
+        {role: columns[i] for role, i in roles.items()},
+        headers,
+        np.asarray(data_rows, dtype=np.int64),
+        table_notes,
+        date_format,
+    )
     return dataclasses.replace(table, said=said)
 
 
-def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_rows: np.ndarray,
-                  table_notes: pd.DataFrame, date_format: str) -> TransactionTable:
+def _read_columns(
+    raw: dict[str, np.ndarray],
+    headers: dict[str, str],
+    sheet_rows: np.ndarray,
+    table_notes: pd.DataFrame,
+    date_format: str,
+) -> TransactionTable:
     parsed = {
         "customer": to_text(raw["customer"], column=headers["customer"], sheet_rows=sheet_rows),
         "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
@@ -261,8 +293,10 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
             parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows)
     not_blank = ~np.logical_and.reduce([column.blank for column in parsed.values()])
     sheet_rows = sheet_rows[not_blank]
-    parsed = {role: ParsedColumn(column.values[not_blank], column.issues, column.blank[not_blank])
-              for role, column in parsed.items()}
+    parsed = {
+        role: ParsedColumn(column.values[not_blank], column.issues, column.blank[not_blank])
+        for role, column in parsed.items()
+    }
     customer = parsed["customer"].values
     date = parsed["date"].values
     amount = parsed["amount"].values
@@ -273,38 +307,59 @@ def _read_columns(raw: dict[str, np.ndarray], headers: dict[str, str], sheet_row
     }
     left_out = unusable["customer"] | unusable["date"] | unusable["amount"]
     first_reason = np.select([unusable["customer"], unusable["date"]], ["customer", "date"], "amount")
-    extra = [issues_frame({
-        "sheet_row": sheet_rows[left_out],
-        "column": [headers[role] for role in first_reason[left_out]],
-        "value": "",
-        "action": "row left out",
-        "reason": (pd.Series(first_reason[left_out], dtype=object) + " is blank or unreadable").to_numpy(object),
-    })]
+    extra = [
+        issues_frame(
+            {
+                "sheet_row": sheet_rows[left_out],
+                "column": [headers[role] for role in first_reason[left_out]],
+                "value": "",
+                "action": "row left out",
+                "reason": (pd.Series(first_reason[left_out], dtype=object) + " is blank or unreadable").to_numpy(
+                    object
+                ),
+            }
+        )
+    ]
     returns = ~left_out & (amount < 0)
-    extra.append(issues_frame({
-        "sheet_row": sheet_rows[returns], "column": headers["amount"], "value": amount[returns].astype(str),
-        "action": "kept as a return",
-        "reason": "negative amount: reduces net revenue and profit, not counted as a purchase",
-    }))
+    extra.append(
+        issues_frame(
+            {
+                "sheet_row": sheet_rows[returns],
+                "column": headers["amount"],
+                "value": amount[returns].astype(str),
+                "action": "kept as a return",
+                "reason": "negative amount: reduces net revenue and profit, not counted as a purchase",
+            }
+        )
+    )
     issues = pd.concat([table_notes] + [p.issues for p in parsed.values()] + extra, ignore_index=True)
     issues = issues.sort_values("sheet_row", kind="stable", ignore_index=True)
     keep = ~left_out
     if not keep.any():
         worst = max(REQUIRED_ROLES, key=lambda role: int(unusable[role].sum()))
-        raise SegmenterInputError(f"no transaction has a readable customer, date and amount; most rows fail on "
-                                  f"their {worst}", column=headers[worst])
-    rows = pd.DataFrame({
-        "customer": pd.array(customer[keep], dtype="str"),
-        "date": date[keep],
-        "amount": amount[keep],
-        "profit": parsed["profit"].values[keep] if "profit" in parsed else np.full(int(keep.sum()), np.nan),
-        "quantity": parsed["quantity"].values[keep] if "quantity" in parsed else np.full(int(keep.sum()), np.nan),
-        "sheet_row": sheet_rows[keep],
-    })
+        raise SegmenterInputError(
+            f"no transaction has a readable customer, date and amount; most rows fail on their {worst}",
+            column=headers[worst],
+        )
+    rows = pd.DataFrame(
+        {
+            "customer": pd.array(customer[keep], dtype="str"),
+            "date": date[keep],
+            "amount": amount[keep],
+            "profit": parsed["profit"].values[keep] if "profit" in parsed else np.full(int(keep.sum()), np.nan),
+            "quantity": parsed["quantity"].values[keep] if "quantity" in parsed else np.full(int(keep.sum()), np.nan),
+            "sheet_row": sheet_rows[keep],
+        }
+    )
     left_amount = amount[left_out & ~np.isnan(amount)]
-    return TransactionTable(rows=rows, issues=issues, headers=headers, read_rows=len(amount),
-                            left_out_amount=float(np.abs(left_amount).sum()),
-                            read_amount=float(np.abs(amount[keep]).sum()))
+    return TransactionTable(
+        rows=rows,
+        issues=issues,
+        headers=headers,
+        read_rows=len(amount),
+        left_out_amount=float(np.abs(left_amount).sum()),
+        read_amount=float(np.abs(amount[keep]).sum()),
+    )
 
 
 def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str) -> ParsedColumn:

@@ -12,6 +12,7 @@ undefined by a blank cost to serve, is left out and counted). The curve is undef
 total profit is zero or negative (a share of a non-positive total means nothing): the result
 then says why and holds no points.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,8 +82,10 @@ class WhaleCurve:
             return self.reason
         if not self.loss_accounts:
             return "no account loses money: the curve rises to 100 % of profit and stays there"
-        return (f"the most profitable {pct(self.peak_account_share)} of accounts earn "
-                f"{pct(self.peak_profit_share)} of profit; the rest lose {pct(self.loss_share)}")
+        return (
+            f"the most profitable {pct(self.peak_account_share)} of accounts earn "
+            f"{pct(self.peak_profit_share)} of profit; the rest lose {pct(self.loss_share)}"
+        )
 
     def to_frame(self, basis: str = "profit") -> pd.DataFrame:
         """The peak and its parts as rows: measure, value, unit ("accounts", "currency", "share"), note.
@@ -90,19 +93,37 @@ class WhaleCurve:
         ``basis`` names the profit used ("profit", or "net profit (after cost to serve)").
         """
         rows = [
-            ("accounts with a profit figure", self.accounts, "accounts",
-             f"{plural(self.left_out, 'account')} without one left out" if self.left_out else f"{basis} of each account"),
+            (
+                "accounts with a profit figure",
+                self.accounts,
+                "accounts",
+                f"{plural(self.left_out, 'account')} without one left out"
+                if self.left_out
+                else f"{basis} of each account",
+            ),
             ("total profit", self.total_profit, "currency", f"sum of {basis}"),
             ("profitable accounts", self.profitable_accounts, "accounts", f"{basis} above 0"),
             ("their profit", self.positive_profit, "currency", "sum of the positive profits"),
             ("loss-making accounts", self.loss_accounts, "accounts", f"{basis} below 0"),
             ("their loss", self.loss, "currency", "sum of the negative profits"),
-            ("loss as a share of total profit", self.loss_share, "share",
-             "what the loss-making accounts take from the profit of the others"),
-            ("whale curve peak: share of accounts", self.peak_account_share, "share",
-             "the most profitable accounts, up to the last profitable one"),
-            ("whale curve peak: share of profit", self.peak_profit_share, "share",
-             self.sentence() if self.defined else self.reason),
+            (
+                "loss as a share of total profit",
+                self.loss_share,
+                "share",
+                "what the loss-making accounts take from the profit of the others",
+            ),
+            (
+                "whale curve peak: share of accounts",
+                self.peak_account_share,
+                "share",
+                "the most profitable accounts, up to the last profitable one",
+            ),
+            (
+                "whale curve peak: share of profit",
+                self.peak_profit_share,
+                "share",
+                self.sentence() if self.defined else self.reason,
+            ),
         ]
         frame = pd.DataFrame(rows, columns=["measure", "value", "unit", "note"])
         frame["value"] = frame["value"].astype(float)
@@ -185,7 +206,15 @@ def whale_curve(profit: Any) -> WhaleCurve:
     cumulative = np.cumsum(ranked) / total
     cumulative[-1] = 1.0  # the sum of the parts is the total, whatever the rounding
     rank = np.arange(1, count + 1)
-    points = pd.DataFrame({"rank": rank, "position": order, "profit": ranked, "account_share": rank / count,
-                           "profit_share_cum": cumulative})
-    return WhaleCurve(points, count, left_out, total, positive, loss, profitable, losing,
-                      profitable / count, positive / total, "")
+    points = pd.DataFrame(
+        {
+            "rank": rank,
+            "position": order,
+            "profit": ranked,
+            "account_share": rank / count,
+            "profit_share_cum": cumulative,
+        }
+    )
+    return WhaleCurve(
+        points, count, left_out, total, positive, loss, profitable, losing, profitable / count, positive / total, ""
+    )

@@ -29,6 +29,7 @@ Where Lite differs from the classic add-in (the only place this is said):
 - Size: Lite's Python has at most 2 GB of memory and a script receives the workbook's values
   as one message; docs/lite.md gives the sizes the Lite edition is meant for.
 """
+
 import contextlib
 import functools
 
@@ -102,6 +103,7 @@ def lite_gaps():
             except (NotImplementedError, AttributeError):
                 skipped.add(what)
                 return Skipped()
+
         return run
 
     for owner, member, what in OPTIONAL_CALLS:
@@ -125,8 +127,10 @@ def lite_gaps():
 
 def gaps_message(skipped) -> str:
     """The one message after a script that had to leave something out."""
-    return ("segmenter: the sheets are written and every figure is complete, but this xlwings Lite could not "
-            "add " + "; ".join(sorted(skipped)) + ". The classic add-in or the command line gives them.")
+    return (
+        "segmenter: the sheets are written and every figure is complete, but this xlwings Lite could not "
+        "add " + "; ".join(sorted(skipped)) + ". The classic add-in or the command line gives them."
+    )
 
 
 def _lite_script(button_id, title):

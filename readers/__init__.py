@@ -7,9 +7,18 @@ the CDNOW files); :mod:`readers.files` picks the reader for a path and refuses w
 and :mod:`readers.lists` hands the cells to the account or transaction parser of core/.
 What is read and how: docs/reading.md.
 """
+
 from readers.files import read_block, read_cells
 from readers.lists import accounts_from_rows, is_transaction_list, load_accounts, load_transactions
 from readers.text_layout import CDNOW_COLUMNS, TEXT_SUFFIXES
 
-__all__ = ["read_block", "read_cells", "accounts_from_rows", "load_accounts", "load_transactions", "is_transaction_list",
-           "CDNOW_COLUMNS", "TEXT_SUFFIXES"]
+__all__ = [
+    "read_block",
+    "read_cells",
+    "accounts_from_rows",
+    "load_accounts",
+    "load_transactions",
+    "is_transaction_list",
+    "CDNOW_COLUMNS",
+    "TEXT_SUFFIXES",
+]

@@ -16,6 +16,7 @@ the column is converted, vectorised. A column whose mark stays unknown or confli
 ambiguous cells as typed text, so that the cell parser of core/ reports them instead of a silent
 guess that could change a number a thousandfold.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,11 @@ _NEVER_PARSED = "[:/]|[0-9]-"
 _LEADS = frozenset("0123456789+-. \t\u00a0\u202f")
 _CURRENCY_SIGNS = frozenset("$€£¥₹")
 # a currency sign or code before or after the number: "€ 730,00", "960,00 €", "R$ 15.200,00", "EUR 1.200,50"
-_CURRENCY_MARK = (r"(?:(?:US|R|A|AU|C|CA|NZ|HK|S|MX)\$|[$€£¥₹]|(?:"
-                  + "|".join(sorted(c for c in CURRENCIES if c.isalpha() and c.isascii())) + r")(?![A-Za-z]))")
+_CURRENCY_MARK = (
+    r"(?:(?:US|R|A|AU|C|CA|NZ|HK|S|MX)\$|[$€£¥₹]|(?:"
+    + "|".join(sorted(c for c in CURRENCIES if c.isalpha() and c.isascii()))
+    + r")(?![A-Za-z]))"
+)
 _CURRENCY_AROUND = rf"^\s*{_CURRENCY_MARK}\s*|\s*{_CURRENCY_MARK}\s*$"
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # the last letter of a code after the number
 _SAMPLE = 1000  # plain numbers looked at first for a decimal that settles a column's mark
@@ -216,7 +220,9 @@ def comma_percents(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple
     hit = np.zeros(len(percent), dtype=bool)
     for shape in (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS, rf"{_SIGN}\d+"):
         hit |= _matches(bare, shape)
-    rewritten = bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
+    rewritten = (
+        bare[hit].str.strip().str.replace(r"[ .\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False) + "%"
+    )
     return percent[hit], rewritten.to_numpy(dtype=object)
 
 
@@ -235,8 +241,11 @@ def comma_amounts(text: pd.Series, mark: str | None) -> tuple[np.ndarray, np.nda
         return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
     # only cells led or ended by a sign or a code's letter can carry one: the rest skip the expression
     first, last = text.str[:1], text.str[-1:]
-    maybe = np.flatnonzero(np.array(first.isin(_CURRENCY_SIGNS) | last.isin(_CURRENCY_SIGNS) | _code_led(text)
-                                    | last.isin(_UPPER), dtype=bool))
+    maybe = np.flatnonzero(
+        np.array(
+            first.isin(_CURRENCY_SIGNS) | last.isin(_CURRENCY_SIGNS) | _code_led(text) | last.isin(_UPPER), dtype=bool
+        )
+    )
     at, rewritten = _comma_amounts(text.iloc[maybe])
     return maybe[at], rewritten
 
@@ -255,8 +264,10 @@ _THREE_SIGNS = frozenset({"US$", "AU$", "CA$", "NZ$", "HK$", "MX$"})
 def _comma_amounts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if not len(text):
         return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
-    parts = text.str.extract(rf"^\s*(?P<sign>[-+]?)\s*(?P<before>{_CURRENCY_MARK}?)\s*(?P<number>[-+]?[\d., \u00a0\u202f]*\d)"
-                             rf"\s*(?P<after>{_CURRENCY_MARK}?)\s*$")
+    parts = text.str.extract(
+        rf"^\s*(?P<sign>[-+]?)\s*(?P<before>{_CURRENCY_MARK}?)\s*(?P<number>[-+]?[\d., \u00a0\u202f]*\d)"
+        rf"\s*(?P<after>{_CURRENCY_MARK}?)\s*$"
+    )
     marked = (parts["before"].fillna("") != "") ^ (parts["after"].fillna("") != "")
     hit = np.zeros(len(text), dtype=bool)
     number = parts["number"].fillna("")

@@ -13,13 +13,15 @@
 
 Parsing is pandas' C engine; typing is vectorised per column (no per-cell Python on the way).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,8 +42,9 @@ _SNIFF_CHARS = 1 << 16
 ColumnHook = Callable[[pd.Series, np.ndarray], None]
 
 
-def read_delimited(path: Path, column_hook: ColumnHook | None = None, *,
-                   candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> list[list[Any]]:
+def read_delimited(
+    path: Path, column_hook: ColumnHook | None = None, *, candidates: tuple[str, ...] = DELIMITERS, default: str = ","
+) -> list[list[Any]]:
     """The cells of a delimited text file, row 1 of the list = line 1 of the file.
 
     The separator is sniffed among ``candidates``, ``default`` when none splits the lines
@@ -135,10 +138,20 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
     frame is as wide as the widest row (``width`` is a first guess from the first lines),
     shorter rows padded with ''.
     """
+
     def parse(columns: int) -> pd.DataFrame:
         check_width(name, columns, data.count(b"\n") + 1)
-        return pd.read_csv(io.BytesIO(data), encoding=encoding, sep=separator, engine="c", dtype=str,
-                           keep_default_na=False, header=None, skip_blank_lines=False, names=range(columns))
+        return pd.read_csv(
+            io.BytesIO(data),
+            encoding=encoding,
+            sep=separator,
+            engine="c",
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            skip_blank_lines=False,
+            names=range(columns),
+        )
 
     try:
         try:
@@ -152,8 +165,9 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
     except UnicodeDecodeError:
         raise not_text(name, encoding) from None
     except (pd.errors.ParserError, csv.Error) as error:
-        raise SegmenterInputError(f"{name} cannot be split into cells ({error}): "
-                                  "check its quotes, or save it from Excel as CSV again") from None
+        raise SegmenterInputError(
+            f"{name} cannot be split into cells ({error}): check its quotes, or save it from Excel as CSV again"
+        ) from None
     frame = frame.fillna("")
     # trailing blank columns (a separator inside quotes overcounted, or 3,000 trailing commas) go at once
     filled = np.flatnonzero((frame != "").any(axis=0).to_numpy())
@@ -177,11 +191,15 @@ def check_width(name: str, columns: int, lines: int) -> None:
     core.errors.SegmenterInputError: a.csv has a line of at least 1,000,001 fields: segmenter reads at most 16,384 columns (Excel's limit); check the separator, or save the list from Excel as CSV again
     """
     if columns > MAX_COLUMNS:
-        raise SegmenterInputError(f"{name} has a line of at least {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "
-                                  "columns (Excel's limit); check the separator, or save the list from Excel as CSV again")
+        raise SegmenterInputError(
+            f"{name} has a line of at least {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "
+            "columns (Excel's limit); check the separator, or save the list from Excel as CSV again"
+        )
     if columns * lines > MAX_CELLS:
-        raise SegmenterInputError(f"{name} has {lines:,} lines and a line of {columns:,} fields ({columns * lines:,} "
-                                  f"cells): segmenter reads at most {MAX_CELLS:,} cells; split the file or drop columns")
+        raise SegmenterInputError(
+            f"{name} has {lines:,} lines and a line of {columns:,} fields ({columns * lines:,} "
+            f"cells): segmenter reads at most {MAX_CELLS:,} cells; split the file or drop columns"
+        )
 
 
 def _widest_row(head: str, separator: str) -> int:

@@ -5,6 +5,7 @@ Every refusal is a :class:`SegmenterInputError` naming the file and what to do a
 (locked by another program, or not yours to read), an empty file, a workbook format segmenter
 does not read (.xls, .xlsb, .ods, .numbers), an unknown suffix.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,8 +41,10 @@ def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
             return read_text(path)
         return read_workbook(path, sheet)
     except PermissionError as error:
-        raise SegmenterInputError(f"cannot open {path.name} ({error.strerror}): it may be open in another program "
-                                  "or not yours to read; close it or copy it, then run again") from None
+        raise SegmenterInputError(
+            f"cannot open {path.name} ({error.strerror}): it may be open in another program "
+            "or not yours to read; close it or copy it, then run again"
+        ) from None
     except MemoryError:
         raise SegmenterInputError(f"{path.name} is too large to read into memory on this machine") from None
 
@@ -62,8 +65,10 @@ def check_input_file(path: Path) -> None:
         with path.open("rb"):
             pass
     except OSError as error:
-        raise SegmenterInputError(f"cannot open {path.name} ({error.strerror}): it may be open in another program "
-                                  "or not yours to read; close it or copy it, then run again") from None
+        raise SegmenterInputError(
+            f"cannot open {path.name} ({error.strerror}): it may be open in another program "
+            "or not yours to read; close it or copy it, then run again"
+        ) from None
     if path.stat().st_size == 0:
         raise SegmenterInputError(f"{path.name} is empty (0 bytes), no accounts to read: export the list again")
 

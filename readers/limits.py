@@ -16,6 +16,7 @@ last cell. So before the workbook reader (calamine) sees a file:
 Each refusal is a :class:`~core.errors.SegmenterInputError` naming the figure and the limit.
 Only regular files are read: a FIFO, a device or a socket would block or never end.
 """
+
 from __future__ import annotations
 
 import os
@@ -76,10 +77,19 @@ def check_regular_file(path: Path) -> None:
     except OSError:
         return  # missing: the caller says so
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
-        raise SegmenterInputError(f"{path.name} is {kind}, not a file: segmenter reads only regular files; "
-                                  "save the list to a file and run on that")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise SegmenterInputError(
+            f"{path.name} is {kind}, not a file: segmenter reads only regular files; "
+            "save the list to a file and run on that"
+        )
 
 
 def part_limit(member: str) -> int:
@@ -129,24 +139,32 @@ def check_extent(name: str, extent: Extent) -> None:
     core.errors.SegmenterInputError: x.xlsx has a sheet reaching row 1,048,576 and column 16,384 (17,179,869,184 cells): segmenter reads at most 33,554,432 cells (1,048,576 rows of 32 columns); delete what lies beyond the list or copy the list to a new sheet
     """
     if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS:
-        raise SegmenterInputError(f"{name} has a sheet reaching row {extent.rows:,} and column {extent.columns:,}: "
-                                  f"beyond Excel's {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns, it is damaged")
+        raise SegmenterInputError(
+            f"{name} has a sheet reaching row {extent.rows:,} and column {extent.columns:,}: "
+            f"beyond Excel's {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns, it is damaged"
+        )
     cells = extent.rows * extent.columns
     if cells > MAX_CELLS:
-        raise SegmenterInputError(f"{name} has a sheet reaching row {extent.rows:,} and column {extent.columns:,} "
-                                  f"({cells:,} cells): segmenter reads at most {MAX_CELLS:,} cells (1,048,576 rows of "
-                                  "32 columns); delete what lies beyond the list or copy the list to a new sheet")
+        raise SegmenterInputError(
+            f"{name} has a sheet reaching row {extent.rows:,} and column {extent.columns:,} "
+            f"({cells:,} cells): segmenter reads at most {MAX_CELLS:,} cells (1,048,576 rows of "
+            "32 columns); delete what lies beyond the list or copy the list to a new sheet"
+        )
 
 
 def _check_declared(name: str, info: zipfile.ZipInfo) -> None:
     if info.file_size > MAX_MEMBER_BYTES:
-        raise SegmenterInputError(f"{name}: its part {info.filename} inflates to {info.file_size:,} bytes; segmenter "
-                                  f"reads parts of at most {MAX_MEMBER_BYTES:,} bytes (a zip bomb, or a sheet too large)")
+        raise SegmenterInputError(
+            f"{name}: its part {info.filename} inflates to {info.file_size:,} bytes; segmenter "
+            f"reads parts of at most {MAX_MEMBER_BYTES:,} bytes (a zip bomb, or a sheet too large)"
+        )
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
-        raise SegmenterInputError(f"{name}: its part {info.filename} inflates {ratio:,.0f} times ({info.compress_size:,} "
-                                  f"to {info.file_size:,} bytes); segmenter reads parts that inflate at most "
-                                  f"{MAX_RATIO} times (a zip bomb)")
+        raise SegmenterInputError(
+            f"{name}: its part {info.filename} inflates {ratio:,.0f} times ({info.compress_size:,} "
+            f"to {info.file_size:,} bytes); segmenter reads parts that inflate at most "
+            f"{MAX_RATIO} times (a zip bomb)"
+        )
 
 
 def _member_data(raw, info: zipfile.ZipInfo) -> int:
@@ -180,14 +198,18 @@ def _inflate_and_scan(name: str, raw, info: zipfile.ZipInfo, is_sheet: bool) -> 
         try:
             out = inflater.decompress(data, _CHUNK) if inflater is not None else data
         except zlib.error:
-            raise SegmenterInputError(f"{name} is damaged (its part {info.filename} does not inflate): "
-                                      "open it in Excel and save it again as .xlsx") from None
+            raise SegmenterInputError(
+                f"{name} is damaged (its part {info.filename} does not inflate): "
+                "open it in Excel and save it again as .xlsx"
+            ) from None
         produced += len(out)
         if produced > limit:
-            raise SegmenterInputError(f"{name}: its part {info.filename} inflates to more than {limit:,} bytes from "
-                                      f"{info.compress_size:,} (its header says {info.file_size:,}); segmenter reads "
-                                      f"such parts of at most {part_limit(info.filename):,} bytes, inflating at most "
-                                      f"{MAX_RATIO} times (a zip bomb, or a workbook too large)")
+            raise SegmenterInputError(
+                f"{name}: its part {info.filename} inflates to more than {limit:,} bytes from "
+                f"{info.compress_size:,} (its header says {info.file_size:,}); segmenter reads "
+                f"such parts of at most {part_limit(info.filename):,} bytes, inflating at most "
+                f"{MAX_RATIO} times (a zip bomb, or a workbook too large)"
+            )
         if is_sheet and out:
             window = tail + out
             _scan(window, extent)
@@ -207,7 +229,7 @@ def _scan(window: bytes, extent: Extent) -> None:
     if rows:
         extent.rows = max(extent.rows, max(map(int, rows)))
     if extent.columns < 27:  # one search finds the first cells' columns (A-Z) cheaply
-        for match in _ANY_CELL.finditer(window[:_CHUNK // 64]):
+        for match in _ANY_CELL.finditer(window[: _CHUNK // 64]):
             extent.add(match["col"], match["row"])
     for match in _WIDE_CELL.finditer(window):
         extent.add(match["col"], match["row"])

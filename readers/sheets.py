@@ -14,6 +14,7 @@ was read and why, which others there are, and how many rows are hidden:
 - a sheet named ``Rates`` (currency, rate to the report currency) gives the currency rates, as
   ``--rates FILE`` does.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,10 +38,14 @@ PIVOT_MARKS = re.compile(
     r"etiquetas de fila|total general|suma de .+|cuenta de .+|"
     r"etichette di riga|totale complessivo|somma di .+|conteggio di .+|"
     r"rijlabels|eindtotaal|som van .+|aantal van .+|"
-    r"r[óo]tulos de linha|total geral|soma de .+|contagem de .+)\s*", re.I)
+    r"r[óo]tulos de linha|total geral|soma de .+|contagem de .+)\s*",
+    re.I,
+)
 RATES_SHEET = "rates"
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br=["\'](\d+)["\'][^>]*?\bhidden=["\'](?:1|true)["\']|'
-                         rb'<row\b[^>]*?\bhidden=["\'](?:1|true)["\'][^>]*?\br=["\'](\d+)["\']')
+_HIDDEN_ROW = re.compile(
+    rb'<row\b[^>]*?\br=["\'](\d+)["\'][^>]*?\bhidden=["\'](?:1|true)["\']|'
+    rb'<row\b[^>]*?\bhidden=["\'](?:1|true)["\'][^>]*?\br=["\'](\d+)["\']'
+)
 
 
 @dataclass
@@ -99,9 +104,10 @@ def choose_sheet(path: Path) -> tuple[str, str, list[str]]:
     if name == names[0]:
         why = "the first worksheet, which holds a list"
     else:
-        passed = [s for s in scored if s[4] in names[:names.index(name)]]
-        kinds = ", ".join(f"'{s[4]}' ({'a pivot table' if s[5] else 'no list of accounts or transactions'})"
-                          for s in passed)
+        passed = [s for s in scored if s[4] in names[: names.index(name)]]
+        kinds = ", ".join(
+            f"'{s[4]}' ({'a pivot table' if s[5] else 'no list of accounts or transactions'})" for s in passed
+        )
         why = f"the sheet that holds a list; {kinds} not read"
     return name, why, others
 
@@ -143,19 +149,29 @@ def read_rates(rows: list[list[Any]], where: str) -> tuple[dict[str, float], str
             except ValueError:
                 continue
         if not re.fullmatch(r"[A-Z]{3}", code) or not isinstance(rate, (int, float)) or not rate > 0:
-            raise SegmenterInputError(f"{where}: '{cells[0]}' / '{cells[1]}' is not a currency code and a positive rate "
-                                      "(each row: currency, rate to the report currency)")
+            raise SegmenterInputError(
+                f"{where}: '{cells[0]}' / '{cells[1]}' is not a currency code and a positive rate "
+                "(each row: currency, rate to the report currency)"
+            )
         rates[code] = float(rate)
     if not rates:
-        raise SegmenterInputError(f"{where} holds no rates: write one row per currency: code, rate to the report currency")
+        raise SegmenterInputError(
+            f"{where} holds no rates: write one row per currency: code, rate to the report currency"
+        )
     ones = [c for c, r in rates.items() if r == 1.0]
     if report is None and len(ones) == 1:
         report = ones[0]
     return rates, report
 
 
-def read_export(path: Path, *, sheet: str | None = None, visible_only: bool = False, rates: Path | None = None,
-                columns: dict[str, str] | None = None) -> ReadExport:
+def read_export(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    visible_only: bool = False,
+    rates: Path | None = None,
+    columns: dict[str, str] | None = None,
+) -> ReadExport:
     """The cells of a file as the CLI reads them, the options they are read with, and what was
     decided (which sheet, hidden rows, rates), in sentences."""
     said = []
@@ -173,8 +189,10 @@ def read_export(path: Path, *, sheet: str | None = None, visible_only: bool = Fa
                 sheet, why, others = choose_sheet(path)
             else:
                 why, others = "named with --sheet", [n for n in names if n != sheet]
-            said.append(f"Sheet '{sheet}' read ({why})" + (f"; other sheets: {', '.join(repr(n) for n in others)}"
-                                                          if others else ""))
+            said.append(
+                f"Sheet '{sheet}' read ({why})"
+                + (f"; other sheets: {', '.join(repr(n) for n in others)}" if others else "")
+            )
             rate_sheet = next((n for n in names if n.strip().lower() == RATES_SHEET and n != sheet), None)
             if rate_table is None and rate_sheet:
                 rate_table, report = read_rates(read_cells(path, rate_sheet), f"sheet '{rate_sheet}'")
@@ -191,7 +209,10 @@ def read_export(path: Path, *, sheet: str | None = None, visible_only: bool = Fa
                         rows[k] = [""] * len(rows[k])
                 said.append(f"{len(hidden):,} row(s) {how} not read (visible only)")
             else:
-                said.append(f"{len(hidden):,} row(s) {how} are read like the others; --visible-only (Settings: "
-                            "visible only) reads only the visible rows")
-    return ReadExport(rows, first_row, ExportOptions(columns=dict(columns or {}), rates=rate_table,
-                                                     report_currency=report), said)
+                said.append(
+                    f"{len(hidden):,} row(s) {how} are read like the others; --visible-only (Settings: "
+                    "visible only) reads only the visible rows"
+                )
+    return ReadExport(
+        rows, first_row, ExportOptions(columns=dict(columns or {}), rates=rate_table, report_currency=report), said
+    )

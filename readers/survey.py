@@ -1,4 +1,5 @@
 """A survey tool's response export (xlsx, csv, tsv) read into responses (core.survey)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ Tried in this order: a byte-order mark (UTF-8 with BOM, UTF-16 little or big end
 Windows-1252 (cp1252, what Excel on a Western-European Windows writes for plain "CSV"). A file
 that is none of these, or that holds NUL characters, is refused with what to do.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -44,4 +45,6 @@ def detect_encoding(data: bytes, name: str) -> str:
 
 def not_text(name: str, encoding: str) -> SegmenterInputError:
     """The refusal of a file whose bytes do not decode in the encoding they seemed to be in."""
-    return SegmenterInputError(f"{name} is not text in UTF-8, UTF-16 or Windows-1252 ({encoding} failed): {SAVE_AS_UTF8}")
+    return SegmenterInputError(
+        f"{name} is not text in UTF-8, UTF-16 or Windows-1252 ({encoding} failed): {SAVE_AS_UTF8}"
+    )

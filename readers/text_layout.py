@@ -6,6 +6,7 @@ spaces and tabs separate the columns. Besides what :mod:`readers.delimited` read
 whose every filled cell is a YYYYMMDD date (19970101) becomes dates, and :func:`cdnow_layout`
 recognises the header-less CDNOW layout.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,9 @@ CDNOW_COLUMNS = ("customer", "-", "date", "quantity", "amount")
 def read_text(path: Path) -> list[list[Any]]:
     """The cells of a .txt, .dat or .tsv file: by tabs when its lines split on tabs, by ``|`` when they
     split on bars (an SAP list saved "unconverted"), else by whitespace."""
-    return list_rules([list(row) for row in read_delimited(path, compact_dates, candidates=("\t", "|"),
-                                                           default=WHITESPACE)])
+    return list_rules(
+        [list(row) for row in read_delimited(path, compact_dates, candidates=("\t", "|"), default=WHITESPACE)]
+    )
 
 
 _RULE = re.compile(r"[-=_+|\s]*[-=_]{3,}[-=_+|\s]*")
@@ -49,7 +51,12 @@ def list_rules(rows: list[list[Any]]) -> list[list[Any]]:
             rows[k] = [None] * len(row)
             continue
         first = next((j for j, v in enumerate(row) if v is not None and str(v).strip()), None)
-        if first is not None and isinstance(row[first], str) and _STARS.fullmatch(row[first].strip()) and len(filled) > 1:
+        if (
+            first is not None
+            and isinstance(row[first], str)
+            and _STARS.fullmatch(row[first].strip())
+            and len(filled) > 1
+        ):
             row[first] = "Total"
     return rows
 
@@ -78,4 +85,6 @@ def cdnow_layout(rows: list[list[Any]]) -> bool:
     >>> cdnow_layout([["1", "1", dt.datetime(1997, 1, 1), 1, 11.77]])
     True
     """
-    return len(rows[0]) == len(CDNOW_COLUMNS) and all(isinstance(row[2], dt.datetime) for row in rows if row[2] is not None)
+    return len(rows[0]) == len(CDNOW_COLUMNS) and all(
+        isinstance(row[2], dt.datetime) for row in rows if row[2] is not None
+    )

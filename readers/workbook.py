@@ -19,6 +19,7 @@ string, which would make a broken cell look blank. :func:`error_cells` finds tho
 sheet's XML (a byte search that costs nothing when there are none) and puts the error text back,
 as openpyxl and xlwings give it, for the cell parser to report.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,21 +66,24 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[list[Any]]:
             if sheet is not None and sheet not in names:
                 raise SegmenterInputError(f"no sheet named {sheet!r} in {path.name}; it has {', '.join(names)}")
             if not names:
-                raise SegmenterInputError(f"{path.name} has no worksheet (only charts or macros): "
-                                          "copy the list onto a worksheet")
+                raise SegmenterInputError(
+                    f"{path.name} has no worksheet (only charts or macros): copy the list onto a worksheet"
+                )
             name = sheet if sheet is not None else names[0]
             try:
                 errors = error_cells(path, name)
                 rows = None if errors else typed_rows(path, name)
             except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
-                raise SegmenterInputError(f"{path.name} is damaged ({error}): "
-                                          "open it in Excel and save it again as .xlsx") from None
+                raise SegmenterInputError(
+                    f"{path.name} is damaged ({error}): open it in Excel and save it again as .xlsx"
+                ) from None
             if rows is not None:
                 return rows
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except CalamineError as error:
-        raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook ({error}): "
-                                  "open it in Excel and save it again as .xlsx") from None
+        raise SegmenterInputError(
+            f"{path.name} is damaged or not an Excel workbook ({error}): open it in Excel and save it again as .xlsx"
+        ) from None
     for (row, col), text in errors.items():
         while len(rows) <= row:
             rows.append([""] * len(rows[0]) if rows else [])
@@ -112,15 +116,19 @@ def typed_rows(path: Path, sheet: str) -> list[list[Any]] | None:
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for a blank column
     try:
-        loaded = fastexcel.read_excel(str(path)).load_sheet(sheet, header_row=0, schema_sample_rows=None,
-                                                             dtype_coercion="strict")
+        loaded = fastexcel.read_excel(str(path)).load_sheet(
+            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict"
+        )
         table, misfits = loaded.to_arrow_with_errors()
     except fastexcel.FastExcelError:
         return None
     columns = loaded.available_columns()
     names = [column.name for column in columns]
-    if (misfits is not None and misfits.errors) or not _plain_header(columns) \
-            or any(column.dtype not in _TYPED_COLUMNS for column in columns):
+    if (
+        (misfits is not None and misfits.errors)
+        or not _plain_header(columns)
+        or any(column.dtype not in _TYPED_COLUMNS for column in columns)
+    ):
         return None
     if any(_time_only(table.column(j)) for j in range(table.num_columns)):
         return None
@@ -204,12 +212,18 @@ def check_workbook_bytes(path: Path) -> None:
         if head == OLE2_MAGIC:
             handle.seek(0)
             if "EncryptionInfo".encode("utf-16-le") in handle.read(1 << 20):
-                raise SegmenterInputError(f"{path.name} is password-protected: open it in Excel, remove the password "
-                                          "(File > Info > Protect Workbook > Encrypt with Password) and save it, then run again")
-            raise SegmenterInputError(f"{path.name} is an Excel 97-2003 workbook with an .xlsx name: "
-                                      "open it in Excel and save it as .xlsx (File > Save As), then run again")
-    raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook (it is not a zip archive): "
-                              "open it in Excel and save it again as .xlsx")
+                raise SegmenterInputError(
+                    f"{path.name} is password-protected: open it in Excel, remove the password "
+                    "(File > Info > Protect Workbook > Encrypt with Password) and save it, then run again"
+                )
+            raise SegmenterInputError(
+                f"{path.name} is an Excel 97-2003 workbook with an .xlsx name: "
+                "open it in Excel and save it as .xlsx (File > Save As), then run again"
+            )
+    raise SegmenterInputError(
+        f"{path.name} is damaged or not an Excel workbook (it is not a zip archive): "
+        "open it in Excel and save it again as .xlsx"
+    )
 
 
 def check_workbook_size(path: Path, sheet: str | None) -> None:
@@ -224,8 +238,9 @@ def check_workbook_size(path: Path, sheet: str | None) -> None:
             member = _sheet_member(archive, sheet) if sheet is not None else _first_worksheet(archive)
             strings = [name for name in archive.namelist() if name.lower().endswith("sharedstrings.xml")]
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError) as error:
-        raise SegmenterInputError(f"{path.name} is damaged or not an Excel workbook ({error}): "
-                                  "open it in Excel and save it again as .xlsx") from None
+        raise SegmenterInputError(
+            f"{path.name} is damaged or not an Excel workbook ({error}): open it in Excel and save it again as .xlsx"
+        ) from None
     check_archive(path, ([member] if member else []) + strings + ["xl/styles.xml"])
 
 
@@ -287,8 +302,12 @@ def _error_cells_by_openpyxl(path: Path, sheet: str) -> dict[tuple[int, int], st
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {(cell.row - 1, cell.column - 1): cell.value for row in book[sheet].iter_rows()
-                for cell in row if getattr(cell, "data_type", None) == "e"}
+        return {
+            (cell.row - 1, cell.column - 1): cell.value
+            for row in book[sheet].iter_rows()
+            for cell in row
+            if getattr(cell, "data_type", None) == "e"
+        }
     finally:
         book.close()
 

@@ -13,6 +13,7 @@ wheel to upload, no address to edit.
 The output is the same on every run from the same sources: archive members in a fixed order
 with a fixed date. tests/test_lite_bundle.py rebuilds and compares with the committed files.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -24,6 +24,7 @@ What goes in:
 - the ribbon: workbook/customUI14.xml as customUI/customUI14.xml, related from the
   package root.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,12 +41,12 @@ import openpyxl
 import xlwings
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from core.config import ReportConfig, config_to_rows
 from excel_setup import VBA_VERSION_NAME
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers.book import owner_name
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "workbook"
@@ -104,8 +105,9 @@ def build(output: Path = OUTPUT, accounts_csv: Path = SAMPLE_ACCOUNTS) -> Path:
             kinds = {module.name: module.kind for module in template.vba_project().modules}
             for name in XLWINGS_MODULES:
                 project.add_module(name, template.get_module(name), kind=kinds[name])
-            project.add_module(RIBBON_MODULE, _crlf((SOURCES / "Ribbon.bas").read_text(encoding="utf-8")),
-                               kind=VBAModuleKind.standard)
+            project.add_module(
+                RIBBON_MODULE, _crlf((SOURCES / "Ribbon.bas").read_text(encoding="utf-8")), kind=VBAModuleKind.standard
+            )
             book.save()
         packed = finish_package(book_path.read_bytes(), (SOURCES / "customUI14.xml").read_bytes())
     output.write_bytes(packed)
@@ -268,7 +270,9 @@ def _crlf(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the workbook (default: %(default)s)")
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT, help="where to write the workbook (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     print(build(args.output))
     return 0

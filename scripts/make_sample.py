@@ -9,6 +9,7 @@ an #N/A, a credit note (negative revenue), a duplicated account id and an NPS of
 
 Run: python scripts/make_sample.py  (rewrites the CSV; the committed file is its output)
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,14 +52,24 @@ def main() -> None:
             nps.append(int(rng.integers(0, 7)))
     rows = []
     for i in range(N):
-        rows.append([f"C{1001 + i}", industry[i], size[i], region[i], str(start[i]),
-                     f"{revenue[i]:.2f}", f"{profit[i]:.2f}", nps[i]])
-    rows[17][5] = f"{revenue[17]:,.2f}"      # text with thousands separators: coerced, reported
-    rows[41][5] = "$1.2k"                    # not guessed: rejected, reported
-    rows[63][6] = "#N/A"                     # Excel error in profit
+        rows.append(
+            [
+                f"C{1001 + i}",
+                industry[i],
+                size[i],
+                region[i],
+                str(start[i]),
+                f"{revenue[i]:.2f}",
+                f"{profit[i]:.2f}",
+                nps[i],
+            ]
+        )
+    rows[17][5] = f"{revenue[17]:,.2f}"  # text with thousands separators: coerced, reported
+    rows[41][5] = "$1.2k"  # not guessed: rejected, reported
+    rows[63][6] = "#N/A"  # Excel error in profit
     rows[88][5], rows[88][6] = "-1850.00", "-420.00"  # credit note
-    rows[120][0] = rows[119][0]              # duplicated account id
-    rows[150][7] = 11                        # NPS out of range
+    rows[120][0] = rows[119][0]  # duplicated account id
+    rows[150][7] = 11  # NPS out of range
     with OUT.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["Account", "Industry", "Size", "Region", "First purchase", "Revenue", "Profit", "NPS"])

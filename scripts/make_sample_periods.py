@@ -9,6 +9,7 @@ messy on purpose: a credit note in 2024, a blank cost to serve, a revenue typed 
 
 Run: python scripts/make_sample_periods.py  (rewrites the CSV; the committed file is its output)
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,9 +30,9 @@ def main() -> None:
     growth = rng.lognormal(mean=0.04, sigma=0.25, size=(N, len(YEARS) - 1))
     revenue = np.column_stack([base, base * growth[:, 0], base * growth[:, 0] * growth[:, 1]]).round(-1)
     kind = rng.random(N)
-    revenue[kind < 0.05, :2] = 0.0          # new in 2025
-    revenue[(kind >= 0.05) & (kind < 0.08), 0] = 0.0   # new in 2024
-    revenue[(kind >= 0.08) & (kind < 0.12), 2] = 0.0   # lost in 2025
+    revenue[kind < 0.05, :2] = 0.0  # new in 2025
+    revenue[(kind >= 0.05) & (kind < 0.08), 0] = 0.0  # new in 2024
+    revenue[(kind >= 0.08) & (kind < 0.12), 2] = 0.0  # lost in 2025
     margin = np.clip(rng.normal(0.28, 0.08, N), -0.05, 0.6)
     profit = np.round(revenue[:, 2] * margin, 2)
     support_heavy = rng.random(N) < 0.1
@@ -41,13 +42,17 @@ def main() -> None:
     nps = [int(rng.integers(0, 11)) if rng.random() < 0.5 else "" for _ in range(N)]
     rows = []
     for i in range(N):
-        rows.append([f"P{2001 + i}", industry[i], channel[i]] + [f"{v:.2f}" for v in revenue[i]]
-                    + [f"{profit[i]:.2f}", f"{cost[i]:.2f}", nps[i]])
-    rows[10][4] = "-640.00"                  # a credit note in 2024
-    rows[25][7] = ""                         # cost to serve not known
-    rows[40][5] = f"{revenue[40, 2]:,.2f}"   # text with thousands separators: coerced, reported
-    header = (["Account", "Industry", "Channel"] + [f"Revenue {y}" for y in YEARS]
-              + ["Profit 2025", "Cost to serve", "NPS"])
+        rows.append(
+            [f"P{2001 + i}", industry[i], channel[i]]
+            + [f"{v:.2f}" for v in revenue[i]]
+            + [f"{profit[i]:.2f}", f"{cost[i]:.2f}", nps[i]]
+        )
+    rows[10][4] = "-640.00"  # a credit note in 2024
+    rows[25][7] = ""  # cost to serve not known
+    rows[40][5] = f"{revenue[40, 2]:,.2f}"  # text with thousands separators: coerced, reported
+    header = (
+        ["Account", "Industry", "Channel"] + [f"Revenue {y}" for y in YEARS] + ["Profit 2025", "Cost to serve", "NPS"]
+    )
     with OUT.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

@@ -5,6 +5,7 @@
 xlwings Lite runs Python in Pyodide; segmenter's runtime dependencies must all be in this list
 (tests/test_lite_wheel.py checks the wheel's Requires-Dist against it). Needs npm on the PATH.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ OUTPUT = Path(__file__).resolve().parents[1] / "lite" / "pyodide_packages.json"
 def lock_of(version: str) -> dict:
     """pyodide-lock.json of the ``pyodide`` npm package at ``version``."""
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["npm", "pack", f"pyodide@{version}", "--silent"], cwd=folder, check=True,
-                       capture_output=True)
+        subprocess.run(["npm", "pack", f"pyodide@{version}", "--silent"], cwd=folder, check=True, capture_output=True)
         archive = next(Path(folder).glob("pyodide-*.tgz"))
         with tarfile.open(archive) as tar:
             return json.load(tar.extractfile("package/pyodide-lock.json"))

@@ -5,6 +5,7 @@ and converters as Excel's calls; xw.Book(json=...) is xlwings' remote engine, wh
 every write. Both are xlwings PRO code under its noncommercial licence: tests only. The product
 itself never sets these variables (tests/test_segmenter.py checks it runs without them).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,13 @@ def cdnow_raw(cdnow_file: Path) -> pd.DataFrame:
     amount (dollars). One frame serves the whole session: select or ``assign`` from it, never
     change it in place.
     """
-    raw = pd.read_csv(cdnow_file, sep=r"\s+", header=None, names=["customer", "sample_id", "date", "quantity", "amount"],
-                      dtype={"date": str})
+    raw = pd.read_csv(
+        cdnow_file,
+        sep=r"\s+",
+        header=None,
+        names=["customer", "sample_id", "date", "quantity", "amount"],
+        dtype={"date": str},
+    )
     raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
     return raw
 
@@ -58,8 +64,13 @@ def call_udf(func_name: str, *args, caller: str = "Sheet1!Z1"):
     import udfs
 
     payload = {
-        "func_name": func_name, "args": list(args), "caller_address": caller,
-        "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy",
+        "func_name": func_name,
+        "args": list(args),
+        "caller_address": caller,
+        "version": xw.__version__,
+        "runtime": "1.4",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
     }
     result = server.custom_functions_call(payload, udfs)
     if inspect.iscoroutine(result):
@@ -73,7 +84,8 @@ def call_udf(func_name: str, *args, caller: str = "Sheet1!Z1"):
 def remote_book(sheets: dict[str, list[list]], *, selection: str = "A1", active: int = 0, names=None):
     """An xlwings Book on the remote engine: reads come from ``sheets``, writes are recorded."""
     payload = {
-        "client": "Office.js", "version": xw.__version__,
+        "client": "Office.js",
+        "version": xw.__version__,
         "book": {"name": "segmenter.xlsm", "active_sheet_index": active, "selection": selection},
         "names": names or [],
         "sheets": [{"name": name, "pictures": [], "tables": [], "values": values} for name, values in sheets.items()],
@@ -96,9 +108,20 @@ def convert_with_libreoffice(path: Path, target: str, out_dir: Path, infilter: s
         pytest.skip("LibreOffice (soffice) is not installed; ./run test installs it with apt when run as root")
     profile = out_dir / "lo-profile"
     completed = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target, "--outdir", str(out_dir), str(path)],
-        capture_output=True, text=True, timeout=300,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
     converted = out_dir / f"{path.stem}.{target}"

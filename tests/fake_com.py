@@ -17,6 +17,7 @@ engine lacks and values a real Excel would change.
 ``install_pywin32()`` and ``import_xlmac()`` make ``xlwings._xlwindows``, ``xlwings.udfs`` and
 ``xlwings._xlmac`` importable here (see ../shared/XLWINGS_TESTING.md).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,17 @@ from typing import Any
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 CVERR_BASE = -2146828288
-ERROR_CODES = {"#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029, "#NUM!": 2036,
-               "#N/A": 2042, "#SPILL!": 2045, "#CALC!": 2050}
+ERROR_CODES = {
+    "#NULL!": 2000,
+    "#DIV/0!": 2007,
+    "#VALUE!": 2015,
+    "#REF!": 2023,
+    "#NAME?": 2029,
+    "#NUM!": 2036,
+    "#N/A": 2042,
+    "#SPILL!": 2045,
+    "#CALC!": 2050,
+}
 MESSAGE_BOXES: list[tuple[str, str]] = []
 # The fake Excel that windows_book made last: xlwings finds its app by window handle (hwnd 1).
 _RUNNING: dict[str, Any] = {}
@@ -105,28 +115,49 @@ def install_pywin32() -> types.ModuleType:
     """Stub pywin32's modules and import ``xlwings._xlwindows`` and ``xlwings.udfs``; returns _xlwindows."""
     if "xlwings._xlwindows" in sys.modules and "xlwings.udfs" in sys.modules:
         return sys.modules["xlwings._xlwindows"]
-    utc = dt.timezone.utc
-    _module("pywintypes", com_error=com_error, error=type("error", (Exception,), {}), TimeType=TimeType,
-            IID=lambda text: text, Time=TimeType)
-    _module("pythoncom", __file__=None, CoInitialize=lambda: None, CoUninitialize=lambda: None, ole_error=com_error,
-            IID_IDispatch="{00020400-0000-0000-C000-000000000046}", IID_IEnumVARIANT="enum", VT_ERROR=VT_ERROR,
-            TypeIIDs={"{00020400-0000-0000-C000-000000000046}": type("PyIDispatch", (), {})})
+    utc = dt.UTC
+    _module(
+        "pywintypes",
+        com_error=com_error,
+        error=type("error", (Exception,), {}),
+        TimeType=TimeType,
+        IID=lambda text: text,
+        Time=TimeType,
+    )
+    _module(
+        "pythoncom",
+        __file__=None,
+        CoInitialize=lambda: None,
+        CoUninitialize=lambda: None,
+        ole_error=com_error,
+        IID_IDispatch="{00020400-0000-0000-C000-000000000046}",
+        IID_IEnumVARIANT="enum",
+        VT_ERROR=VT_ERROR,
+        TypeIIDs={"{00020400-0000-0000-C000-000000000046}": type("PyIDispatch", (), {})},
+    )
     _module("win32api", MessageBox=_message_box, GetCurrentThreadId=lambda: 1)
-    _module("win32con", MB_OK=0, MB_OKCANCEL=1, MB_YESNOCANCEL=3, MB_YESNO=4, MB_ICONWARNING=48,
-            MB_ICONINFORMATION=64)
+    _module("win32con", MB_OK=0, MB_OKCANCEL=1, MB_YESNOCANCEL=3, MB_YESNO=4, MB_ICONWARNING=48, MB_ICONINFORMATION=64)
     _module("win32gui", FindWindowEx=lambda *args: 0)
     _module("win32process", GetWindowThreadProcessId=lambda hwnd: (1, 4242))
     _module("win32timezone", TimeZoneInfo=type("TimeZoneInfo", (), {"utc": staticmethod(lambda: utc)}))
     _module("win32event", WAIT_OBJECT_0=0, INFINITE=-1, QS_ALLEVENTS=0)
-    client = _module("win32com.client", CDispatch=type("CDispatch", (), {}),
-                     CoClassBaseClass=type("CoClassBaseClass", (), {}),
-                     DispatchBaseClass=type("DispatchBaseClass", (), {}),
-                     Dispatch=lambda obj, *args, **kwargs: obj, DispatchEx=lambda *args: None, VARIANT=VARIANT)
+    client = _module(
+        "win32com.client",
+        CDispatch=type("CDispatch", (), {}),
+        CoClassBaseClass=type("CoClassBaseClass", (), {}),
+        DispatchBaseClass=type("DispatchBaseClass", (), {}),
+        Dispatch=lambda obj, *args, **kwargs: obj,
+        DispatchEx=lambda *args: None,
+        VARIANT=VARIANT,
+    )
     client.gencache = _module("win32com.client.gencache", EnsureModule=lambda *args, **kwargs: None)
     server = _module("win32com.server")
     for name in ("dispatcher", "policy", "util", "exception"):
-        setattr(server, name, _module(f"win32com.server.{name}", DefaultPolicy=object, wrap=lambda *a, **k: None,
-                                      COMException=com_error))
+        setattr(
+            server,
+            name,
+            _module(f"win32com.server.{name}", DefaultPolicy=object, wrap=lambda *a, **k: None, COMException=com_error),
+        )
     _module("win32com", client=client, server=server)
     # the standard library must be imported as Linux's before the platform is said to be Windows
     for name in ("asyncio", "concurrent.futures", "locale", "shlex", "subprocess", "tempfile", "threading", "xlwings"):
@@ -192,10 +223,20 @@ def import_xlmac() -> types.ModuleType:
     """Stub appscript (and aem, osax, psutil) and import ``xlwings._xlmac``."""
     if "xlwings._xlmac" in sys.modules:
         return sys.modules["xlwings._xlmac"]
-    reference = _module("appscript.reference", CommandError=type("CommandError", (Exception,), {}),
-                        Reference=type("Reference", (), {}), Keyword=_Keyword)
-    _module("appscript", k=k, its=_Anything(), mactypes=_module("mactypes", Alias=_Anything, File=_Anything),
-            reference=reference, app=_Anything)
+    reference = _module(
+        "appscript.reference",
+        CommandError=type("CommandError", (Exception,), {}),
+        Reference=type("Reference", (), {}),
+        Keyword=_Keyword,
+    )
+    _module(
+        "appscript",
+        k=k,
+        its=_Anything(),
+        mactypes=_module("mactypes", Alias=_Anything, File=_Anything),
+        reference=reference,
+        app=_Anything,
+    )
     _module("aem", kae=_Anything(), AEType=_Anything)
     _module("osax", OSAX=_Anything)
     if importlib.util.find_spec("psutil") is None:
@@ -244,8 +285,7 @@ def _quoted_sheet(reference: str) -> tuple[str, str]:
 def typed(value: Any, number_format: str) -> Any:
     """What Excel stores when ``value`` is written into a cell with ``number_format`` (see module doc)."""
     if isinstance(value, dt.datetime) and not isinstance(value, TimeType):
-        return TimeType(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                        tzinfo=dt.timezone.utc)
+        return TimeType(value.year, value.month, value.day, value.hour, value.minute, value.second, tzinfo=dt.UTC)
     if not isinstance(value, str):
         return None if value == "" else value
     if value == "":
@@ -276,7 +316,7 @@ def _is_number(text: str) -> bool:
 class ComObject:
     """Records every property set on it (capitalised names, as COM's) in the application's log."""
 
-    _excel: "Application"
+    _excel: Application
 
     def __setattr__(self, name, value):
         if name[:1].isupper():
@@ -286,7 +326,7 @@ class ComObject:
     def _call(self, name, *args, **kwargs):
         self._excel.log.append(("call", self._where(), name, args, kwargs))
 
-    def _fields(self, excel: "Application", **fields) -> None:
+    def _fields(self, excel: Application, **fields) -> None:
         """Set the object's Excel and fields without logging them (construction is not a call)."""
         object.__setattr__(self, "_excel", excel)
         for key, value in fields.items():
@@ -363,7 +403,7 @@ class Workbook(ComObject):
     def Activate(self):
         self._call("Activate")
 
-    def sheet(self, name: str) -> "Worksheet":
+    def sheet(self, name: str) -> Worksheet:
         return next(s for s in self.sheets if s.Name.lower() == name.lower())
 
 
@@ -396,8 +436,11 @@ class Worksheets(ComObject):
         while f"Sheet{n}" in taken:
             n += 1
         sheet = Worksheet(self.book, f"Sheet{n}")
-        position = self.book.sheets.index(Before) if Before is not None else (
-            self.book.sheets.index(After) + 1 if After is not None else self.book.sheets.index(self.book.active))
+        position = (
+            self.book.sheets.index(Before)
+            if Before is not None
+            else (self.book.sheets.index(After) + 1 if After is not None else self.book.sheets.index(self.book.active))
+        )
         self.book.sheets.insert(position, sheet)
         self._call("Add", sheet.Name)
         sheet.Activate()
@@ -407,8 +450,9 @@ class Worksheets(ComObject):
 class Worksheet(ComObject):
     def __init__(self, book: Workbook, name: str, cells: dict | None = None):
         # formats: (r1, c1, r2, c2, number format) in the order they were set
-        self._fields(book._excel, book=book, Name=name, cells=dict(cells or {}), formats=[], tables=[], charts=[],
-                     Visible=-1)
+        self._fields(
+            book._excel, book=book, Name=name, cells=dict(cells or {}), formats=[], tables=[], charts=[], Visible=-1
+        )
 
     def _where(self):
         return f"Worksheet[{self.Name}]"
@@ -552,8 +596,10 @@ class CellRange(ComObject):
 
     @property
     def Value(self):
-        rows = tuple(tuple(self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1))
-                     for r in range(self.r1, self.r2 + 1))
+        rows = tuple(
+            tuple(self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1))
+            for r in range(self.r1, self.r2 + 1)
+        )
         return rows[0][0] if self.Count == 1 else rows
 
     @Value.setter
@@ -602,8 +648,12 @@ class CellRange(ComObject):
         filled = self.sheet.cells
         top, left, bottom, right = self.r1, self.c1, self.r2, self.c2
         while True:
-            around = [(r, c) for r in range(top - 1, bottom + 2) for c in range(left - 1, right + 2)
-                      if not (top <= r <= bottom and left <= c <= right) and (r, c) in filled]
+            around = [
+                (r, c)
+                for r in range(top - 1, bottom + 2)
+                for c in range(left - 1, right + 2)
+                if not (top <= r <= bottom and left <= c <= right) and (r, c) in filled
+            ]
             if not around:
                 return CellRange(self.sheet, top, left, bottom, right)
             top, bottom = min([top] + [r for r, _ in around]), max([bottom] + [r for r, _ in around])
@@ -632,7 +682,12 @@ class CellRange(ComObject):
 
     def __eq__(self, other):
         return isinstance(other, CellRange) and (other.sheet, other.r1, other.c1, other.r2, other.c2) == (
-            self.sheet, self.r1, self.c1, self.r2, self.c2)
+            self.sheet,
+            self.r1,
+            self.c1,
+            self.r2,
+            self.c2,
+        )
 
     __hash__ = object.__hash__
 
@@ -691,10 +746,16 @@ class FormatConditions(ComObject):
 
 class FormatCondition(ComObject):
     def __init__(self, rng, kind, operator, formula):
-        self._fields(rng._excel, label=f"FormatCondition[{rng.sheet.Name}!{rng.Address} {formula}]", Type=kind,
-                     Operator=operator, Formula1=formula, StopIfTrue=False,
-                     Interior=Style(rng, "Interior", Color=16777215, ColorIndex=-4142),
-                     Font=Style(rng, "Font", Bold=False, Italic=False, Color=0))
+        self._fields(
+            rng._excel,
+            label=f"FormatCondition[{rng.sheet.Name}!{rng.Address} {formula}]",
+            Type=kind,
+            Operator=operator,
+            Formula1=formula,
+            StopIfTrue=False,
+            Interior=Style(rng, "Interior", Color=16777215, ColorIndex=-4142),
+            Font=Style(rng, "Font", Bold=False, Italic=False, Color=0),
+        )
 
     def _where(self):
         return self.label
@@ -717,8 +778,15 @@ class ListObjects(ComObject):
             return self.sheet.tables[key - 1]
         return next(t for t in self.sheet.tables if t.Name == key)
 
-    def Add(self, SourceType=None, Source=None, LinkSource=None, XlListObjectHasHeaders=None, Destination=None,
-            TableStyleName=None):
+    def Add(
+        self,
+        SourceType=None,
+        Source=None,
+        LinkSource=None,
+        XlListObjectHasHeaders=None,
+        Destination=None,
+        TableStyleName=None,
+    ):
         self._call("Add", Source.Address, TableStyleName)
         table = ListObject(Source, f"Table{len(self.sheet.tables) + 1}", TableStyleName)
         self.sheet.tables.append(table)
@@ -733,8 +801,9 @@ class ListObject(ComObject):
         return f"ListObject[{self.Range.sheet.Name}!{self.Range.Address}]"
 
     Parent = property(lambda self: self.Range.sheet)
-    HeaderRowRange = property(lambda self: CellRange(self.Range.sheet, self.Range.r1, self.Range.c1, self.Range.r1,
-                                                     self.Range.c2))
+    HeaderRowRange = property(
+        lambda self: CellRange(self.Range.sheet, self.Range.r1, self.Range.c1, self.Range.r1, self.Range.c2)
+    )
 
     def contains(self, rng: CellRange) -> bool:
         whole = self.Range
@@ -771,15 +840,23 @@ class ChartObject(ComObject):
 
 class Chart(ComObject):
     def __init__(self, sheet: Worksheet):
-        self._fields(sheet._excel, source=None, ChartType=None, HasTitle=False, HasLegend=True,
-                     ChartTitle=ChartText(sheet._excel), series=[])
+        self._fields(
+            sheet._excel,
+            source=None,
+            ChartType=None,
+            HasTitle=False,
+            HasLegend=True,
+            ChartTitle=ChartText(sheet._excel),
+            series=[],
+        )
 
     def SetSourceData(self, source, plot_by=None):
         """One series per column of the source (plotted by columns), named "Series n" until named."""
         self._call("SetSourceData", source.Address)
         object.__setattr__(self, "source", source)
-        object.__setattr__(self, "series", [ChartSeries(self._excel, f"Series {i + 1}")
-                                            for i in range(source.c2 - source.c1 + 1)])
+        object.__setattr__(
+            self, "series", [ChartSeries(self._excel, f"Series {i + 1}") for i in range(source.c2 - source.c1 + 1)]
+        )
 
     def SeriesCollection(self, index=None):
         collection = SeriesCollection(self)
@@ -811,8 +888,14 @@ class ChartSeries(ComObject):
 
     def __init__(self, excel, name: str):
         object.__setattr__(self, "_excel", excel)
-        for member, value in (("Name", name), ("XValues", None), ("ChartType", None), ("MarkerStyle", None),
-                              ("MarkerForegroundColor", -1), ("MarkerBackgroundColor", -1)):
+        for member, value in (
+            ("Name", name),
+            ("XValues", None),
+            ("ChartType", None),
+            ("MarkerStyle", None),
+            ("MarkerForegroundColor", -1),
+            ("MarkerBackgroundColor", -1),
+        ):
             object.__setattr__(self, member, value)
         object.__setattr__(self, "Format", SeriesFormat(excel))
 
@@ -899,8 +982,14 @@ def _cells(rows: list[list[Any]]) -> dict:
     return {(i + 1, j + 1): v for i, row in enumerate(rows) for j, v in enumerate(row) if v not in (None, "")}
 
 
-def windows_book(sheets: dict[str, list[list[Any]]], *, selection: str = "A1", active: int = 0,
-                 tables: dict[str, str] | None = None, names: dict[str, str] | None = None):
+def windows_book(
+    sheets: dict[str, list[list[Any]]],
+    *,
+    selection: str = "A1",
+    active: int = 0,
+    tables: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+):
     """An xlwings Book on xlwings' Windows engine over a fake Excel holding ``sheets``.
 
     ``selection`` is an address on the active sheet; ``tables`` maps a sheet name to the

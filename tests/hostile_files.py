@@ -6,40 +6,53 @@ chunk's compressed bytes are the same wherever it stands), and zipfile's compres
 those bytes again for every repeat. zipfile still computes the true CRC and sizes, so the archive
 is valid and inflates to exactly what it says.
 """
+
 from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                 b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                 b'<Default Extension="xml" ContentType="application/xml"/>'
-                 b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                 b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                 b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-                 b'</Types>')
-ROOT_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-             b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-             b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-             b'</Relationships>')
-WORKBOOK = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            b'<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WORKBOOK_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                 b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                 b'</Relationships>')
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    b"</Types>"
+)
+ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    b"</Relationships>"
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b"</Relationships>"
+)
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
-CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>x</dc:creator>')
+CORE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>x</dc:creator>'
+)
 CORE_TAIL = b"</cp:coreProperties>"
 
 
@@ -91,16 +104,28 @@ def write_member(archive: zipfile.ZipFile, name: str, parts: Iterable[tuple[byte
         zipfile._get_compressor = original
 
 
-def workbook(path: Path, sheet: Iterable[tuple[bytes, int]] | bytes, *, core: Iterable[tuple[bytes, int]] | None = None,
-             extra: dict[str, bytes] | None = None) -> Path:
+def workbook(
+    path: Path,
+    sheet: Iterable[tuple[bytes, int]] | bytes,
+    *,
+    core: Iterable[tuple[bytes, int]] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """An .xlsx whose one sheet's XML is ``sheet`` (bytes, or (chunk, repeats) parts); ``core``:
     the docProps/core.xml parts (default a small one)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
+        for name, data in (
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ):
             archive.writestr(name, data)
-        write_member(archive, "xl/worksheets/sheet1.xml",
-                     [(SHEET_HEAD + sheet + SHEET_TAIL, 1)] if isinstance(sheet, bytes) else sheet)
+        write_member(
+            archive,
+            "xl/worksheets/sheet1.xml",
+            [(SHEET_HEAD + sheet + SHEET_TAIL, 1)] if isinstance(sheet, bytes) else sheet,
+        )
         write_member(archive, "docProps/core.xml", core or [(CORE + CORE_TAIL, 1)])
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
@@ -116,8 +141,9 @@ def inflating_workbook(path: Path, gib: float = 4.0) -> Path:
 
 def far_cell_workbook(path: Path, ref: str) -> Path:
     """A tiny .xlsx with an account list in A1:B3 and one more cell at ``ref`` (e.g. XFD1048576)."""
-    return workbook(path, cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5, "A3": "Beta",
-                                     "B3": 3, ref: 1}))
+    return workbook(
+        path, cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5, "A3": "Beta", "B3": 3, ref: 1})
+    )
 
 
 def inflating_properties(path: Path, gib: float = 2.0) -> Path:

@@ -1,4 +1,5 @@
 """Tests for core.accounts: header detection, aliases, profit basis, notes, alignment."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,9 @@ def notes(table, column=None):
 
 
 def test_standard_columns_come_first_in_order_and_user_columns_are_kept():
-    table = parse_accounts([["Customer", "Sales", "Owner", "Region"],
-                            ["Acme", 100.0, "Ann", "EU"],
-                            ["Beta", 50.0, "Bob", None]])
+    table = parse_accounts(
+        [["Customer", "Sales", "Owner", "Region"], ["Acme", 100.0, "Ann", "EU"], ["Beta", 50.0, "Bob", None]]
+    )
     assert list(table.accounts.columns) == list(STANDARD_COLUMNS) + ["Owner"]
     assert table.accounts["Owner"].tolist() == ["Ann", "Bob"]
     assert table.accounts["region"].tolist() == ["EU", None]
@@ -55,11 +56,21 @@ def test_text_rows_without_numbers_below_are_data_not_headers():
     assert table.accounts["revenue"].isna().all()
 
 
-@pytest.mark.parametrize("header, role", [
-    ("Net Sales", "revenue"), ("REVENUE_TOTAL", "revenue"), ("Revenue (USD)", "revenue"),
-    ("Gross-Profit", "profit"), ("Likelihood to recommend", "nps"), ("Customer since", "first_purchase"),
-    ("Company size", "size"), ("Vertical", "industry"), ("Territory", "region"), ("Customer ID", "account"),
-])
+@pytest.mark.parametrize(
+    "header, role",
+    [
+        ("Net Sales", "revenue"),
+        ("REVENUE_TOTAL", "revenue"),
+        ("Revenue (USD)", "revenue"),
+        ("Gross-Profit", "profit"),
+        ("Likelihood to recommend", "nps"),
+        ("Customer since", "first_purchase"),
+        ("Company size", "size"),
+        ("Vertical", "industry"),
+        ("Territory", "region"),
+        ("Customer ID", "account"),
+    ],
+)
 def test_aliases_match_ignoring_case_spaces_and_punctuation(header, role):
     if role == "account":
         headers = [header, "Sales"]
@@ -77,14 +88,20 @@ def test_exact_alias_beats_partial_and_second_candidate_is_noted():
     assert table.accounts["revenue"].tolist() == [2.0]
     assert table.accounts["Sales"].tolist() == [3.0] and table.accounts["Revenue 2023"].tolist() == [1.0]
     reasons = [r for _, a, r in notes(table) if a == "note" and "also looks like" in r]
-    assert reasons == ["also looks like the revenue column; 'Revenue' is used and this one is kept as an extra column"] * 2
+    assert (
+        reasons == ["also looks like the revenue column; 'Revenue' is used and this one is kept as an extra column"] * 2
+    )
 
 
 def test_profit_is_margin_pct_when_header_says_percent():
     table = parse_accounts([["Account", "Revenue", "GM%"], ["A", 1000.0, 0.25], ["B", 200.0, "10%"]])
     assert table.profit_basis == "margin_pct"
     assert table.accounts["profit"].tolist() == [250.0, 20.0]  # 0.25 x 1000, 0.10 x 200
-    assert [1, "note", "profit read as margin % of revenue, profit = margin % x revenue: the header 'GM%' says %"] in notes(table)
+    assert [
+        1,
+        "note",
+        "profit read as margin % of revenue, profit = margin % x revenue: the header 'GM%' says %",
+    ] in notes(table)
 
 
 def test_percent_header_with_percentage_points_divides_by_100():
@@ -97,8 +114,14 @@ def test_ambiguous_margin_header_with_fractions_is_read_as_margin_pct():
     table = parse_accounts([["Account", "Revenue", "Margin"], ["A", 1000.0, 0.3], ["B", 500.0, -0.1]])
     assert table.profit_basis == "margin_pct"
     assert table.accounts["profit"].tolist() == pytest.approx([300.0, -50.0])
-    assert notes(table, "Margin") == [[1, "note", "profit read as margin % of revenue, profit = margin % x revenue: "
-                                      "every value is a % or lies between -1 and 1 while revenues are mostly above 1"]]
+    assert notes(table, "Margin") == [
+        [
+            1,
+            "note",
+            "profit read as margin % of revenue, profit = margin % x revenue: "
+            "every value is a % or lies between -1 and 1 while revenues are mostly above 1",
+        ]
+    ]
 
 
 def test_ambiguous_margin_header_with_amounts_stays_amounts():
@@ -121,8 +144,16 @@ def test_without_header_the_note_sits_on_the_first_data_row():
 
 
 def test_nps_must_be_whole_0_to_10():
-    table = parse_accounts([["Account", "Revenue", "NPS"], ["A", 1.0, 9.0], ["B", 1.0, 7.5], ["C", 1.0, 11.0],
-                            ["D", 1.0, "8"], ["E", 1.0, None]])
+    table = parse_accounts(
+        [
+            ["Account", "Revenue", "NPS"],
+            ["A", 1.0, 9.0],
+            ["B", 1.0, 7.5],
+            ["C", 1.0, 11.0],
+            ["D", 1.0, "8"],
+            ["E", 1.0, None],
+        ]
+    )
     np.testing.assert_array_equal(table.accounts["nps"].to_numpy(), [9.0, np.nan, np.nan, 8.0, np.nan])
     assert notes(table, "NPS") == [
         [3, "rejected", "an NPS answer must be a whole number from 0 to 10"],
@@ -167,7 +198,10 @@ def test_ragged_rows_are_padded():
 
 def test_com_error_in_revenue_is_rejected_and_then_noted_missing():
     table = parse_accounts([["Account", "Revenue"], ["A", -2146826281]])
-    assert notes(table) == [[2, "rejected", "Excel error #DIV/0!"], [2, "note", "revenue missing: the account gets tier D"]]
+    assert notes(table) == [
+        [2, "rejected", "Excel error #DIV/0!"],
+        [2, "note", "revenue missing: the account gets tier D"],
+    ]
 
 
 def test_numeric_account_ids_read_as_text_without_point_zero():
@@ -176,25 +210,33 @@ def test_numeric_account_ids_read_as_text_without_point_zero():
 
 
 def test_first_purchase_accepts_dates_and_serials():
-    table = parse_accounts([["Account", "Revenue", "Customer since"], ["A", 1.0, dt.datetime(2020, 5, 1)],
-                            ["B", 1.0, 45658.0]])
+    table = parse_accounts(
+        [["Account", "Revenue", "Customer since"], ["A", 1.0, dt.datetime(2020, 5, 1)], ["B", 1.0, 45658.0]]
+    )
     assert [str(d)[:10] for d in table.accounts["first_purchase"]] == ["2020-05-01", "2025-01-01"]
 
 
-@pytest.mark.parametrize("cells, message", [
-    ([], "empty"),
-    ([[None, None], [None, None]], "empty"),
-    ([["Account", "Revenue"]], "no account rows"),
-    ([["Account", "Region"], ["A", "EU"]], "no revenue column found; headers seen: 'Account', 'Region'"),
-])
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ([], "empty"),
+        ([[None, None], [None, None]], "empty"),
+        ([["Account", "Revenue"]], "no account rows"),
+        ([["Account", "Region"], ["A", "EU"]], "no revenue column found; headers seen: 'Account', 'Region'"),
+    ],
+)
 def test_unusable_blocks_raise_a_clear_error(cells, message):
     with pytest.raises(SegmenterInputError, match=message):
         parse_accounts(cells)
 
 
 def test_frame_route_equals_cells_route():
-    rows = [["Customer", "Sales", "Margin", "NPS", "Owner"],
-            ["A", 1000.0, 0.2, 9.0, "Ann"], ["B", "2,000", "15%", 5.0, None], ["A", None, None, 11.0, "Cy"]]
+    rows = [
+        ["Customer", "Sales", "Margin", "NPS", "Owner"],
+        ["A", 1000.0, 0.2, 9.0, "Ann"],
+        ["B", "2,000", "15%", 5.0, None],
+        ["A", None, None, 11.0, "Cy"],
+    ]
     from_cells = parse_accounts(rows)
     frame = pd.DataFrame(rows[1:], columns=rows[0])
     from_frame = accounts_from_frame(frame)
@@ -210,8 +252,17 @@ def test_frame_with_numeric_dtype_columns_keeps_numbers():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.floats(allow_infinity=False, allow_nan=False, min_value=-1e12, max_value=1e12),
-                          st.just(float("nan")), st.just(float("inf"))), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_infinity=False, allow_nan=False, min_value=-1e12, max_value=1e12),
+            st.just(float("nan")),
+            st.just(float("inf")),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_revenue_numbers_never_change_silently(revenues):
     rows = [["Account", "Revenue"]] + [[f"C{i}", r] for i, r in enumerate(revenues)]
     table = parse_accounts(rows)

@@ -1,5 +1,6 @@
 """The call list (core/actions.py, sheet "Accounts to call"): every row's reason names a figure that
 is found on the detail sheet the row points to, for the account the row names."""
+
 from __future__ import annotations
 
 import warnings
@@ -97,8 +98,14 @@ def test_survey_detractors_of_tier_a_and_b_are_called(sample, tmp_path):  # noqa
 
 
 def test_tier_edges_both_sides_and_one_row_per_account():
-    seg = pd.DataFrame({"account": list("abcde"), "tier": list("AABBC"), "revenue": [500.0, 104.0, 99.0, 60.0, 5.0],
-                        "sheet_row": [2, 3, 4, 5, 6]})
+    seg = pd.DataFrame(
+        {
+            "account": list("abcde"),
+            "tier": list("AABBC"),
+            "revenue": [500.0, 104.0, 99.0, 60.0, 5.0],
+            "sheet_row": [2, 3, 4, 5, 6],
+        }
+    )
     edges = edge_reasons(seg, ("A", "B", "C", "D"))
     assert edges[["account", "money_at_stake"]].values.tolist() == [["b", 104.0], ["c", 5.0], ["d", 60.0]]
     assert "at risk of moving down to tier B" in edges["reason"].iloc[0] and "could move up" in edges["reason"].iloc[1]

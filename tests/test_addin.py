@@ -3,6 +3,7 @@ worksheet function (compared with what xlwings' own ImportPythonUDFsToAddin gene
 the classic @xw.func decorators), the ribbon's callback, xlwings' custom add-in module acting on
 the active workbook, and opened by LibreOffice; ``segmenter install`` puts it where Excel loads
 add-ins."""
+
 from __future__ import annotations
 
 import io
@@ -58,7 +59,9 @@ def test_one_stub_per_worksheet_function_each_as_xlwings_writes_it(modules):
     for name, text in stubs.items():
         assert text == expected[name], name
         # each calls the Python function of the same name, on the active workbook
-        assert f'{name} = XLPy.CallUDF("udfs", "{name}", Array(' in text and "ActiveWorkbook, Application.Caller" in text
+        assert (
+            f'{name} = XLPy.CallUDF("udfs", "{name}", Array(' in text and "ActiveWorkbook, Application.Caller" in text
+        )
 
 
 def test_the_ribbon_callback_and_the_custom_addin_module(modules):
@@ -66,12 +69,16 @@ def test_the_ribbon_callback_and_the_custom_addin_module(modules):
     assert "Sub SegmenterAction(control As IRibbonControl)" in modules["Ribbon"]
     ribbon = (ROOT / "workbook" / "Ribbon.bas").read_text(encoding="utf-8")
     assert modules["Ribbon"].strip().endswith(ribbon.strip().split("Option Explicit", 1)[1].strip())
-    official = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="utf-8").replace("\r\n", "\n")
+    official = (
+        (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="utf-8").replace("\r\n", "\n")
+    )
+
     def code(text):
         return "\n".join(line for line in text.split("\n") if not line.startswith("Attribute VB_")).strip()
 
-    assert code(modules["xlwings"]) == code(official.replace('PROJECT_NAME As String = "myaddin"',
-                                                             'PROJECT_NAME As String = "segmenter"'))
+    assert code(modules["xlwings"]) == code(
+        official.replace('PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "segmenter"')
+    )
     # RunPython names the active workbook to Python (xw.Book.caller() is the user's book, not the add-in)
     assert '" --wb=" & """" & ActiveWorkbook.Name' in modules["xlwings"]
     assert not [keyword for keyword, _ in detect_autoexec("\n".join(modules.values()))]  # nothing runs on open
@@ -104,8 +111,11 @@ def test_libreoffice_opens_the_add_in_and_keeps_its_modules(tmp_path):
     # LibreOffice does not know .xlam by its extension: its Excel 2007+ macro-enabled import filter reads it
     ods = convert_with_libreoffice(ADDIN, "ods", tmp_path, infilter="Calc MS Excel 2007 VBA XML")
     with zipfile.ZipFile(ods) as package:
-        basic = {Path(name).stem: package.read(name).decode("utf-8")
-                 for name in package.namelist() if name.startswith("Basic/VBAProject/")}
+        basic = {
+            Path(name).stem: package.read(name).decode("utf-8")
+            for name in package.namelist()
+            if name.startswith("Basic/VBAProject/")
+        }
     assert {"Ribbon", "xlwings", "segmenter_udfs"} <= set(basic)
     assert "Function SEGMENT_TIER(accounts, Optional method, Optional cutoffs)" in basic["segmenter_udfs"]
 
@@ -115,17 +125,31 @@ def test_segmenter_install_copies_the_add_in_and_writes_its_setting(tmp_path):
 
     appdata = tmp_path / "AppData" / "Roaming"
     home = tmp_path / "home"
-    lines, ok = run_install(interpreter=r"C:\Users\José\segmenter\.venv\Scripts\python.exe", platform_name="win32",
-                            env={"APPDATA": str(appdata)}, home=home)
+    lines, ok = run_install(
+        interpreter=r"C:\Users\José\segmenter\.venv\Scripts\python.exe",
+        platform_name="win32",
+        env={"APPDATA": str(appdata)},
+        home=home,
+    )
     assert ok, lines
     installed = appdata / "Microsoft" / "AddIns" / "segmenter.xlam"
     assert installed.read_bytes() == ADDIN.read_bytes()
     conf = home / ".segmenter" / "segmenter.conf"  # what the add-in's xlwings module reads (PROJECT_NAME)
     assert read_config(conf, "cp1252") == [["INTERPRETER_WIN", r"C:\Users\José\segmenter\.venv\Scripts\python.exe"]]
-    assert conf.read_bytes().endswith(b"Jos\xe9\\segmenter\\.venv\\Scripts\\python.exe\"\r\n")  # cp1252, as VBA reads it
+    assert conf.read_bytes().endswith(b'Jos\xe9\\segmenter\\.venv\\Scripts\\python.exe"\r\n')  # cp1252, as VBA reads it
     assert any("tick Segmenter" in line for line in lines) and str(conf) in " ".join(lines)
     lines, ok = run_install(interpreter="/Users/me/.venv/bin/python", platform_name="darwin", env={}, home=home)
-    assert ok and (home / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content.localized"
-                   / "Add-Ins.localized" / "segmenter.xlam").exists()
+    assert (
+        ok
+        and (
+            home
+            / "Library"
+            / "Group Containers"
+            / "UBF8T346G9.Office"
+            / "User Content.localized"
+            / "Add-Ins.localized"
+            / "segmenter.xlam"
+        ).exists()
+    )
     lines, ok = run_install(platform_name="linux", env={}, home=home)
     assert not ok and "Windows and macOS only" in lines[0]

@@ -5,6 +5,7 @@
 - core/ is pure: it imports no xlwings, no file or process modules and nothing from the
   packages around it (data flows one way: cells or files -> core -> a writer).
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,9 +19,25 @@ PACKAGES = ("core", "readers", "writers", "warehouse", "udfs", "lite", "scripts"
 SCRIPTS = ("segmenter.py", "excel_setup.py")
 PROJECT = set(PACKAGES) | {Path(name).stem for name in SCRIPTS}
 #: Modules core/ may not import: Excel, files and processes, and the packages that call core.
-CORE_FORBIDDEN = {"xlwings", "os", "io", "pathlib", "shutil", "tempfile", "glob", "csv", "subprocess",
-                  "openpyxl", "python_calamine", "fastexcel", "rust_xlsxwriter", "pyarrow", "ibis", "duckdb",
-                  "pyspark"} | (PROJECT - {"core"})
+CORE_FORBIDDEN = {
+    "xlwings",
+    "os",
+    "io",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "glob",
+    "csv",
+    "subprocess",
+    "openpyxl",
+    "python_calamine",
+    "fastexcel",
+    "rust_xlsxwriter",
+    "pyarrow",
+    "ibis",
+    "duckdb",
+    "pyspark",
+} | (PROJECT - {"core"})
 
 
 def project_files() -> list[Path]:
@@ -78,23 +95,31 @@ def imported_modules(source: str) -> set[str]:
 
 def opens_files(source: str) -> list[int]:
     """Lines that call the built-in ``open``."""
-    return [node.lineno for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"]
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+    ]
 
 
 def test_the_checks_see_every_form_of_a_private_import():
-    source = ("from core.accounts import _roles, header_role\n"
-              "import core._hidden\n"
-              "from core._hidden import shown\n"
-              "import core.report as report\n"
-              "report._growth(1)\n"
-              "header_role._cache\n"
-              "from warehouse.run import _own\n"
-              "from core.x import __version__\n")
+    source = (
+        "from core.accounts import _roles, header_role\n"
+        "import core._hidden\n"
+        "from core._hidden import shown\n"
+        "import core.report as report\n"
+        "report._growth(1)\n"
+        "header_role._cache\n"
+        "from warehouse.run import _own\n"
+        "from core.x import __version__\n"
+    )
     assert private_imports(source, "warehouse") == [
-        "line 1: from core.accounts import _roles", "line 2: import core._hidden",
-        "line 3: from core._hidden import ...", "line 5: report._growth (report is core.report)",
-        "line 6: header_role._cache (header_role is core.accounts.header_role)"]
+        "line 1: from core.accounts import _roles",
+        "line 2: import core._hidden",
+        "line 3: from core._hidden import ...",
+        "line 5: report._growth (report is core.report)",
+        "line 6: header_role._cache (header_role is core.accounts.header_role)",
+    ]
     assert private_imports(source, "core") == ["line 7: from warehouse.run import _own"]
     assert imported_modules("import os.path\nfrom xlwings import func\nfrom . import x\n") == {"os", "xlwings"}
     assert opens_files("x = 1\nwith open(path) as f:\n    pass\n") == [2]
@@ -125,5 +150,8 @@ def test_a_warning_from_our_own_code_fails_the_test_and_a_library_s_does_not():
         warnings.warn_explicit("deprecated in pandas 4", DeprecationWarning, "core/cells.py", 1, module="core.cells")
     errors = [module for action, _, _, module, _ in warnings.filters if action == "error" and module is not None]
     assert any(m.match("warehouse.report") for m in errors) and any(m.match("segmenter") for m in errors)
-    assert not any(m.match(name) for m in errors for name in ("pandas.core.frame", "ibis.backends", "tests.test_x",
-                                                                "core_extras", "segmenter_tools"))
+    assert not any(
+        m.match(name)
+        for m in errors
+        for name in ("pandas.core.frame", "ibis.backends", "tests.test_x", "core_extras", "segmenter_tools")
+    )

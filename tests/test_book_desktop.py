@@ -4,6 +4,7 @@ Every call goes through xlwings' Windows code to tests/fake_com.py, which record
 and keeps the cells. The last tests check that every xlwings call the ribbon path makes is one
 that both desktop engines (_xlwindows and _xlmac) implement.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,23 +16,33 @@ from pathlib import Path
 import pytest
 
 import segmenter
-from tests.fake_com import CVERR_BASE, MESSAGE_BOXES, TimeType, Formula, import_xlmac, install_pywin32, windows_book
+from tests.fake_com import CVERR_BASE, MESSAGE_BOXES, Formula, TimeType, import_xlmac, install_pywin32, windows_book
 from writers.book import owner_name
-from writers.layout import TIER_COLOURS
-from writers.layout import FORMATS
+from writers.layout import FORMATS, TIER_COLOURS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS", "First purchase"]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # Account names a spreadsheet would change if they were typed; revenue as currency Decimals;
 # an error cell from COM (#N/A) and a text amount that is read and reported ("1,200")
-ROWS = [["Acme", Decimal("50"), 10.0, 3.0, TimeType(2021, 3, 1, tzinfo=UTC)],
-        ["00123", Decimal("20"), 6.0, 9.0, TimeType(2022, 5, 1, tzinfo=UTC)],
-        ["=HYPERLINK(\"x\")", Decimal("15"), -1.5, None, None],
-        ["TRUE", Decimal("10"), 1.0, 10.0, TimeType(2023, 1, 1, tzinfo=UTC)],
-        ["03/04/2024", "1,200", 2.5, 10.0, None],
-        ["Fail", CVERR_BASE + 2042, 1.0, None, None]]
-RESULT_SHEETS = ["Overview", "Accounts to call", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues",
-                 "Chart data"]
+ROWS = [
+    ["Acme", Decimal("50"), 10.0, 3.0, TimeType(2021, 3, 1, tzinfo=UTC)],
+    ["00123", Decimal("20"), 6.0, 9.0, TimeType(2022, 5, 1, tzinfo=UTC)],
+    ['=HYPERLINK("x")', Decimal("15"), -1.5, None, None],
+    ["TRUE", Decimal("10"), 1.0, 10.0, TimeType(2023, 1, 1, tzinfo=UTC)],
+    ["03/04/2024", "1,200", 2.5, 10.0, None],
+    ["Fail", CVERR_BASE + 2042, 1.0, None, None],
+]
+RESULT_SHEETS = [
+    "Overview",
+    "Accounts to call",
+    "Segments",
+    "Tier summary",
+    "Concentration",
+    "NPS",
+    "Matrix",
+    "Data issues",
+    "Chart data",
+]
 
 
 def _book(**kwargs):
@@ -76,7 +87,7 @@ def test_text_is_kept_as_text_and_numbers_stay_numbers():
     book, excel = _book()
     segmenter.segment_selection(book)
     accounts = _column(excel, "Segments", "Account")
-    assert sorted(accounts) == sorted(["Acme", "00123", "=HYPERLINK(\"x\")", "TRUE", "03/04/2024", "Fail"])
+    assert sorted(accounts) == sorted(["Acme", "00123", '=HYPERLINK("x")', "TRUE", "03/04/2024", "Fail"])
     assert not any(isinstance(v, Formula) for v in excel.workbook.sheet("Segments").cells.values())
     issues = excel.workbook.sheet("Data issues")
     header_row = next(r for (r, c), v in issues.cells.items() if v == "Value")  # below what was read as what
@@ -102,10 +113,17 @@ def test_formats_one_conditional_format_per_tier_table_and_freeze_panes_are_set(
     fills = [value for where, value in excel.sets("Color") if where.startswith("Interior[Segments!$C$6:$C$11]")]
     assert fills == [int(c[5:7] + c[3:5] + c[1:3], 16) for c in TIER_COLOURS[:4]]  # COM colours are BGR
     assert not [w for w, _ in excel.sets("Color") if w.startswith("Interior[Segments!$C$") and ":" not in w]
-    freeze = [(where, member, value) for kind, where, member, value, *_ in excel.log
-              if kind == "set" and where == "Window[Segments]"]
-    assert freeze == [("Window[Segments]", "FreezePanes", False), ("Window[Segments]", "SplitColumn", 0),
-                      ("Window[Segments]", "SplitRow", 5), ("Window[Segments]", "FreezePanes", True)]
+    freeze = [
+        (where, member, value)
+        for kind, where, member, value, *_ in excel.log
+        if kind == "set" and where == "Window[Segments]"
+    ]
+    assert freeze == [
+        ("Window[Segments]", "FreezePanes", False),
+        ("Window[Segments]", "SplitColumn", 0),
+        ("Window[Segments]", "SplitRow", 5),
+        ("Window[Segments]", "FreezePanes", True),
+    ]
     # 14 columns: the input has no industry, size or region, and absent columns are not shown
     assert ("call", "ListObjects", "Add", ("$A$5:$N$11", "TableStyleLight9"), {}) in excel.log
     assert segments.charts == [] and excel.workbook.sheet("Concentration").charts
@@ -177,7 +195,9 @@ def test_settings_data_issues_customers_and_check_setup_run_on_the_windows_engin
     segmenter.segment_selection(book)
     assert segmenter.show_issues(book) == [] and excel.workbook.active.Name == "Data issues"
     orders = [["Customer", "Date", "Amount"]] + [
-        [f"C{i % 12:02d}", TimeType(2024, 1 + i % 12, 1 + i % 27, tzinfo=UTC), Decimal(f"{10 + i}.25")] for i in range(60)]
+        [f"C{i % 12:02d}", TimeType(2024, 1 + i % 12, 1 + i % 27, tzinfo=UTC), Decimal(f"{10 + i}.25")]
+        for i in range(60)
+    ]
     book, excel = windows_book({"Orders": orders}, selection="B2")
     messages = segmenter.customer_report(book)
     assert not any(m.startswith("segmenter stopped") for m in messages), messages
@@ -241,8 +261,9 @@ def missing_on_desktop(touched: set[tuple[str, str]]) -> list[str]:
         if not (inspect.isclass(cls) and any(k.__module__ == base_classes.__name__ for k in cls.__mro__[1:])):
             continue  # COM plumbing of the Windows engine, not an engine member
         owner, definition = _definition(getattr(mac, cls_name, object), member)
-        if owner is None or (owner.__module__ == base_classes.__name__ and definition is not None
-                             and _raises_not_implemented(definition)):
+        if owner is None or (
+            owner.__module__ == base_classes.__name__ and definition is not None and _raises_not_implemented(definition)
+        ):
             problems.append(f"_xlmac: {qualname}")
     return problems
 
@@ -256,7 +277,8 @@ def ribbon_path_calls() -> set[tuple[str, str]]:
         segmenter.refresh(book)
         segmenter.show_issues(book)
         orders = [["Customer", "Date", "Amount"]] + [
-            [f"C{i % 12:02d}", TimeType(2024, 1 + i % 12, 1 + i % 27, tzinfo=UTC), float(10 + i)] for i in range(60)]
+            [f"C{i % 12:02d}", TimeType(2024, 1 + i % 12, 1 + i % 27, tzinfo=UTC), float(10 + i)] for i in range(60)
+        ]
         book, _ = windows_book({"Orders": orders}, selection="B2")
         segmenter.customer_report(book)
         segmenter.check_setup(book)
@@ -267,9 +289,23 @@ def ribbon_path_calls() -> set[tuple[str, str]]:
 def test_every_xlwings_call_of_the_ribbon_path_is_implemented_by_both_desktop_engines(ribbon_path_calls):
     members = sorted(q for m, q in ribbon_path_calls if m == "_xlwindows" and "." in q and "<" not in q)
     # the list is the ribbon path's: reads, writes, names, sheets, formats, tables, charts, the app
-    for expected in ("Range.raw_value", "Sheet.range", "Sheets.add", "Names.add", "Name.refers_to", "Sheet.delete",
-                     "ConditionalFormats.add_cell_value", "Tables.add", "Charts.add", "App.status_bar",
-                     "App.screen_updating", "App.calculation", "App.alert", "Font.bold", "Range.number_format"):
+    for expected in (
+        "Range.raw_value",
+        "Sheet.range",
+        "Sheets.add",
+        "Names.add",
+        "Name.refers_to",
+        "Sheet.delete",
+        "ConditionalFormats.add_cell_value",
+        "Tables.add",
+        "Charts.add",
+        "App.status_bar",
+        "App.screen_updating",
+        "App.calculation",
+        "App.alert",
+        "Font.bold",
+        "Range.number_format",
+    ):
         assert expected in members, expected
     assert missing_on_desktop(ribbon_path_calls) == []
 
@@ -299,11 +335,16 @@ def test_freeze_on_macos_sets_the_windows_split_row_through_appscript():
     from writers.book import freeze_top_rows
 
     log = []
-    window = SimpleNamespace(**{name: _AppleScriptProperty(log, name)
-                                for name in ("freeze_panes", "split_row", "split_column")})
+    window = SimpleNamespace(
+        **{name: _AppleScriptProperty(log, name) for name in ("freeze_panes", "split_row", "split_column")}
+    )
     mac_sheet_impl = type("Sheet", (), {"__module__": "xlwings._xlmac"})()
-    sheet = SimpleNamespace(impl=mac_sheet_impl, book=SimpleNamespace(
-        api=SimpleNamespace(windows={1: window}), app=SimpleNamespace(engine=SimpleNamespace(type="desktop"))))
+    sheet = SimpleNamespace(
+        impl=mac_sheet_impl,
+        book=SimpleNamespace(
+            api=SimpleNamespace(windows={1: window}), app=SimpleNamespace(engine=SimpleNamespace(type="desktop"))
+        ),
+    )
     freeze_top_rows(sheet, 3)
     assert log == [("freeze_panes", False), ("split_column", 0), ("split_row", 3), ("freeze_panes", True)]
 
@@ -326,8 +367,9 @@ def test_a_column_mixing_numbers_and_text_keeps_both_and_text_only_columns_are_t
     from writers.layout import Block, SheetSpec, place_sheet
 
     table = pd.DataFrame({"account": ["Acme", "00123", "TRUE"], "code": [7.0, "=1+1", "0042"]}, dtype=object)
-    placed = place_sheet(SheetSpec("Codes", (Block("codes", "Codes"),)), {"codes": table}, source="test",
-                         labels=("A", "B", "C", "D"))
+    placed = place_sheet(
+        SheetSpec("Codes", (Block("codes", "Codes"),)), {"codes": table}, source="test", labels=("A", "B", "C", "D")
+    )
     book, excel = windows_book({"Accounts": [["x"]]})
     write_sheet(book, placed)
     codes = excel.workbook.sheet("Codes")
@@ -342,8 +384,12 @@ def test_an_error_cell_as_macos_gives_it_is_listed_as_an_error_not_read_as_text(
     """AppleScript gives every error cell as k.missing_value (the bundled sample's Accounts!G65)."""
     from tests.fake_com import k
 
-    rows = [["Account", "Revenue", "Industry"], ["Acme", 50.0, k.missing_value], [k.missing_value, 20.0, "Retail"],
-            ["Cora", 10.0, "Retail"]]
+    rows = [
+        ["Account", "Revenue", "Industry"],
+        ["Acme", 50.0, k.missing_value],
+        [k.missing_value, 20.0, "Retail"],
+        ["Cora", 10.0, "Retail"],
+    ]
     book, excel = windows_book({"Accounts": rows}, selection="A1:C4")
     assert segmenter.segment_selection(book) == []
     issues = excel.workbook.sheet("Data issues").cells

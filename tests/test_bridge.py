@@ -1,5 +1,6 @@
 """Revenue bridge by customers (core/bridge.py): written by the CLI, each part read back from the
 Growth sheet and checked against figures computed here from the input files by another route."""
+
 from __future__ import annotations
 
 import warnings
@@ -17,8 +18,9 @@ from tests.conftest import SHARED_DATA
 PROJECT = Path(__file__).resolve().parents[1]
 GROWTH_SAMPLE = PROJECT / "core" / "data" / "sample_accounts_periods.csv"
 # the team's data: beside the clone (CI), or the machine's shared folder (a worktree elsewhere)
-CDNOW = next((p for p in (SHARED_DATA / "CDNOW_sample.txt", Path("/work/shared/data/CDNOW_sample.txt")) if p.exists()),
-             None)
+CDNOW = next(
+    (p for p in (SHARED_DATA / "CDNOW_sample.txt", Path("/work/shared/data/CDNOW_sample.txt")) if p.exists()), None
+)
 
 
 def read_block(path: Path, sheet: str, title_start: str) -> pd.DataFrame:
@@ -29,10 +31,10 @@ def read_block(path: Path, sheet: str, title_start: str) -> pd.DataFrame:
     top = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith(title_start))
     header = [h for h in rows[top + 1] if h is not None]
     body = []
-    for r in rows[top + 2:]:
+    for r in rows[top + 2 :]:
         if r[0] is None:
             break
-        body.append(r[:len(header)])
+        body.append(r[: len(header)])
     return pd.DataFrame(body, columns=header)
 
 
@@ -53,14 +55,16 @@ def test_growth_sample_bridge_adds_up_to_the_cent(tmp_path):
     steps = _steps(read_block(out, "Growth", "Revenue bridge by customers:"))
     assert steps["revenue 2024"] == pytest.approx(r0.sum(), abs=0.005)
     assert steps["revenue 2025"] == pytest.approx(r1.sum(), abs=0.005)
-    parts = ["new customers", "lost customers", "returning customers"] + (["other (credit notes only)"]
-                                                                        if "other (credit notes only)" in steps else [])
+    parts = ["new customers", "lost customers", "returning customers"] + (
+        ["other (credit notes only)"] if "other (credit notes only)" in steps else []
+    )
     assert round(sum(steps[p] for p in parts), 2) == round(steps["change"], 2) == round(r1.sum() - r0.sum(), 2)
     assert steps["new customers"] == pytest.approx(r1[(r0 <= 0) & (r1 > 0)].sum() - r0[(r0 <= 0) & (r1 > 0)].sum())
     assert steps["lost customers"] == pytest.approx(-(r0[(r0 > 0) & (r1 <= 0)].sum() - r1[(r0 > 0) & (r1 <= 0)].sum()))
     by_tier = read_block(out, "Growth", "Revenue bridge by customers, per tier")
-    parts = by_tier[["Revenue 2024", "New customers", "Lost customers", "Returning customers",
-                     "Other (credit notes only)"]].sum(axis=1)
+    parts = by_tier[
+        ["Revenue 2024", "New customers", "Lost customers", "Returning customers", "Other (credit notes only)"]
+    ].sum(axis=1)
     assert np.allclose(parts.round(2), by_tier["Revenue 2025"].round(2), atol=0.001)
     by_channel = read_block(out, "Growth", "Revenue bridge by customers, per channel")
     direct = raw["Channel"] == "Direct"
@@ -70,8 +74,13 @@ def test_growth_sample_bridge_adds_up_to_the_cent(tmp_path):
 
 def test_a_list_with_new_and_lost_customers(tmp_path):
     source = tmp_path / "accounts.csv"
-    pd.DataFrame({"Account": list("abcdef"), "Revenue 2024": [100.10, 0, 55.55, 20.0, None, 10.0],
-                  "Revenue 2025": [120.25, 33.33, 0, 20.0, 7.77, None]}).to_csv(source, index=False)
+    pd.DataFrame(
+        {
+            "Account": list("abcdef"),
+            "Revenue 2024": [100.10, 0, 55.55, 20.0, None, 10.0],
+            "Revenue 2025": [120.25, 33.33, 0, 20.0, 7.77, None],
+        }
+    ).to_csv(source, index=False)
     out = _report(tmp_path, source)
     block = read_block(out, "Growth", "Revenue bridge by customers:")
     steps = _steps(block)
@@ -86,8 +95,9 @@ def test_a_list_with_new_and_lost_customers(tmp_path):
 @pytest.mark.skipif(CDNOW is None, reason="CDNOW sample not found")
 def test_cdnow_year_on_year_bridge_splits_orders_and_order_value(tmp_path):
     out = _report(tmp_path, CDNOW)
-    raw = pd.read_csv(CDNOW, sep=r"\s+", header=None, names=["customer", "id", "date", "quantity", "amount"],
-                      dtype={"date": str})
+    raw = pd.read_csv(
+        CDNOW, sep=r"\s+", header=None, names=["customer", "id", "date", "quantity", "amount"], dtype={"date": str}
+    )
     raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
     h97 = raw[(raw["date"] >= "1997-01-01") & (raw["date"] <= "1997-06-30")]
     h98 = raw[(raw["date"] >= "1998-01-01") & (raw["date"] <= "1998-06-30")]
@@ -96,9 +106,15 @@ def test_cdnow_year_on_year_bridge_splits_orders_and_order_value(tmp_path):
     assert steps["revenue 1 Jan-30 Jun 1997"] == pytest.approx(h97["amount"].sum(), abs=0.005)
     assert steps["revenue 1 Jan-30 Jun 1998"] == pytest.approx(h98["amount"].sum(), abs=0.005)
     parts = ["new customers", "lost customers", "returning: number of orders", "returning: average order value"]
-    assert round(sum(steps[p] for p in parts), 2) == round(steps["change"], 2) \
+    assert (
+        round(sum(steps[p] for p in parts), 2)
+        == round(steps["change"], 2)
         == round(h98["amount"].sum() - h97["amount"].sum(), 2)
-    before, after = h97.groupby("customer")["amount"].agg(["sum", "size"]), h98.groupby("customer")["amount"].agg(["sum", "size"])
+    )
+    before, after = (
+        h97.groupby("customer")["amount"].agg(["sum", "size"]),
+        h98.groupby("customer")["amount"].agg(["sum", "size"]),
+    )
     both = before.index.intersection(after.index)
     o0, o1 = before.loc[both, "size"].sum(), after.loc[both, "size"].sum()
     v0, v1 = before.loc[both, "sum"].sum() / o0, after.loc[both, "sum"].sum() / o1
@@ -146,11 +162,21 @@ def test_transaction_list_with_profit_gets_a_profit_bridge_with_the_margin_step(
     per = orders.groupby(["Customer", "year"])[["Amount", "Profit"]].sum().unstack(fill_value=0.0)
     back = per[("Amount", 2024)].gt(0) & per[("Amount", 2025)].gt(0)
     assert steps["profit 2024"] == pytest.approx(per[("Profit", 2024)].sum(), abs=0.005)
-    assert steps["new customers"] == pytest.approx(per.loc[~per[("Amount", 2024)].gt(0), ("Profit", 2025)].sum(), abs=0.005)
-    parts = ["new customers", "lost customers", "returning: number of orders", "returning: average order value",
-             "returning: margin"]
-    assert round(sum(steps[p] for p in parts), 2) == round(steps["change"], 2) \
+    assert steps["new customers"] == pytest.approx(
+        per.loc[~per[("Amount", 2024)].gt(0), ("Profit", 2025)].sum(), abs=0.005
+    )
+    parts = [
+        "new customers",
+        "lost customers",
+        "returning: number of orders",
+        "returning: average order value",
+        "returning: margin",
+    ]
+    assert (
+        round(sum(steps[p] for p in parts), 2)
+        == round(steps["change"], 2)
         == round(per[("Profit", 2025)].sum() - per[("Profit", 2024)].sum(), 2)
+    )
     # returning customers' margin went from 20 % to 25 %: the margin step is positive and near
     # (0.25 - 0.20) x their average revenue over the two years
     revenue = (per.loc[back, ("Amount", 2024)].sum() + per.loc[back, ("Amount", 2025)].sum()) / 2

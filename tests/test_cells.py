@@ -1,4 +1,5 @@
 """Tests for core.cells: every coercion and rejection, with the exact reason and sheet row."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cells import (MAX_NUMBER, COM_ERROR_CODES, EXCEL_ERRORS, ISSUE_COLUMNS, excel_error, is_blank, issues_frame,
-                        to_dates,
-                        to_numbers, to_text)
+from core.cells import (
+    COM_ERROR_CODES,
+    EXCEL_ERRORS,
+    ISSUE_COLUMNS,
+    MAX_NUMBER,
+    excel_error,
+    is_blank,
+    issues_frame,
+    to_dates,
+    to_numbers,
+    to_text,
+)
 
 
 def cells(*values):
@@ -31,17 +41,20 @@ def read_one(value, **options):
     return parsed.values[0], row["action"], row["reason"]
 
 
-@pytest.mark.parametrize("text, number, shown", [
-    ("1200", 1200.0, "1200"),
-    (" 1,200.50 ", 1200.5, "1200.5"),
-    ("-1,200", -1200.0, "-1200"),
-    ("(1,200)", -1200.0, "-1200"),  # accounting negative
-    ("1.2e6", 1_200_000.0, "1200000"),
-    ("$1,200", 1200.0, "1200"),
-    ("1,200 €", 1200.0, "1200"),
-    ("£5", 5.0, "5"),
-    ("-$5", -5.0, "-5"),
-])
+@pytest.mark.parametrize(
+    "text, number, shown",
+    [
+        ("1200", 1200.0, "1200"),
+        (" 1,200.50 ", 1200.5, "1200.5"),
+        ("-1,200", -1200.0, "-1200"),
+        ("(1,200)", -1200.0, "-1200"),  # accounting negative
+        ("1.2e6", 1_200_000.0, "1200000"),
+        ("$1,200", 1200.0, "1200"),
+        ("1,200 €", 1200.0, "1200"),
+        ("£5", 5.0, "5"),
+        ("-$5", -5.0, "-5"),
+    ],
+)
 def test_plain_number_text_is_coerced_and_reported(text, number, shown):
     assert read_one(text) == (number, "coerced", f"text read as the number {shown}")
 
@@ -53,17 +66,23 @@ def test_percent_text_is_read_as_a_fraction_only_when_allowed():
     assert reason == "'12%' is a percentage; this column takes amounts, not %"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("$1.2k", "'$1.2k' is not a plain number (suffixes like k/m are not guessed)"),
-    ("1.2m", "'1.2m' is not a plain number (suffixes like k/m are not guessed)"),
-    ("12 units", "'12 units' is not a plain number (units or words after it are not read)"),
-    ("1,2", "'1,2' looks like a decimal comma (European format) but could be read either way; "
-            "write 1.200,50 with thousands dots, or 1200.50"),
-    ("n/a", "'n/a' is not a number"),
-    ("#N/A", "Excel error #N/A"),
-    ("#DIV/0!", "Excel error #DIV/0!"),
-    ("1e400", "not a finite number"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("$1.2k", "'$1.2k' is not a plain number (suffixes like k/m are not guessed)"),
+        ("1.2m", "'1.2m' is not a plain number (suffixes like k/m are not guessed)"),
+        ("12 units", "'12 units' is not a plain number (units or words after it are not read)"),
+        (
+            "1,2",
+            "'1,2' looks like a decimal comma (European format) but could be read either way; "
+            "write 1.200,50 with thousands dots, or 1200.50",
+        ),
+        ("n/a", "'n/a' is not a number"),
+        ("#N/A", "Excel error #N/A"),
+        ("#DIV/0!", "Excel error #DIV/0!"),
+        ("1e400", "not a finite number"),
+    ],
+)
 def test_text_that_is_not_a_plain_number_is_rejected_with_its_reason(text, reason):
     value, action, got = read_one(text)
     assert np.isnan(value) and action == "rejected" and got == reason
@@ -80,12 +99,15 @@ def test_float_equal_to_a_com_code_is_a_number():
     assert read_one(-2146826246.0) == (-2146826246.0, None, None)
 
 
-@pytest.mark.parametrize("value, reason", [
-    (float("inf"), "not a finite number"),
-    (float("-inf"), "not a finite number"),
-    (True, "TRUE is a logical value, not a number"),
-    (dt.datetime(2024, 3, 31), "a date is not a number here"),
-])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        (float("inf"), "not a finite number"),
+        (float("-inf"), "not a finite number"),
+        (True, "TRUE is a logical value, not a number"),
+        (dt.datetime(2024, 3, 31), "a date is not a number here"),
+    ],
+)
 def test_non_numbers_are_rejected(value, reason):
     number, action, got = read_one(value)
     assert np.isnan(number) and action == "rejected" and got == reason
@@ -105,7 +127,15 @@ def test_blank_cells_give_nan_and_no_issue():
 
 
 def test_is_blank_covers_none_nan_and_whitespace():
-    assert is_blank(cells(None, np.nan, "", " \t", "x", 0.0, False)).tolist() == [True, True, True, True, False, False, False]
+    assert is_blank(cells(None, np.nan, "", " \t", "x", 0.0, False)).tolist() == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_ints_and_numpy_numbers_pass_as_numbers():
@@ -121,12 +151,13 @@ FINITE = st.floats(min_value=-MAX_NUMBER, max_value=MAX_NUMBER, allow_nan=False)
 def test_any_finite_float_column_round_trips_exactly(numbers):
     parsed = to_numbers(cells(*numbers), column="r", sheet_rows=np.arange(len(numbers)))
     assert parsed.issues.empty
-    assert np.array_equal(parsed.values, np.array(numbers)) and np.array_equal(np.signbit(parsed.values), np.signbit(numbers))
+    assert np.array_equal(parsed.values, np.array(numbers)) and np.array_equal(
+        np.signbit(parsed.values), np.signbit(numbers)
+    )
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(FINITE, st.text(max_size=8), st.none()),
-                min_size=1, max_size=40))
+@given(st.lists(st.one_of(FINITE, st.text(max_size=8), st.none()), min_size=1, max_size=40))
 def test_mixed_columns_keep_every_real_number_and_report_every_text(values):
     parsed = to_numbers(cells(*values), column="r", sheet_rows=np.arange(len(values)))
     for i, v in enumerate(values):
@@ -154,8 +185,11 @@ def test_plain_float_column_of_a_full_sheet_round_trips_without_issues():
 
 
 def test_to_text_writes_whole_numbers_without_point_zero():
-    parsed = to_text(cells(1001.0, 12.5, "  Acme ", None, "#N/A", True, dt.datetime(2024, 3, 31)),
-                     column="account", sheet_rows=np.arange(2, 9))
+    parsed = to_text(
+        cells(1001.0, 12.5, "  Acme ", None, "#N/A", True, dt.datetime(2024, 3, 31)),
+        column="account",
+        sheet_rows=np.arange(2, 9),
+    )
     assert parsed.values.tolist() == ["1001", "12.5", "Acme", None, None, "TRUE", "2024-03-31"]
     assert parsed.issues[["sheet_row", "action", "reason"]].values.tolist() == [
         [6, "rejected", "Excel error #N/A"],
@@ -167,7 +201,12 @@ def test_to_text_writes_whole_numbers_without_point_zero():
 def test_excel_serials_follow_the_1900_date_system():
     parsed = to_dates(cells(1.0, 59.0, 61.0, 45658.0, 45658.5), column="since", sheet_rows=np.arange(5))
     assert [str(d) for d in parsed.values.astype("datetime64[m]")] == [
-        "1900-01-01T00:00", "1900-02-28T00:00", "1900-03-01T00:00", "2025-01-01T00:00", "2025-01-01T12:00"]
+        "1900-01-01T00:00",
+        "1900-02-28T00:00",
+        "1900-03-01T00:00",
+        "2025-01-01T00:00",
+        "2025-01-01T12:00",
+    ]
     assert parsed.values.dtype == np.dtype("datetime64[ns]")
     assert parsed.issues["reason"].iloc[3] == "number read as the Excel date 2025-01-01"
 
@@ -179,8 +218,11 @@ def test_impossible_or_unholdable_serials_are_rejected(serial):
 
 
 def test_iso_text_dates_are_coerced_and_ambiguous_ones_rejected():
-    parsed = to_dates(cells("2024-03-31", "2024-03-31 10:00", "03/04/2024", "2024-02-30", "soon"),
-                      column="since", sheet_rows=np.arange(2, 7))
+    parsed = to_dates(
+        cells("2024-03-31", "2024-03-31 10:00", "03/04/2024", "2024-02-30", "soon"),
+        column="since",
+        sheet_rows=np.arange(2, 7),
+    )
     assert [str(d)[:16] for d in parsed.values] == ["2024-03-31T00:00", "2024-03-31T10:00", "NaT", "NaT", "NaT"]
     reasons = parsed.issues["reason"].tolist()
     assert reasons[:2] == ["text read as the date 2024-03-31", "text read as the date 2024-03-31 10:00"]
@@ -189,10 +231,19 @@ def test_iso_text_dates_are_coerced_and_ambiguous_ones_rejected():
 
 
 def test_date_objects_pass_and_time_zones_are_dropped():
-    aware = dt.datetime(2024, 1, 5, 9, 30, tzinfo=dt.timezone.utc)
-    parsed = to_dates(cells(dt.date(2024, 1, 5), aware, pd.Timestamp("2020-01-01"), True, "#REF!"),
-                      column="since", sheet_rows=np.arange(5))
-    assert [str(d)[:16] for d in parsed.values] == ["2024-01-05T00:00", "2024-01-05T09:30", "2020-01-01T00:00", "NaT", "NaT"]
+    aware = dt.datetime(2024, 1, 5, 9, 30, tzinfo=dt.UTC)
+    parsed = to_dates(
+        cells(dt.date(2024, 1, 5), aware, pd.Timestamp("2020-01-01"), True, "#REF!"),
+        column="since",
+        sheet_rows=np.arange(5),
+    )
+    assert [str(d)[:16] for d in parsed.values] == [
+        "2024-01-05T00:00",
+        "2024-01-05T09:30",
+        "2020-01-01T00:00",
+        "NaT",
+        "NaT",
+    ]
     assert parsed.issues["reason"].tolist() == ["TRUE is a logical value, not a date", "Excel error #REF!"]
 
 
@@ -219,22 +270,35 @@ class _ComTime(dt.datetime):
 
 
 def test_a_currency_decimal_is_read_as_its_number():
-    parsed = to_numbers(np.array([Decimal("50.0"), Decimal("1234.5678"), Decimal("-0.01")], dtype=object),
-                        column="revenue", sheet_rows=np.arange(2, 5))
+    parsed = to_numbers(
+        np.array([Decimal("50.0"), Decimal("1234.5678"), Decimal("-0.01")], dtype=object),
+        column="revenue",
+        sheet_rows=np.arange(2, 5),
+    )
     assert parsed.values.tolist() == [50.0, 1234.5678, -0.01]
     assert parsed.issues.empty
 
 
 def test_a_column_of_decimals_reads_as_text_and_dates_too():
-    texts = to_text(np.array([Decimal("1001"), Decimal("12.50")], dtype=object), column="account",
-                    sheet_rows=np.arange(2, 4))
+    texts = to_text(
+        np.array([Decimal("1001"), Decimal("12.50")], dtype=object), column="account", sheet_rows=np.arange(2, 4)
+    )
     assert texts.values.tolist() == ["1001", "12.5"]
     dates = to_dates(np.array([Decimal("45658")], dtype=object), column="first_purchase", sheet_rows=np.array([2]))
     assert str(dates.values[0])[:10] == "2025-01-01"
 
 
-@pytest.mark.parametrize("code, name", [(2045, "#SPILL!"), (2050, "#CALC!"), (2047, "#BLOCKED!"),
-                                        (2043, "#GETTING_DATA"), (2000, "#NULL!"), (2042, "#N/A")])
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        (2045, "#SPILL!"),
+        (2050, "#CALC!"),
+        (2047, "#BLOCKED!"),
+        (2043, "#GETTING_DATA"),
+        (2000, "#NULL!"),
+        (2042, "#N/A"),
+    ],
+)
 def test_every_cverr_code_excel_names_is_that_error(code, name):
     value = -2146828288 + code
     assert excel_error(value) == name
@@ -256,8 +320,9 @@ def test_a_cverr_code_excel_adds_later_is_still_an_error_not_minus_two_billion(c
 
 def test_ints_just_outside_the_cverr_range_and_floats_inside_it_are_numbers():
     below, above = -2146828288 - 1, -2146828288 + 0x10000
-    parsed = to_numbers(np.array([below, above, -2146826246.0], dtype=object), column="revenue",
-                        sheet_rows=np.arange(2, 5))
+    parsed = to_numbers(
+        np.array([below, above, -2146826246.0], dtype=object), column="revenue", sheet_rows=np.arange(2, 5)
+    )
     assert parsed.values.tolist() == [float(below), float(above), -2146826246.0]
 
 
@@ -266,33 +331,48 @@ def test_appscript_missing_value_is_an_error_cell_not_text():
     texts = to_text(np.array(["Acme", missing], dtype=object), column="account", sheet_rows=np.array([2, 3]))
     assert texts.values.tolist() == ["Acme", None]
     assert texts.issues[["sheet_row", "value", "action", "reason"]].values.tolist() == [
-        [3, "#ERROR!", "rejected", "Excel error #ERROR!"]]
+        [3, "#ERROR!", "rejected", "Excel error #ERROR!"]
+    ]
     numbers = to_numbers(np.array([missing, 4.0], dtype=object), column="revenue", sheet_rows=np.array([2, 3]))
     assert np.isnan(numbers.values[0]) and numbers.issues["action"].tolist() == ["rejected"]
     assert excel_error(_Keyword("text")) is None
 
 
 def test_tz_aware_com_dates_keep_the_clock_time_the_sheet_shows():
-    utc, plus_two = dt.timezone.utc, dt.timezone(dt.timedelta(hours=2))
-    cells = np.array([_ComTime(2024, 3, 31, 10, 30, tzinfo=utc), dt.datetime(2024, 1, 1),
-                      _ComTime(2023, 12, 31, tzinfo=plus_two), dt.date(2020, 2, 29)], dtype=object)
+    utc, plus_two = dt.UTC, dt.timezone(dt.timedelta(hours=2))
+    cells = np.array(
+        [
+            _ComTime(2024, 3, 31, 10, 30, tzinfo=utc),
+            dt.datetime(2024, 1, 1),
+            _ComTime(2023, 12, 31, tzinfo=plus_two),
+            dt.date(2020, 2, 29),
+        ],
+        dtype=object,
+    )
     parsed = to_dates(cells, column="first_purchase", sheet_rows=np.arange(2, 6))
     assert [str(v) for v in parsed.values.astype("datetime64[m]")] == [
-        "2024-03-31T10:30", "2024-01-01T00:00", "2023-12-31T00:00", "2020-02-29T00:00"]
+        "2024-03-31T10:30",
+        "2024-01-01T00:00",
+        "2023-12-31T00:00",
+        "2020-02-29T00:00",
+    ]
     assert parsed.issues.empty
     assert to_text(cells[:1], column="x", sheet_rows=np.array([2])).values.tolist() == ["2024-03-31 10:30"]
 
 
-@pytest.mark.parametrize("text, number, how", [
-    ("USD 1,200", 1200.0, "text read as the number 1200"),
-    ("$12,300.00", 12300.0, "text read as the number 12300"),
-    ("1.200,50 €", 1200.5, "text with a decimal comma read as the number 1200.5"),
-    ("EUR 5", 5.0, "text read as the number 5"),
-    ("£3", 3.0, "text read as the number 3"),
-    ("1 200,50 EUR", 1200.5, "text with a decimal comma read as the number 1200.5"),
-    ("1.200.000", 1_200_000.0, "text with dots between thousands read as the number 1200000"),
-    ("-chf 7.5", -7.5, "text read as the number -7.5"),
-])
+@pytest.mark.parametrize(
+    "text, number, how",
+    [
+        ("USD 1,200", 1200.0, "text read as the number 1200"),
+        ("$12,300.00", 12300.0, "text read as the number 12300"),
+        ("1.200,50 €", 1200.5, "text with a decimal comma read as the number 1200.5"),
+        ("EUR 5", 5.0, "text read as the number 5"),
+        ("£3", 3.0, "text read as the number 3"),
+        ("1 200,50 EUR", 1200.5, "text with a decimal comma read as the number 1200.5"),
+        ("1.200.000", 1_200_000.0, "text with dots between thousands read as the number 1200000"),
+        ("-chf 7.5", -7.5, "text read as the number -7.5"),
+    ],
+)
 def test_currency_codes_and_symbols_are_read_when_unambiguous(text, number, how):
     assert read_one(text) == (number, "coerced", how)
 
@@ -323,15 +403,18 @@ def test_numbers_that_overflow_the_figures_are_rejected_like_text(value):
     assert parsed.issues["action"].tolist() == ["rejected"]
 
 
-@pytest.mark.parametrize("text, number, currency", [
-    ("€ 730,00", 730.0, "EUR"),              # Italian: the sign before, no thousands
-    ("960,00\u00a0€", 960.0, "EUR"),         # French (EBP): no-break space before the sign
-    ("-300,00\u00a0€", -300.0, "EUR"),
-    ("R$ 15.200,00", 15200.0, "BRL"),        # Brazilian real
-    ("R$ 950,00", 950.0, "BRL"),
-    ("(12,50)", -12.5, None),
-    ("730,00", 730.0, None),
-])
+@pytest.mark.parametrize(
+    "text, number, currency",
+    [
+        ("€ 730,00", 730.0, "EUR"),  # Italian: the sign before, no thousands
+        ("960,00\u00a0€", 960.0, "EUR"),  # French (EBP): no-break space before the sign
+        ("-300,00\u00a0€", -300.0, "EUR"),
+        ("R$ 15.200,00", 15200.0, "BRL"),  # Brazilian real
+        ("R$ 950,00", 950.0, "BRL"),
+        ("(12,50)", -12.5, None),
+        ("730,00", 730.0, None),
+    ],
+)
 def test_two_digits_after_a_single_comma_are_cents_never_a_thousands_group(text, number, currency):
     parsed = to_numbers(cells(text), column="r", sheet_rows=np.array([2]))
     assert parsed.values[0] == number
@@ -339,7 +422,10 @@ def test_two_digits_after_a_single_comma_are_cents_never_a_thousands_group(text,
     if currency:  # the sign is the cell's currency: beside two cells in another one, it is not added
         other = "$1.00" if currency != "USD" else "€1,00"
         mixed = to_numbers(cells(text, other, other), column="r", sheet_rows=np.arange(2, 5))
-        assert np.isnan(mixed.values[0]) and f"is in {currency} while the column is mostly" in mixed.issues["reason"].iloc[0]
+        assert (
+            np.isnan(mixed.values[0])
+            and f"is in {currency} while the column is mostly" in mixed.issues["reason"].iloc[0]
+        )
 
 
 def test_a_short_decimal_comma_is_read_by_the_column_mark():

@@ -1,4 +1,5 @@
 """core.channels and the report's summaries by channel, with the warning against mixing kinds."""
+
 from __future__ import annotations
 
 from core.accounts import parse_accounts
@@ -7,17 +8,29 @@ from core.report import run_report
 
 
 def test_channel_kinds_read_the_usual_words():
-    kinds = channel_kinds(["Reseller", "VAR", "Distribution", "Direct", "End user", "Indirect", "Online shop",
-                           "Key accounts", None])
-    assert kinds.tolist() == ["intermediary", "intermediary", "intermediary", "end user", "end user",
-                              "intermediary", "end user", "other", "other"]
+    kinds = channel_kinds(
+        ["Reseller", "VAR", "Distribution", "Direct", "End user", "Indirect", "Online shop", "Key accounts", None]
+    )
+    assert kinds.tolist() == [
+        "intermediary",
+        "intermediary",
+        "intermediary",
+        "end user",
+        "end user",
+        "intermediary",
+        "end user",
+        "other",
+        "other",
+    ]
 
 
 def test_the_warning_quotes_each_kind_with_its_accounts_and_revenue_share():
     # resellers 600 + 100 = 700 of 1,000 positive revenue (the credit note -50 counts as 0): 70 %
     warning = channel_mix_warning(["Reseller", "Distributor", "Direct", "Direct"], [600.0, 100.0, 300.0, -50.0])
-    assert warning.startswith("The channel column mixes intermediaries (Distributor, Reseller: 2 accounts, 70% of "
-                              "revenue) and end users (Direct: 2 accounts, 30% of revenue)")
+    assert warning.startswith(
+        "The channel column mixes intermediaries (Distributor, Reseller: 2 accounts, 70% of "
+        "revenue) and end users (Direct: 2 accounts, 30% of revenue)"
+    )
 
 
 def test_no_warning_for_one_kind_only():
@@ -26,8 +39,12 @@ def test_no_warning_for_one_kind_only():
 
 
 def test_report_summarises_by_channel_and_flags_the_mix():
-    rows = [["Account", "Revenue", "Profit", "Channel"], ["A", 600.0, 60.0, "Reseller"], ["B", 300.0, 90.0, "Direct"],
-            ["C", 100.0, 10.0, "Direct"]]
+    rows = [
+        ["Account", "Revenue", "Profit", "Channel"],
+        ["A", 600.0, 60.0, "Reseller"],
+        ["B", 300.0, 90.0, "Direct"],
+        ["C", 100.0, 10.0, "Direct"],
+    ]
     report = run_report(parse_accounts(rows))
     by_channel = report.tables["by_channel"].set_index("channel")
     assert by_channel.loc["Direct", ["accounts", "revenue", "profit"]].tolist() == [2, 400.0, 100.0]

@@ -1,4 +1,5 @@
 """The printed CLI summary reads as English: one account, an undefined margin, no repeated line."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,8 +19,9 @@ def test_one_account_making_80_percent_is_singular_and_not_repeated():
 
 
 def test_an_undefined_nps_margin_is_said_not_printed_as_nan():
-    rows = [["Account", "Revenue", "NPS", "Size"]] + [[f"a{i}", 100.0 + i, 10 if i % 2 else 0, "S" if i < 40 else "L"]
-                                                      for i in range(80)]
+    rows = [["Account", "Revenue", "NPS", "Size"]] + [
+        [f"a{i}", 100.0 + i, 10 if i % 2 else 0, "S" if i < 40 else "L"] for i in range(80)
+    ]
     report = run_report(parse_accounts(rows))
     gap = dataclasses.replace(report.headline["nps_gaps"]["size"], margin_of_error=np.nan)
     report.headline["nps_gaps"]["size"] = gap

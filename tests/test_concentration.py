@@ -1,4 +1,5 @@
 """Concentration: hand-computed figures, the exclusion rule, curves, summary, properties."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -206,7 +207,8 @@ def test_cdnow_spend_concentration(cdnow_raw):
 # --- properties ---------------------------------------------------------------------------
 
 positive_lists = st.lists(st.floats(min_value=0, max_value=1e9), min_size=1, max_size=80).filter(
-    lambda values: sum(values) > 0)
+    lambda values: sum(values) > 0
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,4 +1,5 @@
 """Settings: defaults, the one parser of user text, and clear refusals."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,13 +12,24 @@ from core.errors import SegmenterInputError
 
 def test_defaults_are_the_documented_ones():
     config = ReportConfig()
-    assert (config.tier_method, effective_cutoffs(config), config.labels) == ("pareto", (0.8, 0.95), ("A", "B", "C", "D"))
+    assert (config.tier_method, effective_cutoffs(config), config.labels) == (
+        "pareto",
+        (0.8, 0.95),
+        ("A", "B", "C", "D"),
+    )
     assert (config.retention, config.discount, config.hhi_moderate, config.hhi_high) == (0.8, 0.1, 1000, 1800)
 
 
 def test_settings_text_is_read_like_a_finance_user_writes_it():
-    config = config_from_mapping({"Tier method": "Threshold", "cutoffs": "1,000,000, 100,000", "Retention": "85%",
-                                  "margin split": "25 %", "min_respondents": "20"})
+    config = config_from_mapping(
+        {
+            "Tier method": "Threshold",
+            "cutoffs": "1,000,000, 100,000",
+            "Retention": "85%",
+            "margin split": "25 %",
+            "min_respondents": "20",
+        }
+    )
     assert config.tier_method == "threshold"
     assert config.cutoffs == (1_000_000.0, 100_000.0)
     assert config.retention == pytest.approx(0.85) and config.margin_split == pytest.approx(0.25)
@@ -32,11 +44,17 @@ def test_blank_values_keep_defaults_and_a_new_method_drops_old_cutoffs():
 
 @pytest.mark.parametrize(
     ("values", "message"),
-    [({"tier_method": "biggest"}, "unknown tier method"), ({"cutoffs": "0.95, 0.8"}, "increasing"),
-     ({"cutoffs": "80, 95"}, "between 0 and 1"), ({"tier_method": "threshold"}, "needs revenue bounds"),
-     ({"retention": "1.2", "discount": "0.1"}, "retention"), ({"labels": "A, B"}, "labels needed"),
-     ({"colour": "red"}, "unknown setting"), ({"retention": "lots"}, "expected a number"),
-     ({"tier_method": "computed", "cutoffs": "0.8"}, "finds its own cutoffs")],
+    [
+        ({"tier_method": "biggest"}, "unknown tier method"),
+        ({"cutoffs": "0.95, 0.8"}, "increasing"),
+        ({"cutoffs": "80, 95"}, "between 0 and 1"),
+        ({"tier_method": "threshold"}, "needs revenue bounds"),
+        ({"retention": "1.2", "discount": "0.1"}, "retention"),
+        ({"labels": "A, B"}, "labels needed"),
+        ({"colour": "red"}, "unknown setting"),
+        ({"retention": "lots"}, "expected a number"),
+        ({"tier_method": "computed", "cutoffs": "0.8"}, "finds its own cutoffs"),
+    ],
 )
 def test_invalid_settings_are_refused_with_a_clear_message(values, message):
     with pytest.raises(SegmenterInputError, match=message):
@@ -50,9 +68,14 @@ def test_settings_rows_round_trip():
 
 
 def test_a_share_is_25_percent_or_0_25_and_25_is_refused_with_one_wording():
-    assert config_from_mapping({"margin_split": "25%"}).margin_split == config_from_mapping({"margin_split": 0.25}).margin_split
+    assert (
+        config_from_mapping({"margin_split": "25%"}).margin_split
+        == config_from_mapping({"margin_split": 0.25}).margin_split
+    )
     for name in ("margin_split", "retention", "growth_band"):
-        with pytest.raises(SegmenterInputError, match=f"^{name}: must be a share between .* typed as 25% or 0.25; got 25"):
+        with pytest.raises(
+            SegmenterInputError, match=f"^{name}: must be a share between .* typed as 25% or 0.25; got 25"
+        ):
             config_from_mapping({name: "25"})
 
 

@@ -3,6 +3,7 @@
 An account or transaction list is read as the CLI reads it (readers/ then core/); a refused file
 is run through the CLI and must exit 2 with its one-line message and no traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,9 @@ def test_the_corpus_has_forty_cases_and_the_script_makes_the_same_manifest(tmp_p
 
     assert make_corpus.make_corpus(tmp_path) == MANIFEST
     assert len(MANIFEST) >= 40
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in CORPUS.iterdir() if p.is_file())  # exports/: test_export_corpus
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in CORPUS.iterdir() if p.is_file()
+    )  # exports/: test_export_corpus
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +97,13 @@ def test_large_cases_made_at_test_time(large_cases, name, capsys):
 
 def test_a_folder_and_a_missing_file_are_refused_in_one_line(tmp_path, capsys):
     (tmp_path / "list.csv").mkdir()
-    check_outcome(tmp_path / "list.csv", {"error": f"{tmp_path / 'list.csv'} is a folder, not a file: name the account "
-                                                    "or transaction list in it"}, capsys)
-    check_outcome(tmp_path / "gone.csv", {"error": f"file not found: {tmp_path / 'gone.csv'}: check the name and the folder"},
-                  capsys)
+    check_outcome(
+        tmp_path / "list.csv",
+        {"error": f"{tmp_path / 'list.csv'} is a folder, not a file: name the account or transaction list in it"},
+        capsys,
+    )
+    check_outcome(
+        tmp_path / "gone.csv",
+        {"error": f"file not found: {tmp_path / 'gone.csv'}: check the name and the folder"},
+        capsys,
+    )

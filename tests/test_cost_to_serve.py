@@ -1,4 +1,5 @@
 """core.cost_to_serve and the report on net margin: profit after cost to serve drives the matrix."""
+
 from __future__ import annotations
 
 import math
@@ -7,9 +8,9 @@ import numpy as np
 import pytest
 
 from core.accounts import parse_accounts
+from core.config import ReportConfig
 from core.cost_to_serve import net_margin_note, net_profit
 from core.errors import SegmenterInputError
-from core.config import ReportConfig
 from core.report import run_report, segment_accounts
 
 HEADER = ["Account", "Revenue", "Profit", "Support cost"]
@@ -18,8 +19,12 @@ HEADER = ["Account", "Revenue", "Profit", "Support cost"]
 #   Mid    600,         120,         10         -> net 110, 18.3 % (gross 20 %)
 #   Small  200,          60,          5         -> net  55, 27.5 % (gross 30 %)
 #   Tiny   100,          20,          -         -> net undefined: cost to serve missing
-ROWS = [["Big", 1000.0, 300.0, 250.0], ["Mid", 600.0, 120.0, 10.0], ["Small", 200.0, 60.0, 5.0],
-        ["Tiny", 100.0, 20.0, None]]
+ROWS = [
+    ["Big", 1000.0, 300.0, 250.0],
+    ["Mid", 600.0, 120.0, 10.0],
+    ["Small", 200.0, 60.0, 5.0],
+    ["Tiny", 100.0, 20.0, None],
+]
 
 
 def test_net_profit_is_profit_minus_cost_and_undefined_when_either_is_missing():

@@ -1,4 +1,5 @@
 """The customer report from Excel (ribbon action on xlwings' remote engine) and from the command line."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,14 @@ from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
 from writers.layout import FORMATS
 
-CUSTOMER_SHEETS = ["Accounts to call", "Customers", "RFM", "Lifetime value", "Model check", "Cohorts"]  # the call list first
+CUSTOMER_SHEETS = [
+    "Accounts to call",
+    "Customers",
+    "RFM",
+    "Lifetime value",
+    "Model check",
+    "Cohorts",
+]  # the call list first
 # no NPS answers in a transaction list: every account sheet but NPS
 ACCOUNT_SHEETS_WITHOUT_PROFIT = ["Segments", "Tier summary", "Concentration", "Matrix", "Data issues"]
 
@@ -68,8 +76,9 @@ def test_customer_report_on_too_few_customers_says_so_and_still_writes():
     rfm = _written_rows(book, "Customers")
     assert ["a", "A", "Champions", "555"] == [r for r in rfm if r and r[0] == "a"][0][:4]
     # the RFM code is text: its column is formatted as text before it is written, so Excel keeps "555"
-    assert any(a["func"] == "setNumberFormat" and a["args"] == ["@"] and a["start_column"] == 3
-               for a in book.json()["actions"])
+    assert any(
+        a["func"] == "setNumberFormat" and a["args"] == ["@"] and a["start_column"] == 3 for a in book.json()["actions"]
+    )
 
 
 def test_customer_report_on_an_account_list_says_what_is_missing():
@@ -84,21 +93,30 @@ def test_customer_report_on_an_account_list_says_what_is_missing():
 
 def _run_cli(*args, cwd=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    return subprocess.run([sys.executable, str(PROJECT / "segmenter.py"), *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "segmenter.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
 
 
 def _write_csv(path, rows) -> None:
     def cell(value):
         return "" if value is None else str(value)
+
     path.write_text("\n".join(",".join(cell(v) for v in row) for row in rows) + "\n")
 
 
 def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     # ISO dates, as a CSV export writes them: serial 45292 + d = 2024-01-01 + d days
     import datetime as dt
+
     rows = [["Customer", "Order date", "Amount"]] + [
-        [c, (dt.date(2024, 1, 1) + dt.timedelta(days=int(d) - 45292)).isoformat(), a] for c, d, a in _realistic()[1:]]
+        [c, (dt.date(2024, 1, 1) + dt.timedelta(days=int(d) - 45292)).isoformat(), a] for c, d, a in _realistic()[1:]
+    ]
     _write_csv(tmp_path / "orders.csv", rows)
     result = _run_cli("report", "orders.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -115,8 +133,11 @@ def test_cli_detects_a_transaction_csv_and_writes_every_sheet(tmp_path):
     clv = customers.cell(row=6, column=header.index("Model CLV") + 1)
     assert clv.number_format == FORMATS["money"] and clv.value > 0
     assert customers.cell(row=6, column=header.index("First purchase") + 1).number_format == FORMATS["date"]
-    parameters = {row[1]: row[2] for row in book["Lifetime value"].iter_rows(min_row=6, max_row=80, values_only=True)
-                  if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")}
+    parameters = {
+        row[1]: row[2]
+        for row in book["Lifetime value"].iter_rows(min_row=6, max_row=80, values_only=True)
+        if row[0] in ("BG/NBD", "MBG/NBD", "Pareto/NBD", "Gamma-Gamma")
+    }
     assert {"r", "alpha", "p", "q", "v", "chosen because", "P(alive)"} <= set(parameters)
 
 
@@ -159,8 +180,17 @@ def test_cli_columns_cannot_name_more_columns_than_the_file_has(tmp_path):
 
 def test_cli_reproduces_the_cdnow_fit(tmp_path, cdnow_file):
     output = tmp_path / "cdnow.xlsx"
-    result = _run_cli("report", str(cdnow_file), "--transactions", "--observation-end", "1997-09-30",
-                      "--customer-model", "bgnbd", "-o", str(output))
+    result = _run_cli(
+        "report",
+        str(cdnow_file),
+        "--transactions",
+        "--observation-end",
+        "1997-09-30",
+        "--customer-model",
+        "bgnbd",
+        "-o",
+        str(output),
+    )
     assert result.returncode == 0, result.stderr
     assert "2,357 customers from 6,919 transactions up to 1997-09-30; 946 repeat buyers" in result.stdout
     assert "BG/NBD (weeks): r 0.243, alpha 4.414, a 0.793, b 2.426; log-likelihood -9,582.4" in result.stdout

@@ -1,4 +1,5 @@
 """Data issues a person can use: routine conversions one line per column, rejected cells first."""
+
 from core.accounts import parse_accounts
 from core.cells import issues_frame
 from core.data_issues import summarise_issues

@@ -1,4 +1,5 @@
 """Text dates: the order a column shows by its own values, the date_format setting, date options."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +12,9 @@ from core.transactions import parse_transactions
 
 
 def _dates(*texts, **options):
-    return to_dates(np.array(texts, dtype=object), column="Order date", sheet_rows=np.arange(2, 2 + len(texts)),
-                    **options)
+    return to_dates(
+        np.array(texts, dtype=object), column="Order date", sheet_rows=np.arange(2, 2 + len(texts)), **options
+    )
 
 
 def _days(parsed):
@@ -64,8 +66,17 @@ def test_transaction_list_with_european_dates_reads_and_an_ambiguous_one_names_t
         parse_transactions(rows[:1] + [["a", "03.04.2024", 5.0], ["b", "05.06.2024", 7.0]])
 
 
-@pytest.mark.parametrize("text, expected", [("dd.mm.yyyy", "DMY"), ("MDY", "MDY"), ("mm/dd/yyyy", "MDY"),
-                                            ("auto", "auto"), ("ISO", "YMD"), ("Day first", "DMY")])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("dd.mm.yyyy", "DMY"),
+        ("MDY", "MDY"),
+        ("mm/dd/yyyy", "MDY"),
+        ("auto", "auto"),
+        ("ISO", "YMD"),
+        ("Day first", "DMY"),
+    ],
+)
 def test_date_format_setting_any_case(text, expected):
     assert date_format_setting(text) == expected
     assert config_from_mapping({"Date format": text}).date_format == expected
@@ -79,5 +90,7 @@ def test_unknown_date_format_is_refused():
 def test_date_option_is_read_by_the_same_rule():
     assert read_date_option("24.10.2024", "--observation-end") == pd.Timestamp("2024-10-24")
     assert read_date_option("03/04/2025", "--observation-end", "DMY") == pd.Timestamp("2025-04-03")
-    with pytest.raises(SegmenterInputError, match="--observation-end: '03/04/2025' can be read day first or month first"):
+    with pytest.raises(
+        SegmenterInputError, match="--observation-end: '03/04/2025' can be read day first or month first"
+    ):
         read_date_option("03/04/2025", "--observation-end")

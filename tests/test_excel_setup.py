@@ -1,4 +1,5 @@
 """excel_setup and `segmenter setup`: the interpreter Excel starts, and the version check."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,9 @@ from tests.conftest import PROJECT
 
 
 def test_write_interpreter_adds_the_key_and_keeps_the_other_lines(tmp_path):
-    (tmp_path / "xlwings.conf").write_text('"INTERPRETER_WIN","C:\\old\\python.exe"\r\n"CONDA_ENV","base"\r\n',
-                                          encoding="utf-8")
+    (tmp_path / "xlwings.conf").write_text(
+        '"INTERPRETER_WIN","C:\\old\\python.exe"\r\n"CONDA_ENV","base"\r\n', encoding="utf-8"
+    )
     path = write_interpreter(tmp_path, r"C:\segmenter\.venv\Scripts\python.exe", "win32")
     assert read_config(path) == [["CONDA_ENV", "base"], ["INTERPRETER_WIN", r"C:\segmenter\.venv\Scripts\python.exe"]]
     # the format xlwings' VBA reads with `Input #f, name, value`: quoted pairs, CRLF
@@ -62,8 +64,13 @@ def test_segmenter_setup_on_the_command_line(tmp_path):
     workbook = tmp_path / "segmenter.xlsm"
     workbook.write_bytes((PROJECT / "segmenter.xlsm").read_bytes())
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    result = subprocess.run([sys.executable, str(PROJECT / "segmenter.py"), "setup", str(workbook)],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "segmenter.py"), "setup", str(workbook)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Setup is complete." in result.stdout
     with (tmp_path / "xlwings.conf").open(newline="", encoding="utf-8") as handle:
@@ -81,29 +88,41 @@ def test_xlwings_conf_is_written_in_the_code_page_the_vba_reads(tmp_path):
     # "C:\Users\José Müller\..." : in UTF-8 the VBA (Input #, ANSI code page) would read "JosÃ© MÃ¼ller"
     python = "C:\\Users\\José Müller\\segmenter\\.venv\\Scripts\\python.exe"
     path = write_interpreter(tmp_path, python, "win32")
-    assert path.read_bytes() == b'"INTERPRETER_WIN","C:\\Users\\Jos\xe9 M\xfcller\\segmenter\\.venv\\Scripts\\python.exe"\r\n'
+    assert (
+        path.read_bytes()
+        == b'"INTERPRETER_WIN","C:\\Users\\Jos\xe9 M\xfcller\\segmenter\\.venv\\Scripts\\python.exe"\r\n'
+    )
     assert read_config(path, "cp1252") == [["INTERPRETER_WIN", python]]
     # a line another tool wrote in UTF-8 goes back byte for byte
-    path.write_bytes('"PYTHONPATH","C:\\Daten\\Müller"\r\n'.encode("utf-8") + path.read_bytes())
+    path.write_bytes('"PYTHONPATH","C:\\Daten\\Müller"\r\n'.encode() + path.read_bytes())
     write_interpreter(tmp_path, r"C:\py\python.exe", "win32")
-    assert path.read_bytes().startswith('"PYTHONPATH","C:\\Daten\\Müller"\r\n'.encode("utf-8"))
+    assert path.read_bytes().startswith('"PYTHONPATH","C:\\Daten\\Müller"\r\n'.encode())
 
 
 def test_a_path_the_code_page_cannot_hold_goes_as_its_short_name_or_is_refused(tmp_path):
     from excel_setup import SetupError, vba_readable
 
     python = "C:\\Users\\Łukasz\\.venv\\Scripts\\python.exe"
-    assert vba_readable(python, "cp1252", short_path=lambda p: "C:\\Users\\UKASZ~1\\.venv\\Scripts\\python.exe") \
+    assert (
+        vba_readable(python, "cp1252", short_path=lambda p: "C:\\Users\\UKASZ~1\\.venv\\Scripts\\python.exe")
         == "C:\\Users\\UKASZ~1\\.venv\\Scripts\\python.exe"
+    )
     with pytest.raises(SetupError, match=r"\(Ł\).*code page cp1252.*plain name"):
         vba_readable(python, "cp1252", short_path=lambda p: p)  # the volume keeps no 8.3 names
     workbook = tmp_path / "segmenter.xlsm"
     workbook.write_bytes((PROJECT / "segmenter.xlsm").read_bytes())
-    lines, ok = run_setup(workbook, interpreter=python, platform_name="win32", env={}, home=tmp_path,
-                          short_path=lambda p: p)
+    lines, ok = run_setup(
+        workbook, interpreter=python, platform_name="win32", env={}, home=tmp_path, short_path=lambda p: p
+    )
     assert not ok and lines[0].startswith("! the path") and not (tmp_path / "xlwings.conf").exists()
-    lines, ok = run_setup(workbook, interpreter=python, platform_name="win32", env={}, home=tmp_path,
-                          short_path=lambda p: "C:\\Users\\UKASZ~1\\.venv\\Scripts\\python.exe")
+    lines, ok = run_setup(
+        workbook,
+        interpreter=python,
+        platform_name="win32",
+        env={},
+        home=tmp_path,
+        short_path=lambda p: "C:\\Users\\UKASZ~1\\.venv\\Scripts\\python.exe",
+    )
     assert ok and "as its short form C:\\Users\\UKASZ~1" in lines[0]
 
 
@@ -119,8 +138,13 @@ def test_a_workbook_in_a_onedrive_folder_gets_the_per_user_file_and_setup_says_w
     user = home / ".xlwings" / "xlwings.conf"  # %USERPROFILE%\.xlwings\xlwings.conf, which xlwings' VBA reads last
     assert read_config(user, "cp1252") == [["INTERPRETER_WIN", r"C:\py\python.exe"]]
     assert str(user) in lines[0] and "synced by OneDrive/SharePoint" in lines[0] and "ignores" in lines[0]
-    lines, _ = run_setup(workbook, interpreter=r"C:\py\python.exe", platform_name="win32",
-                         env={"OneDrive": str(tmp_path / "elsewhere")}, home=home)
+    lines, _ = run_setup(
+        workbook,
+        interpreter=r"C:\py\python.exe",
+        platform_name="win32",
+        env={"OneDrive": str(tmp_path / "elsewhere")},
+        home=home,
+    )
     assert "synced by OneDrive/SharePoint" in lines[0]  # the folder's name says it too
 
 
@@ -172,8 +196,11 @@ def test_segment_a_table_without_the_warehouse_extra_is_one_sentence_with_its_co
     from tests.conftest import remote_book
 
     # as on a machine without the extra: the engine modules are imported afresh and find no ibis or duckdb
-    engine_modules = [n for n in sys.modules if (n.startswith("warehouse.") and n != "warehouse.sources")
-                      or n.split(".")[0] in ("ibis", "duckdb")]
+    engine_modules = [
+        n
+        for n in sys.modules
+        if (n.startswith("warehouse.") and n != "warehouse.sources") or n.split(".")[0] in ("ibis", "duckdb")
+    ]
     for name in engine_modules:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "ibis", None)  # "import ibis" raises ModuleNotFoundError
@@ -181,16 +208,21 @@ def test_segment_a_table_without_the_warehouse_extra_is_one_sentence_with_its_co
     messages = segmenter.segment_table(remote_book({"Sheet1": [["x"]]}))
     assert len(messages) == 1 and "please report" not in messages[0]
     assert messages[0].startswith("segmenter could not run: ")
-    assert "need the warehouse extra" in messages[0] and '-m pip install -e "' in messages[0] \
+    assert (
+        "need the warehouse extra" in messages[0]
+        and '-m pip install -e "' in messages[0]
         and '[warehouse]"  and try again.' in messages[0]
+    )
 
 
 def test_a_missing_spark_is_one_sentence_with_its_command():
     from excel_setup import missing_extra
 
     text = missing_extra(ModuleNotFoundError("No module named 'pyspark'", name="pyspark"), "python", PROJECT)
-    assert text == (f'pyspark is not installed: tables beyond one sheet (DuckDB, Spark) need the warehouse extra. '
-                    f'Install it with  "python" -m pip install -e "{PROJECT}[warehouse]"  and try again.')
+    assert text == (
+        f"pyspark is not installed: tables beyond one sheet (DuckDB, Spark) need the warehouse extra. "
+        f'Install it with  "python" -m pip install -e "{PROJECT}[warehouse]"  and try again.'
+    )
 
 
 def test_spark_missing_behind_the_engine_settings_says_the_same(monkeypatch):
@@ -198,7 +230,9 @@ def test_spark_missing_behind_the_engine_settings_says_the_same(monkeypatch):
     from warehouse.sources import require
 
     monkeypatch.setitem(sys.modules, "pyspark", None)
-    with pytest.raises(SegmenterInputError, match=r"^pyspark is not installed: .* need the warehouse extra\. Install it with"):
+    with pytest.raises(
+        SegmenterInputError, match=r"^pyspark is not installed: .* need the warehouse extra\. Install it with"
+    ):
         require("pyspark")
 
 

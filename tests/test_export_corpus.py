@@ -1,6 +1,7 @@
 """tests/corpus/exports/: lists as CRM, accounting, shop and survey systems write them
 (scripts/make_export_corpus.py), each run through the CLI and read by the path the CLI takes, and
 checked against the figures its manifest gives (computed by hand from the rows)."""
+
 from __future__ import annotations
 
 import json
@@ -81,12 +82,14 @@ def test_thirty_percent_left_out_leads_the_overview_the_cli_and_the_ribbon(tmp_p
     path = EXPORTS / "thirty_percent_left_out.csv"
     output = tmp_path / "report.xlsx"
     code, out, _ = _cli(["report", str(path), "-o", str(output)], capsys)
-    expected = ("Only part of the list is in these figures: 3 of 10 rows (30 %) and 30 % of revenue (3,000.00) were "
-                "left out (date is blank or unreadable: 3); see Data issues")
+    expected = (
+        "Only part of the list is in these figures: 3 of 10 rows (30 %) and 30 % of revenue (3,000.00) were "
+        "left out (date is blank or unreadable: 3); see Data issues"
+    )
     assert code == 0 and out[0] == "! " + expected
     sheet = load_workbook(output, read_only=True)["Overview"]
     texts = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
-    findings = texts[texts.index("What the data shows (the sheet named first holds the detail)") + 3:]
+    findings = texts[texts.index("What the data shows (the sheet named first holds the detail)") + 3 :]
     assert findings[:2] == ["Data issues", expected]  # the first finding: its sheet, then its sentence
     # the ribbon: the same list selected in a workbook; its message box leads with the guard
     rows = [["Customer", "Order Date", "Amount"]] + [line.split(",") for line in path.read_text().splitlines()[1:]]
@@ -101,8 +104,10 @@ def test_an_account_list_with_a_third_of_its_revenue_unreadable_says_so_first(tm
     (tmp_path / "list.csv").write_text(rows)
     code, out, _ = _cli(["report", str(tmp_path / "list.csv"), "-o", str(tmp_path / "r.xlsx")], capsys)
     assert code == 0
-    assert out[0] == ("! Only part of the list is in these figures: 3 of 9 rows (33.3 %) were left out "
-                      "(revenue unreadable, e.g. row 4: 'n/a' is not a number: 3); see Data issues")
+    assert out[0] == (
+        "! Only part of the list is in these figures: 3 of 9 rows (33.3 %) were left out "
+        "(revenue unreadable, e.g. row 4: 'n/a' is not a number: 3); see Data issues"
+    )
 
 
 def test_the_ribbon_message_stays_quiet_for_a_plain_list_and_the_guard_is_silent_below_5_percent():
@@ -110,25 +115,34 @@ def test_the_ribbon_message_stays_quiet_for_a_plain_list_and_the_guard_is_silent
     assert Coverage(100, 6, 990.0, 10.0).guard() is not None
     assert Coverage(100, 0, 1000.0, 0.0, currency_refused=True).guard() is not None
     import pandas as pd
+
     plain = {"reading": pd.DataFrame({"line": ["Read as: account = 'Account'", "To choose otherwise: ..."]})}
     assert intake_lines(plain, brief=True) == []
 
 
 def test_rates_from_a_file_convert_and_a_column_choice_overrides(tmp_path, capsys):
     path = EXPORTS / "mixed_currencies.csv"
-    code, out, err = _cli(["report", str(path), "-o", str(tmp_path / "r.xlsx"), "--rates",
-                           str(EXPORTS / "rates_to_eur.csv")], capsys)
+    code, out, err = _cli(
+        ["report", str(path), "-o", str(tmp_path / "r.xlsx"), "--rates", str(EXPORTS / "rates_to_eur.csv")], capsys
+    )
     assert code == 0, err
-    assert "amounts in 3 currencies (EUR, GBP, USD) converted to EUR at the given rates (EUR 1, GBP 1.15, USD 0.9)" in out
+    assert (
+        "amounts in 3 currencies (EUR, GBP, USD) converted to EUR at the given rates (EUR 1, GBP 1.15, USD 0.9)" in out
+    )
     # 1000 x 0.9 + 2000 + 1500 x 1.15 + 500 x 0.9 = 5075; the largest, Beta 2000, is 39.4 %
     assert "top 20% of accounts make 39.4% of revenue; 3 accounts make 80%" in out
     salesforce = EXPORTS / "salesforce_accounts_multicurrency.csv"
-    code, out, err = _cli(["report", str(salesforce), "-o", str(tmp_path / "s.xlsx"),
-                           "--column", 'revenue="Annual Revenue"'], capsys)
+    code, out, err = _cli(
+        ["report", str(salesforce), "-o", str(tmp_path / "s.xlsx"), "--column", 'revenue="Annual Revenue"'], capsys
+    )
     assert code == 2 and "'Annual Revenue' holds amounts in 3 currencies (EUR, GBP, USD" in err[0]
-    code, out, err = _cli(["report", str(salesforce), "-o", str(tmp_path / "s.xlsx"), "--column", "revenue=Nope"], capsys)
-    assert code == 2 and err[0].startswith('segmenter: salesforce_accounts_multicurrency.csv: --column revenue="Nope": '
-                                           "no such column; the columns are 'Account Name'")
+    code, out, err = _cli(
+        ["report", str(salesforce), "-o", str(tmp_path / "s.xlsx"), "--column", "revenue=Nope"], capsys
+    )
+    assert code == 2 and err[0].startswith(
+        'segmenter: salesforce_accounts_multicurrency.csv: --column revenue="Nope": '
+        "no such column; the columns are 'Account Name'"
+    )
 
 
 def test_visible_only_reads_the_rows_a_filter_shows(tmp_path, capsys):
@@ -145,11 +159,23 @@ def test_visible_only_reads_the_rows_a_filter_shows(tmp_path, capsys):
 def test_the_ribbon_reads_column_choices_from_settings_and_rates_from_a_rates_sheet():
     from writers.book import owner_name
 
-    rows = [["Account", "Amount", "Amount (Base)", "Currency"], ["Alpha", 1000.0, 900.0, "USD"],
-            ["Beta", 2000.0, 2000.0, "EUR"], ["Gamma", 1500.0, 1725.0, "GBP"]]
+    rows = [
+        ["Account", "Amount", "Amount (Base)", "Currency"],
+        ["Alpha", 1000.0, 900.0, "USD"],
+        ["Beta", 2000.0, 2000.0, "EUR"],
+        ["Gamma", 1500.0, 1725.0, "GBP"],
+    ]
     settings = [["Setting", "Value", "Meaning"], ["column revenue", "Amount", ""]]
-    names = [{"name": owner_name("Settings"), "sheet_index": 1, "address": "$A$1", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    names = [
+        {
+            "name": owner_name("Settings"),
+            "sheet_index": 1,
+            "address": "$A$1",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     # the user's choice, Amount, holds three currencies and the book has no rates: refused in one line
     book = remote_book({"Accounts": rows, "Settings": settings}, selection="A1:D4", names=names)
     messages = segmenter.segment_selection(book)
@@ -159,5 +185,7 @@ def test_the_ribbon_reads_column_choices_from_settings_and_rates_from_a_rates_sh
     book = remote_book({"Accounts": rows, "Settings": settings, "Rates": rates}, selection="A1:D4", names=names)
     messages = segmenter.segment_selection(book)
     assert messages[0].startswith("Read as: account = 'Account', revenue = 'Amount'")
-    assert "amounts in 3 currencies (EUR, GBP, USD) converted to EUR at the given rates (EUR 1, GBP 1.15, USD 0.9)" \
+    assert (
+        "amounts in 3 currencies (EUR, GBP, USD) converted to EUR at the given rates (EUR 1, GBP 1.15, USD 0.9)"
         in messages
+    )

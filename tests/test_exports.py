@@ -3,6 +3,7 @@
 The files come from :mod:`tests.export_samples`; ``python -m tests.export_samples DIR`` writes
 the same files for trying by hand.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,7 +23,7 @@ def _run(path, tmp_path, *options):
 def _sheet_rows(path, sheet):
     rows = list(load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and r[0] in ("Rank", "Sheet row"))
-    return [dict(zip(rows[header], r)) for r in rows[header + 1:] if any(v is not None for v in r)]
+    return [dict(zip(rows[header], r)) for r in rows[header + 1 :] if any(v is not None for v in r)]
 
 
 def test_salesforce_export_with_totals_and_footer_matches_the_clean_list(tmp_path, capsys):
@@ -79,11 +80,18 @@ def test_an_all_ambiguous_order_list_is_refused_naming_the_column_and_the_settin
     assert code == 0
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("--margin-split", "25", "margin_split: must be a share between -100 % and 100 %, typed as 25% or 0.25; got 25"),
-    ("--retention", "85", "retention: must be a share between 0 % and 100 %, typed as 25% or 0.25; got 85"),
-    ("--observation-end", "03/04/2025", "--observation-end: '03/04/2025' can be read day first or month first"),
-])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (
+            "--margin-split",
+            "25",
+            "margin_split: must be a share between -100 % and 100 %, typed as 25% or 0.25; got 25",
+        ),
+        ("--retention", "85", "retention: must be a share between 0 % and 100 %, typed as 25% or 0.25; got 85"),
+        ("--observation-end", "03/04/2025", "--observation-end: '03/04/2025' can be read day first or month first"),
+    ],
+)
 def test_options_are_read_one_way_and_refused_with_one_wording(tmp_path, capsys, option, value, message):
     export, _ = export_samples.salesforce_rows()
     code, _ = _run(export_samples.write_csv(tmp_path / "a.csv", export), tmp_path, option, value)

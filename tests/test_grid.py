@@ -1,4 +1,5 @@
 """Range shapes and Excel's current region."""
+
 from core.grid import as_block, current_region
 
 

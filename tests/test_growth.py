@@ -10,6 +10,7 @@ The seven accounts used throughout (revenue 2023 / 2024 / 2025; blank = missing 
     Fay    - / -10 /  40   +50, % undefined (2024 negative: credit notes), CAGR undefined: new
     Gus   20 /   - /   -   0, % undefined, CAGR 0/20 -> -100 %: no sales in 2024 or 2025
 """
+
 from __future__ import annotations
 
 import math
@@ -23,16 +24,26 @@ from hypothesis import strategies as st
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
 from core.growth import (
-    account_growth, cagr, fallen_from, growth_by, growth_labels, period_tiers, revenue_by_period, tier_migration,
+    account_growth,
+    cagr,
+    fallen_from,
+    growth_by,
+    growth_labels,
+    period_tiers,
+    revenue_by_period,
+    tier_migration,
 )
 
 NAN = float("nan")
 ACCOUNTS = ["Acme", "Beta", "Cora", "Dune", "Echo", "Fay", "Gus"]
-REVENUE = pd.DataFrame({
-    "2023": [100.0, 50.0, 0.0, 80.0, 30.0, NAN, 20.0],
-    "2024": [110.0, 60.0, 0.0, 90.0, 35.0, -10.0, NAN],
-    "2025": [121.0, 20.0, 40.0, 0.0, 36.0, 40.0, NAN],
-}, index=[1, 2, 3, 4, 5, 6, 7])
+REVENUE = pd.DataFrame(
+    {
+        "2023": [100.0, 50.0, 0.0, 80.0, 30.0, NAN, 20.0],
+        "2024": [110.0, 60.0, 0.0, 90.0, 35.0, -10.0, NAN],
+        "2025": [121.0, 20.0, 40.0, 0.0, 36.0, 40.0, NAN],
+    },
+    index=[1, 2, 3, 4, 5, 6, 7],
+)
 
 
 def _by_account(table: pd.DataFrame) -> dict[str, dict]:
@@ -60,7 +71,9 @@ def test_account_growth_of_the_seven_accounts_by_hand():
 def test_growth_notes_say_why_a_change_is_undefined_or_an_account_new_or_lost():
     notes = {a: r["growth_note"] for a, r in _by_account(account_growth(REVENUE)).items()}
     assert notes == {
-        "Acme": "", "Beta": "", "Echo": "",
+        "Acme": "",
+        "Beta": "",
+        "Echo": "",
         "Cora": "no sales in 2024: % change undefined",
         "Fay": "2024 is negative (credit notes): % change undefined",
         "Dune": "no sales in 2025: lost",
@@ -82,17 +95,20 @@ def test_cagr_note_when_only_the_first_period_is_empty():
     assert table["growth_note"].tolist() == ["no sales in 2023: CAGR undefined"]
 
 
-@pytest.mark.parametrize("earlier, later, label", [
-    (100.0, 105.0, "stable"),     # +5 % exactly: inside the band, bounds included
-    (100.0, 95.0, "stable"),      # -5 % exactly
-    (100.0, 105.01, "growing"),   # +5.01 %
-    (100.0, 94.99, "declining"),  # -5.01 %
-    (0.0, 0.01, "new"),
-    (0.01, 0.0, "lost"),
-    (100.0, -5.0, "lost"),        # credit notes only in the later period: no sales
-    (-5.0, -1.0, "no sales"),
-    (NAN, 0.0, "no sales"),
-])
+@pytest.mark.parametrize(
+    "earlier, later, label",
+    [
+        (100.0, 105.0, "stable"),  # +5 % exactly: inside the band, bounds included
+        (100.0, 95.0, "stable"),  # -5 % exactly
+        (100.0, 105.01, "growing"),  # +5.01 %
+        (100.0, 94.99, "declining"),  # -5.01 %
+        (0.0, 0.01, "new"),
+        (0.01, 0.0, "lost"),
+        (100.0, -5.0, "lost"),  # credit notes only in the later period: no sales
+        (-5.0, -1.0, "no sales"),
+        (NAN, 0.0, "no sales"),
+    ],
+)
 def test_growth_labels_at_the_band_edges(earlier, later, label):
     assert growth_labels([earlier], [later], 0.05).tolist() == [label]
 
@@ -120,7 +136,7 @@ def test_cagr_ends_and_years():
 def test_quarter_periods_compound_over_their_years():
     revenue = pd.DataFrame({"Q1 2025": [100.0], "Q2 2025": [104.0], "Q3 2025": [110.0]})
     table = account_growth(revenue, (0.0, 0.25, 0.5))
-    assert table["cagr"].iloc[0] == pytest.approx(1.1 ** 2 - 1)
+    assert table["cagr"].iloc[0] == pytest.approx(1.1**2 - 1)
     assert table["revenue_change_pct"].iloc[0] == pytest.approx(110 / 104 - 1)
 
 
@@ -154,8 +170,9 @@ def test_growth_by_tier_sums_changes_and_shares_by_hand():
 
 
 def test_growth_by_any_column_sorts_its_labels():
-    table = growth_by(REVENUE, ["Direct", "Reseller", "Direct", "Reseller", "Direct", "Direct", None],
-                      group_name="channel")
+    table = growth_by(
+        REVENUE, ["Direct", "Reseller", "Direct", "Reseller", "Direct", "Direct", None], group_name="channel"
+    )
     assert table["channel"].tolist() == ["Direct", "Reseller", "(blank)", "Total"]
     assert table["revenue_change"].tolist() == [102.0, -130.0, 0.0, -28.0]
 
@@ -211,9 +228,12 @@ def test_tier_migration_rejects_a_tier_outside_the_labels():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.just(0.0) | st.floats(0.01, 1e6), st.just(0.0) | st.floats(0.01, 1e6)), min_size=1,
-                max_size=40),
-       st.floats(1e-3, 1e3))
+@given(
+    st.lists(
+        st.tuples(st.just(0.0) | st.floats(0.01, 1e6), st.just(0.0) | st.floats(0.01, 1e6)), min_size=1, max_size=40
+    ),
+    st.floats(1e-3, 1e3),
+)
 def test_labels_do_not_depend_on_the_currency_unit(pairs, scale):
     earlier = np.array([p[0] for p in pairs])
     later = np.array([p[1] for p in pairs])
@@ -223,8 +243,9 @@ def test_labels_do_not_depend_on_the_currency_unit(pairs, scale):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.sampled_from("ABCD")), min_size=1,
-                max_size=40))
+@given(
+    st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.sampled_from("ABCD")), min_size=1, max_size=40)
+)
 def test_migration_totals_are_the_tier_sizes_and_shares_of_growth_add_to_one(rows):
     revenue = pd.DataFrame({"p1": [float(r[0]) for r in rows], "p2": [float(r[1]) for r in rows]})
     tiers = period_tiers(revenue)

@@ -11,6 +11,7 @@ Pareto tiers 2024 (of 295): Acme 110 (share before 0) A, Dune 90 (37.3 %) A, Bet
 (88.1 %) B, Cora 0 D. 2025 (of 217): Acme 121 A, Cora 40 (55.8 %) A, Echo 36 (74.2 %) A, Beta 20 (90.8 %)
 B, Dune 0 D. So Acme A->A, Beta A->B, Dune A->D, Echo B->A, Cora D->A; Dune and Beta fell from A.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,13 @@ from tests.conftest import PROJECT, actions, remote_book
 from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve", "Channel"]
-ROWS = [["Acme", 100, 110, 121, 30, 5, "Reseller"], ["Beta", 50, 60, 20, 4, 1, "Direct"],
-        ["Cora", 0, 0, 40, 10, 2, "Direct"], ["Dune", 80, 90, 0, 0, 1, "Direct"], ["Echo", 30, 35, 36, 9, 20, "Direct"]]
+ROWS = [
+    ["Acme", 100, 110, 121, 30, 5, "Reseller"],
+    ["Beta", 50, 60, 20, 4, 1, "Direct"],
+    ["Cora", 0, 0, 40, 10, 2, "Direct"],
+    ["Dune", 80, 90, 0, 0, 1, "Direct"],
+    ["Echo", 30, 35, 36, 9, 20, "Direct"],
+]
 
 
 def _block(sheet, title: str) -> list[dict]:
@@ -33,7 +39,7 @@ def _block(sheet, title: str) -> list[dict]:
     start = next(i for i, row in enumerate(rows) if row[0] == title)
     header = [h for h in rows[start + 1] if h is not None]
     out = []
-    for row in rows[start + 2:]:
+    for row in rows[start + 2 :]:
         if row[0] is None:
             break
         out.append(dict(zip(header, row)))
@@ -56,7 +62,9 @@ def test_the_report_gains_growth_sheets_before_the_data_issues(report_book):
 
 
 def test_growth_per_tier_block_by_hand(report_book):
-    rows = {r["Tier"]: r for r in _block(report_book["Growth"], "Growth per tier (tier now), between the last two periods")}
+    rows = {
+        r["Tier"]: r for r in _block(report_book["Growth"], "Growth per tier (tier now), between the last two periods")
+    }
     # tier now A = Acme, Cora, Echo: 2024 110 + 0 + 35 = 145, 2025 121 + 40 + 36 = 197, +52
     assert (rows["A"]["Revenue 2024"], rows["A"]["Revenue 2025"], rows["A"]["Change in revenue"]) == (145, 197, 52)
     assert rows["A"]["Change %"] == pytest.approx(52 / 145)
@@ -69,13 +77,20 @@ def test_migration_matrix_and_fallen_from_a_read_back(report_book):
     sheet = report_book["Growth"]
     grid = _block(sheet, "Tier migration between the last two periods: accounts (rows: tier before, columns: tier now)")
     as_lists = [[r["From tier"], r["To A"], r["To B"], r["To C"], r["To D"], r["Accounts"]] for r in grid]
-    assert as_lists == [["A", 1, 1, 0, 1, 3], ["B", 1, 0, 0, 0, 1], ["C", 0, 0, 0, 0, 0], ["D", 1, 0, 0, 0, 1],
-                        ["Total", 3, 1, 0, 1, 5]]
+    assert as_lists == [
+        ["A", 1, 1, 0, 1, 3],
+        ["B", 1, 0, 0, 0, 1],
+        ["C", 0, 0, 0, 0, 0],
+        ["D", 1, 0, 0, 0, 1],
+        ["Total", 3, 1, 0, 1, 5],
+    ]
     revenue = _block(sheet, "Tier migration: the same accounts' revenue in the later period")
     assert [revenue[0]["Revenue to A"], revenue[0]["Revenue to B"], revenue[0]["Revenue"]] == [121, 20, 141]
     fallen = _block(sheet, "Accounts that fell from the top tier")
-    assert [(r["Account"], r["Tier now"], r["Growth"]) for r in fallen] == [("Dune", "D", "lost"),
-                                                                             ("Beta", "B", "declining")]
+    assert [(r["Account"], r["Tier now"], r["Growth"]) for r in fallen] == [
+        ("Dune", "D", "lost"),
+        ("Beta", "B", "declining"),
+    ]
 
 
 def test_growth_chart_is_a_line_per_tier_over_the_periods(report_book):
@@ -115,9 +130,13 @@ def test_segments_matrix_and_summary_read_net_margin_and_channel(report_book):
 
 
 def test_data_issues_say_how_each_period_column_was_read(report_book):
-    reasons = [r["Reason"] for r in _block(report_book["Data issues"],
-                                           "Rejected cells and skipped rows first, with their sheet row; "
-                                           "routine conversions one line per column")]
+    reasons = [
+        r["Reason"]
+        for r in _block(
+            report_book["Data issues"],
+            "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column",
+        )
+    ]
     assert "'Revenue 2023' read as revenue for period 2023" in reasons
     assert "no plain profit column: profit is 2025's" in reasons
 
@@ -137,8 +156,9 @@ def test_the_periods_sample_runs_end_to_end(tmp_path, capsys):
     assert segmenter.main(["report", str(sample), "-o", str(output)]) == 0
     assert "revenue 2024 -> 2025" in capsys.readouterr().out
     book = load_workbook(output)
-    grid = _block(book["Growth"], "Tier migration between the last two periods: accounts (rows: tier before, "
-                                  "columns: tier now)")
+    grid = _block(
+        book["Growth"], "Tier migration between the last two periods: accounts (rows: tier before, columns: tier now)"
+    )
     assert grid[-1]["Accounts"] == 300  # every account is in the matrix once
 
 

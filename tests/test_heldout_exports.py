@@ -5,6 +5,7 @@ CLI takes (readers.sheets.read_export, then the account or transaction reader) a
 
 Cases that fail today are marked xfail(strict=True) with what goes wrong, so that a fix turns
 them into an XPASS failure and the mark must go."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,7 @@ from readers.sheets import read_export
 HELDOUT = Path(__file__).resolve().parent / "corpus" / "heldout"
 MANIFEST = json.loads((HELDOUT / "manifest.json").read_text(encoding="utf-8"))
 
-FAILING = {
-}
+FAILING = {}
 
 
 def _case(name):
@@ -43,7 +43,13 @@ def _read(case: dict):
     if is_transaction_list(read.rows, path):
         table = load_transactions(read.rows, read.first_row, path, options=read.options)
         rows = table.rows
-        return rows["customer"].nunique(), rows["amount"].sum(), None, set(map(str, rows["customer"])), set(rows.columns)
+        return (
+            rows["customer"].nunique(),
+            rows["amount"].sum(),
+            None,
+            set(map(str, rows["customer"])),
+            set(rows.columns),
+        )
     accounts = accounts_from_rows(read.rows, read.first_row, path, options=read.options).accounts
     profit = accounts["profit"].sum() if "profit" in accounts else None
     roles = {c for c in accounts.columns if accounts[c].notna().any()}
@@ -69,7 +75,10 @@ def test_heldout_export_gives_the_hand_figures(name, tmp_path, capsys):
     if "refusal" in case:
         assert code == 2 and len(err) == 1, err
         for words in case["refusal"]:  # a word, or a list of words one of which is said
-            assert any(w.lower() in err[0].lower() for w in ([words] if isinstance(words, str) else words)), (words, err[0])
+            assert any(w.lower() in err[0].lower() for w in ([words] if isinstance(words, str) else words)), (
+                words,
+                err[0],
+            )
         assert not output.exists()
         return
     assert code == 0, err

@@ -5,6 +5,7 @@ ends in its expected refusal (one line, exit code 2) or the right result; the in
 output are hashed before and after, so nothing the user did not name is written, replaced or mixed.
 Bombs run in a subprocess whose peak memory (``ru_maxrss``) and time are checked (1.5 GiB, 30 s).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 
 import segmenter
-from tests.fake_com import MESSAGE_BOXES, windows_book
+from tests.fake_com import windows_book
 from writers.book import owner_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +31,17 @@ pytest.importorskip("ibis")
 
 def digest(folder: Path) -> dict[str, str]:
     """{name: sha256} of every file under ``folder`` (what must not change)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def accounts_parquet(path: Path, n: int = 40) -> Path:
-    pd.DataFrame({"Account": [f"A{i:03d}" for i in range(n)],
-                  "Revenue": [float(1000 - 7 * i) for i in range(n)]}).to_parquet(path)
+    pd.DataFrame(
+        {"Account": [f"A{i:03d}" for i in range(n)], "Revenue": [float(1000 - 7 * i) for i in range(n)]}
+    ).to_parquet(path)
     return path
 
 
@@ -46,8 +51,7 @@ def accounts_parquet(path: Path, n: int = 40) -> Path:
 def settings_book(folder: Path, settings: dict[str, str]):
     """A workbook saved in ``folder`` on the Windows engine fake, its Settings sheet holding ``settings``."""
     rows = [["Setting", "Value", "Meaning"]] + [[name, value, ""] for name, value in settings.items()]
-    book, excel = windows_book({"Settings": rows, "Data": [["x"]]},
-                               names={owner_name("Settings"): "='Settings'!$A$1"})
+    book, excel = windows_book({"Settings": rows, "Data": [["x"]]}, names={owner_name("Settings"): "='Settings'!$A$1"})
     object.__setattr__(excel.workbook, "folder", str(folder))
     return book, excel
 
@@ -68,11 +72,15 @@ def victim(tmp_path):
 SETTINGS_ATTACKS = {
     # each statement kind alone, and hidden behind a harmless SELECT
     "copy": ("COPY (select 1) TO '{f}/x.sh'", "it holds a COPY statement"),
-    "copy after select": ("select * from read_parquet('{f}/accounts.parquet'); COPY (select 1) TO '{f}/x.sh'",
-                          "2 statements (SELECT, COPY)"),
+    "copy after select": (
+        "select * from read_parquet('{f}/accounts.parquet'); COPY (select 1) TO '{f}/x.sh'",
+        "2 statements (SELECT, COPY)",
+    ),
     "attach": ("ATTACH '{f}/db.duckdb' AS d", "it holds a ATTACH statement"),
-    "attach and drop": ("select 1 as account, 2.0 as revenue; ATTACH '{f}/db.duckdb' AS d; DROP TABLE d.y",
-                        "3 statements (SELECT, ATTACH, DROP)"),
+    "attach and drop": (
+        "select 1 as account, 2.0 as revenue; ATTACH '{f}/db.duckdb' AS d; DROP TABLE d.y",
+        "3 statements (SELECT, ATTACH, DROP)",
+    ),
     "install": ("INSTALL httpfs", "it holds a LOAD statement"),
     "load": ("LOAD httpfs", "it holds a LOAD statement"),
     "set": ("SET enable_external_access = true", "it holds a SET statement"),
@@ -91,16 +99,26 @@ def test_settings_sql_cannot_write_attach_load_or_reach_out(victim, case):
     before = digest(victim.parent)
     book, excel = settings_book(victim, {"sql": sql.format(f=victim)})
     messages = segmenter.segment_table(book)
-    assert len(messages) == 1 and messages[0].startswith("segmenter could not run: ") and refusal in messages[0], messages
+    assert len(messages) == 1 and messages[0].startswith("segmenter could not run: ") and refusal in messages[0], (
+        messages
+    )
     assert "\n" not in messages[0]
     assert digest(victim.parent) == before  # nothing written, replaced or dropped
     assert not (victim / "x.sh").exists() and not (victim / "dump").exists()
     assert [s.Name for s in excel.workbook.sheets] == ["Settings", "Data"]
 
 
-@pytest.mark.parametrize("statement", ["COPY (select 1) TO '{f}/x.sh'", "ATTACH '{f}/db.duckdb' AS d",
-                                       "INSTALL httpfs", "LOAD httpfs", "SET enable_external_access = true",
-                                       "select * from read_csv('{f}/../secret.csv')"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (select 1) TO '{f}/x.sh'",
+        "ATTACH '{f}/db.duckdb' AS d",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "select * from read_csv('{f}/../secret.csv')",
+    ],
+)
 def test_the_connection_itself_refuses_even_without_the_statement_check(victim, monkeypatch, statement):
     """Defence in depth: with the one-SELECT check switched off, the locked DuckDB connection of a
     workbook's run still cannot write a file, attach a database, install or load an extension, or
@@ -135,7 +153,9 @@ def test_the_connection_itself_refuses_even_without_the_statement_check(victim, 
 
 
 def test_settings_sql_reading_its_own_folder_still_runs(victim):
-    book, excel = settings_book(victim, {"sql": f"select * from read_parquet('{victim}/*.parquet') where Revenue > 800"})
+    book, excel = settings_book(
+        victim, {"sql": f"select * from read_parquet('{victim}/*.parquet') where Revenue > 800"}
+    )
     messages = segmenter.segment_table(book)
     assert messages[-1] == f"All 29 rows are in {victim / 'query-segmenter-accounts.parquet'}", messages
     assert "Segments" in [s.Name for s in excel.workbook.sheets]
@@ -148,8 +168,10 @@ def test_settings_sql_on_spark_is_refused(victim):
 
 
 CLI_SQL = {
-    "the issue's attack": ("select * from 'acc.parquet'; COPY (select 1) TO 'x.sh'; ATTACH 'db.duckdb' AS d; "
-                           "DROP TABLE d.y; select 1", "5 statements (SELECT, COPY, ATTACH, DROP, SELECT)"),
+    "the issue's attack": (
+        "select * from 'acc.parquet'; COPY (select 1) TO 'x.sh'; ATTACH 'db.duckdb' AS d; DROP TABLE d.y; select 1",
+        "5 statements (SELECT, COPY, ATTACH, DROP, SELECT)",
+    ),
     "update": ("UPDATE t SET a = 1", "a UPDATE statement"),
     "create": ("CREATE TABLE t AS SELECT 1", "a CREATE statement"),
     "empty": (";", "the SQL is empty"),
@@ -177,8 +199,10 @@ def test_cli_sql_is_one_select_or_refused_naming_the_kind(tmp_path, monkeypatch,
 
 
 def test_fake_excel_moves_a_workbook_name_with_its_sheet_when_renamed():
-    book, excel = windows_book({"Q1": [["x"]], "Other": [["y"]]},
-                               names={"kept": "='Q1'!$A$1:$B$2", "other": "='Other'!$A$1", "gone": "=#REF!$A$1"})
+    book, excel = windows_book(
+        {"Q1": [["x"]], "Other": [["y"]]},
+        names={"kept": "='Q1'!$A$1:$B$2", "other": "='Other'!$A$1", "gone": "=#REF!$A$1"},
+    )
     excel.workbook.sheet("Q1").Name = "Q1's final"
     names = {n.Name: n.RefersTo for n in excel.workbook.names}
     assert names == {"kept": "='Q1''s final'!$A$1:$B$2", "other": "='Other'!$A$1", "gone": "=#REF!$A$1"}
@@ -186,7 +210,7 @@ def test_fake_excel_moves_a_workbook_name_with_its_sheet_when_renamed():
 
 
 def test_a_renamed_result_sheet_is_the_users_and_survives_the_next_run():
-    from tests.test_book_desktop import HEADER, ROWS, RESULT_SHEETS
+    from tests.test_book_desktop import HEADER, RESULT_SHEETS, ROWS
 
     book, excel = windows_book({"Accounts": [HEADER] + ROWS}, selection="A1:E7")
     said = segmenter.segment_selection(book)  # the list's #N/A revenue row: the coverage guard speaks first
@@ -220,8 +244,13 @@ def run_cli(*args, cwd: Path, signal_after: tuple[str, int] | None = None) -> tu
     err_path = cwd / ".stderr.txt"
     with open(err_path, "wb") as err, open(os.devnull, "wb") as out:
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, str(ROOT / "segmenter.py"), "report", *map(str, args)], cwd=cwd,
-                                   stdout=out, stderr=err, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "segmenter.py"), "report", *map(str, args)],
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         if signal_after is not None:
             phase, number = signal_after
             while phase not in err_path.read_text(errors="replace") and process.poll() is None:
@@ -265,35 +294,90 @@ def bomb_cases():
 
     return {
         # name: (build(path) -> input path, extra args, expected refusal, or None for a run that succeeds)
-        "sheet inflating to 4 GiB from 4 MB": (lambda d: make.inflating_workbook(d / "bomb.xlsx", 4), [],
-                                               "inflates to 4,294,967,"),
-        "sheet inflating 1,000 times": (lambda d: make.inflating_workbook(d / "ratio.xlsx", 0.05), [],
-                                        "inflate at most 200 times"),
+        "sheet inflating to 4 GiB from 4 MB": (
+            lambda d: make.inflating_workbook(d / "bomb.xlsx", 4),
+            [],
+            "inflates to 4,294,967,",
+        ),
+        "sheet inflating 1,000 times": (
+            lambda d: make.inflating_workbook(d / "ratio.xlsx", 0.05),
+            [],
+            "inflate at most 200 times",
+        ),
         "a sheet whose header says 1,000 bytes and inflates to 256 MiB": (
-            lambda d: make.understated_workbook(d / "liar.xlsx"), [], "(its header says 1,000)"),
-        "one cell at XFD1048576 in 2 KB": (lambda d: make.far_cell_workbook(d / "far.xlsx", "XFD1048576"), [],
-                                           "(17,179,869,184 cells): segmenter reads at most 33,554,432 cells"),
-        "one cell at A2000000": (lambda d: make.far_cell_workbook(d / "rows.xlsx", "A2000000"), [],
-                                 "beyond Excel's 1,048,576 rows"),
-        "a dimension claiming XFD1048576": (lambda d: make.workbook(
-            d / "dim.xlsx", b'<dimension ref="A1:XFD1048576"/>' + make.cells_xml({"A1": "Account", "B1": "Revenue",
-                                                                                   "A2": "Acme", "B2": 5})),
-            [], "(17,179,869,184 cells)"),
-        "shared strings inflating 1,000 times": (lambda d: make.workbook(
-            d / "strings.xlsx", make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
-            extra={}) and _with_member(d / "strings.xlsx", "xl/sharedStrings.xml", 0.05), [],
-            "xl/sharedStrings.xml inflates"),
+            lambda d: make.understated_workbook(d / "liar.xlsx"),
+            [],
+            "(its header says 1,000)",
+        ),
+        "one cell at XFD1048576 in 2 KB": (
+            lambda d: make.far_cell_workbook(d / "far.xlsx", "XFD1048576"),
+            [],
+            "(17,179,869,184 cells): segmenter reads at most 33,554,432 cells",
+        ),
+        "one cell at A2000000": (
+            lambda d: make.far_cell_workbook(d / "rows.xlsx", "A2000000"),
+            [],
+            "beyond Excel's 1,048,576 rows",
+        ),
+        "a dimension claiming XFD1048576": (
+            lambda d: make.workbook(
+                d / "dim.xlsx",
+                b'<dimension ref="A1:XFD1048576"/>'
+                + make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
+            ),
+            [],
+            "(17,179,869,184 cells)",
+        ),
+        "shared strings inflating 1,000 times": (
+            lambda d: (
+                make.workbook(
+                    d / "strings.xlsx",
+                    make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
+                    extra={},
+                )
+                and _with_member(d / "strings.xlsx", "xl/sharedStrings.xml", 0.05)
+            ),
+            [],
+            "xl/sharedStrings.xml inflates",
+        ),
         "billion laughs in the workbook part": (lambda d: _laughs(d / "laughs.xlsx"), [], "is damaged"),
-        "one cell at XFD7 (16,381 blank columns)": (lambda d: make.far_cell_workbook(d / "xfd7.xlsx", "XFD7"), [], None),
-        "CSV with 3,000 blank columns": (lambda d: _text(d / "blank.csv", "Account,Revenue" + "," * 3000 + "\n" + "".join(
-            f"A{i},{i + 1}" + "," * 3000 + "\n" for i in range(2000))), [], None),
-        "CSV with 3,000 blank columns inside": (lambda d: _text(d / "inside.csv", "Account,Revenue," + "," * 3000 + "Region\n"
-                                                + "".join(f"A{i},{i + 1}," + "," * 3000 + "EU\n" for i in range(2000))),
-                                                [], None),
-        "CSV of one line of 1,000,000 commas": (lambda d: _text(d / "commas.csv", "," * 1_000_000 + "\n"), [],
-                                                "has a line of at least 65,537 fields: segmenter reads at most 16,384 columns"),
-        "CSV with a 100 MB line": (lambda d: _text(d / "long.csv", "Account,Revenue\n" + "a" * 100_000_000 + ",5\nB,3\n"),
-                                   [], None),
+        "one cell at XFD7 (16,381 blank columns)": (
+            lambda d: make.far_cell_workbook(d / "xfd7.xlsx", "XFD7"),
+            [],
+            None,
+        ),
+        "CSV with 3,000 blank columns": (
+            lambda d: _text(
+                d / "blank.csv",
+                "Account,Revenue"
+                + "," * 3000
+                + "\n"
+                + "".join(f"A{i},{i + 1}" + "," * 3000 + "\n" for i in range(2000)),
+            ),
+            [],
+            None,
+        ),
+        "CSV with 3,000 blank columns inside": (
+            lambda d: _text(
+                d / "inside.csv",
+                "Account,Revenue,"
+                + "," * 3000
+                + "Region\n"
+                + "".join(f"A{i},{i + 1}," + "," * 3000 + "EU\n" for i in range(2000)),
+            ),
+            [],
+            None,
+        ),
+        "CSV of one line of 1,000,000 commas": (
+            lambda d: _text(d / "commas.csv", "," * 1_000_000 + "\n"),
+            [],
+            "has a line of at least 65,537 fields: segmenter reads at most 16,384 columns",
+        ),
+        "CSV with a 100 MB line": (
+            lambda d: _text(d / "long.csv", "Account,Revenue\n" + "a" * 100_000_000 + ",5\nB,3\n"),
+            [],
+            None,
+        ),
     }
 
 
@@ -319,10 +403,12 @@ def _laughs(path: Path) -> Path:
 
     from tests import hostile_files as make
 
-    entities = "".join(f'<!ENTITY l{k} "{("&l%d;" % (k - 1)) * 10 if k else "lol"}">' for k in range(10))
-    laughs = (f'<?xml version="1.0"?><!DOCTYPE workbook [{entities}]>'
-              '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
-              '<sheet name="&l9;" sheetId="1"/></sheets></workbook>').encode()
+    entities = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10 if k else "lol"}">' for k in range(10))
+    laughs = (
+        f'<?xml version="1.0"?><!DOCTYPE workbook [{entities}]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+        '<sheet name="&l9;" sheetId="1"/></sheets></workbook>'
+    ).encode()
     make.workbook(path, make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}))
     data = {}
     with zipfile.ZipFile(path) as archive:
@@ -368,31 +454,73 @@ SMALL_CASES = {
     "a file of NUL bytes": (lambda d: [_bytes(d / "nul.csv", b"\0" * 100_000)], "holds binary data (NUL bytes)"),
     "a FIFO as input": (lambda d: [_fifo(d / "pipe.csv")], "is a named pipe (FIFO)"),
     "a FIFO as a Parquet input": (lambda d: [_fifo(d / "pipe.parquet")], "is a named pipe (FIFO)"),
-    "a FIFO read by a query": (lambda d: ["--sql", f"select * from read_parquet('{_fifo(d / 'q.parquet')}')"],
-                               "is a named pipe (FIFO)"),
-    "--table a/b without -o": (lambda d: [_database(d / "db.duckdb"), "--table", "a/b"],
-                               "cannot read db.duckdb: it has no table named 'a/b'; it has y"),
-    "an encrypted workbook": (lambda d: [_bytes(d / "secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
-                                                + "EncryptionInfo".encode("utf-16-le"))], "is password-protected"),
+    "a FIFO read by a query": (
+        lambda d: ["--sql", f"select * from read_parquet('{_fifo(d / 'q.parquet')}')"],
+        "is a named pipe (FIFO)",
+    ),
+    "--table a/b without -o": (
+        lambda d: [_database(d / "db.duckdb"), "--table", "a/b"],
+        "cannot read db.duckdb: it has no table named 'a/b'; it has y",
+    ),
+    "an encrypted workbook": (
+        lambda d: [
+            _bytes(
+                d / "secret.xlsx",
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le"),
+            )
+        ],
+        "is password-protected",
+    ),
     "a CSV named .xlsx": (lambda d: [_bytes(d / "list.xlsx", b"Account,Revenue\nAcme,5\n")], "it is not a zip archive"),
     "-o naming a folder": (lambda d: [_list(d), "-o", _folder(d / "reports")], "is a folder: name a file in it"),
-    "the input as ./in.xlsx, -o in.xlsx --force": (lambda d: ["./" + _book(d).name, "-o", "in.xlsx", "--force"],
-                                                   "is the input file in.xlsx"),
-    "-o the input by another spelling": (lambda d: [_book(d), "-o", f"./sub/../{_folder(d / 'sub') and 'in.xlsx'}"],
-                                         "is the input file in.xlsx"),
-    "-o a hard link to the input": (lambda d: [_book(d), "-o", _hard_link(d / "in.xlsx", d / "hard.xlsx")],
-                                    "is the input file in.xlsx"),
-    "-o a symbolic link to the input": (lambda d: [_book(d), "-o", _symlink(d / "in.xlsx", d / "link.xlsx")],
-                                        "is the input file in.xlsx"),
-    "-o a symbolic link to the user's file": (lambda d: [_list(d), "-o", _symlink(d / "budget.xlsx", d / "l.xlsx")],
-                                              "l.xlsx exists and is not a segmenter report"),
-    "-o list.csv --force beside the user's list.xlsx": (lambda d: [_list(d), "-o", "list.csv", "--force",
-                                                                    ] if _bytes(d / "list.xlsx", b"theirs") else [],
-                                                          "segmenter chose that name"),
-    "a date that does not exist": (lambda d: [_text(d / "dates.csv", "Account,Revenue,First purchase\nA,5,0000-01-01\n"
-                                                    "B,6,2024-02-30\nC,7,2024-01-05\n")], None),
-    "formula text in cells": (lambda d: [_text(d / "inject.csv", "Account,Revenue\n\"=cmd|' /C calc'!A0\",5\n"
-                                               "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3\n@SUM(1),2\n")], None),
+    "the input as ./in.xlsx, -o in.xlsx --force": (
+        lambda d: ["./" + _book(d).name, "-o", "in.xlsx", "--force"],
+        "is the input file in.xlsx",
+    ),
+    "-o the input by another spelling": (
+        lambda d: [_book(d), "-o", f"./sub/../{_folder(d / 'sub') and 'in.xlsx'}"],
+        "is the input file in.xlsx",
+    ),
+    "-o a hard link to the input": (
+        lambda d: [_book(d), "-o", _hard_link(d / "in.xlsx", d / "hard.xlsx")],
+        "is the input file in.xlsx",
+    ),
+    "-o a symbolic link to the input": (
+        lambda d: [_book(d), "-o", _symlink(d / "in.xlsx", d / "link.xlsx")],
+        "is the input file in.xlsx",
+    ),
+    "-o a symbolic link to the user's file": (
+        lambda d: [_list(d), "-o", _symlink(d / "budget.xlsx", d / "l.xlsx")],
+        "l.xlsx exists and is not a segmenter report",
+    ),
+    "-o list.csv --force beside the user's list.xlsx": (
+        lambda d: (
+            [
+                _list(d),
+                "-o",
+                "list.csv",
+                "--force",
+            ]
+            if _bytes(d / "list.xlsx", b"theirs")
+            else []
+        ),
+        "segmenter chose that name",
+    ),
+    "a date that does not exist": (
+        lambda d: [
+            _text(d / "dates.csv", "Account,Revenue,First purchase\nA,5,0000-01-01\nB,6,2024-02-30\nC,7,2024-01-05\n")
+        ],
+        None,
+    ),
+    "formula text in cells": (
+        lambda d: [
+            _text(
+                d / "inject.csv",
+                'Account,Revenue\n"=cmd|\' /C calc\'!A0",5\n"=HYPERLINK(""http://x"",""y"")",3\n@SUM(1),2\n',
+            )
+        ],
+        None,
+    ),
 }
 
 
@@ -448,8 +576,9 @@ def test_traps_are_refused_or_read_right(folder, case):
     make, message = SMALL_CASES[case]
     args = make(tmp_path)
     before.update(digest(tmp_path))
-    code, lines, seconds, peak = run_cli(*args, *(["-o", "out.xlsx"] if "-o" not in args and "--table" not in args
-                                                  else []), cwd=tmp_path)
+    code, lines, seconds, peak = run_cli(
+        *args, *(["-o", "out.xlsx"] if "-o" not in args and "--table" not in args else []), cwd=tmp_path
+    )
     if message is not None:
         refused(case, code, lines, seconds, peak, message)
         return
@@ -463,8 +592,12 @@ def test_formula_text_stays_text_in_the_report(tmp_path):
     _text(tmp_path / "inject.csv", "Account,Revenue\n\"=cmd|' /C calc'!A0\",5\n=1+1,3\n")
     assert segmenter.main(["report", str(tmp_path / "inject.csv"), "-o", str(tmp_path / "out.xlsx")]) == 0
     sheet = load_workbook(tmp_path / "out.xlsx")["Segments"]
-    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("=")]
-    assert {cell.value for cell in cells} >= {"=cmd|' /C calc'!A0", "=1+1"} and {cell.data_type for cell in cells} == {"s"}
+    cells = [
+        cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert {cell.value for cell in cells} >= {"=cmd|' /C calc'!A0", "=1+1"} and {cell.data_type for cell in cells} == {
+        "s"
+    }
 
 
 def test_zip_path_traversal_members_are_never_extracted(tmp_path):
@@ -472,8 +605,11 @@ def test_zip_path_traversal_members_are_never_extracted(tmp_path):
 
     from tests import hostile_files as make
 
-    path = make.workbook(tmp_path / "trav.xlsx", make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
-                         extra={"../../escaped.txt": b"x", "/abs-escaped.txt": b"y"})
+    path = make.workbook(
+        tmp_path / "trav.xlsx",
+        make.cells_xml({"A1": "Account", "B1": "Revenue", "A2": "Acme", "B2": 5}),
+        extra={"../../escaped.txt": b"x", "/abs-escaped.txt": b"y"},
+    )
     assert "../../escaped.txt" in zipfile.ZipFile(path).namelist()
     assert segmenter.main(["report", str(path), "-o", str(tmp_path / "out.xlsx")]) == 0
     assert not (tmp_path.parent.parent / "escaped.txt").exists() and not Path("/abs-escaped.txt").exists()
@@ -485,7 +621,7 @@ def test_table_names_never_reach_sql_or_paths(tmp_path, monkeypatch, capsys):
     con.execute("create table y as select 'a' as account, 1.0 as revenue")
     con.close()
     before = digest(tmp_path)
-    for table in ["y; drop table y", "y\"; drop table y; --", "a/b", "../../etc/x"]:
+    for table in ["y; drop table y", 'y"; drop table y; --', "a/b", "../../etc/x"]:
         assert segmenter.main(["report", "db.duckdb", "--table", table]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert err[-1] == f"segmenter: cannot read db.duckdb: it has no table named {table!r}; it has y", err
@@ -494,18 +630,27 @@ def test_table_names_never_reach_sql_or_paths(tmp_path, monkeypatch, capsys):
 
 WAREHOUSE_TRAPS = {
     # the issue's case: the per-row Parquet file beside sales.xlsx would be the input
-    "the Parquet beside the report is the input": (["sales-accounts.parquet", "-o", "sales.xlsx", "--force"],
-                                                   "the Parquet file beside the report sales-accounts.parquet is the input"),
-    "a glob holding the Parquet beside the report": (["parts/*.parquet", "-o", "parts/p.xlsx", "--force"],
-                                                     "is the input file p-accounts.parquet"),
-    "a query reading the Parquet beside the report": (["--sql", "select * from read_parquet('sales-accounts.parquet')",
-                                                       "-o", "sales.xlsx"], "is the input file sales-accounts.parquet"),
-    "-o budget.parquet --force beside the user's budget.xlsx": (["sales-accounts.parquet", "-o", "budget.parquet",
-                                                                 "--force"], "segmenter chose that name"),
+    "the Parquet beside the report is the input": (
+        ["sales-accounts.parquet", "-o", "sales.xlsx", "--force"],
+        "the Parquet file beside the report sales-accounts.parquet is the input",
+    ),
+    "a glob holding the Parquet beside the report": (
+        ["parts/*.parquet", "-o", "parts/p.xlsx", "--force"],
+        "is the input file p-accounts.parquet",
+    ),
+    "a query reading the Parquet beside the report": (
+        ["--sql", "select * from read_parquet('sales-accounts.parquet')", "-o", "sales.xlsx"],
+        "is the input file sales-accounts.parquet",
+    ),
+    "-o budget.parquet --force beside the user's budget.xlsx": (
+        ["sales-accounts.parquet", "-o", "budget.parquet", "--force"],
+        "segmenter chose that name",
+    ),
     "a user's file where the Parquet goes": (["parts/p-accounts.parquet", "-o", "x.xlsx"], None),
-    "a user's Parquet where the Parquet goes, --force": (["--sql", "select * from read_parquet('parts/*.parquet')",
-                                                          "-o", "mine.xlsx", "--force"],
-                                                         "mine-accounts.parquet exists and is not a segmenter result"),
+    "a user's Parquet where the Parquet goes, --force": (
+        ["--sql", "select * from read_parquet('parts/*.parquet')", "-o", "mine.xlsx", "--force"],
+        "mine-accounts.parquet exists and is not a segmenter result",
+    ),
 }
 
 
@@ -534,9 +679,12 @@ def test_kill_and_ctrl_c_leave_no_temporary_and_the_earlier_report(tmp_path):
     assert run_cli("big.csv", "-o", "big.xlsx", cwd=tmp_path)[0] == 0
     earlier = digest(tmp_path)["big.xlsx"]
     for number in (signal.SIGTERM, signal.SIGINT):
-        code, lines, seconds, _ = run_cli("big.csv", "-o", "big.xlsx", cwd=tmp_path,
-                                          signal_after=("writing sheet Segments", number))
-        assert code == 130 and lines == ["segmenter: interrupted; no report was written and an earlier one is as it was"]
+        code, lines, seconds, _ = run_cli(
+            "big.csv", "-o", "big.xlsx", cwd=tmp_path, signal_after=("writing sheet Segments", number)
+        )
+        assert code == 130 and lines == [
+            "segmenter: interrupted; no report was written and an earlier one is as it was"
+        ]
         assert digest(tmp_path)["big.xlsx"] == earlier
         assert not [name for name in os.listdir(tmp_path) if name.startswith(".~segmenter-")]
 
@@ -579,9 +727,15 @@ def test_two_runs_to_one_name_never_mix_their_workbook_and_parquet(tmp_path):
 
     accounts_parquet(tmp_path / "a.parquet", 30)
     accounts_parquet(tmp_path / "b.parquet", 70)
-    processes = [subprocess.Popen([sys.executable, str(ROOT / "segmenter.py"), "report", name, "-o", "out.xlsx",
-                                   "--force"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for name in ("a.parquet", "b.parquet")]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "segmenter.py"), "report", name, "-o", "out.xlsx", "--force"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name in ("a.parquet", "b.parquet")
+    ]
     assert [p.wait() for p in processes] == [0, 0]
     rows = len(pd.read_parquet(tmp_path / "out-accounts.parquet"))
     subtitle = load_workbook(tmp_path / "out.xlsx", read_only=True)["Segments"]["A2"].value
@@ -595,7 +749,10 @@ def test_the_engine_path_rejects_numbers_beyond_1e15_as_core_does(tmp_path, caps
     assert "HHI 10,000" in out and "Gini nan" not in out and "2 accounts left out: 2 with missing revenue" in out
     issues = pd.read_excel(tmp_path / "huge-segmenter.xlsx", sheet_name="Data issues", header=4)
     rejected = issues[issues["Action"] == "rejected"]
-    assert [float(v) for v in rejected["Value"]] == [1e308, 1e308] and rejected["Column"].tolist() == ["Revenue", "Revenue"]
+    assert [float(v) for v in rejected["Value"]] == [1e308, 1e308] and rejected["Column"].tolist() == [
+        "Revenue",
+        "Revenue",
+    ]
 
 
 def test_a_column_with_two_decimal_marks_is_never_read_the_other_way(tmp_path):

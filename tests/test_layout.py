@@ -1,4 +1,5 @@
 """The sheet layout: placement, formats, the display order and tier colour runs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,21 +9,28 @@ import pandas as pd
 
 from core.accounts import parse_accounts
 from core.report import run_report
-from writers.layout import FORMATS, SHEETS, frame_rows, place_report
 from tests.test_report import CELLS
+from writers.layout import FORMATS, SHEETS, frame_rows, place_report
 
 
 def _placed():
     report = run_report(parse_accounts(CELLS))
-    return {s.spec.name: s for s in place_report(report.tables, source="Accounts!A1:E7", labels=report.config.labels,
-                                                 when=dt.datetime(2026, 1, 2, 3, 4))}
+    return {
+        s.spec.name: s
+        for s in place_report(
+            report.tables, source="Accounts!A1:E7", labels=report.config.labels, when=dt.datetime(2026, 1, 2, 3, 4)
+        )
+    }
 
 
 def test_every_sheet_with_data_is_placed_in_the_described_order():
     # one revenue column: no periods, so no Growth sheets; a short watch list fits on the Matrix sheet; the call
     # list comes with the CLI's and the ribbon's extras (segmenter.extend_report), not with run_report alone
-    expected = [spec.name for spec in SHEETS if not spec.name.startswith("Growth")
-                and spec.name not in ("Accounts to watch", "Accounts to call")]
+    expected = [
+        spec.name
+        for spec in SHEETS
+        if not spec.name.startswith("Growth") and spec.name not in ("Accounts to watch", "Accounts to call")
+    ]
     assert list(_placed()) == expected
 
 
@@ -30,7 +38,10 @@ def test_segments_are_listed_by_rank_with_contiguous_tier_colours():
     block = _placed()["Segments"].blocks[0]
     assert [row[block.col("account")] for row in block.rows] == ["Acme", "Beta", "Cora", "Dune", "Echo", "Fix"]
     assert block.tier_runs == [(0, 2, 0), (3, 3, 1), (4, 4, 2), (5, 5, 3)]
-    assert block.formats[block.col("revenue")] == FORMATS["money"] and block.formats[block.col("margin_pct")] == FORMATS["pct"]
+    assert (
+        block.formats[block.col("revenue")] == FORMATS["money"]
+        and block.formats[block.col("margin_pct")] == FORMATS["pct"]
+    )
     assert block.header_row == 5 and _placed()["Segments"].freeze_row == 6
 
 
@@ -47,8 +58,14 @@ def test_subtitle_names_the_source_and_time():
 
 
 def test_frame_rows_give_plain_cells():
-    frame = pd.DataFrame({"x": [1.5, np.nan], "d": pd.to_datetime(["2024-01-02", None]), "b": [True, False],
-                          "t": pd.Categorical(["A", None])})
+    frame = pd.DataFrame(
+        {
+            "x": [1.5, np.nan],
+            "d": pd.to_datetime(["2024-01-02", None]),
+            "b": [True, False],
+            "t": pd.Categorical(["A", None]),
+        }
+    )
     assert frame_rows(frame) == [[1.5, dt.datetime(2024, 1, 2), "yes", "A"], [None, None, "no", None]]
 
 
@@ -69,17 +86,19 @@ def test_a_block_longer_than_the_sheet_continues_on_numbered_sheets():
 def test_frame_arrow_holds_the_cells_of_frame_rows_column_by_column():
     from writers.layout import EXCEL_CELL_CHARS, frame_arrow
 
-    frame = pd.DataFrame({
-        "tier": pd.Categorical(["A", None, "B"], categories=["A", "B", "C"]),
-        "cohort": pd.Categorical([2021, 2022, None]),
-        "revenue": [1.5, float("inf"), float("nan")],
-        "rank": np.array([1, 2, 3]),
-        "nps": pd.array([9, None, 3], dtype="Int64"),
-        "active": [True, False, True],
-        "since": pd.to_datetime(["2024-01-02", None, "2023-05-06 10:30"], format="ISO8601"),
-        "note": ["bell\x07", None, "x" * (EXCEL_CELL_CHARS + 5)],
-        "empty": [None, None, None],
-    })
+    frame = pd.DataFrame(
+        {
+            "tier": pd.Categorical(["A", None, "B"], categories=["A", "B", "C"]),
+            "cohort": pd.Categorical([2021, 2022, None]),
+            "revenue": [1.5, float("inf"), float("nan")],
+            "rank": np.array([1, 2, 3]),
+            "nps": pd.array([9, None, 3], dtype="Int64"),
+            "active": [True, False, True],
+            "since": pd.to_datetime(["2024-01-02", None, "2023-05-06 10:30"], format="ISO8601"),
+            "note": ["bell\x07", None, "x" * (EXCEL_CELL_CHARS + 5)],
+            "empty": [None, None, None],
+        }
+    )
     table = frame_arrow(frame)
     by_rows = frame_rows(frame)
     assert [list(row.values()) for row in table.to_pylist()] == by_rows
@@ -96,7 +115,9 @@ def test_a_few_long_labels_wrap_in_a_capped_column_and_figures_keep_their_width(
     from writers.layout import LABEL_WIDTH, Block, SheetSpec, place_sheet, print_fit
 
     long_label = "Customers likely still active (P(alive) of 50 % or more)"  # 56 characters
-    figures = pd.DataFrame({"measure": ["Accounts", long_label], "value": [1_234_567.0, 0.5], "unit": ["accounts", "share"]})
+    figures = pd.DataFrame(
+        {"measure": ["Accounts", long_label], "value": [1_234_567.0, 0.5], "unit": ["accounts", "share"]}
+    )
     # a long list whose usual label (40 characters) is longer than LABEL_WIDTH keeps it on one line
     names = pd.DataFrame({"account": ["A" * 40] * 101 + ["B" * 50], "revenue": [1.0] * 102})
     spec = SheetSpec("Test", (Block("figures", "Figures", unit_column="unit"), Block("names", "Names")))

@@ -12,6 +12,7 @@ numbers as float, dates as datetime).
 Each function runs on the bundled sample data, on messy ranges and on CDNOW, and both grids
 must agree cell by cell, error texts included.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,8 +54,12 @@ LITE = _load_lite()
 
 def _classic_edition() -> dict[str, types.FunctionType]:
     """Every udfs function as classic xlwings decorates it (the Windows ImportPythonUDFs path)."""
-    stubs = {"pythoncom": types.ModuleType("pythoncom"), "pywintypes": types.ModuleType("pywintypes"),
-             "win32com": types.ModuleType("win32com"), "win32com.client": types.ModuleType("win32com.client")}
+    stubs = {
+        "pythoncom": types.ModuleType("pythoncom"),
+        "pywintypes": types.ModuleType("pywintypes"),
+        "win32com": types.ModuleType("win32com"),
+        "win32com.client": types.ModuleType("win32com.client"),
+    }
     stubs["pythoncom"].CoInitialize = lambda: None
     stubs["win32com.client"].Dispatch = None
     with mock.patch.dict(sys.modules, stubs):
@@ -69,8 +74,13 @@ def _classic_edition() -> dict[str, types.FunctionType]:
             spec = importlib.util.spec_from_file_location(f"classic_udfs_{info.name}", path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            functions.update({name: obj for name, obj in vars(module).items()
-                              if hasattr(obj, "__xlfunc__") and obj.__module__ == module.__name__})
+            functions.update(
+                {
+                    name: obj
+                    for name, obj in vars(module).items()
+                    if hasattr(obj, "__xlfunc__") and obj.__module__ == module.__name__
+                }
+            )
     return functions
 
 
@@ -102,7 +112,12 @@ def lite_cells(cells):
 def script_cells(cells):
     """A sheet as xlwings' Office.js client sends it to a script: dates as ISO text, which the
     remote engine turns back into datetime."""
-    return lite_cells([[v.isoformat(timespec="milliseconds") + "Z" if isinstance(v, dt.datetime) else v for v in row] for row in cells])
+    return lite_cells(
+        [
+            [v.isoformat(timespec="milliseconds") + "Z" if isinstance(v, dt.datetime) else v for v in row]
+            for row in cells
+        ]
+    )
 
 
 def classic_cells(cells):
@@ -114,8 +129,15 @@ def classic_cells(cells):
 
 
 def call_lite(func_name: str, *args):
-    payload = {"func_name": func_name, "args": [lite_cells(a) for a in args], "caller_address": "Sheet1!Z1",
-               "version": xw.__version__, "runtime": "1.4", "culture_info_name": "en-US", "date_format": "M/d/yyyy"}
+    payload = {
+        "func_name": func_name,
+        "args": [lite_cells(a) for a in args],
+        "caller_address": "Sheet1!Z1",
+        "version": xw.__version__,
+        "runtime": "1.4",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+    }
     result = server.custom_functions_call(payload, LITE)
     return asyncio.run(result) if inspect.iscoroutine(result) else result
 
@@ -132,8 +154,10 @@ def call_classic(func_name: str, *args):
     func = CLASSIC[func_name]
     info = func.__xlfunc__
     assert {a["options"].get("convert") for a in info["args"]} | {info["ret"]["options"].get("convert")} == {"raw"}
-    converted = [conversion.read(None, classic_cells(a), info["args"][i]["options"], engine_name="remote")
-                 for i, a in enumerate(args)]
+    converted = [
+        conversion.read(None, classic_cells(a), info["args"][i]["options"], engine_name="remote")
+        for i, a in enumerate(args)
+    ]
     return conversion.write(func(*converted), None, info["ret"]["options"], engine_name="remote")
 
 
@@ -150,8 +174,11 @@ def same_error(lite, classic) -> bool:
     from tests.fake_com import CVERR_BASE, ERROR_CODES, VT_ERROR
 
     names = {"Value": "#VALUE!", "NotAvailable": "#N/A"}
-    return (isinstance(lite, dict) and getattr(classic, "varianttype", None) == VT_ERROR
-            and ERROR_CODES.get(names.get(lite.get("errorType"))) == classic.value - CVERR_BASE)
+    return (
+        isinstance(lite, dict)
+        and getattr(classic, "varianttype", None) == VT_ERROR
+        and ERROR_CODES.get(names.get(lite.get("errorType"))) == classic.value - CVERR_BASE
+    )
 
 
 def assert_same_cells(lite_result, classic_result):
@@ -160,8 +187,11 @@ def assert_same_cells(lite_result, classic_result):
     for r, (lite_row, classic_row) in enumerate(zip(lite_grid, classic_grid)):
         assert len(lite_row) == len(classic_row), f"row {r}"
         for c, (a, b) in enumerate(zip(lite_row, classic_row)):
-            same = (a == b) or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)) \
+            same = (
+                (a == b)
+                or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
                 or same_error(a, b)
+            )
             assert same, f"cell ({r}, {c}): Lite {a!r} vs classic {b!r}"
 
 
@@ -200,7 +230,7 @@ def column(sheet: list[list], header: str) -> list[list]:
 
 def without(sheet: list[list], header: str) -> list[list]:
     j = sheet[0].index(header)
-    return [row[:j] + row[j + 1:] for row in sheet]
+    return [row[:j] + row[j + 1 :] for row in sheet]
 
 
 # A function sees a date cell as its serial number in Lite (test_dates_reach_lite_functions_as_serials)
@@ -208,8 +238,15 @@ ACCOUNTS_UNDATED = without(ACCOUNTS, "First purchase")
 
 
 # Fader, Hardie & Shang's donation data (tests/customers/data/donations.csv): x, t_x, n, donors as columns
-DONATIONS = [[[float(v)] for v in values] for values in zip(*(
-    line.split(",") for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]))]
+DONATIONS = [
+    [[float(v)] for v in values]
+    for values in zip(
+        *(
+            line.split(",")
+            for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]
+        )
+    )
+]
 
 MESSY_ACCOUNTS = [
     ["Client", "Sales (USD)", "Gross profit", "Likelihood to recommend", "Size"],
@@ -331,7 +368,9 @@ def test_messy_ranges_give_error_values_and_readable_reasons_in_both_editions():
     assert call_lite("hhi", [[None]]) == value_error
     rows = grid(call_lite("segment_tier", MESSY_ACCOUNTS))
     assert rows[4] == [value_error] and rows[2] == [""]
-    assert grid(call_lite("segment_why", "SEGMENT_TIER", MESSY_ACCOUNTS))[4][0].startswith("range row 5, Sales (USD): '$1.2k'")
+    assert grid(call_lite("segment_why", "SEGMENT_TIER", MESSY_ACCOUNTS))[4][0].startswith(
+        "range row 5, Sales (USD): '$1.2k'"
+    )
     assert call_lite("cltv_model", MESSY_TRANSACTIONS) == value_error
     assert call_lite("segment_why", "CLTV_MODEL", MESSY_TRANSACTIONS).startswith("segmenter: range row 5")
 
@@ -340,14 +379,20 @@ def test_dates_reach_lite_functions_as_serials_and_are_noted_as_read_as_dates():
     # Excel hands a custom function (Lite) a date cell as its serial number, without its format;
     # classic xlwings gets a datetime. Every figure is the same; SEGMENT_ISSUES adds the note that
     # the numbers were read as Excel dates, and the summary's issue count includes it.
-    lite_issues, classic_issues = grid(call_lite("segment_issues", ACCOUNTS)), grid(call_classic("segment_issues", ACCOUNTS))
+    lite_issues, classic_issues = (
+        grid(call_lite("segment_issues", ACCOUNTS)),
+        grid(call_classic("segment_issues", ACCOUNTS)),
+    )
     notes = [row for row in lite_issues if row not in classic_issues]
     assert notes and all(row[1] == "First purchase" and row[3] == "coerced" for row in notes)
     assert "number read as the Excel date 2018-11-01" in notes[0][4]  # C1001's first purchase, sheet row 2
     assert [row for row in lite_issues if row not in notes] == classic_issues
     for name in ("segment_tier", "segment_margin", "segment_strategy"):
         assert_same_cells(call_lite(name, ACCOUNTS), call_classic(name, ACCOUNTS))
-    lite_summary, classic_summary = grid(call_lite("segment_summary", ACCOUNTS)), grid(call_classic("segment_summary", ACCOUNTS))
+    lite_summary, classic_summary = (
+        grid(call_lite("segment_summary", ACCOUNTS)),
+        grid(call_classic("segment_summary", ACCOUNTS)),
+    )
     assert lite_summary[:-1] == classic_summary[:-1]
     assert classic_summary[-1][0] == f"{len(classic_issues) - 1} data issue(s): see SEGMENT_ISSUES"
     assert lite_summary[-1][0] == f"{len(classic_issues) - 1 + len(notes)} data issue(s): see SEGMENT_ISSUES"
@@ -427,17 +472,27 @@ def test_segment_selection_script_writes_the_ribbon_actions_sheets():
 
 
 def test_segment_selection_script_on_messy_accounts_writes_the_same_issues():
-    lite, ribbon = _lite_and_ribbon_actions("segment_selection", {"Accounts": script_cells(MESSY_ACCOUNTS)},
-                                            selection="A1")
+    lite, ribbon = _lite_and_ribbon_actions(
+        "segment_selection", {"Accounts": script_cells(MESSY_ACCOUNTS)}, selection="A1"
+    )
     assert lite == ribbon
     assert "Data issues" in _added(lite)
 
 
 def test_refresh_script_reruns_on_the_remembered_range():
-    names = [{"name": segmenter.LAST_RANGE_NAME, "sheet_index": 0, "address": "$A$1:$H$401", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
-    lite, ribbon = _lite_and_ribbon_actions("refresh", {"Accounts": script_cells(ACCOUNTS)}, selection="A1",
-                                            names=names)
+    names = [
+        {
+            "name": segmenter.LAST_RANGE_NAME,
+            "sheet_index": 0,
+            "address": "$A$1:$H$401",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
+    lite, ribbon = _lite_and_ribbon_actions(
+        "refresh", {"Accounts": script_cells(ACCOUNTS)}, selection="A1", names=names
+    )
     assert lite == ribbon
     assert "Segments" in _added(lite)
 

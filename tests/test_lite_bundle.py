@@ -4,6 +4,7 @@ it in a fresh Python that has only numpy, pandas, scipy and xlwings (segmenter's
 sys.path), runs every worksheet function and every script through xlwings' Lite call path
 (``custom_functions_call`` / ``custom_scripts_call``). A Lite that lacks autofit, charts,
 conditional formats or freeze panes still writes every sheet and says what it left out."""
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,21 @@ finally:
 MAIN = PROJECT / "lite" / "main.py"
 REQUIREMENTS = PROJECT / "lite" / "requirements.txt"
 
-ACCOUNTS = [["Account", "Revenue", "Profit", "NPS", "Size"], ["Acme", 50, 10, 9, "Large"], ["Beta", 20, 6, 3, "Small"],
-            ["Cora", 15, -1.5, 10, "Small"], ["Dune", 10, 1, 7, "Large"], ["Echo", 5, 2.5, 8, "Small"]]
-PERIODS = [["Account", "Revenue 2024", "Revenue 2025"], ["Acme", 40, 50], ["Beta", 30, 20], ["Cora", 10, 15], ["Dune", 0, 10]]
+ACCOUNTS = [
+    ["Account", "Revenue", "Profit", "NPS", "Size"],
+    ["Acme", 50, 10, 9, "Large"],
+    ["Beta", 20, 6, 3, "Small"],
+    ["Cora", 15, -1.5, 10, "Small"],
+    ["Dune", 10, 1, 7, "Large"],
+    ["Echo", 5, 2.5, 8, "Small"],
+]
+PERIODS = [
+    ["Account", "Revenue 2024", "Revenue 2025"],
+    ["Acme", 40, 50],
+    ["Beta", 30, 20],
+    ["Cora", 10, 15],
+    ["Dune", 0, 10],
+]
 TRANSACTIONS = _realistic(60)
 
 
@@ -40,11 +53,20 @@ def column(rows, index):
 
 # Arguments per function; a function added later without a line here is called on ACCOUNTS.
 CALLS = {
-    "concentration": [column(ACCOUNTS, 1)], "accounts_for_share": [column(ACCOUNTS, 1)], "hhi": [column(ACCOUNTS, 1)],
-    "gini": [column(ACCOUNTS, 1)], "nps": [column(ACCOUNTS, 3)], "nps_by": [column(ACCOUNTS, 3), column(ACCOUNTS, 4)],
-    "nps_gap": [column(ACCOUNTS, 3), column(ACCOUNTS, 4)], "cltv": [column(ACCOUNTS, 2), 0.8],
-    "segment_growth": [PERIODS], "tier_migration": [PERIODS], "rfm_segment": [TRANSACTIONS],
-    "customer_summary": [TRANSACTIONS], "cltv_model": [TRANSACTIONS, 52], "segment_why": ["HHI", column(ACCOUNTS, 1)],
+    "concentration": [column(ACCOUNTS, 1)],
+    "accounts_for_share": [column(ACCOUNTS, 1)],
+    "hhi": [column(ACCOUNTS, 1)],
+    "gini": [column(ACCOUNTS, 1)],
+    "nps": [column(ACCOUNTS, 3)],
+    "nps_by": [column(ACCOUNTS, 3), column(ACCOUNTS, 4)],
+    "nps_gap": [column(ACCOUNTS, 3), column(ACCOUNTS, 4)],
+    "cltv": [column(ACCOUNTS, 2), 0.8],
+    "segment_growth": [PERIODS],
+    "tier_migration": [PERIODS],
+    "rfm_segment": [TRANSACTIONS],
+    "customer_summary": [TRANSACTIONS],
+    "cltv_model": [TRANSACTIONS, 52],
+    "segment_why": ["HHI", column(ACCOUNTS, 1)],
 }
 
 CLEAN_RUN = textwrap.dedent("""
@@ -111,8 +133,14 @@ def clean_run(tmp_path_factory) -> dict:
     calls.write_text(json.dumps([CALLS, ACCOUNTS, TRANSACTIONS]))
     workdir = tmp / "work"  # not segmenter's folder: nothing of it on sys.path
     workdir.mkdir()
-    done = subprocess.run([str(python), "-c", CLEAN_RUN, str(MAIN), str(calls)], capture_output=True,
-                          text=True, cwd=workdir, timeout=600, env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp)})
+    done = subprocess.run(
+        [str(python), "-c", CLEAN_RUN, str(MAIN), str(calls)],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp)},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"tmp": str(tmp)}
 
@@ -142,8 +170,15 @@ def test_every_function_runs_in_a_python_with_only_numpy_pandas_scipy_and_xlwing
 
     assert set(clean_run["functions"]) == set(udfs.__all__)
     for name, result in clean_run["functions"].items():
-        if name in CALLS or name in ("segment_tier", "segment_margin", "segment_strategy", "segment_summary",
-                                     "segment_issues", "whale_curve", "segment_findings"):
+        if name in CALLS or name in (
+            "segment_tier",
+            "segment_margin",
+            "segment_strategy",
+            "segment_summary",
+            "segment_issues",
+            "whale_curve",
+            "segment_findings",
+        ):
             assert "'type': 'Error'" not in str(result) or name == "segment_margin", (name, result)
     assert clean_run["functions"]["segment_tier"] == [["Tier"], ["A"], ["A"], ["A"], ["B"], ["C"]]
     assert clean_run["functions"]["hhi"] == pytest.approx(3250.0)

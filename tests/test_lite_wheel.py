@@ -7,6 +7,7 @@ packages and xlwings' pure-Python wheel (no Windows or macOS parts, no Rust exte
 Lite itself no longer needs the wheel (lite/main.py carries the packages, tests/test_lite_bundle.py);
 the wheel serves a self-hosted Lite with a private package index, and pip users.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,23 @@ def wheel(tmp_path_factory) -> Path:
     for package in TOP_LEVEL:
         shutil.copytree(PROJECT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     # without build isolation: the test extra installs the build backend (setuptools) beforehand
-    completed = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                                str(source), "-w", str(dist)],
-                               capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            str(source),
+            "-w",
+            str(dist),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
     (built,) = dist.glob("*.whl")
     return built
@@ -58,15 +73,21 @@ def _metadata(wheel: Path) -> str:
 
 
 def runtime_requirements(wheel: Path) -> list[Requirement]:
-    requirements = [Requirement(line.split(":", 1)[1].strip())
-                    for line in _metadata(wheel).splitlines() if line.startswith("Requires-Dist:")]
+    requirements = [
+        Requirement(line.split(":", 1)[1].strip())
+        for line in _metadata(wheel).splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
     return [r for r in requirements if r.marker is None]
 
 
 def test_wheel_is_pure_python(wheel):
     assert wheel.name.endswith("-py3-none-any.whl")
     with zipfile.ZipFile(wheel) as archive:
-        assert "Root-Is-Purelib: true" in archive.read(next(n for n in archive.namelist() if n.endswith("/WHEEL"))).decode()
+        assert (
+            "Root-Is-Purelib: true"
+            in archive.read(next(n for n in archive.namelist() if n.endswith("/WHEEL"))).decode()
+        )
         assert not [n for n in archive.namelist() if n.endswith((".so", ".pyd", ".dll", ".dylib"))]
 
 
@@ -82,8 +103,11 @@ def test_runtime_requirements_are_all_in_every_checked_pyodide_release(wheel):
 
 
 def test_desktop_and_file_libraries_are_extras(wheel):
-    extras = {str(Requirement(line.split(":", 1)[1].strip()).name): line
-              for line in _metadata(wheel).splitlines() if line.startswith("Requires-Dist:") and "extra ==" in line}
+    extras = {
+        str(Requirement(line.split(":", 1)[1].strip()).name): line
+        for line in _metadata(wheel).splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" in line
+    }
     assert 'extra == "excel"' in extras["xlwings"]
     assert 'extra == "cli"' in extras["openpyxl"]
 
@@ -93,8 +117,9 @@ def test_wheel_holds_the_runtime_sources_and_nothing_else(wheel):
         names = {n for n in archive.namelist() if ".dist-info/" not in n}
     expected = {f"{m}.py" for m in MODULES}
     for package in TOP_LEVEL:  # every module of every sub-package: pyproject must list them all
-        expected |= {p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).rglob("*.py")
-                     if "__pycache__" not in p.parts}
+        expected |= {
+            p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).rglob("*.py") if "__pycache__" not in p.parts
+        }
     for package, patterns in PYPROJECT["tool"]["setuptools"].get("package-data", {}).items():
         for pattern in patterns:
             expected |= {p.relative_to(PROJECT).as_posix() for p in (PROJECT / package).glob(pattern)}
@@ -170,12 +195,31 @@ def clean_env(env: Path) -> Path:
 def test_wheel_installs_with_no_deps_into_a_clean_venv_and_runs_lite_main_without_desktop_parts(wheel, tmp_path):
     env = tmp_path / "clean"
     clean_env(env)
-    completed = subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install",
-                                "--no-deps", "--quiet", str(wheel)], capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(env / "bin" / "python"),
+            "install",
+            "--no-deps",
+            "--quiet",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
-    completed = subprocess.run([str(env / "bin" / "python"), "-c", CLEAN_ENV_CHECK,
-                                str(PROJECT / "lite" / "lite_edition.py")],
-                               capture_output=True, text=True, cwd=tmp_path, timeout=300, env={"PATH": "/usr/bin:/bin"})
+    completed = subprocess.run(
+        [str(env / "bin" / "python"), "-c", CLEAN_ENV_CHECK, str(PROJECT / "lite" / "lite_edition.py")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["core_alone"]  # core/ imported with neither xlwings nor openpyxl loaded

@@ -1,6 +1,6 @@
 """Tests for core.margins: account margins, their notes and the per-group summary."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
@@ -79,8 +79,15 @@ def test_group_summary_of_five_accounts_by_hand():
 def test_group_summary_columns_and_group_name():
     table = group_summary(REVENUE, PROFIT, GROUPS, group_name="industry")
     assert table.columns.tolist() == [
-        "industry", "accounts", "revenue", "profit", "margin_pct",
-        "account_share", "revenue_share", "profit_share", "avg_revenue",
+        "industry",
+        "accounts",
+        "revenue",
+        "profit",
+        "margin_pct",
+        "account_share",
+        "revenue_share",
+        "profit_share",
+        "avg_revenue",
     ]
 
 

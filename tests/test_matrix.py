@@ -1,4 +1,5 @@
 """Tests for core.matrix: splits, strategy cells, the matrix table and the NPS flags."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -72,8 +73,15 @@ def test_accounts_without_a_margin_are_unclassified():
 def test_matrix_table_of_five_accounts_by_hand():
     table = matrix_table(REVENUE, PROFIT, assign_strategy(REVENUE, MARGIN, 500.0, 0.20))
     assert table.columns.tolist() == [
-        "strategy", "revenue_band", "margin_band", "accounts", "revenue", "profit",
-        "margin_pct", "revenue_share", "action",
+        "strategy",
+        "revenue_band",
+        "margin_band",
+        "accounts",
+        "revenue",
+        "profit",
+        "margin_pct",
+        "revenue_share",
+        "action",
     ]
     assert table["strategy"].tolist() == ["Protect", "Fix margin", "Grow", "Migrate", "Unclassified", "Total"]
     assert table["revenue_band"].tolist() == ["high", "high", "low", "low", "", ""]

@@ -1,4 +1,5 @@
 """Tests for core.nps: answer validation, NPS with margin of error, per group, and the gap."""
+
 from __future__ import annotations
 
 import math
@@ -143,9 +144,7 @@ def test_nps_by_seed_example():
     # total: 100 * (50 - 14) / 100 = 36
     assert table["nps"].tolist() == [18.0, 54.0, 36.0]
     # total p = 0.5, d = 0.14, var = 0.64 - 0.36^2 = 0.5104
-    np.testing.assert_allclose(
-        table["margin_of_error"], [SMALL_MOE, LARGE_MOE, 1.96 * math.sqrt(0.5104 / 100) * 100]
-    )
+    np.testing.assert_allclose(table["margin_of_error"], [SMALL_MOE, LARGE_MOE, 1.96 * math.sqrt(0.5104 / 100) * 100])
     assert table["warning"].tolist() == ["", "", ""]
 
 
@@ -314,7 +313,10 @@ def test_each_group_row_equals_nps_of_its_answers(rows):
     assert table.loc["Total", "nps"] == pytest.approx(nps(scores).nps, nan_ok=True)
 
 
-@given(st.lists(st.tuples(st.integers(0, 10).map(float), st.sampled_from("ABC")), max_size=60), st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(st.integers(0, 10).map(float), st.sampled_from("ABC")), max_size=60),
+    st.randoms(use_true_random=False),
+)
 def test_nps_by_does_not_depend_on_answer_order(rows, random):
     shuffled = list(rows)
     random.shuffle(shuffled)

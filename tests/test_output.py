@@ -1,4 +1,5 @@
 """writers.output and the CLI: a user's file is never lost (the input's bytes are hashed before and after)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,12 @@ def _run(capsys, *args) -> tuple[int, str]:
 @pytest.mark.parametrize("how", ["same path", "another path", "symlink", "hard link"])
 def test_the_input_is_never_the_output(workbook, tmp_path, capsys, how):
     before = _digest(workbook)
-    output = {"same path": workbook, "another path": tmp_path / "." / ".." / tmp_path.name / "accounts.xlsx",
-              "symlink": tmp_path / "link.xlsx", "hard link": tmp_path / "hard.xlsx"}[how]
+    output = {
+        "same path": workbook,
+        "another path": tmp_path / "." / ".." / tmp_path.name / "accounts.xlsx",
+        "symlink": tmp_path / "link.xlsx",
+        "hard link": tmp_path / "hard.xlsx",
+    }[how]
     if how == "symlink":
         output.symlink_to(workbook)
     if how == "hard link":
@@ -49,12 +54,20 @@ def test_the_input_is_never_the_output(workbook, tmp_path, capsys, how):
     assert _digest(workbook) == before
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "accounts.xlsx is damaged or not an Excel workbook"),
-    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "Excel 97-2003 workbook with an .xlsx name"),
-    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le")),
-     "accounts.xlsx is password-protected"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "accounts.xlsx is damaged or not an Excel workbook"),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+            "Excel 97-2003 workbook with an .xlsx name",
+        ),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le")),
+            "accounts.xlsx is password-protected",
+        ),
+    ],
+)
 def test_bad_workbooks_exit_2_in_one_line_and_stay_as_they_were(tmp_path, capsys, make, message):
     source = tmp_path / "accounts.xlsx"
     make(source)
@@ -67,8 +80,11 @@ def test_bad_workbooks_exit_2_in_one_line_and_stay_as_they_were(tmp_path, capsys
 def test_a_missing_output_folder_is_named_before_any_work(workbook, tmp_path, capsys):
     code, err = _run(capsys, workbook, "-o", tmp_path / "nowhere" / "out.xlsx")
     assert code == 2
-    assert err.strip() == f"segmenter: cannot write {tmp_path / 'nowhere' / 'out.xlsx'}: the folder {tmp_path / 'nowhere'} " \
-                          "does not exist; create it or choose another folder with -o"
+    assert (
+        err.strip()
+        == f"segmenter: cannot write {tmp_path / 'nowhere' / 'out.xlsx'}: the folder {tmp_path / 'nowhere'} "
+        "does not exist; create it or choose another folder with -o"
+    )
 
 
 def test_another_suffix_is_corrected_and_said(workbook, tmp_path, capsys):

@@ -1,5 +1,6 @@
 """The Overview: every finding's figures read back from its detail sheet in the written file,
 findings that change with the data, and native charts whose data ranges are on a sheet."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,10 +30,10 @@ def _block(sheet, table: str) -> tuple[list[str], list[list]]:
     start = next(i for i, row in enumerate(cells) if row and row[0] == BLOCK_TITLES[table])
     header = [h for h in cells[start + 1] if h is not None]
     rows = []
-    for row in cells[start + 2:]:
-        if not row or all(v is None for v in row[:len(header)]):
+    for row in cells[start + 2 :]:
+        if not row or all(v is None for v in row[: len(header)]):
             break
-        rows.append(row[:len(header)])
+        rows.append(row[: len(header)])
     return header, rows
 
 
@@ -97,8 +98,14 @@ def _orders(customers: int = 60, seed: int = 3) -> list[list]:
     for c in range(customers):
         for _ in range(int(rng.integers(1, 6))):
             amount = float(np.round(rng.lognormal(4, 1), 2))
-            rows.append([f"C{c:03d}", start + dt.timedelta(days=int(rng.integers(0, 360))), amount,
-                         float(np.round(amount * rng.uniform(-0.3, 0.5), 2))])
+            rows.append(
+                [
+                    f"C{c:03d}",
+                    start + dt.timedelta(days=int(rng.integers(0, 360))),
+                    amount,
+                    float(np.round(amount * rng.uniform(-0.3, 0.5), 2)),
+                ]
+            )
     return rows
 
 
@@ -116,8 +123,9 @@ def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):
     rows, first_row = read_block(cdnow_file)
     transactions = load_transactions(rows, first_row, cdnow_file)
     output = tmp_path / "cdnow.xlsx"
-    report = segmenter.write_customer_file_report(transactions, ReportConfig(), output, source="CDNOW",
-                                                  observation_end="1997-09-30")
+    report = segmenter.write_customer_file_report(
+        transactions, ReportConfig(), output, source="CDNOW", observation_end="1997-09-30"
+    )
     tables = {**report.account_report.tables, **report.tables}
     found, _ = _check_findings_against_sheets(tables, report.account_report.config, output)
     assert any(f.sheet == "RFM" for f in found)
@@ -127,15 +135,19 @@ def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):
     findings_of_the_data = [f for f in found if f.topic >= 0]
     assert findings_of_the_data[0].text.startswith("Next 52 weeks: ") and "(80 % range " in findings_of_the_data[0].text
     verdict = next(f.text for f in found if f.sheet == "Model check")
-    assert verdict == ("Holdout check: BG/NBD predicted 1,066 repeat purchases, 1,142 happened (-6.7 %), "
-                       "within its 80 % range 986 to 1,175")
+    assert verdict == (
+        "Holdout check: BG/NBD predicted 1,066 repeat purchases, 1,142 happened (-6.7 %), "
+        "within its 80 % range 986 to 1,175"
+    )
     key = tables["key_figures"]["measure"].tolist()
     assert key[0].startswith("Expected repeat purchases, next 52 weeks (80 % range ")
 
 
 def _accounts(revenue, profit, nps=None):
     header = ["Account", "Revenue", "Profit"] + (["NPS"] if nps is not None else [])
-    rows = [[f"acct {i}", r, p] + ([nps[i]] if nps is not None else []) for i, (r, p) in enumerate(zip(revenue, profit))]
+    rows = [
+        [f"acct {i}", r, p] + ([nps[i]] if nps is not None else []) for i, (r, p) in enumerate(zip(revenue, profit))
+    ]
     return parse_accounts([header] + rows)
 
 
@@ -169,7 +181,13 @@ def test_every_overview_chart_is_native_with_its_data_on_a_sheet(tmp_path):
     book = load_workbook(output)
     charts = book["Overview"]._charts
     kinds = sorted(type(c).__name__ for c in charts)
-    assert kinds == ["BarChart", "BarChart", "BarChart", "ScatterChart", "ScatterChart"]  # shares, NPS, bridge; whale, matrix
+    assert kinds == [
+        "BarChart",
+        "BarChart",
+        "BarChart",
+        "ScatterChart",
+        "ScatterChart",
+    ]  # shares, NPS, bridge; whale, matrix
     for chart in charts:
         for series in chart.series:
             ref = (series.val or series.yVal).numRef.f
@@ -186,8 +204,16 @@ def test_the_ribbon_draws_the_overview_charts_on_the_remote_engine():
     rng = np.random.default_rng(5)
     for i in range(60):
         revenue = float(rng.integers(1_000, 100_000))
-        rows.append([f"acct {i}", revenue * float(rng.uniform(0.7, 1.2)), revenue, revenue * float(rng.uniform(-0.2, 0.4)),
-                     int(rng.integers(0, 11)), ["Small", "Medium", "Large"][i % 3]])
+        rows.append(
+            [
+                f"acct {i}",
+                revenue * float(rng.uniform(0.7, 1.2)),
+                revenue,
+                revenue * float(rng.uniform(-0.2, 0.4)),
+                int(rng.integers(0, 11)),
+                ["Small", "Medium", "Large"][i % 3],
+            ]
+        )
     book = remote_book({"Accounts": rows}, selection="A1")
     assert segmenter.segment_selection(book) == []
     recorded = actions(book)
@@ -196,8 +222,14 @@ def test_the_ribbon_draws_the_overview_charts_on_the_remote_engine():
     overview = sheets.index("Overview")
     on_overview = [a for a in added if a["sheet_position"] == overview]
     # tier shares, whale, matrix, NPS by size, NPS by tier, revenue bridge
-    assert [a["args"][1] for a in on_overview] == ["ColumnClustered", "XYScatter", "XYScatter", "ColumnClustered",
-                                                   "ColumnClustered", "ColumnStacked"]
+    assert [a["args"][1] for a in on_overview] == [
+        "ColumnClustered",
+        "XYScatter",
+        "XYScatter",
+        "ColumnClustered",
+        "ColumnClustered",
+        "ColumnStacked",
+    ]
     assert {a["args"][2] for a in on_overview} == {"Chart data"}  # the data range is on the Chart data sheet
     titles = [a["args"] for a in recorded if a["func"] == "setChartTitle"]
     assert any("Whale curve" in str(t) for t in titles) and any("NPS per size band" in str(t) for t in titles)
@@ -210,7 +242,8 @@ def test_the_ribbon_draws_and_styles_the_overview_charts_on_the_windows_engine()
 
     rows = [["Account", "Revenue", "Profit", "NPS"]] + [
         [f"acct {i}", float(1000 * (i + 1)), float(100 * (i + 1) * (-1 if i % 4 == 0 else 1)), float(i % 11)]
-        for i in range(40)]
+        for i in range(40)
+    ]
     book, excel = windows_book({"Accounts": rows}, selection="A1:D41")
     assert segmenter.segment_selection(book) == []
     overview = excel.workbook.sheet("Overview")

@@ -3,6 +3,7 @@
 The CDNOW report is written with the CLI and read back as the file's XML (charts) and with openpyxl
 (print area, wrapped cells, row heights, column widths).
 """
+
 from __future__ import annotations
 
 import re
@@ -10,11 +11,10 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 import segmenter
 from tests.test_bridge import CDNOW
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from writers.layout import LABEL_WIDTH, NOTE_WIDTH
 
 

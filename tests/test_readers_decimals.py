@@ -1,4 +1,5 @@
 """readers.decimals: the decimal mark decided from the whole file, never guessed per cell."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,8 @@ def test_a_decimal_comma_column_reads_its_thousands_dots_and_commas():
 
 def test_a_column_without_evidence_follows_the_file_and_otherwise_keeps_its_text():
     assert _read(["1.234", "7"], ["12,5"]) == [[1234.0, 7.0], [12.5]]  # the other column shows decimal commas
-    assert _read(["1.234", "7"], ["12.5"]) == [[1.234, 7.0], [12.5]]   # ... or decimal points
-    assert np.isnan(_read(["1.234", "7"])[0][0])                         # nothing says which: stays text
+    assert _read(["1.234", "7"], ["12.5"]) == [[1.234, 7.0], [12.5]]  # ... or decimal points
+    assert np.isnan(_read(["1.234", "7"])[0][0])  # nothing says which: stays text
 
 
 def test_conflicting_evidence_in_one_column_reads_no_ambiguous_cell():
@@ -35,11 +36,12 @@ def test_decimal_point_columns_read_us_thousands_and_large_fractions_settle_the_
 
 
 def test_a_leading_zero_and_a_dotted_whole_number_from_1000_settle_a_decimal_point():
-    assert _read(["1000.0", "0.125"]) == [[1000.0, 0.125]]   # hypothesis' falsifying example
-    assert _read(["0.125", "1.234"]) == [[0.125, 1.234]]     # 0.125 is no thousands group
-    assert _read(["1000.0", "1.125"]) == [[1000.0, 1.125]]   # 1000.0: one digit after the point
-    assert _read(["0,125", "1.234"]) == [[0.125, 1234.0]]    # 0,125 is a decimal comma
-    assert np.isnan(_read(["1000", "1.125"])[0][1])          # a whole number without a dot settles nothing
+    assert _read(["1000.0", "0.125"]) == [[1000.0, 0.125]]  # hypothesis' falsifying example
+    assert _read(["0.125", "1.234"]) == [[0.125, 1.234]]  # 0.125 is no thousands group
+    assert _read(["1000.0", "1.125"]) == [[1000.0, 1.125]]  # 1000.0: one digit after the point
+    assert _read(["0,125", "1.234"]) == [[0.125, 1234.0]]  # 0,125 is a decimal comma
+    assert np.isnan(_read(["1000", "1.125"])[0][1])  # a whole number without a dot settles nothing
+
 
 def test_inf_nan_and_overflow_stay_text():
     assert np.isnan(_read(["inf", "nan", "1e999", "-Infinity"])[0]).all()

@@ -1,4 +1,5 @@
 """readers.delimited: CSV cells typed as Excel types them when it opens a CSV."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,12 +38,14 @@ def test_amounts_with_a_currency_sign_are_read_by_the_columns_decimal_comma(tmp_
     import numpy as np
 
     from core.cells import to_numbers
+
     path = tmp_path / "list.csv"
-    path.write_text("Cliente;Importe;Codigo\nA;€ 1.200;ABC 1.234\nB;€ 730,00;ABC 2.345\nC;1.234,56 €;ABC 3\n"
-                    "D;R$ 15.200,00;ABC 4\n", encoding="utf-8")
+    path.write_text(
+        "Cliente;Importe;Codigo\nA;€ 1.200;ABC 1.234\nB;€ 730,00;ABC 2.345\nC;1.234,56 €;ABC 3\nD;R$ 15.200,00;ABC 4\n",
+        encoding="utf-8",
+    )
     rows = read_delimited(path)
-    amounts = to_numbers(np.array([r[1] for r in rows[1:]], dtype=object), column="Importe",
-                         sheet_rows=np.arange(2, 6))
+    amounts = to_numbers(np.array([r[1] for r in rows[1:]], dtype=object), column="Importe", sheet_rows=np.arange(2, 6))
     # the real stays out: amounts in two currencies are never added
     assert amounts.values[:3].tolist() == [1200.0, 730.0, 1234.56] and np.isnan(amounts.values[3])
     assert [r[2] for r in rows[1:]] == ["ABC 1.234", "ABC 2.345", "ABC 3", "ABC 4"]  # codes are not amounts

@@ -1,4 +1,5 @@
 """readers.files: the reader chosen by suffix, the block a list starts with."""
+
 from __future__ import annotations
 
 import subprocess
@@ -25,12 +26,15 @@ def test_the_suffix_chooses_the_reader(tmp_path):
     assert read_cells(tmp_path / "a.txt") == [["x", "y,1"]]
 
 
-@pytest.mark.parametrize(("name", "text", "message"), [
-    ("missing.csv", None, "file not found: .*missing.csv: check the name and the folder"),
-    ("empty.csv", "", r"empty.csv is empty \(0 bytes\), no accounts to read: export the list again"),
-    ("blank.csv", ",,\n,,\n", "blank.csv has no accounts"),
-    ("notes.doc", "x", "cannot read notes.doc: use a .csv, .xlsx, .xlsm, .txt or .tsv file"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("missing.csv", None, "file not found: .*missing.csv: check the name and the folder"),
+        ("empty.csv", "", r"empty.csv is empty \(0 bytes\), no accounts to read: export the list again"),
+        ("blank.csv", ",,\n,,\n", "blank.csv has no accounts"),
+        ("notes.doc", "x", "cannot read notes.doc: use a .csv, .xlsx, .xlsm, .txt or .tsv file"),
+    ],
+)
 def test_files_without_a_list_are_refused_with_one_sentence(tmp_path, name, text, message):
     if text is not None:
         (tmp_path / name).write_text(text)
@@ -49,16 +53,26 @@ def test_a_locked_file_is_refused_with_what_to_do(tmp_path, monkeypatch):
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(type(path), "open", locked)
-    with pytest.raises(SegmenterInputError, match=r"cannot open accounts.csv \(Permission denied\): it may be open in "
-                                                  "another program or not yours to read; close it or copy it"):
+    with pytest.raises(
+        SegmenterInputError,
+        match=r"cannot open accounts.csv \(Permission denied\): it may be open in "
+        "another program or not yours to read; close it or copy it",
+    ):
         read_cells(path)
 
 
 def test_core_udfs_and_readers_import_without_python_calamine():
-    code = ("import sys; sys.modules['python_calamine'] = None\n"
-            "import core.report, core.accounts, readers, writers.layout\n"
-            "import udfs\n"
-            "print('ok')")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys; sys.modules['python_calamine'] = None\n"
+        "import core.report, core.accounts, readers, writers.layout\n"
+        "import udfs\n"
+        "print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert result.stdout.strip() == "ok", result.stderr

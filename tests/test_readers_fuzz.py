@@ -1,5 +1,6 @@
 """Property: whatever bytes or text a file holds, a reader gives rows or SegmenterInputError, never another
 exception; and a number typed in a CSV is read as exactly that number."""
+
 from __future__ import annotations
 
 import codecs
@@ -30,22 +31,53 @@ def _read(data: bytes, suffix: str):
 
 
 @FUZZ
-@given(data=st.binary(max_size=600), suffix=st.sampled_from(SUFFIXES),
-       prefix=st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]))
+@given(
+    data=st.binary(max_size=600),
+    suffix=st.sampled_from(SUFFIXES),
+    prefix=st.sampled_from(
+        [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+    ),
+)
 def test_random_bytes_give_rows_or_an_input_error(data, suffix, prefix):
     _read(prefix + data, suffix)
 
 
 CELL = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
-    st.sampled_from(["1.234", "1,234", "1.234,56", "1,234.56", "12,5", "-0.5", "1e5", "inf", "nan", "#N/A", '"', '""',
-                     "2024-03-31", "=1+1", "sep=;", " ", "\t", "\r", "\r\n", ";", "|"]),
+    st.sampled_from(
+        [
+            "1.234",
+            "1,234",
+            "1.234,56",
+            "1,234.56",
+            "12,5",
+            "-0.5",
+            "1e5",
+            "inf",
+            "nan",
+            "#N/A",
+            '"',
+            '""',
+            "2024-03-31",
+            "=1+1",
+            "sep=;",
+            " ",
+            "\t",
+            "\r",
+            "\r\n",
+            ";",
+            "|",
+        ]
+    ),
 )
 
 
 @FUZZ
-@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
-       separator=st.sampled_from([",", ";", "\t", "|"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+    separator=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+)
 def test_random_csv_text_gives_rows_or_an_input_error(rows, separator, encoding):
     text = "\n".join(separator.join(row) for row in rows)
     try:
@@ -56,8 +88,10 @@ def test_random_csv_text_gives_rows_or_an_input_error(rows, separator, encoding)
 
 
 @FUZZ
-@given(numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=20),
-       separator=st.sampled_from([",", ";", "\t", "|"]))
+@given(
+    numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=20),
+    separator=st.sampled_from([",", ";", "\t", "|"]),
+)
 @example(numbers=[1.234, 2.5], separator=";")
 @example(numbers=[1.234, 7.0], separator=";")
 @example(numbers=[1000.0, 0.125], separator=",")

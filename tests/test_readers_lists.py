@@ -1,4 +1,5 @@
 """readers.lists: a file's cells handed to the account or transaction parser."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """readers.text_layout: whitespace text such as the CDNOW files, YYYYMMDD date columns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,16 @@ def test_the_cdnow_sample_reads_as_its_layout(cdnow_file, cdnow_raw):
 
 def test_an_sap_list_saved_unconverted_splits_on_bars_without_its_rules(tmp_path):
     path = tmp_path / "list.txt"
-    path.write_text("07.12.2026     Kundenumsätze     1\n" + "-" * 40 + "\n|Kunde |Name 1        |  Betrag|\n" + "-" * 40
-                    + "\n|100045|Müller GmbH   |12.450,00 |\n|100047|Weber AG      |  273,92-|\n" + "-" * 40
-                    + "\n|*     |              |12.176,08 |\n", encoding="utf-8")
+    path.write_text(
+        "07.12.2026     Kundenumsätze     1\n"
+        + "-" * 40
+        + "\n|Kunde |Name 1        |  Betrag|\n"
+        + "-" * 40
+        + "\n|100045|Müller GmbH   |12.450,00 |\n|100047|Weber AG      |  273,92-|\n"
+        + "-" * 40
+        + "\n|*     |              |12.176,08 |\n",
+        encoding="utf-8",
+    )
     rows = read_text(path)
     cells = [[str(v).strip() for v in row if v is not None and str(v).strip()] for row in rows]
     assert cells[1] == [] and cells[3] == [] and cells[6] == []  # the dashed rules are no rows

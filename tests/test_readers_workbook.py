@@ -1,4 +1,5 @@
 """readers.workbook: the cells of one sheet of an .xlsx/.xlsm."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,12 +80,15 @@ def _book(tmp_path, rows, name="list.xlsx", start="A1"):
 def test_a_usual_sheet_is_read_by_columns_with_the_values_cell_by_cell_reading_gives(tmp_path):
     from readers.workbook import typed_rows
 
-    path = _book(tmp_path, [
-        ["Account", "Revenue", "Since", "Last visit", "Active", "NPS", "Notes"],
-        ["Acme", 1200.5, dt.datetime(2020, 5, 1), dt.datetime(2024, 3, 1, 10, 30), True, 9, None],
-        ["0042", None, None, None, False, None, None],
-        [" Beta ", -7, dt.datetime(2021, 1, 2), dt.datetime(2024, 3, 2, 0, 0), None, 0, None],
-    ])
+    path = _book(
+        tmp_path,
+        [
+            ["Account", "Revenue", "Since", "Last visit", "Active", "NPS", "Notes"],
+            ["Acme", 1200.5, dt.datetime(2020, 5, 1), dt.datetime(2024, 3, 1, 10, 30), True, 9, None],
+            ["0042", None, None, None, False, None, None],
+            [" Beta ", -7, dt.datetime(2021, 1, 2), dt.datetime(2024, 3, 2, 0, 0), None, 0, None],
+        ],
+    )
     rows = typed_rows(path, "Accounts")
     assert rows is not None  # the typed path took it
     assert rows == _cell_by_cell(path, "Accounts") == read_workbook(path)
@@ -92,16 +96,19 @@ def test_a_usual_sheet_is_read_by_columns_with_the_values_cell_by_cell_reading_g
     assert type(rows[1][2]) is dt.date and rows[1][3] == dt.datetime(2024, 3, 1, 10, 30)
 
 
-@pytest.mark.parametrize("rows, start", [
-    ([["Sales export 2024"], ["Account", "Revenue"], ["Acme", 5.0]], "A1"),  # a title row above the header
-    ([["Account", "Revenue"], ["Acme", 5.0], ["Beta", "n/a"]], "A1"),  # numbers and text in one column
-    ([["Account", "Revenue"], ["Acme", "x"], ["Beta", 5.0]], "A1"),  # text, then a number
-    ([["Revenue", "Revenue"], ["Acme", 5.0]], "A1"),  # a repeated header
-    ([["Account", 2024, 2025], ["Acme", 5.0, 6.0]], "A1"),  # years as numbers in the header
-    ([["Account", None, "Revenue"], ["Acme", None, 5.0]], "A1"),  # a blank header cell
-    ([["Account", "Revenue"], ["Acme", 5.0]], "B3"),  # the list does not start in A1
-    ([["Account", "When"], ["Acme", dt.datetime(2024, 1, 2)], ["Beta", dt.time(10, 30)]], "A1"),  # a time alone
-])
+@pytest.mark.parametrize(
+    "rows, start",
+    [
+        ([["Sales export 2024"], ["Account", "Revenue"], ["Acme", 5.0]], "A1"),  # a title row above the header
+        ([["Account", "Revenue"], ["Acme", 5.0], ["Beta", "n/a"]], "A1"),  # numbers and text in one column
+        ([["Account", "Revenue"], ["Acme", "x"], ["Beta", 5.0]], "A1"),  # text, then a number
+        ([["Revenue", "Revenue"], ["Acme", 5.0]], "A1"),  # a repeated header
+        ([["Account", 2024, 2025], ["Acme", 5.0, 6.0]], "A1"),  # years as numbers in the header
+        ([["Account", None, "Revenue"], ["Acme", None, 5.0]], "A1"),  # a blank header cell
+        ([["Account", "Revenue"], ["Acme", 5.0]], "B3"),  # the list does not start in A1
+        ([["Account", "When"], ["Acme", dt.datetime(2024, 1, 2)], ["Beta", dt.time(10, 30)]], "A1"),  # a time alone
+    ],
+)
 def test_any_other_sheet_is_read_cell_by_cell(tmp_path, rows, start):
     from readers.workbook import typed_rows
 

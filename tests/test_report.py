@@ -1,4 +1,5 @@
 """run_report: the named tables on a list checked by hand, and its invariants."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,10 +14,15 @@ from core.errors import SegmenterInputError
 from core.report import revenue_rank, run_report, segment_accounts
 
 # revenue 50, 20, 15, 10, 5 (+ one credit note); profit 10, 6, -1.5, 1, 2.5; NPS 3, 9, -, 10, 10
-CELLS = [["Account", "Revenue", "Profit", "NPS", "Size"],
-         ["Acme", 50.0, 10.0, 3.0, "Large"], ["Beta", 20.0, 6.0, 9.0, "Large"],
-         ["Cora", 15.0, -1.5, None, "Small"], ["Dune", 10.0, 1.0, 10.0, "Small"],
-         ["Echo", 5.0, 2.5, 10.0, "Small"], ["Fix", -4.0, -1.0, None, "Small"]]
+CELLS = [
+    ["Account", "Revenue", "Profit", "NPS", "Size"],
+    ["Acme", 50.0, 10.0, 3.0, "Large"],
+    ["Beta", 20.0, 6.0, 9.0, "Large"],
+    ["Cora", 15.0, -1.5, None, "Small"],
+    ["Dune", 10.0, 1.0, 10.0, "Small"],
+    ["Echo", 5.0, 2.5, 10.0, "Small"],
+    ["Fix", -4.0, -1.0, None, "Small"],
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +31,34 @@ def report():
 
 
 def test_every_named_table_is_there(report):
-    assert {"segments", "tier_summary", "tier_rule", "by_size", "concentration", "pareto_curve", "nps_by_tier",
-            "nps_gap_tier", "nps_by_size", "nps_gap_size", "matrix", "matrix_splits", "accounts_to_watch",
-            "data_issues"} <= set(report.tables)
+    assert {
+        "segments",
+        "tier_summary",
+        "tier_rule",
+        "by_size",
+        "concentration",
+        "pareto_curve",
+        "nps_by_tier",
+        "nps_gap_tier",
+        "nps_by_size",
+        "nps_gap_size",
+        "matrix",
+        "matrix_splits",
+        "accounts_to_watch",
+        "data_issues",
+    } <= set(report.tables)
 
 
 def test_segments_by_hand(report):
     seg = report.tables["segments"].set_index("account")
-    assert seg["tier"].astype(str).to_dict() == {"Acme": "A", "Beta": "A", "Cora": "A", "Dune": "B", "Echo": "C", "Fix": "D"}
+    assert seg["tier"].astype(str).to_dict() == {
+        "Acme": "A",
+        "Beta": "A",
+        "Cora": "A",
+        "Dune": "B",
+        "Echo": "C",
+        "Fix": "D",
+    }
     assert seg.loc["Beta", "margin_pct"] == pytest.approx(0.3)
     assert np.isnan(seg.loc["Fix", "margin_pct"]) and "revenue" in seg.loc["Fix", "note"]
     # CLTV = m r / (1 + d - r) = 10 * 0.8 / 0.3
@@ -109,7 +135,7 @@ def test_rank_order_keeps_tiers_together(revenues):
 def test_a_revenue_only_list_gets_tiers_and_concentration_but_no_strategies():
     report = run_report(parse_accounts([["Account", "Revenue"], ["a", 50.0], ["b", 30.0], ["c", 20.0]]))
     seg = report.tables["segments"]
-    assert seg["tier"].astype(str).tolist() == ["A", "A", "B"]   # shares before: 0, 50 %, 80 %
+    assert seg["tier"].astype(str).tolist() == ["A", "A", "B"]  # shares before: 0, 50 %, 80 %
     assert (seg["strategy"] == "").all()
     matrix = report.tables["matrix"].set_index("strategy")
     assert matrix.loc["Unclassified", "accounts"] == 3

@@ -1,4 +1,5 @@
 """Tests for core.retention_cltv: the retention-model CLTV and its per-group summary."""
+
 from __future__ import annotations
 
 import math

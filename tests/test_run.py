@@ -1,5 +1,6 @@
 """run.py, the one set-up script behind run (bash/zsh), run.ps1 (PowerShell) and run.cmd (cmd):
 its Windows branch run on this machine, and the README's Windows commands checked against it."""
+
 from __future__ import annotations
 
 import os
@@ -17,15 +18,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def dry_run(args: list[str], platform: str) -> list[str]:
     """What ``run.py args`` would run on ``platform`` (the commands, one a line), from a fresh process."""
     env = {**os.environ, "SEGMENTER_RUN_PLATFORM": platform, "SEGMENTER_RUN_DRY": "1"}
-    done = subprocess.run([sys.executable, str(ROOT / "run.py"), *args], env=env, capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args], env=env, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
 
 def windows_section() -> str:
     start = README.index("### Windows")
-    return README[start:README.index("\n## ", start)]
+    return README[start : README.index("\n## ", start)]
 
 
 def readme_windows_commands() -> list[list[str]]:
@@ -60,14 +62,18 @@ def test_every_windows_command_of_the_readme_runs_the_windows_branch_with_script
         assert all(step.startswith(".venv\\Scripts\\python.exe ") for step in steps[1:]), steps
         assert "/" not in " ".join(steps[1:]).replace("-e .[", ""), steps  # no POSIX path on Windows
     assert dry_run(["demo"], "win32")[-1] == r".venv\Scripts\python.exe segmenter.py demo"
-    assert dry_run(["excel"], "win32")[-2:] == [r".venv\Scripts\python.exe segmenter.py setup",
-                                                r".venv\Scripts\python.exe segmenter.py install"]
+    assert dry_run(["excel"], "win32")[-2:] == [
+        r".venv\Scripts\python.exe segmenter.py setup",
+        r".venv\Scripts\python.exe segmenter.py install",
+    ]
 
 
 def test_the_other_platforms_use_bin_python_and_test_is_what_ci_runs():
     for platform in ("linux", "darwin"):
         steps = dry_run(["test", "-x"], platform)
-        assert steps[-2].startswith(".venv/bin/python -m pip install") and steps[-2].endswith("-e .[excel,cli,test,build,warehouse]")
+        assert steps[-2].startswith(".venv/bin/python -m pip install") and steps[-2].endswith(
+            "-e .[excel,cli,test,build,warehouse]"
+        )
         assert steps[-1] == ".venv/bin/python -m pytest -q -x"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./run test" in ci
@@ -98,4 +104,5 @@ def test_plan_is_importable_and_says_the_same(platform, python):
     assert run.venv_python(platform) == python
     assert run.plan("wheel", [], platform, base_python="py", venv_exists=True) == [
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", "."],
-        [python, "-m", "pip", "wheel", "--no-deps", "--quiet", ".", "-w", "dist"]]
+        [python, "-m", "pip", "wheel", "--no-deps", "--quiet", ".", "-w", "dist"],
+    ]

@@ -1,4 +1,5 @@
 """Ribbon actions on xlwings' remote engine (every write recorded) and the CLI end to end."""
+
 from __future__ import annotations
 
 import io
@@ -16,10 +17,25 @@ from writers.book import owner_name
 from writers.layout import FORMATS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
-ROWS = [["Acme", 50.0, 10.0, 3.0], ["Beta", 20.0, 6.0, 9.0], ["Cora", 15.0, -1.5, None],
-        ["Dune", 10.0, 1.0, 10.0], ["Echo", 5.0, 2.5, 10.0], ["Fail", "$1.2k", 1.0, None]]
-RESULT_SHEETS = ["Overview", "Accounts to call", "Segments", "Tier summary", "Concentration", "NPS", "Matrix", "Data issues",
-                 "Chart data"]
+ROWS = [
+    ["Acme", 50.0, 10.0, 3.0],
+    ["Beta", 20.0, 6.0, 9.0],
+    ["Cora", 15.0, -1.5, None],
+    ["Dune", 10.0, 1.0, 10.0],
+    ["Echo", 5.0, 2.5, 10.0],
+    ["Fail", "$1.2k", 1.0, None],
+]
+RESULT_SHEETS = [
+    "Overview",
+    "Accounts to call",
+    "Segments",
+    "Tier summary",
+    "Concentration",
+    "NPS",
+    "Matrix",
+    "Data issues",
+    "Chart data",
+]
 
 
 def _accounts_book(selection="A1", **kwargs):
@@ -39,9 +55,11 @@ def test_segment_selection_of_one_cell_takes_its_current_region_and_writes_every
     book = _accounts_book(selection="B3")
     messages = segmenter.segment_selection(book)
     # 'Fail' has an unreadable revenue ($1.2k): 1 of 6 rows, above 5 %, so the message box leads with it
-    assert messages[0] == ("! Only part of the list is in these figures: 1 of 6 rows (16.7 %) were left out (revenue "
-                           "unreadable, e.g. row 7: '$1.2k' is not a plain number (suffixes like k/m are not guessed): 1); "
-                           "see Data issues")
+    assert messages[0] == (
+        "! Only part of the list is in these figures: 1 of 6 rows (16.7 %) were left out (revenue "
+        "unreadable, e.g. row 7: '$1.2k' is not a plain number (suffixes like k/m are not guessed): 1); "
+        "see Data issues"
+    )
     assert messages[1].startswith("Read as: account = 'Account', revenue = 'Revenue'")
     assert _added_sheets(book) == RESULT_SHEETS
     names = {n.name: n.refers_to for n in book.names}
@@ -61,7 +79,7 @@ def test_segments_sheet_holds_tiers_margins_and_strategies():
     assert by_account["Acme"]["Tier"] == "A" and by_account["Dune"]["Tier"] == "B" and by_account["Echo"]["Tier"] == "C"
     assert by_account["Fail"]["Tier"] == "D"
     assert by_account["Beta"]["Margin %"] == pytest.approx(0.3)
-    assert by_account["Acme"]["NPS flag"] == "At risk"          # large account, detractor (3)
+    assert by_account["Acme"]["NPS flag"] == "At risk"  # large account, detractor (3)
     assert by_account["Echo"]["NPS flag"] == "Innovation partner"  # small account, promoter (10)
 
 
@@ -74,10 +92,16 @@ def test_formats_tables_freeze_and_chart_are_recorded():
     assert {FORMATS["money"], FORMATS["pct"]} <= formats
     # rows 1-5 stay in view, no column: Office.js freezeAt("A6") would freeze rows 1-6 and column A
     segments = [s.name for s in book.sheets].index("Segments")
-    assert [a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange" and a["sheet_position"] == segments] \
-        == [["1:5"]]
-    rules = [a for a in actions(book) if a["func"] == "addConditionalFormat" and a["sheet_position"] == segments
-             and str(a["args"][0].get("formula1", "")).startswith('="')]
+    assert [
+        a["args"] for a in actions(book) if a["func"] == "freezePaneAtRange" and a["sheet_position"] == segments
+    ] == [["1:5"]]
+    rules = [
+        a
+        for a in actions(book)
+        if a["func"] == "addConditionalFormat"
+        and a["sheet_position"] == segments
+        and str(a["args"][0].get("formula1", "")).startswith('="')
+    ]
     assert [r["args"][0]["formula1"] for r in rules] == ['="A"', '="B"', '="C"', '="D"']  # one rule per tier
     assert any("chart" in f.lower() for f in funcs)
 
@@ -109,9 +133,11 @@ def test_a_big_block_is_handed_over_in_pieces_with_progress(monkeypatch):
     writers.book.write_report(book, [s for s in placed if s.spec.name == "Segments"], progress=lines.append)
     rows = [(w["start_row"], len(w["values"])) for w in _values_written(book, "Segments") if w["start_row"] >= 5]
     assert rows == [(5, 3), (8, 3)]
-    assert lines == ["segmenter: writing Segments, sheet 1 of 1...",
-                     "segmenter: writing Segments, sheet 1 of 1: rows 1-3 of 6",
-                     "segmenter: writing Segments, sheet 1 of 1: rows 4-6 of 6"]
+    assert lines == [
+        "segmenter: writing Segments, sheet 1 of 1...",
+        "segmenter: writing Segments, sheet 1 of 1: rows 1-3 of 6",
+        "segmenter: writing Segments, sheet 1 of 1: rows 4-6 of 6",
+    ]
 
 
 def test_rerun_replaces_only_segmenters_own_sheets():
@@ -150,8 +176,16 @@ def test_refresh_without_a_previous_run_says_what_to_do():
 
 
 def test_refresh_reruns_on_the_remembered_range():
-    names = [{"name": segmenter.LAST_RANGE_NAME, "sheet_index": 0, "address": "$A$1:$D$5", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    names = [
+        {
+            "name": segmenter.LAST_RANGE_NAME,
+            "sheet_index": 0,
+            "address": "$A$1:$D$5",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     book = _accounts_book(selection="F9", names=names)
     segmenter.refresh(book)
     assert _added_sheets(book) == RESULT_SHEETS
@@ -167,8 +201,16 @@ def test_settings_sheet_is_created_then_read():
 
 def test_invalid_settings_give_a_clear_message():
     settings = [["Setting", "Value", "Meaning"], ["tier_method", "biggest", ""], ["retention", "80%", ""]]
-    names = [{"name": owner_name("Settings"), "sheet_index": 1, "address": "$A$1", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    names = [
+        {
+            "name": owner_name("Settings"),
+            "sheet_index": 1,
+            "address": "$A$1",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     book = remote_book({"Accounts": [HEADER] + ROWS, "Settings": settings}, selection="A1:D7", names=names)
     messages = segmenter.segment_selection(book)
     assert "biggest" in messages[0]
@@ -177,8 +219,16 @@ def test_invalid_settings_give_a_clear_message():
 
 def test_settings_change_the_tier_method():
     settings = [["Setting", "Value", "Meaning"], ["tier_method", "threshold", ""], ["cutoffs", "20, 10", ""]]
-    names = [{"name": owner_name("Settings"), "sheet_index": 1, "address": "$A$1", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    names = [
+        {
+            "name": owner_name("Settings"),
+            "sheet_index": 1,
+            "address": "$A$1",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     book = remote_book({"Accounts": [HEADER] + ROWS, "Settings": settings}, selection="A1:D7", names=names)
     segmenter.segment_selection(book)
     written = [a["values"] for a in actions(book) if a["func"] == "setValues"]
@@ -199,8 +249,14 @@ def test_every_ribbon_id_dispatches():
 def _run_cli(*args, cwd=None, env=None):
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     clean_env.update(env or {})
-    return subprocess.run([sys.executable, str(PROJECT / "segmenter.py"), *args], capture_output=True, text=True,
-                          cwd=cwd, env=clean_env, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "segmenter.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean_env,
+        timeout=300,
+    )
 
 
 def test_demo_writes_the_report_without_any_xlwings_licence(tmp_path):
@@ -248,13 +304,18 @@ def test_report_on_an_xlsx_file_and_a_named_sheet(tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["report", "missing.csv"], "file not found"), (["report", "{empty}"], "no accounts"),
-     (["report", "{words}"], "revenue")],
+    [
+        (["report", "missing.csv"], "file not found"),
+        (["report", "{empty}"], "no accounts"),
+        (["report", "{words}"], "revenue"),
+    ],
 )
 def test_cli_fails_clearly(tmp_path, args, message):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "words.csv").write_text("Name,Colour\nA,red\nB,blue\n")
-    args = [a.replace("{empty}", str(tmp_path / "empty.csv")).replace("{words}", str(tmp_path / "words.csv")) for a in args]
+    args = [
+        a.replace("{empty}", str(tmp_path / "empty.csv")).replace("{words}", str(tmp_path / "words.csv")) for a in args
+    ]
     result = _run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr.lower()

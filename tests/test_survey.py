@@ -5,6 +5,7 @@ The export is built as SurveyMonkey writes one (two header rows: the question te
 to say"); 600 responses from 420 companies, whose names are spelled differently from the account
 list (legal forms, case, accents, punctuation, spacing), three of them genuine near misses.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,11 +19,56 @@ from core.accounts import parse_accounts
 from core.report import run_report
 from core.survey import NEAR_MISS_STATUS, add_survey, match_responses, normalise_name, parse_survey
 
-FIRST = ["Alpine", "Baltic", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper", "Kestrel",
-         "Lumen", "Meridian", "Nordic", "Orchid", "Pioneer", "Quartz", "Riverside", "Summit", "Tundra", "Umber",
-         "Vantage", "Willow", "Xenon", "Yarrow", "Zephyr"]
-SECOND = ["Foods", "Logistics", "Analytics", "Textiles", "Pharma", "Robotics", "Energy", "Media", "Optics", "Metals",
-          "Paper", "Ceramics", "Software", "Marine", "Farms", "Glass", "Motors", "Dental", "Audio", "Fabrics"]
+FIRST = [
+    "Alpine",
+    "Baltic",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nordic",
+    "Orchid",
+    "Pioneer",
+    "Quartz",
+    "Riverside",
+    "Summit",
+    "Tundra",
+    "Umber",
+    "Vantage",
+    "Willow",
+    "Xenon",
+    "Yarrow",
+    "Zephyr",
+]
+SECOND = [
+    "Foods",
+    "Logistics",
+    "Analytics",
+    "Textiles",
+    "Pharma",
+    "Robotics",
+    "Energy",
+    "Media",
+    "Optics",
+    "Metals",
+    "Paper",
+    "Ceramics",
+    "Software",
+    "Marine",
+    "Farms",
+    "Glass",
+    "Motors",
+    "Dental",
+    "Audio",
+    "Fabrics",
+]
 FORMS = ["Inc.", "Ltd", "LLC", "GmbH", "AG", "S.A.", "SAS", "B.V.", "S.p.A.", "Pty Ltd", ""]
 ACCENTED = {"Cedar": "Cédar", "Nordic": "Nørdic", "Fjord": "Fjörd", "Orchid": "Orchíd", "Summit": "Sümmit"}
 PROMPT = "How likely is it that you would recommend Segmentco to a friend or colleague?"
@@ -60,25 +106,49 @@ def sample(tmp_path_factory):
     ws.append(["Account name", "Revenue", "Profit", "Industry", "Size"])
     for i, name in enumerate(listed):
         revenue = float(round(1_000_000 / (i + 1) ** 0.9, 2))
-        ws.append([name, revenue, round(revenue * (0.05 + (i % 7) / 20), 2), ["Retail", "Tech", "Health"][i % 3],
-                   ["Small", "Medium", "Large"][i % 3]])
+        ws.append(
+            [
+                name,
+                revenue,
+                round(revenue * (0.05 + (i % 7) / 20), 2),
+                ["Retail", "Tech", "Health"][i % 3],
+                ["Small", "Medium", "Large"][i % 3],
+            ]
+        )
     book.save(folder / "accounts.xlsx")
     # 420 companies: 417 spelled differently but recognisably, 3 genuine near misses (a letter wrong)
     companies = list(range(420))
-    near = {417: accounts[417][:3] + accounts[417][4:], 418: accounts[418].replace(" ", "", 1),
-            419: accounts[419][:-1]}
+    near = {417: accounts[417][:3] + accounts[417][4:], 418: accounts[418].replace(" ", "", 1), 419: accounts[419][:-1]}
     respondents = companies + [rng.randrange(417) for _ in range(180)]  # several respondents per account
     survey = Workbook()
     ws = survey.active
-    ws.append(["Respondent ID", "Collector ID", "Start Date", "Email Address", "What company do you work for?", PROMPT,
-               "What is the primary reason for your score?"])
+    ws.append(
+        [
+            "Respondent ID",
+            "Collector ID",
+            "Start Date",
+            "Email Address",
+            "What company do you work for?",
+            PROMPT,
+            "What is the primary reason for your score?",
+        ]
+    )
     ws.append([None, None, None, None, "Open-Ended Response", "Response", "Open-Ended Response"])
     expected = []
     for r, c in enumerate(respondents):
         company = near[c] if c in near else _spelling(accounts[c], forms[c], r)
         score = r * 7 % 11
-        answer = "Prefer not to say" if r % 50 == 7 else (f"{score} - Extremely likely" if score == 10
-                                                         else f"{score} - Not at all likely" if score == 0 else score)
+        answer = (
+            "Prefer not to say"
+            if r % 50 == 7
+            else (
+                f"{score} - Extremely likely"
+                if score == 10
+                else f"{score} - Not at all likely"
+                if score == 0
+                else score
+            )
+        )
         ws.append([1_000_000 + r, 42, "2026-11-02 09:00:00", f"r{r}@example.com", company, answer, "fine"])
         expected.append(None if c in near else listed[c])
     survey.save(folder / "responses.xlsx")
@@ -95,8 +165,8 @@ def test_names_normalise_across_legal_forms_case_accents_and_punctuation():
 
 def test_every_exact_and_normalised_match_is_right_and_near_misses_are_listed_not_joined(sample):
     accounts_path, survey_path, expected, near = sample
-    from readers.survey import load_survey
     from readers import load_accounts
+    from readers.survey import load_survey
 
     survey = load_survey(survey_path)
     assert len(survey.responses) == 600 and survey.no_answer == 12
@@ -127,38 +197,52 @@ def test_every_exact_and_normalised_match_is_right_and_near_misses_are_listed_no
 
 def test_nps_per_tier_counts_every_respondent(sample):
     accounts_path, survey_path, expected, _ = sample
-    from readers.survey import load_survey
     from readers import load_accounts
+    from readers.survey import load_survey
 
     survey = load_survey(survey_path)
     report = add_survey(run_report(load_accounts(accounts_path)), survey)
     segments = report.tables["segments"].set_index("account")
     by_tier = report.tables["survey_nps_by_tier"].set_index("tier")
     for tier in ("A", "B", "C"):
-        scores = [s for e, s in zip(expected, survey.responses["nps"])
-                  if e is not None and not np.isnan(s) and segments.loc[e, "tier"] == tier]
+        scores = [
+            s
+            for e, s in zip(expected, survey.responses["nps"])
+            if e is not None and not np.isnan(s) and segments.loc[e, "tier"] == tier
+        ]
         promoters = sum(s >= 9 for s in scores)
         detractors = sum(s <= 6 for s in scores)
         assert by_tier.loc[tier, "respondents"] == len(scores)
         assert by_tier.loc[tier, "nps"] == pytest.approx(100 * (promoters - detractors) / len(scores))
     assert by_tier.loc["Total", "respondents"] == 600 - 12 - 3 + sum(
-        1 for e, s in zip(expected, survey.responses["nps"]) if e is None and np.isnan(s))
+        1 for e, s in zip(expected, survey.responses["nps"]) if e is None and np.isnan(s)
+    )
     assert {"survey_nps_by_size", "survey_nps_by_strategy", "survey_nps_by_industry"} <= set(report.tables)
 
 
 def test_a_confirmed_mapping_joins_the_near_miss():
-    m = match_responses(None, ["Northwind Traders", "Globex"], None, ["Nortwind Traders", "Nortwind Traders"],
-                        mapping=[None, "Northwind Traders"])
+    m = match_responses(
+        None,
+        ["Northwind Traders", "Globex"],
+        None,
+        ["Nortwind Traders", "Nortwind Traders"],
+        mapping=[None, "Northwind Traders"],
+    )
     assert m["account"].tolist() == [-1, 0] and m["method"].tolist() == ["", "confirmed"]
 
 
 def test_account_ids_join_first_when_both_files_have_them():
     rows = [["Account ID", "Account name", "Revenue"], ["C-001", "Acme Inc.", 100.0], ["C-002", "Acme Ltd", 50.0]]
     report = run_report(parse_accounts(rows))
-    survey = parse_survey([["ExternalReference", "Company", "Q1"],
-                           ["External Data Reference", "Company", "How likely are you to recommend us?"],
-                           ['{"ImportId":"externalDataReference"}', '{"ImportId":"QID2_TEXT"}', '{"ImportId":"QID1"}'],
-                           ["c-002", "Acme", 9.0], [None, "Acme", 3.0]])
+    survey = parse_survey(
+        [
+            ["ExternalReference", "Company", "Q1"],
+            ["External Data Reference", "Company", "How likely are you to recommend us?"],
+            ['{"ImportId":"externalDataReference"}', '{"ImportId":"QID2_TEXT"}', '{"ImportId":"QID1"}'],
+            ["c-002", "Acme", 9.0],
+            [None, "Acme", 3.0],
+        ]
+    )
     assert survey.responses["account_id"].tolist() == ["c-002", None]
     tables = add_survey(report, survey).tables
     accounts = tables["survey_accounts"]
@@ -176,21 +260,39 @@ def test_cli_writes_the_survey_blocks_on_the_nps_sheet(sample, tmp_path, capsys)
     ws = load_workbook(out)["NPS"]
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     titles = [row[0] for row in cells if row and isinstance(row[0], str)]
-    assert any(t.startswith("Survey match") for t in titles) and any(t.startswith("NPS per tier from the survey") for t in titles)
+    assert any(t.startswith("Survey match") for t in titles) and any(
+        t.startswith("NPS per tier from the survey") for t in titles
+    )
     flat = {v for row in cells for v in row if v is not None}
     assert {n for n, _ in near.values()} <= flat and {c for _, c in near.values()} <= flat
-    assert segmenter.main(["report", str(accounts_path), "--survey", str(tmp_path / "none.xlsx"), "-o",
-                           str(tmp_path / "r2.xlsx")]) == 2
+    assert (
+        segmenter.main(
+            ["report", str(accounts_path), "--survey", str(tmp_path / "none.xlsx"), "-o", str(tmp_path / "r2.xlsx")]
+        )
+        == 2
+    )
 
 
 def test_ribbon_add_nps_survey_reruns_the_last_range_with_the_selected_responses():
     from tests.conftest import actions, remote_book
 
-    accounts = [["Account", "Revenue", "Profit"], ["Acme Inc.", 50.0, 10.0], ["Beta GmbH", 20.0, 6.0],
-                ["Cora S.A.", 15.0, 1.0]]
+    accounts = [
+        ["Account", "Revenue", "Profit"],
+        ["Acme Inc.", 50.0, 10.0],
+        ["Beta GmbH", 20.0, 6.0],
+        ["Cora S.A.", 15.0, 1.0],
+    ]
     responses = [["Company", PROMPT], [None, "Response"], ["ACME", "9 - Very likely"], ["beta", 3.0], ["Cor", 10.0]]
-    names = [{"name": segmenter.LAST_RANGE_NAME, "sheet_index": 0, "address": "$A$1:$C$4", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    names = [
+        {
+            "name": segmenter.LAST_RANGE_NAME,
+            "sheet_index": 0,
+            "address": "$A$1:$C$4",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     book = remote_book({"Accounts": accounts, "Survey": responses}, selection="A1:B5", active=1, names=names)
     messages = segmenter.ribbon("add_nps_survey", book)
     assert messages and messages[-1].startswith("survey: 3 responses, 2 joined to 2 accounts")
@@ -206,8 +308,10 @@ def test_ribbon_add_nps_survey_before_any_segmentation_says_what_to_do():
 
     book = remote_book({"Survey": [["Company", "NPS"], ["Acme", 9.0]]}, selection="A1:B2")
     messages = segmenter.ribbon("add_nps_survey", book)
-    assert messages == ["segmenter could not run: segment your accounts first (Segment selection), then select the "
-                        "survey's responses and click Add NPS survey"]
+    assert messages == [
+        "segmenter could not run: segment your accounts first (Segment selection), then select the "
+        "survey's responses and click Add NPS survey"
+    ]
 
 
 def test_an_account_id_column_beside_the_names_joins_by_id():

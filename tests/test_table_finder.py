@@ -1,4 +1,5 @@
 """Finding the table in an export: header row below titles, total rows, footer, blank rows."""
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,21 @@ def _block(rows):
 ACCOUNTS = [["Acme", 500.0], ["Beta", 300.0], ["Cora", 200.0]]
 
 
-@pytest.mark.parametrize("label", ["Total", "TOTAL:", "Grand Total", "Grand Totals (600 records)", "Subtotal",
-                                   "Sub-total - EMEA", "Summe", "Total général", "Totals", "Gesamtsumme"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Total",
+        "TOTAL:",
+        "Grand Total",
+        "Grand Totals (600 records)",
+        "Subtotal",
+        "Sub-total - EMEA",
+        "Summe",
+        "Total général",
+        "Totals",
+        "Gesamtsumme",
+    ],
+)
 def test_total_labels_are_recognised(label):
     assert is_total_label(label)
 
@@ -37,8 +51,11 @@ def test_header_row_is_the_row_naming_most_columns_below_title_rows():
 
 
 def test_total_rows_and_footer_are_left_out_and_listed():
-    rows = [["Account", "Revenue"]] + ACCOUNTS + [["Total", 1000.0], ["Grand Totals (3 records)", 1000.0], [],
-                                                   ["Confidential - internal use only"]]
+    rows = (
+        [["Account", "Revenue"]]
+        + ACCOUNTS
+        + [["Total", 1000.0], ["Grand Totals (3 records)", 1000.0], [], ["Confidential - internal use only"]]
+    )
     table = parse_accounts(rows)
     assert table.accounts["account"].tolist() == ["Acme", "Beta", "Cora"]
     assert table.accounts["revenue"].sum() == 1000.0
@@ -56,8 +73,16 @@ def test_a_row_without_id_whose_revenue_is_the_sum_above_is_a_total():
 
 
 def test_subtotals_and_grand_total_without_labels_are_all_left_out():
-    rows = [["Account", "Revenue"], ["a", 1.0], ["b", 2.0], [None, 3.0], ["c", 4.0], ["d", 5.0], [None, 9.0],
-            [None, 12.0]]
+    rows = [
+        ["Account", "Revenue"],
+        ["a", 1.0],
+        ["b", 2.0],
+        [None, 3.0],
+        ["c", 4.0],
+        ["d", 5.0],
+        [None, 9.0],
+        [None, 12.0],
+    ]
     table = parse_accounts(rows)
     assert table.accounts["account"].tolist() == ["a", "b", "c", "d"]
 

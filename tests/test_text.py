@@ -1,4 +1,5 @@
 """writers.text: which strings a spreadsheet would change when written as values, and the guard."""
+
 from __future__ import annotations
 
 import doctest
@@ -16,22 +17,74 @@ def test_doctests_of_the_module_pass():
     assert doctest.testmod(writers.text).failed == 0
 
 
-@pytest.mark.parametrize("text", [
-    "=1+1", "=HYPERLINK(\"http://x\")", "+1", "-3", "@SUM(A1)", "\tcmd", "\r=1", "'quoted",
-    "00123", "1,200", "1,200.50", " 12 ", "$5", "5$", "12%", "1e5", "(300)", "1/2", "1 1/2", ".5",
-    "#N/A", "#spill!", " #DIV/0! ",
-    "03/04/2024", "3/4", "2024-03-31", "2024-03", "31.12.2024", "10:30", "10:30 pm", "2024-03-31 10:00",
-    "1-Jan", "Jan-24", "March 2024", "1 January 2024", "Mar 3, 2024",
-    "TRUE", "false", "2024",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        '=HYPERLINK("http://x")',
+        "+1",
+        "-3",
+        "@SUM(A1)",
+        "\tcmd",
+        "\r=1",
+        "'quoted",
+        "00123",
+        "1,200",
+        "1,200.50",
+        " 12 ",
+        "$5",
+        "5$",
+        "12%",
+        "1e5",
+        "(300)",
+        "1/2",
+        "1 1/2",
+        ".5",
+        "#N/A",
+        "#spill!",
+        " #DIV/0! ",
+        "03/04/2024",
+        "3/4",
+        "2024-03-31",
+        "2024-03",
+        "31.12.2024",
+        "10:30",
+        "10:30 pm",
+        "2024-03-31 10:00",
+        "1-Jan",
+        "Jan-24",
+        "March 2024",
+        "1 January 2024",
+        "Mar 3, 2024",
+        "TRUE",
+        "false",
+        "2024",
+    ],
+)
 def test_text_a_spreadsheet_would_convert_is_recognised(text):
     assert would_convert(text)
 
 
-@pytest.mark.parametrize("text", [
-    "", "Acme Ltd", "A", "Protect", "Fix margin", "Innovation partner", "2024-Q3", "Q3 2025", "FY 2024/25 plan",
-    "Jane's", "text read as the number 1200.5", "Excel error #N/A", "revenue", "#hashtag", "trueish",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Acme Ltd",
+        "A",
+        "Protect",
+        "Fix margin",
+        "Innovation partner",
+        "2024-Q3",
+        "Q3 2025",
+        "FY 2024/25 plan",
+        "Jane's",
+        "text read as the number 1200.5",
+        "Excel error #N/A",
+        "revenue",
+        "#hashtag",
+        "trueish",
+    ],
+)
 def test_ordinary_text_is_left_alone(text):
     assert not would_convert(text)
     assert as_typed_text(text) == text

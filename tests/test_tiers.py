@@ -1,4 +1,5 @@
 """Tiers: hand-computed cases for each method, the Computed ABC steps, properties."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,6 +15,7 @@ FIVE = [50, 20, 15, 10, 5]  # total 100, so every revenue is its own percentage
 
 
 # --- pareto -------------------------------------------------------------------------------
+
 
 def test_pareto_five_accounts_by_hand():
     # shares before each account: 0, .50, .70, .85, .95 -> A A A (.70 < .80) B (.85 < .95) C (.95 not < .95)
@@ -87,6 +89,7 @@ def test_pandas_series_with_missing_values():
 
 # --- rank ---------------------------------------------------------------------------------
 
+
 def test_rank_five_accounts_by_hand():
     # accounts before: 0/5, 1/5, 2/5, 3/5, 4/5 -> A, B (.2 not < .2), B (.4 < .5), C, C
     assert assign_tiers(FIVE, method="rank").tolist() == ["A", "B", "B", "C", "C"]
@@ -104,10 +107,10 @@ def test_rank_ties_take_the_best_rank_of_the_group():
 
 # --- threshold ----------------------------------------------------------------------------
 
+
 def test_threshold_bounds_are_inclusive():
     revenue = [1e6, 999_999.99, 1e5, 99_999, 0.01, 0, -5]
-    assert assign_tiers(revenue, method="threshold", cutoffs=(1e6, 1e5)).tolist() == [
-        "A", "B", "B", "C", "C", "D", "D"]
+    assert assign_tiers(revenue, method="threshold", cutoffs=(1e6, 1e5)).tolist() == ["A", "B", "B", "C", "C", "D", "D"]
 
 
 def test_threshold_needs_bounds():
@@ -121,6 +124,7 @@ def test_threshold_bounds_must_be_positive():
 
 
 # --- validation ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "kwargs, message",
@@ -158,6 +162,7 @@ def test_tier_codes_match_labels():
 
 
 # --- computed ABC -------------------------------------------------------------------------
+
 
 def test_fmm_spline_has_the_end_third_derivative_of_the_cubic_through_four_points():
     rng = np.random.default_rng(3)

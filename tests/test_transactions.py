@@ -1,4 +1,5 @@
 """Transaction lists: headers, every date form, unreadable rows, returns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,10 +15,16 @@ def _cells(*rows, header=("Customer", "Date", "Amount")):
     return [list(header)] + [list(r) for r in rows]
 
 
-@pytest.mark.parametrize("header", [
-    ("Customer", "Date", "Amount"), ("account", "order_date", "Revenue"), ("Client ID", "Invoice Date", "Sales"),
-    ("customer-id", "Purchase date", "spend"), ("CUSTOMER ID", "date", "Value"),
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Customer", "Date", "Amount"),
+        ("account", "order_date", "Revenue"),
+        ("Client ID", "Invoice Date", "Sales"),
+        ("customer-id", "Purchase date", "spend"),
+        ("CUSTOMER ID", "date", "Value"),
+    ],
+)
 def test_header_aliases_are_recognised(header):
     table = parse_transactions(_cells(("A", "2024-01-02", 10.0), header=header))
     assert table.rows[["customer", "amount"]].values.tolist() == [["A", 10.0]]
@@ -25,16 +32,24 @@ def test_header_aliases_are_recognised(header):
 
 
 def test_columns_may_come_in_any_order_and_extra_columns_are_ignored():
-    table = parse_transactions([["Region", "Amount", "Qty", "Profit", "Date", "Account"],
-                                ["EU", 100.0, 2.0, 30.0, "2024-01-02", "A"]])
+    table = parse_transactions(
+        [["Region", "Amount", "Qty", "Profit", "Date", "Account"], ["EU", 100.0, 2.0, 30.0, "2024-01-02", "A"]]
+    )
     assert table.rows[["customer", "amount", "profit", "quantity"]].values.tolist() == [["A", 100.0, 30.0, 2.0]]
     assert table.has_profit
 
 
-@pytest.mark.parametrize("cell", [
-    dt.datetime(2024, 3, 31), dt.date(2024, 3, 31), 45382.0, "2024-03-31", pd.Timestamp("2024-03-31"),
-    dt.datetime(2024, 3, 31, 15, 30),
-])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        dt.datetime(2024, 3, 31),
+        dt.date(2024, 3, 31),
+        45382.0,
+        "2024-03-31",
+        pd.Timestamp("2024-03-31"),
+        dt.datetime(2024, 3, 31, 15, 30),
+    ],
+)
 def test_every_date_form_reads_as_the_same_day(cell):
     # 45382 = 2024-03-31: 1899-12-30 + 45382 days
     table = parse_transactions(_cells(("A", cell, 1.0)))
@@ -42,16 +57,25 @@ def test_every_date_form_reads_as_the_same_day(cell):
 
 
 def test_dataframe_datetime_column_reads_without_issues():
-    frame = pd.DataFrame({"customer": ["A", "B"], "date": pd.to_datetime(["2024-01-01", "2024-02-01"]),
-                          "amount": [1.0, 2.0]})
+    frame = pd.DataFrame(
+        {"customer": ["A", "B"], "date": pd.to_datetime(["2024-01-01", "2024-02-01"]), "amount": [1.0, 2.0]}
+    )
     table = parse_transactions(frame, first_sheet_row=4)
     assert table.rows["sheet_row"].tolist() == [5, 6]
     assert table.issues.empty
 
 
 def test_unreadable_rows_are_left_out_and_named_by_sheet_row():
-    table = parse_transactions(_cells(("A", "2024-01-02", 10.0), ("B", "03/04/2024", 5.0), (None, "2024-01-02", 1.0),
-                                      ("C", "2024-01-02", "n/a"), ("D", "2024-01-03", "7")), first_sheet_row=10)
+    table = parse_transactions(
+        _cells(
+            ("A", "2024-01-02", 10.0),
+            ("B", "03/04/2024", 5.0),
+            (None, "2024-01-02", 1.0),
+            ("C", "2024-01-02", "n/a"),
+            ("D", "2024-01-03", "7"),
+        ),
+        first_sheet_row=10,
+    )
     # header on row 10, data rows 11-15; rows 12 (ambiguous date), 13 (no customer), 14 (bad amount) left out
     assert table.rows["sheet_row"].tolist() == [11, 15]
     left_out = table.issues[table.issues["action"] == "row left out"]

@@ -5,6 +5,7 @@ By hand: Pareto tiers A A A B C (shares before each: 0, 50, 70, 85, 95 %); HHI 2
 100 + 25 = 3250; Gini (population form, ascending 5, 10, 15, 20, 50) = (-4*5 - 2*10 + 0 + 2*20 +
 4*50) / (5 * 100) = 0.4; 3 accounts make 80 % (50 + 20 + 15 = 85); top 20 % = 1 account = 50 %.
 """
+
 from __future__ import annotations
 
 import math
@@ -68,7 +69,14 @@ def test_segment_strategy_defaults_to_tier_a_and_the_portfolio_margin():
     # where a 21 % median split would make it Fix margin
     rows = [HEADER] + [FIVE[0], FIVE[1], FIVE[2], ["Dune", 10.0, 2.1], FIVE[4]]  # margins .2 .3 -.1 .21 .5
     assert call_udf("segment_strategy", rows, "median", "median")[1] == ["Fix margin"]
-    assert [r[0] for r in call_udf("segment_strategy", rows)] == ["Strategy", "Protect", "Protect", "Fix margin", "Grow", "Grow"]
+    assert [r[0] for r in call_udf("segment_strategy", rows)] == [
+        "Strategy",
+        "Protect",
+        "Protect",
+        "Fix margin",
+        "Grow",
+        "Grow",
+    ]
 
 
 def test_segment_summary_per_tier_has_headers_and_totals():
@@ -131,8 +139,8 @@ def test_hhi_of_a_single_cell():
 
 
 # the seed example: small accounts NPS 18, large accounts NPS 54, gap 36
-SMALL = [10.0] * 20 + [7.0] * 19 + [3.0] * 11      # (20 - 11) / 50 = 18
-LARGE = [9.0] * 30 + [8.0] * 17 + [0.0] * 3        # (30 - 3) / 50 = 54
+SMALL = [10.0] * 20 + [7.0] * 19 + [3.0] * 11  # (20 - 11) / 50 = 18
+LARGE = [9.0] * 30 + [8.0] * 17 + [0.0] * 3  # (30 - 3) / 50 = 54
 
 
 def _nps_ranges():
@@ -184,8 +192,21 @@ def test_cltv_refuses_retention_that_makes_it_infinite():
 def test_every_function_has_excel_help_text():
     meta = server.custom_functions_meta(udfs)
     functions = {f["name"]: f for f in meta["functions"]}
-    expected = {"SEGMENT_TIER", "SEGMENT_MARGIN", "SEGMENT_STRATEGY", "SEGMENT_SUMMARY", "SEGMENT_ISSUES",
-                "CONCENTRATION", "ACCOUNTS_FOR_SHARE", "HHI", "GINI", "NPS", "NPS_BY", "NPS_GAP", "CLTV"}
+    expected = {
+        "SEGMENT_TIER",
+        "SEGMENT_MARGIN",
+        "SEGMENT_STRATEGY",
+        "SEGMENT_SUMMARY",
+        "SEGMENT_ISSUES",
+        "CONCENTRATION",
+        "ACCOUNTS_FOR_SHARE",
+        "HHI",
+        "GINI",
+        "NPS",
+        "NPS_BY",
+        "NPS_GAP",
+        "CLTV",
+    }
     assert expected <= set(functions)
     for name in expected:
         assert not functions[name]["description"].startswith("Python function"), name
@@ -205,8 +226,11 @@ def test_segment_tier_beside_a_title_row_and_a_total_row_leaves_them_blank():
 
 
 def test_segment_issues_lists_rejected_first_and_one_line_per_routine_column():
-    rows = [["Account", "Revenue", "Margin %"]] + [[f"c{k}", 100.0 + k, f"{k}%"] for k in range(20)] \
+    rows = (
+        [["Account", "Revenue", "Margin %"]]
+        + [[f"c{k}", 100.0 + k, f"{k}%"] for k in range(20)]
         + [["bad", "#N/A", "5%"]]
+    )
     out = call_udf("segment_issues", rows)
     assert out[0] == ["Range row", "Column", "Value", "Action", "Reason"]
     assert out[1][:4] == [22, "Revenue", "#N/A", "rejected"]

@@ -1,31 +1,50 @@
 """Worksheet functions the way Excel on Windows calls them: classic xlwings' decorators, the VBA
 wrapper's name, and ``xlwings.udfs.call_udf`` reading ranges of a fake COM object model in
 COM's forms (tuples of tuples, currency Decimals, CVErr ints, tz-aware pywintypes dates)."""
+
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import call_udf as call_server
-from tests.test_udfs_transactions import HEADER, _realistic
 from tests.fake_com import CVERR_BASE, TimeType, classic_udfs, com_range, cverr, install_pywin32
+from tests.test_udfs_transactions import HEADER, _realistic
 
 # Fader, Hardie & Shang's donation data (tests/customers/data/donations.csv): x, t_x, n, donors as columns
-DONATIONS = [[[float(v)] for v in values] for values in zip(*(
-    line.split(",") for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]))]
+DONATIONS = [
+    [[float(v)] for v in values]
+    for values in zip(
+        *(
+            line.split(",")
+            for line in (Path(__file__).parent / "customers" / "data" / "donations.csv").read_text().split()[1:]
+        )
+    )
+]
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # README's example: Acme 50, Beta 20, Cora 15, Dune 10, Echo 5; revenue as a currency cell gives a Decimal
-ACCOUNTS = [["Account", "Revenue", "Profit"], ["Acme", Decimal("50"), 10.0], ["Beta", Decimal("20"), 6.0],
-            ["Cora", Decimal("15"), -1.5], ["Dune", Decimal("10"), 1.0], ["Echo", Decimal("5.00"), 2.5]]
+ACCOUNTS = [
+    ["Account", "Revenue", "Profit"],
+    ["Acme", Decimal("50"), 10.0],
+    ["Beta", Decimal("20"), 6.0],
+    ["Cora", Decimal("15"), -1.5],
+    ["Dune", Decimal("10"), 1.0],
+    ["Echo", Decimal("5.00"), 2.5],
+]
 PLAIN_ACCOUNTS = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in ACCOUNTS]
-PERIODS = [["Account", "Revenue 2024", "Revenue 2025"], ["Acme", Decimal("40"), Decimal("50")],
-           ["Beta", Decimal("30"), Decimal("20")], ["Cora", Decimal("10"), Decimal("15")], ["Dune", 0.0, 10.0]]
+PERIODS = [
+    ["Account", "Revenue 2024", "Revenue 2025"],
+    ["Acme", Decimal("40"), Decimal("50")],
+    ["Beta", Decimal("30"), Decimal("20")],
+    ["Cora", Decimal("10"), Decimal("15")],
+    ["Dune", 0.0, 10.0],
+]
 
 
 def _transactions(zoned: bool) -> list[list]:
@@ -34,14 +53,22 @@ def _transactions(zoned: bool) -> list[list]:
     rows = [list(HEADER)]
     for customer, serial, amount in _realistic(60)[1:]:
         when = dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)
-        rows.append([customer, TimeType(when.year, when.month, when.day, tzinfo=UTC) if zoned else when,
-                     Decimal(str(amount)) if zoned else amount])
+        rows.append(
+            [
+                customer,
+                TimeType(when.year, when.month, when.day, tzinfo=UTC) if zoned else when,
+                Decimal(str(amount)) if zoned else amount,
+            ]
+        )
     return rows
 
 
 def _plain(value):
-    return [list(row) if isinstance(row, (list, tuple)) else row for row in value] if isinstance(value, (list, tuple)) \
+    return (
+        [list(row) if isinstance(row, (list, tuple)) else row for row in value]
+        if isinstance(value, (list, tuple))
         else value
+    )
 
 
 def call_windows(udfs, name: str, *args):
@@ -107,7 +134,9 @@ def test_pywintypes_dates_in_a_transaction_list_give_the_same_cells_as_plain_dat
     plain = {name: call_server(name, _transactions(zoned=False)) for name in ("rfm_segment", "customer_summary")}
     plain["cltv_model"] = call_server("cltv_model", _transactions(zoned=False), 52)
     with classic_udfs() as udfs:
-        desktop = {name: call_windows(udfs, name, _transactions(zoned=True)) for name in ("rfm_segment", "customer_summary")}
+        desktop = {
+            name: call_windows(udfs, name, _transactions(zoned=True)) for name in ("rfm_segment", "customer_summary")
+        }
         desktop["cltv_model"] = call_windows(udfs, "cltv_model", _transactions(zoned=True), 52.0)
     for name, cells in plain.items():
         assert not str(desktop[name]).startswith("segmenter:"), desktop[name]
@@ -117,24 +146,35 @@ def test_pywintypes_dates_in_a_transaction_list_give_the_same_cells_as_plain_dat
     assert summary["C000"][1] == first_purchase["C000"].strftime("%Y-%m-%d")  # the sheet's clock, no zone shift
 
 
-@pytest.mark.parametrize("name, args", [
-    ("segment_margin", [ACCOUNTS]), ("segment_strategy", [ACCOUNTS]), ("segment_summary", [ACCOUNTS]),
-    ("segment_issues", [ACCOUNTS]), ("concentration", [[[r[1]] for r in ACCOUNTS]]),
-    ("gini", [[[r[1]] for r in ACCOUNTS]]), ("nps", [[["NPS"], [Decimal("9")], [3.0], [10.0]]]),
-    ("nps_by", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
-    ("nps_gap", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
-    ("segment_growth", [PERIODS]), ("tier_migration", [PERIODS]),
-    ("whale_curve", [ACCOUNTS]), ("segment_findings", [ACCOUNTS]),
-    ("survey_match", [[["Account"], ["Acme"], ["Beta"]], [["Company"], ["ACME Inc."], ["Bet"]]]),
-    ("revenue_bridge", [[[r[1]] for r in ACCOUNTS], [[r[2]] for r in ACCOUNTS]]),
-    ("retention_fit", [[["Active"], [Decimal("1000")], [869.0], [743.0], [653.0]]]),
-    ("retention_project", [0.668, 3.806, 4.0]),
-    ("bgbb_fit", [DONATIONS[0], DONATIONS[1], DONATIONS[2], [[Decimal(str(c))] for [c] in DONATIONS[3]]]),
-    ("clv_range", [_realistic(60), 26.0]),
-])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("segment_margin", [ACCOUNTS]),
+        ("segment_strategy", [ACCOUNTS]),
+        ("segment_summary", [ACCOUNTS]),
+        ("segment_issues", [ACCOUNTS]),
+        ("concentration", [[[r[1]] for r in ACCOUNTS]]),
+        ("gini", [[[r[1]] for r in ACCOUNTS]]),
+        ("nps", [[["NPS"], [Decimal("9")], [3.0], [10.0]]]),
+        ("nps_by", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
+        ("nps_gap", [[["NPS"], [9.0], [3.0], [10.0], [7.0]], [["Size"], ["Small"], ["Small"], ["Large"], ["Large"]]]),
+        ("segment_growth", [PERIODS]),
+        ("tier_migration", [PERIODS]),
+        ("whale_curve", [ACCOUNTS]),
+        ("segment_findings", [ACCOUNTS]),
+        ("survey_match", [[["Account"], ["Acme"], ["Beta"]], [["Company"], ["ACME Inc."], ["Bet"]]]),
+        ("revenue_bridge", [[[r[1]] for r in ACCOUNTS], [[r[2]] for r in ACCOUNTS]]),
+        ("retention_fit", [[["Active"], [Decimal("1000")], [869.0], [743.0], [653.0]]]),
+        ("retention_project", [0.668, 3.806, 4.0]),
+        ("bgbb_fit", [DONATIONS[0], DONATIONS[1], DONATIONS[2], [[Decimal(str(c))] for [c] in DONATIONS[3]]]),
+        ("clv_range", [_realistic(60), 26.0]),
+    ],
+)
 def test_every_other_function_gives_the_same_cells_as_through_the_server_path(name, args):
     def plain(arg):
-        return [[float(v) if isinstance(v, Decimal) else v for v in row] for row in arg] if isinstance(arg, list) else arg
+        return (
+            [[float(v) if isinstance(v, Decimal) else v for v in row] for row in arg] if isinstance(arg, list) else arg
+        )
 
     expected = call_server(name, *[plain(a) for a in args])
     with classic_udfs() as udfs:

@@ -4,6 +4,7 @@ COM, where the error is a VT_ERROR VARIANT as VBA's CVErr makes it) and Office.j
 Server, ``custom_functions_call``, where it is Excel's error object); SEGMENT_WHY gives the reason.
 Whole-column arguments spill only as far as the data go; whole-report functions reuse their last
 result."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,22 +19,33 @@ TRANSACTIONS_TEXT = [["Customer", "Date", "Amount"], ["c1", "someday", "ten"]]
 
 # Each function with arguments it cannot compute on, and the error value that shows.
 FAILING = {
-    "segment_tier": ([TEXT], "#VALUE!"), "segment_margin": ([TEXT], "#VALUE!"),
-    "segment_strategy": ([TEXT], "#VALUE!"), "segment_summary": ([TEXT], "#VALUE!"),
-    "segment_issues": ([TEXT], "#VALUE!"), "concentration": ([TEXT], "#VALUE!"),
-    "accounts_for_share": ([TEXT], "#VALUE!"), "hhi": ([TEXT], "#VALUE!"), "gini": ([TEXT], "#VALUE!"),
+    "segment_tier": ([TEXT], "#VALUE!"),
+    "segment_margin": ([TEXT], "#VALUE!"),
+    "segment_strategy": ([TEXT], "#VALUE!"),
+    "segment_summary": ([TEXT], "#VALUE!"),
+    "segment_issues": ([TEXT], "#VALUE!"),
+    "concentration": ([TEXT], "#VALUE!"),
+    "accounts_for_share": ([TEXT], "#VALUE!"),
+    "hhi": ([TEXT], "#VALUE!"),
+    "gini": ([TEXT], "#VALUE!"),
     "nps": ([[["NPS"], [None], [None]]], "#N/A"),  # no answers: no NPS exists
     "nps_by": ([[["NPS"], [9.0]], [["g"]]], "#VALUE!"),  # ranges of different sizes
     "nps_gap": ([[["NPS"], [9.0], [3.0]], [["Size"], ["Small"], ["Small"]]], "#N/A"),  # one group: no gap
-    "cltv": ([1000.0, 1.2], "#VALUE!"), "whale_curve": ([[HEADER, ["a", 10.0, -5.0]]], "#N/A"),
-    "segment_findings": ([TEXT], "#VALUE!"), "rfm_segment": ([TRANSACTIONS_TEXT], "#VALUE!"),
-    "customer_summary": ([TRANSACTIONS_TEXT], "#VALUE!"), "cltv_model": ([TRANSACTIONS_TEXT], "#VALUE!"),
+    "cltv": ([1000.0, 1.2], "#VALUE!"),
+    "whale_curve": ([[HEADER, ["a", 10.0, -5.0]]], "#N/A"),
+    "segment_findings": ([TEXT], "#VALUE!"),
+    "rfm_segment": ([TRANSACTIONS_TEXT], "#VALUE!"),
+    "customer_summary": ([TRANSACTIONS_TEXT], "#VALUE!"),
+    "cltv_model": ([TRANSACTIONS_TEXT], "#VALUE!"),
     "segment_growth": ([[HEADER] + FIVE], "#VALUE!"),  # one period only
-    "tier_migration": ([[HEADER] + FIVE], "#VALUE!"), "segment_why": (["NO_SUCH_FUNCTION", TEXT], "#VALUE!"),
+    "tier_migration": ([[HEADER] + FIVE], "#VALUE!"),
+    "segment_why": (["NO_SUCH_FUNCTION", TEXT], "#VALUE!"),
     "survey_match": ([[["Account", "Id"], ["Acme", 1.0]], [["Company"], ["Acme"]]], "#VALUE!"),  # two columns of names
     "revenue_bridge": ([[[1.0], [2.0]], [[1.0]]], "#VALUE!"),  # two rows before, one after
-    "retention_fit": ([TEXT], "#VALUE!"), "retention_project": ([-1.0, 3.0, 5.0], "#VALUE!"),
-    "bgbb_fit": ([TEXT, TEXT, TEXT], "#VALUE!"), "clv_range": ([TRANSACTIONS_TEXT], "#VALUE!"),
+    "retention_fit": ([TEXT], "#VALUE!"),
+    "retention_project": ([-1.0, 3.0, 5.0], "#VALUE!"),
+    "bgbb_fit": ([TEXT, TEXT, TEXT], "#VALUE!"),
+    "clv_range": ([TRANSACTIONS_TEXT], "#VALUE!"),
 }
 OFFICE_JS = {"#VALUE!": VALUE_ERROR, "#N/A": NA_ERROR}
 
@@ -66,9 +78,14 @@ def test_a_failure_is_an_excel_error_value_on_windows_and_in_lite(name):
 
 
 def test_the_reason_is_one_step_away_in_segment_why():
-    assert call_udf("segment_why", "HHI", [["Revenue"], [50.0], ["n/a"], [10.0]]) == \
-        "segmenter: range row 3, revenue: 'n/a' is not a number"
-    assert call_udf("segment_why", "=nps(B2:B4)", [["NPS"], [None]]) == "segmenter: no answers 0-10 in the range: NPS undefined"
+    assert (
+        call_udf("segment_why", "HHI", [["Revenue"], [50.0], ["n/a"], [10.0]])
+        == "segmenter: range row 3, revenue: 'n/a' is not a number"
+    )
+    assert (
+        call_udf("segment_why", "=nps(B2:B4)", [["NPS"], [None]])
+        == "segmenter: no answers 0-10 in the range: NPS undefined"
+    )
     assert call_udf("segment_why", "hhi", [[50.0], [50.0]]) == "no error: 5000.0"
     with classic_udfs() as udfs:
         why = call_windows(udfs, "segment_why", "CLTV", 1000.0, 1.2)

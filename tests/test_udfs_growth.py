@@ -10,6 +10,7 @@ Pareto tiers, 2024 (total 470): Dune 200 (share before 0), Acme 100 (42.6 %), Ec
 (83 % -> B); Beta 0 -> D. 2025 (total 320, Cora missing): Dune 150 (0), Acme 120 (46.9 %), Beta 50 (84.4 %
 -> B); Cora, Echo -> D.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,7 @@ import pytest
 from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Customer", "Revenue 2024", "Revenue 2025"]
-ROWS = [["Acme", 100.0, 120.0], ["Beta", 0.0, 50.0], ["Cora", 80.0, "bad"], ["Dune", 200.0, 150.0],
-        ["Echo", 90.0, 0.0]]
+ROWS = [["Acme", 100.0, 120.0], ["Beta", 0.0, 50.0], ["Cora", 80.0, "bad"], ["Dune", 200.0, 150.0], ["Echo", 90.0, 0.0]]
 
 
 def test_segment_growth_spills_change_pct_cagr_label_and_note_per_row():
@@ -52,8 +52,13 @@ def test_tier_migration_spills_the_account_matrix_with_totals():
     out = call_udf("tier_migration", [HEADER] + ROWS)
     assert out[0] == ["2024 \\ 2025", "A", "B", "C", "D", "Total"]
     # A -> A: Dune, Acme; A -> D: Echo; B -> D: Cora; D -> B: Beta
-    assert out[1:6] == [["A", 2, 0, 0, 1, 3], ["B", 0, 0, 0, 1, 1], ["C", 0, 0, 0, 0, 0], ["D", 0, 1, 0, 0, 1],
-                        ["Total", 2, 1, 0, 2, 5]]
+    assert out[1:6] == [
+        ["A", 2, 0, 0, 1, 3],
+        ["B", 0, 0, 0, 1, 1],
+        ["C", 0, 0, 0, 0, 0],
+        ["D", 0, 1, 0, 0, 1],
+        ["Total", 2, 1, 0, 2, 5],
+    ]
     assert out[6][0].startswith("1 row(s) with a rejected period cell")
 
 

@@ -1,4 +1,5 @@
 """WHALE_CURVE and SEGMENT_FINDINGS through xlwings' own call path."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,13 @@ from tests.conftest import call_udf, udf_reason
 
 HEADER = ["Account", "Revenue", "Profit"]
 # profits 40, 25, 0, -5, -20 (total 40): cumulative 100 %, 162.5 %, 162.5 %, 150 %, 100 %
-ROWS = [["Acme", 400.0, -5.0], ["Beta", 300.0, 40.0], ["Cora", 200.0, 0.0], ["Dune", 100.0, -20.0], ["Echo", 50.0, 25.0]]
+ROWS = [
+    ["Acme", 400.0, -5.0],
+    ["Beta", 300.0, 40.0],
+    ["Cora", 200.0, 0.0],
+    ["Dune", 100.0, -20.0],
+    ["Echo", 50.0, 25.0],
+]
 
 
 def test_whale_curve_spills_accounts_most_profitable_first():

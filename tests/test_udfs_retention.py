@@ -1,9 +1,9 @@
 """RETENTION_FIT, RETENTION_PROJECT, BGBB_FIT and CLV_RANGE through xlwings' custom_functions_call."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,6 +37,7 @@ def test_retention_fit_reads_one_column_per_cohort_with_blanks_below_young_ones(
     cohorts = [[1000, 500, 400], [631, 320, 250], [468, 240, None], [382, None, None]]
     out = call_udf("retention_fit", [["Started 2019", "Started 2020", "Started 2021"]] + cohorts)
     from core.customers.sbg import fit_retention
+
     expected = fit_retention([[1000, 631, 468, 382], [500, 320, 240], [400, 250]])
     rows = {row[0]: row[1] for row in out[1:]}
     assert rows["alpha"] == pytest.approx(expected.alpha) and rows["customers"] == 1900
@@ -61,8 +62,13 @@ def test_retention_project_by_hand():
 
 def test_bgbb_fit_on_the_donation_table():
     d = DONATIONS
-    out = call_udf("bgbb_fit", column(d["frequency"].tolist(), "x"), column(d["recency"].tolist(), "t_x"),
-                   column(d["n"].tolist(), "n"), column(d["n_custs"].tolist(), "donors"))
+    out = call_udf(
+        "bgbb_fit",
+        column(d["frequency"].tolist(), "x"),
+        column(d["recency"].tolist(), "t_x"),
+        column(d["n"].tolist(), "n"),
+        column(d["n_custs"].tolist(), "donors"),
+    )
     rows = {row[0]: row[1] for row in out[1:]}
     for name, value in {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}.items():
         assert rows[name] == pytest.approx(value, abs=6e-4)
@@ -79,9 +85,17 @@ def test_clv_range_spills_the_ranges_of_the_core_computation():
     summary = customer_summary(parse_transactions(cells), unit="W")
     clv = model_clv(summary, horizon=26, discount_rate=0.1, unit="W")
     assert out[1][1] == pytest.approx(clv.customers["model_clv"].sum())
-    ranges = clv_intervals(clv.purchase_model, clv.spend_model, summary["frequency"], summary["recency"], summary["T"],
-                           summary["avg_repeat_spend"], clv.customers["margin_pct"], horizon=26,
-                           unit_discount=1.1 ** (7 / 365.25) - 1)
+    ranges = clv_intervals(
+        clv.purchase_model,
+        clv.spend_model,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["avg_repeat_spend"],
+        clv.customers["margin_pct"],
+        horizon=26,
+        unit_discount=1.1 ** (7 / 365.25) - 1,
+    )
     whole = ranges.totals.iloc[0]
     assert out[1][2:] == pytest.approx([whole["model_clv_p10"], whole["model_clv_p50"], whole["model_clv_p90"]])
     assert out[1][2] < out[1][1] < out[1][4]

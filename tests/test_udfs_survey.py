@@ -1,4 +1,5 @@
 """SURVEY_MATCH and REVENUE_BRIDGE through xlwings' own call path (custom_functions_call)."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,13 @@ def test_survey_match_detail_names_the_near_miss_to_confirm():
 
 
 def test_revenue_bridge_splits_orders_and_order_value():
-    out = call_udf("revenue_bridge", [["Revenue 2024"], [100.0], [None], [30.0]], [["Revenue 2025"], [180.0], [40.0], [0.0]],
-                   [["Orders 2024"], [2.0], [0.0], [1.0]], [["Orders 2025"], [3.0], [1.0], [0.0]])
+    out = call_udf(
+        "revenue_bridge",
+        [["Revenue 2024"], [100.0], [None], [30.0]],
+        [["Revenue 2025"], [180.0], [40.0], [0.0]],
+        [["Orders 2024"], [2.0], [0.0], [1.0]],
+        [["Orders 2025"], [3.0], [1.0], [0.0]],
+    )
     steps = {row[0]: row[2] for row in out[1:]}
     assert out[0][:3] == ["Step", "Customers", "Amount"]
     assert steps["returning: number of orders"] == pytest.approx(55.0)  # (3 - 2) x (50 + 60) / 2

@@ -11,6 +11,7 @@ Quintile edges of each metric fall between the customers, so the scores are 5, 4
 the segments (R, FM) = (5, 5) Champions, (4, 4) Champions, (3, 3) Needs attention,
 (2, 2) Hibernating, (1, 1) Lost.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,11 @@ def test_rfm_segment_one_row_per_customer_by_hand():
     out = call_udf("rfm_segment", [HEADER] + _five())
     assert out == [
         ["Customer", "R score", "F score", "M score", "RFM segment"],
-        ["a", 5, 5, 5, "Champions"], ["b", 4, 4, 4, "Champions"], ["c", 3, 3, 3, "Needs attention"],
-        ["d", 2, 2, 2, "Hibernating"], ["e", 1, 1, 1, "Lost"],
+        ["a", 5, 5, 5, "Champions"],
+        ["b", 4, 4, 4, "Champions"],
+        ["c", 3, 3, 3, "Needs attention"],
+        ["d", 2, 2, 2, "Hibernating"],
+        ["e", 1, 1, 1, "Lost"],
     ]
 
 
@@ -73,8 +77,14 @@ def test_dates_as_serials_datetimes_and_iso_text_give_the_same_summary():
 def test_customer_summary_spills_headers_and_history():
     out = call_udf("customer_summary", [HEADER] + _five())
     header = out[0]
-    assert header[:6] == ["Customer", "First purchase", "Last purchase", "Purchases", "Repeat purchases",
-                          "Repeat purchase days (x)"]
+    assert header[:6] == [
+        "Customer",
+        "First purchase",
+        "Last purchase",
+        "Purchases",
+        "Repeat purchases",
+        "Repeat purchase days (x)",
+    ]
     rows = {r[0]: dict(zip(header, r)) for r in out[1:]}
     # b: purchases on 45310 to 45313 = 2024-01-19 (45292 + 18) to 2024-01-22: 3 repeat days over 3 days
     assert rows["b"]["First purchase"] == "2024-01-19" and rows["b"]["Last purchase"] == "2024-01-22"
@@ -104,8 +114,15 @@ def test_a_blank_amount_names_its_row_and_counts_the_others():
 def test_cltv_model_matches_the_engine_on_a_realistic_list():
     rows = _realistic()
     out = call_udf("cltv_model", rows, 26, "5%")
-    assert out[0] == ["Customer", "P(alive)", "Expected purchases", "Expected spend per purchase", "Margin %",
-                      "Expected revenue", "Model CLV"]
+    assert out[0] == [
+        "Customer",
+        "P(alive)",
+        "Expected purchases",
+        "Expected spend per purchase",
+        "Margin %",
+        "Expected revenue",
+        "Model CLV",
+    ]
     engine = model_clv(customer_summary(parse_transactions(rows)), horizon=26, discount_rate=0.05).customers
     assert [r[0] for r in out[1:]] == engine["account"].tolist()
     np.testing.assert_allclose([r[6] for r in out[1:]], engine["model_clv"])
@@ -124,11 +141,14 @@ def test_cltv_model_on_too_few_customers_says_why():
     assert out == "segmenter: frequency: BG/NBD needs at least 10 customers to fit, got 5"
 
 
-@pytest.mark.parametrize("horizon, discount, fragment", [
-    (-4, None, "horizon must be a positive number"),
-    ("a year", None, "expected a number"),
-    (52, "150%", "discount"),
-])
+@pytest.mark.parametrize(
+    "horizon, discount, fragment",
+    [
+        (-4, None, "horizon must be a positive number"),
+        ("a year", None, "expected a number"),
+        (52, "150%", "discount"),
+    ],
+)
 def test_cltv_model_bad_arguments_are_readable(horizon, discount, fragment):
     out = udf_reason("cltv_model", _realistic(60), horizon, discount)
     assert isinstance(out, str) and out.startswith("segmenter: ") and fragment in out

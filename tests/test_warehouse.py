@@ -2,6 +2,7 @@
 
 Spark runs the same expressions in tests/test_warehouse_spark.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,10 +23,18 @@ from core.customers.bgnbd import BetaGeoModel  # noqa: E402
 from core.customers.rfm import rfm_scores  # noqa: E402
 from core.customers.summary import customer_summary  # noqa: E402
 from core.transactions import parse_transactions  # noqa: E402
-from tests.warehouse_checks import (accounts_parquet, assert_customer_reports_equal, assert_segments_equal,  # noqa: E402
-                                    assert_tables_equal, cdnow_transactions, customer_reference, lines_parquet,
-                                    sample_account_table)
-from warehouse import queries, run as table_run  # noqa: E402
+from tests.warehouse_checks import (
+    accounts_parquet,
+    assert_customer_reports_equal,
+    assert_segments_equal,  # noqa: E402
+    assert_tables_equal,
+    cdnow_transactions,
+    customer_reference,
+    lines_parquet,
+    sample_account_table,
+)
+from warehouse import queries  # noqa: E402
+from warehouse import run as table_run
 from warehouse.customers import customer_report  # noqa: E402
 from warehouse.report import account_report  # noqa: E402
 from warehouse.run import write_accounts, write_customers  # noqa: E402
@@ -47,8 +56,9 @@ def engine_report(con, path: Path, config: ReportConfig, tmp_path: Path):
     return run, rows
 
 
-@pytest.mark.parametrize("method, cutoffs", [("pareto", None), ("rank", None), ("threshold", (100_000, 20_000)),
-                                             ("computed", None)])
+@pytest.mark.parametrize(
+    "method, cutoffs", [("pareto", None), ("rank", None), ("threshold", (100_000, 20_000)), ("computed", None)]
+)
 def test_sample_accounts_give_core_figures_for_every_tier_method(con, tmp_path, method, cutoffs):
     table = sample_account_table()
     config = ReportConfig(tier_method=method, cutoffs=cutoffs)
@@ -62,13 +72,15 @@ def test_sample_accounts_give_core_figures_for_every_tier_method(con, tmp_path, 
 
 
 def _edge_accounts() -> pd.DataFrame:
-    return pd.DataFrame({
-        "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
-        "Revenue": [50.0, 20.0, 20.0, 10.0, 0.0, -5.0, None, 5.0, 20.0],
-        "Profit": [10.0, 5.0, None, -2.0, 1.0, 1.0, 3.0, 0.5, 4.0],
-        "NPS": [9, 3, None, 10, 6, 8, 7, 0, 9],
-        "Region": ["North", "north ", None, "South", "South", "", "East", "East", "North"],
-    })
+    return pd.DataFrame(
+        {
+            "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
+            "Revenue": [50.0, 20.0, 20.0, 10.0, 0.0, -5.0, None, 5.0, 20.0],
+            "Profit": [10.0, 5.0, None, -2.0, 1.0, 1.0, 3.0, 0.5, 4.0],
+            "NPS": [9, 3, None, 10, 6, 8, 7, 0, 9],
+            "Region": ["North", "north ", None, "South", "South", "", "East", "East", "North"],
+        }
+    )
 
 
 def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
@@ -85,13 +97,22 @@ def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
     frame.to_parquet(tmp_path / "edge.parquet")
     run, _ = engine_report(con, tmp_path / "edge.parquet", ReportConfig(), tmp_path)
     segments = run.report.tables["segments"].set_index("account")
-    assert segments["tier"].astype(str).to_dict() == {"a": "A", "b": "A", "c": "A", "i": "A", "d": "B", "h": "C",
-                                                      "e": "D", "f": "D", "g": "D"}
+    assert segments["tier"].astype(str).to_dict() == {
+        "a": "A",
+        "b": "A",
+        "c": "A",
+        "i": "A",
+        "d": "B",
+        "h": "C",
+        "e": "D",
+        "f": "D",
+        "g": "D",
+    }
     assert segments["rank"].to_dict() == {"a": 1, "b": 2, "c": 2, "i": 2, "d": 5, "h": 6, "e": 7, "f": 8, "g": 9}
     concentration = run.report.tables["concentration"].set_index("measure")["value"]
     assert concentration["accounts"] == 7  # 50, 20, 20, 20, 10, 5, 0
     assert concentration["excluded accounts"] == 2
-    assert concentration["HHI"] == pytest.approx((40**2 + 3 * 16**2 + 8**2 + 4**2))
+    assert concentration["HHI"] == pytest.approx(40**2 + 3 * 16**2 + 8**2 + 4**2)
     reference = segmenter.run_report(table, ReportConfig())
     assert_tables_equal(run.report.tables, reference.tables)
     assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
@@ -111,24 +132,48 @@ def test_order_lines_with_returns_same_day_purchases_and_missing_profit(con, tmp
     """A: 10 + 5 on Jan 1 (one purchase day), 30 on Jan 15, a return of -6 on Jan 29: 3 purchases,
     frequency 1, recency 2 weeks, T 4 weeks, spend 39, repeat spend 30. B: one purchase of 20 and
     a line without profit: total profit blank. C: a return only: not a customer."""
-    cells = [["Customer", "Date", "Amount", "Profit"],
-             ["A", "2024-01-01", 10.0, 2.0], ["A", "2024-01-01", 5.0, 1.0], ["A", "2024-01-15", 30.0, 6.0],
-             ["A", "2024-01-29", -6.0, -1.0], ["B", "2024-01-22", 20.0, 4.0], ["B", "2024-01-22", 1.0, None],
-             ["C", "2024-01-10", -4.0, -1.0]]
+    cells = [
+        ["Customer", "Date", "Amount", "Profit"],
+        ["A", "2024-01-01", 10.0, 2.0],
+        ["A", "2024-01-01", 5.0, 1.0],
+        ["A", "2024-01-15", 30.0, 6.0],
+        ["A", "2024-01-29", -6.0, -1.0],
+        ["B", "2024-01-22", 20.0, 4.0],
+        ["B", "2024-01-22", 1.0, None],
+        ["C", "2024-01-10", -4.0, -1.0],
+    ]
     transactions = parse_transactions(cells)
     path = lines_parquet(transactions, tmp_path / "lines.parquet", ("customer", "date", "amount", "profit"))
     lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount", "profit")})
     summary = queries.customer_summary(lines, ibis.date(2024, 1, 29), "W").to_pandas().sort_values("account")
     assert summary["account"].tolist() == ["A", "B"]
     a = summary.iloc[0]
-    assert (a["purchases"], a["frequency"], a["recency"], a["T"], a["total_spend"], a["avg_repeat_spend"],
-            a["total_profit"]) == (3, 1, 2.0, 4.0, 39.0, 30.0, 8.0)
+    assert (
+        a["purchases"],
+        a["frequency"],
+        a["recency"],
+        a["T"],
+        a["total_spend"],
+        a["avg_repeat_spend"],
+        a["total_profit"],
+    ) == (3, 1, 2.0, 4.0, 39.0, 30.0, 8.0)
     assert np.isnan(summary.iloc[1]["total_profit"])
     reference = customer_summary(transactions, observation_end="2024-01-29")
-    for column in ("purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
-                   "avg_repeat_spend", "total_profit", "avg_margin_pct"):
-        np.testing.assert_allclose(summary[column].to_numpy(float), reference[column].to_numpy(float), rtol=1e-12,
-                                   err_msg=column)
+    for column in (
+        "purchases",
+        "frequency",
+        "recency",
+        "T",
+        "time_since_last",
+        "total_spend",
+        "avg_spend",
+        "avg_repeat_spend",
+        "total_profit",
+        "avg_margin_pct",
+    ):
+        np.testing.assert_allclose(
+            summary[column].to_numpy(float), reference[column].to_numpy(float), rtol=1e-12, err_msg=column
+        )
 
 
 def test_rfm_scores_with_ties_match_core(con, tmp_path):
@@ -139,7 +184,9 @@ def test_rfm_scores_with_ties_match_core(con, tmp_path):
         purchases = 1 if customer < 30 else int(rng.integers(1, 6))
         for _ in range(purchases):
             day = 1 + (customer % 28 if customer < 30 else int(rng.integers(0, 28)))
-            rows.append([f"c{customer:02d}", f"2024-02-{day:02d}", 10.0 if customer < 30 else float(rng.integers(1, 90))])
+            rows.append(
+                [f"c{customer:02d}", f"2024-02-{day:02d}", 10.0 if customer < 30 else float(rng.integers(1, 90))]
+            )
     transactions = parse_transactions(rows)
     path = lines_parquet(transactions, tmp_path / "rfm.parquet", ("customer", "date", "amount"))
     lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount")})
@@ -147,8 +194,10 @@ def test_rfm_scores_with_ties_match_core(con, tmp_path):
     write_customers(run, tmp_path / "customers.parquet", lambda text: None)
     reference = rfm_scores(customer_summary(transactions))
     ours = run.tables["customers"].sort_values("account", ignore_index=True)
-    assert ours[["R", "F", "M", "segment"]].astype(str).values.tolist() == \
-        reference.scores[["R", "F", "M", "segment"]].astype(str).values.tolist()
+    assert (
+        ours[["R", "F", "M", "segment"]].astype(str).values.tolist()
+        == reference.scores[["R", "F", "M", "segment"]].astype(str).values.tolist()
+    )
     pd.testing.assert_frame_equal(run.tables["rfm_thresholds"], reference.thresholds, check_dtype=False)
 
 
@@ -156,15 +205,23 @@ def test_cdnow_through_duckdb_equals_core(con, tmp_path, cdnow_file):
     transactions = cdnow_transactions(cdnow_file)
     path = lines_parquet(transactions, tmp_path / "cdnow.parquet")
     roles = {r: r for r in ("customer", "date", "amount", "quantity")}
-    run = customer_report(queries.order_lines(con.read_parquet(str(path)), roles), ReportConfig(),
-                          observation_end="1997-09-30", roles=set(roles))
+    run = customer_report(
+        queries.order_lines(con.read_parquet(str(path)), roles),
+        ReportConfig(),
+        observation_end="1997-09-30",
+        roles=set(roles),
+    )
     rows = write_customers(run, tmp_path / "customers.parquet", lambda text: None)
     assert rows == 2357
     assert_customer_reports_equal(run, customer_reference(transactions, "1997-09-30"))
     # the published CDNOW estimates (Fader, Hardie & Lee 2005), from the compressed statistics
     fitted = run.headline["purchase_params"]
-    assert (round(fitted["r"], 3), round(fitted["alpha"], 3), round(fitted["a"], 3), round(fitted["b"], 3)) == \
-        (0.243, 4.414, 0.793, 2.426)
+    assert (round(fitted["r"], 3), round(fitted["alpha"], 3), round(fitted["a"], 3), round(fitted["b"], 3)) == (
+        0.243,
+        4.414,
+        0.793,
+        2.426,
+    )
 
 
 def test_compressed_triples_give_the_per_customer_fit():
@@ -185,8 +242,9 @@ def test_segments_sheet_keeps_the_largest_accounts_and_says_so(con, tmp_path, mo
     table = sample_account_table()
     path = accounts_parquet(table, tmp_path / "sample.parquet")
     monkeypatch.setattr(table_run, "SHEET_ROWS", 25)
-    run = table_run.run_table(table_run.Source(path=str(path)), table_run.EngineSettings(), ReportConfig(),
-                              output=tmp_path / "report.xlsx")
+    run = table_run.run_table(
+        table_run.Source(path=str(path)), table_run.EngineSettings(), ReportConfig(), output=tmp_path / "report.xlsx"
+    )
     segments = run.report.tables["segments"]
     assert len(segments) == 25 and segments["rank"].tolist() == sorted(segments["rank"])
     assert segments["revenue"].min() >= table.accounts["revenue"].nlargest(25).min()
@@ -209,8 +267,12 @@ def test_cli_reports_parquet_glob_database_and_sql(tmp_path, capsys):
         "file": [str(folder / "part-1.parquet")],
         "glob": [str(folder / "*.parquet"), "-o", str(tmp_path / "glob.xlsx")],
         "database": [str(database), "--table", "accounts"],
-        "sql": ["--sql", f"select * from read_parquet('{folder}/part-1.parquet') where revenue > 0",
-                "-o", str(tmp_path / "sql.xlsx")],
+        "sql": [
+            "--sql",
+            f"select * from read_parquet('{folder}/part-1.parquet') where revenue > 0",
+            "-o",
+            str(tmp_path / "sql.xlsx"),
+        ],
     }
     for name, arguments in runs.items():
         assert segmenter.main(["report", *arguments]) == 0, name
@@ -247,10 +309,23 @@ def test_ribbon_segment_a_table_reads_the_source_from_settings(tmp_path):
     from writers.book import owner_name
 
     path = accounts_parquet(sample_account_table(), tmp_path / "accounts.parquet")
-    settings = [["Setting", "Value", "Meaning"], ["tier_method", "rank", ""], ["source", str(path), ""],
-                ["engine", "duckdb", ""], ["duckdb_memory_limit", "1GB", ""]]
-    names = [{"name": owner_name("Settings"), "sheet_index": 0, "address": "$A$1", "book_scope": True,
-              "scope_sheet_name": None, "scope_sheet_index": None}]
+    settings = [
+        ["Setting", "Value", "Meaning"],
+        ["tier_method", "rank", ""],
+        ["source", str(path), ""],
+        ["engine", "duckdb", ""],
+        ["duckdb_memory_limit", "1GB", ""],
+    ]
+    names = [
+        {
+            "name": owner_name("Settings"),
+            "sheet_index": 0,
+            "address": "$A$1",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
     book = remote_book({"Settings": settings}, names=names)
     messages = segmenter.segment_table(book)
     assert messages[-1] == f"All 400 rows are in {tmp_path / 'accounts-segmenter-accounts.parquet'}"
@@ -279,16 +354,30 @@ def test_warehouse_docstring_examples():
 def _period_accounts() -> pd.DataFrame:
     """Two years of revenue (no plain revenue column: revenue is 2025's), cost to serve, a channel
     column that mixes resellers and direct customers, ties, zero, negative and missing values."""
-    return pd.DataFrame({
-        "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "b"],
-        "Revenue 2024": [100.0, 40.0, 0.0, 30.0, 30.0, 25.0, None, 10.0, 5.0, 50.0, -2.0, 8.0],
-        "Revenue 2025": [120.0, 40.0, 35.0, 20.0, 20.0, 0.0, 12.0, None, 5.0, 20.0, 3.0, -1.0],
-        "Profit": [30.0, 8.0, 7.0, 5.0, None, 1.0, 3.0, 2.0, 1.0, 6.0, 1.0, 0.5],
-        "Cost to serve": [5.0, 10.0, None, 1.0, 1.0, 0.5, 0.0, 1.0, 2.0, 1.0, 0.1, 0.2],
-        "Channel": ["Reseller", "Direct", "Direct", "Distributor", None, "Direct", "Online", "Field", "Direct",
-                    "Reseller", "Direct", "Direct"],
-        "NPS": [9.0, 3.0, None, 10.0, 6.0, 8.0, 7.0, 11.0, 9.0, 0.0, 5.5, 2.0],
-    })
+    return pd.DataFrame(
+        {
+            "Account": ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "b"],
+            "Revenue 2024": [100.0, 40.0, 0.0, 30.0, 30.0, 25.0, None, 10.0, 5.0, 50.0, -2.0, 8.0],
+            "Revenue 2025": [120.0, 40.0, 35.0, 20.0, 20.0, 0.0, 12.0, None, 5.0, 20.0, 3.0, -1.0],
+            "Profit": [30.0, 8.0, 7.0, 5.0, None, 1.0, 3.0, 2.0, 1.0, 6.0, 1.0, 0.5],
+            "Cost to serve": [5.0, 10.0, None, 1.0, 1.0, 0.5, 0.0, 1.0, 2.0, 1.0, 0.1, 0.2],
+            "Channel": [
+                "Reseller",
+                "Direct",
+                "Direct",
+                "Distributor",
+                None,
+                "Direct",
+                "Online",
+                "Field",
+                "Direct",
+                "Reseller",
+                "Direct",
+                "Direct",
+            ],
+            "NPS": [9.0, 3.0, None, 10.0, 6.0, 8.0, 7.0, 11.0, 9.0, 0.0, 5.5, 2.0],
+        }
+    )
 
 
 def test_cost_to_serve_channels_and_periods_give_core_tables(con, tmp_path, monkeypatch):
@@ -302,32 +391,42 @@ def test_cost_to_serve_channels_and_periods_give_core_tables(con, tmp_path, monk
     assert {"channel_warning", "growth", "tier_migration", "fallen_from_a"} <= set(reference.tables)
     frame.to_parquet(tmp_path / "periods.parquet")
     monkeypatch.setattr(engine_report_module, "ISSUE_EXAMPLES", 1)
-    run = table_run.run_table(table_run.Source(path=str(tmp_path / "periods.parquet")), table_run.EngineSettings(),
-                              ReportConfig(), output=tmp_path / "periods.xlsx")
+    run = table_run.run_table(
+        table_run.Source(path=str(tmp_path / "periods.parquet")),
+        table_run.EngineSettings(),
+        ReportConfig(),
+        output=tmp_path / "periods.xlsx",
+    )
     report = run.report
     per_account = ("growth", "fallen_from_a")
-    assert_tables_equal({k: v for k, v in report.tables.items() if k not in per_account},
-                        {k: v for k, v in reference.tables.items() if k not in per_account})
+    assert_tables_equal(
+        {k: v for k, v in report.tables.items() if k not in per_account},
+        {k: v for k, v in reference.tables.items() if k not in per_account},
+    )
     for name in ("growth", "fallen_from_a"):  # per account: no sheet rows, in rank order
         ours = report.tables[name].sort_values(["account", "revenue_2024"], ignore_index=True)
-        theirs = reference.tables[name].drop(columns="sheet_row").sort_values(["account", "revenue_2024"],
-                                                                              ignore_index=True)
+        theirs = (
+            reference.tables[name].drop(columns="sheet_row").sort_values(["account", "revenue_2024"], ignore_index=True)
+        )
         pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_categorical=False, rtol=1e-9, obj=name)
     assert_segments_equal(report.tables["segments"], reference.tables["segments"])
     segments = report.tables["segments"].set_index("account")
     # a: net profit 30 - 5 = 25 on 120; c: no cost, so no net margin and the note says why
     assert segments.loc["a", "net_margin_pct"] == pytest.approx(25 / 120)
     assert segments.loc["c", "note"] == "cost to serve missing"
-    assert report.headline["flags"][-1].startswith("The channel column mixes intermediaries (Distributor, Reseller: "
-                                                   "3 accounts")
+    assert report.headline["flags"][-1].startswith(
+        "The channel column mixes intermediaries (Distributor, Reseller: 3 accounts"
+    )
     assert report.headline["growth"] == reference.headline["growth"]
     issues = report.tables["data_issues"]
     assert issues["action"].iloc[0] == "rejected"  # rejected first, as core lists them
     reasons = issues["reason"].tolist()
     # NPS 11 (h) and 5.5 (k): the first by name is listed, the other counted
     assert "account 'h': an NPS answer must be a whole number from 0 to 10: read as no answer" in reasons
-    assert "1 more accounts (the first 1 are listed above): an NPS answer must be a whole number from 0 to 10: " \
-           "read as no answer" in reasons
+    assert (
+        "1 more accounts (the first 1 are listed above): an NPS answer must be a whole number from 0 to 10: "
+        "read as no answer" in reasons
+    )
     assert "account 'b': duplicate account id: kept as separate rows, not merged" in reasons
     assert "account 'h': revenue missing: the account gets tier D" in reasons
     assert issues.loc[issues["reason"].str.startswith("account 'b': negative"), "value"].tolist() == ["-1.0"]
@@ -343,10 +442,21 @@ def _three_years_of_lines() -> pd.DataFrame:
             amount = float(rng.integers(5, 200))
             # margins that differ: one margin for all could tie with the portfolio's margin (the default
             # split) to the last bit, and float sums in another order put such a tie on either side
-            rows.append((f"c{customer}", pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(day)), amount,
-                         round(amount * rng.uniform(0.2, 0.4), 2)))
-    rows += [("c0", pd.Timestamp("2022-01-01"), 30.0, 9.0), ("c1", pd.Timestamp("2023-03-01"), -20.0, -6.0), (None, pd.Timestamp("2023-04-01"), 15.0, 4.5),
-             ("c2", pd.Timestamp("2023-05-01"), None, None), ("c3", pd.Timestamp("2024-12-31"), 10.0, 3.0)]
+            rows.append(
+                (
+                    f"c{customer}",
+                    pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(day)),
+                    amount,
+                    round(amount * rng.uniform(0.2, 0.4), 2),
+                )
+            )
+    rows += [
+        ("c0", pd.Timestamp("2022-01-01"), 30.0, 9.0),
+        ("c1", pd.Timestamp("2023-03-01"), -20.0, -6.0),
+        (None, pd.Timestamp("2023-04-01"), 15.0, 4.5),
+        ("c2", pd.Timestamp("2023-05-01"), None, None),
+        ("c3", pd.Timestamp("2024-12-31"), 10.0, 3.0),
+    ]
     frame = pd.DataFrame(rows, columns=["Customer", "Date", "Amount", "Profit"])
     frame["Date"] = frame["Date"].dt.date
     return frame
@@ -358,15 +468,22 @@ def test_order_lines_without_a_model_give_core_historical_value_growth_and_named
     transactions = parse_transactions(frame.assign(Date=pd.to_datetime(frame["Date"])))
     reference = customer_reference(transactions)
     assert reference.headline["historical_method"] and "growth_by_tier" in reference.account_report.tables
-    run = table_run.run_table(table_run.Source(path=str(tmp_path / "lines.parquet")), table_run.EngineSettings(),
-                              ReportConfig(), output=tmp_path / "lines.xlsx")
+    run = table_run.run_table(
+        table_run.Source(path=str(tmp_path / "lines.parquet")),
+        table_run.EngineSettings(),
+        ReportConfig(),
+        output=tmp_path / "lines.xlsx",
+    )
     assert_customer_reports_equal(run.report, reference)
     assert run.report.account_report.tables["revenue_by_period"]["period"].tolist() == ["2022", "2023", "2024"]
     reasons = run.report.account_report.tables["data_issues"]["reason"].tolist()
-    assert reasons[:2] == ["line '(no customer) on 2023-04-01': customer is blank or unreadable",
-                           "line 'c2 on 2023-05-01': amount is blank or unreadable"]
-    assert "line 'c1 on 2023-03-01': negative amount: reduces net revenue and profit, not counted as a purchase" \
-        in reasons
+    assert reasons[:2] == [
+        "line '(no customer) on 2023-04-01': customer is blank or unreadable",
+        "line 'c2 on 2023-05-01': amount is blank or unreadable",
+    ]
+    assert (
+        "line 'c1 on 2023-03-01': negative amount: reduces net revenue and profit, not counted as a purchase" in reasons
+    )
     written = pd.read_parquet(run.parquet)
     assert written["historical_clv"].notna().all() and len(written) == 8
 
@@ -379,13 +496,22 @@ def test_uniform_spend_takes_the_average_spend_as_core_does(con, tmp_path):
     for customer in range(150):  # active from a first day for a while, spend uniform
         start, length = rng.integers(0, 400), rng.integers(0, 900)
         for _ in range(rng.integers(1, 12)):
-            rows.append((f"K{customer:03d}", pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(start + rng.integers(0, length + 1))),
-                         round(float(rng.uniform(-20, 400)), 2)))
+            rows.append(
+                (
+                    f"K{customer:03d}",
+                    pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(start + rng.integers(0, length + 1))),
+                    round(float(rng.uniform(-20, 400)), 2),
+                )
+            )
     frame = pd.DataFrame(rows, columns=["Client ID", "Invoice date", "Net sales"])
     reference = customer_reference(parse_transactions(frame))
     assert reference.headline["spend_note"].startswith("Gamma-Gamma could not be fitted")
     frame["Invoice date"] = frame["Invoice date"].dt.date
     frame.to_parquet(tmp_path / "orders.parquet")
-    run = table_run.run_table(table_run.Source(path=str(tmp_path / "orders.parquet")), table_run.EngineSettings(),
-                              ReportConfig(), output=tmp_path / "orders.xlsx")
+    run = table_run.run_table(
+        table_run.Source(path=str(tmp_path / "orders.parquet")),
+        table_run.EngineSettings(),
+        ReportConfig(),
+        output=tmp_path / "orders.xlsx",
+    )
     assert_customer_reports_equal(run.report, reference)

@@ -1,4 +1,5 @@
 """The whale curve: a hand-computed example, its properties, and where it is undefined."""
+
 from __future__ import annotations
 
 import math

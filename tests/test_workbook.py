@@ -9,6 +9,7 @@ schema this ribbon uses: the element nesting customUI > ribbon > tabs > tab > gr
 the attributes each of those elements may carry, the enumerated button size, id syntax
 (an XML NCName, unique in the file) and the 1,024-character limit on labels and tips.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,16 +51,81 @@ SCHEMA_ATTRIBUTES = {
     "customUI": {"onLoad", "loadImage"},
     "ribbon": {"startFromScratch"},
     "tabs": set(),
-    "tab": {"id", "idMso", "idQ", "tag", "label", "getLabel", "visible", "getVisible", "keytip", "getKeytip",
-            "insertAfterMso", "insertBeforeMso", "insertAfterQ", "insertBeforeQ"},
-    "group": {"id", "idMso", "idQ", "tag", "label", "getLabel", "image", "imageMso", "getImage", "screentip",
-              "getScreentip", "supertip", "getSupertip", "visible", "getVisible", "keytip", "getKeytip",
-              "autoScale", "centerVertically", "insertAfterMso", "insertBeforeMso", "insertAfterQ", "insertBeforeQ"},
-    "button": {"id", "idMso", "idQ", "tag", "onAction", "enabled", "getEnabled", "description", "getDescription",
-               "image", "imageMso", "getImage", "label", "getLabel", "screentip", "getScreentip", "supertip",
-               "getSupertip", "visible", "getVisible", "keytip", "getKeytip", "showImage", "getShowImage",
-               "showLabel", "getShowLabel", "size", "getSize", "insertAfterMso", "insertBeforeMso",
-               "insertAfterQ", "insertBeforeQ"},
+    "tab": {
+        "id",
+        "idMso",
+        "idQ",
+        "tag",
+        "label",
+        "getLabel",
+        "visible",
+        "getVisible",
+        "keytip",
+        "getKeytip",
+        "insertAfterMso",
+        "insertBeforeMso",
+        "insertAfterQ",
+        "insertBeforeQ",
+    },
+    "group": {
+        "id",
+        "idMso",
+        "idQ",
+        "tag",
+        "label",
+        "getLabel",
+        "image",
+        "imageMso",
+        "getImage",
+        "screentip",
+        "getScreentip",
+        "supertip",
+        "getSupertip",
+        "visible",
+        "getVisible",
+        "keytip",
+        "getKeytip",
+        "autoScale",
+        "centerVertically",
+        "insertAfterMso",
+        "insertBeforeMso",
+        "insertAfterQ",
+        "insertBeforeQ",
+    },
+    "button": {
+        "id",
+        "idMso",
+        "idQ",
+        "tag",
+        "onAction",
+        "enabled",
+        "getEnabled",
+        "description",
+        "getDescription",
+        "image",
+        "imageMso",
+        "getImage",
+        "label",
+        "getLabel",
+        "screentip",
+        "getScreentip",
+        "supertip",
+        "getSupertip",
+        "visible",
+        "getVisible",
+        "keytip",
+        "getKeytip",
+        "showImage",
+        "getShowImage",
+        "showLabel",
+        "getShowLabel",
+        "size",
+        "getSize",
+        "insertAfterMso",
+        "insertBeforeMso",
+        "insertAfterQ",
+        "insertBeforeQ",
+    },
 }
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 TEXT_LIMIT = 1024
@@ -116,6 +182,7 @@ def rebuilt(tmp_path_factory) -> Path:
 
 # --- built, not hand-edited ---------------------------------------------------------------
 
+
 def test_committed_workbook_has_every_part_of_a_fresh_build_unchanged(rebuilt):
     with zipfile.ZipFile(WORKBOOK) as committed, zipfile.ZipFile(rebuilt) as fresh:
         assert committed.namelist() == fresh.namelist()
@@ -132,6 +199,7 @@ def test_committed_workbook_is_byte_identical_to_a_fresh_build(rebuilt):
 
 
 # --- the VBA project, read by olevba --------------------------------------------------------
+
 
 def test_olevba_lists_the_document_modules_xlwings_and_the_ribbon_callback_only(modules):
     # No Module1 sample macro from the template, nothing else of ours.
@@ -168,8 +236,10 @@ def test_olevba_auto_exec_scan_would_flag_a_workbook_open():
 
 def test_sheet_code_names_match_document_modules(modules):
     with zipfile.ZipFile(WORKBOOK) as package:
-        names = [re.search(r'codeName="([^"]+)"', package.read(f"xl/worksheets/sheet{i}.xml").decode()).group(1)
-                 for i in range(1, len(SHEETS) + 1)]
+        names = [
+            re.search(r'codeName="([^"]+)"', package.read(f"xl/worksheets/sheet{i}.xml").decode()).group(1)
+            for i in range(1, len(SHEETS) + 1)
+        ]
         book = re.search(r'<workbookPr\b[^>]*codeName="([^"]+)"', package.read("xl/workbook.xml").decode()).group(1)
     assert names == ["Sheet1", "Sheet2", "Sheet3", "Sheet4"]
     assert book == "ThisWorkbook"
@@ -177,6 +247,7 @@ def test_sheet_code_names_match_document_modules(modules):
 
 
 # --- the ribbon ---------------------------------------------------------------------------
+
 
 def test_custom_ui_uses_the_office_2010_namespace(ribbon):
     assert ribbon.tag == f"{{{CUSTOM_UI_NS}}}customUI"
@@ -208,8 +279,13 @@ def test_every_button_has_label_screentip_builtin_icon_and_action(buttons):
 
 def test_every_on_action_names_a_ribbon_callback_in_ribbon_bas(ribbon):
     source = (SOURCES / "Ribbon.bas").read_text(encoding="utf-8")
-    callbacks = set(re.findall(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)",
-                               source, flags=re.IGNORECASE | re.MULTILINE))
+    callbacks = set(
+        re.findall(
+            r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)",
+            source,
+            flags=re.IGNORECASE | re.MULTILINE,
+        )
+    )
     actions = {element.attrib["onAction"] for element in ribbon.iter() if "onAction" in element.attrib}
     assert actions and actions <= callbacks
 
@@ -218,8 +294,11 @@ def test_ribbon_callback_runs_segmenter_ribbon_with_the_button_id():
     source = (SOURCES / "Ribbon.bas").read_text(encoding="utf-8")
     assert """RunPython "import segmenter; segmenter.ribbon('" & control.Id & "')\"""" in source
     # Check setup imports only excel_setup, so that it can name a missing numpy, pandas or scipy
-    assert """If control.Id = "check_setup" Then
-        RunPython "import excel_setup; excel_setup.check_setup()\"""" in source
+    assert (
+        """If control.Id = "check_setup" Then
+        RunPython "import excel_setup; excel_setup.check_setup()\""""
+        in source
+    )
 
 
 def test_package_carries_the_custom_ui_part_and_its_relationship():
@@ -248,6 +327,7 @@ def test_every_ribbon_action_of_segmenter_has_a_button(buttons):
 
 
 # --- the sheets -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def book():
@@ -326,6 +406,7 @@ def test_how_to_example_formula_is_text_not_a_formula(book):
 
 # --- LibreOffice, an independent reader -------------------------------------------------------
 
+
 def _soffice(tmp_path: Path, target: str) -> Path:
     return convert_with_libreoffice(WORKBOOK, target, tmp_path)
 
@@ -343,8 +424,11 @@ def test_libreoffice_basic_import_keeps_the_vba_modules(tmp_path):
     # LibreOffice imports the VBA project into a Basic library and writes it into the .ods.
     ods = _soffice(tmp_path, "ods")
     with zipfile.ZipFile(ods) as package:
-        basic = {Path(name).stem: package.read(name).decode("utf-8")
-                 for name in package.namelist() if name.startswith("Basic/VBAProject/")}
+        basic = {
+            Path(name).stem: package.read(name).decode("utf-8")
+            for name in package.namelist()
+            if name.startswith("Basic/VBAProject/")
+        }
     assert {"Ribbon", "xlwings", "Dictionary", "ThisWorkbook"} <= set(basic)
     assert "Sub SegmenterAction(control As IRibbonControl)" in basic["Ribbon"]
 

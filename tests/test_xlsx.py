@@ -1,5 +1,6 @@
 """The file writer (writers/xlsx.py), read back with openpyxl: text stays text, formats, colours,
 tables or filters, freeze panes and the chart."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,16 @@ def _cells(n: int) -> list[list[object]]:
     rows = [["Account", "Revenue", "Profit", "NPS", "Industry", "First purchase"]]
     for i in range(n):
         name = HOSTILE[i] if i < len(HOSTILE) else f"C{i}"
-        rows.append([name, float(1000 - i), float(100 - i / 10), float(i % 11), "=Retail" if i % 2 else "Retail",
-                     dt.datetime(2020, 1, 1 + i % 28)])
+        rows.append(
+            [
+                name,
+                float(1000 - i),
+                float(100 - i / 10),
+                float(i % 11),
+                "=Retail" if i % 2 else "Retail",
+                dt.datetime(2020, 1, 1 + i % 28),
+            ]
+        )
     return rows
 
 
@@ -114,21 +123,28 @@ def test_a_long_block_written_by_columns_keeps_totals_tier_colours_dates_and_bla
 
     if streamed:
         monkeypatch.setattr(writers.xlsx, "TABLE_ROW_LIMIT", 2)
-    table = pd.DataFrame({
-        "account": ["=1+1", "Beta", "Total", "Gamma"],
-        "tier": pd.Categorical(["A", "A", None, "B"]),
-        "revenue": [1200.0, float("nan"), 1500.0, 300.0],
-        "first_purchase": pd.to_datetime(["2024-03-31", None, None, "1999-12-31 10:30"], format="ISO8601"),
-    })
+    table = pd.DataFrame(
+        {
+            "account": ["=1+1", "Beta", "Total", "Gamma"],
+            "tier": pd.Categorical(["A", "A", None, "B"]),
+            "revenue": [1200.0, float("nan"), 1500.0, 300.0],
+            "first_purchase": pd.to_datetime(["2024-03-31", None, None, "1999-12-31 10:30"], format="ISO8601"),
+        }
+    )
     spec = SheetSpec("Codes", (Block("codes", "Codes", tier_column="tier"),))
     placed = place_sheet(spec, {"codes": table}, source="test", labels=("A", "B", "C", "D"))
     assert writers.xlsx._arrow_cells(placed.blocks[0]) is not None  # the column-wise path
     ws = load_workbook(write_workbook([placed], tmp_path / "out.xlsx"))["Codes"]
     rows = [[c.value for c in ws[r]] for r in range(6, 10)]
-    assert rows == [["=1+1", "A", 1200.0, dt.datetime(2024, 3, 31)], ["Beta", "A", None, None],
-                    ["Total", None, 1500.0, None], ["Gamma", "B", 300.0, dt.datetime(1999, 12, 31, 10, 30)]]
+    assert rows == [
+        ["=1+1", "A", 1200.0, dt.datetime(2024, 3, 31)],
+        ["Beta", "A", None, None],
+        ["Total", None, 1500.0, None],
+        ["Gamma", "B", 300.0, dt.datetime(1999, 12, 31, 10, 30)],
+    ]
     assert ws["A6"].data_type == "s"
     assert ws["D6"].number_format == FORMATS["date"] and ws["C6"].number_format == FORMATS["money"]
-    assert [ws[f"B{r}"].fill.fgColor.rgb[-6:] for r in (6, 7, 9)] == [c.lstrip("#") for c in
-                                                                     (TIER_COLOURS[0],) * 2 + (TIER_COLOURS[1],)]
+    assert [ws[f"B{r}"].fill.fgColor.rgb[-6:] for r in (6, 7, 9)] == [
+        c.lstrip("#") for c in (TIER_COLOURS[0],) * 2 + (TIER_COLOURS[1],)
+    ]
     assert all(ws.cell(8, j).font.b for j in (1, 3)) and not ws["A6"].font.b

@@ -3,6 +3,7 @@
 Guards writers/xlsx.py whatever library it uses: the report of an input full of formula-like
 names is read back cell by cell with openpyxl.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,20 @@ from openpyxl import load_workbook
 
 import segmenter
 
-HOSTILE = ['=HYPERLINK("http://x.example","open")', "+1+2", "-3+4", "@SUM(A1:A9)", "\t=1+1", "\r=2+2",
-           "=cmd|' /C calc'!A0", "=1/0", "#N/A here", "-", "=", "#DIV/0!"]
+HOSTILE = [
+    '=HYPERLINK("http://x.example","open")',
+    "+1+2",
+    "-3+4",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=2+2",
+    "=cmd|' /C calc'!A0",
+    "=1/0",
+    "#N/A here",
+    "-",
+    "=",
+    "#DIV/0!",
+]
 
 
 def _hostile_csv(path) -> list[str]:

@@ -3,6 +3,7 @@ inputs written as Parquet, and the comparison of an engine's report with core's 
 
 Floats must agree to 1e-9 (relative), counts, labels, tiers and scores exactly.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_ACCOUNTS = PROJECT / "core" / "data" / "sample_accounts.csv"
 TOLERANCE = 1e-9
 # tables that differ by design on the engine path: no sheet rows (issues are counted per kind)
-NOT_COMPARED = {"data_issues", "segments", "reading", "coverage"}  # the last two: what cells were read as (core/exports.py), which a typed table has no need of
+NOT_COMPARED = {
+    "data_issues",
+    "segments",
+    "reading",
+    "coverage",
+}  # the last two: what cells were read as (core/exports.py), which a typed table has no need of
 
 
 def sample_account_table():
@@ -48,8 +54,9 @@ def lines_parquet(transactions, path: Path, columns=("customer", "date", "amount
     return path
 
 
-def assert_tables_equal(engine: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame], *,
-                        require_all: bool = True) -> None:
+def assert_tables_equal(
+    engine: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame], *, require_all: bool = True
+) -> None:
     """Every table of the engine report equals core's (same columns as the engine's; floats to 1e-9)."""
     missing = set(reference) - set(engine) - NOT_COMPARED
     assert not (require_all and missing), f"tables missing on the engine path: {missing}"
@@ -60,8 +67,14 @@ def assert_tables_equal(engine: dict[str, pd.DataFrame], reference: dict[str, pd
             frame, reference_frame = (f[f["sheet"] != "Data issues"] for f in (frame, reference[name]))
             reference = {**reference, name: reference_frame}
         expected = reference[name][[c for c in frame.columns if c in reference[name]]]
-        pd.testing.assert_frame_equal(frame[expected.columns].reset_index(drop=True), expected.reset_index(drop=True),
-                                      check_dtype=False, check_categorical=False, rtol=TOLERANCE, obj=name)
+        pd.testing.assert_frame_equal(
+            frame[expected.columns].reset_index(drop=True),
+            expected.reset_index(drop=True),
+            check_dtype=False,
+            check_categorical=False,
+            rtol=TOLERANCE,
+            obj=name,
+        )
 
 
 def assert_segments_equal(engine: pd.DataFrame, reference: pd.DataFrame) -> None:
@@ -93,7 +106,8 @@ def _without_ranges(tables: dict) -> dict:
     out = {k: v for k, v in tables.items() if k not in PANDAS_ONLY}
     if "lifetime_value" in out:
         out["lifetime_value"] = out["lifetime_value"].drop(
-            columns=[c for c in out["lifetime_value"].columns if c.endswith(("_p10", "_p90"))])
+            columns=[c for c in out["lifetime_value"].columns if c.endswith(("_p10", "_p90"))]
+        )
     if "clv_parameters" in out:
         out["clv_parameters"] = out["clv_parameters"][out["clv_parameters"]["model"] != "ranges"]
     return out
@@ -112,41 +126,62 @@ def assert_customer_reports_equal(run, reference) -> None:
             continue
         ours = run.tables[name]
         rtol = 1e-6 if name in MODEL_TABLES or name == "rfm_segments" else TOLERANCE
-        pd.testing.assert_frame_equal(ours.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False,
-                                      rtol=rtol, obj=name)
+        pd.testing.assert_frame_equal(
+            ours.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False, rtol=rtol, obj=name
+        )
     ours = run.tables["customers"].sort_values("account", ignore_index=True)
     theirs = reference.tables["customers"].sort_values("account", ignore_index=True)
     assert set(ours.columns) == set(theirs.columns) - {"sheet_row"}
     for column in theirs.columns.drop("sheet_row"):
         rtol = 1e-6 if column in MODEL_COLUMNS or column == "historical_clv" else TOLERANCE
-        pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, check_names=False,
-                                       rtol=rtol, obj=column)
+        pd.testing.assert_series_equal(
+            ours[column], theirs[column], check_dtype=False, check_names=False, rtol=rtol, obj=column
+        )
     per_account = {"growth", "fallen_from_a"}
     engine = {k: v for k, v in run.account_report.tables.items() if k not in per_account}
     # the Overview core would draw from the tables both paths give (without the ranges' findings)
     from core.overview import overview_tables
 
-    reference_account = {**reference.account_report.tables, **overview_tables(
-        {**reference.account_report.tables, **reference_tables}, reference.account_report.config)}
+    reference_account = {
+        **reference.account_report.tables,
+        **overview_tables({**reference.account_report.tables, **reference_tables}, reference.account_report.config),
+    }
     assert_tables_equal(engine, {k: v for k, v in reference_account.items() if k not in per_account})
     for name in per_account & set(reference.account_report.tables):
         pd.testing.assert_frame_equal(
             run.account_report.tables[name].sort_values("account", ignore_index=True),
             reference.account_report.tables[name].drop(columns="sheet_row").sort_values("account", ignore_index=True),
-            check_dtype=False, check_categorical=False, rtol=TOLERANCE, obj=name)
-    for key in ("customers", "repeat_buyers", "segments", "observation_end", "has_profit", "purchase_model",
-                "model_choice", "historical_method", "clv_error", "clv_warnings", "spend_note"):
+            check_dtype=False,
+            check_categorical=False,
+            rtol=TOLERANCE,
+            obj=name,
+        )
+    for key in (
+        "customers",
+        "repeat_buyers",
+        "segments",
+        "observation_end",
+        "has_profit",
+        "purchase_model",
+        "model_choice",
+        "historical_method",
+        "clv_error",
+        "clv_warnings",
+        "spend_note",
+    ):
         assert run.headline[key] == reference.headline[key], key
     for key in ("total_clv", "total_historical_clv"):
         np.testing.assert_allclose(run.headline[key], reference.headline[key], rtol=1e-6, err_msg=key)
     for model in ("purchase_params", "gamma_gamma"):
         assert run.headline[model].keys() == reference.headline[model].keys()
-        np.testing.assert_allclose(list(run.headline[model].values()), list(reference.headline[model].values()),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            list(run.headline[model].values()), list(reference.headline[model].values()), rtol=1e-6
+        )
     for model, figures in reference.headline["model_check"].items():
         assert run.headline["model_check"][model]["status"] == figures["status"]
-        np.testing.assert_allclose(run.headline["model_check"][model]["frequency_error_pct"],
-                                   figures["frequency_error_pct"], rtol=1e-6)
+        np.testing.assert_allclose(
+            run.headline["model_check"][model]["frequency_error_pct"], figures["frequency_error_pct"], rtol=1e-6
+        )
 
 
 def customer_reference(transactions, observation_end=None, config: ReportConfig | None = None):

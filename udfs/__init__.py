@@ -13,20 +13,41 @@ back ``udfs.<that name>``: the names are set to upper case below, and the module
 upper-case name with the function (module ``__getattr__``), so that ``dir(udfs)`` still lists
 each function once and one VBA function is made for each.
 """
+
 from udfs.growth import segment_growth, tier_migration
-from udfs.overview import segment_findings, whale_curve
 from udfs.measures import accounts_for_share, cltv, concentration, gini, hhi, nps, nps_by, nps_gap
+from udfs.overview import segment_findings, whale_curve
+from udfs.retention import bgbb_fit, clv_range, retention_fit, retention_project
 from udfs.segments import segment_issues, segment_margin, segment_strategy, segment_summary, segment_tier
 from udfs.transactions import cltv_model, customer_summary, rfm_segment
 from udfs.why import segment_why
-from udfs.retention import bgbb_fit, clv_range, retention_fit, retention_project
 
 __all__ = [
-    "segment_tier", "segment_margin", "segment_strategy", "segment_summary", "segment_issues",
-    "concentration", "accounts_for_share", "hhi", "gini", "nps", "nps_by", "nps_gap", "cltv",
-    "whale_curve", "segment_findings", "rfm_segment", "customer_summary", "cltv_model", "segment_growth", "tier_migration",
+    "segment_tier",
+    "segment_margin",
+    "segment_strategy",
+    "segment_summary",
+    "segment_issues",
+    "concentration",
+    "accounts_for_share",
+    "hhi",
+    "gini",
+    "nps",
+    "nps_by",
+    "nps_gap",
+    "cltv",
+    "whale_curve",
+    "segment_findings",
+    "rfm_segment",
+    "customer_summary",
+    "cltv_model",
+    "segment_growth",
+    "tier_migration",
     "segment_why",
-    "retention_fit", "retention_project", "bgbb_fit", "clv_range",
+    "retention_fit",
+    "retention_project",
+    "bgbb_fit",
+    "clv_range",
 ]
 
 from udfs.survey import revenue_bridge, survey_match  # noqa: E402  the survey join and the bridge by customers

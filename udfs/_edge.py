@@ -21,14 +21,17 @@ own Office.js converter writes for "#VALUE!"), any other caller the error's text
 Whole-column arguments (``A:C``, a table column) are cut after their last row holding data, so
 a function that answers row by row spills as many rows as there are filled ones.
 """
+
 from __future__ import annotations
 
 import contextvars
 import functools
 import hashlib
+import operator
 import pickle
 from collections import OrderedDict
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -197,7 +200,7 @@ class CellError(str):
     #: How many have been made (cell_errors looks through a result only when this moved).
     made = 0
 
-    def __new__(cls, name: str, reason: str) -> "CellError":
+    def __new__(cls, name: str, reason: str) -> CellError:
         if name not in ERROR_NUMBERS:
             raise ValueError(f"not an error value a function returns: {name!r}")
         error = super().__new__(cls, name)
@@ -239,7 +242,7 @@ def to_excel(result: Any, engine: str) -> Any:
     """A function's result with each :class:`CellError` in the form ``engine`` hands to Excel;
     under :func:`explaining`, each replaced by its reason instead."""
     if _EXPLAIN.get():
-        convert: Callable[[CellError], Any] = lambda error: error.reason
+        convert: Callable[[CellError], Any] = operator.attrgetter("reason")
     else:
         convert = functools.partial(excel_error, engine=engine)
     if isinstance(result, CellError):
@@ -285,7 +288,7 @@ def filled_block(value: Any) -> list[list[Any]]:
     # whole empty rows compare at C speed; a row of other blanks ("", spaces) is checked cell by cell
     empty_rows = ([None] * len(block[0]), [""] * len(block[0]))
     step = 4096
-    while end >= step and block[end - step:end].count(empty_rows[0]) == step:  # a full column: C speed
+    while end >= step and block[end - step : end].count(empty_rows[0]) == step:  # a full column: C speed
         end -= step
     while end and (block[end - 1] in empty_rows or all(map(_blank, block[end - 1]))):
         end -= 1

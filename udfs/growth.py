@@ -15,22 +15,34 @@ accounts that kept their tier; right of it those that fell, left of it those tha
 The functions' docstrings are what Excel's Insert Function dialog shows, which cuts them at
 255 characters (tests/test_udfs_desktop.py checks), so the detail lives here.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from core import growth
 from core.config import config_from_mapping
 from core.errors import SegmenterInputError
-from core import growth
-from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, VALUE, CellError, accounts_from_range, cell_errors, rejected_rows,
-                        scalar, table_output, values_list)
+from udfs._edge import (
+    CUTOFFS_DOC,
+    METHOD_DOC,
+    VALUE,
+    CellError,
+    accounts_from_range,
+    cell_errors,
+    rejected_rows,
+    scalar,
+    table_output,
+    values_list,
+)
 from writers.layout import column_style, frame_rows
 
-ACCOUNTS_DOC = ("Your account rows with their header row: account and two or more period columns of revenue "
-                "(Revenue 2024, Revenue 2025 or FY24, FY25 or Q2 2025, Q3 2025 or Prior, Current)")
+ACCOUNTS_DOC = (
+    "Your account rows with their header row: account and two or more period columns of revenue "
+    "(Revenue 2024, Revenue 2025 or FY24, FY25 or Q2 2025, Q3 2025 or Prior, Current)"
+)
 GROWTH_COLUMNS = ("revenue_change", "revenue_change_pct", "cagr", "growth", "growth_note")
 UNDEFINED = "n/a"
 
@@ -79,13 +91,16 @@ def tier_migration(accounts, measure=None, method=None, cutoffs=None):
     revenue = table.period_revenue
     tiers = growth.period_tiers(revenue, config.tier_method, config.cutoffs, config.labels)
     periods = (str(revenue.columns[-2]), str(revenue.columns[-1]))
-    migration = growth.tier_migration(tiers.iloc[:, -2], tiers.iloc[:, -1], revenue.iloc[:, -1].to_numpy(float),
-                                      config.labels, periods)
+    migration = growth.tier_migration(
+        tiers.iloc[:, -2], tiers.iloc[:, -1], revenue.iloc[:, -1].to_numpy(float), config.labels, periods
+    )
     grid = migration.accounts if wanted == "accounts" else migration.revenue
     headers = [f"{periods[0]} \\ {periods[1]}"] + [str(label) for label in config.labels] + ["Total"]
     out = table_output(headers, frame_rows(grid))
     rejected = len(_rejected_period_rows(table))
     if rejected:
-        out.append([f"{rejected} row(s) with a rejected period cell, counted as no sales: see SEGMENT_ISSUES"]
-                   + [""] * (len(headers) - 1))
+        out.append(
+            [f"{rejected} row(s) with a rejected period cell, counted as no sales: see SEGMENT_ISSUES"]
+            + [""] * (len(headers) - 1)
+        )
     return out

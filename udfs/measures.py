@@ -1,17 +1,26 @@
 """Worksheet functions on a column of figures: CONCENTRATION, ACCOUNTS_FOR_SHARE, HHI, GINI,
 NPS, NPS_BY, NPS_GAP and CLTV."""
+
 from __future__ import annotations
 
 import numpy as np
 import xlwings as xw
 
 from core import concentration as conc
-from core import retention_cltv
 from core import nps as nps_core
+from core import retention_cltv
 from core.config import parse_number
 from core.errors import SegmenterInputError
-from udfs._edge import (NoValue, cell_errors, has_text_header, numbers_column, numbers_from_range, scalar, single_column,
-                        table_output)
+from udfs._edge import (
+    NoValue,
+    cell_errors,
+    has_text_header,
+    numbers_column,
+    numbers_from_range,
+    scalar,
+    single_column,
+    table_output,
+)
 from writers.layout import column_style
 
 REVENUE_DOC = "revenue per account, one column (a header cell and blanks are skipped)"
@@ -20,7 +29,11 @@ SCORES_DOC = "NPS answers 0-10, one column (a header cell and blanks are skipped
 
 @xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("revenue", "raw", doc=REVENUE_DOC)
-@xw.arg("top", "raw", doc="N >= 1: the top N accounts; x < 1: the top x of accounts (0.2 = 20 %, count rounded up). Default 0.2")
+@xw.arg(
+    "top",
+    "raw",
+    doc="N >= 1: the top N accounts; x < 1: the top x of accounts (0.2 = 20 %, count rounded up). Default 0.2",
+)
 @xw.ret("raw")
 @cell_errors
 def concentration(revenue, top=None):
@@ -92,7 +105,9 @@ def _scores_and_groups(scores, groups) -> tuple[np.ndarray, np.ndarray]:
     """Aligned answers and group labels; a header row (text over both columns) is skipped."""
     score_cells, group_cells = single_column(scores, "scores"), single_column(groups, "groups")
     if len(score_cells) != len(group_cells):
-        raise SegmenterInputError(f"scores ({len(score_cells)} cells) and groups ({len(group_cells)} cells) must be the same size")
+        raise SegmenterInputError(
+            f"scores ({len(score_cells)} cells) and groups ({len(group_cells)} cells) must be the same size"
+        )
     skip = 1 if has_text_header(score_cells) else 0
     clean = _valid_scores(numbers_column(score_cells[skip:], "score", 1 + skip), 1 + skip)
     labels = np.array([None if g is None or str(g).strip() == "" else str(g) for g in group_cells[skip:]], dtype=object)
@@ -131,7 +146,9 @@ def nps_gap(scores, groups, group_a=None, group_b=None):
 
 
 @xw.func(category="segmenter", call_in_wizard=False)
-@xw.arg("annual_margin", "raw", doc="yearly margin (profit) per account: one value or a column (a header cell is skipped)")
+@xw.arg(
+    "annual_margin", "raw", doc="yearly margin (profit) per account: one value or a column (a header cell is skipped)"
+)
 @xw.arg("retention", "raw", doc="annual retention rate, e.g. 0.8 (80 %)")
 @xw.arg("discount", "raw", doc="annual discount rate, default 0.1 (10 %)")
 @xw.ret("raw")

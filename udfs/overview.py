@@ -1,12 +1,13 @@
 """Worksheet functions for the Overview: WHALE_CURVE and SEGMENT_FINDINGS. Each converts the range,
 calls core/, shapes the output."""
+
 from __future__ import annotations
 
 import xlwings as xw
 
+from core import whale
 from core.config import config_from_mapping
 from core.report import run_report, segment_accounts
-from core import whale
 from udfs._edge import METHOD_DOC, NoValue, accounts_from_range, cell_errors, reuse_last, scalar, table_output
 from udfs.segments import ACCOUNTS_DOC
 from writers.layout import column_style
@@ -27,8 +28,13 @@ def whale_curve(accounts):
     if not curve.defined:
         raise NoValue(curve.reason)
     points = curve.points
-    rows = zip(points["rank"].tolist(), segments["account"].to_numpy(dtype=object)[points["position"].to_numpy()].tolist(),
-               points["profit"].tolist(), points["account_share"].tolist(), points["profit_share_cum"].tolist())
+    rows = zip(
+        points["rank"].tolist(),
+        segments["account"].to_numpy(dtype=object)[points["position"].to_numpy()].tolist(),
+        points["profit"].tolist(),
+        points["account_share"].tolist(),
+        points["profit_share_cum"].tolist(),
+    )
     headers = ["Rank", "Account", column_style(profit)[0], "Share of accounts", "Cumulative share of profit"]
     return table_output(headers, [list(r) for r in rows])
 

@@ -23,6 +23,7 @@ from the fitted parameters' uncertainty (:mod:`core.customers.intervals`).
 The functions' docstrings are what Excel's Insert Function dialog shows, which cuts them at
 255 characters, so the detail lives here.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -60,9 +61,12 @@ def _cohort_columns(survivors: Any) -> list[np.ndarray]:
         if known.size == 0:
             continue
         if known[-1] + 1 != known.size or known[0] != 0:
-            gap = int(np.flatnonzero(np.isnan(values[:known[-1] + 1]))[0]) + 1 + skip
-            raise SegmenterInputError(f"blank count inside cohort {j + 1} (blanks may only follow its last period)",
-                                      row=gap, column="survivors")
+            gap = int(np.flatnonzero(np.isnan(values[: known[-1] + 1]))[0]) + 1 + skip
+            raise SegmenterInputError(
+                f"blank count inside cohort {j + 1} (blanks may only follow its last period)",
+                row=gap,
+                column="survivors",
+            )
         cohorts.append(values[known])
     if not cohorts:
         raise SegmenterInputError("no counts in the range", column="survivors")
@@ -77,8 +81,12 @@ def _parameter_rows(fit, names) -> list[list[Any]]:
 
 
 @xw.func(category="segmenter", call_in_wizard=False)
-@xw.arg("survivors", "raw", doc="customers still active at period 0, 1, 2, ...: one column per cohort (blanks "
-        "below a young cohort's last period), header row optional")
+@xw.arg(
+    "survivors",
+    "raw",
+    doc="customers still active at period 0, 1, 2, ...: one column per cohort (blanks "
+    "below a young cohort's last period), header row optional",
+)
 @xw.ret("raw")
 @cell_errors
 def retention_fit(survivors):
@@ -97,14 +105,17 @@ def retention_fit(survivors):
 @cell_errors
 def retention_project(alpha, beta, periods=None):
     """Projected retention of a cohort, periods 0 to n: share still active, retention rate, share leaving."""
-    model = RetentionModel.of_params(parse_number(scalar(alpha, "alpha"), "alpha"),
-                                     parse_number(scalar(beta, "beta"), "beta"))
+    model = RetentionModel.of_params(
+        parse_number(scalar(alpha, "alpha"), "alpha"), parse_number(scalar(beta, "beta"), "beta")
+    )
     last = parse_number(scalar(periods, "periods", 10), "periods")
     if not (last >= 1 and last == int(last) and last <= 10_000):
         raise SegmenterInputError("must be a whole number from 1 to 10,000", column="periods")
     t = np.arange(int(last) + 1, dtype=float)
-    rows = [[int(k), float(s), None if k == 0 else float(r), None if k == 0 else float(c)]
-            for k, s, r, c in zip(t, model.survival(t), model.retention(t), model.churn_probability(t))]
+    rows = [
+        [int(k), float(s), None if k == 0 else float(r), None if k == 0 else float(c)]
+        for k, s, r, c in zip(t, model.survival(t), model.retention(t), model.churn_probability(t))
+    ]
     return table_output(["period", "share still active", "retention rate", "share leaving"], rows)
 
 
@@ -118,8 +129,11 @@ def retention_project(alpha, beta, periods=None):
 def bgbb_fit(frequency, recency, opportunities, count=None):
     """BG/BB model (Fader, Hardie & Shang 2010) for discrete opportunities (yearly donations, renewals):
     alpha, beta, gamma, delta with standard errors, log-likelihood."""
-    columns = [numbers_from_range(frequency, "frequency"), numbers_from_range(recency, "recency"),
-               numbers_from_range(opportunities, "opportunities")]
+    columns = [
+        numbers_from_range(frequency, "frequency"),
+        numbers_from_range(recency, "recency"),
+        numbers_from_range(opportunities, "opportunities"),
+    ]
     if isinstance(count, (list, tuple)) or scalar(count, "count") is not None:
         columns.append(numbers_from_range(count, "count"))
     if len({c.size for c in columns}) != 1:
@@ -142,14 +156,26 @@ def clv_range(transactions, horizon=None, discount=None):
     summary = summarise(_transactions(transactions), unit=UNIT)
     clv = model_clv(summary, horizon=horizon_weeks, discount_rate=config.discount, unit=UNIT)
     unit_discount = (1 + config.discount) ** (UNIT_DAYS[UNIT] / DAYS_PER_YEAR) - 1
-    ranges = clv_intervals(clv.purchase_model, clv.spend_model, summary["frequency"], summary["recency"],
-                           summary["T"], summary["avg_repeat_spend"], clv.customers["margin_pct"],
-                           horizon=horizon_weeks, unit_discount=unit_discount,
-                           point_purchases=clv.customers["expected_purchases"], point_clv=clv.customers["model_clv"])
+    ranges = clv_intervals(
+        clv.purchase_model,
+        clv.spend_model,
+        summary["frequency"],
+        summary["recency"],
+        summary["T"],
+        summary["avg_repeat_spend"],
+        clv.customers["margin_pct"],
+        horizon=horizon_weeks,
+        unit_discount=unit_discount,
+        point_purchases=clv.customers["expected_purchases"],
+        point_clv=clv.customers["model_clv"],
+    )
     whole = ranges.totals.iloc[0]
-    rows = [[f"model CLV, {horizon_weeks:g} weeks", whole["model_clv"]]
-            + [whole[f"model_clv_{q}"] for q in ("p10", "p50", "p90")],
-            [f"expected repeat purchases, {horizon_weeks:g} weeks", whole["expected_purchases"]]
-            + [whole[f"expected_purchases_{q}"] for q in ("p10", "p50", "p90")]]
-    return table_output(["", "estimate", "P10", "P50", "P90"], [[v if isinstance(v, str) else float(v) for v in row]
-                                                                 for row in rows])
+    rows = [
+        [f"model CLV, {horizon_weeks:g} weeks", whole["model_clv"]]
+        + [whole[f"model_clv_{q}"] for q in ("p10", "p50", "p90")],
+        [f"expected repeat purchases, {horizon_weeks:g} weeks", whole["expected_purchases"]]
+        + [whole[f"expected_purchases_{q}"] for q in ("p10", "p50", "p90")],
+    ]
+    return table_output(
+        ["", "estimate", "P10", "P50", "P90"], [[v if isinstance(v, str) else float(v) for v in row] for row in rows]
+    )

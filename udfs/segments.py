@@ -1,5 +1,6 @@
 """Worksheet functions on an account range: SEGMENT_TIER, SEGMENT_MARGIN, SEGMENT_STRATEGY,
 SEGMENT_SUMMARY and SEGMENT_ISSUES. Each converts the range, calls core/, shapes the output."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,12 +12,26 @@ from core.errors import SegmenterInputError
 from core.margins import margin_note, margin_pct
 from core.report import group_table, segment_accounts
 from core.tiers import assign_tiers
-from udfs._edge import (CUTOFFS_DOC, METHOD_DOC, NA, CellError, accounts_from_range, cell_errors, column_output,
-                        mark_rejected, reuse_last, scalar, table_output, values_list)
+from udfs._edge import (
+    CUTOFFS_DOC,
+    METHOD_DOC,
+    NA,
+    CellError,
+    accounts_from_range,
+    cell_errors,
+    column_output,
+    mark_rejected,
+    reuse_last,
+    scalar,
+    table_output,
+    values_list,
+)
 from writers.layout import column_style
 
-ACCOUNTS_DOC = ("Your account rows: account, revenue, profit (and NPS, industry, size...); "
-                "a header row is recognised, blank rows stay blank")
+ACCOUNTS_DOC = (
+    "Your account rows: account, revenue, profit (and NPS, industry, size...); "
+    "a header row is recognised, blank rows stay blank"
+)
 
 
 @xw.func(category="segmenter", call_in_wizard=False)
@@ -33,8 +48,12 @@ def segment_tier(accounts, method=None, cutoffs=None):
     """
     table = accounts_from_range(accounts)
     config = config_from_mapping(dict(tier_method=scalar(method, "method"), cutoffs=values_list(cutoffs)))
-    tiers = assign_tiers(table.accounts["revenue"].to_numpy(float), method=config.tier_method,
-                         cutoffs=config.cutoffs, labels=config.labels)
+    tiers = assign_tiers(
+        table.accounts["revenue"].to_numpy(float),
+        method=config.tier_method,
+        cutoffs=config.cutoffs,
+        labels=config.labels,
+    )
     out = column_output(table, table.accounts.index.to_numpy(), tiers, "Tier")
     return mark_rejected(table, ("revenue",), out)
 
@@ -58,14 +77,19 @@ def segment_margin(accounts):
 @xw.func(category="segmenter", call_in_wizard=False)
 @xw.arg("accounts", "raw", doc=ACCOUNTS_DOC)
 @xw.arg("revenue_split", "raw", doc="revenue that splits high from low, or median (default: high = tier A)")
-@xw.arg("margin_split", "raw", doc="margin % that splits high from low, e.g. 25%, or median (default: the portfolio's margin)")
+@xw.arg(
+    "margin_split",
+    "raw",
+    doc="margin % that splits high from low, e.g. 25%, or median (default: the portfolio's margin)",
+)
 @xw.ret("raw")
 @cell_errors
 def segment_strategy(accounts, revenue_split=None, margin_split=None):
     """Protect / Fix margin / Grow / Migrate per row, from revenue and margin % against the splits."""
     table = accounts_from_range(accounts)
-    config = config_from_mapping(dict(revenue_split=scalar(revenue_split, "revenue_split"),
-                                      margin_split=scalar(margin_split, "margin_split")))
+    config = config_from_mapping(
+        dict(revenue_split=scalar(revenue_split, "revenue_split"), margin_split=scalar(margin_split, "margin_split"))
+    )
     segments = segment_accounts(table, config)
     strategy = segments["strategy"].to_numpy(dtype=object)
     undefined = strategy == ""

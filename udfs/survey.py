@@ -14,6 +14,7 @@ after and the change, adding up to the cent.
 
 The functions' docstrings are what Excel's Insert Function dialog shows (255 characters at most).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,9 @@ MATCH_HEADER = "Matched account"
 
 def _is_header(cell) -> bool:
     """A names column's first cell that is a header ("Account name", "Company")."""
-    return isinstance(cell, str) and (survey.SURVEY_HEADERS.role(cell) is not None
-                                      or ACCOUNT_HEADERS.role(cell) == "account")
+    return isinstance(cell, str) and (
+        survey.SURVEY_HEADERS.role(cell) is not None or ACCOUNT_HEADERS.role(cell) == "account"
+    )
 
 
 def _names(values, name: str) -> tuple[list, bool]:

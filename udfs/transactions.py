@@ -22,6 +22,7 @@ profit, else 100 %. It needs at least 10 customers and 10 repeat buyers; otherwi
 The functions' docstrings are what Excel's Insert Function dialog shows, which cuts them at
 255 characters (tests/test_udfs_desktop.py checks), so the detail lives here.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,19 +30,21 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from core.customers.model_clv import model_clv
 from core.config import config_from_mapping, parse_number
+from core.customers.model_clv import model_clv
 from core.customers.report import shown_summary
-from core.errors import SegmenterInputError
-from core.grid import as_block
 from core.customers.rfm import rfm_scores
 from core.customers.summary import customer_summary as summarise
+from core.errors import SegmenterInputError
+from core.grid import as_block
 from core.transactions import TransactionTable, parse_transactions
 from udfs._edge import cell_errors, reuse_last, scalar, table_output
 from writers.layout import column_style, frame_rows
 
-TRANSACTIONS_DOC = ("Your transaction rows: customer, date, amount (and optionally profit, quantity); a header "
-                    "row is recognised. Dates: Excel dates or YYYY-MM-DD text")
+TRANSACTIONS_DOC = (
+    "Your transaction rows: customer, date, amount (and optionally profit, quantity); a header "
+    "row is recognised. Dates: Excel dates or YYYY-MM-DD text"
+)
 UNIT = "W"
 DEFAULT_HORIZON_WEEKS = 52
 # Issues that mean a row could not be used as typed: a function refuses to compute without it.
@@ -118,5 +121,16 @@ def cltv_model(transactions, horizon=None, discount=None):
     config = config_from_mapping({"discount": scalar(discount, "discount")})
     summary = summarise(_transactions(transactions), unit=UNIT)
     values = model_clv(summary, horizon=horizon_weeks, discount_rate=config.discount, unit=UNIT).customers
-    return _spill(values[["account", "probability_alive", "expected_purchases", "expected_avg_spend", "margin_pct",
-                          "expected_revenue", "model_clv"]])
+    return _spill(
+        values[
+            [
+                "account",
+                "probability_alive",
+                "expected_purchases",
+                "expected_avg_spend",
+                "margin_pct",
+                "expected_revenue",
+                "model_clv",
+            ]
+        ]
+    )

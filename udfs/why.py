@@ -6,10 +6,10 @@ runs the same function on the same arguments and gives its result with each erro
 replaced by its sentence ("segmenter: range row 4, revenue: 'abc' is not a number"); cells
 that computed keep their values.
 """
+
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import xlwings as xw
 
@@ -36,8 +36,9 @@ def segment_why(function, arg1=None, arg2=None, arg3=None, arg4=None):
     udfs = _PACKAGE if _PACKAGE is not None and hasattr(_PACKAGE, "__all__") else sys.modules["udfs"]
     name = str(scalar(function, "function", "")).strip().lstrip("=").split("(")[0].strip().lower()
     if name not in udfs.__all__ or name == "segment_why":
-        raise SegmenterInputError(f"no segmenter function {str(function)!r}; e.g. \"HHI\" or \"SEGMENT_TIER\"",
-                                  column="function")
+        raise SegmenterInputError(
+            f'no segmenter function {str(function)!r}; e.g. "HHI" or "SEGMENT_TIER"', column="function"
+        )
     args = [arg1, arg2, arg3, arg4]
     while args and args[-1] is None:
         args.pop()

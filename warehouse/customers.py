@@ -26,13 +26,15 @@ Per-customer values (scores, segment, tier, model CLV) are computed a batch at a
 core's functions while :func:`warehouse.run.write_customers` streams them to Parquet; ``customers`` and
 ``lifetime_value`` then hold the first 1,048,575 customers by total spend.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import ibis
 import numpy as np
@@ -40,19 +42,32 @@ import pandas as pd
 
 from core.accounts import header_role
 from core.config import ReportConfig
-from core.periods import read_period_header, years_since_first
 from core.customers import rfm
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
-from core.customers.model_clv import PURCHASE_MODELS, AverageSpend, ClvResult, model_clv
 from core.customers.historical_clv import HistoricalValue, historical_value, retention_period, why_no_model
-from core.customers.report import (MODEL_COLUMNS, OPTIONAL_COLUMNS, LifetimeOutcome, model_check_notes, lifetime_table,
-                                   parameter_table, rfm_model_notes)
+from core.customers.model_clv import PURCHASE_MODELS, AverageSpend, ClvResult, model_clv
+from core.customers.report import (
+    MODEL_COLUMNS,
+    OPTIONAL_COLUMNS,
+    LifetimeOutcome,
+    lifetime_table,
+    model_check_notes,
+    parameter_table,
+    rfm_model_notes,
+)
 from core.customers.summary import UNIT_DAYS, year_windows
-from core.customers.validation import (HoldoutStatistics, ModelCheck, check_from_statistics, model_name, model_order,
-                                       split_span)
+from core.customers.validation import (
+    HoldoutStatistics,
+    ModelCheck,
+    check_from_statistics,
+    model_name,
+    model_order,
+    split_span,
+)
 from core.data_issues import action_rank
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
+from core.periods import read_period_header, years_since_first
 from warehouse import queries
 from warehouse.report import AccountRun, Periods, Progress, account_report, issue_table, size_kinds
 
@@ -160,17 +175,26 @@ class CustomerRun:
     def customer_frame(self, batch: pd.DataFrame, config: ReportConfig) -> pd.DataFrame:
         for column in ("first_purchase", "last_purchase"):
             batch[column] = pd.to_datetime(batch[column])
-        frame = batch.drop(columns=["tier_code", "active_periods"] + [c for c in batch if c.startswith("period_")]
-                           + [c for c, role in OPTIONAL_COLUMNS.items() if role not in self.has_roles],
-                           errors="ignore")
+        frame = batch.drop(
+            columns=["tier_code", "active_periods"]
+            + [c for c in batch if c.startswith("period_")]
+            + [c for c, role in OPTIONAL_COLUMNS.items() if role not in self.has_roles],
+            errors="ignore",
+        )
         frame["RFM"] = (batch["R"].astype(str) + batch["F"].astype(str) + batch["M"].astype(str)).astype(object)
         frame["segment"] = rfm.segment_names(batch["R"], batch["F"], batch["M"], BINS)
         frame["tier"] = np.asarray(config.labels, dtype=object)[batch["tier_code"].to_numpy(dtype=np.int64)]
         values = None
         if self.models is not None and len(batch):
             batch.attrs["unit"] = self.unit
-            values = model_clv(batch, horizon=self.horizon, discount_rate=config.discount, unit=self.unit,
-                               model=self.model_key, models=self.models)
+            values = model_clv(
+                batch,
+                horizon=self.horizon,
+                discount_rate=config.discount,
+                unit=self.unit,
+                model=self.model_key,
+                models=self.models,
+            )
             self.tables.setdefault("clv_parameters_fitted", values.parameters)
         for column in MODEL_COLUMNS:
             frame[column] = values.customers[column].to_numpy(float) if values is not None else np.nan
@@ -187,9 +211,16 @@ class CustomerRun:
 
     def historical_value(self, batch: pd.DataFrame, config: ReportConfig) -> HistoricalValue:
         counts = self.historical
-        return historical_value(batch, batch["active_periods"].to_numpy(float), retained=counts.retained,
-                                at_risk=counts.at_risk, period_days=counts.period_days, has_profit=counts.has_profit,
-                                discount_rate=config.discount, horizon_days=self.horizon * UNIT_DAYS[self.unit])
+        return historical_value(
+            batch,
+            batch["active_periods"].to_numpy(float),
+            retained=counts.retained,
+            at_risk=counts.at_risk,
+            period_days=counts.period_days,
+            has_profit=counts.has_profit,
+            discount_rate=config.discount,
+            horizon_days=self.horizon * UNIT_DAYS[self.unit],
+        )
 
     def lifetime(self, shown: pd.DataFrame) -> LifetimeOutcome:
         """core's LifetimeOutcome for the shown customers (the model's values, or the historical ones)."""
@@ -197,17 +228,42 @@ class CustomerRun:
         choice = self.headline["model_choice"]
         if self.historical is not None:
             counts = self.historical
-            return LifetimeOutcome(None, self.historical_value(shown.assign(purchases=shown["purchases"]), config),
-                                   None, None, choice, self.errors, counts.why, counts.fix, [])
+            return LifetimeOutcome(
+                None,
+                self.historical_value(shown.assign(purchases=shown["purchases"]), config),
+                None,
+                None,
+                choice,
+                self.errors,
+                counts.why,
+                counts.fix,
+                [],
+            )
         fitted = self.tables.get("clv_parameters_fitted")
-        return LifetimeOutcome(ClvResult(customers=shown, parameters=fitted), None, self.model_key,
-                               model_name(self.model_key), choice, self.errors, None, None,
-                               self.headline["clv_warnings"])
+        return LifetimeOutcome(
+            ClvResult(customers=shown, parameters=fitted),
+            None,
+            self.model_key,
+            model_name(self.model_key),
+            choice,
+            self.errors,
+            None,
+            None,
+            self.headline["clv_warnings"],
+        )
 
 
-def customer_report(lines, config: ReportConfig | None = None, *, horizon: float = 52, unit: str = "W",
-                    observation_end: Any = None, roles: set[str] | None = None,
-                    progress: Progress | None = None, columns_read: dict[str, str] | None = None) -> CustomerRun:
+def customer_report(
+    lines,
+    config: ReportConfig | None = None,
+    *,
+    horizon: float = 52,
+    unit: str = "W",
+    observation_end: Any = None,
+    roles: set[str] | None = None,
+    progress: Progress | None = None,
+    columns_read: dict[str, str] | None = None,
+) -> CustomerRun:
     """Run the customer report in the engine holding ``lines`` (:func:`queries.order_lines`).
 
     ``roles``: the optional roles the table has (``profit``, ``quantity``), as
@@ -222,8 +278,16 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     columns = {role: (columns_read or {}).get(role, role) for role in queries.LINE_COLUMNS}
     all_lines, lines = lines, queries.usable_lines(lines)
     say("counting order lines")
-    counts = lines.aggregate(lines=lines.count(), returns=(lines.amount < 0).sum(), first_date=lines.date.min(),
-                             last_date=lines.date.max()).to_pandas().iloc[0]
+    counts = (
+        lines.aggregate(
+            lines=lines.count(),
+            returns=(lines.amount < 0).sum(),
+            first_date=lines.date.min(),
+            last_date=lines.date.max(),
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     if int(counts["lines"]) == 0:
         raise SegmenterInputError("no order line has a customer, a date and an amount")
     end = _end_date(observation_end, counts["last_date"])
@@ -231,8 +295,11 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
     say(f"{int(counts['lines']):,} order lines: totals per customer and day up to {end}")
     daily = queries.daily_totals(lines, literal_end).cache()  # the one pass over the lines
     span = daily.aggregate(first=daily.date.min(), last=daily.date.max()).to_pandas().iloc[0]
-    windows = [(start.date(), last.date()) for _, start, last in year_windows(span["first"], end)] \
-        if pd.notna(span["first"]) else []
+    windows = (
+        [(start.date(), last.date()) for _, start, last in year_windows(span["first"], end)]
+        if pd.notna(span["first"])
+        else []
+    )
     say("customer summary")
     summary = queries.summary_of_days(daily, literal_end, unit, windows).cache()
     customers = int(summary.count().execute())
@@ -241,33 +308,63 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
 
     accounts = summary.select(
         *[summary[queries.PERIOD.format(k)] for k in range(len(windows))],
-        account=summary.account, revenue=summary.total_spend,
+        account=summary.account,
+        revenue=summary.total_spend,
         profit=summary.total_profit if "profit" in roles else ibis.null().cast("float64"),
-        nps=ibis.null().cast("float64"), industry=ibis.null().cast("string"), size=ibis.null().cast("string"),
-        region=ibis.null().cast("string"), channel=ibis.null().cast("string"), first_purchase=summary.first_purchase,
-        cost_to_serve=ibis.null().cast("float64"))
+        nps=ibis.null().cast("float64"),
+        industry=ibis.null().cast("string"),
+        size=ibis.null().cast("string"),
+        region=ibis.null().cast("string"),
+        channel=ibis.null().cast("string"),
+        first_purchase=summary.first_purchase,
+        cost_to_serve=ibis.null().cast("float64"),
+    )
     headers = [read_period_header(h, header_role) for h, _, _ in year_windows(span["first"], end)] if windows else []
     periods = Periods(labels=tuple(p.label for p in headers), years=years_since_first(headers)) if windows else None
-    account_run = account_report(accounts, config, progress=say, periods=periods, noun="customer",
-                                 columns_read={"account": columns["customer"], "revenue": columns["amount"],
-                                               "profit": columns["profit"]})
+    account_run = account_report(
+        accounts,
+        config,
+        progress=say,
+        periods=periods,
+        noun="customer",
+        columns_read={"account": columns["customer"], "revenue": columns["amount"], "profit": columns["profit"]},
+    )
 
     say("RFM scores")
     edges = _rfm_edges(summary)
-    scored = summary.mutate(**{letter: queries.rfm_score(summary[column], edges[letter], higher, BINS)
-                               for letter, (column, higher) in rfm.METRICS.items()})
-    combos = scored.group_by(["R", "F", "M"]).aggregate(customers=ibis._.count(),
-                                                         revenue=ibis._.total_spend.sum()).to_pandas()
-    thresholds = rfm.thresholds_table([
-        row for letter, (column, higher) in rfm.METRICS.items()
-        for row in rfm.threshold_rows(letter, np.asarray(edges[letter]),
-                                      np.bincount(combos[letter].to_numpy(dtype=np.int64),
-                                                  weights=combos["customers"].to_numpy(float),
-                                                  minlength=BINS + 1).astype(np.int64),
-                                      higher, BINS, True)])
+    scored = summary.mutate(
+        **{
+            letter: queries.rfm_score(summary[column], edges[letter], higher, BINS)
+            for letter, (column, higher) in rfm.METRICS.items()
+        }
+    )
+    combos = (
+        scored.group_by(["R", "F", "M"])
+        .aggregate(customers=ibis._.count(), revenue=ibis._.total_spend.sum())
+        .to_pandas()
+    )
+    thresholds = rfm.thresholds_table(
+        [
+            row
+            for letter, (column, higher) in rfm.METRICS.items()
+            for row in rfm.threshold_rows(
+                letter,
+                np.asarray(edges[letter]),
+                np.bincount(
+                    combos[letter].to_numpy(dtype=np.int64),
+                    weights=combos["customers"].to_numpy(float),
+                    minlength=BINS + 1,
+                ).astype(np.int64),
+                higher,
+                BINS,
+                True,
+            )
+        ]
+    )
     segment_of_combo = rfm.segment_names(combos["R"], combos["F"], combos["M"], BINS)
-    segments = rfm.segment_table(segment_of_combo, combos["customers"].to_numpy(float),
-                                 combos["revenue"].to_numpy(float))
+    segments = rfm.segment_table(
+        segment_of_combo, combos["customers"].to_numpy(float), combos["revenue"].to_numpy(float)
+    )
 
     check, check_note = _model_check(daily, span, unit, say)
     order, choice = model_order(config.customer_model, check)
@@ -278,7 +375,9 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         say("no purchase model could be used: the historical value")
         historical = _historical(daily, summary, end, errors, unit, "profit" in roles)
 
-    tiers = account_run.ordered.select(tier_account=account_run.ordered.account, tier_code=account_run.ordered.tier_code)
+    tiers = account_run.ordered.select(
+        tier_account=account_run.ordered.account, tier_code=account_run.ordered.tier_code
+    )
     joined = scored.join(tiers, scored.account == tiers.tier_account).drop("tier_account")
     if historical is not None:
         joined = joined.left_join(historical.active, joined.account == historical.active.customer).drop("customer")
@@ -310,10 +409,18 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "gamma_gamma": _fitted(models[1], "Gamma-Gamma") if models else {},
         "spend_note": None,
         "model_choice": choice,
-        "model_check": ({} if check is None else
-                        {row.model: {"status": row.status, "total_error_pct": row.total_error_pct,
-                                     "frequency_error_pct": row.frequency_error_pct}
-                         for row in check.totals.itertuples()}),
+        "model_check": (
+            {}
+            if check is None
+            else {
+                row.model: {
+                    "status": row.status,
+                    "total_error_pct": row.total_error_pct,
+                    "frequency_error_pct": row.frequency_error_pct,
+                }
+                for row in check.totals.itertuples()
+            }
+        ),
         "historical_method": None,
         "total_historical_clv": float("nan"),
         "total_clv": float("nan"),
@@ -322,9 +429,21 @@ def customer_report(lines, config: ReportConfig | None = None, *, horizon: float
         "data_issues": len(account_run.report.tables["data_issues"]),
         "has_profit": "profit" in roles,
     }
-    return CustomerRun(tables=tables, headline=headline, account_run=account_run, ordered=ordered, models=models,
-                       model_key=key, horizon=horizon, unit=unit, has_roles=roles, historical=historical,
-                       errors=errors, check=check, check_note=check_note)
+    return CustomerRun(
+        tables=tables,
+        headline=headline,
+        account_run=account_run,
+        ordered=ordered,
+        models=models,
+        model_key=key,
+        horizon=horizon,
+        unit=unit,
+        has_roles=roles,
+        historical=historical,
+        errors=errors,
+        check=check,
+        check_note=check_note,
+    )
 
 
 def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -> pd.DataFrame:
@@ -334,12 +453,30 @@ def _line_issues(lines, columns: dict[str, str], account_issues: pd.DataFrame) -
     blank = {role: lines[role].isnull() for role in ("customer", "date", "amount")}
     kinds = [
         (blank["customer"], name, ibis.literal(""), "customer", "row left out", "customer is blank or unreadable"),
-        (~blank["customer"] & blank["date"], name, ibis.literal(""), "date", "row left out",
-         "date is blank or unreadable"),
-        (~blank["customer"] & ~blank["date"] & blank["amount"], name, ibis.literal(""), "amount", "row left out",
-         "amount is blank or unreadable"),
-        (~blank["customer"] & ~blank["date"] & (lines.amount < 0), name, lines.amount, "amount", "kept as a return",
-         "negative amount: reduces net revenue and profit, not counted as a purchase"),
+        (
+            ~blank["customer"] & blank["date"],
+            name,
+            ibis.literal(""),
+            "date",
+            "row left out",
+            "date is blank or unreadable",
+        ),
+        (
+            ~blank["customer"] & ~blank["date"] & blank["amount"],
+            name,
+            ibis.literal(""),
+            "amount",
+            "row left out",
+            "amount is blank or unreadable",
+        ),
+        (
+            ~blank["customer"] & ~blank["date"] & (lines.amount < 0),
+            name,
+            lines.amount,
+            "amount",
+            "kept as a return",
+            "negative amount: reduces net revenue and profit, not counted as a purchase",
+        ),
     ]
     kinds = size_kinds(lines, name) + kinds
     issues = pd.concat([issue_table(lines, kinds, columns, "line"), account_issues], ignore_index=True)
@@ -359,11 +496,17 @@ def _model_check(daily, span: pd.Series, unit: str, say: Progress) -> tuple[Mode
     cohorts = calibration.group_by("first_purchase").aggregate(customers=ibis._.count()).to_pandas()
     start = _day(span["first"])
     stats = HoldoutStatistics(
-        frequency=triples["frequency"].to_numpy(float), recency=triples["recency"].to_numpy(float),
-        T=triples["T"].to_numpy(float), customers=triples["customers"].to_numpy(float),
-        actual=triples["actual"].to_numpy(float), start_day=start, last_day=_day(span["last"]),
-        calibration_end=pd.Timestamp(calibration_end), **_day_counts("repeat", repeat, "date", start),
-        **_day_counts("cohort", cohorts, "first_purchase", start))
+        frequency=triples["frequency"].to_numpy(float),
+        recency=triples["recency"].to_numpy(float),
+        T=triples["T"].to_numpy(float),
+        customers=triples["customers"].to_numpy(float),
+        actual=triples["actual"].to_numpy(float),
+        start_day=start,
+        last_day=_day(span["last"]),
+        calibration_end=pd.Timestamp(calibration_end),
+        **_day_counts("repeat", repeat, "date", start),
+        **_day_counts("cohort", cohorts, "first_purchase", start),
+    )
     try:
         return check_from_statistics(stats, unit=unit), note
     except SegmenterInputError as error:
@@ -392,8 +535,15 @@ def _historical(daily, summary, end: dt.date, errors: dict[str, str], unit: str,
     counts = pairs.to_pandas().iloc[0]
     why, fix = why_no_model(summary.select("frequency", "T").to_pandas(), errors, unit)
     all_profit = has_profit and int(summary.total_profit.isnull().sum().execute()) == 0
-    return Historical(active=active.cache(), retained=int(counts["retained"]), at_risk=int(counts["at_risk"]),
-                      period_days=period_days, has_profit=all_profit, why=why, fix=fix)
+    return Historical(
+        active=active.cache(),
+        retained=int(counts["retained"]),
+        at_risk=int(counts["at_risk"]),
+        period_days=period_days,
+        has_profit=all_profit,
+        why=why,
+        fix=fix,
+    )
 
 
 def _fitted(model, name: str) -> dict[str, float]:
@@ -409,16 +559,25 @@ def _end_date(observation_end: Any, last_date: Any) -> dt.date:
     try:
         stamp = pd.Timestamp(observation_end)
     except (ValueError, TypeError):
-        raise SegmenterInputError(f"observation end {observation_end!r} is not a date (use YYYY-MM-DD)",
-                                  column="observation_end") from None
+        raise SegmenterInputError(
+            f"observation end {observation_end!r} is not a date (use YYYY-MM-DD)", column="observation_end"
+        ) from None
     return stamp.date()
 
 
 def _rfm_edges(summary) -> dict[str, list[float]]:
     """The k/5 quantile edges of each RFM metric, one query for all three."""
-    row = summary.aggregate(**{f"{letter}{k}": summary[column].quantile(k / BINS)
-                               for letter, (column, _) in rfm.METRICS.items() for k in range(1, BINS)}
-                            ).to_pandas().iloc[0]
+    row = (
+        summary.aggregate(
+            **{
+                f"{letter}{k}": summary[column].quantile(k / BINS)
+                for letter, (column, _) in rfm.METRICS.items()
+                for k in range(1, BINS)
+            }
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     return {letter: [float(row[f"{letter}{k}"]) for k in range(1, BINS)] for letter in rfm.METRICS}
 
 
@@ -427,21 +586,26 @@ def _fit(summary, order: list[str], choice: str, horizon: float):
     purchase model of ``order`` that fits the compressed triples (weights = customers), as core
     tries them in turn (core.customers.report._lifetime_value), and the sentence on the choice."""
     triples = queries.compressed_triples(summary).to_pandas()
-    spenders = summary.filter((summary.frequency > 0) & (summary.avg_repeat_spend > 0)).select(
-        "frequency", "avg_repeat_spend").to_pandas()
+    spenders = (
+        summary.filter((summary.frequency > 0) & (summary.avg_repeat_spend > 0))
+        .select("frequency", "avg_repeat_spend")
+        .to_pandas()
+    )
     errors: dict[str, str] = {}
     for key in order:
         try:
-            purchases = PURCHASE_MODELS[key]().fit(triples["frequency"], triples["recency"], triples["T"],
-                                                   weights=triples["customers"])
+            purchases = PURCHASE_MODELS[key]().fit(
+                triples["frequency"], triples["recency"], triples["T"], weights=triples["customers"]
+            )
         except SegmenterInputError as error:
             errors[model_name(key)] = str(error)
             continue
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
             try:
-                spend = GammaGammaModel().fit(spenders["frequency"].to_numpy(float),
-                                              spenders["avg_repeat_spend"].to_numpy(float))
+                spend = GammaGammaModel().fit(
+                    spenders["frequency"].to_numpy(float), spenders["avg_repeat_spend"].to_numpy(float)
+                )
             except SegmenterInputError as error:
                 if spenders.empty:  # core's model_clv gives up on this model and tries the next
                     errors[model_name(key)] = str(error)
@@ -449,8 +613,10 @@ def _fit(summary, order: list[str], choice: str, horizon: float):
                 spend = AverageSpend.of(spenders["frequency"], spenders["avg_repeat_spend"], str(error))
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
         if key != order[0]:
-            choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
-                      f"({errors[model_name(order[0])]}), so {model_name(key)} is used.")
+            choice = (
+                f"{choice} {model_name(order[0])} could not be fitted on the whole list "
+                f"({errors[model_name(order[0])]}), so {model_name(key)} is used."
+            )
         return key, (PerTriple(purchases, triples, horizon), spend), errors, texts, choice
     return None, None, errors, [], choice
 
@@ -477,5 +643,6 @@ def finish_tables(run: CustomerRun, shown: pd.DataFrame, value_by_segment: pd.Se
     segments.insert(5, run.value_column, segments["segment"].map(value_by_segment).to_numpy(float))
     report = run.account_run.report
     # the Overview of a transaction list speaks of its RFM segments too
-    report.tables.update(overview_tables({**report.tables, **run.tables}, report.config,
-                                         segments=run.account_run.largest))
+    report.tables.update(
+        overview_tables({**report.tables, **run.tables}, report.config, segments=run.account_run.largest)
+    )

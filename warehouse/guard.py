@@ -14,13 +14,15 @@ so the query cannot set any of it back). DuckDB's page "Securing DuckDB" describ
 A query that comes from a workbook (someone may have sent it) may read only files inside the
 workbook's folder, named by their full path.
 """
+
 from __future__ import annotations
 
 import glob
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from core.errors import SegmenterInputError
 from readers.limits import check_regular_file
@@ -29,8 +31,12 @@ GLOB_CHARS = "*?["
 #: Statement kinds of DuckDB's parser that are a read-only query.
 READ_ONLY = ("SELECT",)
 #: DuckDB settings applied, in this order, to every warehouse connection once its source is known.
-LOCKED_SETTINGS = (("autoinstall_known_extensions", "false"), ("autoload_known_extensions", "false"),
-                   ("enable_external_access", "false"), ("lock_configuration", "true"))
+LOCKED_SETTINGS = (
+    ("autoinstall_known_extensions", "false"),
+    ("autoload_known_extensions", "false"),
+    ("enable_external_access", "false"),
+    ("lock_configuration", "true"),
+)
 
 
 def statement_kinds(sql: str) -> list[str]:
@@ -71,8 +77,9 @@ def check_query(sql: str, dialect: str = "duckdb") -> None:
     if not kinds:
         raise SegmenterInputError("the SQL is empty: write one SELECT query")
     held = f"{len(kinds)} statements ({', '.join(kinds)})" if len(kinds) > 1 else f"a {kinds[0]} statement"
-    raise SegmenterInputError(f"the SQL must be one SELECT query; it holds {held}: segmenter runs a single "
-                              "read-only SELECT and nothing else")
+    raise SegmenterInputError(
+        f"the SQL must be one SELECT query; it holds {held}: segmenter runs a single read-only SELECT and nothing else"
+    )
 
 
 def spark_statement_kinds(sql: str) -> list[str]:
@@ -91,8 +98,10 @@ def spark_statement_kinds(sql: str) -> list[str]:
         statements = [s for s in sqlglot.parse(sql, read="spark") if s is not None]
     except sqlglot.errors.SqlglotError as error:
         raise SegmenterInputError(f"cannot read the SQL: {_first_line(error)}") from None
-    return ["SELECT" if isinstance(s, exp.Query) else (s.key.upper() if s.key != "command" else str(s.this).upper())
-            for s in statements]
+    return [
+        "SELECT" if isinstance(s, exp.Query) else (s.key.upper() if s.key != "command" else str(s.this).upper())
+        for s in statements
+    ]
 
 
 def query_files(sql: str) -> list[str]:
@@ -142,18 +151,24 @@ def allowed_files(paths: Iterable[str], *, confine: Path | None = None) -> tuple
     folders: list[str] = []
     for name in paths:
         if "://" in name or name.startswith(("s3:", "gs:", "gcs:", "az:", "abfss:", "hf:")):
-            raise SegmenterInputError(f"the SQL reads {name!r}: segmenter reads only local files"
-                                      + ("" if confine is None else " named in a workbook"))
+            raise SegmenterInputError(
+                f"the SQL reads {name!r}: segmenter reads only local files"
+                + ("" if confine is None else " named in a workbook")
+            )
         path = Path(os.path.expanduser(name)) if confine is None else Path(name)
         if confine is not None and not path.is_absolute():
-            raise SegmenterInputError(f"the SQL of the Settings sheet names {name!r}: a workbook's SQL names each "
-                                      f"file by its full path, in the workbook's folder {confine}")
+            raise SegmenterInputError(
+                f"the SQL of the Settings sheet names {name!r}: a workbook's SQL names each "
+                f"file by its full path, in the workbook's folder {confine}"
+            )
         path = path if path.is_absolute() else Path.cwd() / path
         is_glob = any(ch in name for ch in GLOB_CHARS)
         fixed = _fixed_part(path) if is_glob else path
         if confine is not None and not _inside(fixed, confine):
-            raise SegmenterInputError(f"the SQL of the Settings sheet reads {name!r}, outside the workbook's folder "
-                                      f"{confine}: a workbook's SQL may read only files in its own folder")
+            raise SegmenterInputError(
+                f"the SQL of the Settings sheet reads {name!r}, outside the workbook's folder "
+                f"{confine}: a workbook's SQL may read only files in its own folder"
+            )
         if not is_glob:
             check_regular_file(path)  # a FIFO would block the engine forever
         (folders if is_glob else files).append(os.path.realpath(fixed) if is_glob else os.path.abspath(path))

@@ -13,9 +13,11 @@ Column names after :func:`account_rows`: ``account, revenue, profit, nps, indust
 region, channel, first_purchase`` (absent roles are typed NULLs). After
 :func:`customer_summary`: the columns of :func:`core.customers.summary.customer_summary`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -24,13 +26,21 @@ from ibis import _
 from core.cells import MAX_NUMBER
 from core.customers.summary import UNIT_DAYS
 
-ACCOUNT_COLUMNS = {"account": "string", "revenue": "float64", "profit": "float64", "nps": "float64",
-                   "industry": "string", "size": "string", "region": "string", "channel": "string",
-                   "first_purchase": "date", "cost_to_serve": "float64"}
+ACCOUNT_COLUMNS = {
+    "account": "string",
+    "revenue": "float64",
+    "profit": "float64",
+    "nps": "float64",
+    "industry": "string",
+    "size": "string",
+    "region": "string",
+    "channel": "string",
+    "first_purchase": "date",
+    "cost_to_serve": "float64",
+}
 #: Name of the k-th period revenue column (oldest first) after :func:`account_rows`.
 PERIOD = "period_{}"
-LINE_COLUMNS = {"customer": "string", "date": "date", "amount": "float64", "profit": "float64",
-                "quantity": "float64"}
+LINE_COLUMNS = {"customer": "string", "date": "date", "amount": "float64", "profit": "float64", "quantity": "float64"}
 #: Strategy codes in the order of core.matrix.STRATEGIES, then Unclassified.
 UNCLASSIFIED_CODE = 4
 
@@ -39,8 +49,9 @@ UNCLASSIFIED_CODE = 4
 REJECTED = "rejected_{}"
 
 
-def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str],
-          extra: dict[str, ir.Value] | None = None) -> ir.Table:
+def typed(
+    table: ir.Table, roles: dict[str, str], columns: dict[str, str], extra: dict[str, ir.Value] | None = None
+) -> ir.Table:
     """The table with one column per role (renamed from ``roles[role]``, cast), NULL where absent,
     then the ``extra`` columns, then for each number role read a :data:`REJECTED` column.
 
@@ -56,8 +67,9 @@ def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str],
         value = table[roles[role]].cast(dtype)
         if dtype == "float64":
             within = value.abs() <= MAX_NUMBER  # NaN is above every number in both engines; NULL stays NULL
-            rejected[REJECTED.format(role)] = ibis.ifelse(value.notnull() & ~within, value.cast("string"),
-                                                          ibis.null().cast("string"))
+            rejected[REJECTED.format(role)] = ibis.ifelse(
+                value.notnull() & ~within, value.cast("string"), ibis.null().cast("string")
+            )
             value = ibis.ifelse(within, value, ibis.null().cast(dtype))
         selected[role] = value
     return table.select(**selected, **(extra or {}), **rejected)
@@ -66,14 +78,18 @@ def typed(table: ir.Table, roles: dict[str, str], columns: dict[str, str],
 def rejected_roles(table: ir.Table) -> list[str]:
     """The roles of ``table`` (from :func:`typed`) that have a :data:`REJECTED` column."""
     prefix = REJECTED.format("")
-    return [name[len(prefix):] for name in table.columns if name.startswith(prefix)]
+    return [name[len(prefix) :] for name in table.columns if name.startswith(prefix)]
 
 
 def account_rows(table: ir.Table, roles: dict[str, str], periods: Sequence[str] = ()) -> ir.Table:
     """One row per account (each input row is an account; duplicates are not merged, as in core);
     ``periods``: the period revenue columns, oldest first, as ``period_0``, ``period_1``, ..."""
-    return typed(table, roles, ACCOUNT_COLUMNS,
-                 {PERIOD.format(k): table[column].cast("float64") for k, column in enumerate(periods)})
+    return typed(
+        table,
+        roles,
+        ACCOUNT_COLUMNS,
+        {PERIOD.format(k): table[column].cast("float64") for k, column in enumerate(periods)},
+    )
 
 
 def with_net_profit(accounts: ir.Table) -> ir.Table:
@@ -96,7 +112,10 @@ def present_figures(accounts: ir.Table) -> ir.Table:
         profit_present=accounts.profit.count(),
         cost_present=accounts.cost_to_serve.count(),
         nps_off_scale=(accounts.nps.notnull() & ~_on_scale(accounts.nps)).sum(),
-        **{f"with_{role}": accounts[role].count() for role in ("industry", "size", "region", "channel", "first_purchase")},
+        **{
+            f"with_{role}": accounts[role].count()
+            for role in ("industry", "size", "region", "channel", "first_purchase")
+        },
     )
 
 
@@ -112,15 +131,21 @@ def revenue_peers(accounts: ir.Table) -> ir.Table:
     only strictly larger revenues, which is how core.tiers gives a tie group the tier of its
     first member and core.report.revenue_rank gives ties the best rank.
     """
-    peers = accounts.filter(accounts.revenue.notnull()).group_by("revenue").aggregate(
-        peer_accounts=_.count(), peer_revenue=_.revenue.sum())
+    peers = (
+        accounts.filter(accounts.revenue.notnull())
+        .group_by("revenue")
+        .aggregate(peer_accounts=_.count(), peer_revenue=_.revenue.sum())
+    )
     running = ibis.cumulative_window(order_by=ibis.desc(peers.revenue))
-    return peers.mutate(greater_accounts=peers.peer_accounts.sum().over(running) - peers.peer_accounts,
-                        greater_revenue=peers.peer_revenue.sum().over(running) - peers.peer_revenue)
+    return peers.mutate(
+        greater_accounts=peers.peer_accounts.sum().over(running) - peers.peer_accounts,
+        greater_revenue=peers.peer_revenue.sum().over(running) - peers.peer_revenue,
+    )
 
 
-def tier_code(peers: ir.Table, method: str, limits: Sequence[float], positive_total: float,
-              positive_accounts: int) -> ir.IntegerValue:
+def tier_code(
+    peers: ir.Table, method: str, limits: Sequence[float], positive_total: float, positive_accounts: int
+) -> ir.IntegerValue:
     """Tier code 0..k-1 for a positive revenue on the peers table; mirrors core.tiers._codes.
 
     ``limits``: pareto and rank, the share limits (core.tiers.share_limits); threshold, the
@@ -134,8 +159,11 @@ def tier_code(peers: ir.Table, method: str, limits: Sequence[float], positive_to
         ab_value, bc_value = limits
         return ibis.ifelse(revenue > ab_value, 0, ibis.ifelse(revenue >= bc_value, 1, 2))
     else:
-        share = (peers.greater_revenue / positive_total if method == "pareto"
-                 else peers.greater_accounts.cast("float64") / positive_accounts)
+        share = (
+            peers.greater_revenue / positive_total
+            if method == "pareto"
+            else peers.greater_accounts.cast("float64") / positive_accounts
+        )
         reached = [(share >= limit) for limit in limits]
     code = ibis.literal(0)
     for condition in reached:
@@ -143,8 +171,9 @@ def tier_code(peers: ir.Table, method: str, limits: Sequence[float], positive_to
     return code
 
 
-def with_tiers(accounts: ir.Table, peers: ir.Table, code: ir.IntegerValue, last_code: int,
-               present_accounts: int) -> ir.Table:
+def with_tiers(
+    accounts: ir.Table, peers: ir.Table, code: ir.IntegerValue, last_code: int, present_accounts: int
+) -> ir.Table:
     """Accounts with ``tier_code`` (``last_code`` for zero, negative or missing revenue) and ``rank``
     (1 = largest; ties share the best rank; missing revenue after all others, as core.report.revenue_rank)."""
     keyed = peers.select(peer_value=peers.revenue, peer_code=code, peer_rank=peers.greater_accounts + 1)
@@ -168,9 +197,9 @@ def split_medians(accounts: ir.Table, profit: str = "profit") -> ir.Table:
     the revenue median over accounts with revenue > 0, and how many are placeable (core.matrix.matrix_splits)."""
     placed = accounts.filter((accounts.revenue > 0) & margin(accounts, profit).notnull())
     positive = accounts.filter(accounts.revenue > 0)
-    return placed.aggregate(placed=_.count(), revenue_median=_.revenue.median(),
-                            margin_median=margin(placed, profit).median()).cross_join(
-        positive.aggregate(positive_revenue_median=_.revenue.median()))
+    return placed.aggregate(
+        placed=_.count(), revenue_median=_.revenue.median(), margin_median=margin(placed, profit).median()
+    ).cross_join(positive.aggregate(positive_revenue_median=_.revenue.median()))
 
 
 def finance_split_sums(tiered: ir.Table, profit: str = "profit") -> ir.Table:
@@ -181,15 +210,17 @@ def finance_split_sums(tiered: ir.Table, profit: str = "profit") -> ir.Table:
         top_min=ibis.ifelse((tiered.tier_code == 0) & (tiered.revenue > 0), tiered.revenue, ibis.null()).min(),
         placed_profit=ibis.ifelse(placed, tiered[profit], 0.0).sum(),
         placed_revenue=ibis.ifelse(placed, tiered.revenue, 0.0).sum(),
-        placed=placed.sum())
+        placed=placed.sum(),
+    )
 
 
-def strategy_code(accounts: ir.Table, revenue_split: float, margin_split: float, profit: str = "profit") -> ir.IntegerValue:
+def strategy_code(
+    accounts: ir.Table, revenue_split: float, margin_split: float, profit: str = "profit"
+) -> ir.IntegerValue:
     """Matrix cell 0-3 (Protect, Fix margin, Grow, Migrate) or 4 (unclassified); mirrors
     core.matrix.assign_strategy: high means at or above the split."""
     account_margin = margin(accounts, profit)
-    cell = (ibis.ifelse(accounts.revenue >= revenue_split, 0, 2)
-            + ibis.ifelse(account_margin >= margin_split, 0, 1))
+    cell = ibis.ifelse(accounts.revenue >= revenue_split, 0, 2) + ibis.ifelse(account_margin >= margin_split, 0, 1)
     return ibis.ifelse(account_margin.notnull(), cell, UNCLASSIFIED_CODE).cast("int64")
 
 
@@ -201,9 +232,11 @@ def group_sums(accounts: ir.Table, key: ir.Value) -> ir.Table:
     net = {}
     if "net_profit" in accounts.columns:
         net_both = revenue.notnull() & accounts.net_profit.notnull()
-        net = {"net_profit": accounts.net_profit.sum().fill_null(0.0),
-               "net_paired_revenue": ibis.ifelse(net_both, revenue, 0.0).sum(),
-               "net_paired_profit": ibis.ifelse(net_both, accounts.net_profit, 0.0).sum()}
+        net = {
+            "net_profit": accounts.net_profit.sum().fill_null(0.0),
+            "net_paired_revenue": ibis.ifelse(net_both, revenue, 0.0).sum(),
+            "net_paired_profit": ibis.ifelse(net_both, accounts.net_profit, 0.0).sum(),
+        }
     return accounts.group_by(group=key).aggregate(
         **net,
         accounts=_.count(),
@@ -233,8 +266,11 @@ def watch_candidates(accounts: ir.Table, revenue_split: float) -> ir.Table:
     """Accounts core.matrix.nps_flags can flag: large detractors and small promoters."""
     nps, revenue = accounts.nps, accounts.revenue
     answered = nps.notnull() & _on_scale(nps)
-    return accounts.filter(answered & revenue.notnull()
-                           & (((revenue >= revenue_split) & (nps <= 6)) | ((revenue < revenue_split) & (nps >= 9))))
+    return accounts.filter(
+        answered
+        & revenue.notnull()
+        & (((revenue >= revenue_split) & (nps <= 6)) | ((revenue < revenue_split) & (nps >= 9)))
+    )
 
 
 def ranking(accounts: ir.Table) -> ir.Table:
@@ -281,14 +317,16 @@ def daily_totals(lines: ir.Table, observation_end: ir.DateValue) -> ir.Table:
     )
 
 
-def customer_summary(lines: ir.Table, observation_end: ir.DateValue, unit: str,
-                     windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
+def customer_summary(
+    lines: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
+) -> ir.Table:
     """:func:`summary_of_days` of the lines' :func:`daily_totals`."""
     return summary_of_days(daily_totals(lines, observation_end), observation_end, unit, windows)
 
 
-def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
-                    windows: Sequence[tuple[Any, Any]] = ()) -> ir.Table:
+def summary_of_days(
+    daily: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
+) -> ir.Table:
     """One row per customer with a purchase up to ``observation_end``; mirrors
     core.customers.summary.customer_summary (purchases are lines with amount >= 0, frequency the
     purchase days after the first, avg_repeat_spend the spend on those days per such day,
@@ -312,13 +350,20 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
         bought=daily.bought.sum(),
         first_day_bought=daily.bought.argmin(purchase_day),
         total_spend=daily.spend.sum(),
-        total_profit=ibis.ifelse(daily.profit_lines.sum() == daily.lines.sum(), daily.profit.sum(),
-                                 ibis.null().cast("float64")),
-        total_quantity=ibis.ifelse(daily.quantity_lines.sum() == daily.lines.sum(), daily.quantity.sum(),
-                                   ibis.null().cast("float64")),
-        **{PERIOD.format(k): ibis.ifelse((daily.date > ibis.literal(start, type="date"))
-                                         & (daily.date <= ibis.literal(last, type="date")), daily.spend, 0.0).sum()
-           for k, (start, last) in enumerate(windows)},
+        total_profit=ibis.ifelse(
+            daily.profit_lines.sum() == daily.lines.sum(), daily.profit.sum(), ibis.null().cast("float64")
+        ),
+        total_quantity=ibis.ifelse(
+            daily.quantity_lines.sum() == daily.lines.sum(), daily.quantity.sum(), ibis.null().cast("float64")
+        ),
+        **{
+            PERIOD.format(k): ibis.ifelse(
+                (daily.date > ibis.literal(start, type="date")) & (daily.date <= ibis.literal(last, type="date")),
+                daily.spend,
+                0.0,
+            ).sum()
+            for k, (start, last) in enumerate(windows)
+        },
     )
     per = per.filter(per.purchases > 0)
     frequency = per.purchase_days - 1
@@ -337,11 +382,13 @@ def summary_of_days(daily: ir.Table, observation_end: ir.DateValue, unit: str,
         time_since_last=age - recency,
         total_spend=per.total_spend,
         avg_spend=per.total_spend / per.purchases,
-        avg_repeat_spend=ibis.ifelse(frequency > 0, (per.bought - per.first_day_bought) / frequency,
-                                     ibis.null().cast("float64")),
+        avg_repeat_spend=ibis.ifelse(
+            frequency > 0, (per.bought - per.first_day_bought) / frequency, ibis.null().cast("float64")
+        ),
         total_profit=per.total_profit,
-        avg_margin_pct=ibis.ifelse(per.total_spend > 0, per.total_profit / per.total_spend,
-                                   ibis.null().cast("float64")),
+        avg_margin_pct=ibis.ifelse(
+            per.total_spend > 0, per.total_profit / per.total_spend, ibis.null().cast("float64")
+        ),
         total_quantity=per.total_quantity,
     )
 
@@ -371,8 +418,11 @@ def issue_rows(table: ir.Table, kinds: Sequence[tuple[ir.BooleanValue, ir.Value,
     expressions on ``table``.
     """
     flags = {f"bad_{k}": bad.fill_null(False) for k, (bad, _, _) in enumerate(kinds)}
-    texts = {name: expression.cast("string") for k, (_, identity, value) in enumerate(kinds)
-             for name, expression in ((f"identity_{k}", identity), (f"value_{k}", value))}
+    texts = {
+        name: expression.cast("string")
+        for k, (_, identity, value) in enumerate(kinds)
+        for name, expression in ((f"identity_{k}", identity), (f"value_{k}", value))
+    }
     rows = table.select(**flags, **texts)
     any_bad = ibis.literal(False)
     for name in flags:
@@ -385,8 +435,9 @@ def issue_examples(rows: ir.Table, kinds: int, first: int) -> ir.Table:
     ``identity`` and ``value``, in order of identity, then value (a top-``first`` query per kind)."""
     parts = []
     for k in range(kinds):
-        chosen = rows.filter(rows[f"bad_{k}"]).select(kind=ibis.literal(k), identity=rows[f"identity_{k}"],
-                                                      value=rows[f"value_{k}"])
+        chosen = rows.filter(rows[f"bad_{k}"]).select(
+            kind=ibis.literal(k), identity=rows[f"identity_{k}"], value=rows[f"value_{k}"]
+        )
         parts.append(chosen.order_by(["identity", "value"]).limit(first))
     return (ibis.union(*parts) if len(parts) > 1 else parts[0]).order_by(["kind", "identity", "value"])
 

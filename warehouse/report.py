@@ -21,11 +21,12 @@ table has no row numbers), so ``data_issues`` names each row by its account and 
 first :data:`ISSUE_EXAMPLES` of each kind of problem with the count of the rest; profit is
 read as an amount.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import ibis
 import numpy as np
@@ -33,13 +34,24 @@ import pandas as pd
 
 from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
 from core.cells import ISSUE_COLUMNS
-from core.data_issues import action_rank
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
+from core.data_issues import action_rank
 from core.errors import SegmenterInputError
 from core.groups import band_order, group_codes, group_sums
 from core.overview import MATRIX_POINTS, overview_tables
-from core.report import (DIMENSIONS, PARETO_POINTS, Report, growth_headline, group_table_from_sums, headline_figures,
-                         majority_flag_of, split_sources, splits_table, tier_rule, watch_tables)
+from core.report import (
+    DIMENSIONS,
+    PARETO_POINTS,
+    Report,
+    group_table_from_sums,
+    growth_headline,
+    headline_figures,
+    majority_flag_of,
+    split_sources,
+    splits_table,
+    tier_rule,
+    watch_tables,
+)
 from warehouse import queries
 
 Progress = Callable[[str], None]
@@ -87,8 +99,13 @@ class EngineRanking:
         row = t.aggregate(count=t.count(), total=t.revenue.sum()).to_pandas().iloc[0]
         self.count, self.total = int(row["count"]), float(row["total"])
         percent = t.revenue / self.total * 100
-        sums = t.aggregate(squared=(percent * percent).sum(),
-                           weighted=((self.count + 1 - 2 * t.position) * t.revenue).sum()).to_pandas().iloc[0]
+        sums = (
+            t.aggregate(
+                squared=(percent * percent).sum(), weighted=((self.count + 1 - 2 * t.position) * t.revenue).sum()
+            )
+            .to_pandas()
+            .iloc[0]
+        )
         self._squared, self._weighted = float(sums["squared"]), float(sums["weighted"])
         self._shares = {}
 
@@ -138,9 +155,15 @@ def _int(expr) -> int:
     return int(expr.execute())
 
 
-def account_report(accounts, config: ReportConfig | None = None, *, progress: Progress | None = None,
-                   columns_read: dict[str, str] | None = None, periods: Periods | None = None,
-                   noun: str = "account") -> AccountRun:
+def account_report(
+    accounts,
+    config: ReportConfig | None = None,
+    *,
+    progress: Progress | None = None,
+    columns_read: dict[str, str] | None = None,
+    periods: Periods | None = None,
+    noun: str = "account",
+) -> AccountRun:
     """Run the account report in the engine that holds ``accounts`` (see :func:`queries.account_rows`).
 
     ``periods``: the table's period columns (growth and tier migration with two or more);
@@ -167,8 +190,9 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     say(f"tiering {int(figures['accounts']):,} accounts ({config.tier_method})")
     peers = queries.revenue_peers(accounts)
     limits, abc = _tier_limits(accounts, config)
-    code = queries.tier_code(peers, config.tier_method, limits, float(figures["positive_total"]),
-                             int(figures["positive"]))
+    code = queries.tier_code(
+        peers, config.tier_method, limits, float(figures["positive_total"]), int(figures["positive"])
+    )
     tiered = queries.with_tiers(accounts, peers, code, len(config.labels) - 1, int(figures["present"])).cache()
 
     say("matrix splits and strategies")
@@ -181,28 +205,45 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     per_tier = queries.group_sums(tiered, tiered.tier_code).to_pandas()
     tables["tier_summary"] = _group_table(per_tier, "tier", config, order=labels, codes_are_positions=True)
     present = per_tier[per_tier["accounts"] > 0].set_index("group").sort_index()
-    ranges = pd.DataFrame({"min": present["lowest_revenue"].to_numpy(float),
-                           "max": present["highest_revenue"].to_numpy(float),
-                           "size": present["accounts"].to_numpy(np.int64)},
-                          index=[labels[int(c)] for c in present.index])
+    ranges = pd.DataFrame(
+        {
+            "min": present["lowest_revenue"].to_numpy(float),
+            "max": present["highest_revenue"].to_numpy(float),
+            "size": present["accounts"].to_numpy(np.int64),
+        },
+        index=[labels[int(c)] for c in present.index],
+    )
     tables["tier_rule"] = tier_rule(ranges, config, abc)
     present_dimensions = [d for d in DIMENSIONS if figures[f"with_{'first_purchase' if d == 'cohort' else d}"] > 0]
     if present_dimensions:
         # one query for all of them (a job each would cost seconds on Spark)
-        per_group = ibis.union(*(queries.group_sums(tiered, _dimension(tiered, d).cast("string")).mutate(
-            dimension=ibis.literal(d)) for d in present_dimensions)).to_pandas()
+        per_group = ibis.union(
+            *(
+                queries.group_sums(tiered, _dimension(tiered, d).cast("string")).mutate(dimension=ibis.literal(d))
+                for d in present_dimensions
+            )
+        ).to_pandas()
         for dimension in present_dimensions:
             sums = per_group[per_group["dimension"] == dimension]
             tables[f"by_{dimension}"] = _group_table(sums, dimension, config)
 
     say("concentration")
-    ranking = EngineRanking(queries.ranking(accounts).cache(), missing=int(figures["accounts"] - figures["present"]),
-                            negative=int(figures["negative"]), negative_revenue=float(figures["negative_total"]))
+    ranking = EngineRanking(
+        queries.ranking(accounts).cache(),
+        missing=int(figures["accounts"] - figures["present"]),
+        negative=int(figures["negative"]),
+        negative_revenue=float(figures["negative_total"]),
+    )
     top_fraction = max(1, math.ceil(round(config.top_share * ranking.count, 9)))
     ranking.prefetch([1, 5, 10, top_fraction, *concentration.curve_positions(ranking.count, PARETO_POINTS)[1:]])
     summary = concentration.concentration_summary_of(
-        ranking, top_share=config.top_share, concentration_share=config.concentration_share,
-        large_account_share=config.large_account_share, hhi_moderate=config.hhi_moderate, hhi_high=config.hhi_high)
+        ranking,
+        top_share=config.top_share,
+        concentration_share=config.concentration_share,
+        large_account_share=config.large_account_share,
+        hhi_moderate=config.hhi_moderate,
+        hhi_high=config.hhi_high,
+    )
     tables["concentration"] = summary.to_frame()
     tables["pareto_curve"] = concentration.pareto_curve_of(ranking, max_points=PARETO_POINTS)
 
@@ -213,15 +254,22 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
     per_strategy = queries.group_sums(tiered, tiered.strategy_code).to_pandas()
     cells = [*matrix.STRATEGIES, matrix.UNCLASSIFIED]
     summary_by_cell = margins.summary_from_sums(
-        cells, _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells), net=net),
-        group_name="strategy")
+        cells,
+        _sums(per_strategy, per_strategy["group"].to_numpy(dtype=np.int64), len(cells), net=net),
+        group_name="strategy",
+    )
     tables["matrix"] = matrix.matrix_rows(summary_by_cell)
     tables["matrix_splits"] = splits_table(*splits, config, net=net, sources=split_sources(config, has_top))
     watch = segment_frame(queries.watch_candidates(tiered, splits[0]).to_pandas(), config, splits)
-    watch = watch.loc[watch["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag"]]
+    watch = watch.loc[
+        watch["nps_flag"] != "", ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag"]
+    ]
     watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
-    tables.update(watch_tables(watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]
-                                                 ).reset_index(drop=True)))
+    tables.update(
+        watch_tables(
+            watch.sort_values(["nps_flag", "revenue", "account"], ascending=[True, False, True]).reset_index(drop=True)
+        )
+    )
     say("data issues")
     tables["data_issues"] = data_issues(accounts, dict(columns_read or {}), noun, int(figures["profit_present"]) > 0)
     flags = []
@@ -244,8 +292,12 @@ def account_report(accounts, config: ReportConfig | None = None, *, progress: Pr
 
     tier_counts = dict(zip(labels, _per_code(per_tier, "accounts", len(labels)).astype(int).tolist()))
     top = ordered.select("account", "revenue").limit(1).to_pandas()
-    majority = majority_flag_of(top["account"].iloc[0], float(top["revenue"].iloc[0]), float(figures["positive_total"]),
-                                int(figures["positive"]))
+    majority = majority_flag_of(
+        top["account"].iloc[0],
+        float(top["revenue"].iloc[0]),
+        float(figures["positive_total"]),
+        int(figures["positive"]),
+    )
     headline = headline_figures(int(figures["accounts"]), tier_counts, summary, gaps, config, majority)
     headline["flags"] += flags
     if "growth_by_tier" in tables:
@@ -280,8 +332,10 @@ def _splits(accounts, tiered, config: ReportConfig, profit: str) -> tuple[tuple[
     sums = queries.finance_split_sums(tiered, profit).to_pandas().iloc[0]
     top_min = None if pd.isna(sums["top_min"]) else float(sums["top_min"])
     portfolio = float(sums["placed_profit"]) / float(sums["placed_revenue"]) if int(sums["placed"]) > 0 else None
-    chosen = [default if setting is None else None if setting == MEDIAN else setting
-              for setting, default in zip((config.revenue_split, config.margin_split), (top_min, portfolio))]
+    chosen = [
+        default if setting is None else None if setting == MEDIAN else setting
+        for setting, default in zip((config.revenue_split, config.margin_split), (top_min, portfolio))
+    ]
     medians = queries.split_medians(accounts, profit).to_pandas().iloc[0]
     if int(medians["placed"]) > 0:
         splits = matrix.matrix_splits([medians["revenue_median"]], [medians["margin_median"]], *chosen)
@@ -301,13 +355,20 @@ def _per_code(frame: pd.DataFrame, column: str, k: int, codes: np.ndarray | None
 
 def _sums(frame: pd.DataFrame, codes: np.ndarray, k: int, net: bool = False) -> margins.GroupSums:
     """The GroupSums of a per-group result; ``net``: of net profit (profit after cost to serve)."""
-    names = [f"net_{name}" if net and "profit" in name or net and name == "paired_revenue" else name
-             for name in SUM_FIELDS]
+    names = [
+        f"net_{name}" if net and "profit" in name or net and name == "paired_revenue" else name for name in SUM_FIELDS
+    ]
     return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in names))
 
 
-def _group_table(frame: pd.DataFrame, by: str, config: ReportConfig, *, order: list[str] | None = None,
-                 codes_are_positions: bool = False) -> pd.DataFrame:
+def _group_table(
+    frame: pd.DataFrame,
+    by: str,
+    config: ReportConfig,
+    *,
+    order: list[str] | None = None,
+    codes_are_positions: bool = False,
+) -> pd.DataFrame:
     """core.report.group_table from the engine's per-group sums.
 
     Group values go through core.groups.group_codes, so labels read as in core (stripped,
@@ -339,7 +400,9 @@ def _dimension(tiered, dimension: str):
     return tiered[dimension]
 
 
-def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[str, pd.DataFrame]) -> dict[str, nps.NpsGap]:
+def _nps_tables(
+    tiered, figures: pd.Series, config: ReportConfig, tables: dict[str, pd.DataFrame]
+) -> dict[str, nps.NpsGap]:
     """NPS per tier and per size band (when there are answers), and the gaps; into ``tables``."""
     gaps: dict[str, nps.NpsGap] = {}
     per_tier = queries.nps_counts(tiered, tiered.tier_code).to_pandas()
@@ -355,9 +418,12 @@ def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[s
             values = counts["group"].to_numpy(dtype=object)
             codes, labels = group_codes(values, _size_order(values))
         k = len(labels)
-        by = nps.nps_from_counts(labels, *(group_sums(codes, k, counts[c].to_numpy(dtype=float))
-                                           for c in ("promoters", "passives", "detractors")),
-                                 min_respondents=config.min_respondents, group_name=column)
+        by = nps.nps_from_counts(
+            labels,
+            *(group_sums(codes, k, counts[c].to_numpy(dtype=float)) for c in ("promoters", "passives", "detractors")),
+            min_respondents=config.min_respondents,
+            group_name=column,
+        )
         gap = nps.nps_gap(by, group_name=column)
         tables[f"nps_by_{column}"] = by
         tables[f"nps_gap_{column}"] = gap.to_frame()
@@ -367,10 +433,14 @@ def _nps_tables(tiered, figures: pd.Series, config: ReportConfig, tables: dict[s
 
 def _channel_warning(tiered) -> str:
     """core.channels.channel_mix_warning from the accounts and positive revenue per distinct channel."""
-    per = tiered.group_by("channel").aggregate(
-        accounts=ibis._.count(), positive=ibis.ifelse(tiered.revenue > 0, tiered.revenue, 0.0).sum()).to_pandas()
-    return channels.channel_mix_warning(per["channel"].to_numpy(dtype=object), per["positive"].to_numpy(float),
-                                        per["accounts"].to_numpy(float))
+    per = (
+        tiered.group_by("channel")
+        .aggregate(accounts=ibis._.count(), positive=ibis.ifelse(tiered.revenue > 0, tiered.revenue, 0.0).sum())
+        .to_pandas()
+    )
+    return channels.channel_mix_warning(
+        per["channel"].to_numpy(dtype=object), per["positive"].to_numpy(float), per["accounts"].to_numpy(float)
+    )
 
 
 def _growth_tables(ordered, periods: Periods, config: ReportConfig, has_channel: bool) -> dict[str, pd.DataFrame]:
@@ -379,13 +449,19 @@ def _growth_tables(ordered, periods: Periods, config: ReportConfig, has_channel:
     ``growth`` table keeps the :data:`SHEET_ROWS` largest accounts; there are no sheet rows."""
     period_columns = [queries.PERIOD.format(k) for k in range(len(periods.labels))]
     per = ordered.select("account", "rank", "tier_code", "channel", *period_columns).to_pandas()
-    revenue = pd.DataFrame({label: per[column].to_numpy(float) for label, column in zip(periods.labels, period_columns)})
-    segments = pd.DataFrame({
-        "account": per["account"].to_numpy(dtype=object),
-        "tier": pd.Categorical.from_codes(per["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)),
-        "rank": per["rank"].to_numpy(dtype=np.int64),
-        "sheet_row": pd.array([pd.NA] * len(per), dtype="Int64"),
-    })
+    revenue = pd.DataFrame(
+        {label: per[column].to_numpy(float) for label, column in zip(periods.labels, period_columns)}
+    )
+    segments = pd.DataFrame(
+        {
+            "account": per["account"].to_numpy(dtype=object),
+            "tier": pd.Categorical.from_codes(
+                per["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)
+            ),
+            "rank": per["rank"].to_numpy(dtype=np.int64),
+            "sheet_row": pd.array([pd.NA] * len(per), dtype="Int64"),
+        }
+    )
     if has_channel:
         segments["channel"] = per["channel"].to_numpy(dtype=object)
     tables = growth.growth_tables(revenue, segments, config, periods.years)
@@ -407,33 +483,73 @@ def data_issues(accounts, columns_read: dict[str, str], noun: str = "account", h
     name = accounts.account
     revenue, nps_answer = accounts.revenue, accounts.nps
     kinds = [
-        (nps_answer.notnull() & ~queries._on_scale(nps_answer), name, nps_answer, "nps", "rejected",
-         "an NPS answer must be a whole number from 0 to 10: read as no answer"),
-        (name.isnull(), ibis.literal("(no id)"), revenue, "account", "note",
-         f"{noun} id missing: kept without a name"),
+        (
+            nps_answer.notnull() & ~queries._on_scale(nps_answer),
+            name,
+            nps_answer,
+            "nps",
+            "rejected",
+            "an NPS answer must be a whole number from 0 to 10: read as no answer",
+        ),
+        (name.isnull(), ibis.literal("(no id)"), revenue, "account", "note", f"{noun} id missing: kept without a name"),
         (revenue.isnull(), name, ibis.literal(""), "revenue", "note", f"revenue missing: the {noun} gets tier D"),
-        (revenue < 0, name, revenue, "revenue", "note",
-         f"negative revenue kept as it is (a credit note?): the {noun} gets tier D"),
-        (accounts.duplicate_id, name, name, "account", "note",
-         "duplicate account id: kept as separate rows, not merged"),
+        (
+            revenue < 0,
+            name,
+            revenue,
+            "revenue",
+            "note",
+            f"negative revenue kept as it is (a credit note?): the {noun} gets tier D",
+        ),
+        (
+            accounts.duplicate_id,
+            name,
+            name,
+            "account",
+            "note",
+            "duplicate account id: kept as separate rows, not merged",
+        ),
     ]
     if has_profit:
-        kinds.append((revenue.notnull() & accounts.profit.isnull(), name, revenue, "profit", "note",
-                      "revenue but no profit: margin undefined"))
+        kinds.append(
+            (
+                revenue.notnull() & accounts.profit.isnull(),
+                name,
+                revenue,
+                "profit",
+                "note",
+                "revenue but no profit: margin undefined",
+            )
+        )
     kinds = size_kinds(accounts, name) + kinds
-    return issue_table(accounts, kinds, column | {role: columns_read.get(role, role)
-                                                  for role in queries.rejected_roles(accounts)}, noun)
+    return issue_table(
+        accounts,
+        kinds,
+        column | {role: columns_read.get(role, role) for role in queries.rejected_roles(accounts)},
+        noun,
+    )
 
 
 #: Why a number was rejected for its size, as core's cell parser says it (core.cells.MAX_NUMBER).
-SIZE_REASON = ("too large or not finite: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the "
-               "figures; read as missing")
+SIZE_REASON = (
+    "too large or not finite: numbers above 1e15 in size (Excel keeps 15 digits) would overflow the "
+    "figures; read as missing"
+)
 
 
 def size_kinds(table, name) -> list[tuple]:
     """Issue kinds of the values :func:`queries.typed` rejected for their size, one per number role."""
-    return [(table[queries.REJECTED.format(role)].notnull(), name, table[queries.REJECTED.format(role)], role,
-             "rejected", SIZE_REASON) for role in queries.rejected_roles(table)]
+    return [
+        (
+            table[queries.REJECTED.format(role)].notnull(),
+            name,
+            table[queries.REJECTED.format(role)],
+            role,
+            "rejected",
+            SIZE_REASON,
+        )
+        for role in queries.rejected_roles(table)
+    ]
 
 
 def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) -> pd.DataFrame:
@@ -442,17 +558,29 @@ def issue_table(table, kinds: list[tuple], column: dict[str, str], noun: str) ->
     then "N more <noun>s: <reason>"; rejected first (core.data_issues.ACTION_ORDER)."""
     rows_at_fault = queries.issue_rows(table, [(bad, identity, value) for bad, identity, value, *_ in kinds]).cache()
     counts = queries.issue_counts(rows_at_fault, len(kinds)).to_pandas().iloc[0]
-    listed = queries.issue_examples(rows_at_fault, len(kinds), ISSUE_EXAMPLES).to_pandas() \
-        if counts.to_numpy().sum() > 0 else pd.DataFrame(columns=["kind", "identity", "value"])
+    listed = (
+        queries.issue_examples(rows_at_fault, len(kinds), ISSUE_EXAMPLES).to_pandas()
+        if counts.to_numpy().sum() > 0
+        else pd.DataFrame(columns=["kind", "identity", "value"])
+    )
     rows = []
     for k, (_, _, _, role, action, reason) in enumerate(kinds):
         found = int(counts[f"kind_{k}"])
         examples = listed[listed["kind"] == k]
         for identity, value in zip(examples["identity"], examples["value"]):
-            rows.append((None, column[role], "" if value is None else str(value), action, f"{noun} '{identity}': {reason}"))
+            rows.append(
+                (None, column[role], "" if value is None else str(value), action, f"{noun} '{identity}': {reason}")
+            )
         if found > len(examples):
-            rows.append((None, column[role], "", action,
-                         f"{found - len(examples):,} more {noun}s (the first {len(examples):,} are listed above): {reason}"))
+            rows.append(
+                (
+                    None,
+                    column[role],
+                    "",
+                    action,
+                    f"{found - len(examples):,} more {noun}s (the first {len(examples):,} are listed above): {reason}",
+                )
+            )
     frame = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
     frame = frame.iloc[np.argsort(action_rank(frame["action"]), kind="stable")].reset_index(drop=True)
     return frame.astype({"sheet_row": "Int64"})
@@ -473,23 +601,29 @@ def segment_frame(batch: pd.DataFrame, config: ReportConfig, splits: tuple[float
     cost = batch["cost_to_serve"].to_numpy(dtype=float) if "cost_to_serve" in batch else np.full(len(batch), np.nan)
     net_profit = cost_to_serve.net_profit(profit, cost) if net else None
     matrix_margin = margins.margin_pct(revenue, net_profit) if net else margin
-    frame = pd.DataFrame({
-        "rank": batch["rank"].to_numpy(dtype=np.int64),
-        "account": batch["account"].astype(object).to_numpy(),
-        "tier": pd.Categorical.from_codes(batch["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)),
-        "revenue": revenue,
-        "profit": profit,
-        "margin_pct": margin,
-        **({"cost_to_serve": cost, "net_profit": net_profit, "net_margin_pct": matrix_margin} if net else {}),
-        "strategy": matrix.assign_strategy(revenue, matrix_margin, *splits),
-        "cltv": retention_cltv.cltv(profit, config.retention, config.discount),
-        "nps": answers,
-        "nps_flag": matrix.nps_flags(revenue, answers, splits[0]),
-    })
+    frame = pd.DataFrame(
+        {
+            "rank": batch["rank"].to_numpy(dtype=np.int64),
+            "account": batch["account"].astype(object).to_numpy(),
+            "tier": pd.Categorical.from_codes(
+                batch["tier_code"].to_numpy(dtype=np.int64), categories=list(config.labels)
+            ),
+            "revenue": revenue,
+            "profit": profit,
+            "margin_pct": margin,
+            **({"cost_to_serve": cost, "net_profit": net_profit, "net_margin_pct": matrix_margin} if net else {}),
+            "strategy": matrix.assign_strategy(revenue, matrix_margin, *splits),
+            "cltv": retention_cltv.cltv(profit, config.retention, config.discount),
+            "nps": answers,
+            "nps_flag": matrix.nps_flags(revenue, answers, splits[0]),
+        }
+    )
     for role in ("industry", "size", "region", "channel"):
         frame[role] = batch[role].astype(object).to_numpy()
     frame["first_purchase"] = pd.to_datetime(batch["first_purchase"])
     years = frame["first_purchase"].dt.year.astype("Int64")
     frame["cohort"] = years.astype("string").astype(object).where(years.notna(), None)
-    frame["note"] = cost_to_serve.net_margin_note(revenue, profit, cost) if net else margins.margin_note(revenue, profit)
+    frame["note"] = (
+        cost_to_serve.net_margin_note(revenue, profit, cost) if net else margins.margin_note(revenue, profit)
+    )
     return frame

@@ -8,26 +8,36 @@ column the account report. The full per-account (per-customer) result goes to a 
 beside the report, written atomically; the first 1,048,575 rows (largest revenue first) go to
 the Segments (Customers) sheet, with a note in the sheet's subtitle when there are more.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.accounts import period_roles, header_role
-from core.headers import ACCOUNT_HEADERS
-from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
+from core.accounts import header_role, period_roles
 from core.config import ReportConfig
 from core.errors import SegmenterInputError
+from core.headers import ACCOUNT_HEADERS
+from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 from core.transactions import REQUIRED_ROLES, looks_like_transactions, transaction_roles
 from warehouse import queries
 from warehouse.report import OPTIONAL_ROLES, SHEET_ROWS, Periods, account_report
-from warehouse.sources import (RESULT_MARK, EngineSettings, Source, connect, engine_errors, engine_failure,
-                               open_table, source_files)
+from warehouse.sources import (
+    RESULT_MARK,
+    EngineSettings,
+    Source,
+    connect,
+    engine_errors,
+    engine_failure,
+    open_table,
+    source_files,
+)
 from writers.output import Outputs, check_not_input
 
 Progress = Callable[[str], None]
@@ -65,17 +75,33 @@ def account_roles(columns: list[str]) -> tuple[dict[str, str], Periods | None]:
         found, choice = {}, PeriodChoice({}, {}, {})
     positions, _ = ACCOUNT_HEADERS.assign(headers, set(found))
     period_roles(choice, positions, headers, 1)
-    roles = {role: columns[j] for role, j in sorted(positions.items(), key=lambda item: item[1])
-             if role in queries.ACCOUNT_COLUMNS}
+    roles = {
+        role: columns[j]
+        for role, j in sorted(positions.items(), key=lambda item: item[1])
+        if role in queries.ACCOUNT_COLUMNS
+    }
     if not choice.revenue:
         return roles, None
-    return roles, Periods(labels=choice.labels, years=years_since_first(list(choice.revenue.values())),
-                          columns=tuple(columns[j] for j in choice.revenue))
+    return roles, Periods(
+        labels=choice.labels,
+        years=years_since_first(list(choice.revenue.values())),
+        columns=tuple(columns[j] for j in choice.revenue),
+    )
 
 
-def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
-              transactions: bool = False, observation_end: Any = None, horizon: float = 52,
-              force: bool = False, progress: Progress | None = None, outputs: Outputs | None = None) -> TableRun:
+def run_table(
+    source: Source,
+    settings: EngineSettings,
+    config: ReportConfig,
+    *,
+    output: Path,
+    transactions: bool = False,
+    observation_end: Any = None,
+    horizon: float = 52,
+    force: bool = False,
+    progress: Progress | None = None,
+    outputs: Outputs | None = None,
+) -> TableRun:
     """Run the report on a warehouse table and write the per-row Parquet file beside ``output``.
 
     ``outputs``: the run's :class:`writers.output.Outputs`; the Parquet file goes to a temporary
@@ -91,8 +117,17 @@ def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *,
     own = outputs is None
     try:
         with Outputs() if own else contextlib.nullcontext(outputs) as files:
-            run = _run_table(source, settings, config, output=output, transactions=transactions,
-                             observation_end=observation_end, horizon=horizon, outputs=files, progress=progress)
+            run = _run_table(
+                source,
+                settings,
+                config,
+                output=output,
+                transactions=transactions,
+                observation_end=observation_end,
+                horizon=horizon,
+                outputs=files,
+                progress=progress,
+            )
             if own:
                 files.commit()
             return run
@@ -100,16 +135,26 @@ def run_table(source: Source, settings: EngineSettings, config: ReportConfig, *,
         raise engine_failure(error) from None
 
 
-def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *, output: Path,
-               transactions: bool, observation_end: Any, horizon: float, outputs: Outputs,
-               progress: Progress | None) -> TableRun:
+def _run_table(
+    source: Source,
+    settings: EngineSettings,
+    config: ReportConfig,
+    *,
+    output: Path,
+    transactions: bool,
+    observation_end: Any,
+    horizon: float,
+    outputs: Outputs,
+    progress: Progress | None,
+) -> TableRun:
     say = progress or (lambda text: None)
     say(f"opening {source.describe()} with {settings.engine}")
     con = connect(settings, source)
     table = open_table(con, source)
     columns = list(table.columns)
-    parquet = output.with_name(output.stem + ("-customers" if transactions or looks_like_transactions(columns)
-                                              else "-accounts") + ".parquet")
+    parquet = output.with_name(
+        output.stem + ("-customers" if transactions or looks_like_transactions(columns) else "-accounts") + ".parquet"
+    )
     check_not_input(parquet, source_files(source, settings.engine), "the Parquet file beside the report")
     _check_result_path(parquet)
     if transactions or looks_like_transactions(columns):
@@ -117,41 +162,75 @@ def _run_table(source: Source, settings: EngineSettings, config: ReportConfig, *
         missing = [role for role in REQUIRED_ROLES if role not in roles]
         if missing:
             raise SegmenterInputError(f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}")
-        _check_types(table, roles, {"amount": "numeric", "profit": "numeric", "quantity": "numeric",
-                                    "date": "temporal"})
+        _check_types(
+            table, roles, {"amount": "numeric", "profit": "numeric", "quantity": "numeric", "date": "temporal"}
+        )
         from warehouse.customers import customer_report
 
-        run = customer_report(queries.order_lines(table, roles), config, horizon=horizon,
-                              observation_end=observation_end, roles=set(roles), progress=say, columns_read=roles)
+        run = customer_report(
+            queries.order_lines(table, roles),
+            config,
+            horizon=horizon,
+            observation_end=observation_end,
+            roles=set(roles),
+            progress=say,
+            columns_read=roles,
+        )
         rows = write_customers(run, parquet, say, outputs)
         noun = "customers"
     else:
         roles, periods = account_roles(columns)
         missing = [role for role in ("account", "revenue") if role not in roles]
         if missing:
-            raise SegmenterInputError(f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}. "
-                                      "Name them e.g. Account, Revenue (or Customer, Date, Amount for order lines)")
-        _check_types(table, roles, {"revenue": "numeric", "profit": "numeric", "nps": "numeric",
-                                    "first_purchase": "temporal", "cost_to_serve": "numeric"})
-        _check_types(table, {column: column for column in periods.columns} if periods else {},
-                     {column: "numeric" for column in periods.columns} if periods else {})
-        run = account_report(queries.account_rows(table, roles, periods.columns if periods else ()), config,
-                             progress=say, columns_read=roles, periods=periods)
+            raise SegmenterInputError(
+                f"no {' / '.join(missing)} column found; columns seen: {', '.join(columns)}. "
+                "Name them e.g. Account, Revenue (or Customer, Date, Amount for order lines)"
+            )
+        _check_types(
+            table,
+            roles,
+            {
+                "revenue": "numeric",
+                "profit": "numeric",
+                "nps": "numeric",
+                "first_purchase": "temporal",
+                "cost_to_serve": "numeric",
+            },
+        )
+        _check_types(
+            table,
+            {column: column for column in periods.columns} if periods else {},
+            {column: "numeric" for column in periods.columns} if periods else {},
+        )
+        run = account_report(
+            queries.account_rows(table, roles, periods.columns if periods else ()),
+            config,
+            progress=say,
+            columns_read=roles,
+            periods=periods,
+        )
         rows = write_accounts(run, parquet, say, outputs)
         noun = "accounts"
     line = source.describe()
     if rows > SHEET_ROWS:
         line += f"; the {SHEET_ROWS:,} largest of {rows:,} {noun} are shown, all are in {parquet.name}"
-    return TableRun(report=run if noun == "customers" else run.report, is_customers=noun == "customers",
-                    source_line=line, parquet=parquet, rows=rows)
+    return TableRun(
+        report=run if noun == "customers" else run.report,
+        is_customers=noun == "customers",
+        source_line=line,
+        parquet=parquet,
+        rows=rows,
+    )
 
 
 def _check_result_path(path: Path) -> None:
     """Never overwrite a file that is not one of segmenter's results: segmenter chose the name, so
     ``--force`` (which covers the report's name, typed by the user) does not cover it."""
     if path.is_dir():
-        raise SegmenterInputError(f"{path} is a folder: segmenter writes every row to a Parquet file of that name; "
-                                  "choose another report name with -o")
+        raise SegmenterInputError(
+            f"{path} is a folder: segmenter writes every row to a Parquet file of that name; "
+            "choose another report name with -o"
+        )
     if not path.exists() and not path.is_symlink():
         return
     import pyarrow.parquet as pq
@@ -161,8 +240,10 @@ def _check_result_path(path: Path) -> None:
     except (OSError, ValueError):
         ours = False
     if not ours or path.is_symlink():
-        raise SegmenterInputError(f"{path} exists and is not a segmenter result: segmenter never overwrites it "
-                                  "(--force covers only the report's name); move it or choose another report name with -o")
+        raise SegmenterInputError(
+            f"{path} exists and is not a segmenter result: segmenter never overwrites it "
+            "(--force covers only the report's name); move it or choose another report name with -o"
+        )
 
 
 def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
@@ -175,9 +256,12 @@ def _check_types(table, roles: dict[str, str], kinds: dict[str, str]) -> None:
         ok = dtype.is_numeric() if kind == "numeric" else (dtype.is_date() or dtype.is_timestamp())
         if not ok:
             want = "numbers" if kind == "numeric" else "dates"
-            raise SegmenterInputError(f"column {roles[role]!r} ({role}) holds {dtype}, not {want}: "
-                                      f"cast it in a query, e.g. --sql \"select ..., cast({roles[role]} as "
-                                      f"{'double' if kind == 'numeric' else 'date'}) ...\"", column=roles[role])
+            raise SegmenterInputError(
+                f"column {roles[role]!r} ({role}) holds {dtype}, not {want}: "
+                f'cast it in a query, e.g. --sql "select ..., cast({roles[role]} as '
+                f'{"double" if kind == "numeric" else "date"}) ..."',
+                column=roles[role],
+            )
 
 
 class _ParquetSink:
@@ -210,8 +294,9 @@ class _ParquetSink:
             self.writer = None
 
 
-def _stream(batches, path: Path, say: Progress, noun: str, outputs: Outputs | None,
-            on_batch=None) -> tuple[list[pd.DataFrame], int]:
+def _stream(
+    batches, path: Path, say: Progress, noun: str, outputs: Outputs | None, on_batch=None
+) -> tuple[list[pd.DataFrame], int]:
     """Write every batch to ``path`` (a temporary of ``outputs`` until they are committed; without
     ``outputs``, put in place at the end); return the first SHEET_ROWS rows and the row count."""
     if outputs is None:

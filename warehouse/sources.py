@@ -9,12 +9,14 @@ install or start; it spills to disk beyond its memory limit), or Spark, local or
 ibis, DuckDB and PySpark are imported here, lazily, and nowhere in core/: the base install
 (and the Pyodide edition) does not need them.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from core.errors import SegmenterInputError
 from readers.limits import check_regular_file
@@ -84,8 +86,11 @@ def settings_from_mapping(values: Mapping[str, Any]) -> tuple[Source | None, Eng
     ('orders.parquet', 'duckdb')
     """
     text = {name: str(values[name]).strip() for name in SETTINGS_HELP if values.get(name) not in (None, "")}
-    engine = EngineSettings(engine=text.get("engine", "duckdb").lower(), spark_remote=text.get("spark_remote"),
-                            duckdb_memory_limit=text.get("duckdb_memory_limit"))
+    engine = EngineSettings(
+        engine=text.get("engine", "duckdb").lower(),
+        spark_remote=text.get("spark_remote"),
+        duckdb_memory_limit=text.get("duckdb_memory_limit"),
+    )
     if "source" not in text and "sql" not in text:
         return None, engine
     return Source(path=text.get("source"), table=text.get("table"), sql=text.get("sql")), engine
@@ -123,8 +128,10 @@ def connect(settings: EngineSettings, source: Source | None = None):
         except Exception as error:  # duckdb raises its own error types for a bad setting or file
             raise SegmenterInputError(f"DuckDB could not open {database}: {_first_line(error)}") from None
     if source is not None and source.sql and source.confine:
-        raise SegmenterInputError("the sql of a workbook's Settings sheet runs only in DuckDB (engine duckdb), "
-                                  "where segmenter can keep it to reading its own folder; run Spark SQL with --sql")
+        raise SegmenterInputError(
+            "the sql of a workbook's Settings sheet runs only in DuckDB (engine duckdb), "
+            "where segmenter can keep it to reading its own folder; run Spark SQL with --sql"
+        )
     return ibis.pyspark.connect(spark_session(settings.spark_remote))
 
 
@@ -167,9 +174,13 @@ def spark_session(remote: str | None = None):
 
     if remote and remote.startswith("sc://"):
         return SparkSession.builder.remote(remote).getOrCreate()
-    builder = (SparkSession.builder.master(remote or "local[*]").appName("segmenter")
-               .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.showConsoleProgress", "false"))
+    builder = (
+        SparkSession.builder.master(remote or "local[*]")
+        .appName("segmenter")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
     if not remote:
         # a local session has the machine's cores; Spark's default of 200 shuffle partitions is for clusters
         builder = builder.config("spark.sql.shuffle.partitions", str(os.cpu_count() or 2))
@@ -192,8 +203,10 @@ def open_table(con, source: Source):
                 raise SegmenterInputError(f"{Path(path).name} is a database: name the table with --table")
             tables = con.list_tables()
             if source.table not in tables:  # the name is looked up, never spliced into SQL or a path
-                raise SegmenterInputError(f"cannot read {Path(path).name}: it has no table named {source.table!r}; "
-                                          f"it has {', '.join(tables) or 'none'}")
+                raise SegmenterInputError(
+                    f"cannot read {Path(path).name}: it has no table named {source.table!r}; "
+                    f"it has {', '.join(tables) or 'none'}"
+                )
             return con.table(source.table)
         if not any(ch in path for ch in "*?[") and not Path(path).exists():
             raise SegmenterInputError(f"file not found: {path}")
@@ -247,8 +260,12 @@ def engine_errors() -> tuple[type[BaseException], ...]:
     import importlib
 
     kinds: list[type[BaseException]] = []
-    for module, name in (("duckdb", "Error"), ("pyspark.errors", "PySparkException"), ("py4j.protocol", "Py4JError"),
-                         ("ibis.common.exceptions", "IbisError")):
+    for module, name in (
+        ("duckdb", "Error"),
+        ("pyspark.errors", "PySparkException"),
+        ("py4j.protocol", "Py4JError"),
+        ("ibis.common.exceptions", "IbisError"),
+    ):
         try:
             kinds.append(getattr(importlib.import_module(module), name))
         except (ImportError, AttributeError):

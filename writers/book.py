@@ -22,11 +22,13 @@ off until the writing ends, however it ends.
 
 Everything placed (titles, headers, formats, colours, charts) comes from writers/layout.py.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from writers.layout import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
 from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
@@ -34,8 +36,14 @@ from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_co
 OWNER_PREFIX = "segmenter_sheet_"
 # ChartSpec.kind -> xlwings chart type (a new kind in layout needs one entry here); (kind, series
 # style) -> the series' own type, for lines drawn among points
-CHART_TYPES = {"scatter": "xy_scatter_lines_no_markers", "line": "line_markers", "xy": "xy_scatter",
-               "columns": "column_clustered", "bars": "bar_clustered", "stacked": "column_stacked"}
+CHART_TYPES = {
+    "scatter": "xy_scatter_lines_no_markers",
+    "line": "line_markers",
+    "xy": "xy_scatter",
+    "columns": "column_clustered",
+    "bars": "bar_clustered",
+    "stacked": "column_stacked",
+}
 SERIES_TYPES = {("xy", "line"): "xy_scatter_lines_no_markers"}
 POINTS_PER_CM = 72 / 2.54
 # A block is handed to xlwings this many cells at a time (xlwings cuts each piece further into
@@ -214,8 +222,9 @@ def tier_rules(column, block: PlacedBlock) -> None:
         first_row.setdefault(colour, start)
     for colour, start in first_row.items():
         label = str(block.rows[start][block.tier_col]).replace('"', '""')
-        column.conditional_formats.add_cell_value("equal_to", f'="{label}"',
-                                                  fill_color=TIER_COLOURS[colour % len(TIER_COLOURS)])
+        column.conditional_formats.add_cell_value(
+            "equal_to", f'="{label}"', fill_color=TIER_COLOURS[colour % len(TIER_COLOURS)]
+        )
 
 
 def write_sheet(book, placed: PlacedSheet, *, after=None, progress: Progress | None = None) -> tuple[Any, str | None]:
@@ -260,7 +269,7 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
         if progress and len(block.rows) > step:
             progress(f"rows {start + 1:,}-{min(start + step, len(block.rows)):,} of {len(block.rows):,}")
         # no chunksize: xlwings splits the piece by its engine's cell budget per call
-        sheet.range((first + start, 1)).value = rows_as_typed_text(block.rows[start:start + step], skip=text)
+        sheet.range((first + start, 1)).value = rows_as_typed_text(block.rows[start : start + step], skip=text)
     for j, fmt in enumerate(block.formats, start=1):
         if fmt != "General":
             sheet.range((first, j), (last, j)).number_format = fmt
@@ -272,12 +281,16 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
     if block.tier_col is not None and block.tier_runs:
         tier_rules(sheet.range((first, block.tier_col + 1), (last, block.tier_col + 1)), block)
     for j in block.negative_cols:  # a negative margin in red, as in the file
-        sheet.range((first, j + 1), (last, j + 1)).conditional_formats.add_cell_value("less_than", 0,
-                                                                                       font_color=NEGATIVE_COLOUR)
+        sheet.range((first, j + 1), (last, j + 1)).conditional_formats.add_cell_value(
+            "less_than", 0, font_color=NEGATIVE_COLOUR
+        )
     if not block.block.excel_table:
         return
-    sheet.tables.add(source=sheet.range((block.header_row, 1), (last, block.n_cols)), name=f"seg_{block.block.table}",
-                     table_style_name="TableStyleLight9")
+    sheet.tables.add(
+        source=sheet.range((block.header_row, 1), (last, block.n_cols)),
+        name=f"seg_{block.block.table}",
+        table_style_name="TableStyleLight9",
+    )
 
 
 def _add_chart(sheet, placed: PlacedSheet) -> None:
@@ -290,13 +303,17 @@ def _add_chart(sheet, placed: PlacedSheet) -> None:
             continue  # its data sheet was not written in this run
         columns = [ref.column for ref in chart_spec.series]
         chart = sheet.charts.add(
-            width=chart_spec.width_cm * POINTS_PER_CM, height=chart_spec.height_cm * POINTS_PER_CM,
-            chart_type=CHART_TYPES[chart_spec.spec.kind], anchor=sheet.range(chart_spec.anchor),
+            width=chart_spec.width_cm * POINTS_PER_CM,
+            height=chart_spec.height_cm * POINTS_PER_CM,
+            chart_type=CHART_TYPES[chart_spec.spec.kind],
+            anchor=sheet.range(chart_spec.anchor),
             source=data.range((chart_spec.header_row, min(columns)), (chart_spec.last_row, max(columns))),
-            plot_by="columns", name=f"segmenter_{chart_spec.spec.table}_{number}",
+            plot_by="columns",
+            name=f"segmenter_{chart_spec.spec.table}_{number}",
         )
-        chart.set_x_axis_values(data.range((chart_spec.first_row, chart_spec.x_column),
-                                           (chart_spec.last_row, chart_spec.x_column)))
+        chart.set_x_axis_values(
+            data.range((chart_spec.first_row, chart_spec.x_column), (chart_spec.last_row, chart_spec.x_column))
+        )
         chart.title = chart_spec.title
         chart.legend.visible = chart_spec.spec.legend
         try:
@@ -336,9 +353,12 @@ def write_report(book, sheets: list[PlacedSheet], progress: Progress | None = No
             where = f"segmenter: writing {placed.spec.name}, sheet {number} of {len(sheets)}"
             if progress:
                 progress(where + "...")
-            sheet, message = write_sheet(book, placed, after=after,
-                                         progress=(lambda text, where=where: progress(f"{where}: {text}"))
-                                         if progress else None)
+            sheet, message = write_sheet(
+                book,
+                placed,
+                after=after,
+                progress=(lambda text, where=where: progress(f"{where}: {text}")) if progress else None,
+            )
             after = sheet
             if message:
                 messages.append(message)

@@ -8,6 +8,7 @@ Each result sheet has a title in A1, a line saying where the data came from in A
 blocks stacked downwards: a block title, a header row, the rows, a blank row. A sheet with one
 block freezes its header row; a sheet with several freezes the title lines.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -208,28 +209,49 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }
 # the Retention sheet of a contract list (core/customers/contracts.py)
-COLUMN_STYLES.update({
-    "actual_share": ("Still active, actual (share of starters)", "pct"),
-    "fitted_share": ("Still active, sBG fit and projection", "pct"),
-    "projected": ("Projected (beyond the data)", "text"),
-    "start": ("Start", "date"), "end": ("End", "date"), "active": ("Active", "text"),
-    "renewals": ("Years renewed", "int"), "start_year": ("Cohort: start year", "text"),
-    "derl": ("DERL: expected years of payments still to come, discounted", "ratio"),
-})
+COLUMN_STYLES.update(
+    {
+        "actual_share": ("Still active, actual (share of starters)", "pct"),
+        "fitted_share": ("Still active, sBG fit and projection", "pct"),
+        "projected": ("Projected (beyond the data)", "text"),
+        "start": ("Start", "date"),
+        "end": ("End", "date"),
+        "active": ("Active", "text"),
+        "renewals": ("Years renewed", "int"),
+        "start_year": ("Cohort: start year", "text"),
+        "derl": ("DERL: expected years of payments still to come, discounted", "ratio"),
+    }
+)
 # the cohort triangles (core/customers/cohorts.py): one column per period since the first purchase
 COLUMN_STYLES["started"] = ("Cohort: first purchase in", "text")
-COLUMN_STYLES.update({f"{name}_{k}": (f"+{k}", kind) for k in range(61)
-                      for name, kind in (("period", "pct"), ("revenue", "money"), ("retention", "pct"))})
+COLUMN_STYLES.update(
+    {
+        f"{name}_{k}": (f"+{k}", kind)
+        for k in range(61)
+        for name, kind in (("period", "pct"), ("revenue", "money"), ("retention", "pct"))
+    }
+)
 
 # A value column whose format follows the row's unit (the concentration measures).
 UNIT_FORMATS = {"share": "pct", "points": "int", "accounts": "int", "currency": "money", "ratio": "ratio"}
 
 # Colours of chart series that mean something (the rest take the chart's palette).
 SERIES_COLOURS = {
-    "Protect": "#2E7D32", "Fix margin": "#C62828", "Grow": "#1565C0", "Migrate": "#9E9E9E",
-    "revenue_split_line": "#595959", "margin_split_line": "#595959", "full_profit": "#7F7F7F",
-    "whale_curve": "#1F4E78", "whale_peak": "#C62828", "increase": "#70AD47", "decrease": "#C00000",
-    "total": "#1F4E78", "revenue_share": "#1F4E78", "profit_share": "#70AD47", "nps": "#1F4E78",
+    "Protect": "#2E7D32",
+    "Fix margin": "#C62828",
+    "Grow": "#1565C0",
+    "Migrate": "#9E9E9E",
+    "revenue_split_line": "#595959",
+    "margin_split_line": "#595959",
+    "full_profit": "#7F7F7F",
+    "whale_curve": "#1F4E78",
+    "whale_peak": "#C62828",
+    "increase": "#70AD47",
+    "decrease": "#C00000",
+    "total": "#1F4E78",
+    "revenue_share": "#1F4E78",
+    "profit_share": "#70AD47",
+    "nps": "#1F4E78",
     "customers": "#1F4E78",
 }
 # Colour used for meaning: data bars on revenue, red for a negative margin.
@@ -314,39 +336,126 @@ class SheetSpec:
 
 
 SEGMENT_COLUMNS = (
-    "rank", "account", "tier", "revenue", "profit", "margin_pct", "cost_to_serve", "net_profit", "net_margin_pct",
-    "strategy", "cltv", "nps", "nps_flag", "industry", "size", "region", "channel", "first_purchase", "cohort",
-    "note", "sheet_row",
+    "rank",
+    "account",
+    "tier",
+    "revenue",
+    "profit",
+    "margin_pct",
+    "cost_to_serve",
+    "net_profit",
+    "net_margin_pct",
+    "strategy",
+    "cltv",
+    "nps",
+    "nps_flag",
+    "industry",
+    "size",
+    "region",
+    "channel",
+    "first_purchase",
+    "cohort",
+    "note",
+    "sheet_row",
 )
 
 #: The Overview's charts, in the order of its grid; their tables are on the Chart data sheet.
 OVERVIEW_CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("chart_tier_share", "Share of revenue and profit per tier", "tier", (), "Tier", "Share",
-              kind="columns", y_format="pct"),
-    ChartSpec("chart_whale", "Whale curve of profit", "account_share", ("whale_curve", "whale_peak", "full_profit"),
-              "Share of accounts, most profitable first", "Cumulative share of total profit", kind="xy",
-              styles=("line", "marker", "line"), x_format="pct", y_format="pct"),
-    ChartSpec("chart_matrix", "Revenue x margin", "revenue",
-              ("Protect", "Fix margin", "Grow", "Migrate", "revenue_split_line", "margin_split_line"),
-              "Revenue (log scale)", "Margin %", kind="xy", styles=("markers",) * 4 + ("line", "line"),
-              x_format="money", y_format="pct", log_x=True),
-    ChartSpec("chart_nps_size", "NPS per size band", "group", ("nps",), "Size band (respondents)", "NPS (points)",
-              kind="columns", y_format="int", legend=False),
-    ChartSpec("chart_nps_tier", "NPS per tier", "group", ("nps",), "Tier (respondents)", "NPS (points)",
-              kind="columns", y_format="int", legend=False),
-    ChartSpec("chart_bridge", "Revenue bridge", "step", ("base", "increase", "decrease", "total"), "", "Revenue",
-              kind="stacked", styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False),
-    ChartSpec("chart_rfm", "Customers per RFM segment", "segment", ("customers",), "", "Customers", kind="bars",
-              y_format="int", legend=False),
+    ChartSpec(
+        "chart_tier_share",
+        "Share of revenue and profit per tier",
+        "tier",
+        (),
+        "Tier",
+        "Share",
+        kind="columns",
+        y_format="pct",
+    ),
+    ChartSpec(
+        "chart_whale",
+        "Whale curve of profit",
+        "account_share",
+        ("whale_curve", "whale_peak", "full_profit"),
+        "Share of accounts, most profitable first",
+        "Cumulative share of total profit",
+        kind="xy",
+        styles=("line", "marker", "line"),
+        x_format="pct",
+        y_format="pct",
+    ),
+    ChartSpec(
+        "chart_matrix",
+        "Revenue x margin",
+        "revenue",
+        ("Protect", "Fix margin", "Grow", "Migrate", "revenue_split_line", "margin_split_line"),
+        "Revenue (log scale)",
+        "Margin %",
+        kind="xy",
+        styles=("markers",) * 4 + ("line", "line"),
+        x_format="money",
+        y_format="pct",
+        log_x=True,
+    ),
+    ChartSpec(
+        "chart_nps_size",
+        "NPS per size band",
+        "group",
+        ("nps",),
+        "Size band (respondents)",
+        "NPS (points)",
+        kind="columns",
+        y_format="int",
+        legend=False,
+    ),
+    ChartSpec(
+        "chart_nps_tier",
+        "NPS per tier",
+        "group",
+        ("nps",),
+        "Tier (respondents)",
+        "NPS (points)",
+        kind="columns",
+        y_format="int",
+        legend=False,
+    ),
+    ChartSpec(
+        "chart_bridge",
+        "Revenue bridge",
+        "step",
+        ("base", "increase", "decrease", "total"),
+        "",
+        "Revenue",
+        kind="stacked",
+        styles=("hidden", "increase", "decrease", "total"),
+        y_format="money",
+        legend=False,
+    ),
+    ChartSpec(
+        "chart_rfm",
+        "Customers per RFM segment",
+        "segment",
+        ("customers",),
+        "",
+        "Customers",
+        kind="bars",
+        y_format="int",
+        legend=False,
+    ),
 )
 
 OVERVIEW = SheetSpec(
     "Overview",
     (
-        Block("findings", "What the data shows (the sheet named first holds the detail)", columns=("sheet", "finding"),
-              excel_table=False, overflow_column="finding"),
-        Block("key_figures", "Key figures", columns=("measure", "value", "sheet"), unit_column="unit",
-              excel_table=False),
+        Block(
+            "findings",
+            "What the data shows (the sheet named first holds the detail)",
+            columns=("sheet", "finding"),
+            excel_table=False,
+            overflow_column="finding",
+        ),
+        Block(
+            "key_figures", "Key figures", columns=("measure", "value", "sheet"), unit_column="unit", excel_table=False
+        ),
     ),
     charts=OVERVIEW_CHARTS,
     one_page=True,
@@ -354,19 +463,40 @@ OVERVIEW = SheetSpec(
 
 CHART_DATA = SheetSpec(
     "Chart data",
-    tuple(Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS),
+    tuple(
+        Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS
+    ),
 )
 
 GAP_COLUMNS = ("group_a", "group_b", "nps_a", "nps_b", "gap", "margin_of_error", "significant", "warning")
 
 # Columns of the Segments sheet that only show when the input had them (not an empty NPS column).
-OPTIONAL_SEGMENT_COLUMNS = ("nps", "nps_flag", "industry", "size", "region", "channel", "first_purchase", "cohort",
-                            "cost_to_serve")
+OPTIONAL_SEGMENT_COLUMNS = (
+    "nps",
+    "nps_flag",
+    "industry",
+    "size",
+    "region",
+    "channel",
+    "first_purchase",
+    "cohort",
+    "cost_to_serve",
+)
 
 SHEETS: tuple[SheetSpec, ...] = (
     OVERVIEW,
-    SheetSpec("Segments", (Block("segments", "Accounts by tier, largest revenue first", tier_column="tier", sort_column="rank",
-                                 data_bar_column="revenue"),)),
+    SheetSpec(
+        "Segments",
+        (
+            Block(
+                "segments",
+                "Accounts by tier, largest revenue first",
+                tier_column="tier",
+                sort_column="rank",
+                data_bar_column="revenue",
+            ),
+        ),
+    ),
     SheetSpec(
         "Tier summary",
         (
@@ -378,8 +508,11 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("by_cohort", "Per first-purchase year"),
             Block("by_channel", "Per channel"),
             Block("channel_warning", "Channel vs end user"),
-            Block("whale", "Whale curve of profit: accounts ranked from the most to the least profitable",
-                  unit_column="unit"),
+            Block(
+                "whale",
+                "Whale curve of profit: accounts ranked from the most to the least profitable",
+                unit_column="unit",
+            ),
         ),
     ),
     SheetSpec(
@@ -389,8 +522,12 @@ SHEETS: tuple[SheetSpec, ...] = (
             Block("pareto_curve", "Pareto curve: share of revenue made by the top accounts"),
         ),
         chart=ChartSpec(
-            "pareto_curve", "Pareto curve", "account_share", ("revenue_share",),
-            "Share of accounts (largest first)", "Cumulative share of revenue",
+            "pareto_curve",
+            "Pareto curve",
+            "account_share",
+            ("revenue_share",),
+            "Share of accounts (largest first)",
+            "Cumulative share of revenue",
         ),
     ),
     SheetSpec(
@@ -412,90 +549,205 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     # only when a flag has more accounts than the Matrix sheet lists (core.report.WATCH_LISTED)
-    SheetSpec("Accounts to watch", (
-        Block("all_accounts_to_watch", "Every account to watch (NPS): at risk first, then innovation partners, "
-              "largest revenue first", tier_column="tier"),
-    )),
+    SheetSpec(
+        "Accounts to watch",
+        (
+            Block(
+                "all_accounts_to_watch",
+                "Every account to watch (NPS): at risk first, then innovation partners, largest revenue first",
+                tier_column="tier",
+            ),
+        ),
+    ),
     SheetSpec(
         "Growth",
         (
             Block("growth_by_tier", "Growth per tier (tier now), between the last two periods", tier_column="tier"),
             Block("revenue_by_period", "Revenue per period by tier now"),
-            Block("tier_migration",
-                  "Tier migration between the last two periods: accounts (rows: tier before, columns: tier now)",
-                  tier_column="from_tier"),
-            Block("tier_migration_revenue", "Tier migration: the same accounts' revenue in the later period",
-                  tier_column="from_tier"),
+            Block(
+                "tier_migration",
+                "Tier migration between the last two periods: accounts (rows: tier before, columns: tier now)",
+                tier_column="from_tier",
+            ),
+            Block(
+                "tier_migration_revenue",
+                "Tier migration: the same accounts' revenue in the later period",
+                tier_column="from_tier",
+            ),
             Block("revenue_bridge", "Revenue bridge between the last two periods: the change per kind of account"),
             Block("fallen_from_a", "Accounts that fell from the top tier", tier_column="tier_now"),
             Block("growth_by_channel", "Growth per channel"),
         ),
-        chart=ChartSpec("revenue_by_period", "Revenue per period by tier", "period", (), "Period", "Revenue", kind="line"),
+        chart=ChartSpec(
+            "revenue_by_period", "Revenue per period by tier", "period", (), "Period", "Revenue", kind="line"
+        ),
     ),
-    SheetSpec("Growth per account", (
-        Block("growth", "Growth per account: change between the last two periods, CAGR over all", tier_column="tier",
-              sort_column="rank"),
-    )),
-    SheetSpec("Data issues", (Block("reading", "What was read as what (choose otherwise with --column or the Settings sheet)",
-                                    excel_table=False, overflow_column="line"),
-                              Block("data_issues", "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column"),)),
+    SheetSpec(
+        "Growth per account",
+        (
+            Block(
+                "growth",
+                "Growth per account: change between the last two periods, CAGR over all",
+                tier_column="tier",
+                sort_column="rank",
+            ),
+        ),
+    ),
+    SheetSpec(
+        "Data issues",
+        (
+            Block(
+                "reading",
+                "What was read as what (choose otherwise with --column or the Settings sheet)",
+                excel_table=False,
+                overflow_column="line",
+            ),
+            Block(
+                "data_issues",
+                "Rejected cells and skipped rows first, with their sheet row; routine conversions one line per column",
+            ),
+        ),
+    ),
     CHART_DATA,
 )
 
 
 CUSTOMER_COLUMNS = (
-    "account", "tier", "segment", "RFM", "R", "F", "M", "first_purchase", "last_purchase", "purchases",
-    "repeat_purchases", "frequency", "recency", "T", "time_since_last", "total_spend", "avg_spend",
-    "avg_repeat_spend", "total_profit", "avg_margin_pct", "total_quantity", "probability_alive",
-    "expected_purchases", "expected_avg_spend", "model_clv", "historical_clv", "model_note", "sheet_row",
+    "account",
+    "tier",
+    "segment",
+    "RFM",
+    "R",
+    "F",
+    "M",
+    "first_purchase",
+    "last_purchase",
+    "purchases",
+    "repeat_purchases",
+    "frequency",
+    "recency",
+    "T",
+    "time_since_last",
+    "total_spend",
+    "avg_spend",
+    "avg_repeat_spend",
+    "total_profit",
+    "avg_margin_pct",
+    "total_quantity",
+    "probability_alive",
+    "expected_purchases",
+    "expected_avg_spend",
+    "model_clv",
+    "historical_clv",
+    "model_note",
+    "sheet_row",
 )
 
 #: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.
 CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec("Customers", (
-        Block("customers", "One row per customer: purchases, RFM segment, tier and model lifetime value",
-              columns=CUSTOMER_COLUMNS, tier_column="tier"),
-    )),
-    SheetSpec("RFM", (
-        Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
-        Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
-    )),
-    SheetSpec("Lifetime value", (
-        Block("model_figures", "What the models expect: P10 to P90 is the 80 % range from the fitted parameters' "
-              "uncertainty (method in the table below)", unit_column="unit"),
-        Block("clv_ranges", "Per tier and RFM segment: the ranges are of each group's total, not sums of its "
-              "customers' ranges"),
-        Block("clv_parameters", "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, "
-              "settings", unit_column="unit"),
-        Block("lifetime_value", "Per customer, highest lifetime value first"),
-    )),
+    SheetSpec(
+        "Customers",
+        (
+            Block(
+                "customers",
+                "One row per customer: purchases, RFM segment, tier and model lifetime value",
+                columns=CUSTOMER_COLUMNS,
+                tier_column="tier",
+            ),
+        ),
+    ),
+    SheetSpec(
+        "RFM",
+        (
+            Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
+            Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
+        ),
+    ),
+    SheetSpec(
+        "Lifetime value",
+        (
+            Block(
+                "model_figures",
+                "What the models expect: P10 to P90 is the 80 % range from the fitted parameters' "
+                "uncertainty (method in the table below)",
+                unit_column="unit",
+            ),
+            Block(
+                "clv_ranges",
+                "Per tier and RFM segment: the ranges are of each group's total, not sums of its customers' ranges",
+            ),
+            Block(
+                "clv_parameters",
+                "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, settings",
+                unit_column="unit",
+            ),
+            Block("lifetime_value", "Per customer, highest lifetime value first"),
+        ),
+    ),
     SheetSpec(
         "Model check",
         (
-            Block("model_check", "Holdout check: each model fitted on the calibration period, its prediction of "
-                  "the holdout period against what happened"),
+            Block(
+                "model_check",
+                "Holdout check: each model fitted on the calibration period, its prediction of "
+                "the holdout period against what happened",
+            ),
             Block("model_check_notes", "What the check says, and what P(alive) means in each model"),
-            Block("model_check_frequency", "Holdout repeat purchases per customer, by repeat purchases in the "
-                  "calibration period (conditional expectations)",
-                  columns=("calibration_purchases", "actual_mean", "bgnbd_mean", "mbgnbd_mean", "pareto_nbd_mean",
-                           "customers")),
+            Block(
+                "model_check_frequency",
+                "Holdout repeat purchases per customer, by repeat purchases in the "
+                "calibration period (conditional expectations)",
+                columns=(
+                    "calibration_purchases",
+                    "actual_mean",
+                    "bgnbd_mean",
+                    "mbgnbd_mean",
+                    "pareto_nbd_mean",
+                    "customers",
+                ),
+            ),
             # the chart's x and series first and side by side: the live-workbook writer charts one range
-            Block("model_check_tracking", "Cumulative repeat purchases of the calibration customers, per period",
-                  columns=("period", "actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative",
-                           "pareto_nbd_cumulative", "period_end", "holdout")),
+            Block(
+                "model_check_tracking",
+                "Cumulative repeat purchases of the calibration customers, per period",
+                columns=(
+                    "period",
+                    "actual_cumulative",
+                    "bgnbd_cumulative",
+                    "mbgnbd_cumulative",
+                    "pareto_nbd_cumulative",
+                    "period_end",
+                    "holdout",
+                ),
+            ),
         ),
-        chart=ChartSpec("model_check_tracking", "Cumulative repeat purchases: actual and predicted", "period",
-                        ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
-                        "Period since the list's first day", "Repeat purchases", kind="line"),
+        chart=ChartSpec(
+            "model_check_tracking",
+            "Cumulative repeat purchases: actual and predicted",
+            "period",
+            ("actual_cumulative", "bgnbd_cumulative", "mbgnbd_cumulative", "pareto_nbd_cumulative"),
+            "Period since the list's first day",
+            "Repeat purchases",
+            kind="line",
+        ),
     ),
-    SheetSpec("Cohorts", (
-        Block("cohort_customers", "Share of each cohort (customers by first-purchase month, or quarter for lists "
-              "over two years) buying in each period since: +0 is the first purchase's period; blank: not reached yet, "
-              "the last period may be partly observed"),
-        Block("cohort_revenue", "Net revenue of each cohort per period since its first purchase (returns netted)"),
-        Block("cohort_revenue_retention", "Revenue retention: each period's revenue as a share of the cohort's "
-              "first-period revenue (above 100 %: the customers who stay spend more)"),
-    )),
+    SheetSpec(
+        "Cohorts",
+        (
+            Block(
+                "cohort_customers",
+                "Share of each cohort (customers by first-purchase month, or quarter for lists "
+                "over two years) buying in each period since: +0 is the first purchase's period; blank: not reached yet, "
+                "the last period may be partly observed",
+            ),
+            Block("cohort_revenue", "Net revenue of each cohort per period since its first purchase (returns netted)"),
+            Block(
+                "cohort_revenue_retention",
+                "Revenue retention: each period's revenue as a share of the cohort's "
+                "first-period revenue (above 100 %: the customers who stay spend more)",
+            ),
+        ),
+    ),
 )
 
 
@@ -780,8 +1032,9 @@ def _readable(values: np.ndarray) -> np.ndarray:
     if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return values  # no text at all (e.g. whole years as categories): nothing to clean
     text = pd.Series(values, dtype=object)
-    odd = (text.str.contains(CONTROL_CHARACTERS.pattern, regex=True, na=False)
-           | text.str.len().gt(EXCEL_CELL_CHARS)).to_numpy(dtype=bool)
+    odd = (
+        text.str.contains(CONTROL_CHARACTERS.pattern, regex=True, na=False) | text.str.len().gt(EXCEL_CELL_CHARS)
+    ).to_numpy(dtype=bool)
     if odd.any():
         values = values.copy()
         for i in np.flatnonzero(odd).tolist():
@@ -857,7 +1110,9 @@ def _tier_runs(values: pd.Series, labels: tuple[str, ...]) -> list[tuple[int, in
     return [(int(a), int(b), int(colours[a])) for a, b in zip(starts, ends) if colours[a] >= 0]
 
 
-def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...]) -> PlacedSheet | None:
+def place_sheet(
+    spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...]
+) -> PlacedSheet | None:
     """Lay out one sheet; None when none of its tables is in the report (e.g. no NPS answers)."""
     placed: list[PlacedBlock] = []
     row = 4
@@ -873,17 +1128,27 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
         unit_col = row_formats = None
         if units is not None:
             unit_col = list(frame.columns).index("value")
-            row_formats = [FORMATS[UNIT_FORMATS.get(str(u), "text")] if UNIT_FORMATS.get(str(u)) else FORMATS["text"]
-                           for u in units]
+            row_formats = [
+                FORMATS[UNIT_FORMATS.get(str(u), "text")] if UNIT_FORMATS.get(str(u)) else FORMATS["text"]
+                for u in units
+            ]
         tier_col = list(frame.columns).index(block.tier_column) if block.tier_column in frame.columns else None
         runs = _tier_runs(frame[block.tier_column], labels) if tier_col is not None else []
         keys = [str(c) for c in frame.columns]
         placed.append(
             PlacedBlock(
-                block=block, title_row=row, header_row=row + 1, first_col=1, keys=keys,
-                headers=[h for h, _ in styles], frame=frame.reset_index(drop=True),
+                block=block,
+                title_row=row,
+                header_row=row + 1,
+                first_col=1,
+                keys=keys,
+                headers=[h for h, _ in styles],
+                frame=frame.reset_index(drop=True),
                 formats=[FORMATS.get(kind, "General") for _, kind in styles],
-                row_formats=row_formats, unit_col=unit_col, tier_runs=runs, tier_col=tier_col,
+                row_formats=row_formats,
+                unit_col=unit_col,
+                tier_runs=runs,
+                tier_col=tier_col,
                 total_rows=_total_rows(frame),
                 data_bar_col=keys.index(block.data_bar_column) if block.data_bar_column in keys else None,
                 negative_cols=[j for j, key in enumerate(keys) if key in NEGATIVE_RED_COLUMNS],
@@ -893,12 +1158,24 @@ def place_sheet(spec: SheetSpec, tables: dict[str, pd.DataFrame], *, source: str
     if not placed:
         return None
     freeze_row = placed[0].header_row + 1 if len(placed) == 1 else 3
-    return PlacedSheet(spec=spec, title=TITLE_PREFIX + spec.name, subtitle=source, blocks=placed, freeze_row=freeze_row,
-                       print_title_row=placed[0].header_row if len(placed) == 1 else None)
+    return PlacedSheet(
+        spec=spec,
+        title=TITLE_PREFIX + spec.name,
+        subtitle=source,
+        blocks=placed,
+        freeze_row=freeze_row,
+        print_title_row=placed[0].header_row if len(placed) == 1 else None,
+    )
 
 
-def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[str, ...], when: dt.datetime | None = None,
-                 sheets: tuple[SheetSpec, ...] | None = None) -> list[PlacedSheet]:
+def place_report(
+    tables: dict[str, pd.DataFrame],
+    *,
+    source: str,
+    labels: tuple[str, ...],
+    when: dt.datetime | None = None,
+    sheets: tuple[SheetSpec, ...] | None = None,
+) -> list[PlacedSheet]:
     """Every result sheet of a report, placed; ``source`` says where the accounts came from.
 
     ``sheets`` picks the set: :data:`SHEETS` (an account report) or :data:`CUSTOMER_SHEETS`
@@ -909,7 +1186,9 @@ def place_report(tables: dict[str, pd.DataFrame], *, source: str, labels: tuple[
     subtitle = f"From {source}, run {stamp}. Sheet written by segmenter: re-running replaces it."
     placed = [place_sheet(spec, tables, source=subtitle, labels=labels) for spec in sheets]
     placed = [part for s in placed if s is not None for part in _fit_to_excel(s)]
-    titles = dict(zip(tables["chart_titles"]["table"], tables["chart_titles"]["title"])) if "chart_titles" in tables else {}
+    titles = (
+        dict(zip(tables["chart_titles"]["table"], tables["chart_titles"]["title"])) if "chart_titles" in tables else {}
+    )
     for sheet in placed:
         sheet.charts.extend(place_charts(sheet, placed, titles))
     return placed
@@ -929,23 +1208,42 @@ def _fit_to_excel(sheet: PlacedSheet, max_row: int = EXCEL_ROWS) -> list[PlacedS
     start, number = room, 2
     while start < last.n_rows:
         stop = min(last.n_rows, start + max_row - 5)
-        block = replace(last.block, table=f"{last.block.table}_{number}",
-                        title=f"{last.block.title} (continued: rows {start + 1:,} to {stop:,})")
+        block = replace(
+            last.block,
+            table=f"{last.block.table}_{number}",
+            title=f"{last.block.title} (continued: rows {start + 1:,} to {stop:,})",
+        )
         spec = replace(sheet.spec, name=f"{sheet.spec.name} ({number})", blocks=(block,), chart=None, charts=())
-        parts.append(replace(sheet, spec=spec, title=TITLE_PREFIX + spec.name, freeze_row=6,
-                             blocks=[_rows_of(last, start, stop, 4, block)], charts=[]))
+        parts.append(
+            replace(
+                sheet,
+                spec=spec,
+                title=TITLE_PREFIX + spec.name,
+                freeze_row=6,
+                blocks=[_rows_of(last, start, stop, 4, block)],
+                charts=[],
+            )
+        )
         start, number = stop, number + 1
     return parts
 
 
 def _rows_of(placed: PlacedBlock, start: int, stop: int, title_row: int, block: Block) -> PlacedBlock:
     """Rows ``start`` to ``stop`` (0-based, stop excluded) of a placed block, titled at ``title_row``."""
-    runs = [(max(first, start) - start, min(last, stop - 1) - start, colour)
-            for first, last, colour in placed.tier_runs if last >= start and first < stop]
-    return replace(placed, block=block, title_row=title_row, header_row=title_row + 1,
-                   frame=placed.frame.iloc[start:stop].reset_index(drop=True),
-                   row_formats=placed.row_formats[start:stop] if placed.row_formats else placed.row_formats,
-                   tier_runs=runs)
+    runs = [
+        (max(first, start) - start, min(last, stop - 1) - start, colour)
+        for first, last, colour in placed.tier_runs
+        if last >= start and first < stop
+    ]
+    return replace(
+        placed,
+        block=block,
+        title_row=title_row,
+        header_row=title_row + 1,
+        frame=placed.frame.iloc[start:stop].reset_index(drop=True),
+        row_formats=placed.row_formats[start:stop] if placed.row_formats else placed.row_formats,
+        tier_runs=runs,
+    )
 
 
 # Chart geometry: the Overview's grid of two charts a row, and the chart beside a block.
@@ -963,17 +1261,40 @@ def _data_block(placed: list[PlacedSheet], table: str) -> tuple[PlacedSheet, Pla
     return None
 
 
-def _placed_chart(spec: ChartSpec, data: tuple[PlacedSheet, PlacedBlock], titles: dict[str, str],
-                  anchor: tuple[int, int], size: tuple[float, float]) -> PlacedChart:
+def _placed_chart(
+    spec: ChartSpec,
+    data: tuple[PlacedSheet, PlacedBlock],
+    titles: dict[str, str],
+    anchor: tuple[int, int],
+    size: tuple[float, float],
+) -> PlacedChart:
     sheet, block = data
     x, ys = chart_columns(block, spec)
     styles = spec.styles or ("default",) * len(ys)
-    series = tuple(SeriesRef(block.headers[y], block.first_col + y, block.header_row + 1, block.last_row, style,
-                             SERIES_COLOURS.get(block.keys[y]))
-                   for y, style in zip(ys, styles))
-    return PlacedChart(spec=spec, title=titles.get(spec.table, spec.title), data_sheet=sheet.spec.name,
-                       header_row=block.header_row, first_row=block.header_row + 1, last_row=block.last_row,
-                       x_column=block.first_col + x, series=series, anchor=anchor, width_cm=size[0], height_cm=size[1])
+    series = tuple(
+        SeriesRef(
+            block.headers[y],
+            block.first_col + y,
+            block.header_row + 1,
+            block.last_row,
+            style,
+            SERIES_COLOURS.get(block.keys[y]),
+        )
+        for y, style in zip(ys, styles)
+    )
+    return PlacedChart(
+        spec=spec,
+        title=titles.get(spec.table, spec.title),
+        data_sheet=sheet.spec.name,
+        header_row=block.header_row,
+        first_row=block.header_row + 1,
+        last_row=block.last_row,
+        x_column=block.first_col + x,
+        series=series,
+        anchor=anchor,
+        width_cm=size[0],
+        height_cm=size[1],
+    )
 
 
 def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str, str]) -> list[PlacedChart]:
@@ -983,8 +1304,11 @@ def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str
     if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
         block = sheet.block(sheet.spec.chart.table)
         if block.n_rows:
-            charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles,
-                                        (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM))
+            charts.append(
+                _placed_chart(
+                    sheet.spec.chart, (sheet, block), titles, (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM
+                )
+            )
     drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
     if drawn:
         top = max(b.last_row for b in sheet.blocks) + 3
@@ -1039,7 +1363,9 @@ def _needed_width(header: str, cells: list[object], number_format: str) -> float
     """
     figures = [len(_shown(c)) + 3.0 for c in cells if not isinstance(c, str)]
     texts = [len(c) + 3.0 for c in cells if isinstance(c, str)]
-    if texts and number_format == "General":  # labels: the longest counts up to LABEL_WIDTH (a long list: its usual one)
+    if (
+        texts and number_format == "General"
+    ):  # labels: the longest counts up to LABEL_WIDTH (a long list: its usual one)
         usual = float(np.median(texts)) if len(texts) > LONG_LIST else 0.0
         texts = [min(max(texts), max(LABEL_WIDTH, usual))]
     cells_width = max(figures + texts, default=0.0)
@@ -1120,20 +1446,29 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
             widths[j] = width
             if width * PIXELS_PER_CHARACTER + rest_px < needed_px:
                 wrapped[block.block.table] = j
-    page_px = max([_pixels(widths, sheet.n_cols + 1)]
-                  + [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts])
+    page_px = max(
+        [_pixels(widths, sheet.n_cols + 1)]
+        + [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
+    )
     last_col = sheet.n_cols
     while _pixels(widths, last_col + 1) < page_px - 1:
         last_col += 1
     chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
     last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
     labels, headers = _wrapped_labels(sheet, widths, sample)
-    return PrintFit(widths=widths, wrapped=wrapped, last_row=last_row - 1, last_col=last_col - 1,
-                    wrapped_labels=labels, wrapped_headers=headers)
+    return PrintFit(
+        widths=widths,
+        wrapped=wrapped,
+        last_row=last_row - 1,
+        last_col=last_col - 1,
+        wrapped_labels=labels,
+        wrapped_headers=headers,
+    )
 
 
-def _wrapped_labels(sheet: PlacedSheet, widths: list[float], sample: int
-                    ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+def _wrapped_labels(
+    sheet: PlacedSheet, widths: list[float], sample: int
+) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
     """The label cells (text in a text column, not a run-on note) and headers longer than their
     column: they wrap (see :data:`LABEL_WIDTH`)."""
     labels: dict[str, list[tuple[int, int]]] = {}
@@ -1153,33 +1488,35 @@ def _wrapped_labels(sheet: PlacedSheet, widths: list[float], sample: int
 
 # The survey beside the list, the revenue bridge by customers and the call list (core/survey.py,
 # core/bridge.py, core/actions.py): their blocks join the sheets above, each only when its table exists.
-COLUMN_STYLES.update({
-    "survey_company": ("Company in the survey", "text"),
-    "survey_account_id": ("Account id in the survey", "text"),
-    "best_candidate": ("Most similar account", "text"),
-    "candidate_account": ("Its account (to type in the survey)", "text"),
-    "similarity": ("Similarity (0-1)", "ratio"),
-    "what_to_do": ("What to do", "text"),
-    "customers_before": ("Customers before", "int"),
-    "customers_after": ("Customers after", "int"),
-    "orders_before": ("Orders before", "int"),
-    "orders_after": ("Orders after", "int"),
-    "order_value_before": ("Average order value before", "amount"),
-    "order_value_after": ("Average order value after", "amount"),
-    "amount": ("Amount", "amount"),
-    "new_customers": ("New customers", "money"),
-    "lost_customers": ("Lost customers", "money"),
-    "returning_customers": ("Returning customers", "money"),
-    "orders_effect": ("Returning: number of orders", "money"),
-    "order_value_effect": ("Returning: average order value", "money"),
-    "other_change": ("Other (credit notes only)", "money"),
-    "priority": ("Priority", "int"),
-    "money_at_stake": ("Money at stake", "money"),
-    "figure": ("The figure", "text"),
-    "detail_sheet": ("Detail on sheet", "text"),
-    "expected_next_order": ("Expected next order", "date"),
-    "days_overdue": ("Days overdue", "int"),
-})
+COLUMN_STYLES.update(
+    {
+        "survey_company": ("Company in the survey", "text"),
+        "survey_account_id": ("Account id in the survey", "text"),
+        "best_candidate": ("Most similar account", "text"),
+        "candidate_account": ("Its account (to type in the survey)", "text"),
+        "similarity": ("Similarity (0-1)", "ratio"),
+        "what_to_do": ("What to do", "text"),
+        "customers_before": ("Customers before", "int"),
+        "customers_after": ("Customers after", "int"),
+        "orders_before": ("Orders before", "int"),
+        "orders_after": ("Orders after", "int"),
+        "order_value_before": ("Average order value before", "amount"),
+        "order_value_after": ("Average order value after", "amount"),
+        "amount": ("Amount", "amount"),
+        "new_customers": ("New customers", "money"),
+        "lost_customers": ("Lost customers", "money"),
+        "returning_customers": ("Returning customers", "money"),
+        "orders_effect": ("Returning: number of orders", "money"),
+        "order_value_effect": ("Returning: average order value", "money"),
+        "other_change": ("Other (credit notes only)", "money"),
+        "priority": ("Priority", "int"),
+        "money_at_stake": ("Money at stake", "money"),
+        "figure": ("The figure", "text"),
+        "detail_sheet": ("Detail on sheet", "text"),
+        "expected_next_order": ("Expected next order", "date"),
+        "days_overdue": ("Days overdue", "int"),
+    }
+)
 
 UNIT_FORMATS.update({"responses": "int", "customers": "int", "orders": "int", "purchases": "int"})
 
@@ -1190,27 +1527,56 @@ SURVEY_BLOCKS = (
     Block("survey_nps_by_strategy", "NPS per strategy quadrant from the survey"),
     Block("survey_nps_by_industry", "NPS per industry from the survey"),
     Block("survey_unmatched", "Responses not joined: near misses to confirm first, then the rest"),
-    Block("survey_accounts", "Accounts with answers: respondents and NPS per account, largest revenue first",
-          tier_column="tier"),
+    Block(
+        "survey_accounts",
+        "Accounts with answers: respondents and NPS per account, largest revenue first",
+        tier_column="tier",
+    ),
     Block("survey_issues", "Survey answers rejected (not 0-10), with their row in the survey file"),
 )
 BRIDGE_BLOCKS = (
-    Block("customer_bridge", "Revenue bridge by customers: new, lost, and for returning customers the number of "
-          "orders and the average order value"),
+    Block(
+        "customer_bridge",
+        "Revenue bridge by customers: new, lost, and for returning customers the number of "
+        "orders and the average order value",
+    ),
     Block("customer_bridge_by_tier", "Revenue bridge by customers, per tier (tier now)", tier_column="tier"),
     Block("customer_bridge_by_channel", "Revenue bridge by customers, per channel"),
-    Block("customer_profit_bridge", "Profit bridge by customers: new, lost, and for returning customers the number "
-          "of orders, the average order value and the margin"),
+    Block(
+        "customer_profit_bridge",
+        "Profit bridge by customers: new, lost, and for returning customers the number "
+        "of orders, the average order value and the margin",
+    ),
 )
-ACTIONS_SHEET = SheetSpec("Accounts to call", (
-    Block("actions_top", "Accounts to call, most money at stake first: one reason each, with the figure behind it",
-          tier_column="tier", overflow_column="reason"),
-    Block("actions", "Every account with a reason to call (filter by reason, tier or sheet)", tier_column="tier",
-          overflow_column="reason"),
-))
-BRIDGE_CHART = ChartSpec("chart_customer_bridge", "Revenue bridge by customers", "step",
-                         ("base", "increase", "decrease", "total"), "", "Revenue", kind="stacked",
-                         styles=("hidden", "increase", "decrease", "total"), y_format="money", legend=False)
+ACTIONS_SHEET = SheetSpec(
+    "Accounts to call",
+    (
+        Block(
+            "actions_top",
+            "Accounts to call, most money at stake first: one reason each, with the figure behind it",
+            tier_column="tier",
+            overflow_column="reason",
+        ),
+        Block(
+            "actions",
+            "Every account with a reason to call (filter by reason, tier or sheet)",
+            tier_column="tier",
+            overflow_column="reason",
+        ),
+    ),
+)
+BRIDGE_CHART = ChartSpec(
+    "chart_customer_bridge",
+    "Revenue bridge by customers",
+    "step",
+    ("base", "increase", "decrease", "total"),
+    "",
+    "Revenue",
+    kind="stacked",
+    styles=("hidden", "increase", "decrease", "total"),
+    y_format="money",
+    legend=False,
+)
 
 
 def _with_blocks(spec: SheetSpec, blocks: tuple[Block, ...], charts: tuple[ChartSpec, ...] = ()) -> SheetSpec:
@@ -1218,10 +1584,17 @@ def _with_blocks(spec: SheetSpec, blocks: tuple[Block, ...], charts: tuple[Chart
 
 
 SHEETS = (SHEETS[0], ACTIONS_SHEET) + tuple(
-    _with_blocks(s, SURVEY_BLOCKS) if s.name == "NPS"
-    else _with_blocks(s, BRIDGE_BLOCKS + (Block(BRIDGE_CHART.table, "Waterfall data (the chart below)",
-                                                excel_table=False),), (BRIDGE_CHART,)) if s.name == "Growth"
-    else s for s in SHEETS[1:])
+    _with_blocks(s, SURVEY_BLOCKS)
+    if s.name == "NPS"
+    else _with_blocks(
+        s,
+        BRIDGE_BLOCKS + (Block(BRIDGE_CHART.table, "Waterfall data (the chart below)", excel_table=False),),
+        (BRIDGE_CHART,),
+    )
+    if s.name == "Growth"
+    else s
+    for s in SHEETS[1:]
+)
 CUSTOMER_SHEETS = (ACTIONS_SHEET,) + CUSTOMER_SHEETS
 
 
@@ -1231,18 +1604,38 @@ RETENTION_SHEETS: tuple[SheetSpec, ...] = (
         "Retention",
         (
             # the chart's x and series first and side by side: the live-workbook writer charts one range
-            Block("retention_curve", "Share of customers still active k years after starting: actual (pooled over the "
-                  "cohorts that reached year k) and the sBG model's fit, projected 5 years beyond the data",
-                  columns=("period", "actual_share", "fitted_share", "projected")),
-            Block("retention_parameters", "The sBG model (Fader & Hardie 2007): each customer's yearly churn "
-                  "probability ~ Beta(alpha, beta); fitted on every cohort's counts", unit_column="unit"),
-            Block("retention_cohorts", "Cohorts by start year: share still active k full years after starting (blank: "
-                  "not yet reached by every customer of the cohort)"),
-            Block("contract_customers", "Per customer: years renewed and, while active, DERL (Fader & Hardie 2010): "
-                  "the discounted years of payments still expected; x the yearly margin = the customer's value"),
+            Block(
+                "retention_curve",
+                "Share of customers still active k years after starting: actual (pooled over the "
+                "cohorts that reached year k) and the sBG model's fit, projected 5 years beyond the data",
+                columns=("period", "actual_share", "fitted_share", "projected"),
+            ),
+            Block(
+                "retention_parameters",
+                "The sBG model (Fader & Hardie 2007): each customer's yearly churn "
+                "probability ~ Beta(alpha, beta); fitted on every cohort's counts",
+                unit_column="unit",
+            ),
+            Block(
+                "retention_cohorts",
+                "Cohorts by start year: share still active k full years after starting (blank: "
+                "not yet reached by every customer of the cohort)",
+            ),
+            Block(
+                "contract_customers",
+                "Per customer: years renewed and, while active, DERL (Fader & Hardie 2010): "
+                "the discounted years of payments still expected; x the yearly margin = the customer's value",
+            ),
         ),
-        chart=ChartSpec("retention_curve", "Customers still active: actual and sBG", "period",
-                        ("actual_share", "fitted_share"), "Years since the start", "Share still active", kind="line",
-                        y_format="pct"),
+        chart=ChartSpec(
+            "retention_curve",
+            "Customers still active: actual and sBG",
+            "period",
+            ("actual_share", "fitted_share"),
+            "Years since the start",
+            "Share still active",
+            kind="line",
+            y_format="pct",
+        ),
     ),
 )

@@ -16,6 +16,7 @@
 - temporaries are named ``.~segmenter-<process id>-...``: removed on failure, Ctrl-C and SIGTERM,
   and one left by a killed run (its process gone) is removed by the next run in that folder.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,8 +27,9 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 from core.errors import SegmenterInputError
 
@@ -43,8 +45,7 @@ STALE_SECONDS = 3600
 PROPERTIES_BYTES = 1 << 20
 
 
-def report_path(output: Path, source: Path | Iterable[Path] | None, *,
-                force: bool = False) -> tuple[Path, list[str]]:
+def report_path(output: Path, source: Path | Iterable[Path] | None, *, force: bool = False) -> tuple[Path, list[str]]:
     """The path to write the report to, and what the user must be told about it.
 
     ``source``: the input file, or every file the run reads (each file of a glob or folder, the
@@ -59,27 +60,42 @@ def report_path(output: Path, source: Path | Iterable[Path] | None, *,
     notes = []
     chosen = False
     if output.is_dir():  # before the suffix is corrected: "-o reports" naming a folder is not "reports.xlsx"
-        raise SegmenterInputError(f"the output {output} is a folder: name a file in it, e.g. -o {output / 'report.xlsx'}")
+        raise SegmenterInputError(
+            f"the output {output} is a folder: name a file in it, e.g. -o {output / 'report.xlsx'}"
+        )
     if output.suffix.lower() != REPORT_SUFFIX:
-        corrected = output.with_name(output.name + REPORT_SUFFIX) if not output.suffix else output.with_suffix(REPORT_SUFFIX)
-        notes.append(f"writing {corrected.name}: a report is an Excel workbook, not {output.suffix or 'a file without suffix'}")
+        corrected = (
+            output.with_name(output.name + REPORT_SUFFIX) if not output.suffix else output.with_suffix(REPORT_SUFFIX)
+        )
+        notes.append(
+            f"writing {corrected.name}: a report is an Excel workbook, not {output.suffix or 'a file without suffix'}"
+        )
         output, chosen = corrected, True
     check_not_input(output, source, "the output")
     if output.is_dir():
-        raise SegmenterInputError(f"the output {output} is a folder: name a file in it, e.g. -o {output / 'report.xlsx'}")
+        raise SegmenterInputError(
+            f"the output {output} is a folder: name a file in it, e.g. -o {output / 'report.xlsx'}"
+        )
     folder = output.parent
     if not folder.is_dir():
-        raise SegmenterInputError(f"cannot write {output}: the folder {folder} does not exist; create it or choose "
-                                  "another folder with -o")
+        raise SegmenterInputError(
+            f"cannot write {output}: the folder {folder} does not exist; create it or choose another folder with -o"
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise SegmenterInputError(f"cannot write {output}: the folder {folder} is not writable; choose another folder with -o")
+        raise SegmenterInputError(
+            f"cannot write {output}: the folder {folder} is not writable; choose another folder with -o"
+        )
     if (output.exists() or output.is_symlink()) and not is_segmenter_report(output):
         if chosen:
-            raise SegmenterInputError(f"{output} exists and is not a segmenter report: segmenter chose that name "
-                                      f"(a report is .xlsx), so --force does not cover it; name the report with -o")
+            raise SegmenterInputError(
+                f"{output} exists and is not a segmenter report: segmenter chose that name "
+                f"(a report is .xlsx), so --force does not cover it; name the report with -o"
+            )
         if not force:
-            raise SegmenterInputError(f"{output} exists and is not a segmenter report: choose another name with -o, "
-                                      "or add --force to replace it")
+            raise SegmenterInputError(
+                f"{output} exists and is not a segmenter report: choose another name with -o, "
+                "or add --force to replace it"
+            )
     return output, notes
 
 
@@ -90,8 +106,10 @@ def check_not_input(output: Path, sources: Path | Iterable[Path] | None, what: s
     for source in [sources] if isinstance(sources, (str, os.PathLike)) else sources:
         source = Path(source)
         if output.exists() and source.exists() and os.path.samefile(source, output):
-            raise SegmenterInputError(f"{what} {output} is the input file {source.name}: segmenter never overwrites "
-                                      "its input; choose another name with -o")
+            raise SegmenterInputError(
+                f"{what} {output} is the input file {source.name}: segmenter never overwrites "
+                "its input; choose another name with -o"
+            )
 
 
 def is_segmenter_report(path: Path) -> bool:
@@ -159,8 +177,9 @@ class Outputs:
                 try:
                     os.replace(temporary, final)
                 except PermissionError:
-                    raise SegmenterInputError(f"cannot replace {final}: it is open in another program or read-only; "
-                                              "close it and run again") from None
+                    raise SegmenterInputError(
+                        f"cannot replace {final}: it is open in another program or read-only; close it and run again"
+                    ) from None
         self.pending = []
 
     def discard(self) -> None:
@@ -169,7 +188,7 @@ class Outputs:
                 temporary.unlink()
         self.pending = []
 
-    def __enter__(self) -> "Outputs":
+    def __enter__(self) -> Outputs:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
@@ -204,8 +223,11 @@ def clean_stale(folder: Path) -> list[Path]:
         if pid == os.getpid():
             continue
         try:
-            stale = (not _alive(pid)) if pid is not None and sys.platform != "win32" else \
-                time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+            stale = (
+                (not _alive(pid))
+                if pid is not None and sys.platform != "win32"
+                else time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+            )
             if stale:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -18,12 +18,14 @@ apostrophe is not part of the cell's value); missing one changes the user's data
 
 No xlwings here: any writer of live cells can use it.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,8 +37,10 @@ TEXT_PREFIX = "'"
 # First characters that start a formula (= + - @) or that OWASP lists as formula starters
 # (tab, carriage return); a leading apostrophe would be swallowed as the text prefix.
 _LEADING = ("=", "+", "-", "@", "\t", "\r", "\n", TEXT_PREFIX)
-_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
-           r"august|september|october|november|december")
+_MONTHS = (
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    r"august|september|october|november|december"
+)
 _CONVERTS = re.compile(
     r"\s*(?:"
     # number-like: signs, currency, thousand groups, decimals, exponent, %, accounting brackets, fractions
@@ -106,8 +110,21 @@ def as_typed_text(value: Any) -> Any:
 #: Text number format: a cell formatted so takes what is written as text, whatever it looks like.
 TEXT_FORMAT = "@"
 # pandas' names for columns that hold no text at all (None and NaN skipped)
-_NO_TEXT = {"empty", "floating", "integer", "mixed-integer-float", "decimal", "boolean", "datetime", "datetime64",
-            "date", "time", "timedelta", "timedelta64", "period"}
+_NO_TEXT = {
+    "empty",
+    "floating",
+    "integer",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+    "datetime",
+    "datetime64",
+    "date",
+    "time",
+    "timedelta",
+    "timedelta64",
+    "period",
+}
 
 
 def text_columns(rows: list[list[Any]]) -> list[int]:

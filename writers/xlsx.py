@@ -15,17 +15,31 @@ blocks get filter buttons instead of Excel tables, which cannot be streamed.
 The binary wheel is imported inside :func:`write_workbook`, so core/ and udfs/ (and a Pyodide
 build without it) import without it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from writers.layout import (
-    DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, PIXELS_PER_CM, TABLE_ROW_LIMIT, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet,
-    frame_arrow, frame_rows, print_fit, PrintFit,
+    DATA_BAR_COLOUR,
+    FORMATS,
+    HEADER_COLOUR,
+    NEGATIVE_COLOUR,
+    PIXELS_PER_CM,
+    TABLE_ROW_LIMIT,
+    TIER_COLOURS,
+    PlacedBlock,
+    PlacedChart,
+    PlacedSheet,
+    PrintFit,
+    frame_arrow,
+    frame_rows,
+    print_fit,
 )
 from writers.output import REPORT_MARK, interruptible
 
@@ -149,8 +163,7 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
             _add_chart(ws, pending.pop(0))
         _write_block(ws, styles, block, block is main, streamed, progress)
         if block.block.table in fit.wrapped and not streamed:
-            _wrap_column(ws, styles, block, fit.wrapped[block.block.table],
-                         fit.widths[fit.wrapped[block.block.table]])
+            _wrap_column(ws, styles, block, fit.wrapped[block.block.table], fit.widths[fit.wrapped[block.block.table]])
     for placed in pending:
         _add_chart(ws, placed)
     if not streamed:
@@ -209,8 +222,9 @@ def _main_block(sheet: PlacedSheet) -> PlacedBlock:
     return max(sheet.blocks, key=lambda b: b.n_rows)
 
 
-def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool,
-                 progress: Progress | None) -> None:
+def _write_block(
+    ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool, progress: Progress | None
+) -> None:
     top = block.header_row - 1  # 0-based row of the header cells
     ws.write(block.title_row - 1, 0, block.block.title, styles.block)
     right = set(block.right_aligned)
@@ -230,8 +244,12 @@ def _write_block(ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: 
         return
     from rvgsrust_xlsxwriter import Table, TableColumn
 
-    table = (Table().set_name(_table_name(block)).set_style(TABLE_STYLE)
-             .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers]))
+    table = (
+        Table()
+        .set_name(_table_name(block))
+        .set_style(TABLE_STYLE)
+        .set_columns([TableColumn().set_header(h).set_header_format(styles.header) for h in block.headers])
+    )
     ws.add_table(top, 0, last, block.n_cols - 1, table)
 
 
@@ -258,9 +276,13 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.
     if block.tier_col is not None and block.tier_runs:
         colours = np.full(block.n_rows, len(TIER_COLOURS))
         for first, last, colour in block.tier_runs:
-            colours[first:last + 1] = colour % len(TIER_COLOURS)
+            colours[first : last + 1] = colour % len(TIER_COLOURS)
         number_format = block.formats[block.tier_col]
-        return block.tier_col, colours, [styles.cell(number_format, c) for c in TIER_COLOURS] + [styles.cell(number_format)]
+        return (
+            block.tier_col,
+            colours,
+            [styles.cell(number_format, c) for c in TIER_COLOURS] + [styles.cell(number_format)],
+        )
     if block.unit_col is not None and block.row_formats:
         kinds, formats = pd.factorize(pd.Series(block.row_formats, dtype=object))
         return block.unit_col, kinds, [styles.cell(fmt) for fmt in formats]
@@ -287,8 +309,9 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
             _write_total_row(ws, styles, block, start, frame_rows(block.frame.iloc[start:stop])[0])
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
-        ws.write_dataframe(first + start, 0, table.slice(start, stop - start), write_header=False,
-                           column_formats=formats)
+        ws.write_dataframe(
+            first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
+        )
         if progress:
             progress(f"writing {block.block.table}", stop, n_rows)
 

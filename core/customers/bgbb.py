@@ -13,6 +13,7 @@ are that paper's). On the 1995 cohort of donors to a US non-profit (11,104 donor
 opportunities 1996-2001) the estimates are alpha = 1.204, beta = 0.750, gamma = 0.657,
 delta = 2.783, log-likelihood -33,225.6.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,10 +29,9 @@ MEANINGS = {
     "beta": "transaction probability Beta shape beta; mean chance to transact at an opportunity = alpha / (alpha + beta)",
     "gamma": "drop-out probability Beta shape gamma",
     "delta": "drop-out probability Beta shape delta; mean chance to drop out before an opportunity = "
-             "gamma / (gamma + delta)",
+    "gamma / (gamma + delta)",
 }
-BGBB_HINT = ("too few customers, no sign of customers dropping out, or frequency/recency not counted in "
-             "opportunities")
+BGBB_HINT = "too few customers, no sign of customers dropping out, or frequency/recency not counted in opportunities"
 MIN_CUSTOMERS = 10
 
 
@@ -65,8 +65,9 @@ def check_bgbb_inputs(frequency, recency, opportunities, counts=None):
     for bad, column, reason in checks:
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            raise SegmenterInputError(f"{reason}; row {first + 1} of {size} ({int(bad.sum())} rows affected)",
-                                      column=column)
+            raise SegmenterInputError(
+                f"{reason}; row {first + 1} of {size} ({int(bad.sum())} rows affected)", column=column
+            )
     return x, t_x, n, weight
 
 
@@ -80,8 +81,9 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, n: np.nd
     base = special.betaln(alpha, beta) + special.betaln(gamma, delta)
     alive = special.betaln(alpha + x, beta + n - x) + special.betaln(gamma, delta + n)
     i = np.arange(int(n.max()), dtype=float)[None, :]
-    gone = special.betaln(alpha + x[:, None], beta + t_x[:, None] - x[:, None] + i) \
-        + special.betaln(gamma + 1, delta + t_x[:, None] + i)
+    gone = special.betaln(alpha + x[:, None], beta + t_x[:, None] - x[:, None] + i) + special.betaln(
+        gamma + 1, delta + t_x[:, None] + i
+    )
     gone = np.where(i < (n - t_x)[:, None], gone, -np.inf)
     return special.logsumexp(np.column_stack([alive, gone]), axis=1) - base
 
@@ -106,7 +108,7 @@ class BetaBinomialModel:
         self.params_: dict[str, float] | None = None
         self.fit_: FitResult | None = None
 
-    def fit(self, frequency, recency, opportunities, counts=None) -> "BetaBinomialModel":
+    def fit(self, frequency, recency, opportunities, counts=None) -> BetaBinomialModel:
         """Maximum-likelihood fit; identical rows are summed first.
 
         Raises
@@ -117,16 +119,24 @@ class BetaBinomialModel:
         """
         x, t_x, n, weight = check_bgbb_inputs(frequency, recency, opportunities, counts)
         if weight.sum() < MIN_CUSTOMERS:
-            raise SegmenterInputError(f"BG/BB needs at least {MIN_CUSTOMERS} customers, got {weight.sum():g}",
-                                      column="count")
+            raise SegmenterInputError(
+                f"BG/BB needs at least {MIN_CUSTOMERS} customers, got {weight.sum():g}", column="count"
+            )
         if not (x > 0).any():
-            raise SegmenterInputError("no customer transacted again, so the model cannot be estimated",
-                                      column="frequency")
+            raise SegmenterInputError(
+                "no customer transacted again, so the model cannot be estimated", column="frequency"
+            )
         grouped = pd.DataFrame({"x": x, "t": t_x, "n": n, "w": weight}).groupby(["x", "t", "n"], sort=True)["w"].sum()
         keys = grouped.index
         x, t_x, n = (keys.get_level_values(k).to_numpy(float) for k in range(3))
-        fit = fit_max_likelihood(lambda params: (_log_likelihood(params, x, t_x, n), None), PARAMETER_NAMES,
-                                 grouped.to_numpy(float), model=self.name, column="frequency", hint=BGBB_HINT)
+        fit = fit_max_likelihood(
+            lambda params: (_log_likelihood(params, x, t_x, n), None),
+            PARAMETER_NAMES,
+            grouped.to_numpy(float),
+            model=self.name,
+            column="frequency",
+            hint=BGBB_HINT,
+        )
         self.fit_ = fit
         self.params_ = dict(fit.params)
         return self
@@ -139,8 +149,9 @@ class BetaBinomialModel:
     def summary(self) -> pd.DataFrame:
         """``model, parameter, value, standard_error, meaning``."""
         params = self._fitted()
-        fit = self.fit_ or FitResult(dict(zip(PARAMETER_NAMES, params.tolist())), dict.fromkeys(PARAMETER_NAMES, np.nan),
-                                     np.nan, np.nan)
+        fit = self.fit_ or FitResult(
+            dict(zip(PARAMETER_NAMES, params.tolist())), dict.fromkeys(PARAMETER_NAMES, np.nan), np.nan, np.nan
+        )
         return parameter_table(fit, MEANINGS, model=self.name)
 
     def log_likelihood(self, frequency, recency, opportunities) -> np.ndarray:
@@ -152,8 +163,12 @@ class BetaBinomialModel:
         """P(still alive at opportunity n + 1 | x, t_x, n) (eq. 11)."""
         alpha, beta, gamma, delta = params = self._fitted()
         x, t_x, n, _ = check_bgbb_inputs(frequency, recency, opportunities)
-        log_alive = (special.betaln(alpha + x, beta + n - x) - special.betaln(alpha, beta)
-                     + special.betaln(gamma, delta + n + 1) - special.betaln(gamma, delta))
+        log_alive = (
+            special.betaln(alpha + x, beta + n - x)
+            - special.betaln(alpha, beta)
+            + special.betaln(gamma, delta + n + 1)
+            - special.betaln(gamma, delta)
+        )
         return np.exp(log_alive - _log_likelihood(params, x, t_x, n))
 
     def expected_transactions(self, future, frequency, recency, opportunities) -> np.ndarray:
@@ -169,8 +184,13 @@ class BetaBinomialModel:
         if np.any(~np.isfinite(future) | (future < 0)):
             raise SegmenterInputError("the number of future opportunities must be 0 or more", column="future")
         g = gamma + 1e-9 if abs(gamma - 1) < 1e-9 else gamma
-        log_front = (special.betaln(alpha + x + 1, beta + n - x) - special.betaln(alpha, beta)
-                     + special.gammaln(g + delta) - special.gammaln(1 + delta) - _log_likelihood(params, x, t_x, n))
+        log_front = (
+            special.betaln(alpha + x + 1, beta + n - x)
+            - special.betaln(alpha, beta)
+            + special.gammaln(g + delta)
+            - special.gammaln(1 + delta)
+            - _log_likelihood(params, x, t_x, n)
+        )
         now = special.gammaln(1 + delta + n) - special.gammaln(g + delta + n)
         later = special.gammaln(1 + delta + n + future) - special.gammaln(g + delta + n + future)
         return np.exp(log_front + now) * delta / (g - 1) * -np.expm1(later - now)

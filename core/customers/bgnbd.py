@@ -11,6 +11,7 @@ numbers below are the paper's. On the CDNOW sample (2,357 customers, 39-week cal
 weeks) the maximum-likelihood estimates are r = 0.243, alpha = 4.414, a = 0.793, b = 2.426
 with log-likelihood -9,582.4.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,9 @@ from scipy import linalg, special
 from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
 
 
-def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                          frequencies: Distinct | None = None):
+def _log_likelihood_terms(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, frequencies: Distinct | None = None
+):
     """Per-customer log-likelihood (FHL eq. 6 in log form) and its gradient in the log-parameters.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
@@ -37,8 +39,13 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T:
         log_odds_values = np.where(repeat_values, np.log(a) - np.log(b + values - 1), -np.inf)
         inverse_b_values = np.where(repeat_values, 1 / (b + values - 1), 0.0)
     psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + values)
-    constant = (special.gammaln(r + values) - special.gammaln(r) + r * np.log(alpha)
-                + special.betaln(a, b + values) - special.betaln(a, b))[index]
+    constant = (
+        special.gammaln(r + values)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.betaln(a, b + values)
+        - special.betaln(a, b)
+    )[index]
     d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
     d_a_values = psi_ab - psi_abx
     d_b_values = special.digamma(b + values) - special.digamma(b) + psi_ab - psi_abx
@@ -130,10 +137,10 @@ def _beta_gauss(p: float, q: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     k = np.arange(n, dtype=float)
     s = 2 * k + al + be
     with np.errstate(invalid="ignore", divide="ignore"):
-        diagonal = np.where(k == 0, (be - al) / (al + be + 2), (be ** 2 - al ** 2) / (s * (s + 2)))
+        diagonal = np.where(k == 0, (be - al) / (al + be + 2), (be**2 - al**2) / (s * (s + 2)))
     m = k[1:]
     s = 2 * m + al + be
-    off = np.sqrt(4 * m * (m + al) * (m + be) * (m + al + be) / (s ** 2 * (s + 1) * (s - 1)))
+    off = np.sqrt(4 * m * (m + al) * (m + be) * (m + al + be) / (s**2 * (s + 1) * (s - 1)))
     y, vectors = linalg.eigh_tridiagonal(diagonal, off)
     weights = vectors[0] ** 2
     return (1 + y) / 2, weights / weights.sum()
@@ -181,8 +188,10 @@ class BetaGeoModel(PurchaseModel):
         "a": "drop-out probability Beta shape a",
         "b": "drop-out probability Beta shape b; mean drop-out after a purchase = a / (a + b)",
     }
-    alive_sentence = ("BG/NBD: a customer can only drop out right after a repeat purchase, so a one-time buyer "
-                      "counts as alive (100 %) however long ago the purchase was.")
+    alive_sentence = (
+        "BG/NBD: a customer can only drop out right after a repeat purchase, so a one-time buyer "
+        "counts as alive (100 %) however long ago the purchase was."
+    )
 
     def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, x, t_x, T, frequencies)
@@ -191,8 +200,11 @@ class BetaGeoModel(PurchaseModel):
         r, alpha, a, b = params
         repeat = x > 0
         log_odds = np.full_like(x, -np.inf)
-        log_odds[repeat] = (np.log(a) - np.log(b + x[repeat] - 1)
-                            + (r + x[repeat]) * (np.log(alpha + T[repeat]) - np.log(alpha + t_x[repeat])))
+        log_odds[repeat] = (
+            np.log(a)
+            - np.log(b + x[repeat] - 1)
+            + (r + x[repeat]) * (np.log(alpha + T[repeat]) - np.log(alpha + t_x[repeat]))
+        )
         return log_odds
 
     def _expected_if_alive(self, params, t, x, t_x, T):

@@ -17,6 +17,7 @@ Tables (columns ``period_0, period_1, ...``, see :data:`PERIOD_COLUMNS`):
 ``cohort_revenue_retention``
     ``started, customers, retention_0 ...``: revenue per period / revenue in period 0.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -76,8 +77,14 @@ def cohort_tables(rows: pd.DataFrame, observation_end) -> tuple[dict[str, pd.Dat
     cohorts = np.unique(first)
     reach = last - cohorts
     width = int(min(reach.max() + 1, MAX_PERIODS))
-    frame = pd.DataFrame({"cohort": first, "since": since, "customer": kept["customer"].to_numpy(),
-                          "amount": kept["amount"].to_numpy(float)})
+    frame = pd.DataFrame(
+        {
+            "cohort": first,
+            "since": since,
+            "customer": kept["customer"].to_numpy(),
+            "amount": kept["amount"].to_numpy(float),
+        }
+    )
     frame = frame[frame["since"] < width]
     sizes = frame.groupby("cohort")["customer"].nunique().reindex(cohorts)
     buying = frame[frame["amount"] > 0].groupby(["cohort", "since"])["customer"].nunique()
@@ -93,8 +100,10 @@ def cohort_tables(rows: pd.DataFrame, observation_end) -> tuple[dict[str, pd.Dat
     money = np.where(unreached, np.nan, money)
     with np.errstate(divide="ignore", invalid="ignore"):
         retention = np.where(money[:, :1] > 0, money / money[:, :1], np.nan)
-    labels = [f"{c // per_year}-{c % per_year + 1:02d}" if kind == "M" else f"{c // per_year}Q{c % per_year + 1}"
-              for c in cohorts]
+    labels = [
+        f"{c // per_year}-{c % per_year + 1:02d}" if kind == "M" else f"{c // per_year}Q{c % per_year + 1}"
+        for c in cohorts
+    ]
     base = {"started": labels, "customers": sizes.to_numpy(float)}
     tables = {
         "cohort_customers": pd.DataFrame({**base, **{f"period_{k}": active[:, k] for k in range(width)}}),

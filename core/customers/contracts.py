@@ -21,14 +21,15 @@ Tables:
     ``account, start, end, active, renewals, derl``: per customer, the years renewed and, for
     active customers, the discounted expected residual lifetime in years of payments (F&H 2010).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from core.customers.sbg import fit_retention
-from core.headers import ACCOUNT_HEADERS
 from core.errors import SegmenterInputError
+from core.headers import ACCOUNT_HEADERS
 
 #: Header words of the three columns (lower case, matched as whole words).
 CUSTOMER_WORDS = ("customer", "account", "client", "member", "subscriber", "contract")
@@ -77,24 +78,36 @@ def parse_contracts(rows: list[list], first_sheet_row: int = 1) -> pd.DataFrame:
         raise SegmenterInputError("a contract list needs a header row with customer, start date and end date columns")
     body = [row for row in rows[1:] if any(v not in (None, "") for v in row)]
     sheet_rows = [first_sheet_row + 1 + i for i, row in enumerate(rows[1:]) if any(v not in (None, "") for v in row)]
-    frame = pd.DataFrame({
-        "account": [row[columns["customer"]] for row in body],
-        "start": pd.to_datetime(pd.Series([row[columns["start"]] for row in body], dtype=object), errors="coerce",
-                                format="mixed"),
-        "end": pd.to_datetime(pd.Series([row[columns["end"]] if row[columns["end"]] != "" else None for row in body],
-                                        dtype=object), errors="coerce", format="mixed"),
-    })
+    frame = pd.DataFrame(
+        {
+            "account": [row[columns["customer"]] for row in body],
+            "start": pd.to_datetime(
+                pd.Series([row[columns["start"]] for row in body], dtype=object), errors="coerce", format="mixed"
+            ),
+            "end": pd.to_datetime(
+                pd.Series([row[columns["end"]] if row[columns["end"]] != "" else None for row in body], dtype=object),
+                errors="coerce",
+                format="mixed",
+            ),
+        }
+    )
     raw_end = [row[columns["end"]] for row in body]
     for bad, column, reason in (
         (frame["start"].isna().to_numpy(), "start", "is missing or not a date"),
-        (frame["end"].isna().to_numpy() & np.array([v not in (None, "") for v in raw_end]), "end",
-         "is not a date (leave it blank while the contract runs)"),
+        (
+            frame["end"].isna().to_numpy() & np.array([v not in (None, "") for v in raw_end]),
+            "end",
+            "is not a date (leave it blank while the contract runs)",
+        ),
         ((frame["end"] < frame["start"]).to_numpy(), "end", "comes before the start date"),
     ):
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            raise SegmenterInputError(f"{reason} ({int(bad.sum())} rows affected)", row=sheet_rows[first],
-                                      column=str(rows[0][columns[column]]))
+            raise SegmenterInputError(
+                f"{reason} ({int(bad.sum())} rows affected)",
+                row=sheet_rows[first],
+                column=str(rows[0][columns[column]]),
+            )
     if frame.empty:
         raise SegmenterInputError("the contract list has no rows")
     return frame
@@ -125,8 +138,10 @@ def cohort_survivors(contracts: pd.DataFrame, end_of_data: pd.Timestamp) -> tupl
         reached = 0
         while members["start"].max() + pd.DateOffset(years=reached + 1) <= end_of_data:
             reached += 1
-        counts = [int((members["end"].isna() | (members["end"] >= members["start"] + pd.DateOffset(years=k))).sum())
-                  for k in range(reached + 1)]
+        counts = [
+            int((members["end"].isna() | (members["end"] >= members["start"] + pd.DateOffset(years=k))).sum())
+            for k in range(reached + 1)
+        ]
         survivors.append(np.array(counts, dtype=float))
     return cohorts, survivors
 
@@ -139,45 +154,90 @@ def contract_tables(contracts: pd.DataFrame, *, observation_end=None, discount: 
     SegmenterInputError
         No cohort observed for a full year, or an sBG fit that runs off (nobody leaving).
     """
-    end_of_data = pd.Timestamp(observation_end) if observation_end is not None else max(
-        contracts["start"].max(), contracts["end"].max() if contracts["end"].notna().any() else contracts["start"].max())
+    end_of_data = (
+        pd.Timestamp(observation_end)
+        if observation_end is not None
+        else max(
+            contracts["start"].max(),
+            contracts["end"].max() if contracts["end"].notna().any() else contracts["start"].max(),
+        )
+    )
     contracts = contracts[contracts["start"] <= end_of_data]
     cohorts, survivors = cohort_survivors(contracts, end_of_data)
     usable = [s for s in survivors if s.size >= 2]
     if not usable:
-        raise SegmenterInputError("no cohort has been observed for a full year after its last start: "
-                                  "a contract list needs at least one year of history", column="start")
+        raise SegmenterInputError(
+            "no cohort has been observed for a full year after its last start: "
+            "a contract list needs at least one year of history",
+            column="start",
+        )
     model = fit_retention(usable if len(usable) > 1 else usable[0])
     width = max(s.size for s in survivors)
     shares = np.full((len(cohorts), width), np.nan)
     for i, s in enumerate(survivors):
-        shares[i, :s.size] = s / s[0]
-    retention_cohorts = pd.DataFrame({"start_year": [str(c) for c in cohorts],
-                                      "customers": [float(s[0]) for s in survivors],
-                                      **{f"period_{k}": shares[:, k] for k in range(width)}})
+        shares[i, : s.size] = s / s[0]
+    retention_cohorts = pd.DataFrame(
+        {
+            "start_year": [str(c) for c in cohorts],
+            "customers": [float(s[0]) for s in survivors],
+            **{f"period_{k}": shares[:, k] for k in range(width)},
+        }
+    )
     periods = np.arange(width + PROJECTED_YEARS, dtype=float)
     pooled = np.full(periods.size, np.nan)
     for k in range(width):
         observed = [s for s in survivors if s.size > k]
         pooled[k] = sum(s[k] for s in observed) / sum(s[0] for s in observed)
-    curve = pd.DataFrame({"period": [f"year {int(k)}" for k in periods], "actual_share": pooled,
-                          "fitted_share": model.survival(periods), "projected": periods >= width})
+    curve = pd.DataFrame(
+        {
+            "period": [f"year {int(k)}" for k in periods],
+            "actual_share": pooled,
+            "fitted_share": model.survival(periods),
+            "projected": periods >= width,
+        }
+    )
     alpha, beta = model.alpha, model.beta
-    parameters = pd.concat([model.summary(), pd.DataFrame({
-        "model": "sBG", "parameter": ["mean_churn_first_year", "discounted_expected_lifetime"],
-        "value": [alpha / (alpha + beta), 1 + float(model.derl(discount, 0))], "standard_error": np.nan,
-        "meaning": ["alpha / (alpha + beta): the share of a new cohort expected to leave in its first year",
-                    f"years of payments a new customer is expected to make, discounted at {discount:.0%} a year "
-                    "(the first payment now): multiply by the yearly margin for the value of a new customer"
-                    .replace("%", " %")]})], ignore_index=True)
+    parameters = pd.concat(
+        [
+            model.summary(),
+            pd.DataFrame(
+                {
+                    "model": "sBG",
+                    "parameter": ["mean_churn_first_year", "discounted_expected_lifetime"],
+                    "value": [alpha / (alpha + beta), 1 + float(model.derl(discount, 0))],
+                    "standard_error": np.nan,
+                    "meaning": [
+                        "alpha / (alpha + beta): the share of a new cohort expected to leave in its first year",
+                        f"years of payments a new customer is expected to make, discounted at {discount:.0%} a year "
+                        "(the first payment now): multiply by the yearly margin for the value of a new customer".replace(
+                            "%", " %"
+                        ),
+                    ],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     parameters.insert(3, "unit", np.where(parameters["parameter"] == "customers", "accounts", "ratio"))
     active = contracts["end"].isna() | (contracts["end"] > end_of_data)
     last = contracts["end"].where(~active, end_of_data)
     renewals = np.floor((last - contracts["start"]).dt.days / 365.25).astype(int).to_numpy()
     derl = np.where(active, model.derl(discount, renewals), np.nan)
-    customers = pd.DataFrame({"account": contracts["account"].to_numpy(), "start": contracts["start"].to_numpy(),
-                              "end": contracts["end"].to_numpy(), "active": np.where(active, "yes", "no"),
-                              "renewals": renewals.astype(float), "derl": derl})
-    return {"retention_parameters": parameters, "retention_curve": curve, "retention_cohorts": retention_cohorts,
-            "contract_customers": customers.sort_values(["derl", "account"], ascending=[False, True],
-                                                        na_position="last", ignore_index=True)}
+    customers = pd.DataFrame(
+        {
+            "account": contracts["account"].to_numpy(),
+            "start": contracts["start"].to_numpy(),
+            "end": contracts["end"].to_numpy(),
+            "active": np.where(active, "yes", "no"),
+            "renewals": renewals.astype(float),
+            "derl": derl,
+        }
+    )
+    return {
+        "retention_parameters": parameters,
+        "retention_curve": curve,
+        "retention_cohorts": retention_cohorts,
+        "contract_customers": customers.sort_values(
+            ["derl", "account"], ascending=[False, True], na_position="last", ignore_index=True
+        ),
+    }

@@ -6,10 +6,11 @@ supplies only its log-likelihood; :class:`PurchaseModel` adds what the three pur
 share (input checks on frequency, recency and T, grouping identical customers, the fitted
 table and the refusal messages).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,9 @@ from core.errors import SegmenterInputError
 #: an optimum at the bound means a parameter is running to 0 or infinity (a degenerate fit).
 LOG_BOUND = 10.0
 #: Likely causes of a purchase-model parameter running to 0 or infinity, as the error says them.
-PURCHASE_HINT = ("too few customers or repeat purchases, no sign of customers dropping out, or recency/T "
-                 "in the wrong unit")
+PURCHASE_HINT = (
+    "too few customers or repeat purchases, no sign of customers dropping out, or recency/T in the wrong unit"
+)
 #: Relative change of the mean log-likelihood below which a parameter at a search bound counts
 #: as fitting the data as well as the optimum (a degenerate fit).
 _FLAT = 1e-12
@@ -62,12 +64,20 @@ class FitResult:
     log_likelihood: float
     n: float
     note: str = ""
-    log_covariance: "np.ndarray | None" = None
+    log_covariance: np.ndarray | None = None
 
 
-def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.ndarray, *, model: str,
-                       scale: Sequence[float] | None = None, start: Sequence[float] | None = None,
-                       column: str = "frequency", hint: str = PURCHASE_HINT) -> FitResult:
+def fit_max_likelihood(
+    terms: LogLikelihood,
+    names: Sequence[str],
+    counts: np.ndarray,
+    *,
+    model: str,
+    scale: Sequence[float] | None = None,
+    start: Sequence[float] | None = None,
+    column: str = "frequency",
+    hint: str = PURCHASE_HINT,
+) -> FitResult:
     """Maximise sum(counts * terms) over positive parameters; refuse degenerate fits.
 
     Parameters
@@ -140,13 +150,18 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
             return 1e300, np.zeros_like(u)
         return value, gradient_total
 
-    result = optimize.minimize(objective, start_array, jac=True, method="L-BFGS-B",
-                               bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
-                               options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15})
+    result = optimize.minimize(
+        objective,
+        start_array,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
+        options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15},
+    )
     if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun):
         raise SegmenterInputError(
-            f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})",
-            column=column)
+            f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})", column=column
+        )
     if not np.isfinite(result.fun) or result.fun >= 1e299:
         raise SegmenterInputError(f"{model} fit found no finite likelihood", column=column)
     if not result.success and np.linalg.norm(result.jac, np.inf) > 1e-5:
@@ -156,8 +171,14 @@ def fit_max_likelihood(terms: LogLikelihood, names: Sequence[str], counts: np.nd
         analytic = terms(params)[1] is not None
     gradient = (lambda u: objective(u)[1]) if analytic else None
     errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total)
-    return FitResult(params=dict(zip(names, params.tolist())), standard_errors=dict(zip(names, errors.tolist())),
-                     log_likelihood=float(-result.fun * total), n=total, note=note, log_covariance=covariance)
+    return FitResult(
+        params=dict(zip(names, params.tolist())),
+        standard_errors=dict(zip(names, errors.tolist())),
+        log_likelihood=float(-result.fun * total),
+        n=total,
+        note=note,
+        log_covariance=covariance,
+    )
 
 
 def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
@@ -185,9 +206,13 @@ def _central_gradient(function: Callable[[np.ndarray], float], u: np.ndarray, st
     return gradient
 
 
-def _standard_errors(negative_mean: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray] | None,
-                     u: np.ndarray, params: np.ndarray, total: float
-                     ) -> tuple[np.ndarray, str, np.ndarray | None]:
+def _standard_errors(
+    negative_mean: Callable[[np.ndarray], float],
+    gradient: Callable[[np.ndarray], np.ndarray] | None,
+    u: np.ndarray,
+    params: np.ndarray,
+    total: float,
+) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Delta-method standard errors from the finite-difference Hessian of -log L in log-parameters.
 
     Central differences of the analytic gradient when there is one (2k evaluations), else of
@@ -206,8 +231,12 @@ def _standard_errors(negative_mean: Callable[[np.ndarray], float], gradient: Cal
         for i in range(k):
             for j in range(i, k):
                 e_i, e_j = np.eye(k)[i] * h, np.eye(k)[j] * h
-                value = (negative_mean(u + e_i + e_j) - negative_mean(u + e_i - e_j)
-                         - negative_mean(u - e_i + e_j) + negative_mean(u - e_i - e_j)) / (4 * h * h)
+                value = (
+                    negative_mean(u + e_i + e_j)
+                    - negative_mean(u + e_i - e_j)
+                    - negative_mean(u - e_i + e_j)
+                    + negative_mean(u - e_i - e_j)
+                ) / (4 * h * h)
                 hessian[i, j] = hessian[j, i] = value * total
     try:
         eigenvalues = np.linalg.eigvalsh(hessian)
@@ -219,8 +248,9 @@ def _standard_errors(negative_mean: Callable[[np.ndarray], float], gradient: Cal
     return params * np.sqrt(np.diag(covariance)), "", covariance
 
 
-def parameter_table(fit: FitResult, meanings: dict[str, str], *, model: str, fitted_what: str = "customers"
-                    ) -> pd.DataFrame:
+def parameter_table(
+    fit: FitResult, meanings: dict[str, str], *, model: str, fitted_what: str = "customers"
+) -> pd.DataFrame:
     """``model, parameter, value, standard_error, meaning``: the estimates, log-likelihood and count.
 
     Examples
@@ -231,14 +261,16 @@ def parameter_table(fit: FitResult, meanings: dict[str, str], *, model: str, fit
     """
     names = list(fit.params)
     note = f"; {fit.note}" if fit.note else ""
-    return pd.DataFrame({
-        "model": model,
-        "parameter": names + ["log_likelihood", fitted_what],
-        "value": [fit.params[n] for n in names] + [fit.log_likelihood, fit.n],
-        "standard_error": [fit.standard_errors[n] for n in names] + [np.nan, np.nan],
-        "meaning": [meanings[n] + (note if i == 0 else "") for i, n in enumerate(names)]
-        + ["log-likelihood at the maximum", f"{fitted_what.replace('_', ' ')} fitted"],
-    })
+    return pd.DataFrame(
+        {
+            "model": model,
+            "parameter": names + ["log_likelihood", fitted_what],
+            "value": [fit.params[n] for n in names] + [fit.log_likelihood, fit.n],
+            "standard_error": [fit.standard_errors[n] for n in names] + [np.nan, np.nan],
+            "meaning": [meanings[n] + (note if i == 0 else "") for i, n in enumerate(names)]
+            + ["log-likelihood at the maximum", f"{fitted_what.replace('_', ' ')} fitted"],
+        }
+    )
 
 
 def check_rfm_inputs(frequency, recency, T, *, weights=None) -> tuple[np.ndarray, ...]:
@@ -299,7 +331,7 @@ class Distinct:
     index: np.ndarray
 
     @classmethod
-    def of(cls, array: np.ndarray) -> "Distinct":
+    def of(cls, array: np.ndarray) -> Distinct:
         values, index = np.unique(array, return_inverse=True)
         return cls(values, index.ravel())
 
@@ -312,8 +344,12 @@ def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.nd
     """
     grouped = pd.DataFrame({"x": x, "t_x": t_x, "T": T, "w": weight}).groupby(["x", "t_x", "T"], sort=True)["w"].sum()
     keys = grouped.index
-    return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(float),
-            keys.get_level_values(2).to_numpy(float), grouped.to_numpy(float))
+    return (
+        keys.get_level_values(0).to_numpy(float),
+        keys.get_level_values(1).to_numpy(float),
+        keys.get_level_values(2).to_numpy(float),
+        grouped.to_numpy(float),
+    )
 
 
 def prediction_times(t) -> np.ndarray:
@@ -370,8 +406,9 @@ class PurchaseModel:
         self.n_customers_: float | None = None
         self._fit: FitResult | None = None
 
-    def _terms(self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-               frequencies: "Distinct | None" = None):
+    def _terms(
+        self, params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, frequencies: Distinct | None = None
+    ):
         raise NotImplementedError
 
     def _likelihood(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> LogLikelihood:
@@ -412,15 +449,18 @@ class PurchaseModel:
         total = float(weight.sum())
         if total < self.min_customers:
             raise SegmenterInputError(
-                f"{self.name} needs at least {self.min_customers} customers to fit, got {total:g}", column="frequency")
+                f"{self.name} needs at least {self.min_customers} customers to fit, got {total:g}", column="frequency"
+            )
         if not (x > 0).any():
             raise SegmenterInputError(
-                "no customer has a repeat purchase, so the drop-out rate cannot be estimated", column="frequency")
+                "no customer has a repeat purchase, so the drop-out rate cannot be estimated", column="frequency"
+            )
         x, t_x, age, counts = group_identical(x, t_x, age, weight)
         typical_time = max(float(np.average(age, weights=counts)), 1e-9)
         scale = [typical_time if n in self.time_parameters else 1.0 for n in self.parameter_names]
-        fit = fit_max_likelihood(self._likelihood(x, t_x, age), self.parameter_names, counts,
-                                 model=self.name, scale=scale)
+        fit = fit_max_likelihood(
+            self._likelihood(x, t_x, age), self.parameter_names, counts, model=self.name, scale=scale
+        )
         self._fit = fit
         self.params_ = fit.params
         self.standard_errors_ = fit.standard_errors
@@ -436,8 +476,12 @@ class PurchaseModel:
     def summary(self) -> pd.DataFrame:
         """Fitted parameters: ``model, parameter, value, standard_error, meaning``."""
         self._fitted()
-        fit = self._fit or FitResult(self.params_, {n: np.nan for n in self.params_},
-                                     float(self.log_likelihood_ or np.nan), float(self.n_customers_ or np.nan))
+        fit = self._fit or FitResult(
+            self.params_,
+            {n: np.nan for n in self.params_},
+            float(self.log_likelihood_ or np.nan),
+            float(self.n_customers_ or np.nan),
+        )
         return parameter_table(fit, self.meanings, model=self.name)
 
     def probability_alive(self, frequency, recency, T) -> np.ndarray:
@@ -500,8 +544,10 @@ class PurchaseModel:
             A value is not finite (see :meth:`expected_purchases_over`).
         """
         t = prediction_times(t)
-        return self._finite(self._expected_new(self._fitted(), t),
-                            f"expected purchases for a new customer over {float(np.max(t, initial=0.0)):.1f} time units")
+        return self._finite(
+            self._expected_new(self._fitted(), t),
+            f"expected purchases for a new customer over {float(np.max(t, initial=0.0)):.1f} time units",
+        )
 
     def _expected_new(self, params: np.ndarray, t: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -512,7 +558,8 @@ class PurchaseModel:
             raise SegmenterInputError(
                 f"{self.name} gives no finite {what} at its fitted parameters "
                 f"({', '.join(f'{n} {v:.4g}' for n, v in zip(self.parameter_names, self._fitted()))})",
-                column="frequency")
+                column="frequency",
+            )
         return values
 
     def log_likelihood(self, frequency, recency, T) -> np.ndarray:

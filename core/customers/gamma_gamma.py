@@ -10,6 +10,7 @@ Reference: P. S. Fader, B. G. S. Hardie, "The Gamma-Gamma model of monetary valu
 (brucehardie.com/notes/025); the model assumes spend per purchase is independent of the
 number of purchases, which :class:`GammaGammaModel` measures and reports.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -42,8 +43,11 @@ def _check_spend_inputs(frequency, monetary) -> tuple[np.ndarray, np.ndarray]:
     if x.size != m.size:
         raise SegmenterInputError("frequency and mean spend must have one value per customer")
     for bad, column, reason in (
-        (~np.isfinite(x) | (x <= 0) | (x != np.round(x)), "frequency",
-         "must be a whole number of repeat purchases above 0 (fit repeat buyers only)"),
+        (
+            ~np.isfinite(x) | (x <= 0) | (x != np.round(x)),
+            "frequency",
+            "must be a whole number of repeat purchases above 0 (fit repeat buyers only)",
+        ),
         (~np.isfinite(m) | (m <= 0), "avg_repeat_spend", "must be a positive amount (mean spend per repeat purchase)"),
     ):
         if bad.any():
@@ -62,8 +66,15 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, m: np.ndarray):
     p, q, v = params
     px = p * x
     log_total = np.log(v + m * x)
-    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(v)
-          + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_total)
+    ll = (
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(v)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * log_total
+    )
     psi_sum = special.digamma(px + q)
     d_p = x * (psi_sum - special.digamma(px) + np.log(m) + np.log(x) - log_total)
     d_q = psi_sum - special.digamma(q) + np.log(v) - log_total
@@ -113,7 +124,7 @@ class GammaGammaModel:
         self.standard_errors_: dict[str, float] | None = None
         self._fit: FitResult | None = None
 
-    def fit(self, frequency, avg_repeat_spend) -> "GammaGammaModel":
+    def fit(self, frequency, avg_repeat_spend) -> GammaGammaModel:
         """Fit p, q, v by maximum likelihood on repeat buyers.
 
         Parameters
@@ -140,26 +151,35 @@ class GammaGammaModel:
                 f"the spend model needs at least {MIN_CUSTOMERS} repeat buyers, got {x.size}", column="frequency"
             )
         if np.ptp(m) == 0:
-            raise SegmenterInputError("every repeat buyer has the same mean spend; no spread to fit",
-                                      column="avg_repeat_spend")
+            raise SegmenterInputError(
+                "every repeat buyer has the same mean spend; no spread to fit", column="avg_repeat_spend"
+            )
         correlation = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) > 0 else 0.0
         if abs(correlation) > CORRELATION_WARNING:
             warnings.warn(
                 f"frequency and mean spend are correlated (r = {correlation:.2f}); the Gamma-Gamma model "
                 "assumes they are independent, so expected spend may be biased",
-                SpendFrequencyCorrelationWarning, stacklevel=2,
+                SpendFrequencyCorrelationWarning,
+                stacklevel=2,
             )
 
         # Start at p = 1, q = 2, v = mean spend: a population mean spend of about the sample mean.
-        fit = fit_max_likelihood(lambda params: _log_likelihood_terms(params, x, m), PARAMETER_NAMES,
-                                 np.ones(x.size), model="spend model", scale=[1.0, 1.0, float(m.mean())],
-                                 start=[0.0, np.log(2.0), 0.0], column="avg_repeat_spend",
-                                 hint="spend per purchase too uniform or too heavy-tailed")
+        fit = fit_max_likelihood(
+            lambda params: _log_likelihood_terms(params, x, m),
+            PARAMETER_NAMES,
+            np.ones(x.size),
+            model="spend model",
+            scale=[1.0, 1.0, float(m.mean())],
+            start=[0.0, np.log(2.0), 0.0],
+            column="avg_repeat_spend",
+            hint="spend per purchase too uniform or too heavy-tailed",
+        )
         p, q, v = (fit.params[name] for name in PARAMETER_NAMES)
         if q <= 1:
             raise SegmenterInputError(
                 f"spend model fit gives q = {q:.3f} <= 1, so mean spend per purchase is infinite; "
-                "spend is too heavy-tailed for this model", column="avg_repeat_spend",
+                "spend is too heavy-tailed for this model",
+                column="avg_repeat_spend",
             )
         self._fit = fit
         self.params_ = dict(fit.params)
@@ -182,18 +202,25 @@ class GammaGammaModel:
     def summary(self) -> pd.DataFrame:
         """Fitted parameters: ``model, parameter, value, standard_error, meaning``."""
         p, q, v = self._fitted()
-        fit = self._fit or FitResult(dict(self.params_), {n: np.nan for n in PARAMETER_NAMES},
-                                     float(self.log_likelihood_ or np.nan), float(self.n_customers_ or np.nan))
+        fit = self._fit or FitResult(
+            dict(self.params_),
+            {n: np.nan for n in PARAMETER_NAMES},
+            float(self.log_likelihood_ or np.nan),
+            float(self.n_customers_ or np.nan),
+        )
         table = parameter_table(fit, MEANINGS, model="Gamma-Gamma", fitted_what="repeat_buyers")
-        extra = pd.DataFrame({
-            "model": "Gamma-Gamma",
-            "parameter": ["population_mean_spend", "spend_frequency_correlation"],
-            "value": [self.population_mean_spend(), self.correlation_],
-            "standard_error": np.nan,
-            "meaning": ["mean spend per purchase, p v / (q - 1)",
-                        f"Pearson r of frequency and mean spend; above {CORRELATION_WARNING} in size the model is "
-                        "doubtful"],
-        })
+        extra = pd.DataFrame(
+            {
+                "model": "Gamma-Gamma",
+                "parameter": ["population_mean_spend", "spend_frequency_correlation"],
+                "value": [self.population_mean_spend(), self.correlation_],
+                "standard_error": np.nan,
+                "meaning": [
+                    "mean spend per purchase, p v / (q - 1)",
+                    f"Pearson r of frequency and mean spend; above {CORRELATION_WARNING} in size the model is doubtful",
+                ],
+            }
+        )
         return pd.concat([table.iloc[:3], extra, table.iloc[3:]], ignore_index=True)
 
     def expected_avg_spend(self, frequency, monetary) -> np.ndarray:

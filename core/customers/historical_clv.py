@@ -7,6 +7,7 @@ Used when no purchase model can be fitted (too few customers or repeat buyers, n
 customers leaving): a plain figure from the order list itself, with the reason the models
 could not be used and what data would let them.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,8 +52,9 @@ class HistoricalValue:
     method: str
 
 
-def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, discount_rate: float,
-                   horizon_days: float = DAYS_PER_YEAR) -> HistoricalValue:
+def historical_clv(
+    transactions: TransactionTable, summary: pd.DataFrame, *, discount_rate: float, horizon_days: float = DAYS_PER_YEAR
+) -> HistoricalValue:
     """Average margin per active period x expected periods (within the horizon) from the observed retention.
 
     Parameters
@@ -123,8 +125,16 @@ def historical_clv(transactions: TransactionTable, summary: pd.DataFrame, *, dis
         retained += len(before & after)
     active_periods = active.groupby("account")["period"].size().reindex(summary["account"]).to_numpy(float)
     has_profit = bool(summary["total_profit"].notna().all() and "profit" in transactions.headers)
-    return historical_value(summary, active_periods, retained=retained, at_risk=at_risk, period_days=period_days,
-                            has_profit=has_profit, discount_rate=discount_rate, horizon_days=horizon_days)
+    return historical_value(
+        summary,
+        active_periods,
+        retained=retained,
+        at_risk=at_risk,
+        period_days=period_days,
+        has_profit=has_profit,
+        discount_rate=discount_rate,
+        horizon_days=horizon_days,
+    )
 
 
 def retention_period(span_days: int) -> float:
@@ -137,9 +147,17 @@ def retention_period(span_days: int) -> float:
     return DAYS_PER_YEAR if span_days >= YEARS_FOR_ANNUAL_RETENTION * 365 else max(span_days / 2, 1.0)
 
 
-def historical_value(summary: pd.DataFrame, active_periods: np.ndarray, *, retained: int, at_risk: int,
-                     period_days: float, has_profit: bool, discount_rate: float,
-                     horizon_days: float = DAYS_PER_YEAR) -> HistoricalValue:
+def historical_value(
+    summary: pd.DataFrame,
+    active_periods: np.ndarray,
+    *,
+    retained: int,
+    at_risk: int,
+    period_days: float,
+    has_profit: bool,
+    discount_rate: float,
+    horizon_days: float = DAYS_PER_YEAR,
+) -> HistoricalValue:
     """:func:`historical_clv` from its counts (a database can compute them: warehouse/).
 
     ``summary`` needs ``account, purchases, total_spend, total_profit``; ``active_periods`` is
@@ -155,25 +173,35 @@ def historical_value(summary: pd.DataFrame, active_periods: np.ndarray, *, retai
     period_discount = (1 + discount_rate) ** (period_days / DAYS_PER_YEAR) - 1
     kept = retention / (1 + period_discount)
     periods = max(1.0, horizon_days / period_days)
-    expected_periods = periods if kept == 1 else (1 - kept ** periods) / (1 - kept)
-    customers = pd.DataFrame({
-        "account": summary["account"].to_numpy(object),
-        "purchases": summary["purchases"].to_numpy(),
-        "active_periods": np.asarray(active_periods, dtype=float),
-        "margin_per_period": per_period,
-        "expected_periods": expected_periods,
-        "historical_clv": per_period * expected_periods,
-    })
-    period_word, periods_word = ("year", "years") if years else (f"period of {period_days:g} days",
-                                                                  f"periods of {period_days:g} days")
+    expected_periods = periods if kept == 1 else (1 - kept**periods) / (1 - kept)
+    customers = pd.DataFrame(
+        {
+            "account": summary["account"].to_numpy(object),
+            "purchases": summary["purchases"].to_numpy(),
+            "active_periods": np.asarray(active_periods, dtype=float),
+            "margin_per_period": per_period,
+            "expected_periods": expected_periods,
+            "historical_clv": per_period * expected_periods,
+        }
+    )
+    period_word, periods_word = (
+        ("year", "years") if years else (f"period of {period_days:g} days", f"periods of {period_days:g} days")
+    )
     basis = "profit" if has_profit else "revenue (the list has no profit column)"
-    method = (f"Historical lifetime value = the customer's average {basis} per {period_word} with purchases x "
-              f"{expected_periods:.2f} expected {periods_word} as a customer within the {horizon_days:g}-day horizon: "
-              f"1 + q + q^2 + ... with q = r / (1 + d), the observed retention r = {retention:.0%} (customers buying "
-              f"in one {period_word} who bought again in the next) and discount d = {period_discount:.1%} per "
-              f"{period_word}.")
-    return HistoricalValue(customers=customers, period_days=period_days, retention=retention,
-                           expected_periods=expected_periods, method=method)
+    method = (
+        f"Historical lifetime value = the customer's average {basis} per {period_word} with purchases x "
+        f"{expected_periods:.2f} expected {periods_word} as a customer within the {horizon_days:g}-day horizon: "
+        f"1 + q + q^2 + ... with q = r / (1 + d), the observed retention r = {retention:.0%} (customers buying "
+        f"in one {period_word} who bought again in the next) and discount d = {period_discount:.1%} per "
+        f"{period_word}."
+    )
+    return HistoricalValue(
+        customers=customers,
+        period_days=period_days,
+        retention=retention,
+        expected_periods=expected_periods,
+        method=method,
+    )
 
 
 def why_no_model(summary: pd.DataFrame, errors: dict[str, str], unit: str) -> tuple[str, str]:
@@ -200,20 +228,28 @@ def why_no_model(summary: pd.DataFrame, errors: dict[str, str], unit: str) -> tu
         why = f"only {customers} customers: the models need at least 10, and a few hundred for steady figures."
         fix = "A list with more customers."
     elif repeat == 0:
-        why = ("no customer bought more than once (on different days), so the models cannot tell how often "
-               "customers buy or when they stop.")
-        fix = ("A list that covers a longer time, long enough for customers to come back (several times the usual "
-               "gap between two orders of one customer).")
+        why = (
+            "no customer bought more than once (on different days), so the models cannot tell how often "
+            "customers buy or when they stop."
+        )
+        fix = (
+            "A list that covers a longer time, long enough for customers to come back (several times the usual "
+            "gap between two orders of one customer)."
+        )
     elif repeat < 10:
         why = f"only {repeat} customers bought more than once; too few to tell how often customers buy and when they stop."
         fix = "A list that covers a longer time or more customers, so that more of them buy again."
     else:
         median_age = float(np.median(summary["T"]))
-        why = (f"the models found no sign of customers stopping: {repeat} of {customers} customers bought again and "
-               f"the purchases do not thin out over time (median customer age {median_age:.1f} "
-               f"{ {'D': 'days', 'W': 'weeks', 'M': 'months'}[unit] }), so the drop-out rate runs to 0.")
-        fix = ("A list covering a longer time, in which some customers visibly stop buying; and order dates (not "
-               "invoice or delivery batches) so that the gaps between purchases are real.")
+        why = (
+            f"the models found no sign of customers stopping: {repeat} of {customers} customers bought again and "
+            f"the purchases do not thin out over time (median customer age {median_age:.1f} "
+            f"{ {'D': 'days', 'W': 'weeks', 'M': 'months'}[unit] }), so the drop-out rate runs to 0."
+        )
+        fix = (
+            "A list covering a longer time, in which some customers visibly stop buying; and order dates (not "
+            "invoice or delivery batches) so that the gaps between purchases are real."
+        )
         why = why[:-1] + _details(errors) + "."
     return why, fix
 
@@ -229,6 +265,8 @@ def _details(errors: dict[str, str]) -> str:
     for name, text in errors.items():
         core_text = text.split(": ", 1)[-1].split(";")[0].replace(f"{name} ", "", 1).strip()
         by_text.setdefault(core_text, []).append(name)
-    parts = [f"{' and '.join([', '.join(names[:-1]), names[-1]] if len(names) > 1 else names)}: {text}"
-             for text, names in by_text.items()]
+    parts = [
+        f"{' and '.join([', '.join(names[:-1]), names[-1]] if len(names) > 1 else names)}: {text}"
+        for text, names in by_text.items()
+    ]
     return f" ({'; '.join(parts)})" if parts else ""

@@ -26,11 +26,12 @@ parameter uncertainty, though not nil (the holdout check on the Model check shee
 And they assume the model is right: a model that does not fit the list (Model check) is off by
 more than its range.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -137,8 +138,15 @@ class _Horizon:
     2F1) lie pi away from the real axis. Checked against the exact figures as the time nodes are.
     """
 
-    def __init__(self, model: PurchaseModel, x: np.ndarray, T: np.ndarray, horizon: float, factors: np.ndarray,
-                 fitted: np.ndarray) -> None:
+    def __init__(
+        self,
+        model: PurchaseModel,
+        x: np.ndarray,
+        T: np.ndarray,
+        horizon: float,
+        factors: np.ndarray,
+        fitted: np.ndarray,
+    ) -> None:
         self.model, self.x, self.T = model, x, T
         self.ends = np.minimum(np.arange(1, factors.size + 1, dtype=float), horizon)
         self.factors = factors
@@ -202,8 +210,9 @@ class _Horizon:
         times = alpha * np.expm1(-(low / 2 + low / 2 * node))  # t at w = exp(s_node), T = 0
         xs = np.repeat(self.x_values, count)
         with np.errstate(all="ignore"):
-            values = self.model._expected_if_alive(params, np.tile(times, self.x_values.size), xs, np.zeros_like(xs),
-                                                   np.zeros_like(xs)).reshape(self.x_values.size, count)
+            values = self.model._expected_if_alive(
+                params, np.tile(times, self.x_values.size), xs, np.zeros_like(xs), np.zeros_like(xs)
+            ).reshape(self.x_values.size, count)
         y = (s - low / 2) / (low / 2)
         difference = y[:, :, None] - node[None, None, :]
         hit = np.abs(difference) < 1e-14
@@ -272,6 +281,7 @@ def _alive_function(model: PurchaseModel, x, t_x, T):
             _, alive, dead = _log_likelihood_parts(params, prepared)
             return dead - alive
     else:
+
         def log_odds(params):
             return model._log_odds_dead(params, x, t_x, T)
 
@@ -282,8 +292,9 @@ def _alive_function(model: PurchaseModel, x, t_x, T):
     return alive
 
 
-def _spend_draws(spend_model, frequency: np.ndarray, monetary: np.ndarray, draws: int,
-                 rng: np.random.Generator) -> tuple[np.ndarray | None, np.ndarray]:
+def _spend_draws(
+    spend_model, frequency: np.ndarray, monetary: np.ndarray, draws: int, rng: np.random.Generator
+) -> tuple[np.ndarray | None, np.ndarray]:
     """(Gamma-Gamma draws p, q, v as draws x 3, or None for a fixed average spend; draws kept)."""
     fit = getattr(spend_model, "_fit", None)
     if fit is None or fit.log_covariance is None:
@@ -292,9 +303,23 @@ def _spend_draws(spend_model, frequency: np.ndarray, monetary: np.ndarray, draws
     return sample, sample[:, 1] > 1  # q <= 1: infinite mean spend
 
 
-def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency, T, monetary, margin, *,
-                  horizon: float, unit_discount: float, groups: Mapping[str, np.ndarray] | None = None,
-                  point_purchases=None, point_clv=None, draws: int = DRAWS, seed: int = SEED) -> ClvIntervals:
+def clv_intervals(
+    purchase_model: PurchaseModel,
+    spend_model,
+    frequency,
+    recency,
+    T,
+    monetary,
+    margin,
+    *,
+    horizon: float,
+    unit_discount: float,
+    groups: Mapping[str, np.ndarray] | None = None,
+    point_purchases=None,
+    point_clv=None,
+    draws: int = DRAWS,
+    seed: int = SEED,
+) -> ClvIntervals:
     """P10, P50 and P90 of expected purchases and model CLV, per customer and per group.
 
     Parameters
@@ -342,8 +367,14 @@ def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency
     triples, triple_index = _distinct(x, t_x, age)
     periods = max(math.ceil(horizon), 1)
     factors = (1 + unit_discount) ** -np.arange(1, periods + 1, dtype=float)
-    sums_over = _Horizon(purchase_model, pairs[:, 0], pairs[:, 1], horizon, factors,
-                         np.array([purchase_model.params_[n] for n in purchase_model.parameter_names]))
+    sums_over = _Horizon(
+        purchase_model,
+        pairs[:, 0],
+        pairs[:, 1],
+        horizon,
+        factors,
+        np.array([purchase_model.params_[n] for n in purchase_model.parameter_names]),
+    )
 
     total_pair = np.empty((pairs.shape[0], draws))
     discounted_pair = np.empty((pairs.shape[0], draws))
@@ -352,12 +383,17 @@ def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency
     for d in range(draws):
         discounted_pair[:, d], total_pair[:, d] = sums_over(purchase_draws[d]).T
         alive[:, d] = alive_at(purchase_draws[d])
-    finite = (np.isfinite(total_pair).all(axis=0) & np.isfinite(discounted_pair).all(axis=0)
-              & np.isfinite(alive).all(axis=0) & spend_ok)
+    finite = (
+        np.isfinite(total_pair).all(axis=0)
+        & np.isfinite(discounted_pair).all(axis=0)
+        & np.isfinite(alive).all(axis=0)
+        & spend_ok
+    )
     kept = int(finite.sum())
     if kept < draws / 2:
-        raise SegmenterInputError(f"no range: only {kept} of {draws} parameter draws give finite predictions",
-                                  column="frequency")
+        raise SegmenterInputError(
+            f"no range: only {kept} of {draws} parameter draws give finite predictions", column="frequency"
+        )
     total_pair, discounted_pair, alive = total_pair[:, finite], discounted_pair[:, finite], alive[:, finite]
     if spend_sample is not None:
         p, q, v = (spend_sample[finite, k] for k in range(3))
@@ -386,12 +422,18 @@ def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency
         else:
             xs, ms = x[rows, None], monetary[rows, None]
             spend = ((v + ms * xs) * p / (p * xs + q - 1)).astype(np.float32)
-        clv = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32) * spend \
+        clv = (
+            alive[triple_index[rows]]
+            * discounted_pair[pair_index[rows]].astype(np.float32)
+            * spend
             * margin_used[rows, None]
+        )
         per_customer[rows, 3:] = np.quantile(clv, QUANTILES, axis=1).T
         for name, (code, uniques) in codes.items():
-            onehot = sparse.csr_matrix((np.ones(purchases.shape[0]), (code[rows], np.arange(purchases.shape[0]))),
-                                       shape=(len(uniques), purchases.shape[0]))
+            onehot = sparse.csr_matrix(
+                (np.ones(purchases.shape[0]), (code[rows], np.arange(purchases.shape[0]))),
+                shape=(len(uniques), purchases.shape[0]),
+            )
             sums[name][0][:] += onehot @ purchases.astype(float)
             sums[name][1][:] += onehot @ clv.astype(float)
     per_customer[~known, 3:] = np.nan
@@ -405,9 +447,14 @@ def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency
         count = np.bincount(code, minlength=len(uniques))
         purchases_q = np.quantile(sums[name][0], QUANTILES, axis=1)
         clv_q = np.quantile(sums[name][1], QUANTILES, axis=1)
-        frame = pd.DataFrame({"grouping": name, "group": list(uniques), "customers": count.astype(float),
-                              "expected_purchases": np.bincount(code, weights=np.nan_to_num(point_purchases),
-                                                                minlength=len(uniques))})
+        frame = pd.DataFrame(
+            {
+                "grouping": name,
+                "group": list(uniques),
+                "customers": count.astype(float),
+                "expected_purchases": np.bincount(code, weights=np.nan_to_num(point_purchases), minlength=len(uniques)),
+            }
+        )
         for k, s in enumerate(SUFFIXES):
             frame[f"expected_purchases_{s}"] = purchases_q[k]
         frame["model_clv"] = np.bincount(code, weights=np.nan_to_num(point_clv), minlength=len(uniques))
@@ -415,18 +462,24 @@ def clv_intervals(purchase_model: PurchaseModel, spend_model, frequency, recency
             frame[f"model_clv_{s}"] = clv_q[k]
         frames.append(frame)
     totals = pd.concat(frames, ignore_index=True)
-    spend_note = ("the spend model's too" if spend_sample is not None
-                  else "the spend per purchase taken as known (no Gamma-Gamma fit to draw from)")
-    note = (f"80 % ranges (P10 to P90) from {kept} draws of the fitted parameters (purchase model's, {spend_note}), "
-            "each figure recomputed per draw; ranges of the expected figures, not of a single customer's actual "
-            "purchases")
+    spend_note = (
+        "the spend model's too"
+        if spend_sample is not None
+        else "the spend per purchase taken as known (no Gamma-Gamma fit to draw from)"
+    )
+    note = (
+        f"80 % ranges (P10 to P90) from {kept} draws of the fitted parameters (purchase model's, {spend_note}), "
+        "each figure recomputed per draw; ranges of the expected figures, not of a single customer's actual "
+        "purchases"
+    )
     if kept < draws:
         note += f"; {draws - kept} draws left out (their predictions were not finite)"
     return ClvIntervals(customers=customers, totals=totals, draws=kept, note=note)
 
 
-def total_interval(model: PurchaseModel, t: float, frequency, recency, T, weights=None, *, draws: int | None = None,
-                   seed: int = SEED) -> np.ndarray:
+def total_interval(
+    model: PurchaseModel, t: float, frequency, recency, T, weights=None, *, draws: int | None = None, seed: int = SEED
+) -> np.ndarray:
     """P10, P50, P90 of the total expected purchases in (T, T + t] over customers (weighted).
 
     What the holdout check sets beside the actual holdout purchases. ``draws`` defaults to
@@ -449,11 +502,13 @@ def total_interval(model: PurchaseModel, t: float, frequency, recency, T, weight
     alive_at = _alive_function(model, x, t_x, age)
     for d in range(draws):
         with np.errstate(all="ignore"):
-            if_alive = model._expected_if_alive(sample[d], np.full(pairs.shape[0], float(t)), pairs[:, 0],
-                                                np.zeros(pairs.shape[0]), pairs[:, 1])
+            if_alive = model._expected_if_alive(
+                sample[d], np.full(pairs.shape[0], float(t)), pairs[:, 0], np.zeros(pairs.shape[0]), pairs[:, 1]
+            )
         totals[d] = float((if_alive[pair_index.ravel()] * alive_at(sample[d])) @ weight)
     totals = totals[np.isfinite(totals)]
     if totals.size < draws / 2:
-        raise SegmenterInputError(f"no range: only {totals.size} of {draws} parameter draws give finite predictions",
-                                  column="frequency")
+        raise SegmenterInputError(
+            f"no range: only {totals.size} of {draws} parameter draws give finite predictions", column="frequency"
+        )
     return np.quantile(totals, QUANTILES)

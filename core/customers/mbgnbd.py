@@ -10,6 +10,7 @@ models for customer base analysis", International Journal of Research in Marketi
 2007, 201-209. On the CDNOW sample (39-week calibration, weeks) the R package BTYDplus
 (mbgnbd.EstimateParameters) gives r = 0.525, alpha = 6.183, a = 0.891, b = 1.614.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,9 @@ from core.customers.bgnbd import expected_if_alive
 from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
 
 
-def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                          frequencies: Distinct | None = None):
+def _log_likelihood_terms(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, frequencies: Distinct | None = None
+):
     """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form, and its log-parameter gradient.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
@@ -33,8 +35,13 @@ def _log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T:
     frequencies = frequencies or Distinct.of(x)
     values, index = frequencies.values, frequencies.index
     psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + values + 1)
-    constant = (special.gammaln(r + values) - special.gammaln(r) + r * np.log(alpha)
-                + special.betaln(a, b + values + 1) - special.betaln(a, b))[index]
+    constant = (
+        special.gammaln(r + values)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.betaln(a, b + values + 1)
+        - special.betaln(a, b)
+    )[index]
     d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
     d_b_values = special.digamma(b + values + 1) - special.digamma(b) + psi_ab - psi_abx
     log_age, log_last = np.log(alpha + T), np.log(alpha + t_x)
@@ -83,8 +90,10 @@ class ModifiedBetaGeoModel(PurchaseModel):
         "a": "drop-out probability Beta shape a",
         "b": "drop-out probability Beta shape b; mean drop-out after each purchase (the first too) = a / (a + b)",
     }
-    alive_sentence = ("MBG/NBD: a customer may drop out right after any purchase, the first one too, so a "
-                      "one-time buyer's P(alive) is below 100 % and falls the longer ago that purchase was.")
+    alive_sentence = (
+        "MBG/NBD: a customer may drop out right after any purchase, the first one too, so a "
+        "one-time buyer's P(alive) is below 100 % and falls the longer ago that purchase was."
+    )
 
     def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, x, t_x, T, frequencies)

@@ -6,6 +6,7 @@ Not to be confused with the retention-formula CLTV of an account list
 (:mod:`core.retention_cltv`). :mod:`core.customers.validation` checks the purchase models on a
 holdout period.
 """
+
 from __future__ import annotations
 
 import math
@@ -49,7 +50,7 @@ class ClvResult:
     parameters: pd.DataFrame
     #: The fitted purchase and spend models (what :mod:`core.customers.intervals` draws around).
     purchase_model: PurchaseModel | None = None
-    spend_model: "GammaGammaModel | AverageSpend | None" = None
+    spend_model: GammaGammaModel | AverageSpend | None = None
 
 
 def _check_unit(summary: pd.DataFrame, unit: str) -> None:
@@ -59,7 +60,8 @@ def _check_unit(summary: pd.DataFrame, unit: str) -> None:
     if made_with is not None and made_with != unit:
         raise SegmenterInputError(
             f"the customer table measures time in {made_with!r} but the model was asked for {unit!r}; "
-            "build the table with the same unit", column="unit",
+            "build the table with the same unit",
+            column="unit",
         )
 
 
@@ -67,8 +69,9 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
     n = len(summary)
     if margin is not None:
         if not (isinstance(margin, (int, float)) and math.isfinite(margin) and 0 < margin <= 1):
-            raise SegmenterInputError(f"margin must be a fraction above 0 and at most 1, got {margin!r}",
-                                      column="margin")
+            raise SegmenterInputError(
+                f"margin must be a fraction above 0 and at most 1, got {margin!r}", column="margin"
+            )
         return np.full(n, float(margin)), f"{margin:.1%} for every customer"
     own = summary["avg_margin_pct"].to_numpy(dtype=float) if "avg_margin_pct" in summary else np.full(n, np.nan)
     if np.isnan(own).all():
@@ -76,9 +79,16 @@ def _margin(summary: pd.DataFrame, margin: float | None) -> tuple[np.ndarray, st
     return own, "each customer's own margin (total profit / total spend); blank where unknown"
 
 
-def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, unit: str = "W",
-              margin: float | None = None, model: str = "bgnbd",
-              models: tuple[PurchaseModel, "GammaGammaModel | AverageSpend"] | None = None) -> ClvResult:
+def model_clv(
+    summary: pd.DataFrame,
+    *,
+    horizon: float,
+    discount_rate: float,
+    unit: str = "W",
+    margin: float | None = None,
+    model: str = "bgnbd",
+    models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
+) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
     Parameters
@@ -148,8 +158,9 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
     recency = summary["recency"].to_numpy(dtype=float)
     age = summary["T"].to_numpy(dtype=float)
     if model not in PURCHASE_MODELS:
-        raise SegmenterInputError(f"unknown purchase model {model!r}; use {', '.join(PURCHASE_MODELS)}",
-                                  column="customer_model")
+        raise SegmenterInputError(
+            f"unknown purchase model {model!r}; use {', '.join(PURCHASE_MODELS)}", column="customer_model"
+        )
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
@@ -162,34 +173,46 @@ def model_clv(summary: pd.DataFrame, *, horizon: float, discount_rate: float, un
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)
-    customers = pd.DataFrame({
-        "account": summary["account"].to_numpy(),
-        "frequency": frequency,
-        "recency": recency,
-        "T": age,
-        "probability_alive": purchases_model.probability_alive(frequency, recency, age),
-        "expected_purchases": total,
-        "expected_avg_spend": spend,
-        "margin_pct": margin_pct,
-        "expected_revenue": total * spend,
-        "model_clv": discounted * spend * margin_pct,
-    })
-    settings = pd.DataFrame({
-        "model": "settings",
-        "parameter": ["horizon", "unit", "discount_rate", "discount_per_period", "margin"],
-        "value": [float(horizon), unit, float(discount_rate), unit_discount, margin_source],
-        "meaning": [f"valuation period, in {unit} units", "D days, W weeks, M months of 30.4375 days",
-                    "annual discount rate", "(1 + annual rate)^(unit days / 365.25) - 1",
-                    "margin applied to expected revenue"],
-    })
-    parameters = pd.concat([
-        purchases_model.summary(),
-        spend_table,
-        settings,
-    ], ignore_index=True)[["model", "parameter", "value", "standard_error", "meaning"]]
+    customers = pd.DataFrame(
+        {
+            "account": summary["account"].to_numpy(),
+            "frequency": frequency,
+            "recency": recency,
+            "T": age,
+            "probability_alive": purchases_model.probability_alive(frequency, recency, age),
+            "expected_purchases": total,
+            "expected_avg_spend": spend,
+            "margin_pct": margin_pct,
+            "expected_revenue": total * spend,
+            "model_clv": discounted * spend * margin_pct,
+        }
+    )
+    settings = pd.DataFrame(
+        {
+            "model": "settings",
+            "parameter": ["horizon", "unit", "discount_rate", "discount_per_period", "margin"],
+            "value": [float(horizon), unit, float(discount_rate), unit_discount, margin_source],
+            "meaning": [
+                f"valuation period, in {unit} units",
+                "D days, W weeks, M months of 30.4375 days",
+                "annual discount rate",
+                "(1 + annual rate)^(unit days / 365.25) - 1",
+                "margin applied to expected revenue",
+            ],
+        }
+    )
+    parameters = pd.concat(
+        [
+            purchases_model.summary(),
+            spend_table,
+            settings,
+        ],
+        ignore_index=True,
+    )[["model", "parameter", "value", "standard_error", "meaning"]]
     parameters["value"] = parameters["value"].astype(object)
-    return ClvResult(customers=customers, parameters=parameters, purchase_model=purchases_model,
-                     spend_model=spend_model)
+    return ClvResult(
+        customers=customers, parameters=parameters, purchase_model=purchases_model, spend_model=spend_model
+    )
 
 
 class AverageSpend:
@@ -207,7 +230,7 @@ class AverageSpend:
         self.average, self.why = float(average), why
 
     @classmethod
-    def of(cls, frequency, monetary, why: str) -> "AverageSpend":
+    def of(cls, frequency, monetary, why: str) -> AverageSpend:
         frequency, monetary = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
         return cls(float((monetary * frequency).sum() / frequency.sum()), why)
 
@@ -215,12 +238,19 @@ class AverageSpend:
         return np.full(np.size(frequency), self.average)
 
     def summary(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "model": "spend", "parameter": ["status", "average_repeat_spend"], "value": ["not fitted", self.average],
-            "standard_error": np.nan,
-            "meaning": [f"Gamma-Gamma could not be fitted ({self.why}), so every customer's expected spend per "
-                        "purchase is the average repeat spend", "spend per repeat purchase over all repeat buyers"],
-        })
+        return pd.DataFrame(
+            {
+                "model": "spend",
+                "parameter": ["status", "average_repeat_spend"],
+                "value": ["not fitted", self.average],
+                "standard_error": np.nan,
+                "meaning": [
+                    f"Gamma-Gamma could not be fitted ({self.why}), so every customer's expected spend per "
+                    "purchase is the average repeat spend",
+                    "spend per repeat purchase over all repeat buyers",
+                ],
+            }
+        )
 
 
 def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):

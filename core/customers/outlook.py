@@ -16,10 +16,11 @@ customers' tiers and RFM segments, and gives
 ``customer_ranges``
     ``account, expected_purchases_p10, _p90, model_clv_p10, _p90`` per customer.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -62,8 +63,16 @@ def value_basis(has_profit: bool) -> str:
     return "profit (each customer's margin)" if has_profit else "revenue (no profit column)"
 
 
-def model_outlook(clv: ClvResult, summary: pd.DataFrame, *, horizon: float, unit: str, discount: float,
-                  has_profit: bool, groups: Mapping[str, np.ndarray]) -> Outlook:
+def model_outlook(
+    clv: ClvResult,
+    summary: pd.DataFrame,
+    *,
+    horizon: float,
+    unit: str,
+    discount: float,
+    has_profit: bool,
+    groups: Mapping[str, np.ndarray],
+) -> Outlook:
     """The outlook tables for a list whose model CLV could be computed.
 
     Parameters
@@ -93,40 +102,75 @@ def model_outlook(clv: ClvResult, summary: pd.DataFrame, *, horizon: float, unit
     point_clv = customers["model_clv"].to_numpy(float)
     unit_discount = (1 + discount) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     try:
-        ranges = clv_intervals(clv.purchase_model, clv.spend_model, summary["frequency"], summary["recency"],
-                               summary["T"], summary["avg_repeat_spend"], customers["margin_pct"], horizon=horizon,
-                               unit_discount=unit_discount, groups=groups, point_purchases=point_purchases,
-                               point_clv=point_clv, draws=draws_for(clv.purchase_model))
+        ranges = clv_intervals(
+            clv.purchase_model,
+            clv.spend_model,
+            summary["frequency"],
+            summary["recency"],
+            summary["T"],
+            summary["avg_repeat_spend"],
+            customers["margin_pct"],
+            horizon=horizon,
+            unit_discount=unit_discount,
+            groups=groups,
+            point_purchases=point_purchases,
+            point_clv=point_clv,
+            draws=draws_for(clv.purchase_model),
+        )
     except SegmenterInputError as error:
         ranges, note = None, str(error)
     else:
         note = ranges.note
-    whole = (ranges.totals.iloc[0] if ranges is not None
-             else pd.Series({"expected_purchases_p10": np.nan, "expected_purchases_p90": np.nan,
-                             "model_clv_p10": np.nan, "model_clv_p90": np.nan}))
+    whole = (
+        ranges.totals.iloc[0]
+        if ranges is not None
+        else pd.Series(
+            {
+                "expected_purchases_p10": np.nan,
+                "expected_purchases_p90": np.nan,
+                "model_clv_p10": np.nan,
+                "model_clv_p90": np.nan,
+            }
+        )
+    )
     model = clv.purchase_model.name if clv.purchase_model is not None else "the purchase model"
-    figures = pd.DataFrame({
-        "measure": [f"Expected repeat purchases, next {words}", f"Model lifetime value, next {words}",
-                    "Customers likely still active (P(alive) of 50 % or more)"],
-        "value": [float(np.nansum(point_purchases)), float(np.nansum(point_clv)), float(np.mean(alive >= LIKELY_ACTIVE))],
-        "p10": [whole["expected_purchases_p10"], whole["model_clv_p10"], np.nan],
-        "p90": [whole["expected_purchases_p90"], whole["model_clv_p90"], np.nan],
-        "unit": ["purchases", "currency", "share"],
-        "note": [f"{model}: repeat purchases expected from the customers on the list (not from new ones)",
-                 f"in {basis}, discounted at {discount:.0%} a year; purchases x spend per purchase x margin"
-                 .replace("%", " %"),
-                 f"{model}: the share of customers whose P(alive) is {LIKELY_ACTIVE:.0%} or more"
-                 .replace("%", " %")],
-    })
+    figures = pd.DataFrame(
+        {
+            "measure": [
+                f"Expected repeat purchases, next {words}",
+                f"Model lifetime value, next {words}",
+                "Customers likely still active (P(alive) of 50 % or more)",
+            ],
+            "value": [
+                float(np.nansum(point_purchases)),
+                float(np.nansum(point_clv)),
+                float(np.mean(alive >= LIKELY_ACTIVE)),
+            ],
+            "p10": [whole["expected_purchases_p10"], whole["model_clv_p10"], np.nan],
+            "p90": [whole["expected_purchases_p90"], whole["model_clv_p90"], np.nan],
+            "unit": ["purchases", "currency", "share"],
+            "note": [
+                f"{model}: repeat purchases expected from the customers on the list (not from new ones)",
+                f"in {basis}, discounted at {discount:.0%} a year; purchases x spend per purchase x margin".replace(
+                    "%", " %"
+                ),
+                f"{model}: the share of customers whose P(alive) is {LIKELY_ACTIVE:.0%} or more".replace("%", " %"),
+            ],
+        }
+    )
     tables = {"model_figures": figures}
     if ranges is not None:
         totals = ranges.totals.copy()
-        label = np.where(totals["grouping"] == WHOLE_LIST, WHOLE_LIST,
-                         totals["grouping"].astype(str) + " " + totals["group"].astype(str))
+        label = np.where(
+            totals["grouping"] == WHOLE_LIST,
+            WHOLE_LIST,
+            totals["grouping"].astype(str) + " " + totals["group"].astype(str),
+        )
         totals.insert(0, "label", label)
         tables["clv_ranges"] = totals.drop(columns="group").rename(columns={"label": "group"})
-        per_customer = ranges.customers[["expected_purchases_p10", "expected_purchases_p90", "model_clv_p10",
-                                         "model_clv_p90"]].copy()
+        per_customer = ranges.customers[
+            ["expected_purchases_p10", "expected_purchases_p90", "model_clv_p10", "model_clv_p90"]
+        ].copy()
         per_customer.insert(0, "account", customers["account"].to_numpy())
         tables["customer_ranges"] = per_customer
     return Outlook(tables=tables, note=note)

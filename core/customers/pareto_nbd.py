@@ -17,6 +17,7 @@ t = t_x or T, of which transaction dates give far fewer than customers (a few th
 hypergeometric series of D(t) is summed directly (:func:`hyp2f1_one`), with its derivatives,
 so the fit has an analytic gradient.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -108,7 +109,7 @@ def _sum_series(c, d, z, where, outputs):
     k = 0
     while where.size:
         c_k, d_k = c + k, d + k
-        slope = term * (c_k / d_k)   # q_(k+1) z^k, the term's derivative in z over (k+1)
+        slope = term * (c_k / d_k)  # q_(k+1) z^k, the term's derivative in z over (k+1)
         term = slope * z
         total += term
         if derivatives:
@@ -137,7 +138,8 @@ def _sum_series(c, d, z, where, outputs):
             where, c, d, z, total, term, ratio_rest = (v[keep] for v in (where, c, d, z, total, term, ratio_rest))
             if derivatives:
                 harmonic_c, harmonic_d, sum_c, sum_d, sum_n = (
-                    v[keep] for v in (harmonic_c, harmonic_d, sum_c, sum_d, sum_n))
+                    v[keep] for v in (harmonic_c, harmonic_d, sum_c, sum_d, sum_n)
+                )
 
 
 def _connection_values(c, d, z, where, outputs):
@@ -164,8 +166,9 @@ def _connection_values(c, d, z, where, outputs):
         log_w, log_z = np.log(w), np.log(z)
         psi_e = special.digamma(-e)
         outputs[1][where] = (first * (series / e + d_c + d_g) + second * (-log_w + psi_e - special.digamma(c))) / value
-        outputs[2][where] = (first * (series / (d - 1) - series / e - d_g)
-                             + second * (log_w - log_z + special.digamma(d) - psi_e)) / value
+        outputs[2][where] = (
+            first * (series / (d - 1) - series / e - d_g) + second * (log_w - log_z + special.digamma(d) - psi_e)
+        ) / value
         outputs[3][where] = (-first * d_w + second * (-e / w + (1 - d) / z)) / value
 
 
@@ -198,8 +201,12 @@ def _signed_series(c, g, w):
             continue
         rho = np.maximum(w * (c + k) / (g + k), w)
         with np.errstate(divide="ignore", invalid="ignore"):
-            widened = np.abs(term) * rho / (1 - rho) ** 2 * (
-                1 + np.abs(harmonic_c) + np.abs(harmonic_g) + k + 1 / c + 1 / np.abs(g + k))
+            widened = (
+                np.abs(term)
+                * rho
+                / (1 - rho) ** 2
+                * (1 + np.abs(harmonic_c) + np.abs(harmonic_g) + k + 1 / c + 1 / np.abs(g + k))
+            )
             done = (g + k > 0) & (rho < 1) & (widened <= _SERIES_TOLERANCE * np.abs(total))
         if done.any():
             finished = where[done]
@@ -207,7 +214,8 @@ def _signed_series(c, g, w):
                 result[finished] = value[done]
             keep = ~done
             where, c, g, w, total, term, harmonic_c, harmonic_g, sum_c, sum_g, sum_n = (
-                v[keep] for v in (where, c, g, w, total, term, harmonic_c, harmonic_g, sum_c, sum_g, sum_n))
+                v[keep] for v in (where, c, g, w, total, term, harmonic_c, harmonic_g, sum_c, sum_g, sum_n)
+            )
     return results
 
 
@@ -224,10 +232,12 @@ def _scipy_values(c, d, z, where, outputs):
     outputs[0][where] = log_value
     if len(outputs) > 1:
         step_c, step_d = _PARAMETER_STEP * c, _PARAMETER_STEP * d
-        outputs[1][where] = (np.log(special.hyp2f1(1.0, c + step_c, d, z))
-                             - np.log(special.hyp2f1(1.0, c - step_c, d, z))) / (2 * step_c)
-        outputs[2][where] = (np.log(special.hyp2f1(1.0, c, d + step_d, z))
-                             - np.log(special.hyp2f1(1.0, c, d - step_d, z))) / (2 * step_d)
+        outputs[1][where] = (
+            np.log(special.hyp2f1(1.0, c + step_c, d, z)) - np.log(special.hyp2f1(1.0, c - step_c, d, z))
+        ) / (2 * step_c)
+        outputs[2][where] = (
+            np.log(special.hyp2f1(1.0, c, d + step_d, z)) - np.log(special.hyp2f1(1.0, c, d - step_d, z))
+        ) / (2 * step_d)
         outputs[3][where] = (1 - d) / z - (d - c - 1) / (1 - z) + (d - 1) / (z * (1 - z) * np.exp(log_value))
 
 
@@ -272,11 +282,11 @@ def log_dead_term(params: np.ndarray, x: np.ndarray, t: np.ndarray, *, gradient:
     # d z / d high = (low + t) / (high + t)^2, d z / d low = -1 / (high + t)
     d_high = -(1 - b) / (high + t) + d_z * (low + t) / (high + t) ** 2 - a / (high + t)
     d_low = (1 - b) / (low + t) - d_z / (high + t)
-    if alpha_high:   # c = r + x, d = r + s + x + 1, 1 - b = -s
+    if alpha_high:  # c = r + x, d = r + s + x + 1, 1 - b = -s
         d_r = d_c + d_d - log_high
         d_s = -log_one_minus_z + d_d - log_high
         d_alpha, d_beta = d_high, d_low
-    else:            # c = s + 1, d = r + s + x + 1, 1 - b = 1 - r - x
+    else:  # c = s + 1, d = r + s + x + 1, 1 - b = 1 - r - x
         d_r = -log_one_minus_z + d_d - log_high
         d_s = d_c + d_d - log_high
         d_alpha, d_beta = d_low, d_high
@@ -338,7 +348,8 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     log_alpha_T = np.log(alpha + customers.T_values)[customers.T_index]
     log_beta_T = np.log(beta + customers.T_values)[customers.T_index]
     common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + (
-        r * np.log(alpha) + s * np.log(beta))
+        r * np.log(alpha) + s * np.log(beta)
+    )
     alive = -(r + x) * log_alpha_T - s * log_beta_T
     pairs = log_dead_term(params, customers.pair_x, customers.pair_t, gradient=gradient)
     log_d = pairs[0] if gradient else pairs
@@ -356,16 +367,25 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         dead[short] = np.log(s) + (short_integral[0] if gradient else short_integral)
     if not gradient:
         return common, alive, dead
-    d_common = ((special.digamma(r + customers.x_values) - special.digamma(r))[customers.x_index] + np.log(alpha),
-                r / alpha, np.log(beta), s / beta)
-    d_alive = (-log_alpha_T, -(r + x) / (alpha + customers.T_values)[customers.T_index], -log_beta_T,
-               -s / (beta + customers.T_values)[customers.T_index])
+    d_common = (
+        (special.digamma(r + customers.x_values) - special.digamma(r))[customers.x_index] + np.log(alpha),
+        r / alpha,
+        np.log(beta),
+        s / beta,
+    )
+    d_alive = (
+        -log_alpha_T,
+        -(r + x) / (alpha + customers.T_values)[customers.T_index],
+        -log_beta_T,
+        -s / (beta + customers.T_values)[customers.T_index],
+    )
     d_log_d = pairs[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         ratio = np.exp(gap)[:, None]
         # np.take on rows: an order of magnitude faster than fancy indexing of a 2-D array
-        d_dead = (np.take(d_log_d, customers.at_last, axis=0) - ratio * np.take(d_log_d, customers.at_end, axis=0)
-                  ) / (1 - ratio)
+        d_dead = (np.take(d_log_d, customers.at_last, axis=0) - ratio * np.take(d_log_d, customers.at_end, axis=0)) / (
+            1 - ratio
+        )
     shape_term = 1 / (r + s + x)
     d_dead[:, 0] -= shape_term
     d_dead[:, 2] += 1 / s - shape_term
@@ -457,8 +477,10 @@ class ParetoNBDModel(PurchaseModel):
         "s": "shape of the drop-out-rate distribution (Gamma)",
         "beta": "scale of the drop-out-rate distribution, in time units; mean drop-out rate = s / beta",
     }
-    alive_sentence = ("Pareto/NBD: a customer may drop out at any moment, so P(alive) falls the longer a "
-                      "customer has not bought, for one-time buyers too.")
+    alive_sentence = (
+        "Pareto/NBD: a customer may drop out at any moment, so P(alive) falls the longer a "
+        "customer has not bought, for one-time buyers too."
+    )
 
     def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, PreparedCustomers(x, t_x, T))

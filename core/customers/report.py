@@ -44,6 +44,7 @@ concentration, the matrix and the cohorts work on it exactly as on an account li
 Overview tables (findings, key figures, charts) also read the RFM segments. Its
 ``sheet_row`` columns and ``data_issues`` table point at rows of the transaction list.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -54,32 +55,47 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.accounts import accounts_from_frame
+from core.config import ReportConfig
+from core.customers.cohorts import cohort_tables
+from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
-from core.customers.cohorts import cohort_tables
 from core.customers.outlook import model_outlook
-from core.config import ReportConfig
+from core.customers.rfm import rfm_scores
+from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
+from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
-from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.overview import overview_tables
 from core.report import Report, run_report
-from core.customers.rfm import rfm_scores
-from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
-from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
 from core.transactions import TransactionTable
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
 MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv")
 #: Columns of ``lifetime_value`` (from :func:`core.customers.model_clv.model_clv`).
-LIFETIME_COLUMNS = ("account", "frequency", "recency", "T", "probability_alive", "expected_purchases",
-                    "expected_avg_spend", "margin_pct", "expected_revenue", "model_clv")
+LIFETIME_COLUMNS = (
+    "account",
+    "frequency",
+    "recency",
+    "T",
+    "probability_alive",
+    "expected_purchases",
+    "expected_avg_spend",
+    "margin_pct",
+    "expected_revenue",
+    "model_clv",
+)
 #: Summary columns shown only when the transaction list has the role (profit or quantity) they sum.
 OPTIONAL_COLUMNS = {"total_profit": "profit", "avg_margin_pct": "profit", "total_quantity": "quantity"}
 # How clv_parameters values read (the layout's unit formats); other numbers are ratios (0.000).
-_PARAMETER_UNITS = {"customers": "accounts", "repeat_buyers": "accounts", "discount_rate": "share", "retention": "share"}
+_PARAMETER_UNITS = {
+    "customers": "accounts",
+    "repeat_buyers": "accounts",
+    "discount_rate": "share",
+    "retention": "share",
+}
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
 _FIRST_FRAME_ROW = 2
 
@@ -109,8 +125,14 @@ class CustomerReport:
     account_report: Report
 
 
-def run_customer_report(transactions: TransactionTable, config: ReportConfig | None = None, *,
-                        horizon: float = 52, unit: str = "W", observation_end: Any = None) -> CustomerReport:
+def run_customer_report(
+    transactions: TransactionTable,
+    config: ReportConfig | None = None,
+    *,
+    horizon: float = 52,
+    unit: str = "W",
+    observation_end: Any = None,
+) -> CustomerReport:
     """Per-customer summary, RFM segments, model lifetime value and the account report.
 
     Parameters
@@ -231,30 +253,61 @@ def run_customer_report(transactions: TransactionTable, config: ReportConfig | N
     tables.update(cohort_tables(observed.rows, summary.attrs["observation_end"])[0])
     outlook = None
     if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
-        outlook = model_outlook(lifetime.clv, summary, horizon=horizon, unit=unit, discount=config.discount,
-                                has_profit=bool(transactions.has_profit),
-                                groups={"Tier": customers["tier"].to_numpy(object),
-                                        "RFM segment": customers["segment"].to_numpy(object)})
+        outlook = model_outlook(
+            lifetime.clv,
+            summary,
+            horizon=horizon,
+            unit=unit,
+            discount=config.discount,
+            has_profit=bool(transactions.has_profit),
+            groups={"Tier": customers["tier"].to_numpy(object), "RFM segment": customers["segment"].to_numpy(object)},
+        )
         tables.update({k: v for k, v in outlook.tables.items() if k != "customer_ranges"})
         if "customer_ranges" in outlook.tables:
             tables["lifetime_value"] = with_ranges(tables["lifetime_value"], outlook.tables["customer_ranges"])
-        tables["clv_parameters"] = pd.concat([tables["clv_parameters"], pd.DataFrame({
-            "model": "ranges", "parameter": ["method"], "value": ["text"], "unit": ["text"],
-            "standard_error": np.nan, "meaning": [outlook.note]})], ignore_index=True)
+        tables["clv_parameters"] = pd.concat(
+            [
+                tables["clv_parameters"],
+                pd.DataFrame(
+                    {
+                        "model": "ranges",
+                        "parameter": ["method"],
+                        "value": ["text"],
+                        "unit": ["text"],
+                        "standard_error": np.nan,
+                        "meaning": [outlook.note],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
         tables["model_check_tracking"] = check.tracking
     # what was read as what, and what was left out, are the transaction list's, not the per-customer table's
     account_report.tables.pop("coverage", None)
-    account_report.tables.update(intake_tables(
-        transaction_coverage(transactions.read_rows, transactions.issues, transactions.read_amount,
-                             transactions.left_out_amount),
-        reading_lines(transactions.headers, {}, transactions.said)))
+    account_report.tables.update(
+        intake_tables(
+            transaction_coverage(
+                transactions.read_rows, transactions.issues, transactions.read_amount, transactions.left_out_amount
+            ),
+            reading_lines(transactions.headers, {}, transactions.said),
+        )
+    )
     # the Overview of a transaction list speaks of its RFM segments too
     account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
-    headline = _headline(transactions, summary, rfm.segments, lifetime, check, horizon, unit,
-                         config.discount, len(account_report.tables["data_issues"]))
+    headline = _headline(
+        transactions,
+        summary,
+        rfm.segments,
+        lifetime,
+        check,
+        horizon,
+        unit,
+        config.discount,
+        len(account_report.tables["data_issues"]),
+    )
     if outlook is not None and "clv_ranges" in outlook.tables:
         whole = outlook.tables["clv_ranges"].iloc[0]
         headline["clv_range"] = tuple(float(whole[f"model_clv_{q}"]) for q in ("p10", "p50", "p90"))
@@ -300,8 +353,14 @@ def _model_check(transactions: TransactionTable, unit: str) -> tuple[ModelCheck 
         return None, f"no holdout check: {error}"
 
 
-def _lifetime_value(transactions: TransactionTable, summary: pd.DataFrame, check: ModelCheck | None,
-                    config: ReportConfig, horizon: float, unit: str) -> LifetimeOutcome:
+def _lifetime_value(
+    transactions: TransactionTable,
+    summary: pd.DataFrame,
+    check: ModelCheck | None,
+    config: ReportConfig,
+    horizon: float,
+    unit: str,
+) -> LifetimeOutcome:
     """Model CLV with the chosen model (others as fallbacks); the historical value when none fits."""
     order, choice = model_order(config.customer_model, check)
     errors: dict[str, str] = {}
@@ -319,14 +378,19 @@ def _lifetime_value(transactions: TransactionTable, summary: pd.DataFrame, check
                 continue
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
         if key != order[0]:
-            choice = (f"{choice} {model_name(order[0])} could not be fitted on the whole list "
-                      f"({errors[model_name(order[0])]}), so {model_name(key)} is used.")
+            choice = (
+                f"{choice} {model_name(order[0])} could not be fitted on the whole list "
+                f"({errors[model_name(order[0])]}), so {model_name(key)} is used."
+            )
         return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts)
-    historical = historical_clv(transactions, summary, discount_rate=config.discount,
-                                horizon_days=horizon * UNIT_DAYS[unit])
+    historical = historical_clv(
+        transactions, summary, discount_rate=config.discount, horizon_days=horizon * UNIT_DAYS[unit]
+    )
     if spend_error is not None:
-        why, fix = (f"the spend per purchase could not be modelled ({spend_error}).",
-                    "More repeat buyers with differing spend per purchase.")
+        why, fix = (
+            f"the spend per purchase could not be modelled ({spend_error}).",
+            "More repeat buyers with differing spend per purchase.",
+        )
     else:
         why, fix = why_no_model(summary, errors, unit)
     return LifetimeOutcome(None, historical, None, None, choice, errors, why, fix, [])
@@ -356,8 +420,9 @@ def _first_transaction_rows(transactions: TransactionTable, summary: pd.DataFram
     return first.reindex(summary["account"].to_numpy()).to_numpy(dtype=np.int64)
 
 
-def _account_report(summary: pd.DataFrame, transactions: TransactionTable, config: ReportConfig,
-                    first_rows: np.ndarray) -> Report:
+def _account_report(
+    summary: pd.DataFrame, transactions: TransactionTable, config: ReportConfig, first_rows: np.ndarray
+) -> Report:
     """run_report on the per-customer table; row numbers mapped back to the transaction list."""
     columns = {"Account": summary["account"].to_numpy(object), "Revenue": summary["total_spend"].to_numpy(float)}
     if transactions.has_profit:
@@ -403,41 +468,79 @@ def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
 def lifetime_table(lifetime: LifetimeOutcome) -> pd.DataFrame:
     if lifetime.clv is None:
         return lifetime.historical.customers.sort_values(
-            ["historical_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
+            ["historical_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True
+        )
     return lifetime.clv.customers[list(LIFETIME_COLUMNS)].sort_values(
-        ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True)
+        ["model_clv", "account"], ascending=[False, True], na_position="last", kind="stable", ignore_index=True
+    )
 
 
 def parameter_table(lifetime: LifetimeOutcome, horizon, unit, discount) -> pd.DataFrame:
     if lifetime.clv is None:
         historical = lifetime.historical
-        parameters = pd.DataFrame({
-            "model": ["purchase models", "purchase models", "historical value", "historical value",
-                      "historical value", "historical value"],
-            "parameter": ["status", "what would fix it", "method", "period_days", "retention", "expected_periods"],
-            "value": ["not fitted", "more data", "historical", historical.period_days, historical.retention,
-                      historical.expected_periods],
-            "standard_error": np.nan,
-            "meaning": [f"No purchase model could be used: {lifetime.why}", lifetime.fix, historical.method,
-                        "length of one period, days", "observed retention per period",
-                        "(1 + d) / (1 + d - r): discounted periods a customer stays, this one included"],
-        })
+        parameters = pd.DataFrame(
+            {
+                "model": [
+                    "purchase models",
+                    "purchase models",
+                    "historical value",
+                    "historical value",
+                    "historical value",
+                    "historical value",
+                ],
+                "parameter": ["status", "what would fix it", "method", "period_days", "retention", "expected_periods"],
+                "value": [
+                    "not fitted",
+                    "more data",
+                    "historical",
+                    historical.period_days,
+                    historical.retention,
+                    historical.expected_periods,
+                ],
+                "standard_error": np.nan,
+                "meaning": [
+                    f"No purchase model could be used: {lifetime.why}",
+                    lifetime.fix,
+                    historical.method,
+                    "length of one period, days",
+                    "observed retention per period",
+                    "(1 + d) / (1 + d - r): discounted periods a customer stays, this one included",
+                ],
+            }
+        )
     else:
-        used = pd.DataFrame({
-            "model": lifetime.model_name, "parameter": ["chosen because", "P(alive)"], "value": "text",
-            "standard_error": np.nan,
-            "meaning": [lifetime.choice, PURCHASE_MODELS[lifetime.model_key].alive_sentence],
-        })
+        used = pd.DataFrame(
+            {
+                "model": lifetime.model_name,
+                "parameter": ["chosen because", "P(alive)"],
+                "value": "text",
+                "standard_error": np.nan,
+                "meaning": [lifetime.choice, PURCHASE_MODELS[lifetime.model_key].alive_sentence],
+            }
+        )
         parameters = pd.concat([used, lifetime.clv.parameters], ignore_index=True)
     if lifetime.warnings:
-        parameters = pd.concat([parameters, pd.DataFrame({
-            "model": "Gamma-Gamma", "parameter": "warning", "value": "check", "standard_error": np.nan,
-            "meaning": lifetime.warnings})], ignore_index=True)
+        parameters = pd.concat(
+            [
+                parameters,
+                pd.DataFrame(
+                    {
+                        "model": "Gamma-Gamma",
+                        "parameter": "warning",
+                        "value": "check",
+                        "standard_error": np.nan,
+                        "meaning": lifetime.warnings,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     parameters = parameters.copy()
     parameters["value"] = parameters["value"].astype(object)
     numeric = np.array([isinstance(v, (int, float)) for v in parameters["value"]], dtype=bool)
-    parameters.insert(3, "unit", np.where(numeric, parameters["parameter"].map(_PARAMETER_UNITS).fillna("ratio"),
-                                          "text"))
+    parameters.insert(
+        3, "unit", np.where(numeric, parameters["parameter"].map(_PARAMETER_UNITS).fillna("ratio"), "text")
+    )
     return parameters
 
 
@@ -475,11 +578,15 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
         if quiet_alive[i] and one_time[i] and model == "BG/NBD":
             why = "BG/NBD assumes a one-time buyer has not dropped out (MBG/NBD and Pareto/NBD let them)"
         elif quiet_alive[i]:
-            why = ("RFM compares the time since the last purchase with other customers; for this customer's "
-                   "own pace of buying the gap is not yet unusual")
+            why = (
+                "RFM compares the time since the last purchase with other customers; for this customer's "
+                "own pace of buying the gap is not yet unusual"
+            )
         else:
-            why = ("the time since the last purchase is long for a customer who used to buy this often, though it "
-                   "is short compared with other customers")
+            why = (
+                "the time since the last purchase is long for a customer who used to buy this often, though it "
+                "is short compared with other customers"
+            )
         notes[i] = f"{head}: {why}"
     return notes
 
@@ -499,17 +606,33 @@ def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: Lifet
     if lifetime.clv is not None:
         rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
     else:
-        rows += [("Model used", f"None: {lifetime.why}"), ("What would fix it", lifetime.fix),
-                 ("Lifetime value instead", lifetime.historical.method)]
+        rows += [
+            ("Model used", f"None: {lifetime.why}"),
+            ("What would fix it", lifetime.fix),
+            ("Lifetime value instead", lifetime.historical.method),
+        ]
     rows += [(f"P(alive), {cls.name}", cls.alive_sentence) for cls in PURCHASE_MODELS.values()]
-    rows.append(("RFM and P(alive)",
-                 "RFM ranks customers against each other by time since the last purchase; P(alive) weighs a "
-                 "customer's own pace of buying. Where they disagree, the Customers sheet says why (Model note)."))
+    rows.append(
+        (
+            "RFM and P(alive)",
+            "RFM ranks customers against each other by time since the last purchase; P(alive) weighs a "
+            "customer's own pace of buying. Where they disagree, the Customers sheet says why (Model note).",
+        )
+    )
     return pd.DataFrame(rows, columns=["topic", "note"])
 
 
-def _headline(transactions, summary, segments, lifetime: LifetimeOutcome, check: ModelCheck | None, horizon,
-              unit, discount, n_issues) -> dict[str, Any]:
+def _headline(
+    transactions,
+    summary,
+    segments,
+    lifetime: LifetimeOutcome,
+    check: ModelCheck | None,
+    horizon,
+    unit,
+    discount,
+    n_issues,
+) -> dict[str, Any]:
     def fitted(model: str | None) -> dict[str, float]:
         if lifetime.clv is None or model is None:
             return {}
@@ -529,18 +652,32 @@ def _headline(transactions, summary, segments, lifetime: LifetimeOutcome, check:
         "purchase_model": lifetime.model_name,
         "purchase_params": fitted(lifetime.model_name),
         "gamma_gamma": fitted("Gamma-Gamma"),
-        "spend_note": (None if clv is None or "spend" not in set(clv.parameters["model"]) else
-                       str(clv.parameters.loc[clv.parameters["model"] == "spend", "meaning"].iloc[0])),
+        "spend_note": (
+            None
+            if clv is None or "spend" not in set(clv.parameters["model"])
+            else str(clv.parameters.loc[clv.parameters["model"] == "spend", "meaning"].iloc[0])
+        ),
         "model_choice": lifetime.choice,
-        "model_check": ({} if check is None else
-                        {row.model: {"status": row.status, "total_error_pct": row.total_error_pct,
-                                     "frequency_error_pct": row.frequency_error_pct}
-                         for row in check.totals.itertuples()}),
+        "model_check": (
+            {}
+            if check is None
+            else {
+                row.model: {
+                    "status": row.status,
+                    "total_error_pct": row.total_error_pct,
+                    "frequency_error_pct": row.frequency_error_pct,
+                }
+                for row in check.totals.itertuples()
+            }
+        ),
         "total_clv": float(np.nansum(clv.customers["model_clv"])) if clv is not None else float("nan"),
         "clv_error": None if clv is not None else f"{lifetime.why} {lifetime.fix}",
         "historical_method": lifetime.historical.method if lifetime.historical is not None else None,
-        "total_historical_clv": (float(np.nansum(lifetime.historical.customers["historical_clv"]))
-                                 if lifetime.historical is not None else float("nan")),
+        "total_historical_clv": (
+            float(np.nansum(lifetime.historical.customers["historical_clv"]))
+            if lifetime.historical is not None
+            else float("nan")
+        ),
         "clv_warnings": list(lifetime.warnings),
         "data_issues": int(n_issues),
         "has_profit": bool(transactions.has_profit),

@@ -3,10 +3,11 @@
 Scores come from quantile bins by default or from the user's cut points; the cut points used
 are returned as a table, and tied values never split across scores.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -102,8 +103,9 @@ def _score(values: np.ndarray, edges: np.ndarray, higher_is_better: bool, bins: 
     return (below + 1) if higher_is_better else (bins - below)
 
 
-def threshold_rows(metric: str, edges: np.ndarray, counts: np.ndarray, higher_is_better: bool, bins: int,
-                   from_quantiles: bool) -> list[dict]:
+def threshold_rows(
+    metric: str, edges: np.ndarray, counts: np.ndarray, higher_is_better: bool, bins: int, from_quantiles: bool
+) -> list[dict]:
     """The thresholds table's rows of one metric: edges used and ``counts[score]`` customers per score."""
     bounds = np.r_[-np.inf, edges, np.inf]
     rows = []
@@ -112,17 +114,28 @@ def threshold_rows(metric: str, edges: np.ndarray, counts: np.ndarray, higher_is
         lower, upper = bounds[position], bounds[position + 1]
         note = ""
         if lower == upper:
-            note = (f"empty: the {position}/{bins} and {position + 1}/{bins} quantiles are equal ({upper:g}), "
-                    "tied customers share one score" if from_quantiles else "empty: equal cut points")
+            note = (
+                f"empty: the {position}/{bins} and {position + 1}/{bins} quantiles are equal ({upper:g}), "
+                "tied customers share one score"
+                if from_quantiles
+                else "empty: equal cut points"
+            )
         elif counts[score] == 0:
             note = "empty: no customer in this range"
-        rows.append({"metric": metric, "score": score, "lower": lower, "upper": upper,
-                     "customers": int(counts[score]), "note": note})
+        rows.append(
+            {
+                "metric": metric,
+                "score": score,
+                "lower": lower,
+                "upper": upper,
+                "customers": int(counts[score]),
+                "note": note,
+            }
+        )
     return rows
 
 
-def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence[float]] | None = None
-               ) -> RfmResult:
+def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence[float]] | None = None) -> RfmResult:
     """Score customers 1 to ``bins`` on recency, frequency and monetary value, and name segments.
 
     Parameters
@@ -187,8 +200,9 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
     cuts = dict(cuts or {})
     unknown = set(cuts) - set(METRICS)
     if unknown:
-        raise SegmenterInputError(f"cut points given for unknown metric(s) {sorted(unknown)}; use R, F, M",
-                                  column="cuts")
+        raise SegmenterInputError(
+            f"cut points given for unknown metric(s) {sorted(unknown)}; use R, F, M", column="cuts"
+        )
     needed = ["account"] + [column for column, _ in METRICS.values()]
     missing = [column for column in needed if column not in summary.columns]
     if missing:
@@ -202,14 +216,16 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
         values = summary[column].to_numpy(dtype=float)
         if not np.all(np.isfinite(values)):
             first = int(np.flatnonzero(~np.isfinite(values))[0])
-            raise SegmenterInputError(f"{column} is missing for customer {summary['account'].iloc[first]}",
-                                      column=column)
+            raise SegmenterInputError(
+                f"{column} is missing for customer {summary['account'].iloc[first]}", column=column
+            )
         edges = _edges(values, bins, cuts.get(metric), metric)
         metric_scores = _score(values, edges, higher_is_better, bins)
         scores[{"R": "recency", "F": "frequency", "M": "monetary"}[metric]] = values
         scores[metric] = metric_scores
-        table_rows += threshold_rows(metric, edges, np.bincount(metric_scores, minlength=bins + 1),
-                                     higher_is_better, bins, metric not in cuts)
+        table_rows += threshold_rows(
+            metric, edges, np.bincount(metric_scores, minlength=bins + 1), higher_is_better, bins, metric not in cuts
+        )
     scores = scores[["account", "recency", "frequency", "monetary", "R", "F", "M"]]
     scores["RFM"] = (scores["R"].astype(str) + scores["F"].astype(str) + scores["M"].astype(str)).astype("str")
     scores["segment"] = pd.array(segment_names(scores["R"], scores["F"], scores["M"], bins), dtype="str")
@@ -243,19 +259,26 @@ def segment_table(segment: np.ndarray, customers: np.ndarray, revenue: np.ndarra
     [['Champions', 1, 0.7], ['Lost', 3, 0.3]]
     """
     names = [rule[0] for rule in SEGMENT_RULES]
-    frame = pd.DataFrame({"segment": segment, "customers": np.asarray(customers, dtype=float),
-                          "revenue": np.asarray(revenue, dtype=float)})
+    frame = pd.DataFrame(
+        {
+            "segment": segment,
+            "customers": np.asarray(customers, dtype=float),
+            "revenue": np.asarray(revenue, dtype=float),
+        }
+    )
     grouped = frame.groupby("segment")[["customers", "revenue"]].sum().reindex(names, fill_value=0)
     total_customers = grouped["customers"].sum()
     total_revenue = frame["revenue"].sum()
-    return pd.DataFrame({
-        "segment": names,
-        "customers": grouped["customers"].to_numpy().astype(np.int64),
-        "customer_share": grouped["customers"].to_numpy() / total_customers,
-        "revenue": grouped["revenue"].to_numpy(dtype=float),
-        "revenue_share": grouped["revenue"].to_numpy() / total_revenue if total_revenue else np.nan,
-        "rule": [f"R {_span(r)}, FM {_span(fm)}: {meaning}" for _, r, fm, meaning in SEGMENT_RULES],
-    })
+    return pd.DataFrame(
+        {
+            "segment": names,
+            "customers": grouped["customers"].to_numpy().astype(np.int64),
+            "customer_share": grouped["customers"].to_numpy() / total_customers,
+            "revenue": grouped["revenue"].to_numpy(dtype=float),
+            "revenue_share": grouped["revenue"].to_numpy() / total_revenue if total_revenue else np.nan,
+            "rule": [f"R {_span(r)}, FM {_span(fm)}: {meaning}" for _, r, fm, meaning in SEGMENT_RULES],
+        }
+    )
 
 
 def _span(values: tuple[int, ...]) -> str:

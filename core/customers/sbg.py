@@ -16,11 +16,12 @@ valuation in a contractual setting: the perils of ignoring heterogeneity", Marke
 to 7) the estimates are alpha = 0.704, beta = 1.182 ("regular") and alpha = 0.668, beta =
 3.806 ("high end", log-likelihood -1,611.2).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,10 @@ MEANINGS = {
     "beta": "churn probability Beta shape beta; mean churn probability in the first period = alpha / (alpha + beta)",
 }
 #: Why an sBG fit runs a parameter off, in the data's words.
-RETENTION_HINT = ("no customer leaving, every customer leaving in the first period, or too few periods; "
-                  "the counts must be customers still active at period 0, 1, 2, ...")
+RETENTION_HINT = (
+    "no customer leaving, every customer leaving in the first period, or too few periods; "
+    "the counts must be customers still active at period 0, 1, 2, ..."
+)
 #: Periods a cohort must span (period 0 and at least two more) for two parameters.
 MIN_PERIODS = 2
 
@@ -60,11 +63,14 @@ def check_survivors(survivors, *, name: str = "survivors", periods: int = MIN_PE
     if s.size < periods + 1:
         raise SegmenterInputError(
             f"a cohort needs customers active at period 0 and at least {periods} later period"
-            f"{'s' if periods > 1 else ''}, got {s.size} count(s)", column=name)
+            f"{'s' if periods > 1 else ''}, got {s.size} count(s)",
+            column=name,
+        )
     bad = ~np.isfinite(s) | (s < 0)
     if bad.any():
-        raise SegmenterInputError(f"count {int(np.flatnonzero(bad)[0]) + 1} of {s.size} is missing or negative",
-                                  column=name)
+        raise SegmenterInputError(
+            f"count {int(np.flatnonzero(bad)[0]) + 1} of {s.size} is missing or negative", column=name
+        )
     if not s[0] > 0:
         raise SegmenterInputError("the first count (customers at period 0) must be above 0", column=name)
     rising = np.flatnonzero(np.diff(s) > 0)
@@ -72,7 +78,9 @@ def check_survivors(survivors, *, name: str = "survivors", periods: int = MIN_PE
         k = int(rising[0]) + 1
         raise SegmenterInputError(
             f"count {k + 1} ({s[k]:g}) is above the one before ({s[k - 1]:g}): a cohort can only shrink "
-            "(customers who start later belong to another cohort)", column=name)
+            "(customers who start later belong to another cohort)",
+            column=name,
+        )
     return s
 
 
@@ -82,14 +90,14 @@ def _rows(cohorts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.nda
     Customers lost between period t-1 and t left at t (eq. 5's P(T = t)); those still active at
     a cohort's last period n are censored there (S(n)).
     """
-    frame = pd.concat([pd.DataFrame({"t": np.arange(1, s.size, dtype=float), "censored": False, "w": -np.diff(s)})
-                       for s in cohorts]
-                      + [pd.DataFrame({"t": [float(s.size - 1) for s in cohorts], "censored": True,
-                                       "w": [s[-1] for s in cohorts]})], ignore_index=True)
+    frame = pd.concat(
+        [pd.DataFrame({"t": np.arange(1, s.size, dtype=float), "censored": False, "w": -np.diff(s)}) for s in cohorts]
+        + [pd.DataFrame({"t": [float(s.size - 1) for s in cohorts], "censored": True, "w": [s[-1] for s in cohorts]})],
+        ignore_index=True,
+    )
     grouped = frame[frame["w"] > 0].groupby(["t", "censored"], sort=True)["w"].sum()
     keys = grouped.index
-    return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(bool),
-            grouped.to_numpy(float))
+    return (keys.get_level_values(0).to_numpy(float), keys.get_level_values(1).to_numpy(bool), grouped.to_numpy(float))
 
 
 def _log_likelihood_terms(params: np.ndarray, t: np.ndarray, censored: np.ndarray):
@@ -105,10 +113,15 @@ def _log_likelihood_terms(params: np.ndarray, t: np.ndarray, censored: np.ndarra
     base = special.betaln(alpha, beta)
     left = special.betaln(alpha + 1, beta + t - 1) - base
     active = special.betaln(alpha, beta + t) - base
-    d_alpha = np.where(censored, psi_ab - psi_abt,
-                       special.digamma(alpha + 1) - special.digamma(alpha) + psi_ab - psi_abt)
-    d_beta = np.where(censored, special.digamma(beta + t), special.digamma(beta + t - 1)) - special.digamma(beta) \
-        + psi_ab - psi_abt
+    d_alpha = np.where(
+        censored, psi_ab - psi_abt, special.digamma(alpha + 1) - special.digamma(alpha) + psi_ab - psi_abt
+    )
+    d_beta = (
+        np.where(censored, special.digamma(beta + t), special.digamma(beta + t - 1))
+        - special.digamma(beta)
+        + psi_ab
+        - psi_abt
+    )
     return np.where(censored, active, left), np.column_stack([d_alpha * alpha, d_beta * beta])
 
 
@@ -135,13 +148,14 @@ class RetentionModel:
     cohorts: tuple[np.ndarray, ...] = ()
 
     @classmethod
-    def of_params(cls, alpha: float, beta: float) -> "RetentionModel":
+    def of_params(cls, alpha: float, beta: float) -> RetentionModel:
         """A model with given parameters (no fit: no standard errors)."""
         for name, value in (("alpha", alpha), ("beta", beta)):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
                 raise SegmenterInputError(f"must be a positive number, got {value!r}", column=name)
-        return cls(FitResult({"alpha": float(alpha), "beta": float(beta)}, {"alpha": np.nan, "beta": np.nan},
-                             np.nan, np.nan))
+        return cls(
+            FitResult({"alpha": float(alpha), "beta": float(beta)}, {"alpha": np.nan, "beta": np.nan}, np.nan, np.nan)
+        )
 
     @property
     def alpha(self) -> float:
@@ -190,8 +204,9 @@ class RetentionModel:
         (1.8015, 1.8015)
         """
         if not (isinstance(discount, (int, float)) and math.isfinite(discount) and discount > 0):
-            raise SegmenterInputError(f"the discount rate per period must be above 0, got {discount!r}",
-                                      column="discount")
+            raise SegmenterInputError(
+                f"the discount rate per period must be above 0, got {discount!r}", column="discount"
+            )
         n = np.asarray(renewals, dtype=float) + 1
         if np.any(~np.isfinite(n) | (n < 1) | (n != np.round(n))):
             raise SegmenterInputError("renewals must be whole numbers, 0 or more", column="renewals")
@@ -230,7 +245,7 @@ def _derl_series(alpha: float, beta: float, n: np.ndarray, z: float) -> np.ndarr
     result = np.empty(n.size)
     for i, m in enumerate(n):
         ratios = (beta + m - 1 + j) / (alpha + beta + m - 1 + j)
-        result[i] = float(np.cumprod(ratios) @ z ** j)
+        result[i] = float(np.cumprod(ratios) @ z**j)
     return result
 
 
@@ -268,17 +283,32 @@ def fit_retention(cohorts) -> RetentionModel:
     """
     raw = list(cohorts) if isinstance(cohorts, (list, tuple)) else list(np.asarray(cohorts, dtype=object))
     nested = bool(raw) and all(isinstance(c, (list, tuple, np.ndarray)) for c in raw)
-    arrays = tuple(check_survivors(c, name=f"cohort {i + 1}", periods=1) for i, c in enumerate(raw)) if nested \
+    arrays = (
+        tuple(check_survivors(c, name=f"cohort {i + 1}", periods=1) for i, c in enumerate(raw))
+        if nested
         else (check_survivors(raw),)
+    )
     if max(a.size for a in arrays) < MIN_PERIODS + 1:
-        raise SegmenterInputError(f"the oldest cohort needs counts for period 0 and at least {MIN_PERIODS} later "
-                                  "periods to fit two parameters", column="survivors")
+        raise SegmenterInputError(
+            f"the oldest cohort needs counts for period 0 and at least {MIN_PERIODS} later "
+            "periods to fit two parameters",
+            column="survivors",
+        )
     t, censored, weight = _rows(arrays)
     if not (~censored).any():
-        raise SegmenterInputError("no customer left in any period, so the churn probabilities cannot be estimated "
-                                  "(every count is the same as the first)", column="survivors")
-    fit = fit_max_likelihood(lambda params: _log_likelihood_terms(params, t, censored), PARAMETER_NAMES, weight,
-                             model="sBG", column="survivors", hint=RETENTION_HINT)
+        raise SegmenterInputError(
+            "no customer left in any period, so the churn probabilities cannot be estimated "
+            "(every count is the same as the first)",
+            column="survivors",
+        )
+    fit = fit_max_likelihood(
+        lambda params: _log_likelihood_terms(params, t, censored),
+        PARAMETER_NAMES,
+        weight,
+        model="sBG",
+        column="survivors",
+        hint=RETENTION_HINT,
+    )
     return RetentionModel(fit, arrays)
 
 
@@ -301,14 +331,20 @@ def retention_table(model: RetentionModel, periods: int | None = None) -> pd.Dat
     for i, survivors in enumerate(cohorts):
         t = np.arange(last + 1, dtype=float)
         actual = np.full(t.size, np.nan)
-        actual[:min(survivors.size, t.size)] = survivors[:t.size]
+        actual[: min(survivors.size, t.size)] = survivors[: t.size]
         with np.errstate(invalid="ignore", divide="ignore"):
             actual_retention = np.r_[np.nan, actual[1:] / actual[:-1]]
-        frames.append(pd.DataFrame({
-            "cohort": i + 1, "period": t, "actual": actual if model.cohorts else np.nan,
-            "fitted": model.survival(t) * survivors[0],
-            "actual_retention": actual_retention if model.cohorts else np.nan,
-            "fitted_retention": np.r_[np.nan, model.retention(t[1:])],
-            "projected": t > survivors.size - 1 if model.cohorts else False,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cohort": i + 1,
+                    "period": t,
+                    "actual": actual if model.cohorts else np.nan,
+                    "fitted": model.survival(t) * survivors[0],
+                    "actual_retention": actual_retention if model.cohorts else np.nan,
+                    "fitted_retention": np.r_[np.nan, model.retention(t[1:])],
+                    "projected": t > survivors.size - 1 if model.cohorts else False,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

@@ -4,6 +4,7 @@
 customer with the purchase history figures the RFM and lifetime-value models use (frequency,
 recency, T) and the ``account``, ``revenue``, ``profit`` columns the account report reads.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,14 +19,27 @@ from core.transactions import TransactionTable
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 SUMMARY_COLUMNS = (
-    "account", "first_purchase", "last_purchase", "purchases", "repeat_purchases", "frequency", "recency", "T",
-    "time_since_last", "total_spend", "avg_spend", "avg_repeat_spend", "total_profit", "avg_margin_pct",
-    "total_quantity", "revenue", "profit",
+    "account",
+    "first_purchase",
+    "last_purchase",
+    "purchases",
+    "repeat_purchases",
+    "frequency",
+    "recency",
+    "T",
+    "time_since_last",
+    "total_spend",
+    "avg_spend",
+    "avg_repeat_spend",
+    "total_profit",
+    "avg_margin_pct",
+    "total_quantity",
+    "revenue",
+    "profit",
 )
 
 
-def customer_summary(transactions: TransactionTable, *, observation_end: Any = None, unit: str = "W"
-                     ) -> pd.DataFrame:
+def customer_summary(transactions: TransactionTable, *, observation_end: Any = None, unit: str = "W") -> pd.DataFrame:
     """One row per customer: purchase history, spend, margin and the BG/NBD inputs.
 
     Parameters
@@ -86,8 +100,7 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     [['A', 3, 1, 2.0, 4.0, 39.0, 30.0], ['B', 1, 0, 0.0, 1.0, 20.0, nan]]
     """
     if unit not in UNIT_DAYS:
-        raise SegmenterInputError(f"unknown time unit {unit!r}; use D (days), W (weeks) or M (months)",
-                                  column="unit")
+        raise SegmenterInputError(f"unknown time unit {unit!r}; use D (days), W (weeks) or M (months)", column="unit")
     rows = transactions.rows
     day = rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     end = int(day.max()) if observation_end is None else _day_number(observation_end)
@@ -115,8 +128,9 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     # One key per (account, day) with a purchase; sorted keys put each account's days in order.
     first_day_seen = int(day.min())
     span = int(day.max()) - first_day_seen + 1
-    keys, key_of_row = np.unique(codes[purchase].astype(np.int64) * span + (day[purchase] - first_day_seen),
-                                 return_inverse=True)
+    keys, key_of_row = np.unique(
+        codes[purchase].astype(np.int64) * span + (day[purchase] - first_day_seen), return_inverse=True
+    )
     day_spend = np.bincount(key_of_row, weights=amount[purchase], minlength=keys.size)
     key_account = keys // span
     key_day = keys % span + first_day_seen
@@ -125,7 +139,12 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     spend_after_first_day = np.add.reduceat(day_spend, starts) - day_spend[starts]
     buyers = key_account[starts]
     order = np.argsort(accounts[buyers], kind="stable")
-    starts, ends, buyers, spend_after_first_day = starts[order], ends[order], buyers[order], spend_after_first_day[order]
+    starts, ends, buyers, spend_after_first_day = (
+        starts[order],
+        ends[order],
+        buyers[order],
+        spend_after_first_day[order],
+    )
 
     unit_days = UNIT_DAYS[unit]
     frequency = ends - starts
@@ -138,25 +157,27 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     with np.errstate(divide="ignore", invalid="ignore"):
         avg_repeat = np.where(frequency > 0, spend_after_first_day / frequency, np.nan)
         margin = np.where(total_spend > 0, total_profit / total_spend, np.nan)
-    summary = pd.DataFrame({
-        "account": pd.array(accounts[buyers], dtype="str"),
-        "first_purchase": _dates(first_day),
-        "last_purchase": _dates(last_day),
-        "purchases": purchases,
-        "repeat_purchases": purchases - 1,
-        "frequency": frequency,
-        "recency": recency,
-        "T": age,
-        "time_since_last": age - recency,
-        "total_spend": total_spend,
-        "avg_spend": total_spend / purchases,
-        "avg_repeat_spend": avg_repeat,
-        "total_profit": total_profit,
-        "avg_margin_pct": margin,
-        "total_quantity": optional["quantity"][buyers],
-        "revenue": total_spend,
-        "profit": total_profit,
-    })
+    summary = pd.DataFrame(
+        {
+            "account": pd.array(accounts[buyers], dtype="str"),
+            "first_purchase": _dates(first_day),
+            "last_purchase": _dates(last_day),
+            "purchases": purchases,
+            "repeat_purchases": purchases - 1,
+            "frequency": frequency,
+            "recency": recency,
+            "T": age,
+            "time_since_last": age - recency,
+            "total_spend": total_spend,
+            "avg_spend": total_spend / purchases,
+            "avg_repeat_spend": avg_repeat,
+            "total_profit": total_profit,
+            "avg_margin_pct": margin,
+            "total_quantity": optional["quantity"][buyers],
+            "revenue": total_spend,
+            "profit": total_profit,
+        }
+    )
     summary.attrs["unit"] = unit
     summary.attrs["observation_end"] = _day_text(end)
     return summary
@@ -231,8 +252,9 @@ def _day_number(value: Any) -> int:
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
-        raise SegmenterInputError(f"observation end {value!r} is not a date (use YYYY-MM-DD)",
-                                  column="observation_end") from None
+        raise SegmenterInputError(
+            f"observation end {value!r} is not a date (use YYYY-MM-DD)", column="observation_end"
+        ) from None
     if pd.isna(stamp):
         raise SegmenterInputError("observation end is blank", column="observation_end")
     return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))

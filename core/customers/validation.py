@@ -7,6 +7,7 @@ Hardie & Lee (2005) compare BG/NBD and Pareto/NBD on CDNOW: repeat purchases in 
 number of calibration purchases (their figure 4: conditional expectations) and per period
 (their figure 3: cumulative repeat purchases). It then picks the model that predicted best.
 """
+
 from __future__ import annotations
 
 import math
@@ -111,12 +112,15 @@ def split_span(first: Any, last: Any, unit: str = "W") -> tuple[str | None, str]
     first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
     days = (last - first).days + 1
     if days < MIN_SPAN_PERIODS * UNIT_DAYS[unit]:
-        return None, (f"no holdout check: the list spans {days} days; it takes at least "
-                      f"{MIN_SPAN_PERIODS * UNIT_DAYS[unit]:g} ({MIN_SPAN_PERIODS} {_unit_word(unit)}) to fit on the "
-                      "first half and check on the second")
+        return None, (
+            f"no holdout check: the list spans {days} days; it takes at least "
+            f"{MIN_SPAN_PERIODS * UNIT_DAYS[unit]:g} ({MIN_SPAN_PERIODS} {_unit_word(unit)}) to fit on the "
+            "first half and check on the second"
+        )
     calibration_end = first + pd.Timedelta(days=days // 2 - 1)
-    return str(calibration_end.date()), (f"calibration {first.date()} to {calibration_end.date()}, "
-                                         f"holdout to {last.date()}")
+    return str(calibration_end.date()), (
+        f"calibration {first.date()} to {calibration_end.date()}, holdout to {last.date()}"
+    )
 
 
 def _unit_word(unit: str) -> str:
@@ -161,8 +165,13 @@ class HoldoutStatistics:
     cohort_sizes: np.ndarray
 
 
-def check_models(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W",
-                 models: tuple[str, ...] = tuple(PURCHASE_MODELS)) -> ModelCheck:
+def check_models(
+    transactions: TransactionTable,
+    *,
+    calibration_end: Any,
+    unit: str = "W",
+    models: tuple[str, ...] = tuple(PURCHASE_MODELS),
+) -> ModelCheck:
     """Fit each model up to ``calibration_end`` and compare with the purchases after it.
 
     Parameters
@@ -197,8 +206,9 @@ def check_models(transactions: TransactionTable, *, calibration_end: Any, unit: 
     SegmenterInputError
         Unknown unit or model; the calibration end not before the last date.
     """
-    return check_from_statistics(holdout_statistics(transactions, calibration_end=calibration_end, unit=unit),
-                                 unit=unit, models=models)
+    return check_from_statistics(
+        holdout_statistics(transactions, calibration_end=calibration_end, unit=unit), unit=unit, models=models
+    )
 
 
 def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W") -> HoldoutStatistics:
@@ -207,8 +217,9 @@ def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, 
     whole = customer_summary(transactions, unit=unit)
     x = calibration["frequency"].to_numpy(float)
     actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
-    triples = pd.DataFrame({"x": x, "t_x": calibration["recency"].to_numpy(float),
-                            "T": calibration["T"].to_numpy(float), "actual": actual})
+    triples = pd.DataFrame(
+        {"x": x, "t_x": calibration["recency"].to_numpy(float), "T": calibration["T"].to_numpy(float), "actual": actual}
+    )
     grouped = triples.groupby(["x", "t_x", "T"], sort=False)["actual"].agg(["size", "sum"]).reset_index()
 
     rows = transactions.rows
@@ -222,32 +233,44 @@ def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, 
     purchase_days = pd.DataFrame({"customer": customer[keep], "day": day[keep] - start})
     purchase_days = purchase_days.drop_duplicates()
     first_of = purchase_days.groupby("customer")["day"].transform("min")
-    repeat_days, repeat_counts = np.unique(purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy()
-                                                                            > first_of.to_numpy()], return_counts=True)
+    repeat_days, repeat_counts = np.unique(
+        purchase_days["day"].to_numpy()[purchase_days["day"].to_numpy() > first_of.to_numpy()], return_counts=True
+    )
     cohort_days, cohort_sizes = np.unique(first_day, return_counts=True)
     return HoldoutStatistics(
-        frequency=grouped["x"].to_numpy(float), recency=grouped["t_x"].to_numpy(float), T=grouped["T"].to_numpy(float),
-        customers=grouped["size"].to_numpy(float), actual=grouped["sum"].to_numpy(float), start_day=start,
+        frequency=grouped["x"].to_numpy(float),
+        recency=grouped["t_x"].to_numpy(float),
+        T=grouped["T"].to_numpy(float),
+        customers=grouped["size"].to_numpy(float),
+        actual=grouped["sum"].to_numpy(float),
+        start_day=start,
         last_day=int(np.datetime64(whole.attrs["observation_end"], "D").astype(np.int64)),
-        calibration_end=pd.Timestamp(calibration.attrs["observation_end"]), repeat_days=repeat_days,
-        repeat_counts=repeat_counts.astype(float), cohort_days=cohort_days, cohort_sizes=cohort_sizes.astype(float))
+        calibration_end=pd.Timestamp(calibration.attrs["observation_end"]),
+        repeat_days=repeat_days,
+        repeat_counts=repeat_counts.astype(float),
+        cohort_days=cohort_days,
+        cohort_sizes=cohort_sizes.astype(float),
+    )
 
 
-def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
-                          models: tuple[str, ...] = tuple(PURCHASE_MODELS)) -> ModelCheck:
+def check_from_statistics(
+    stats: HoldoutStatistics, *, unit: str = "W", models: tuple[str, ...] = tuple(PURCHASE_MODELS)
+) -> ModelCheck:
     """:func:`check_models` on the compressed statistics (fits weighted by customers)."""
     unknown = [m for m in models if m not in PURCHASE_MODELS]
     if unknown:
-        raise SegmenterInputError(f"unknown model {unknown[0]!r}; use {', '.join(PURCHASE_MODELS)}",
-                                  column="customer_model")
+        raise SegmenterInputError(
+            f"unknown model {unknown[0]!r}; use {', '.join(PURCHASE_MODELS)}", column="customer_model"
+        )
     if unit not in UNIT_DAYS:
         raise SegmenterInputError(f"unknown time unit {unit!r}; use D, W or M", column="unit")
     cal_end = stats.calibration_end
     end = pd.Timestamp(np.datetime64(stats.last_day, "D"))
     length = (end - cal_end).days / UNIT_DAYS[unit]
     if not length > 0:
-        raise SegmenterInputError("the calibration end must come before the last transaction date",
-                                  column="calibration_end")
+        raise SegmenterInputError(
+            "the calibration end must come before the last transaction date", column="calibration_end"
+        )
     x, t_x, age, weight = stats.frequency, stats.recency, stats.T, stats.customers
     groups = np.minimum(x, TOP_GROUP).astype(int)
 
@@ -276,32 +299,55 @@ def check_from_statistics(stats: HoldoutStatistics, *, unit: str = "W",
         except SegmenterInputError:
             low = high = np.nan  # no covariance: the sheet leaves the range blank
         totals.loc[totals["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
-    return ModelCheck(totals=totals, by_frequency=by_frequency, tracking=tracking, chosen=chosen, reason=reason,
-                      calibration_end=str(cal_end.date()), holdout_end=str(end.date()), holdout_length=length,
-                      unit=unit)
+    return ModelCheck(
+        totals=totals,
+        by_frequency=by_frequency,
+        tracking=tracking,
+        chosen=chosen,
+        reason=reason,
+        calibration_end=str(cal_end.date()),
+        holdout_end=str(end.date()),
+        holdout_length=length,
+        unit=unit,
+    )
 
 
 def _group_labels() -> list[str]:
     return [str(g) for g in range(TOP_GROUP)] + [f"{TOP_GROUP}+"]
 
 
-def _by_frequency(groups: np.ndarray, customers: np.ndarray, actual: np.ndarray, predicted: dict[str, np.ndarray],
-                  models: tuple[str, ...]) -> pd.DataFrame:
+def _by_frequency(
+    groups: np.ndarray,
+    customers: np.ndarray,
+    actual: np.ndarray,
+    predicted: dict[str, np.ndarray],
+    models: tuple[str, ...],
+) -> pd.DataFrame:
     counts = np.bincount(groups, weights=customers, minlength=TOP_GROUP + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        table = pd.DataFrame({
-            "calibration_purchases": _group_labels(),
-            "customers": counts,
-            "actual_mean": np.bincount(groups, weights=actual, minlength=TOP_GROUP + 1) / counts,
-        })
+        table = pd.DataFrame(
+            {
+                "calibration_purchases": _group_labels(),
+                "customers": counts,
+                "actual_mean": np.bincount(groups, weights=actual, minlength=TOP_GROUP + 1) / counts,
+            }
+        )
         for key in models:
-            table[f"{key}_mean"] = (np.bincount(groups, weights=predicted[key], minlength=TOP_GROUP + 1) / counts
-                                    if key in predicted else np.nan)
+            table[f"{key}_mean"] = (
+                np.bincount(groups, weights=predicted[key], minlength=TOP_GROUP + 1) / counts
+                if key in predicted
+                else np.nan
+            )
     return table[table["customers"] > 0].reset_index(drop=True)
 
 
-def _tracking(stats: HoldoutStatistics, fitted: dict[str, PurchaseModel], unit: str, cal_end: pd.Timestamp,
-              models: tuple[str, ...]) -> pd.DataFrame:
+def _tracking(
+    stats: HoldoutStatistics,
+    fitted: dict[str, PurchaseModel],
+    unit: str,
+    cal_end: pd.Timestamp,
+    models: tuple[str, ...],
+) -> pd.DataFrame:
     unit_days = UNIT_DAYS[unit]
     start, last = stats.start_day, stats.last_day
     periods = math.ceil((last - start + 1) / unit_days)
@@ -312,12 +358,14 @@ def _tracking(stats: HoldoutStatistics, fitted: dict[str, PurchaseModel], unit: 
 
     ages = np.clip((period_last[:, None] - stats.cohort_days[None, :]) / unit_days, 0, None)
     period_end = (np.datetime64(start, "D") + period_last).astype("datetime64[ns]")
-    table = pd.DataFrame({
-        "period": [f"{_unit_word(unit)[:-1]} {k}" for k in range(1, periods + 1)],
-        "period_end": period_end,
-        "holdout": period_end > np.datetime64(cal_end),
-        "actual_cumulative": actual,
-    })
+    table = pd.DataFrame(
+        {
+            "period": [f"{_unit_word(unit)[:-1]} {k}" for k in range(1, periods + 1)],
+            "period_end": period_end,
+            "holdout": period_end > np.datetime64(cal_end),
+            "actual_cumulative": actual,
+        }
+    )
     for key in models:
         if key in fitted:
             expected = fitted[key].expected_purchases_new(ages.ravel()).reshape(ages.shape)
@@ -331,22 +379,35 @@ def _totals(models, statuses, fitted, customers, actual, predicted, groups, trac
     actual_total = float(actual.sum())
     records = []
     for key in models:
-        record = {"model": model_name(key), "key": key, "status": statuses[key], "log_likelihood": np.nan,
-                  "customers": float(customers.sum()), "actual": actual_total, "predicted": np.nan,
-                  "predicted_p10": np.nan, "predicted_p90": np.nan,
-                  "total_error_pct": np.nan, "frequency_error_pct": np.nan, "tracking_error_pct": np.nan}
+        record = {
+            "model": model_name(key),
+            "key": key,
+            "status": statuses[key],
+            "log_likelihood": np.nan,
+            "customers": float(customers.sum()),
+            "actual": actual_total,
+            "predicted": np.nan,
+            "predicted_p10": np.nan,
+            "predicted_p90": np.nan,
+            "total_error_pct": np.nan,
+            "frequency_error_pct": np.nan,
+            "tracking_error_pct": np.nan,
+        }
         if key in fitted:
             values = predicted[key]
             per_group = np.abs(np.bincount(groups, weights=values - actual, minlength=TOP_GROUP + 1))
             last = tracking.iloc[-1]
-            record.update({
-                "log_likelihood": fitted[key].log_likelihood_,
-                "predicted": float(values.sum()),
-                "total_error_pct": _share(float(values.sum()) - actual_total, actual_total),
-                "frequency_error_pct": _share(float(per_group.sum()), actual_total),
-                "tracking_error_pct": _share(float(last[f"{key}_cumulative"] - last["actual_cumulative"]),
-                                             float(last["actual_cumulative"])),
-            })
+            record.update(
+                {
+                    "log_likelihood": fitted[key].log_likelihood_,
+                    "predicted": float(values.sum()),
+                    "total_error_pct": _share(float(values.sum()) - actual_total, actual_total),
+                    "frequency_error_pct": _share(float(per_group.sum()), actual_total),
+                    "tracking_error_pct": _share(
+                        float(last[f"{key}_cumulative"] - last["actual_cumulative"]), float(last["actual_cumulative"])
+                    ),
+                }
+            )
         records.append(record)
     return pd.DataFrame(records)
 
@@ -363,9 +424,11 @@ def _choice(totals: pd.DataFrame, length: float, unit: str) -> tuple[str | None,
     best = ranked.iloc[0]
     key = str(best["key"])
     others = "; ".join(f"{row.model} {row.frequency_error_pct:.1%}" for row in ranked.iloc[1:].itertuples())
-    reason = (f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
-              f"calibration purchases add up to {best['frequency_error_pct']:.1%} of the {best['actual']:,.0f} actual "
-              f"repeat purchases (total {best['total_error_pct']:+.1%})")
+    reason = (
+        f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
+        f"calibration purchases add up to {best['frequency_error_pct']:.1%} of the {best['actual']:,.0f} actual "
+        f"repeat purchases (total {best['total_error_pct']:+.1%})"
+    )
     return key, reason + (f", against {others}" if others else "")
 
 
@@ -389,8 +452,9 @@ def model_order(setting: str, check: ModelCheck | None) -> tuple[list[str], str]
     keys = list(PURCHASE_MODELS)
     if setting != "auto":
         if setting not in PURCHASE_MODELS:
-            raise SegmenterInputError(f"unknown customer model {setting!r}; use auto or {', '.join(keys)}",
-                                      column="customer_model")
+            raise SegmenterInputError(
+                f"unknown customer model {setting!r}; use auto or {', '.join(keys)}", column="customer_model"
+            )
         reason = f"{model_name(setting)} is used because the setting customer_model says so."
         if check is not None and check.chosen is not None and check.chosen != setting:
             reason += f" On the holdout check {model_name(check.chosen)} did better: {check.reason}."

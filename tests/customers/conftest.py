@@ -1,4 +1,5 @@
 """CDNOW's calibration-period (x, t_x, T), shared by the model tests of this folder."""
+
 from __future__ import annotations
 
 import pandas as pd

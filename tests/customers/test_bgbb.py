@@ -1,5 +1,6 @@
 """BG/BB: the published fit on the donation data (Fader, Hardie & Shang 2010) and predictions
 checked against integrals over the two Beta distributions."""
+
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,8 @@ def quadrature(function, params, nodes=80):
 
 
 def likelihood_given(p, theta, x, t_x, n):
-    alive = p ** x * (1 - p) ** (n - x) * (1 - theta) ** n
-    gone = sum(p ** x * (1 - p) ** (t_x - x + i) * theta * (1 - theta) ** (t_x + i) for i in range(n - t_x))
+    alive = p**x * (1 - p) ** (n - x) * (1 - theta) ** n
+    gone = sum(p**x * (1 - p) ** (t_x - x + i) * theta * (1 - theta) ** (t_x + i) for i in range(n - t_x))
     return alive, alive + gone
 
 
@@ -63,8 +64,13 @@ def test_predictions_equal_the_integrals_over_p_and_theta(x, t_x, n):
     alive_next = quadrature(lambda p, th: likelihood_given(p, th, x, t_x, n)[0] * (1 - th), params) / likelihood
     assert model.probability_alive(x, t_x, n)[0] == pytest.approx(alive_next, rel=1e-8)
     # alive at n, then alive at each of the next opportunities with 1 - theta, transacting with p
-    expected = quadrature(lambda p, th: likelihood_given(p, th, x, t_x, n)[0]
-                          * p * sum((1 - th) ** k for k in range(1, future + 1)), params) / likelihood
+    expected = (
+        quadrature(
+            lambda p, th: likelihood_given(p, th, x, t_x, n)[0] * p * sum((1 - th) ** k for k in range(1, future + 1)),
+            params,
+        )
+        / likelihood
+    )
     assert model.expected_transactions(future, x, t_x, n)[0] == pytest.approx(expected, rel=1e-8)
 
 
@@ -79,15 +85,20 @@ def test_simulated_donors_recover_their_parameters():
     t_x = np.where(x > 0, n - np.argmax(buys[:, ::-1], axis=1), 0)
     model = BetaBinomialModel().fit(x, t_x, np.full(size, n))
     for name, truth in zip(("alpha", "beta", "gamma", "delta"), (1.5, 1.0, 0.8, 3.0)):
-        assert abs(np.log(model.params_[name] / truth)) < 3 * model.fit_.standard_errors[name] / model.params_[name] + 0.05
+        assert (
+            abs(np.log(model.params_[name] / truth)) < 3 * model.fit_.standard_errors[name] / model.params_[name] + 0.05
+        )
 
 
-@pytest.mark.parametrize("x, t_x, n, message", [
-    ([3], [2], [6], "above recency"),
-    ([1], [7], [6], "above the number of opportunities"),
-    ([0], [2], [6], "exactly when frequency is 0"),
-    ([1.5], [2], [6], "whole number"),
-])
+@pytest.mark.parametrize(
+    "x, t_x, n, message",
+    [
+        ([3], [2], [6], "above recency"),
+        ([1], [7], [6], "above the number of opportunities"),
+        ([0], [2], [6], "exactly when frequency is 0"),
+        ([1.5], [2], [6], "whole number"),
+    ],
+)
 def test_bad_rows_are_named(x, t_x, n, message):
     with pytest.raises(SegmenterInputError, match=message):
         BetaBinomialModel().fit(x * 20, t_x * 20, n * 20)

@@ -1,4 +1,5 @@
 """BG/NBD: the CDNOW estimates, the formulas against independent integrals, and loud failures."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,8 +68,9 @@ def test_log_likelihood_matches_equation_6_without_logs():
     r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
     x, t_x, age = 2, 30.43, 38.86
     common = special.gamma(r + x) * alpha**r / special.gamma(r)
-    direct = (special.beta(a, b + x) / special.beta(a, b) * common / (alpha + age) ** (r + x)
-              + special.beta(a + 1, b + x - 1) / special.beta(a, b) * common / (alpha + t_x) ** (r + x))
+    direct = special.beta(a, b + x) / special.beta(a, b) * common / (alpha + age) ** (r + x) + special.beta(
+        a + 1, b + x - 1
+    ) / special.beta(a, b) * common / (alpha + t_x) ** (r + x)
     ll, _ = _log_likelihood_terms(np.array([r, alpha, a, b]), np.array([2.0]), np.array([t_x]), np.array([age]))
     assert ll[0] == pytest.approx(np.log(direct), rel=1e-12)
 
@@ -121,10 +123,14 @@ def test_conditional_expectation_matches_posterior_integral():
     n = r + x
     beta_pdf = lambda p: stats.beta.pdf(p, a, b)
     numerator, _ = integrate.quad(
-        lambda p: (1 - p) ** x / p * ((alpha + age) ** -n - (alpha + age + p * t) ** -n) * beta_pdf(p), 0, 1, limit=200)
+        lambda p: (1 - p) ** x / p * ((alpha + age) ** -n - (alpha + age + p * t) ** -n) * beta_pdf(p), 0, 1, limit=200
+    )
     denominator, _ = integrate.quad(
         lambda p: ((1 - p) ** x * (alpha + age) ** -n + p * (1 - p) ** (x - 1) * (alpha + t_x) ** -n) * beta_pdf(p),
-        0, 1, limit=200)
+        0,
+        1,
+        limit=200,
+    )
     assert _fitted().expected_purchases(t, x, t_x, age)[0] == pytest.approx(numerator / denominator, rel=1e-6)
 
 
@@ -138,9 +144,9 @@ def test_expected_purchases_over_zero_time_is_zero():
     assert _fitted().expected_purchases(0, [0, 3], [0, 10], [20, 20]).tolist() == [0.0, 0.0]
 
 
-valid_customer = st.tuples(
-    st.integers(0, 60), st.floats(0.01, 1.0), st.floats(0.0, 1.0), st.floats(0.5, 200.0)
-).map(lambda v: (v[0], v[1] * v[3] if v[0] > 0 else 0.0, v[3]))
+valid_customer = st.tuples(st.integers(0, 60), st.floats(0.01, 1.0), st.floats(0.0, 1.0), st.floats(0.5, 200.0)).map(
+    lambda v: (v[0], v[1] * v[3] if v[0] > 0 else 0.0, v[3])
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -221,23 +227,42 @@ def test_conditional_expectation_at_extremes_matches_posterior_integral(x, t_x, 
     n = r + x
     beta_pdf = lambda p: stats.beta.pdf(p, a, b)
     numerator, _ = integrate.quad(
-        lambda p: (1 - p) ** x / p * (1 - ((alpha + age) / (alpha + age + p * t)) ** n) * beta_pdf(p), 0, 1,
-        limit=400, epsabs=0, epsrel=1e-10)
+        lambda p: (1 - p) ** x / p * (1 - ((alpha + age) / (alpha + age + p * t)) ** n) * beta_pdf(p),
+        0,
+        1,
+        limit=400,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     denominator, _ = integrate.quad(
         lambda p: ((1 - p) ** x + p * (1 - p) ** (x - 1) * ((alpha + age) / (alpha + t_x)) ** n) * beta_pdf(p),
-        0, 1, limit=400, epsabs=0, epsrel=1e-10)
+        0,
+        1,
+        limit=400,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     value = _fitted().expected_purchases(t, x, t_x, age)[0]
     assert np.isfinite(value) and value == pytest.approx(numerator / denominator, rel=1e-6)
 
 
 @settings(max_examples=60, deadline=None)
-@given(a=st.floats(1.05, 30.0), b=st.floats(0.2, 30.0), r=st.floats(0.1, 5.0), x=st.integers(0, 40),
-       T=st.floats(0.0, 80.0), t=st.floats(0.5, 100.0))
+@given(
+    a=st.floats(1.05, 30.0),
+    b=st.floats(0.2, 30.0),
+    r=st.floats(0.1, 5.0),
+    x=st.integers(0, 40),
+    T=st.floats(0.0, 80.0),
+    t=st.floats(0.5, 100.0),
+)
 def test_euler_integral_equals_the_hypergeometric_form(a, b, r, x, T, t):
     from core.customers.bgnbd import _expected_by_quadrature
+
     alpha = 4.0
     z = t / (alpha + T + t)
-    by_series = (a + b + x - 1) / (a - 1) * (1 - (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z))
+    by_series = (
+        (a + b + x - 1) / (a - 1) * (1 - (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z))
+    )
     by_quadrature = _expected_by_quadrature(r, alpha, a, b, np.array([t]), np.array([float(x)]), np.array([T]))[0]
     assert by_quadrature == pytest.approx(by_series, rel=1e-9, abs=1e-12)
 
@@ -247,6 +272,7 @@ def test_large_drop_out_shapes_give_finite_predictions_equal_to_pfaffs_form():
     # class's form overflows (NaN for every customer); Pfaff's form, finite for these customers,
     # is the independent check
     from core.customers.bgnbd import expected_if_alive
+
     r, alpha, a, b = 0.4896, 1.176, 1592.88, 14563.2
     x, T, t = np.array([18.0, 2.0, 30.0, 5.0]), np.array([49.57, 39.6, 60.0, 80.0]), np.full(4, 52.0)
     pfaff = (a + b + x - 1) / (a - 1) * (1 - special.hyp2f1(a - 1, x + r, a + b + x - 1, -t / (alpha + T)))

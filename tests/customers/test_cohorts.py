@@ -1,4 +1,5 @@
 """Cohort triangles from transactions, checked by hand."""
+
 import numpy as np
 import pandas as pd
 
@@ -7,11 +8,15 @@ from core.customers.cohorts import cohort_tables
 
 def test_quarterly_cohorts_net_returns_and_blank_unreached_periods():
     # a list over 2022-2024 (36 months): quarterly cohorts
-    rows = pd.DataFrame({
-        "customer": ["A", "A", "A", "B", "B", "C"],
-        "date": pd.to_datetime(["2022-01-10", "2022-05-01", "2022-05-20", "2022-02-01", "2024-12-01", "2024-11-11"]),
-        "amount": [100.0, 50.0, -20.0, 40.0, 60.0, 10.0],
-    })
+    rows = pd.DataFrame(
+        {
+            "customer": ["A", "A", "A", "B", "B", "C"],
+            "date": pd.to_datetime(
+                ["2022-01-10", "2022-05-01", "2022-05-20", "2022-02-01", "2024-12-01", "2024-11-11"]
+            ),
+            "amount": [100.0, 50.0, -20.0, 40.0, 60.0, 10.0],
+        }
+    )
     tables, word = cohort_tables(rows, "2024-12-31")
     assert word == "quarter"
     customers = tables["cohort_customers"].set_index("started")

@@ -1,4 +1,5 @@
 """A contract list through sBG: 2,000 customers in 5 yearly cohorts simulated from known parameters."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,8 +20,14 @@ def contract_rows(seed: int = 5) -> list[list]:
         start = pd.Timestamp(2019 + i // 400, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 365)))
         lifetime = min(int(rng.geometric(rng.beta(ALPHA, BETA))), 50)  # beyond the data either way
         end = start + pd.DateOffset(years=lifetime) - pd.Timedelta(days=30)
-        rows.append([f"S{i:04d}", start.strftime("%Y-%m-%d"), "" if end > pd.Timestamp("2024-12-31") else
-                     end.strftime("%Y-%m-%d"), "basic"])
+        rows.append(
+            [
+                f"S{i:04d}",
+                start.strftime("%Y-%m-%d"),
+                "" if end > pd.Timestamp("2024-12-31") else end.strftime("%Y-%m-%d"),
+                "basic",
+            ]
+        )
     return rows
 
 
@@ -73,8 +80,12 @@ def test_the_cli_writes_the_retention_sheet_of_a_contract_file(tmp_path):
     source = tmp_path / "contracts.csv"
     with source.open("w", newline="") as handle:
         csv.writer(handle).writerows(contract_rows())
-    result = subprocess.run([sys.executable, str(PROJECT / "segmenter.py"), "report", str(source), "--observation-end",
-                             "2024-12-31"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "segmenter.py"), "report", str(source), "--observation-end", "2024-12-31"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "2,000 contracts in 5 yearly cohorts (2019 to 2023)" in result.stdout
     book = load_workbook(tmp_path / "contracts-segmenter.xlsx")

@@ -1,4 +1,5 @@
 """The shared fitting helper: estimates and standard errors where the answer is known in closed form."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -49,8 +50,9 @@ def test_a_likelihood_still_rising_slowly_towards_a_bound_is_refused():
 
 
 def test_parameter_table_lists_estimates_likelihood_and_count():
-    fit = fit_max_likelihood(lambda p: (np.log(p[0]) - p[0] * np.array([1.0, 3.0]), None), ("rate",), np.ones(2),
-                             model="toy")
+    fit = fit_max_likelihood(
+        lambda p: (np.log(p[0]) - p[0] * np.array([1.0, 3.0]), None), ("rate",), np.ones(2), model="toy"
+    )
     table = parameter_table(fit, {"rate": "events per unit"}, model="toy")
     assert table["parameter"].tolist() == ["rate", "log_likelihood", "customers"]
     assert table["value"].iloc[0] == pytest.approx(0.5, rel=1e-6)
@@ -60,6 +62,7 @@ def test_parameter_table_lists_estimates_likelihood_and_count():
 @pytest.mark.parametrize("key", ["bgnbd", "mbgnbd", "pareto_nbd"])
 def test_expected_purchases_over_several_horizons_equals_one_horizon_at_a_time(key):
     from core.customers.model_clv import PURCHASE_MODELS
+
     model = PURCHASE_MODELS[key]()
     names = model.parameter_names
     model.params_ = dict(zip(names, (0.55, 10.6, 0.6, 11.7) if key == "pareto_nbd" else (0.24, 4.4, 0.79, 2.4)))

@@ -1,4 +1,5 @@
 """Gamma-Gamma: the CDNOW estimates, the density against an integral, the correlation check, failures."""
+
 from __future__ import annotations
 
 import warnings
@@ -9,16 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from core.errors import SegmenterInputError
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning, _log_likelihood_terms
 from core.customers.summary import customer_summary
+from core.errors import SegmenterInputError
 from core.transactions import parse_transactions
 
 
 @pytest.fixture(scope="module")
 def cdnow_repeat_buyers(cdnow_raw):
-    summary = customer_summary(parse_transactions(cdnow_raw[["customer", "date", "amount"]]),
-                               observation_end="1997-09-30")
+    summary = customer_summary(
+        parse_transactions(cdnow_raw[["customer", "date", "amount"]]), observation_end="1997-09-30"
+    )
     return summary[summary["frequency"] > 0]
 
 
@@ -85,12 +87,15 @@ def test_uncorrelated_data_does_not_warn():
         GammaGammaModel().fit(rng.integers(1, 10, 300), rng.gamma(6.0, 5.0, 300))
 
 
-@pytest.mark.parametrize("frequency, spend, message", [
-    ([0] + [1] * 11, [10.0] * 12, "above 0"),
-    ([1] * 12, [10.0] * 11 + [-3.0], "positive amount"),
-    ([1] * 5, [10.0, 20, 30, 40, 50], "at least 10"),
-    ([1] * 12, [10.0] * 12, "same mean spend"),
-])
+@pytest.mark.parametrize(
+    "frequency, spend, message",
+    [
+        ([0] + [1] * 11, [10.0] * 12, "above 0"),
+        ([1] * 12, [10.0] * 11 + [-3.0], "positive amount"),
+        ([1] * 5, [10.0, 20, 30, 40, 50], "at least 10"),
+        ([1] * 12, [10.0] * 12, "same mean spend"),
+    ],
+)
 def test_fit_refuses_unusable_data(frequency, spend, message):
     with pytest.raises(SegmenterInputError, match=message):
         GammaGammaModel().fit(frequency, spend)

@@ -1,5 +1,6 @@
 """Intervals of expected purchases and model CLV: coverage on simulated lists, an independent
 recomputation of the draws, and the CDNOW holdout total against its range."""
+
 import warnings
 
 import numpy as np
@@ -9,8 +10,7 @@ import pytest
 from core.customers.bgnbd import BetaGeoModel
 from core.customers.fitting import FitResult
 from core.customers.gamma_gamma import GammaGammaModel
-from core.customers.intervals import (QUANTILES, SEED, _Horizon, clv_intervals, draw_parameters,
-                                      total_interval)
+from core.customers.intervals import QUANTILES, SEED, _Horizon, clv_intervals, draw_parameters, total_interval
 from core.customers.model_clv import AverageSpend, _discounted_purchases
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.errors import SegmenterInputError
@@ -36,8 +36,9 @@ def simulate(customers, rng):
     x = np.minimum(n, rng.geometric(dropout))
     repeat = x > 0
     recency_days = np.zeros(customers)
-    recency_days[repeat] = np.clip(np.round(age_days[repeat] * rng.beta(x[repeat], n[repeat] - x[repeat] + 1)), 1,
-                                   age_days[repeat])
+    recency_days[repeat] = np.clip(
+        np.round(age_days[repeat] * rng.beta(x[repeat], n[repeat] - x[repeat] + 1)), 1, age_days[repeat]
+    )
     nu = rng.gamma(SPEND["q"], 1 / SPEND["v"], customers)
     spend = np.where(repeat, rng.gamma(SPEND["p"] * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1))), 0.0)
     return x.astype(float), recency_days / 7, age_days / 7, spend
@@ -60,11 +61,14 @@ def test_80_percent_intervals_of_the_totals_cover_the_truth_in_70_to_90_percent_
         purchases_model, spend_model = fitted(x, t_x, T, spend)
         discounted, total = _discounted_purchases(truth_purchases, x, t_x, T, horizon, WEEKLY)
         true_clv = float(discounted @ truth_spend.expected_avg_spend(x, spend))
-        result = clv_intervals(purchases_model, spend_model, x, t_x, T, spend, 1.0, horizon=horizon,
-                               unit_discount=WEEKLY, draws=100)
+        result = clv_intervals(
+            purchases_model, spend_model, x, t_x, T, spend, 1.0, horizon=horizon, unit_discount=WEEKLY, draws=100
+        )
         whole = result.totals.iloc[0]
-        covered += [whole["expected_purchases_p10"] <= total.sum() <= whole["expected_purchases_p90"],
-                    whole["model_clv_p10"] <= true_clv <= whole["model_clv_p90"]]
+        covered += [
+            whole["expected_purchases_p10"] <= total.sum() <= whole["expected_purchases_p90"],
+            whole["model_clv_p10"] <= true_clv <= whole["model_clv_p90"],
+        ]
     coverage = covered / lists
     assert np.all((coverage >= 0.70) & (coverage <= 0.90)), coverage
 
@@ -82,8 +86,19 @@ def test_draws_recomputed_by_the_point_route_give_the_same_quantiles(small_list)
     """Redo every draw with model_clv's own per-period sum over the customers, then take the quantiles."""
     x, t_x, T, spend, purchases_model, spend_model, tiers, margin = small_list
     horizon, draws = 30, 40
-    result = clv_intervals(purchases_model, spend_model, x, t_x, T, spend, margin, horizon=horizon,
-                           unit_discount=WEEKLY, groups={"Tier": tiers}, draws=draws)
+    result = clv_intervals(
+        purchases_model,
+        spend_model,
+        x,
+        t_x,
+        T,
+        spend,
+        margin,
+        horizon=horizon,
+        unit_discount=WEEKLY,
+        groups={"Tier": tiers},
+        draws=draws,
+    )
     rng = np.random.default_rng(SEED)
     purchase_draws = draw_parameters(purchases_model._fit, draws, rng)
     spend_draws = draw_parameters(spend_model._fit, draws, rng)
@@ -100,9 +115,11 @@ def test_draws_recomputed_by_the_point_route_give_the_same_quantiles(small_list)
         per_customer.append(clv)
     whole = result.totals.iloc[0]
     tier_b = result.totals[(result.totals["grouping"] == "Tier") & (result.totals["group"] == "B")].iloc[0]
-    for got, values in (([whole[f"expected_purchases_{s}"] for s in ("p10", "p50", "p90")], totals["purchases"]),
-                        ([whole[f"model_clv_{s}"] for s in ("p10", "p50", "p90")], totals["clv"]),
-                        ([tier_b[f"model_clv_{s}"] for s in ("p10", "p50", "p90")], totals["tier B clv"])):
+    for got, values in (
+        ([whole[f"expected_purchases_{s}"] for s in ("p10", "p50", "p90")], totals["purchases"]),
+        ([whole[f"model_clv_{s}"] for s in ("p10", "p50", "p90")], totals["clv"]),
+        ([tier_b[f"model_clv_{s}"] for s in ("p10", "p50", "p90")], totals["tier B clv"]),
+    ):
         assert got == pytest.approx(np.quantile(values, QUANTILES), rel=1e-5)
     expected = np.quantile(np.array(per_customer), QUANTILES, axis=0).T
     got = result.customers[["model_clv_p10", "model_clv_p50", "model_clv_p90"]].to_numpy()
@@ -127,18 +144,33 @@ def test_without_uncertainty_every_quantile_is_the_point_figure(small_list):
     certain._fit = FitResult(dict(purchases_model.params_), {}, 0.0, 1.0, log_covariance=np.zeros((4, 4)))
     average = AverageSpend(40.0, "test")
     discounted, total = _discounted_purchases(certain, x, t_x, T, 20, WEEKLY)
-    result = clv_intervals(certain, average, x, t_x, T, spend, 0.5, horizon=20, unit_discount=WEEKLY,
-                           groups={"Tier": tiers}, point_purchases=total, point_clv=discounted * 40 * 0.5, draws=5)
+    result = clv_intervals(
+        certain,
+        average,
+        x,
+        t_x,
+        T,
+        spend,
+        0.5,
+        horizon=20,
+        unit_discount=WEEKLY,
+        groups={"Tier": tiers},
+        point_purchases=total,
+        point_clv=discounted * 40 * 0.5,
+        draws=5,
+    )
     for column in ("expected_purchases", "model_clv"):
         for suffix in ("p10", "p50", "p90"):
-            assert result.totals[f"{column}_{suffix}"].to_numpy() == pytest.approx(result.totals[column].to_numpy(),
-                                                                                  rel=1e-6)
+            assert result.totals[f"{column}_{suffix}"].to_numpy() == pytest.approx(
+                result.totals[column].to_numpy(), rel=1e-6
+            )
     assert result.customers["expected_purchases_p50"].to_numpy() == pytest.approx(total, rel=1e-6)
     assert "spend per purchase taken as known" in result.note
 
 
-@pytest.mark.parametrize("model_class, unit_days, horizon", [(BetaGeoModel, 7, 52), (BetaGeoModel, 1, 365),
-                                                              (ParetoNBDModel, 7, 104)])
+@pytest.mark.parametrize(
+    "model_class, unit_days, horizon", [(BetaGeoModel, 7, 52), (BetaGeoModel, 1, 365), (ParetoNBDModel, 7, 104)]
+)
 def test_interpolated_period_sums_match_the_exact_ones(small_list, model_class, unit_days, horizon):
     x, t_x, T, *_ = small_list
     scale = 7 / unit_days

@@ -1,5 +1,6 @@
 """MBG/NBD: the CDNOW estimates of BTYDplus (an independent implementation), and the formulas
 against integrals over the drop-out probability."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,9 +41,17 @@ def test_likelihood_matches_integral_over_p(x, t_x, T):
     # p (1-p)^x; the lambda integral of lambda^x e^(-lambda s) is G(r+x)/G(r) alpha^r (alpha+s)^-(r+x).
     r, alpha, a, b = BTYDPLUS.values()
     constant = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    value, _ = integrate.quad(lambda p: ((1 - p) ** (x + 1) * (alpha + T) ** -(r + x)
-                                         + p * (1 - p) ** x * (alpha + t_x) ** -(r + x)) * stats.beta.pdf(p, a, b),
-                              0, 1, limit=200, epsabs=0, epsrel=1e-10)
+    value, _ = integrate.quad(
+        lambda p: (
+            ((1 - p) ** (x + 1) * (alpha + T) ** -(r + x) + p * (1 - p) ** x * (alpha + t_x) ** -(r + x))
+            * stats.beta.pdf(p, a, b)
+        ),
+        0,
+        1,
+        limit=200,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     ll, _ = _log_likelihood_terms(np.array([r, alpha, a, b]), np.array([float(x)]), np.array([t_x]), np.array([T]))
     assert ll[0] == pytest.approx(constant + np.log(value), abs=1e-8)
 
@@ -58,13 +67,21 @@ def test_unconditional_expectation_matches_integral_over_p(t):
     # A new customer first survives the first purchase (1-p), then buys at rate lambda until a
     # purchase kills it: (1-p) (1 - e^(-lambda p t)) / p, over lambda: (1 - (alpha/(alpha+p t))^r).
     r, alpha, a, b = BTYDPLUS.values()
-    value, _ = integrate.quad(lambda p: (1 - p) / p * (1 - (alpha / (alpha + p * t)) ** r) * stats.beta.pdf(p, a, b),
-                              0, 1, limit=200, epsabs=0, epsrel=1e-10)
+    value, _ = integrate.quad(
+        lambda p: (1 - p) / p * (1 - (alpha / (alpha + p * t)) ** r) * stats.beta.pdf(p, a, b),
+        0,
+        1,
+        limit=200,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     assert _fitted().expected_purchases_new(t) == pytest.approx(value, rel=1e-6)
 
 
-@pytest.mark.parametrize(("x", "t_x", "T", "t"), [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 39.0),
-                                                  (150, 38.0, 38.86, 39.0), (3, 20.0, 38.86, 20000.0)])
+@pytest.mark.parametrize(
+    ("x", "t_x", "T", "t"),
+    [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 39.0), (150, 38.0, 38.86, 39.0), (3, 20.0, 38.86, 20000.0)],
+)
 def test_conditional_expectation_matches_posterior_integral_even_for_many_purchases(x, t_x, T, t):
     r, alpha, a, b = BTYDPLUS.values()
     n = r + x
@@ -72,10 +89,20 @@ def test_conditional_expectation_matches_posterior_integral_even_for_many_purcha
     alive = lambda p: (1 - p) ** (x + 1)
     numerator, _ = integrate.quad(
         lambda p: alive(p) / p * (1 - ((alpha + T) / (alpha + T + p * t)) ** n) * stats.beta.pdf(p, a, b),
-        0, 1, limit=400, epsabs=0, epsrel=1e-10)
+        0,
+        1,
+        limit=400,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     denominator, _ = integrate.quad(
         lambda p: (alive(p) + p * (1 - p) ** x * ((alpha + T) / (alpha + t_x)) ** n) * stats.beta.pdf(p, a, b),
-        0, 1, limit=400, epsabs=0, epsrel=1e-10)
+        0,
+        1,
+        limit=400,
+        epsabs=0,
+        epsrel=1e-10,
+    )
     assert _fitted().expected_purchases(t, x, t_x, T)[0] == pytest.approx(numerator / denominator, rel=1e-6)
 
 

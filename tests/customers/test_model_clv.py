@@ -1,12 +1,13 @@
 """Model CLV: discounting by hand, settings checks, and the CDNOW holdout evaluation."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from core.customers.model_clv import model_clv
-from core.errors import SegmenterInputError
 from core.customers.summary import customer_summary
+from core.errors import SegmenterInputError
 from core.transactions import parse_transactions
 
 
@@ -23,7 +24,9 @@ def cdnow_calibration(cdnow_transactions):
 def test_undiscounted_clv_is_expected_purchases_times_spend(cdnow_calibration):
     result = model_clv(cdnow_calibration, horizon=39, discount_rate=0.0)
     customers = result.customers
-    np.testing.assert_allclose(customers["model_clv"], customers["expected_purchases"] * customers["expected_avg_spend"])
+    np.testing.assert_allclose(
+        customers["model_clv"], customers["expected_purchases"] * customers["expected_avg_spend"]
+    )
     # the horizon total is the BG/NBD 39-week prediction: about 1,653 purchases over the 2,357 customers
     assert customers["expected_purchases"].sum() == pytest.approx(1653.4, abs=1.0)
 
@@ -32,11 +35,14 @@ def test_discounting_by_hand_for_one_customer(cdnow_calibration):
     # Recompute customer 0 with the period increments and 1.1^(7/365.25) - 1 per week over 4 weeks
     result = model_clv(cdnow_calibration, horizon=4, discount_rate=0.10, margin=0.25)
     from core.customers.bgnbd import BetaGeoModel
+
     model = BetaGeoModel()
     values = result.parameters.set_index("parameter")["value"]
     model.params_ = {name: float(values[name]) for name in ("r", "alpha", "a", "b")}
     row = result.customers.iloc[0]
-    cumulative = [0.0] + [model.expected_purchases(t, row["frequency"], row["recency"], row["T"])[0] for t in (1, 2, 3, 4)]
+    cumulative = [0.0] + [
+        model.expected_purchases(t, row["frequency"], row["recency"], row["T"])[0] for t in (1, 2, 3, 4)
+    ]
     weekly = 1.1 ** (7 / 365.25) - 1
     by_hand = sum((cumulative[k] - cumulative[k - 1]) / (1 + weekly) ** k for k in range(1, 5))
     assert row["model_clv"] == pytest.approx(by_hand * row["expected_avg_spend"] * 0.25, rel=1e-10)
@@ -68,10 +74,14 @@ def test_unit_mismatch_raises(cdnow_calibration):
         model_clv(cdnow_calibration, horizon=12, discount_rate=0.1, unit="M")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"horizon": 0, "discount_rate": 0.1}, "horizon"), ({"horizon": 10, "discount_rate": -0.1}, "discount"),
-    ({"horizon": 10, "discount_rate": 0.1, "margin": 1.5}, "margin"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"horizon": 0, "discount_rate": 0.1}, "horizon"),
+        ({"horizon": 10, "discount_rate": -0.1}, "discount"),
+        ({"horizon": 10, "discount_rate": 0.1, "margin": 1.5}, "margin"),
+    ],
+)
 def test_bad_settings_raise(cdnow_calibration, kwargs, message):
     with pytest.raises(SegmenterInputError, match=message):
         model_clv(cdnow_calibration, **kwargs)
@@ -79,8 +89,9 @@ def test_bad_settings_raise(cdnow_calibration, kwargs, message):
 
 def test_own_margin_is_used_when_profit_is_known(cdnow_raw):
     raw = cdnow_raw.assign(profit=cdnow_raw["amount"] * np.where(cdnow_raw["customer"] == 4, 0.5, 0.2))
-    summary = customer_summary(parse_transactions(raw[["customer", "date", "amount", "profit"]]),
-                               observation_end="1997-09-30")
+    summary = customer_summary(
+        parse_transactions(raw[["customer", "date", "amount", "profit"]]), observation_end="1997-09-30"
+    )
     result = model_clv(summary, horizon=26, discount_rate=0.1)
     customers = result.customers.set_index("account")
     assert customers.loc["4", "margin_pct"] == pytest.approx(0.5)

@@ -1,5 +1,6 @@
 """Pareto/NBD: the published CDNOW estimates, and every formula against an independent integral,
 at the extremes where the Gaussian hypergeometric function and long horizons break naive code."""
+
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
@@ -10,8 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
-from core.customers.pareto_nbd import (SERIES_MAX_Z, ParetoNBDModel, PreparedCustomers, _log_likelihood_parts,
-                                       _log_likelihood_terms, hyp2f1_one, log_dead_term)
+from core.customers.pareto_nbd import (
+    SERIES_MAX_Z,
+    ParetoNBDModel,
+    PreparedCustomers,
+    _log_likelihood_parts,
+    _log_likelihood_terms,
+    hyp2f1_one,
+    log_dead_term,
+)
 from core.errors import SegmenterInputError
 
 PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
@@ -57,21 +65,25 @@ def _dead_integral(params, x, t_x, T):
     log_at_last = -(r + x) * np.log(alpha + t_x) - (s + 1) * np.log(beta + t_x)
     scaled = lambda tau: np.exp(-(r + x) * np.log(alpha + tau) - (s + 1) * np.log(beta + tau) - log_at_last)
     # integrate in u = log(1 + (tau - t_x)) so that long periods and sharp peaks both resolve
-    value, _ = integrate.quad(lambda u: scaled(t_x + np.expm1(u)) * np.exp(u), 0, np.log1p(T - t_x),
-                              limit=500, epsabs=0, epsrel=1e-11)
+    value, _ = integrate.quad(
+        lambda u: scaled(t_x + np.expm1(u)) * np.exp(u), 0, np.log1p(T - t_x), limit=500, epsabs=0, epsrel=1e-11
+    )
     return np.log(s) + log_at_last + np.log(value)
 
 
-@pytest.mark.parametrize(("params", "x", "t_x", "T"), [
-    ((0.553, 10.578, 0.606, 11.669), 0, 0.0, 38.86),        # CDNOW one-time buyer
-    ((0.553, 10.578, 0.606, 11.669), 2, 30.43, 38.86),      # CDNOW customer 4
-    ((0.553, 10.578, 0.606, 11.669), 300, 1.0, 2000.0),     # many purchases, long silence
-    ((2.0, 1000.0, 0.5, 0.01), 5, 0.5, 60.0),               # alpha >> beta: z near 1
-    ((2.0, 0.01, 0.5, 1000.0), 5, 0.5, 60.0),               # alpha << beta: the other branch
-    ((1.0, 3.0, 1.0, 3.0), 4, 10.0, 20.0),                  # alpha = beta: z = 0
-    ((0.3, 5.0, 2.0, 50.0), 40, 100.0, 1e5),                # very large T
-    ((0.553, 10.578, 0.606, 11.669), 3, 38.0, 38.0 + 1e-9), # t_x at T: almost nothing to integrate
-])
+@pytest.mark.parametrize(
+    ("params", "x", "t_x", "T"),
+    [
+        ((0.553, 10.578, 0.606, 11.669), 0, 0.0, 38.86),  # CDNOW one-time buyer
+        ((0.553, 10.578, 0.606, 11.669), 2, 30.43, 38.86),  # CDNOW customer 4
+        ((0.553, 10.578, 0.606, 11.669), 300, 1.0, 2000.0),  # many purchases, long silence
+        ((2.0, 1000.0, 0.5, 0.01), 5, 0.5, 60.0),  # alpha >> beta: z near 1
+        ((2.0, 0.01, 0.5, 1000.0), 5, 0.5, 60.0),  # alpha << beta: the other branch
+        ((1.0, 3.0, 1.0, 3.0), 4, 10.0, 20.0),  # alpha = beta: z = 0
+        ((0.3, 5.0, 2.0, 50.0), 40, 100.0, 1e5),  # very large T
+        ((0.553, 10.578, 0.606, 11.669), 3, 38.0, 38.0 + 1e-9),  # t_x at T: almost nothing to integrate
+    ],
+)
 def test_dropout_term_matches_direct_integral_at_extremes(params, x, t_x, T):
     _, _, dead = _log_likelihood_parts(np.array(params), _customers(x, t_x, T))
     assert np.isfinite(dead[0])
@@ -118,8 +130,9 @@ def test_unconditional_expectation_matches_integral_over_dropout_rate(t):
     assert _fitted().expected_purchases_new(t) == pytest.approx(expected, rel=1e-7)
 
 
-@pytest.mark.parametrize(("x", "t_x", "T", "t"), [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 39.0),
-                                                  (60, 38.0, 38.86, 2000.0)])
+@pytest.mark.parametrize(
+    ("x", "t_x", "T", "t"), [(2, 30.43, 38.86, 39.0), (0, 0.0, 38.86, 39.0), (60, 38.0, 38.86, 2000.0)]
+)
 def test_conditional_expectation_matches_posterior_integral(x, t_x, T, t):
     # Alive at T, the posterior rates are lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T), independent.
     r, alpha, s, beta = PUBLISHED.values()
@@ -190,7 +203,7 @@ def test_hyp2f1_derivatives_match_differences_of_the_value(c, gap, z):
     h = 1e-6
     by_c = (hyp2f1_one(c * (1 + h), d, z) - hyp2f1_one(c * (1 - h), d, z)) / (2 * h * c)
     by_d = (hyp2f1_one(c, d * (1 + h), z) - hyp2f1_one(c, d * (1 - h), z)) / (2 * h * d)
-    step = 1e-4 * min(1 - z, 0.5)   # wider than h: scipy, used where d - c - 1 is near 0, is good to about 1e-11
+    step = 1e-4 * min(1 - z, 0.5)  # wider than h: scipy, used where d - c - 1 is near 0, is good to about 1e-11
     by_z = (hyp2f1_one(c, d, z + step) - hyp2f1_one(c, d, max(z - step, 0.0))) / (z + step - max(z - step, 0.0))
     for analytic, numeric in ((d_c, by_c), (d_d, by_d), (d_z, by_z)):
         assert float(analytic) == pytest.approx(float(numeric), rel=1e-4, abs=1e-6)
@@ -204,14 +217,22 @@ def test_hyp2f1_is_continuous_where_the_method_changes(z):
         assert float(above) == pytest.approx(float(below), rel=1e-11)
 
 
-@pytest.mark.parametrize("params", [(0.553, 10.578, 0.606, 11.669), (2.0, 1000.0, 0.5, 0.01),
-                                    (2.0, 0.01, 0.5, 1000.0), (1.3, 18.0, 1e-4, 7e4), (1.0, 3.0, 1.0, 3.0)])
+@pytest.mark.parametrize(
+    "params",
+    [
+        (0.553, 10.578, 0.606, 11.669),
+        (2.0, 1000.0, 0.5, 0.01),
+        (2.0, 0.01, 0.5, 1000.0),
+        (1.3, 18.0, 1e-4, 7e4),
+        (1.0, 3.0, 1.0, 3.0),
+    ],
+)
 def test_log_likelihood_gradient_matches_finite_differences(params):
     rng = np.random.default_rng(5)
     x = rng.integers(0, 30, 300).astype(float)
     age = rng.uniform(1, 100, 300)
     recency = np.where(x > 0, age * rng.uniform(0.01, 1, 300), 0.0)
-    recency[:3], x[:3] = age[:3], np.maximum(x[:3], 1)   # last purchase on the last day: no drop-out possible
+    recency[:3], x[:3] = age[:3], np.maximum(x[:3], 1)  # last purchase on the last day: no drop-out possible
     customers = PreparedCustomers(x, recency, age)
     params = np.array(params)
     _, gradient = _log_likelihood_terms(params, customers)
@@ -229,4 +250,4 @@ def test_prepared_customers_look_up_each_pair():
     assert prepared.pair_x[prepared.at_last].tolist() == x.tolist()
     assert prepared.pair_t[prepared.at_last].tolist() == recency.tolist()
     assert prepared.pair_t[prepared.at_end].tolist() == age.tolist()
-    assert len(prepared.pair_x) == 5   # (0, 0), (0, 4), (3, 2.5), (3, 4), (3, 6)
+    assert len(prepared.pair_x) == 5  # (0, 0), (0, 4), (3, 2.5), (3, 4), (3, 6)

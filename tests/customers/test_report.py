@@ -5,6 +5,7 @@ The small list used throughout (rows as in a sheet, header on row 1), last date 
     B: 2024-01-15 20                          -> 1 purchase, 20, 2 weeks ago
     C: 2024-01-08 15, 2024-01-08 -15 (return) -> 1 purchase, net 0, 3 weeks ago
 """
+
 from __future__ import annotations
 
 import math
@@ -20,8 +21,14 @@ from core.transactions import looks_like_transactions, parse_transactions
 from writers.layout import CUSTOMER_SHEETS, SHEETS, chart_columns, place_report
 
 HEADER = ["Customer", "Date", "Amount"]
-SMALL = [HEADER, ["A", "2024-01-01", 30.0], ["B", "2024-01-15", 20.0], ["C", "2024-01-08", 15.0],
-         ["A", "2024-01-29", 30.0], ["C", "2024-01-08", -15.0]]
+SMALL = [
+    HEADER,
+    ["A", "2024-01-01", 30.0],
+    ["B", "2024-01-15", 20.0],
+    ["C", "2024-01-08", 15.0],
+    ["A", "2024-01-29", 30.0],
+    ["C", "2024-01-08", -15.0],
+]
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +112,12 @@ def test_account_report_tiers_the_customers_and_points_at_transaction_rows(small
 
 
 def test_with_profit_the_matrix_is_there_and_margin_is_total_profit_over_spend():
-    rows = [HEADER + ["Profit"], ["A", "2024-01-01", 100.0, 30.0], ["A", "2024-01-15", 100.0, 10.0],
-            ["B", "2024-01-15", 50.0, 5.0]]
+    rows = [
+        HEADER + ["Profit"],
+        ["A", "2024-01-01", 100.0, 30.0],
+        ["A", "2024-01-15", 100.0, 10.0],
+        ["B", "2024-01-15", 50.0, 5.0],
+    ]
     report = run_customer_report(parse_transactions(rows))
     customers = report.tables["customers"].set_index("account")
     assert customers.loc["A", "avg_margin_pct"] == pytest.approx(40 / 200)
@@ -129,25 +140,31 @@ def test_customer_sheets_place_customers_rfm_lifetime_value_and_model_check(smal
     assert [sheet.spec.name for sheet in placed] == ["Customers", "RFM", "Lifetime value", "Model check", "Cohorts"]
     # too short for a holdout check: the Model check sheet says so instead of staying empty
     notes = placed[3].blocks[0]
-    assert notes.rows[0][:2] == ["Holdout check", "No holdout check: the list spans 29 days; it takes at least 112 "
-                                 "(16 weeks) to fit on the first half and check on the second"]
+    assert notes.rows[0][:2] == [
+        "Holdout check",
+        "No holdout check: the list spans 29 days; it takes at least 112 "
+        "(16 weeks) to fit on the first half and check on the second",
+    ]
     customers = placed[0].blocks[0]
     assert customers.headers[:4] == ["Account", "Tier", "RFM segment", "RFM"]
     account_sheets = place_report(small.account_report.tables, source="test", labels=("A", "B", "C", "D"))
     assert {s.spec.name for s in account_sheets} <= {spec.name for spec in SHEETS}
 
 
-@pytest.mark.parametrize("header, expected", [
-    (["Customer", "Order date", "Amount"], True),
-    (["Client ID", "Invoice date", "Net sales", "Gross profit", "Qty"], True),
-    (["customer_id", "date", "revenue"], True),
-    (["Account", "Revenue", "Profit", "NPS", "First purchase"], False),   # no order date
-    (["Customer", "Date", "Total revenue"], False),                      # a per-account total
-    (["Customer", "Customer since", "Date", "Amount"], False),           # an account's start date
-    (["Customer", "Date", "Amount", "Revenue"], False),                  # two amounts: ambiguous
-    (["A-17", 45306.0, 120.0], False),                                    # a data row
-    ([], False),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (["Customer", "Order date", "Amount"], True),
+        (["Client ID", "Invoice date", "Net sales", "Gross profit", "Qty"], True),
+        (["customer_id", "date", "revenue"], True),
+        (["Account", "Revenue", "Profit", "NPS", "First purchase"], False),  # no order date
+        (["Customer", "Date", "Total revenue"], False),  # a per-account total
+        (["Customer", "Customer since", "Date", "Amount"], False),  # an account's start date
+        (["Customer", "Date", "Amount", "Revenue"], False),  # two amounts: ambiguous
+        (["A-17", 45306.0, 120.0], False),  # a data row
+        ([], False),
+    ],
+)
 def test_looks_like_transactions(header, expected):
     assert looks_like_transactions(header) is expected
 
@@ -191,7 +208,8 @@ def test_cdnow_discount_comes_from_the_config(cdnow, cdnow_raw):
 
 purchases = st.lists(
     st.tuples(st.sampled_from("ABCDEFGH"), st.integers(0, 120), st.floats(0.5, 1000, allow_nan=False)),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 
@@ -225,22 +243,35 @@ def _block_rows(sheet, table):
 
 
 def test_cdnow_model_check_sheet_shows_holdout_totals_errors_and_the_choice(cdnow_full):
-    placed = {s.spec.name: s for s in place_report(cdnow_full.tables, source="CDNOW", labels=("A", "B", "C", "D"),
-                                                   sheets=CUSTOMER_SHEETS)}
+    placed = {
+        s.spec.name: s
+        for s in place_report(cdnow_full.tables, source="CDNOW", labels=("A", "B", "C", "D"), sheets=CUSTOMER_SHEETS)
+    }
     sheet = placed["Model check"]
     totals = {row["model"]: row for row in _block_rows(sheet, "model_check")}
-    figures = {name: (round(row["predicted"], 1), round(row["total_error_pct"], 3), round(row["frequency_error_pct"], 3),
-                      row["chosen"]) for name, row in totals.items()}
-    assert figures == {"BG/NBD": (1653.4, -0.121, 0.121, "yes"), "MBG/NBD": (1576.7, -0.162, 0.162, "no"),
-                       "Pareto/NBD": (1665.5, -0.115, 0.134, "no")}
+    figures = {
+        name: (
+            round(row["predicted"], 1),
+            round(row["total_error_pct"], 3),
+            round(row["frequency_error_pct"], 3),
+            row["chosen"],
+        )
+        for name, row in totals.items()
+    }
+    assert figures == {
+        "BG/NBD": (1653.4, -0.121, 0.121, "yes"),
+        "MBG/NBD": (1576.7, -0.162, 0.162, "no"),
+        "Pareto/NBD": (1665.5, -0.115, 0.134, "no"),
+    }
     assert all(row["actual"] == 1882 for row in totals.values())
     by_frequency = _block_rows(sheet, "model_check_frequency")
     assert [row["calibration_purchases"] for row in by_frequency] == ["0", "1", "2", "3", "4", "5", "6", "7+"]
     assert [round(row["actual_mean"], 3) for row in by_frequency][:3] == [0.237, 0.697, 1.393]
     notes = {row["topic"]: row["note"] for row in _block_rows(sheet, "model_check_notes")}
     assert notes["Model used"] == "BG/NBD"
-    assert notes["Best on the holdout"].startswith("BG/NBD predicted the 39-week holdout best: its errors per number "
-                                                    "of calibration purchases add up to 12.1%")
+    assert notes["Best on the holdout"].startswith(
+        "BG/NBD predicted the 39-week holdout best: its errors per number of calibration purchases add up to 12.1%"
+    )
     assert {"P(alive), BG/NBD", "P(alive), MBG/NBD", "P(alive), Pareto/NBD"} <= set(notes)
     assert sheet.spec.chart.table == "model_check_tracking" and len(sheet.block("model_check_tracking").rows) == 78
     # the live-workbook writer charts one range from x to the last series: nothing else in between
@@ -260,8 +291,11 @@ def test_cdnow_lost_one_time_buyers_alive_under_bgnbd_get_a_note(cdnow_full):
 
 
 def _weekly_orders(customers: int, weeks: int, start: str = "2024-01-01"):
-    return [HEADER + ["Profit"]] + [[f"K{c:02d}", str((np.datetime64(start) + np.timedelta64(c + 14 * k, "D"))),
-                                     100.0, 25.0] for c in range(customers) for k in range(weeks)]
+    return [HEADER + ["Profit"]] + [
+        [f"K{c:02d}", str(np.datetime64(start) + np.timedelta64(c + 14 * k, "D")), 100.0, 25.0]
+        for c in range(customers)
+        for k in range(weeks)
+    ]
 
 
 def test_orders_without_dropout_give_a_historical_value_and_say_how(tmp_path):
@@ -277,8 +311,9 @@ def test_orders_without_dropout_give_a_historical_value_and_say_how(tmp_path):
 
 
 def test_only_one_time_buyers_give_a_historical_value_and_say_why():
-    cells = [HEADER] + [[f"c{i}", str(np.datetime64("2024-01-01") + np.timedelta64(5 * i, "D")), 50.0]
-                        for i in range(60)]
+    cells = [HEADER] + [
+        [f"c{i}", str(np.datetime64("2024-01-01") + np.timedelta64(5 * i, "D")), 50.0] for i in range(60)
+    ]
     report = run_customer_report(parse_transactions(cells))
     assert report.headline["clv_error"].startswith("no customer bought more than once")
     lifetime = report.tables["lifetime_value"]
@@ -292,8 +327,11 @@ def test_three_years_of_orders_give_growth_and_tier_migration_sheets():
     # 12 customers; customer i spends 10 (i + 1) in 2022, 10 (12 - i) in 2023 and 2024 as in 2023
     cells = [HEADER]
     for i in range(12):
-        cells += [[f"c{i:02d}", "2022-03-01", 10.0 * (i + 1)], [f"c{i:02d}", "2023-03-01", 10.0 * (12 - i)],
-                  [f"c{i:02d}", "2024-03-01", 10.0 * (12 - i)]]
+        cells += [
+            [f"c{i:02d}", "2022-03-01", 10.0 * (i + 1)],
+            [f"c{i:02d}", "2023-03-01", 10.0 * (12 - i)],
+            [f"c{i:02d}", "2024-03-01", 10.0 * (12 - i)],
+        ]
     cells += [["c00", "2022-01-01", 0.0], ["c00", "2024-12-31", 0.0]]  # the list covers 2022-2024 in full
     report = run_customer_report(parse_transactions(cells))
     tables = report.account_report.tables

@@ -1,4 +1,5 @@
 """RFM: hand-checked scores, ties that never split, user cut points, segment rules covering all 125 cells."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,13 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import SegmenterInputError
 from core.customers.rfm import SEGMENT_RULES, rfm_scores, segment_of
+from core.errors import SegmenterInputError
 
 
 def _summary(since_last, purchases, spend):
-    return pd.DataFrame({"account": [f"c{i}" for i in range(len(spend))], "time_since_last": since_last,
-                         "purchases": purchases, "total_spend": spend})
+    return pd.DataFrame(
+        {
+            "account": [f"c{i}" for i in range(len(spend))],
+            "time_since_last": since_last,
+            "purchases": purchases,
+            "total_spend": spend,
+        }
+    )
 
 
 def test_every_one_of_125_score_combinations_matches_exactly_one_rule():
@@ -56,8 +63,9 @@ def test_all_equal_values_give_everyone_the_same_score():
 
 def test_user_cut_points_are_used_and_shown():
     # spend cuts 100, 200, 300, 400: 50 -> 1, 100 -> 1 (a value on a cut goes below), 250 -> 3, 1000 -> 5
-    result = rfm_scores(_summary([1.0, 2, 3, 4], [1, 2, 3, 4], [50.0, 100, 250, 1000]),
-                        cuts={"M": [100, 200, 300, 400]})
+    result = rfm_scores(
+        _summary([1.0, 2, 3, 4], [1, 2, 3, 4], [50.0, 100, 250, 1000]), cuts={"M": [100, 200, 300, 400]}
+    )
     assert result.scores["M"].tolist() == [1, 1, 3, 5]
     assert result.thresholds.query("metric == 'M'")["upper"].tolist()[:4] == [100, 200, 300, 400]
 
@@ -67,10 +75,14 @@ def test_user_recency_cuts_score_shorter_times_higher():
     assert result.scores["R"].tolist() == [5, 3, 2, 1]
 
 
-@pytest.mark.parametrize("cuts, message", [
-    ({"M": [100, 50, 200, 300]}, "strictly increasing"), ({"M": [1, 2]}, "4 strictly increasing"),
-    ({"X": [1, 2, 3, 4]}, "unknown metric"),
-])
+@pytest.mark.parametrize(
+    "cuts, message",
+    [
+        ({"M": [100, 50, 200, 300]}, "strictly increasing"),
+        ({"M": [1, 2]}, "4 strictly increasing"),
+        ({"X": [1, 2, 3, 4]}, "unknown metric"),
+    ],
+)
 def test_bad_cut_points_raise(cuts, message):
     with pytest.raises(SegmenterInputError, match=message):
         rfm_scores(_summary([1.0, 2], [1, 2], [1.0, 2]), cuts=cuts)

@@ -1,4 +1,5 @@
 """sBG retention model: the published fits of Fader & Hardie (2007) and hand-derived values."""
+
 import math
 
 import numpy as np
@@ -27,10 +28,13 @@ def log_likelihood(alpha, beta, survivors):
     return float(-np.diff(s) @ np.log(p) + s[-1] * np.log(1 - p.sum()))
 
 
-@pytest.mark.parametrize("survivors, alpha, beta, ll", [
-    (REGULAR[:8], 0.704, 1.182, None),          # the paper's regular segment
-    (HIGH_END[:8], 0.668, 3.806, -1611.2),      # high end; LL from its appendix B
-])
+@pytest.mark.parametrize(
+    "survivors, alpha, beta, ll",
+    [
+        (REGULAR[:8], 0.704, 1.182, None),  # the paper's regular segment
+        (HIGH_END[:8], 0.668, 3.806, -1611.2),  # high end; LL from its appendix B
+    ],
+)
 def test_published_fits(survivors, alpha, beta, ll):
     model = fit_retention(survivors)
     assert model.alpha == pytest.approx(alpha, abs=6e-4)
@@ -48,10 +52,15 @@ def test_standard_errors_match_the_curvature_in_natural_parameters():
     def f(x, y):
         return log_likelihood(x, y, HIGH_END[:8])
 
-    hessian = np.array([
-        [(f(a + h, b) - 2 * f(a, b) + f(a - h, b)) / h ** 2,
-         (f(a + h, b + h) - f(a + h, b - h) - f(a - h, b + h) + f(a - h, b - h)) / (4 * h * h)],
-        [0.0, (f(a, b + h) - 2 * f(a, b) + f(a, b - h)) / h ** 2]])
+    hessian = np.array(
+        [
+            [
+                (f(a + h, b) - 2 * f(a, b) + f(a - h, b)) / h**2,
+                (f(a + h, b + h) - f(a + h, b - h) - f(a - h, b + h) + f(a - h, b - h)) / (4 * h * h),
+            ],
+            [0.0, (f(a, b + h) - 2 * f(a, b) + f(a, b - h)) / h**2],
+        ]
+    )
     hessian[1, 0] = hessian[0, 1]
     errors = np.sqrt(np.diag(np.linalg.inv(-hessian)))
     assert model.fit.standard_errors["alpha"] == pytest.approx(errors[0], rel=2e-3)
@@ -109,14 +118,17 @@ def test_several_cohorts_add_their_log_likelihoods():
     assert young["fitted"].iloc[1] == pytest.approx(400 * model.survival(1))
 
 
-@pytest.mark.parametrize("survivors, message", [
-    ([1000, 900, 950, 800], "can only shrink"),
-    ([1000, 1000, 1000, 1000], "no customer left"),
-    ([1000, 900], "at least 2 later periods"),
-    ([0, 0, 0], "must be above 0"),
-    ([1000, -5, 3], "missing or negative"),
-    ([1000, 0, 0, 0], "0 or infinity"),
-])
+@pytest.mark.parametrize(
+    "survivors, message",
+    [
+        ([1000, 900, 950, 800], "can only shrink"),
+        ([1000, 1000, 1000, 1000], "no customer left"),
+        ([1000, 900], "at least 2 later periods"),
+        ([0, 0, 0], "must be above 0"),
+        ([1000, -5, 3], "missing or negative"),
+        ([1000, 0, 0, 0], "0 or infinity"),
+    ],
+)
 def test_refusals(survivors, message):
     with pytest.raises(SegmenterInputError, match=message):
         fit_retention(survivors)

@@ -1,5 +1,6 @@
 """The holdout check: CDNOW's 39-week calibration, actual figures counted independently with pandas,
 the choice of model, and a list too short to check."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -52,7 +53,11 @@ def test_cdnow_holdout_figures_of_each_model(cdnow_check):
     totals = cdnow_check.totals.set_index("key")
     assert (totals["status"] == "fitted").all() and (totals["actual"] == 1882).all()
     # predicted repeat purchases in weeks 40-78 and the errors (measured; the reason the report gives)
-    expected = {"bgnbd": (1653.4, -0.121, 0.121), "mbgnbd": (1576.7, -0.162, 0.162), "pareto_nbd": (1665.5, -0.115, 0.134)}
+    expected = {
+        "bgnbd": (1653.4, -0.121, 0.121),
+        "mbgnbd": (1576.7, -0.162, 0.162),
+        "pareto_nbd": (1665.5, -0.115, 0.134),
+    }
     for key, (predicted, total_error, frequency_error) in expected.items():
         assert totals.loc[key, "predicted"] == pytest.approx(predicted, abs=0.5), key
         assert totals.loc[key, "total_error_pct"] == pytest.approx(total_error, abs=0.0005), key
@@ -82,7 +87,9 @@ def test_cdnow_tracking_curve(cdnow_raw, cdnow_calibration, bgnbd_fit, cdnow_che
 def test_the_setting_wins_over_the_holdout_and_says_so(cdnow_check):
     order, reason = model_order("pareto_nbd", cdnow_check)
     assert order == ["pareto_nbd", "bgnbd", "mbgnbd"]
-    assert reason.startswith("Pareto/NBD is used because the setting customer_model says so. On the holdout check BG/NBD")
+    assert reason.startswith(
+        "Pareto/NBD is used because the setting customer_model says so. On the holdout check BG/NBD"
+    )
     order, reason = model_order("auto", cdnow_check)
     assert order == ["bgnbd", "pareto_nbd", "mbgnbd"] and reason.startswith("BG/NBD predicted")
 
@@ -113,13 +120,16 @@ def test_a_short_list_gets_no_check_and_a_reason():
     table = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 5.0], ["B", "2024-03-01", 5.0]])
     calibration_end, reason = holdout_split(table)
     assert calibration_end is None
-    assert reason == ("no holdout check: the list spans 61 days; it takes at least 112 (16 weeks) to fit on the first "
-                      "half and check on the second")
+    assert reason == (
+        "no holdout check: the list spans 61 days; it takes at least 112 (16 weeks) to fit on the first "
+        "half and check on the second"
+    )
 
 
 def test_a_model_that_fails_in_calibration_is_listed_with_its_reason():
-    table = parse_transactions([["Customer", "Date", "Amount"]]
-                               + [[f"c{i}", f"2024-{1 + i % 12:02d}-01", 5.0] for i in range(30)])
+    table = parse_transactions(
+        [["Customer", "Date", "Amount"]] + [[f"c{i}", f"2024-{1 + i % 12:02d}-01", 5.0] for i in range(30)]
+    )
     check = check_models(table, calibration_end="2024-06-30")
     assert check.chosen is None and check.reason.startswith("no model could be fitted")
     assert check.totals["status"].str.contains("no customer has a repeat purchase").all()
