@@ -8,7 +8,8 @@ Commands (each sets up ``.venv`` beside this file on first use: Python 3.11+ wit
     demo [-o FILE]     segment the bundled sample accounts: prints a summary, writes segmenter-demo.xlsx
     excel              install for Excel: xlwings.conf names this .venv's Python (segmenter setup),
                        and the segmenter.xlam add-in goes where Excel loads add-ins (segmenter install)
-    test [pytest args] the whole test suite (what CI runs). On Linux as root with apt, installs
+    test [pytest args] ruff (lint and format check), then the whole test suite (what CI runs).
+                       On Linux as root with apt, installs
                        LibreOffice and poppler for the rendering tests and Java for the Spark tests
                        when missing; without them those tests skip and say why
     wheel              dist/segmenter-<version>-py3-none-any.whl
@@ -88,7 +89,8 @@ def plan(
         steps.append([python, "segmenter.py", "demo", *args])
     elif command == "excel":
         steps += [[python, "segmenter.py", "setup", *args], [python, "segmenter.py", "install"]]
-    elif command == "test":
+    elif command == "test":  # the linter and the formatter's check first: a finding stops the run
+        steps += [[python, "-m", "ruff", "check", "."], [python, "-m", "ruff", "format", "--check", "."]]
         steps.append([python, "-m", "pytest", "-q", *args])
     elif command == "wheel":
         steps.append([python, "-m", "pip", "wheel", "--no-deps", "--quiet", ".", "-w", "dist"])

@@ -71,10 +71,15 @@ def test_every_windows_command_of_the_readme_runs_the_windows_branch_with_script
 def test_the_other_platforms_use_bin_python_and_test_is_what_ci_runs():
     for platform in ("linux", "darwin"):
         steps = dry_run(["test", "-x"], platform)
-        assert steps[-2].startswith(".venv/bin/python -m pip install") and steps[-2].endswith(
+        assert steps[-4].startswith(".venv/bin/python -m pip install") and steps[-4].endswith(
             "-e .[excel,cli,test,build,warehouse]"
         )
-        assert steps[-1] == ".venv/bin/python -m pytest -q -x"
+        # ruff's lint and format check run first; a finding stops the run before the suite
+        assert steps[-3:] == [
+            ".venv/bin/python -m ruff check .",
+            ".venv/bin/python -m ruff format --check .",
+            ".venv/bin/python -m pytest -q -x",
+        ]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./run test" in ci
 
