@@ -24,7 +24,8 @@ xlwings' module for custom add-ins with the project name "segmenter", which read
 on a OneDrive or SharePoint folder).
 
 This module imports nothing beyond the standard library at the top, so that Check setup can run
-and name what is missing when numpy, pandas or scipy are not installed. It also checks that the installed xlwings package is the
+and name what is missing when numpy, pandas or scipy are not installed. It also checks that
+the installed xlwings package is the
 version of the VBA module in the workbook, which scripts/build_workbook.py records in the
 workbook name :data:`VBA_VERSION_NAME`. The ribbon's Check setup button shows the same facts
 from inside Excel.
@@ -189,7 +190,7 @@ def missing_extra(error: ImportError, interpreter: str = sys.executable, folder:
     --------
     >>> missing_extra(ModuleNotFoundError("No module named 'duckdb'", name="duckdb"), "python", Path("/s"))
     'duckdb is not installed: tables beyond one sheet (DuckDB, Spark) need the warehouse extra. Install it with  "python" -m pip install -e "/s[warehouse]"  and try again.'
-    """
+    """  # noqa: E501
     module = (getattr(error, "name", None) or str(error).split("'")[-2 if "'" in str(error) else -1]).split(".")[0]
     extra = EXTRA_OF.get(module)
     if extra is None:

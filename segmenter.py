@@ -1,7 +1,8 @@
 """segmenter: ribbon actions (RunPython entry points) and the command line.
 
 In Excel, each ribbon button calls ``segmenter.ribbon('<button id>')`` through the one VBA
-callback in the add-in segmenter.xlam (and in the demo workbook segmenter.xlsm); :data:`RIBBON_ACTIONS` maps the ids to the functions below. Each
+callback in the add-in segmenter.xlam (and in the demo workbook segmenter.xlsm);
+:data:`RIBBON_ACTIONS` maps the ids to the functions below. Each
 action takes the workbook from ``xw.Book.caller()`` or a Book passed in (tests pass books of
 xlwings' remote engine).
 

@@ -19,7 +19,8 @@ not written (its writer is timed by bench_cli).
 Weekly dates matter for the BG/NBD fit: it costs one likelihood term per distinct
 (x, t_x, T), and with weekly dates 2,000,000 customers share a few tens of thousands of
 triples. With daily dates nearly every repeat buyer has a triple of its own and the fit
-costs about 0.1 s per 1,000 distinct triples here (``--step 1`` generates daily dates). Peak memory is the process's maximum resident
+costs about 0.1 s per 1,000 distinct triples here (``--step 1`` generates daily dates). Peak
+memory is the process's maximum resident
 size (DuckDB runs in-process; Spark's JVM is a separate process and not counted).
 
 The pandas path is core's :func:`run_customer_report` on the same table read with pandas.
@@ -121,7 +122,8 @@ def bench_fit(customers: int, sample: int = 200_000) -> None:
     fitted, fitted_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(
         f"BG/NBD on {customers:,} customers: {len(triples):,} distinct triples (grouped in {grouped:.2f} s), "
-        f"weighted fit {fitted:.2f} s, {fitted_cpu:.2f} s CPU (goal < 5 s); r {model.params_['r']:.4f} alpha {model.params_['alpha']:.4f} "
+        f"weighted fit {fitted:.2f} s, {fitted_cpu:.2f} s CPU (goal < 5 s); "
+        f"r {model.params_['r']:.4f} alpha {model.params_['alpha']:.4f} "
         f"a {model.params_['a']:.4f} b {model.params_['b']:.4f}"
     )
     part = slice(0, sample)
@@ -158,7 +160,8 @@ def main() -> None:
     small = args.dir / f"orders-{args.spark_lines}-{args.step}.parquet"
     if not small.exists():
         print(
-            f"generated {args.spark_lines:,} lines in {generate(small, args.spark_lines, small_customers, args.step):.1f} s"
+            f"generated {args.spark_lines:,} lines in "
+            f"{generate(small, args.spark_lines, small_customers, args.step):.1f} s"
         )
     if "duckdb" not in skip:
         big = args.dir / f"orders-{args.lines}-{args.step}.parquet"

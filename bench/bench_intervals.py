@@ -80,7 +80,8 @@ def main(customers: int = 150_000, seed: int = 2010) -> None:
     )
     whole = result.totals.iloc[0]
     print(
-        f"total model CLV {whole['model_clv']:,.0f}: P10 {whole['model_clv_p10']:,.0f}, P50 {whole['model_clv_p50']:,.0f}, "
+        f"total model CLV {whole['model_clv']:,.0f}: P10 {whole['model_clv_p10']:,.0f}, "
+        f"P50 {whole['model_clv_p50']:,.0f}, "
         f"P90 {whole['model_clv_p90']:,.0f}"
     )
 

@@ -84,7 +84,8 @@ def main() -> None:
     assert len(rows) == len(reference) == args.rows + 1
     print(
         f"{len(rows):>10,} sheet rows .xlsx: segmenter (typed columns) {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), "
-        f"calamine cell by cell {calamine_s:6.2f} s (CPU {calamine_cpu:5.2f} s), openpyxl read-only {openpyxl_s:6.2f} s "
+        f"calamine cell by cell {calamine_s:6.2f} s (CPU {calamine_cpu:5.2f} s), "
+        f"openpyxl read-only {openpyxl_s:6.2f} s "
         f"(CPU {timed.cpu:5.2f} s), ratio to openpyxl {reader_s / openpyxl_s:.3f}"
     )
     reader_s, rows = timed(read_delimited, text)

@@ -53,7 +53,8 @@ def main(seed: int = 1) -> None:
         summary = best_of(5, lambda: concentration_summary(revenue))
         cells = " ".join(f"{timings[m] * 1000:>8.1f}ms" for m in METHODS)
         print(
-            f"{accounts:>10,} {argsort * 1000:>7.1f}ms {cells} {summary * 1000:>7.1f}ms  {timings['pareto'] / argsort:>6.2f}x"
+            f"{accounts:>10,} {argsort * 1000:>7.1f}ms {cells} {summary * 1000:>7.1f}ms  "
+            f"{timings['pareto'] / argsort:>6.2f}x"
         )
 
 

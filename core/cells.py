@@ -278,7 +278,7 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
     [1200.0, 1200.5, -300.0, nan, nan]
     >>> parsed.issues[["sheet_row", "action", "reason"]].values.tolist()
     [[3, 'coerced', 'text read as the number 1200.5'], [4, 'coerced', 'text read as the number -300'], [5, 'rejected', "'n/a' is not a number"]]
-    """
+    """  # noqa: E501
     cells = _classify(values)
     out = cells.numbers.copy()
     found = _Found()
@@ -470,7 +470,8 @@ def _parse_number_text(text: str, percent_ok: bool) -> _NumberText:
 def _comma_decimal(text: str, match: re.Match, accounting: bool = False) -> _NumberText:
     """``730,00`` (a match of :data:`_CENTS_COMMA_RE` or :data:`_SHORT_COMMA_RE`) read with a decimal comma.
 
-    >>> _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00"))[:2], _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00")).currency
+    >>> (_comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00"))[:2],
+    ...  _comma_decimal("€ 730,00", _CENTS_COMMA_RE.fullmatch("€ 730,00")).currency)
     ((730.0, 'coerced'), 'EUR')
     """
     if (

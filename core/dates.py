@@ -140,7 +140,7 @@ def read_texts(
     >>> dates, ok, why = read_texts(np.array(["24.10.2024", "03.04.2024"], dtype=object), column="Date")
     >>> [str(d)[:10] for d in dates], why[1]
     (['2024-10-24', '2024-04-03'], "text read as the date 2024-04-03 (day/month/year: '24.10.2024' has a day above 12 in first place)")
-    """
+    """  # noqa: E501
     matches = [SLASH_DATE.fullmatch(t) for t in texts]
     parts = [(m[1], m[2], m[3], m[0]) for m in matches if m and len(m[1]) <= 2]
     order, why = column_order(parts, date_format) if parts else (None, "")

@@ -1306,7 +1306,7 @@ class Coverage:
         'Only part of the list is in these figures: 30 of 100 rows (30 %) and 30 % of revenue (300.00) were left out (date is blank or unreadable: 30); see Data issues'
         >>> Coverage(100, 1, 990.0, 10.0).guard() is None
         True
-        """
+        """  # noqa: E501
         if not (self.row_share > COVERAGE_LIMIT or self.amount_share > COVERAGE_LIMIT or self.currency_refused):
             return None
         why = "; ".join(f"{reason}: {n:,}" for reason, n in self.reasons[:3])
@@ -1414,7 +1414,7 @@ def reading_lines(
     --------
     >>> reading_lines({"account": "Company name", "revenue": "Annual Revenue"}, {"account": ("Record ID",)}, ())
     ["Read as: account = 'Company name' (also possible: 'Record ID'), revenue = 'Annual Revenue'", 'To choose otherwise: --column ROLE="Header" (Settings sheet: a row \\'column ROLE\\'), --sheet NAME']
-    """
+    """  # noqa: E501
     parts = []
     order = {role: k for k, role in enumerate(ROLE_ORDER)}
     for role, header in sorted(columns.items(), key=lambda item: order.get(item[0], len(order))):

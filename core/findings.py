@@ -368,7 +368,8 @@ def _rfm(tables, config) -> list[Finding]:
             share = _fig(tables, "rfm_segments", segment, "customer_share", "pct")
             revenue = _fig(tables, "rfm_segments", segment, "revenue_share", "pct")
             text = (
-                f"{plural(int(customers.value), 'customer')} ({share.text()}) {'is' if customers.value == 1 else 'are'} "
+                f"{plural(int(customers.value), 'customer')} ({share.text()}) "
+                f"{'is' if customers.value == 1 else 'are'} "
                 f"{segment} ({meaning}) and made {revenue.text()} of revenue"
             )
             found.append(Finding(8, weight, text, "RFM", (customers, share, revenue)))
@@ -395,7 +396,10 @@ def _issues(tables, config) -> Finding | None:
     figs = [count]
     if left:
         figs.append(Figure(left, "concentration", left_name, "value", "int"))
-        text += f"; {plural(int(left), 'account')} with missing or negative revenue {'is' if left == 1 else 'are'} left out of concentration"
+        text += (
+            f"; {plural(int(left), 'account')} with missing or negative revenue "
+            f"{'is' if left == 1 else 'are'} left out of concentration"
+        )
     return Finding(10, 0.3, text, "Data issues", tuple(figs))
 
 

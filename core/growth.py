@@ -492,7 +492,8 @@ def growth_tables(
         ``account``, current ``tier``, ``tier_before`` and ``sheet_row``), ``growth_by_tier`` (and ``growth_by_channel``
         with a channel column; :func:`growth_by`), ``revenue_by_period`` (per period and
         current tier), ``tier_migration`` and ``tier_migration_revenue`` (last two periods,
-        :func:`tier_migration`), ``revenue_bridge`` (:func:`revenue_bridge`), ``fallen_from_a`` (accounts in the first tier in the
+        :func:`tier_migration`), ``revenue_bridge`` (:func:`revenue_bridge`), ``fallen_from_a``
+        (accounts in the first tier in the
         earlier period and not in the later one, largest earlier revenue first).
     """
     revenue = period_revenue.loc[segments.index]

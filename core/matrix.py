@@ -33,7 +33,9 @@ AT_RISK, INNOVATION_PARTNER = "At risk", "Innovation partner"
 # keeping close even when the matrix says Migrate.
 FLAG_ACTIONS = {
     AT_RISK: "Call now: a large account that would not recommend you",
-    INNOVATION_PARTNER: "Involve: a small account that recommends you; co-develop and ask for referrals, whatever its matrix cell",
+    INNOVATION_PARTNER: (
+        "Involve: a small account that recommends you; co-develop and ask for referrals, whatever its matrix cell"
+    ),
 }
 
 

@@ -179,7 +179,8 @@ def parse_transactions(
     -----
     Headers are matched as :mod:`core.headers` says (case and punctuation ignored, an alias
     inside a longer header counts) against :data:`core.headers.TRANSACTION_ALIASES`
-    (customer / account / client [id]; date / order, invoice, purchase date; amount / revenue / sales / value / spend; profit / margin (an amount, not a %);
+    (customer / account / client [id]; date / order, invoice, purchase date; amount / revenue /
+    sales / value / spend; profit / margin (an amount, not a %);
     quantity / qty). Other columns are ignored. Dates may be Excel date cells, Excel serial
     numbers, ISO text (``2024-03-31``) or text in the order the column shows (``10/24/2024``,
     ``24.10.2024``); a column whose order stays ambiguous raises. See :func:`core.cells.to_dates`.

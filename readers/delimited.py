@@ -49,7 +49,8 @@ def read_delimited(
 
     The separator is sniffed among ``candidates``, ``default`` when none splits the lines
     (:data:`WHITESPACE` splits on runs of spaces and tabs). ``column_hook(text, values)`` may
-    retype a column in place (the text layout reads YYYYMMDD dates with it). A file with nothing but blank lines gives no rows.
+    retype a column in place (the text layout reads YYYYMMDD dates with it). A file with
+    nothing but blank lines gives no rows.
     """
     data = path.read_bytes()
     encoding = detect_encoding(data, path.name)
@@ -189,7 +190,7 @@ def check_width(name: str, columns: int, lines: int) -> None:
     Traceback (most recent call last):
     ...
     core.errors.SegmenterInputError: a.csv has a line of at least 1,000,001 fields: segmenter reads at most 16,384 columns (Excel's limit); check the separator, or save the list from Excel as CSV again
-    """
+    """  # noqa: E501
     if columns > MAX_COLUMNS:
         raise SegmenterInputError(
             f"{name} has a line of at least {columns:,} fields: segmenter reads at most {MAX_COLUMNS:,} "

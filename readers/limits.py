@@ -137,7 +137,7 @@ def check_extent(name: str, extent: Extent) -> None:
     Traceback (most recent call last):
     ...
     core.errors.SegmenterInputError: x.xlsx has a sheet reaching row 1,048,576 and column 16,384 (17,179,869,184 cells): segmenter reads at most 33,554,432 cells (1,048,576 rows of 32 columns); delete what lies beyond the list or copy the list to a new sheet
-    """
+    """  # noqa: E501
     if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS:
         raise SegmenterInputError(
             f"{name} has a sheet reaching row {extent.rows:,} and column {extent.columns:,}: "

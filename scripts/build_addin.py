@@ -145,7 +145,8 @@ def vba_function(name: str, function: Callable[..., Any], options: dict[str, Any
     lines += [
         '    #If App = "Microsoft Excel" Then',
         "        If TypeOf Application.Caller Is Range Then On Error GoTo failed",
-        f'        {name} = XLPy.CallUDF("{PYTHON_MODULE}", "{name}", Array({arguments}), ActiveWorkbook, Application.Caller)',
+        f'        {name} = XLPy.CallUDF("{PYTHON_MODULE}", "{name}", Array({arguments}), '
+        "ActiveWorkbook, Application.Caller)",
         "        Exit Function",
         "    #Else",
         f'        {name} = XLPy.CallUDF("{PYTHON_MODULE}", "{name}", Array({arguments}))',

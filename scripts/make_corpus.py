@@ -85,7 +85,10 @@ def _orders(dates: list[str]) -> list[list[Any]]:
 
 ISO_DATES = ["2024-01-05", "2024-02-10", "2024-03-15", "2024-04-20", "2024-05-25", "2024-10-24"]
 PLAIN = [HEADER] + [list(a) for a in ACCOUNTS]
-ONE_LINE = "{name} has one row only (a header?) and no accounts below it: export the whole list, or name the sheet that holds it (--sheet)"
+ONE_LINE = (
+    "{name} has one row only (a header?) and no accounts below it: "
+    "export the whole list, or name the sheet that holds it (--sheet)"
+)
 DAMAGED = "open it in Excel and save it again as .xlsx"
 
 #: name -> (writer, outcome)
@@ -298,7 +301,8 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 100
         ),
         {
-            "error": "password_protected.xlsx is password-protected: open it in Excel, remove the password (File > Info > "
+            "error": "password_protected.xlsx is password-protected: open it in Excel, "
+            "remove the password (File > Info > "
             "Protect Workbook > Encrypt with Password) and save it, then run again"
         },
     ),

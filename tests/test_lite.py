@@ -1,4 +1,5 @@
-"""The xlwings Lite edition (lite/lite_edition.py, which lite/main.py carries) against the classic add-in, function by function.
+"""The xlwings Lite edition (lite/lite_edition.py, which lite/main.py carries) against the
+classic add-in, function by function.
 
 Lite side: xlwings' own Lite call path, ``custom_functions_call`` and ``custom_scripts_call`` of
 xlwings.server, on lite/main.py, with arguments shaped as Office.js and Pyodide hand them over

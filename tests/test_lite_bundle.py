@@ -121,7 +121,7 @@ CLEAN_RUN = textwrap.dedent("""
                       "path0": sys.path[0],
                       "foreign": sorted(m for m in ("openpyxl", "pyarrow", "python_calamine", "duckdb", "ibis",
                                                     "pythoncom", "appscript") if m in sys.modules)}))
-""")
+""")  # noqa: E501
 
 
 @pytest.fixture(scope="module")

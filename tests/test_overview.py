@@ -130,7 +130,8 @@ def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):
     found, _ = _check_findings_against_sheets(tables, report.account_report.config, output)
     assert any(f.sheet == "RFM" for f in found)
     # after what was read as what, the Overview leads with what the models say, with ranges, and the
-    # holdout verdict in one sentence (the 39 weeks to 1997-09-30 split in halves: fitted on weeks 1-19, checked on 20-39)
+    # holdout verdict in one sentence (the 39 weeks to 1997-09-30 split in halves: fitted on
+    # weeks 1-19, checked on 20-39)
     assert found[0].text.startswith("Read as: customer = 'customer', amount = 'amount', date = 'date'")
     findings_of_the_data = [f for f in found if f.topic >= 0]
     assert findings_of_the_data[0].text.startswith("Next 52 weeks: ") and "(80 % range " in findings_of_the_data[0].text

@@ -70,7 +70,7 @@ def check_query(sql: str, dialect: str = "duckdb") -> None:
     Traceback (most recent call last):
     ...
     core.errors.SegmenterInputError: the SQL must be one SELECT query; it holds 2 statements (SELECT, DROP): segmenter runs a single read-only SELECT and nothing else
-    """
+    """  # noqa: E501
     kinds = statement_kinds(sql) if dialect == "duckdb" else spark_statement_kinds(sql)
     if len(kinds) == 1 and kinds[0] in READ_ONLY:
         return

@@ -30,7 +30,9 @@ SETTINGS_HELP = {
     "table": "Segment a table: the table to read from a DuckDB database",
     "sql": "Segment a table: a query instead of a file, e.g. select * from read_parquet('orders/*.parquet')",
     "engine": "Segment a table: duckdb (default, embedded) or spark",
-    "spark_remote": "Segment a table: Spark Connect (sc://host:15002) or a master URL (spark://host:7077); blank = local",
+    "spark_remote": (
+        "Segment a table: Spark Connect (sc://host:15002) or a master URL (spark://host:7077); blank = local"
+    ),
     "duckdb_memory_limit": "Segment a table: DuckDB memory limit, e.g. 4GB (beyond it DuckDB spills to disk)",
 }
 

@@ -737,7 +737,8 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
             Block(
                 "cohort_customers",
                 "Share of each cohort (customers by first-purchase month, or quarter for lists "
-                "over two years) buying in each period since: +0 is the first purchase's period; blank: not reached yet, "
+                "over two years) buying in each period since: +0 is the first purchase's period; "
+                "blank: not reached yet, "
                 "the last period may be partly observed",
             ),
             Block("cohort_revenue", "Net revenue of each cohort per period since its first purchase (returns netted)"),

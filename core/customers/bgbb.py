@@ -26,7 +26,9 @@ from core.errors import SegmenterInputError
 PARAMETER_NAMES = ("alpha", "beta", "gamma", "delta")
 MEANINGS = {
     "alpha": "transaction probability Beta shape alpha",
-    "beta": "transaction probability Beta shape beta; mean chance to transact at an opportunity = alpha / (alpha + beta)",
+    "beta": (
+        "transaction probability Beta shape beta; mean chance to transact at an opportunity = alpha / (alpha + beta)"
+    ),
     "gamma": "drop-out probability Beta shape gamma",
     "delta": "drop-out probability Beta shape delta; mean chance to drop out before an opportunity = "
     "gamma / (gamma + delta)",

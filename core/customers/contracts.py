@@ -209,9 +209,8 @@ def contract_tables(contracts: pd.DataFrame, *, observation_end=None, discount: 
                     "meaning": [
                         "alpha / (alpha + beta): the share of a new cohort expected to leave in its first year",
                         f"years of payments a new customer is expected to make, discounted at {discount:.0%} a year "
-                        "(the first payment now): multiply by the yearly margin for the value of a new customer".replace(
-                            "%", " %"
-                        ),
+                        "(the first payment now): multiply by the yearly margin "
+                        "for the value of a new customer".replace("%", " %"),
                     ],
                 }
             ),

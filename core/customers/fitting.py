@@ -107,7 +107,8 @@ def fit_max_likelihood(
     ------
     SegmenterInputError
         The optimum lies at a search bound, or moving one parameter alone to a bound fits as
-        well (a parameter running to 0 or infinity: the data do not support the model), the likelihood is not finite, or the optimiser failed.
+        well (a parameter running to 0 or infinity: the data do not support the model), the
+        likelihood is not finite, or the optimiser failed.
 
     Notes
     -----

@@ -77,7 +77,8 @@ def historical_clv(
     -----
     Periods are years (365.25 days) ending on the observation end when the list spans at
     least 730 days, else the two halves of the span. Retention is pooled over each pair of
-    consecutive periods (the older one may be partly observed; the newer is complete). A customer's margin per period is the
+    consecutive periods (the older one may be partly observed; the newer is complete). A
+    customer's margin per period is the
     total profit (total spend without a profit column) divided by the number of periods in
     which the customer bought. With r the observed retention, d = (1 + discount)^(period
     days / 365.25) - 1, q = r / (1 + d) and n = max(1, horizon days / period days) periods:
@@ -237,7 +238,10 @@ def why_no_model(summary: pd.DataFrame, errors: dict[str, str], unit: str) -> tu
             "gap between two orders of one customer)."
         )
     elif repeat < 10:
-        why = f"only {repeat} customers bought more than once; too few to tell how often customers buy and when they stop."
+        why = (
+            f"only {repeat} customers bought more than once; "
+            "too few to tell how often customers buy and when they stop."
+        )
         fix = "A list that covers a longer time or more customers, so that more of them buy again."
     else:
         median_age = float(np.median(summary["T"]))

@@ -114,7 +114,8 @@ class CustomerReport:
         ``purchase_params`` and ``gamma_gamma`` (parameter -> value, empty when not fitted),
         ``spend_note`` (why Gamma-Gamma was replaced by the average spend, or None),
         ``model_choice``, ``model_check`` (model -> holdout errors), ``historical_method`` and
-        ``total_historical_clv`` (when no model could be used), ``total_clv``, ``clv_error`` (the reason when the models could
+        ``total_historical_clv`` (when no model could be used), ``total_clv``, ``clv_error``
+        (the reason when the models could
         not be fitted, else ``None``), ``clv_warnings`` (list of texts), ``data_issues``.
     account_report:
         :func:`core.report.run_report` on the per-customer table.
@@ -455,7 +456,7 @@ def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     ...                        "model_clv_p10": [40.0], "model_clv_p90": [60.0]})
     >>> list(with_ranges(table, ranges).columns)
     ['account', 'expected_purchases', 'expected_purchases_p10', 'expected_purchases_p90', 'model_clv', 'model_clv_p10', 'model_clv_p90']
-    """
+    """  # noqa: E501
     merged = lifetime.merge(ranges, on="account", how="left")
     order = []
     for column in lifetime.columns:
@@ -564,7 +565,7 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
     'RFM says Lost, BG/NBD gives P(alive) 100 %: BG/NBD assumes a one-time buyer has not dropped out (MBG/NBD and Pareto/NBD let them)'
     >>> rfm_model_notes(frame, "BG/NBD")[1:].tolist()
     ['', '']
-    """
+    """  # noqa: E501
     notes = np.full(len(customers), "", dtype=object)
     if model is None or "probability_alive" not in customers:
         return notes

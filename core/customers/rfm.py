@@ -194,7 +194,7 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5, cuts: Mapping[str, Sequence
     ...                         "purchases": [5, 4, 3, 2, 1], "total_spend": [50.0, 40, 30, 20, 10]})
     >>> rfm_scores(summary).scores[["account", "RFM", "segment"]].values.tolist()
     [['a', '555', 'Champions'], ['b', '444', 'Champions'], ['c', '333', 'Needs attention'], ['d', '222', 'Hibernating'], ['e', '111', 'Lost']]
-    """
+    """  # noqa: E501
     if not isinstance(bins, (int, np.integer)) or isinstance(bins, bool) or not 2 <= bins <= 10:
         raise SegmenterInputError(f"bins must be a whole number from 2 to 10, got {bins!r}", column="bins")
     cuts = dict(cuts or {})
@@ -254,7 +254,8 @@ def segment_table(segment: np.ndarray, customers: np.ndarray, revenue: np.ndarra
 
     Examples
     --------
-    >>> table = segment_table(np.array(["Lost", "Champions", "Lost"]), np.array([2, 1, 1]), np.array([10.0, 70.0, 20.0]))
+    >>> table = segment_table(np.array(["Lost", "Champions", "Lost"]), np.array([2, 1, 1]),
+    ...                       np.array([10.0, 70.0, 20.0]))
     >>> table.loc[table["customers"] > 0, ["segment", "customers", "revenue_share"]].values.tolist()
     [['Champions', 1, 0.7], ['Lost', 3, 0.3]]
     """

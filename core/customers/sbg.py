@@ -176,7 +176,8 @@ class RetentionModel:
         return (self.beta + t - 1) / (self.alpha + self.beta + t - 1)
 
     def churn_probability(self, t) -> np.ndarray:
-        """P(T = t): share of a starting cohort that leaves at period t = B(alpha + 1, beta + t - 1) / B(alpha, beta)."""
+        """P(T = t): share of a starting cohort that leaves at period t =
+        B(alpha + 1, beta + t - 1) / B(alpha, beta)."""
         t = np.asarray(t, dtype=float)
         return np.exp(special.betaln(self.alpha + 1, self.beta + t - 1) - special.betaln(self.alpha, self.beta))
 

@@ -96,7 +96,8 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     ...                             ["A", "2024-01-01", 5.0], ["A", "2024-01-15", 30.0],
     ...                             ["A", "2024-01-29", -6.0], ["B", "2024-01-22", 20.0]])
     >>> summary = customer_summary(table, observation_end="2024-01-29")
-    >>> summary[["account", "purchases", "frequency", "recency", "T", "total_spend", "avg_repeat_spend"]].values.tolist()
+    >>> summary[["account", "purchases", "frequency", "recency", "T", "total_spend",
+    ...          "avg_repeat_spend"]].values.tolist()
     [['A', 3, 1, 2.0, 4.0, 39.0, 30.0], ['B', 1, 0, 0.0, 1.0, 20.0, nan]]
     """
     if unit not in UNIT_DAYS:

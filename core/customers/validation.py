@@ -46,7 +46,8 @@ class ModelCheck:
     Attributes
     ----------
     totals:
-        One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or why not), ``log_likelihood`` (on
+        One row per model: ``model`` (name), ``key`` (setting value), ``status`` ("fitted" or
+        why not), ``log_likelihood`` (on
         the calibration period), ``customers``, ``actual`` and ``predicted`` repeat purchases
         in the holdout, ``predicted_p10``/``predicted_p90`` the 80 % range of the predicted
         total from the fitted parameters' uncertainty, for the chosen model
@@ -425,7 +426,8 @@ def _choice(totals: pd.DataFrame, length: float, unit: str) -> tuple[str | None,
     key = str(best["key"])
     others = "; ".join(f"{row.model} {row.frequency_error_pct:.1%}" for row in ranked.iloc[1:].itertuples())
     reason = (
-        f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: its errors per number of "
+        f"{best['model']} predicted the {round(length, 1):g}-{_unit_word(unit)[:-1]} holdout best: "
+        "its errors per number of "
         f"calibration purchases add up to {best['frequency_error_pct']:.1%} of the {best['actual']:,.0f} actual "
         f"repeat purchases (total {best['total_error_pct']:+.1%})"
     )

@@ -56,7 +56,8 @@ def test_gradient_matches_finite_differences():
 def test_expected_spend_by_hand():
     model = GammaGammaModel()
     model.params_ = {"p": 6.25, "q": 3.74, "v": 15.45}
-    # population mean 6.25 * 15.45 / 2.74 = 35.2418; x = 2, m = 50: (15.45 + 100) * 6.25 / (12.5 + 2.74) = 721.5625 / 15.24 = 47.3466
+    # population mean 6.25 * 15.45 / 2.74 = 35.2418;
+    # x = 2, m = 50: (15.45 + 100) * 6.25 / (12.5 + 2.74) = 721.5625 / 15.24 = 47.3466
     assert model.population_mean_spend() == pytest.approx(35.2418, abs=1e-4)
     assert model.expected_avg_spend([0, 2], [0, 50]).tolist() == pytest.approx([35.2418, 47.3466], abs=1e-4)
 

@@ -24,7 +24,8 @@ def simulate(customers, rng):
     """(x, t_x, T, mean repeat spend) in weeks from TRUE and SPEND, dates in whole days.
 
     Ages of 26-52 whole weeks (customers joining on a weekly cycle: fewer distinct ages keep the
-    200 lists fast), recency in whole days; rate lambda ~ Gamma(r, 1/alpha), drop-out p ~ Beta(a, b); N ~ Poisson(lambda T)
+    200 lists fast), recency in whole days; rate lambda ~ Gamma(r, 1/alpha), drop-out
+    p ~ Beta(a, b); N ~ Poisson(lambda T)
     purchases in (0, T] if alive throughout, J ~ Geometric(p) repeat purchases before dropping out,
     x = min(N, J); the x-th of N uniform purchase times is T * Beta(x, N - x + 1). Spend per purchase
     ~ Gamma(p, nu), nu ~ Gamma(q, v): the mean of x purchases is Gamma(p x, nu x).
