@@ -1021,6 +1021,15 @@ def _readable_arrow(text):
     return text
 
 
+def readable_text(text: str) -> str:
+    """One text as a cell can hold it: control characters become U+FFFD, cut at :data:`EXCEL_CELL_CHARS`.
+
+    >>> readable_text("bell\x07"), len(readable_text("a" * 40_000))
+    ('bell\ufffd', 32767)
+    """
+    return CONTROL_CHARACTERS.sub("\ufffd", text)[:EXCEL_CELL_CHARS]
+
+
 def _readable(values: np.ndarray) -> np.ndarray:
     """Text as a cell can hold it: control characters become U+FFFD, text is cut at
     :data:`EXCEL_CELL_CHARS`; other values pass unchanged. Only the cells that need it are touched.

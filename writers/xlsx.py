@@ -40,6 +40,7 @@ from writers.layout import (
     frame_arrow,
     frame_rows,
     print_fit,
+    readable_text,
 )
 from writers.output import REPORT_MARK, interruptible
 
@@ -179,6 +180,7 @@ def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) 
     for i in np.flatnonzero(values.notna().to_numpy()).tolist():
         text = values.iloc[i]
         if isinstance(text, str) and text:
+            text = readable_text(text)
             ws.write(block.header_row + i, j, text, styles.wrap)
             lines = len(textwrap.wrap(text, max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)))
             if lines > 1:
@@ -202,12 +204,13 @@ def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None
             j = fit.wrapped[table]
             cells += [(i, j, t) for i, t in enumerate(block.frame.iloc[:, j]) if isinstance(t, str) and t]
         for i, j, text in cells:
+            text = readable_text(text)
             if j != fit.wrapped.get(table):
                 ws.write(block.header_row + i, j, text, styles.wrap)
             heights[block.header_row + i] = max(heights.get(block.header_row + i, 1), lines(text, j))
         right = set(block.right_aligned)
         for j in fit.wrapped_headers.get(table, []):
-            header = block.headers[j]
+            header = readable_text(block.headers[j])
             ws.write(block.header_row - 1, j, header, styles.header_right_wrap if j in right else styles.header_wrap)
             heights[block.header_row - 1] = max(heights.get(block.header_row - 1, 1), lines(header, j))
     for row, n in heights.items():
