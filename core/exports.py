@@ -473,8 +473,12 @@ def _second_header_rows(out: Layout, headers: list[str], value: int | None, labe
         header_like = (label is not None and not filled[label] and filled.sum() >= 2) or any(
             isinstance(v, str)
             and (
-                "importid" in v.lower().replace(" ", "")
-                or normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", "")
+                "importid" in v[:200].lower().replace(" ", "")
+                # a cell repeating its column's header is about as long as it: a long text is data
+                or (
+                    len(v) <= 4 * len(str(headers[j])) + 40
+                    and normalise_header(v).replace(" ", "") == normalise_header(headers[j]).replace(" ", "")
+                )
             )
             for j, v in enumerate(cells)
             if filled[j]
