@@ -29,7 +29,7 @@ from core.transactions import parse_transactions
 from readers.sheets import RATES_SHEET, read_rates
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
-from writers.output import Outputs
+from writers.output import Outputs, output_path
 from writers.placement import place_report
 
 LAST_RANGE_NAME = "segmenter_last_range"
@@ -319,10 +319,7 @@ def segment_table(book=None) -> list[str]:
         source = dataclasses.replace(source, confine=str(folder))  # a workbook's SQL reads only its own folder
         if source.path and not Path(source.path).is_absolute():
             source = dataclasses.replace(source, path=str(folder / source.path))
-        base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
-        while any(ch in base.name for ch in "*?["):
-            base = base.parent
-        output = base.with_name(base.stem + "-segmenter.xlsx")
+        output = output_path(source.path, table=source.table, folder=folder)
         with Outputs() as outputs:  # the Parquet file is put in place once the sheets are written
             try:
                 result = run_table(
