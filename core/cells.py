@@ -373,7 +373,8 @@ _CUR = (
 )
 _NUMBER_RE = re.compile(
     rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
-    r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+    # a thousands group never follows a leading 0: "0,125" is no 125 (see _SHORT_COMMA_RE)
+    r"(?:(?P<body>(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
     # a decimal comma after dot or space thousands (1.200,50; 1 200,50), or two or more dot groups (1.200.000)
     r"|(?P<eu>\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}))"
     rf"\s*(?P<cur2>{_CUR}?)\s*(?P<pct>%?)"
@@ -381,7 +382,7 @@ _NUMBER_RE = re.compile(
 _SUFFIX_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*(?:k|m|mm|mn|mio|bn|b|t)\.?\s*\)?", re.I)
 _WORDS_RE = re.compile(r"[-+(]?\s*[$€£]?\s*[-+]?[\d.,]*\d[\d.,]*\s*[^\W\d_].*", re.S)
 _DECIMAL_COMMA_RE = re.compile(
-    rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}})\s*{_CUR}?"
+    rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}}|0+,\d{{3}})\s*{_CUR}?"
 )
 #: One comma with two digits after it (``730,00``, ``€ 730,00``, ``-300,00 €``): a thousands group has
 #: three digits, so this is a decimal comma, as every amount of a European export writes cents.
@@ -389,10 +390,12 @@ _CENTS_COMMA_RE = re.compile(
     rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d{{2}})"
     rf"\s*(?P<cur2>{_CUR}?)"
 )
-#: A comma with one or four-plus digits after it (``12,5``): read as a decimal comma only in a column that
-#: shows decimal commas elsewhere (and no decimal point), else rejected as ambiguous.
+#: A comma with one or four-plus digits after it (``12,5``), or three after a 0 (``0,125``: a thousands
+#: group never follows a leading 0): read as a decimal comma only in a column that shows decimal commas
+#: elsewhere (and no decimal point), else rejected as ambiguous.
 _SHORT_COMMA_RE = re.compile(
-    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d|\d{{4,}})"
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
+    r"(?P<int>(?P<zero>0+)|\d+),(?P<dec>(?(zero)\d{3}|(?:\d|\d{4,})))"
     rf"\s*(?P<cur2>{_CUR}?)"
 )
 #: Texts another convention reads differently: "1,200" (1200, or 1.2 with a decimal comma), "1.200".
