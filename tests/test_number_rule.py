@@ -32,7 +32,7 @@ def _csv(texts: list[str]) -> list[float]:
 @pytest.mark.parametrize(
     "texts",
     [
-        ["0,125", "1,15"],  # a group never follows a leading 0: 0.125 with the column's decimal commas
+        ["0,125", "1,15"],  # a group never follows a leading 0: 0.125, as the CSV reader reads it
         ["00,125", "12,50"],
         ["-0,125", "2,50"],
         ["1.234,56", "0,5"],
@@ -47,21 +47,30 @@ def test_a_column_with_evidence_reads_alike_as_cells_and_as_a_csv_column(texts):
 
 
 def test_zero_comma_three_digits_is_never_one_hundred_and_twenty_five():
-    # once read as 125 (a thousands group after 0); alone it could only be a decimal, which one
-    # cell cannot settle: refused with the reason, as '0,8' is
-    (value,) = _cells(["0,125"])
-    assert np.isnan(value)
-    assert _cells(["0,125", "2,50"]) == [0.125, 2.5]
+    # once read as 125 (a thousands group after 0) where the CSV reader reads 0.125: a group never
+    # follows a leading 0, so it is a decimal comma, and the column's "1,234" is then refused
+    assert _cells(["0,125"]) == [0.125] == _csv(["0,125"])
+    assert _cells(["00,125", "-0,125"]) == [0.125, -0.125]
     assert _cells(["10,125"]) == [10125.0]  # a real thousands group still reads as one
 
 
-def test_a_setting_a_rate_and_a_cell_refuse_the_same_text():
-    for text in ("0,125", "0,8"):
-        assert np.isnan(_cells([text])[0])
-        with pytest.raises(SegmenterInputError, match="decimal comma"):
-            parse_number(text, "retention")
-        with pytest.raises(SegmenterInputError, match="the rate of 'USD'.*decimal comma"):
-            read_rates([["Currency", "Rate to EUR"], ["USD", text], ["EUR", 1]], "rates.csv")
+def test_cells_and_a_csv_column_never_read_one_text_as_two_numbers():
+    # where the CSV reader settles a mark the cell parser cannot, the cell parser refuses: never another number
+    for texts in (["1,234", "0,125", "5"], ["1.234", "0,125"], ["12,5", "1,234"], ["1,234", "12.5", "0.125"]):
+        cells, csv = np.array(_cells(texts)), np.array(_csv(texts))
+        both = ~np.isnan(cells) & ~np.isnan(csv)
+        assert cells[both].tolist() == csv[both].tolist(), texts
+    assert np.isnan(_cells(["1,234", "0,125", "5"])[0]) and _csv(["1,234", "0,125", "5"])[0] == 1.234
+
+
+def test_a_setting_a_rate_and_a_cell_read_or_refuse_the_same_text():
+    assert parse_number("0,125", "discount") == 0.125
+    assert read_rates([["USD", "0,125"], ["EUR", 1]], "rates.csv")[0]["USD"] == 0.125
+    assert np.isnan(_cells(["0,8"])[0])
+    with pytest.raises(SegmenterInputError, match="decimal comma"):
+        parse_number("0,8", "retention")
+    with pytest.raises(SegmenterInputError, match="the rate of 'USD'.*decimal comma"):
+        read_rates([["Currency", "Rate to EUR"], ["USD", "0,8"], ["EUR", 1]], "rates.csv")
 
 
 def test_rates_typed_as_text_read_as_cells_do():
