@@ -491,3 +491,22 @@ def active_periods(daily: ir.Table, observation_end: ir.DateValue, period_days: 
     older = active.filter(active.period >= 1)
     pairs = older.left_join(newer, (older.customer == newer.newer_customer) & (older.period - 1 == newer.newer_period))
     return per_customer, pairs.aggregate(at_risk=_.count(), retained=pairs.newer_customer.count())
+
+
+# ---------------------------------------------------------------------------- cohorts
+def cohort_counts(daily: ir.Table, per_year: int) -> tuple[ir.Table, ir.Table]:
+    """(``cohort, customers``; ``cohort, since, buying, revenue``) of core.customers.cohorts.cohort_counts
+    from :func:`daily_totals`: a customer's cohort is the period (months or quarters since year 0,
+    ``per_year`` 12 or 4) of the first day with any line, returns included; ``buying`` counts the
+    customers with a line of a positive amount in the period (a day whose purchases sum above 0),
+    ``revenue`` sums the net spend."""
+    period = daily.date.year() * per_year + (daily.date.month() - 1) * per_year // 12
+    dated = daily.select("customer", "spend", "bought", period=period.cast("int64"))
+    firsts = dated.group_by("customer").aggregate(cohort=_.period.min())
+    named = firsts.rename(first_customer="customer")
+    joined = dated.join(named, dated.customer == named.first_customer)
+    joined = joined.mutate(since=joined.period - joined.cohort)
+    cells = joined.group_by(["cohort", "since"]).aggregate(
+        buying=joined.customer.nunique(where=joined.bought > 0), revenue=joined.spend.sum()
+    )
+    return firsts.group_by("cohort").aggregate(customers=_.count()), cells
