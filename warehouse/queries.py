@@ -11,7 +11,7 @@ tests/test_warehouse.py checks both give the same result.
 
 Column names after :func:`account_rows`: ``account, revenue, profit, nps, industry, size,
 region, channel, first_purchase`` (absent roles are typed NULLs). After
-:func:`customer_summary`: the columns of :func:`core.customers.summary.customer_summary`.
+:func:`summary_of_days`: the columns of :func:`core.customers.summary.customer_summary`.
 """
 
 from __future__ import annotations
@@ -317,13 +317,6 @@ def daily_totals(lines: ir.Table, observation_end: ir.DateValue) -> ir.Table:
     )
 
 
-def customer_summary(
-    lines: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
-) -> ir.Table:
-    """:func:`summary_of_days` of the lines' :func:`daily_totals`."""
-    return summary_of_days(daily_totals(lines, observation_end), observation_end, unit, windows)
-
-
 def summary_of_days(
     daily: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
 ) -> ir.Table:
@@ -391,19 +384,6 @@ def summary_of_days(
         ),
         total_quantity=per.total_quantity,
     )
-
-
-def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:
-    """1 + edges strictly below the value (bins - that for recency); mirrors core.customers.rfm._score."""
-    below = ibis.literal(0)
-    for edge in edges:
-        below = below + (value > edge).cast("int64")
-    return ((below + 1) if higher_is_better else (bins - below)).cast("int64")
-
-
-def compressed_triples(customers: ir.Table) -> ir.Table:
-    """Identical (frequency, recency, T) with their number of customers: the BG/NBD likelihood's input."""
-    return customers.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count())
 
 
 # ---------------------------------------------------------------------------- data issues

@@ -293,14 +293,12 @@ class _ParquetSink:
             self.writer = None
 
 
-def _stream(
-    batches, path: Path, say: Progress, noun: str, outputs: Outputs | None, on_batch=None
-) -> tuple[list[pd.DataFrame], int]:
+def _stream(batches, path: Path, say: Progress, noun: str, outputs: Outputs | None) -> tuple[list[pd.DataFrame], int]:
     """Write every batch to ``path`` (a temporary of ``outputs`` until they are committed; without
     ``outputs``, put in place at the end); return the first SHEET_ROWS rows and the row count."""
     if outputs is None:
         with Outputs() as own:
-            result = _stream(batches, path, say, noun, own, on_batch)
+            result = _stream(batches, path, say, noun, own)
             own.commit()
         return result
     sink = _ParquetSink(path, outputs)
@@ -309,8 +307,6 @@ def _stream(
     try:
         for batch in batches:
             sink.write(batch)
-            if on_batch is not None:
-                on_batch(batch)
             if room > 0:
                 kept.append(batch.iloc[:room])
                 room -= len(kept[-1])

@@ -5,6 +5,13 @@ transaction file) and the worksheet functions on transactions run. Like :mod:`co
 only combines the engine's modules; each figure is defined in the module that computes it
 (:mod:`core.transactions`, :mod:`core.customers.rfm`, :mod:`core.customers.model_clv`, and the account modules).
 
+There is one pipeline, :func:`customer_pipeline`, for a list in memory and a warehouse table alike: it
+reaches the order lines only through :class:`core.customers.aggregates.CustomerAggregates` (the
+per-customer summary, the holdout statistics, active periods, cohort counts, the account report on
+the customers). :func:`run_customer_report` runs it on the pandas backend
+(:class:`core.customers.aggregates.PandasCustomers`); ``warehouse.customers.customer_report`` on an
+engine's (DuckDB, Spark).
+
 Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER_SHEETS``):
 
 ``customers``
@@ -586,8 +593,7 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
 def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
     """``topic, note``: how the models were checked and chosen, and what P(alive) means in each.
 
-    The ``model_check_notes`` table, shared by this module's report and the engine path's
-    (:mod:`warehouse.customers`). ``check`` is None when no holdout check ran; ``check_note``
+    The ``model_check_notes`` table. ``check`` is None when no holdout check ran; ``check_note``
     then says why.
     """
     rows = [("Holdout check", check_note if check is not None else check_note[:1].upper() + check_note[1:])]
