@@ -31,7 +31,7 @@ from core.config import ReportConfig
 from core.customers.aggregates import OPTIONAL_ROLES, AccountOutcome
 from core.customers.cohorts import CohortCounts, cohort_period, period_number
 from core.customers.historical_clv import ActivePeriods, retention_period
-from core.customers.summary import SUMMARY_COLUMNS, UNIT_DAYS, year_windows
+from core.customers.summary import SUMMARY_COLUMNS, UNIT_DAYS, observation_day, year_windows
 from core.customers.validation import HoldoutStatistics
 from core.data_issues import action_rank
 from core.errors import SegmenterInputError
@@ -266,12 +266,4 @@ def _day_counts(name: str, frame: pd.DataFrame, column: str, start: int) -> dict
 
 
 def _end_date(observation_end: Any, last_date: Any) -> dt.date:
-    if observation_end is None:
-        return pd.Timestamp(last_date).date()
-    try:
-        stamp = pd.Timestamp(observation_end)
-    except (ValueError, TypeError):
-        raise SegmenterInputError(
-            f"observation end {observation_end!r} is not a date (use YYYY-MM-DD)", column="observation_end"
-        ) from None
-    return stamp.date()
+    return pd.Timestamp(last_date if observation_end is None else observation_day(observation_end)).date()

@@ -92,7 +92,7 @@ def cohort_counts(rows: pd.DataFrame, observation_end) -> CohortCounts:
     per_year = 12 if kind == "M" else 4
     dates = kept["date"]
     # period numbers as integers: Period objects group slowly
-    period = period_number(dates.dt.year.to_numpy(), dates.dt.month.to_numpy(), per_year)
+    period = period_number(dates.dt.year.to_numpy(np.int64), dates.dt.month.to_numpy(np.int64), per_year)
     customer = kept["customer"].to_numpy()
     first = pd.Series(period).groupby(customer).transform("min").to_numpy()
     frame = pd.DataFrame(
