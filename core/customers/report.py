@@ -12,7 +12,7 @@ the customers). :func:`run_customer_report` runs it on the pandas backend
 (:class:`core.customers.aggregates.PandasCustomers`); ``warehouse.customers.customer_report`` on an
 engine's (DuckDB, Spark).
 
-Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER_SHEETS``):
+Tables (keys of ``CustomerReport.tables``, laid out by ``writers.catalogue.CUSTOMER_SHEETS``):
 
 ``customers``
     One row per customer: the purchase history of :func:`core.customers.summary.customer_summary`
