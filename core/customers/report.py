@@ -63,6 +63,7 @@ from core.customers.historical_clv import HistoricalValue, historical_clv, why_n
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.customers.outlook import model_outlook
 from core.customers.rfm import rfm_scores
+from core.customers.spend_check import check_independence
 from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
 from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
 from core.data_issues import summarise_issues
@@ -336,6 +337,7 @@ class LifetimeOutcome:
     why: str | None
     fix: str | None
     warnings: list[str]
+    spend_check: str | None = None
 
 
 def _up_to(transactions: TransactionTable, end: str) -> TransactionTable:
@@ -378,12 +380,16 @@ def _lifetime_value(
                 errors[model_name(key)] = str(error)
                 continue
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        result, spend_check, failed = check_independence(
+            result, summary, horizon=horizon, discount_rate=config.discount, unit=unit
+        )
+        texts = [] if failed else texts  # the spend rows of clv_parameters say why the historical spend is used
         if key != order[0]:
             choice = (
                 f"{choice} {model_name(order[0])} could not be fitted on the whole list "
                 f"({errors[model_name(order[0])]}), so {model_name(key)} is used."
             )
-        return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts)
+        return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts, spend_check)
     historical = historical_clv(
         transactions, summary, discount_rate=config.discount, horizon_days=horizon * UNIT_DAYS[unit]
     )
@@ -606,6 +612,8 @@ def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: Lifet
         rows.append(("Best on the holdout", best))
     if lifetime.clv is not None:
         rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
+        if lifetime.spend_check:
+            rows.append(("Spend per purchase", lifetime.spend_check))
     else:
         rows += [
             ("Model used", f"None: {lifetime.why}"),

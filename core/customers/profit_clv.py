@@ -1,0 +1,173 @@
+"""Profit CLV after cost to serve, beside the revenue CLV, from a transaction list with profit and cost to serve.
+
+The model CLV of :func:`core.customers.model_clv.model_clv` is expected purchases x expected spend
+per purchase x margin, discounted per period. A transaction list with a profit column gives each
+customer's margin (total profit / total spend); a cost-to-serve column (per order: delivery,
+support, handling; headers as :data:`core.headers.ACCOUNT_ALIASES` names them, e.g. "Cost to
+serve", "Service cost") gives each customer's cost to serve per purchase. Then, per customer,
+
+    revenue CLV = sum over periods k of E_k * s / (1 + d)^k
+    profit CLV  = sum over periods k of E_k * (s * margin - c) / (1 + d)^k
+
+with E_k the purchases expected in period k, s the expected spend per purchase, c the cost to
+serve per purchase and d the discount per period: the same periods and discounting as the model
+CLV, so the three differ only in what one purchase is worth. A customer with a blank cost to
+serve on any order has no profit CLV (a blank cost is not taken as 0, as in
+:mod:`core.cost_to_serve`: that would overstate the customer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.customers.model_clv import ClvResult, model_clv
+from core.transactions import TransactionTable
+
+
+@dataclass(frozen=True)
+class ProfitClv:
+    """Revenue and profit CLV per customer (in the summary's order) and what they mean.
+
+    Attributes
+    ----------
+    customers:
+        ``account, revenue_clv, cost_to_serve_per_purchase, profit_clv`` (currency; the last two
+        only when the list has cost to serve).
+    has_cost:
+        Whether the list has a cost-to-serve column.
+    missing_cost:
+        Customers left without a profit CLV because an order's cost to serve is blank.
+    note:
+        One sentence: which value is which.
+    """
+
+    customers: pd.DataFrame
+    has_cost: bool
+    missing_cost: int
+    note: str
+
+
+def cost_per_purchase(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray:
+    """Each summary customer's cost to serve per purchase day, in currency.
+
+    The customer's total cost to serve (every row up to the summary's observation end, returns
+    included) divided by its purchase days (frequency + 1: the purchase occasions the models
+    count). NaN when any of its rows has a blank cost, or the list has no cost column.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
+    >>> table = parse_transactions([["Customer", "Date", "Amount", "Cost to serve"],
+    ...     ["A", "2024-01-01", 100.0, 6.0], ["A", "2024-01-01", 20.0, 2.0], ["A", "2024-02-01", 50.0, 4.0],
+    ...     ["B", "2024-01-10", 80.0, ""]])
+    >>> cost_per_purchase(table, customer_summary(table)).tolist()  # A: 12 over 2 purchase days
+    [6.0, nan]
+    """
+    n = len(summary)
+    rows = transactions.rows
+    if "cost_to_serve" not in rows:
+        return np.full(n, np.nan)
+    end = pd.Timestamp(summary.attrs.get("observation_end", rows["date"].max()))
+    rows = rows[rows["date"].dt.normalize() <= end]
+    cost = rows["cost_to_serve"].to_numpy(float)
+    frame = pd.DataFrame({"customer": rows["customer"].to_numpy(object), "cost": cost, "blank": np.isnan(cost)})
+    per = frame.groupby("customer", sort=False).agg(cost=("cost", "sum"), blank=("blank", "any"))
+    per = per.reindex(summary["account"].to_numpy(object))
+    total = np.where(per["blank"].to_numpy(bool), np.nan, per["cost"].to_numpy(float))
+    return total / (summary["frequency"].to_numpy(float) + 1)
+
+
+def first_channel(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray | None:
+    """The sales channel of each summary customer's first purchase (the channel that won the
+    customer, the one its acquisition cost belongs to); ``None`` without a channel column,
+    ``"(blank)"`` where that row's channel is blank.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
+    >>> table = parse_transactions([["Customer", "Date", "Amount", "Channel"],
+    ...     ["A", "2024-02-01", 50.0, "Retail"], ["A", "2024-01-01", 100.0, "Web"], ["B", "2024-01-10", 80.0, ""]])
+    >>> first_channel(table, customer_summary(table)).tolist()
+    ['Web', '(blank)']
+    """
+    rows = transactions.rows
+    if "channel" not in rows:
+        return None
+    purchases = rows[rows["amount"] >= 0].sort_values(["date", "sheet_row"], kind="stable")
+    first = purchases.drop_duplicates("customer").set_index("customer")["channel"]
+    channel = first.reindex(summary["account"].to_numpy(object)).to_numpy(object)
+    return np.where(pd.isna(channel), "(blank)", channel).astype(object)
+
+
+def profit_clv(
+    clv: ClvResult,
+    summary: pd.DataFrame,
+    cost: np.ndarray,
+    *,
+    horizon: float,
+    discount_rate: float,
+    unit: str,
+) -> ProfitClv:
+    """Revenue CLV and, with cost to serve, profit CLV per customer (module docstring).
+
+    Parameters
+    ----------
+    clv:
+        The model CLV (its margin-weighted ``model_clv`` and fitted models are reused).
+    summary:
+        The per-customer table it was computed from.
+    cost:
+        Cost to serve per purchase per customer (:func:`cost_per_purchase`); all NaN when the
+        list has none.
+    horizon, discount_rate, unit:
+        As ``clv`` was computed with.
+
+    Returns
+    -------
+    ProfitClv
+
+    Examples
+    --------
+    A customer expected to make 0.5 purchases in each of two weeks, 40 per purchase at a 25 %
+    margin, 3 to serve each, discounted at d = 1.1^(7/365.25) - 1 a week: revenue CLV =
+    0.5 * 40 * (1/(1+d) + 1/(1+d)^2), profit CLV = 0.5 * (40 * 0.25 - 3) * (...):
+
+    >>> d = 1.1 ** (7 / 365.25) - 1
+    >>> factor = 1 / (1 + d) + 1 / (1 + d) ** 2
+    >>> round(0.5 * 40 * factor, 4), round(0.5 * (40 * 0.25 - 3) * factor, 4)
+    (39.8906, 6.9808)
+    """
+    revenue = model_clv(
+        summary,
+        horizon=horizon,
+        discount_rate=discount_rate,
+        unit=unit,
+        margin=1.0,
+        models=(clv.purchase_model, clv.spend_model),
+    ).customers
+    revenue_clv = revenue["model_clv"].to_numpy(float)
+    spend = revenue["expected_avg_spend"].to_numpy(float)
+    customers = pd.DataFrame({"account": summary["account"].to_numpy(), "revenue_clv": revenue_clv})
+    cost = np.asarray(cost, dtype=float)
+    has_cost = bool(np.isfinite(cost).any())
+    missing = 0
+    if has_cost:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            discounted_purchases = np.where(spend > 0, revenue_clv / spend, 0.0)
+        customers["cost_to_serve_per_purchase"] = cost
+        customers["profit_clv"] = clv.customers["model_clv"].to_numpy(float) - discounted_purchases * cost
+        missing = int(np.isnan(cost).sum())
+        note = (
+            "Profit CLV = expected purchases x (spend per purchase x margin - cost to serve per purchase), "
+            "discounted as the model CLV; the model CLV is before cost to serve, the revenue CLV before margin"
+        )
+        if missing:
+            note += f"; {missing:,} customers have a blank cost to serve on an order, so no profit CLV"
+    else:
+        note = "Revenue CLV = the model CLV at 100 % margin; the model CLV is in profit (each customer's margin)"
+    return ProfitClv(customers=customers, has_cost=has_cost, missing_cost=missing, note=note)
