@@ -202,3 +202,41 @@ def unit_economics(
             payback = cost / (ltv / months) if count and ltv > 0 else math.nan
             rows.append((grouping, str(group), int(member.sum()), cost, ltv, ratio, payback, value_basis))
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def unit_economics_table(
+    pairs: tuple[tuple[str, float], ...],
+    customers: pd.DataFrame,
+    extras: Any,
+    clv: Any,
+    horizon: float,
+    unit: str,
+) -> pd.DataFrame:
+    """The ``unit_economics`` table of a transaction list's report.
+
+    Parameters
+    ----------
+    pairs:
+        ``config.cac`` (:func:`parse_cac`).
+    customers:
+        The report's per-customer table (``tier``), in the model CLV's customer order.
+    extras:
+        :class:`core.customers.profit_clv.ValueExtras` (first channel, profit CLV).
+    clv:
+        :class:`core.customers.model_clv.ClvResult`.
+    horizon, unit:
+        The CLV's horizon and its unit (``"W"``...).
+    """
+    from core.customers.summary import UNIT_DAYS
+
+    profit = extras.profit_values
+    value = profit if profit is not None else clv.customers["model_clv"].to_numpy(float)
+    cac = cac_per_customer(pairs, extras.channel, len(customers))
+    groups = {"Tier": customers["tier"].to_numpy(object), **extras.groups()}
+    return unit_economics(
+        value,
+        cac,
+        groups,
+        horizon_days=horizon * UNIT_DAYS[unit],
+        value_basis=extras.value_basis(extras.profit is not None),
+    )

@@ -171,3 +171,84 @@ def profit_clv(
     else:
         note = "Revenue CLV = the model CLV at 100 % margin; the model CLV is in profit (each customer's margin)"
     return ProfitClv(customers=customers, has_cost=has_cost, missing_cost=missing, note=note)
+
+
+@dataclass(frozen=True)
+class ValueExtras:
+    """What a transaction list's optional columns add to the model CLV.
+
+    Attributes
+    ----------
+    profit:
+        Revenue and profit CLV (:func:`profit_clv`), None without a profit column.
+    channel:
+        Each customer's first channel (:func:`first_channel`), None without a channel column.
+    """
+
+    profit: ProfitClv | None
+    channel: np.ndarray | None
+
+    @property
+    def cost(self) -> np.ndarray | None:
+        """Cost to serve per purchase per customer, None without cost to serve."""
+        if self.profit is None or not self.profit.has_cost:
+            return None
+        return self.profit.customers["cost_to_serve_per_purchase"].to_numpy(float)
+
+    @property
+    def profit_values(self) -> np.ndarray | None:
+        """Profit CLV after cost to serve per customer, None without cost to serve."""
+        return None if self.cost is None else self.profit.customers["profit_clv"].to_numpy(float)
+
+    def groups(self) -> dict[str, np.ndarray]:
+        """``{"Channel": labels}`` when the list has a channel column, else empty."""
+        return {} if self.channel is None else {"Channel": self.channel}
+
+    def with_values(self, lifetime: pd.DataFrame) -> pd.DataFrame:
+        """The Lifetime value table with the revenue and profit CLV beside the model CLV (and the
+        channel after the account), per account."""
+        table = lifetime
+        if self.profit is not None:
+            extra = self.profit.customers
+            table = table.merge(extra, on="account", how="left")
+            order = [c for c in lifetime.columns if c not in ("model_clv",)]
+            at = order.index("expected_revenue") + 1 if "expected_revenue" in order else len(order)
+            added = [c for c in extra.columns if c != "account"]
+            table = table[order[:at] + ["revenue_clv", "model_clv"] + added[1:] + order[at:]]
+        return table
+
+    def value_basis(self, has_profit: bool) -> str:
+        """What the value the unit economics use is in.
+
+        >>> ValueExtras(None, None).value_basis(False)
+        'model CLV in revenue (no profit column)'
+        """
+        if self.cost is not None:
+            return "profit CLV after cost to serve"
+        return (
+            "model CLV in profit (each customer's margin)" if has_profit else "model CLV in revenue (no profit column)"
+        )
+
+
+def value_extras(
+    transactions: TransactionTable,
+    summary: pd.DataFrame,
+    clv: ClvResult | None,
+    *,
+    horizon: float,
+    discount_rate: float,
+    unit: str,
+) -> ValueExtras:
+    """Profit CLV (with a profit column) and channels (with a channel column) of a model CLV's customers."""
+    channel = first_channel(transactions, summary)
+    if clv is None or not transactions.has_profit:
+        return ValueExtras(None, channel)
+    profit = profit_clv(
+        clv,
+        summary,
+        cost_per_purchase(transactions, summary),
+        horizon=horizon,
+        discount_rate=discount_rate,
+        unit=unit,
+    )
+    return ValueExtras(profit, channel)

@@ -62,6 +62,7 @@ from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.customers.outlook import model_outlook
+from core.customers.profit_clv import value_extras
 from core.customers.rfm import rfm_scores
 from core.customers.spend_check import check_independence
 from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
@@ -72,6 +73,7 @@ from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.overview import overview_tables
 from core.report import Report, run_report
 from core.transactions import TransactionTable
+from core.unit_economics import unit_economics_table
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
 MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv")
@@ -224,6 +226,7 @@ def run_customer_report(
     rfm = rfm_scores(summary)
     check, check_note = _model_check(observed, unit)
     lifetime = _lifetime_value(observed, summary, check, config, horizon, unit)
+    extras = value_extras(observed, summary, lifetime.clv, horizon=horizon, discount_rate=config.discount, unit=unit)
     first_rows = _first_transaction_rows(transactions, summary)
     account_report = _account_report(summary, observed, config, first_rows)
 
@@ -248,7 +251,7 @@ def run_customer_report(
         "customers": customers,
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
-        "lifetime_value": lifetime_table(lifetime),
+        "lifetime_value": extras.with_values(lifetime_table(lifetime)),
         "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
@@ -262,7 +265,13 @@ def run_customer_report(
             unit=unit,
             discount=config.discount,
             has_profit=bool(transactions.has_profit),
-            groups={"Tier": customers["tier"].to_numpy(object), "RFM segment": customers["segment"].to_numpy(object)},
+            groups={
+                "Tier": customers["tier"].to_numpy(object),
+                "RFM segment": customers["segment"].to_numpy(object),
+                **extras.groups(),
+            },
+            cost_per_purchase=extras.cost,
+            point_profit=extras.profit_values,
         )
         tables.update({k: v for k, v in outlook.tables.items() if k != "customer_ranges"})
         if "customer_ranges" in outlook.tables:
@@ -283,6 +292,8 @@ def run_customer_report(
             ],
             ignore_index=True,
         )
+    if config.cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
+        tables["unit_economics"] = unit_economics_table(config.cac, customers, extras, lifetime.clv, horizon, unit)
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
@@ -467,7 +478,7 @@ def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     order = []
     for column in lifetime.columns:
         order.append(column)
-        if column in ("expected_purchases", "model_clv"):
+        if column in ("expected_purchases", "model_clv", "profit_clv") and f"{column}_p10" in ranges:
             order += [f"{column}_p10", f"{column}_p90"]
     return merged[order]
 
