@@ -43,6 +43,20 @@ COLUMNS = (
     "months_to_pay_back",
     "value_basis",
 )
+#: One line per figure of the ``unit_economics`` table, shown beside it (``topic, note``).
+NOTES = (
+    ("Acquisition cost per customer", "the cac setting: one amount, or per channel for each customer's first channel"),
+    (
+        "Lifetime value per customer",
+        "the group's lifetime value over the horizon (value basis: which one) divided by its customers",
+    ),
+    ("LTV:CAC", "lifetime value per customer / acquisition cost per customer; 3 or more is the customary target"),
+    (
+        "Months to pay back",
+        "acquisition cost / (lifetime value per customer / months of the horizon): months of the expected value, "
+        "at its average pace, that repay the cost; more than the horizon's months: the horizon does not repay it",
+    ),
+)
 # a name followed by = or : starts a new entry; a comma inside a number ("1,200") does not
 _ENTRY = re.compile(r"[;,]\s*(?=[^\d\s.,;=:-][^=:;]*[=:])")
 
@@ -204,15 +218,16 @@ def unit_economics(
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def unit_economics_table(
+def unit_economics_tables(
     pairs: tuple[tuple[str, float], ...],
     customers: pd.DataFrame,
     extras: Any,
     clv: Any,
     horizon: float,
     unit: str,
-) -> pd.DataFrame:
-    """The ``unit_economics`` table of a transaction list's report.
+) -> dict[str, pd.DataFrame]:
+    """The ``unit_economics`` table of a transaction list's report and ``unit_economics_notes``
+    (:data:`NOTES`, one line per figure).
 
     Parameters
     ----------
@@ -233,10 +248,11 @@ def unit_economics_table(
     value = profit if profit is not None else clv.customers["model_clv"].to_numpy(float)
     cac = cac_per_customer(pairs, extras.channel, len(customers))
     groups = {"Tier": customers["tier"].to_numpy(object), **extras.groups()}
-    return unit_economics(
+    table = unit_economics(
         value,
         cac,
         groups,
         horizon_days=horizon * UNIT_DAYS[unit],
         value_basis=extras.value_basis(extras.profit is not None),
     )
+    return {"unit_economics": table, "unit_economics_notes": pd.DataFrame(NOTES, columns=["topic", "note"])}

@@ -217,6 +217,16 @@ class ValueExtras:
             table = table[order[:at] + ["revenue_clv", "model_clv"] + added[1:] + order[at:]]
         return table
 
+    def with_parameters(self, parameters: pd.DataFrame) -> pd.DataFrame:
+        """The ``clv_parameters`` table with a row saying what the revenue and profit CLV are."""
+        if self.profit is None:
+            return parameters
+        row = {"model": "profit CLV", "parameter": "method", "value": "text", "standard_error": np.nan}
+        if "unit" in parameters:
+            row["unit"] = "text"
+        row["meaning"] = self.profit.note
+        return pd.concat([parameters, pd.DataFrame([row])[list(parameters.columns)]], ignore_index=True)
+
     def value_basis(self, has_profit: bool) -> str:
         """What the value the unit economics use is in.
 

@@ -73,7 +73,7 @@ from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.overview import overview_tables
 from core.report import Report, run_report
 from core.transactions import TransactionTable
-from core.unit_economics import unit_economics_table
+from core.unit_economics import unit_economics_tables
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
 MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv")
@@ -252,7 +252,7 @@ def run_customer_report(
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
         "lifetime_value": extras.with_values(lifetime_table(lifetime)),
-        "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
+        "clv_parameters": extras.with_parameters(parameter_table(lifetime, horizon, unit, config.discount)),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
     tables.update(cohort_tables(observed.rows, summary.attrs["observation_end"])[0])
@@ -293,7 +293,7 @@ def run_customer_report(
             ignore_index=True,
         )
     if config.cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
-        tables["unit_economics"] = unit_economics_table(config.cac, customers, extras, lifetime.clv, horizon, unit)
+        tables.update(unit_economics_tables(config.cac, customers, extras, lifetime.clv, horizon, unit))
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
