@@ -9,7 +9,7 @@ remote one). The scale runs from period +1 on: period +0 is every customer's fir
 
 from __future__ import annotations
 
-from writers.layout import PlacedBlock
+from writers.placement import PlacedBlock
 
 #: Table -> the key prefix of its coloured columns.
 COLOUR_SCALES = {"cohort_customers": "period_", "cohort_revenue_retention": "retention_"}
