@@ -413,14 +413,25 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
             ),
             Block(
                 "clv_ranges",
-                "Per tier and RFM segment: the ranges are of each group's total, not sums of its customers' ranges",
+                "Per tier, RFM segment and channel: the ranges are of each group's total, not sums of its "
+                "customers' ranges",
             ),
+            Block(
+                "unit_economics",
+                "Unit economics (with an acquisition cost, setting cac): LTV:CAC and months to pay back per tier "
+                "and channel",
+            ),
+            Block("unit_economics_notes", "What each unit-economics figure is"),
             Block(
                 "clv_parameters",
                 "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, settings",
                 unit_column="unit",
             ),
-            Block("lifetime_value", "Per customer, highest lifetime value first"),
+            Block(
+                "lifetime_value",
+                "Per customer, highest lifetime value first: expected purchases and values over the horizon "
+                "of the first table (weeks), values discounted",
+            ),
         ),
     ),
     SheetSpec(
