@@ -96,3 +96,40 @@ def test_ltv_to_cac_and_payback_by_hand():
     # a group with no value or no cost has blank ratios, not a division by zero
     blank = unit_economics(np.array([np.nan]), np.array([100.0]), {}, horizon_days=364, value_basis="x")
     assert math.isnan(blank["ltv_to_cac"].iloc[0]) and math.isnan(blank["months_to_pay_back"].iloc[0])
+
+
+@pytest.mark.parametrize("value", ["abc", "10%", "Web=5, Web=6", "0"])
+def test_the_cli_refuses_a_bad_cac_with_one_line_and_exit_code_2(tmp_path, capsys, value):
+    import segmenter
+
+    path = tmp_path / "orders.csv"
+    path.write_text("Customer,Date,Amount\nA,2024-01-01,10\n", encoding="utf-8")
+    assert segmenter.main(["report", str(path), "-o", str(tmp_path / "out.xlsx"), "--cac", value]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("segmenter: cac: ") and "\n" not in err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_cli_gives_ltv_to_cac_per_channel_on_a_shop_export(tmp_path, capsys):
+    import pandas as pd
+
+    import segmenter
+    from tests.customers.test_spend_check import simulated_orders
+
+    orders = simulated_orders()
+    codes = orders["Customer"].str[1:].astype(int)
+    orders["Gross profit"] = (orders["Amount"] * 0.3).round(2)
+    orders["Cost to serve"] = 2.0
+    orders["Sales channel"] = np.where(codes % 2 == 0, "Web", "Retail")
+    path = tmp_path / "orders.csv"
+    orders.to_csv(path, index=False)
+    out = tmp_path / "report.xlsx"
+    assert segmenter.main(["report", str(path), "-o", str(out), "--cac", "Web=4; Retail=9"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    profit = next(line for line in lines if line.startswith("profit CLV after cost to serve"))
+    ratio = next(line for line in lines if line.startswith("LTV:CAC"))
+    economics = pd.read_excel(out, sheet_name="Lifetime value", header=None)
+    cells = economics.astype(str).to_numpy().ravel().tolist()
+    assert "LTV:CAC" in cells and "Months to pay back" in cells and "Channel" in cells
+    assert "Profit CLV after cost to serve" in cells and "Revenue CLV" in cells
+    assert "80 % range" in profit and "months to pay back" in ratio
