@@ -97,7 +97,20 @@ MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend"
 
 # Tables of the pandas path that the engine path does not give yet (docs/warehouse.md, "Not on the
 # engine path"): the cohort triangle and the models' 80 % ranges (issue 22).
-PANDAS_ONLY = {"cohort_customers", "cohort_revenue", "cohort_revenue_retention", "model_figures", "clv_ranges"}
+PANDAS_ONLY = {
+    "cohort_customers",
+    "cohort_revenue",
+    "cohort_revenue_retention",
+    "model_figures",
+    "clv_ranges",
+    "unit_economics",
+    "unit_economics_notes",
+}
+#: Columns and rows only the pandas path gives yet: the revenue and profit CLV after cost to serve
+#: (core/customers/profit_clv.py) and Gamma-Gamma's independence check (core/customers/spend_check.py).
+PANDAS_ONLY_COLUMNS = ("revenue_clv", "cost_to_serve_per_purchase", "profit_clv")
+PANDAS_ONLY_NOTES = ("Spend per purchase",)
+PANDAS_ONLY_PARAMETERS = ("ranges", "profit CLV")
 
 
 def _without_ranges(tables: dict) -> dict:
@@ -106,10 +119,16 @@ def _without_ranges(tables: dict) -> dict:
     out = {k: v for k, v in tables.items() if k not in PANDAS_ONLY}
     if "lifetime_value" in out:
         out["lifetime_value"] = out["lifetime_value"].drop(
-            columns=[c for c in out["lifetime_value"].columns if c.endswith(("_p10", "_p90"))]
+            columns=[
+                c for c in out["lifetime_value"].columns if c.endswith(("_p10", "_p90")) or c in PANDAS_ONLY_COLUMNS
+            ]
         )
     if "clv_parameters" in out:
-        out["clv_parameters"] = out["clv_parameters"][out["clv_parameters"]["model"] != "ranges"]
+        parameters = out["clv_parameters"]
+        out["clv_parameters"] = parameters[~parameters["model"].isin(PANDAS_ONLY_PARAMETERS)].reset_index(drop=True)
+    if "model_check_notes" in out:
+        notes = out["model_check_notes"]
+        out["model_check_notes"] = notes[~notes["topic"].isin(PANDAS_ONLY_NOTES)].reset_index(drop=True)
     return out
 
 
