@@ -389,7 +389,8 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         (
             Block(
                 "customers",
-                "One row per customer: purchases, RFM segment, tier and model lifetime value",
+                "One row per customer: purchases, RFM segment, tier and model lifetime value (over the horizon "
+                "on the Lifetime value sheet; times in weeks)",
                 columns=CUSTOMER_COLUMNS,
                 tier_column="tier",
             ),
@@ -398,7 +399,10 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "RFM",
         (
-            Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
+            Block(
+                "rfm_segments",
+                "RFM segments: customers, revenue and model CLV (over the horizon on the Lifetime value sheet)",
+            ),
             Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
         ),
     ),
@@ -413,8 +417,8 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
             ),
             Block(
                 "clv_ranges",
-                "Per tier, RFM segment and channel: the ranges are of each group's total, not sums of its "
-                "customers' ranges",
+                "Per tier, RFM segment and channel, over the horizon of the table above: the ranges are of each "
+                "group's total, not sums of its customers' ranges",
             ),
             Block(
                 "unit_economics",
