@@ -90,10 +90,11 @@ class ClvIntervals:
     ----------
     customers:
         One row per customer, in input order: ``expected_purchases_p10, _p50, _p90,
-        model_clv_p10, _p50, _p90``.
+        model_clv_p10, _p50, _p90`` (and ``profit_clv_p10, _p50, _p90`` with a cost per purchase).
     totals:
         ``grouping, group, customers, expected_purchases, expected_purchases_p10, _p50, _p90,
-        model_clv, model_clv_p10, _p50, _p90``: the whole list first, then each grouping's groups
+        model_clv, model_clv_p10, _p50, _p90`` (and ``profit_clv`` with its ranges with a cost per
+        purchase): the whole list first, then each grouping's groups
         (the point figures are the sums of the customers' point values).
     draws:
         Parameter draws used.
