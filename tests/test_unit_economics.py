@@ -128,7 +128,7 @@ def test_the_cli_gives_ltv_to_cac_per_channel_on_a_shop_export(tmp_path, capsys)
     lines = capsys.readouterr().out.splitlines()
     profit = next(line for line in lines if line.startswith("profit CLV after cost to serve"))
     ratio = next(line for line in lines if line.startswith("LTV:CAC"))
-    economics = pd.read_excel(out, sheet_name="Lifetime value", header=None)
+    economics = pd.read_excel(out, sheet_name="Lifetime value", header=None, engine="openpyxl")
     cells = economics.astype(str).to_numpy().ravel().tolist()
     assert "LTV:CAC" in cells and "Months to pay back" in cells and "Channel" in cells
     assert "Profit CLV after cost to serve" in cells and "Revenue CLV" in cells
