@@ -38,7 +38,7 @@ from warehouse.sources import (
     open_table,
     source_files,
 )
-from writers.output import Outputs, check_not_input
+from writers.output import Outputs, check_not_input, output_path
 
 Progress = Callable[[str], None]
 
@@ -152,9 +152,7 @@ def _run_table(
     con = connect(settings, source)
     table = open_table(con, source)
     columns = list(table.columns)
-    parquet = output.with_name(
-        output.stem + ("-customers" if transactions or looks_like_transactions(columns) else "-accounts") + ".parquet"
-    )
+    parquet = output_path(output, rows="customers" if transactions or looks_like_transactions(columns) else "accounts")
     check_not_input(parquet, source_files(source, settings.engine), "the Parquet file beside the report")
     _check_result_path(parquet)
     if transactions or looks_like_transactions(columns):
