@@ -137,10 +137,41 @@ def customer_headline_lines(report: CustomerReport) -> list[str]:
             + (" (80 % range {0:,.0f} to {2:,.0f})".format(*h["clv_range"]) if h.get("clv_range") else "")
         )
     lines += [f"! {text}" for text in h["clv_warnings"]]
+    lines += value_lines(report.tables)
     lines.append("RFM segments: " + ", ".join(f"{name} {count:,}" for name, count in h["segments"].items()))
     if not h["has_profit"]:
         lines.append("no profit column: margins are undefined and model CLV is in revenue")
     return lines + headline_lines(report.account_report)
+
+
+def value_lines(tables: dict) -> list[str]:
+    """The profit CLV after cost to serve and the whole list's LTV:CAC, when the report has them.
+
+    >>> import pandas as pd
+    >>> figures = pd.DataFrame({"measure": ["Profit CLV after cost to serve, next 52 weeks"], "value": [13688.0],
+    ...                         "p10": [13145.0], "p90": [14294.0]})
+    >>> value_lines({"model_figures": figures})
+    ['profit CLV after cost to serve, next 52 weeks: total 13,688 (80 % range 13,145 to 14,294)']
+    """
+    lines = []
+    figures = tables.get("model_figures")
+    if figures is not None:
+        for row in figures[
+            figures["measure"].astype(str).str.startswith("Profit CLV after cost to serve")
+        ].itertuples():
+            text = f"{row.measure[:1].lower()}{row.measure[1:]}: total {row.value:,.0f}"
+            if np.isfinite(row.p10) and np.isfinite(row.p90):
+                text += f" (80 % range {row.p10:,.0f} to {row.p90:,.0f})"
+            lines.append(text)
+    economics = tables.get("unit_economics")
+    if economics is not None and len(economics):
+        whole = economics.iloc[0]
+        lines.append(
+            f"LTV:CAC {whole['ltv_to_cac']:.2f} ({whole['value_basis']} {whole['ltv_per_customer']:,.2f} per customer "
+            f"against an acquisition cost of {whole['cac_per_customer']:,.2f}), {whole['months_to_pay_back']:.1f} "
+            "months to pay back; per tier and channel on Lifetime value"
+        )
+    return lines
 
 
 def write_customer_file_report(
@@ -241,6 +272,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--horizon", type=float, default=52, help="transactions: model CLV horizon in weeks (default 52)"
     )
+    report.add_argument(
+        "--cac",
+        help='transactions: acquisition cost per customer, e.g. 120, or per channel: "Web=80, Retail=150" '
+        "(*=amount for channels not named): LTV:CAC and months to pay back on Lifetime value",
+    )
     tables = report.add_argument_group(
         "tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "
         "Parquet files, a DuckDB database, SQL; any file with --engine"
@@ -339,6 +375,8 @@ def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> i
     from warehouse.sources import EngineSettings, Source, source_files
     from writers.xlsx import write_workbook
 
+    if config.cac:  # the engine path has no per-customer channel or profit CLV yet: refused, not ignored
+        raise SegmenterInputError("--cac works on a transaction file, not yet on --sql, --table or --engine")
     source = Source(path=str(args.input) if args.input else None, table=args.table, sql=args.sql)
     settings = EngineSettings(
         engine=args.engine or "duckdb", spark_remote=args.spark_remote, duckdb_memory_limit=args.memory_limit
@@ -404,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "margin_split": args.margin_split,
                 "date_format": getattr(args, "date_format", None),
                 "customer_model": getattr(args, "customer_model", None),
+                "cac": getattr(args, "cac", None),
             }
         )
         if args.command == "report" and is_warehouse_source(args):

@@ -72,6 +72,10 @@ class ReportConfig:
     alive_level:
         Transaction lists' call list (:mod:`core.actions`): a tier A or B customer whose P(alive)
         is below this share is probably slipping (0.5 = 50 %).
+    cac:
+        Transaction lists: acquisition cost per customer, ``(channel, amount)`` pairs (channel
+        ``*`` for every customer), read by :func:`core.unit_economics.parse_cac`; ``None``: no
+        unit economics.
     """
 
     tier_method: str = "pareto"
@@ -91,6 +95,7 @@ class ReportConfig:
     date_format: str = "auto"
     customer_model: str = "auto"
     alive_level: float = 0.5
+    cac: tuple[tuple[str, float], ...] | None = None
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -121,6 +126,7 @@ SETTING_HELP = {
     "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
     "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
     "alive_level": "transaction lists: a tier A/B customer with P(alive) below this is on the call list, e.g. 50%",
+    "cac": "transaction lists: acquisition cost per customer, e.g. 120, or per channel: Web=80, Retail=150",
 }
 
 #: Settings in a unit other than a share, where "10%" would be read as 0.1 of that unit.
@@ -317,6 +323,10 @@ def config_from_mapping(values: Mapping[str, Any], base: ReportConfig | None = N
             changes[name] = tuple(str(item).strip() for item in items)
         elif name in ("revenue_split", "margin_split") and str(value).strip().lower() == MEDIAN:
             changes[name] = MEDIAN
+        elif name == "cac":
+            from core.unit_economics import parse_cac  # imports this module's parse_number
+
+            changes[name] = parse_cac(value)
         elif name == "min_respondents":
             number = parse_number(value, name)
             if number != int(number):
@@ -336,7 +346,11 @@ def config_to_rows(config: ReportConfig) -> list[tuple[str, Any, str]]:
     rows = []
     for f in fields(ReportConfig):
         value = getattr(config, f.name)
-        if isinstance(value, tuple):
+        if f.name == "cac":
+            from core.unit_economics import cac_text
+
+            value = cac_text(value)
+        elif isinstance(value, tuple):
             value = ", ".join(str(v) for v in value)
         elif value is None:
             value = ""

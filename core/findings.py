@@ -396,6 +396,33 @@ def _range_text(low: float, high: float, kind: str) -> str:
     return f"{figure_text(low, kind)} to {figure_text(high, kind)}"
 
 
+def _profit_after_cost(figures: pd.DataFrame) -> tuple[str, list[Figure]] | None:
+    """'; after cost to serve 13.7 k (80 % range 13.1 k to 14.3 k)' and its figures, or None
+    when the list has no cost to serve (no such row in ``model_figures``)."""
+    rows = figures.loc[figures["measure"].astype(str).str.startswith("Profit CLV after cost to serve")]
+    if not len(rows):
+        return None
+    name = str(rows["measure"].iloc[0])
+    figs = [Figure(_value(figures, name, c), "model_figures", name, c, "money") for c in ("value", "p10", "p90")]
+    text = f"; after cost to serve {figs[0].text()}"
+    if np.isfinite([f.value for f in figs[1:]]).all():
+        text += f" (80 % range {_range_text(figs[1].value, figs[2].value, 'money')})"
+        return text, figs
+    return text, figs[:1]
+
+
+def _historical_spend(tables) -> str | None:
+    """The sentence saying Gamma-Gamma failed its independence check and the historical spend is
+    used (:mod:`core.customers.spend_check`), or None."""
+    parameters = tables.get("clv_parameters")
+    if parameters is None or "model" not in parameters:
+        return None
+    rows = parameters.loc[
+        (parameters["model"] == "spend") & (parameters["parameter"] == "status") & (parameters["value"] == "historical")
+    ]
+    return str(rows["meaning"].iloc[0]) if len(rows) else None
+
+
 def _models(tables, config) -> list[Finding]:
     """What the customer models say, first (topic 0): expected purchases and lifetime value with
     their 80 % ranges, the share likely still active, the top tier's value, the holdout verdict."""
@@ -425,7 +452,14 @@ def _models(tables, config) -> list[Finding]:
             f"{_range_text(ranges[0], ranges[1], 'int')}), {value.text()} of lifetime value "
             f"({_range_text(ranges[2], ranges[3], 'money')}; {basis}, discounted)"
         )
+    after = _profit_after_cost(figures)
+    if after is not None:  # which value the findings quote, and the other one (core.customers.profit_clv)
+        text = text.replace(f"{basis}, discounted", f"{basis}, before cost to serve, discounted") + after[0]
+        figs += after[1]
     found.append(Finding(0, 0.99, text, sheets.LIFETIME_VALUE, tuple(figs)))
+    spend = _historical_spend(tables)
+    if spend:
+        found.append(Finding(0, 0.95, spend, sheets.MODEL_CHECK))
     active = Figure(_value(figures, active_name, "value"), "model_figures", active_name, "value", "pct")
     caveat = (
         " (BG/NBD counts every one-time buyer as active)"

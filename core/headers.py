@@ -467,6 +467,9 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
         "aantal",
         "quantidade",
     ),
+    # per order: the profit CLV after cost to serve and the ranges and LTV:CAC per channel read them
+    "cost_to_serve": ACCOUNT_ALIASES["cost_to_serve"],
+    "channel": ACCOUNT_ALIASES["channel"],
 }
 
 #: Columns an export has beside its figures, which segmenter reads to understand its layout
@@ -800,8 +803,8 @@ TEST_HEADERS: tuple[tuple[str, str | None, str | None], ...] = (
     ("Qty", None, "quantity"),
     ("Likelihood to recommend", "nps", None),
     ("Customer since", "first_purchase", "customer"),
-    ("Route to market", "channel", None),
-    ("Support cost", "cost_to_serve", None),
+    ("Route to market", "channel", "channel"),
+    ("Support cost", "cost_to_serve", "cost_to_serve"),
     ("Owner", None, None),
 )
 

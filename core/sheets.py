@@ -102,7 +102,14 @@ CUSTOMER_SHEETS: dict[str, tuple[str, ...]] = {
     ACTIONS: ACCOUNT_SHEETS[ACTIONS],
     CUSTOMERS: ("customers",),
     RFM: ("rfm_segments", "rfm_thresholds"),
-    LIFETIME_VALUE: ("model_figures", "clv_ranges", "clv_parameters", "lifetime_value"),
+    LIFETIME_VALUE: (
+        "model_figures",
+        "clv_ranges",
+        "unit_economics",
+        "unit_economics_notes",
+        "clv_parameters",
+        "lifetime_value",
+    ),
     MODEL_CHECK: ("model_check", "model_check_notes", "model_check_frequency", "model_check_tracking"),
     COHORTS: ("cohort_customers", "cohort_revenue", "cohort_revenue_retention"),
 }

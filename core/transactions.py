@@ -24,8 +24,11 @@ from core.table_finder import find_header_row, find_table
 REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
+#: Columns read only by their header: cost to serve per order (profit CLV after cost to serve,
+#: :mod:`core.customers.profit_clv`) and sales channel (ranges and unit economics per channel).
+NAMED_ROLES = ("cost_to_serve", "channel")
 #: The roles ``--column`` may name for a transaction list.
-ROLES = POSITIONAL_ROLES
+ROLES = POSITIONAL_ROLES + NAMED_ROLES
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ class TransactionTable:
     rows:
         One row per readable transaction: ``customer`` (str), ``date`` (datetime64), ``amount``
         (float, negative for returns and credit notes), ``profit`` and ``quantity`` (float, NaN
-        when the column is absent or the cell blank), ``sheet_row`` (int).
+        when the column is absent or the cell blank), only when the list has them
+        ``cost_to_serve`` (float, per row, NaN when blank) and ``channel`` (str, None when
+        blank), ``sheet_row`` (int).
     issues:
         Cells that were coerced or rejected and rows left out, columns ``sheet_row, column,
         value, action, reason`` (:data:`core.cells.ISSUE_COLUMNS`).
@@ -289,9 +294,11 @@ def _read_columns(
         "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
         "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
     }
-    for role in ("profit", "quantity"):
+    for role in ("profit", "quantity", "cost_to_serve"):
         if role in raw:
             parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows)
+    if "channel" in raw:
+        parsed["channel"] = to_text(raw["channel"], column=headers["channel"], sheet_rows=sheet_rows)
     not_blank = ~np.logical_and.reduce([column.blank for column in parsed.values()])
     sheet_rows = sheet_rows[not_blank]
     parsed = {
@@ -352,6 +359,10 @@ def _read_columns(
             "sheet_row": sheet_rows[keep],
         }
     )
+    # only when the list has them: cost to serve (NaN where blank) and channel (None where blank)
+    for role in NAMED_ROLES:
+        if role in parsed:
+            rows.insert(len(rows.columns) - 1, role, parsed[role].values[keep])
     left_amount = amount[left_out & ~np.isnan(amount)]
     return TransactionTable(
         rows=rows,

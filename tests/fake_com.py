@@ -738,10 +738,46 @@ class FormatConditions(ComObject):
         self.items.append(condition)
         return condition
 
+    def AddColorScale(self, ColorScaleType):
+        self._call("AddColorScale", ColorScaleType=ColorScaleType)
+        scale = ColorScale(self.rng, ColorScaleType)
+        self.items.append(scale)
+        return scale
+
     def __call__(self, index):
         return self.items[index - 1]
 
     Item = __call__
+
+
+class ColorScale(ComObject):
+    """FormatConditions.AddColorScale's rule: its ColorScaleCriteria(1..n) each log Type, Value and
+    FormatColor.Color under the range's address."""
+
+    def __init__(self, rng, count):
+        label = f"ColorScale[{rng.sheet.Name}!{rng.Address}]"
+        criteria = [ColorScaleCriterion(rng, k) for k in range(1, count + 1)]
+        self._fields(rng._excel, label=label, criteria=criteria, Type=3)
+
+    def _where(self):
+        return self.label
+
+    def ColorScaleCriteria(self, index):
+        return self.criteria[index - 1]
+
+    def SetFirstPriority(self):
+        self._call("SetFirstPriority")
+
+
+class ColorScaleCriterion(ComObject):
+    def __init__(self, rng, index):
+        label = f"ColorScaleCriterion[{rng.sheet.Name}!{rng.Address} {index}]"
+        self._fields(
+            rng._excel, label=label, Type=None, Value=None, FormatColor=Style(rng, f"FormatColor{index}", Color=0)
+        )
+
+    def _where(self):
+        return self.label
 
 
 class FormatCondition(ComObject):

@@ -208,6 +208,25 @@ def test_settings_data_issues_customers_and_check_setup_run_on_the_windows_engin
     assert "Python" in report and "xlwings 0.37.8" in report
 
 
+def test_the_cohort_triangles_get_a_three_colour_scale_from_period_one_on_the_windows_engine():
+    orders = [["Customer", "Date", "Amount"]] + [
+        [f"C{i % 12:02d}", TimeType(2024, 1 + i % 12, 1 + i % 27, tzinfo=UTC), float(10 + i)] for i in range(60)
+    ]
+    book, excel = windows_book({"Orders": orders}, selection="B2")
+    segmenter.customer_report(book)
+    scales = [c for c in excel.calls("AddColorScale")]
+    assert [c[4]["ColorScaleType"] for c in scales] == [3, 3]
+    cohorts = excel.workbook.sheet("Cohorts")
+    headers = {value: address for address, value in cohorts.cells.items() if value in ("+0", "+1")}
+    assert headers  # the triangle's period headers are on the sheet
+    where = sorted(c[1] for c in scales)
+    # both triangles (customers, revenue retention) start at period +1: column D, after cohort, customers, +0
+    assert all(w.startswith("FormatConditions[Cohorts!$D$") for w in where), where
+    colours = [v for w, v in excel.sets("Color") if w.startswith("FormatColor")]
+    red, yellow, green = (int(c[5:7] + c[3:5] + c[1:3], 16) for c in ("#F8696B", "#FFEB84", "#63BE7B"))
+    assert colours == [red, yellow, green] * 2  # COM colours are BGR
+
+
 # ----------------------------------------------- every xlwings call is implemented by both desktop engines
 
 
@@ -298,6 +317,7 @@ def test_every_xlwings_call_of_the_ribbon_path_is_implemented_by_both_desktop_en
         "Name.refers_to",
         "Sheet.delete",
         "ConditionalFormats.add_cell_value",
+        "ConditionalFormats.add_color_scale",  # the cohort triangles (writers/colour_scale.py)
         "Tables.add",
         "Charts.add",
         "App.status_bar",

@@ -151,3 +151,37 @@ def test_a_long_block_written_by_columns_keeps_totals_tier_colours_dates_and_bla
         c.lstrip("#") for c in (TIER_COLOURS[0],) * 2 + (TIER_COLOURS[1],)
     ]
     assert all(ws.cell(8, j).font.b for j in (1, 3)) and not ws["A6"].font.b
+
+
+def test_the_cohort_triangles_get_a_three_colour_scale_from_period_one(tmp_path):
+    from app.runs import customer_sheets  # the sheets a transaction list's report writes
+    from core.customers.report import run_customer_report
+    from core.transactions import parse_transactions
+
+    orders = [["Customer", "Date", "Amount"]] + [
+        [f"C{i % 12:02d}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", float(10 + i)] for i in range(60)
+    ]
+    report = run_customer_report(parse_transactions(orders))
+    sheets = customer_sheets(report, "Orders!A1:C61", ("A", "B", "C", "D"))
+    path = write_workbook(sheets, tmp_path / "customers.xlsx")
+    cohorts = next(s for s in sheets if s.spec.name == "Cohorts")
+    ws = load_workbook(path)["Cohorts"]
+    scales = {}
+    for rng in ws.conditional_formatting:
+        for rule in rng.rules:
+            if rule.type == "colorScale":
+                scales[str(rng.sqref)] = [c.rgb[-6:] for c in rule.colorScale.color]
+    expected = {}
+    for table in ("cohort_customers", "cohort_revenue_retention"):
+        block = cohorts.block(table)
+        first = block.keys.index(next(k for k in block.keys if k.endswith("_1")))
+        last = block.n_cols - 1
+        rows = f"{block.header_row + 1}:{block.last_row}".split(":")
+        expected[f"{column_letters(first + 1)}{rows[0]}:{column_letters(last + 1)}{rows[1]}"] = [
+            "F8696B",
+            "FFEB84",
+            "63BE7B",
+        ]
+    assert scales == expected
+    # period +0 (everyone's first purchase) is left out of the scale
+    assert all(not key.startswith("C") for key in scales)

@@ -151,6 +151,14 @@ class IbisCustomers:
             period_days=period_days,
         )
 
+    def first_channel(self, summary: pd.DataFrame) -> np.ndarray | None:
+        """None: the engine path does not read a channel column of order lines yet (docs/warehouse.md)."""
+        return None
+
+    def cost_per_purchase(self, summary: pd.DataFrame) -> np.ndarray:
+        """NaN per customer: the engine path does not read cost to serve on order lines yet."""
+        return np.full(len(summary), np.nan)
+
     def cohort_counts(self, observation_end: str) -> CohortCounts:
         daily, span = self.daily(observation_end)
         end = pd.Timestamp(observation_end)

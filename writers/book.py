@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from writers.charts import PlacedChart
+from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.placement import PlacedBlock, PlacedSheet
 from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
@@ -283,6 +284,11 @@ def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) ->
         sheet.range((first + i, 1), (first + i, block.n_cols)).font.bold = True
     if block.tier_col is not None and block.tier_runs:
         tier_rules(sheet.range((first, block.tier_col + 1), (last, block.tier_col + 1)), block)
+    scale = colour_scale_columns(block)
+    if scale is not None:  # the cohort triangles, as in the file (writers.colour_scale)
+        sheet.range((first, scale[0] + 1), (last, scale[1] + 1)).conditional_formats.add_color_scale(
+            list(SCALE_COLOURS)
+        )
     for j in block.negative_cols:  # a negative margin in red, as in the file
         sheet.range((first, j + 1), (last, j + 1)).conditional_formats.add_cell_value(
             "less_than", 0, font_color=NEGATIVE_COLOUR

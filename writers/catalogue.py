@@ -394,7 +394,8 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         (
             Block(
                 "customers",
-                "One row per customer: purchases, RFM segment, tier and model lifetime value",
+                "One row per customer: purchases, RFM segment, tier and model lifetime value (over the horizon "
+                "on the Lifetime value sheet; times in weeks)",
                 columns=CUSTOMER_COLUMNS,
                 tier_column="tier",
             ),
@@ -403,7 +404,10 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         sheets.RFM,
         (
-            Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
+            Block(
+                "rfm_segments",
+                "RFM segments: customers, revenue and model CLV (over the horizon on the Lifetime value sheet)",
+            ),
             Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
         ),
     ),
@@ -418,14 +422,25 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
             ),
             Block(
                 "clv_ranges",
-                "Per tier and RFM segment: the ranges are of each group's total, not sums of its customers' ranges",
+                "Per tier, RFM segment and channel, over the horizon of the table above: the ranges are of each "
+                "group's total, not sums of its customers' ranges",
             ),
+            Block(
+                "unit_economics",
+                "Unit economics (with an acquisition cost, setting cac): LTV:CAC and months to pay back per tier "
+                "and channel",
+            ),
+            Block("unit_economics_notes", "What each unit-economics figure is"),
             Block(
                 "clv_parameters",
                 "How the lifetime value was made: the purchase model and why, Gamma-Gamma spend, settings",
                 unit_column="unit",
             ),
-            Block("lifetime_value", "Per customer, highest lifetime value first"),
+            Block(
+                "lifetime_value",
+                "Per customer, highest lifetime value first: expected purchases and values over the horizon "
+                "of the first table (weeks), values discounted",
+            ),
         ),
     ),
     SheetSpec(

@@ -190,6 +190,18 @@ COLUMN_STYLES: dict[str, tuple[str, str]] = {
     "model_clv_p10": ("Model CLV, P10", "money"),
     "model_clv_p50": ("Model CLV, P50", "money"),
     "model_clv_p90": ("Model CLV, P90", "money"),
+    # profit CLV and unit economics (core/customers/profit_clv.py, core/unit_economics.py)
+    "revenue_clv": ("Revenue CLV", "money"),
+    "cost_to_serve_per_purchase": ("Cost to serve per purchase", "amount"),
+    "profit_clv": ("Profit CLV after cost to serve", "money"),
+    "profit_clv_p10": ("Profit CLV after cost to serve, P10", "money"),
+    "profit_clv_p50": ("Profit CLV after cost to serve, P50", "money"),
+    "profit_clv_p90": ("Profit CLV after cost to serve, P90", "money"),
+    "cac_per_customer": ("Acquisition cost per customer (CAC)", "amount"),
+    "ltv_per_customer": ("Lifetime value per customer", "amount"),
+    "ltv_to_cac": ("LTV:CAC", "ratio"),
+    "months_to_pay_back": ("Months to pay back", "points"),
+    "value_basis": ("Value in", "text"),
     "predicted_p10": ("Predicted, P10 (80 % range)", "points"),
     "predicted_p90": ("Predicted, P90 (80 % range)", "points"),
 }

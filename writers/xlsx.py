@@ -27,6 +27,7 @@ import pandas as pd
 
 from writers.cells import frame_arrow, frame_rows, readable_text
 from writers.charts import PlacedChart
+from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
@@ -245,7 +246,8 @@ def _write_block(
 
 
 def _meaning_colours(ws, styles: _Styles, block: PlacedBlock) -> None:
-    """Data bars on the block's revenue column, red text on a negative margin (conditional formats)."""
+    """Data bars on the block's revenue column, a colour scale on a cohort triangle, red text on a
+    negative margin (conditional formats)."""
     from rvgsrust_xlsxwriter import ConditionalFormatCell, ConditionalFormatDataBar
 
     first, last = block.header_row, block.last_row - 1  # 0-based data rows
@@ -254,6 +256,15 @@ def _meaning_colours(ws, styles: _Styles, block: PlacedBlock) -> None:
         bars.set_fill_color(DATA_BAR_COLOUR)
         bars.set_solid_fill(True)
         ws.add_conditional_format(first, block.data_bar_col, last, block.data_bar_col, bars)
+    scale = colour_scale_columns(block)
+    if scale is not None:  # the cohort triangles (writers.colour_scale)
+        from rvgsrust_xlsxwriter import ConditionalFormat3ColorScale
+
+        colours = ConditionalFormat3ColorScale()
+        colours.set_minimum_color(SCALE_COLOURS[0])
+        colours.set_midpoint_color(SCALE_COLOURS[1])
+        colours.set_maximum_color(SCALE_COLOURS[2])
+        ws.add_conditional_format(first, scale[0], last, scale[1], colours)
     for j in block.negative_cols:
         red = ConditionalFormatCell()
         red.set_rule_less_than(0)

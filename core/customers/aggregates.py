@@ -27,6 +27,7 @@ from core.accounts import accounts_from_frame
 from core.config import ReportConfig
 from core.customers.cohorts import CohortCounts, cohort_counts
 from core.customers.historical_clv import ActivePeriods, active_period_counts
+from core.customers.profit_clv import cost_per_purchase, first_channel
 from core.customers.summary import customer_summary, revenue_per_year
 from core.customers.validation import HoldoutStatistics, holdout_statistics
 from core.data_issues import summarise_issues
@@ -90,6 +91,12 @@ class CustomerAggregates(Protocol):
     def cohort_counts(self, observation_end: str) -> CohortCounts:
         """:func:`core.customers.cohorts.cohort_counts` of the lines up to ``observation_end``."""
 
+    def first_channel(self, summary: pd.DataFrame) -> np.ndarray | None:
+        """The channel of each summary customer's first purchase; None without a channel column."""
+
+    def cost_per_purchase(self, summary: pd.DataFrame) -> np.ndarray:
+        """Each summary customer's cost to serve per purchase day (NaN where unknown or no column)."""
+
     def account_report(self, summary: pd.DataFrame, config: ReportConfig) -> AccountOutcome:
         """The account report on the summary's customers, with the order lines' Data issues."""
 
@@ -145,6 +152,12 @@ class PandasCustomers:
 
     def cohort_counts(self, observation_end: str) -> CohortCounts:
         return cohort_counts(self.observed(observation_end).rows, observation_end)
+
+    def first_channel(self, summary: pd.DataFrame) -> np.ndarray | None:
+        return first_channel(self.transactions, summary)
+
+    def cost_per_purchase(self, summary: pd.DataFrame) -> np.ndarray:
+        return cost_per_purchase(self.transactions, summary)
 
     def account_report(self, summary: pd.DataFrame, config: ReportConfig) -> AccountOutcome:
         """run_report on the per-customer table; row numbers mapped back to the transaction list."""

@@ -90,10 +90,11 @@ class ClvIntervals:
     ----------
     customers:
         One row per customer, in input order: ``expected_purchases_p10, _p50, _p90,
-        model_clv_p10, _p50, _p90``.
+        model_clv_p10, _p50, _p90`` (and ``profit_clv_p10, _p50, _p90`` with a cost per purchase).
     totals:
         ``grouping, group, customers, expected_purchases, expected_purchases_p10, _p50, _p90,
-        model_clv, model_clv_p10, _p50, _p90``: the whole list first, then each grouping's groups
+        model_clv, model_clv_p10, _p50, _p90`` (and ``profit_clv`` with its ranges with a cost per
+        purchase): the whole list first, then each grouping's groups
         (the point figures are the sums of the customers' point values).
     draws:
         Parameter draws used.
@@ -319,6 +320,8 @@ def clv_intervals(
     point_clv=None,
     draws: int = DRAWS,
     seed: int = SEED,
+    cost_per_purchase=None,
+    point_profit=None,
 ) -> ClvIntervals:
     """P10, P50 and P90 of expected purchases and model CLV, per customer and per group.
 
@@ -341,6 +344,10 @@ def clv_intervals(
         the sums are left blank).
     draws, seed:
         Parameter draws and the random seed (fixed: the same list gives the same ranges).
+    cost_per_purchase, point_profit:
+        Cost to serve per purchase per customer (NaN where unknown) and the point profit CLV
+        (:mod:`core.customers.profit_clv`): when given, ``customers`` and ``totals`` also carry
+        ``profit_clv`` ranges, each draw's expected purchases x (spend x margin - cost), discounted.
 
     Returns
     -------
@@ -362,6 +369,10 @@ def clv_intervals(
     rng = np.random.default_rng(seed)
     purchase_draws = draw_parameters(purchase_model._fit, draws, rng)
     spend_sample, spend_ok = _spend_draws(spend_model, x, monetary, draws, rng)
+    # a spend taken as known (average or each customer's own): computed once for all customers
+    known_spend = None if spend_sample is not None else spend_model.expected_avg_spend(x, monetary).astype(np.float32)
+    with_cost = cost_per_purchase is not None
+    cost = np.broadcast_to(np.asarray(cost_per_purchase if with_cost else np.nan, dtype=float), x.shape)
 
     pairs, pair_index = _distinct(x, age)
     triples, triple_index = _distinct(x, t_x, age)
@@ -403,8 +414,8 @@ def clv_intervals(
     for name, values in labels.items():
         code, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)).fillna("(blank)"), sort=True)
         codes[name] = (code, uniques)
-    sums = {name: (np.zeros((len(u), kept)), np.zeros((len(u), kept))) for name, (_, u) in codes.items()}
-    per_customer = np.empty((x.size, 6))
+    sums = {name: tuple(np.zeros((len(u), kept)) for _ in range(3)) for name, (_, u) in codes.items()}
+    per_customer = np.full((x.size, 9), np.nan)
     # a customer's expected purchases depend on (x, t_x, T) alone: their quantiles once per distinct triple
     chance_pair = np.empty((triples.shape[0], kept), dtype=np.float32)
     triple_pair = pair_index[_first_rows(triple_index, triples.shape[0])]
@@ -414,21 +425,22 @@ def clv_intervals(
     per_customer[:, :3] = np.quantile(chance_pair, QUANTILES, axis=1).T[triple_index]
     known = np.isfinite(margin)
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
+    cost_known = known & np.isfinite(cost)
+    cost_used = np.where(cost_known, cost, 0.0).astype(np.float32)
     for start in range(0, x.size, CHUNK):
         rows = slice(start, min(start + CHUNK, x.size))
         purchases = chance_pair[triple_index[rows]]
         if spend_sample is None:
-            spend = spend_model.expected_avg_spend(x[rows], monetary[rows]).astype(np.float32)[:, None]
+            spend = known_spend[rows, None]
         else:
             xs, ms = x[rows, None], monetary[rows, None]
             spend = ((v + ms * xs) * p / (p * xs + q - 1)).astype(np.float32)
-        clv = (
-            alive[triple_index[rows]]
-            * discounted_pair[pair_index[rows]].astype(np.float32)
-            * spend
-            * margin_used[rows, None]
-        )
-        per_customer[rows, 3:] = np.quantile(clv, QUANTILES, axis=1).T
+        discounted = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32)
+        clv = discounted * spend * margin_used[rows, None]
+        per_customer[rows, 3:6] = np.quantile(clv, QUANTILES, axis=1).T
+        if with_cost:
+            profit = (clv - discounted * cost_used[rows, None]) * cost_known[rows, None]
+            per_customer[rows, 6:] = np.quantile(profit, QUANTILES, axis=1).T
         for name, (code, uniques) in codes.items():
             onehot = sparse.csr_matrix(
                 (np.ones(purchases.shape[0]), (code[rows], np.arange(purchases.shape[0]))),
@@ -436,10 +448,15 @@ def clv_intervals(
             )
             sums[name][0][:] += onehot @ purchases.astype(float)
             sums[name][1][:] += onehot @ clv.astype(float)
+            if with_cost:
+                sums[name][2][:] += onehot @ profit.astype(float)
     per_customer[~known, 3:] = np.nan
+    per_customer[~cost_known, 6:] = np.nan
 
-    names = [f"expected_purchases_{s}" for s in SUFFIXES] + [f"model_clv_{s}" for s in SUFFIXES]
+    names = [f"{m}_{s}" for m in ("expected_purchases", "model_clv", "profit_clv") for s in SUFFIXES]
     customers = pd.DataFrame(per_customer, columns=names)
+    if not with_cost:
+        customers = customers.drop(columns=names[6:])
     point_purchases = np.full(x.size, np.nan) if point_purchases is None else np.asarray(point_purchases, float)
     point_clv = np.full(x.size, np.nan) if point_clv is None else np.asarray(point_clv, float)
     frames = []
@@ -460,6 +477,12 @@ def clv_intervals(
         frame["model_clv"] = np.bincount(code, weights=np.nan_to_num(point_clv), minlength=len(uniques))
         for k, s in enumerate(SUFFIXES):
             frame[f"model_clv_{s}"] = clv_q[k]
+        if with_cost:
+            profit_q = np.quantile(sums[name][2], QUANTILES, axis=1)
+            point = np.full(x.size, np.nan) if point_profit is None else np.asarray(point_profit, float)
+            frame["profit_clv"] = np.bincount(code, weights=np.nan_to_num(point), minlength=len(uniques))
+            for k, s in enumerate(SUFFIXES):
+                frame[f"profit_clv_{s}"] = profit_q[k]
         frames.append(frame)
     totals = pd.concat(frames, ignore_index=True)
     spend_note = (

@@ -7,7 +7,7 @@ customers' tiers and RFM segments, and gives
 ``model_figures``
     ``measure, value, p10, p90, unit, note``: expected repeat purchases and model lifetime value
     over the horizon for the whole list (with their ranges), and the share of customers likely
-    still active (P(alive) of 50 % or more).
+    still active (P(alive) of 50 % or more); with cost to serve, then the profit CLV after it.
 ``clv_ranges``
     ``group, grouping, customers, expected_purchases (+ _p10, _p50, _p90), model_clv (+ _p10,
     _p50, _p90)``: the whole list, each tier, each RFM segment
@@ -72,6 +72,8 @@ def model_outlook(
     discount: float,
     has_profit: bool,
     groups: Mapping[str, np.ndarray],
+    cost_per_purchase: np.ndarray | None = None,
+    point_profit: np.ndarray | None = None,
 ) -> Outlook:
     """The outlook tables for a list whose model CLV could be computed.
 
@@ -86,7 +88,10 @@ def model_outlook(
     has_profit:
         Whether the CLV is of profit (the list has a profit column) or of revenue.
     groups:
-        Grouping name -> one label per customer ("Tier", "RFM segment").
+        Grouping name -> one label per customer ("Tier", "RFM segment", "Channel").
+    cost_per_purchase, point_profit:
+        With cost to serve (:mod:`core.customers.profit_clv`): each customer's cost per purchase
+        and profit CLV; ``model_figures`` then has a profit CLV row and the ranges profit columns.
 
     Returns
     -------
@@ -116,6 +121,8 @@ def model_outlook(
             point_purchases=point_purchases,
             point_clv=point_clv,
             draws=draws_for(clv.purchase_model),
+            cost_per_purchase=cost_per_purchase,
+            point_profit=point_profit,
         )
     except SegmenterInputError as error:
         ranges, note = None, str(error)
@@ -158,6 +165,21 @@ def model_outlook(
             ],
         }
     )
+    if point_profit is not None:
+        profit_row = pd.DataFrame(
+            {
+                "measure": [f"Profit CLV after cost to serve, next {words}"],
+                "value": [float(np.nansum(point_profit))],
+                "p10": [whole.get("profit_clv_p10", np.nan)],
+                "p90": [whole.get("profit_clv_p90", np.nan)],
+                "unit": ["currency"],
+                "note": [
+                    "purchases x (spend per purchase x margin - cost to serve per purchase), discounted as above; "
+                    "customers with a blank cost to serve left out"
+                ],
+            }
+        )
+        figures = pd.concat([figures, profit_row], ignore_index=True)  # after the three the Overview reads first
     tables = {"model_figures": figures}
     if ranges is not None:
         totals = ranges.totals.copy()
@@ -168,9 +190,8 @@ def model_outlook(
         )
         totals.insert(0, "label", label)
         tables["clv_ranges"] = totals.drop(columns="group").rename(columns={"label": "group"})
-        per_customer = ranges.customers[
-            ["expected_purchases_p10", "expected_purchases_p90", "model_clv_p10", "model_clv_p90"]
-        ].copy()
+        shown = [f"{m}_{s}" for m in ("expected_purchases", "model_clv", "profit_clv") for s in ("p10", "p90")]
+        per_customer = ranges.customers[[c for c in shown if c in ranges.customers]].copy()
         per_customer.insert(0, "account", customers["account"].to_numpy())
         tables["customer_ranges"] = per_customer
     return Outlook(tables=tables, note=note)

@@ -69,13 +69,16 @@ from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
 from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.customers.outlook import model_outlook
+from core.customers.profit_clv import value_extras
 from core.customers.rfm import rfm_scores
+from core.customers.spend_check import check_independence
 from core.customers.summary import UNIT_DAYS
 from core.customers.validation import ModelCheck, check_from_statistics, model_name, model_order, split_span
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
 from core.report import Report
 from core.transactions import TransactionTable
+from core.unit_economics import unit_economics_tables
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
 MODEL_COLUMNS = ("probability_alive", "expected_purchases", "expected_avg_spend", "model_clv")
@@ -249,6 +252,16 @@ def customer_pipeline(
     rfm = rfm_scores(summary)
     check, check_note = _model_check(lines, end, unit, say)
     lifetime = _lifetime_value(lines, summary, check, config, horizon, unit, say)
+    extras = value_extras(
+        summary,
+        lifetime.clv,
+        channel=lines.first_channel(summary),
+        cost=lines.cost_per_purchase(summary),
+        has_profit="profit" in lines.roles,
+        horizon=horizon,
+        discount_rate=config.discount,
+        unit=unit,
+    )
     say("the account report on the customers")
     accounts = lines.account_report(summary, config)
     account_report = accounts.report
@@ -275,8 +288,8 @@ def customer_pipeline(
         "customers": customers,
         "rfm_segments": segments,
         "rfm_thresholds": rfm.thresholds,
-        "lifetime_value": lifetime_table(lifetime),
-        "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
+        "lifetime_value": extras.with_values(lifetime_table(lifetime)),
+        "clv_parameters": extras.with_parameters(parameter_table(lifetime, horizon, unit, config.discount)),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
     say("cohorts")
@@ -291,7 +304,13 @@ def customer_pipeline(
             unit=unit,
             discount=config.discount,
             has_profit="profit" in lines.roles,
-            groups={"Tier": customers["tier"].to_numpy(object), "RFM segment": customers["segment"].to_numpy(object)},
+            groups={
+                "Tier": customers["tier"].to_numpy(object),
+                "RFM segment": customers["segment"].to_numpy(object),
+                **extras.groups(),
+            },
+            cost_per_purchase=extras.cost,
+            point_profit=extras.profit_values,
         )
         tables.update({k: v for k, v in outlook.tables.items() if k != "customer_ranges"})
         if "customer_ranges" in outlook.tables:
@@ -312,6 +331,8 @@ def customer_pipeline(
             ],
             ignore_index=True,
         )
+    if config.cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
+        tables.update(unit_economics_tables(config.cac, customers, extras, lifetime.clv, horizon, unit))
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
@@ -359,6 +380,7 @@ class LifetimeOutcome:
     why: str | None
     fix: str | None
     warnings: list[str]
+    spend_check: str | None = None
 
 
 def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str]:
@@ -399,12 +421,16 @@ def _lifetime_value(
                 errors[model_name(key)] = str(error)
                 continue
         texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        result, spend_check, failed = check_independence(
+            result, summary, horizon=horizon, discount_rate=config.discount, unit=unit
+        )
+        texts = [] if failed else texts  # the spend rows of clv_parameters say why the historical spend is used
         if key != order[0]:
             choice = (
                 f"{choice} {model_name(order[0])} could not be fitted on the whole list "
                 f"({errors[model_name(order[0])]}), so {model_name(key)} is used."
             )
-        return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts)
+        return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts, spend_check)
     say("no purchase model could be used: the historical value")
     counts = lines.active_periods(summary)
     historical = historical_value(
@@ -459,7 +485,7 @@ def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     order = []
     for column in lifetime.columns:
         order.append(column)
-        if column in ("expected_purchases", "model_clv"):
+        if column in ("expected_purchases", "model_clv", "profit_clv") and f"{column}_p10" in ranges:
             order += [f"{column}_p10", f"{column}_p90"]
     return merged[order]
 
@@ -603,6 +629,8 @@ def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: Lifet
         rows.append(("Best on the holdout", best))
     if lifetime.clv is not None:
         rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
+        if lifetime.spend_check:
+            rows.append(("Spend per purchase", lifetime.spend_check))
     else:
         rows += [
             ("Model used", f"None: {lifetime.why}"),
