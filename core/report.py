@@ -1,9 +1,12 @@
-"""One call: a validated account table and a config in, every named result table out.
+"""One pipeline: an account table's aggregates and a config in, every named result table out.
 
-:func:`run_report` is what the ribbon's "Segment selection", the CLI and the demo run. It only
-combines the engine's modules; each figure's definition lives in the module that computes it
-(tiers, margins, concentration, nps, matrix, lifetime). The result is a :class:`Report` whose
-``tables`` are keyed by stable names that the sheet layout (writers/layout.py) places on sheets.
+:func:`account_pipeline` builds the report from the answers of an aggregates backend
+(:class:`core.aggregates.AccountAggregates`): in memory (:func:`run_report`, what the ribbon's
+"Segment selection", the CLI and the demo run) or in a database engine
+(``warehouse.report.account_report``), by the same code. It only combines the engine's modules;
+each figure's definition lives in the module that computes it (tiers, margins, concentration,
+nps, matrix, lifetime). The result is a :class:`Report` whose ``tables`` are keyed by stable
+names that the sheet layout (writers/layout.py) places on sheets.
 
 Tables (all columns snake_case, shares and margins as fractions):
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from core.cells import ISSUE_COLUMNS
 from core.config import ReportConfig
-from core.data_issues import action_rank
+from core.data_issues import REVENUE_MISSING, REVENUE_NEGATIVE, action_rank
 from core.report import Report, account_pipeline
 from warehouse import queries
 from warehouse.aggregates import OPTIONAL_ROLES as OPTIONAL_ROLES
@@ -105,14 +105,14 @@ def data_issues(accounts, columns_read: dict[str, str], noun: str = "account", h
             "an NPS answer must be a whole number from 0 to 10: read as no answer",
         ),
         (name.isnull(), ibis.literal("(no id)"), revenue, "account", "note", f"{noun} id missing: kept without a name"),
-        (revenue.isnull(), name, ibis.literal(""), "revenue", "note", f"revenue missing: the {noun} gets tier D"),
+        (revenue.isnull(), name, ibis.literal(""), "revenue", "note", REVENUE_MISSING.format(noun=noun)),
         (
             revenue < 0,
             name,
             revenue,
             "revenue",
             "note",
-            f"negative revenue kept as it is (a credit note?): the {noun} gets tier D",
+            REVENUE_NEGATIVE.format(noun=noun),
         ),
         (
             accounts.duplicate_id,
