@@ -386,6 +386,13 @@ class TableAggregates:
         self._profit = table.accounts["profit"].to_numpy(dtype=float)
         self._tier_codes: np.ndarray | None = None
         self._strategy: np.ndarray | None = None
+        self._value_codes: dict[str, tuple[np.ndarray, list[object]]] = {}  # per column, asked twice for size
+        self._nps_coding: np.ndarray | None = None
+
+    def _codes_of(self, column: str) -> tuple[np.ndarray, list[object]]:
+        if column not in self._value_codes:
+            self._value_codes[column] = value_codes(self.segments[column])
+        return self._value_codes[column]
 
     def figures(self) -> AccountFigures:
         accounts, revenue = self.table.accounts, self._revenue
@@ -470,7 +477,7 @@ class TableAggregates:
                 codes, k = self._strategy, len(STRATEGY_NAMES)
                 group = list(range(k))
             else:
-                codes, group = value_codes(self.segments[name])
+                codes, group = self._codes_of(name)
                 k = len(group)
             out[name] = group_sums_frame(codes, k, group, self._revenue, self._profit, net_profit)
             if name == "tier":
@@ -484,12 +491,14 @@ class TableAggregates:
         return out
 
     def nps_counts(self, by: str) -> pd.DataFrame:
-        coding = nps.nps_coding(self.table.accounts["nps"].to_numpy(dtype=float))
+        if self._nps_coding is None:
+            self._nps_coding = nps.nps_coding(self.table.accounts["nps"].to_numpy(dtype=float))
+        coding = self._nps_coding
         if by == "tier":
             codes, k = self._tier_codes, len(self.config.labels)
             group = list(range(k))
         else:
-            codes, group = value_codes(self.segments[by])
+            codes, group = self._codes_of(by)
             k = len(group)
         counts = {c: np.bincount(codes, weights=(coding == v), minlength=k) for c, v in zip(NPS_COLUMNS, (1, 0, -1))}
         return pd.DataFrame({"group": group, **counts})
