@@ -30,7 +30,7 @@ class Ranking(Protocol):
     """What the figures of this module read of a ranking of usable revenues, largest first.
 
     This module's own ranking (sorted in memory, once per call) and one kept elsewhere (a
-    database table, :class:`warehouse.report.EngineRanking`) both answer it, so
+    database table, :class:`warehouse.aggregates.EngineRanking`) both answer it, so
     :func:`concentration_summary_of` and :func:`pareto_curve_of` give the same figures by the
     same rules. Revenues are in currency units; shares are fractions of ``total``.
     """
@@ -72,7 +72,7 @@ class Ranking(Protocol):
 
 
 @dataclass(frozen=True)
-class _Ranked:
+class RankedRevenue:
     """Usable revenues sorted largest first, with the running share; built once per call
     (this module's :class:`Ranking`)."""
 
@@ -111,7 +111,21 @@ class _Ranked:
         return float(np.dot(rank_weight, self.descending[::-1]))
 
 
-def _ranked(revenue: Any) -> _Ranked:
+def ranked_revenue(revenue: Any) -> RankedRevenue:
+    """The usable revenues (>= 0, not missing) sorted once, largest first: this module's
+    :class:`Ranking`, the one every figure here reads.
+
+    Raises
+    ------
+    SegmenterInputError
+        When no account has a positive revenue.
+
+    Examples
+    --------
+    >>> ranked = ranked_revenue([10.0, float("nan"), 30.0, -5.0, 0.0])
+    >>> ranked.count, ranked.total, ranked.missing, ranked.negative, ranked.shares_at([1, 2]).tolist()
+    (3, 40.0, 1, 1, [0.75, 1.0])
+    """
     values = float_values(revenue, "revenue")
     missing = np.isnan(values)
     negative = values < 0
@@ -123,7 +137,7 @@ def _ranked(revenue: Any) -> _Ranked:
     total = float(running[-1])
     cumulative_share = running / total
     cumulative_share[-1] = 1.0
-    return _Ranked(
+    return RankedRevenue(
         descending, cumulative_share, total, int(missing.sum()), int(negative.sum()), float(values[negative].sum())
     )
 
@@ -184,7 +198,7 @@ def top_n_share(revenue: Any, n: int) -> float:
     >>> top_n_share([50, 20, 15, 10, 5], 2)
     0.7
     """
-    return _top_n(_ranked(revenue), n)
+    return _top_n(ranked_revenue(revenue), n)
 
 
 def top_fraction_share(revenue: Any, fraction: float) -> float:
@@ -213,7 +227,7 @@ def top_fraction_share(revenue: Any, fraction: float) -> float:
     >>> top_fraction_share([50, 20, 15, 10, 5], 0.2)
     0.5
     """
-    return _top_fraction(_ranked(revenue), fraction)[0]
+    return _top_fraction(ranked_revenue(revenue), fraction)[0]
 
 
 def accounts_for_share(revenue: Any, share: float = 0.8) -> tuple[int, float]:
@@ -241,7 +255,7 @@ def accounts_for_share(revenue: Any, share: float = 0.8) -> tuple[int, float]:
     >>> accounts_for_share([50, 20, 15, 10, 5], 0.8)
     (3, 0.6)
     """
-    return _accounts_for(_ranked(revenue), share)
+    return _accounts_for(ranked_revenue(revenue), share)
 
 
 def largest_share(revenue: Any) -> float:
@@ -252,7 +266,7 @@ def largest_share(revenue: Any) -> float:
     >>> largest_share([50, 20, 15, 10, 5])
     0.5
     """
-    return _top_n(_ranked(revenue), 1)
+    return _top_n(ranked_revenue(revenue), 1)
 
 
 def hhi_points(revenue: Any) -> float:
@@ -268,7 +282,7 @@ def hhi_points(revenue: Any) -> float:
     >>> hhi_points([50, 20, 15, 10, 5])  # 2500 + 400 + 225 + 100 + 25
     3250.0
     """
-    return _hhi(_ranked(revenue))
+    return _hhi(ranked_revenue(revenue))
 
 
 def gini(revenue: Any, corrected: bool = False) -> float:
@@ -300,7 +314,7 @@ def gini(revenue: Any, corrected: bool = False) -> float:
     >>> gini([50, 20, 15, 10, 5])
     0.4
     """
-    return _gini(_ranked(revenue), corrected)
+    return _gini(ranked_revenue(revenue), corrected)
 
 
 def curve_positions(count: int, max_points: int) -> np.ndarray:
@@ -335,7 +349,7 @@ def pareto_curve(revenue: Any, max_points: int = 101) -> pd.DataFrame:
     >>> pareto_curve([50, 20, 15, 10, 5]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.2, 0.5], [0.4, 0.7], [0.6, 0.85], [0.8, 0.95], [1.0, 1.0]]
     """
-    return pareto_curve_of(_ranked(revenue), max_points)
+    return pareto_curve_of(ranked_revenue(revenue), max_points)
 
 
 @dataclass(frozen=True)
@@ -501,7 +515,7 @@ def concentration_summary(
     3 accounts make 80 % of revenue (60 % of 5 accounts)
     """
     return concentration_summary_of(
-        _ranked(revenue),
+        ranked_revenue(revenue),
         top_share=top_share,
         concentration_share=concentration_share,
         large_account_share=large_account_share,

@@ -21,6 +21,10 @@ from core.cells import ISSUE_COLUMNS, issues_frame
 ACTION_ORDER = ("rejected", "row left out", "row skipped", "kept as a return", "note", "coerced")
 #: Actions whose rows are always listed one by one.
 ROW_BY_ROW = frozenset({"rejected", "row left out", "row skipped"})
+#: Why an account row is noted, as every account reader words it; ``{noun}`` is what a row is
+#: ("account", or "customer" for order lines), e.g. ``REVENUE_MISSING.format(noun="account")``.
+REVENUE_MISSING = "revenue missing: the {noun} gets tier D"
+REVENUE_NEGATIVE = "negative revenue kept as it is (a credit note?): the {noun} gets tier D"
 
 
 def action_rank(actions) -> np.ndarray:

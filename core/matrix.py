@@ -173,6 +173,18 @@ def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_
     >>> assign_strategy([300.0, 300.0, 100.0, 100.0, 0.0], [0.3, 0.1, 0.2, 0.1, float("nan")], 200.0, 0.2).tolist()
     ['Protect', 'Fix margin', 'Grow', 'Migrate', '']
     """
+    return np.array([*STRATEGIES, ""], dtype=object)[strategy_codes(revenue, margin_pct, revenue_split, margin_split)]
+
+
+def strategy_codes(revenue: Any, margin_pct: Any, revenue_split: float, margin_split: float) -> np.ndarray:
+    """:func:`assign_strategy` as cell codes: 0-3 for :data:`STRATEGIES` (Protect, Fix margin, Grow,
+    Migrate), 4 for an account the matrix cannot place (Unclassified).
+
+    Examples
+    --------
+    >>> strategy_codes([500.0, 500.0, 50.0, 50.0, 0.0], [0.3, 0.1, 0.3, 0.1, np.nan], 100.0, 0.2).tolist()
+    [0, 1, 2, 3, 4]
+    """
     revenue = float_values(revenue, "revenue")
     margin_pct = float_values(margin_pct, "margin_pct")
     check_same_length(revenue=revenue, margin_pct=margin_pct)
@@ -183,8 +195,7 @@ def assign_strategy(revenue: Any, margin_pct: Any, revenue_split: float, margin_
     # cell index: +2 for low revenue, +1 for low margin -> Protect, Fix margin, Grow, Migrate
     cell = np.where(revenue >= revenue_split, 0, 2) + np.where(margin_pct >= margin_split, 0, 1)
     cell[~classifiable] = len(STRATEGIES)
-    strategy = np.array([*STRATEGIES, ""], dtype=object)[cell]
-    return strategy
+    return cell
 
 
 def matrix_table(revenue: Any, profit: Any, strategy: Any) -> pd.DataFrame:

@@ -1,9 +1,12 @@
-"""One call: a validated account table and a config in, every named result table out.
+"""One pipeline: an account table's aggregates and a config in, every named result table out.
 
-:func:`run_report` is what the ribbon's "Segment selection", the CLI and the demo run. It only
-combines the engine's modules; each figure's definition lives in the module that computes it
-(tiers, margins, concentration, nps, matrix, lifetime). The result is a :class:`Report` whose
-``tables`` are keyed by stable names that the sheet catalogue (writers/catalogue.py) places on sheets.
+:func:`account_pipeline` builds the report from the answers of an aggregates backend
+(:class:`core.aggregates.AccountAggregates`): in memory (:func:`run_report`, what the ribbon's
+"Segment selection", the CLI and the demo run) or in a database engine
+(``warehouse.report.account_report``), by the same code. It only combines the engine's modules;
+each figure's definition lives in the module that computes it (tiers, margins, concentration,
+nps, matrix, lifetime). The result is a :class:`Report` whose ``tables`` are keyed by stable
+names that the sheet catalogue (writers/catalogue.py) places on sheets.
 
 Tables (all columns snake_case, shares and margins as fractions):
 
@@ -51,20 +54,32 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import channels, concentration, cost_to_serve, growth, margins, matrix, nps, retention_cltv, tiers, whale
+from core import channels, concentration, growth, margins, matrix, nps, tiers, whale
 from core.accounts import AccountTable
+from core.aggregates import (
+    DIMENSIONS as DIMENSIONS,
+)
+from core.aggregates import (
+    NPS_COLUMNS,
+    WATCH_COLUMNS,
+    AccountAggregates,
+    PeriodRevenue,
+    SplitMedians,
+    TableAggregates,
+    group_sums_frame,
+    group_table_of,
+    nps_table_of,
+    sums_of,
+    value_codes,
+)
+from core.aggregates import (
+    revenue_rank as revenue_rank,
+)
 from core.config import MEDIAN, ReportConfig, effective_cutoffs
-from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
-from core.exports import account_coverage, intake_tables, reading_lines
-from core.groups import band_order
-from core.overview import overview_tables
+from core.overview import MATRIX_POINTS, overview_tables
 
-# Summaries by these account columns, besides the tier, when the data has them.
-DIMENSIONS = ("industry", "size", "region", "cohort", "channel")
 PARETO_POINTS = 41
-# Columns of the account table that only appear in ``segments`` when the data has them.
-OPTIONAL_COLUMNS = ("cost_to_serve", "channel")
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,8 @@ def watch_tables(watch: pd.DataFrame, listed: int = WATCH_LISTED) -> dict[str, p
 
 
 def run_report(table: AccountTable, config: ReportConfig | None = None) -> Report:
-    """Run the whole analysis on a validated account table.
+    """Run the whole analysis on a validated account table: :func:`account_pipeline` answered
+    in memory (:class:`core.aggregates.TableAggregates`).
 
     Parameters
     ----------
@@ -135,39 +151,45 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     SegmenterInputError
         When no account has a positive revenue (nothing to segment).
     """
-    config = config or ReportConfig()
-    accounts = table.accounts
-    if len(accounts) == 0:
-        raise SegmenterInputError("no accounts in the selection")
-    if not np.any(accounts["revenue"].to_numpy(dtype=float) > 0):
-        revenue_column = table.columns.get("revenue", "revenue")
-        rejected = table.issues[(table.issues["action"] == "rejected") & (table.issues["column"] == revenue_column)]
-        why = (
-            f" ({len(rejected):,} revenue cell(s) rejected, e.g. row {rejected['sheet_row'].iloc[0]}: "
-            f"{rejected['reason'].iloc[0]})"
-            if len(rejected)
-            else ""
+    return account_pipeline(TableAggregates(table, config))
+
+
+def account_pipeline(aggregates: AccountAggregates) -> Report:
+    """The account report from the answers of an aggregates backend (:mod:`core.aggregates`):
+    every table of the module docstring, the same rules whether the accounts are in memory or in
+    a database engine (``warehouse.report.account_report``).
+
+    Raises
+    ------
+    SegmenterInputError
+        No accounts, or no account with a positive revenue (nothing to segment).
+    """
+    config = aggregates.config
+    figures = aggregates.figures()
+    if figures.accounts == 0:
+        raise SegmenterInputError(f"no accounts in the {figures.source}")
+    if figures.positive == 0:
+        raise SegmenterInputError(
+            f"no account has a positive revenue: nothing to segment{figures.no_revenue_why}", column="revenue"
         )
-        raise SegmenterInputError(f"no account has a positive revenue: nothing to segment{why}", column="revenue")
+    limits = aggregates.assign_tiers()
+    splits, has_top = matrix_splits_of(aggregates)
+    aggregates.assign_strategies(splits)
+    labels = list(config.labels)
 
-    segments, (revenue_split, margin_split) = _segment(table, config)
-    revenue = segments["revenue"].to_numpy(dtype=float)
-    strategy = segments["strategy"].to_numpy(dtype=object)
-    tables: dict[str, pd.DataFrame] = {"segments": segments}
-    tables["tier_summary"] = group_table(segments, "tier", config)
-    ranges = (
-        pd.DataFrame({"tier": segments["tier"].to_numpy(dtype=object), "revenue": revenue})
-        .groupby("tier", sort=False)["revenue"]
-        .agg(["min", "max", "size"])
-    )
-    limits = tiers.computed_abc(revenue) if config.tier_method == "computed" else None
-    tables["tier_rule"] = tier_rule(ranges, config, limits)
-    for dimension in DIMENSIONS:
-        if dimension in segments and segments[dimension].notna().any():
-            tables[f"by_{dimension}"] = group_table(segments, dimension, config)
+    tables: dict[str, pd.DataFrame] = {}
+    segments = aggregates.segments_table()
+    if segments is not None:
+        tables["segments"] = segments
+    sums = aggregates.group_sums(["tier", "strategy", *figures.dimensions])
+    tables["tier_summary"] = group_table_of(sums["tier"], "tier", config, order=labels, positions=True)
+    tables["tier_rule"] = tier_rule(tier_ranges(sums["tier"], labels), config, limits)
+    for dimension in figures.dimensions:
+        tables[f"by_{dimension}"] = group_table_of(sums[dimension], dimension, config)
 
-    summary = concentration.concentration_summary(
-        revenue,
+    ranking = aggregates.ranking()
+    summary = concentration.concentration_summary_of(
+        ranking,
         top_share=config.top_share,
         concentration_share=config.concentration_share,
         large_account_share=config.large_account_share,
@@ -176,82 +198,105 @@ def run_report(table: AccountTable, config: ReportConfig | None = None) -> Repor
     )
     tables["concentration"] = summary.to_frame()
     # 41 points (every 2.5 % of accounts): the curve reads the same and the table prints on one page
-    tables["pareto_curve"] = concentration.pareto_curve(revenue, max_points=PARETO_POINTS)
+    tables["pareto_curve"] = concentration.pareto_curve_of(ranking, max_points=PARETO_POINTS)
 
-    nps_tables, nps_gaps = _nps_tables(segments, config)
+    nps_tables, nps_gaps = nps_tables_of(aggregates, "size" in figures.dimensions)
     tables.update(nps_tables)
 
-    net = "net_profit" in segments
-    matrix_profit = segments["net_profit" if net else "profit"].to_numpy(float)
-    tables["matrix"] = matrix.matrix_table(revenue, matrix_profit, strategy)
-    tables["matrix_splits"] = splits_table(
-        revenue_split,
-        margin_split,
-        config,
-        net=net,
-        sources=split_sources(config, bool((segments["tier"] == config.labels[0]).any())),
+    cells = [*matrix.STRATEGIES, matrix.UNCLASSIFIED]
+    per_cell = sums["strategy"]
+    codes = per_cell["group"].to_numpy(dtype=np.int64)
+    by_cell = margins.summary_from_sums(
+        cells, sums_of(per_cell, codes, len(cells), net=figures.net), group_name="strategy"
     )
-    watch = segments.loc[
-        segments["nps_flag"] != "",
-        ["account", "tier", "revenue", "margin_pct", "nps", "strategy", "nps_flag", "sheet_row"],
-    ]
-    watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
-    tables.update(
-        watch_tables(watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True))
-    )
-    tables["data_issues"] = summarise_issues(table.issues)
-    warning = channels.channel_mix_warning(segments["channel"], revenue) if "channel" in segments else ""
+    tables["matrix"] = matrix.matrix_rows(by_cell)
+    tables["matrix_splits"] = splits_table(*splits, config, net=figures.net, sources=split_sources(config, has_top))
+    tables.update(watch_tables(watch_list(aggregates.watch_candidates(splits[0]))))
+    tables["data_issues"] = aggregates.data_issues()
+    mix = aggregates.channel_mix()
+    warning = channels.channel_mix_warning(mix.channels, mix.revenue, mix.accounts) if mix is not None else ""
     if warning:
         tables["channel_warning"] = pd.DataFrame({"warning": [warning]})
-    if len(table.periods) >= 2:
-        tables.update(growth.growth_tables(table.period_revenue, segments, config, table.period_years))
+    periods = aggregates.period_revenue()
+    if periods is not None:
+        tables.update(period_tables(periods, config))
 
-    if segments["profit"].notna().any():
-        curve = whale.whale_curve(segments["net_profit" if net else "profit"])
-        tables["whale"] = curve.to_frame("net profit (after cost to serve)" if net else "profit")
+    if figures.has_profit:
+        curve = whale.whale_curve(aggregates.matrix_profit())
+        tables["whale"] = curve.to_frame("net profit (after cost to serve)" if figures.net else "profit")
         if curve.defined:
             tables["whale_points"] = curve.chart_points()
-    tables.update(
-        intake_tables(
-            account_coverage(accounts, table.issues, table.columns.get("revenue")),
-            reading_lines(table.columns, table.alternatives, table.said),
-        )
+    tables.update(aggregates.intake_tables())
+    tables.update(overview_tables(tables, config, segments=aggregates.quadrant_accounts(MATRIX_POINTS)))
+    per_tier = sums["tier"]
+    tier_counts = np.bincount(
+        per_tier["group"].to_numpy(dtype=np.int64), weights=per_tier["accounts"].to_numpy(float), minlength=len(labels)
     )
-    tables.update(overview_tables(tables, config))
-    counts = segments["tier"].value_counts()
     headline = headline_figures(
-        len(segments),
-        {label: int(counts.get(label, 0)) for label in config.labels},
+        figures.accounts,
+        dict(zip(labels, tier_counts.astype(int).tolist())),
         summary,
         nps_gaps,
         config,
-        majority_flag(segments),
+        majority_flag_of(*aggregates.largest_account(), figures.positive_total, figures.positive),
     )
     headline["flags"] += [warning] if warning else []
     if "growth_by_tier" in tables:
-        headline["growth"] = growth_headline(tables, table.periods)
-    return Report(tables=tables, headline=headline, config=config, columns_read=dict(table.columns))
+        headline["growth"] = growth_headline(tables, periods.labels)
+    return Report(tables=tables, headline=headline, config=config, columns_read=dict(aggregates.columns_read))
 
 
-def _splits(frame: pd.DataFrame, config: ReportConfig) -> tuple[float, float]:
+def matrix_splits_of(aggregates: AccountAggregates) -> tuple[tuple[float, float], bool]:
     """The matrix splits: the user's, the median when asked, else the finance defaults
-    (:func:`core.matrix.finance_splits`: high revenue = tier A, high margin = the portfolio's margin)."""
-    net = "net_margin_pct" in frame
-    revenue, margins = (
-        frame["revenue"].to_numpy(float),
-        frame["net_margin_pct" if net else "margin_pct"].to_numpy(float),
-    )
-    defaults = matrix.finance_splits(
-        revenue,
-        frame["net_profit" if net else "profit"].to_numpy(float),
-        margins,
-        (frame["tier"] == config.labels[0]).to_numpy(dtype=bool),
-    )
+    (:func:`core.matrix.finance_splits`: high revenue = tier A, high margin = the portfolio's
+    margin); and whether the top tier has accounts (the default revenue split exists).
+
+    The medians are asked only when a split is the median; the median of one value is that
+    value, so :func:`core.matrix.matrix_splits`, given the medians, applies its own checks.
+    """
+    config = aggregates.config
+    top_min, portfolio = aggregates.finance_defaults()
     chosen = [
         default if setting is None else None if setting == MEDIAN else setting
-        for setting, default in zip((config.revenue_split, config.margin_split), defaults)
+        for setting, default in zip((config.revenue_split, config.margin_split), (top_min, portfolio))
     ]
-    return matrix.matrix_splits(revenue, margins, *chosen)
+    medians = aggregates.split_medians() if None in chosen else SplitMedians(np.nan, np.nan)
+    return matrix.matrix_splits([medians.revenue], [medians.margin], *chosen), top_min is not None
+
+
+def tier_ranges(per_tier: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """The revenue range and accounts of each tier present (for :func:`tier_rule`), from per-tier
+    sums with ``lowest_revenue`` and ``highest_revenue`` (groups are tier codes)."""
+    present = per_tier[per_tier["accounts"] > 0].set_index("group").sort_index()
+    return pd.DataFrame(
+        {
+            "min": present["lowest_revenue"].to_numpy(float),
+            "max": present["highest_revenue"].to_numpy(float),
+            "size": present["accounts"].to_numpy(np.int64),
+        },
+        index=[labels[int(c)] for c in present.index],
+    )
+
+
+def watch_list(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The accounts flagged by their NPS answer (core.matrix.nps_flags) with the action to take,
+    by flag then revenue from the largest (ties keep the candidates' order)."""
+    columns = [*WATCH_COLUMNS, *(["sheet_row"] if "sheet_row" in candidates else [])]
+    watch = candidates.loc[candidates["nps_flag"] != "", columns]
+    watch = watch.assign(action=watch["nps_flag"].map(matrix.FLAG_ACTIONS))
+    return watch.sort_values(["nps_flag", "revenue"], ascending=[True, False]).reset_index(drop=True)
+
+
+def period_tables(periods: PeriodRevenue, config: ReportConfig) -> dict[str, pd.DataFrame]:
+    """:func:`core.growth.growth_tables` of the period revenue; without sheet rows the per-account
+    tables have no ``sheet_row`` column, and the ``growth`` table keeps ``row_limit`` rows."""
+    tables = growth.growth_tables(periods.revenue, periods.accounts, config, periods.years)
+    if periods.row_limit is not None:
+        tables["growth"] = tables["growth"].iloc[: periods.row_limit]
+    if not periods.sheet_rows:
+        for name in ("growth", "fallen_from_a"):
+            tables[name] = tables[name].drop(columns="sheet_row")
+    return tables
 
 
 def split_sources(config: ReportConfig, has_top: bool) -> list[str]:
@@ -306,63 +351,15 @@ def segment_accounts(table: AccountTable, config: ReportConfig | None = None) ->
     ``table.accounts``); ``tier`` is a Categorical in label order; ``rank`` (see
     :func:`revenue_rank`) gives the display order, tier by tier, largest revenue first.
     """
-    return _segment(table, config or ReportConfig())[0]
-
-
-def _segment(table: AccountTable, config: ReportConfig) -> tuple[pd.DataFrame, tuple[float, float]]:
-    """:func:`segment_accounts` and the (revenue, margin) splits its strategies were cut at."""
-    accounts = table.accounts
-    revenue = accounts["revenue"].to_numpy(dtype=float)
-    profit = accounts["profit"].to_numpy(dtype=float)
-    segments = accounts.copy()
-    if segments["first_purchase"].notna().any():
-        years = segments["first_purchase"].dt.year
-        segments["cohort"] = pd.Categorical(years.astype("Int64"))  # years as numbers, in order
-    codes = tiers.tier_codes(revenue, method=config.tier_method, cutoffs=config.cutoffs)
-    segments["tier"] = pd.Categorical.from_codes(codes, categories=list(config.labels))
-    segments["margin_pct"] = margins.margin_pct(revenue, profit)
-    segments = segments.drop(columns=[c for c in OPTIONAL_COLUMNS if c in segments and segments[c].isna().all()])
-    if "cost_to_serve" in segments:
-        segments["net_profit"] = cost_to_serve.net_profit(profit, segments["cost_to_serve"].to_numpy(float))
-        segments["net_margin_pct"] = margins.margin_pct(revenue, segments["net_profit"].to_numpy(float))
-    revenue_split, margin_split = _splits(segments, config)
-    matrix_margin = segments["net_margin_pct" if "net_margin_pct" in segments else "margin_pct"].to_numpy(float)
-    segments["strategy"] = matrix.assign_strategy(revenue, matrix_margin, revenue_split, margin_split)
-    segments["cltv"] = retention_cltv.cltv(profit, config.retention, config.discount)
-    segments["nps_flag"] = matrix.nps_flags(revenue, accounts["nps"].to_numpy(dtype=float), revenue_split)
-    segments["note"] = (
-        cost_to_serve.net_margin_note(revenue, profit, segments["cost_to_serve"].to_numpy(float))
-        if "cost_to_serve" in segments
-        else margins.margin_note(revenue, profit)
-    )
-    segments["rank"] = revenue_rank(revenue)
-    return segments, (revenue_split, margin_split)
-
-
-def revenue_rank(revenue: np.ndarray) -> np.ndarray:
-    """Rank by revenue, 1 = largest; equal revenues share the best rank; missing revenue ranks last.
-
-    Sorting the accounts by this rank (stable, so sheet order breaks ties) lists them tier by
-    tier, since every tier method is monotone in revenue and tier D holds the zero, negative
-    and missing revenues, which rank last.
-
-    Examples
-    --------
-    >>> revenue_rank(np.array([10.0, 50.0, np.nan, 50.0, -5.0])).tolist()
-    [3, 1, 5, 1, 4]
-    """
-    key = np.where(np.isnan(revenue), np.inf, -revenue)
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.array([], dtype=bool)
-    first_of_tie = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
-    rank = np.empty(len(revenue), dtype=np.int64)
-    rank[order] = first_of_tie + 1
-    return rank
+    aggregates = TableAggregates(table, config)
+    aggregates.assign_tiers()
+    aggregates.assign_strategies(matrix_splits_of(aggregates)[0])
+    return aggregates.segments
 
 
 def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.DataFrame:
-    """The margin summary (core.margins.group_summary) per value of ``by``, with average CLTV.
+    """The margin summary (core.margins.summary_from_sums) per value of ``by``, with average CLTV
+    (:func:`core.aggregates.group_table_of`), from :func:`segment_accounts`' frame.
 
     ``by`` is "tier" (tiers in label order) or any column of ``segments``. With net profit
     (a cost-to-serve column) also ``net_profit`` and ``net_margin_pct``, by the same rules
@@ -370,42 +367,16 @@ def group_table(segments: pd.DataFrame, by: str, config: ReportConfig) -> pd.Dat
     """
     if by not in segments:
         raise SegmenterInputError(f"no column {by!r} to summarise by")
-    order = list(config.labels) if by == "tier" else band_order(segments[by]) if by == "size" else None
-    groups = segments[by]
-    profit = segments["profit"].to_numpy(float)
-    summary = margins.group_summary(segments["revenue"].to_numpy(float), profit, groups, order=order, group_name=by)
-    value = retention_cltv.cltv_by_group(profit, groups, config.retention, config.discount, order=order, group_name=by)
-    summary["avg_cltv"] = summary[by].map(value.set_index(by)["avg_cltv"])
-    if by == "cohort":  # years as numbers, so that Excel sorts and filters them as years
-        summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
-    if "net_profit" in segments:
-        net = margins.group_summary(
-            segments["revenue"].to_numpy(float),
-            segments["net_profit"].to_numpy(float),
-            groups,
-            order=order,
-            group_name=by,
-        )
-        summary["net_profit"], summary["net_margin_pct"] = net["profit"], net["margin_pct"]
-    return summary
-
-
-def group_table_from_sums(
-    labels: list[str], sums: margins.GroupSums, profit_counted: np.ndarray, by: str, config: ReportConfig
-) -> pd.DataFrame:
-    """:func:`group_table` (without net profit) from per-group sums, e.g. a database's GROUP BY.
-
-    ``profit_counted``: accounts with profit per group, total appended. With one retention and
-    discount, CLTV is linear in the margin, so a group's total CLTV is the CLTV of its profit sum.
-    """
-    summary = margins.summary_from_sums(labels, sums, group_name=by)
-    if by == "cohort":  # years as numbers, as group_table gives them
-        summary[by] = [int(v) if str(v).isdigit() else v for v in summary[by]]
-    total_cltv = retention_cltv.cltv(sums.profit, config.retention, config.discount)
-    summary["avg_cltv"] = np.divide(
-        total_cltv, profit_counted, out=np.full(len(profit_counted), np.nan), where=np.asarray(profit_counted) > 0
+    codes, group = value_codes(segments[by])
+    sums = group_sums_frame(
+        codes,
+        len(group),
+        group,
+        segments["revenue"].to_numpy(float),
+        segments["profit"].to_numpy(float),
+        segments["net_profit"].to_numpy(float) if "net_profit" in segments else None,
     )
-    return summary
+    return group_table_of(sums, by, config, order=list(config.labels) if by == "tier" else None)
 
 
 def splits_table(
@@ -467,20 +438,22 @@ def tier_rule(ranges: pd.DataFrame, config: ReportConfig, limits: tiers.Computed
     return pd.DataFrame(rows)
 
 
-def _nps_tables(segments: pd.DataFrame, config: ReportConfig) -> tuple[dict[str, pd.DataFrame], dict[str, nps.NpsGap]]:
-    """NPS per tier (and per size band when the data has one), and the gap between bands."""
-    scores = segments["nps"].to_numpy(float)
+def nps_tables_of(
+    aggregates: AccountAggregates, by_size: bool
+) -> tuple[dict[str, pd.DataFrame], dict[str, nps.NpsGap]]:
+    """NPS per tier (and per size band with ``by_size``) and the gap between bands, when some
+    account answered."""
     tables: dict[str, pd.DataFrame] = {}
     gaps: dict[str, nps.NpsGap] = {}
-    if not np.isfinite(scores).any():
+    per_tier = aggregates.nps_counts("tier")
+    if not per_tier[list(NPS_COLUMNS)].to_numpy().sum() > 0:
         return tables, gaps
-    bands = [("tier", list(config.labels))]
-    if "size" in segments and segments["size"].notna().any():
-        bands.append(("size", band_order(segments["size"])))
-    for column, order in bands:
-        by = nps.nps_by(
-            scores, segments[column], order=order, min_respondents=config.min_respondents, group_name=column
-        )
+    config = aggregates.config
+    bands = [("tier", per_tier, list(config.labels))]
+    if by_size:
+        bands.append(("size", aggregates.nps_counts("size"), None))
+    for column, counts, order in bands:
+        by = nps_table_of(counts, column, config, order=order, positions=order is not None)
         gap = nps.nps_gap(by, group_name=column)
         tables[f"nps_by_{column}"] = by
         tables[f"nps_gap_{column}"] = gap.to_frame()
@@ -497,7 +470,7 @@ def headline_figures(
     majority: list[str],
 ) -> dict[str, object]:
     """The figures the CLI prints: accounts, accounts per tier, concentration, NPS gaps, flags
-    (``majority``: :func:`majority_flag`)."""
+    (``majority``: :func:`majority_flag_of`)."""
     headline: dict[str, object] = {
         "accounts": int(accounts),
         "tiers": dict(tier_counts),
@@ -515,28 +488,19 @@ def headline_figures(
     return headline
 
 
-def majority_flag(segments: pd.DataFrame) -> list[str]:
-    """A warning when one of two or more accounts makes more than half of the positive revenue:
-    a total row read as an account, or a list that is one customer and its crumbs.
+def majority_flag_of(account: object, largest: float, positive_total: float, positive_accounts: int) -> list[str]:
+    """A warning when one of two or more accounts makes more than half of the positive revenue: a
+    total row read as an account, or a list that is one customer and its crumbs. Read from the
+    largest account, its revenue, the positive revenue total and the number of accounts with
+    positive revenue (a database gives these without listing the accounts).
 
     Examples
     --------
-    >>> majority_flag(pd.DataFrame({"account": ["Total", "a", "b"], "revenue": [40.0, 10.0, 20.0]}))
+    >>> majority_flag_of("Total", 40.0, 70.0, 3)
     ["one account, 'Total', makes 57.1 % of revenue: more than half; check it is not a total or duplicate row"]
-    >>> majority_flag(pd.DataFrame({"account": ["a", "b"], "revenue": [10.0, 10.0]}))
+    >>> majority_flag_of("a", 10.0, 20.0, 2)
     []
     """
-    revenue = segments["revenue"].to_numpy(dtype=float)
-    positive = np.where(np.isfinite(revenue) & (revenue > 0), revenue, 0.0)
-    if not positive.any():
-        return []
-    top = int(np.argmax(positive))
-    return majority_flag_of(segments["account"].iloc[top], positive[top], positive.sum(), np.count_nonzero(positive))
-
-
-def majority_flag_of(account: object, largest: float, positive_total: float, positive_accounts: int) -> list[str]:
-    """:func:`majority_flag` from the largest account, the positive revenue total and the number of
-    accounts with positive revenue (a database gives these without listing the accounts)."""
     if positive_total <= 0 or positive_accounts < 2:
         return []
     share = largest / positive_total
