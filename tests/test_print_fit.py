@@ -15,7 +15,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 import segmenter
 from tests.test_bridge import CDNOW
-from writers.layout import LABEL_WIDTH, NOTE_WIDTH
+from writers.printing import LABEL_WIDTH, NOTE_WIDTH
 
 
 @pytest.fixture(scope="module")
