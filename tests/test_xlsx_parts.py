@@ -13,7 +13,7 @@ import writers.xlsx
 from core.accounts import parse_accounts
 from core.report import run_report
 from tests.test_xlsx import _cells
-from writers.layout import place_report
+from writers.placement import place_report
 from writers.xlsx import write_workbook
 
 #: Differs by the second the file was written.

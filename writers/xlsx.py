@@ -96,7 +96,7 @@ class _Styles:
 def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | None = None) -> Path:
     """Write the sheets to ``path`` (.xlsx) and return it. ``progress`` gets short status lines.
 
-    A workbook with a streamed sheet (a list of more than :data:`~writers.layout.TABLE_ROW_LIMIT`
+    A workbook with a streamed sheet (a list of more than :data:`~writers.placement.TABLE_ROW_LIMIT`
     rows) is compressed on two cores (:func:`_write_in_two`): the streamed sheets' XML is deflated
     in a thread of its own while the other sheets are written, and the members are assembled into
     one file; its bytes once unzipped are those of the one-core path.
