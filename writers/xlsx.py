@@ -109,6 +109,7 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
             _write_whole(sheets, path, progress)
     finally:
         _ARROW_CELLS.clear()
+        _FITS.clear()
     return path
 
 
@@ -356,7 +357,7 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     (:func:`_primer_rows`), for a sheet whose full part is written elsewhere."""
     streamed = _streamed(sheet)
     ws = book.add_worksheet(sheet.spec.name, constant_memory=streamed)
-    fit = print_fit(sheet)
+    fit = _print_fit(sheet)
     for j, width in enumerate(fit.widths):
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
@@ -530,6 +531,7 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
     filled = (
         [np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False)) for column in table.columns] if primer else []
     )
+    seen: set[int] = set()  # the formats met so far (primer)
     first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
     for start, stop in _runs(block, kinds):
         if stop - start == 1 and start in block.total_rows:
@@ -537,8 +539,13 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
         if primer:
-            for i in _primer_rows(filled, start, stop):
-                ws.write_dataframe(first + i, 0, table.slice(i, 1), write_header=False, column_formats=formats)
+            # only formats not met yet can be numbered: a run of those already met is skipped
+            new = [j for j, fmt in formats.items() if id(fmt) not in seen]
+            if new:
+                wanted = [filled[int(j)] for j in new]
+                for i in _primer_rows(wanted, start, stop):
+                    ws.write_dataframe(first + i, 0, table.slice(i, 1), write_header=False, column_formats=formats)
+                seen.update(id(formats[j]) for j, at in zip(new, wanted) if _fills(at, start, stop))
             continue
         ws.write_dataframe(
             first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
@@ -563,6 +570,12 @@ def _primer_rows(filled: list[np.ndarray], start: int, stop: int) -> list[int]:
     return sorted(rows)
 
 
+def _fills(positions: np.ndarray, start: int, stop: int) -> bool:
+    """Whether a column with filled cells at ``positions`` has one in rows ``start:stop``."""
+    k = int(np.searchsorted(positions, start))
+    return k < len(positions) and positions[k] < stop
+
+
 def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]:
     """(start, stop) of the runs of rows written in one call: a total row alone, and no run longer
     than :data:`PROGRESS_ROWS` or crossing a change of the varying column's format."""
@@ -573,6 +586,20 @@ def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]
         cuts.update(np.flatnonzero(kinds[1:] != kinds[:-1]) + 1)
     edges = sorted(int(c) for c in cuts)
     return list(zip(edges[:-1], edges[1:]))
+
+
+_FITS: dict[int, tuple[PlacedSheet, PrintFit]] = {}  # sheet id -> (sheet, fit), while one workbook is written
+
+
+def _print_fit(sheet: PlacedSheet) -> PrintFit:
+    """:func:`~writers.printing.print_fit` of a sheet, made once while one workbook is written (a
+    sheet written in two parts is laid out in both)."""
+    held = _FITS.get(id(sheet))
+    if held is not None and held[0] is sheet:
+        return held[1]
+    fit = print_fit(sheet)
+    _FITS[id(sheet)] = (sheet, fit)
+    return fit
 
 
 _ARROW_CELLS: dict[int, tuple[PlacedBlock, Any]] = {}  # block id -> (block, cells), while one workbook is written
