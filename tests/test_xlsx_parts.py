@@ -97,3 +97,28 @@ def test_a_streamed_sheet_with_a_chart_first_keeps_the_workbook_whole(monkeypatc
     sheets = _sheets(60)
     assert sheets[0].charts and writers.xlsx._streamed(sheets[0])
     assert writers.xlsx._apart_sheets(sheets) == []
+
+
+def test_a_customer_report_with_several_streamed_sheets_gives_the_bytes_of_one(tmp_path, monkeypatch):
+    from app.runs import customer_sheets
+    from bench.bench_cli import order_frame
+    from core.config import ReportConfig
+    from core.customers.report import run_customer_report
+    from readers.files import read_block
+    from readers.lists import load_transactions
+
+    source = tmp_path / "orders.csv"
+    order_frame(10000).to_csv(source, index=False)
+    rows, first = read_block(source)
+    config = ReportConfig()
+    sheets = customer_sheets(run_customer_report(load_transactions(rows, first, source), config), "o", config.labels)
+    monkeypatch.setattr(writers.xlsx, "TABLE_ROW_LIMIT", 1000)
+    assert len(writers.xlsx._apart_sheets(sheets)) >= 2  # Customers, Lifetime value (a unit per row), Segments
+    joined_parts = []
+    join = writers.xlsx.join_parts
+    monkeypatch.setattr(writers.xlsx, "join_parts", lambda *args: joined_parts.append(join(*args)) or joined_parts[-1])
+    two = write_workbook(sheets, tmp_path / "two.xlsx")
+    assert joined_parts == [True]
+    one = tmp_path / "one.xlsx"
+    writers.xlsx._write_whole(sheets, one, None)
+    assert _parts(two) == _parts(one)
