@@ -5,8 +5,11 @@ in the same run. Wall and CPU seconds of each (the machine is shared: compare CP
 
 Target (issue 11): a 1,048,576-row .xlsx read in under 10 s. The workbook is written once with
 openpyxl (write-only, a minute or two at full size) and kept in ``--cache`` for later runs.
+Target (issue 24): the CSV read by segmenter's delimited reader in at most 10x the time of
+``pyarrow.csv.read_csv`` of the same file (printed as the last ratio); ``--csv-only`` skips the
+workbook.
 
-Run: python -m bench.bench_read [--rows 1048575] [--cache /tmp/segmenter-bench]
+Run: python -m bench.bench_read [--rows 1048575] [--cache /tmp/segmenter-bench] [--csv-only]
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ from readers.delimited import read_delimited
 from readers.workbook import read_workbook
 
 
-def make_inputs(rows: int, folder: Path) -> tuple[Path, Path]:
+def make_inputs(rows: int, folder: Path, csv_only: bool = False) -> tuple[Path, Path]:
     """accounts<rows>.xlsx and .csv: a header and ``rows`` accounts (text, numbers, blanks)."""
     folder.mkdir(parents=True, exist_ok=True)
     xlsx, text = folder / f"accounts{rows}.xlsx", folder / f"accounts{rows}.csv"
-    if xlsx.exists() and text.exists():
+    if text.exists() and (csv_only or xlsx.exists()):
         return xlsx, text
     cells = account_cells(rows)
     with text.open("w", newline="") as handle:
         csv.writer(handle).writerows(cells)
+    if csv_only:
+        return xlsx, text
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -72,8 +77,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_048_575, help="accounts below the header (default: a full sheet)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/segmenter-bench"))
+    parser.add_argument("--csv-only", action="store_true", help="time the CSV readers only")
     args = parser.parse_args()
-    xlsx, text = make_inputs(args.rows, args.cache)
+    xlsx, text = make_inputs(args.rows, args.cache, csv_only=args.csv_only)
+    if not args.csv_only:
+        read_xlsx(xlsx, args.rows)
+    read_csv(text)
+
+
+def read_xlsx(xlsx: Path, n_rows: int) -> None:
     reader_s, rows = timed(read_workbook, xlsx)
     reader_cpu = timed.cpu
     calamine_s, by_cell = timed(calamine_rows, xlsx)
@@ -81,20 +93,28 @@ def main() -> None:
     assert rows == by_cell, "the typed read must give the values of the cell-by-cell read"
     del by_cell
     openpyxl_s, reference = timed(openpyxl_rows, xlsx)
-    assert len(rows) == len(reference) == args.rows + 1
+    assert len(rows) == len(reference) == n_rows + 1
     print(
         f"{len(rows):>10,} sheet rows .xlsx: segmenter (typed columns) {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), "
         f"calamine cell by cell {calamine_s:6.2f} s (CPU {calamine_cpu:5.2f} s), "
         f"openpyxl read-only {openpyxl_s:6.2f} s "
         f"(CPU {timed.cpu:5.2f} s), ratio to openpyxl {reader_s / openpyxl_s:.3f}"
     )
+
+
+def read_csv(text: Path) -> None:
+    import pyarrow.csv as pv
+
     reader_s, rows = timed(read_delimited, text)
     reader_cpu = timed.cpu
     pandas_s, frame = timed(lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, header=None), text)
-    assert len(rows) == len(frame)
+    pandas_cpu = timed.cpu
+    arrow_s, table = timed(pv.read_csv, text)
+    assert len(rows) == len(frame) == table.num_rows + 1
     print(
         f"{len(rows):>10,} lines .csv: segmenter {reader_s:6.2f} s (CPU {reader_cpu:5.2f} s), bare pandas.read_csv "
-        f"(text) {pandas_s:6.2f} s (CPU {timed.cpu:5.2f} s), ratio {reader_s / pandas_s:.2f}"
+        f"(text) {pandas_s:6.2f} s (CPU {pandas_cpu:5.2f} s), ratio {reader_s / pandas_s:.2f}; pyarrow.csv.read_csv "
+        f"{arrow_s:6.2f} s (CPU {timed.cpu:5.2f} s), ratio {reader_s / arrow_s:.1f}x (target 10x)"
     )
 
 

@@ -1208,13 +1208,40 @@ def _group_subtotals(values: np.ndarray, head: np.ndarray, fill: np.ndarray) -> 
     return out
 
 
+def _maybe_repeated(texts: list[str | None]) -> np.ndarray:
+    """Positions of the texts that may share their :func:`~core.headers.normalise_header` key with
+    another text, in order: a superset of the repeated keys, found without normalising every text.
+
+    Two texts with the same key have the same letters and digits once lower-cased (the key is
+    those, in runs joined by one space): an ASCII text is compared by them directly, any other
+    by its key's letters and digits. A million distinct account names cost a vectorised pass
+    instead of a million normalisations.
+
+    >>> _maybe_repeated(["Acme", "ACME ", "Beta", None, "Café", "cafe", "Delta"]).tolist()
+    [0, 1, 4, 5]
+    """
+    series = pd.Series(texts, dtype="str")  # Arrow-backed where pyarrow is installed: no Python per text
+    plain = series.str.isascii().fillna(True).to_numpy(dtype=bool)
+    letters = series.str.lower().str.replace("[^0-9a-z]+", "", regex=True).fillna("")
+    odd = np.flatnonzero(~plain)
+    if odd.size:
+        letters.iloc[odd] = [_key(texts[i]).replace(" ", "") for i in odd.tolist()]
+    order = letters.argsort(kind="stable").to_numpy()
+    ordered = letters.iloc[order].to_numpy(dtype=object)
+    same = (ordered[1:] == ordered[:-1]) & (ordered[1:] != "")
+    repeated = np.zeros(len(texts), dtype=bool)
+    repeated[order[1:][same]] = True
+    repeated[order[:-1][same]] = True
+    return np.flatnonzero(repeated)
+
+
 def _respondents(out: Layout, headers: list[str], label: int, value: int, roles: dict[str, int], sheet) -> None:
     """One account per name when its rows repeat the same account figures with different answers."""
     rows = out.rows
     texts = _texts(out.block, rows, label)
-    keys = [_key(t) for t in texts]
     groups: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
+    for i in _maybe_repeated(texts).tolist():
+        k = _key(texts[i])
         if k:
             groups.setdefault(k, []).append(i)
     multi = {k: g for k, g in groups.items() if len(g) > 1}

@@ -188,9 +188,17 @@ def share_limits(cutoffs: Sequence[float]) -> np.ndarray:
 
 
 def _ranked_codes(sales: np.ndarray, cutoffs: Sequence[float], *, by_revenue: bool) -> np.ndarray:
-    """Codes for positive revenues by the share (of revenue or of accounts) ranked before them."""
-    order = np.argsort(sales)[::-1]
-    ranked = sales[order]
+    """Codes for positive revenues by the share (of revenue or of accounts) ranked before them.
+
+    The share before an account grows down the ranking and ties share it, so each tier begins at
+    a revenue: the revenues are sorted (no permutation: sorting values is about twice as fast as
+    ranking them), each tier's first revenue found, and every account coded by comparing its own
+    revenue with those few (no gather or scatter through a million-entry permutation).
+
+    >>> _ranked_codes(np.array([5.0, 50, 10, 20, 15, 20]), (0.8, 0.95), by_revenue=True).tolist()
+    [2, 0, 1, 0, 0, 0]
+    """
+    ranked = np.sort(sales)[::-1]
     count = ranked.size
     starts_group = np.empty(count, dtype=bool)
     starts_group[0] = True
@@ -203,9 +211,11 @@ def _ranked_codes(sales: np.ndarray, cutoffs: Sequence[float], *, by_revenue: bo
     else:
         share_before = first_of_group / count
     limits = share_limits(cutoffs)
-    codes = np.empty(count, dtype=np.intp)
-    codes[order] = np.searchsorted(limits, share_before, side="right")
-    return codes
+    ranked_codes = np.searchsorted(limits, share_before, side="right")  # never decreasing down the ranking
+    firsts = np.searchsorted(ranked_codes, np.arange(1, len(limits) + 1), side="left")
+    starts = ranked[firsts[firsts < count]][::-1]  # the revenue each later tier begins at, ascending
+    # an account is in tier k when its revenue is at or below the first revenues of tiers 1..k
+    return len(starts) - np.searchsorted(starts, sales, side="left")
 
 
 def computed_abc(revenue: Any) -> ComputedABC:

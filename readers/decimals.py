@@ -92,14 +92,19 @@ def scan_column(text: pd.Series) -> ColumnScan:
     (True, [False])
     """
     blank = np.array(text == "", dtype=bool)
+    led = text.str[:1]
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
-    starts = np.flatnonzero(np.array(text.str[:1].isin(_LEADS), dtype=bool) & ~blank)
+    starts = np.flatnonzero(np.array(led.isin(_LEADS), dtype=bool) & ~blank)
+    numbers = np.full(len(text), np.nan)
+    # plain decimals of at most 15 digits ('-1234.5') are read by Arrow at once, as pandas reads them
+    quick, values, dotted = plain_decimals(text.iloc[starts])
+    numbers[starts[quick]] = values
+    slow = starts[~quick]
     # pandas never reads a number from text holding ':' or '/' or a '-' after a digit (dates, times):
     # those skip its parser, which is slow on text it refuses
-    parsed = starts[~np.array(text.iloc[starts].str.contains(_NEVER_PARSED, regex=True), dtype=bool)]
-    numbers = np.full(len(text), np.nan)
+    parsed = slow[~np.array(text.iloc[slow].str.contains(_NEVER_PARSED, regex=True), dtype=bool)]
     # 'inf', 'nan' and '1e999' are text, as Excel reads them: finite numbers only
-    numbers[parsed] = np.array(pd.to_numeric(text.iloc[parsed], errors="coerce"), dtype=float)
+    numbers[parsed] = _to_numeric(text.iloc[parsed], dotted)
     numbers[~np.isfinite(numbers)] = np.nan
     plain = ~np.isnan(numbers)
     rest = starts[~plain[starts]]
@@ -109,9 +114,8 @@ def scan_column(text: pd.Series) -> ColumnScan:
     numbered = starts[plain[starts]]
     ambiguous = np.zeros(len(text), dtype=bool)
     # a currency symbol before or after the number ("1.234,56 €", "$1,234.50") does not hide its mark
-    symbols = np.flatnonzero(np.array(text.str[:1].isin(_CURRENCY_SIGNS), dtype=bool) & ~blank)
+    symbols = np.flatnonzero(np.array(led.isin(_CURRENCY_SIGNS), dtype=bool) & ~blank)
     # a code or lettered sign before the number ("EUR 1.200,50", "R$ 950,00"): led by a capital, ending in a digit
-    led = text.str[:1]
     coded = np.flatnonzero(np.array(led.isin(_CODE_LEADS), dtype=bool) & ~blank)
     coded = coded[np.array(_code_led(text.iloc[coded]), dtype=bool)]
     maybe = np.union1d(digit_words, symbols)
@@ -146,6 +150,56 @@ def scan_column(text: pd.Series) -> ColumnScan:
         point = point or bool((~ambiguous[dotted]).any())
     share = (numbered.size + shaped.size) / max(len(text) - int(blank.sum()), 1)
     return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share))
+
+
+#: A plain decimal: an optional minus, digits without a leading zero (or one zero), an optional fraction.
+PLAIN_DECIMAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+#: Up to this many digits a decimal is an exact integer over an exact power of ten: one rounding,
+#: whichever parser reads it (Clinger's fast path).
+EXACT_DIGITS = 15
+
+
+def plain_decimals(text: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Which cells are plain decimals of at most :data:`EXACT_DIGITS` digits, their values, and
+    whether one of them has a fraction, read by Arrow's vectorised cast; nothing without pyarrow.
+
+    Such a text is an integer below 10^15 over a power of ten below 10^16, both exact in a double:
+    every parser that rounds once gives the same double, pandas' ``to_numeric`` included.
+
+    >>> quick, values, dotted = plain_decimals(pd.Series(["12.5", "-0", "007", "1e3", " 4", "1234567890123456"]))
+    >>> quick.tolist(), values.tolist(), dotted
+    ([True, True, False, False, False, False], [12.5, -0.0], True)
+    """
+    none = np.zeros(len(text), dtype=bool), np.zeros(0), False
+    if not len(text):
+        return none
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # xlwings Lite: pandas reads every cell
+        return none
+    array = pa.array(text, type=pa.large_string(), from_pandas=True)
+    # a plain decimal's characters are its digits, its minus and its dot
+    marks = pc.add(pc.cast(pc.starts_with(array, "-"), pa.int64()), pc.cast(pc.match_substring(array, "."), pa.int64()))
+    digits = pc.subtract(pc.binary_length(array), marks)
+    quick = pc.and_(pc.less_equal(digits, EXACT_DIGITS), pc.match_substring_regex(array, PLAIN_DECIMAL))
+    quick = pc.fill_null(quick, False)
+    chosen = array.filter(quick)
+    values = pc.cast(chosen, pa.float64()).to_numpy(zero_copy_only=False)
+    dotted = bool(len(chosen)) and pc.any(pc.match_substring(chosen, ".")).as_py()
+    return quick.to_numpy(zero_copy_only=False), values, bool(dotted)
+
+
+def _to_numeric(text: pd.Series, dotted: bool) -> np.ndarray:
+    """pandas' reading of the cells, non-finite as NaN. ``dotted``: the column's plain decimals,
+    read apart, had a fraction; pandas read the whole column as fractions then (not integers) and
+    does so here too."""
+    if not len(text):
+        return np.zeros(0)
+    if dotted:
+        text = pd.concat([text, pd.Series(["0.5"], dtype=text.dtype)], ignore_index=True)
+    numbers = np.array(pd.to_numeric(text, errors="coerce"), dtype=float)
+    return numbers[:-1] if dotted else numbers
 
 
 def column_marks(scans: list[ColumnScan]) -> list[str | None]:

@@ -95,11 +95,36 @@ class _Styles:
 
 
 def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | None = None) -> Path:
-    """Write the sheets to ``path`` (.xlsx) and return it. ``progress`` gets short status lines."""
+    """Write the sheets to ``path`` (.xlsx) and return it. ``progress`` gets short status lines.
+
+    A workbook with a streamed sheet (a list of more than :data:`~writers.placement.TABLE_ROW_LIMIT`
+    rows) is compressed on two cores (:func:`_write_in_two`): the streamed sheets' XML is deflated
+    in a thread of its own while the other sheets are written, and the members are assembled into
+    one file; its bytes once unzipped are those of the one-core path.
+    """
+    path = Path(path)
+    try:
+        if _two_parts(sheets):
+            _write_in_two(sheets, path, progress)
+        else:
+            _write_whole(sheets, path, progress)
+    finally:
+        _ARROW_CELLS.clear()
+        _FITS.clear()
+    return path
+
+
+def _new_book():
     from rvgsrust_xlsxwriter import Workbook  # binary wheel: imported only when a file is written
 
     book = Workbook()
     mark_report(book)
+    return book
+
+
+def _write_whole(sheets: list[PlacedSheet], path: Path, progress: Progress | None) -> None:
+    """Every sheet into one workbook, compressed by the library on one core."""
+    book = _new_book()
     styles = _Styles(book)
     for sheet in sheets:
         if progress:
@@ -107,9 +132,215 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
         _write_sheet(book, styles, sheet, progress)
     if progress:
         progress("compressing the workbook")
-    path = Path(path)
     interruptible(lambda: book.close(str(path)))  # Ctrl-C is heard while the compiled writer compresses
-    return path
+
+
+def _two_parts(sheets: list[PlacedSheet]) -> bool:
+    """Whether the workbook is written in two parts: on a machine of two cores or more, when a sheet
+    goes apart (:func:`_apart_sheets`)."""
+    import os
+
+    return (os.cpu_count() or 1) > 1 and bool(_apart_sheets(sheets))
+
+
+def _apart_sheets(sheets: list[PlacedSheet]) -> list[int]:
+    """Positions of the sheets written and compressed apart from the others: the streamed sheets
+    without charts whose longest block goes out as Arrow columns, up to the first streamed sheet
+    that is not (a streamed sheet numbers the cell formats as it meets them, so one kept in the main
+    workbook before them would number them otherwise there)."""
+    apart = []
+    for i, sheet in enumerate(sheets):
+        if not _streamed(sheet):
+            continue
+        if sheet.charts or _arrow_cells(_main_block(sheet)) is None:
+            break
+        apart.append(i)
+    return apart
+
+
+def _write_in_two(sheets: list[PlacedSheet], path: Path, progress: Progress | None) -> None:
+    """The streamed sheets go into a workbook of their own (every other sheet blank in it, so that
+    each sheet keeps its place and its part name), compressed in a thread while the main workbook
+    is written with only the few rows of each streamed sheet that meet a cell format for the first
+    time (a streamed sheet numbers its formats as its cells are written, so both workbooks number
+    them alike); then the streamed sheets' compressed parts replace the main workbook's.
+
+    The two workbooks' cell formats are compared before the parts are joined; should they differ,
+    the workbook is written whole instead (:func:`_write_whole`).
+    """
+    import tempfile
+    import threading
+
+    streamed = _apart_sheets(sheets)
+    folder = path.parent
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".segmenter-parts-") as scratch:
+        lists, main = Path(scratch) / "lists.xlsx", Path(scratch) / "main.xlsx"
+        book = _new_book()
+        styles = _Styles(book)
+        for i, sheet in enumerate(sheets):
+            if i in streamed:
+                if progress:
+                    progress(f"writing sheet {sheet.spec.name}")
+                _write_sheet(book, styles, sheet, progress)
+            else:
+                book.add_worksheet(sheet.spec.name)
+        outcome: dict[str, BaseException] = {}
+
+        def close() -> None:
+            try:
+                book.close(str(lists))
+            except BaseException as error:  # handed to the caller below
+                outcome["error"] = error
+
+        compressing = threading.Thread(target=close, name="segmenter-lists", daemon=True)
+        compressing.start()  # the library releases the GIL while it compresses
+        other = _new_book()
+        other_styles = _Styles(other)
+        for i, sheet in enumerate(sheets):
+            if progress and i not in streamed:
+                progress(f"writing sheet {sheet.spec.name}")
+            _write_sheet(other, other_styles, sheet, progress, primer=i in streamed)
+        if progress:
+            progress("compressing the workbook")
+        interruptible(lambda: other.close(str(main)))
+        interruptible(lambda: compressing.join() or True)
+        if "error" in outcome:
+            raise outcome["error"]
+        parts = [f"xl/worksheets/sheet{i + 1}.xml" for i in streamed]
+        if not join_parts(main, lists, parts, path):
+            _write_whole(sheets, path, progress)
+
+
+def join_parts(main: Path, lists: Path, parts: list[str], path: Path) -> bool:
+    """Write ``path``: the members of the zip ``main``, with each of ``parts`` taken from ``lists``
+    instead, copied compressed (no second deflate). False, and nothing written, when the two
+    workbooks' cell formats differ where ``lists`` uses them, when a part of ``lists`` has
+    relations of its own (a chart, a table), or when a size needs ZIP64.
+    """
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(main) as a, zipfile.ZipFile(lists) as b:
+        names = set(b.namelist())
+        if any(f"xl/worksheets/_rels/{part.rsplit('/', 1)[1]}.rels" in names for part in parts):
+            return False
+        if not set(parts) <= names or not set(parts) <= set(a.namelist()):
+            return False
+        if not _formats_agree(a.read("xl/styles.xml"), b.read("xl/styles.xml")):
+            return False
+        members = [
+            (b if info.filename in parts else a, b.getinfo(info.filename) if info.filename in parts else info)
+            for info in a.infolist()
+        ]
+        limit = 0xFFFFFFFF
+        if sum(info.compress_size + 30 + len(info.filename) for _, info in members) >= limit or any(
+            info.file_size >= limit for _, info in members
+        ):
+            return False
+        with path.open("wb") as out:
+            directory = []
+            for book, info in members:
+                offset = out.tell()
+                name = info.filename.encode("utf-8")
+                header = _zip_header(info, name)
+                out.write(b"PK\x03\x04" + header + name)
+                _copy_compressed(book, info, out)
+                made_by = struct.pack("<H", info.create_system << 8 | info.create_version)
+                directory.append(b"PK\x01\x02" + made_by + header + _central_tail(info, offset) + name)
+            start = out.tell()
+            for entry in directory:
+                out.write(entry)
+            size = out.tell() - start
+            out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), size, start, 0))
+    return True
+
+
+def _zip_header(info, name: bytes) -> bytes:
+    """The fields a local header shares with its central directory entry (version needed to the
+    name and extra lengths), sizes in the header (no data descriptor follows)."""
+    import struct
+
+    date, time_ = info.date_time[0:3], info.date_time[3:6]
+    dos_date = (date[0] - 1980) << 9 | date[1] << 5 | date[2]
+    dos_time = time_[0] << 11 | time_[1] << 5 | time_[2] // 2
+    flags = info.flag_bits & ~0x08 | 0x800 * (not name.isascii())
+    return struct.pack(
+        "<HHHHHIIIHH",
+        20,
+        flags,
+        info.compress_type,
+        dos_time,
+        dos_date,
+        info.CRC,
+        info.compress_size,
+        info.file_size,
+        len(name),
+        0,
+    )
+
+
+def _central_tail(info, offset: int) -> bytes:
+    """Comment length, disk, attributes and the offset of the local header."""
+    import struct
+
+    return struct.pack("<HHHII", 0, 0, 0, info.external_attr, offset)
+
+
+def _copy_compressed(book, info, out) -> None:
+    """Copy a member's compressed bytes as they are stored."""
+    import struct
+
+    with open(book.filename, "rb") as source:
+        source.seek(info.header_offset)
+        local = source.read(30)
+        name_length, extra_length = struct.unpack("<HH", local[26:30])
+        source.seek(info.header_offset + 30 + name_length + extra_length)
+        left = info.compress_size
+        while left:
+            chunk = source.read(min(left, 1 << 24))
+            if not chunk:
+                raise OSError(f"{book.filename} ends inside {info.filename}")
+            out.write(chunk)
+            left -= len(chunk)
+
+
+def _formats_agree(main: bytes, lists: bytes) -> bool:
+    """Whether every cell format of the workbook ``lists`` (its styles.xml) is the same-numbered
+    format of ``main``: number format, font, fill, border and alignment compared by content."""
+    a, b = _cell_formats(main), _cell_formats(lists)
+    return len(b) <= len(a) and a[: len(b)] == b
+
+
+def _cell_formats(styles: bytes) -> list[tuple]:
+    """Each ``cellXfs`` entry of a styles part, its references replaced by what they refer to."""
+    from xml.etree import ElementTree
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ElementTree.fromstring(styles)
+
+    def listed(tag: str, child: str) -> list[bytes]:
+        parent = root.find(f"{ns}{tag}")
+        return [] if parent is None else [ElementTree.tostring(e) for e in parent.findall(f"{ns}{child}")]
+
+    codes = {e.get("numFmtId"): e.get("formatCode") for e in root.iter(f"{ns}numFmt")}
+    fonts, fills, borders = listed("fonts", "font"), listed("fills", "fill"), listed("borders", "border")
+    out = []
+    xfs = root.find(f"{ns}cellXfs")
+    for xf in [] if xfs is None else xfs.findall(f"{ns}xf"):
+        attrs = dict(xf.attrib)
+        number = attrs.pop("numFmtId", "0")
+        font, fill, border = (int(attrs.pop(k, 0)) for k in ("fontId", "fillId", "borderId"))
+        out.append(
+            (
+                codes.get(number, number),
+                fonts[font] if font < len(fonts) else None,
+                fills[fill] if fill < len(fills) else None,
+                borders[border] if border < len(borders) else None,
+                tuple(sorted(attrs.items())),
+                tuple(ElementTree.tostring(child) for child in xf),
+            )
+        )
+    return out
 
 
 def mark_report(book) -> None:
@@ -122,10 +353,12 @@ def _streamed(sheet: PlacedSheet) -> bool:
     return sum(b.n_rows for b in sheet.blocks) > TABLE_ROW_LIMIT
 
 
-def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None) -> None:
+def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None, primer: bool = False) -> None:
+    """One sheet; ``primer``: of the longest block only the rows that meet a format first
+    (:func:`_primer_rows`), for a sheet whose full part is written elsewhere."""
     streamed = _streamed(sheet)
     ws = book.add_worksheet(sheet.spec.name, constant_memory=streamed)
-    fit = print_fit(sheet)
+    fit = _print_fit(sheet)
     for j, width in enumerate(fit.widths):
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
@@ -151,7 +384,7 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     for block in sheet.blocks:
         while pending and pending[0].anchor[0] <= block.title_row:
             _add_chart(ws, pending.pop(0))
-        _write_block(ws, styles, block, block is main, streamed, progress)
+        _write_block(ws, styles, block, block is main, streamed, progress, primer)
         if block.block.table in fit.wrapped and not streamed:
             _wrap_column(ws, styles, block, fit.wrapped[block.block.table], fit.widths[fit.wrapped[block.block.table]])
     for placed in pending:
@@ -215,7 +448,7 @@ def _main_block(sheet: PlacedSheet) -> PlacedBlock:
 
 
 def _write_block(
-    ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool, progress: Progress | None
+    ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool, progress: Progress | None, primer: bool = False
 ) -> None:
     top = block.header_row - 1  # 0-based row of the header cells
     ws.write(block.title_row - 1, 0, block.block.title, styles.block)
@@ -223,7 +456,7 @@ def _write_block(
     for j, header in enumerate(block.headers):
         ws.write(top, j, header, styles.header_right if j in right else styles.header)
     if main:
-        _write_main_rows(ws, styles, block, progress)
+        _write_main_rows(ws, styles, block, None if primer else progress, primer)
     else:
         _write_rows(ws, styles, block)
     if block.n_rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
@@ -291,13 +524,14 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.
     return None, None, None
 
 
-def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
+def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None, primer: bool = False) -> None:
     """The longest block of a sheet, in as few calls as its cells allow.
 
     Its columns go out as Arrow arrays (:func:`~writers.cells.frame_arrow`), a run of rows per
     call, each run sharing one format of the varying column (tier colour or unit); total rows are
     written cell by cell, bold. A block with a column of mixed cells (numbers and text) goes out
-    one call per row instead (:func:`_write_row_by_row`).
+    one call per row instead (:func:`_write_row_by_row`). ``primer``: only the rows that meet a
+    format first (:func:`_primer_rows`).
     """
     table = _arrow_cells(block)
     if table is None:
@@ -305,17 +539,52 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
         return
     varying_col, kinds, varying = _row_overrides(styles, block)
     base = {str(j): styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
+    filled = (
+        [np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False)) for column in table.columns] if primer else []
+    )
+    seen: set[int] = set()  # the formats met so far (primer)
     first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
     for start, stop in _runs(block, kinds):
         if stop - start == 1 and start in block.total_rows:
             _write_total_row(ws, styles, block, start, frame_rows(block.frame.iloc[start:stop])[0])
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
+        if primer:
+            # only formats not met yet can be numbered: a run of those already met is skipped
+            new = [j for j, fmt in formats.items() if id(fmt) not in seen]
+            if new:
+                wanted = [filled[int(j)] for j in new]
+                for i in _primer_rows(wanted, start, stop):
+                    ws.write_dataframe(first + i, 0, table.slice(i, 1), write_header=False, column_formats=formats)
+                seen.update(id(formats[j]) for j, at in zip(new, wanted) if _fills(at, start, stop))
+            continue
         ws.write_dataframe(
             first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
         )
         if progress:
             progress(f"writing {block.block.table}", stop, n_rows)
+
+
+def _primer_rows(filled: list[np.ndarray], start: int, stop: int) -> list[int]:
+    """The rows of a run ``start:stop`` where a cell format may be met for the first time: the run's
+    first row and each column's first filled cell in it (an empty cell is not written), in order.
+    ``filled``: per column, the positions of its filled cells.
+
+    >>> _primer_rows([np.array([3, 4]), np.array([0, 9])], 2, 8)
+    [2, 3]
+    """
+    rows = {start}
+    for positions in filled:
+        k = int(np.searchsorted(positions, start))
+        if k < len(positions) and positions[k] < stop:
+            rows.add(int(positions[k]))
+    return sorted(rows)
+
+
+def _fills(positions: np.ndarray, start: int, stop: int) -> bool:
+    """Whether a column with filled cells at ``positions`` has one in rows ``start:stop``."""
+    k = int(np.searchsorted(positions, start))
+    return k < len(positions) and positions[k] < stop
 
 
 def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]:
@@ -330,7 +599,34 @@ def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]
     return list(zip(edges[:-1], edges[1:]))
 
 
+_FITS: dict[int, tuple[PlacedSheet, PrintFit]] = {}  # sheet id -> (sheet, fit), while one workbook is written
+
+
+def _print_fit(sheet: PlacedSheet) -> PrintFit:
+    """:func:`~writers.printing.print_fit` of a sheet, made once while one workbook is written (a
+    sheet written in two parts is laid out in both)."""
+    held = _FITS.get(id(sheet))
+    if held is not None and held[0] is sheet:
+        return held[1]
+    fit = print_fit(sheet)
+    _FITS[id(sheet)] = (sheet, fit)
+    return fit
+
+
+_ARROW_CELLS: dict[int, tuple[PlacedBlock, Any]] = {}  # block id -> (block, cells), while one workbook is written
+
+
 def _arrow_cells(block: PlacedBlock):
+    """:func:`_block_arrow` of a block, made once while one workbook is written."""
+    held = _ARROW_CELLS.get(id(block))
+    if held is not None and held[0] is block:
+        return held[1]
+    table = _block_arrow(block)
+    _ARROW_CELLS[id(block)] = (block, table)
+    return table
+
+
+def _block_arrow(block: PlacedBlock):
     """The block's cells as Arrow columns for ``write_dataframe``, dates as Excel serial numbers; None
     when a column mixes kinds of cell, or holds a date before 1900-03-01 (where Excel's serials skip
     its fictitious 1900-02-29).
