@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.grid import no_cyclic_gc
+from writers.print_setup import MIN_SCALE, PAGE_PX
 
 # Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
 # the width of a ")" after each figure, so a right-aligned number never touches the text of the
@@ -332,7 +333,7 @@ class SheetSpec:
     blocks: tuple[Block, ...]
     chart: ChartSpec | None = None
     charts: tuple[ChartSpec, ...] = ()
-    one_page: bool = False  # printed on one portrait page (the Overview), else landscape, fit to width
+    one_page: bool = False  # printed portrait (the Overview), else landscape (writers.print_setup)
 
 
 SEGMENT_COLUMNS = (
@@ -1311,20 +1312,25 @@ def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str
     """The charts drawn on ``sheet``: its ``chart`` beside its block, its ``charts`` in a grid
     of two a row below its last block (only those whose table has rows somewhere)."""
     charts = []
+    top = max(b.last_row for b in sheet.blocks) + 3
+    widths = print_fit(sheet).widths  # the widths as written, notes widened
     if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
         block = sheet.block(sheet.spec.chart.table)
         if block.n_rows:
-            charts.append(
-                _placed_chart(
-                    sheet.spec.chart, (sheet, block), titles, (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM
-                )
-            )
+            anchor = (block.title_row, sheet.n_cols + 2)
+            beside_px = _pixels(widths, sheet.n_cols + 2) + BESIDE_CHART_CM[0] * PIXELS_PER_CM
+            if beside_px * MIN_SCALE > PAGE_PX["landscape"]:  # beside the tables it would not print legibly
+                anchor, top = (top, 1), top + math.ceil(BESIDE_CHART_CM[1] / 0.53) + 2
+            charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles, anchor, BESIDE_CHART_CM))
     drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
     if drawn:
-        top = max(b.last_row for b in sheet.blocks) + 3
-        second = _column_after(print_fit(sheet).widths, GRID_CHART_CM[0])  # the widths as written, notes widened
+        second = _column_after(widths, GRID_CHART_CM[0])
+        # two a row only within the tables' width: a chart beside another would widen the printed page
+        per_row = (
+            2 if _pixels(widths, sheet.n_cols + 1) >= _pixels(widths, second) + GRID_CHART_CM[0] * PIXELS_PER_CM else 1
+        )
         for i, (spec, data) in enumerate(drawn):
-            anchor = (top + (i // 2) * GRID_CHART_ROWS, 1 if i % 2 == 0 else second)
+            anchor = (top + (i // per_row) * GRID_CHART_ROWS, 1 if i % per_row == 0 else second)
             charts.append(_placed_chart(spec, data, titles, anchor, GRID_CHART_CM))
     return charts
 
@@ -1379,7 +1385,7 @@ def _needed_width(header: str, cells: list[object], number_format: str) -> float
         usual = float(np.median(texts)) if len(texts) > LONG_LIST else 0.0
         texts = [min(max(texts), max(LABEL_WIDTH, usual))]
     cells_width = max(figures + texts, default=0.0)
-    return min(60.0, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
+    return min(LONG_LABEL_WIDTH, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
 
 
 def _runs_on(block: PlacedBlock, j: int) -> bool:
@@ -1399,7 +1405,7 @@ def _shown(value: object) -> str:
 # Printing: every sheet prints on one page width (landscape, fit to width), so a sheet must not be
 # wider than its tables and charts. A note or reason that runs on past them would make the printed
 # page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
-NOTE_WIDTH = 60.0  # characters
+NOTE_WIDTH = 48.0  # characters: a wrapped note, wide enough for a few words a line, narrow enough to print
 NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
 # A label column (text beside figures, in one of the blocks stacked on a sheet) is only as wide as
 # its labels and at most LABEL_WIDTH (unless it is a long list whose usual label is longer): the long
@@ -1408,6 +1414,7 @@ NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few wo
 LABEL_WIDTH = 32.0  # characters
 LONG_LIST = 100  # rows: a list longer than this whose usual label is longer keeps that label on one line
 HEADER_WIDTH = 16.0  # characters
+LONG_LABEL_WIDTH = 60.0  # characters: the widest column, a long list's usual label on one line
 
 
 @dataclass(frozen=True)
