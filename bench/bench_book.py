@@ -23,9 +23,9 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import xlwings as xw  # noqa: E402
 from xlwings.base_classes import DEFAULT_MAX_CELLS_PER_WRITE  # noqa: E402
 
+import app.ribbon  # noqa: E402
 import segmenter  # noqa: E402
 import writers.book  # noqa: E402
-import writers.layout  # noqa: E402
 from bench.bench_report import account_cells  # noqa: E402
 
 
@@ -55,18 +55,18 @@ def run(rows: int) -> None:
     cells = [row[:4] for row in account_cells(rows - 1)]
     book = remote_book(cells)
     phases: dict[str, float] = {}
-    originals = (segmenter.parse_accounts, segmenter.run_report, segmenter.place_report, writers.book.write_report)
-    segmenter.parse_accounts = timed(phases, "read + parse", segmenter.parse_accounts)
-    segmenter.run_report = timed(phases, "report", segmenter.run_report)
-    segmenter.place_report = timed(phases, "layout", segmenter.place_report)
-    segmenter.book_writer.write_report = timed(phases, "write", writers.book.write_report)
+    originals = (app.ribbon.parse_accounts, app.ribbon.run_report, app.ribbon.place_report, writers.book.write_report)
+    app.ribbon.parse_accounts = timed(phases, "read + parse", app.ribbon.parse_accounts)
+    app.ribbon.run_report = timed(phases, "report", app.ribbon.run_report)
+    app.ribbon.place_report = timed(phases, "layout", app.ribbon.place_report)
+    app.ribbon.book_writer.write_report = timed(phases, "write", writers.book.write_report)
     try:
         start = time.perf_counter()
         messages = segmenter.segment_selection(book)
         whole = time.perf_counter() - start
     finally:
-        segmenter.parse_accounts, segmenter.run_report, segmenter.place_report, writers.book.write_report = originals
-        segmenter.book_writer.write_report = originals[3]
+        app.ribbon.parse_accounts, app.ribbon.run_report, app.ribbon.place_report, writers.book.write_report = originals
+        app.ribbon.book_writer.write_report = originals[3]
     assert not any(m.startswith("segmenter stopped") for m in messages), messages
     actions = book.json()["actions"]
     kinds = Counter(a["func"] for a in actions)

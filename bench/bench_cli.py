@@ -90,14 +90,14 @@ def order_frame(lines: int, seed: int = 11) -> pd.DataFrame:
 
 def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     """The CLI's own steps, timed: read, analyse, write (seconds) and the peak memory (MiB)."""
+    from app.runs import customer_sheets
     from core.accounts import parse_accounts
     from core.config import ReportConfig
     from core.customers.report import run_customer_report
     from core.report import run_report
     from readers.files import read_block
     from readers.lists import load_transactions
-    from segmenter import customer_sheets
-    from writers.layout import place_report
+    from writers.placement import place_report
     from writers.xlsx import write_workbook
 
     config = ReportConfig()

@@ -3,7 +3,7 @@ profit, cost to serve and channel.
 
 Prints, per size: parsing the cells (period columns recognised and read), the whole report
 (growth tables, tier migration, net margin, channel summary included), core.growth.growth_tables
-alone, and the placing of the Growth sheets (writers.layout).
+alone, and the placing of the Growth sheets (writers.placement).
 
 Run: python -m bench.bench_growth [--sizes 10000 100000 1048576]
 """
@@ -19,7 +19,8 @@ from core.accounts import parse_accounts
 from core.config import ReportConfig
 from core.growth import growth_tables
 from core.report import run_report, segment_accounts
-from writers.layout import SHEETS, place_sheet
+from writers.catalogue import SHEETS
+from writers.placement import place_sheet
 
 CHANNELS = np.array(["Direct", "Reseller", "Distributor"], dtype=object)
 

@@ -55,7 +55,7 @@ MAX_FINDINGS = 8
 #: Loss-making accounts that take less than this share of total profit make no finding.
 MATERIAL_LOSS = 0.01
 
-# The sheet that holds each table (writers/layout.py places them there).
+# The sheet that holds each table (writers/catalogue.py places them there).
 SHEET_OF = {
     "concentration": "Concentration",
     "tier_summary": "Tier summary",

@@ -3,7 +3,7 @@
 :func:`run_report` is what the ribbon's "Segment selection", the CLI and the demo run. It only
 combines the engine's modules; each figure's definition lives in the module that computes it
 (tiers, margins, concentration, nps, matrix, lifetime). The result is a :class:`Report` whose
-``tables`` are keyed by stable names that the sheet layout (writers/layout.py) places on sheets.
+``tables`` are keyed by stable names that the sheet catalogue (writers/catalogue.py) places on sheets.
 
 Tables (all columns snake_case, shares and margins as fractions):
 

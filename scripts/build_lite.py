@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LITE = ROOT / "lite"
-PACKAGES = ("core", "udfs", "writers", "readers", "warehouse")  # what segmenter.py and udfs import
+PACKAGES = ("app", "core", "udfs", "writers", "readers", "warehouse")  # what segmenter.py and udfs import
 MODULES = {"segmenter.py": ROOT / "segmenter.py", "segmenter_lite.py": LITE / "lite_edition.py"}
 RUNTIME = ("numpy", "pandas", "scipy")  # pyproject.toml's dependencies, all in Pyodide's distribution
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

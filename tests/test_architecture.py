@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "readers", "writers", "warehouse", "udfs", "lite", "scripts", "bench")
+PACKAGES = ("app", "core", "readers", "writers", "warehouse", "udfs", "lite", "scripts", "bench")
 SCRIPTS = ("segmenter.py", "excel_setup.py")
 PROJECT = set(PACKAGES) | {Path(name).stem for name in SCRIPTS}
 #: Modules core/ may not import: Excel, files and processes, and the packages that call core.

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 import segmenter
+from app.ribbon import LAST_RANGE_NAME
 from tests.fake_com import CVERR_BASE, MESSAGE_BOXES, Formula, TimeType, import_xlmac, install_pywin32, windows_book
 from writers.book import owner_name
-from writers.layout import FORMATS, TIER_COLOURS
+from writers.columns import FORMATS, TIER_COLOURS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS", "First purchase"]
 UTC = dt.UTC
@@ -74,7 +75,7 @@ def test_segment_selection_writes_every_sheet_on_the_windows_engine():
     assert len(MESSAGE_BOXES) == 1
     assert [s.Name for s in excel.workbook.sheets] == ["Accounts"] + RESULT_SHEETS
     names = {n.Name: n.RefersTo for n in excel.workbook.names}
-    assert names[segmenter.LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
+    assert names[LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
     assert all(names[owner_name(s)] == f"='{s}'!$A$1" for s in RESULT_SHEETS)
     tiers = dict(zip(_column(excel, "Segments", "Account"), _column(excel, "Segments", "Tier")))
     # 50, 20, 15, 10 and 1,200 (text, read): 1,200 alone makes 92 % of 1,295
@@ -157,7 +158,7 @@ def test_an_unexpected_error_is_one_message_box_and_everything_is_restored(monke
 def test_refresh_after_a_result_sheet_was_deleted_and_with_a_quote_in_the_sheet_name():
     book, excel = windows_book({"Q1's list": [HEADER] + ROWS}, selection="A1:E7")
     segmenter.segment_selection(book)
-    assert {n.Name: n.RefersTo for n in excel.workbook.names}[segmenter.LAST_RANGE_NAME] == "='Q1''s list'!$A$1:$E$7"
+    assert {n.Name: n.RefersTo for n in excel.workbook.names}[LAST_RANGE_NAME] == "='Q1''s list'!$A$1:$E$7"
     excel.workbook.sheet("Matrix").Delete()  # the user deletes a result sheet: its marker becomes =#REF!$A$1
     assert {n.Name: n.RefersTo for n in excel.workbook.names}[owner_name("Matrix")] == "=#REF!$A$1"
     # the list's unreadable revenue (#N/A, 1 of 6 rows) is the only message, once per run
@@ -178,13 +179,13 @@ def test_refresh_when_the_segmented_sheet_is_gone_says_so():
 def test_one_cell_in_an_excel_table_takes_the_whole_table_with_its_header():
     book, excel = _book(selection="B4", tables={"Accounts": "A1:E7"})
     segmenter.segment_selection(book)
-    assert {n.Name: n.RefersTo for n in excel.workbook.names}[segmenter.LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
+    assert {n.Name: n.RefersTo for n in excel.workbook.names}[LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
 
 
 def test_ctrl_a_in_a_table_selects_its_body_and_the_header_is_taken_too():
     book, excel = _book(selection="A2:E7", tables={"Accounts": "A1:E7"})
     segmenter.segment_selection(book)
-    assert {n.Name: n.RefersTo for n in excel.workbook.names}[segmenter.LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
+    assert {n.Name: n.RefersTo for n in excel.workbook.names}[LAST_RANGE_NAME] == "='Accounts'!$A$1:$E$7"
 
 
 def test_settings_data_issues_customers_and_check_setup_run_on_the_windows_engine():
@@ -364,7 +365,8 @@ def test_a_column_mixing_numbers_and_text_keeps_both_and_text_only_columns_are_t
     import pandas as pd
 
     from writers.book import write_sheet
-    from writers.layout import Block, SheetSpec, place_sheet
+    from writers.catalogue import Block, SheetSpec
+    from writers.placement import place_sheet
 
     table = pd.DataFrame({"account": ["Acme", "00123", "TRUE"], "code": [7.0, "=1+1", "0042"]}, dtype=object)
     placed = place_sheet(

@@ -6,14 +6,14 @@ import dataclasses
 
 import numpy as np
 
-import segmenter
+from app.cli import headline_lines
 from core.accounts import parse_accounts
 from core.report import run_report
 
 
 def test_one_account_making_80_percent_is_singular_and_not_repeated():
     report = run_report(parse_accounts([["Account", "Revenue"], ["Big", 900.0], ["Small", 100.0]]))
-    lines = segmenter.headline_lines(report)
+    lines = headline_lines(report)
     assert "1 account makes 80%" in lines[1]
     assert not any("make 80 % of revenue" in line or "makes 80 % of revenue" in line for line in lines)
 
@@ -25,5 +25,5 @@ def test_an_undefined_nps_margin_is_said_not_printed_as_nan():
     report = run_report(parse_accounts(rows))
     gap = dataclasses.replace(report.headline["nps_gaps"]["size"], margin_of_error=np.nan)
     report.headline["nps_gaps"]["size"] = gap
-    line = next(line for line in segmenter.headline_lines(report) if line.startswith("NPS by size"))
+    line = next(line for line in headline_lines(report) if line.startswith("NPS by size"))
     assert "nan" not in line and "margin of error undefined" in line

@@ -11,10 +11,11 @@ import xml.etree.ElementTree as ET
 from openpyxl import load_workbook
 
 import segmenter
+from app.ribbon import LAST_RANGE_NAME
 from tests.conftest import PROJECT, actions, remote_book
 from tests.test_udfs_transactions import HEADER, _five, _realistic
 from writers.book import owner_name
-from writers.layout import FORMATS
+from writers.columns import FORMATS
 
 CUSTOMER_SHEETS = [
     "Accounts to call",
@@ -53,7 +54,7 @@ def test_customer_report_writes_customer_then_account_sheets():
     assert _added_sheets(book) == ["Overview"] + CUSTOMER_SHEETS + ACCOUNT_SHEETS_WITHOUT_PROFIT + ["Chart data"]
     names = {n.name for n in book.names}
     assert {owner_name(sheet) for sheet in CUSTOMER_SHEETS} <= names
-    assert segmenter.LAST_RANGE_NAME not in names  # Refresh reruns account lists only
+    assert LAST_RANGE_NAME not in names  # Refresh reruns account lists only
     assert all("No purchase model could be used" not in m for m in messages)
     rows = _written_rows(book, "Customers")
     header = next(r for r in rows if r and r[0] == "Account")

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 import segmenter
 from tests.conftest import PROJECT, actions, remote_book
-from writers.layout import FORMATS
+from writers.columns import FORMATS
 
 HEADER = ["Account", "Revenue 2023", "Revenue 2024", "Revenue 2025", "Profit 2025", "Cost to serve", "Channel"]
 ROWS = [

@@ -10,7 +10,10 @@ import pandas as pd
 from core.accounts import parse_accounts
 from core.report import run_report
 from tests.test_report import CELLS
-from writers.layout import FORMATS, SHEETS, frame_rows, place_report
+from writers.catalogue import SHEETS
+from writers.cells import frame_rows
+from writers.columns import FORMATS
+from writers.placement import place_report
 
 
 def _placed():
@@ -25,7 +28,7 @@ def _placed():
 
 def test_every_sheet_with_data_is_placed_in_the_described_order():
     # one revenue column: no periods, so no Growth sheets; a short watch list fits on the Matrix sheet; the call
-    # list comes with the CLI's and the ribbon's extras (segmenter.extend_report), not with run_report alone
+    # list comes with the CLI's and the ribbon's extras (app.runs.extend_report), not with run_report alone
     expected = [
         spec.name
         for spec in SHEETS
@@ -70,7 +73,7 @@ def test_frame_rows_give_plain_cells():
 
 
 def test_a_block_longer_than_the_sheet_continues_on_numbered_sheets():
-    from writers.layout import _fit_to_excel
+    from writers.placement import _fit_to_excel
 
     segments = _placed()["Segments"]  # 6 accounts, header on row 5
     parts = _fit_to_excel(segments, max_row=7)  # rows 6-7 on the sheet, then 2 per continuation
@@ -84,7 +87,7 @@ def test_a_block_longer_than_the_sheet_continues_on_numbered_sheets():
 
 
 def test_frame_arrow_holds_the_cells_of_frame_rows_column_by_column():
-    from writers.layout import EXCEL_CELL_CHARS, frame_arrow
+    from writers.cells import EXCEL_CELL_CHARS, frame_arrow
 
     frame = pd.DataFrame(
         {
@@ -106,13 +109,15 @@ def test_frame_arrow_holds_the_cells_of_frame_rows_column_by_column():
 
 
 def test_frame_arrow_leaves_a_column_of_numbers_and_text_to_the_rows():
-    from writers.layout import frame_arrow
+    from writers.cells import frame_arrow
 
     assert frame_arrow(pd.DataFrame({"value": [0.25, "12 accounts"]})) is None
 
 
 def test_a_few_long_labels_wrap_in_a_capped_column_and_figures_keep_their_width():
-    from writers.layout import LABEL_WIDTH, Block, SheetSpec, place_sheet, print_fit
+    from writers.catalogue import Block, SheetSpec
+    from writers.placement import place_sheet
+    from writers.printing import LABEL_WIDTH, print_fit
 
     long_label = "Customers likely still active (P(alive) of 50 % or more)"  # 56 characters
     figures = pd.DataFrame(

@@ -36,6 +36,7 @@ from xlwings import conversion, server
 
 import segmenter
 import udfs
+from app.ribbon import LAST_RANGE_NAME
 from tests.conftest import PROJECT, actions, remote_book
 
 # what lite/main.py carries and imports everything from (tests/test_lite_bundle.py runs main.py itself)
@@ -483,7 +484,7 @@ def test_segment_selection_script_on_messy_accounts_writes_the_same_issues():
 def test_refresh_script_reruns_on_the_remembered_range():
     names = [
         {
-            "name": segmenter.LAST_RANGE_NAME,
+            "name": LAST_RANGE_NAME,
             "sheet_index": 0,
             "address": "$A$1:$H$401",
             "book_scope": True,

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 import segmenter
+from app.cli import write_customer_file_report, write_file_report
 from core.accounts import parse_accounts
 from core.config import ReportConfig
 from core.findings import LISTED_LAST, findings
@@ -17,7 +18,8 @@ from core.report import run_report
 from core.transactions import parse_transactions
 from readers import load_accounts, load_transactions, read_block
 from tests.conftest import PROJECT, actions, remote_book
-from writers.layout import CUSTOMER_SHEETS, SHEETS, column_style
+from writers.catalogue import CUSTOMER_SHEETS, SHEETS
+from writers.columns import column_style
 
 SAMPLE = PROJECT / "core" / "data" / "sample_accounts.csv"
 GROWTH = PROJECT / "core" / "data" / "sample_accounts_periods.csv"
@@ -68,7 +70,7 @@ def _check_findings_against_sheets(report_tables, config, path):
 def test_demo_findings_agree_with_the_detail_sheets(tmp_path):
     table = load_accounts(SAMPLE)
     output = tmp_path / "demo.xlsx"
-    report = segmenter.write_file_report(table, ReportConfig(), output, source="demo")
+    report = write_file_report(table, ReportConfig(), output, source="demo")
     found, book = _check_findings_against_sheets(report.tables, report.config, output)
     texts = " | ".join(f.text for f in found)
     assert "125 accounts (31.4 %) make 80 % of revenue" in texts
@@ -79,7 +81,7 @@ def test_demo_findings_agree_with_the_detail_sheets(tmp_path):
 def test_growth_sample_findings_agree_and_speak_of_growth_and_cost_to_serve(tmp_path):
     table = load_accounts(GROWTH)
     output = tmp_path / "growth.xlsx"
-    report = segmenter.write_file_report(table, ReportConfig(), output, source="growth")
+    report = write_file_report(table, ReportConfig(), output, source="growth")
     found, book = _check_findings_against_sheets(report.tables, report.config, output)
     topics = {f.sheet for f in found}
     assert "Growth" in topics
@@ -113,7 +115,7 @@ def _orders(customers: int = 60, seed: int = 3) -> list[list]:
 def test_transaction_list_findings_agree_and_speak_of_rfm(tmp_path):
     transactions = parse_transactions(_orders())
     output = tmp_path / "orders.xlsx"
-    report = segmenter.write_customer_file_report(transactions, ReportConfig(), output, source="orders")
+    report = write_customer_file_report(transactions, ReportConfig(), output, source="orders")
     tables = {**report.account_report.tables, **report.tables}
     found, book = _check_findings_against_sheets(tables, report.account_report.config, output)
     assert any(f.sheet == "RFM" for f in found)
@@ -124,7 +126,7 @@ def test_cdnow_findings_agree_with_the_detail_sheets(tmp_path, cdnow_file):
     rows, first_row = read_block(cdnow_file)
     transactions = load_transactions(rows, first_row, cdnow_file)
     output = tmp_path / "cdnow.xlsx"
-    report = segmenter.write_customer_file_report(
+    report = write_customer_file_report(
         transactions, ReportConfig(), output, source="CDNOW", observation_end="1997-09-30"
     )
     tables = {**report.account_report.tables, **report.tables}
@@ -179,7 +181,7 @@ def test_the_choice_of_findings_follows_the_data():
 
 def test_every_overview_chart_is_native_with_its_data_on_a_sheet(tmp_path):
     output = tmp_path / "growth.xlsx"
-    segmenter.write_file_report(load_accounts(GROWTH), ReportConfig(), output, source="growth")
+    write_file_report(load_accounts(GROWTH), ReportConfig(), output, source="growth")
     book = load_workbook(output)
     charts = book["Overview"]._charts
     kinds = sorted(type(c).__name__ for c in charts)
@@ -262,7 +264,7 @@ def test_the_ribbon_draws_and_styles_the_overview_charts_on_the_windows_engine()
 @pytest.mark.filterwarnings("ignore:.*extension is not supported")
 def test_revenue_has_data_bars_and_a_negative_margin_is_red(tmp_path):
     output = tmp_path / "demo.xlsx"
-    segmenter.write_file_report(load_accounts(SAMPLE), ReportConfig(), output, source="demo")
+    write_file_report(load_accounts(SAMPLE), ReportConfig(), output, source="demo")
     segments = load_workbook(output)["Segments"]
     header = [c.value for c in segments[5]]
     rules = {str(cells.sqref): [r.type for r in rs] for cells, rs in segments.conditional_formatting._cf_rules.items()}

@@ -15,8 +15,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 import segmenter
 from tests.test_bridge import CDNOW, GROWTH_SAMPLE
-from writers.layout import LABEL_WIDTH, LONG_LABEL_WIDTH, NOTE_WIDTH
 from writers.print_setup import BREAK_SLACK, MIN_SCALE, PAGE_PX, columns_px
+from writers.printing import LABEL_WIDTH, LONG_LABEL_WIDTH, NOTE_WIDTH
 
 
 @pytest.fixture(scope="module")

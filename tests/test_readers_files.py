@@ -64,7 +64,7 @@ def test_a_locked_file_is_refused_with_what_to_do(tmp_path, monkeypatch):
 def test_core_udfs_and_readers_import_without_python_calamine():
     code = (
         "import sys; sys.modules['python_calamine'] = None\n"
-        "import core.report, core.accounts, readers, writers.layout\n"
+        "import core.report, core.accounts, readers, writers.placement\n"
         "import udfs\n"
         "print('ok')"
     )

@@ -12,9 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 import segmenter
+from app.cli import CliProgress
+from app.ribbon import LAST_RANGE_NAME
 from tests.conftest import PROJECT, actions, convert_with_libreoffice, remote_book
 from writers.book import owner_name
-from writers.layout import FORMATS
+from writers.columns import FORMATS
 
 HEADER = ["Account", "Revenue", "Profit", "NPS"]
 ROWS = [
@@ -63,7 +65,7 @@ def test_segment_selection_of_one_cell_takes_its_current_region_and_writes_every
     assert messages[1].startswith("Read as: account = 'Account', revenue = 'Revenue'")
     assert _added_sheets(book) == RESULT_SHEETS
     names = {n.name: n.refers_to for n in book.names}
-    assert names[segmenter.LAST_RANGE_NAME] == "='Accounts'!$A$1:$D$7"
+    assert names[LAST_RANGE_NAME] == "='Accounts'!$A$1:$D$7"
     for sheet in RESULT_SHEETS:
         assert owner_name(sheet) in names
 
@@ -123,7 +125,7 @@ def test_a_big_block_is_handed_over_in_pieces_with_progress(monkeypatch):
     import writers.book
     from core.accounts import parse_accounts
     from core.report import run_report
-    from writers.layout import place_report
+    from writers.placement import place_report
 
     monkeypatch.setattr(writers.book, "PROGRESS_CELLS", 36)  # 3 rows of the 12-column Segments block
     book = _accounts_book(selection="A1:D7")
@@ -178,7 +180,7 @@ def test_refresh_without_a_previous_run_says_what_to_do():
 def test_refresh_reruns_on_the_remembered_range():
     names = [
         {
-            "name": segmenter.LAST_RANGE_NAME,
+            "name": LAST_RANGE_NAME,
             "sheet_index": 0,
             "address": "$A$1:$D$5",
             "book_scope": True,
@@ -341,7 +343,7 @@ class _Terminal(io.StringIO):
 
 def test_cli_progress_draws_a_bar_on_a_terminal_and_logs_lines_elsewhere():
     terminal = _Terminal()
-    progress = segmenter.CliProgress(terminal)
+    progress = CliProgress(terminal)
     progress("segmenting 300,000 accounts")
     for done in (100_000, 200_000, 300_000):
         progress("writing segments", done, 300_000)
@@ -351,7 +353,7 @@ def test_cli_progress_draws_a_bar_on_a_terminal_and_logs_lines_elsewhere():
     assert "segmenting 300,000 accounts" in shown and "writing segments:" in shown and "/300k" in shown
 
     log = io.StringIO()
-    progress = segmenter.CliProgress(log)
+    progress = CliProgress(log)
     for done in (100_000, 200_000, 300_000):
         progress("writing segments", done, 300_000)
     assert progress.bar is None

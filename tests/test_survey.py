@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 import segmenter
+from app.ribbon import LAST_RANGE_NAME
 from core.accounts import parse_accounts
 from core.report import run_report
 from core.survey import NEAR_MISS_STATUS, add_survey, match_responses, normalise_name, parse_survey
@@ -285,7 +286,7 @@ def test_ribbon_add_nps_survey_reruns_the_last_range_with_the_selected_responses
     responses = [["Company", PROMPT], [None, "Response"], ["ACME", "9 - Very likely"], ["beta", 3.0], ["Cor", 10.0]]
     names = [
         {
-            "name": segmenter.LAST_RANGE_NAME,
+            "name": LAST_RANGE_NAME,
             "sheet_index": 0,
             "address": "$A$1:$C$4",
             "book_scope": True,

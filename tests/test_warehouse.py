@@ -17,11 +17,14 @@ pytest.importorskip("duckdb", reason="the warehouse extra is not installed (pip 
 import ibis  # noqa: E402
 
 import segmenter  # noqa: E402
+from app.cli import headline_lines  # noqa: E402
 from core.accounts import accounts_from_frame  # noqa: E402
 from core.config import ReportConfig  # noqa: E402
 from core.customers.bgnbd import BetaGeoModel  # noqa: E402
 from core.customers.rfm import rfm_scores  # noqa: E402
 from core.customers.summary import customer_summary  # noqa: E402
+from core.errors import SegmenterInputError  # noqa: E402
+from core.report import run_report  # noqa: E402
 from core.transactions import parse_transactions  # noqa: E402
 from tests.warehouse_checks import (
     accounts_parquet,
@@ -63,12 +66,12 @@ def test_sample_accounts_give_core_figures_for_every_tier_method(con, tmp_path, 
     table = sample_account_table()
     config = ReportConfig(tier_method=method, cutoffs=cutoffs)
     run, rows = engine_report(con, accounts_parquet(table, tmp_path / "sample.parquet"), config, tmp_path)
-    reference = segmenter.run_report(table, config)
+    reference = run_report(table, config)
     assert rows == len(table.accounts) == 400
     assert_tables_equal(run.report.tables, reference.tables)
     assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
     assert run.report.headline["tiers"] == reference.headline["tiers"]
-    assert segmenter.headline_lines(run.report)[:5] == segmenter.headline_lines(reference)[:5]
+    assert headline_lines(run.report)[:5] == headline_lines(reference)[:5]
 
 
 def _edge_accounts() -> pd.DataFrame:
@@ -113,7 +116,7 @@ def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
     assert concentration["accounts"] == 7  # 50, 20, 20, 20, 10, 5, 0
     assert concentration["excluded accounts"] == 2
     assert concentration["HHI"] == pytest.approx(40**2 + 3 * 16**2 + 8**2 + 4**2)
-    reference = segmenter.run_report(table, ReportConfig())
+    reference = run_report(table, ReportConfig())
     assert_tables_equal(run.report.tables, reference.tables)
     assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
     regions = run.report.tables["by_region"]
@@ -124,7 +127,7 @@ def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
 
 def test_no_positive_revenue_is_refused_as_core_refuses(con, tmp_path):
     pd.DataFrame({"account": ["a", "b"], "revenue": [0.0, -3.0]}).to_parquet(tmp_path / "none.parquet")
-    with pytest.raises(segmenter.SegmenterInputError, match="no account has a positive revenue"):
+    with pytest.raises(SegmenterInputError, match="no account has a positive revenue"):
         account_report(engine_accounts(con, tmp_path / "none.parquet"), ReportConfig())
 
 
@@ -387,7 +390,7 @@ def test_cost_to_serve_channels_and_periods_give_core_tables(con, tmp_path, monk
 
     frame = _period_accounts()
     table = accounts_from_frame(frame)
-    reference = segmenter.run_report(table, ReportConfig())
+    reference = run_report(table, ReportConfig())
     assert {"channel_warning", "growth", "tier_migration", "fallen_from_a"} <= set(reference.tables)
     frame.to_parquet(tmp_path / "periods.parquet")
     monkeypatch.setattr(engine_report_module, "ISSUE_EXAMPLES", 1)

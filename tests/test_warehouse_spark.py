@@ -23,9 +23,9 @@ if shutil.which("java") is None:
 
 import ibis  # noqa: E402
 
-import segmenter  # noqa: E402
 from core.accounts import accounts_from_frame  # noqa: E402
 from core.config import ReportConfig  # noqa: E402
+from core.report import run_report  # noqa: E402
 from tests.warehouse_checks import (
     accounts_parquet,
     assert_customer_reports_equal,
@@ -57,7 +57,7 @@ def test_sample_accounts_through_spark_equal_core(spark, tmp_path):
         queries.account_rows(source, {c: c for c in queries.ACCOUNT_COLUMNS if c in source.columns}), ReportConfig()
     )
     assert write_accounts(run, tmp_path / "accounts.parquet", lambda text: None) == 400
-    reference = segmenter.run_report(table, ReportConfig())
+    reference = run_report(table, ReportConfig())
     assert_tables_equal(run.report.tables, reference.tables)
     assert_segments_equal(run.report.tables["segments"], reference.tables["segments"])
 
@@ -67,7 +67,7 @@ def test_cost_to_serve_channels_and_periods_through_spark_equal_core(spark, tmp_
     from warehouse.run import account_roles
 
     frame = _period_accounts()
-    reference = segmenter.run_report(accounts_from_frame(frame), ReportConfig())
+    reference = run_report(accounts_from_frame(frame), ReportConfig())
     frame.to_parquet(tmp_path / "periods.parquet")
     source = spark.read_parquet(str(tmp_path / "periods.parquet"))
     roles, periods = account_roles(list(source.columns))

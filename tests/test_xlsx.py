@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 import writers.xlsx
 from core.accounts import parse_accounts
 from core.report import run_report
-from writers.layout import FORMATS, TIER_COLOURS, column_letters, place_report
+from writers.cells import column_letters
+from writers.columns import FORMATS, TIER_COLOURS
+from writers.placement import place_report
 from writers.xlsx import write_workbook
 
 HOSTILE = ["=1+1", "+SUM(A1:A2)", "-3+4", "@cmd", '=HYPERLINK("http://x","y")']
@@ -119,7 +121,8 @@ def test_column_letters(col, letters):
 def test_a_long_block_written_by_columns_keeps_totals_tier_colours_dates_and_blanks(tmp_path, monkeypatch, streamed):
     import pandas as pd
 
-    from writers.layout import Block, SheetSpec, place_sheet
+    from writers.catalogue import Block, SheetSpec
+    from writers.placement import place_sheet
 
     if streamed:
         monkeypatch.setattr(writers.xlsx, "TABLE_ROW_LIMIT", 2)

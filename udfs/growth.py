@@ -37,7 +37,8 @@ from udfs._edge import (
     table_output,
     values_list,
 )
-from writers.layout import column_style, frame_rows
+from writers.cells import frame_rows
+from writers.columns import column_style
 
 ACCOUNTS_DOC = (
     "Your account rows with their header row: account and two or more period columns of revenue "

@@ -21,7 +21,7 @@ from udfs._edge import (
     single_column,
     table_output,
 )
-from writers.layout import column_style
+from writers.columns import column_style
 
 REVENUE_DOC = "revenue per account, one column (a header cell and blanks are skipped)"
 SCORES_DOC = "NPS answers 0-10, one column (a header cell and blanks are skipped)"

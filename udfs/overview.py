@@ -10,7 +10,7 @@ from core.config import config_from_mapping
 from core.report import run_report, segment_accounts
 from udfs._edge import METHOD_DOC, NoValue, accounts_from_range, cell_errors, reuse_last, scalar, table_output
 from udfs.segments import ACCOUNTS_DOC
-from writers.layout import column_style
+from writers.columns import column_style
 
 
 @xw.func(category="segmenter", call_in_wizard=False)

@@ -26,7 +26,7 @@ from udfs._edge import (
     table_output,
     values_list,
 )
-from writers.layout import column_style
+from writers.columns import column_style
 
 ACCOUNTS_DOC = (
     "Your account rows: account, revenue, profit (and NPS, industry, size...); "

@@ -24,7 +24,7 @@ from core import bridge, survey
 from core.errors import SegmenterInputError
 from core.headers import ACCOUNT_HEADERS
 from udfs._edge import cell_errors, has_text_header, numbers_column, scalar, single_column, table_output
-from writers.layout import column_style
+from writers.columns import column_style
 
 MATCH_HEADER = "Matched account"
 

@@ -39,7 +39,8 @@ from core.errors import SegmenterInputError
 from core.grid import as_block
 from core.transactions import TransactionTable, parse_transactions
 from udfs._edge import cell_errors, reuse_last, scalar, table_output
-from writers.layout import column_style, frame_rows
+from writers.cells import frame_rows
+from writers.columns import column_style
 
 TRANSACTIONS_DOC = (
     "Your transaction rows: customer, date, amount (and optionally profit, quantity); a header "

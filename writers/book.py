@@ -20,7 +20,8 @@ numbers and dates. Large blocks go in pieces of xlwings'
 write budget (about 100,000 cells a call), with screen updating and automatic calculation
 off until the writing ends, however it ends.
 
-Everything placed (titles, headers, formats, colours, charts) comes from writers/layout.py.
+Everything placed (titles, headers, formats, colours, charts) comes from writers/placement.py,
+which places the sheets of writers/catalogue.py.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from writers.layout import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS, PlacedBlock, PlacedChart, PlacedSheet
+from writers.charts import PlacedChart
+from writers.columns import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
+from writers.placement import PlacedBlock, PlacedSheet
 from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
 
 OWNER_PREFIX = "segmenter_sheet_"

@@ -2,14 +2,14 @@
 
 The cells go out through rvgsrust-xlsxwriter, a Python binding of rust_xlsxwriter (see
 docs/performance.md for why: about ten times faster than openpyxl on the report's own layout,
-with tables, charts and formats). What goes where comes from writers/layout.py; this module only
-turns a :class:`~writers.layout.PlacedSheet` into the library's calls.
+with tables, charts and formats). What goes where comes from writers/placement.py; this module only
+turns a :class:`~writers.placement.PlacedSheet` into the library's calls.
 
 Every value is written by type: text always as a text cell (the library's ``write`` stores a
 Python ``str`` with rust_xlsxwriter's ``write_string``, never as a formula), numbers as numbers,
 datetimes as dates with the column's number format. The longest block of a sheet goes out as
 Arrow columns, a run of rows per call (:func:`_write_main_rows`). A sheet whose blocks hold more than
-:data:`~writers.layout.TABLE_ROW_LIMIT` rows is streamed row by row (constant memory), and its
+:data:`~writers.placement.TABLE_ROW_LIMIT` rows is streamed row by row (constant memory), and its
 blocks get filter buttons instead of Excel tables, which cannot be streamed.
 
 The binary wheel is imported inside :func:`write_workbook`, so core/ and udfs/ (and a Pyodide
@@ -25,25 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from writers.layout import (
-    DATA_BAR_COLOUR,
-    FORMATS,
-    HEADER_COLOUR,
-    NEGATIVE_COLOUR,
-    PIXELS_PER_CM,
-    TABLE_ROW_LIMIT,
-    TIER_COLOURS,
-    PlacedBlock,
-    PlacedChart,
-    PlacedSheet,
-    PrintFit,
-    frame_arrow,
-    frame_rows,
-    print_fit,
-    readable_text,
-)
+from writers.cells import frame_arrow, frame_rows, readable_text
+from writers.charts import PlacedChart
+from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.output import REPORT_MARK, interruptible
+from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
 from writers.print_setup import print_plan
+from writers.printing import PIXELS_PER_CM, PrintFit, print_fit
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
@@ -196,7 +184,7 @@ def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) 
 
 def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None:
     """Write the long labels and headers again, wrapped in their capped columns (see
-    :data:`~writers.layout.LABEL_WIDTH`), each row as high as its most lines (a note wrapped by
+    :data:`~writers.printing.LABEL_WIDTH`), each row as high as its most lines (a note wrapped by
     :func:`_wrap_column` in the same row counted too)."""
     import textwrap
 
@@ -302,7 +290,7 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.
 def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None) -> None:
     """The longest block of a sheet, in as few calls as its cells allow.
 
-    Its columns go out as Arrow arrays (:func:`~writers.layout.frame_arrow`), a run of rows per
+    Its columns go out as Arrow arrays (:func:`~writers.cells.frame_arrow`), a run of rows per
     call, each run sharing one format of the varying column (tier colour or unit); total rows are
     written cell by cell, bold. A block with a column of mixed cells (numbers and text) goes out
     one call per row instead (:func:`_write_row_by_row`).

@@ -5,7 +5,7 @@ transaction file) and the worksheet functions on transactions run. Like :mod:`co
 only combines the engine's modules; each figure is defined in the module that computes it
 (:mod:`core.transactions`, :mod:`core.customers.rfm`, :mod:`core.customers.model_clv`, and the account modules).
 
-Tables (keys of ``CustomerReport.tables``, laid out by ``writers.layout.CUSTOMER_SHEETS``):
+Tables (keys of ``CustomerReport.tables``, laid out by ``writers.catalogue.CUSTOMER_SHEETS``):
 
 ``customers``
     One row per customer: the purchase history of :func:`core.customers.summary.customer_summary`

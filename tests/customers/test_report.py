@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from core.config import ReportConfig
 from core.customers.report import run_customer_report
 from core.transactions import looks_like_transactions, parse_transactions
-from writers.layout import CUSTOMER_SHEETS, SHEETS, chart_columns, place_report
+from writers.catalogue import CUSTOMER_SHEETS, SHEETS
+from writers.charts import chart_columns
+from writers.placement import place_report
 
 HEADER = ["Customer", "Date", "Amount"]
 SMALL = [

@@ -1,0 +1,166 @@
+"""Column widths and how a sheet prints: one page wide, long notes and labels wrapped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from writers.placement import PlacedBlock, PlacedSheet
+
+PIXELS_PER_CHARACTER, PIXELS_PER_CM = 7.0, 37.8
+
+
+def estimated_widths(sheet: PlacedSheet, sample: int = 2000) -> list[float]:
+    """Column widths (characters) from the headers and the first rows, for writers without autofit."""
+    widths = [8.0] * sheet.n_cols
+    for block in sheet.blocks:
+        head = block.head(sample)
+        for j, header in enumerate(block.headers):
+            if block.keys[j] == block.block.overflow_column or _runs_on(block, j):
+                widths[j] = max(widths[j], len(str(header)) + 3.0)  # the header, on its fill, does not run on
+                continue
+            widths[j] = max(widths[j], _needed_width(str(header), [r[j] for r in head], block.formats[j]))
+    return widths
+
+
+def _needed_width(header: str, cells: list[object], number_format: str) -> float:
+    """A column's width (characters) for one block: its figures in full, + 3 so that a figure never
+    touches the next column's text; a few long labels and a long header wrap instead (see
+    :data:`LABEL_WIDTH`).
+
+    >>> _needed_width("Customers", [1_234.0, 56.0], "#,##0_)")
+    12.0
+    >>> _needed_width("Weeks first to last purchase (t_x)", [12.5], "0.0_)")  # the header wraps
+    16.0
+    >>> _needed_width("Measure", ["Customers", "Customers likely still active (P(alive) of 50 % or more)"], "General")
+    32.0
+    """
+    figures = [len(_shown(c)) + 3.0 for c in cells if not isinstance(c, str)]
+    texts = [len(c) + 3.0 for c in cells if isinstance(c, str)]
+    if (
+        texts and number_format == "General"
+    ):  # labels: the longest counts up to LABEL_WIDTH (a long list: its usual one)
+        usual = float(np.median(texts)) if len(texts) > LONG_LIST else 0.0
+        texts = [min(max(texts), max(LABEL_WIDTH, usual))]
+    cells_width = max(figures + texts, default=0.0)
+    return min(LONG_LABEL_WIDTH, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
+
+
+def _runs_on(block: PlacedBlock, j: int) -> bool:
+    """Long text in a block's last column (a note, a rule, a reason) runs on into the empty cells to
+    its right instead of widening a column that other blocks use for figures."""
+    return j == block.n_cols - 1 and block.formats[j] == "General" and block.n_cols > 1
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.1%}"
+    if isinstance(value, dt.datetime):
+        return "2000-01-01"
+    return "" if value is None else str(value)
+
+
+# Printing: every sheet prints on one page width (landscape, fit to width), so a sheet must not be
+# wider than its tables and charts. A note or reason that runs on past them would make the printed
+# page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
+NOTE_WIDTH = 48.0  # characters: a wrapped note, wide enough for a few words a line, narrow enough to print
+NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
+# A label column (text beside figures, in one of the blocks stacked on a sheet) is only as wide as
+# its labels and at most LABEL_WIDTH (unless it is a long list whose usual label is longer): the long
+# ones wrap, their rows as high as their lines. A header longer than its column's figures (at least
+# HEADER_WIDTH) wraps too. Figures never wrap: a number column is as wide as its longest figure.
+LABEL_WIDTH = 32.0  # characters
+LONG_LIST = 100  # rows: a list longer than this whose usual label is longer keeps that label on one line
+HEADER_WIDTH = 16.0  # characters
+LONG_LABEL_WIDTH = 60.0  # characters: the widest column, a long list's usual label on one line
+
+
+@dataclass(frozen=True)
+class PrintFit:
+    """How a sheet prints: its column widths (characters), the run-on text columns that wrap
+    (block table -> 0-based column) and the print area's last row and column (0-based)."""
+
+    widths: list[float]
+    wrapped: dict[str, int]
+    last_row: int
+    last_col: int
+    #: label cells that wrap (block table -> (0-based data row, 0-based column)), and headers that wrap
+    wrapped_labels: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    wrapped_headers: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _pixels(widths: list[float], column: int) -> float:
+    """Pixels from the sheet's left edge to the start of a 1-based column (the default width past ``widths``)."""
+    return sum((widths[j] if j < len(widths) else 8.43) * PIXELS_PER_CHARACTER + 5 for j in range(column - 1))
+
+
+def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
+    """The widths, wrapped notes and print area of a placed sheet (see :data:`NOTE_WIDTH`).
+
+    The printed width is that of the widest of its tables and charts. A run-on column (a
+    block's last text column, or its ``overflow_column``) whose longest text ends past that width
+    is widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
+    """
+    widths = estimated_widths(sheet, sample)
+    table_px = _pixels(widths, sheet.n_cols + 1)
+    chart_px = [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
+    page_px = max([table_px] + chart_px)
+    wrapped: dict[str, int] = {}
+    for block in sheet.blocks:
+        for j, key in enumerate(block.keys):
+            if not (key == block.block.overflow_column or _runs_on(block, j)) or not block.n_rows:
+                continue
+            longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
+            needed_px = longest * PIXELS_PER_CHARACTER + 10
+            # text runs on into empty cells only: a column with figures to its right has its own width
+            room_px = page_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
+            if needed_px <= room_px:
+                continue  # it runs on, within the printed width
+            rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER
+            width = min(NOTE_WIDTH, max(widths[j], NOTE_MIN_WIDTH, (needed_px - rest_px) / PIXELS_PER_CHARACTER))
+            widths[j] = width
+            if width * PIXELS_PER_CHARACTER + rest_px < needed_px:
+                wrapped[block.block.table] = j
+    page_px = max(
+        [_pixels(widths, sheet.n_cols + 1)]
+        + [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
+    )
+    last_col = sheet.n_cols
+    while _pixels(widths, last_col + 1) < page_px - 1:
+        last_col += 1
+    chart_rows = [c.anchor[0] + math.ceil(c.height_cm / 0.53) for c in sheet.charts]
+    last_row = max([b.last_row for b in sheet.blocks] + chart_rows)
+    labels, headers = _wrapped_labels(sheet, widths, sample)
+    return PrintFit(
+        widths=widths,
+        wrapped=wrapped,
+        last_row=last_row - 1,
+        last_col=last_col - 1,
+        wrapped_labels=labels,
+        wrapped_headers=headers,
+    )
+
+
+def _wrapped_labels(
+    sheet: PlacedSheet, widths: list[float], sample: int
+) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+    """The label cells (text in a text column, not a run-on note) and headers longer than their
+    column: they wrap (see :data:`LABEL_WIDTH`)."""
+    labels: dict[str, list[tuple[int, int]]] = {}
+    headers: dict[str, list[int]] = {}
+    for block in sheet.blocks:
+        table = block.block.table
+        for j, header in enumerate(block.headers):
+            if len(str(header)) + 3.0 > widths[j] + 0.5:
+                headers.setdefault(table, []).append(j)
+            if block.keys[j] == block.block.overflow_column or _runs_on(block, j) or block.formats[j] != "General":
+                continue
+            for i, row in enumerate(block.head(sample)):
+                if isinstance(row[j], str) and len(row[j]) + 3.0 > widths[j] + 0.5:
+                    labels.setdefault(table, []).append((i, j))
+    return labels, headers
