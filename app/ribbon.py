@@ -139,7 +139,7 @@ def _segment_range(book, rng, survey=None) -> list[str]:
     )
     table = dataclasses.replace(table, said=(f"Range {rng.sheet.name}!{rng.address} read",) + table.said)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
-    report = extend_report(run_report(table, config), survey)
+    report = extend_report(run_report(table, config), survey, table=table)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))

@@ -516,8 +516,9 @@ BRIDGE_BLOCKS = (
     Block(
         "customer_profit_bridge",
         "Profit bridge by customers: new, lost, and for returning customers the number "
-        "of orders, the average order value and the margin",
+        "of orders, the average order value and the margin (without order counts: revenue and margin)",
     ),
+    Block("customer_bridge_notes", "What the bridge could not split, and why"),
 )
 ACTIONS_SHEET = SheetSpec(
     "Accounts to call",
