@@ -47,8 +47,9 @@ TRANSACTION_COLUMNS = ("expected_next_order", "days_overdue")
 
 
 def _money(value: float) -> str:
-    """An amount as a reason shows it: whole units, with cents below 1,000 (79.95, not 80)."""
-    return f"{value:,.2f}" if abs(value) < 1000 and value != round(value) else f"{value:,.0f}"
+    """An amount as a reason shows it: whole units, with cents below 100 (79.95 against a cut-off of
+    76.14 is 5.0 % above it; rounded, 80 against 76 would read 5.3 %)."""
+    return f"{value:,.2f}" if abs(value) < 100 and value != round(value) else f"{value:,.0f}"
 
 
 def _share(value: float) -> str:

@@ -36,10 +36,10 @@ def _figures_on_sheet(rows: list[list], column: str) -> dict[str, object]:
 
 def _shown(value: float, column: str) -> tuple[str, ...]:
     """The figure as the reason may show it: a percentage to 0.1 %, an amount in whole units or,
-    below 1,000, with its cents."""
+    below 100, with its cents."""
     if column in PERCENT_COLUMNS:
         return (f"{value:.1%}",)
-    return (f"{value:,.0f}",) + ((f"{value:,.2f}",) if abs(value) < 1000 else ())
+    return (f"{value:,.0f}",) + ((f"{value:,.2f}",) if abs(value) < 100 else ())
 
 
 def check_every_reason(path: Path) -> pd.DataFrame:
