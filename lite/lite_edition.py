@@ -19,8 +19,9 @@ Where Lite differs from the classic add-in (the only place this is said):
 - Formatting Lite cannot do: column widths fitted to their contents (autofit), the charts, the
   tier colours (conditional formats), the header rows kept in view (freeze panes) and the print
   areas need calls that the xlwings of a Lite workbook may lack (an older xlwings in
-  requirements.txt, or a Lite without them). Each such call is skipped, the rest of the sheets is written, and the script
-  ends with one message naming what was left out (:func:`lite_gaps`). The figures are complete.
+  requirements.txt, or a Lite without them). Each such call is skipped, the rest of the sheets is
+  written, and the script ends with one message naming what was left out (:func:`lite_gaps`).
+  The figures are complete.
 - Dates: Excel hands a worksheet function a date cell as its serial number (custom functions
   do not see formats); the figures are the same, and SEGMENT_ISSUES notes that the numbers
   were "read as the Excel date ...". Scripts get dates as dates, as the ribbon buttons do.

@@ -125,20 +125,18 @@ def test_an_account_at_a_tier_cut_off_is_said_to_be_at_it():
         {
             "account": list("abcde"),
             "tier": list("AABBC"),
-            "revenue": [500.0, 100.0, 100.04, 99.99, 5.0],
+            "revenue": [500.0, 50.0, 50.02, 49.99, 5.0],
             "sheet_row": [2, 3, 4, 5, 6],
         }
     )
-    # tier A: a 500, c 100.04, b 100 (its cut-off); tier B: d 99.99 alone (its own cut-off); tier C: e
+    # tier A: a 500, c 50.02, b 50 (its cut-off); tier B: d 49.99 alone (its own cut-off); tier C: e
     reasons = edge_reasons(seg.assign(tier=list("AAABC")), ("A", "B", "C", "D")).groupby("account")["reason"]
     reasons = reasons.agg(list).to_dict()
-    assert reasons["b"] == ["revenue 100 is the lowest in tier A (its cut-off): at risk of moving down to tier B"]
-    assert reasons["c"] == [
-        "revenue 100.04 is at tier A's cut-off (100; within 0.05%): at risk of moving down to tier B"
-    ]
+    assert reasons["b"] == ["revenue 50 is the lowest in tier A (its cut-off): at risk of moving down to tier B"]
+    assert reasons["c"] == ["revenue 50.02 is at tier A's cut-off (50; within 0.05%): at risk of moving down to tier B"]
     assert reasons["d"] == [
-        "revenue 99.99 is at tier A's cut-off (100; within 0.05%): could move up to tier A",
-        "revenue 99.99 is the lowest in tier B (its cut-off): at risk of moving down to tier C",
+        "revenue 49.99 is at tier A's cut-off (50; within 0.05%): could move up to tier A",
+        "revenue 49.99 is the lowest in tier B (its cut-off): at risk of moving down to tier C",
     ]
 
 
