@@ -59,7 +59,9 @@ class PrintPlan:
     repeat_columns:
         Leading columns printed on every page (0 when fitted).
     breaks:
-        The 0-based columns that start a new page (none when fitted).
+        The 0-based columns that would start a new page, as estimated here (none when fitted): the
+        scale is chosen with them; the writers leave the breaks to Excel, which draws the columns
+        as wide as it measures them (LibreOffice draws them wider) and fills each page.
     """
 
     orientation: str

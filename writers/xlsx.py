@@ -130,7 +130,8 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
     # printed or exported to PDF (writers.print_setup): the Overview portrait, the others landscape;
-    # fitted to the page width while that stays legible, else across pages with column A on each;
+    # fitted to the page width while that stays legible, else across pages with column A on each
+    # (Excel's own breaks: it fills each page with the columns as it measures them);
     # run down the pages and repeat a long block's header row (else the sheet's title) on each
     plan = print_plan(fit.widths, fit.last_col, portrait=sheet.spec.one_page)
     ws.set_portrait() if plan.orientation == "portrait" else ws.set_landscape()
@@ -139,7 +140,6 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     else:
         ws.set_print_scale(plan.scale_percent)
         ws.set_repeat_columns(0, plan.repeat_columns - 1)
-        ws.set_vertical_page_breaks(list(plan.breaks))
         ws.set_page_order(False)  # over, then down: a band of rows reads left to right before the next
     ws.set_print_area(0, 0, fit.last_row, fit.last_col)  # the tables and charts, not text running on past them
     if sheet.print_title_row:
