@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from writers.print_setup import MIN_SCALE, PAGE_PX
+
 if TYPE_CHECKING:
     from writers.placement import PlacedBlock, PlacedSheet
 
@@ -104,12 +106,16 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
 
     The printed width is that of the widest of its tables and charts. A run-on column (a
     block's last text column, or its ``overflow_column``) whose longest text ends past that width
-    is widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
+    (or past the first page of a sheet printed across pages, :mod:`writers.print_setup`) is
+    widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
     """
     widths = estimated_widths(sheet, sample)
     table_px = _pixels(widths, sheet.n_cols + 1)
     chart_px = [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
     page_px = max([table_px] + chart_px)
+    # a sheet wider than a page at the smallest legible scale prints across pages: text runs on at
+    # most to the first page's edge, or it would be cut there
+    run_on_px = min(page_px, PAGE_PX["landscape"] / MIN_SCALE)
     wrapped: dict[str, int] = {}
     for block in sheet.blocks:
         for j, key in enumerate(block.keys):
@@ -118,7 +124,7 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
             longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
             needed_px = longest * PIXELS_PER_CHARACTER + 10
             # text runs on into empty cells only: a column with figures to its right has its own width
-            room_px = page_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
+            room_px = run_on_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
             if needed_px <= room_px:
                 continue  # it runs on, within the printed width
             rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER
