@@ -36,7 +36,7 @@ from core.text import plural
 from core.transactions import TransactionTable
 from readers import accounts_from_rows, is_transaction_list, load_transactions
 from readers.sheets import read_export
-from writers.output import Outputs, atomic_write, report_path, terminate_as_interrupt
+from writers.output import Outputs, atomic_write, output_path, report_path, terminate_as_interrupt
 from writers.placement import place_report
 
 SAMPLE_ACCOUNTS = Path(__file__).resolve().parents[1] / "core" / "data" / "sample_accounts.csv"
@@ -333,18 +333,6 @@ def is_warehouse_source(args: argparse.Namespace) -> bool:
     )
 
 
-def _table_output(args: argparse.Namespace) -> Path:
-    """Default report name: beside the file or folder (a glob names its folder), the table in the name."""
-    if args.input is None:
-        return Path("segmenter-query.xlsx")
-    path = Path(args.input)
-    while any(ch in path.name for ch in "*?["):
-        path = path.parent
-    table = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in args.table).strip(".") if args.table else ""
-    stem = (path.stem if path.name else "tables") + (f"-{table}" if table else "")  # a table name is no path
-    return path.with_name(stem + "-segmenter.xlsx")
-
-
 def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> int:
     """report on a warehouse table (warehouse.run); same output, messages and exit codes as a file."""
     from warehouse.run import run_table
@@ -356,7 +344,9 @@ def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> i
         engine=args.engine or "duckdb", spark_remote=args.spark_remote, duckdb_memory_limit=args.memory_limit
     )
     output, notes = report_path(
-        args.output or _table_output(args), source_files(source, settings.engine), force=args.force
+        args.output or output_path(args.input, table=args.table),
+        source_files(source, settings.engine),
+        force=args.force,
     )
     for note in notes:
         print(f"segmenter: {note}", file=sys.stderr)
@@ -424,9 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             getattr(args, "observation_end", None), "--observation-end", config.date_format
         )
         source_path = SAMPLE_ACCOUNTS if args.command == "demo" else args.input
-        output, notes = report_path(
-            args.output or source_path.with_name(source_path.stem + "-segmenter.xlsx"), source_path, force=args.force
-        )
+        output, notes = report_path(args.output or output_path(source_path), source_path, force=args.force)
         for note in notes:
             print(f"segmenter: {note}", file=sys.stderr)
         progress(f"reading {source_path}")

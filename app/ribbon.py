@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.runs import customer_sheets, extend_customer_report, extend_report, extra_lines
+from core import sheets as sheet_names
 from core.accounts import parse_accounts
 from core.config import INTAKE_SETTINGS_HELP, ReportConfig, config_from_mapping, config_to_rows, intake_settings
 from core.customers.report import CustomerReport, run_customer_report
@@ -29,13 +30,10 @@ from core.transactions import parse_transactions
 from readers.sheets import RATES_SHEET, read_rates
 from warehouse.sources import SETTINGS_HELP as TABLE_SETTINGS
 from writers import book as book_writer
-from writers.catalogue import CUSTOMER_SHEETS, SHEETS
-from writers.output import Outputs
+from writers.output import Outputs, output_path
 from writers.placement import place_report
 
-SETTINGS_SHEET = "Settings"
 LAST_RANGE_NAME = "segmenter_last_range"
-ISSUES_SHEET = "Data issues"
 OFFICE_JS_ENGINES = ("remote", "officejs")
 
 
@@ -78,7 +76,7 @@ def _intake_options(book) -> ExportOptions:
 
 def _settings_values(book) -> dict[Any, Any]:
     """Setting -> value rows of the Settings sheet (empty without one)."""
-    sheet = book_writer.owned_sheet(book, SETTINGS_SHEET)
+    sheet = book_writer.owned_sheet(book, sheet_names.SETTINGS)
     if sheet is None:
         return {}
     rows = as_block(sheet.used_range.value)
@@ -129,7 +127,7 @@ def _range_cells(rng) -> list[list[Any]]:
 def _segment_range(book, rng, survey=None) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments.
     ``survey``: a :class:`core.survey.SurveyTable` to join (Add NPS survey)."""
-    if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in SHEETS):
+    if any(book_writer.owned_sheet(book, name) == rng.sheet for name in sheet_names.ACCOUNT_SHEETS):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list"
         )
@@ -145,7 +143,7 @@ def _segment_range(book, rng, survey=None) -> list[str]:
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
     book_writer.set_name(book, LAST_RANGE_NAME, rng.sheet.name, rng.address)
-    book_writer.owned_sheet(book, SHEETS[0].name).activate()
+    book_writer.owned_sheet(book, sheet_names.OVERVIEW).activate()
     return intake_lines(report.tables, brief=True) + messages + extra_lines(report)
 
 
@@ -219,7 +217,7 @@ def add_nps_survey(book=None) -> list[str]:
         if survey is not None:
             return _segment_range(b, accounts, survey)
         selection = _selected_block(b)
-        if any(book_writer.owned_sheet(b, spec.name) == selection.sheet for spec in SHEETS):
+        if any(book_writer.owned_sheet(b, name) == selection.sheet for name in sheet_names.ACCOUNT_SHEETS):
             raise SegmenterInputError(
                 f"the selection is on segmenter's own sheet '{selection.sheet.name}'; select the survey's responses"
             )
@@ -259,9 +257,9 @@ def show_settings(book=None) -> list[str]:
     book = _caller_book(book)
 
     def settings(b):
-        sheet = book_writer.owned_sheet(b, SETTINGS_SHEET)
+        sheet = book_writer.owned_sheet(b, sheet_names.SETTINGS)
         if sheet is None:
-            sheet, message = book_writer.claim_sheet(b, SETTINGS_SHEET)
+            sheet, message = book_writer.claim_sheet(b, sheet_names.SETTINGS)
             rows = [["Setting", "Value", "Meaning"]] + [list(row) for row in config_to_rows(ReportConfig())]
             rows += [[name, "", meaning] for name, meaning in TABLE_SETTINGS.items()]
             rows += [[name, "", meaning] for name, meaning in INTAKE_SETTINGS_HELP.items()]
@@ -283,7 +281,7 @@ def show_issues(book=None) -> list[str]:
     book = _caller_book(book)
 
     def issues(b):
-        sheet = book_writer.owned_sheet(b, ISSUES_SHEET)
+        sheet = book_writer.owned_sheet(b, sheet_names.DATA_ISSUES)
         if sheet is None:
             raise SegmenterInputError("no Data issues sheet yet: run Segment selection first")
         sheet.activate()
@@ -301,7 +299,7 @@ def customer_messages(report: CustomerReport) -> list[str]:
 
 def _customer_range(book, rng) -> list[str]:
     """Run the customer report on a transaction range of the book and write its sheets; show Customers."""
-    if any(book_writer.owned_sheet(book, spec.name) == rng.sheet for spec in CUSTOMER_SHEETS + SHEETS):
+    if any(book_writer.owned_sheet(book, name) == rng.sheet for name in sheet_names.result_sheets()):
         raise SegmenterInputError(
             f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list"
         )
@@ -314,7 +312,7 @@ def _customer_range(book, rng) -> list[str]:
     report = extend_customer_report(run_customer_report(transactions, config), transactions)
     sheets = customer_sheets(report, f"{rng.sheet.name}!{rng.address}", config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
-    book_writer.owned_sheet(book, CUSTOMER_SHEETS[0].name).activate()
+    book_writer.owned_sheet(book, sheet_names.ACTIONS).activate()  # the customer sheets' first
     return intake_lines(report.account_report.tables, brief=True) + customer_messages(report) + messages
 
 
@@ -349,10 +347,7 @@ def segment_table(book=None) -> list[str]:
         source = dataclasses.replace(source, confine=str(folder))  # a workbook's SQL reads only its own folder
         if source.path and not Path(source.path).is_absolute():
             source = dataclasses.replace(source, path=str(folder / source.path))
-        base = Path(source.path) if source.path else Path(b.fullname).with_name("query")
-        while any(ch in base.name for ch in "*?["):
-            base = base.parent
-        output = base.with_name(base.stem + "-segmenter.xlsx")
+        output = output_path(source.path, table=source.table, folder=folder)
         with Outputs() as outputs:  # the Parquet file is put in place once the sheets are written
             try:
                 result = run_table(

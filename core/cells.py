@@ -373,7 +373,8 @@ _CUR = (
 )
 _NUMBER_RE = re.compile(
     rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
-    r"(?:(?P<body>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
+    # a thousands group never follows a leading 0: "0,125" is no 125 (see _CENTS_COMMA_RE)
+    r"(?:(?P<body>(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?"
     # a decimal comma after dot or space thousands (1.200,50; 1 200,50), or two or more dot groups (1.200.000)
     r"|(?P<eu>\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}))"
     rf"\s*(?P<cur2>{_CUR}?)\s*(?P<pct>%?)"
@@ -384,9 +385,11 @@ _DECIMAL_COMMA_RE = re.compile(
     rf"[-+]?\s*{_CUR}?\s*(?:\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+,\d{{1,2}}|\d+,\d{{4,}})\s*{_CUR}?"
 )
 #: One comma with two digits after it (``730,00``, ``€ 730,00``, ``-300,00 €``): a thousands group has
-#: three digits, so this is a decimal comma, as every amount of a European export writes cents.
+#: three digits, so this is a decimal comma, as every amount of a European export writes cents. So is
+#: a comma after a lone 0 with three digits (``0,125``): a thousands group never follows a leading 0.
 _CENTS_COMMA_RE = re.compile(
-    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)(?P<int>\d+),(?P<dec>\d{{2}})"
+    rf"(?P<sign1>[-+\u2212]?)\s*(?P<cur1>{_CUR}?)\s*(?P<sign2>[-+\u2212]?)"
+    r"(?P<int>(?P<zero>0+)|\d+),(?P<dec>(?(zero)\d{2,3}|\d{2}))"
     rf"\s*(?P<cur2>{_CUR}?)"
 )
 #: A comma with one or four-plus digits after it (``12,5``): read as a decimal comma only in a column that
@@ -551,6 +554,8 @@ def _unambiguous(read: dict[int, _NumberText], cells: _Cells, decimal_point: boo
                     f"commas ('{example}'): it could be {r.value:g} or a decimal; type it without "
                     "thousands separators",
                 )
+    elif not decimal_point:
+        _short_comma_groups(read, cells)
     _one_decimal_mark(read, cells)
     currencies = pd.Series([r.currency for r in read.values() if r.currency])
     if currencies.nunique() > 1:
@@ -564,6 +569,35 @@ def _unambiguous(read: dict[int, _NumberText], cells: _Cells, decimal_point: boo
                     f"mostly {main}: amounts in two currencies are not added up (convert them first)",
                 )
     return read
+
+
+def _short_comma_groups(read: dict[int, _NumberText], cells: _Cells) -> None:
+    """A column that writes "12,5" (refused alone: a decimal comma, or a typo) and no decimal point
+    also refuses its "1,234" and "1.234": a file reader, seeing the same column, reads them with
+    decimal commas (1.234), and one text is never two numbers (readers/decimals.py).
+
+    >>> texts = np.array(["12,5", "1,234", "7"], dtype=object)
+    >>> to_numbers(texts, column="x", sheet_rows=np.arange(1, 4)).values.tolist()
+    [nan, nan, 7.0]
+    """
+    short = next(
+        (cells.text[i] for i, r in read.items() if r.action == "rejected" and _SHORT_COMMA_RE.fullmatch(cells.text[i])),
+        None,
+    )
+    if short is None:
+        return
+    for i, r in read.items():
+        text = cells.text[i]
+        if r.action == "coerced" and "." in text and not _COMMA_OR_DOT_GROUP_RE.fullmatch(text):
+            return  # the column writes decimal points ("3.75"): its "1,234" is 1234
+    for i, r in read.items():
+        if r.action == "coerced" and _COMMA_OR_DOT_GROUP_RE.fullmatch(cells.text[i]):
+            read[i] = _NumberText(
+                np.nan,
+                "rejected",
+                f"'{cells.text[i]}' is ambiguous in a column that also writes '{short}' (a decimal comma?): it "
+                f"could be {r.value:g} or a decimal; type it without thousands separators",
+            )
 
 
 _POINT_AND_GROUPS_RE = re.compile(r"[^\d]*\d{1,3}(?:,\d{3})+\.\d+[^\d]*")

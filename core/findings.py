@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core import sheets
 from core.config import ReportConfig
 from core.text import pct, plural
 
@@ -55,27 +56,6 @@ MAX_FINDINGS = 8
 #: Loss-making accounts that take less than this share of total profit make no finding.
 MATERIAL_LOSS = 0.01
 
-# The sheet that holds each table (writers/catalogue.py places them there).
-SHEET_OF = {
-    "concentration": "Concentration",
-    "tier_summary": "Tier summary",
-    "whale": "Tier summary",
-    "nps_gap_tier": "NPS",
-    "nps_gap_size": "NPS",
-    "matrix": "Matrix",
-    "accounts_to_watch": "Matrix",
-    "revenue_bridge": "Growth",
-    "fallen_from_a": "Growth",
-    "rfm_segments": "RFM",
-    "channel_warning": "Tier summary",
-    "data_issues": "Data issues",
-    "model_figures": "Lifetime value",
-    "clv_ranges": "Lifetime value",
-    "model_check": "Model check",
-    "survey_match": "NPS",
-    "actions": "Accounts to call",
-    "actions_top": "Accounts to call",
-}
 #: Topics said beyond the eight weightiest, after them: the survey join and the call list.
 LISTED_LAST = (11, 12)
 
@@ -102,7 +82,7 @@ class Figure:
     @property
     def sheet(self) -> str:
         """The sheet whose block of ``table`` shows the figure."""
-        return SHEET_OF[self.table]
+        return sheets.sheet_of(self.table)
 
 
 @dataclass(frozen=True)
@@ -181,14 +161,14 @@ def _concentration(tables, config) -> Finding:
             1,
             0.95,
             f"{accounts} make{'s' if k == 1 else ''} {target} of revenue; the largest is {rest}",
-            "Concentration",
+            sheets.CONCENTRATION,
             figs,
         )
     return Finding(
         1,
         0.6,
         f"Revenue is not concentrated: it takes {accounts} to make {target} of it, the largest is {rest}",
-        "Concentration",
+        sheets.CONCENTRATION,
         figs,
     )
 
@@ -201,7 +181,7 @@ def _top_share(tables, config) -> Finding:
     )
     figure = Figure(float(share), "concentration", name, "value", "pct")
     text = f"The largest {pct(config.top_share)} of accounts make {figure.text()} of revenue"
-    return Finding(1, 0.5, text, "Concentration", (figure,))
+    return Finding(1, 0.5, text, sheets.CONCENTRATION, (figure,))
 
 
 def _tier_profit(tables, config) -> Finding | None:
@@ -226,7 +206,7 @@ def _tier_profit(tables, config) -> Finding | None:
         figs += [other, revenue]
     else:
         text += ", the highest of the tiers"
-    return Finding(2, 0.85, text, "Tier summary", tuple(figs))
+    return Finding(2, 0.85, text, sheets.TIER_SUMMARY, tuple(figs))
 
 
 def _whale(tables, config) -> Finding | None:
@@ -239,7 +219,7 @@ def _whale(tables, config) -> Finding | None:
             f"The accounts lose money in total (profit {total.text()}): the whale curve of profit, "
             "a share of total profit, is undefined"
         )
-        return Finding(3, 0.97, text, "Tier summary", (total,))
+        return Finding(3, 0.97, text, sheets.TIER_SUMMARY, (total,))
     losers = _fig(tables, "whale", "loss-making accounts", "value", "int")
     loss = _fig(tables, "whale", "loss as a share of total profit", "value", "pct")
     if losers.value == 0 or loss.value < MATERIAL_LOSS:
@@ -252,7 +232,9 @@ def _whale(tables, config) -> Finding | None:
         f"cost {loss.text()} of total profit: the most profitable {peak_accounts.text()} of accounts earn "
         f"{peak.text()} of it (the whale curve's peak)"
     )
-    return Finding(3, 0.8 if loss.value >= 0.1 else 0.45, text, "Tier summary", (losers, loss, peak_accounts, peak))
+    return Finding(
+        3, 0.8 if loss.value >= 0.1 else 0.45, text, sheets.TIER_SUMMARY, (losers, loss, peak_accounts, peak)
+    )
 
 
 def _cost_to_serve(tables, config) -> Finding | None:
@@ -266,7 +248,7 @@ def _cost_to_serve(tables, config) -> Finding | None:
     if np.isnan(gross.value) or np.isnan(net.value):
         return None
     text = f"Cost to serve takes the margin from {gross.text()} to {net.text()} after serving the accounts"
-    return Finding(4, 0.6, text, "Tier summary", (gross, net))
+    return Finding(4, 0.6, text, sheets.TIER_SUMMARY, (gross, net))
 
 
 def _group_name(column: str, group: str) -> str:
@@ -291,18 +273,18 @@ def _nps(tables, config) -> Finding | None:
             f"NPS: {high} {figs[0].text()} vs {low} {figs[1].text()}, a gap of {figs[2].text()} points; its margin "
             "of error cannot be computed (too few answers in a group), so the gap may be chance"
         )
-        return Finding(5, 0.4, text, "NPS", figs[:3])
+        return Finding(5, 0.4, text, sheets.NPS, figs[:3])
     if significant:
         text = (
             f"{high[:1].upper() + high[1:]} score NPS {figs[0].text()} and {low} {figs[1].text()}: a gap of "
             f"{figs[2].text()} points (+/- {figs[3].text()}), beyond the margin of error"
         )
-        return Finding(5, 0.8, text, "NPS", figs)
+        return Finding(5, 0.8, text, sheets.NPS, figs)
     text = (
         f"NPS differs by no more than the margin of error: {high} {figs[0].text()} vs {low} {figs[1].text()}, "
         f"a gap of {figs[2].text()} points (+/- {figs[3].text()})"
     )
-    return Finding(5, 0.4, text, "NPS", figs)
+    return Finding(5, 0.4, text, sheets.NPS, figs)
 
 
 def _matrix(tables, config) -> list[Finding]:
@@ -325,7 +307,7 @@ def _matrix(tables, config) -> list[Finding]:
             count = int(((watch["strategy"] == "Protect") & (watch["nps_flag"] == "At risk")).sum())
             text += f"; {count:,} of them {'is a detractor' if count == 1 else 'are detractors'}"
             figs.append(Figure(count, "accounts_to_watch", None, None, "int", where))
-        found.append(Finding(6, 0.7, text, "Matrix", tuple(figs)))
+        found.append(Finding(6, 0.7, text, sheets.MATRIX, tuple(figs)))
     fix = _fig(tables, "matrix", "Fix margin", "revenue_share", "pct")
     if fix.value >= 0.25:
         accounts = _fig(tables, "matrix", "Fix margin", "accounts", "int")
@@ -334,7 +316,7 @@ def _matrix(tables, config) -> list[Finding]:
             f"{plural(int(accounts.value), 'account')} with high revenue earn a low {margin} "
             f"(Fix margin: {fix.text()} of revenue at {fix_margin.text()})"
         )
-        found.append(Finding(6, 0.5 + fix.value / 2, text, "Matrix", (accounts, fix, fix_margin)))
+        found.append(Finding(6, 0.5 + fix.value / 2, text, sheets.MATRIX, (accounts, fix, fix_margin)))
     return found
 
 
@@ -357,12 +339,12 @@ def _growth(tables, config) -> list[Finding]:
         f"brought +{new_change.text()} while {plural(int(lost.value), 'lost account')} took "
         f"{figure_text(-lost_change.value, 'money')}"
     )
-    found.append(Finding(7, 0.85, text, "Growth", (change, new, new_change, lost, lost_change)))
+    found.append(Finding(7, 0.85, text, sheets.GROWTH, (change, new, new_change, lost, lost_change)))
     fallen = tables["fallen_from_a"]
     if len(fallen):
         count = Figure(len(fallen), "fallen_from_a", None, None, "int")
         text = f"{plural(len(fallen), 'account')} fell from tier {config.labels[0]} to a lower tier"
-        found.append(Finding(7, 0.55, text, "Growth", (count,)))
+        found.append(Finding(7, 0.55, text, sheets.GROWTH, (count,)))
     return found
 
 
@@ -384,7 +366,7 @@ def _rfm(tables, config) -> list[Finding]:
                 f"{'is' if customers.value == 1 else 'are'} "
                 f"{segment} ({meaning}) and made {revenue.text()} of revenue"
             )
-            found.append(Finding(8, weight, text, "RFM", (customers, share, revenue)))
+            found.append(Finding(8, weight, text, sheets.RFM, (customers, share, revenue)))
     return found
 
 
@@ -392,7 +374,7 @@ def _channel(tables, config) -> Finding | None:
     if "channel_warning" not in tables:
         return None
     warning = str(tables["channel_warning"]["warning"].iloc[0])
-    return Finding(9, 0.65, warning.split(": a reseller")[0] + ": read the per-channel summaries", "Tier summary")
+    return Finding(9, 0.65, warning.split(": a reseller")[0] + ": read the per-channel summaries", sheets.TIER_SUMMARY)
 
 
 def _issues(tables, config) -> Finding | None:
@@ -412,7 +394,7 @@ def _issues(tables, config) -> Finding | None:
             f"; {plural(int(left), 'account')} with missing or negative revenue "
             f"{'is' if left == 1 else 'are'} left out of concentration"
         )
-    return Finding(10, 0.3, text, "Data issues", tuple(figs))
+    return Finding(10, 0.3, text, sheets.DATA_ISSUES, tuple(figs))
 
 
 def _range_text(low: float, high: float, kind: str) -> str:
@@ -453,7 +435,7 @@ def _models(tables, config) -> list[Finding]:
             f"{_range_text(ranges[0], ranges[1], 'int')}), {value.text()} of lifetime value "
             f"({_range_text(ranges[2], ranges[3], 'money')}; {basis}, discounted)"
         )
-    found.append(Finding(0, 0.99, text, "Lifetime value", tuple(figs)))
+    found.append(Finding(0, 0.99, text, sheets.LIFETIME_VALUE, tuple(figs)))
     active = Figure(_value(figures, active_name, "value"), "model_figures", active_name, "value", "pct")
     caveat = (
         " (BG/NBD counts every one-time buyer as active)"
@@ -465,7 +447,7 @@ def _models(tables, config) -> list[Finding]:
             0,
             0.8,
             f"{active.text()} of customers are likely still active (P(alive) of 50 % or more)" + caveat,
-            "Lifetime value",
+            sheets.LIFETIME_VALUE,
             (active,),
         )
     )
@@ -479,7 +461,7 @@ def _models(tables, config) -> list[Finding]:
             f"Tier {config.labels[0]} will bring {figs[0].text()} of it over {horizon} "
             f"(80 % range {_range_text(figs[1].value, figs[2].value, 'money')})"
         )
-        found.append(Finding(0, 0.86, text, "Lifetime value", figs))
+        found.append(Finding(0, 0.86, text, sheets.LIFETIME_VALUE, figs))
     if "model_check" in tables:
         check = tables["model_check"]
         chosen = check.loc[check["chosen"].astype(bool)]
@@ -507,7 +489,7 @@ def _models(tables, config) -> list[Finding]:
                     else f": its figures run about {pct(abs(figs[2].value))} "
                     f"{'low' if figs[1].value > high else 'high'}"
                 )
-            found.append(Finding(0, 0.9, text, "Model check", tuple(figs)))
+            found.append(Finding(0, 0.9, text, sheets.MODEL_CHECK, tuple(figs)))
     return found
 
 
@@ -515,7 +497,7 @@ def _coverage(tables, config) -> Finding | None:
     """The coverage guard (:mod:`core.exports`): a list read only in part leads the findings."""
     if "coverage" not in tables:
         return None
-    return Finding(-2, 1e9, str(tables["coverage"]["finding"].iloc[0]), "Data issues")
+    return Finding(-2, 1e9, str(tables["coverage"]["finding"].iloc[0]), sheets.DATA_ISSUES)
 
 
 #: The "(also possible: 'A', 'B')" of a reading line; a header may hold ')' ("(Do Not Modify) Account").
@@ -535,7 +517,7 @@ def _reading(tables, config) -> Finding | None:
     if others:
         text += "; " + (others[0] if len(others[0]) <= 90 else others[0][:87] + "...")
         text += f" (and {len(others) - 1} more)" if len(others) > 1 else ""
-    return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", "Data issues")
+    return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", sheets.DATA_ISSUES)
 
 
 def _survey(tables, config) -> Finding | None:
@@ -557,7 +539,7 @@ def _survey(tables, config) -> Finding | None:
         + (f" ({near.text()} near {'miss' if near.value == 1 else 'misses'} to confirm)" if near.value else "")
         + f"; {plural(int(answered.value), 'account')} answered, covering {covered.text()} of revenue"
     )
-    return Finding(11, 1.0, text, "NPS", (read, off, near, answered, covered))
+    return Finding(11, 1.0, text, sheets.NPS, (read, off, near, answered, covered))
 
 
 def _call_list(tables, config) -> Finding | None:
@@ -576,7 +558,7 @@ def _call_list(tables, config) -> Finding | None:
         )
         + f", led by {every['account'].iloc[0]} ({figure_text(float(every['money_at_stake'].iloc[0]), 'money')})"
     )
-    return Finding(12, 1.0, text, "Accounts to call", (count,))
+    return Finding(12, 1.0, text, sheets.ACTIONS, (count,))
 
 
 CANDIDATES: tuple[Callable, ...] = (

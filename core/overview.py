@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core import sheets
 from core.config import ReportConfig
 from core.findings import MATERIAL_LOSS, figure_text, findings, findings_table
 from core.matrix import STRATEGIES
@@ -52,19 +53,21 @@ def key_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Accounts, revenue, profit, margin %, (net margin %), NPS and HHI: measure, value, unit, sheet."""
     total = tables["tier_summary"].iloc[-1]
     rows = [
-        ("Accounts", float(total["accounts"]), "accounts", "Tier summary"),
-        ("Revenue", float(total["revenue"]), "currency", "Tier summary"),
+        ("Accounts", float(total["accounts"]), "accounts", sheets.TIER_SUMMARY),
+        ("Revenue", float(total["revenue"]), "currency", sheets.TIER_SUMMARY),
     ]
     if np.isfinite(float(total["profit"])) and np.isfinite(float(total["margin_pct"])):
         rows += [
-            ("Profit", float(total["profit"]), "currency", "Tier summary"),
-            ("Margin %", float(total["margin_pct"]), "share", "Tier summary"),
+            ("Profit", float(total["profit"]), "currency", sheets.TIER_SUMMARY),
+            ("Margin %", float(total["margin_pct"]), "share", sheets.TIER_SUMMARY),
         ]
     if "net_margin_pct" in total and np.isfinite(float(total["net_margin_pct"])):
-        rows.append(("Net margin % (after cost to serve)", float(total["net_margin_pct"]), "share", "Tier summary"))
+        rows.append(
+            ("Net margin % (after cost to serve)", float(total["net_margin_pct"]), "share", sheets.TIER_SUMMARY)
+        )
     if "nps_by_tier" in tables:
-        rows.append(("NPS", float(tables["nps_by_tier"].iloc[-1]["nps"]), "points", "NPS"))
-    rows.append(("HHI (0-10,000)", _measure(tables["concentration"], "HHI"), "points", "Concentration"))
+        rows.append(("NPS", float(tables["nps_by_tier"].iloc[-1]["nps"]), "points", sheets.NPS))
+    rows.append(("HHI (0-10,000)", _measure(tables["concentration"], "HHI"), "points", sheets.CONCENTRATION))
     if "revenue_bridge" in tables:
         bridge = tables["revenue_bridge"]
         rows.append(
@@ -72,7 +75,7 @@ def key_figures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 f"Change in revenue, {bridge['step'].iloc[0][8:]} to {bridge['step'].iloc[-2][8:]}",
                 float(bridge["revenue_change"].iloc[-1]),
                 "currency",
-                "Growth",
+                sheets.GROWTH,
             )
         )
     if "model_figures" in tables:  # a transaction list: what the models say comes first
@@ -94,7 +97,7 @@ def model_key_figures(figures: pd.DataFrame) -> list[tuple[str, float, str, str]
         if np.isfinite(row.p10) and np.isfinite(row.p90):
             kind = "money" if row.unit == "currency" else "int"
             measure += f" (80 % range {figure_text(row.p10, kind)} to {figure_text(row.p90, kind)})"
-        rows.append((measure, float(row.value), str(row.unit), "Lifetime value"))
+        rows.append((measure, float(row.value), str(row.unit), sheets.LIFETIME_VALUE))
     return rows
 
 

@@ -127,27 +127,41 @@ def read_rates(rows: list[list[Any]], where: str) -> tuple[dict[str, float], str
     """Currency -> rate to the report currency, and that currency (the one at rate 1, or named in
     the header "Rate to EUR"), from rows of (currency, rate).
 
+    A rate typed as text is read by the rule of a number cell (:func:`core.cells.to_numbers`, over
+    the column of rates, so that "1,15" beside "0,9" reads both with decimal commas); text without
+    a digit is a header and skipped; a rate the cell rule refuses ("0,9" alone could be 0.9 or 9) is
+    refused with its reason, never read some other way.
+
     >>> read_rates([["Currency", "Rate to EUR"], ["USD", 0.9], ["GBP", "1.15"], ["EUR", 1]], "rates.csv")
     ({'USD': 0.9, 'GBP': 1.15, 'EUR': 1.0}, 'EUR')
+    >>> read_rates([["USD", "0,9"], ["GBP", "1,15"], ["EUR", "1"]], "rates.csv")
+    ({'USD': 0.9, 'GBP': 1.15, 'EUR': 1.0}, 'EUR')
     """
-    from core.cells import CURRENCIES
+    import numpy as np
+
+    from core.cells import CURRENCIES, to_numbers
     from core.exports import currency_code
 
+    rows = [[v for v in row if v not in (None, "")] for row in rows]
+    rows = [cells for cells in rows if len(cells) >= 2]
+    texts = [cells[1] if isinstance(cells[1], str) else None for cells in rows]
+    numbers = to_numbers(
+        np.array(texts, dtype=object), column="rate", sheet_rows=np.arange(1, len(rows) + 1), percent_ok=False
+    )
+    reasons = dict(zip(numbers.issues["sheet_row"], numbers.issues["reason"])) if len(numbers.issues) else {}
     rates: dict[str, float] = {}
     report = None
-    for row in rows:
-        cells = [v for v in row if v not in (None, "")]
-        if len(cells) < 2:
-            continue
+    for i, cells in enumerate(rows):
         code, rate = currency_code(cells[0]) or "", cells[1]
         if isinstance(rate, str):
             m = re.search(r"\b([A-Z]{3})\b", rate.upper())
             if m and m.group(1) in CURRENCIES.values():
                 report = m.group(1)
-            try:
-                rate = float(rate.replace(",", "."))
-            except ValueError:
-                continue
+            if not any(ch.isdigit() for ch in rate):
+                continue  # a header ("Rate to EUR")
+            rate = float(numbers.values[i])
+            if np.isnan(rate):
+                raise SegmenterInputError(f"{where}: the rate of '{cells[0]}': {reasons.get(i + 1, 'not a number')}")
         if not re.fullmatch(r"[A-Z]{3}", code) or not isinstance(rate, (int, float)) or not rate > 0:
             raise SegmenterInputError(
                 f"{where}: '{cells[0]}' / '{cells[1]}' is not a currency code and a positive rate "

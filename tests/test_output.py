@@ -126,3 +126,27 @@ def test_an_output_that_is_a_folder_or_in_an_unwritable_folder_is_refused(tmp_pa
     monkeypatch.setattr(os, "access", lambda path, mode: False)  # tests run as root, who may write anywhere
     with pytest.raises(SegmenterInputError, match="is not writable; choose another folder with -o"):
         report_path(tmp_path / "out.xlsx", None)
+
+
+def test_an_input_named_like_a_report_gets_its_own_report_and_stays_as_it_was(tmp_path, capsys):
+    source = tmp_path / "q1.v2-segmenter.xlsx"  # a user's list, named like a report, dots and all
+    book = Workbook()
+    book.active.append(["Account", "Revenue"])
+    for name, revenue in [("Acme", 50), ("Beta", 20), ("Cora", 15)]:
+        book.active.append([name, revenue])
+    book.save(source)
+    before = _digest(source)
+    assert segmenter.main(["report", str(source)]) == 0
+    assert _digest(source) == before
+    assert (tmp_path / "q1.v2-segmenter-segmenter.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q1.v2-segmenter-segmenter.xlsx", "q1.v2-segmenter.xlsx"]
+
+
+def test_a_glob_in_the_current_folder_names_its_report_tables(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("duckdb")
+    pd = pytest.importorskip("pandas")
+    pd.DataFrame({"Account": ["A", "B", "C"], "Revenue": [30.0, 20.0, 10.0]}).to_parquet(tmp_path / "part-1.parquet")
+    monkeypatch.chdir(tmp_path)
+    assert segmenter.main(["report", "*.parquet"]) == 0  # the folder "." has no name to take
+    assert "wrote tables-segmenter.xlsx and tables-segmenter-accounts.parquet (3 rows)" in capsys.readouterr().out
+    assert is_segmenter_report(tmp_path / "tables-segmenter.xlsx")

@@ -20,6 +20,7 @@ import segmenter  # noqa: E402
 from app.cli import headline_lines  # noqa: E402
 from core.accounts import accounts_from_frame  # noqa: E402
 from core.config import ReportConfig  # noqa: E402
+from core.customers.aggregates import PandasCustomers  # noqa: E402
 from core.customers.bgnbd import BetaGeoModel  # noqa: E402
 from core.customers.rfm import rfm_scores  # noqa: E402
 from core.customers.summary import customer_summary  # noqa: E402
@@ -38,6 +39,7 @@ from tests.warehouse_checks import (
 )
 from warehouse import queries  # noqa: E402
 from warehouse import run as table_run
+from warehouse.customer_aggregates import IbisCustomers  # noqa: E402
 from warehouse.customers import customer_report  # noqa: E402
 from warehouse.report import account_report  # noqa: E402
 from warehouse.run import write_accounts, write_customers  # noqa: E402
@@ -148,7 +150,7 @@ def test_order_lines_with_returns_same_day_purchases_and_missing_profit(con, tmp
     transactions = parse_transactions(cells)
     path = lines_parquet(transactions, tmp_path / "lines.parquet", ("customer", "date", "amount", "profit"))
     lines = queries.order_lines(con.read_parquet(str(path)), {r: r for r in ("customer", "date", "amount", "profit")})
-    summary = queries.customer_summary(lines, ibis.date(2024, 1, 29), "W").to_pandas().sort_values("account")
+    summary = IbisCustomers(lines, roles={"profit"}).customer_summary("2024-01-29", "W")
     assert summary["account"].tolist() == ["A", "B"]
     a = summary.iloc[0]
     assert (
@@ -225,6 +227,67 @@ def test_cdnow_through_duckdb_equals_core(con, tmp_path, cdnow_file):
         0.793,
         2.426,
     )
+
+
+def test_the_engine_answers_the_customer_questions_as_pandas_does(con, tmp_path):
+    """Each question of the customer pipeline, asked of DuckDB and of pandas: two orders on one day,
+    a return on a day without a purchase, a customer with returns only (in the cohorts, not among
+    the customers), a zero amount, a line after the observation end; 27 months (quarterly cohorts,
+    two full years of revenue)."""
+    cells = [
+        ["Customer", "Date", "Amount", "Profit"],
+        ["A", "2022-01-03", 10.0, 2.0],
+        ["A", "2022-01-03", 5.0, 1.0],
+        ["A", "2022-05-01", 20.0, 4.0],
+        ["A", "2022-06-01", -3.0, -1.0],
+        ["A", "2023-11-20", 8.25, 2.0],
+        ["B", "2022-03-15", 7.5, 1.5],
+        ["B", "2023-08-01", 12.0, 3.0],
+        ["B", "2024-02-01", 0.0, 0.0],
+        ["C", "2023-02-02", -4.0, -1.0],
+        ["D", "2024-03-30", 30.0, 9.0],
+        ["D", "2024-04-02", 30.0, 9.0],
+        ["E", "2022-02-14", 11.0, 2.0],
+        ["E", "2022-02-28", 11.0, 2.0],
+    ]
+    transactions = parse_transactions(cells)
+    path = lines_parquet(transactions, tmp_path / "lines.parquet", ("customer", "date", "amount", "profit"))
+    roles = {r: r for r in ("customer", "date", "amount", "profit")}
+    engine = IbisCustomers(queries.order_lines(con.read_parquet(str(path)), roles), roles=set(roles))
+    pandas = PandasCustomers(transactions)
+    assert engine.roles == pandas.roles == {"profit"} and engine.line_count() == pandas.line_count() == 13
+
+    ours, theirs = engine.customer_summary("2024-03-31", "W"), pandas.customer_summary("2024-03-31", "W")
+    assert ours.attrs == theirs.attrs == {"unit": "W", "observation_end": "2024-03-31"}
+    assert ours["account"].tolist() == ["A", "B", "D", "E"]  # C bought nothing, D's second line is later
+    pd.testing.assert_frame_equal(ours, theirs, rtol=1e-12)
+
+    end = "2024-03-31"
+    assert engine.date_span(end) == pandas.date_span(end) == (pd.Timestamp("2022-01-03"), pd.Timestamp("2024-03-30"))
+    held, expected = (
+        engine.holdout_statistics("2023-02-14", "W", end),
+        pandas.holdout_statistics("2023-02-14", "W", end),
+    )
+    order = np.lexsort((expected.T, expected.recency, expected.frequency))
+    for name in ("frequency", "recency", "T", "customers", "actual"):
+        np.testing.assert_array_equal(getattr(held, name), getattr(expected, name)[order], err_msg=name)
+    for name in ("start_day", "last_day", "calibration_end", "repeat_days", "repeat_counts", "cohort_days"):
+        np.testing.assert_array_equal(getattr(held, name), getattr(expected, name), err_msg=name)
+
+    active, reference = engine.active_periods(ours), pandas.active_periods(theirs)
+    assert (active.retained, active.at_risk, active.period_days) == (
+        reference.retained,
+        reference.at_risk,
+        reference.period_days,
+    )
+    np.testing.assert_array_equal(active.active_periods, reference.active_periods)
+
+    cohorts, cohorts_expected = engine.cohort_counts(end), pandas.cohort_counts(end)
+    assert (cohorts.kind, cohorts.last) == (cohorts_expected.kind, cohorts_expected.last) == ("Q", 2024 * 4)
+    pd.testing.assert_series_equal(cohorts.sizes, cohorts_expected.sizes, check_names=False, check_dtype=False)
+    assert cohorts.sizes.tolist() == [3, 1, 1]  # A, B, E in 2022 Q1; C (returns only) in 2023 Q1; D
+    cells_of = [c.cells.sort_values(["cohort", "since"], ignore_index=True) for c in (cohorts, cohorts_expected)]
+    pd.testing.assert_frame_equal(*cells_of, check_dtype=False, rtol=1e-12)
 
 
 def test_compressed_triples_give_the_per_customer_fit():

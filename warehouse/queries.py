@@ -11,7 +11,7 @@ tests/test_warehouse.py checks both give the same result.
 
 Column names after :func:`account_rows`: ``account, revenue, profit, nps, industry, size,
 region, channel, first_purchase`` (absent roles are typed NULLs). After
-:func:`customer_summary`: the columns of :func:`core.customers.summary.customer_summary`.
+:func:`summary_of_days`: the columns of :func:`core.customers.summary.customer_summary`.
 """
 
 from __future__ import annotations
@@ -317,13 +317,6 @@ def daily_totals(lines: ir.Table, observation_end: ir.DateValue) -> ir.Table:
     )
 
 
-def customer_summary(
-    lines: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
-) -> ir.Table:
-    """:func:`summary_of_days` of the lines' :func:`daily_totals`."""
-    return summary_of_days(daily_totals(lines, observation_end), observation_end, unit, windows)
-
-
 def summary_of_days(
     daily: ir.Table, observation_end: ir.DateValue, unit: str, windows: Sequence[tuple[Any, Any]] = ()
 ) -> ir.Table:
@@ -391,19 +384,6 @@ def summary_of_days(
         ),
         total_quantity=per.total_quantity,
     )
-
-
-def rfm_score(value: ir.FloatingValue, edges: Sequence[float], higher_is_better: bool, bins: int) -> ir.IntegerValue:
-    """1 + edges strictly below the value (bins - that for recency); mirrors core.customers.rfm._score."""
-    below = ibis.literal(0)
-    for edge in edges:
-        below = below + (value > edge).cast("int64")
-    return ((below + 1) if higher_is_better else (bins - below)).cast("int64")
-
-
-def compressed_triples(customers: ir.Table) -> ir.Table:
-    """Identical (frequency, recency, T) with their number of customers: the BG/NBD likelihood's input."""
-    return customers.group_by(["frequency", "recency", "T"]).aggregate(customers=_.count())
 
 
 # ---------------------------------------------------------------------------- data issues
@@ -491,3 +471,22 @@ def active_periods(daily: ir.Table, observation_end: ir.DateValue, period_days: 
     older = active.filter(active.period >= 1)
     pairs = older.left_join(newer, (older.customer == newer.newer_customer) & (older.period - 1 == newer.newer_period))
     return per_customer, pairs.aggregate(at_risk=_.count(), retained=pairs.newer_customer.count())
+
+
+# ---------------------------------------------------------------------------- cohorts
+def cohort_counts(daily: ir.Table, per_year: int) -> tuple[ir.Table, ir.Table]:
+    """(``cohort, customers``; ``cohort, since, buying, revenue``) of core.customers.cohorts.cohort_counts
+    from :func:`daily_totals`: a customer's cohort is the period (months or quarters since year 0,
+    ``per_year`` 12 or 4) of the first day with any line, returns included; ``buying`` counts the
+    customers with a line of a positive amount in the period (a day whose purchases sum above 0),
+    ``revenue`` sums the net spend."""
+    period = daily.date.year() * per_year + (daily.date.month() - 1) * per_year // 12
+    dated = daily.select("customer", "spend", "bought", period=period.cast("int64"))
+    firsts = dated.group_by("customer").aggregate(cohort=_.period.min())
+    named = firsts.rename(first_customer="customer")
+    joined = dated.join(named, dated.customer == named.first_customer)
+    joined = joined.mutate(since=joined.period - joined.cohort)
+    cells = joined.group_by(["cohort", "since"]).aggregate(
+        buying=joined.customer.nunique(where=joined.bought > 0), revenue=joined.spend.sum()
+    )
+    return firsts.group_by("cohort").aggregate(customers=_.count()), cells

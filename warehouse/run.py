@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from core.accounts import header_role, period_roles
@@ -38,7 +37,7 @@ from warehouse.sources import (
     open_table,
     source_files,
 )
-from writers.output import Outputs, check_not_input
+from writers.output import Outputs, check_not_input, output_path
 
 Progress = Callable[[str], None]
 
@@ -152,9 +151,7 @@ def _run_table(
     con = connect(settings, source)
     table = open_table(con, source)
     columns = list(table.columns)
-    parquet = output.with_name(
-        output.stem + ("-customers" if transactions or looks_like_transactions(columns) else "-accounts") + ".parquet"
-    )
+    parquet = output_path(output, rows="customers" if transactions or looks_like_transactions(columns) else "accounts")
     check_not_input(parquet, source_files(source, settings.engine), "the Parquet file beside the report")
     _check_result_path(parquet)
     if transactions or looks_like_transactions(columns):
@@ -294,14 +291,12 @@ class _ParquetSink:
             self.writer = None
 
 
-def _stream(
-    batches, path: Path, say: Progress, noun: str, outputs: Outputs | None, on_batch=None
-) -> tuple[list[pd.DataFrame], int]:
+def _stream(batches, path: Path, say: Progress, noun: str, outputs: Outputs | None) -> tuple[list[pd.DataFrame], int]:
     """Write every batch to ``path`` (a temporary of ``outputs`` until they are committed; without
     ``outputs``, put in place at the end); return the first SHEET_ROWS rows and the row count."""
     if outputs is None:
         with Outputs() as own:
-            result = _stream(batches, path, say, noun, own, on_batch)
+            result = _stream(batches, path, say, noun, own)
             own.commit()
         return result
     sink = _ParquetSink(path, outputs)
@@ -310,8 +305,6 @@ def _stream(
     try:
         for batch in batches:
             sink.write(batch)
-            if on_batch is not None:
-                on_batch(batch)
             if room > 0:
                 kept.append(batch.iloc[:room])
                 room -= len(kept[-1])
@@ -335,21 +328,11 @@ def _shown_segments(batches: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_customers(run, path: Path, say: Progress, outputs: Outputs | None = None) -> int:
-    """Every customer to Parquet; the shown customers, lifetime values and per-segment CLV filled in."""
+    """Every customer to Parquet; the first SHEET_ROWS become the shown customers and lifetime values."""
     from warehouse.customers import finish_tables
 
-    clv_by_segment: dict[str, float] = {}
-    total = [0.0]
-
-    def add(batch: pd.DataFrame) -> None:
-        sums = batch.groupby("segment")[run.value_column].sum(min_count=1)
-        for segment, value in sums.items():
-            if pd.notna(value):
-                clv_by_segment[segment] = clv_by_segment.get(segment, 0.0) + float(value)
-        total[0] += float(np.nansum(batch[run.value_column].to_numpy(float)))
-
-    kept, rows = _stream(run.customer_batches(), path, say, "customers", outputs, on_batch=add)
-    finish_tables(run, pd.concat(kept, ignore_index=True), pd.Series(clv_by_segment, dtype=float), total[0])
+    kept, rows = _stream(run.customer_batches(), path, say, "customers", outputs)
+    finish_tables(run, pd.concat(kept, ignore_index=True))
     account_batches, shown = [], 0
     for batch in run.account_run.segment_batches():
         account_batches.append(batch)

@@ -1,13 +1,18 @@
-"""The sheet catalogue: which result sheets a report has, the blocks (tables) each shows, and its charts.
+"""The sheet catalogue's layout: the blocks (tables) each result sheet shows, their titles, and its charts.
 
+The sheets' names and which table goes on which sheet come from core/sheets.py (the one catalogue
+that core's findings, the writers and the ribbon read); this module adds how each is shown.
 :data:`SHEETS` (an account report), :data:`CUSTOMER_SHEETS` (a transaction list's customer
 sheets) and :data:`RETENTION_SHEETS` (a contract list) are data: writers/placement.py places them,
-and neither writer decides a sheet name, a block or a chart on its own.
+and neither writer decides a sheet name, a block or a chart on its own. tests/test_sheets.py holds
+them to core/sheets.py, sheet by sheet and table by table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+from core import sheets
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ OVERVIEW_CHARTS: tuple[ChartSpec, ...] = (
 )
 
 OVERVIEW = SheetSpec(
-    "Overview",
+    sheets.OVERVIEW,
     (
         Block(
             "findings",
@@ -201,7 +206,7 @@ OVERVIEW = SheetSpec(
 )
 
 CHART_DATA = SheetSpec(
-    "Chart data",
+    sheets.CHART_DATA,
     tuple(
         Block(chart.table, f"For the Overview's chart: {chart.title}", excel_table=False) for chart in OVERVIEW_CHARTS
     ),
@@ -225,7 +230,7 @@ OPTIONAL_SEGMENT_COLUMNS = (
 SHEETS: tuple[SheetSpec, ...] = (
     OVERVIEW,
     SheetSpec(
-        "Segments",
+        sheets.SEGMENTS,
         (
             Block(
                 "segments",
@@ -237,7 +242,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Tier summary",
+        sheets.TIER_SUMMARY,
         (
             Block("tier_summary", "Per tier", tier_column="tier"),
             Block("tier_rule", "How the tiers were made", tier_column="tier"),
@@ -255,7 +260,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Concentration",
+        sheets.CONCENTRATION,
         (
             Block("concentration", "Revenue concentration", unit_column="unit"),
             Block("pareto_curve", "Pareto curve: share of revenue made by the top accounts"),
@@ -270,7 +275,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "NPS",
+        sheets.NPS,
         (
             Block("nps_by_tier", "NPS per tier", tier_column="tier"),
             Block("nps_gap_tier", "Gap between tiers: the highest NPS minus the lowest", columns=GAP_COLUMNS),
@@ -279,7 +284,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Matrix",
+        sheets.MATRIX,
         (
             Block("matrix", "Revenue x margin matrix"),
             Block("matrix_splits", "Splits used", unit_column="unit"),
@@ -289,7 +294,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
     # only when a flag has more accounts than the Matrix sheet lists (core.report.WATCH_LISTED)
     SheetSpec(
-        "Accounts to watch",
+        sheets.WATCH,
         (
             Block(
                 "all_accounts_to_watch",
@@ -299,7 +304,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Growth",
+        sheets.GROWTH,
         (
             Block("growth_by_tier", "Growth per tier (tier now), between the last two periods", tier_column="tier"),
             Block("revenue_by_period", "Revenue per period by tier now"),
@@ -322,7 +327,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Growth per account",
+        sheets.GROWTH_PER_ACCOUNT,
         (
             Block(
                 "growth",
@@ -333,7 +338,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Data issues",
+        sheets.DATA_ISSUES,
         (
             Block(
                 "reading",
@@ -385,7 +390,7 @@ CUSTOMER_COLUMNS = (
 #: The sheets of a transaction list's report (core/customer_report.py); the account SHEETS follow them.
 CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
-        "Customers",
+        sheets.CUSTOMERS,
         (
             Block(
                 "customers",
@@ -396,14 +401,14 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "RFM",
+        sheets.RFM,
         (
             Block("rfm_segments", "RFM segments: customers, revenue and model CLV"),
             Block("rfm_thresholds", "Score thresholds used (quantiles; tied customers share a score)"),
         ),
     ),
     SheetSpec(
-        "Lifetime value",
+        sheets.LIFETIME_VALUE,
         (
             Block(
                 "model_figures",
@@ -424,7 +429,7 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Model check",
+        sheets.MODEL_CHECK,
         (
             Block(
                 "model_check",
@@ -471,7 +476,7 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
         ),
     ),
     SheetSpec(
-        "Cohorts",
+        sheets.COHORTS,
         (
             Block(
                 "cohort_customers",
@@ -521,7 +526,7 @@ BRIDGE_BLOCKS = (
     Block("customer_bridge_notes", "What the bridge could not split, and why"),
 )
 ACTIONS_SHEET = SheetSpec(
-    "Accounts to call",
+    sheets.ACTIONS,
     (
         Block(
             "actions_top",
@@ -557,13 +562,13 @@ def _with_blocks(spec: SheetSpec, blocks: tuple[Block, ...], charts: tuple[Chart
 
 SHEETS = (SHEETS[0], ACTIONS_SHEET) + tuple(
     _with_blocks(s, SURVEY_BLOCKS)
-    if s.name == "NPS"
+    if s.name == sheets.NPS
     else _with_blocks(
         s,
         BRIDGE_BLOCKS + (Block(BRIDGE_CHART.table, "Waterfall data (the chart below)", excel_table=False),),
         (BRIDGE_CHART,),
     )
-    if s.name == "Growth"
+    if s.name == sheets.GROWTH
     else s
     for s in SHEETS[1:]
 )
@@ -573,7 +578,7 @@ CUSTOMER_SHEETS = (ACTIONS_SHEET,) + CUSTOMER_SHEETS
 #: The sheet of a contract list's report (core/customers/contracts.py).
 RETENTION_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
-        "Retention",
+        sheets.RETENTION,
         (
             # the chart's x and series first and side by side: the live-workbook writer charts one range
             Block(

@@ -1,5 +1,8 @@
 """Where a report file goes, without ever losing a user's file.
 
+- the name segmenter gives a result when the user names none is made in one place,
+  :func:`output_path`: ``<input>-segmenter.xlsx`` beside the input, and the Parquet file of
+  every row beside the report;
 - the output is an .xlsx: another suffix is corrected to .xlsx, and the caller says so;
 - it is never the input (also not through another path, a symbolic link or a hard link);
 - an existing file is replaced only when it is a segmenter report (marked in its document
@@ -43,6 +46,71 @@ _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(?:(?P<pid>\d+)-)?[^/\\]*$")
 STALE_SECONDS = 3600
 #: The largest docProps/core.xml read to find the mark (a real one is about 1 KB).
 PROPERTIES_BYTES = 1 << 20
+
+
+#: What segmenter adds to its input's name for the report it writes beside it.
+OUTPUT_TAG = "-segmenter"
+GLOB_CHARACTERS = "*?["
+
+
+def output_path(
+    source: Path | str | None, *, table: str | None = None, rows: str | None = None, folder: Path | str = "."
+) -> Path:
+    """The file segmenter writes for ``source`` when the user names none: beside it, named after it.
+
+    The report of a file is ``<name>-segmenter.xlsx`` beside it, ``<name>`` the file's name
+    without its last suffix; of a folder or a glob, the folder's whole name (a glob names its
+    folder; a glob in the current folder is "tables"); with a warehouse ``table``, its name follows
+    (made safe for a file name: a table name is no path); without a source (a query), it is
+    ``query-segmenter.xlsx`` in ``folder``. With ``rows`` ("accounts" or "customers"), ``source``
+    is the report and the result is the Parquet file of every row beside it,
+    ``<report name>-<rows>.parquet``. Only the name is made here: :func:`report_path` then refuses
+    an input, a folder or a user's file.
+
+    Parameters
+    ----------
+    source : path, text or None
+        The input file, folder or glob (the report, with ``rows``); None for a query.
+    table : str, optional
+        The table read from a database file (``--table``).
+    rows : str, optional
+        What the Parquet file beside the report holds.
+    folder : path
+        Where a query's report goes (the current folder; the workbook's folder for the ribbon).
+
+    Examples
+    --------
+    >>> output_path("data/accounts.csv").as_posix()
+    'data/accounts-segmenter.xlsx'
+    >>> output_path("sales.2024.q1.xlsx").as_posix()  # a name with dots loses only its suffix
+    'sales.2024.q1-segmenter.xlsx'
+    >>> output_path("accounts-segmenter.xlsx").as_posix()  # an input named like an output is not overwritten
+    'accounts-segmenter-segmenter.xlsx'
+    >>> output_path("lake/orders.v2/*.parquet").as_posix()  # a glob names its folder, dots and all
+    'lake/orders.v2-segmenter.xlsx'
+    >>> output_path("*.parquet").as_posix()
+    'tables-segmenter.xlsx'
+    >>> output_path("warehouse.duckdb", table="sales/2024").as_posix()
+    'warehouse-sales_2024-segmenter.xlsx'
+    >>> output_path(None, folder="books").as_posix()
+    'books/query-segmenter.xlsx'
+    >>> output_path("lake/orders-segmenter.xlsx", rows="accounts").as_posix()
+    'lake/orders-segmenter-accounts.parquet'
+    """
+    if rows is not None:
+        report = Path(source)
+        return report.with_name(f"{report.stem}-{rows}.parquet")
+    if source is None or not str(source):
+        return Path(folder) / f"query{OUTPUT_TAG}{REPORT_SUFFIX}"
+    path, globbed = Path(source), False
+    while any(ch in path.name for ch in GLOB_CHARACTERS):
+        path, globbed = path.parent, True
+    name = path.name if globbed or path.is_dir() else path.stem
+    if table:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in table).strip(".")
+        name = f"{name or 'tables'}-{safe}" if safe else name
+    stem = (name or "tables") + OUTPUT_TAG + REPORT_SUFFIX
+    return path.with_name(stem) if path.name else path / stem
 
 
 def report_path(output: Path, source: Path | Iterable[Path] | None, *, force: bool = False) -> tuple[Path, list[str]]:

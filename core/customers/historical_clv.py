@@ -108,8 +108,54 @@ def historical_clv(
     >>> value.customers["historical_clv"].tolist()
     [52.5, 17.5, 3.5]
     """
+    counts = active_period_counts(transactions.rows, summary)
+    has_profit = bool(summary["total_profit"].notna().all() and "profit" in transactions.headers)
+    return historical_value(
+        summary,
+        counts.active_periods,
+        retained=counts.retained,
+        at_risk=counts.at_risk,
+        period_days=counts.period_days,
+        has_profit=has_profit,
+        discount_rate=discount_rate,
+        horizon_days=horizon_days,
+    )
+
+
+@dataclass(frozen=True)
+class ActivePeriods:
+    """The counts the historical value reads (:func:`historical_value`), which an engine can also give.
+
+    Attributes
+    ----------
+    active_periods:
+        Per customer of the summary (its order): periods with a purchase.
+    retained, at_risk:
+        Of the (customer, period) pairs with a purchase before the newest period (at risk), those
+        with a purchase in the next period too (retained).
+    period_days:
+        Length of one period (:func:`retention_period` of the purchases' span).
+    """
+
+    active_periods: np.ndarray
+    retained: int
+    at_risk: int
+    period_days: float
+
+
+def active_period_counts(rows: pd.DataFrame, summary: pd.DataFrame) -> ActivePeriods:
+    """:class:`ActivePeriods` of the purchases (``customer, date, amount`` with amount >= 0) up to the
+    summary's ``observation_end``; periods run back from it (0 = the last).
+
+    >>> rows = pd.DataFrame({"customer": ["A", "A", "B"], "amount": [5.0, 5.0, 5.0],
+    ...                      "date": pd.to_datetime(["2024-01-01", "2024-01-29", "2024-01-29"])})
+    >>> summary = pd.DataFrame({"account": ["A", "B"]})
+    >>> summary.attrs["observation_end"] = "2024-01-29"
+    >>> counts = active_period_counts(rows, summary)
+    >>> counts.period_days, counts.active_periods.tolist(), counts.retained, counts.at_risk
+    (14.5, [2.0, 1.0], 1, 1)
+    """
     end = pd.Timestamp(summary.attrs["observation_end"])
-    rows = transactions.rows
     rows = rows[(rows["date"].dt.normalize() <= end) & (rows["amount"] >= 0)]
     day = (end - rows["date"].dt.normalize()).dt.days.to_numpy()
     period_days = retention_period(int(day.max()) + 1)
@@ -125,17 +171,7 @@ def historical_clv(
         at_risk += len(before)
         retained += len(before & after)
     active_periods = active.groupby("account")["period"].size().reindex(summary["account"]).to_numpy(float)
-    has_profit = bool(summary["total_profit"].notna().all() and "profit" in transactions.headers)
-    return historical_value(
-        summary,
-        active_periods,
-        retained=retained,
-        at_risk=at_risk,
-        period_days=period_days,
-        has_profit=has_profit,
-        discount_rate=discount_rate,
-        horizon_days=horizon_days,
-    )
+    return ActivePeriods(active_periods, retained, at_risk, period_days)
 
 
 def retention_period(span_days: int) -> float:

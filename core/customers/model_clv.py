@@ -87,7 +87,6 @@ def model_clv(
     unit: str = "W",
     margin: float | None = None,
     model: str = "bgnbd",
-    models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
 ) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
@@ -108,11 +107,6 @@ def model_clv(
         customer's ``avg_margin_pct`` (or 100 % when there is no profit data at all).
     model:
         Purchase model, a key of :data:`PURCHASE_MODELS` (``bgnbd``, ``mbgnbd``, ``pareto_nbd``).
-    models:
-        A fitted purchase model and spend model (Gamma-Gamma, or :class:`AverageSpend` when it
-        could not be fitted) to value
-        ``summary`` with, e.g. fitted on the compressed statistics of more customers than
-        ``summary`` holds (warehouse/); ``None`` fits them on ``summary``.
 
     Returns
     -------
@@ -163,13 +157,8 @@ def model_clv(
         )
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
-    if models is None:
-        purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
-        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders)
-    else:
-        purchases_model, spend_model = models
-        spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
-        spend_table = spend_model.summary()
+    purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
+    spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders)
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
     discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)

@@ -5,6 +5,13 @@ transaction file) and the worksheet functions on transactions run. Like :mod:`co
 only combines the engine's modules; each figure is defined in the module that computes it
 (:mod:`core.transactions`, :mod:`core.customers.rfm`, :mod:`core.customers.model_clv`, and the account modules).
 
+There is one pipeline, :func:`customer_pipeline`, for a list in memory and a warehouse table alike: it
+reaches the order lines only through :class:`core.customers.aggregates.CustomerAggregates` (the
+per-customer summary, the holdout statistics, active periods, cohort counts, the account report on
+the customers). :func:`run_customer_report` runs it on the pandas backend
+(:class:`core.customers.aggregates.PandasCustomers`); ``warehouse.customers.customer_report`` on an
+engine's (DuckDB, Spark).
+
 Tables (keys of ``CustomerReport.tables``, laid out by ``writers.catalogue.CUSTOMER_SHEETS``):
 
 ``customers``
@@ -47,29 +54,27 @@ Overview tables (findings, key figures, charts) also read the RFM segments. Its
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.accounts import accounts_from_frame
 from core.config import ReportConfig
-from core.customers.cohorts import cohort_tables
+from core.customers.aggregates import CustomerAggregates, PandasCustomers
+from core.customers.cohorts import cohort_tables_from_counts
 from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
-from core.customers.historical_clv import HistoricalValue, historical_clv, why_no_model
+from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.customers.outlook import model_outlook
 from core.customers.rfm import rfm_scores
-from core.customers.summary import UNIT_DAYS, customer_summary, revenue_per_year
-from core.customers.validation import ModelCheck, check_models, holdout_split, model_name, model_order
-from core.data_issues import summarise_issues
+from core.customers.summary import UNIT_DAYS
+from core.customers.validation import ModelCheck, check_from_statistics, model_name, model_order, split_span
 from core.errors import SegmenterInputError
-from core.exports import intake_tables, reading_lines, transaction_coverage
 from core.overview import overview_tables
-from core.report import Report, run_report
+from core.report import Report
 from core.transactions import TransactionTable
 
 #: Per-customer model columns carried into ``customers`` (blank when the models cannot be fitted).
@@ -96,8 +101,6 @@ _PARAMETER_UNITS = {
     "discount_rate": "share",
     "retention": "share",
 }
-# The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
-_FIRST_FRAME_ROW = 2
 
 
 @dataclass(frozen=True)
@@ -217,16 +220,41 @@ def run_customer_report(
     >>> report.tables["customers"]["historical_clv"].round(1).tolist()
     [719.8, 479.9]
     """
-    config = config or ReportConfig()
-    summary = customer_summary(transactions, observation_end=observation_end, unit=unit)
-    observed = _up_to(transactions, summary.attrs["observation_end"])
-    rfm = rfm_scores(summary)
-    check, check_note = _model_check(observed, unit)
-    lifetime = _lifetime_value(observed, summary, check, config, horizon, unit)
-    first_rows = _first_transaction_rows(transactions, summary)
-    account_report = _account_report(summary, observed, config, first_rows)
+    return customer_pipeline(
+        PandasCustomers(transactions), config, horizon=horizon, unit=unit, observation_end=observation_end
+    )
 
-    customers = shown_summary(summary, transactions)
+
+def customer_pipeline(
+    lines: CustomerAggregates,
+    config: ReportConfig | None = None,
+    *,
+    horizon: float = 52,
+    unit: str = "W",
+    observation_end: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> CustomerReport:
+    """:func:`run_customer_report` on any backend of :class:`core.customers.aggregates.CustomerAggregates`.
+
+    Every figure is made here, once, from the backend's answers (:mod:`core.customers.aggregates`):
+    the pandas list's (:func:`run_customer_report`) and an engine's (``warehouse.customers``).
+    ``progress`` is told each phase in a few words.
+    """
+    config = config or ReportConfig()
+    say = progress or (lambda text: None)
+    say("customer summary")
+    summary = lines.customer_summary(observation_end, unit)
+    end = summary.attrs["observation_end"]
+    say(f"{len(summary):,} customers: RFM scores")
+    rfm = rfm_scores(summary)
+    check, check_note = _model_check(lines, end, unit, say)
+    lifetime = _lifetime_value(lines, summary, check, config, horizon, unit, say)
+    say("the account report on the customers")
+    accounts = lines.account_report(summary, config)
+    account_report = accounts.report
+
+    say("per-customer values")
+    customers = shown_summary(summary, lines.roles)
     customers = pd.concat([customers, rfm.scores[["R", "F", "M", "RFM", "segment"]]], axis=1)
     model_values = lifetime.clv.customers if lifetime.clv is not None else pd.DataFrame(index=summary.index)
     for column in MODEL_COLUMNS:
@@ -234,9 +262,9 @@ def run_customer_report(
     if lifetime.historical is not None:
         customers["historical_clv"] = lifetime.historical.customers["historical_clv"].to_numpy(float)
     customers["model_note"] = rfm_model_notes(customers, lifetime.model_name)
-    tier_of_row = account_report.tables["segments"].set_index("sheet_row")["tier"]
-    customers["tier"] = tier_of_row.reindex(first_rows).to_numpy(dtype=object)
-    customers["sheet_row"] = first_rows
+    customers["tier"] = accounts.tiers
+    if accounts.sheet_rows is not None:
+        customers["sheet_row"] = accounts.sheet_rows
 
     segments = rfm.segments.copy()
     value_column = "model_clv" if lifetime.historical is None else "historical_clv"
@@ -251,16 +279,18 @@ def run_customer_report(
         "clv_parameters": parameter_table(lifetime, horizon, unit, config.discount),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
-    tables.update(cohort_tables(observed.rows, summary.attrs["observation_end"])[0])
+    say("cohorts")
+    tables.update(cohort_tables_from_counts(lines.cohort_counts(end))[0])
     outlook = None
     if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
+        say("80 % ranges of the models' figures")
         outlook = model_outlook(
             lifetime.clv,
             summary,
             horizon=horizon,
             unit=unit,
             discount=config.discount,
-            has_profit=bool(transactions.has_profit),
+            has_profit="profit" in lines.roles,
             groups={"Tier": customers["tier"].to_numpy(object), "RFM segment": customers["segment"].to_numpy(object)},
         )
         tables.update({k: v for k, v in outlook.tables.items() if k != "customer_ranges"})
@@ -286,20 +316,13 @@ def run_customer_report(
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency
         tables["model_check_tracking"] = check.tracking
-    # what was read as what, and what was left out, are the transaction list's, not the per-customer table's
-    account_report.tables.pop("coverage", None)
-    account_report.tables.update(
-        intake_tables(
-            transaction_coverage(
-                transactions.read_rows, transactions.issues, transactions.read_amount, transactions.left_out_amount
-            ),
-            reading_lines(transactions.headers, {}, transactions.said),
-        )
-    )
     # the Overview of a transaction list speaks of its RFM segments too
-    account_report.tables.update(overview_tables({**account_report.tables, **tables}, config))
+    account_report.tables.update(
+        overview_tables({**account_report.tables, **tables}, config, segments=accounts.overview_segments)
+    )
     headline = _headline(
-        transactions,
+        lines.line_count(),
+        "profit" in lines.roles,
         summary,
         rfm.segments,
         lifetime,
@@ -338,35 +361,33 @@ class LifetimeOutcome:
     warnings: list[str]
 
 
-def _up_to(transactions: TransactionTable, end: str) -> TransactionTable:
-    rows = transactions.rows
-    keep = rows["date"].dt.normalize() <= pd.Timestamp(end)
-    return transactions if keep.all() else dataclasses.replace(transactions, rows=rows[keep].reset_index(drop=True))
-
-
-def _model_check(transactions: TransactionTable, unit: str) -> tuple[ModelCheck | None, str]:
-    calibration_end, note = holdout_split(transactions, unit)
+def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str]:
+    """The holdout check on the first half of the list's span up to ``end`` (or why there is none)."""
+    calibration_end, note = split_span(*lines.date_span(end), unit)
     if calibration_end is None:
         return None, note
+    say(f"holdout check: the models fitted up to {calibration_end}, compared after it")
     try:
-        return check_models(transactions, calibration_end=calibration_end, unit=unit), note
+        return check_from_statistics(lines.holdout_statistics(calibration_end, unit, end), unit=unit), note
     except SegmenterInputError as error:
         return None, f"no holdout check: {error}"
 
 
 def _lifetime_value(
-    transactions: TransactionTable,
+    lines: CustomerAggregates,
     summary: pd.DataFrame,
     check: ModelCheck | None,
     config: ReportConfig,
     horizon: float,
     unit: str,
+    say,
 ) -> LifetimeOutcome:
     """Model CLV with the chosen model (others as fallbacks); the historical value when none fits."""
     order, choice = model_order(config.customer_model, check)
     errors: dict[str, str] = {}
     spend_error = None
     for key in order:
+        say(f"{model_name(key)} and Gamma-Gamma on every customer")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
             try:
@@ -384,8 +405,17 @@ def _lifetime_value(
                 f"({errors[model_name(order[0])]}), so {model_name(key)} is used."
             )
         return LifetimeOutcome(result, None, key, model_name(key), choice, errors, None, None, texts)
-    historical = historical_clv(
-        transactions, summary, discount_rate=config.discount, horizon_days=horizon * UNIT_DAYS[unit]
+    say("no purchase model could be used: the historical value")
+    counts = lines.active_periods(summary)
+    historical = historical_value(
+        summary,
+        counts.active_periods,
+        retained=counts.retained,
+        at_risk=counts.at_risk,
+        period_days=counts.period_days,
+        has_profit=bool("profit" in lines.roles and summary["total_profit"].notna().all()),
+        discount_rate=config.discount,
+        horizon_days=horizon * UNIT_DAYS[unit],
     )
     if spend_error is not None:
         why, fix = (
@@ -397,10 +427,11 @@ def _lifetime_value(
     return LifetimeOutcome(None, historical, None, None, choice, errors, why, fix, [])
 
 
-def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.DataFrame:
+def shown_summary(summary: pd.DataFrame, transactions: TransactionTable | Collection[str]) -> pd.DataFrame:
     """The summary as shown to users: without ``revenue``/``profit`` (copies of total spend and
     total profit, kept for the account report) and without :data:`OPTIONAL_COLUMNS` whose role
-    (profit, quantity) the transaction list does not have.
+    (profit, quantity) the transaction list does not have (``transactions``: the list, or the
+    optional roles it has).
 
     Examples
     --------
@@ -410,42 +441,9 @@ def shown_summary(summary: pd.DataFrame, transactions: TransactionTable) -> pd.D
     >>> list(shown_summary(customer_summary(table), table).columns)[-3:]
     ['total_spend', 'avg_spend', 'avg_repeat_spend']
     """
-    absent = [column for column, role in OPTIONAL_COLUMNS.items() if role not in transactions.headers]
+    roles = transactions.headers if isinstance(transactions, TransactionTable) else transactions
+    absent = [column for column, role in OPTIONAL_COLUMNS.items() if role not in roles]
     return summary.drop(columns=["revenue", "profit"] + absent)
-
-
-def _first_transaction_rows(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray:
-    """Sheet row of each summary customer's first transaction row in the list."""
-    rows = transactions.rows
-    first = rows.groupby("customer", sort=False)["sheet_row"].min()
-    return first.reindex(summary["account"].to_numpy()).to_numpy(dtype=np.int64)
-
-
-def _account_report(
-    summary: pd.DataFrame, transactions: TransactionTable, config: ReportConfig, first_rows: np.ndarray
-) -> Report:
-    """run_report on the per-customer table; row numbers mapped back to the transaction list."""
-    columns = {"Account": summary["account"].to_numpy(object), "Revenue": summary["total_spend"].to_numpy(float)}
-    if transactions.has_profit:
-        columns["Profit"] = summary["total_profit"].to_numpy(float)
-    columns["First purchase"] = summary["first_purchase"].to_numpy()
-    columns.update(revenue_per_year(transactions, summary))
-    table = accounts_from_frame(pd.DataFrame(columns), first_sheet_row=_FIRST_FRAME_ROW)
-    report = run_report(table, config)
-
-    def to_list_rows(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        frame["sheet_row"] = first_rows[frame["sheet_row"].to_numpy(dtype=np.int64) - _FIRST_FRAME_ROW]
-        return frame
-
-    tables = dict(report.tables)
-    for name in ("segments", "accounts_to_watch", "all_accounts_to_watch"):
-        if name in tables:
-            tables[name] = to_list_rows(tables[name])
-    # notes on the header of the derived table (sheet row 1) are about our frame, not the user's data
-    account_notes = to_list_rows(table.issues[table.issues["sheet_row"] >= _FIRST_FRAME_ROW])
-    tables["data_issues"] = summarise_issues(pd.concat([transactions.issues, account_notes], ignore_index=True))
-    return dataclasses.replace(report, tables=tables)
 
 
 def with_ranges(lifetime: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
@@ -595,8 +593,7 @@ def rfm_model_notes(customers: pd.DataFrame, model: str | None) -> np.ndarray:
 def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: LifetimeOutcome) -> pd.DataFrame:
     """``topic, note``: how the models were checked and chosen, and what P(alive) means in each.
 
-    The ``model_check_notes`` table, shared by this module's report and the engine path's
-    (:mod:`warehouse.customers`). ``check`` is None when no holdout check ran; ``check_note``
+    The ``model_check_notes`` table. ``check`` is None when no holdout check ran; ``check_note``
     then says why.
     """
     rows = [("Holdout check", check_note if check is not None else check_note[:1].upper() + check_note[1:])]
@@ -624,7 +621,8 @@ def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: Lifet
 
 
 def _headline(
-    transactions,
+    line_count: int,
+    has_profit: bool,
     summary,
     segments,
     lifetime: LifetimeOutcome,
@@ -642,7 +640,7 @@ def _headline(
 
     clv = lifetime.clv
     return {
-        "transactions": int(len(transactions.rows)),
+        "transactions": int(line_count),
         "customers": int(len(summary)),
         "repeat_buyers": int((summary["frequency"] > 0).sum()),
         "observation_end": summary.attrs["observation_end"],
@@ -681,5 +679,5 @@ def _headline(
         ),
         "clv_warnings": list(lifetime.warnings),
         "data_issues": int(n_issues),
-        "has_profit": bool(transactions.has_profit),
+        "has_profit": bool(has_profit),
     }

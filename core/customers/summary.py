@@ -249,7 +249,13 @@ def year_windows(first: Any, end: Any) -> list[tuple[str, pd.Timestamp, pd.Times
     return windows
 
 
-def _day_number(value: Any) -> int:
+def observation_day(value: Any) -> pd.Timestamp:
+    """The observation end a user gave (a date, ``"1997-09-30"``) as a day; refused in one line
+    when it is not a date or is blank.
+
+    >>> observation_day("1997-09-30 14:00")
+    Timestamp('1997-09-30 00:00:00')
+    """
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
@@ -258,7 +264,11 @@ def _day_number(value: Any) -> int:
         ) from None
     if pd.isna(stamp):
         raise SegmenterInputError("observation end is blank", column="observation_end")
-    return int(np.datetime64(stamp.normalize().to_datetime64(), "D").astype(np.int64))
+    return stamp.normalize()
+
+
+def _day_number(value: Any) -> int:
+    return int(np.datetime64(observation_day(value).to_datetime64(), "D").astype(np.int64))
 
 
 def _dates(day_numbers: np.ndarray) -> np.ndarray:
