@@ -93,7 +93,7 @@ def write_file_report(
     :class:`core.survey.SurveyTable` joined to the accounts; ``actions``: accounts on the call list's first block."""
     from writers.xlsx import write_workbook
 
-    report = extend_report(run_report(table, config), survey, actions)
+    report = extend_report(run_report(table, config), survey, actions, table)
     sheets = place_report(report.tables, source=source, labels=config.labels)
     atomic_write(output, lambda path: write_workbook(sheets, path, progress=progress))
     return report

@@ -12,6 +12,7 @@ No maths and no file reading here: cells go to core/, result tables to writers/.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def _segment_range(book, rng, survey=None) -> list[str]:
     )
     table = dataclasses.replace(table, said=(f"Range {rng.sheet.name}!{rng.address} read",) + table.said)
     _status(book, f"segmenter: segmenting {len(table.accounts):,} accounts...")
-    report = extend_report(run_report(table, config), survey)
+    report = extend_report(run_report(table, config), survey, table=table)
     source = f"{rng.sheet.name}!{rng.address}"
     sheets = place_report(report.tables, source=source, labels=config.labels)
     messages = book_writer.write_report(book, sheets, progress=lambda text: _status(book, text))
@@ -192,9 +193,10 @@ def refresh(book=None) -> list[str]:
 
 def add_nps_survey(book=None) -> list[str]:
     """Ribbon: Add NPS survey. Select a survey tool's responses (with their header rows: company or
-    account id, and the 0-10 "recommend" answer) and click: runs the last segmentation again with the
-    survey joined to the accounts (NPS sheet: Survey match, NPS per tier, size, quadrant, industry;
-    near misses listed to confirm in a column "Confirmed account"; detractors on the call list)."""
+    account id, and the 0-10 "recommend" answer), or one cell holding the path of the survey's export
+    file (.csv, .xlsx, ...: read as ``--survey`` reads it), and click: runs the last segmentation again
+    with the survey joined to the accounts (NPS sheet: Survey match, NPS per tier, size, quadrant,
+    industry; near misses listed to confirm in a column "Confirmed account"; detractors on the call list)."""
     book = _caller_book(book)
 
     def run(b):
@@ -211,6 +213,9 @@ def add_nps_survey(book=None) -> list[str]:
                 "the range segmented last time is gone: select your accounts and click "
                 "Segment selection, then add the survey"
             )
+        survey = _survey_file(b)
+        if survey is not None:
+            return _segment_range(b, accounts, survey)
         selection = _selected_block(b)
         if any(book_writer.owned_sheet(b, name) == selection.sheet for name in sheet_names.ACCOUNT_SHEETS):
             raise SegmenterInputError(
@@ -222,6 +227,29 @@ def add_nps_survey(book=None) -> list[str]:
         return _segment_range(b, accounts, survey)
 
     return _run_action(book, run)
+
+
+def _survey_file(book):
+    """The survey export named by the one selected cell (:func:`readers.survey.survey_path`, relative
+    to the workbook's folder), read; None when the selection is not one cell holding such a path.
+    Excel on the web and xlwings Lite run Python where the user's files are not: refused there."""
+    from readers.survey import load_survey, survey_path
+
+    selection = book.app.selection
+    if selection.count != 1:
+        return None
+    folder = Path(book.fullname).parent if Path(book.fullname).is_absolute() else None
+    path = survey_path(selection.value, folder)
+    if path is None:
+        return None
+    if book.app.engine.name in OFFICE_JS_ENGINES:
+        name = re.split(r"[\\/]", str(path))[-1]  # a Windows path, read where Python runs elsewhere
+        raise SegmenterInputError(
+            f"the selected cell names the file '{name}', which this Excel's Python cannot open (xlwings Lite "
+            "and Excel on the web have no access to your files): open the survey export, copy its responses onto "
+            "a sheet, select them and click Add NPS survey"
+        )
+    return load_survey(path)
 
 
 def show_settings(book=None) -> list[str]:

@@ -4,6 +4,7 @@ command line (app/cli.py) run the same report, with the same extras, onto the sa
 
 from __future__ import annotations
 
+from core.accounts import AccountTable
 from core.customers.report import CustomerReport
 from core.errors import SegmenterInputError
 from core.report import Report
@@ -27,15 +28,17 @@ def extra_lines(report: Report) -> list[str]:
     return lines
 
 
-def extend_report(report: Report, survey=None, actions: int = 50) -> Report:
-    """The account report with the survey joined (``--survey``) and the call list (``--actions``)."""
+def extend_report(report: Report, survey=None, actions: int = 50, table: AccountTable | None = None) -> Report:
+    """The account report with the bridge by customers, the survey joined (``--survey``) and the call
+    list (``--actions``); ``table``, the account table the report ran on, gives the bridge its orders
+    and profit per period."""
     from core.actions import with_actions
     from core.bridge import with_account_bridge
     from core.survey import add_survey
 
     if actions < 1:
         raise SegmenterInputError(f"--actions must be a whole number of accounts of at least 1, got {actions}")
-    report = with_account_bridge(report)
+    report = with_account_bridge(report, table)
     if survey is not None:
         report = add_survey(report, survey)
     return with_actions(report, actions)

@@ -67,6 +67,10 @@ class AccountTable:
         One column per period label, index = ``accounts.index``; NaN where a cell was blank
         or rejected, and a whole column of NaN in ``period_profit`` for a period without a
         profit column. Empty frames without period columns.
+    period_orders:
+        Orders per account and period ("Orders 2024"), the same shape; whole numbers of 0 or
+        more (others rejected), NaN where blank, and a whole column of NaN for a period without
+        an order column.
     """
 
     accounts: pd.DataFrame
@@ -81,6 +85,7 @@ class AccountTable:
     period_headers: tuple[str, ...] = ()
     period_revenue: pd.DataFrame = field(default_factory=pd.DataFrame)
     period_profit: pd.DataFrame = field(default_factory=pd.DataFrame)
+    period_orders: pd.DataFrame = field(default_factory=pd.DataFrame)
     said: tuple[str, ...] = ()
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -137,8 +142,9 @@ def parse_accounts(
 
     Period columns (see :func:`core.periods.read_period_header`): "2024", "Revenue 2024",
     "FY24", "FY 2024/25", "Q3 2025", "2025-Q3", "Prior"/"Current", "Last year"/"This year",
-    and the same with a profit word ("Profit 2025"), are ordered in time and kept in
-    ``period_revenue`` / ``period_profit`` when there are at least two revenue periods (a
+    and the same with a profit word ("Profit 2025") or counting orders ("Orders 2025"), are
+    ordered in time and kept in ``period_revenue`` / ``period_profit`` / ``period_orders``
+    when there are at least two revenue periods (a
     lone "Revenue 2025" is read by its words, as any column); a note says how each was
     read. Without a plain
     revenue column, revenue is the latest period (and profit that period's profit column,
@@ -346,7 +352,7 @@ def period_roles(choice: PeriodChoice, roles: dict[str, int], headers: list[str]
     """
     notes = [
         (header_row, p.header, p.header, "note", f"'{p.header}' read as {p.measure} for period {p.label}")
-        for p in list(choice.revenue.values()) + list(choice.profit.values())
+        for p in list(choice.revenue.values()) + list(choice.profit.values()) + list(choice.orders.values())
     ]
     notes += [
         (
@@ -499,9 +505,12 @@ def _read_columns(
         period_profit[p.label], _ = _read_profit(
             as_pct, columns[j], names[j], True, period_revenue[p.label], sheet_rows, header_row, issue_parts
         )
+    period_orders = {
+        p.label: _valid_orders(read(to_numbers, j), names[j], sheet_rows, issue_parts) for j, p in choice.orders.items()
+    }
     extras = {}
     used = set(STANDARD_COLUMNS)
-    period_columns = set(choice.revenue) | set(choice.profit)
+    period_columns = set(choice.revenue) | set(choice.profit) | set(choice.orders)
     for j, name in enumerate(names):
         if j not in roles.values() and j not in period_columns:
             extra = _read_extra(columns[j], name, sheet_rows)
@@ -569,6 +578,12 @@ def _read_columns(
         ),
         period_profit=pd.DataFrame(
             {label: period_profit[label][keep] if label in period_profit else no_profit for label in labels},
+            index=accounts.index,
+            columns=labels,
+            dtype=float,
+        ),
+        period_orders=pd.DataFrame(
+            {label: period_orders[label][keep] if label in period_orders else no_profit for label in labels},
             index=accounts.index,
             columns=labels,
             dtype=float,
@@ -642,6 +657,25 @@ def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_pa
             )
         )
     return np.where(bad, np.nan, scores)
+
+
+def _valid_orders(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
+    """Order counts: whole numbers of 0 or more, anything else rejected and reported."""
+    orders = result.values
+    bad = ~np.isnan(orders) & ((orders < 0) | (orders != np.round(orders)))
+    if bad.any():
+        issue_parts.append(
+            issues_frame(
+                {
+                    "sheet_row": sheet_rows[bad],
+                    "column": name,
+                    "value": [cell_text(x) for x in orders[bad]],
+                    "action": "rejected",
+                    "reason": "a number of orders must be a whole number of 0 or more",
+                }
+            )
+        )
+    return np.where(bad, np.nan, orders)
 
 
 def _read_profit(

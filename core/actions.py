@@ -37,6 +37,7 @@ import pandas as pd
 
 from core.config import ReportConfig
 from core.customers.summary import UNIT_DAYS
+from core.findings import findings, findings_table
 from core.matrix import FIX_MARGIN
 
 EDGE = 0.05
@@ -46,11 +47,38 @@ TRANSACTION_COLUMNS = ("expected_next_order", "days_overdue")
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    """An amount as a reason shows it: whole units, with cents below 100 (79.95 against a cut-off of
+    76.14 is 5.0 % above it; rounded, 80 against 76 would read 5.3 %)."""
+    return f"{value:,.2f}" if abs(value) < 100 and value != round(value) else f"{value:,.0f}"
 
 
 def _share(value: float) -> str:
     return f"{value:.1%}"
+
+
+#: A distance to a tier cut-off that rounds to 0.0 % is said as "at the cut-off (within 0.05 %)".
+AT_CUT = 0.0005
+
+
+def edge_words(revenue: float, cut: float, upper: str) -> str:
+    """Where an account's revenue stands against tier ``upper``'s cut-off, in words a sales lead reads.
+
+    Examples
+    --------
+    >>> edge_words(27720.0, 27720.0, "B")
+    'revenue 27,720 is the lowest in tier B (its cut-off)'
+    >>> edge_words(27730.0, 27720.0, "B")
+    "revenue 27,730 is at tier B's cut-off (27,720; within 0.05%)"
+    >>> edge_words(79.95, 76.14, "A"), edge_words(26430.0, 27720.0, "B")
+    ("revenue 79.95 is 5.0% above tier A's cut-off (76.14)", "revenue 26,430 is 4.7% below tier B's cut-off (27,720)")
+    """
+    gap = revenue / cut - 1
+    if revenue == cut:
+        return f"revenue {_money(revenue)} is the lowest in tier {upper} (its cut-off)"
+    if abs(gap) < AT_CUT:
+        return f"revenue {_money(revenue)} is at tier {upper}'s cut-off ({_money(cut)}; within {AT_CUT:.2%})"
+    side = "above" if gap > 0 else "below"
+    return f"revenue {_money(revenue)} is {_share(abs(gap))} {side} tier {upper}'s cut-off ({_money(cut)})"
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -135,8 +163,7 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
                     "account": r["account"],
                     "tier": upper,
                     "kind": "tier edge",
-                    "reason": f"revenue {_money(revenue[i])} is {_share(revenue[i] / cut - 1)} above tier "
-                    f"{upper}'s cut-off ({_money(cut)}): at risk of moving down to tier {lower}",
+                    "reason": f"{edge_words(revenue[i], cut, upper)}: at risk of moving down to tier {lower}",
                     "money_at_stake": float(revenue[i]),
                     "detail_sheet": "Segments: Revenue",
                     "sheet_row": r["sheet_row"],
@@ -149,8 +176,7 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
                     "account": r["account"],
                     "tier": lower,
                     "kind": "tier edge",
-                    "reason": f"revenue {_money(revenue[i])} is {_share(1 - revenue[i] / cut)} below tier "
-                    f"{upper}'s cut-off ({_money(cut)}): could move up to tier {upper}",
+                    "reason": f"{edge_words(revenue[i], cut, upper)}: could move up to tier {upper}",
                     "money_at_stake": float(cut - revenue[i]),
                     "detail_sheet": "Segments: Revenue",
                     "sheet_row": r["sheet_row"],
@@ -190,8 +216,8 @@ def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
                 "account": r["account"],
                 "tier": str(r["tier"]),
                 "kind": "fix margin",
-                "reason": f"Fix margin: {header.lower()} {_share(margin)} on revenue {_money(revenue[i])} against "
-                f"the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
+                "reason": f"Fix margin: {header.lower().replace(' %', '')} {_share(margin)} on revenue "
+                f"{_money(revenue[i])} against the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
                 "money_at_stake": float(stake),
                 "detail_sheet": f"Segments: {header}",
                 "sheet_row": r["sheet_row"],
@@ -258,7 +284,8 @@ def slipping_reasons(
                 "account": r["account"],
                 "tier": str(r["tier"]),
                 "kind": "slipping",
-                "reason": f"probably slipping: P(alive) {_share(p[i])}, below the {level:.0%} level; next order "
+                "reason": f"probably slipping: P(alive) {_share(p[i])}{' (under 0.05%)' if p[i] < AT_CUT else ''}, "
+                f"below the {level:.0%} level; next order "
                 f"was expected by {next_day}, {due['days_overdue'].iloc[i]:,.0f} days ago; spent "
                 f"{_money(yearly[i])} a year",
                 "money_at_stake": float(yearly[i] * (1 - p[i])),
@@ -327,11 +354,14 @@ def action_tables(
 
 
 def with_actions(report, top: int = TOP):
-    """An account report (:class:`core.report.Report`) with its call list added."""
+    """An account report (:class:`core.report.Report`) with its call list added, and the Overview's
+    findings said again with the survey join and the call list (:mod:`core.findings`)."""
     tables = action_tables(
         report.tables["segments"], report.config, survey_accounts=report.tables.get("survey_accounts"), top=top
     )
-    return dataclasses.replace(report, tables={**report.tables, **tables})
+    tables = {**report.tables, **tables}
+    tables["findings"] = findings_table(findings(tables, report.config))
+    return dataclasses.replace(report, tables=tables)
 
 
 def with_customer_actions(report, top: int = TOP):
@@ -346,4 +376,8 @@ def with_customer_actions(report, top: int = TOP):
         unit=report.headline.get("unit", "W"),
         top=top,
     )
-    return dataclasses.replace(report, tables={**report.tables, **tables})
+    every = {**accounts.tables, **report.tables, **tables}
+    accounts = dataclasses.replace(
+        accounts, tables={**accounts.tables, "findings": findings_table(findings(every, accounts.config))}
+    )
+    return dataclasses.replace(report, account_report=accounts, tables={**report.tables, **tables})

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.accounts import AccountTable
 from core.customers.report import CustomerReport
 from core.errors import SegmenterInputError
 from core.groups import group_codes
@@ -214,6 +215,7 @@ def customer_bridge_by(
 
 
 MARGIN_STEP = "returning: margin"
+REVENUE_STEP = "returning: revenue"
 #: A transaction list whose first order is within this many days of the earlier period's start covers it.
 FIRST_ORDER_DAYS = 31
 
@@ -239,11 +241,22 @@ def shapley3(x: tuple[float, float], y: tuple[float, float], z: tuple[float, flo
 
 
 def profit_bridge(
-    r0: Any, r1: Any, p0: Any, p1: Any, orders0: Any, orders1: Any, periods: tuple[str, str] = ("before", "after")
+    r0: Any,
+    r1: Any,
+    p0: Any,
+    p1: Any,
+    orders0: Any = None,
+    orders1: Any = None,
+    periods: tuple[str, str] = ("before", "after"),
 ) -> pd.DataFrame:
     """The same bridge in profit: new, lost and returning customers (kinds by revenue, as in
     :func:`customer_bridge`), the returning customers' profit change split by ``profit = orders x
     average order value x margin`` (:func:`shapley3`, margin = their profit / their revenue).
+
+    Without order counts (``orders0``/``orders1`` None: an account list with revenue and profit per
+    period only) the split is ``profit = revenue x margin``, the two-factor midpoint split (the
+    same :func:`shapley3` with the orders held at 1): rows ``returning: revenue`` and
+    ``returning: margin``.
 
     Examples
     --------
@@ -253,16 +266,27 @@ def profit_bridge(
     >>> table[["step", "amount"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['profit before', 20.0], ['new customers', 8.0], ['lost customers', 0.0], ['returning: number of orders', 12.42],
      ['returning: average order value', 5.67], ['returning: margin', 6.91], ['profit after', 53.0], ['change', 33.0]]
+
+    Without orders: revenue effect (180 - 100) x (0.2 + 0.25) / 2 = 18, margin effect
+    (0.25 - 0.2) x (100 + 180) / 2 = 7.
+
+    >>> profit_bridge([100, 0], [180, 40], [20, 0], [45, 8])["amount"].tolist()
+    [20.0, 8.0, 0.0, 18.0, 7.0, 53.0, 33.0]
     """
-    r0, r1, p0, p1, o0, o1 = (
-        np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (r0, r1, p0, p1, orders0, orders1)
+    with_orders = orders0 is not None and orders1 is not None
+    r0, r1, p0, p1 = (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (r0, r1, p0, p1))
+    o0, o1 = (
+        (np.nan_to_num(np.asarray(v, dtype=float), nan=0.0) for v in (orders0, orders1))
+        if with_orders
+        else (np.ones_like(r0), np.ones_like(r1))
     )
     kinds = np.where((r0 <= 0) & (r1 > 0), 0, np.where((r0 > 0) & (r1 <= 0), 1, np.where((r0 > 0) & (r1 > 0), 2, 3)))
     start, end = _cents(p0.sum()), _cents(p1.sum())
     change = _cents(end - start)
     amounts = [_cents((p1 - p0)[kinds == k].sum()) for k in range(4)]
     back = kinds == 2
-    orders = (float(o0[back].sum()), float(o1[back].sum()))
+    # without order counts the orders are held at 1 in both periods: the "value" factor is the revenue
+    orders = (float(o0[back].sum()), float(o1[back].sum())) if with_orders else (1.0, 1.0)
     revenue = (float(r0[back].sum()), float(r1[back].sum()))
     profit = (float(p0[back].sum()), float(p1[back].sum()))
     if back.any():
@@ -272,14 +296,12 @@ def profit_bridge(
     else:
         effects = [0.0, 0.0, 0.0]
     effects[2] = _cents(change - amounts[0] - amounts[1] - amounts[3] - effects[0] - effects[1])
-    rows = [
-        (f"profit {periods[0]}", start),
-        (NEW, amounts[0]),
-        (LOST, amounts[1]),
-        (ORDERS_STEP, effects[0]),
-        (VALUE_STEP, effects[1]),
-        (MARGIN_STEP, effects[2]),
-    ]
+    rows = [(f"profit {periods[0]}", start), (NEW, amounts[0]), (LOST, amounts[1])]
+    if with_orders:
+        rows += [(ORDERS_STEP, effects[0]), (VALUE_STEP, effects[1])]
+    else:
+        rows.append((REVENUE_STEP, effects[1]))
+    rows.append((MARGIN_STEP, effects[2]))
     if amounts[3] != 0:
         rows.append((OTHER, amounts[3]))
     rows += [(f"profit {periods[1]}", end), ("change", change)]
@@ -312,9 +334,67 @@ def bridge_tables(
     return tables
 
 
-def account_bridge_tables(report_tables: dict[str, pd.DataFrame], labels: Sequence[str]) -> dict[str, pd.DataFrame]:
+def split_inputs(
+    r0: np.ndarray,
+    r1: np.ndarray,
+    values: pd.DataFrame | None,
+    periods: tuple[str, str],
+    what: str,
+    sheet_rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | str | None:
+    """An account list's orders (or profit) of the bridge's two periods, when every account that
+    needs one has it: ``(before, after)`` arrays; a sentence saying which accounts lack it (by
+    their ``sheet_rows``); None when the list has no such column for one of the periods.
+
+    Orders are needed by every returning account (revenue in both periods), at least one in each
+    period; a profit by every account with revenue in the period (``what`` ``"profit"``).
+
+    Examples
+    --------
+    >>> orders, rows = pd.DataFrame({"2024": [2.0, None], "2025": [3.0, 1.0]}), np.array([2, 3])
+    >>> split_inputs(np.array([10.0, 0.0]), np.array([12.0, 5.0]), orders, ("2024", "2025"), "orders", rows)
+    (array([2., 0.]), array([3., 1.]))
+    >>> split_inputs(np.array([10.0, 4.0]), np.array([12.0, 5.0]), orders, ("2024", "2025"), "orders", rows)
+    '1 returning account without orders in 2024 or 2025 (row 3)'
+    """
+    before, after = periods
+    if values is None or before not in values or after not in values:
+        return None
+    v0, v1 = values[before].to_numpy(float), values[after].to_numpy(float)
+    if np.isnan(v0).all() or np.isnan(v1).all():
+        return None
+    if what == "orders":
+        missing = (r0 > 0) & (r1 > 0) & ~((v0 >= 1) & (v1 >= 1))
+        kind = "returning account"
+    else:
+        missing = ((r0 > 0) & np.isnan(v0)) | ((r1 > 0) & np.isnan(v1))
+        kind = "account with revenue"
+    if missing.any():
+        rows = ", ".join(str(r) for r in sheet_rows[missing][:5])
+        count = int(missing.sum())
+        return (
+            f"{count:,} {kind}{'s' if count > 1 else ''} without {what} in {before} or {after} "
+            f"(row{'s' if count > 1 else ''} {rows}{', ...' if count > 5 else ''})"
+        )
+    return np.nan_to_num(v0, nan=0.0), np.nan_to_num(v1, nan=0.0)
+
+
+def account_bridge_tables(
+    report_tables: dict[str, pd.DataFrame],
+    labels: Sequence[str],
+    period_orders: pd.DataFrame | None = None,
+    period_profit: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
     """The bridge of an account list with two or more period columns, from the report's ``growth``
-    table (the last two periods) and ``segments`` (channel); empty without periods."""
+    table (the last two periods) and ``segments`` (channel); empty without periods.
+
+    ``period_orders`` / ``period_profit`` (``AccountTable.period_orders`` / ``period_profit`` in the
+    ``growth`` table's row order, one column per period label): with orders of every returning
+    account in both periods, their change is split into number of orders and average order value;
+    with a profit for every account with revenue in both periods, ``customer_profit_bridge`` adds
+    the margin (:func:`profit_bridge`). What could not be split is said in ``customer_bridge_notes``
+    (``note``), with the sheet rows of the accounts lacking a figure.
+    """
     growth = report_tables.get("growth")
     if growth is None:
         return {}
@@ -329,7 +409,23 @@ def account_bridge_tables(report_tables: dict[str, pd.DataFrame], labels: Sequen
     segments = report_tables["segments"]
     if "channel" in segments and segments["channel"].notna().any():
         groups["channel"] = (segments["channel"].astype(object).to_numpy(), None)
-    return bridge_tables(growth[before].to_numpy(float), growth[after].to_numpy(float), groups, periods)
+    r0, r1 = (np.nan_to_num(growth[c].to_numpy(float), nan=0.0) for c in (before, after))
+    sheet_rows = growth["sheet_row"].to_numpy()
+    orders = split_inputs(r0, r1, period_orders, periods, "orders", sheet_rows)
+    profit = split_inputs(r0, r1, period_profit, periods, "profit", sheet_rows)
+    o0, o1 = orders if isinstance(orders, tuple) else (None, None)
+    tables = bridge_tables(r0, r1, groups, periods, o0, o1)
+    if isinstance(profit, tuple):
+        tables["customer_profit_bridge"] = profit_bridge(r0, r1, *profit, o0, o1, periods)
+    notes = [
+        f"{'Revenue' if what == 'orders' else 'Profit'} bridge: the returning accounts' change is not split "
+        f"{'into number of orders and average order value' if what == 'orders' else 'by margin'}: {said}"
+        for what, said in (("orders", orders), ("profit", profit))
+        if isinstance(said, str)
+    ]
+    if notes:
+        tables["customer_bridge_notes"] = pd.DataFrame({"note": notes})
+    return tables
 
 
 def year_on_year(
@@ -395,9 +491,14 @@ def transaction_bridge_tables(
     return tables
 
 
-def with_account_bridge(report: Report) -> Report:
-    """The account report with its bridge by customers (:func:`account_bridge_tables`) added."""
-    tables = account_bridge_tables(report.tables, report.config.labels)
+def with_account_bridge(report: Report, table: AccountTable | None = None) -> Report:
+    """The account report with its bridge by customers (:func:`account_bridge_tables`) added; with
+    ``table`` (the account table the report was run on) its orders and profit per period split
+    the returning accounts' change."""
+    segments = report.tables["segments"]
+    period_orders = table.period_orders.reindex(segments.index).reset_index(drop=True) if table else None
+    period_profit = table.period_profit.reindex(segments.index).reset_index(drop=True) if table else None
+    tables = account_bridge_tables(report.tables, report.config.labels, period_orders, period_profit)
     return dataclasses.replace(report, tables={**report.tables, **tables}) if tables else report
 
 

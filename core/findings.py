@@ -27,6 +27,13 @@ Candidates, in the order they are listed:
 0. (transaction lists, listed first) what the customer models say: expected purchases and
    lifetime value with their 80 % ranges, the share likely still active, the top tier's value,
    and the holdout check's verdict in one sentence.
+
+Beyond the eight, always listed last when their tables exist (:data:`LISTED_LAST`):
+
+11. the survey join (``--survey``): responses read, not joined and near misses to confirm, accounts
+    that answered and the share of revenue they cover;
+12. the call list: how many accounts have a reason to call, the money at stake on the list and
+    on its first block.
 """
 
 from __future__ import annotations
@@ -48,6 +55,9 @@ CONCENTRATED_ACCOUNT_SHARE = 0.40
 MAX_FINDINGS = 8
 #: Loss-making accounts that take less than this share of total profit make no finding.
 MATERIAL_LOSS = 0.01
+
+#: Topics said beyond the eight weightiest, after them: the survey join and the call list.
+LISTED_LAST = (11, 12)
 
 
 @dataclass(frozen=True)
@@ -544,6 +554,47 @@ def _reading(tables, config) -> Finding | None:
     return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", sheets.DATA_ISSUES)
 
 
+def _survey(tables, config) -> Finding | None:
+    """The survey join in one line: responses read, not joined, near misses; revenue covered."""
+    if "survey_match" not in tables:
+        return None
+
+    def fig(measure: str, kind: str) -> Figure:
+        return _fig(tables, "survey_match", measure, "value", kind)
+
+    read, off = fig("responses read", "int"), fig("responses not joined", "int")
+    near = fig("near misses listed, not joined (confirm below)", "int")
+    answered, covered = (
+        fig("accounts with at least one answer", "int"),
+        fig("share of revenue covered by answers", "pct"),
+    )
+    text = (
+        f"Survey: {plural(int(read.value), 'response')} read, {off.text()} not joined"
+        + (f" ({near.text()} near {'miss' if near.value == 1 else 'misses'} to confirm)" if near.value else "")
+        + f"; {plural(int(answered.value), 'account')} answered, covering {covered.text()} of revenue"
+    )
+    return Finding(11, 1.0, text, sheets.NPS, (read, off, near, answered, covered))
+
+
+def _call_list(tables, config) -> Finding | None:
+    """The call list in one line: accounts to call and the money at stake, all and first block."""
+    if "actions" not in tables or not len(tables["actions"]):
+        return None
+    every, top = tables["actions"], tables.get("actions_top", tables["actions"])
+    count = Figure(len(every), "actions", None, None, "int")
+    stake = float(every["money_at_stake"].sum())
+    text = (
+        f"{plural(len(every), 'account')} to call, {figure_text(stake, 'money')} at stake"
+        + (
+            f"; the first {len(top):,} hold {figure_text(float(top['money_at_stake'].sum()), 'money')}"
+            if len(top) < len(every)
+            else ""
+        )
+        + f", led by {every['account'].iloc[0]} ({figure_text(float(every['money_at_stake'].iloc[0]), 'money')})"
+    )
+    return Finding(12, 1.0, text, sheets.ACTIONS, (count,))
+
+
 CANDIDATES: tuple[Callable, ...] = (
     _coverage,
     _reading,
@@ -559,6 +610,8 @@ CANDIDATES: tuple[Callable, ...] = (
     _channel,
     _issues,
     _models,
+    _survey,
+    _call_list,
 )
 
 
@@ -583,8 +636,10 @@ def findings(tables: dict[str, pd.DataFrame], config: ReportConfig) -> list[Find
         result = candidate(tables, config)
         found += result if isinstance(result, list) else [result] if result is not None else []
     intake = sorted((f for f in found if f.topic < 0), key=lambda f: f.topic)  # said first, beyond the eight
-    kept = sorted((f for f in found if f.topic >= 0), key=lambda f: -f.weight)[:MAX_FINDINGS]
-    return intake + sorted(kept, key=lambda f: (f.topic, -f.weight))
+    last = sorted((f for f in found if f.topic in LISTED_LAST), key=lambda f: f.topic)  # and these last
+    ranked = [f for f in found if f.topic >= 0 and f.topic not in LISTED_LAST]
+    kept = sorted(ranked, key=lambda f: -f.weight)[:MAX_FINDINGS]
+    return intake + sorted(kept, key=lambda f: (f.topic, -f.weight)) + last
 
 
 def findings_table(found: list[Finding]) -> pd.DataFrame:

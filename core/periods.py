@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 YEAR, QUARTER, RELATIVE = "year", "quarter", "relative"
 KIND_PREFERENCE = (YEAR, QUARTER, RELATIVE)  # a tie in the number of columns goes to the first
@@ -45,6 +45,24 @@ _YEAR_FIRST = re.compile(rf"(?<![0-9a-z])({_Y4})\s*[-/ ]?\s*q([1-4])(?![0-9a-z])
 _FY = re.compile(r"(?<![0-9a-z])fy\s*'?(\d{4}|\d\d)(?![0-9a-z])")
 _YEAR = re.compile(rf"(?<![0-9a-z])({_Y4})(?![0-9a-z])")
 _PRIOR = re.compile(r"(?<![0-9a-z])(?:prior(?: year)?|previous(?: year)?|last year|py)(?![0-9a-z])")
+#: What is left of an order-count period header once the period and filler words are removed
+#: ("Orders 2024", "Number of orders FY25", "Invoice count 2025"): the accounts' orders in that period.
+ORDER_PHRASES = frozenset(
+    {
+        "orders",
+        "order count",
+        "orders count",
+        "number orders",
+        "no orders",
+        "nr orders",
+        "invoices",
+        "invoice count",
+        "number invoices",
+        "transactions",
+        "transaction count",
+        "number transactions",
+    }
+)
 _CURRENT = re.compile(r"(?<![0-9a-z])(?:current(?: year)?|this year|cy)(?![0-9a-z])")
 
 
@@ -57,7 +75,7 @@ class PeriodHeader:
     header:
         The header text as written.
     measure:
-        ``"revenue"`` or ``"profit"``.
+        ``"revenue"``, ``"profit"`` or ``"orders"`` (a count of orders, :data:`ORDER_PHRASES`).
     label:
         The period as the report shows it: ``"2024"``, ``"2024/25"``, ``"Q3 2025"``,
         ``"prior"`` or ``"current"``.
@@ -121,7 +139,8 @@ def read_period_header(header: str, role_of: Callable[[str], str | None]) -> Per
         A period column when the header holds a period (year 1900-2099, FY24, FY 2024/25,
         Q3 2025, 2025 Q3, 2025-Q3, prior/previous/last year, current/this year, PY/CY) and
         what is left, once the period and filler words ("FY", "year", "total", "actual",
-        a currency) are removed, is empty (revenue) or names revenue or profit.
+        a currency) are removed, is empty (revenue), names revenue or profit, or counts orders
+        (:data:`ORDER_PHRASES`: "Orders 2024", "Number of orders FY25").
 
     Notes
     -----
@@ -138,6 +157,8 @@ def read_period_header(header: str, role_of: Callable[[str], str | None]) -> Per
     'Q3 2025'
     >>> read_period_header("Customer since 2019", header_role) is None
     True
+    >>> read_period_header("Number of orders 2025", header_role).measure
+    'orders'
     """
     text = str(header).lower()
     found = _period(text)
@@ -145,8 +166,8 @@ def read_period_header(header: str, role_of: Callable[[str], str | None]) -> Per
         return None
     label, kind, time, (start, end) = found
     rest = [w for w in re.findall(r"[0-9a-z]+", text[:start] + " " + text[end:]) if w not in FILLER_WORDS]
-    measure = role_of(" ".join(rest)) if rest else "revenue"
-    if measure not in ("revenue", "profit"):
+    measure = "orders" if " ".join(rest) in ORDER_PHRASES else role_of(" ".join(rest)) if rest else "revenue"
+    if measure not in ("revenue", "profit", "orders"):
         return None
     return PeriodHeader(header=str(header), measure=measure, label=label, kind=kind, time=time)
 
@@ -157,9 +178,9 @@ class PeriodChoice:
 
     Attributes
     ----------
-    revenue, profit:
+    revenue, profit, orders:
         Column index -> :class:`PeriodHeader`, revenue in time order (oldest first);
-        profit only for periods that also have revenue.
+        profit and orders only for periods that also have revenue.
     set_aside:
         Column index -> the reason it is not used as a period (kept as an extra column).
     """
@@ -167,6 +188,7 @@ class PeriodChoice:
     revenue: dict[int, PeriodHeader]
     profit: dict[int, PeriodHeader]
     set_aside: dict[int, str]
+    orders: dict[int, PeriodHeader] = field(default_factory=dict)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -216,15 +238,15 @@ def choose_periods(found: dict[int, PeriodHeader]) -> PeriodChoice:
     revenue = {j: found[j] for (measure, _), j in chosen.items() if measure == "revenue"}
     revenue = dict(sorted(revenue.items(), key=lambda item: item[1].time))
     labels = {p.label for p in revenue.values()}
-    profit = {}
+    profit, orders = {}, {}
     for (measure, label), j in chosen.items():
-        if measure != "profit":
+        if measure == "revenue":
             continue
         if label in labels:
-            profit[j] = found[j]
+            (profit if measure == "profit" else orders)[j] = found[j]
         else:
             set_aside[j] = f"no revenue column for {label}"
-    return PeriodChoice(revenue=revenue, profit=profit, set_aside=set_aside)
+    return PeriodChoice(revenue=revenue, profit=profit, set_aside=set_aside, orders=orders)
 
 
 def years_since_first(periods: Sequence[PeriodHeader]) -> tuple[float, ...]:

@@ -80,6 +80,7 @@ ACCOUNT_SHEETS: dict[str, tuple[str, ...]] = {
         "customer_bridge_by_tier",
         "customer_bridge_by_channel",
         "customer_profit_bridge",
+        "customer_bridge_notes",
         "chart_customer_bridge",
     ),
     GROWTH_PER_ACCOUNT: ("growth",),

@@ -17,10 +17,11 @@ Where Lite differs from the classic add-in (the only place this is said):
   ``xw.Book.caller()``. Excel's status bar is not reachable from Lite; progress messages are
   skipped, message boxes still show.
 - Formatting Lite cannot do: column widths fitted to their contents (autofit), the charts, the
-  tier colours (conditional formats) and the header rows kept in view (freeze panes) need calls
-  that the xlwings of a Lite workbook may lack (an older xlwings in requirements.txt, or a Lite
-  without them). Each such call is skipped, the rest of the sheets is written, and the script
-  ends with one message naming what was left out (:func:`lite_gaps`). The figures are complete.
+  tier colours (conditional formats), the header rows kept in view (freeze panes) and the print
+  areas need calls that the xlwings of a Lite workbook may lack (an older xlwings in
+  requirements.txt, or a Lite without them). Each such call is skipped, the rest of the sheets is
+  written, and the script ends with one message naming what was left out (:func:`lite_gaps`).
+  The figures are complete.
 - Dates: Excel hands a worksheet function a date cell as its serial number (custom functions
   do not see formats); the figures are the same, and SEGMENT_ISSUES notes that the numbers
   were "read as the Excel date ...". Scripts get dates as dates, as the ribbon buttons do.
@@ -59,6 +60,7 @@ OPTIONAL_CALLS = (
     (xw.main.Charts, "add", "the charts"),
     (xw.main.Range, "conditional_formats", "the tier colours and red negatives (conditional formats)"),
     (xw.main.Sheet, "freeze_panes", "the header rows kept in view (freeze panes)"),
+    (xw.main.Sheet, "page_setup", "the print areas"),
 )
 
 

@@ -407,6 +407,16 @@ class Workbook(ComObject):
         return next(s for s in self.sheets if s.Name.lower() == name.lower())
 
 
+class PageSetup(ComObject):
+    """A sheet's page setup: what is set is kept (and logged); an empty print area reads as ''."""
+
+    def __init__(self, excel: Application, sheet_name: str):
+        self._fields(excel, sheet_name=sheet_name, PrintArea="")
+
+    def _where(self):
+        return f"PageSetup[{self.sheet_name}]"
+
+
 class Worksheets(ComObject):
     def __init__(self, book: Workbook):
         self._fields(book._excel, book=book)
@@ -451,7 +461,15 @@ class Worksheet(ComObject):
     def __init__(self, book: Workbook, name: str, cells: dict | None = None):
         # formats: (r1, c1, r2, c2, number format) in the order they were set
         self._fields(
-            book._excel, book=book, Name=name, cells=dict(cells or {}), formats=[], tables=[], charts=[], Visible=-1
+            book._excel,
+            book=book,
+            Name=name,
+            cells=dict(cells or {}),
+            formats=[],
+            tables=[],
+            charts=[],
+            Visible=-1,
+            PageSetup=PageSetup(book._excel, name),
         )
 
     def _where(self):

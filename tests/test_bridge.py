@@ -181,3 +181,85 @@ def test_transaction_list_with_profit_gets_a_profit_bridge_with_the_margin_step(
     # (0.25 - 0.20) x their average revenue over the two years
     revenue = (per.loc[back, ("Amount", 2024)].sum() + per.loc[back, ("Amount", 2025)].sum()) / 2
     assert steps["returning: margin"] == pytest.approx(0.05 * revenue, rel=0.05)
+
+
+def _growth_with_orders(tmp_path: Path, blank_orders_row: int | None = None) -> tuple[Path, pd.DataFrame]:
+    """The growth sample with 'Orders 2024', 'Orders 2025' and 'Profit 2024' columns, as a CRM export
+    with a count of orders per year would have them."""
+    raw = pd.read_csv(GROWTH_SAMPLE, thousands=",")
+    rng = np.random.default_rng(2325)
+    for year in ("2024", "2025"):
+        revenue = raw[f"Revenue {year}"].fillna(0)
+        raw[f"Orders {year}"] = np.where(revenue > 0, rng.integers(1, 40, len(raw)), 0)
+    raw["Profit 2024"] = (raw["Revenue 2024"].fillna(0) * rng.uniform(0.05, 0.35, len(raw))).round(2)
+    if blank_orders_row is not None:
+        raw.loc[blank_orders_row, "Orders 2024"] = None
+    source = tmp_path / "accounts_orders.csv"
+    raw.to_csv(source, index=False)
+    return source, raw
+
+
+def test_account_list_with_orders_and_profit_splits_returning_accounts_to_the_cent(tmp_path):
+    source, raw = _growth_with_orders(tmp_path)
+    out = _report(tmp_path, source)
+    r0, r1 = raw["Revenue 2024"].fillna(0).to_numpy(), raw["Revenue 2025"].fillna(0).to_numpy()
+    p0, p1 = raw["Profit 2024"].fillna(0).to_numpy(), raw["Profit 2025"].fillna(0).to_numpy()
+    o0, o1 = raw["Orders 2024"].to_numpy(float), raw["Orders 2025"].to_numpy(float)
+    back = (r0 > 0) & (r1 > 0)
+    # revenue = orders x average order value over the returning accounts, midpoint split
+    orders, revenue = (o0[back].sum(), o1[back].sum()), (r0[back].sum(), r1[back].sum())
+    value = (revenue[0] / orders[0], revenue[1] / orders[1])
+    steps = _steps(read_block(out, "Growth", "Revenue bridge by customers:"))
+    assert steps["returning: number of orders"] == pytest.approx((orders[1] - orders[0]) * sum(value) / 2, abs=0.01)
+    assert steps["returning: average order value"] == pytest.approx((value[1] - value[0]) * sum(orders) / 2, abs=0.01)
+    parts = ["new customers", "lost customers", "returning: number of orders", "returning: average order value"]
+    assert round(sum(steps[p] for p in parts), 2) == round(steps["change"], 2) == round(r1.sum() - r0.sum(), 2)
+    # profit = orders x average order value x margin: each factor's Shapley share, written out here
+    margin = (p0[back].sum() / revenue[0], p1[back].sum() / revenue[1])
+
+    def share(a, b, c):  # a's change, averaged over the six orders in which the three can change
+        return (a[1] - a[0]) * (b[0] * c[0] / 3 + b[1] * c[1] / 3 + b[0] * c[1] / 6 + b[1] * c[0] / 6)
+
+    profit = _steps(read_block(out, "Growth", "Profit bridge by customers"))
+    assert profit["returning: number of orders"] == pytest.approx(share(orders, value, margin), abs=0.01)
+    assert profit["returning: average order value"] == pytest.approx(share(value, orders, margin), abs=0.01)
+    assert profit["returning: margin"] == pytest.approx(share(margin, orders, value), abs=0.01)
+    new, lost = (r0 <= 0) & (r1 > 0), (r0 > 0) & (r1 <= 0)
+    assert profit["new customers"] == pytest.approx((p1 - p0)[new].sum(), abs=0.005)
+    assert profit["lost customers"] == pytest.approx((p1 - p0)[lost].sum(), abs=0.005)
+    parts = ["new customers", "lost customers", "returning: number of orders", "returning: average order value"]
+    parts += ["returning: margin"] + (["other (credit notes only)"] if "other (credit notes only)" in profit else [])
+    assert round(sum(profit[p] for p in parts), 2) == round(profit["change"], 2) == round(p1.sum() - p0.sum(), 2)
+    assert profit["profit 2024"] == pytest.approx(p0.sum(), abs=0.005)
+
+
+def test_a_returning_account_without_orders_keeps_the_change_whole_and_says_why(tmp_path):
+    raw = pd.read_csv(GROWTH_SAMPLE, thousands=",")
+    returning = int(np.flatnonzero((raw["Revenue 2024"].fillna(0) > 0) & (raw["Revenue 2025"].fillna(0) > 0))[0])
+    source, _ = _growth_with_orders(tmp_path, blank_orders_row=returning)
+    out = _report(tmp_path, source)
+    steps = _steps(read_block(out, "Growth", "Revenue bridge by customers:"))
+    assert "returning customers" in steps and "returning: number of orders" not in steps
+    (note,) = read_block(out, "Growth", "What the bridge could not split")["Note"]
+    assert note == (
+        "Revenue bridge: the returning accounts' change is not split into number of orders and average order "
+        f"value: 1 returning account without orders in 2024 or 2025 (row {returning + 2})"
+    )
+    # profit has both periods on every account: its bridge splits revenue (no orders) and margin
+    profit = _steps(read_block(out, "Growth", "Profit bridge by customers"))
+    assert {"returning: revenue", "returning: margin"} <= set(profit) and "returning: number of orders" not in profit
+
+
+def test_order_counts_must_be_whole_numbers_of_zero_or_more():
+    from core.accounts import parse_accounts
+
+    rows = [
+        ["Account", "Revenue 2024", "Revenue 2025", "Orders 2024", "Orders 2025"],
+        ["a", 100.0, 120.0, 3.0, 4.0],
+        ["b", 50.0, 60.0, -1.0, 2.5],
+    ]
+    table = parse_accounts(rows)
+    assert table.period_orders.iloc[0].tolist() == [3.0, 4.0] and table.period_orders.iloc[1].isna().all()
+    rejected = table.issues[table.issues["action"] == "rejected"]
+    assert sorted(rejected["column"]) == ["Orders 2024", "Orders 2025"]
+    assert (rejected["reason"] == "a number of orders must be a whole number of 0 or more").all()

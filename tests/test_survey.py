@@ -321,3 +321,48 @@ def test_an_account_id_column_beside_the_names_joins_by_id():
     survey = parse_survey([["Customer ID", "Company", "NPS"], ["C-002", "Acme", 9.0], ["c-001", "Acme", 2.0]])
     accounts = add_survey(report, survey).tables["survey_accounts"]
     assert sorted(accounts["account"]) == ["Acme Inc.", "Acme Ltd"] and accounts["respondents"].tolist() == [1, 1]
+
+
+def test_ribbon_add_nps_survey_reads_the_export_file_a_selected_cell_names(sample):
+    """On the desktop (xlwings' Windows engine over a fake Excel): one selected cell holding the
+    export's file name, relative to the workbook's folder, is read as --survey reads the file."""
+    from openpyxl import load_workbook
+
+    from tests.fake_com import windows_book
+
+    accounts_path, survey_path, expected, near = sample
+    rows = [list(r) for r in load_workbook(accounts_path).active.iter_rows(values_only=True)]
+    book, excel = windows_book({"Accounts": rows, "Survey files": [[f'"{survey_path.name}"']]}, selection="A1:E501")
+    object.__setattr__(excel.workbook, "folder", str(survey_path.parent))
+    segmenter.segment_selection(book)
+    object.__setattr__(excel, "selection", excel.workbook.sheet("Survey files").Range("A1"))
+    messages = segmenter.add_nps_survey(book)
+    joined = sum(e is not None for e in expected)
+    assert messages[-1].startswith(f"survey: 600 responses, {joined} joined to ")
+    assert f"{len(near)} not joined, {len(near)} of them near misses to confirm" in messages[-1]
+    nps = excel.workbook.sheet("NPS").cells
+    assert "Survey match: the survey's responses joined to the account list" in nps.values()
+
+
+def test_ribbon_add_nps_survey_with_a_file_name_in_excel_on_the_web_says_to_paste_the_responses():
+    from tests.conftest import remote_book
+
+    names = [
+        {
+            "name": LAST_RANGE_NAME,
+            "sheet_index": 0,
+            "address": "$A$1:$B$3",
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+    ]
+    book = remote_book(
+        {"Accounts": [["Account", "Revenue"], ["Acme", 10.0], ["Beta", 5.0]], "Files": [["C:\\exports\\nps.csv"]]},
+        selection="A1",
+        active=1,
+        names=names,
+    )
+    (message,) = segmenter.ribbon("add_nps_survey", book)
+    assert message.startswith("segmenter could not run: the selected cell names the file 'nps.csv', which this")
+    assert "copy its responses onto a sheet, select them and click Add NPS survey" in message

@@ -31,10 +31,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from writers.cells import column_letters
 from writers.charts import PlacedChart
 from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.placement import PlacedBlock, PlacedSheet
+from writers.print_setup import PrintPlan, print_plan
+from writers.printing import print_fit
 from writers.text import TEXT_FORMAT, as_typed_text, rows_as_typed_text, text_columns
 
 OWNER_PREFIX = "segmenter_sheet_"
@@ -53,6 +56,8 @@ POINTS_PER_CM = 72 / 2.54
 # A block is handed to xlwings this many cells at a time (xlwings cuts each piece further into
 # calls of its engine's write budget), so the status bar can say how far a big block is.
 PROGRESS_CELLS = 1_000_000
+# Excel's XlPageOrientation and XlOrder values (COM takes the numbers)
+XL_PORTRAIT, XL_LANDSCAPE, XL_OVER_THEN_DOWN = 1, 2, 2
 _REFERENCE = re.compile(r"=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
 
 Progress = Callable[[str], None]
@@ -246,7 +251,67 @@ def write_sheet(book, placed: PlacedSheet, *, after=None, progress: Progress | N
     sheet.activate()
     freeze_top_rows(sheet, placed.freeze_row - 1)
     sheet.autofit("c")
+    print_layout(sheet, placed)
     return sheet, message
+
+
+def print_layout(sheet, placed: PlacedSheet) -> None:
+    """Make the sheet print as the file writer's does (:mod:`writers.print_setup`).
+
+    Through xlwings on every engine: the print area (the tables and charts), the widths of the
+    columns whose long notes, labels or headers wrap (autofit made them as wide as their longest
+    text) and the wrapping itself. xlwings has no call for orientation, scale, fit-to-width or
+    titles to repeat (its ``PageSetup`` has ``print_area`` only), so the desktop engines get them
+    through ``.api`` (:func:`page_setup`); the remote engine and Lite keep Excel's own page setup.
+    """
+    fit = print_fit(placed)
+    sheet.page_setup.print_area = f"$A$1:${column_letters(fit.last_col + 1)}${fit.last_row + 1}"
+    for block in placed.blocks:
+        table = block.block.table
+        note = fit.wrapped.get(table)
+        cells = {j for _, j in fit.wrapped_labels.get(table, [])} | ({note} if note is not None else set())
+        headers = set(fit.wrapped_headers.get(table, []))
+        for j in sorted(cells | headers):
+            sheet.range((1, j + 1)).column_width = fit.widths[j]
+        for j in sorted(cells) if block.n_rows else ():
+            sheet.range((block.header_row + 1, j + 1), (block.last_row, j + 1)).wrap_text = True
+        for j in sorted(headers):
+            sheet.range((block.header_row, j + 1)).wrap_text = True
+    if sheet.book.app.engine.type == "desktop":
+        page_setup(sheet, print_plan(fit.widths, fit.last_col, portrait=placed.spec.one_page), placed.print_title_row)
+
+
+def page_setup(sheet, plan: PrintPlan, title_row: int | None) -> None:
+    """Orientation, fit to one page width or a scale with column A and the header (or title) rows
+    on every page, "over, then down": Excel's PageSetup through ``.api`` (COM on Windows, AppleScript
+    on macOS), the properties the file writer sets. Page breaks are Excel's own (between columns)."""
+    rows = f"${title_row}:${title_row}" if title_row else "$1:$2"
+    if "_xlmac" in type(sheet.impl).__module__:
+        from appscript import k  # macOS only: xlwings' own engine imports it
+
+        setup = sheet.api.page_setup_object
+        setup.page_orientation.set(k.landscape if plan.orientation == "landscape" else k.portrait)
+        if plan.fit_width:
+            setup.zoom.set(False)
+            setup.fit_to_pages_wide.set(1)
+            setup.fit_to_pages_tall.set(False)
+        else:
+            setup.zoom.set(plan.scale_percent)
+            setup.print_title_columns.set("$A:$A")
+            setup.print_title_rows.set(rows)
+            setup.order.set(k.over_then_down)
+        return
+    setup = sheet.api.PageSetup
+    setup.Orientation = XL_LANDSCAPE if plan.orientation == "landscape" else XL_PORTRAIT
+    if plan.fit_width:
+        setup.Zoom = False
+        setup.FitToPagesWide = 1
+        setup.FitToPagesTall = False
+    else:
+        setup.Zoom = plan.scale_percent
+        setup.PrintTitleColumns = "$A:$A"
+        setup.PrintTitleRows = rows
+        setup.Order = XL_OVER_THEN_DOWN
 
 
 def _write_block(sheet, block: PlacedBlock, progress: Progress | None = None) -> None:

@@ -76,7 +76,7 @@ class SheetSpec:
     blocks: tuple[Block, ...]
     chart: ChartSpec | None = None
     charts: tuple[ChartSpec, ...] = ()
-    one_page: bool = False  # printed on one portrait page (the Overview), else landscape, fit to width
+    one_page: bool = False  # printed portrait (the Overview), else landscape (writers.print_setup)
 
 
 SEGMENT_COLUMNS = (
@@ -536,8 +536,9 @@ BRIDGE_BLOCKS = (
     Block(
         "customer_profit_bridge",
         "Profit bridge by customers: new, lost, and for returning customers the number "
-        "of orders, the average order value and the margin",
+        "of orders, the average order value and the margin (without order counts: revenue and margin)",
     ),
+    Block("customer_bridge_notes", "What the bridge could not split, and why"),
 )
 ACTIONS_SHEET = SheetSpec(
     sheets.ACTIONS,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from writers.catalogue import ChartSpec
 from writers.cells import column_letters
 from writers.columns import SERIES_COLOURS
-from writers.printing import PIXELS_PER_CHARACTER, PIXELS_PER_CM, print_fit
+from writers.print_setup import MIN_SCALE, PAGE_PX
+from writers.printing import PIXELS_PER_CHARACTER, PIXELS_PER_CM, _pixels, print_fit
 
 if TYPE_CHECKING:
     from writers.placement import PlacedBlock, PlacedSheet
@@ -115,23 +117,30 @@ def _placed_chart(
 
 
 def place_charts(sheet: PlacedSheet, placed: list[PlacedSheet], titles: dict[str, str]) -> list[PlacedChart]:
-    """The charts drawn on ``sheet``: its ``chart`` beside its block, its ``charts`` in a grid
-    of two a row below its last block (only those whose table has rows somewhere)."""
+    """The charts drawn on ``sheet``: its ``chart`` beside its block (below the tables when beside
+    them the sheet would print below :data:`~writers.print_setup.MIN_SCALE`), its ``charts`` in a
+    grid below its last block, two a row when two fit within the tables' width, else one (only those
+    whose table has rows somewhere)."""
     charts = []
+    top = max(b.last_row for b in sheet.blocks) + 3
+    widths = print_fit(sheet).widths  # the widths as written, notes widened
     if sheet.spec.chart is not None and sheet.block(sheet.spec.chart.table) is not None:
         block = sheet.block(sheet.spec.chart.table)
         if block.n_rows:
-            charts.append(
-                _placed_chart(
-                    sheet.spec.chart, (sheet, block), titles, (block.title_row, sheet.n_cols + 2), BESIDE_CHART_CM
-                )
-            )
+            anchor = (block.title_row, sheet.n_cols + 2)
+            beside_px = _pixels(widths, sheet.n_cols + 2) + BESIDE_CHART_CM[0] * PIXELS_PER_CM
+            if beside_px * MIN_SCALE > PAGE_PX["landscape"]:  # beside the tables it would not print legibly
+                anchor, top = (top, 1), top + math.ceil(BESIDE_CHART_CM[1] / 0.53) + 2
+            charts.append(_placed_chart(sheet.spec.chart, (sheet, block), titles, anchor, BESIDE_CHART_CM))
     drawn = [(spec, data) for spec in sheet.spec.charts if (data := _data_block(placed, spec.table)) is not None]
     if drawn:
-        top = max(b.last_row for b in sheet.blocks) + 3
-        second = _column_after(print_fit(sheet).widths, GRID_CHART_CM[0])  # the widths as written, notes widened
+        second = _column_after(widths, GRID_CHART_CM[0])
+        # two a row only within the tables' width: a chart beside another would widen the printed page
+        per_row = (
+            2 if _pixels(widths, sheet.n_cols + 1) >= _pixels(widths, second) + GRID_CHART_CM[0] * PIXELS_PER_CM else 1
+        )
         for i, (spec, data) in enumerate(drawn):
-            anchor = (top + (i // 2) * GRID_CHART_ROWS, 1 if i % 2 == 0 else second)
+            anchor = (top + (i // per_row) * GRID_CHART_ROWS, 1 if i % per_row == 0 else second)
             charts.append(_placed_chart(spec, data, titles, anchor, GRID_CHART_CM))
     return charts
 

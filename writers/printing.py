@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from writers.print_setup import MIN_SCALE, PAGE_PX
+
 if TYPE_CHECKING:
     from writers.placement import PlacedBlock, PlacedSheet
 
@@ -48,7 +50,7 @@ def _needed_width(header: str, cells: list[object], number_format: str) -> float
         usual = float(np.median(texts)) if len(texts) > LONG_LIST else 0.0
         texts = [min(max(texts), max(LABEL_WIDTH, usual))]
     cells_width = max(figures + texts, default=0.0)
-    return min(60.0, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
+    return min(LONG_LABEL_WIDTH, max(cells_width, min(len(header) + 3.0, max(cells_width, HEADER_WIDTH))))
 
 
 def _runs_on(block: PlacedBlock, j: int) -> bool:
@@ -68,7 +70,7 @@ def _shown(value: object) -> str:
 # Printing: every sheet prints on one page width (landscape, fit to width), so a sheet must not be
 # wider than its tables and charts. A note or reason that runs on past them would make the printed
 # page shrink its table to an unreadable size: it wraps instead, in a column at most this wide.
-NOTE_WIDTH = 60.0  # characters
+NOTE_WIDTH = 48.0  # characters: a wrapped note, wide enough for a few words a line, narrow enough to print
 NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few words a line)
 # A label column (text beside figures, in one of the blocks stacked on a sheet) is only as wide as
 # its labels and at most LABEL_WIDTH (unless it is a long list whose usual label is longer): the long
@@ -77,6 +79,7 @@ NOTE_MIN_WIDTH = 40.0  # a wrapped note's column is at least this wide (a few wo
 LABEL_WIDTH = 32.0  # characters
 LONG_LIST = 100  # rows: a list longer than this whose usual label is longer keeps that label on one line
 HEADER_WIDTH = 16.0  # characters
+LONG_LABEL_WIDTH = 60.0  # characters: the widest column, a long list's usual label on one line
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,16 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
 
     The printed width is that of the widest of its tables and charts. A run-on column (a
     block's last text column, or its ``overflow_column``) whose longest text ends past that width
-    is widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
+    (or past the first page of a sheet printed across pages, :mod:`writers.print_setup`) is
+    widened (to at most :data:`NOTE_WIDTH`) and, if the text still does not fit, wrapped.
     """
     widths = estimated_widths(sheet, sample)
     table_px = _pixels(widths, sheet.n_cols + 1)
     chart_px = [_pixels(widths, c.anchor[1]) + c.width_cm * PIXELS_PER_CM for c in sheet.charts]
     page_px = max([table_px] + chart_px)
+    # a sheet wider than a page at the smallest legible scale prints across pages: text runs on at
+    # most to the first page's edge, or it would be cut there
+    run_on_px = min(page_px, PAGE_PX["landscape"] / MIN_SCALE)
     wrapped: dict[str, int] = {}
     for block in sheet.blocks:
         for j, key in enumerate(block.keys):
@@ -117,7 +124,7 @@ def print_fit(sheet: PlacedSheet, sample: int = 2000) -> PrintFit:
             longest = max((len(_shown(r[j])) for r in block.head(sample)), default=0)
             needed_px = longest * PIXELS_PER_CHARACTER + 10
             # text runs on into empty cells only: a column with figures to its right has its own width
-            room_px = page_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
+            room_px = run_on_px - _pixels(widths, j + 1) if j == block.n_cols - 1 else widths[j] * PIXELS_PER_CHARACTER
             if needed_px <= room_px:
                 continue  # it runs on, within the printed width
             rest_px = room_px - widths[j] * PIXELS_PER_CHARACTER

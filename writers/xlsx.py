@@ -31,6 +31,7 @@ from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
+from writers.print_setup import print_plan
 from writers.printing import PIXELS_PER_CM, PrintFit, print_fit
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
@@ -362,17 +363,23 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     for j, width in enumerate(fit.widths):
         ws.set_column_width(j, width)
     ws.freeze_panes(sheet.freeze_row - 1, 0)
-    # printed or exported to PDF: the Overview on one portrait page; the others fit the page width
-    # (landscape), run down the pages and repeat a long block's header row on each
-    if sheet.spec.one_page:
-        ws.set_portrait()
-        ws.set_print_fit_to_pages(1, 1)
-    else:
-        ws.set_landscape()
+    # printed or exported to PDF (writers.print_setup): the Overview portrait, the others landscape;
+    # fitted to the page width while that stays legible, else across pages with column A on each
+    # (Excel's own breaks: it fills each page with the columns as it measures them);
+    # run down the pages and repeat a long block's header row (else the sheet's title) on each
+    plan = print_plan(fit.widths, fit.last_col, portrait=sheet.spec.one_page)
+    ws.set_portrait() if plan.orientation == "portrait" else ws.set_landscape()
+    if plan.fit_width:
         ws.set_print_fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(plan.scale_percent)
+        ws.set_repeat_columns(0, plan.repeat_columns - 1)
+        ws.set_page_order(False)  # over, then down: a band of rows reads left to right before the next
     ws.set_print_area(0, 0, fit.last_row, fit.last_col)  # the tables and charts, not text running on past them
     if sheet.print_title_row:
         ws.set_repeat_rows(sheet.print_title_row - 1, sheet.print_title_row - 1)
+    elif not plan.fit_width:
+        ws.set_repeat_rows(0, 1)
     main = _main_block(sheet)
     for j, number_format in enumerate(main.formats):
         if number_format != "General":
