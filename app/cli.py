@@ -48,7 +48,7 @@ def headline_lines(report: Report) -> list[str]:
     h = report.headline
     tiers = ", ".join(f"{label} {count:,}" for label, count in h["tiers"].items())
     lines = [
-        f"{h['accounts']:,} accounts; tiers ({h['tier_method']}): {tiers}",
+        f"{plural(h['accounts'], 'account')}; tiers ({h['tier_method']}): {tiers}",
         f"top {h['top_share']:.0%} of accounts make {h['top_share_revenue']:.1%} of revenue; "
         f"{plural(h['accounts_for_share'], 'account')} make{'s' if h['accounts_for_share'] == 1 else ''} "
         f"{h['concentration_share']:.0%}",
@@ -82,7 +82,7 @@ def headline_lines(report: Report) -> list[str]:
     ]
     issues = report.tables["data_issues"]
     if len(issues):
-        lines.append(f"{len(issues):,} data issues (see the Data issues sheet)")
+        lines.append(f"{plural(len(issues), 'data issue')} (see the Data issues sheet)")
     return lines
 
 
@@ -494,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 progress(f"reading the survey {args.survey}")
                 survey = load_survey(args.survey)
-            progress(f"segmenting {len(table.accounts):,} accounts")
+            progress(f"segmenting {plural(len(table.accounts), 'account')}")
             report = write_file_report(
                 table,
                 config,

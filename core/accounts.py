@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates, to_numbers, to_text
+from core.data_issues import REVENUE_MISSING, REVENUE_NEGATIVE
 from core.errors import SegmenterInputError
 from core.exports import ExportOptions, forced_roles, read_layout
 from core.headers import ACCOUNT_HEADERS, normalise_header
@@ -773,7 +774,7 @@ def _revenue_notes(revenue: np.ndarray, sheet_rows: np.ndarray, column: str) -> 
                     "column": column,
                     "value": "",
                     "action": "note",
-                    "reason": "revenue missing: the account gets tier D",
+                    "reason": REVENUE_MISSING.format(noun="account"),
                 }
             ),
             issues_frame(
@@ -782,7 +783,7 @@ def _revenue_notes(revenue: np.ndarray, sheet_rows: np.ndarray, column: str) -> 
                     "column": column,
                     "value": [cell_text(x) for x in revenue[negative]],
                     "action": "note",
-                    "reason": "negative revenue kept as it is (a credit note?): the account gets tier D",
+                    "reason": REVENUE_NEGATIVE.format(noun="account"),
                 }
             ),
         ],
