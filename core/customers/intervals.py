@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
 from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
@@ -287,8 +287,7 @@ def _alive_function(model: PurchaseModel, x, t_x, T):
             return model._log_odds_dead(params, x, t_x, T)
 
     def alive(params: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(log_odds(params)))
+        return special.expit(-log_odds(params))  # 1 / (1 + e^log_odds), no overflow
 
     return alive
 

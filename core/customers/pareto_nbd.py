@@ -34,6 +34,9 @@ _NEAR_INTEGER = 0.01
 _CHECK_EVERY = 8
 #: Relative size below which the bound on the rest of a series stops the summation.
 _SERIES_TOLERANCE = 1e-17
+#: The connection formula's value counts only when it is above this fraction of the sum of its
+#: two terms' sizes (at most 8 of 16 digits lost to cancellation).
+_CANCELLATION = 1e-8
 #: Relative step of the central differences in c and d where scipy gives the value.
 _PARAMETER_STEP = 1e-6
 
@@ -78,8 +81,12 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     shape = z.shape
     c, d, z = c.ravel(), d.ravel(), z.ravel()
     outputs = [np.empty(z.size) for _ in range(4 if derivatives else 1)]
-    near_one = z > SERIES_MAX_Z
-    series = np.flatnonzero(~near_one)
+    outputs[0][:] = np.nan  # z >= 1 (1 - z rounded to 0): no value; the caller integrates instead
+    for o in outputs[1:]:
+        o[:] = np.nan
+    valid = z < 1
+    near_one = valid & (z > SERIES_MAX_Z)
+    series = np.flatnonzero(valid & ~near_one)
     _sum_series(c[series], d[series], z[series], series, outputs)
     # the connection formula divides by e = d - c - 1 and its distance to a whole number, and
     # its series has large terms of both signs unless w (c + e) is well below 1
@@ -161,7 +168,14 @@ def _connection_values(c, d, z, where, outputs):
     log_second = e * np.log(w) + (1 - d) * np.log(z) + special.gammaln(d) + special.gammaln(-e) - special.gammaln(c)
     second = special.gammasgn(-e) * np.exp(log_second)
     value = first * series + second
-    outputs[0][where] = np.log(value)
+    # two large terms of opposite sign (d large, as when s and beta run off together) leave a
+    # difference with few or no correct digits: those elements get NaN and the caller
+    # integrates D(t_x) - D(T) instead
+    scale = np.abs(first * series) + np.abs(second)
+    reliable = np.isfinite(value) & (value > _CANCELLATION * scale)
+    value = np.where(reliable, value, np.nan)
+    with np.errstate(invalid="ignore"):
+        outputs[0][where] = np.log(value)
     if len(outputs) > 1:
         log_w, log_z = np.log(w), np.log(z)
         psi_e = special.digamma(-e)
@@ -228,17 +242,23 @@ def _scipy_values(c, d, z, where, outputs):
     d ln F / dz = (1-d)/z - (d-c-1)/(1-z) + (d-1) / (z (1-z) F);
     the derivatives in c and d are central differences.
     """
-    log_value = np.log(special.hyp2f1(1.0, c, d, z))
+    log_value = _log_positive(special.hyp2f1(1.0, c, d, z))
     outputs[0][where] = log_value
     if len(outputs) > 1:
         step_c, step_d = _PARAMETER_STEP * c, _PARAMETER_STEP * d
         outputs[1][where] = (
-            np.log(special.hyp2f1(1.0, c + step_c, d, z)) - np.log(special.hyp2f1(1.0, c - step_c, d, z))
+            _log_positive(special.hyp2f1(1.0, c + step_c, d, z)) - _log_positive(special.hyp2f1(1.0, c - step_c, d, z))
         ) / (2 * step_c)
         outputs[2][where] = (
-            np.log(special.hyp2f1(1.0, c, d + step_d, z)) - np.log(special.hyp2f1(1.0, c, d - step_d, z))
+            _log_positive(special.hyp2f1(1.0, c, d + step_d, z)) - _log_positive(special.hyp2f1(1.0, c, d - step_d, z))
         ) / (2 * step_d)
         outputs[3][where] = (1 - d) / z - (d - c - 1) / (1 - z) + (d - 1) / (z * (1 - z) * np.exp(log_value))
+
+
+def _log_positive(values: np.ndarray) -> np.ndarray:
+    """ln of each value that is positive and finite, NaN (no value) for 0, negative, inf or NaN."""
+    good = np.isfinite(values) & (values > 0)
+    return np.where(good, np.log(np.where(good, values, 1.0)), np.nan)
 
 
 def log_dead_term(params: np.ndarray, x: np.ndarray, t: np.ndarray, *, gradient: bool = False):
@@ -362,6 +382,12 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
     short = (T - t_x) * (r + s + x + 1) / (min(alpha, beta) + t_x) < _SHORT_GAP
+    # where D has no reliable value (its series cancels or 1 - z rounds to 0, as when s and
+    # beta run off to infinity together, or both D underflow) the integral is summed on panels
+    unreliable = ~short & (T > t_x) & ~(np.isfinite(at_last) & np.isfinite(at_end))
+    if np.any(unreliable):
+        panel_integral = _log_panel_integral(params, x[unreliable], t_x[unreliable], T[unreliable], gradient=gradient)
+        dead[unreliable] = np.log(s) + (panel_integral[0] if gradient else panel_integral)
     if np.any(short):
         short_integral = _log_short_integral(params, x[short], t_x[short], T[short], gradient=gradient)
         dead[short] = np.log(s) + (short_integral[0] if gradient else short_integral)
@@ -389,6 +415,8 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     shape_term = 1 / (r + s + x)
     d_dead[:, 0] -= shape_term
     d_dead[:, 2] += 1 / s - shape_term
+    if np.any(unreliable):
+        d_dead[unreliable] = panel_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     if np.any(short):
         d_dead[short] = short_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     return (common, alive, dead), (d_common, d_alive, d_dead)
@@ -406,17 +434,60 @@ def _log_short_integral(params, x, t_x, T, *, gradient: bool = False):
     With ``gradient``, also its derivatives in (r, alpha, s, beta): the node values' own,
     weighted by each node's share of the sum.
     """
-    r, alpha, s, beta = params
     half = (T - t_x) / 2
     tau = (t_x + half)[:, None] + half[:, None] * _NODES[None, :]
+    return _log_node_sum(params, x, tau, half[:, None] * _WEIGHTS[None, :], gradient=gradient)
+
+
+#: Panels of :func:`_log_panel_integral`: widths doubling from the first, the last ending at T.
+_PANELS = 48
+
+
+def _log_panel_integral(params, x, t_x, T, *, gradient: bool = False):
+    """The integral of :func:`_log_short_integral` over any gap, by Gauss-Legendre on panels.
+
+    The panels start at t_x and double in width: the first is h = min(min(alpha, beta) + t_x,
+    1 / k) wide, k = (r+x)/(alpha+t_x) + (s+1)/(beta+t_x) the integrand's rate of decay at
+    t_x, so each panel is at most as wide as its distance to the integrand's poles (-alpha,
+    -beta) and, at the start where the integrand is largest, short against its decay; 8 nodes
+    a panel are then exact to about 1e-12 relative. Panels past T are cut off (zero weight),
+    and the last one ends at T.
+
+    Examples
+    --------
+    With r = s = 1, x = 0 and alpha = beta = 1 the integrand is (1+tau)^-3, whose integral
+    over (0, 9] is (1 - 1/100) / 2 = 0.495:
+
+    >>> params = np.array([1.0, 1.0, 1.0, 1.0])
+    >>> round(float(np.exp(_log_panel_integral(params, np.array([0.0]), np.array([0.0]), np.array([9.0]))[0])), 12)
+    0.495
+    """
+    r, alpha, s, beta = params
+    decay = (r + x) / (alpha + t_x) + (s + 1) / (beta + t_x)
+    first = np.minimum(min(alpha, beta) + t_x, 1 / decay)
+    edges = t_x[:, None] + first[:, None] * (2.0 ** np.arange(_PANELS + 1) - 1)[None, :]
+    edges = np.minimum(edges, T[:, None])
+    edges[:, -1] = T
+    half = np.diff(edges, axis=1) / 2  # (n, panels)
+    centre = edges[:, :-1] + half
+    tau = (centre[:, :, None] + half[:, :, None] * _NODES[None, None, :]).reshape(x.size, -1)
+    weights = (half[:, :, None] * _WEIGHTS[None, None, :]).reshape(x.size, -1)
+    return _log_node_sum(params, x, tau, weights, gradient=gradient)
+
+
+def _log_node_sum(params, x, tau, weights, *, gradient: bool = False):
+    """ln of sum over nodes of weight (alpha+tau)^-(r+x) (beta+tau)^-(s+1) (rows: customers),
+    and with ``gradient`` its derivatives in (r, alpha, s, beta), each node's own weighted by
+    its share of the sum."""
+    r, alpha, s, beta = params
     log_alpha, log_beta = np.log(alpha + tau), np.log(beta + tau)
     log_values = -(r + x)[:, None] * log_alpha - (s + 1) * log_beta
     with np.errstate(divide="ignore"):
-        log_integral = special.logsumexp(log_values, b=_WEIGHTS[None, :], axis=1) + np.log(half)
+        log_integral = special.logsumexp(log_values, b=weights, axis=1)
     if not gradient:
         return log_integral
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = _WEIGHTS[None, :] * np.exp(log_values - (log_integral - np.log(half))[:, None])
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        share = weights * np.exp(log_values - log_integral[:, None])
     share = np.nan_to_num(share)
     d_values = np.stack([-log_alpha, -(r + x)[:, None] / (alpha + tau), -log_beta, -(s + 1) / (beta + tau)], axis=-1)
     return log_integral, np.einsum("nk,nkp->np", share, d_values)
