@@ -354,10 +354,14 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray):
 def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, gradient: bool = False):
     """(common, alive, dead): ln L = common + logaddexp(alive, dead), Fader & Hardie 2005 eq. (19)-(22).
 
-    common = ln G(r+x) - ln G(r) + r ln alpha + s ln beta
-    alive  = -(r+x) ln(alpha+T) - s ln(beta+T)          (alive through T)
-    dead   = ln s - ln(r+s+x) + ln A0,   A0 = D(t_x) - D(T), D(t) = exp(:func:`log_dead_term`)
+    common = ln G(r+x) - ln G(r) + r ln alpha
+    alive  = -(r+x) ln(alpha+T) - s ln(1 + T/beta)      (alive through T)
+    dead   = ln s - ln(r+s+x) + ln A0 + s ln beta,   A0 = D(t_x) - D(T), D(t) = exp(:func:`log_dead_term`)
                                          (dropped out somewhere in (t_x, T])
+
+    The s ln beta of the likelihood is carried in alive and dead rather than in common: alive is
+    then exact however large s and beta (s ln beta and s ln(beta+T), ~1e14 each when they run
+    off together, would cancel to a few hundredths), and so is dead where it is integrated.
 
     With ``gradient``, also the three parts' derivatives in (r, alpha, s, beta): those of
     common and alive as four columns each, that of dead as an (n, 4) array; the derivative of
@@ -366,11 +370,9 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     r, alpha, s, beta = params
     x, t_x, T = customers.x, customers.t_x, customers.T
     log_alpha_T = np.log(alpha + customers.T_values)[customers.T_index]
-    log_beta_T = np.log(beta + customers.T_values)[customers.T_index]
-    common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + (
-        r * np.log(alpha) + s * np.log(beta)
-    )
-    alive = -(r + x) * log_alpha_T - s * log_beta_T
+    log1p_beta_T = np.log1p(customers.T_values / beta)[customers.T_index]
+    common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + r * np.log(alpha)
+    alive = -(r + x) * log_alpha_T - s * log1p_beta_T
     pairs = log_dead_term(params, customers.pair_x, customers.pair_t, gradient=gradient)
     log_d = pairs[0] if gradient else pairs
     at_last, at_end = log_d[customers.at_last], log_d[customers.at_end]
@@ -378,7 +380,7 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         gap = np.minimum(at_end - at_last, 0.0)
     with np.errstate(divide="ignore"):
         log_a0 = at_last + np.log(-np.expm1(gap))
-    dead = np.log(s) - np.log(r + s + x) + log_a0
+    dead = np.log(s) - np.log(r + s + x) + log_a0 + s * np.log(beta)
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
     short = (T - t_x) * (r + s + x + 1) / (min(alpha, beta) + t_x) < _SHORT_GAP
@@ -396,14 +398,14 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     d_common = (
         (special.digamma(r + customers.x_values) - special.digamma(r))[customers.x_index] + np.log(alpha),
         r / alpha,
-        np.log(beta),
-        s / beta,
+        0.0,
+        0.0,
     )
     d_alive = (
         -log_alpha_T,
         -(r + x) / (alpha + customers.T_values)[customers.T_index],
-        -log_beta_T,
-        -s / (beta + customers.T_values)[customers.T_index],
+        -log1p_beta_T,
+        s * customers.T_values[customers.T_index] / (beta * (beta + customers.T_values)[customers.T_index]),
     )
     d_log_d = pairs[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -414,7 +416,8 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         )
     shape_term = 1 / (r + s + x)
     d_dead[:, 0] -= shape_term
-    d_dead[:, 2] += 1 / s - shape_term
+    d_dead[:, 2] += 1 / s - shape_term + np.log(beta)
+    d_dead[:, 3] += s / beta
     if np.any(unreliable):
         d_dead[unreliable] = panel_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     if np.any(short):
@@ -429,7 +432,7 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
 
 
 def _log_short_integral(params, x, t_x, T, *, gradient: bool = False):
-    """ln of the integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by Gauss-Legendre.
+    """ln of beta^s times the integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by Gauss-Legendre.
 
     With ``gradient``, also its derivatives in (r, alpha, s, beta): the node values' own,
     weighted by each node's share of the sum.
@@ -444,7 +447,7 @@ _PANELS = 48
 
 
 def _log_panel_integral(params, x, t_x, T, *, gradient: bool = False):
-    """The integral of :func:`_log_short_integral` over any gap, by Gauss-Legendre on panels.
+    """The (log) integral of :func:`_log_short_integral` over any gap, by Gauss-Legendre on panels.
 
     The panels start at t_x and double in width: the first is h = min(min(alpha, beta) + t_x,
     1 / k) wide, k = (r+x)/(alpha+t_x) + (s+1)/(beta+t_x) the integrand's rate of decay at
@@ -476,12 +479,13 @@ def _log_panel_integral(params, x, t_x, T, *, gradient: bool = False):
 
 
 def _log_node_sum(params, x, tau, weights, *, gradient: bool = False):
-    """ln of sum over nodes of weight (alpha+tau)^-(r+x) (beta+tau)^-(s+1) (rows: customers),
+    """ln of sum over nodes of weight (alpha+tau)^-(r+x) (beta+tau)^-(s+1) beta^s (rows: customers),
     and with ``gradient`` its derivatives in (r, alpha, s, beta), each node's own weighted by
     its share of the sum."""
     r, alpha, s, beta = params
-    log_alpha, log_beta = np.log(alpha + tau), np.log(beta + tau)
-    log_values = -(r + x)[:, None] * log_alpha - (s + 1) * log_beta
+    log_alpha, log1p_beta = np.log(alpha + tau), np.log1p(tau / beta)
+    # times beta^s: (beta+tau)^-(s+1) beta^s = (1 + tau/beta)^-(s+1) / beta, exact for large s and beta
+    log_values = -(r + x)[:, None] * log_alpha - (s + 1) * log1p_beta - np.log(beta)
     with np.errstate(divide="ignore"):
         log_integral = special.logsumexp(log_values, b=weights, axis=1)
     if not gradient:
@@ -489,7 +493,8 @@ def _log_node_sum(params, x, tau, weights, *, gradient: bool = False):
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         share = weights * np.exp(log_values - log_integral[:, None])
     share = np.nan_to_num(share)
-    d_values = np.stack([-log_alpha, -(r + x)[:, None] / (alpha + tau), -log_beta, -(s + 1) / (beta + tau)], axis=-1)
+    d_beta = s * tau / (beta * (beta + tau)) - 1 / (beta + tau)
+    d_values = np.stack([-log_alpha, -(r + x)[:, None] / (alpha + tau), -log1p_beta, d_beta], axis=-1)
     return log_integral, np.einsum("nk,nkp->np", share, d_values)
 
 
