@@ -81,7 +81,7 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     shape = z.shape
     c, d, z = c.ravel(), d.ravel(), z.ravel()
     outputs = [np.empty(z.size) for _ in range(4 if derivatives else 1)]
-    outputs[0][:] = np.nan  # z >= 1 (1 - z rounded to 0): no value; the caller integrates instead
+    outputs[0][:] = np.nan  # z >= 1 (1 - z rounded to 0): no value; the caller has no value
     for o in outputs[1:]:
         o[:] = np.nan
     valid = z < 1
@@ -169,8 +169,7 @@ def _connection_values(c, d, z, where, outputs):
     second = special.gammasgn(-e) * np.exp(log_second)
     value = first * series + second
     # two large terms of opposite sign (d large, as when s and beta run off together) leave a
-    # difference with few or no correct digits: those elements get NaN and the caller
-    # integrates D(t_x) - D(T) instead
+    # difference with few or no correct digits: those elements get NaN (no value)
     scale = np.abs(first * series) + np.abs(second)
     reliable = np.isfinite(value) & (value > _CANCELLATION * scale)
     value = np.where(reliable, value, np.nan)
@@ -384,12 +383,12 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
     short = (T - t_x) * (r + s + x + 1) / (min(alpha, beta) + t_x) < _SHORT_GAP
-    # where D has no reliable value (its series cancels or 1 - z rounds to 0, as when s and
-    # beta run off to infinity together, or both D underflow) the integral is summed on panels
+    # where D has no reliable value (its series cancels or 1 - z rounds to 0, as when s and beta
+    # run off together) the likelihood has no value: NaN, which the fit treats as impossible
+    # and the interval draws leave out and count (a barrier the fit relied on before: along
+    # that ridge the likelihood is nearly flat, see the report of branch n-pfix)
     unreliable = ~short & (T > t_x) & ~(np.isfinite(at_last) & np.isfinite(at_end))
-    if np.any(unreliable):
-        panel_integral = _log_panel_integral(params, x[unreliable], t_x[unreliable], T[unreliable], gradient=gradient)
-        dead[unreliable] = np.log(s) + (panel_integral[0] if gradient else panel_integral)
+    dead[unreliable] = np.nan
     if np.any(short):
         short_integral = _log_short_integral(params, x[short], t_x[short], T[short], gradient=gradient)
         dead[short] = np.log(s) + (short_integral[0] if gradient else short_integral)
@@ -418,8 +417,7 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     d_dead[:, 0] -= shape_term
     d_dead[:, 2] += 1 / s - shape_term + np.log(beta)
     d_dead[:, 3] += s / beta
-    if np.any(unreliable):
-        d_dead[unreliable] = panel_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
+    d_dead[unreliable] = np.nan
     if np.any(short):
         d_dead[short] = short_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     return (common, alive, dead), (d_common, d_alive, d_dead)
@@ -440,42 +438,6 @@ def _log_short_integral(params, x, t_x, T, *, gradient: bool = False):
     half = (T - t_x) / 2
     tau = (t_x + half)[:, None] + half[:, None] * _NODES[None, :]
     return _log_node_sum(params, x, tau, half[:, None] * _WEIGHTS[None, :], gradient=gradient)
-
-
-#: Panels of :func:`_log_panel_integral`: widths doubling from the first, the last ending at T.
-_PANELS = 48
-
-
-def _log_panel_integral(params, x, t_x, T, *, gradient: bool = False):
-    """The (log) integral of :func:`_log_short_integral` over any gap, by Gauss-Legendre on panels.
-
-    The panels start at t_x and double in width: the first is h = min(min(alpha, beta) + t_x,
-    1 / k) wide, k = (r+x)/(alpha+t_x) + (s+1)/(beta+t_x) the integrand's rate of decay at
-    t_x, so each panel is at most as wide as its distance to the integrand's poles (-alpha,
-    -beta) and, at the start where the integrand is largest, short against its decay; 8 nodes
-    a panel are then exact to about 1e-12 relative. Panels past T are cut off (zero weight),
-    and the last one ends at T.
-
-    Examples
-    --------
-    With r = s = 1, x = 0 and alpha = beta = 1 the integrand is (1+tau)^-3, whose integral
-    over (0, 9] is (1 - 1/100) / 2 = 0.495:
-
-    >>> params = np.array([1.0, 1.0, 1.0, 1.0])
-    >>> round(float(np.exp(_log_panel_integral(params, np.array([0.0]), np.array([0.0]), np.array([9.0]))[0])), 12)
-    0.495
-    """
-    r, alpha, s, beta = params
-    decay = (r + x) / (alpha + t_x) + (s + 1) / (beta + t_x)
-    first = np.minimum(min(alpha, beta) + t_x, 1 / decay)
-    edges = t_x[:, None] + first[:, None] * (2.0 ** np.arange(_PANELS + 1) - 1)[None, :]
-    edges = np.minimum(edges, T[:, None])
-    edges[:, -1] = T
-    half = np.diff(edges, axis=1) / 2  # (n, panels)
-    centre = edges[:, :-1] + half
-    tau = (centre[:, :, None] + half[:, :, None] * _NODES[None, None, :]).reshape(x.size, -1)
-    weights = (half[:, :, None] * _WEIGHTS[None, None, :]).reshape(x.size, -1)
-    return _log_node_sum(params, x, tau, weights, gradient=gradient)
 
 
 def _log_node_sum(params, x, tau, weights, *, gradient: bool = False):
