@@ -25,7 +25,7 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("segmenter", deadline=None)
 settings.load_profile("segmenter")
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 PROJECT = Path(__file__).resolve().parents[1]
 
 

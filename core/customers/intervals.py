@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
 from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
@@ -79,7 +79,8 @@ def draw_parameters(fit: FitResult, draws: int = DRAWS, rng: np.random.Generator
         raise SegmenterInputError(f"no range: {fit.note or 'the fit has no standard errors'}", column="frequency")
     rng = rng or np.random.default_rng(SEED)
     centre = np.log(np.array(list(fit.params.values()), dtype=float))
-    return np.exp(rng.multivariate_normal(centre, fit.log_covariance, size=draws, method="eigh"))
+    with np.errstate(over="ignore"):  # a draw past e^709 is inf: its predictions are not finite, left out
+        return np.exp(rng.multivariate_normal(centre, fit.log_covariance, size=draws, method="eigh"))
 
 
 @dataclass(frozen=True)
@@ -287,8 +288,11 @@ def _alive_function(model: PurchaseModel, x, t_x, T):
             return model._log_odds_dead(params, x, t_x, T)
 
     def alive(params: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(log_odds(params)))
+        # a draw far out along a flat direction of the likelihood (s and beta running off
+        # together) may overflow: its P(alive) is then not finite and the draw is left out and
+        # counted, as the callers do with every draw whose predictions are not finite
+        with np.errstate(all="ignore"):
+            return special.expit(-log_odds(params))  # 1 / (1 + e^log_odds)
 
     return alive
 

@@ -34,6 +34,9 @@ _NEAR_INTEGER = 0.01
 _CHECK_EVERY = 8
 #: Relative size below which the bound on the rest of a series stops the summation.
 _SERIES_TOLERANCE = 1e-17
+#: The connection formula's value counts only when it is above this fraction of the sum of its
+#: two terms' sizes (at most 8 of 16 digits lost to cancellation).
+_CANCELLATION = 1e-8
 #: Relative step of the central differences in c and d where scipy gives the value.
 _PARAMETER_STEP = 1e-6
 
@@ -78,8 +81,12 @@ def hyp2f1_one(c, d, z, *, derivatives: bool = False):
     shape = z.shape
     c, d, z = c.ravel(), d.ravel(), z.ravel()
     outputs = [np.empty(z.size) for _ in range(4 if derivatives else 1)]
-    near_one = z > SERIES_MAX_Z
-    series = np.flatnonzero(~near_one)
+    outputs[0][:] = np.nan  # z >= 1 (1 - z rounded to 0): no value; the caller has no value
+    for o in outputs[1:]:
+        o[:] = np.nan
+    valid = z < 1
+    near_one = valid & (z > SERIES_MAX_Z)
+    series = np.flatnonzero(valid & ~near_one)
     _sum_series(c[series], d[series], z[series], series, outputs)
     # the connection formula divides by e = d - c - 1 and its distance to a whole number, and
     # its series has large terms of both signs unless w (c + e) is well below 1
@@ -161,7 +168,13 @@ def _connection_values(c, d, z, where, outputs):
     log_second = e * np.log(w) + (1 - d) * np.log(z) + special.gammaln(d) + special.gammaln(-e) - special.gammaln(c)
     second = special.gammasgn(-e) * np.exp(log_second)
     value = first * series + second
-    outputs[0][where] = np.log(value)
+    # two large terms of opposite sign (d large, as when s and beta run off together) leave a
+    # difference with few or no correct digits: those elements get NaN (no value)
+    scale = np.abs(first * series) + np.abs(second)
+    reliable = np.isfinite(value) & (value > _CANCELLATION * scale)
+    value = np.where(reliable, value, np.nan)
+    with np.errstate(invalid="ignore"):
+        outputs[0][where] = np.log(value)
     if len(outputs) > 1:
         log_w, log_z = np.log(w), np.log(z)
         psi_e = special.digamma(-e)
@@ -228,17 +241,23 @@ def _scipy_values(c, d, z, where, outputs):
     d ln F / dz = (1-d)/z - (d-c-1)/(1-z) + (d-1) / (z (1-z) F);
     the derivatives in c and d are central differences.
     """
-    log_value = np.log(special.hyp2f1(1.0, c, d, z))
+    log_value = _log_positive(special.hyp2f1(1.0, c, d, z))
     outputs[0][where] = log_value
     if len(outputs) > 1:
         step_c, step_d = _PARAMETER_STEP * c, _PARAMETER_STEP * d
         outputs[1][where] = (
-            np.log(special.hyp2f1(1.0, c + step_c, d, z)) - np.log(special.hyp2f1(1.0, c - step_c, d, z))
+            _log_positive(special.hyp2f1(1.0, c + step_c, d, z)) - _log_positive(special.hyp2f1(1.0, c - step_c, d, z))
         ) / (2 * step_c)
         outputs[2][where] = (
-            np.log(special.hyp2f1(1.0, c, d + step_d, z)) - np.log(special.hyp2f1(1.0, c, d - step_d, z))
+            _log_positive(special.hyp2f1(1.0, c, d + step_d, z)) - _log_positive(special.hyp2f1(1.0, c, d - step_d, z))
         ) / (2 * step_d)
         outputs[3][where] = (1 - d) / z - (d - c - 1) / (1 - z) + (d - 1) / (z * (1 - z) * np.exp(log_value))
+
+
+def _log_positive(values: np.ndarray) -> np.ndarray:
+    """ln of each value that is positive and finite, NaN (no value) for 0, negative, inf or NaN."""
+    good = np.isfinite(values) & (values > 0)
+    return np.where(good, np.log(np.where(good, values, 1.0)), np.nan)
 
 
 def log_dead_term(params: np.ndarray, x: np.ndarray, t: np.ndarray, *, gradient: bool = False):
@@ -334,10 +353,14 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray):
 def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, gradient: bool = False):
     """(common, alive, dead): ln L = common + logaddexp(alive, dead), Fader & Hardie 2005 eq. (19)-(22).
 
-    common = ln G(r+x) - ln G(r) + r ln alpha + s ln beta
-    alive  = -(r+x) ln(alpha+T) - s ln(beta+T)          (alive through T)
-    dead   = ln s - ln(r+s+x) + ln A0,   A0 = D(t_x) - D(T), D(t) = exp(:func:`log_dead_term`)
+    common = ln G(r+x) - ln G(r) + r ln alpha
+    alive  = -(r+x) ln(alpha+T) - s ln(1 + T/beta)      (alive through T)
+    dead   = ln s - ln(r+s+x) + ln A0 + s ln beta,   A0 = D(t_x) - D(T), D(t) = exp(:func:`log_dead_term`)
                                          (dropped out somewhere in (t_x, T])
+
+    The s ln beta of the likelihood is carried in alive and dead rather than in common: alive is
+    then exact however large s and beta (s ln beta and s ln(beta+T), ~1e14 each when they run
+    off together, would cancel to a few hundredths), and so is dead where it is integrated.
 
     With ``gradient``, also the three parts' derivatives in (r, alpha, s, beta): those of
     common and alive as four columns each, that of dead as an (n, 4) array; the derivative of
@@ -346,11 +369,9 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     r, alpha, s, beta = params
     x, t_x, T = customers.x, customers.t_x, customers.T
     log_alpha_T = np.log(alpha + customers.T_values)[customers.T_index]
-    log_beta_T = np.log(beta + customers.T_values)[customers.T_index]
-    common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + (
-        r * np.log(alpha) + s * np.log(beta)
-    )
-    alive = -(r + x) * log_alpha_T - s * log_beta_T
+    log1p_beta_T = np.log1p(customers.T_values / beta)[customers.T_index]
+    common = (special.gammaln(r + customers.x_values) - special.gammaln(r))[customers.x_index] + r * np.log(alpha)
+    alive = -(r + x) * log_alpha_T - s * log1p_beta_T
     pairs = log_dead_term(params, customers.pair_x, customers.pair_t, gradient=gradient)
     log_d = pairs[0] if gradient else pairs
     at_last, at_end = log_d[customers.at_last], log_d[customers.at_end]
@@ -358,10 +379,16 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         gap = np.minimum(at_end - at_last, 0.0)
     with np.errstate(divide="ignore"):
         log_a0 = at_last + np.log(-np.expm1(gap))
-    dead = np.log(s) - np.log(r + s + x) + log_a0
+    dead = np.log(s) - np.log(r + s + x) + log_a0 + s * np.log(beta)
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
     short = (T - t_x) * (r + s + x + 1) / (min(alpha, beta) + t_x) < _SHORT_GAP
+    # where D has no reliable value (its series cancels or 1 - z rounds to 0, as when s and beta
+    # run off together) the likelihood has no value: NaN, which the fit treats as impossible
+    # and the interval draws leave out and count (a barrier the fit relied on before: along
+    # that ridge the likelihood is nearly flat, see the report of branch n-pfix)
+    unreliable = ~short & (T > t_x) & ~(np.isfinite(at_last) & np.isfinite(at_end))
+    dead[unreliable] = np.nan
     if np.any(short):
         short_integral = _log_short_integral(params, x[short], t_x[short], T[short], gradient=gradient)
         dead[short] = np.log(s) + (short_integral[0] if gradient else short_integral)
@@ -370,14 +397,14 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
     d_common = (
         (special.digamma(r + customers.x_values) - special.digamma(r))[customers.x_index] + np.log(alpha),
         r / alpha,
-        np.log(beta),
-        s / beta,
+        0.0,
+        0.0,
     )
     d_alive = (
         -log_alpha_T,
         -(r + x) / (alpha + customers.T_values)[customers.T_index],
-        -log_beta_T,
-        -s / (beta + customers.T_values)[customers.T_index],
+        -log1p_beta_T,
+        s * customers.T_values[customers.T_index] / (beta * (beta + customers.T_values)[customers.T_index]),
     )
     d_log_d = pairs[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -388,7 +415,9 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         )
     shape_term = 1 / (r + s + x)
     d_dead[:, 0] -= shape_term
-    d_dead[:, 2] += 1 / s - shape_term
+    d_dead[:, 2] += 1 / s - shape_term + np.log(beta)
+    d_dead[:, 3] += s / beta
+    d_dead[unreliable] = np.nan
     if np.any(short):
         d_dead[short] = short_integral[1] + np.array([0.0, 0.0, 1 / s, 0.0])
     return (common, alive, dead), (d_common, d_alive, d_dead)
@@ -401,24 +430,33 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
 
 
 def _log_short_integral(params, x, t_x, T, *, gradient: bool = False):
-    """ln of the integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by Gauss-Legendre.
+    """ln of beta^s times the integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by Gauss-Legendre.
 
     With ``gradient``, also its derivatives in (r, alpha, s, beta): the node values' own,
     weighted by each node's share of the sum.
     """
-    r, alpha, s, beta = params
     half = (T - t_x) / 2
     tau = (t_x + half)[:, None] + half[:, None] * _NODES[None, :]
-    log_alpha, log_beta = np.log(alpha + tau), np.log(beta + tau)
-    log_values = -(r + x)[:, None] * log_alpha - (s + 1) * log_beta
+    return _log_node_sum(params, x, tau, half[:, None] * _WEIGHTS[None, :], gradient=gradient)
+
+
+def _log_node_sum(params, x, tau, weights, *, gradient: bool = False):
+    """ln of sum over nodes of weight (alpha+tau)^-(r+x) (beta+tau)^-(s+1) beta^s (rows: customers),
+    and with ``gradient`` its derivatives in (r, alpha, s, beta), each node's own weighted by
+    its share of the sum."""
+    r, alpha, s, beta = params
+    log_alpha, log1p_beta = np.log(alpha + tau), np.log1p(tau / beta)
+    # times beta^s: (beta+tau)^-(s+1) beta^s = (1 + tau/beta)^-(s+1) / beta, exact for large s and beta
+    log_values = -(r + x)[:, None] * log_alpha - (s + 1) * log1p_beta - np.log(beta)
     with np.errstate(divide="ignore"):
-        log_integral = special.logsumexp(log_values, b=_WEIGHTS[None, :], axis=1) + np.log(half)
+        log_integral = special.logsumexp(log_values, b=weights, axis=1)
     if not gradient:
         return log_integral
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = _WEIGHTS[None, :] * np.exp(log_values - (log_integral - np.log(half))[:, None])
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        share = weights * np.exp(log_values - log_integral[:, None])
     share = np.nan_to_num(share)
-    d_values = np.stack([-log_alpha, -(r + x)[:, None] / (alpha + tau), -log_beta, -(s + 1) / (beta + tau)], axis=-1)
+    d_beta = s * tau / (beta * (beta + tau)) - 1 / (beta + tau)
+    d_values = np.stack([-log_alpha, -(r + x)[:, None] / (alpha + tau), -log1p_beta, d_beta], axis=-1)
     return log_integral, np.einsum("nk,nkp->np", share, d_values)
 
 

@@ -87,7 +87,9 @@ def _dead_integral(params, x, t_x, T):
 def test_dropout_term_matches_direct_integral_at_extremes(params, x, t_x, T):
     _, _, dead = _log_likelihood_parts(np.array(params), _customers(x, t_x, T))
     assert np.isfinite(dead[0])
-    assert dead[0] == pytest.approx(_dead_integral(params, x, t_x, T), abs=1e-7)
+    # the parts carry the likelihood's s ln beta in alive and dead (not in common)
+    s, beta = params[2], params[3]
+    assert dead[0] == pytest.approx(_dead_integral(params, x, t_x, T) + s * np.log(beta), abs=1e-7)
 
 
 def test_dead_term_is_minus_infinity_when_t_x_equals_T():
