@@ -470,6 +470,16 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     # per order: the profit CLV after cost to serve and the ranges and LTV:CAC per channel read them
     "cost_to_serve": ACCOUNT_ALIASES["cost_to_serve"],
     "channel": ACCOUNT_ALIASES["channel"],
+    # per customer, on its first order line (or every line): the unit economics' acquisition cost
+    "acquisition_cost": (
+        "acquisition cost",
+        "customer acquisition cost",
+        "cost of acquisition",
+        "cac",
+        "akquisitionskosten",
+        "cout d acquisition",
+        "costo de adquisicion",
+    ),
 }
 
 #: Columns an export has beside its figures, which segmenter reads to understand its layout

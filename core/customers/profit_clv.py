@@ -104,6 +104,30 @@ def first_channel(transactions: TransactionTable, summary: pd.DataFrame) -> np.n
     return np.where(pd.isna(channel), "(blank)", channel).astype(object)
 
 
+def acquisition_cost(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray | None:
+    """Each summary customer's acquisition cost from the list's acquisition-cost column, in currency.
+
+    The largest value on the customer's lines: the one on its first order line when only that
+    line carries it, the repeated value when every line does. NaN when all its lines are blank
+    (the ``cac`` setting then applies); ``None`` without the column.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
+    >>> table = parse_transactions([["Customer", "Date", "Amount", "Acquisition cost"],
+    ...     ["A", "2024-01-01", 100.0, 60.0], ["A", "2024-02-01", 50.0, ""],
+    ...     ["B", "2024-01-10", 80.0, 45.0], ["B", "2024-03-10", 30.0, 45.0], ["C", "2024-01-12", 10.0, ""]])
+    >>> acquisition_cost(table, customer_summary(table)).tolist()
+    [60.0, 45.0, nan]
+    """
+    rows = transactions.rows
+    if "acquisition_cost" not in rows:
+        return None
+    per = rows.groupby("customer", sort=False)["acquisition_cost"].max()
+    return per.reindex(summary["account"].to_numpy(object)).to_numpy(float)
+
+
 def profit_clv(
     clv: ClvResult,
     summary: pd.DataFrame,
@@ -183,10 +207,14 @@ class ValueExtras:
         Revenue and profit CLV (:func:`profit_clv`), None without a profit column.
     channel:
         Each customer's first channel (:func:`first_channel`), None without a channel column.
+    acquisition:
+        Each customer's acquisition cost from the list (:func:`acquisition_cost`), None without
+        an acquisition-cost column.
     """
 
     profit: ProfitClv | None
     channel: np.ndarray | None
+    acquisition: np.ndarray | None = None
 
     @property
     def cost(self) -> np.ndarray | None:
@@ -250,14 +278,16 @@ def value_extras(
     horizon: float,
     discount_rate: float,
     unit: str,
+    acquisition: np.ndarray | None = None,
 ) -> ValueExtras:
     """Profit CLV (with a profit column) and channels (with a channel column) of a model CLV's customers.
 
     ``channel`` and ``cost`` are the list's answers for the summary's customers
     (:func:`first_channel`, :func:`cost_per_purchase`, or an engine's); ``has_profit``: whether the
-    list has a profit or margin column.
+    list has a profit or margin column; ``acquisition``: each customer's acquisition cost from the
+    list (:func:`acquisition_cost`), None without that column.
     """
     if clv is None or not has_profit:
-        return ValueExtras(None, channel)
+        return ValueExtras(None, channel, acquisition)
     profit = profit_clv(clv, summary, cost, horizon=horizon, discount_rate=discount_rate, unit=unit)
-    return ValueExtras(profit, channel)
+    return ValueExtras(profit, channel, acquisition)
