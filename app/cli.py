@@ -274,8 +274,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--cac",
-        help='transactions: acquisition cost per customer, e.g. 120, or per channel: "Web=80, Retail=150" '
-        "(*=amount for channels not named): LTV:CAC and months to pay back on Lifetime value",
+        help='transactions: acquisition cost per customer, e.g. 120, per channel: "Web=80, Retail=150", or per '
+        'first-purchase cohort: "2023=90, 2024-Q1=110, 2024-03=95" (*=amount for the rest; an "Acquisition '
+        'cost" column wins for its customers): LTV:CAC and months to pay back on Lifetime value',
     )
     tables = report.add_argument_group(
         "tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "

@@ -174,3 +174,26 @@ def test_without_cost_to_serve_the_revenue_clv_stands_beside_the_profit_one(orde
     assert 0 < (~known).sum() < 20
     assert np.allclose(lifetime.loc[known, "model_clv"], MARGIN * lifetime.loc[known, "revenue_clv"], rtol=1e-9)
     assert not (report.tables["clv_ranges"]["grouping"] == "Channel").any()
+
+
+def test_acquisition_cost_is_the_first_lines_or_the_repeated_value():
+    from core.customers.profit_clv import acquisition_cost
+    from core.customers.summary import customer_summary
+    from core.transactions import parse_transactions
+
+    # A: only its first line has 60; B: 45 on every line; C: none (NaN, the setting applies)
+    table = parse_transactions(
+        [
+            ["Customer", "Order date", "Amount", "CAC"],
+            ["B", "2024-01-10", 80.0, 45.0],
+            ["A", "2024-01-01", 100.0, 60.0],
+            ["A", "2024-02-01", 50.0, ""],
+            ["B", "2024-03-10", 30.0, 45.0],
+            ["C", "2024-01-12", 10.0, ""],
+        ]
+    )
+    summary = customer_summary(table)
+    costs = dict(zip(summary["account"], acquisition_cost(table, summary)))
+    assert costs["A"] == 60.0 and costs["B"] == 45.0 and np.isnan(costs["C"])
+    plain = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 1.0]])
+    assert acquisition_cost(plain, customer_summary(plain)) is None
