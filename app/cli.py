@@ -169,7 +169,7 @@ def value_lines(tables: dict) -> list[str]:
         lines.append(
             f"LTV:CAC {whole['ltv_to_cac']:.2f} ({whole['value_basis']} {whole['ltv_per_customer']:,.2f} per customer "
             f"against an acquisition cost of {whole['cac_per_customer']:,.2f}), {whole['months_to_pay_back']:.1f} "
-            "months to pay back; per tier and channel on Lifetime value"
+            "months to pay back; per tier, channel or cohort on Lifetime value"
         )
     return lines
 

@@ -1,4 +1,4 @@
-"""Unit economics of a transaction list: LTV:CAC and months to pay back, per tier and channel.
+"""Unit economics of a transaction list: LTV:CAC and months to pay back, per tier, channel and cohort.
 
 An acquisition cost (CAC: what winning one customer costs, in the list's currency) is given once
 for every customer (``120``) or per sales channel (``Web=80, Retail=150``), on the Settings sheet
