@@ -470,6 +470,15 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     # per order: the profit CLV after cost to serve and the ranges and LTV:CAC per channel read them
     "cost_to_serve": ACCOUNT_ALIASES["cost_to_serve"],
     "channel": ACCOUNT_ALIASES["channel"],
+    # per customer and year (a contract's service cost): turned into a cost per purchase by its purchase rate
+    "cost_to_serve_per_year": (
+        "cost to serve per year",
+        "annual cost to serve",
+        "yearly cost to serve",
+        "cost to serve per annum",
+        "annual service cost",
+        "yearly service cost",
+    ),
     # per customer, on its first order line (or every line): the unit economics' acquisition cost
     "acquisition_cost": (
         "acquisition cost",

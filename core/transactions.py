@@ -26,8 +26,9 @@ REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
 #: Columns read only by their header: cost to serve per order (profit CLV after cost to serve,
 #: :mod:`core.customers.profit_clv`), sales channel (ranges and unit economics per channel) and
-#: acquisition cost per customer (unit economics, :mod:`core.unit_economics`).
-NAMED_ROLES = ("cost_to_serve", "channel", "acquisition_cost")
+#: acquisition cost per customer (unit economics, :mod:`core.unit_economics`) and cost to serve
+#: per customer and year (turned into a cost per purchase, :mod:`core.customers.profit_clv`).
+NAMED_ROLES = ("cost_to_serve", "channel", "acquisition_cost", "cost_to_serve_per_year")
 #: The roles ``--column`` may name for a transaction list.
 ROLES = POSITIONAL_ROLES + NAMED_ROLES
 
@@ -43,7 +44,7 @@ class TransactionTable:
         (float, negative for returns and credit notes), ``profit`` and ``quantity`` (float, NaN
         when the column is absent or the cell blank), only when the list has them
         ``cost_to_serve`` (float, per row, NaN when blank), ``channel`` (str, None when
-        blank) and ``acquisition_cost`` (float, NaN when blank), ``sheet_row`` (int).
+        blank), ``acquisition_cost`` and ``cost_to_serve_per_year`` (float, NaN when blank), ``sheet_row`` (int).
     issues:
         Cells that were coerced or rejected and rows left out, columns ``sheet_row, column,
         value, action, reason`` (:data:`core.cells.ISSUE_COLUMNS`).
@@ -295,7 +296,7 @@ def _read_columns(
         "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
         "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
     }
-    for role in ("profit", "quantity", "cost_to_serve", "acquisition_cost"):
+    for role in ("profit", "quantity", "cost_to_serve", "acquisition_cost", "cost_to_serve_per_year"):
         if role in raw:
             parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows)
     if "channel" in raw:

@@ -36,7 +36,7 @@ from core.report import Report, run_report
 from core.transactions import TransactionTable
 
 #: The optional roles of an order line that change what the report shows.
-OPTIONAL_ROLES = ("profit", "quantity")
+OPTIONAL_ROLES = ("profit", "quantity", "cost_to_serve_per_year")
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
 _FIRST_FRAME_ROW = 2
 

@@ -262,6 +262,7 @@ def customer_pipeline(
         discount_rate=config.discount,
         unit=unit,
         acquisition=lines.acquisition_cost(summary),
+        per_year="cost_to_serve_per_year" in lines.roles,
     )
     say("the account report on the customers")
     accounts = lines.account_report(summary, config)
