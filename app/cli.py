@@ -169,7 +169,7 @@ def value_lines(tables: dict) -> list[str]:
         lines.append(
             f"LTV:CAC {whole['ltv_to_cac']:.2f} ({whole['value_basis']} {whole['ltv_per_customer']:,.2f} per customer "
             f"against an acquisition cost of {whole['cac_per_customer']:,.2f}), {whole['months_to_pay_back']:.1f} "
-            "months to pay back; per tier and channel on Lifetime value"
+            "months to pay back; per tier, channel or cohort on Lifetime value"
         )
     return lines
 
@@ -274,8 +274,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--cac",
-        help='transactions: acquisition cost per customer, e.g. 120, or per channel: "Web=80, Retail=150" '
-        "(*=amount for channels not named): LTV:CAC and months to pay back on Lifetime value",
+        help='transactions: acquisition cost per customer, e.g. 120, per channel: "Web=80, Retail=150", or per '
+        'first-purchase cohort: "2023=90, 2024-Q1=110, 2024-03=95" (*=amount for the rest; an "Acquisition '
+        'cost" column wins for its customers): LTV:CAC and months to pay back on Lifetime value',
     )
     tables = report.add_argument_group(
         "tables beyond one sheet (docs/warehouse.md): Parquet, a glob or folder of "

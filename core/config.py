@@ -73,9 +73,11 @@ class ReportConfig:
         Transaction lists' call list (:mod:`core.actions`): a tier A or B customer whose P(alive)
         is below this share is probably slipping (0.5 = 50 %).
     cac:
-        Transaction lists: acquisition cost per customer, ``(channel, amount)`` pairs (channel
-        ``*`` for every customer), read by :func:`core.unit_economics.parse_cac`; ``None``: no
-        unit economics.
+        Transaction lists: acquisition cost per customer, ``(channel, amount)`` or ``(cohort,
+        amount)`` pairs (``*`` for every customer or the rest; a cohort is a year, quarter or
+        month of the first purchase: ``2024``, ``2024Q1``, ``2024-03``), read by
+        :func:`core.unit_economics.parse_cac`; ``None``: no unit economics unless the list has an
+        acquisition-cost column.
     """
 
     tier_method: str = "pareto"
@@ -126,7 +128,8 @@ SETTING_HELP = {
     "date_format": "order of dates typed as text: auto (shown by a day above 12), DMY, MDY or YMD",
     "customer_model": "transaction lists: auto (best on the holdout check), bgnbd, mbgnbd or pareto_nbd",
     "alive_level": "transaction lists: a tier A/B customer with P(alive) below this is on the call list, e.g. 50%",
-    "cac": "transaction lists: acquisition cost per customer, e.g. 120, or per channel: Web=80, Retail=150",
+    "cac": "transaction lists: acquisition cost per customer, e.g. 120, per channel: Web=80, Retail=150, "
+    "or per first-purchase cohort: 2023=90, 2024-Q1=110",
 }
 
 #: Settings in a unit other than a share, where "10%" would be read as 0.1 of that unit.

@@ -470,6 +470,25 @@ TRANSACTION_ALIASES: Mapping[str, tuple[str, ...]] = {
     # per order: the profit CLV after cost to serve and the ranges and LTV:CAC per channel read them
     "cost_to_serve": ACCOUNT_ALIASES["cost_to_serve"],
     "channel": ACCOUNT_ALIASES["channel"],
+    # per customer and year (a contract's service cost): turned into a cost per purchase by its purchase rate
+    "cost_to_serve_per_year": (
+        "cost to serve per year",
+        "annual cost to serve",
+        "yearly cost to serve",
+        "cost to serve per annum",
+        "annual service cost",
+        "yearly service cost",
+    ),
+    # per customer, on its first order line (or every line): the unit economics' acquisition cost
+    "acquisition_cost": (
+        "acquisition cost",
+        "customer acquisition cost",
+        "cost of acquisition",
+        "cac",
+        "akquisitionskosten",
+        "cout d acquisition",
+        "costo de adquisicion",
+    ),
 }
 
 #: Columns an export has beside its figures, which segmenter reads to understand its layout
@@ -789,6 +808,8 @@ TEST_HEADERS: tuple[tuple[str, str | None, str | None], ...] = (
     # header, account role, transaction role
     ("Customer", "account", "customer"),
     ("Customer ref", "account", "customer"),
+    ("Annual cost to serve", "cost_to_serve", "cost_to_serve_per_year"),
+    ("Acquisition cost", None, "acquisition_cost"),
     ("CUSTOMER_ID", "account", "customer"),
     ("client-id", "account", "customer"),
     ("Invoice date", None, "date"),
@@ -1072,6 +1093,8 @@ def list_kind(header_row: Any) -> str:
     'transactions'
     >>> list_kind(["Account", "Revenue", "First purchase date"]), list_kind(["Client", "Date", "Total revenue"])
     ('accounts', 'accounts')
+    >>> list_kind(["Customer", "Order date", "Amount", "Annual cost to serve"])
+    'transactions'
     """
     cells = list(header_row) if header_row is not None else []
     roles, losers = TRANSACTION_HEADERS.assign(cells)
@@ -1089,7 +1112,14 @@ def list_kind(header_row: Any) -> str:
         return "accounts"
     if any(both_exact for _, role, _, both_exact in losers if role in REQUIRED_TRANSACTION_ROLES):
         return "accounts"
-    words = {w for cell in cells if isinstance(cell, str) for w in normalise_header(cell).split()}
+    # a per-customer yearly figure of an order line ("Annual cost to serve") does not make it an account list
+    yearly = roles.get("cost_to_serve_per_year")
+    words = {
+        w
+        for j, cell in enumerate(cells)
+        if isinstance(cell, str) and j != yearly
+        for w in normalise_header(cell).split()
+    }
     layout, _ = LAYOUT_HEADERS.assign(cells)
     if is_survey(cells):
         return "accounts"  # a survey's responses: its dates say when an answer was given

@@ -25,8 +25,10 @@ REQUIRED_ROLES = REQUIRED_TRANSACTION_ROLES
 #: Without a header, columns are read in this order (the last two only when present).
 POSITIONAL_ROLES = ("customer", "date", "amount", "profit", "quantity")
 #: Columns read only by their header: cost to serve per order (profit CLV after cost to serve,
-#: :mod:`core.customers.profit_clv`) and sales channel (ranges and unit economics per channel).
-NAMED_ROLES = ("cost_to_serve", "channel")
+#: :mod:`core.customers.profit_clv`), sales channel (ranges and unit economics per channel) and
+#: acquisition cost per customer (unit economics, :mod:`core.unit_economics`) and cost to serve
+#: per customer and year (turned into a cost per purchase, :mod:`core.customers.profit_clv`).
+NAMED_ROLES = ("cost_to_serve", "channel", "acquisition_cost", "cost_to_serve_per_year")
 #: The roles ``--column`` may name for a transaction list.
 ROLES = POSITIONAL_ROLES + NAMED_ROLES
 
@@ -41,8 +43,8 @@ class TransactionTable:
         One row per readable transaction: ``customer`` (str), ``date`` (datetime64), ``amount``
         (float, negative for returns and credit notes), ``profit`` and ``quantity`` (float, NaN
         when the column is absent or the cell blank), only when the list has them
-        ``cost_to_serve`` (float, per row, NaN when blank) and ``channel`` (str, None when
-        blank), ``sheet_row`` (int).
+        ``cost_to_serve`` (float, per row, NaN when blank), ``channel`` (str, None when
+        blank), ``acquisition_cost`` and ``cost_to_serve_per_year`` (float, NaN when blank), ``sheet_row`` (int).
     issues:
         Cells that were coerced or rejected and rows left out, columns ``sheet_row, column,
         value, action, reason`` (:data:`core.cells.ISSUE_COLUMNS`).
@@ -294,7 +296,7 @@ def _read_columns(
         "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
         "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
     }
-    for role in ("profit", "quantity", "cost_to_serve"):
+    for role in ("profit", "quantity", "cost_to_serve", "acquisition_cost", "cost_to_serve_per_year"):
         if role in raw:
             parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows)
     if "channel" in raw:
@@ -359,7 +361,7 @@ def _read_columns(
             "sheet_row": sheet_rows[keep],
         }
     )
-    # only when the list has them: cost to serve (NaN where blank) and channel (None where blank)
+    # only when the list has them: cost to serve and acquisition cost (NaN where blank), channel (None where blank)
     for role in NAMED_ROLES:
         if role in parsed:
             rows.insert(len(rows.columns) - 1, role, parsed[role].values[keep])

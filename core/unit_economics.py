@@ -1,9 +1,15 @@
-"""Unit economics of a transaction list: LTV:CAC and months to pay back, per tier and channel.
+"""Unit economics of a transaction list: LTV:CAC and months to pay back, per tier, channel and cohort.
 
 An acquisition cost (CAC: what winning one customer costs, in the list's currency) is given once
 for every customer (``120``) or per sales channel (``Web=80, Retail=150``), on the Settings sheet
-(``cac``) or the CLI (``--cac``). Each customer's CAC is that of the channel of its first purchase
-(:func:`core.customers.profit_clv.first_channel`). Per group (whole list, tier, channel):
+(``cac``) or the CLI (``--cac``), or per acquisition cohort (``2023=90, 2024=110``;
+``2024Q1=95`` or ``2024-Q1=95``; ``2024-03=100``): keys that read as a year, quarter or month are
+cohorts, matched against each customer's first purchase (the most specific key wins: a month
+before its quarter before its year); any other key is a channel, that of the customer's first
+purchase (:func:`core.customers.profit_clv.first_channel`). Channels and cohorts in one setting
+are refused (which would win is not clear). A transaction list with an acquisition-cost column
+("Acquisition cost", "CAC") gives the customers that have one their own CAC, which wins over the
+setting. Per group (whole list, tier, channel, cohort):
 
 ``ltv_per_customer``
     The group's lifetime value over the report's horizon divided by its customers: the profit
@@ -43,9 +49,19 @@ COLUMNS = (
     "months_to_pay_back",
     "value_basis",
 )
+#: The first line of the notes when the list has an acquisition-cost column.
+COLUMN_NOTE = (
+    "Acquisition cost from the list",
+    "{known} of {total} customers have an acquisition cost in the list's acquisition-cost column, which wins "
+    "over the cac setting for them",
+)
 #: One line per figure of the ``unit_economics`` table, shown beside it (``topic, note``).
 NOTES = (
-    ("Acquisition cost per customer", "the cac setting: one amount, or per channel for each customer's first channel"),
+    (
+        "Acquisition cost per customer",
+        "the cac setting: one amount, per channel (each customer's first channel) or per acquisition cohort "
+        "(the year, quarter or month of each customer's first purchase)",
+    ),
     (
         "Lifetime value per customer",
         "the group's lifetime value over the horizon (value basis: which one) divided by its customers",
@@ -57,18 +73,44 @@ NOTES = (
         "at its average pace, that repay the cost; more than the horizon's months: the horizon does not repay it",
     ),
 )
-# a name followed by = or : starts a new entry; a comma inside a number ("1,200") does not
-_ENTRY = re.compile(r"[;,]\s*(?=[^\d\s.,;=:-][^=:;]*[=:])")
+# a name followed by = or : starts a new entry; a comma inside a number ("1,200") does not, nor a
+# number before a cohort key ("2024=90, 2025=110" splits at ", 2025=")
+_ENTRY = re.compile(r"[;,]\s*(?=(?:[^\d\s.,;=:-][^=:;]*|\d{4}(?:\s*-?\s*[Qq][1-4]|-\d{1,2})?\s*)[=:])")
+_YEAR, _QUARTER, _MONTH = (
+    re.compile(r"^(\d{4})$"),
+    re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$"),
+    re.compile(r"^(\d{4})-(\d{1,2})$"),
+)
+
+
+def cohort_key(name: str) -> str | None:
+    """A CAC key as an acquisition cohort label (the Cohorts sheet's: ``2024Q1``, ``2024-03``;
+    a year as ``2024``), None when it is not a period (a channel name).
+
+    >>> cohort_key("2024"), cohort_key("2024-Q1"), cohort_key("2024 q3"), cohort_key("2024-3"), cohort_key("Web")
+    ('2024', '2024Q1', '2024Q3', '2024-03', None)
+    >>> cohort_key("2024-13") is None
+    True
+    """
+    name = str(name).strip()
+    if match := _YEAR.match(name):
+        return match[1]
+    if match := _QUARTER.match(name):
+        return f"{match[1]}Q{match[2]}"
+    if (match := _MONTH.match(name)) and 1 <= int(match[2]) <= 12:
+        return f"{match[1]}-{int(match[2]):02d}"
+    return None
 
 
 def parse_cac(value: Any) -> tuple[tuple[str, float], ...]:
-    """Acquisition cost(s) from a setting: one amount, or ``channel=amount`` pairs.
+    """Acquisition cost(s) from a setting: one amount, or ``channel=amount`` or ``cohort=amount`` pairs.
 
     Parameters
     ----------
     value:
         A number, or text: ``"120"``, ``"1,200"``, ``"Web=80, Retail=150"``, ``"Web: 80; Retail: 1.200,50"``;
-        ``*=100`` is the cost of channels not named. Amounts are read by the cell rule of
+        ``"2023=90, 2024-Q1=110, 2024-03=95"`` (cohorts, stored as :func:`cohort_key` labels);
+        ``*=100`` is the cost of channels or cohorts not named. Amounts are read by the cell rule of
         :func:`core.config.parse_number` (thousands and decimal separators as a number cell).
 
     Returns
@@ -79,8 +121,8 @@ def parse_cac(value: Any) -> tuple[tuple[str, float], ...]:
     Raises
     ------
     SegmenterInputError
-        An amount that is not a number, a %, 0 or less, an entry without a channel name, or a
-        channel named twice (column ``cac``).
+        An amount that is not a number, a %, 0 or less, an entry without a channel name, a
+        channel or cohort named twice, or channels mixed with cohorts (column ``cac``).
 
     Examples
     --------
@@ -88,6 +130,12 @@ def parse_cac(value: Any) -> tuple[tuple[str, float], ...]:
     ((('*', 120.0),), (('*', 95.5),))
     >>> parse_cac("Web=80, Retail=1,200; *=100")
     (('Web', 80.0), ('Retail', 1200.0), ('*', 100.0))
+    >>> parse_cac("2023=90, 2024-Q1=1,100; 2024-03=95")
+    (('2023', 90.0), ('2024Q1', 1100.0), ('2024-03', 95.0))
+    >>> parse_cac("Web=80, 2024=90")
+    Traceback (most recent call last):
+    ...
+    core.errors.SegmenterInputError: cac: mixes channels (Web) and cohorts (2024): give costs per one or the other
     >>> parse_cac("Web=abc")
     Traceback (most recent call last):
     ...
@@ -106,9 +154,19 @@ def parse_cac(value: Any) -> tuple[tuple[str, float], ...]:
             raise SegmenterInputError(
                 f"expected channel=amount pairs such as 'Web=80, Retail=150', got {entry.strip()!r}", column="cac"
             )
+        name = cohort_key(name) or name
         if name in pairs:
-            raise SegmenterInputError(f"channel {name!r} is given two acquisition costs", column="cac")
+            raise SegmenterInputError(f"{name!r} is given two acquisition costs", column="cac")
         pairs[name] = _amount(amount)
+    named = [k for k in pairs if k != EVERY_CHANNEL]
+    cohorts = [k for k in named if cohort_key(k)]
+    if cohorts and len(cohorts) < len(named):
+        channels = [k for k in named if not cohort_key(k)]
+        raise SegmenterInputError(
+            f"mixes channels ({', '.join(channels)}) and cohorts ({', '.join(cohorts)}): "
+            "give costs per one or the other",
+            column="cac",
+        )
     return tuple(pairs.items())
 
 
@@ -132,8 +190,60 @@ def cac_text(pairs: tuple[tuple[str, float], ...] | None) -> str:
     return ", ".join(f"{v:g}" if k == EVERY_CHANNEL else f"{k}={v:g}" for k, v in pairs)
 
 
+def is_by_cohort(pairs: tuple[tuple[str, float], ...]) -> bool:
+    """Whether the setting gives costs per acquisition cohort (its named keys read as periods).
+
+    >>> is_by_cohort(parse_cac("2024=90, *=100")), is_by_cohort(parse_cac("Web=80")), is_by_cohort(parse_cac("120"))
+    (True, False, False)
+    """
+    named = [k for k, _ in pairs if k != EVERY_CHANNEL]
+    return bool(named) and all(cohort_key(k) for k in named)
+
+
+def cohort_labels(first_purchase: Any, pairs: tuple[tuple[str, float], ...]) -> np.ndarray:
+    """Each customer's acquisition cohort at the finest period the setting names: ``2024-03``
+    (a month key), ``2024Q1`` (a quarter key, none by month) or ``2024`` (years only).
+
+    >>> dates = pd.to_datetime(["2023-11-05", "2024-02-10"])
+    >>> cohort_labels(dates, parse_cac("2023=90, 2024=110")).tolist()
+    ['2023', '2024']
+    >>> cohort_labels(dates, parse_cac("2023=90, 2024-Q1=110")).tolist()
+    ['2023Q4', '2024Q1']
+    """
+    dates = pd.DatetimeIndex(pd.to_datetime(np.asarray(first_purchase)))
+    keys = [k for k, _ in pairs if k != EVERY_CHANNEL]
+    years = dates.year.astype(str).to_numpy(object)
+    if any(_MONTH.match(k) for k in keys):
+        return np.array([f"{y}-{m:02d}" for y, m in zip(years, dates.month)], dtype=object)
+    if any("Q" in k for k in keys):
+        return np.array([f"{y}Q{q}" for y, q in zip(years, dates.quarter)], dtype=object)
+    return years
+
+
+def cac_by_cohort(pairs: tuple[tuple[str, float], ...], first_purchase: Any) -> np.ndarray:
+    """Each customer's acquisition cost by the period of its first purchase: its month's key,
+    else its quarter's, else its year's, else the ``*`` one, else NaN.
+
+    >>> dates = pd.to_datetime(["2023-11-05", "2024-02-10", "2024-03-20", "2025-01-02"])
+    >>> cac_by_cohort(parse_cac("2023=90, 2024=110, 2024-03=130"), dates).tolist()
+    [90.0, 110.0, 130.0, nan]
+    """
+    costs = dict(pairs)
+    default = costs.get(EVERY_CHANNEL, np.nan)
+    dates = pd.DatetimeIndex(pd.to_datetime(np.asarray(first_purchase)))
+    out = np.empty(len(dates))
+    for i, (year, quarter, month) in enumerate(zip(dates.year, dates.quarter, dates.month)):
+        for key in (f"{year}-{month:02d}", f"{year}Q{quarter}", f"{year}"):
+            if key in costs:
+                out[i] = costs[key]
+                break
+        else:
+            out[i] = default
+    return out
+
+
 def cac_per_customer(pairs: tuple[tuple[str, float], ...], channel: np.ndarray | None, n: int) -> np.ndarray:
-    """Each customer's acquisition cost: its first channel's, else the ``*`` one, else NaN.
+    """Each customer's acquisition cost by channel: its first channel's, else the ``*`` one, else NaN.
 
     Raises
     ------
@@ -232,9 +342,9 @@ def unit_economics_tables(
     Parameters
     ----------
     pairs:
-        ``config.cac`` (:func:`parse_cac`).
+        ``config.cac`` (:func:`parse_cac`; empty when only the list's column gives costs).
     customers:
-        The report's per-customer table (``tier``), in the model CLV's customer order.
+        The report's per-customer table (``tier``, ``first_purchase``), in the model CLV's customer order.
     extras:
         :class:`core.customers.profit_clv.ValueExtras` (first channel, profit CLV).
     clv:
@@ -246,8 +356,18 @@ def unit_economics_tables(
 
     profit = extras.profit_values
     value = profit if profit is not None else clv.customers["model_clv"].to_numpy(float)
-    cac = cac_per_customer(pairs, extras.channel, len(customers))
     groups = {"Tier": customers["tier"].to_numpy(object), **extras.groups()}
+    if is_by_cohort(pairs):
+        first = customers["first_purchase"].to_numpy()
+        cac = cac_by_cohort(pairs, first)
+        groups["Cohort"] = cohort_labels(first, pairs)
+    else:
+        cac = cac_per_customer(pairs, extras.channel, len(customers))
+    notes = list(NOTES)
+    if extras.acquisition is not None:  # the list's own acquisition cost wins where it has one
+        given = np.isfinite(extras.acquisition)
+        cac = np.where(given, extras.acquisition, cac)
+        notes.insert(0, (COLUMN_NOTE[0], COLUMN_NOTE[1].format(known=int(given.sum()), total=given.size)))
     table = unit_economics(
         value,
         cac,
@@ -255,4 +375,4 @@ def unit_economics_tables(
         horizon_days=horizon * UNIT_DAYS[unit],
         value_basis=extras.value_basis(extras.profit is not None),
     )
-    return {"unit_economics": table, "unit_economics_notes": pd.DataFrame(NOTES, columns=["topic", "note"])}
+    return {"unit_economics": table, "unit_economics_notes": pd.DataFrame(notes, columns=["topic", "note"])}

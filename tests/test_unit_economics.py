@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.config import ReportConfig, config_from_mapping, config_to_rows
+from core.customers.profit_clv import ValueExtras
 from core.errors import SegmenterInputError
-from core.unit_economics import cac_per_customer, parse_cac, unit_economics
+from core.unit_economics import (
+    cac_by_cohort,
+    cac_per_customer,
+    cohort_labels,
+    is_by_cohort,
+    parse_cac,
+    unit_economics,
+    unit_economics_tables,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +109,7 @@ def test_ltv_to_cac_and_payback_by_hand():
     assert math.isnan(blank["ltv_to_cac"].iloc[0]) and math.isnan(blank["months_to_pay_back"].iloc[0])
 
 
-@pytest.mark.parametrize("value", ["abc", "10%", "Web=5, Web=6", "0"])
+@pytest.mark.parametrize("value", ["abc", "10%", "Web=5, Web=6", "0", "Web=5, 2024=6", "2024=5, 2024-Q1=6, Retail=7"])
 def test_the_cli_refuses_a_bad_cac_with_one_line_and_exit_code_2(tmp_path, capsys, value):
     import segmenter
 
@@ -133,3 +144,105 @@ def test_the_cli_gives_ltv_to_cac_per_channel_on_a_shop_export(tmp_path, capsys)
     assert "LTV:CAC" in cells and "Months to pay back" in cells and "Channel" in cells
     assert "Profit CLV after cost to serve" in cells and "Revenue CLV" in cells
     assert "80 % range" in profit and "months to pay back" in ratio
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2023=90, 2024=110", (("2023", 90.0), ("2024", 110.0))),
+        ("2023=90,2024=1,100", (("2023", 90.0), ("2024", 1100.0))),
+        ("2024-Q1=95; 2024 q2: 1.000,5; *=70", (("2024Q1", 95.0), ("2024Q2", 1000.5), ("*", 70.0))),
+        ("2024-3=100, 2024-12=80", (("2024-03", 100.0), ("2024-12", 80.0))),
+    ],
+)
+def test_cohort_keys_are_read_as_the_cohorts_sheet_labels(text, expected):
+    assert parse_cac(text) == expected
+    assert is_by_cohort(parse_cac(text))
+
+
+def test_channels_and_cohorts_together_are_refused_and_a_cohort_twice_too():
+    with pytest.raises(SegmenterInputError, match=r"^cac: mixes channels \(Web\) and cohorts \(2024\)"):
+        parse_cac("Web=80, 2024=90")
+    with pytest.raises(SegmenterInputError, match="two acquisition costs"):
+        parse_cac("2024-Q1=80, 2024Q1=90")
+    assert not is_by_cohort(parse_cac("Web=80, *=60")) and not is_by_cohort(parse_cac("120"))
+
+
+def test_each_customer_gets_its_most_specific_cohort_cost():
+    first = pd.to_datetime(["2023-05-01", "2024-02-01", "2024-03-15", "2024-06-01", "2025-01-01"])
+    pairs = parse_cac("2023=100, 2024=70, 2024-Q1=50, 2024-03=40")
+    assert cac_by_cohort(pairs, first)[:4].tolist() == [100.0, 50.0, 40.0, 70.0]
+    assert math.isnan(cac_by_cohort(pairs, first)[4])  # 2025 is not named and there is no *
+    assert cac_by_cohort(parse_cac("2023=100, *=60"), first).tolist() == [100.0, 60.0, 60.0, 60.0, 60.0]
+    assert cohort_labels(first, pairs).tolist() == ["2023-05", "2024-02", "2024-03", "2024-06", "2025-01"]
+    assert cohort_labels(first, parse_cac("2023=1, 2024-Q2=2")).tolist() == [
+        "2023Q2",
+        "2024Q1",
+        "2024Q1",
+        "2024Q2",
+        "2025Q1",
+    ]
+
+
+def _three_customers(acquisition):
+    customers = pd.DataFrame(
+        {
+            "tier": ["A", "A", "B"],
+            "first_purchase": pd.to_datetime(["2023-05-01", "2024-02-01", "2024-06-01"]),
+        }
+    )
+    clv = SimpleNamespace(customers=pd.DataFrame({"model_clv": [300.0, 200.0, 120.0]}))
+    return customers, ValueExtras(None, None, acquisition), clv
+
+
+def test_ltv_to_cac_per_cohort_with_the_lists_column_winning_by_hand():
+    # setting: 2023=100, 2024-Q1=50, *=60 -> 100, 50, 60; the list's column gives customer 2 80 (wins over 50)
+    # cohorts by quarter: 2023Q2 300/100 = 3.0, payback 100 / (300 / 12) = 4 months;
+    # 2024Q1 200/80 = 2.5, payback 80 / (200 / 12) = 4.8; 2024Q2 120/60 = 2.0, payback 60 / (120 / 12) = 6
+    # whole list: 620/3 per customer over a CAC of 240/3 = 80: 2.5833..., payback 80 / (620/3/12) = 4.645...
+    customers, extras, clv = _three_customers(np.array([np.nan, 80.0, np.nan]))
+    tables = unit_economics_tables(parse_cac("2023=100, 2024-Q1=50, *=60"), customers, extras, clv, 365.25, "D")
+    table = tables["unit_economics"].set_index(["grouping", "group"])
+    assert table.loc[("Cohort", "2023Q2"), ["ltv_to_cac", "months_to_pay_back"]].tolist() == pytest.approx([3.0, 4.0])
+    assert table.loc[("Cohort", "2024Q1"), ["cac_per_customer", "ltv_to_cac", "months_to_pay_back"]].tolist() == (
+        pytest.approx([80.0, 2.5, 4.8])
+    )
+    assert table.loc[("Cohort", "2024Q2"), ["ltv_to_cac", "months_to_pay_back"]].tolist() == pytest.approx([2.0, 6.0])
+    whole = table.loc[("Whole list", "Whole list")]
+    assert whole["ltv_to_cac"] == pytest.approx((620 / 3) / 80) and whole["months_to_pay_back"] == pytest.approx(
+        80 / (620 / 3 / 12)
+    )
+    notes = tables["unit_economics_notes"]
+    assert notes["note"].iloc[0].startswith("1 of 3 customers have an acquisition cost in the list's")
+
+
+def test_the_lists_column_alone_gives_unit_economics_and_a_customer_without_one_is_left_out():
+    # no setting: customers 1 and 3 have 150 and 40; customer 2 has none and is left out of the ratios
+    # whole list: (300 + 120) / 2 = 210 over (150 + 40) / 2 = 95 -> 2.2105...; tier B: 120 / 40 = 3.0
+    customers, extras, clv = _three_customers(np.array([150.0, np.nan, 40.0]))
+    table = unit_economics_tables((), customers, extras, clv, 365.25, "D")["unit_economics"]
+    table = table.set_index(["grouping", "group"])
+    assert table.loc[("Whole list", "Whole list"), "ltv_to_cac"] == pytest.approx(210 / 95)
+    assert table.loc[("Tier", "B"), "ltv_to_cac"] == pytest.approx(3.0)
+    assert "Cohort" not in table.index.get_level_values(0)
+
+
+def test_the_cli_gives_ltv_to_cac_per_cohort_with_the_lists_acquisition_cost(tmp_path, capsys):
+    import segmenter
+    from tests.customers.test_spend_check import simulated_orders
+
+    orders = simulated_orders()
+    first = orders.groupby("Customer")["Date"].transform("min")
+    orders["CAC"] = np.where(
+        (orders["Date"] == first) & (orders["Customer"] == orders["Customer"].iloc[0]), 33.0, np.nan
+    )
+    path = tmp_path / "orders.csv"
+    orders.to_csv(path, index=False)
+    out = tmp_path / "report.xlsx"
+    years = sorted(pd.to_datetime(orders["Date"]).dt.year.unique())
+    cac = ", ".join(f"{y}={10 + i}" for i, y in enumerate(years))
+    assert segmenter.main(["report", str(path), "-o", str(out), "--cac", cac]) == 0
+    assert any(line.startswith("LTV:CAC") for line in capsys.readouterr().out.splitlines())
+    sheet = pd.read_excel(out, sheet_name="Lifetime value", header=None, engine="openpyxl")
+    cells = sheet.astype(str).to_numpy().ravel().tolist()
+    assert "Cohort" in cells and str(years[0]) in cells and "Acquisition cost from the list" in cells

@@ -159,6 +159,10 @@ class IbisCustomers:
         """NaN per customer: the engine path does not read cost to serve on order lines yet."""
         return np.full(len(summary), np.nan)
 
+    def acquisition_cost(self, summary: pd.DataFrame) -> np.ndarray | None:
+        """None: the engine path does not read an acquisition-cost column of order lines yet."""
+        return None
+
     def cohort_counts(self, observation_end: str) -> CohortCounts:
         daily, span = self.daily(observation_end)
         end = pd.Timestamp(observation_end)

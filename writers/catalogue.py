@@ -427,8 +427,8 @@ CUSTOMER_SHEETS: tuple[SheetSpec, ...] = (
             ),
             Block(
                 "unit_economics",
-                "Unit economics (with an acquisition cost, setting cac): LTV:CAC and months to pay back per tier "
-                "and channel",
+                "Unit economics (with an acquisition cost: setting cac or an acquisition-cost column): LTV:CAC and "
+                "months to pay back per tier, channel or acquisition cohort",
             ),
             Block("unit_economics_notes", "What each unit-economics figure is"),
             Block(

@@ -27,7 +27,7 @@ from core.accounts import accounts_from_frame
 from core.config import ReportConfig
 from core.customers.cohorts import CohortCounts, cohort_counts
 from core.customers.historical_clv import ActivePeriods, active_period_counts
-from core.customers.profit_clv import cost_per_purchase, first_channel
+from core.customers.profit_clv import acquisition_cost, cost_per_purchase, first_channel
 from core.customers.summary import customer_summary, revenue_per_year
 from core.customers.validation import HoldoutStatistics, holdout_statistics
 from core.data_issues import summarise_issues
@@ -36,7 +36,7 @@ from core.report import Report, run_report
 from core.transactions import TransactionTable
 
 #: The optional roles of an order line that change what the report shows.
-OPTIONAL_ROLES = ("profit", "quantity")
+OPTIONAL_ROLES = ("profit", "quantity", "cost_to_serve_per_year")
 # The account report's frame starts at "sheet row" 2 (a header row above it): position = row - 2.
 _FIRST_FRAME_ROW = 2
 
@@ -96,6 +96,9 @@ class CustomerAggregates(Protocol):
 
     def cost_per_purchase(self, summary: pd.DataFrame) -> np.ndarray:
         """Each summary customer's cost to serve per purchase day (NaN where unknown or no column)."""
+
+    def acquisition_cost(self, summary: pd.DataFrame) -> np.ndarray | None:
+        """Each summary customer's acquisition cost from the list (NaN where blank); None without the column."""
 
     def account_report(self, summary: pd.DataFrame, config: ReportConfig) -> AccountOutcome:
         """The account report on the summary's customers, with the order lines' Data issues."""
@@ -158,6 +161,9 @@ class PandasCustomers:
 
     def cost_per_purchase(self, summary: pd.DataFrame) -> np.ndarray:
         return cost_per_purchase(self.transactions, summary)
+
+    def acquisition_cost(self, summary: pd.DataFrame) -> np.ndarray | None:
+        return acquisition_cost(self.transactions, summary)
 
     def account_report(self, summary: pd.DataFrame, config: ReportConfig) -> AccountOutcome:
         """run_report on the per-customer table; row numbers mapped back to the transaction list."""

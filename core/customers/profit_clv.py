@@ -50,12 +50,21 @@ class ProfitClv:
     note: str
 
 
+#: Said in the profit CLV note when the list gives cost to serve per customer and year.
+PER_YEAR_NOTE = (
+    "the cost to serve per year is turned into a cost per purchase at the customer's purchase rate: "
+    "cost per year x years from its first purchase to the list's end / its purchase days"
+)
+
+
 def cost_per_purchase(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray:
     """Each summary customer's cost to serve per purchase day, in currency.
 
     The customer's total cost to serve (every row up to the summary's observation end, returns
     included) divided by its purchase days (frequency + 1: the purchase occasions the models
     count). NaN when any of its rows has a blank cost, or the list has no cost column.
+    With a cost to serve per year (:func:`cost_per_year_per_purchase`) that is added (alone
+    when the list has no per-order cost).
 
     Examples
     --------
@@ -69,8 +78,9 @@ def cost_per_purchase(transactions: TransactionTable, summary: pd.DataFrame) -> 
     """
     n = len(summary)
     rows = transactions.rows
+    yearly = cost_per_year_per_purchase(transactions, summary)
     if "cost_to_serve" not in rows:
-        return np.full(n, np.nan)
+        return np.full(n, np.nan) if yearly is None else yearly
     end = pd.Timestamp(summary.attrs.get("observation_end", rows["date"].max()))
     rows = rows[rows["date"].dt.normalize() <= end]
     cost = rows["cost_to_serve"].to_numpy(float)
@@ -78,7 +88,39 @@ def cost_per_purchase(transactions: TransactionTable, summary: pd.DataFrame) -> 
     per = frame.groupby("customer", sort=False).agg(cost=("cost", "sum"), blank=("blank", "any"))
     per = per.reindex(summary["account"].to_numpy(object))
     total = np.where(per["blank"].to_numpy(bool), np.nan, per["cost"].to_numpy(float))
-    return total / (summary["frequency"].to_numpy(float) + 1)
+    per_order = total / (summary["frequency"].to_numpy(float) + 1)
+    return per_order if yearly is None else per_order + yearly
+
+
+def cost_per_year_per_purchase(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray | None:
+    """Each summary customer's cost to serve per year as a cost per purchase day, in currency.
+
+    A per-customer figure (the largest on its lines, as a contract's yearly service cost is
+    repeated or given once) divided by the customer's purchase rate: cost per year x (its age T
+    in years: first purchase to the observation end) / its purchase days (frequency + 1). NaN
+    where all its lines are blank; ``None`` without a per-year column.
+
+    Examples
+    --------
+    A: 2 purchase days, first on 2024-01-01 and the list ends 2024-07-01 (182 days), 100 a year:
+    100 x 182 / 365.25 / 2 = 24.91 per purchase. B bought once on the last day: T = 0, no cost.
+
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
+    >>> table = parse_transactions([["Customer", "Date", "Amount", "Annual cost to serve"],
+    ...     ["A", "2024-01-01", 100.0, 100.0], ["A", "2024-03-01", 50.0, ""], ["B", "2024-07-01", 80.0, 40.0]])
+    >>> cost_per_year_per_purchase(table, customer_summary(table, unit="D")).round(2).tolist()
+    [24.91, 0.0]
+    """
+    from core.customers.summary import UNIT_DAYS
+
+    rows = transactions.rows
+    if "cost_to_serve_per_year" not in rows:
+        return None
+    per = rows.groupby("customer", sort=False)["cost_to_serve_per_year"].max()
+    yearly = per.reindex(summary["account"].to_numpy(object)).to_numpy(float)
+    years = summary["T"].to_numpy(float) * UNIT_DAYS[summary.attrs.get("unit", "W")] / 365.25
+    return yearly * years / (summary["frequency"].to_numpy(float) + 1)
 
 
 def first_channel(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray | None:
@@ -104,6 +146,30 @@ def first_channel(transactions: TransactionTable, summary: pd.DataFrame) -> np.n
     return np.where(pd.isna(channel), "(blank)", channel).astype(object)
 
 
+def acquisition_cost(transactions: TransactionTable, summary: pd.DataFrame) -> np.ndarray | None:
+    """Each summary customer's acquisition cost from the list's acquisition-cost column, in currency.
+
+    The largest value on the customer's lines: the one on its first order line when only that
+    line carries it, the repeated value when every line does. NaN when all its lines are blank
+    (the ``cac`` setting then applies); ``None`` without the column.
+
+    Examples
+    --------
+    >>> from core.transactions import parse_transactions
+    >>> from core.customers.summary import customer_summary
+    >>> table = parse_transactions([["Customer", "Date", "Amount", "Acquisition cost"],
+    ...     ["A", "2024-01-01", 100.0, 60.0], ["A", "2024-02-01", 50.0, ""],
+    ...     ["B", "2024-01-10", 80.0, 45.0], ["B", "2024-03-10", 30.0, 45.0], ["C", "2024-01-12", 10.0, ""]])
+    >>> acquisition_cost(table, customer_summary(table)).tolist()
+    [60.0, 45.0, nan]
+    """
+    rows = transactions.rows
+    if "acquisition_cost" not in rows:
+        return None
+    per = rows.groupby("customer", sort=False)["acquisition_cost"].max()
+    return per.reindex(summary["account"].to_numpy(object)).to_numpy(float)
+
+
 def profit_clv(
     clv: ClvResult,
     summary: pd.DataFrame,
@@ -112,6 +178,7 @@ def profit_clv(
     horizon: float,
     discount_rate: float,
     unit: str,
+    per_year: bool = False,
 ) -> ProfitClv:
     """Revenue CLV and, with cost to serve, profit CLV per customer (module docstring).
 
@@ -126,6 +193,8 @@ def profit_clv(
         list has none.
     horizon, discount_rate, unit:
         As ``clv`` was computed with.
+    per_year:
+        Whether ``cost`` comes (in part) from a cost to serve per year (:data:`PER_YEAR_NOTE`).
 
     Returns
     -------
@@ -166,6 +235,8 @@ def profit_clv(
             "Profit CLV = expected purchases x (spend per purchase x margin - cost to serve per purchase), "
             "discounted as the model CLV; the model CLV is before cost to serve, the revenue CLV before margin"
         )
+        if per_year:
+            note += "; " + PER_YEAR_NOTE
         if missing:
             note += f"; {missing:,} customers have a blank cost to serve on an order, so no profit CLV"
     else:
@@ -183,10 +254,14 @@ class ValueExtras:
         Revenue and profit CLV (:func:`profit_clv`), None without a profit column.
     channel:
         Each customer's first channel (:func:`first_channel`), None without a channel column.
+    acquisition:
+        Each customer's acquisition cost from the list (:func:`acquisition_cost`), None without
+        an acquisition-cost column.
     """
 
     profit: ProfitClv | None
     channel: np.ndarray | None
+    acquisition: np.ndarray | None = None
 
     @property
     def cost(self) -> np.ndarray | None:
@@ -250,14 +325,18 @@ def value_extras(
     horizon: float,
     discount_rate: float,
     unit: str,
+    acquisition: np.ndarray | None = None,
+    per_year: bool = False,
 ) -> ValueExtras:
     """Profit CLV (with a profit column) and channels (with a channel column) of a model CLV's customers.
 
     ``channel`` and ``cost`` are the list's answers for the summary's customers
     (:func:`first_channel`, :func:`cost_per_purchase`, or an engine's); ``has_profit``: whether the
-    list has a profit or margin column.
+    list has a profit or margin column; ``acquisition``: each customer's acquisition cost from the
+    list (:func:`acquisition_cost`), None without that column; ``per_year``: whether ``cost``
+    includes a cost to serve per year (said in the profit CLV note).
     """
     if clv is None or not has_profit:
-        return ValueExtras(None, channel)
-    profit = profit_clv(clv, summary, cost, horizon=horizon, discount_rate=discount_rate, unit=unit)
-    return ValueExtras(profit, channel)
+        return ValueExtras(None, channel, acquisition)
+    profit = profit_clv(clv, summary, cost, horizon=horizon, discount_rate=discount_rate, unit=unit, per_year=per_year)
+    return ValueExtras(profit, channel, acquisition)

@@ -261,6 +261,8 @@ def customer_pipeline(
         horizon=horizon,
         discount_rate=config.discount,
         unit=unit,
+        acquisition=lines.acquisition_cost(summary),
+        per_year="cost_to_serve_per_year" in lines.roles,
     )
     say("the account report on the customers")
     accounts = lines.account_report(summary, config)
@@ -331,8 +333,9 @@ def customer_pipeline(
             ],
             ignore_index=True,
         )
-    if config.cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
-        tables.update(unit_economics_tables(config.cac, customers, extras, lifetime.clv, horizon, unit))
+    has_cac = config.cac or extras.acquisition is not None
+    if has_cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
+        tables.update(unit_economics_tables(config.cac or (), customers, extras, lifetime.clv, horizon, unit))
     if check is not None:
         tables["model_check"] = check.totals.assign(chosen=check.totals["key"] == check.chosen).drop(columns="key")
         tables["model_check_frequency"] = check.by_frequency

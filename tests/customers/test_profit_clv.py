@@ -174,3 +174,66 @@ def test_without_cost_to_serve_the_revenue_clv_stands_beside_the_profit_one(orde
     assert 0 < (~known).sum() < 20
     assert np.allclose(lifetime.loc[known, "model_clv"], MARGIN * lifetime.loc[known, "revenue_clv"], rtol=1e-9)
     assert not (report.tables["clv_ranges"]["grouping"] == "Channel").any()
+
+
+def test_acquisition_cost_is_the_first_lines_or_the_repeated_value():
+    from core.customers.profit_clv import acquisition_cost
+    from core.customers.summary import customer_summary
+    from core.transactions import parse_transactions
+
+    # A: only its first line has 60; B: 45 on every line; C: none (NaN, the setting applies)
+    table = parse_transactions(
+        [
+            ["Customer", "Order date", "Amount", "CAC"],
+            ["B", "2024-01-10", 80.0, 45.0],
+            ["A", "2024-01-01", 100.0, 60.0],
+            ["A", "2024-02-01", 50.0, ""],
+            ["B", "2024-03-10", 30.0, 45.0],
+            ["C", "2024-01-12", 10.0, ""],
+        ]
+    )
+    summary = customer_summary(table)
+    costs = dict(zip(summary["account"], acquisition_cost(table, summary)))
+    assert costs["A"] == 60.0 and costs["B"] == 45.0 and np.isnan(costs["C"])
+    plain = parse_transactions([["Customer", "Date", "Amount"], ["A", "2024-01-01", 1.0]])
+    assert acquisition_cost(plain, customer_summary(plain)) is None
+
+
+def test_cost_to_serve_per_year_becomes_a_cost_per_purchase_by_hand():
+    from core.customers.profit_clv import cost_per_purchase
+    from core.customers.summary import customer_summary
+
+    # the list ends 2024-12-31 (T in days); A: first 2024-01-01, 365 days = 0.99932 years, 3 purchase days,
+    # 120 a year -> 120 x 365 / 365.25 / 3 = 39.973 per purchase, plus its per-order cost (2 + 2 + 2) / 3 = 2;
+    # B: first 2024-07-01 (183 days), 1 purchase day, 50 a year given once -> 50 x 183 / 365.25 = 25.051
+    table = parse_transactions(
+        [
+            ["Customer", "Date", "Amount", "Cost to serve", "Cost to serve per year"],
+            ["A", "2024-01-01", 100.0, 2.0, 120.0],
+            ["A", "2024-05-01", 100.0, 2.0, 120.0],
+            ["A", "2024-12-31", 100.0, 2.0, 120.0],
+            ["B", "2024-07-01", 80.0, 0.0, 50.0],
+        ]
+    )
+    assert table.headers["cost_to_serve_per_year"] == "Cost to serve per year"
+    summary = customer_summary(table, unit="D")
+    cost = dict(zip(summary["account"], cost_per_purchase(table, summary)))
+    assert cost["A"] == pytest.approx(120 * 365 / 365.25 / 3 + 2.0)
+    assert cost["B"] == pytest.approx(50 * 183 / 365.25)
+
+
+def test_the_profit_clv_note_says_the_cost_per_year_was_turned_into_a_cost_per_purchase():
+    from tests.customers.test_spend_check import simulated_orders
+
+    orders = simulated_orders()
+    orders["Gross profit"] = (orders["Amount"] * 0.3).round(2)
+    orders["Annual cost to serve"] = 12.0
+    header = list(orders.columns)
+    table = parse_transactions([header, *orders.astype(object).values.tolist()])
+    report = run_customer_report(table, ReportConfig())
+    parameters = report.tables["clv_parameters"]
+    note = parameters.loc[parameters["model"] == "profit CLV", "meaning"].iloc[0]
+    assert "cost to serve per year is turned into a cost per purchase" in note
+    lifetime = report.tables["lifetime_value"]
+    assert lifetime["cost_to_serve_per_purchase"].gt(0).all()
+    assert (lifetime["profit_clv"] < lifetime["model_clv"]).all()
