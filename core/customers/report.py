@@ -630,6 +630,8 @@ def model_check_notes(check: ModelCheck | None, check_note: str, lifetime: Lifet
     if check is not None:
         best = check.reason[:1].upper() + check.reason[1:] + "."
         rows.append(("Best on the holdout", best))
+        if check.range_note:
+            rows.append(("Range of the holdout total", check.range_note[:1].upper() + check.range_note[1:] + "."))
     if lifetime.clv is not None:
         rows.append(("Model used", lifetime.model_name + ("" if lifetime.choice == best else f". {lifetime.choice}")))
         if lifetime.spend_check:

@@ -73,6 +73,9 @@ class ModelCheck:
         One sentence saying which model predicted best and by how much.
     calibration_end, holdout_end:
         ISO dates; ``holdout_length`` in ``unit`` periods.
+    range_note:
+        Why the chosen model's total has no 80 % range (blank ``predicted_p10``/``p90``), or
+        None when it has one.
     """
 
     totals: pd.DataFrame
@@ -84,6 +87,7 @@ class ModelCheck:
     holdout_end: str
     holdout_length: float
     unit: str
+    range_note: str | None = None
 
 
 def holdout_split(transactions: TransactionTable, unit: str = "W") -> tuple[str | None, str]:
@@ -294,11 +298,13 @@ def check_from_statistics(
     tracking = _tracking(stats, fitted, unit, cal_end, models)
     totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
     chosen, reason = _choice(totals, length, unit)
+    range_note = None
     if chosen is not None:  # the range of the best model's total (the one the report uses by default)
         try:
             low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight)
-        except SegmenterInputError:
-            low = high = np.nan  # no covariance: the sheet leaves the range blank
+        except SegmenterInputError as error:  # the sheet leaves the range blank and says why
+            low = high = np.nan
+            range_note = f"no 80 % range of {model_name(chosen)}'s holdout total: {error}"
         totals.loc[totals["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
     return ModelCheck(
         totals=totals,
@@ -310,6 +316,7 @@ def check_from_statistics(
         holdout_end=str(end.date()),
         holdout_length=length,
         unit=unit,
+        range_note=range_note,
     )
 
 

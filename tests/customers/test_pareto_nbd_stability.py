@@ -44,3 +44,17 @@ def test_runaway_drop_out_parameters_give_no_value_and_no_warning():
     expected = -(r + x) * np.log(alpha + T) - s * np.log1p(T / beta)
     assert alive == pytest.approx(expected, rel=1e-12)
     assert -s * np.log1p(20.0 / beta) == pytest.approx(-0.6237, abs=1e-4)
+
+
+def test_a_blank_holdout_range_says_why():
+    # seed 11: most parameter draws of the chosen model fall where D(t) has no value, so the
+    # holdout total's 80 % range is refused; the Model check notes carry the reason
+    report = run_customer_report(parse_transactions(simulated_orders(seed=11)))
+    chosen = report.tables["model_check"].query("chosen")
+    assert chosen["predicted_p10"].isna().all() and chosen["predicted_p90"].isna().all()
+    notes = report.tables["model_check_notes"].set_index("topic")["note"]
+    assert notes["Range of the holdout total"].startswith("No 80 % range of Pareto/NBD's holdout total: ")
+    # with a range (CDNOW-like lists, seed 5) no such note
+    other = run_customer_report(parse_transactions(simulated_orders(seed=5)))
+    if other.tables["model_check"].query("chosen")["predicted_p10"].notna().all():
+        assert "Range of the holdout total" not in set(other.tables["model_check_notes"]["topic"])
