@@ -124,13 +124,18 @@ def _range_cells(rng) -> list[list[Any]]:
     return as_block(rng.options("raw").value)
 
 
+def _refuse_own_sheet(book, rng, names, what: str) -> None:
+    """Refuse a selection on one of segmenter's own result sheets ``names`` (``what``: the list expected)."""
+    if any(book_writer.owned_sheet(book, name) == rng.sheet for name in names):
+        raise SegmenterInputError(
+            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your {what}"
+        )
+
+
 def _segment_range(book, rng, survey=None) -> list[str]:
     """Run the report on an account range of the book and write the result sheets; show Segments.
     ``survey``: a :class:`core.survey.SurveyTable` to join (Add NPS survey)."""
-    if any(book_writer.owned_sheet(book, name) == rng.sheet for name in sheet_names.ACCOUNT_SHEETS):
-        raise SegmenterInputError(
-            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your account list"
-        )
+    _refuse_own_sheet(book, rng, sheet_names.ACCOUNT_SHEETS, "account list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} rows...")
     config = read_settings(book)
     table = parse_accounts(
@@ -299,10 +304,7 @@ def customer_messages(report: CustomerReport) -> list[str]:
 
 def _customer_range(book, rng) -> list[str]:
     """Run the customer report on a transaction range of the book and write its sheets; show Customers."""
-    if any(book_writer.owned_sheet(book, name) == rng.sheet for name in sheet_names.result_sheets()):
-        raise SegmenterInputError(
-            f"the selection is on segmenter's own result sheet '{rng.sheet.name}'; select your transaction list"
-        )
+    _refuse_own_sheet(book, rng, sheet_names.result_sheets(), "transaction list")
     _status(book, f"segmenter: reading {rng.shape[0]:,} transaction rows...")
     config = read_settings(book)
     transactions = parse_transactions(

@@ -641,42 +641,35 @@ def _sum_rows(
     return is_sum
 
 
-def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
-    """NPS answers: whole numbers 0-10, anything else rejected and reported."""
-    scores = result.values
-    bad = ~np.isnan(scores) & ((scores < 0) | (scores > 10) | (scores != np.round(scores)))
+def _reject(values: np.ndarray, bad: np.ndarray, name: str, sheet_rows: np.ndarray, issue_parts: list, reason: str):
+    """``values`` with the ``bad`` ones blanked, each reported as rejected with ``reason``."""
     if bad.any():
         issue_parts.append(
             issues_frame(
                 {
                     "sheet_row": sheet_rows[bad],
                     "column": name,
-                    "value": [cell_text(x) for x in scores[bad]],
+                    "value": [cell_text(x) for x in values[bad]],
                     "action": "rejected",
-                    "reason": "an NPS answer must be a whole number from 0 to 10",
+                    "reason": reason,
                 }
             )
         )
-    return np.where(bad, np.nan, scores)
+    return np.where(bad, np.nan, values)
+
+
+def _valid_nps(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
+    """NPS answers: whole numbers 0-10, anything else rejected and reported."""
+    scores = result.values
+    bad = ~np.isnan(scores) & ((scores < 0) | (scores > 10) | (scores != np.round(scores)))
+    return _reject(scores, bad, name, sheet_rows, issue_parts, "an NPS answer must be a whole number from 0 to 10")
 
 
 def _valid_orders(result: ParsedColumn, name: str, sheet_rows: np.ndarray, issue_parts: list) -> np.ndarray:
     """Order counts: whole numbers of 0 or more, anything else rejected and reported."""
     orders = result.values
     bad = ~np.isnan(orders) & ((orders < 0) | (orders != np.round(orders)))
-    if bad.any():
-        issue_parts.append(
-            issues_frame(
-                {
-                    "sheet_row": sheet_rows[bad],
-                    "column": name,
-                    "value": [cell_text(x) for x in orders[bad]],
-                    "action": "rejected",
-                    "reason": "a number of orders must be a whole number of 0 or more",
-                }
-            )
-        )
-    return np.where(bad, np.nan, orders)
+    return _reject(orders, bad, name, sheet_rows, issue_parts, "a number of orders must be a whole number of 0 or more")
 
 
 def _read_profit(

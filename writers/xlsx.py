@@ -607,30 +607,29 @@ def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]
 
 
 _FITS: dict[int, tuple[PlacedSheet, PrintFit]] = {}  # sheet id -> (sheet, fit), while one workbook is written
+_ARROW_CELLS: dict[int, tuple[PlacedBlock, Any]] = {}  # block id -> (block, cells), while one workbook is written
+
+
+def _made_once(cache: dict, thing: Any, make):
+    """``make(thing)``, made once per object while one workbook is written (keyed by identity: the
+    placed sheets and blocks are not hashable; the object is held beside its id so a reused id misses)."""
+    held = cache.get(id(thing))
+    if held is not None and held[0] is thing:
+        return held[1]
+    made = make(thing)
+    cache[id(thing)] = (thing, made)
+    return made
 
 
 def _print_fit(sheet: PlacedSheet) -> PrintFit:
     """:func:`~writers.printing.print_fit` of a sheet, made once while one workbook is written (a
     sheet written in two parts is laid out in both)."""
-    held = _FITS.get(id(sheet))
-    if held is not None and held[0] is sheet:
-        return held[1]
-    fit = print_fit(sheet)
-    _FITS[id(sheet)] = (sheet, fit)
-    return fit
-
-
-_ARROW_CELLS: dict[int, tuple[PlacedBlock, Any]] = {}  # block id -> (block, cells), while one workbook is written
+    return _made_once(_FITS, sheet, print_fit)
 
 
 def _arrow_cells(block: PlacedBlock):
     """:func:`_block_arrow` of a block, made once while one workbook is written."""
-    held = _ARROW_CELLS.get(id(block))
-    if held is not None and held[0] is block:
-        return held[1]
-    table = _block_arrow(block)
-    _ARROW_CELLS[id(block)] = (block, table)
-    return table
+    return _made_once(_ARROW_CELLS, block, _block_arrow)
 
 
 def _block_arrow(block: PlacedBlock):
