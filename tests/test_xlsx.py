@@ -185,3 +185,20 @@ def test_the_cohort_triangles_get_a_three_colour_scale_from_period_one(tmp_path)
     assert scales == expected
     # period +0 (everyone's first purchase) is left out of the scale
     assert all(not key.startswith("C") for key in scales)
+
+
+def test_a_date_column_of_the_users_list_carried_onto_segments_is_written_as_dates(tmp_path):
+    # a Stripe customer export's 'Created (UTC)': no column name tells it is a date, its values do
+    table = parse_accounts(
+        [
+            ["Account", "Revenue", "Created (UTC)"],
+            ["A", 500.0, dt.datetime(2024, 2, 11, 9, 14)],
+            ["B", 300.0, dt.datetime(2023, 11, 20, 11, 2)],
+        ]
+    )
+    report = run_report(table)
+    path = write_workbook(place_report(report.tables, source="test", labels=report.config.labels), tmp_path / "d.xlsx")
+    ws = load_workbook(path)["Segments"]
+    header = _header(ws)
+    created = ws.cell(row=6, column=header.index("Created (UTC)") + 1)
+    assert created.value == dt.datetime(2024, 2, 11, 9, 14) and created.number_format == FORMATS["date"]

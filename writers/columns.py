@@ -7,6 +7,10 @@ none decides one on its own.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 # Number formats, in Excel's own syntax (openpyxl and xlwings take the same strings). "_)" leaves
 # the width of a ")" after each figure, so a right-aligned number never touches the text of the
 # column to its right ("41,670currency").
@@ -261,8 +265,14 @@ TIER_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#E7E6E6", "#F8CBAD", "#D9D2E9"
 HEADER_COLOUR = "#1F4E78"
 
 
-def column_style(name: str) -> tuple[str, str]:
-    """(header, format kind) of a column: the known style, else one guessed from its name."""
+def column_style(name: str, dtype: Any = None) -> tuple[str, str]:
+    """(header, format kind) of a column: the known style, else one guessed from its name, and a
+    date format for a column of dates (``dtype`` datetime64) that no name tells, such as a date
+    column of the user's list carried onto Segments (otherwise its cells show Excel's day numbers).
+
+    >>> column_style("Created (UTC)"), column_style("Created (UTC)", "datetime64[ns]")
+    (('Created (UTC)', 'general'), ('Created (UTC)', 'date'))
+    """
     if name in COLUMN_STYLES:
         return COLUMN_STYLES[name]
     lowered = name.lower()
@@ -274,6 +284,8 @@ def column_style(name: str) -> tuple[str, str]:
         return header, "money"
     if lowered.startswith("nps") or lowered.endswith(("gap", "_points")):
         return header, "points"
+    if dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype):
+        return header, "date"
     return header, "general"
 
 

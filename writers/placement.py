@@ -168,7 +168,7 @@ def place_sheet(
             frame = frame.iloc[np.argsort(frame[block.sort_column].to_numpy(), kind="stable")]
         units = frame[block.unit_column] if block.unit_column and block.unit_column in frame.columns else None
         frame = _select_columns(frame, block)
-        styles = _unique_headers([column_style(str(c)) for c in frame.columns])
+        styles = _unique_headers([column_style(str(c), dtype) for c, dtype in zip(frame.columns, frame.dtypes)])
         unit_col = row_formats = None
         if units is not None:
             unit_col = list(frame.columns).index("value")
