@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -94,6 +97,53 @@ class PrintFit:
     #: label cells that wrap (block table -> (0-based data row, 0-based column)), and headers that wrap
     wrapped_labels: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     wrapped_headers: dict[str, list[int]] = field(default_factory=dict)
+
+
+# a text that textwrap splits at its single spaces only: no other whitespace (a no-break space is
+# part of a word to textwrap's split but blank to its line ends), no hyphen (it may break after one)
+_PLAIN_WORDS = re.compile(r"[^\s-]+(?: [^\s-]+)*")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a list's notes repeat: the watch list has a few dozen kinds
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``textwrap.wrap(text, width)`` makes (0 for a blank text), without building them.
+
+    A text as long as ``width`` or shorter is one line; a text of words between single spaces is
+    wrapped greedily on the words' lengths, as textwrap does (a word longer than a line fills the
+    rest of the line and goes on); anything else (tabs, hyphens, runs of spaces) goes to textwrap
+    itself. The writers count the lines of every note of a long list (131,000 notes on the
+    watch list of a million accounts), where textwrap takes 50 microseconds a note.
+
+    >>> text = "Fix margin: net margin 2.1% on revenue 2,498,630 against the portfolio's 18.8%"
+    >>> wrapped_lines(text, 30), len(textwrap.wrap(text, 30))
+    (3, 3)
+    >>> wrapped_lines("short", 10), wrapped_lines("  ", 10), wrapped_lines("a" * 25, 10)
+    (1, 0, 3)
+    >>> wrapped_lines("well-known - hyphens\tand tabs go to textwrap", 12)
+    4
+    """
+    if len(text) <= width and "\t" not in text and text.strip():
+        return 1
+    if _PLAIN_WORDS.fullmatch(text) is None:
+        return len(textwrap.wrap(text, width))
+    # textwrap's _wrap_chunks on the chunks' lengths: a word > 0, the space between two words -1
+    chunks = [-1] * (2 * text.count(" ") + 1)
+    chunks[::2] = map(len, text.split(" "))
+    chunks.reverse()
+    lines = 0
+    while chunks:
+        if lines and chunks[-1] < 0:
+            chunks.pop()  # a line does not start with the space it broke at
+        used, last = 0, 0
+        while chunks and used + abs(chunks[-1]) <= width:
+            last = chunks.pop()
+            used += abs(last)
+        if chunks and chunks[-1] > width:  # a word longer than a line fills the rest of this one
+            chunks[-1] -= width - used
+            last = width - used
+        if used or last:
+            lines += 1
+    return lines
 
 
 def _pixels(widths: list[float], column: int) -> float:

@@ -18,6 +18,8 @@ build without it) import without it.
 
 from __future__ import annotations
 
+import copy
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,14 @@ from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_CO
 from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
 from writers.print_setup import print_plan
-from writers.printing import PIXELS_PER_CM, PrintFit, print_fit
+from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_lines
+from writers.sheet_rows import GeneratedRows, deflated_part, plain_cells, spliced_part, style_attributes
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
 PROGRESS_ROWS = 50_000  # progress is told every this many rows of a long block
+GENERATED_ROWS = 50_000  # a longest block of this many rows has its rows made by writers.sheet_rows
+WHOLE_ROWS = 2_000  # of such a block, the first rows rust_xlsxwriter writes (print_fit reads and wraps them)
 ROW_POINTS = 15  # height of a row of text in the default font
 TEXT_CHARACTERS_PER_WIDTH = 1.15  # characters of text in a column width unit (the width of one "0")
 CHART_TITLE_POINTS = 11  # a chart title in Excel's default 18 pt takes half a small chart
@@ -105,7 +110,10 @@ def write_workbook(sheets: list[PlacedSheet], path: Path, progress: Progress | N
     """
     path = Path(path)
     try:
-        if _two_parts(sheets):
+        generated = _generated_blocks(sheets)
+        if generated and _write_generated(sheets, generated, path, progress):
+            pass
+        elif _two_parts(sheets):
             _write_in_two(sheets, path, progress)
         else:
             _write_whole(sheets, path, progress)
@@ -134,6 +142,142 @@ def _write_whole(sheets: list[PlacedSheet], path: Path, progress: Progress | Non
     if progress:
         progress("compressing the workbook")
     interruptible(lambda: book.close(str(path)))  # Ctrl-C is heard while the compiled writer compresses
+
+
+def _generated_blocks(sheets: list[PlacedSheet]) -> dict[int, PlacedBlock]:
+    """The long blocks whose rows past the first :data:`WHOLE_ROWS` are made by
+    :mod:`writers.sheet_rows` (on both cores), by sheet position: a sheet's longest block of at
+    least :data:`GENERATED_ROWS` rows, of plain Arrow cells (:func:`~writers.sheet_rows.plain_cells`),
+    without total rows, a wrapped note column or a wrapped label past its first rows."""
+    found = {}
+    for i, sheet in enumerate(sheets):
+        block = _main_block(sheet)
+        if block.n_rows < GENERATED_ROWS or block.total_rows:
+            continue
+        fit = _print_fit(sheet)
+        table = block.block.table
+        if table in fit.wrapped or any(row >= WHOLE_ROWS for row, _ in fit.wrapped_labels.get(table, [])):
+            continue
+        cells = _arrow_cells(block)
+        if cells is not None and plain_cells(cells):
+            found[i] = block
+    return found
+
+
+def _write_generated(
+    sheets: list[PlacedSheet], generated: dict[int, PlacedBlock], path: Path, progress: Progress | None
+) -> bool:
+    """The workbook with the long blocks' rows made by :mod:`writers.sheet_rows`: rust_xlsxwriter
+    writes every sheet, of a long block its first :data:`WHOLE_ROWS` rows and the rows that meet a
+    cell format first (so that it numbers the formats, and the rows made here read their style
+    from those), then each long block's part is made again with all its rows, deflated on both
+    cores. False, and nothing written, where that cannot be done (a style not found, a part past
+    ZIP's 4 GiB): the caller writes the workbook otherwise."""
+    import tempfile
+    import zipfile
+
+    book = _new_book()
+    styles = _Styles(book)
+    for i, sheet in enumerate(sheets):
+        if progress:
+            progress(f"writing sheet {sheet.spec.name}")
+        _write_sheet(book, styles, sheet, progress, primer_from=WHOLE_ROWS if i in generated else None)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".segmenter-parts-") as scratch:
+        main = Path(scratch) / "main.xlsx"
+        interruptible(lambda: book.close(str(main)))
+        parts = {}
+        with zipfile.ZipFile(main) as made:
+            for i, block in generated.items():
+                name = f"xl/worksheets/sheet{i + 1}.xml"
+                part = made.read(name)
+                rows = _rows_to_make(styles, block, part)
+                if rows is None:
+                    return False
+                parts[name] = (part, rows)
+        if progress:
+            progress("compressing the workbook")
+        return replace_parts(main, parts, path)
+
+
+def _rows_to_make(styles: _Styles, block: PlacedBlock, part: bytes) -> GeneratedRows | None:
+    """The block's rows from :data:`WHOLE_ROWS` on, with each column's style attribute as
+    rust_xlsxwriter wrote it for the same format in the block's first rows; None when a format of
+    those rows is not found there."""
+    table = _arrow_cells(block)
+    varying_col, kinds, varying = _row_overrides(styles, block)
+    base = {j: styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
+    top = block.header_row + 1  # sheet row (1-based) of data row 0
+    found = style_attributes(part, top, top + block.n_rows - 1)
+    attribute: dict[int | None, str] = {}  # id of a format (None: no format) -> its attribute
+    for (row, j), attr in found.items():
+        i = row - top
+        fmt = varying[kinds[i]] if j == varying_col else base.get(j)
+        key = None if fmt is None else id(fmt)
+        if attribute.setdefault(key, attr) != attr:
+            return None
+    made = table.slice(WHOLE_ROWS)
+    column_styles: list[object] = []
+    for j, column in enumerate(made.columns):
+        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        if j == varying_col:
+            per_kind = [attribute.get(id(fmt)) for fmt in varying]
+            used = np.unique(kinds[WHOLE_ROWS:][valid])
+            if any(per_kind[k] is None for k in used.tolist()):
+                return None
+            column_styles.append(np.array([a or "" for a in per_kind], dtype=object)[kinds[WHOLE_ROWS:]])
+            continue
+        fmt = base.get(j)
+        attr = attribute.get(None if fmt is None else id(fmt))
+        if attr is None and valid.any():
+            return None
+        column_styles.append(attr or "")
+    return GeneratedRows(made, top + WHOLE_ROWS, column_styles)
+
+
+def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], path: Path) -> bool:
+    """Write ``path``: the members of the zip ``main`` copied as they are stored, but for each of
+    ``parts`` (name -> its part as written, the rows to make in it), made again by
+    :func:`~writers.sheet_rows.deflated_part`. False when a size needs ZIP64 (``path`` is then
+    left incomplete, for the caller to write again)."""
+    import struct
+    import zipfile
+
+    limit = 0xFFFFFFFF
+    with zipfile.ZipFile(main) as made, path.open("wb") as out:
+        directory = []
+        for info in made.infolist():
+            offset = out.tell()
+            name = info.filename.encode("utf-8")
+            if info.filename in parts:
+                part, rows = parts[info.filename]
+                head, tail = spliced_part(part, rows)
+                info = copy.copy(info)
+                info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
+                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)  # its sizes and CRC follow
+                crc = size = packed = 0
+                for deflated, xml in deflated_part(head, rows, tail):
+                    out.write(deflated)
+                    crc, size, packed = zlib.crc32(xml, crc), size + len(xml), packed + len(deflated)
+                if size >= limit or packed >= limit or offset >= limit:
+                    return False
+                info.CRC, info.file_size, info.compress_size = crc, size, packed
+                end = out.tell()
+                out.seek(offset)
+                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)
+                out.seek(end)
+            else:
+                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)
+                _copy_compressed(made, info, out)
+            made_by = struct.pack("<H", info.create_system << 8 | info.create_version)
+            directory.append(b"PK\x01\x02" + made_by + _zip_header(info, name) + _central_tail(info, offset) + name)
+        start = out.tell()
+        if start >= limit:
+            return False
+        for entry in directory:
+            out.write(entry)
+        size = out.tell() - start
+        out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), size, start, 0))
+    return True
 
 
 def _two_parts(sheets: list[PlacedSheet]) -> bool:
@@ -200,7 +344,7 @@ def _write_in_two(sheets: list[PlacedSheet], path: Path, progress: Progress | No
         for i, sheet in enumerate(sheets):
             if progress and i not in streamed:
                 progress(f"writing sheet {sheet.spec.name}")
-            _write_sheet(other, other_styles, sheet, progress, primer=i in streamed)
+            _write_sheet(other, other_styles, sheet, progress, primer_from=0 if i in streamed else None)
         if progress:
             progress("compressing the workbook")
         interruptible(lambda: other.close(str(main)))
@@ -354,9 +498,11 @@ def _streamed(sheet: PlacedSheet) -> bool:
     return sum(b.n_rows for b in sheet.blocks) > TABLE_ROW_LIMIT
 
 
-def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None, primer: bool = False) -> None:
-    """One sheet; ``primer``: of the longest block only the rows that meet a format first
-    (:func:`_primer_rows`), for a sheet whose full part is written elsewhere."""
+def _write_sheet(
+    book, styles: _Styles, sheet: PlacedSheet, progress: Progress | None, primer_from: int | None = None
+) -> None:
+    """One sheet; ``primer_from``: of the longest block's rows from this one on, only those that
+    meet a format first (:func:`_primer_rows`), for a sheet whose full rows are written elsewhere."""
     streamed = _streamed(sheet)
     ws = book.add_worksheet(sheet.spec.name, constant_memory=streamed)
     fit = _print_fit(sheet)
@@ -391,7 +537,7 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
     for block in sheet.blocks:
         while pending and pending[0].anchor[0] <= block.title_row:
             _add_chart(ws, pending.pop(0))
-        _write_block(ws, styles, block, block is main, streamed, progress, primer)
+        _write_block(ws, styles, block, block is main, streamed, progress, primer_from)
         if block.block.table in fit.wrapped and not streamed:
             _wrap_column(ws, styles, block, fit.wrapped[block.block.table], fit.widths[fit.wrapped[block.block.table]])
     for placed in pending:
@@ -403,27 +549,28 @@ def _write_sheet(book, styles: _Styles, sheet: PlacedSheet, progress: Progress |
 def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) -> None:
     """Write a block's long notes again, wrapped in their column of ``width`` characters, each row
     as high as its lines (LibreOffice keeps the default height of a row that the file does not set)."""
-    import textwrap
-
-    values = block.frame.iloc[:, j]
-    for i in np.flatnonzero(values.notna().to_numpy()).tolist():
-        text = values.iloc[i]
+    characters = _line_characters(width)
+    for i, text in enumerate(block.frame.iloc[:, j].tolist()):
         if isinstance(text, str) and text:
             text = readable_text(text)
             ws.write(block.header_row + i, j, text, styles.wrap)
-            lines = len(textwrap.wrap(text, max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)))
+            lines = wrapped_lines(text, characters)
             if lines > 1:
                 ws.set_row_height(block.header_row + i, ROW_POINTS * lines)
+
+
+def _line_characters(width: float) -> int:
+    """Characters of text on one line of a wrapped column ``width`` units wide (at least 10)."""
+    return max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)
 
 
 def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None:
     """Write the long labels and headers again, wrapped in their capped columns (see
     :data:`~writers.printing.LABEL_WIDTH`), each row as high as its most lines (a note wrapped by
     :func:`_wrap_column` in the same row counted too)."""
-    import textwrap
 
     def lines(text: str, j: int) -> int:
-        return len(textwrap.wrap(text, max(int(fit.widths[j] * TEXT_CHARACTERS_PER_WIDTH), 10))) or 1
+        return wrapped_lines(text, _line_characters(fit.widths[j])) or 1
 
     heights: dict[int, int] = {}
     for block in sheet.blocks:
@@ -431,7 +578,7 @@ def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None
         cells = [(i, j, block.frame.iat[i, j]) for i, j in fit.wrapped_labels.get(table, [])]
         if table in fit.wrapped:  # the wrapped note shares its row's height
             j = fit.wrapped[table]
-            cells += [(i, j, t) for i, t in enumerate(block.frame.iloc[:, j]) if isinstance(t, str) and t]
+            cells += [(i, j, t) for i, t in enumerate(block.frame.iloc[:, j].tolist()) if isinstance(t, str) and t]
         for i, j, text in cells:
             text = readable_text(text)
             if j != fit.wrapped.get(table):
@@ -455,7 +602,13 @@ def _main_block(sheet: PlacedSheet) -> PlacedBlock:
 
 
 def _write_block(
-    ws, styles: _Styles, block: PlacedBlock, main: bool, streamed: bool, progress: Progress | None, primer: bool = False
+    ws,
+    styles: _Styles,
+    block: PlacedBlock,
+    main: bool,
+    streamed: bool,
+    progress: Progress | None,
+    primer_from: int | None = None,
 ) -> None:
     top = block.header_row - 1  # 0-based row of the header cells
     ws.write(block.title_row - 1, 0, block.block.title, styles.block)
@@ -463,7 +616,7 @@ def _write_block(
     for j, header in enumerate(block.headers):
         ws.write(top, j, header, styles.header_right if j in right else styles.header)
     if main:
-        _write_main_rows(ws, styles, block, None if primer else progress, primer)
+        _write_main_rows(ws, styles, block, None if primer_from is not None else progress, primer_from)
     else:
         _write_rows(ws, styles, block)
     if block.n_rows and not streamed:  # a streamed sheet cannot go back up to its rows (no colours on a huge list)
@@ -531,14 +684,16 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.
     return None, None, None
 
 
-def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress | None, primer: bool = False) -> None:
+def _write_main_rows(
+    ws, styles: _Styles, block: PlacedBlock, progress: Progress | None, primer_from: int | None = None
+) -> None:
     """The longest block of a sheet, in as few calls as its cells allow.
 
     Its columns go out as Arrow arrays (:func:`~writers.cells.frame_arrow`), a run of rows per
     call, each run sharing one format of the varying column (tier colour or unit); total rows are
     written cell by cell, bold. A block with a column of mixed cells (numbers and text) goes out
-    one call per row instead (:func:`_write_row_by_row`). ``primer``: only the rows that meet a
-    format first (:func:`_primer_rows`).
+    one call per row instead (:func:`_write_row_by_row`). ``primer_from``: of the rows from this
+    one on, only those that meet a format first (:func:`_primer_rows`).
     """
     table = _arrow_cells(block)
     if table is None:
@@ -546,17 +701,18 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
         return
     varying_col, kinds, varying = _row_overrides(styles, block)
     base = {str(j): styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
+    primer = primer_from is not None
     filled = (
         [np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False)) for column in table.columns] if primer else []
     )
     seen: set[int] = set()  # the formats met so far (primer)
     first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
-    for start, stop in _runs(block, kinds):
+    for start, stop in _runs(block, kinds, primer_from):
         if stop - start == 1 and start in block.total_rows:
             _write_total_row(ws, styles, block, start, frame_rows(block.frame.iloc[start:stop])[0])
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
-        if primer:
+        if primer and start >= primer_from:
             # only formats not met yet can be numbered: a run of those already met is skipped
             new = [j for j, fmt in formats.items() if id(fmt) not in seen]
             if new:
@@ -568,6 +724,8 @@ def _write_main_rows(ws, styles: _Styles, block: PlacedBlock, progress: Progress
         ws.write_dataframe(
             first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
         )
+        if primer:
+            seen.update(id(fmt) for j, fmt in formats.items() if _fills(filled[int(j)], start, stop))
         if progress:
             progress(f"writing {block.block.table}", stop, n_rows)
 
@@ -594,10 +752,12 @@ def _fills(positions: np.ndarray, start: int, stop: int) -> bool:
     return k < len(positions) and positions[k] < stop
 
 
-def _runs(block: PlacedBlock, kinds: np.ndarray | None) -> list[tuple[int, int]]:
+def _runs(block: PlacedBlock, kinds: np.ndarray | None, cut: int | None = None) -> list[tuple[int, int]]:
     """(start, stop) of the runs of rows written in one call: a total row alone, and no run longer
-    than :data:`PROGRESS_ROWS` or crossing a change of the varying column's format."""
+    than :data:`PROGRESS_ROWS` or crossing a change of the varying column's format, or ``cut``."""
     cuts = {0, block.n_rows, *range(0, block.n_rows, PROGRESS_ROWS)}
+    if cut is not None:
+        cuts.add(min(cut, block.n_rows))
     cuts.update(block.total_rows)
     cuts.update(i + 1 for i in block.total_rows)
     if kinds is not None:

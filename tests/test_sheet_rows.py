@@ -1,0 +1,176 @@
+"""Long blocks whose rows segmenter makes itself (writers/sheet_rows.py) and deflates on both cores:
+every cell, its value, type and style, is the one rust_xlsxwriter writes on the one-core path, and
+the file opens."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from openpyxl import load_workbook
+
+import writers.sheet_rows
+import writers.xlsx
+from core.accounts import parse_accounts
+from core.report import run_report
+from tests.test_xlsx import _cells
+from writers.placement import place_report
+from writers.xlsx import write_workbook
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _sheet_cells(path, part: str) -> dict[str, tuple[str | None, str, object]]:
+    """Every cell of a sheet part: reference -> (style, kind, value), text resolved whether shared
+    or inline, numbers as floats."""
+    with zipfile.ZipFile(path) as book:
+        assert book.testzip() is None
+        shared = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{NS}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{NS}t")))
+        root = ElementTree.fromstring(book.read(part))
+    cells = {}
+    for row in root.iter(f"{NS}row"):
+        for cell in row.iter(f"{NS}c"):
+            kind = cell.get("t", "n")
+            if kind == "s":
+                value, kind = shared[int(cell.find(f"{NS}v").text)], "text"
+            elif kind == "inlineStr":
+                value, kind = "".join(t.text or "" for t in cell.iter(f"{NS}t")), "text"
+            else:
+                value = float(cell.find(f"{NS}v").text)
+            cells[cell.get("r")] = (cell.get("s"), kind, value)
+    return cells
+
+
+def _other_parts(path, skip: set[str]) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {
+            n: book.read(n) for n in book.namelist() if n not in skip | {"docProps/core.xml", "xl/sharedStrings.xml"}
+        }
+
+
+@pytest.fixture
+def small(monkeypatch):
+    """Blocks of 40 rows or more are made here, past their first 7 rows (of which the print layout
+    reads and wraps the labels), 5 rows a chunk."""
+    import functools
+
+    monkeypatch.setattr(writers.xlsx, "print_fit", functools.partial(writers.xlsx.print_fit, sample=7))
+    monkeypatch.setattr(writers.xlsx, "GENERATED_ROWS", 40)
+    monkeypatch.setattr(writers.xlsx, "WHOLE_ROWS", 7)
+    monkeypatch.setattr(writers.sheet_rows, "CHUNK_ROWS", 5)
+
+
+def _compare(sheets, tmp_path, generated_parts: list[str]):
+    made = write_workbook(sheets, tmp_path / "made.xlsx")
+    one = tmp_path / "one.xlsx"
+    writers.xlsx._write_whole(sheets, one, None)
+    for part in generated_parts:
+        ours, theirs = _sheet_cells(made, part), _sheet_cells(one, part)
+        assert ours == theirs, part
+        with zipfile.ZipFile(made) as book:
+            assert re.search(rb'<dimension ref="A1:[A-Z]+\d+"/>', book.read(part))
+    # every other part (workbook, styles, tables, the other sheets) as the one-core path writes it,
+    # but the other sheets' shared strings, numbered without the long block's
+    assert _other_parts(made, set(generated_parts)).keys() == _other_parts(one, set(generated_parts)).keys()
+    assert not list(tmp_path.glob(".segmenter-parts-*")), "the parts' folder is removed"
+    return made
+
+
+def test_segments_rows_made_here_are_the_cells_rust_xlsxwriter_writes(tmp_path, small, monkeypatch):
+    monkeypatch.setattr(writers.xlsx, "TABLE_ROW_LIMIT", 45)  # Segments is streamed (inline text)
+    sheets = place_report(run_report(parse_accounts(_cells(60))).tables, source="t", labels=("A", "B", "C", "D"))
+    generated = writers.xlsx._generated_blocks(sheets)
+    assert "Segments" in [sheets[i].spec.name for i in generated]
+    made = _compare(sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in generated])
+    ws = load_workbook(made)["Segments"]
+    assert ws.max_row == 65 and ws.cell(row=65, column=1).value == 60
+
+
+def test_a_table_sheet_made_here_keeps_its_cells_formats_and_dates(tmp_path, small):
+    """Not streamed: rust_xlsxwriter's text is shared, ours inline; an Excel table over both."""
+    rows = _cells(60)
+    rows[50][0] = "  Lead & <Sons>  "  # escaped, blanks kept
+    rows[55][0] = "Ünïcødé\u00a0Co"
+    sheets = place_report(run_report(parse_accounts(rows)).tables, source="t", labels=("A", "B", "C", "D"))
+    index = next(i for i, s in enumerate(sheets) if s.spec.name == "Segments")
+    assert index in writers.xlsx._generated_blocks(sheets)
+    made = _compare(
+        sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in writers.xlsx._generated_blocks(sheets)]
+    )
+    ws = load_workbook(made)["Segments"]
+    texts = {str(cell.value) for row in ws.iter_rows(min_row=6 + 7) for cell in row}  # past the first 7 rows
+    assert {"Lead & <Sons>", "Ünïcødé\u00a0Co"} <= {text.strip() for text in texts}
+
+
+def test_a_customer_report_has_its_three_long_lists_made_here(tmp_path, small, monkeypatch):
+    from app.runs import customer_sheets
+    from bench.bench_cli import order_frame
+    from core.config import ReportConfig
+    from core.customers.report import run_customer_report
+    from readers.files import read_block
+    from readers.lists import load_transactions
+
+    source = tmp_path / "orders.csv"
+    order_frame(3000).to_csv(source, index=False)
+    rows, first = read_block(source)
+    config = ReportConfig()
+    sheets = customer_sheets(run_customer_report(load_transactions(rows, first, source), config), "o", config.labels)
+    generated = writers.xlsx._generated_blocks(sheets)
+    names = [sheets[i].spec.name for i in generated]
+    assert {"Customers", "Lifetime value", "Segments"} <= set(names)
+    _compare(sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in generated])
+
+
+def test_text_that_needs_more_than_escaping_is_left_to_rust_xlsxwriter(small):
+    import pyarrow as pa
+
+    from writers.sheet_rows import plain_cells
+
+    assert plain_cells(pa.table({"0": ["a & b", "<x>", None], "1": [1.5, None, 2.0], "2": [None, None, None]}))
+    for odd in ["carriage\rreturn", "bell\x07", "_x0041_", "non\uffffcharacter"]:
+        assert not plain_cells(pa.table({"0": ["fine", odd]})), odd
+    assert not plain_cells(pa.table({"0": [float("inf")]}))
+
+
+def test_a_wrapped_note_column_keeps_the_block_with_rust_xlsxwriter(small):
+    sheets = place_report(run_report(parse_accounts(_cells(60))).tables, source="t", labels=("A", "B", "C", "D"))
+    for i, sheet in enumerate(sheets):
+        fit = writers.xlsx._print_fit(sheet)
+        if writers.xlsx._main_block(sheet).block.table in fit.wrapped:
+            assert i not in writers.xlsx._generated_blocks(sheets)
+
+
+def test_deflate_pieces_join_into_one_stream():
+    import zlib
+
+    import pyarrow as pa
+
+    from writers.sheet_rows import GeneratedRows, deflated_part
+
+    rows = GeneratedRows(pa.table({"0": [float(i) for i in range(100_000)], "1": ["x"] * 100_000}), 3, ["", ""])
+    pieces = list(deflated_part(b"<head>", rows, b"</tail>"))
+    xml = b"".join(bytes(x) for _, x in pieces)
+    assert zlib.decompress(b"".join(d for d, _ in pieces), -zlib.MAX_WBITS) == xml
+    assert xml.startswith(b'<head><row r="3"><c r="A3"><v>0</v></c><c r="B3" t="inlineStr"><is><t>x</t></is></c></row>')
+    assert xml.endswith(
+        b'<row r="100002"><c r="A100002"><v>99999</v></c>'
+        + b'<c r="B100002" t="inlineStr"><is><t>x</t></is></c></row></tail>'
+    )
+
+
+def test_sixty_thousand_accounts_at_the_real_sizes(tmp_path):
+    """At the sizes segmenter uses (blocks of 50,000 rows or more, 2,000 rows by rust_xlsxwriter,
+    chunks of 32,768 rows), every cell of the Segments sheet is the one-core path's."""
+    from bench.bench_target import six_columns
+
+    frame = six_columns(60_000)
+    rows = [list(frame.columns)] + frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    sheets = place_report(run_report(parse_accounts(rows)).tables, source="t", labels=("A", "B", "C", "D"))
+    generated = writers.xlsx._generated_blocks(sheets)
+    assert [sheets[i].spec.name for i in generated] == ["Segments"]
+    _compare(sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in generated])
