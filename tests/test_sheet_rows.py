@@ -66,7 +66,12 @@ def small(monkeypatch):
 
 
 def _compare(sheets, tmp_path, generated_parts: list[str]):
-    made = write_workbook(sheets, tmp_path / "made.xlsx")
+    made_parts = []
+    replace = writers.xlsx.replace_parts
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writers.xlsx, "replace_parts", lambda *a: made_parts.append((sorted(a[1]), replace(*a))) or True)
+        made = write_workbook(sheets, tmp_path / "made.xlsx")
+    assert made_parts == [(sorted(generated_parts), True)], "the long blocks' rows were made here"
     one = tmp_path / "one.xlsx"
     writers.xlsx._write_whole(sheets, one, None)
     for part in generated_parts:
@@ -123,6 +128,8 @@ def test_a_customer_report_has_its_three_long_lists_made_here(tmp_path, small, m
     generated = writers.xlsx._generated_blocks(sheets)
     names = [sheets[i].spec.name for i in generated]
     assert {"Customers", "Lifetime value", "Segments"} <= set(names)
+    customers = next(s for s in sheets if s.spec.name == "Customers")
+    assert writers.xlsx._print_fit(customers).wrapped_labels["customers"], "wrapped labels in the first rows"
     _compare(sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in generated])
 
 

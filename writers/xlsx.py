@@ -190,7 +190,10 @@ def _write_generated(
             for i, block in generated.items():
                 name = f"xl/worksheets/sheet{i + 1}.xml"
                 part = made.read(name)
-                rows = _rows_to_make(styles, block, part)
+                wrapped = {
+                    (top_row, j) for top_row, j in _print_fit(sheets[i]).wrapped_labels.get(block.block.table, [])
+                }
+                rows = _rows_to_make(styles, block, part, wrapped)
                 if rows is None:
                     return False
                 parts[name] = (part, rows)
@@ -199,9 +202,12 @@ def _write_generated(
         return replace_parts(main, parts, path)
 
 
-def _rows_to_make(styles: _Styles, block: PlacedBlock, part: bytes) -> GeneratedRows | None:
+def _rows_to_make(
+    styles: _Styles, block: PlacedBlock, part: bytes, wrapped: set[tuple[int, int]]
+) -> GeneratedRows | None:
     """The block's rows from :data:`WHOLE_ROWS` on, with each column's style attribute as
-    rust_xlsxwriter wrote it for the same format in the block's first rows; None when a format of
+    rust_xlsxwriter wrote it for the same format in the block's first rows (but the ``wrapped``
+    label cells, (data row, column), written again with the wrap format); None when a format of
     those rows is not found there."""
     table = _arrow_cells(block)
     varying_col, kinds, varying = _row_overrides(styles, block)
@@ -211,6 +217,8 @@ def _rows_to_make(styles: _Styles, block: PlacedBlock, part: bytes) -> Generated
     attribute: dict[int | None, str] = {}  # id of a format (None: no format) -> its attribute
     for (row, j), attr in found.items():
         i = row - top
+        if (i, j) in wrapped:
+            continue
         fmt = varying[kinds[i]] if j == varying_col else base.get(j)
         key = None if fmt is None else id(fmt)
         if attribute.setdefault(key, attr) != attr:
