@@ -19,6 +19,7 @@ from core.cells import ParsedColumn, cell_text, is_blank, issues_frame, to_dates
 from core.data_issues import REVENUE_MISSING, REVENUE_NEGATIVE
 from core.errors import SegmenterInputError
 from core.exports import ExportOptions, forced_roles, read_layout
+from core.grid import CellBlock
 from core.headers import ACCOUNT_HEADERS, normalise_header
 from core.periods import PeriodChoice, choose_periods, read_period_header, years_since_first
 from core.table_finder import find_header_row, find_table
@@ -270,6 +271,8 @@ def accounts_from_frame(frame: pd.DataFrame, *, first_sheet_row: int = 2) -> Acc
 
 def _as_block(cells: Any) -> np.ndarray:
     """A 2-D object array; ragged rows padded with None."""
+    if isinstance(cells, CellBlock):
+        return cells.array
     if isinstance(cells, np.ndarray):
         if cells.ndim != 2:
             raise SegmenterInputError("expected a 2-D block of cells (rows and columns)")

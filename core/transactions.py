@@ -17,7 +17,7 @@ import pandas as pd
 from core.cells import ParsedColumn, issues_frame, to_dates, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.exports import ExportOptions, forced_roles, read_layout
-from core.grid import as_block
+from core.grid import CellBlock, as_block
 from core.headers import REQUIRED_TRANSACTION_ROLES, TRANSACTION_HEADERS, list_kind
 from core.table_finder import find_header_row, find_table
 
@@ -225,8 +225,11 @@ def parse_transactions(
         block = as_block(cells_or_frame)
         if not block:
             raise SegmenterInputError("the transaction list is empty")
-        array = np.empty((len(block), len(block[0])), dtype=object)
-        array[:] = block
+        if isinstance(block, CellBlock):
+            array = block.array
+        else:
+            array = np.empty((len(block), len(block[0])), dtype=object)
+            array[:] = block
         if has_header is None:
             header_at = find_header_row(array, lambda text: TRANSACTION_HEADERS.role(text) is not None)
             if header_at is None and _looks_like_header(block[0]):

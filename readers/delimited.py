@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import SegmenterInputError
-from core.grid import no_cyclic_gc
+from core.grid import CellBlock
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_amounts, comma_percents, scan_column
 from readers.limits import MAX_CELLS, MAX_COLUMNS, NARROW, kept_columns
 from readers.text_encoding import detect_encoding, not_text
@@ -44,8 +44,9 @@ ColumnHook = Callable[[pd.Series, np.ndarray], None]
 
 def read_delimited(
     path: Path, column_hook: ColumnHook | None = None, *, candidates: tuple[str, ...] = DELIMITERS, default: str = ","
-) -> list[list[Any]]:
-    """The cells of a delimited text file, row 1 of the list = line 1 of the file.
+) -> CellBlock | list[list[Any]]:
+    """The cells of a delimited text file, row 1 of the list = line 1 of the file (a
+    :class:`~core.grid.CellBlock`: rows to whoever reads rows, one array to the parsers).
 
     The separator is sniffed among ``candidates``, ``default`` when none splits the lines
     (:data:`WHITESPACE` splits on runs of spaces and tabs). ``column_hook(text, values)`` may
@@ -74,8 +75,7 @@ def read_delimited(
         if column_hook is not None:
             column_hook(text, values)
         columns.append(values)
-    with no_cyclic_gc():
-        return [list(row) for row in zip(*(column.tolist() for column in columns))]
+    return CellBlock.from_columns(columns)
 
 
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import SegmenterInputError
+from core.grid import CellBlock
 from readers.delimited import read_delimited
 from readers.limits import NARROW, check_regular_file, kept_columns
 from readers.text_layout import TEXT_SUFFIXES, read_text
@@ -32,6 +33,12 @@ READ_SUFFIXES = DELIMITED_SUFFIXES + TEXT_SUFFIXES + WORKBOOK_SUFFIXES
 def read_cells(path: Path, sheet: str | None = None) -> list[list[Any]]:
     """The cells of a .csv, .txt, .tsv, .dat, .xlsx or .xlsm file as rows of values
     (row 1 of the list = sheet row 1; ``sheet`` names a workbook's sheet, default the first)."""
+    cells = _cells(path, sheet)
+    return cells.tolist() if isinstance(cells, CellBlock) else cells
+
+
+def _cells(path: Path, sheet: str | None) -> list[list[Any]] | CellBlock:
+    """:func:`read_cells`, a CSV's cells kept as the reader's :class:`~core.grid.CellBlock`."""
     check_input_file(path)
     suffix = path.suffix.lower()
     try:
@@ -73,10 +80,11 @@ def check_input_file(path: Path) -> None:
         raise SegmenterInputError(f"{path.name} is empty (0 bytes), no accounts to read: export the list again")
 
 
-def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], int]:
+def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]] | CellBlock, int]:
     """The cells of a file from its first non-empty row on, and that row's sheet row number
-    (runs of blank columns collapsed, :func:`without_blank_columns`)."""
-    rows = read_cells(path, sheet)
+    (runs of blank columns collapsed, :func:`without_blank_columns`); a CSV's as a
+    :class:`~core.grid.CellBlock` (rows to whoever reads rows, one array to the parsers)."""
+    rows = _cells(path, sheet)
     first = next((i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)), None)
     if first is None:
         raise SegmenterInputError(f"{path.name} has no accounts: the sheet is empty")
@@ -95,7 +103,7 @@ def without_blank_columns(rows: list[list[Any]]) -> list[list[Any]]:
     >>> without_blank_columns(wide)
     [['Account', 'Revenue', None, 'x'], ['Acme', 5, '', ' ']]
     """
-    width = max((len(row) for row in rows), default=0)
+    width = rows.width if isinstance(rows, CellBlock) else max((len(row) for row in rows), default=0)
     if width <= NARROW:
         return rows
     filled = set()
