@@ -42,11 +42,13 @@ _EDGE_SPACE = r"^[ \t\n]|[ \t\n]$"  # text that starts or ends with XML's blank 
 class GeneratedRows:
     """A block's rows as written here: sheet rows ``first`` to ``last`` (1-based, both included)
     of the columns of ``table``, each column's style attribute (``' s="3"'`` or ``''``), or one
-    per row for the column whose format changes from row to row."""
+    per row for the column whose format changes from row to row, and each row's height attribute
+    (a row of wrapped text) or none."""
 
     table: object  # pyarrow.Table, columns "0", "1", ... by position
     first: int
     styles: Sequence[object]  # per column: str, or a numpy array of str per row
+    heights: object = ""  # the rows' height attributes (' ht="30" customHeight="1"'): str, or one per row
 
     @property
     def last(self) -> int:
@@ -169,7 +171,8 @@ def chunk_xml(rows: GeneratedRows, start: int, stop: int):
                 opening, numbers, '"', style, "><v>", pc.cast(column, pa.string()), "</v></c>", ""
             )
         cells.append(pc.fill_null(cell, ""))
-    return pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
+    heights = rows.heights if isinstance(rows.heights, str) else pa.array(rows.heights[start:stop], pa.string())
+    return pc.binary_join_element_wise('<row r="', numbers, '"', heights, ">", *cells, "</row>", "")
 
 
 def _xml_bytes(array) -> memoryview:

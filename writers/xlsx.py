@@ -148,7 +148,7 @@ def _generated_blocks(sheets: list[PlacedSheet]) -> dict[int, PlacedBlock]:
     """The long blocks whose rows past the first :data:`WHOLE_ROWS` are made by
     :mod:`writers.sheet_rows` (on both cores), by sheet position: a sheet's longest block of at
     least :data:`GENERATED_ROWS` rows, of plain Arrow cells (:func:`~writers.sheet_rows.plain_cells`),
-    without total rows, a wrapped note column or a wrapped label past its first rows."""
+    without total rows or a wrapped label past its first rows."""
     found = {}
     for i, sheet in enumerate(sheets):
         block = _main_block(sheet)
@@ -156,7 +156,7 @@ def _generated_blocks(sheets: list[PlacedSheet]) -> dict[int, PlacedBlock]:
             continue
         fit = _print_fit(sheet)
         table = block.block.table
-        if table in fit.wrapped or any(row >= WHOLE_ROWS for row, _ in fit.wrapped_labels.get(table, [])):
+        if any(row >= WHOLE_ROWS for row, _ in fit.wrapped_labels.get(table, [])):
             continue
         cells = _arrow_cells(block)
         if cells is not None and plain_cells(cells):
@@ -190,10 +190,7 @@ def _write_generated(
             for i, block in generated.items():
                 name = f"xl/worksheets/sheet{i + 1}.xml"
                 part = made.read(name)
-                wrapped = {
-                    (top_row, j) for top_row, j in _print_fit(sheets[i]).wrapped_labels.get(block.block.table, [])
-                }
-                rows = _rows_to_make(styles, block, part, wrapped)
+                rows = _rows_to_make(styles, sheets[i], block, part)
                 if rows is None:
                     return False
                 parts[name] = (part, rows)
@@ -202,13 +199,14 @@ def _write_generated(
         return replace_parts(main, parts, path)
 
 
-def _rows_to_make(
-    styles: _Styles, block: PlacedBlock, part: bytes, wrapped: set[tuple[int, int]]
-) -> GeneratedRows | None:
+def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part: bytes) -> GeneratedRows | None:
     """The block's rows from :data:`WHOLE_ROWS` on, with each column's style attribute as
-    rust_xlsxwriter wrote it for the same format in the block's first rows (but the ``wrapped``
-    label cells, (data row, column), written again with the wrap format); None when a format of
-    those rows is not found there."""
+    rust_xlsxwriter wrote it for the same format in the block's first rows (but the label cells
+    written again with the wrap format), a wrapped note column's cells wrapped and its rows as high
+    as their lines; None when a format of those rows is not found there."""
+    fit = _print_fit(sheet)
+    wrapped = set(fit.wrapped_labels.get(block.block.table, []))
+    note = None if _streamed(sheet) else fit.wrapped.get(block.block.table)
     table = _arrow_cells(block)
     varying_col, kinds, varying = _row_overrides(styles, block)
     base = {j: styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
@@ -217,9 +215,9 @@ def _rows_to_make(
     attribute: dict[int | None, str] = {}  # id of a format (None: no format) -> its attribute
     for (row, j), attr in found.items():
         i = row - top
-        if (i, j) in wrapped:
+        if (i, j) in wrapped or (j == note and i >= WHOLE_ROWS):  # a primer row's note is not wrapped
             continue
-        fmt = varying[kinds[i]] if j == varying_col else base.get(j)
+        fmt = styles.wrap if j == note else varying[kinds[i]] if j == varying_col else base.get(j)
         key = None if fmt is None else id(fmt)
         if attribute.setdefault(key, attr) != attr:
             return None
@@ -234,12 +232,20 @@ def _rows_to_make(
                 return None
             column_styles.append(np.array([a or "" for a in per_kind], dtype=object)[kinds[WHOLE_ROWS:]])
             continue
-        fmt = base.get(j)
+        fmt = styles.wrap if j == note else base.get(j)
         attr = attribute.get(None if fmt is None else id(fmt))
         if attr is None and valid.any():
             return None
         column_styles.append(attr or "")
-    return GeneratedRows(made, top + WHOLE_ROWS, column_styles)
+    heights: object = ""
+    if note is not None:  # each row as high as its note's lines, as _wrap_column sets them
+        characters = _line_characters(fit.widths[note])
+        lines = [
+            wrapped_lines(readable_text(t), characters) if isinstance(t, str) and t else 0
+            for t in block.frame.iloc[WHOLE_ROWS:, note].tolist()
+        ]
+        heights = np.array([f' ht="{ROW_POINTS * n}" customHeight="1"' if n > 1 else "" for n in lines], dtype=object)
+    return GeneratedRows(made, top + WHOLE_ROWS, column_styles, heights)
 
 
 def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], path: Path) -> bool:
@@ -546,19 +552,22 @@ def _write_sheet(
         while pending and pending[0].anchor[0] <= block.title_row:
             _add_chart(ws, pending.pop(0))
         _write_block(ws, styles, block, block is main, streamed, progress, primer_from)
+        stop = primer_from if block is main else None  # the rest of the rows are made elsewhere
         if block.block.table in fit.wrapped and not streamed:
-            _wrap_column(ws, styles, block, fit.wrapped[block.block.table], fit.widths[fit.wrapped[block.block.table]])
+            j = fit.wrapped[block.block.table]
+            _wrap_column(ws, styles, block, j, fit.widths[j], stop)
     for placed in pending:
         _add_chart(ws, placed)
     if not streamed:
-        _wrap_labels(ws, styles, sheet, fit)
+        _wrap_labels(ws, styles, sheet, fit, main if primer_from is not None else None, primer_from)
 
 
-def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float) -> None:
-    """Write a block's long notes again, wrapped in their column of ``width`` characters, each row
-    as high as its lines (LibreOffice keeps the default height of a row that the file does not set)."""
+def _wrap_column(ws, styles: _Styles, block: PlacedBlock, j: int, width: float, stop: int | None = None) -> None:
+    """Write a block's long notes again (of its rows before ``stop``), wrapped in their column of
+    ``width`` characters, each row as high as its lines (LibreOffice keeps the default height of a
+    row that the file does not set)."""
     characters = _line_characters(width)
-    for i, text in enumerate(block.frame.iloc[:, j].tolist()):
+    for i, text in enumerate(block.frame.iloc[:stop, j].tolist()):
         if isinstance(text, str) and text:
             text = readable_text(text)
             ws.write(block.header_row + i, j, text, styles.wrap)
@@ -572,10 +581,13 @@ def _line_characters(width: float) -> int:
     return max(int(width * TEXT_CHARACTERS_PER_WIDTH), 10)
 
 
-def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None:
+def _wrap_labels(
+    ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit, made: PlacedBlock | None = None, stop: int | None = None
+) -> None:
     """Write the long labels and headers again, wrapped in their capped columns (see
     :data:`~writers.printing.LABEL_WIDTH`), each row as high as its most lines (a note wrapped by
-    :func:`_wrap_column` in the same row counted too)."""
+    :func:`_wrap_column` in the same row counted too; of the block ``made`` elsewhere from row
+    ``stop`` on, only the rows before it)."""
 
     def lines(text: str, j: int) -> int:
         return wrapped_lines(text, _line_characters(fit.widths[j])) or 1
@@ -586,7 +598,8 @@ def _wrap_labels(ws, styles: _Styles, sheet: PlacedSheet, fit: PrintFit) -> None
         cells = [(i, j, block.frame.iat[i, j]) for i, j in fit.wrapped_labels.get(table, [])]
         if table in fit.wrapped:  # the wrapped note shares its row's height
             j = fit.wrapped[table]
-            cells += [(i, j, t) for i, t in enumerate(block.frame.iloc[:, j].tolist()) if isinstance(t, str) and t]
+            notes = block.frame.iloc[: stop if block is made else None, j].tolist()
+            cells += [(i, j, t) for i, t in enumerate(notes) if isinstance(t, str) and t]
         for i, j, text in cells:
             text = readable_text(text)
             if j != fit.wrapped.get(table):
