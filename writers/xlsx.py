@@ -734,13 +734,13 @@ def _write_main_rows(
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
         if primer and start >= primer_from:
-            # only formats not met yet can be numbered: a run of those already met is skipped
-            new = [j for j, fmt in formats.items() if id(fmt) not in seen]
+            # only formats not met yet can be numbered, and only where their column has a cell: a run
+            # without such a cell is skipped (a tier colour that changes every row makes a run a row)
+            new = [j for j, fmt in formats.items() if id(fmt) not in seen and _fills(filled[int(j)], start, stop)]
             if new:
-                wanted = [filled[int(j)] for j in new]
-                for i in _primer_rows(wanted, start, stop):
+                for i in _primer_rows([filled[int(j)] for j in new], start, stop):
                     ws.write_dataframe(first + i, 0, table.slice(i, 1), write_header=False, column_formats=formats)
-                seen.update(id(formats[j]) for j, at in zip(new, wanted) if _fills(at, start, stop))
+                seen.update(id(formats[j]) for j in new)
             continue
         ws.write_dataframe(
             first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
