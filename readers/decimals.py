@@ -76,6 +76,22 @@ class ColumnScan:
     numeric_share: float
 
 
+def sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.union1d`` of two sorted arrays of distinct positions, without its sort when one is empty
+    (a column of a million dates has every cell among its digit-led words, and no currency sign).
+
+    >>> sorted_union(np.array([1, 4]), np.array([], dtype=int)).tolist()
+    [1, 4]
+    >>> sorted_union(np.array([1, 4]), np.array([2])).tolist()
+    [1, 2, 4]
+    """
+    if not b.size:
+        return a
+    if not a.size:
+        return b
+    return np.union1d(a, b)
+
+
 def scan_column(text: pd.Series) -> ColumnScan:
     """Look at one column of cell texts as in the file ('' for blank).
 
@@ -118,12 +134,12 @@ def scan_column(text: pd.Series) -> ColumnScan:
     # a code or lettered sign before the number ("EUR 1.200,50", "R$ 950,00"): led by a capital, ending in a digit
     coded = np.flatnonzero(np.array(led.isin(_CODE_LEADS), dtype=bool) & ~blank)
     coded = coded[np.array(_code_led(text.iloc[coded]), dtype=bool)]
-    maybe = np.union1d(digit_words, symbols)
+    maybe = sorted_union(digit_words, symbols)
     maybe = maybe[~np.array(text.iloc[maybe].str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
     if coded.size:  # their letters are the code's: looked at without it
         bare = _without_currency(text.iloc[coded])
         coded = coded[~np.array(bare.str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
-        maybe = np.union1d(maybe, coded)
+        maybe = sorted_union(maybe, coded)
     shaped = maybe[_matches(_without_currency(text.iloc[maybe]), _NUMBER_LIKE + r"(?:\s*%)?")]
     comma = point = False
     if shaped.size:
@@ -243,7 +259,7 @@ def column_numbers(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.nd
         shapes = (_COMMA_DECIMAL, _DOT_GROUPS, _SPACE_GROUPS)
         group_marks, decimal_mark = r"[ .\u00a0\u202f]", ","
         # a plain number with a dot in a decimal-comma column is a thousands group: 1.234 = 1234
-        candidates = np.union1d(scan.digit_words, np.flatnonzero(scan.ambiguous))
+        candidates = sorted_union(scan.digit_words, np.flatnonzero(scan.ambiguous))
     else:
         shapes = (_POINT_GROUPED,)
         group_marks, decimal_mark = ",", "."
