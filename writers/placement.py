@@ -64,8 +64,12 @@ class PlacedBlock:
         return len(self.frame)
 
     def head(self, n: int) -> list[list[object]]:
-        """The first ``n`` rows as :attr:`rows` gives them."""
-        return frame_rows(self.frame.iloc[:n])
+        """The first ``n`` rows as :attr:`rows` gives them, made once per ``n`` (the print layout
+        reads them column by column; the lists are shared: read them, do not change them)."""
+        heads = self.__dict__.setdefault("_heads", {})  # beside the cached rows: the block is frozen
+        if n not in heads:
+            heads[n] = frame_rows(self.frame.iloc[:n])
+        return heads[n]
 
     @property
     def last_row(self) -> int:
