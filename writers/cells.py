@@ -115,6 +115,9 @@ def _arrow_column(series: pd.Series):
         return pa.array(values, pa.float64(), mask=~np.isfinite(values))
     if pd.api.types.is_integer_dtype(series) and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
         return pa.array(series.to_numpy(), pa.int64())
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        # pandas' own text column is Arrow already: taken as it is, no Python string made
+        return _readable_arrow(pa.array(series).cast(pa.string()))
     try:  # text and missing cells only, the usual text column: converted in one step
         return _readable_arrow(pa.array(series.to_numpy(dtype=object), pa.string(), from_pandas=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
