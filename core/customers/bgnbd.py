@@ -118,14 +118,20 @@ def _expected_by_quadrature(r, alpha, a, b, t, x, T):
     index = index.ravel()
     result = np.empty(x.size)
     share = t / (alpha + T)
-    all_nodes, all_weights = _beta_gauss_rules(a - 1, b + values, _BETA_NODES)
-    order = np.argsort(index, kind="stable")
-    bounds = np.searchsorted(index[order], np.arange(values.size + 1))
-    for k, value in enumerate(values):
-        rows = order[bounds[k] : bounds[k + 1]]
-        bought = -np.expm1(-(r + value) * np.log1p(np.outer(share[rows], all_nodes[k])))
-        result[rows] = bought @ all_weights[k] * (a + b + value - 1) / (a - 1)
+    nodes, weights = _beta_gauss_rules(a - 1, b + values, _BETA_NODES)
+    scale = (a + b + values - 1) / (a - 1)
+    shape = r + values
+    for start in range(0, x.size, _QUADRATURE_ROWS):
+        rows = slice(start, start + _QUADRATURE_ROWS)
+        k = index[rows]
+        bought = -np.expm1(-shape[k, None] * np.log1p(share[rows, None] * nodes[k]))
+        result[rows] = np.einsum("ij,ij->i", bought, weights[k]) * scale[k]
     return result
+
+
+#: Rows of :func:`_expected_by_quadrature` evaluated at once (bounds its memory to this many x
+#: :data:`_BETA_NODES` numbers).
+_QUADRATURE_ROWS = 8192
 
 
 def _jacobi_matrices(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -276,12 +276,16 @@ def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon
     Computed once per distinct (frequency, recency, T): transaction dates make many repeats;
     P(alive) once for all period ends.
     """
-    triples = np.column_stack([frequency, recency, age])
-    unique, inverse = np.unique(triples, axis=0, return_inverse=True)
-    x, t_x, T = unique.T
+    # the distinct triples in sorted order (numpy's unique over rows, by one lexsort: several times faster)
+    order = np.lexsort((age, recency, frequency))
+    sorted_triples = np.column_stack([frequency[order], recency[order], age[order]])
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (sorted_triples[1:] != sorted_triples[:-1]).any(axis=1)
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    x, t_x, T = sorted_triples[new].T
     ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
     cumulative = model.expected_purchases_over(np.concatenate([[0.0], ends]), x, t_x, T)
     per_period = np.diff(cumulative, axis=1)
     factors = (1 + unit_discount) ** -np.arange(1, ends.size + 1)
-    inverse = inverse.ravel()
     return (per_period @ factors)[inverse], cumulative[:, -1][inverse]

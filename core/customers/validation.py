@@ -216,10 +216,17 @@ def check_models(
     )
 
 
-def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W") -> HoldoutStatistics:
-    """The compressed statistics of :class:`HoldoutStatistics` from a transaction list."""
+def holdout_statistics(
+    transactions: TransactionTable, *, calibration_end: Any, unit: str = "W", whole: pd.DataFrame | None = None
+) -> HoldoutStatistics:
+    """The compressed statistics of :class:`HoldoutStatistics` from a transaction list.
+
+    ``whole``: ``customer_summary(transactions, unit=unit)`` when the caller has it already
+    (it is made here otherwise).
+    """
     calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
-    whole = customer_summary(transactions, unit=unit)
+    if whole is None:
+        whole = customer_summary(transactions, unit=unit)
     x = calibration["frequency"].to_numpy(float)
     actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
     triples = pd.DataFrame(
