@@ -30,9 +30,7 @@ more than its range.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +38,7 @@ import pandas as pd
 from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
+from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs, run_together
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts
 from core.errors import SegmenterInputError
@@ -60,10 +58,6 @@ SUFFIXES = ("p10", "p50", "p90")
 #: CHUNK x DRAWS numbers).
 CHUNK = 20_000
 WHOLE_LIST = "Whole list"
-#: Threads the per-draw predictions run on: the draws are independent and numpy's and scipy's
-#: array functions release the GIL, so two draws run at once on two cores (the figures are the
-#: same: each draw is computed exactly as alone and written to its own place).
-WORKERS = min(2, os.cpu_count() or 1)
 
 
 def draw_parameters(fit: FitResult, draws: int = DRAWS, rng: np.random.Generator | None = None) -> np.ndarray:
@@ -260,11 +254,9 @@ class _Horizon:
 
 
 def each_draw(function: Callable[[int], None], draws: int, workers: int | None = None) -> None:
-    """``function(d)`` for each draw d in 0 .. draws-1, on :data:`WORKERS` threads.
-
-    ``function`` writes its draw's results to its own place (a column, an element); the
-    caller's floating-point error settings (``np.errstate``) hold in the threads too. An
-    exception in a draw is raised here.
+    """``function(d)`` for each draw d in 0 .. draws-1, on :data:`core.customers.fitting.WORKERS`
+    threads (:func:`core.customers.fitting.run_together`); ``function`` writes its draw's results
+    to its own place (a column, an element).
 
     >>> squares = np.zeros(5)
     >>> def square(d):
@@ -273,20 +265,7 @@ def each_draw(function: Callable[[int], None], draws: int, workers: int | None =
     >>> squares.tolist()
     [0.0, 1.0, 4.0, 9.0, 16.0]
     """
-    workers = WORKERS if workers is None else workers
-    settings = np.geterr()
-
-    def run(d: int) -> None:
-        with np.errstate(**settings):
-            function(d)
-
-    if workers < 2 or draws < 2:
-        for d in range(draws):
-            run(d)
-        return
-    with ThreadPoolExecutor(workers) as pool:
-        for _ in pool.map(run, range(draws)):
-            pass
+    run_together([lambda d=d: function(d) for d in range(draws)], workers)
 
 
 def draws_for(model: PurchaseModel) -> int:
@@ -470,7 +449,10 @@ def clv_intervals(
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
     cost_known = known & np.isfinite(cost)
     cost_used = np.where(cost_known, cost, 0.0).astype(np.float32)
-    for start in range(0, x.size, CHUNK):
+    kinds = 3 if with_cost else 2
+
+    def chunk(start: int) -> dict[str, np.ndarray]:
+        """One block of customers: their quantiles written, their group sums returned (groups x kinds*kept)."""
         rows = slice(start, min(start + CHUNK, x.size))
         purchases = chance_pair[triple_index[rows]]
         if spend_sample is None:
@@ -481,18 +463,26 @@ def clv_intervals(
         discounted = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32)
         clv = discounted * spend * margin_used[rows, None]
         per_customer[rows, 3:6] = np.quantile(clv, QUANTILES, axis=1).T
+        figures = [purchases, clv]
         if with_cost:
             profit = (clv - discounted * cost_used[rows, None]) * cost_known[rows, None]
             per_customer[rows, 6:] = np.quantile(profit, QUANTILES, axis=1).T
+            figures.append(profit)
+        stacked = np.hstack(figures, dtype=float)  # customers x (kinds x kept): one product per grouping
+        partial = {}
         for name, (code, uniques) in codes.items():
             onehot = sparse.csr_matrix(
-                (np.ones(purchases.shape[0]), (code[rows], np.arange(purchases.shape[0]))),
-                shape=(len(uniques), purchases.shape[0]),
+                (np.ones(stacked.shape[0]), (code[rows], np.arange(stacked.shape[0]))),
+                shape=(len(uniques), stacked.shape[0]),
             )
-            sums[name][0][:] += onehot @ purchases.astype(float)
-            sums[name][1][:] += onehot @ clv.astype(float)
-            if with_cost:
-                sums[name][2][:] += onehot @ profit.astype(float)
+            partial[name] = onehot @ stacked
+        return partial
+
+    # blocks on two threads; their sums added in block order, as one block after the other would
+    for partial in run_together([lambda start=start: chunk(start) for start in range(0, x.size, CHUNK)]):
+        for name, block in partial.items():
+            for k in range(kinds):
+                sums[name][k][:] += block[:, k * kept : (k + 1) * kept]
     per_customer[~known, 3:] = np.nan
     per_customer[~cost_known, 6:] = np.nan
 
