@@ -10,14 +10,15 @@ holdout period.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import PurchaseModel
-from core.customers.gamma_gamma import GammaGammaModel
+from core.customers.fitting import PurchaseModel, run_together
+from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.customers.summary import UNIT_DAYS
@@ -163,8 +164,28 @@ def model_clv(
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
-        purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
-        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders)
+        gamma_gamma = GammaGammaModel()
+
+        def fit_spend() -> tuple[SegmenterInputError | None, str | None]:
+            """Gamma-Gamma fitted without a word: (its error or None, the warning it gives or None)."""
+            try:
+                x, m, correlation, warning = gamma_gamma._checked(frequency[spenders], monetary[spenders])
+            except SegmenterInputError as error:
+                return error, None
+            try:
+                gamma_gamma._fit_checked(x, m, correlation)
+            except SegmenterInputError as error:
+                return error, warning
+            return None, warning
+
+        # the two fits are independent: at once, on two cores; the purchase model's error comes
+        # first and, as when they ran one after the other, the spend model says nothing then
+        purchases_model, (spend_error, spend_warning) = run_together(
+            [lambda: PURCHASE_MODELS[model]().fit(frequency, recency, age), fit_spend]
+        )
+        if spend_warning is not None:
+            warnings.warn(spend_warning, SpendFrequencyCorrelationWarning, stacklevel=1)
+        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders, gamma_gamma, spend_error)
     else:
         purchases_model, spend_model = models
         spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
@@ -252,18 +273,23 @@ class AverageSpend:
         )
 
 
-def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
+def _expected_spend(
+    frequency: np.ndarray,
+    monetary: np.ndarray,
+    spenders: np.ndarray,
+    model: GammaGammaModel,
+    error: SegmenterInputError | None,
+):
     """(expected spend per purchase per customer, its parameter rows, the model): Gamma-Gamma, else the average.
 
-    When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
+    ``model`` is Gamma-Gamma fitted on the spenders, or ``error`` says why it could not be. When
+    Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
     between customers, where its q runs to infinity) every customer gets the average spend per
     repeat purchase (:class:`AverageSpend`), and the rows say so.
     """
-    try:
-        model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
-    except SegmenterInputError as error:
+    if error is not None:
         if not spenders.any():
-            raise
+            raise error
         average = AverageSpend.of(frequency[spenders], monetary[spenders], str(error))
         return average.expected_avg_spend(frequency, monetary), average.summary(), average
     spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
