@@ -192,14 +192,14 @@ def model_clv(
         spend_table = spend_model.summary()
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
-    discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)
+    discounted, total, alive = _purchase_figures(purchases_model, frequency, recency, age, horizon, unit_discount)
     customers = pd.DataFrame(
         {
             "account": summary["account"].to_numpy(),
             "frequency": frequency,
             "recency": recency,
             "T": age,
-            "probability_alive": purchases_model.probability_alive(frequency, recency, age),
+            "probability_alive": alive,
             "expected_purchases": total,
             "expected_avg_spend": spend,
             "margin_pct": margin_pct,
@@ -294,6 +294,29 @@ def _expected_spend(
         return average.expected_avg_spend(frequency, monetary), average.summary(), average
     spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
     return spend, model.summary(), model
+
+
+def _purchase_figures(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
+    """(discounted, undiscounted expected purchases, P(alive)) per customer, made once per model and inputs.
+
+    The report values the same customers with the same fitted model more than once (the model
+    CLV, then the revenue CLV at 100 % margin, or with the historical spend): the figures depend
+    only on the model and these inputs, so the model keeps the last ones it made.
+    """
+    key = (horizon, unit_discount, tuple(model._fitted()))
+    memo = getattr(model, "_purchase_figures", None)
+    if (
+        memo is not None
+        and memo[0] == key
+        and all(np.array_equal(a, b) for a, b in zip(memo[1], (frequency, recency, age)))
+    ):
+        return memo[2]
+    discounted, total = _discounted_purchases(model, frequency, recency, age, horizon, unit_discount)
+    figures = (discounted, total, model.probability_alive(frequency, recency, age))
+    for array in figures:
+        array.flags.writeable = False  # shared by the results that reuse them
+    model._purchase_figures = (key, (frequency.copy(), recency.copy(), age.copy()), figures)
+    return figures
 
 
 def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
