@@ -89,6 +89,7 @@ def model_clv(
     margin: float | None = None,
     model: str = "bgnbd",
     models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
+    spend_fit: dict | None = None,
 ) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
@@ -113,6 +114,9 @@ def model_clv(
         A fitted purchase model and spend model (Gamma-Gamma, or :class:`AverageSpend` when it
         could not be fitted) already fitted on ``summary``, to value it again with another margin
         (the revenue CLV of :mod:`core.customers.profit_clv`); ``None`` fits them on ``summary``.
+    spend_fit:
+        An empty dict the caller keeps while it tries purchase models in turn on the same
+        ``summary``: Gamma-Gamma is then fitted once (it does not depend on the purchase model).
 
     Returns
     -------
@@ -164,24 +168,8 @@ def model_clv(
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
-        gamma_gamma = GammaGammaModel()
-
-        def fit_spend() -> tuple[SegmenterInputError | None, str | None]:
-            """Gamma-Gamma fitted without a word: (its error or None, the warning it gives or None)."""
-            try:
-                x, m, correlation, warning = gamma_gamma._checked(frequency[spenders], monetary[spenders])
-            except SegmenterInputError as error:
-                return error, None
-            try:
-                gamma_gamma._fit_checked(x, m, correlation)
-            except SegmenterInputError as error:
-                return error, warning
-            return None, warning
-
-        # the two fits are independent: at once, on two cores; the purchase model's error comes
-        # first and, as when they ran one after the other, the spend model says nothing then
-        purchases_model, (spend_error, spend_warning) = run_together(
-            [lambda: PURCHASE_MODELS[model]().fit(frequency, recency, age), fit_spend]
+        purchases_model, gamma_gamma, spend_error, spend_warning = _fit_models(
+            model, frequency, recency, age, monetary, spenders, spend_fit
         )
         if spend_warning is not None:
             warnings.warn(spend_warning, SpendFrequencyCorrelationWarning, stacklevel=1)
@@ -273,12 +261,55 @@ class AverageSpend:
         )
 
 
+def _fit_models(model: str, frequency, recency, age, monetary, spenders, spend_fit: dict | None):
+    """(fitted purchase model, Gamma-Gamma, its error or None, its warning or None), the two fitted at once.
+
+    The fits are independent, so they run on two threads (:func:`core.customers.fitting.run_together`).
+    Gamma-Gamma is fitted without a word (:meth:`GammaGammaModel._checked`): the caller gives its
+    warning once the purchase model is fitted, as when the fits ran one after the other. A purchase
+    model that cannot be fitted raises its error first. ``spend_fit`` (a dict the caller keeps
+    between calls on the same customers) holds the Gamma-Gamma outcome, so trying one purchase
+    model after another fits Gamma-Gamma once.
+    """
+    gamma_gamma = GammaGammaModel()
+
+    def fit_spend() -> tuple[GammaGammaModel, Exception | None, str | None]:
+        try:
+            x, m, correlation, warning = gamma_gamma._checked(frequency[spenders], monetary[spenders])
+        except Exception as error:  # raised by the caller, after the purchase model's
+            return gamma_gamma, error, None
+        try:
+            gamma_gamma._fit_checked(x, m, correlation)
+        except Exception as error:
+            return gamma_gamma, error, warning
+        return gamma_gamma, None, warning
+
+    def fit_purchases() -> PurchaseModel | Exception:
+        try:
+            return PURCHASE_MODELS[model]().fit(frequency, recency, age)
+        except Exception as error:  # raised below, before the spend model's
+            return error
+
+    known = None
+    if spend_fit is not None and "outcome" in spend_fit:
+        inputs, outcome = spend_fit["inputs"], spend_fit["outcome"]
+        if np.array_equal(inputs[0], frequency) and np.array_equal(inputs[1], monetary, equal_nan=True):
+            known = outcome
+    outcomes = run_together([fit_purchases] + ([] if known is not None else [fit_spend]))
+    spend_outcome = known if known is not None else outcomes[1]
+    if spend_fit is not None:
+        spend_fit["inputs"], spend_fit["outcome"] = (frequency.copy(), monetary.copy()), spend_outcome
+    if isinstance(outcomes[0], Exception):
+        raise outcomes[0]
+    return (outcomes[0], *spend_outcome)
+
+
 def _expected_spend(
     frequency: np.ndarray,
     monetary: np.ndarray,
     spenders: np.ndarray,
     model: GammaGammaModel,
-    error: SegmenterInputError | None,
+    error: Exception | None,
 ):
     """(expected spend per purchase per customer, its parameter rows, the model): Gamma-Gamma, else the average.
 
@@ -288,7 +319,7 @@ def _expected_spend(
     repeat purchase (:class:`AverageSpend`), and the rows say so.
     """
     if error is not None:
-        if not spenders.any():
+        if not isinstance(error, SegmenterInputError) or not spenders.any():
             raise error
         average = AverageSpend.of(frequency[spenders], monetary[spenders], str(error))
         return average.expected_avg_spend(frequency, monetary), average.summary(), average
