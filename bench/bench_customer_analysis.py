@@ -5,7 +5,7 @@ hold, seconds drift).
 
 1. BG/NBD's Gauss-Beta rules (the quadrature of :func:`core.customers.bgnbd._expected_by_quadrature`
    where scipy's hyp2f1 overflows): one Golub-Welsch eigenproblem per distinct x
-   (``_beta_gauss``, the reference) against all of them at once (``_beta_gauss_rules``), at the
+   (``beta_gauss``, the reference) against all of them at once (``beta_gauss_rules``), at the
    parameters of a 1,000,000-line order list (a = 1,593, b = 14,563, 57 distinct x), with the
    largest difference of the expectations they give.
 2. :func:`core.customers.report.run_customer_report` on ``bench.bench_cli.order_frame`` lines
@@ -23,7 +23,7 @@ import pandas as pd
 
 import core.customers.fitting as fitting
 from bench.bench_cli import order_frame
-from core.customers.bgnbd import _beta_gauss, _beta_gauss_rules
+from core.customers.bgnbd import beta_gauss, beta_gauss_rules
 from core.customers.report import run_customer_report
 from core.transactions import parse_transactions
 
@@ -35,11 +35,11 @@ def rules(rounds: int = 20) -> None:
     q = B + FREQUENCIES
     start = time.perf_counter()
     for _ in range(rounds):
-        one_by_one = [_beta_gauss(P, value, NODES) for value in q]
+        one_by_one = [beta_gauss(P, value, NODES) for value in q]
     reference = (time.perf_counter() - start) / rounds
     start = time.perf_counter()
     for _ in range(rounds):
-        nodes, weights = _beta_gauss_rules(P, q, NODES)
+        nodes, weights = beta_gauss_rules(P, q, NODES)
     batched = (time.perf_counter() - start) / rounds
     share = np.array([0.05, 1.0, 40.0])  # t / (alpha + T)
     worst = 0.0

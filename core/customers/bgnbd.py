@@ -110,7 +110,7 @@ def _expected_by_quadrature(r, alpha, a, b, t, x, T):
     Euler's integral of 2F1 turns the bracket into an expectation over v ~ Beta(a-1, b+x):
     (a+b+x-1)/(a-1) [1 - (1-z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z)]
     = E[1 - (1 + v t/(alpha+T))^-(r+x)] / E[v], with E[v] = (a-1)/(a+b+x-1).
-    The expectation is a Gauss-Jacobi sum (:func:`_beta_gauss_rules`, all distinct x at once)
+    The expectation is a Gauss-Jacobi sum (:func:`beta_gauss_rules`, all distinct x at once)
     per distinct x; the integrand lies between 0 and 1, so nothing overflows however large a
     and b are.
     """
@@ -118,7 +118,7 @@ def _expected_by_quadrature(r, alpha, a, b, t, x, T):
     index = index.ravel()
     result = np.empty(x.size)
     share = t / (alpha + T)
-    nodes, weights = _beta_gauss_rules(a - 1, b + values, _BETA_NODES)
+    nodes, weights = beta_gauss_rules(a - 1, b + values, _BETA_NODES)
     # nodes whose weight is below 1e-20 of the rule's largest add less than the sum's own rounding
     # (the integrand lies in [0, 1]): with large a and b, a third of them at each end
     kept = np.flatnonzero((weights > _NEGLIGIBLE_WEIGHT * weights.max(axis=1, keepdims=True)).any(axis=0))
@@ -155,14 +155,14 @@ def _jacobi_matrices(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
     return diagonal, off
 
 
-def _beta_gauss(p: float, q: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+def beta_gauss(p: float, q: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss nodes on [0, 1] and weights summing to 1 for v ~ Beta(p, q) (Golub-Welsch).
 
     The Jacobi recurrence for the weight (1-y)^(q-1) (1+y)^(p-1) on [-1, 1], v = (1+y)/2; the
     weights are normalised here, so the Beta function (which overflows for large p, q) is not needed.
-    The reference for :func:`_beta_gauss_rules`, which gives the same rules faster.
+    The reference for :func:`beta_gauss_rules`, which gives the same rules faster.
 
-    >>> nodes, weights = _beta_gauss(3.0, 5.0, 8)
+    >>> nodes, weights = beta_gauss(3.0, 5.0, 8)
     >>> round(float(weights @ nodes), 12), round(float(weights.sum()), 12)
     (0.375, 1.0)
     """
@@ -172,19 +172,19 @@ def _beta_gauss(p: float, q: float, n: int) -> tuple[np.ndarray, np.ndarray]:
     return (1 + y) / 2, weights / weights.sum()
 
 
-def _beta_gauss_rules(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_beta_gauss` for Beta(p, q_i), each q_i: nodes and weights, len(q) x n.
+def beta_gauss_rules(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`beta_gauss` for Beta(p, q_i), each q_i: nodes and weights, len(q) x n.
 
     The nodes are the eigenvalues of each Jacobi matrix (LAPACK ``dsterf``, no eigenvectors);
     a weight is the squared first component of the normalised eigenvector, which for a Jacobi
     matrix is 1 / sum_k P_k(y)^2 with P_k the orthonormal polynomials (the three-term
     recurrence, P_0 = 1), evaluated for all the rules at once. A rule whose sums are not
-    finite (an extreme p or q) is solved by :func:`_beta_gauss`.
+    finite (an extreme p or q) is solved by :func:`beta_gauss`.
 
-    >>> nodes, weights = _beta_gauss_rules(3.0, np.array([5.0, 7.0]), 8)
+    >>> nodes, weights = beta_gauss_rules(3.0, np.array([5.0, 7.0]), 8)
     >>> (weights * nodes).sum(axis=1).round(12).tolist()  # p / (p + q)
     [0.375, 0.3]
-    >>> reference = _beta_gauss(3.0, 7.0, 8)
+    >>> reference = beta_gauss(3.0, 7.0, 8)
     >>> bool(np.allclose(nodes[1], reference[0], rtol=0, atol=1e-14))
     True
     >>> bool(np.allclose(weights[1], reference[1], rtol=1e-12, atol=0))
@@ -211,7 +211,7 @@ def _beta_gauss_rules(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.n
     nodes = (1 + y) / 2
     redo = ~(solved & np.isfinite(weights).all(axis=1) & np.isfinite(nodes).all(axis=1))
     for i in np.flatnonzero(redo):
-        nodes[i], weights[i] = _beta_gauss(p, float(q[i]), n)
+        nodes[i], weights[i] = beta_gauss(p, float(q[i]), n)
     return nodes, weights
 
 

@@ -9,7 +9,6 @@ table and the refusal messages).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,8 +34,9 @@ _FLAT = 1e-12
 _HESSIAN_STEP = 1e-3
 
 #: Threads that independent fits and parameter draws run on (:func:`run_together`): numpy's and
-#: scipy's array functions release the GIL, so two of them run at once on two cores.
-WORKERS = min(2, os.cpu_count() or 1)
+#: scipy's array functions release the GIL, so two of them run at once on two cores (on one core
+#: the threads take turns; 1 runs them one after the other in the calling thread).
+WORKERS = 2
 
 #: A log-likelihood: log-parameters -> (per-row log-likelihood, per-row gradient in the
 #: log-parameters or None when the model has no analytic gradient).
