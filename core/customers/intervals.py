@@ -38,7 +38,7 @@ import pandas as pd
 from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs, run_together
+from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs, run_together, workers_for
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts
 from core.errors import SegmenterInputError
@@ -415,7 +415,7 @@ def clv_intervals(
         discounted_pair[:, d], total_pair[:, d] = sums_over(purchase_draws[d]).T
         alive[:, d] = alive_at(purchase_draws[d])
 
-    each_draw(predict, draws)
+    each_draw(predict, draws, workers_for(triples.shape[0]))
     finite = (
         np.isfinite(total_pair).all(axis=0)
         & np.isfinite(discounted_pair).all(axis=0)
@@ -479,7 +479,8 @@ def clv_intervals(
         return partial
 
     # blocks on two threads; their sums added in block order, as one block after the other would
-    for partial in run_together([lambda start=start: chunk(start) for start in range(0, x.size, CHUNK)]):
+    blocks = [lambda start=start: chunk(start) for start in range(0, x.size, CHUNK)]
+    for partial in run_together(blocks, workers_for(x.size)):
         for name, block in partial.items():
             for k in range(kinds):
                 sums[name][k][:] += block[:, k * kept : (k + 1) * kept]
@@ -564,7 +565,7 @@ def total_interval(
             )
         totals[d] = float((if_alive[pair_index.ravel()] * alive_at(sample[d])) @ weight)
 
-    each_draw(predict, draws)
+    each_draw(predict, draws, workers_for(x.size))
     totals = totals[np.isfinite(totals)]
     if totals.size < draws / 2:
         raise SegmenterInputError(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import PurchaseModel, run_together
+from core.customers.fitting import PurchaseModel, run_together, workers_for
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel
@@ -295,7 +295,7 @@ def _fit_models(model: str, frequency, recency, age, monetary, spenders, spend_f
         inputs, outcome = spend_fit["inputs"], spend_fit["outcome"]
         if np.array_equal(inputs[0], frequency) and np.array_equal(inputs[1], monetary, equal_nan=True):
             known = outcome
-    outcomes = run_together([fit_purchases] + ([] if known is not None else [fit_spend]))
+    outcomes = run_together([fit_purchases] + ([] if known is not None else [fit_spend]), workers_for(frequency.size))
     spend_outcome = known if known is not None else outcomes[1]
     if spend_fit is not None:
         spend_fit["inputs"], spend_fit["outcome"] = (frequency.copy(), monetary.copy()), spend_outcome

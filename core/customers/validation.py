@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.customers.fitting import PurchaseModel, run_together
+from core.customers.fitting import PurchaseModel, run_together, workers_for
 from core.customers.intervals import total_interval
 from core.customers.model_clv import PURCHASE_MODELS
 from core.customers.summary import UNIT_DAYS, customer_summary
@@ -302,7 +302,8 @@ def check_from_statistics(
         return model, prediction
 
     # the models are fitted independently of each other: at once, on two cores
-    for key, outcome in zip(models, run_together([lambda key=key: fit(key) for key in models])):
+    fits = [lambda key=key: fit(key) for key in models]
+    for key, outcome in zip(models, run_together(fits, workers_for(x.size))):
         if isinstance(outcome, SegmenterInputError):
             statuses[key] = str(outcome)
         else:
