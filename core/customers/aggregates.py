@@ -123,6 +123,7 @@ class PandasCustomers:
         self.transactions = transactions
         self.roles = frozenset(role for role in OPTIONAL_ROLES if role in transactions.headers)
         self._observed: tuple[str, TransactionTable] | None = None
+        self._whole: tuple[str, pd.DataFrame] | None = None
 
     def observed(self, observation_end: str) -> TransactionTable:
         """The list without the lines after ``observation_end``."""
@@ -141,14 +142,21 @@ class PandasCustomers:
         return int(len(self.transactions.rows))
 
     def customer_summary(self, observation_end: Any, unit: str) -> pd.DataFrame:
-        return customer_summary(self.transactions, observation_end=observation_end, unit=unit)
+        summary = customer_summary(self.transactions, observation_end=observation_end, unit=unit)
+        if observation_end is None:  # the whole list's, which the holdout statistics read again
+            self._whole = (unit, summary)
+        return summary
 
     def date_span(self, observation_end: str) -> tuple[pd.Timestamp, pd.Timestamp]:
         dates = self.observed(observation_end).rows["date"].dt.normalize()
         return dates.min(), dates.max()
 
     def holdout_statistics(self, calibration_end: str, unit: str, observation_end: str) -> HoldoutStatistics:
-        return holdout_statistics(self.observed(observation_end), calibration_end=calibration_end, unit=unit)
+        observed = self.observed(observation_end)
+        whole = None
+        if self._whole is not None and self._whole[0] == unit and observed is self.transactions:
+            whole = self._whole[1]  # the summary of the same lines up to their last date: made once
+        return holdout_statistics(observed, calibration_end=calibration_end, unit=unit, whole=whole)
 
     def active_periods(self, summary: pd.DataFrame) -> ActivePeriods:
         return active_period_counts(self.transactions.rows, summary)

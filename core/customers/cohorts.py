@@ -93,7 +93,8 @@ def cohort_counts(rows: pd.DataFrame, observation_end) -> CohortCounts:
     dates = kept["date"]
     # period numbers as integers: Period objects group slowly
     period = period_number(dates.dt.year.to_numpy(np.int64), dates.dt.month.to_numpy(np.int64), per_year)
-    customer = kept["customer"].to_numpy()
+    # customers as numbers (one hash pass): numbers group and count faster than text
+    customer = pd.factorize(kept["customer"].to_numpy())[0]
     first = pd.Series(period).groupby(customer).transform("min").to_numpy()
     frame = pd.DataFrame(
         {"cohort": first, "since": period - first, "customer": customer, "amount": kept["amount"].to_numpy(float)}

@@ -145,6 +145,17 @@ class GammaGammaModel:
             Non-positive or missing values, fewer than 10 customers, all spends equal (no
             spread to fit), q <= 1 (mean spend infinite), or no convergence.
         """
+        x, m, correlation, warning = self._checked(frequency, avg_repeat_spend)
+        if warning is not None:
+            warnings.warn(warning, SpendFrequencyCorrelationWarning, stacklevel=2)
+        return self._fit_checked(x, m, correlation)
+
+    @staticmethod
+    def _checked(frequency, avg_repeat_spend) -> tuple[np.ndarray, np.ndarray, float, str | None]:
+        """:meth:`fit`'s inputs checked: (x, m, correlation of x and m, the warning to give or None).
+
+        Raises the input errors of :meth:`fit`; gives no warning itself (the caller does).
+        """
         x, m = _check_spend_inputs(frequency, avg_repeat_spend)
         if x.size < MIN_CUSTOMERS:
             raise SegmenterInputError(
@@ -155,14 +166,16 @@ class GammaGammaModel:
                 "every repeat buyer has the same mean spend; no spread to fit", column="avg_repeat_spend"
             )
         correlation = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) > 0 else 0.0
+        warning = None
         if abs(correlation) > CORRELATION_WARNING:
-            warnings.warn(
+            warning = (
                 f"frequency and mean spend are correlated (r = {correlation:.2f}); the Gamma-Gamma model "
-                "assumes they are independent, so expected spend may be biased",
-                SpendFrequencyCorrelationWarning,
-                stacklevel=2,
+                "assumes they are independent, so expected spend may be biased"
             )
+        return x, m, correlation, warning
 
+    def _fit_checked(self, x: np.ndarray, m: np.ndarray, correlation: float) -> GammaGammaModel:
+        """The maximum-likelihood part of :meth:`fit` on checked inputs (:meth:`_checked`)."""
         # Start at p = 1, q = 2, v = mean spend: a population mean spend of about the sample mean.
         fit = fit_max_likelihood(
             lambda params: _log_likelihood_terms(params, x, m),

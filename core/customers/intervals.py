@@ -30,7 +30,7 @@ more than its range.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +38,7 @@ import pandas as pd
 from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
+from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs, run_together, workers_for
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts
 from core.errors import SegmenterInputError
@@ -253,6 +253,21 @@ class _Horizon:
         return np.einsum("pn,pnc->pc", self._expected(params, self.nodes), self.weights)
 
 
+def each_draw(function: Callable[[int], None], draws: int, workers: int | None = None) -> None:
+    """``function(d)`` for each draw d in 0 .. draws-1, on :data:`core.customers.fitting.WORKERS`
+    threads (:func:`core.customers.fitting.run_together`); ``function`` writes its draw's results
+    to its own place (a column, an element).
+
+    >>> squares = np.zeros(5)
+    >>> def square(d):
+    ...     squares[d] = d * d
+    >>> each_draw(square, 5)
+    >>> squares.tolist()
+    [0.0, 1.0, 4.0, 9.0, 16.0]
+    """
+    run_together([lambda d=d: function(d) for d in range(draws)], workers)
+
+
 def draws_for(model: PurchaseModel) -> int:
     """Parameter draws for ``model``: :data:`DRAWS`, or :data:`SLOW_MODEL_DRAWS` for Pareto/NBD."""
     return SLOW_MODEL_DRAWS if model.name == "Pareto/NBD" else DRAWS
@@ -395,9 +410,12 @@ def clv_intervals(
     discounted_pair = np.empty((pairs.shape[0], draws))
     alive = np.empty((triples.shape[0], draws), dtype=np.float32)
     alive_at = _alive_function(purchase_model, *triples.T)
-    for d in range(draws):
+
+    def predict(d: int) -> None:
         discounted_pair[:, d], total_pair[:, d] = sums_over(purchase_draws[d]).T
         alive[:, d] = alive_at(purchase_draws[d])
+
+    each_draw(predict, draws, workers_for(triples.shape[0]))
     finite = (
         np.isfinite(total_pair).all(axis=0)
         & np.isfinite(discounted_pair).all(axis=0)
@@ -431,7 +449,10 @@ def clv_intervals(
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
     cost_known = known & np.isfinite(cost)
     cost_used = np.where(cost_known, cost, 0.0).astype(np.float32)
-    for start in range(0, x.size, CHUNK):
+    kinds = 3 if with_cost else 2
+
+    def chunk(start: int) -> dict[str, np.ndarray]:
+        """One block of customers: their quantiles written, their group sums returned (groups x kinds*kept)."""
         rows = slice(start, min(start + CHUNK, x.size))
         purchases = chance_pair[triple_index[rows]]
         if spend_sample is None:
@@ -442,18 +463,27 @@ def clv_intervals(
         discounted = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32)
         clv = discounted * spend * margin_used[rows, None]
         per_customer[rows, 3:6] = np.quantile(clv, QUANTILES, axis=1).T
+        figures = [purchases, clv]
         if with_cost:
             profit = (clv - discounted * cost_used[rows, None]) * cost_known[rows, None]
             per_customer[rows, 6:] = np.quantile(profit, QUANTILES, axis=1).T
+            figures.append(profit)
+        stacked = np.hstack(figures, dtype=float)  # customers x (kinds x kept): one product per grouping
+        partial = {}
         for name, (code, uniques) in codes.items():
             onehot = sparse.csr_matrix(
-                (np.ones(purchases.shape[0]), (code[rows], np.arange(purchases.shape[0]))),
-                shape=(len(uniques), purchases.shape[0]),
+                (np.ones(stacked.shape[0]), (code[rows], np.arange(stacked.shape[0]))),
+                shape=(len(uniques), stacked.shape[0]),
             )
-            sums[name][0][:] += onehot @ purchases.astype(float)
-            sums[name][1][:] += onehot @ clv.astype(float)
-            if with_cost:
-                sums[name][2][:] += onehot @ profit.astype(float)
+            partial[name] = onehot @ stacked
+        return partial
+
+    # blocks on two threads; their sums added in block order, as one block after the other would
+    blocks = [lambda start=start: chunk(start) for start in range(0, x.size, CHUNK)]
+    for partial in run_together(blocks, workers_for(x.size)):
+        for name, block in partial.items():
+            for k in range(kinds):
+                sums[name][k][:] += block[:, k * kept : (k + 1) * kept]
     per_customer[~known, 3:] = np.nan
     per_customer[~cost_known, 6:] = np.nan
 
@@ -527,12 +557,15 @@ def total_interval(
     pairs, pair_index = np.unique(np.column_stack([x, age]), axis=0, return_inverse=True)
     totals = np.empty(draws)
     alive_at = _alive_function(model, x, t_x, age)
-    for d in range(draws):
+
+    def predict(d: int) -> None:
         with np.errstate(all="ignore"):
             if_alive = model._expected_if_alive(
                 sample[d], np.full(pairs.shape[0], float(t)), pairs[:, 0], np.zeros(pairs.shape[0]), pairs[:, 1]
             )
         totals[d] = float((if_alive[pair_index.ravel()] * alive_at(sample[d])) @ weight)
+
+    each_draw(predict, draws, workers_for(x.size))
     totals = totals[np.isfinite(totals)]
     if totals.size < draws / 2:
         raise SegmenterInputError(

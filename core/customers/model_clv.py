@@ -10,14 +10,15 @@ holdout period.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import PurchaseModel
-from core.customers.gamma_gamma import GammaGammaModel
+from core.customers.fitting import PurchaseModel, run_together, workers_for
+from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.customers.summary import UNIT_DAYS
@@ -88,6 +89,7 @@ def model_clv(
     margin: float | None = None,
     model: str = "bgnbd",
     models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
+    spend_fit: dict | None = None,
 ) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
@@ -112,6 +114,9 @@ def model_clv(
         A fitted purchase model and spend model (Gamma-Gamma, or :class:`AverageSpend` when it
         could not be fitted) already fitted on ``summary``, to value it again with another margin
         (the revenue CLV of :mod:`core.customers.profit_clv`); ``None`` fits them on ``summary``.
+    spend_fit:
+        An empty dict the caller keeps while it tries purchase models in turn on the same
+        ``summary``: Gamma-Gamma is then fitted once (it does not depend on the purchase model).
 
     Returns
     -------
@@ -163,22 +168,26 @@ def model_clv(
     monetary = summary["avg_repeat_spend"].to_numpy(dtype=float)
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
-        purchases_model = PURCHASE_MODELS[model]().fit(frequency, recency, age)
-        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders)
+        purchases_model, gamma_gamma, spend_error, spend_warning = _fit_models(
+            model, frequency, recency, age, monetary, spenders, spend_fit
+        )
+        if spend_warning is not None:
+            warnings.warn(spend_warning, SpendFrequencyCorrelationWarning, stacklevel=1)
+        spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders, gamma_gamma, spend_error)
     else:
         purchases_model, spend_model = models
         spend = spend_model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
         spend_table = spend_model.summary()
 
     unit_discount = (1 + discount_rate) ** (UNIT_DAYS[unit] / DAYS_PER_YEAR) - 1
-    discounted, total = _discounted_purchases(purchases_model, frequency, recency, age, horizon, unit_discount)
+    discounted, total, alive = _purchase_figures(purchases_model, frequency, recency, age, horizon, unit_discount)
     customers = pd.DataFrame(
         {
             "account": summary["account"].to_numpy(),
             "frequency": frequency,
             "recency": recency,
             "T": age,
-            "probability_alive": purchases_model.probability_alive(frequency, recency, age),
+            "probability_alive": alive,
             "expected_purchases": total,
             "expected_avg_spend": spend,
             "margin_pct": margin_pct,
@@ -252,22 +261,93 @@ class AverageSpend:
         )
 
 
-def _expected_spend(frequency: np.ndarray, monetary: np.ndarray, spenders: np.ndarray):
+def _fit_models(model: str, frequency, recency, age, monetary, spenders, spend_fit: dict | None):
+    """(fitted purchase model, Gamma-Gamma, its error or None, its warning or None), the two fitted at once.
+
+    The fits are independent, so they run on two threads (:func:`core.customers.fitting.run_together`).
+    Gamma-Gamma is fitted without a word (:meth:`GammaGammaModel._checked`): the caller gives its
+    warning once the purchase model is fitted, as when the fits ran one after the other. A purchase
+    model that cannot be fitted raises its error first. ``spend_fit`` (a dict the caller keeps
+    between calls on the same customers) holds the Gamma-Gamma outcome, so trying one purchase
+    model after another fits Gamma-Gamma once.
+    """
+    gamma_gamma = GammaGammaModel()
+
+    def fit_spend() -> tuple[GammaGammaModel, Exception | None, str | None]:
+        try:
+            x, m, correlation, warning = gamma_gamma._checked(frequency[spenders], monetary[spenders])
+        except Exception as error:  # raised by the caller, after the purchase model's
+            return gamma_gamma, error, None
+        try:
+            gamma_gamma._fit_checked(x, m, correlation)
+        except Exception as error:
+            return gamma_gamma, error, warning
+        return gamma_gamma, None, warning
+
+    def fit_purchases() -> PurchaseModel | Exception:
+        try:
+            return PURCHASE_MODELS[model]().fit(frequency, recency, age)
+        except Exception as error:  # raised below, before the spend model's
+            return error
+
+    known = None
+    if spend_fit is not None and "outcome" in spend_fit:
+        inputs, outcome = spend_fit["inputs"], spend_fit["outcome"]
+        if np.array_equal(inputs[0], frequency) and np.array_equal(inputs[1], monetary, equal_nan=True):
+            known = outcome
+    outcomes = run_together([fit_purchases] + ([] if known is not None else [fit_spend]), workers_for(frequency.size))
+    spend_outcome = known if known is not None else outcomes[1]
+    if spend_fit is not None:
+        spend_fit["inputs"], spend_fit["outcome"] = (frequency.copy(), monetary.copy()), spend_outcome
+    if isinstance(outcomes[0], Exception):
+        raise outcomes[0]
+    return (outcomes[0], *spend_outcome)
+
+
+def _expected_spend(
+    frequency: np.ndarray,
+    monetary: np.ndarray,
+    spenders: np.ndarray,
+    model: GammaGammaModel,
+    error: Exception | None,
+):
     """(expected spend per purchase per customer, its parameter rows, the model): Gamma-Gamma, else the average.
 
-    When Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
+    ``model`` is Gamma-Gamma fitted on the spenders, or ``error`` says why it could not be. When
+    Gamma-Gamma cannot be fitted (fewer than 10 repeat buyers, or spend that does not vary
     between customers, where its q runs to infinity) every customer gets the average spend per
     repeat purchase (:class:`AverageSpend`), and the rows say so.
     """
-    try:
-        model = GammaGammaModel().fit(frequency[spenders], monetary[spenders])
-    except SegmenterInputError as error:
-        if not spenders.any():
-            raise
+    if error is not None:
+        if not isinstance(error, SegmenterInputError) or not spenders.any():
+            raise error
         average = AverageSpend.of(frequency[spenders], monetary[spenders], str(error))
         return average.expected_avg_spend(frequency, monetary), average.summary(), average
     spend = model.expected_avg_spend(np.where(spenders, frequency, 0), np.where(spenders, monetary, 0))
     return spend, model.summary(), model
+
+
+def _purchase_figures(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
+    """(discounted, undiscounted expected purchases, P(alive)) per customer, made once per model and inputs.
+
+    The report values the same customers with the same fitted model more than once (the model
+    CLV, then the revenue CLV at 100 % margin, or with the historical spend): the figures depend
+    only on the model and these inputs, so the model keeps the last ones it made.
+    """
+    key = (horizon, unit_discount, tuple(model._fitted()))
+    memo = getattr(model, "_purchase_figures", None)
+    if (
+        memo is not None
+        and memo[0] == key
+        and all(np.array_equal(a, b) for a, b in zip(memo[1], (frequency, recency, age)))
+    ):
+        return memo[2]
+    discounted, total = _discounted_purchases(model, frequency, recency, age, horizon, unit_discount)
+    figures = (discounted, total, model.probability_alive(frequency, recency, age))
+    for array in figures:
+        array.flags.writeable = False  # shared by the results that reuse them
+    model._purchase_figures = (key, (frequency.copy(), recency.copy(), age.copy()), figures)
+    return figures
 
 
 def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon: float, unit_discount: float):
@@ -276,12 +356,16 @@ def _discounted_purchases(model: PurchaseModel, frequency, recency, age, horizon
     Computed once per distinct (frequency, recency, T): transaction dates make many repeats;
     P(alive) once for all period ends.
     """
-    triples = np.column_stack([frequency, recency, age])
-    unique, inverse = np.unique(triples, axis=0, return_inverse=True)
-    x, t_x, T = unique.T
+    # the distinct triples in sorted order (numpy's unique over rows, by one lexsort: several times faster)
+    order = np.lexsort((age, recency, frequency))
+    sorted_triples = np.column_stack([frequency[order], recency[order], age[order]])
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (sorted_triples[1:] != sorted_triples[:-1]).any(axis=1)
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    x, t_x, T = sorted_triples[new].T
     ends = np.minimum(np.arange(1, math.ceil(horizon) + 1, dtype=float), horizon)
     cumulative = model.expected_purchases_over(np.concatenate([[0.0], ends]), x, t_x, T)
     per_period = np.diff(cumulative, axis=1)
     factors = (1 + unit_discount) ** -np.arange(1, ends.size + 1)
-    inverse = inverse.ravel()
     return (per_period @ factors)[inverse], cumulative[:, -1][inverse]

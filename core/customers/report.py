@@ -411,12 +411,15 @@ def _lifetime_value(
     order, choice = model_order(config.customer_model, check)
     errors: dict[str, str] = {}
     spend_error = None
+    spend_fit: dict = {}  # Gamma-Gamma fitted once for all the purchase models tried
     for key in order:
         say(f"{model_name(key)} and Gamma-Gamma on every customer")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
             try:
-                result = model_clv(summary, horizon=horizon, discount_rate=config.discount, unit=unit, model=key)
+                result = model_clv(
+                    summary, horizon=horizon, discount_rate=config.discount, unit=unit, model=key, spend_fit=spend_fit
+                )
             except SegmenterInputError as error:
                 if error.column == "avg_repeat_spend":
                     spend_error = str(error)

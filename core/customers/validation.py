@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.customers.fitting import PurchaseModel
+from core.customers.fitting import PurchaseModel, run_together, workers_for
 from core.customers.intervals import total_interval
 from core.customers.model_clv import PURCHASE_MODELS
 from core.customers.summary import UNIT_DAYS, customer_summary
@@ -216,10 +216,17 @@ def check_models(
     )
 
 
-def holdout_statistics(transactions: TransactionTable, *, calibration_end: Any, unit: str = "W") -> HoldoutStatistics:
-    """The compressed statistics of :class:`HoldoutStatistics` from a transaction list."""
+def holdout_statistics(
+    transactions: TransactionTable, *, calibration_end: Any, unit: str = "W", whole: pd.DataFrame | None = None
+) -> HoldoutStatistics:
+    """The compressed statistics of :class:`HoldoutStatistics` from a transaction list.
+
+    ``whole``: ``customer_summary(transactions, unit=unit)`` when the caller has it already
+    (it is made here otherwise).
+    """
     calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
-    whole = customer_summary(transactions, unit=unit)
+    if whole is None:
+        whole = customer_summary(transactions, unit=unit)
     x = calibration["frequency"].to_numpy(float)
     actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
     triples = pd.DataFrame(
@@ -282,17 +289,26 @@ def check_from_statistics(
     fitted: dict[str, PurchaseModel] = {}
     statuses: dict[str, str] = {}
     predicted: dict[str, np.ndarray] = {}  # predicted repeat purchases of all the customers of each row
-    for key in models:
+
+    def fit(key: str) -> tuple[PurchaseModel, np.ndarray] | SegmenterInputError:
         try:
             model = PURCHASE_MODELS[key]().fit(x, t_x, age, weights=weight)
-            predicted[key] = model.expected_purchases(length, x, t_x, age) * weight
+            prediction = model.expected_purchases(length, x, t_x, age) * weight
             # the tracking curve's ages run up to the span and E[X(age)] grows with age, so a
             # finite value at the span (nearest to overflowing) stands for the whole curve
             model.expected_purchases_new((stats.last_day - stats.start_day + 1) / UNIT_DAYS[unit])
-            fitted[key] = model
-            statuses[key] = "fitted"
         except SegmenterInputError as error:
-            statuses[key] = str(error)
+            return error
+        return model, prediction
+
+    # the models are fitted independently of each other: at once, on two cores
+    fits = [lambda key=key: fit(key) for key in models]
+    for key, outcome in zip(models, run_together(fits, workers_for(x.size))):
+        if isinstance(outcome, SegmenterInputError):
+            statuses[key] = str(outcome)
+        else:
+            fitted[key], predicted[key] = outcome
+            statuses[key] = "fitted"
 
     by_frequency = _by_frequency(groups, weight, stats.actual, predicted, models)
     tracking = _tracking(stats, fitted, unit, cal_end, models)
