@@ -9,6 +9,7 @@ table and the refusal messages).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,8 +36,9 @@ _HESSIAN_STEP = 1e-3
 
 #: Threads that independent fits and parameter draws run on (:func:`run_together`): numpy's and
 #: scipy's array functions release the GIL, so two of them run at once on two cores (on one core
-#: the threads take turns; 1 runs them one after the other in the calling thread).
-WORKERS = 2
+#: the threads take turns; 1 runs them one after the other in the calling thread). Pyodide (xlwings
+#: Lite) starts no thread: there, 1.
+WORKERS = 1 if sys.platform == "emscripten" else 2
 #: Rows (customers or distinct customer rows) below which the work runs in the calling thread:
 #: on small lists the threads' overhead and their turns at the GIL cost more than they save
 #: (CDNOW's 2,357 customers ran 15-20 % slower on two threads).
