@@ -89,8 +89,9 @@ def order_frame(lines: int, seed: int = 11) -> pd.DataFrame:
 
 
 def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
-    """The CLI's own steps, timed: read, analyse, write (seconds) and the peak memory (MiB)."""
-    from app.runs import customer_sheets
+    """The CLI's own steps, timed: read, analyse (with the bridge and the call list the CLI adds),
+    write (seconds) and the peak memory (MiB)."""
+    from app.runs import customer_sheets, extend_customer_report, extend_report
     from core.accounts import parse_accounts
     from core.config import ReportConfig
     from core.customers.report import run_customer_report
@@ -106,12 +107,12 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     if kind == "orders":
         table = load_transactions(rows, first_row, source)
         read, read_cpu = time.perf_counter(), _cpu_seconds()
-        report = run_customer_report(table, config)
+        report = extend_customer_report(run_customer_report(table, config), table, 50)  # as the CLI
         sheets = customer_sheets(report, source.name, config.labels)
     else:
         table = parse_accounts(rows, first_sheet_row=first_row)
         read, read_cpu = time.perf_counter(), _cpu_seconds()
-        report = run_report(table, config)
+        report = extend_report(run_report(table, config), None, 50, table)  # with the call list, as the CLI
         sheets = place_report(report.tables, source=source.name, labels=config.labels)
     del rows
     analysed, analysed_cpu = time.perf_counter(), _cpu_seconds()

@@ -81,6 +81,12 @@ def edge_words(revenue: float, cut: float, upper: str) -> str:
     return f"revenue {_money(revenue)} is {_share(abs(gap))} {side} tier {upper}'s cut-off ({_money(cut)})"
 
 
+def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column's values as Python objects, read by position (``frame.iloc[i][column]`` for a
+    row at a time, without making a Series per row)."""
+    return frame[column].to_numpy(dtype=object)
+
+
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["account", "tier", "kind", "reason", "money_at_stake", "detail_sheet", "sheet_row"]
@@ -150,6 +156,7 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
     """
     tier = segments["tier"].astype(str).to_numpy()
     revenue = segments["revenue"].to_numpy(float)
+    account, sheet_row = _cells(segments, "account"), _cells(segments, "sheet_row")
     rows = []
     for upper, lower in zip(labels[:-2], labels[1:-1]):
         in_upper = (tier == upper) & (revenue > 0)
@@ -157,29 +164,27 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
             continue
         cut = revenue[in_upper].min()
         for i in np.flatnonzero(in_upper & (revenue <= cut * (1 + edge))):
-            r = segments.iloc[i]
             rows.append(
                 {
-                    "account": r["account"],
+                    "account": account[i],
                     "tier": upper,
                     "kind": "tier edge",
                     "reason": f"{edge_words(revenue[i], cut, upper)}: at risk of moving down to tier {lower}",
                     "money_at_stake": float(revenue[i]),
                     "detail_sheet": "Segments: Revenue",
-                    "sheet_row": r["sheet_row"],
+                    "sheet_row": sheet_row[i],
                 }
             )
         for i in np.flatnonzero((tier == lower) & (revenue >= cut * (1 - edge)) & (revenue < cut)):
-            r = segments.iloc[i]
             rows.append(
                 {
-                    "account": r["account"],
+                    "account": account[i],
                     "tier": lower,
                     "kind": "tier edge",
                     "reason": f"{edge_words(revenue[i], cut, upper)}: could move up to tier {upper}",
                     "money_at_stake": float(cut - revenue[i]),
                     "detail_sheet": "Segments: Revenue",
-                    "sheet_row": r["sheet_row"],
+                    "sheet_row": sheet_row[i],
                 }
             )
     return _frame(rows)
@@ -204,23 +209,24 @@ def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
         return _frame([])
     portfolio = profit[known].sum() / revenue[known].sum()
     header = "Net margin %" if net else "Margin %"
+    account, sheet_row = _cells(segments, "account"), _cells(segments, "sheet_row")
+    tier, margins = _cells(segments, "tier"), _cells(segments, "net_margin_pct" if net else "margin_pct")
     rows = []
     for i in np.flatnonzero((segments["strategy"].to_numpy(dtype=object) == FIX_MARGIN) & known):
         stake = revenue[i] * portfolio - profit[i]
         if stake <= 0:
             continue
-        r = segments.iloc[i]
-        margin = r["net_margin_pct" if net else "margin_pct"]
+        margin = margins[i]
         rows.append(
             {
-                "account": r["account"],
-                "tier": str(r["tier"]),
+                "account": account[i],
+                "tier": str(tier[i]),
                 "kind": "fix margin",
                 "reason": f"Fix margin: {header.lower().replace(' %', '')} {_share(margin)} on revenue "
                 f"{_money(revenue[i])} against the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
                 "money_at_stake": float(stake),
                 "detail_sheet": f"Segments: {header}",
-                "sheet_row": r["sheet_row"],
+                "sheet_row": sheet_row[i],
             }
         )
     return _frame(rows)
@@ -275,22 +281,23 @@ def slipping_reasons(
         & (p < level)
         & (due["days_overdue"].to_numpy(float) > 0)
     )
+    account, sheet_row, tier = _cells(customers, "account"), _cells(customers, "sheet_row"), _cells(customers, "tier")
+    expected, overdue = due["expected_next_order"].to_numpy(), due["days_overdue"].to_numpy(float)
     rows = []
     for i in np.flatnonzero(chosen):
-        r = customers.iloc[i]
-        next_day = pd.Timestamp(due["expected_next_order"].iloc[i]).date().isoformat()
+        next_day = pd.Timestamp(expected[i]).date().isoformat()
         rows.append(
             {
-                "account": r["account"],
-                "tier": str(r["tier"]),
+                "account": account[i],
+                "tier": str(tier[i]),
                 "kind": "slipping",
                 "reason": f"probably slipping: P(alive) {_share(p[i])}{' (under 0.05%)' if p[i] < AT_CUT else ''}, "
                 f"below the {level:.0%} level; next order "
-                f"was expected by {next_day}, {due['days_overdue'].iloc[i]:,.0f} days ago; spent "
+                f"was expected by {next_day}, {overdue[i]:,.0f} days ago; spent "
                 f"{_money(yearly[i])} a year",
                 "money_at_stake": float(yearly[i] * (1 - p[i])),
                 "detail_sheet": "Customers: P(alive)",
-                "sheet_row": r["sheet_row"],
+                "sheet_row": sheet_row[i],
             }
         )
     return _frame(rows)
@@ -314,9 +321,14 @@ def action_list(reasons: list[pd.DataFrame]) -> pd.DataFrame:
     every = pd.concat(frames, ignore_index=True)
     every["account_key"] = every["account"].astype(str)
     every = every.sort_values("money_at_stake", ascending=False, kind="stable")
-    also = every.groupby("account_key", sort=False)["kind"].agg(lambda kinds: "; ".join(dict.fromkeys(kinds[1:])))
+    # the other kinds of reason of an account, in order, each once: grouped only where an account has more
+    rest = every[every.groupby("account_key", sort=False).cumcount().to_numpy() > 0]
+    rest = rest.drop_duplicates(["account_key", "kind"])
+    others: dict[str, list[str]] = {}
+    for key, kind in zip(rest["account_key"].tolist(), rest["kind"].tolist()):
+        others.setdefault(key, []).append(kind)
     best = every.drop_duplicates("account_key").reset_index(drop=True)
-    best["also"] = best["account_key"].map(also).fillna("")
+    best["also"] = ["; ".join(others.get(key, ())) for key in best["account_key"].tolist()]
     best.insert(0, "priority", np.arange(1, len(best) + 1))
     return best[list(ACTION_COLUMNS)]
 
