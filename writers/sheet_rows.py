@@ -116,13 +116,13 @@ def spliced_part(part: bytes, rows: GeneratedRows) -> tuple[bytes, bytes]:
     widened to the block's last row and column.
 
     >>> import pyarrow as pa
-    >>> part = (b'<worksheet><dimension ref="A1:B7"/><sheetData><row r="1"><c r="A1"/></row>'
-    ...         b'<row r="7"><c r="A7"/></row><row r="20"><c r="A20"/></row></sheetData></worksheet>')
+    >>> part = (b'<worksheet><dimension ref="A1:A30"/><sheetData><row r="1"><c r="A1"/></row>'
+    ...         b'<row r="7"><c r="A7"/></row><row r="30"><c r="A30"/></row></sheetData></worksheet>')
     >>> head, tail = spliced_part(part, GeneratedRows(pa.table({"0": [1.0] * 10, "1": [2.0] * 10}), 5, ["", ""]))
     >>> head
-    b'<worksheet><dimension ref="A1:B20"/><sheetData><row r="1"><c r="A1"/></row>'
+    b'<worksheet><dimension ref="A1:B30"/><sheetData><row r="1"><c r="A1"/></row>'
     >>> tail
-    b'<row r="20"><c r="A20"/></row></sheetData></worksheet>'
+    b'<row r="30"><c r="A30"/></row></sheetData></worksheet>'
     """
     starts = [(int(m[1]), m.start()) for m in re.finditer(rb'<row r="(\d+)"', part)]
     end_data = part.index(b"</sheetData>")
