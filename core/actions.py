@@ -128,17 +128,18 @@ def detractor_reasons(
     tier = segments["tier"].astype(str)
     scores = segments["nps"].to_numpy(float)
     chosen = segments[tier.isin(top).to_numpy() & (scores <= 6)]
-    for r in chosen.itertuples(index=False):
+    columns = (_cells(chosen, name) for name in ("account", "tier", "nps", "revenue", "sheet_row"))
+    for account, tier_label, nps, revenue, sheet_row in zip(*columns):
         rows.append(
             {
-                "account": r.account,
-                "tier": str(r.tier),
+                "account": account,
+                "tier": str(tier_label),
                 "kind": "detractor",
-                "reason": f"tier {r.tier} account whose NPS answer is {r.nps:.0f} (a detractor); "
-                f"revenue {_money(r.revenue)}",
-                "money_at_stake": float(r.revenue),
+                "reason": f"tier {tier_label} account whose NPS answer is {nps:.0f} (a detractor); "
+                f"revenue {_money(revenue)}",
+                "money_at_stake": float(revenue),
                 "detail_sheet": "Segments: NPS score",
-                "sheet_row": r.sheet_row,
+                "sheet_row": sheet_row,
             }
         )
     return _frame(rows)
