@@ -133,8 +133,13 @@ def find_header_row(block: np.ndarray, names_a_column: Callable[[Any], bool]) ->
         score = sum(names_a_column(cell) for cell, year in zip(row, years) if isinstance(cell, str) and not year)
         if filled.sum() < 2 and n_cols > 1:
             # an accounting report's header leaves the label column blank: ["", "Total"] above
-            # ["Amy's Bird Sanctuary", 100.0]; such a row counts when all its cells name columns
-            below = filled_rows[k + 1] if k + 1 < len(filled_rows) else None
+            # ["Amy's Bird Sanctuary", 100.0]; such a row counts when all its cells name columns.
+            # A parent customer's label row without figures (["Freeman Sporting Goods", ""] above
+            # its sub-customers) may come first: the first row below with more than a label decides
+            j = k + 1
+            while j < len(filled_rows) and filled_top[filled_rows[j]][0] and filled_top[filled_rows[j]].sum() == 1:
+                j += 1
+            below = filled_rows[j] if j < len(filled_rows) else None
             if filled[0] or score != filled.sum() or below is None or not numeric_top[below].any():
                 continue
             score = 1.5  # more than a title naming one column, less than a header naming two

@@ -110,3 +110,24 @@ def test_find_table_without_header_reads_every_row():
 def test_header_search_ignores_rows_with_numbers():
     block = _block([["Revenue report 2024", None], ["Account", "Revenue"], ["Sales Corp", 5.0]])
     assert find_header_row(block, lambda t: t in ("Account", "Revenue")) == 1
+
+
+def test_an_accounting_header_with_a_blank_label_is_found_above_a_parent_customer():
+    """QuickBooks' Sales by Customer Summary: the header ["", "Total"]; when the first customer has
+    sub-customers, the row below the header is its label alone, with no figure."""
+    rows = [
+        ["Craig's Design and Landscaping Services", None],
+        ["Sales by Customer Summary", None],
+        [None, None],
+        ["", "Total"],
+        ["Freeman Sporting Goods", ""],
+        ["   0969 Ocean View Road", "477.50"],
+        ["   55 Twin Lane", "85.00"],
+        ["Total Freeman Sporting Goods", "562.50"],
+        ["Amy's Bird Sanctuary", "100.00"],
+        ["TOTAL", "$662.50"],
+    ]
+    table = parse_accounts(rows)
+    assert table.columns["revenue"] == "Total"
+    accounts = table.accounts.set_index("account")["revenue"]
+    assert accounts.to_dict() == {"0969 Ocean View Road": 477.5, "55 Twin Lane": 85.0, "Amy's Bird Sanctuary": 100.0}
