@@ -253,45 +253,31 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], pat
     ``parts`` (name -> its part as written, the rows to make in it), made again by
     :func:`~writers.sheet_rows.deflated_part`. False when a size needs ZIP64 (``path`` is then
     left incomplete, for the caller to write again)."""
-    import struct
     import zipfile
 
-    limit = 0xFFFFFFFF
-    with zipfile.ZipFile(main) as made, path.open("wb") as out:
-        directory = []
-        for info in made.infolist():
-            offset = out.tell()
-            name = info.filename.encode("utf-8")
-            if info.filename in parts:
-                part, rows = parts[info.filename]
-                head, tail = spliced_part(part, rows)
-                info = copy.copy(info)
-                info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
-                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)  # its sizes and CRC follow
-                crc = size = packed = 0
-                for deflated, xml in deflated_part(head, rows, tail):
-                    out.write(deflated)
-                    crc, size, packed = zlib.crc32(xml, crc), size + len(xml), packed + len(deflated)
-                if size >= limit or packed >= limit or offset >= limit:
-                    return False
-                info.CRC, info.file_size, info.compress_size = crc, size, packed
-                end = out.tell()
-                out.seek(offset)
-                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)
-                out.seek(end)
-            else:
-                out.write(b"PK\x03\x04" + _zip_header(info, name) + name)
-                _copy_compressed(made, info, out)
-            made_by = struct.pack("<H", info.create_system << 8 | info.create_version)
-            directory.append(b"PK\x01\x02" + made_by + _zip_header(info, name) + _central_tail(info, offset) + name)
-        start = out.tell()
-        if start >= limit:
-            return False
-        for entry in directory:
-            out.write(entry)
-        size = out.tell() - start
-        out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), size, start, 0))
-    return True
+    def made_again(info, part: bytes, rows: GeneratedRows):
+        info = copy.copy(info)
+        info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
+
+        def write(out):
+            head, tail = spliced_part(part, rows)
+            crc = size = packed = 0
+            for deflated, xml in deflated_part(head, rows, tail):
+                out.write(deflated)
+                crc, size, packed = zlib.crc32(xml, crc), size + len(xml), packed + len(deflated)
+            info.CRC, info.file_size, info.compress_size = crc, size, packed
+            return info
+
+        return info, write
+
+    with zipfile.ZipFile(main) as made:
+        return _write_zip(
+            path,
+            (
+                made_again(info, *parts[info.filename]) if info.filename in parts else _copied(made, info)
+                for info in made.infolist()
+            ),
+        )
 
 
 def _two_parts(sheets: list[PlacedSheet]) -> bool:
@@ -376,7 +362,6 @@ def join_parts(main: Path, lists: Path, parts: list[str], path: Path) -> bool:
     workbooks' cell formats differ where ``lists`` uses them, when a part of ``lists`` has
     relations of its own (a chart, a table), or when a size needs ZIP64.
     """
-    import struct
     import zipfile
 
     with zipfile.ZipFile(main) as a, zipfile.ZipFile(lists) as b:
@@ -391,27 +376,58 @@ def join_parts(main: Path, lists: Path, parts: list[str], path: Path) -> bool:
             (b if info.filename in parts else a, b.getinfo(info.filename) if info.filename in parts else info)
             for info in a.infolist()
         ]
-        limit = 0xFFFFFFFF
-        if sum(info.compress_size + 30 + len(info.filename) for _, info in members) >= limit or any(
-            info.file_size >= limit for _, info in members
+        if sum(info.compress_size + 30 + len(info.filename) for _, info in members) >= ZIP_LIMIT or any(
+            info.file_size >= ZIP_LIMIT for _, info in members
         ):
             return False
-        with path.open("wb") as out:
-            directory = []
-            for book, info in members:
-                offset = out.tell()
-                name = info.filename.encode("utf-8")
-                header = _zip_header(info, name)
+        return _write_zip(path, (_copied(book, info) for book, info in members))
+
+
+ZIP_LIMIT = 0xFFFFFFFF  # a size or an offset this large needs ZIP64, which the writers here do not write
+
+
+def _write_zip(path: Path, members) -> bool:
+    """Write ``path``, a zip of ``members`` in their order: (info, write) pairs, ``write(out)``
+    putting the member's bytes as stored and returning its info with their CRC and sizes (a member
+    whose info changes has its local header written again). False when a size or an offset needs
+    ZIP64 (``path`` is then incomplete, for the caller to write again)."""
+    import struct
+
+    with path.open("wb") as out:
+        directory = []
+        for info, write in members:
+            offset = out.tell()
+            name = info.filename.encode("utf-8")
+            header = _zip_header(info, name)
+            out.write(b"PK\x03\x04" + header + name)
+            info = write(out)
+            if max(info.file_size, info.compress_size, offset) >= ZIP_LIMIT:
+                return False
+            if _zip_header(info, name) != header:  # sizes and CRC known only once written
+                end, header = out.tell(), _zip_header(info, name)
+                out.seek(offset)
                 out.write(b"PK\x03\x04" + header + name)
-                _copy_compressed(book, info, out)
-                made_by = struct.pack("<H", info.create_system << 8 | info.create_version)
-                directory.append(b"PK\x01\x02" + made_by + header + _central_tail(info, offset) + name)
-            start = out.tell()
-            for entry in directory:
-                out.write(entry)
-            size = out.tell() - start
-            out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), size, start, 0))
+                out.seek(end)
+            made_by = struct.pack("<H", info.create_system << 8 | info.create_version)
+            directory.append(b"PK\x01\x02" + made_by + header + _central_tail(info, offset) + name)
+        start = out.tell()
+        if start >= ZIP_LIMIT:
+            return False
+        for entry in directory:
+            out.write(entry)
+        size = out.tell() - start
+        out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(directory), len(directory), size, start, 0))
     return True
+
+
+def _copied(book, info):
+    """A member of the zip ``book`` for :func:`_write_zip`, copied as it is stored."""
+
+    def write(out):
+        _copy_compressed(book, info, out)
+        return info
+
+    return info, write
 
 
 def _zip_header(info, name: bytes) -> bytes:
