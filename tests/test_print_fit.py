@@ -173,13 +173,20 @@ def test_wrapped_lines_counts_what_textwrap_makes():
         " ",
         "\xa0 ",
         "a-b c\td  e",
+        "Win back: last bought 2024-03-31, 412 days ago; re-engage before the 90-day mark -- or lose 1,250",
+        "self-service re-order well--known a---b -5 5- x-y-z\r\n\x0b\x0c end",
     ]
-    for _ in range(20_000):
-        if rng.random() < 0.7:
+    words = ["re-engage", "2024-03-31", "--", "-", "a-b", "ab-cd", "x", "well-known", "12.5%", "\xa0", "e-mail"]
+    for _ in range(30_000):
+        kind = rng.random()
+        if kind < 0.5:
             sizes = [rng.choice([1, 2, 4, 7, 12, 25, 70]) for _ in range(rng.randint(0, 20))]
             texts.append(" ".join("".join(rng.choice("abc,.%'19") for _ in range(n)) for n in sizes))
+        elif kind < 0.75:  # dated and hyphenated notes, joined by one or more kinds of whitespace
+            parts = [rng.choice(words) for _ in range(rng.randint(0, 16))]
+            texts.append("".join(p + rng.choice([" ", " ", " ", "  ", "\t", "\n", "-"]) for p in parts))
         else:
-            texts.append("".join(rng.choice("ab c  -\t\xa0.") for _ in range(rng.randint(0, 90))))
+            texts.append("".join(rng.choice("ab c  -\t\xa0.\n") for _ in range(rng.randint(0, 90))))
     for text in texts:
         for width in (1, 5, 10, 37, 55):
             assert wrapped_lines(text, width) == len(textwrap.wrap(text, width)), (text, width)

@@ -102,46 +102,52 @@ class PrintFit:
 # a text that textwrap splits at its single spaces only: no other whitespace (a no-break space is
 # part of a word to textwrap's split but blank to its line ends), no hyphen (it may break after one)
 _PLAIN_WORDS = re.compile(r"[^\s-]+(?: [^\s-]+)*")
+# textwrap's own whitespace, each character of which it reads as one space
+_SPACES = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r ", " "))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a list's notes repeat: the watch list has a few dozen kinds
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines ``textwrap.wrap(text, width)`` makes (0 for a blank text), without building them.
 
-    A text as long as ``width`` or shorter is one line; a text of words between single spaces is
-    wrapped greedily on the words' lengths, as textwrap does (a word longer than a line fills the
-    rest of the line and goes on); anything else (tabs, hyphens, runs of spaces) goes to textwrap
-    itself. The writers count the lines of every note of a long list (131,000 notes on the
-    watch list of a million accounts), where textwrap takes 50 microseconds a note.
+    A text as long as ``width`` or shorter is one line. Any other is cut into textwrap's chunks
+    (words, hyphenated parts, runs of whitespace: split on its single spaces when it has no other
+    whitespace nor hyphen, else by textwrap's own ``wordsep_re``) and wrapped greedily on the
+    chunks' lengths, as textwrap's ``_wrap_chunks`` does; a text with a chunk longer than a line
+    (which textwrap breaks, at a hyphen where it can) goes to textwrap itself. The writers count
+    the lines of every note of a long list (131,000 notes on the watch list of a million
+    accounts, 53,000 dated notes on a million order lines' customer call list), where textwrap
+    takes 50 microseconds a note.
 
     >>> text = "Fix margin: net margin 2.1% on revenue 2,498,630 against the portfolio's 18.8%"
     >>> wrapped_lines(text, 30), len(textwrap.wrap(text, 30))
     (3, 3)
     >>> wrapped_lines("short", 10), wrapped_lines("  ", 10), wrapped_lines("a" * 25, 10)
     (1, 0, 3)
-    >>> wrapped_lines("well-known - hyphens\tand tabs go to textwrap", 12)
-    4
+    >>> wrapped_lines("well-known - hyphens\tand tabs, last bought 2024-03-31", 12)
+    5
     """
     if len(text) <= width and "\t" not in text and text.strip():
         return 1
-    if _PLAIN_WORDS.fullmatch(text) is None:
+    if _PLAIN_WORDS.fullmatch(text) is not None:
+        chunks = [" "] * (2 * text.count(" ") + 1)
+        chunks[::2] = text.split(" ")
+    else:
+        munged = text.expandtabs().translate(_SPACES)
+        chunks = [chunk for chunk in textwrap.TextWrapper.wordsep_re.split(munged) if chunk]
+    if not chunks or max(map(len, chunks)) > width:
         return len(textwrap.wrap(text, width))
-    # textwrap's _wrap_chunks on the chunks' lengths: a word > 0, the space between two words -1
-    chunks = [-1] * (2 * text.count(" ") + 1)
-    chunks[::2] = map(len, text.split(" "))
-    chunks.reverse()
-    lines = 0
-    while chunks:
-        if lines and chunks[-1] < 0:
-            chunks.pop()  # a line does not start with the space it broke at
-        used, last = 0, 0
-        while chunks and used + abs(chunks[-1]) <= width:
-            last = chunks.pop()
-            used += abs(last)
-        if chunks and chunks[-1] > width:  # a word longer than a line fills the rest of this one
-            chunks[-1] -= width - used
-            last = width - used
-        if used or last:
+    blank = [not chunk.strip() for chunk in chunks]  # what textwrap drops at a line's ends
+    lines, i, n = 0, 0, len(chunks)
+    while i < n:
+        if lines and blank[i]:
+            i += 1  # a line does not start with the whitespace it broke at (one chunk of it)
+        start, used = i, 0
+        while i < n and used + len(chunks[i]) <= width:
+            used += len(chunks[i])
+            i += 1
+        kept = i - start - (i > start and blank[i - 1])  # nor end with it
+        if kept > 0:
             lines += 1
     return lines
 
