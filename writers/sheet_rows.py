@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from writers.cells import column_letters
+from writers.cells import column_letters, has_control_bytes, text_bytes
 
 CHUNK_ROWS = 32_768  # rows deflated as one piece: about 20 MB of XML at fourteen columns
 WORKERS = 2  # threads making and deflating chunks (the machines have two cores or more)
@@ -89,7 +89,16 @@ def plain_cells(table) -> bool:
             continue
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             return False
-        if pc.any(pc.match_substring_regex(column, _NOT_PLAIN)).as_py():
+        column = column.combine_chunks()
+        data = text_bytes(column)
+        # the control characters found on the bytes; the rarer marks by a literal search first
+        if has_control_bytes(data, allowed=b"\t\n"):
+            return False
+        maybe = (
+            pc.any(pc.match_substring(column, "\ufffe")).as_py() or pc.any(pc.match_substring(column, "\uffff")).as_py()
+        )
+        maybe = maybe or pc.any(pc.match_substring(column, "_x")).as_py()
+        if maybe and pc.any(pc.match_substring_regex(column, _NOT_PLAIN)).as_py():
             return False
     return True
 
@@ -216,12 +225,6 @@ def _edge_space(text):
     return found
 
 
-def _xml_bytes(array) -> memoryview:
-    """The characters of a string array's values back to back, without copying them."""
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
-    return memoryview(array.buffers()[2])[offsets[0] : offsets[-1]]
-
-
 def _deflated(data, last: bool) -> bytes:
     """Raw deflate of ``data``, ending on a sync flush (more follows) or the final block."""
     packer = DEFLATE.compressobj(LEVEL, DEFLATE.DEFLATED, -DEFLATE.MAX_WBITS)
@@ -235,7 +238,7 @@ def deflated_part(head: bytes, rows: GeneratedRows, tail: bytes) -> Iterator[tup
 
     def piece(bounds: tuple[int, int]) -> tuple[bytes, bytes]:
         xml = chunk_xml(rows, *bounds)
-        data = _xml_bytes(xml)
+        data = text_bytes(xml)
         return _deflated(data, False), data
 
     yield _deflated(head, False), head
