@@ -19,7 +19,6 @@ build without it) import without it.
 from __future__ import annotations
 
 import copy
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
 from writers.print_setup import print_plan
 from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_lines
-from writers.sheet_rows import GeneratedRows, deflated_part, plain_cells, spliced_part, style_attributes
+from writers.sheet_rows import DEFLATE, GeneratedRows, deflated_part, plain_cells, spliced_part, style_attributes
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
@@ -264,7 +263,7 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], pat
             crc = size = packed = 0
             for deflated, xml in deflated_part(head, rows, tail):
                 out.write(deflated)
-                crc, size, packed = zlib.crc32(xml, crc), size + len(xml), packed + len(deflated)
+                crc, size, packed = DEFLATE.crc32(xml, crc), size + len(xml), packed + len(deflated)
             info.CRC, info.file_size, info.compress_size = crc, size, packed
             return info
 
