@@ -826,7 +826,10 @@ def _objects_to_dates(cells: _Cells, out: np.ndarray, found: _Found) -> None:
     if not idx.size:
         return
     raw = cells.raw[idx]
-    is_date = np.frompyfunc(isinstance, 2, 1)(raw, _types(_dt.date, np.datetime64)).astype(bool)
+    if pd.api.types.infer_dtype(raw, skipna=False) in ("datetime", "datetime64", "date"):
+        is_date = np.ones(len(raw), dtype=bool)  # a column of dates (a file's): no isinstance per cell
+    else:
+        is_date = np.frompyfunc(isinstance, 2, 1)(raw, _types(_dt.date, np.datetime64)).astype(bool)
     for i in idx[~is_date]:
         value = cells.raw[i]
         error = excel_error(value)
@@ -925,6 +928,8 @@ def _classify(values: Any) -> _Cells:
         kind[~missing] = _NUMBER
     elif inferred == "string":
         kind[~missing] = _TEXT
+    elif inferred in ("datetime", "datetime64", "date"):  # a file's dates (or COM's): each its own kind
+        kind[~missing] = _OTHER
     elif inferred != "empty":
         # one type() call per cell in C, then one decision per distinct type
         type_codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(array))
