@@ -1548,11 +1548,6 @@ def _customer_key(
     rows = out.rows
     first = _name_column([headers[label]], FIRST_NAME)
     last = _name_column(headers, LAST_NAME, skip=label) if first is not None else None
-    names = np.array([t or "" for t in _texts(out.block, rows, label)], dtype=object)
-    if last is not None:
-        lasts = np.array([t or "" for t in _texts(out.block, rows, last)], dtype=object)
-        names = np.array([f"{a} {b}".strip() for a, b in zip(names, lasts)], dtype=object)
-        out.said.append(f"the customer's name is '{headers[label]}' with '{headers[last]}'")
     key_col = None
     for j, h in enumerate(headers):
         if j == label or j in roles.values() or not set(header_words(h)) & EMAIL_WORDS:
@@ -1573,9 +1568,15 @@ def _customer_key(
             ),
             None,
         )
+    if key_col is None and last is None:
+        return  # a name column alone: the names stay as they are (a million of them are not read twice)
+    names = np.array([t or "" for t in _texts(out.block, rows, label)], dtype=object)
+    if last is not None:
+        lasts = np.array([t or "" for t in _texts(out.block, rows, last)], dtype=object)
+        names = np.array([f"{a} {b}".strip() for a, b in zip(names, lasts)], dtype=object)
+        out.said.append(f"the customer's name is '{headers[label]}' with '{headers[last]}'")
     if key_col is None:
-        if last is not None:
-            out.block[rows, label] = np.where(names == "", None, names)
+        out.block[rows, label] = np.where(names == "", None, names)
         return
     keys = np.array(
         [(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)], dtype=object

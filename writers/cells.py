@@ -23,9 +23,13 @@ def text_bytes(array) -> memoryview:
     >>> import pyarrow as pa
     >>> bytes(text_bytes(pa.array(["ab", None, "c", "de"]).slice(1, 2)))
     b'c'
+    >>> bytes(text_bytes(pa.chunked_array([["ab"], ["c"]])))
+    b'abc'
     """
     import pyarrow as pa
 
+    if isinstance(array, pa.ChunkedArray):  # a column of several chunks: one copy, joined
+        array = array.combine_chunks()
     width = np.int64 if pa.types.is_large_string(array.type) else np.int32
     offsets = np.frombuffer(
         array.buffers()[1], dtype=width, count=len(array) + 1, offset=array.offset * np.dtype(width).itemsize
