@@ -20,12 +20,14 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from core.customers.fitting import run_together, workers_for
 from core.errors import SegmenterInputError
 from core.grid import CellBlock
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_amounts, comma_percents, scan_column
@@ -64,18 +66,28 @@ def read_delimited(
     if hint:
         frame.iloc[0] = ""  # the hint is not a cell of the table: its row stays, blank
     texts = [frame[name] for name in frame.columns]
-    scans = [scan_column(column) for column in texts]
-    columns = []
-    for text, scan, mark in zip(texts, scans, column_marks(scans)):
-        values = typed_column(text, scan, column_numbers(text, scan, mark))
-        percents, rewritten = comma_percents(text, scan, mark)
-        values[percents] = rewritten
-        amounts, rewritten = comma_amounts(text, mark)
-        values[amounts] = rewritten
-        if column_hook is not None:
+    # the columns are scanned and typed on two threads: most of the work is Arrow's, which frees the lock
+    workers = workers_for(len(frame))
+    scans = run_together([partial(scan_column, text) for text in texts], workers)
+    marks = column_marks(scans)
+    columns = run_together(
+        [partial(_typed, text, scan, mark) for text, scan, mark in zip(texts, scans, marks)], workers
+    )
+    if column_hook is not None:
+        for text, values in zip(texts, columns):
             column_hook(text, values)
-        columns.append(values)
     return CellBlock.from_columns(columns)
+
+
+def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.ndarray:
+    """One column's values: numbers read by the file's decimal mark, dates, text (a decimal-comma
+    column's percentages and amounts rewritten with a point, see :mod:`readers.decimals`)."""
+    values = typed_column(text, scan, column_numbers(text, scan, mark))
+    percents, rewritten = comma_percents(text, scan, mark)
+    values[percents] = rewritten
+    amounts, rewritten = comma_amounts(text, mark)
+    values[amounts] = rewritten
+    return values
 
 
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
