@@ -177,6 +177,7 @@ def test_wrapped_lines_counts_what_textwrap_makes():
         "self-service re-order well--known a---b -5 5- x-y-z\r\n\x0b\x0c end",
     ]
     words = ["re-engage", "2024-03-31", "--", "-", "a-b", "ab-cd", "x", "well-known", "12.5%", "\xa0", "e-mail"]
+    words += ["_-x", "a_-b", "x--", "--y", "1-a", "é-b", "ab-12", "12-ab", "-5", "5-", "a.-b", "US$-3", "né-e"]
     for _ in range(30_000):
         kind = rng.random()
         if kind < 0.5:

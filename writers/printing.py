@@ -100,8 +100,11 @@ class PrintFit:
 
 
 # a text that textwrap splits at its single spaces only: no other whitespace (a no-break space is
-# part of a word to textwrap's split but blank to its line ends), no hyphen (it may break after one)
-_PLAIN_WORDS = re.compile(r"[^\s-]+(?: [^\s-]+)*")
+# part of a word to textwrap's split but blank to its line ends), and no hyphen it may break at: one
+# after a letter (well-known) or two in a row (an em-dash, --); a date's (2024-03-31) it keeps
+_PLAIN_WORDS = re.compile(r"[^\s]+(?: [^\s]+)*")
+_HYPHEN_BREAK = re.compile(r"--|[^\W\d]-")
+_SPLIT_WORDS = textwrap.TextWrapper.wordsep_re.split
 # textwrap's own whitespace, each character of which it reads as one space
 _SPACES = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r ", " "))
 
@@ -130,23 +133,47 @@ def wrapped_lines(text: str, width: int) -> int:
     if len(text) <= width and "\t" not in text and text.strip():
         return 1
     if _PLAIN_WORDS.fullmatch(text) is not None:
-        chunks = [" "] * (2 * text.count(" ") + 1)
-        chunks[::2] = text.split(" ")
+        words = text.split(" ")
+        if "-" in text and _HYPHEN_BREAK.search(text) is not None:
+            # textwrap breaks after such a hyphen: its split of each word that has one (a word's
+            # split does not depend on the words around it, which a space keeps apart)
+            sizes = []
+            for word in words:
+                if "-" in word and _HYPHEN_BREAK.search(word) is not None:
+                    sizes.extend(len(part) for part in _SPLIT_WORDS(word) if part)
+                else:
+                    sizes.append(len(word))
+                sizes.append(-1)  # the single space after it: blank, one long
+            sizes.pop()
+        else:
+            sizes = [-1] * (2 * len(words) - 1)
+            sizes[::2] = map(len, words)
     else:
         munged = text.expandtabs().translate(_SPACES)
         chunks = [chunk for chunk in textwrap.TextWrapper.wordsep_re.split(munged) if chunk]
-    if not chunks or max(map(len, chunks)) > width:
+        sizes = [len(chunk) if chunk.strip() else -len(chunk) for chunk in chunks]
+    if not sizes or max(map(abs, sizes)) > width:
         return len(textwrap.wrap(text, width))
-    blank = [not chunk.strip() for chunk in chunks]  # what textwrap drops at a line's ends
-    lines, i, n = 0, 0, len(chunks)
+    return _greedy_lines(tuple(sizes), width)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # notes of one kind differ in their figures, rarely in their words' lengths
+def _greedy_lines(sizes: tuple[int, ...], width: int) -> int:
+    """Lines of textwrap's greedy wrap of chunks of these lengths (negative: a blank chunk, which
+    a line neither starts nor ends with), none longer than ``width``.
+
+    >>> _greedy_lines((5, -1, 5, -1, 5), 11), _greedy_lines((-2,), 5)
+    (2, 0)
+    """
+    lines, i, n = 0, 0, len(sizes)
     while i < n:
-        if lines and blank[i]:
+        if lines and sizes[i] < 0:
             i += 1  # a line does not start with the whitespace it broke at (one chunk of it)
         start, used = i, 0
-        while i < n and used + len(chunks[i]) <= width:
-            used += len(chunks[i])
+        while i < n and used + abs(sizes[i]) <= width:
+            used += abs(sizes[i])
             i += 1
-        kept = i - start - (i > start and blank[i - 1])  # nor end with it
+        kept = i - start - (i > start and sizes[i - 1] < 0)  # nor end with it
         if kept > 0:
             lines += 1
     return lines
