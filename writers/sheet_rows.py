@@ -223,7 +223,7 @@ def _edge_space(text):
     return found
 
 
-def _deflated(data, last: bool) -> bytes:
+def deflated(data, last: bool) -> bytes:
     """Raw deflate of ``data``, ending on a sync flush (more follows) or the final block."""
     packer = DEFLATE.compressobj(LEVEL, DEFLATE.DEFLATED, -DEFLATE.MAX_WBITS)
     return packer.compress(data) + packer.flush(DEFLATE.Z_FINISH if last else DEFLATE.Z_SYNC_FLUSH)
@@ -237,9 +237,9 @@ def deflated_part(head: bytes, rows: GeneratedRows, tail: bytes) -> Iterator[tup
     def piece(bounds: tuple[int, int]) -> tuple[bytes, bytes]:
         xml = chunk_xml(rows, *bounds)
         data = text_bytes(xml)
-        return _deflated(data, False), data
+        return deflated(data, False), data
 
-    yield _deflated(head, False), head
+    yield deflated(head, False), head
     bounds = [(s, min(s + CHUNK_ROWS, rows.table.num_rows)) for s in range(0, rows.table.num_rows, CHUNK_ROWS)]
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="segmenter-rows") as pool:
         pending = []
@@ -249,4 +249,4 @@ def deflated_part(head: bytes, rows: GeneratedRows, tail: bytes) -> Iterator[tup
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
-    yield _deflated(tail, True), tail
+    yield deflated(tail, True), tail

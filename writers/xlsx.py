@@ -19,6 +19,7 @@ build without it) import without it.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from writers.cells import frame_arrow, frame_rows, readable_text
+from writers.cells import column_letters, frame_arrow, frame_rows, readable_text
 from writers.charts import PlacedChart
 from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
@@ -34,7 +35,15 @@ from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
 from writers.print_setup import print_plan
 from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_lines
-from writers.sheet_rows import DEFLATE, GeneratedRows, deflated_part, plain_cells, spliced_part, style_attributes
+from writers.sheet_rows import (
+    DEFLATE,
+    GeneratedRows,
+    deflated,
+    deflated_part,
+    plain_cells,
+    spliced_part,
+    style_attributes,
+)
 
 Progress = Callable[..., None]  # progress(phase) or progress(phase, rows done, rows in all)
 TABLE_STYLE = "light9"  # Excel's TableStyleLight9: blue header, banded rows
@@ -184,7 +193,12 @@ def _write_generated(
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".segmenter-parts-") as scratch:
         main = Path(scratch) / "main.xlsx"
         interruptible(lambda: book.close(str(main)))
-        parts = {}
+        parts: dict[str, tuple[bytes, GeneratedRows] | bytes] = {}
+        tables = {
+            _table_name(block): f"A{block.header_row}:{column_letters(block.n_cols)}{block.last_row}"
+            for i, block in generated.items()
+            if block.block.excel_table and not _streamed(sheets[i])
+        }
         with zipfile.ZipFile(main) as made:
             for i, block in generated.items():
                 name = f"xl/worksheets/sheet{i + 1}.xml"
@@ -193,6 +207,11 @@ def _write_generated(
                 if rows is None:
                     return False
                 parts[name] = (part, rows)
+            for name in made.namelist():
+                if tables and name.startswith("xl/tables/"):
+                    widened = widened_table(made.read(name), tables)
+                    if widened is not None:
+                        parts[name] = widened
         if progress:
             progress("compressing the workbook")
         return replace_parts(main, parts, path)
@@ -247,23 +266,23 @@ def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part:
     return GeneratedRows(made, top + WHOLE_ROWS, column_styles, heights)
 
 
-def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], path: Path) -> bool:
+def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | bytes], path: Path) -> bool:
     """Write ``path``: the members of the zip ``main`` copied as they are stored, but for each of
-    ``parts`` (name -> its part as written, the rows to make in it), made again by
-    :func:`~writers.sheet_rows.deflated_part`. False when a size needs ZIP64 (``path`` is then
-    left incomplete, for the caller to write again)."""
+    ``parts`` (name -> its part as written and the rows to make in it, made again by
+    :func:`~writers.sheet_rows.deflated_part`; or name -> the member's new XML). False when a size
+    needs ZIP64 (``path`` is then left incomplete, for the caller to write again)."""
     import zipfile
 
-    def made_again(info, part: bytes, rows: GeneratedRows):
+    def made_again(info, made):
         info = copy.copy(info)
         info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
+        pieces = [(deflated(made, True), made)] if isinstance(made, bytes) else None
 
         def write(out):
-            head, tail = spliced_part(part, rows)
             crc = size = packed = 0
-            for deflated, xml in deflated_part(head, rows, tail):
-                out.write(deflated)
-                crc, size, packed = DEFLATE.crc32(xml, crc), size + len(xml), packed + len(deflated)
+            for piece, xml in pieces or deflated_part(*_spliced(*made)):
+                out.write(piece)
+                crc, size, packed = DEFLATE.crc32(xml, crc), size + len(xml), packed + len(piece)
             info.CRC, info.file_size, info.compress_size = crc, size, packed
             return info
 
@@ -273,10 +292,37 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows]], pat
         return _write_zip(
             path,
             (
-                made_again(info, *parts[info.filename]) if info.filename in parts else _copied(made, info)
+                made_again(info, parts[info.filename]) if info.filename in parts else _copied(made, info)
                 for info in made.infolist()
             ),
         )
+
+
+def _spliced(part: bytes, rows: GeneratedRows) -> tuple[bytes, GeneratedRows, bytes]:
+    head, tail = spliced_part(part, rows)
+    return head, rows, tail
+
+
+def widened_table(part: bytes, refs: dict[str, str]) -> bytes | None:
+    """A table part (``xl/tables/tableN.xml``) whose table is one of ``refs`` (its display name ->
+    the range it covers), with that range in the table and its filter; None for another table.
+
+    >>> widened_table(b'<table id="1" displayName="seg_x" ref="A5:C7"><autoFilter ref="A5:C7"/></table>',
+    ...               {"seg_x": "A5:C900"})
+    b'<table id="1" displayName="seg_x" ref="A5:C900"><autoFilter ref="A5:C900"/></table>'
+    >>> widened_table(b'<table displayName="other" ref="A1:B2"/>', {"seg_x": "A5:C900"}) is None
+    True
+    """
+    found = re.search(rb'<table [^>]*displayName="([^"]+)"', part)
+    if found is None or found[1].decode() not in refs:
+        return None
+    ref = f'ref="{refs[found[1].decode()]}"'.encode()
+    for tag in (rb"<table ", rb"<autoFilter "):
+        start = part.find(tag)
+        if start != -1:
+            end = part.index(b">", start)
+            part = part[:start] + re.sub(rb'ref="[^"]*"', ref, part[start:end], count=1) + part[end:]
+    return part
 
 
 def _two_parts(sheets: list[PlacedSheet]) -> bool:
@@ -663,6 +709,11 @@ def _write_block(
     if streamed:
         ws.autofilter(top, 0, last, block.n_cols - 1)
         return
+    if main and primer_from is not None:
+        # rust_xlsxwriter's add_table marks every cell of its range (0.5 s for 150,000 rows of ten
+        # columns): the table covers the rows written here, and its part is widened to the block's
+        # rows when they are made (:func:`widened_table`)
+        last = min(last, top + primer_from)
     from rvgsrust_xlsxwriter import Table, TableColumn
 
     table = (
