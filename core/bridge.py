@@ -471,10 +471,11 @@ def transaction_bridge_tables(
         return {}  # the list starts later: no whole earlier period to compare with
     position = pd.Index(pd.Series(customers, dtype=object).astype(str))
     n = len(position)
+    every = position.get_indexer(rows["customer"].astype(str))  # each row's customer, looked up once
     arrays = []
     for first, last in (earlier, later):
         inside = ((dates >= first) & (dates <= last + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))).to_numpy()
-        where = position.get_indexer(rows["customer"].astype(str).to_numpy()[inside])
+        where = every[inside]
         amount = rows["amount"].to_numpy(float)[inside]
         known = where >= 0
         revenue = np.bincount(where[known], weights=amount[known], minlength=n)
