@@ -152,7 +152,10 @@ def _tier_runs(values: pd.Series, labels: tuple[str, ...]) -> list[tuple[int, in
     """(first row, last row, colour index) of each run of one tier label; rows of other values get none."""
     if not len(values):
         return []
-    colours = pd.Index(list(labels), dtype=object).get_indexer(values.to_numpy(dtype=object))  # -1: no tier label
+    # each distinct value looked up once (a million rows hold four tiers): -1 for no tier label
+    codes, uniques = pd.factorize(values)
+    per_value = pd.Index(list(labels), dtype=object).get_indexer(np.asarray(uniques, dtype=object))
+    colours = np.where(codes >= 0, per_value[codes], -1) if len(per_value) else np.full(len(codes), -1)
     starts = np.flatnonzero(np.r_[True, colours[1:] != colours[:-1]])
     ends = np.r_[starts[1:] - 1, len(colours) - 1]
     return [(int(a), int(b), int(colours[a])) for a, b in zip(starts, ends) if colours[a] >= 0]
