@@ -792,18 +792,20 @@ def _line_items(
         nums = pd.Series(_numbers(out.block, out.rows, j))[keyed].groupby(group, sort=False)
         summed = nums.sum(min_count=1) if role == "quantity" or by_line else nums.first()
         out.block[out.rows[at], j] = summed.reindex(order_keys).to_numpy(dtype=float)
-    kept_rows = out.rows[at]
+    kept_rows, keyed_rows = out.rows[at], out.rows[keyed]
+    # each keyed row's order, numbered by first appearance: order k's first line is at[k]
+    codes = pd.factorize(group.to_numpy())[0]
     for j in range(out.block.shape[1]):  # order-level text written on the first line only
-        if j == use:
+        blank_first = is_blank(out.block[kept_rows, j]) if j != use else None
+        if blank_first is None or not blank_first.any():
             continue
-        column = out.block[out.rows[keyed], j]
-        blank = is_blank(column)
-        if not blank[first].any():
-            continue
-        filled = pd.Series(np.where(blank, None, column), dtype=object).groupby(group.to_numpy(), sort=False).first()
-        fill = filled.reindex(order_keys).to_numpy(dtype=object)
-        empty = blank[first] & pd.notna(fill)
-        out.block[kept_rows[empty], j] = fill[empty]
+        column = out.block[keyed_rows, j]
+        filled = np.flatnonzero(~is_blank(column))
+        # the first filled line of each order (len(column): none), as groupby(...).first() finds it
+        first_filled = np.full(len(at), len(column))
+        np.minimum.at(first_filled, codes[filled], filled)
+        empty = np.flatnonzero(blank_first & (first_filled < len(column)))
+        out.block[kept_rows[empty], j] = column[first_filled[empty]]
     merged = int(keyed.sum()) - len(at)
     keep = ~keyed
     keep[at] = True
