@@ -125,10 +125,10 @@ def _reasons(
         {
             "account": _picked(table["account"], positions),
             "tier": tier,
-            "kind": [kind] * count,
+            "kind": _texts([kind], np.zeros(count, dtype=np.intp)),
             "reason": reason,
             "money_at_stake": np.asarray(money, dtype=float),
-            "detail_sheet": [detail_sheet] * count,
+            "detail_sheet": _texts([detail_sheet], np.zeros(count, dtype=np.intp)),
             "sheet_row": _picked(table["sheet_row"], positions),
         }
     )
@@ -142,20 +142,31 @@ def _picked(column: pd.Series, positions: np.ndarray):
     return column.to_numpy(dtype=object)[positions].tolist()
 
 
+def _texts(texts: list[str], codes: np.ndarray):
+    """``texts[code]`` for each code, typed as a frame types a list of them (a few texts said many times
+    are made once, then taken)."""
+    return pd.Series(texts).array.take(codes)
+
+
 def _labelled(tier: pd.Series, labels) -> np.ndarray:
     """Which rows' tier, read as text, is one of ``labels`` (a missing tier is none)."""
     if isinstance(tier.dtype, pd.CategoricalDtype):
-        hits = [code for code, label in enumerate(tier.cat.categories) if str(label) in labels]
-        return np.isin(tier.cat.codes.to_numpy(), hits)
+        hits = [str(label) in labels for label in tier.cat.categories] + [False]  # code -1: missing
+        return np.array(hits)[tier.cat.codes.to_numpy()]
     return tier.astype(str).isin(labels).to_numpy(dtype=bool)
 
 
-def _label_texts(tier: pd.Series, positions: np.ndarray) -> list[str]:
-    """``str`` of the tier of the rows at ``positions`` (``'nan'`` for a missing one, as ``str`` says it)."""
+def _label_codes(tier: pd.Series, positions: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The tier of the rows at ``positions`` as codes into a list of their texts: ``str`` of each
+    (``'nan'`` for a missing one, as ``str`` says it)."""
     if isinstance(tier.dtype, pd.CategoricalDtype):
-        texts = np.array([str(label) for label in tier.cat.categories] + [str(np.nan)], dtype=object)
-        return texts[tier.cat.codes.to_numpy()[positions]].tolist()
-    return [str(label) for label in tier.to_numpy(dtype=object)[positions].tolist()]
+        labels = [str(label) for label in tier.cat.categories]
+        codes = tier.cat.codes.to_numpy()[positions].astype(np.intp)
+        return labels + [str(np.nan)], np.where(codes < 0, len(labels), codes)
+    codes, labels = pd.factorize(
+        np.array([str(label) for label in tier.to_numpy(dtype=object)[positions]], dtype=object)
+    )
+    return list(labels), codes
 
 
 def detractor_reasons(
@@ -192,13 +203,17 @@ def detractor_reasons(
         return _frame([])
     scores = segments["nps"].to_numpy(float)
     chosen = np.flatnonzero(_labelled(segments["tier"], top) & (scores <= 6))
-    tier = _label_texts(segments["tier"], chosen)
+    labels, codes = _label_codes(segments["tier"], chosen)
     revenue = segments["revenue"].to_numpy(dtype=float)[chosen]
     reason = [
         f"tier {label} account whose NPS answer is {nps} (a detractor); revenue {amount}"
-        for label, nps, amount in zip(tier, fixed(scores[chosen]).tolist(), money_texts(revenue).tolist())
+        for label, nps, amount in zip(
+            np.array(labels, dtype=object)[codes].tolist(),
+            fixed(scores[chosen]).tolist(),
+            money_texts(revenue).tolist(),
+        )
     ]
-    return _reasons(segments, chosen, tier, "detractor", reason, revenue, "Segments: NPS score")
+    return _reasons(segments, chosen, _texts(labels, codes), "detractor", reason, revenue, "Segments: NPS score")
 
 
 def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = EDGE) -> pd.DataFrame:
@@ -212,7 +227,7 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
     [['b', 100.0], ['c', 3.0], ['c', 97.0]]
     """
     revenue = segments["revenue"].to_numpy(float)
-    positions, tiers, reasons, money = [], [], [], []
+    positions, tiers, reasons, money = [], [], [], []  # tiers: codes into labels
     for upper, lower in zip(labels[:-2], labels[1:-1]):
         in_upper = _labelled(segments["tier"], {upper}) & (revenue > 0)
         if not in_upper.any():
@@ -221,16 +236,17 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
         down = np.flatnonzero(in_upper & (revenue <= cut * (1 + edge)))
         up = np.flatnonzero(_labelled(segments["tier"], {lower}) & (revenue >= cut * (1 - edge)) & (revenue < cut))
         positions += [down, up]
-        tiers += [upper] * len(down) + [lower] * len(up)
+        tiers += [np.full(len(down), labels.index(upper)), np.full(len(up), labels.index(lower))]
         reasons += [
             f"{words}: at risk of moving down to tier {lower}" for words in edge_texts(revenue[down], cut, upper)
         ]
         reasons += [f"{words}: could move up to tier {upper}" for words in edge_texts(revenue[up], cut, upper)]
         money += [revenue[down], cut - revenue[up]]
-    if not tiers:
+    if not reasons:
         return _frame([])
+    tier = _texts(list(labels), np.concatenate(tiers))
     return _reasons(
-        segments, np.concatenate(positions), tiers, "tier edge", reasons, np.concatenate(money), "Segments: Revenue"
+        segments, np.concatenate(positions), tier, "tier edge", reasons, np.concatenate(money), "Segments: Revenue"
     )
 
 
@@ -266,7 +282,7 @@ def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
             percent(margins).tolist(), money_texts(revenue[chosen]).tolist(), money_texts(stake).tolist()
         )
     ]
-    tier = _label_texts(segments["tier"], chosen)
+    tier = _texts(*_label_codes(segments["tier"], chosen))
     return _reasons(segments, chosen, tier, "fix margin", reason, stake, f"Segments: {header}")
 
 
@@ -330,7 +346,7 @@ def slipping_reasons(
             money_texts(yearly).tolist(),
         )
     ]
-    tier = _label_texts(customers["tier"], chosen)
+    tier = _texts(*_label_codes(customers["tier"], chosen))
     return _reasons(customers, chosen, tier, "slipping", reason, yearly * (1 - p), "Customers: P(alive)")
 
 
@@ -352,22 +368,25 @@ def action_list(reasons: list[pd.DataFrame]) -> pd.DataFrame:
     every = pd.concat(frames, ignore_index=True)
     # most money first, ties in their order, NaN last: sort_values(ascending=False, kind="stable")
     order = np.argsort(-every["money_at_stake"].to_numpy(float), kind="stable")
-    keys = every["account"].astype(str).take(order)
-    codes = pd.factorize(keys, use_na_sentinel=False)[0]
+    keys = every["account"].astype(str)
+    codes = pd.factorize(keys, use_na_sentinel=False)[0][order]
+    firsts = np.full(codes.max() + 1, len(codes))
+    np.minimum.at(firsts, codes, np.arange(len(codes)))
     first = np.zeros(len(codes), dtype=bool)
-    first[np.unique(codes, return_index=True)[1]] = True
+    first[firsts] = True
     # the other kinds of reason of an account, in order, each once (an account without a name has none)
-    rest = np.flatnonzero(~first & keys.notna().to_numpy())
+    rest = np.flatnonzero(~first & keys.notna().to_numpy()[order])  # places in the ranking
     others: dict[int, list[str]] = {}
-    for code, kind in zip(codes[rest].tolist(), every["kind"].to_numpy(dtype=object)[order[rest]].tolist()):
+    for code, kind in zip(codes[rest].tolist(), every["kind"].iloc[order[rest]].tolist()):
         kinds = others.setdefault(code, [])
         if kind not in kinds:
             kinds.append(kind)
-    also = np.full(codes.max() + 1, "", dtype=object)
+    said = {"": 0}
+    also = np.zeros(len(firsts), dtype=np.intp)
     for code, kinds in others.items():
-        also[code] = "; ".join(kinds)
-    best = every.iloc[order[first]].reset_index(drop=True)
-    best["also"] = also[codes[first]]
+        also[code] = said.setdefault("; ".join(kinds), len(said))
+    best = every[[name for name in ACTION_COLUMNS if name in every]].iloc[order[first]].reset_index(drop=True)
+    best["also"] = _texts(list(said), also[codes[first]])
     best.insert(0, "priority", np.arange(1, len(best) + 1))
     return best[list(ACTION_COLUMNS)]
 

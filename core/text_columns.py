@@ -64,34 +64,38 @@ def percent(values, decimals: int = 1) -> np.ndarray:
 
 
 def _digits(units: np.ndarray, decimals: int, commas: bool, negative: np.ndarray) -> np.ndarray:
-    """The text of whole numbers ``units`` (0 <= units < LIMIT) read with ``decimals`` decimals: its
-    characters are laid out right to left in a byte matrix, then each row is turned round."""
+    """The text of whole numbers ``units`` (0 <= units < LIMIT) read with ``decimals`` decimals.
+
+    The characters go right to left into a matrix of code points, one column each: the decimals, the
+    point, the digits with a comma before each group of three, the sign. Each row is then read back
+    from its last character, and the matrix read as fixed-width text (numpy drops the trailing zeros).
+    """
     n = len(units)
     if not n:
         return np.empty(0, dtype=object)
-    columns = []
-    rest = units
-    for _ in range(decimals):
-        rest, digit = np.divmod(rest, 10)
-        columns.append(digit + ord("0"))
-    if decimals:
-        columns.append(np.full(n, ord(".")))
-    whole = rest
+    whole = units // 10**decimals
+    places = len(str(int(whole.max())))
     count = np.ones(n, dtype=np.int64)  # digits of the whole part, at least one ("0.12")
-    for place in range(len(str(int(whole.max())))):
-        if place:
-            count += whole >= 10**place
-            if commas and place % 3 == 0:
-                columns.append(np.full(n, ord(",")))
+    for place in range(1, places):
+        count += whole >= 10**place
+    width = decimals + (decimals > 0) + places + ((places - 1) // 3 if commas else 0) + 1
+    cells = np.zeros(n * width + 1, dtype=np.uint32)  # the last cell stays empty: what rows are padded with
+    backwards = cells[:-1].reshape(n, width)
+    column = 0
+    rest = units
+    for place in range(decimals + places):
+        if place == decimals and decimals:
+            backwards[:, column] = ord(".")
+            column += 1
+        elif commas and place > decimals and (place - decimals) % 3 == 0:
+            backwards[:, column] = ord(",")
+            column += 1
         rest, digit = np.divmod(rest, 10)
-        columns.append(digit + ord("0"))
-    columns.append(np.zeros(n, dtype=np.int64))  # room for the sign
-    backwards = np.stack(columns, axis=1).astype(np.uint8)
+        backwards[:, column] = digit + ord("0")
+        column += 1
     length = decimals + (decimals > 0) + count + ((count - 1) // 3 if commas else 0)
     backwards[np.flatnonzero(negative), length[negative]] = ord("-")
-    length = length + negative
-    width = backwards.shape[1]
+    length += negative
     at = length[:, None] - 1 - np.arange(width)
-    text = np.take_along_axis(backwards, np.maximum(at, 0), axis=1)
-    text[at < 0] = 0
-    return np.ascontiguousarray(text).view(f"S{width}")[:, 0].astype(str).astype(object)
+    forwards = cells.take(np.where(at >= 0, at + np.arange(0, n * width, width)[:, None], n * width))
+    return forwards.view(f"U{width}")[:, 0].astype(object)
