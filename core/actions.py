@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from core.config import ReportConfig
 from core.customers.summary import UNIT_DAYS
@@ -321,12 +322,20 @@ def next_orders(customers: pd.DataFrame, observation_end: Any, unit: str = "W") 
 
 
 def slipping_reasons(
-    customers: pd.DataFrame, labels: tuple[str, ...], level: float, observation_end: Any, unit: str = "W"
+    customers: pd.DataFrame,
+    labels: tuple[str, ...],
+    level: float,
+    observation_end: Any,
+    unit: str = "W",
+    *,
+    due: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Tier A and B customers probably slipping (module notes)."""
+    """Tier A and B customers probably slipping (module notes); ``due``: the customers'
+    :func:`next_orders`, when the caller has them already."""
     if "probability_alive" not in customers or not customers["probability_alive"].notna().any():
         return _frame([])
-    due = next_orders(customers, observation_end, unit)
+    if due is None:
+        due = next_orders(customers, observation_end, unit)
     p = customers["probability_alive"].to_numpy(float)
     years = np.maximum(customers["T"].to_numpy(float) * UNIT_DAYS[unit] / 365.25, 1.0)
     yearly = customers["total_spend"].to_numpy(float) / years
@@ -410,14 +419,14 @@ def action_tables(
         margin_reasons(segments),
     ]
     if customers is not None:
-        reasons.insert(0, slipping_reasons(customers, labels, config.alive_level, observation_end, unit))
+        due = next_orders(customers, observation_end, unit)
+        reasons.insert(0, slipping_reasons(customers, labels, config.alive_level, observation_end, unit, due=due))
     table = action_list(reasons)
     if customers is not None:
-        due = next_orders(customers, observation_end, unit)
-        due.index = customers["account"].astype(str).to_numpy()
-        keys = table["account"].astype(str)
-        table.insert(6, "expected_next_order", keys.map(due["expected_next_order"]).to_numpy())
-        table.insert(7, "days_overdue", keys.map(due["days_overdue"]).to_numpy(float))
+        # each row's customer by account text, NaT and NaN where there is none (as Series.map finds it)
+        at = pd.Index(customers["account"].astype(str).to_numpy()).get_indexer(table["account"].astype(str))
+        table.insert(6, "expected_next_order", take(due["expected_next_order"].to_numpy(), at, allow_fill=True))
+        table.insert(7, "days_overdue", take(due["days_overdue"].to_numpy(float), at, allow_fill=True))
     if not len(table):
         return {}
     return {"actions_top": table.head(max(int(top), 0)).reset_index(drop=True), "actions": table}
