@@ -342,7 +342,11 @@ def slipping_reasons(
     overdue = due["days_overdue"].to_numpy(float)
     chosen = np.flatnonzero(_labelled(customers["tier"], set(labels[:2])) & (p < level) & (overdue > 0))
     p, yearly, overdue = p[chosen], yearly[chosen], overdue[chosen]
-    expected = np.datetime_as_string(due["expected_next_order"].to_numpy()[chosen], unit="D").tolist()
+    expected = due["expected_next_order"].to_numpy()[chosen]
+    if expected.dtype.kind == "M":
+        expected = np.datetime_as_string(expected, unit="D").tolist()
+    else:  # dates with a time zone come as Timestamps: each its own day there
+        expected = [pd.Timestamp(day).date().isoformat() for day in expected]
     below = f", below the {level:.0%} level; next order was expected by "
     reason = [
         f"probably slipping: P(alive) {share}{' (under 0.05%)' if under else ''}{below}{day}, {days} days ago; "
