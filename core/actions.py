@@ -137,8 +137,10 @@ def _reasons(
 
 def _picked(column: pd.Series, positions: np.ndarray):
     """The column's values at ``positions``, typed as a frame types their Python values: taken as they
-    are when the column has that type already (text, whole numbers, floats)."""
-    if column.dtype in (np.dtype(np.int64), np.dtype(np.float64), pd.Series(["text"]).dtype):
+    are when the column has that type already (text, whole numbers, floats; an object column may
+    hold anything, so it is typed again)."""
+    text = isinstance(column.dtype, pd.StringDtype) and column.dtype == pd.Series(["text"]).dtype
+    if text or column.dtype in (np.dtype(np.int64), np.dtype(np.float64)):
         return column.array.take(positions)
     return column.to_numpy(dtype=object)[positions].tolist()
 
@@ -164,8 +166,10 @@ def _label_codes(tier: pd.Series, positions: np.ndarray) -> tuple[list[str], np.
         labels = [str(label) for label in tier.cat.categories]
         codes = tier.cat.codes.to_numpy()[positions].astype(np.intp)
         return labels + [str(np.nan)], np.where(codes < 0, len(labels), codes)
-    codes, labels = pd.factorize(tier.iloc[positions], use_na_sentinel=False)
-    return [str(label) for label in labels], codes
+    codes, labels = pd.factorize(
+        np.array([str(label) for label in tier.iloc[positions].to_numpy(dtype=object)], dtype=object)
+    )
+    return list(labels), codes
 
 
 def _positions(keys: pd.Series, wanted: pd.Series) -> np.ndarray:

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.actions import action_list, edge_texts, margin_reasons, money_texts
+from core.actions import action_list, edge_texts, margin_reasons, money_texts, slipping_reasons
 from core.text_columns import fixed, percent
 
 # halves, cents and round-off near them, where rounding in two steps would go wrong
@@ -118,3 +118,33 @@ def test_action_list_names_other_kinds_once_in_order_of_money():
         [2, "y", "y detractor", ""],
         [3, "z", "z fix margin", ""],
     ]
+
+
+def test_slipping_reasons_of_hand_made_customers():
+    # a: every 4 / 2 weeks = 14 days after 1 Jan: due 15 Jan, 167 days before 30 Jun (2024 is a leap year);
+    # b: 2 / 3 weeks = 4.67 -> 5 days: due 6 Feb, 145 days; c: 7 days: due 8 Mar, 114 days.
+    # 30 weeks of history count as one year: the yearly spend is the total spend
+    customers = pd.DataFrame(
+        {
+            "account": ["a", "b", "c"],
+            "last_purchase": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "frequency": [2, 3, 1],
+            "recency": [4.0, 2.0, 1.0],
+            "T": [30.0, 30.0, 30.0],
+            "total_spend": [1000.0, 55.5, 2e6],
+            "probability_alive": [0.2, 0.0001, 0.4],
+            "tier": ["A", "B", "A"],
+            "sheet_row": [2, 3, 4],
+        }
+    )
+    reasons = slipping_reasons(customers, ("A", "B", "C", "D"), 0.5, "2024-06-30")
+    assert reasons["reason"].tolist() == [
+        "probably slipping: P(alive) 20.0%, below the 50% level; next order was expected by 2024-01-15, "
+        "167 days ago; spent 1,000 a year",
+        "probably slipping: P(alive) 0.0% (under 0.05%), below the 50% level; next order was expected by "
+        "2024-02-06, 145 days ago; spent 55.50 a year",
+        "probably slipping: P(alive) 40.0%, below the 50% level; next order was expected by 2024-03-08, "
+        "114 days ago; spent 2,000,000 a year",
+    ]
+    assert reasons["money_at_stake"].tolist() == [800.0, 55.5 * (1 - 0.0001), 1.2e6]
+    assert reasons["tier"].tolist() == ["A", "B", "A"] and reasons["sheet_row"].tolist() == [2, 3, 4]
