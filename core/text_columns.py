@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Scaled values below it are whole numbers that an int64 and a float both hold exactly.
+#: Scaled values below it round to whole numbers that an int64 and a float both hold exactly.
 LIMIT = 1e15
 #: Values written per pass: the matrices of one pass stay small and in the processor's cache
 #: (400,000 amounts: 130 ms in one pass, 85 ms in passes of 16,384).
