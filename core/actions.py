@@ -34,11 +34,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from core.config import ReportConfig
 from core.customers.summary import UNIT_DAYS
 from core.findings import findings, findings_table
 from core.matrix import FIX_MARGIN
+from core.text_columns import fixed, percent
 
 EDGE = 0.05
 TOP = 50
@@ -46,14 +48,21 @@ ACTION_COLUMNS = ("priority", "account", "tier", "reason", "money_at_stake", "de
 TRANSACTION_COLUMNS = ("expected_next_order", "days_overdue")
 
 
-def _money(value: float) -> str:
-    """An amount as a reason shows it: whole units, with cents below 100 (79.95 against a cut-off of
-    76.14 is 5.0 % above it; rounded, 80 against 76 would read 5.3 %)."""
-    return f"{value:,.2f}" if abs(value) < 100 and value != round(value) else f"{value:,.0f}"
+def money_texts(values) -> np.ndarray:
+    """Amounts as a reason shows them: whole units, with cents below 100 (79.95 against a cut-off of
+    76.14 is 5.0 % above it; rounded, 80 against 76 would read 5.3 %). An object array of str.
 
-
-def _share(value: float) -> str:
-    return f"{value:.1%}"
+    Examples
+    --------
+    >>> money_texts([27720.0, 79.95, 80.0, -1234.5, 0.004]).tolist()
+    ['27,720', '79.95', '80', '-1,234', '0.00']
+    """
+    values = np.asarray(values, dtype=float)
+    text = fixed(values, 0, commas=True)
+    cents = np.flatnonzero((np.abs(values) < 100) & (values != np.round(values)))
+    if cents.size:
+        text[cents] = fixed(values[cents], 2, commas=True)
+    return text
 
 
 #: A distance to a tier cut-off that rounds to 0.0 % is said as "at the cut-off (within 0.05 %)".
@@ -61,7 +70,8 @@ AT_CUT = 0.0005
 
 
 def edge_words(revenue: float, cut: float, upper: str) -> str:
-    """Where an account's revenue stands against tier ``upper``'s cut-off, in words a sales lead reads.
+    """Where an account's revenue stands against tier ``upper``'s cut-off, in words a sales lead reads
+    (one value of :func:`edge_texts`).
 
     Examples
     --------
@@ -72,25 +82,112 @@ def edge_words(revenue: float, cut: float, upper: str) -> str:
     >>> edge_words(79.95, 76.14, "A"), edge_words(26430.0, 27720.0, "B")
     ("revenue 79.95 is 5.0% above tier A's cut-off (76.14)", "revenue 26,430 is 4.7% below tier B's cut-off (27,720)")
     """
+    return edge_texts(np.array([revenue], dtype=float), cut, upper)[0]
+
+
+def edge_texts(revenue: np.ndarray, cut: float, upper: str) -> list[str]:
+    """:func:`edge_words` of each revenue against one cut-off: at it, within :data:`AT_CUT` of it
+    (said as at it), or the distance above or below it as a share of the cut-off."""
+    revenue = np.asarray(revenue, dtype=float)
     gap = revenue / cut - 1
-    if revenue == cut:
-        return f"revenue {_money(revenue)} is the lowest in tier {upper} (its cut-off)"
-    if abs(gap) < AT_CUT:
-        return f"revenue {_money(revenue)} is at tier {upper}'s cut-off ({_money(cut)}; within {AT_CUT:.2%})"
-    side = "above" if gap > 0 else "below"
-    return f"revenue {_money(revenue)} is {_share(abs(gap))} {side} tier {upper}'s cut-off ({_money(cut)})"
+    amounts, shares = money_texts(revenue).tolist(), percent(np.abs(gap)).tolist()
+    (cut_text,) = money_texts([cut]).tolist()
+    lowest = f" is the lowest in tier {upper} (its cut-off)"
+    near = f" is at tier {upper}'s cut-off ({cut_text}; within {AT_CUT:.2%})"
+    beyond = f" tier {upper}'s cut-off ({cut_text})"
+    return [
+        f"revenue {amount}{lowest}"
+        if at_cut
+        else f"revenue {amount}{near}"
+        if close
+        else f"revenue {amount} is {share} {'above' if above else 'below'}{beyond}"
+        for amount, share, at_cut, close, above in zip(
+            amounts, shares, (revenue == cut).tolist(), (np.abs(gap) < AT_CUT).tolist(), (gap > 0).tolist()
+        )
+    ]
 
 
-def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A column's values as Python objects, read by position (``frame.iloc[i][column]`` for a
-    row at a time, without making a Series per row)."""
-    return frame[column].to_numpy(dtype=object)
+REASON_COLUMNS = ("account", "tier", "kind", "reason", "money_at_stake", "detail_sheet", "sheet_row")
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(REASON_COLUMNS))
+
+
+def _reasons(
+    table: pd.DataFrame, positions: np.ndarray, tier, kind: str, reason: list[str], money: np.ndarray, detail_sheet: str
+) -> pd.DataFrame:
+    """The reasons of ``table``'s rows at ``positions`` (their account and sheet row), one row each,
+    typed as :func:`_frame` types them from rows of Python values."""
+    if not len(positions):
+        return _frame([])
+    count = len(positions)
     return pd.DataFrame(
-        rows, columns=["account", "tier", "kind", "reason", "money_at_stake", "detail_sheet", "sheet_row"]
+        {
+            "account": _picked(table["account"], positions),
+            "tier": tier,
+            "kind": _texts([kind], np.zeros(count, dtype=np.intp)),
+            "reason": reason,
+            "money_at_stake": np.asarray(money, dtype=float),
+            "detail_sheet": _texts([detail_sheet], np.zeros(count, dtype=np.intp)),
+            "sheet_row": _picked(table["sheet_row"], positions),
+        }
     )
+
+
+def _picked(column: pd.Series, positions: np.ndarray):
+    """The column's values at ``positions``, typed as a frame types their Python values: taken as they
+    are when the column has that type already (text, whole numbers, floats; an object column may
+    hold anything, so it is typed again)."""
+    text = isinstance(column.dtype, pd.StringDtype) and column.dtype == pd.Series(["text"]).dtype
+    if text or column.dtype in (np.dtype(np.int64), np.dtype(np.float64)):
+        return column.array.take(positions)
+    return column.to_numpy(dtype=object)[positions].tolist()
+
+
+def _texts(texts: list[str], codes: np.ndarray):
+    """``texts[code]`` for each code, typed as a frame types a list of them (a few texts said many times
+    are made once, then taken)."""
+    return pd.Series(texts).array.take(codes)
+
+
+def _labelled(tier: pd.Series, labels) -> np.ndarray:
+    """Which rows' tier, read as text, is one of ``labels`` (a missing tier is none)."""
+    if isinstance(tier.dtype, pd.CategoricalDtype):
+        hits = [str(label) in labels for label in tier.cat.categories] + [False]  # code -1: missing
+        return np.array(hits)[tier.cat.codes.to_numpy()]
+    return tier.astype(str).isin(labels).to_numpy(dtype=bool)
+
+
+def _label_codes(tier: pd.Series, positions: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The tier of the rows at ``positions`` as codes into a list of their texts: ``str`` of each
+    (``'nan'`` for a missing one, as ``str`` says it)."""
+    if isinstance(tier.dtype, pd.CategoricalDtype):
+        labels = [str(label) for label in tier.cat.categories]
+        codes = tier.cat.codes.to_numpy()[positions].astype(np.intp)
+        return labels + [str(np.nan)], np.where(codes < 0, len(labels), codes)
+    codes, labels = pd.factorize(
+        np.array([str(label) for label in tier.iloc[positions].to_numpy(dtype=object)], dtype=object)
+    )
+    return list(labels), codes
+
+
+def _positions(keys: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """``pd.Index(keys).get_indexer(wanted)``: where each wanted value is in ``keys`` (-1: nowhere),
+    found by one factorize of both (a text index's get_indexer hashes Python strings, 4x slower).
+
+    Examples
+    --------
+    >>> _positions(pd.Series(["a", "b", "c"]), pd.Series(["c", "x", None, "a"])).tolist()
+    [2, -1, -1, 0]
+    """
+    codes, found = pd.factorize(pd.concat([keys, wanted], ignore_index=True))
+    own = codes[: len(keys)]
+    if len(own) and (own.min() < 0 or own.max() + 1 != len(keys)):  # a missing or repeated key: pandas says it
+        return pd.Index(keys).get_indexer(wanted)
+    where = np.full(len(found) + 1, -1)  # the last: where a missing wanted value (code -1) is
+    where[own] = np.arange(len(keys))
+    return where[codes[len(keys) :]]
 
 
 def detractor_reasons(
@@ -106,43 +203,38 @@ def detractor_reasons(
     ['tier A account whose NPS answer is 3 (a detractor); revenue 900']
     """
     top = set(labels[:2])
-    rows = []
     if survey_accounts is not None and len(survey_accounts):
         chosen = survey_accounts[survey_accounts["tier"].astype(str).isin(top) & (survey_accounts["nps"] < 0)]
-        for r in chosen.itertuples(index=False):
-            rows.append(
-                {
-                    "account": r.account,
-                    "tier": r.tier,
-                    "kind": "detractor",
-                    "reason": f"tier {r.tier} account: {r.detractors} of {r.respondents} survey respondents are "
-                    f"detractors, account NPS {r.nps:.0f}; revenue {_money(r.revenue)}",
-                    "money_at_stake": float(r.revenue),
-                    "detail_sheet": "NPS: NPS score",
-                    "sheet_row": r.sheet_row,
-                }
+        revenue = chosen["revenue"].to_numpy(dtype=float)
+        reason = [
+            f"tier {tier} account: {detractors} of {respondents} survey respondents are detractors, "
+            f"account NPS {nps}; revenue {amount}"
+            for tier, detractors, respondents, nps, amount in zip(
+                chosen["tier"].tolist(),
+                chosen["detractors"].tolist(),
+                chosen["respondents"].tolist(),
+                fixed(chosen["nps"].to_numpy(dtype=float)).tolist(),
+                money_texts(revenue).tolist(),
             )
-        return _frame(rows)
+        ]
+        every = np.arange(len(chosen))
+        tier = _picked(chosen["tier"], every)
+        return _reasons(chosen, every, tier, "detractor", reason, revenue, "NPS: NPS score")
     if "nps" not in segments:
-        return _frame(rows)
-    tier = segments["tier"].astype(str)
+        return _frame([])
     scores = segments["nps"].to_numpy(float)
-    chosen = segments[tier.isin(top).to_numpy() & (scores <= 6)]
-    columns = (_cells(chosen, name) for name in ("account", "tier", "nps", "revenue", "sheet_row"))
-    for account, tier_label, nps, revenue, sheet_row in zip(*columns):
-        rows.append(
-            {
-                "account": account,
-                "tier": str(tier_label),
-                "kind": "detractor",
-                "reason": f"tier {tier_label} account whose NPS answer is {nps:.0f} (a detractor); "
-                f"revenue {_money(revenue)}",
-                "money_at_stake": float(revenue),
-                "detail_sheet": "Segments: NPS score",
-                "sheet_row": sheet_row,
-            }
+    chosen = np.flatnonzero(_labelled(segments["tier"], top) & (scores <= 6))
+    labels, codes = _label_codes(segments["tier"], chosen)
+    revenue = segments["revenue"].to_numpy(dtype=float)[chosen]
+    reason = [
+        f"tier {label} account whose NPS answer is {nps} (a detractor); revenue {amount}"
+        for label, nps, amount in zip(
+            np.array(labels, dtype=object)[codes].tolist(),
+            fixed(scores[chosen]).tolist(),
+            money_texts(revenue).tolist(),
         )
-    return _frame(rows)
+    ]
+    return _reasons(segments, chosen, _texts(labels, codes), "detractor", reason, revenue, "Segments: NPS score")
 
 
 def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = EDGE) -> pd.DataFrame:
@@ -155,40 +247,28 @@ def edge_reasons(segments: pd.DataFrame, labels: tuple[str, ...], edge: float = 
     >>> edge_reasons(seg, ("A", "B", "C", "D"))[["account", "money_at_stake"]].values.tolist()
     [['b', 100.0], ['c', 3.0], ['c', 97.0]]
     """
-    tier = segments["tier"].astype(str).to_numpy()
     revenue = segments["revenue"].to_numpy(float)
-    account, sheet_row = _cells(segments, "account"), _cells(segments, "sheet_row")
-    rows = []
+    positions, tiers, reasons, money = [], [], [], []  # tiers: codes into labels
     for upper, lower in zip(labels[:-2], labels[1:-1]):
-        in_upper = (tier == upper) & (revenue > 0)
+        in_upper = _labelled(segments["tier"], {upper}) & (revenue > 0)
         if not in_upper.any():
             continue
         cut = revenue[in_upper].min()
-        for i in np.flatnonzero(in_upper & (revenue <= cut * (1 + edge))):
-            rows.append(
-                {
-                    "account": account[i],
-                    "tier": upper,
-                    "kind": "tier edge",
-                    "reason": f"{edge_words(revenue[i], cut, upper)}: at risk of moving down to tier {lower}",
-                    "money_at_stake": float(revenue[i]),
-                    "detail_sheet": "Segments: Revenue",
-                    "sheet_row": sheet_row[i],
-                }
-            )
-        for i in np.flatnonzero((tier == lower) & (revenue >= cut * (1 - edge)) & (revenue < cut)):
-            rows.append(
-                {
-                    "account": account[i],
-                    "tier": lower,
-                    "kind": "tier edge",
-                    "reason": f"{edge_words(revenue[i], cut, upper)}: could move up to tier {upper}",
-                    "money_at_stake": float(cut - revenue[i]),
-                    "detail_sheet": "Segments: Revenue",
-                    "sheet_row": sheet_row[i],
-                }
-            )
-    return _frame(rows)
+        down = np.flatnonzero(in_upper & (revenue <= cut * (1 + edge)))
+        up = np.flatnonzero(_labelled(segments["tier"], {lower}) & (revenue >= cut * (1 - edge)) & (revenue < cut))
+        positions += [down, up]
+        tiers += [np.full(len(down), labels.index(upper)), np.full(len(up), labels.index(lower))]
+        reasons += [
+            f"{words}: at risk of moving down to tier {lower}" for words in edge_texts(revenue[down], cut, upper)
+        ]
+        reasons += [f"{words}: could move up to tier {upper}" for words in edge_texts(revenue[up], cut, upper)]
+        money += [revenue[down], cut - revenue[up]]
+    if not reasons:
+        return _frame([])
+    tier = _texts(list(labels), np.concatenate(tiers))
+    return _reasons(
+        segments, np.concatenate(positions), tier, "tier edge", reasons, np.concatenate(money), "Segments: Revenue"
+    )
 
 
 def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
@@ -210,27 +290,21 @@ def margin_reasons(segments: pd.DataFrame) -> pd.DataFrame:
         return _frame([])
     portfolio = profit[known].sum() / revenue[known].sum()
     header = "Net margin %" if net else "Margin %"
-    account, sheet_row = _cells(segments, "account"), _cells(segments, "sheet_row")
-    tier, margins = _cells(segments, "tier"), _cells(segments, "net_margin_pct" if net else "margin_pct")
-    rows = []
-    for i in np.flatnonzero((segments["strategy"].to_numpy(dtype=object) == FIX_MARGIN) & known):
-        stake = revenue[i] * portfolio - profit[i]
-        if stake <= 0:
-            continue
-        margin = margins[i]
-        rows.append(
-            {
-                "account": account[i],
-                "tier": str(tier[i]),
-                "kind": "fix margin",
-                "reason": f"Fix margin: {header.lower().replace(' %', '')} {_share(margin)} on revenue "
-                f"{_money(revenue[i])} against the portfolio's {_share(portfolio)}: {_money(stake)} profit at stake",
-                "money_at_stake": float(stake),
-                "detail_sheet": f"Segments: {header}",
-                "sheet_row": sheet_row[i],
-            }
+    chosen = np.flatnonzero((segments["strategy"] == FIX_MARGIN).to_numpy(dtype=bool) & known)
+    stake = revenue[chosen] * portfolio - profit[chosen]
+    keep = ~(stake <= 0)  # a NaN stake stays, as it did
+    chosen, stake = chosen[keep], stake[keep]
+    margins = segments["net_margin_pct" if net else "margin_pct"].to_numpy(dtype=float)[chosen]
+    said = f"Fix margin: {header.lower().replace(' %', '')} "
+    against = f" against the portfolio's {percent([portfolio])[0]}: "
+    reason = [
+        f"{said}{margin} on revenue {amount}{against}{at_stake} profit at stake"
+        for margin, amount, at_stake in zip(
+            percent(margins).tolist(), money_texts(revenue[chosen]).tolist(), money_texts(stake).tolist()
         )
-    return _frame(rows)
+    ]
+    tier = _texts(*_label_codes(segments["tier"], chosen))
+    return _reasons(segments, chosen, tier, "fix margin", reason, stake, f"Segments: {header}")
 
 
 def next_orders(customers: pd.DataFrame, observation_end: Any, unit: str = "W") -> pd.DataFrame:
@@ -268,40 +342,45 @@ def next_orders(customers: pd.DataFrame, observation_end: Any, unit: str = "W") 
 
 
 def slipping_reasons(
-    customers: pd.DataFrame, labels: tuple[str, ...], level: float, observation_end: Any, unit: str = "W"
+    customers: pd.DataFrame,
+    labels: tuple[str, ...],
+    level: float,
+    observation_end: Any,
+    unit: str = "W",
+    *,
+    due: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Tier A and B customers probably slipping (module notes)."""
+    """Tier A and B customers probably slipping (module notes); ``due``: the customers'
+    :func:`next_orders`, when the caller has them already."""
     if "probability_alive" not in customers or not customers["probability_alive"].notna().any():
         return _frame([])
-    due = next_orders(customers, observation_end, unit)
+    if due is None:
+        due = next_orders(customers, observation_end, unit)
     p = customers["probability_alive"].to_numpy(float)
     years = np.maximum(customers["T"].to_numpy(float) * UNIT_DAYS[unit] / 365.25, 1.0)
     yearly = customers["total_spend"].to_numpy(float) / years
-    chosen = (
-        customers["tier"].astype(str).isin(labels[:2]).to_numpy()
-        & (p < level)
-        & (due["days_overdue"].to_numpy(float) > 0)
-    )
-    account, sheet_row, tier = _cells(customers, "account"), _cells(customers, "sheet_row"), _cells(customers, "tier")
-    expected, overdue = due["expected_next_order"].to_numpy(), due["days_overdue"].to_numpy(float)
-    rows = []
-    for i in np.flatnonzero(chosen):
-        next_day = pd.Timestamp(expected[i]).date().isoformat()
-        rows.append(
-            {
-                "account": account[i],
-                "tier": str(tier[i]),
-                "kind": "slipping",
-                "reason": f"probably slipping: P(alive) {_share(p[i])}{' (under 0.05%)' if p[i] < AT_CUT else ''}, "
-                f"below the {level:.0%} level; next order "
-                f"was expected by {next_day}, {overdue[i]:,.0f} days ago; spent "
-                f"{_money(yearly[i])} a year",
-                "money_at_stake": float(yearly[i] * (1 - p[i])),
-                "detail_sheet": "Customers: P(alive)",
-                "sheet_row": sheet_row[i],
-            }
+    overdue = due["days_overdue"].to_numpy(float)
+    chosen = np.flatnonzero(_labelled(customers["tier"], set(labels[:2])) & (p < level) & (overdue > 0))
+    p, yearly, overdue = p[chosen], yearly[chosen], overdue[chosen]
+    expected = due["expected_next_order"].to_numpy()[chosen]
+    if expected.dtype.kind == "M":
+        expected = np.datetime_as_string(expected, unit="D").tolist()
+    else:  # dates with a time zone come as Timestamps: each its own day there
+        expected = [pd.Timestamp(day).date().isoformat() for day in expected]
+    below = f", below the {level:.0%} level; next order was expected by "
+    reason = [
+        f"probably slipping: P(alive) {share}{' (under 0.05%)' if under else ''}{below}{day}, {days} days ago; "
+        f"spent {amount} a year"
+        for share, under, day, days, amount in zip(
+            percent(p).tolist(),
+            (p < AT_CUT).tolist(),
+            expected,
+            fixed(overdue, commas=True).tolist(),
+            money_texts(yearly).tolist(),
         )
-    return _frame(rows)
+    ]
+    tier = _texts(*_label_codes(customers["tier"], chosen))
+    return _reasons(customers, chosen, tier, "slipping", reason, yearly * (1 - p), "Customers: P(alive)")
 
 
 def action_list(reasons: list[pd.DataFrame]) -> pd.DataFrame:
@@ -320,16 +399,27 @@ def action_list(reasons: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=list(ACTION_COLUMNS))
     every = pd.concat(frames, ignore_index=True)
-    every["account_key"] = every["account"].astype(str)
-    every = every.sort_values("money_at_stake", ascending=False, kind="stable")
-    # the other kinds of reason of an account, in order, each once: grouped only where an account has more
-    rest = every[every.groupby("account_key", sort=False).cumcount().to_numpy() > 0]
-    rest = rest.drop_duplicates(["account_key", "kind"])
-    others: dict[str, list[str]] = {}
-    for key, kind in zip(rest["account_key"].tolist(), rest["kind"].tolist()):
-        others.setdefault(key, []).append(kind)
-    best = every.drop_duplicates("account_key").reset_index(drop=True)
-    best["also"] = ["; ".join(others.get(key, ())) for key in best["account_key"].tolist()]
+    # most money first, ties in their order, NaN last: sort_values(ascending=False, kind="stable")
+    order = np.argsort(-every["money_at_stake"].to_numpy(float), kind="stable")
+    keys = every["account"].astype(str)
+    codes = pd.factorize(keys, use_na_sentinel=False)[0][order]
+    firsts = np.full(codes.max() + 1, len(codes))
+    np.minimum.at(firsts, codes, np.arange(len(codes)))
+    first = np.zeros(len(codes), dtype=bool)
+    first[firsts] = True
+    # the other kinds of reason of an account, in order, each once (an account without a name has none)
+    rest = np.flatnonzero(~first & keys.notna().to_numpy()[order])  # places in the ranking
+    others: dict[int, list[str]] = {}
+    for code, kind in zip(codes[rest].tolist(), every["kind"].iloc[order[rest]].tolist()):
+        kinds = others.setdefault(code, [])
+        if kind not in kinds:
+            kinds.append(kind)
+    said = {"": 0}
+    also = np.zeros(len(firsts), dtype=np.intp)
+    for code, kinds in others.items():
+        also[code] = said.setdefault("; ".join(kinds), len(said))
+    best = every[[name for name in ACTION_COLUMNS if name in every]].iloc[order[first]].reset_index(drop=True)
+    best["also"] = _texts(list(said), also[codes[first]])
     best.insert(0, "priority", np.arange(1, len(best) + 1))
     return best[list(ACTION_COLUMNS)]
 
@@ -353,14 +443,14 @@ def action_tables(
         margin_reasons(segments),
     ]
     if customers is not None:
-        reasons.insert(0, slipping_reasons(customers, labels, config.alive_level, observation_end, unit))
+        due = next_orders(customers, observation_end, unit)
+        reasons.insert(0, slipping_reasons(customers, labels, config.alive_level, observation_end, unit, due=due))
     table = action_list(reasons)
     if customers is not None:
-        due = next_orders(customers, observation_end, unit)
-        due.index = customers["account"].astype(str).to_numpy()
-        keys = table["account"].astype(str)
-        table.insert(6, "expected_next_order", keys.map(due["expected_next_order"]).to_numpy())
-        table.insert(7, "days_overdue", keys.map(due["days_overdue"]).to_numpy(float))
+        # each row's customer by account text, NaT and NaN where there is none (as Series.map finds it)
+        at = _positions(customers["account"].astype(str), table["account"].astype(str))
+        table.insert(6, "expected_next_order", take(due["expected_next_order"].to_numpy(), at, allow_fill=True))
+        table.insert(7, "days_overdue", take(due["days_overdue"].to_numpy(float), at, allow_fill=True))
     if not len(table):
         return {}
     return {"actions_top": table.head(max(int(top), 0)).reset_index(drop=True), "actions": table}
