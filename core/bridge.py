@@ -32,6 +32,7 @@ from core.accounts import AccountTable
 from core.customers.report import CustomerReport
 from core.errors import SegmenterInputError
 from core.groups import group_codes
+from core.lookup import positions_in
 from core.overview import bridge_chart
 from core.report import Report
 from core.transactions import TransactionTable
@@ -469,9 +470,9 @@ def transaction_bridge_tables(
     earlier, later, labels = year_on_year(dates, end)
     if dates.min() > earlier[0] + pd.Timedelta(days=FIRST_ORDER_DAYS):
         return {}  # the list starts later: no whole earlier period to compare with
-    position = pd.Index(pd.Series(customers, dtype=object).astype(str))
+    position = pd.Series(customers, dtype=object).astype(str)
     n = len(position)
-    every = position.get_indexer(rows["customer"].astype(str))  # each row's customer, looked up once
+    every = positions_in(position.astype("str"), rows["customer"].astype(str))  # each row's customer, once
     arrays = []
     for first, last in (earlier, later):
         inside = ((dates >= first) & (dates <= last + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))).to_numpy()
