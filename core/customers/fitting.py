@@ -10,6 +10,7 @@ table and the refusal messages).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -116,6 +117,45 @@ def run_together(tasks: Sequence[Callable[[], Any]], workers: int | None = None)
     return [future.result() for future in futures]
 
 
+class Later:
+    """A task started on a thread of its own, its result asked for later (:meth:`result`).
+
+    For work the caller does not need yet (the holdout check's range while the lifetime models
+    are fitted): it is computed exactly as it would be at once, so the figures do not depend on
+    the thread. With one worker (:data:`WORKERS`, e.g. Pyodide) the task runs at once, in the
+    calling thread. The caller's floating-point error settings (``np.errstate``) hold in the
+    thread too; the task's exception is raised by :meth:`result`.
+
+    >>> Later(lambda: 2 * 3).result()
+    6
+    """
+
+    def __init__(self, task: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if WORKERS < 2:
+            self._run(task, np.geterr())
+        else:
+            self._thread = threading.Thread(target=self._run, args=(task, np.geterr()), daemon=True)
+            self._thread.start()
+
+    def _run(self, task: Callable[[], Any], settings: dict) -> None:
+        try:
+            with np.errstate(**settings):
+                self._value = task()
+        except BaseException as error:  # raised by result(), in the caller's thread
+            self._error = error
+
+    def result(self) -> Any:
+        """The task's result (waiting for it), or its exception raised."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def fit_max_likelihood(
     terms: LogLikelihood,
     names: Sequence[str],
@@ -188,9 +228,13 @@ def fit_max_likelihood(
         value = -float(counts @ ll) / total
         return value if np.isfinite(value) else np.inf
 
+    analytic = []  # whether ``terms`` gave a gradient, seen on the optimiser's first call
+
     def objective(u: np.ndarray):
         with np.errstate(all="ignore"):
             ll, gradient = terms(np.exp(u) * scale_array)
+        if not analytic:
+            analytic.append(gradient is not None)
         value = -float(counts @ ll) / total
         if gradient is None:
             gradient_total = _central_gradient(negative_mean, u)
@@ -217,9 +261,7 @@ def fit_max_likelihood(
     if not result.success and np.linalg.norm(result.jac, np.inf) > 1e-5:
         raise SegmenterInputError(f"{model} fit did not converge ({result.message})", column=column)
     params = np.exp(result.x) * scale_array
-    with np.errstate(all="ignore"):
-        analytic = terms(params)[1] is not None
-    gradient = (lambda u: objective(u)[1]) if analytic else None
+    gradient = (lambda u: objective(u)[1]) if analytic[0] else None
     errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total)
     return FitResult(
         params=dict(zip(names, params.tolist())),

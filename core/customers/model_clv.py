@@ -90,6 +90,7 @@ def model_clv(
     model: str = "bgnbd",
     models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
     spend_fit: dict | None = None,
+    spend_warnings: list[str] | None = None,
 ) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
@@ -117,6 +118,11 @@ def model_clv(
     spend_fit:
         An empty dict the caller keeps while it tries purchase models in turn on the same
         ``summary``: Gamma-Gamma is then fitted once (it does not depend on the purchase model).
+    spend_warnings:
+        A list to which the text of the Gamma-Gamma warning (spend correlated with frequency) is
+        added instead of giving it as a :class:`SpendFrequencyCorrelationWarning` (the report
+        keeps it as a row; catching the warning would change the process's warning filters
+        while other threads run).
 
     Returns
     -------
@@ -171,7 +177,9 @@ def model_clv(
         purchases_model, gamma_gamma, spend_error, spend_warning = _fit_models(
             model, frequency, recency, age, monetary, spenders, spend_fit
         )
-        if spend_warning is not None:
+        if spend_warning is not None and spend_warnings is not None:
+            spend_warnings.append(spend_warning)
+        elif spend_warning is not None:
             warnings.warn(spend_warning, SpendFrequencyCorrelationWarning, stacklevel=1)
         spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders, gamma_gamma, spend_error)
     else:

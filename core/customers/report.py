@@ -54,7 +54,6 @@ Overview tables (findings, key figures, charts) also read the RFM segments. Its
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +64,7 @@ import pandas as pd
 from core.config import ReportConfig
 from core.customers.aggregates import CustomerAggregates, PandasCustomers
 from core.customers.cohorts import cohort_tables_from_counts
-from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.customers.fitting import Later
 from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
 from core.customers.outlook import model_outlook
@@ -73,7 +72,7 @@ from core.customers.profit_clv import value_extras
 from core.customers.rfm import rfm_scores
 from core.customers.spend_check import check_independence
 from core.customers.summary import UNIT_DAYS
-from core.customers.validation import ModelCheck, check_from_statistics, model_name, model_order, split_span
+from core.customers.validation import ModelCheck, check_in_two_steps, model_name, model_order, split_span
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
 from core.report import Report
@@ -250,22 +249,29 @@ def customer_pipeline(
     end = summary.attrs["observation_end"]
     say(f"{len(summary):,} customers: RFM scores")
     rfm = rfm_scores(summary)
-    check, check_note = _model_check(lines, end, unit, say)
+    # what needs the order lines but not the models, on a thread of its own while the models are
+    # fitted (only for a backend that answers from several threads: the pandas list in memory)
+    side = Later(lambda: _customer_side(lines, summary, config, end)) if getattr(lines, "thread_safe", False) else None
+    check, check_note, ranged = _model_check(lines, end, unit, say)
     lifetime = _lifetime_value(lines, summary, check, config, horizon, unit, say)
+    if ranged is not None:  # the holdout check's range, drawn while the lifetime models were fitted
+        check = ranged.result()
+    if side is None:
+        say("the account report on the customers")
+    side_answers = side.result() if side is not None else _customer_side(lines, summary, config, end)
     extras = value_extras(
         summary,
         lifetime.clv,
-        channel=lines.first_channel(summary),
-        cost=lines.cost_per_purchase(summary),
+        channel=side_answers.channel,
+        cost=side_answers.cost,
         has_profit="profit" in lines.roles,
         horizon=horizon,
         discount_rate=config.discount,
         unit=unit,
-        acquisition=lines.acquisition_cost(summary),
+        acquisition=side_answers.acquisition,
         per_year="cost_to_serve_per_year" in lines.roles,
     )
-    say("the account report on the customers")
-    accounts = lines.account_report(summary, config)
+    accounts = side_answers.accounts
     account_report = accounts.report
 
     say("per-customer values")
@@ -294,8 +300,7 @@ def customer_pipeline(
         "clv_parameters": extras.with_parameters(parameter_table(lifetime, horizon, unit, config.discount)),
         "model_check_notes": model_check_notes(check, check_note, lifetime),
     }
-    say("cohorts")
-    tables.update(cohort_tables_from_counts(lines.cohort_counts(end))[0])
+    tables.update(side_answers.cohorts)
     outlook = None
     if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
         say("80 % ranges of the models' figures")
@@ -386,16 +391,44 @@ class LifetimeOutcome:
     spend_check: str | None = None
 
 
-def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str]:
-    """The holdout check on the first half of the list's span up to ``end`` (or why there is none)."""
+@dataclass(frozen=True)
+class _SideAnswers:
+    """What the report asks of the order lines besides the models: the account report on the
+    customers, the cohort tables and the customers' first channel, cost to serve per purchase
+    and acquisition cost (:class:`core.customers.aggregates.CustomerAggregates`)."""
+
+    accounts: Any
+    cohorts: dict[str, pd.DataFrame]
+    channel: np.ndarray | None
+    cost: np.ndarray
+    acquisition: np.ndarray | None
+
+
+def _customer_side(lines: CustomerAggregates, summary: pd.DataFrame, config: ReportConfig, end: str) -> _SideAnswers:
+    return _SideAnswers(
+        channel=lines.first_channel(summary),
+        cost=lines.cost_per_purchase(summary),
+        acquisition=lines.acquisition_cost(summary),
+        accounts=lines.account_report(summary, config),
+        cohorts=cohort_tables_from_counts(lines.cohort_counts(end))[0],
+    )
+
+
+def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str, Later | None]:
+    """The holdout check on the first half of the list's span up to ``end`` (or why there is none).
+
+    The check comes without the chosen model's 80 % range, which is drawn on another thread
+    (the third element: its :meth:`core.customers.fitting.Later.result` is the whole check).
+    """
     calibration_end, note = split_span(*lines.date_span(end), unit)
     if calibration_end is None:
-        return None, note
+        return None, note, None
     say(f"holdout check: the models fitted up to {calibration_end}, compared after it")
     try:
-        return check_from_statistics(lines.holdout_statistics(calibration_end, unit, end), unit=unit), note
+        check, with_range = check_in_two_steps(lines.holdout_statistics(calibration_end, unit, end), unit=unit)
     except SegmenterInputError as error:
-        return None, f"no holdout check: {error}"
+        return None, f"no holdout check: {error}", None
+    return check, note, Later(with_range)
 
 
 def _lifetime_value(
@@ -414,19 +447,23 @@ def _lifetime_value(
     spend_fit: dict = {}  # Gamma-Gamma fitted once for all the purchase models tried
     for key in order:
         say(f"{model_name(key)} and Gamma-Gamma on every customer")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
-            try:
-                result = model_clv(
-                    summary, horizon=horizon, discount_rate=config.discount, unit=unit, model=key, spend_fit=spend_fit
-                )
-            except SegmenterInputError as error:
-                if error.column == "avg_repeat_spend":
-                    spend_error = str(error)
-                    break
-                errors[model_name(key)] = str(error)
-                continue
-        texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        texts: list[str] = []  # the Gamma-Gamma warning (spend correlated with frequency), if any
+        try:
+            result = model_clv(
+                summary,
+                horizon=horizon,
+                discount_rate=config.discount,
+                unit=unit,
+                model=key,
+                spend_fit=spend_fit,
+                spend_warnings=texts,
+            )
+        except SegmenterInputError as error:
+            if error.column == "avg_repeat_spend":
+                spend_error = str(error)
+                break
+            errors[model_name(key)] = str(error)
+            continue
         result, spend_check, failed = check_independence(
             result, summary, horizon=horizon, discount_rate=config.discount, unit=unit
         )
