@@ -64,9 +64,9 @@ import pandas as pd
 from core.config import ReportConfig
 from core.customers.aggregates import CustomerAggregates, PandasCustomers
 from core.customers.cohorts import cohort_tables_from_counts
-from core.customers.fitting import Later
+from core.customers.fitting import LOG_BOUND, Later, workers_for
 from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
-from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.model_clv import PURCHASE_MODELS, ClvResult, fit_purchase_model, model_clv
 from core.customers.outlook import model_outlook
 from core.customers.profit_clv import value_extras
 from core.customers.rfm import rfm_scores
@@ -428,7 +428,31 @@ def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[M
         check, with_range = check_in_two_steps(lines.holdout_statistics(calibration_end, unit, end), unit=unit)
     except SegmenterInputError as error:
         return None, f"no holdout check: {error}", None
-    return check, note, Later(with_range)
+    return check, note, Later(lambda: with_range(workers=1))  # one thread: the fits run beside it
+
+
+#: A shape parameter of the holdout fit beyond e^this (or below e^-this) is near the fit's search
+#: bound (:data:`core.customers.fitting.LOG_BOUND`): the same model may then run off on the whole list.
+_NEAR_BOUND = LOG_BOUND - 1
+
+
+def _fits_ahead(order: list[str], check: ModelCheck | None, summary: pd.DataFrame) -> dict[str, Later]:
+    """The next model's fit on the whole list, started on a thread, when the first one's may fail.
+
+    When the first model's holdout fit has a shape parameter near its search bound (as when the
+    drop-out probability is nearly the same for every customer), its fit on the whole list often
+    runs the parameter off and the next model is fitted after it; that fit is then started at
+    once, beside the first. It is the fit :func:`core.customers.model_clv.model_clv` would make
+    (:func:`core.customers.model_clv.fit_purchase_model`), so the figures are the same whichever
+    thread made it; unused when the first model can be fitted.
+    """
+    if check is None or len(order) < 2 or order[0] not in check.models or workers_for(len(summary)) < 2:
+        return {}
+    first = check.models[order[0]]
+    shapes = [v for n, v in (first.params_ or {}).items() if n not in first.time_parameters]
+    if not any(abs(np.log(v)) > _NEAR_BOUND for v in shapes if v > 0):
+        return {}
+    return {order[1]: Later(lambda: fit_purchase_model(summary, order[1]))}
 
 
 def _lifetime_value(
@@ -442,6 +466,7 @@ def _lifetime_value(
 ) -> LifetimeOutcome:
     """Model CLV with the chosen model (others as fallbacks); the historical value when none fits."""
     order, choice = model_order(config.customer_model, check)
+    ahead = _fits_ahead(order, check, summary)
     errors: dict[str, str] = {}
     spend_error = None
     spend_fit: dict = {}  # Gamma-Gamma fitted once for all the purchase models tried
@@ -457,6 +482,7 @@ def _lifetime_value(
                 model=key,
                 spend_fit=spend_fit,
                 spend_warnings=texts,
+                purchase_fit=ahead[key].result if key in ahead else None,
             )
         except SegmenterInputError as error:
             if error.column == "avg_repeat_spend":

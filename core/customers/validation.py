@@ -78,6 +78,8 @@ class ModelCheck:
     range_note:
         Why the chosen model's total has no 80 % range (blank ``predicted_p10``/``p90``), or
         None when it has one.
+    models:
+        The fitted models, by setting key.
     """
 
     totals: pd.DataFrame
@@ -90,6 +92,8 @@ class ModelCheck:
     holdout_length: float
     unit: str
     range_note: str | None = None
+    #: The models fitted on the calibration period, by setting key (those that could be fitted).
+    models: dict[str, PurchaseModel] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
 
 def holdout_split(transactions: TransactionTable, unit: str = "W") -> tuple[str | None, str]:
@@ -277,9 +281,9 @@ def check_from_statistics(
 
 def check_in_two_steps(
     stats: HoldoutStatistics, *, unit: str = "W", models: tuple[str, ...] = tuple(PURCHASE_MODELS)
-) -> tuple[ModelCheck, Callable[[], ModelCheck]]:
+) -> tuple[ModelCheck, Callable[..., ModelCheck]]:
     """:func:`check_from_statistics` in two steps: (the check without the chosen model's 80 %
-    range, a function giving the whole check).
+    range, a function giving the whole check, its draws on ``workers`` threads when given).
 
     The models are fitted and compared, and the best chosen, in the first step; the range of the
     chosen model's holdout total (200 parameter draws, the slow part) is drawn by the function,
@@ -343,14 +347,15 @@ def check_in_two_steps(
         holdout_end=str(end.date()),
         holdout_length=length,
         unit=unit,
+        models=dict(fitted),
     )
 
-    def with_range() -> ModelCheck:
+    def with_range(workers: int | None = None) -> ModelCheck:
         if chosen is None:
             return check
         range_note = None
         try:  # the range of the best model's total (the one the report uses by default)
-            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight)
+            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight, workers=workers)
         except SegmenterInputError as error:  # the sheet leaves the range blank and says why
             low = high = np.nan
             range_note = f"no 80 % range of {model_name(chosen)}'s holdout total: {error}"
