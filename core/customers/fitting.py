@@ -428,6 +428,23 @@ class Distinct:
         return cls(values, index.ravel())
 
 
+def distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """((distinct first, distinct second) in sorted order, index of each input pair among them).
+
+    One lexsort (numpy's unique over rows is several times slower on 100,000s of customers).
+
+    >>> distinct_pairs(np.array([1.0, 0.0, 1.0]), np.array([5.0, 2.0, 5.0]))
+    ((array([0., 1.]), array([2., 5.])), array([1, 0, 1]))
+    """
+    order = np.lexsort((second, first))
+    a, b = first[order], second[order]
+    new = np.ones(a.size, dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    inverse = np.empty(a.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return (a[new], b[new]), inverse
+
+
 def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray):
     """Unique (x, t_x, T) rows with their summed weights: the likelihood is then evaluated once per row.
 
@@ -618,11 +635,21 @@ class PurchaseModel:
         params = self._fitted()
         x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
         alive = self.probability_alive(x, t_x, age)
+        # the expectation given alive depends on x and T alone (not on t_x): for a horizon common
+        # to all customers it is evaluated once per distinct (x, T) and gathered
+        pairs = None
         columns = []
         for length in horizons:
             t = horizon(length, x.size)
             with np.errstate(divide="ignore", invalid="ignore"):
-                expected = self._expected_if_alive(params, t, x, t_x, age) * alive
+                if np.ndim(length) == 0:
+                    if pairs is None:
+                        (pair_x, pair_T), pair_index = distinct_pairs(x, age)
+                        pairs = np.zeros(pair_x.size)
+                    if_alive = self._expected_if_alive(params, t[: pairs.size], pair_x, pairs, pair_T)[pair_index]
+                else:
+                    if_alive = self._expected_if_alive(params, t, x, t_x, age)
+                expected = if_alive * alive
             columns.append(np.where(t == 0, 0.0, expected))
         result = np.column_stack(columns) if columns else np.empty((x.size, 0))
         return self._finite(result, "expected purchases")

@@ -275,6 +275,16 @@ class _Horizon:
         return np.einsum("pn,pnc->pc", self._expected(params, self.nodes), self.weights)
 
 
+def _row_quantiles(values: np.ndarray) -> np.ndarray:
+    """The :data:`QUANTILES` of each row (rows x 3): ``np.quantile(values, QUANTILES, axis=1).T``,
+    taken on the transposed view, which numpy partitions about twice as fast (the same numbers).
+
+    >>> _row_quantiles(np.array([[1.0, 2.0, 3.0], [5.0, 4.0, 6.0]])).tolist()
+    [[1.2, 2.0, 2.8], [4.2, 5.0, 5.8]]
+    """
+    return np.quantile(values.T, QUANTILES, axis=0).T
+
+
 def _close(guess: np.ndarray, exact: np.ndarray) -> bool:
     """Whether every interpolated figure is finite and within :data:`INTERPOLATION_TOLERANCE` of the exact one."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -473,7 +483,7 @@ def clv_intervals(
     for start in range(0, triples.shape[0], CHUNK):
         rows = slice(start, start + CHUNK)
         chance_pair[rows] = alive[rows] * total_pair[triple_pair[rows]]
-    per_customer[:, :3] = np.quantile(chance_pair, QUANTILES, axis=1).T[triple_index]
+    per_customer[:, :3] = _row_quantiles(chance_pair)[triple_index]
     known = np.isfinite(margin)
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
     cost_known = known & np.isfinite(cost)
@@ -491,11 +501,11 @@ def clv_intervals(
             spend = ((v + ms * xs) * p / (p * xs + q - 1)).astype(np.float32)
         discounted = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32)
         clv = discounted * spend * margin_used[rows, None]
-        per_customer[rows, 3:6] = np.quantile(clv, QUANTILES, axis=1).T
+        per_customer[rows, 3:6] = _row_quantiles(clv)
         figures = [purchases, clv]
         if with_cost:
             profit = (clv - discounted * cost_used[rows, None]) * cost_known[rows, None]
-            per_customer[rows, 6:] = np.quantile(profit, QUANTILES, axis=1).T
+            per_customer[rows, 6:] = _row_quantiles(profit)
             figures.append(profit)
         stacked = np.hstack(figures, dtype=float)  # customers x (kinds x kept): one product per grouping
         partial = {}
