@@ -252,7 +252,8 @@ def fit_max_likelihood(
         bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
         options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15},
     )
-    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun):
+    workers = workers_for(counts.size)
+    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun, workers):
         raise SegmenterInputError(
             f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})", column=column
         )
@@ -262,7 +263,7 @@ def fit_max_likelihood(
         raise SegmenterInputError(f"{model} fit did not converge ({result.message})", column=column)
     params = np.exp(result.x) * scale_array
     gradient = (lambda u: objective(u)[1]) if analytic[0] else None
-    errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total)
+    errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total, workers)
     return FitResult(
         params=dict(zip(names, params.tolist())),
         standard_errors=dict(zip(names, errors.tolist())),
@@ -273,19 +274,25 @@ def fit_max_likelihood(
     )
 
 
-def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
+def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float, workers: int = 1) -> bool:
     """True when moving one log-parameter alone to a search bound does not lower the likelihood.
 
     An exact gradient lets the optimiser stop inside the bounds on a likelihood that still
     rises, ever more slowly, as a parameter runs to 0 or infinity (Pareto/NBD with no sign of
     drop-out: s to 0 and beta to infinity); there the fit is as degenerate as at the bound.
+    Both bounds of a parameter are tried at once on ``workers`` threads (each value is the same
+    on any thread).
     """
+
+    def at(i: int, bound: float) -> float:
+        moved = u.copy()
+        moved[i] = bound
+        return negative_mean(moved)
+
     for i in range(u.size):
-        for bound in (-LOG_BOUND, LOG_BOUND):
-            moved = u.copy()
-            moved[i] = bound
-            if negative_mean(moved) <= value + _FLAT * max(abs(value), 1.0):
-                return True
+        values = run_together([lambda i=i, b=bound: at(i, b) for bound in (-LOG_BOUND, LOG_BOUND)], workers)
+        if any(moved <= value + _FLAT * max(abs(value), 1.0) for moved in values):
+            return True
     return False
 
 
@@ -304,6 +311,7 @@ def _standard_errors(
     u: np.ndarray,
     params: np.ndarray,
     total: float,
+    workers: int = 1,
 ) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Delta-method standard errors from the finite-difference Hessian of -log L in log-parameters.
 
@@ -314,10 +322,12 @@ def _standard_errors(
     """
     k, h = u.size, _HESSIAN_STEP
     hessian = np.empty((k, k))
-    if gradient is not None:
+    if gradient is not None:  # the 2k gradients on ``workers`` threads (each the same on any thread)
+        shifts = [np.eye(k)[i] * h for i in range(k)]
+        tasks = [lambda e=e, sign=sign: gradient(u + sign * e) for e in shifts for sign in (1.0, -1.0)]
+        gradients = run_together(tasks, workers)
         for i in range(k):
-            e_i = np.eye(k)[i] * h
-            hessian[:, i] = (gradient(u + e_i) - gradient(u - e_i)) / (2 * h)
+            hessian[:, i] = (gradients[2 * i] - gradients[2 * i + 1]) / (2 * h)
         hessian = (hessian + hessian.T) / 2 * total
     else:
         for i in range(k):
