@@ -254,8 +254,6 @@ def customer_pipeline(
     side = Later(lambda: _customer_side(lines, summary, config, end)) if getattr(lines, "thread_safe", False) else None
     check, check_note, ranged = _model_check(lines, end, unit, say)
     lifetime = _lifetime_value(lines, summary, check, config, horizon, unit, say)
-    if ranged is not None:  # the holdout check's range, drawn while the lifetime models were fitted
-        check = ranged.result()
     if side is None:
         say("the account report on the customers")
     side_answers = side.result() if side is not None else _customer_side(lines, summary, config, end)
@@ -298,7 +296,7 @@ def customer_pipeline(
         "rfm_thresholds": rfm.thresholds,
         "lifetime_value": extras.with_values(lifetime_table(lifetime)),
         "clv_parameters": extras.with_parameters(parameter_table(lifetime, horizon, unit, config.discount)),
-        "model_check_notes": model_check_notes(check, check_note, lifetime),
+        "model_check_notes": None,  # below, once the holdout check's range is drawn
     }
     tables.update(side_answers.cohorts)
     outlook = None
@@ -338,6 +336,9 @@ def customer_pipeline(
             ],
             ignore_index=True,
         )
+    if ranged is not None:  # the holdout check's range, drawn while the models were fitted and valued
+        check = ranged.result()
+    tables["model_check_notes"] = model_check_notes(check, check_note, lifetime)
     has_cac = config.cac or extras.acquisition is not None
     if has_cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
         tables.update(unit_economics_tables(config.cac or (), customers, extras, lifetime.clv, horizon, unit))
