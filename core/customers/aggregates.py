@@ -119,6 +119,10 @@ class PandasCustomers:
     ['2024-01-01', '2024-01-15']
     """
 
+    #: Its answers read the list in memory, so the report may ask them from another thread while
+    #: it fits the models (:func:`core.customers.report.customer_pipeline`).
+    thread_safe = True
+
     def __init__(self, transactions: TransactionTable) -> None:
         self.transactions = transactions
         self.roles = frozenset(role for role in OPTIONAL_ROLES if role in transactions.headers)

@@ -22,18 +22,25 @@ from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseMod
 
 
 def _log_likelihood_terms(
-    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, frequencies: Distinct | None = None
+    params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    frequencies: Distinct | None = None,
+    recencies: Distinct | None = None,
+    ages: Distinct | None = None,
 ):
     """Per-customer log-likelihood (FHL eq. 6 in log form) and its gradient in the log-parameters.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
            + ln[ (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x) ]
     using B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1); the last line is a log-sum-exp. The
-    functions of x alone are evaluated once per distinct x (``frequencies``, found here when
-    not given).
+    functions of x alone are evaluated once per distinct x (``frequencies``), those of t_x and
+    of T once per distinct t_x and T (``recencies``, ``ages``; each found here when not given).
     """
     r, alpha, a, b = params
     frequencies = frequencies or Distinct.of(x)
+    recencies, ages = recencies or Distinct.of(t_x), ages or Distinct.of(T)
     values, index = frequencies.values, frequencies.index
     repeat_values = values > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -50,16 +57,20 @@ def _log_likelihood_terms(
     d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
     d_a_values = psi_ab - psi_abx
     d_b_values = special.digamma(b + values) - special.digamma(b) + psi_ab - psi_abx
-    log_age = np.log(alpha + T)
-    log_last = np.log(alpha + t_x)
-    u_alive = -(r + x) * log_age
-    u_dropped = log_odds_values[index] - (r + x) * log_last
+    age_values, last_values = alpha + ages.values, alpha + recencies.values
+    log_age = np.log(age_values)[ages.index]
+    log_last = np.log(last_values)[recencies.index]
+    shape = (r + values)[index]
+    u_alive = -shape * log_age
+    u_dropped = log_odds_values[index] - shape * log_last
     log_sum = np.logaddexp(u_alive, u_dropped)
     w_alive = np.exp(u_alive - log_sum)
     w_dropped = np.exp(u_dropped - log_sum)
     gradient = np.empty((x.size, 4))
     gradient[:, 0] = (d_r_values[index] - w_alive * log_age - w_dropped * log_last) * r
-    gradient[:, 1] = (r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))) * alpha
+    gradient[:, 1] = (
+        r / alpha - shape * (w_alive / age_values[ages.index] + w_dropped / last_values[recencies.index])
+    ) * alpha
     gradient[:, 2] = (d_a_values[index] + w_dropped / a) * a
     gradient[:, 3] = (d_b_values[index] - w_dropped * inverse_b_values[index]) * b
     return constant + log_sum, gradient
@@ -264,6 +275,10 @@ class BetaGeoModel(PurchaseModel):
 
     def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, x, t_x, T, frequencies)
+
+    def _likelihood(self, x, t_x, T):
+        frequencies, recencies, ages = Distinct.of(x), Distinct.of(t_x), Distinct.of(T)
+        return lambda params: _log_likelihood_terms(params, x, t_x, T, frequencies, recencies, ages)
 
     def _log_odds_dead(self, params, x, t_x, T):
         r, alpha, a, b = params

@@ -10,6 +10,7 @@ table and the refusal messages).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -116,6 +117,45 @@ def run_together(tasks: Sequence[Callable[[], Any]], workers: int | None = None)
     return [future.result() for future in futures]
 
 
+class Later:
+    """A task started on a thread of its own, its result asked for later (:meth:`result`).
+
+    For work the caller does not need yet (the holdout check's range while the lifetime models
+    are fitted): it is computed exactly as it would be at once, so the figures do not depend on
+    the thread. With one worker (:data:`WORKERS`, e.g. Pyodide) the task runs at once, in the
+    calling thread. The caller's floating-point error settings (``np.errstate``) hold in the
+    thread too; the task's exception is raised by :meth:`result`.
+
+    >>> Later(lambda: 2 * 3).result()
+    6
+    """
+
+    def __init__(self, task: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if WORKERS < 2:
+            self._run(task, np.geterr())
+        else:
+            self._thread = threading.Thread(target=self._run, args=(task, np.geterr()), daemon=True)
+            self._thread.start()
+
+    def _run(self, task: Callable[[], Any], settings: dict) -> None:
+        try:
+            with np.errstate(**settings):
+                self._value = task()
+        except BaseException as error:  # raised by result(), in the caller's thread
+            self._error = error
+
+    def result(self) -> Any:
+        """The task's result (waiting for it), or its exception raised."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def fit_max_likelihood(
     terms: LogLikelihood,
     names: Sequence[str],
@@ -188,9 +228,13 @@ def fit_max_likelihood(
         value = -float(counts @ ll) / total
         return value if np.isfinite(value) else np.inf
 
+    analytic = []  # whether ``terms`` gave a gradient, seen on the optimiser's first call
+
     def objective(u: np.ndarray):
         with np.errstate(all="ignore"):
             ll, gradient = terms(np.exp(u) * scale_array)
+        if not analytic:
+            analytic.append(gradient is not None)
         value = -float(counts @ ll) / total
         if gradient is None:
             gradient_total = _central_gradient(negative_mean, u)
@@ -208,7 +252,8 @@ def fit_max_likelihood(
         bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
         options={"maxiter": 3000, "gtol": 1e-9, "ftol": 1e-15},
     )
-    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun):
+    workers = workers_for(counts.size)
+    if np.any(np.abs(result.x) > LOG_BOUND - 0.1) or _runs_off(negative_mean, result.x, result.fun, workers):
         raise SegmenterInputError(
             f"{model} fit ran a parameter to 0 or infinity; the data do not support the model ({hint})", column=column
         )
@@ -217,10 +262,8 @@ def fit_max_likelihood(
     if not result.success and np.linalg.norm(result.jac, np.inf) > 1e-5:
         raise SegmenterInputError(f"{model} fit did not converge ({result.message})", column=column)
     params = np.exp(result.x) * scale_array
-    with np.errstate(all="ignore"):
-        analytic = terms(params)[1] is not None
-    gradient = (lambda u: objective(u)[1]) if analytic else None
-    errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total)
+    gradient = (lambda u: objective(u)[1]) if analytic[0] else None
+    errors, note, covariance = _standard_errors(negative_mean, gradient, result.x, params, total, workers)
     return FitResult(
         params=dict(zip(names, params.tolist())),
         standard_errors=dict(zip(names, errors.tolist())),
@@ -231,19 +274,25 @@ def fit_max_likelihood(
     )
 
 
-def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float) -> bool:
+def _runs_off(negative_mean: Callable[[np.ndarray], float], u: np.ndarray, value: float, workers: int = 1) -> bool:
     """True when moving one log-parameter alone to a search bound does not lower the likelihood.
 
     An exact gradient lets the optimiser stop inside the bounds on a likelihood that still
     rises, ever more slowly, as a parameter runs to 0 or infinity (Pareto/NBD with no sign of
     drop-out: s to 0 and beta to infinity); there the fit is as degenerate as at the bound.
+    Both bounds of a parameter are tried at once on ``workers`` threads (each value is the same
+    on any thread).
     """
+
+    def at(i: int, bound: float) -> float:
+        moved = u.copy()
+        moved[i] = bound
+        return negative_mean(moved)
+
     for i in range(u.size):
-        for bound in (-LOG_BOUND, LOG_BOUND):
-            moved = u.copy()
-            moved[i] = bound
-            if negative_mean(moved) <= value + _FLAT * max(abs(value), 1.0):
-                return True
+        values = run_together([lambda i=i, b=bound: at(i, b) for bound in (-LOG_BOUND, LOG_BOUND)], workers)
+        if any(moved <= value + _FLAT * max(abs(value), 1.0) for moved in values):
+            return True
     return False
 
 
@@ -262,6 +311,7 @@ def _standard_errors(
     u: np.ndarray,
     params: np.ndarray,
     total: float,
+    workers: int = 1,
 ) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Delta-method standard errors from the finite-difference Hessian of -log L in log-parameters.
 
@@ -272,10 +322,12 @@ def _standard_errors(
     """
     k, h = u.size, _HESSIAN_STEP
     hessian = np.empty((k, k))
-    if gradient is not None:
+    if gradient is not None:  # the 2k gradients on ``workers`` threads (each the same on any thread)
+        shifts = [np.eye(k)[i] * h for i in range(k)]
+        tasks = [lambda e=e, sign=sign: gradient(u + sign * e) for e in shifts for sign in (1.0, -1.0)]
+        gradients = run_together(tasks, workers)
         for i in range(k):
-            e_i = np.eye(k)[i] * h
-            hessian[:, i] = (gradient(u + e_i) - gradient(u - e_i)) / (2 * h)
+            hessian[:, i] = (gradients[2 * i] - gradients[2 * i + 1]) / (2 * h)
         hessian = (hessian + hessian.T) / 2 * total
     else:
         for i in range(k):
@@ -384,6 +436,23 @@ class Distinct:
     def of(cls, array: np.ndarray) -> Distinct:
         values, index = np.unique(array, return_inverse=True)
         return cls(values, index.ravel())
+
+
+def distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """((distinct first, distinct second) in sorted order, index of each input pair among them).
+
+    One lexsort (numpy's unique over rows is several times slower on 100,000s of customers).
+
+    >>> distinct_pairs(np.array([1.0, 0.0, 1.0]), np.array([5.0, 2.0, 5.0]))
+    ((array([0., 1.]), array([2., 5.])), array([1, 0, 1]))
+    """
+    order = np.lexsort((second, first))
+    a, b = first[order], second[order]
+    new = np.ones(a.size, dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    inverse = np.empty(a.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return (a[new], b[new]), inverse
 
 
 def group_identical(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray):
@@ -576,11 +645,21 @@ class PurchaseModel:
         params = self._fitted()
         x, t_x, age, _ = check_rfm_inputs(frequency, recency, T)
         alive = self.probability_alive(x, t_x, age)
+        # the expectation given alive depends on x and T alone (not on t_x): for a horizon common
+        # to all customers it is evaluated once per distinct (x, T) and gathered
+        pairs = None
         columns = []
         for length in horizons:
             t = horizon(length, x.size)
             with np.errstate(divide="ignore", invalid="ignore"):
-                expected = self._expected_if_alive(params, t, x, t_x, age) * alive
+                if np.ndim(length) == 0:
+                    if pairs is None:
+                        (pair_x, pair_T), pair_index = distinct_pairs(x, age)
+                        pairs = np.zeros(pair_x.size)
+                    if_alive = self._expected_if_alive(params, t[: pairs.size], pair_x, pairs, pair_T)[pair_index]
+                else:
+                    if_alive = self._expected_if_alive(params, t, x, t_x, age)
+                expected = if_alive * alive
             columns.append(np.where(t == 0, 0.0, expected))
         result = np.column_stack(columns) if columns else np.empty((x.size, 0))
         return self._finite(result, "expected purchases")

@@ -161,10 +161,15 @@ class _Horizon:
         self.ratio_nodes = 0
         times = [fitted[model.parameter_names.index(n)] for n in model.time_parameters]
         tau = 0.5 * min(times) if times else 1.0
-        for count in NODES:
+        for position, count in enumerate(NODES):
             if count >= self.ends.size:
                 break
-            self._prepare(count, tau)
+            following = NODES[position + 1] if position + 1 < len(NODES) else None
+            # a count found off on one block of pairs is off on all: the next is tried at once,
+            # unless this one's weights would be kept (no next count to try)
+            stop_early = following is None or following < self.ends.size
+            if not self._prepare(count, tau, (fitted, exact) if stop_early else None):
+                continue
             guess = self(fitted)
             with np.errstate(invalid="ignore", divide="ignore"):
                 error = np.abs(guess - exact) / np.maximum(np.abs(exact), 1e-300)
@@ -224,8 +229,13 @@ class _Horizon:
             terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
         return np.einsum("pmn,pn->pm", terms, values[self.x_index]) / terms.sum(axis=2)
 
-    def _prepare(self, count: int, tau: float) -> None:
-        """Node times per pair and the weights turning node values into the two sums (barycentric form)."""
+    def _prepare(self, count: int, tau: float, check: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+        """Node times per pair and the weights turning node values into the two sums (barycentric form).
+
+        With ``check`` (the fitted parameters and the exact sums per pair), each block of pairs is
+        checked as it is made, and False returned (the weights left unfinished) at the first
+        block whose interpolated sums are off by more than :data:`INTERPOLATION_TOLERANCE`.
+        """
         j = np.arange(count)
         s_nodes = np.cos(np.pi * (j + 0.5) / count)
         barycentric = (-1.0) ** j * np.sin(np.pi * (j + 0.5) / count)
@@ -244,13 +254,42 @@ class _Horizon:
             terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
             matrix = terms / terms.sum(axis=2, keepdims=True)  # pairs x ends x nodes
             weights[rows] = np.einsum("pkn,kc->pnc", matrix, self.steps)
+            if check is not None and not _close(self._interpolated(check[0], rows, weights[rows]), check[1][rows]):
+                return False
         self.weights = weights
+        return True
+
+    def _interpolated(self, params: np.ndarray, rows: slice, weights: np.ndarray) -> np.ndarray:
+        """The two sums of the pairs ``rows`` from their node values and ``weights``."""
+        t = self.nodes[rows]
+        xs = np.broadcast_to(self.x[rows, None], t.shape).ravel()
+        Ts = np.broadcast_to(self.T[rows, None], t.shape).ravel()
+        with np.errstate(all="ignore"):
+            values = self.model._expected_if_alive(params, t.ravel(), xs, np.zeros_like(xs), Ts).reshape(t.shape)
+        return np.einsum("pn,pnc->pc", values, weights)
 
     def __call__(self, params: np.ndarray) -> np.ndarray:
         """(discounted E, E at the horizon) if alive, per pair: pairs x 2."""
         if self.nodes is None:
             return self._exact(params)
         return np.einsum("pn,pnc->pc", self._expected(params, self.nodes), self.weights)
+
+
+def _row_quantiles(values: np.ndarray) -> np.ndarray:
+    """The :data:`QUANTILES` of each row (rows x 3): ``np.quantile(values, QUANTILES, axis=1).T``,
+    taken on the transposed view, which numpy partitions about twice as fast (the same numbers).
+
+    >>> _row_quantiles(np.array([[1.0, 2.0, 3.0], [5.0, 4.0, 6.0]])).tolist()
+    [[1.2, 2.0, 2.8], [4.2, 5.0, 5.8]]
+    """
+    return np.quantile(values.T, QUANTILES, axis=0).T
+
+
+def _close(guess: np.ndarray, exact: np.ndarray) -> bool:
+    """Whether every interpolated figure is finite and within :data:`INTERPOLATION_TOLERANCE` of the exact one."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        error = np.abs(guess - exact) / np.maximum(np.abs(exact), 1e-300)
+    return bool(np.all(np.isfinite(guess))) and float(np.max(error, initial=0.0)) <= INTERPOLATION_TOLERANCE
 
 
 def each_draw(function: Callable[[int], None], draws: int, workers: int | None = None) -> None:
@@ -444,7 +483,7 @@ def clv_intervals(
     for start in range(0, triples.shape[0], CHUNK):
         rows = slice(start, start + CHUNK)
         chance_pair[rows] = alive[rows] * total_pair[triple_pair[rows]]
-    per_customer[:, :3] = np.quantile(chance_pair, QUANTILES, axis=1).T[triple_index]
+    per_customer[:, :3] = _row_quantiles(chance_pair)[triple_index]
     known = np.isfinite(margin)
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
     cost_known = known & np.isfinite(cost)
@@ -462,11 +501,11 @@ def clv_intervals(
             spend = ((v + ms * xs) * p / (p * xs + q - 1)).astype(np.float32)
         discounted = alive[triple_index[rows]] * discounted_pair[pair_index[rows]].astype(np.float32)
         clv = discounted * spend * margin_used[rows, None]
-        per_customer[rows, 3:6] = np.quantile(clv, QUANTILES, axis=1).T
+        per_customer[rows, 3:6] = _row_quantiles(clv)
         figures = [purchases, clv]
         if with_cost:
             profit = (clv - discounted * cost_used[rows, None]) * cost_known[rows, None]
-            per_customer[rows, 6:] = np.quantile(profit, QUANTILES, axis=1).T
+            per_customer[rows, 6:] = _row_quantiles(profit)
             figures.append(profit)
         stacked = np.hstack(figures, dtype=float)  # customers x (kinds x kept): one product per grouping
         partial = {}
@@ -535,12 +574,23 @@ def clv_intervals(
 
 
 def total_interval(
-    model: PurchaseModel, t: float, frequency, recency, T, weights=None, *, draws: int | None = None, seed: int = SEED
+    model: PurchaseModel,
+    t: float,
+    frequency,
+    recency,
+    T,
+    weights=None,
+    *,
+    draws: int | None = None,
+    seed: int = SEED,
+    workers: int | None = None,
 ) -> np.ndarray:
     """P10, P50, P90 of the total expected purchases in (T, T + t] over customers (weighted).
 
     What the holdout check sets beside the actual holdout purchases. ``draws`` defaults to
-    :func:`draws_for` the model.
+    :func:`draws_for` the model; ``workers`` (threads for the draws) to
+    :func:`core.customers.fitting.workers_for` the customers (1 when the caller runs it beside
+    other work).
 
     Examples
     --------
@@ -563,9 +613,11 @@ def total_interval(
             if_alive = model._expected_if_alive(
                 sample[d], np.full(pairs.shape[0], float(t)), pairs[:, 0], np.zeros(pairs.shape[0]), pairs[:, 1]
             )
-        totals[d] = float((if_alive[pair_index.ravel()] * alive_at(sample[d])) @ weight)
+        # a sum without BLAS: numpy's threaded BLAS makes every call wait for its own worker
+        # thread, which the fits running beside the draws keep busy
+        totals[d] = float(np.einsum("i,i->", if_alive[pair_index.ravel()] * alive_at(sample[d]), weight))
 
-    each_draw(predict, draws, workers_for(x.size))
+    each_draw(predict, draws, workers_for(x.size) if workers is None else workers)
     totals = totals[np.isfinite(totals)]
     if totals.size < draws / 2:
         raise SegmenterInputError(

@@ -21,18 +21,25 @@ from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseMod
 
 
 def _log_likelihood_terms(
-    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, frequencies: Distinct | None = None
+    params: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    frequencies: Distinct | None = None,
+    recencies: Distinct | None = None,
+    ages: Distinct | None = None,
 ):
     """Per-customer log-likelihood, Batislam et al. (2007) eq. (6) in log form, and its log-parameter gradient.
 
     ln L = ln G(r+x) - ln G(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
            + ln[ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ]
     using B(a+1, b+x) / B(a, b+x+1) = a / (b+x); the dropped-out term is there for x = 0 too.
-    The functions of x alone are evaluated once per distinct x (``frequencies``, found here
-    when not given).
+    The functions of x alone are evaluated once per distinct x (``frequencies``), those of t_x
+    and of T once per distinct t_x and T (``recencies``, ``ages``; each found here when not given).
     """
     r, alpha, a, b = params
     frequencies = frequencies or Distinct.of(x)
+    recencies, ages = recencies or Distinct.of(t_x), ages or Distinct.of(T)
     values, index = frequencies.values, frequencies.index
     psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + values + 1)
     constant = (
@@ -44,16 +51,20 @@ def _log_likelihood_terms(
     )[index]
     d_r_values = special.digamma(r + values) - special.digamma(r) + np.log(alpha)
     d_b_values = special.digamma(b + values + 1) - special.digamma(b) + psi_ab - psi_abx
-    log_age, log_last = np.log(alpha + T), np.log(alpha + t_x)
-    alive = -(r + x) * log_age
-    dropped = (np.log(a) - np.log(b + values))[index] - (r + x) * log_last
+    age_values, last_values = alpha + ages.values, alpha + recencies.values
+    log_age, log_last = np.log(age_values)[ages.index], np.log(last_values)[recencies.index]
+    shape = (r + values)[index]
+    alive = -shape * log_age
+    dropped = (np.log(a) - np.log(b + values))[index] - shape * log_last
     log_sum = np.logaddexp(alive, dropped)
     w_alive, w_dropped = np.exp(alive - log_sum), np.exp(dropped - log_sum)
     gradient = np.empty((x.size, 4))
     gradient[:, 0] = (d_r_values[index] - w_alive * log_age - w_dropped * log_last) * r
-    gradient[:, 1] = (r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))) * alpha
+    gradient[:, 1] = (
+        r / alpha - shape * (w_alive / age_values[ages.index] + w_dropped / last_values[recencies.index])
+    ) * alpha
     gradient[:, 2] = ((psi_ab - psi_abx)[index] + w_dropped / a) * a
-    gradient[:, 3] = (d_b_values[index] - w_dropped / (b + x)) * b
+    gradient[:, 3] = (d_b_values[index] - w_dropped / (b + values)[index]) * b
     return constant + log_sum, gradient
 
 
@@ -97,6 +108,10 @@ class ModifiedBetaGeoModel(PurchaseModel):
 
     def _terms(self, params, x, t_x, T, frequencies=None):
         return _log_likelihood_terms(params, x, t_x, T, frequencies)
+
+    def _likelihood(self, x, t_x, T):
+        frequencies, recencies, ages = Distinct.of(x), Distinct.of(t_x), Distinct.of(T)
+        return lambda params: _log_likelihood_terms(params, x, t_x, T, frequencies, recencies, ages)
 
     def _log_odds_dead(self, params, x, t_x, T):
         r, alpha, a, b = params

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +91,8 @@ def model_clv(
     model: str = "bgnbd",
     models: tuple[PurchaseModel, GammaGammaModel | AverageSpend] | None = None,
     spend_fit: dict | None = None,
+    spend_warnings: list[str] | None = None,
+    purchase_fit: Callable[[], PurchaseModel | Exception] | None = None,
 ) -> ClvResult:
     """Fit a purchase model and Gamma-Gamma and value each customer over ``horizon`` periods.
 
@@ -117,6 +120,14 @@ def model_clv(
     spend_fit:
         An empty dict the caller keeps while it tries purchase models in turn on the same
         ``summary``: Gamma-Gamma is then fitted once (it does not depend on the purchase model).
+    spend_warnings:
+        A list to which the text of the Gamma-Gamma warning (spend correlated with frequency) is
+        added instead of giving it as a :class:`SpendFrequencyCorrelationWarning` (the report
+        keeps it as a row; catching the warning would change the process's warning filters
+        while other threads run).
+    purchase_fit:
+        The purchase model already being fitted on ``summary`` (:func:`fit_purchase_model`, e.g.
+        on another thread): a function giving it, or the exception its fit raised.
 
     Returns
     -------
@@ -169,9 +180,11 @@ def model_clv(
     spenders = (frequency > 0) & (monetary > 0)
     if models is None:
         purchases_model, gamma_gamma, spend_error, spend_warning = _fit_models(
-            model, frequency, recency, age, monetary, spenders, spend_fit
+            model, frequency, recency, age, monetary, spenders, spend_fit, purchase_fit
         )
-        if spend_warning is not None:
+        if spend_warning is not None and spend_warnings is not None:
+            spend_warnings.append(spend_warning)
+        elif spend_warning is not None:
             warnings.warn(spend_warning, SpendFrequencyCorrelationWarning, stacklevel=1)
         spend, spend_table, spend_model = _expected_spend(frequency, monetary, spenders, gamma_gamma, spend_error)
     else:
@@ -261,7 +274,29 @@ class AverageSpend:
         )
 
 
-def _fit_models(model: str, frequency, recency, age, monetary, spenders, spend_fit: dict | None):
+def fit_purchase_model(summary: pd.DataFrame, model: str) -> PurchaseModel | Exception:
+    """The purchase model ``model`` fitted on the summary's customers as :func:`model_clv` fits it,
+    or the exception the fit raised (returned, not raised: :func:`model_clv` raises it).
+
+    For a caller that starts a fit :func:`model_clv` may need next (``purchase_fit``).
+    """
+    columns = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    try:
+        return PURCHASE_MODELS[model]().fit(*columns)
+    except Exception as error:  # raised by model_clv, before the spend model's
+        return error
+
+
+def _fit_models(
+    model: str,
+    frequency,
+    recency,
+    age,
+    monetary,
+    spenders,
+    spend_fit: dict | None,
+    purchase_fit: Callable[[], PurchaseModel | Exception] | None = None,
+):
     """(fitted purchase model, Gamma-Gamma, its error or None, its warning or None), the two fitted at once.
 
     The fits are independent, so they run on two threads (:func:`core.customers.fitting.run_together`).
@@ -285,6 +320,8 @@ def _fit_models(model: str, frequency, recency, age, monetary, spenders, spend_f
         return gamma_gamma, None, warning
 
     def fit_purchases() -> PurchaseModel | Exception:
+        if purchase_fit is not None:
+            return purchase_fit()
         try:
             return PURCHASE_MODELS[model]().fit(frequency, recency, age)
         except Exception as error:  # raised below, before the spend model's

@@ -337,6 +337,8 @@ class PreparedCustomers:
         frequencies, ages = Distinct.of(x), Distinct.of(T)
         self.x_values, self.x_index = frequencies.values, frequencies.index
         self.T_values, self.T_index = ages.values, ages.index
+        self.gap = T - t_x  # time since the last purchase
+        self.bought_since = T > t_x
 
 
 def _distinct_pairs(first: np.ndarray, second: np.ndarray):
@@ -379,15 +381,17 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         gap = np.minimum(at_end - at_last, 0.0)
     with np.errstate(divide="ignore"):
         log_a0 = at_last + np.log(-np.expm1(gap))
-    dead = np.log(s) - np.log(r + s + x) + log_a0 + s * np.log(beta)
+    # the functions of x alone once per distinct x, gathered (the same numbers as per customer)
+    shape_values = r + s + customers.x_values
+    dead = np.log(s) - np.log(shape_values)[customers.x_index] + log_a0 + s * np.log(beta)
     # D(t_x) - D(T) cancels when T is close to t_x: there the integral itself is evaluated
     # (s / (r+s+x)) A0 = s * integral over (t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1).
-    short = (T - t_x) * (r + s + x + 1) / (min(alpha, beta) + t_x) < _SHORT_GAP
+    short = customers.gap * (shape_values + 1)[customers.x_index] / (min(alpha, beta) + t_x) < _SHORT_GAP
     # where D has no reliable value (its series cancels or 1 - z rounds to 0, as when s and beta
     # run off together) the likelihood has no value: NaN, which the fit treats as impossible
     # and the interval draws leave out and count (a barrier the fit relied on before: along
     # that ridge the likelihood is nearly flat, see the report of branch n-pfix)
-    unreliable = ~short & (T > t_x) & ~(np.isfinite(at_last) & np.isfinite(at_end))
+    unreliable = ~short & customers.bought_since & ~(np.isfinite(at_last) & np.isfinite(at_end))
     dead[unreliable] = np.nan
     if np.any(short):
         short_integral = _log_short_integral(params, x[short], t_x[short], T[short], gradient=gradient)
@@ -404,7 +408,7 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         -log_alpha_T,
         -(r + x) / (alpha + customers.T_values)[customers.T_index],
         -log1p_beta_T,
-        s * customers.T_values[customers.T_index] / (beta * (beta + customers.T_values)[customers.T_index]),
+        (s * customers.T_values / (beta * (beta + customers.T_values)))[customers.T_index],
     )
     d_log_d = pairs[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -413,7 +417,7 @@ def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, g
         d_dead = (np.take(d_log_d, customers.at_last, axis=0) - ratio * np.take(d_log_d, customers.at_end, axis=0)) / (
             1 - ratio
         )
-    shape_term = 1 / (r + s + x)
+    shape_term = (1 / shape_values)[customers.x_index]
     d_dead[:, 0] -= shape_term
     d_dead[:, 2] += 1 / s - shape_term + np.log(beta)
     d_dead[:, 3] += s / beta

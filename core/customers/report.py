@@ -54,7 +54,6 @@ Overview tables (findings, key figures, charts) also read the RFM segments. Its
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -65,15 +64,15 @@ import pandas as pd
 from core.config import ReportConfig
 from core.customers.aggregates import CustomerAggregates, PandasCustomers
 from core.customers.cohorts import cohort_tables_from_counts
-from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning
+from core.customers.fitting import LOG_BOUND, Later, workers_for
 from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
-from core.customers.model_clv import PURCHASE_MODELS, ClvResult, model_clv
+from core.customers.model_clv import PURCHASE_MODELS, ClvResult, fit_purchase_model, model_clv
 from core.customers.outlook import model_outlook
 from core.customers.profit_clv import value_extras
 from core.customers.rfm import rfm_scores
 from core.customers.spend_check import check_independence
 from core.customers.summary import UNIT_DAYS
-from core.customers.validation import ModelCheck, check_from_statistics, model_name, model_order, split_span
+from core.customers.validation import ModelCheck, check_in_two_steps, model_name, model_order, split_span
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
 from core.report import Report
@@ -250,22 +249,27 @@ def customer_pipeline(
     end = summary.attrs["observation_end"]
     say(f"{len(summary):,} customers: RFM scores")
     rfm = rfm_scores(summary)
-    check, check_note = _model_check(lines, end, unit, say)
+    # what needs the order lines but not the models, on a thread of its own while the models are
+    # fitted (only for a backend that answers from several threads: the pandas list in memory)
+    side = Later(lambda: _customer_side(lines, summary, config, end)) if getattr(lines, "thread_safe", False) else None
+    check, check_note, ranged = _model_check(lines, end, unit, say)
     lifetime = _lifetime_value(lines, summary, check, config, horizon, unit, say)
+    if side is None:
+        say("the account report on the customers")
+    side_answers = side.result() if side is not None else _customer_side(lines, summary, config, end)
     extras = value_extras(
         summary,
         lifetime.clv,
-        channel=lines.first_channel(summary),
-        cost=lines.cost_per_purchase(summary),
+        channel=side_answers.channel,
+        cost=side_answers.cost,
         has_profit="profit" in lines.roles,
         horizon=horizon,
         discount_rate=config.discount,
         unit=unit,
-        acquisition=lines.acquisition_cost(summary),
+        acquisition=side_answers.acquisition,
         per_year="cost_to_serve_per_year" in lines.roles,
     )
-    say("the account report on the customers")
-    accounts = lines.account_report(summary, config)
+    accounts = side_answers.accounts
     account_report = accounts.report
 
     say("per-customer values")
@@ -292,10 +296,9 @@ def customer_pipeline(
         "rfm_thresholds": rfm.thresholds,
         "lifetime_value": extras.with_values(lifetime_table(lifetime)),
         "clv_parameters": extras.with_parameters(parameter_table(lifetime, horizon, unit, config.discount)),
-        "model_check_notes": model_check_notes(check, check_note, lifetime),
+        "model_check_notes": None,  # below, once the holdout check's range is drawn
     }
-    say("cohorts")
-    tables.update(cohort_tables_from_counts(lines.cohort_counts(end))[0])
+    tables.update(side_answers.cohorts)
     outlook = None
     if lifetime.clv is not None:  # the models' figures with their 80 % ranges (core.customers.outlook)
         say("80 % ranges of the models' figures")
@@ -333,6 +336,9 @@ def customer_pipeline(
             ],
             ignore_index=True,
         )
+    if ranged is not None:  # the holdout check's range, drawn while the models were fitted and valued
+        check = ranged.result()
+    tables["model_check_notes"] = model_check_notes(check, check_note, lifetime)
     has_cac = config.cac or extras.acquisition is not None
     if has_cac and lifetime.clv is not None:  # LTV:CAC and months to pay back (core.unit_economics)
         tables.update(unit_economics_tables(config.cac or (), customers, extras, lifetime.clv, horizon, unit))
@@ -386,16 +392,68 @@ class LifetimeOutcome:
     spend_check: str | None = None
 
 
-def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str]:
-    """The holdout check on the first half of the list's span up to ``end`` (or why there is none)."""
+@dataclass(frozen=True)
+class _SideAnswers:
+    """What the report asks of the order lines besides the models: the account report on the
+    customers, the cohort tables and the customers' first channel, cost to serve per purchase
+    and acquisition cost (:class:`core.customers.aggregates.CustomerAggregates`)."""
+
+    accounts: Any
+    cohorts: dict[str, pd.DataFrame]
+    channel: np.ndarray | None
+    cost: np.ndarray
+    acquisition: np.ndarray | None
+
+
+def _customer_side(lines: CustomerAggregates, summary: pd.DataFrame, config: ReportConfig, end: str) -> _SideAnswers:
+    return _SideAnswers(
+        channel=lines.first_channel(summary),
+        cost=lines.cost_per_purchase(summary),
+        acquisition=lines.acquisition_cost(summary),
+        accounts=lines.account_report(summary, config),
+        cohorts=cohort_tables_from_counts(lines.cohort_counts(end))[0],
+    )
+
+
+def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[ModelCheck | None, str, Later | None]:
+    """The holdout check on the first half of the list's span up to ``end`` (or why there is none).
+
+    The check comes without the chosen model's 80 % range, which is drawn on another thread
+    (the third element: its :meth:`core.customers.fitting.Later.result` is the whole check).
+    """
     calibration_end, note = split_span(*lines.date_span(end), unit)
     if calibration_end is None:
-        return None, note
+        return None, note, None
     say(f"holdout check: the models fitted up to {calibration_end}, compared after it")
     try:
-        return check_from_statistics(lines.holdout_statistics(calibration_end, unit, end), unit=unit), note
+        check, with_range = check_in_two_steps(lines.holdout_statistics(calibration_end, unit, end), unit=unit)
     except SegmenterInputError as error:
-        return None, f"no holdout check: {error}"
+        return None, f"no holdout check: {error}", None
+    return check, note, Later(lambda: with_range(workers=1))  # one thread: the fits run beside it
+
+
+#: A shape parameter of the holdout fit beyond e^this (or below e^-this) is near the fit's search
+#: bound (:data:`core.customers.fitting.LOG_BOUND`): the same model may then run off on the whole list.
+_NEAR_BOUND = LOG_BOUND - 1
+
+
+def _fits_ahead(order: list[str], check: ModelCheck | None, summary: pd.DataFrame) -> dict[str, Later]:
+    """The next model's fit on the whole list, started on a thread, when the first one's may fail.
+
+    When the first model's holdout fit has a shape parameter near its search bound (as when the
+    drop-out probability is nearly the same for every customer), its fit on the whole list often
+    runs the parameter off and the next model is fitted after it; that fit is then started at
+    once, beside the first. It is the fit :func:`core.customers.model_clv.model_clv` would make
+    (:func:`core.customers.model_clv.fit_purchase_model`), so the figures are the same whichever
+    thread made it; unused when the first model can be fitted.
+    """
+    if check is None or len(order) < 2 or order[0] not in check.models or workers_for(len(summary)) < 2:
+        return {}
+    first = check.models[order[0]]
+    shapes = [v for n, v in (first.params_ or {}).items() if n not in first.time_parameters]
+    if not any(abs(np.log(v)) > _NEAR_BOUND for v in shapes if v > 0):
+        return {}
+    return {order[1]: Later(lambda: fit_purchase_model(summary, order[1]))}
 
 
 def _lifetime_value(
@@ -409,24 +467,30 @@ def _lifetime_value(
 ) -> LifetimeOutcome:
     """Model CLV with the chosen model (others as fallbacks); the historical value when none fits."""
     order, choice = model_order(config.customer_model, check)
+    ahead = _fits_ahead(order, check, summary)
     errors: dict[str, str] = {}
     spend_error = None
     spend_fit: dict = {}  # Gamma-Gamma fitted once for all the purchase models tried
     for key in order:
         say(f"{model_name(key)} and Gamma-Gamma on every customer")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SpendFrequencyCorrelationWarning)
-            try:
-                result = model_clv(
-                    summary, horizon=horizon, discount_rate=config.discount, unit=unit, model=key, spend_fit=spend_fit
-                )
-            except SegmenterInputError as error:
-                if error.column == "avg_repeat_spend":
-                    spend_error = str(error)
-                    break
-                errors[model_name(key)] = str(error)
-                continue
-        texts = [str(w.message) for w in caught if issubclass(w.category, SpendFrequencyCorrelationWarning)]
+        texts: list[str] = []  # the Gamma-Gamma warning (spend correlated with frequency), if any
+        try:
+            result = model_clv(
+                summary,
+                horizon=horizon,
+                discount_rate=config.discount,
+                unit=unit,
+                model=key,
+                spend_fit=spend_fit,
+                spend_warnings=texts,
+                purchase_fit=ahead[key].result if key in ahead else None,
+            )
+        except SegmenterInputError as error:
+            if error.column == "avg_repeat_spend":
+                spend_error = str(error)
+                break
+            errors[model_name(key)] = str(error)
+            continue
         result, spend_check, failed = check_independence(
             result, summary, horizon=horizon, discount_rate=config.discount, unit=unit
         )

@@ -10,7 +10,9 @@ number of calibration purchases (their figure 4: conditional expectations) and p
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +78,8 @@ class ModelCheck:
     range_note:
         Why the chosen model's total has no 80 % range (blank ``predicted_p10``/``p90``), or
         None when it has one.
+    models:
+        The fitted models, by setting key.
     """
 
     totals: pd.DataFrame
@@ -88,6 +92,8 @@ class ModelCheck:
     holdout_length: float
     unit: str
     range_note: str | None = None
+    #: The models fitted on the calibration period, by setting key (those that could be fitted).
+    models: dict[str, PurchaseModel] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
 
 def holdout_split(transactions: TransactionTable, unit: str = "W") -> tuple[str | None, str]:
@@ -269,6 +275,23 @@ def check_from_statistics(
     stats: HoldoutStatistics, *, unit: str = "W", models: tuple[str, ...] = tuple(PURCHASE_MODELS)
 ) -> ModelCheck:
     """:func:`check_models` on the compressed statistics (fits weighted by customers)."""
+    _, with_range = check_in_two_steps(stats, unit=unit, models=models)
+    return with_range()
+
+
+def check_in_two_steps(
+    stats: HoldoutStatistics, *, unit: str = "W", models: tuple[str, ...] = tuple(PURCHASE_MODELS)
+) -> tuple[ModelCheck, Callable[..., ModelCheck]]:
+    """:func:`check_from_statistics` in two steps: (the check without the chosen model's 80 %
+    range, a function giving the whole check, its draws on ``workers`` threads when given).
+
+    The models are fitted and compared, and the best chosen, in the first step; the range of the
+    chosen model's holdout total (200 parameter draws, the slow part) is drawn by the function,
+    which a caller may run on another thread while it goes on with what needs only the choice
+    (the lifetime models). The first check's ``totals`` has blank ``predicted_p10``/``p90`` and
+    no ``range_note``; the function's is :func:`check_from_statistics`'s, and leaves the first
+    one as it is.
+    """
     unknown = [m for m in models if m not in PURCHASE_MODELS]
     if unknown:
         raise SegmenterInputError(
@@ -314,15 +337,7 @@ def check_from_statistics(
     tracking = _tracking(stats, fitted, unit, cal_end, models)
     totals = _totals(models, statuses, fitted, weight, stats.actual, predicted, groups, tracking)
     chosen, reason = _choice(totals, length, unit)
-    range_note = None
-    if chosen is not None:  # the range of the best model's total (the one the report uses by default)
-        try:
-            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight)
-        except SegmenterInputError as error:  # the sheet leaves the range blank and says why
-            low = high = np.nan
-            range_note = f"no 80 % range of {model_name(chosen)}'s holdout total: {error}"
-        totals.loc[totals["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
-    return ModelCheck(
+    check = ModelCheck(
         totals=totals,
         by_frequency=by_frequency,
         tracking=tracking,
@@ -332,8 +347,23 @@ def check_from_statistics(
         holdout_end=str(end.date()),
         holdout_length=length,
         unit=unit,
-        range_note=range_note,
+        models=dict(fitted),
     )
+
+    def with_range(workers: int | None = None) -> ModelCheck:
+        if chosen is None:
+            return check
+        range_note = None
+        try:  # the range of the best model's total (the one the report uses by default)
+            low, _, high = total_interval(fitted[chosen], length, x, t_x, age, weight, workers=workers)
+        except SegmenterInputError as error:  # the sheet leaves the range blank and says why
+            low = high = np.nan
+            range_note = f"no 80 % range of {model_name(chosen)}'s holdout total: {error}"
+        ranged = totals.copy()
+        ranged.loc[ranged["key"] == chosen, ["predicted_p10", "predicted_p90"]] = [low, high]
+        return dataclasses.replace(check, totals=ranged, range_note=range_note)
+
+    return check, with_range
 
 
 def _group_labels() -> list[str]:

@@ -1,0 +1,171 @@
+"""The faster paths of issue 24 give the numbers of the plain ones: per distinct value against per
+customer, two steps against one, a fit made ahead against a fit made in place, a warning handed
+back against one given, work on other threads against the calling thread."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import core.customers.fitting as fitting
+from core.customers.bgnbd import BetaGeoModel, _log_likelihood_terms
+from core.customers.fitting import Later, distinct_pairs
+from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning, _Spenders
+from core.customers.gamma_gamma import _log_likelihood_terms as spend_terms
+from core.customers.model_clv import fit_purchase_model, model_clv
+from core.customers.pareto_nbd import ParetoNBDModel
+from core.customers.report import run_customer_report
+from core.customers.validation import check_from_statistics, check_in_two_steps, holdout_statistics
+from core.transactions import parse_transactions
+
+
+def test_likelihood_per_distinct_recency_and_age_is_the_per_customer_one(cdnow_calibration):
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow_calibration)
+    params = np.array([0.243, 4.414, 0.793, 2.426])
+    plain = _log_likelihood_terms(params, x, t_x, T)
+    prepared = BetaGeoModel()._likelihood(x, t_x, T)(params)
+    assert np.array_equal(plain[0], prepared[0]) and np.array_equal(plain[1], prepared[1])
+    # the same figure from the paper's form, one customer at a time: ln L of FHL eq. 6
+    r, alpha, a, b = params
+    i = int(np.flatnonzero(x > 0)[0])
+    from scipy.special import betaln, gammaln
+
+    direct = (
+        gammaln(r + x[i])
+        - gammaln(r)
+        + r * np.log(alpha)
+        + betaln(a, b + x[i])
+        - betaln(a, b)
+        + np.log((alpha + T[i]) ** -(r + x[i]) + a / (b + x[i] - 1) * (alpha + t_x[i]) ** -(r + x[i]))
+    )
+    assert prepared[0][i] == pytest.approx(direct, rel=1e-12)
+
+
+def test_spend_likelihood_per_distinct_frequency_is_the_per_customer_one():
+    rng = np.random.default_rng(4)
+    x = rng.integers(1, 9, 500).astype(float)
+    m = rng.gamma(3.0, 20.0, 500)
+    params = np.array([6.25, 3.74, 15.45])
+    # ln f = ln G(px+q) - ln G(px) - ln G(q) + q ln v + (px-1) ln m + px ln x - (px+q) ln(v + m x)
+    from scipy.special import gammaln
+
+    p, q, v = params
+    direct = (
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(v + m * x)
+    )
+    ll, _ = spend_terms(params, x, m, _Spenders(x, m))
+    np.testing.assert_allclose(ll, direct, rtol=1e-12)
+
+
+def test_distinct_pairs_give_back_every_pair():
+    first, second = np.array([2.0, 0.0, 2.0, 2.0]), np.array([5.0, 1.0, 5.0, 3.0])
+    (a, b), index = distinct_pairs(first, second)
+    assert list(zip(a, b)) == [(0.0, 1.0), (2.0, 3.0), (2.0, 5.0)]
+    assert np.array_equal(a[index], first) and np.array_equal(b[index], second)
+
+
+@pytest.mark.parametrize("model", [BetaGeoModel, ParetoNBDModel])
+def test_expected_purchases_over_a_common_horizon_equal_those_per_customer(cdnow_calibration, model):
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow_calibration)
+    fitted = model().fit(x, t_x, T)
+    common = fitted.expected_purchases_over([13.0, 39.0], x, t_x, T)
+    # a horizon per customer (an array) takes the per-customer path
+    each = fitted.expected_purchases_over([np.full(x.size, 13.0), np.full(x.size, 39.0)], x, t_x, T)
+    assert np.array_equal(common, each)
+
+
+def _order_lines(customers: int = 300, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    who = rng.integers(0, customers, customers * 6)
+    first = rng.integers(0, 300, customers)
+    day = first[who] + rng.integers(0, 400, who.size)
+    return pd.DataFrame(
+        {
+            "Customer": [f"C{w}" for w in who],
+            "Date": (pd.Timestamp("2023-01-01") + pd.to_timedelta(np.minimum(day, 729), unit="D")).strftime("%Y-%m-%d"),
+            "Amount": np.round(rng.gamma(3.0, 20.0, who.size), 2),
+        }
+    )
+
+
+def test_the_check_in_two_steps_is_the_check(cdnow_raw):
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    stats = holdout_statistics(table, calibration_end="1997-09-30")
+    whole = check_from_statistics(stats)
+    first, with_range = check_in_two_steps(stats)
+    assert first.chosen == whole.chosen and first.reason == whole.reason
+    assert first.totals["predicted_p10"].isna().all() and first.range_note is None
+    pd.testing.assert_frame_equal(
+        first.totals.drop(columns=["predicted_p10", "predicted_p90"]),
+        whole.totals.drop(columns=["predicted_p10", "predicted_p90"]),
+    )
+    ranged = with_range(workers=1)
+    pd.testing.assert_frame_equal(ranged.totals, whole.totals, check_exact=True)
+    assert first.totals["predicted_p10"].isna().all()  # the first step's table is left as it was
+    assert set(first.models) == {
+        k for k in whole.totals["key"] if whole.totals.set_index("key").loc[k, "status"] == "fitted"
+    }
+
+
+def test_a_fit_made_ahead_gives_the_same_lifetime_values(cdnow_raw):
+    from core.customers.summary import customer_summary
+
+    summary = customer_summary(parse_transactions(cdnow_raw[["customer", "date", "amount"]]))
+    inline = model_clv(summary, horizon=52, discount_rate=0.1, model="pareto_nbd")
+    ahead = Later(lambda: fit_purchase_model(summary, "pareto_nbd"))
+    made = model_clv(summary, horizon=52, discount_rate=0.1, model="pareto_nbd", purchase_fit=ahead.result)
+    pd.testing.assert_frame_equal(inline.customers, made.customers, check_exact=True)
+    pd.testing.assert_frame_equal(inline.parameters, made.parameters, check_exact=True)
+
+
+def test_a_fit_made_ahead_that_failed_raises_its_error():
+    few = pd.DataFrame({"frequency": [1.0, 0.0], "recency": [2.0, 0.0], "T": [5.0, 5.0]})
+    outcome = fit_purchase_model(few, "bgnbd")
+    assert isinstance(outcome, Exception) and "at least 10 customers" in str(outcome)
+
+
+def test_the_spend_warning_is_handed_back_instead_of_given(cdnow_raw):
+    from core.customers.summary import customer_summary
+
+    summary = customer_summary(parse_transactions(cdnow_raw[["customer", "date", "amount"]]))
+    frequency = summary["frequency"].to_numpy(float)
+    noise = np.random.default_rng(2).gamma(2.0, 3.0, frequency.size)
+    # spend per purchase rising with the number of purchases: Gamma-Gamma warns
+    summary["avg_repeat_spend"] = np.where(frequency > 0, 10 + 8 * frequency + noise, 0.0)
+    texts: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SpendFrequencyCorrelationWarning)
+        handed = model_clv(summary, horizon=52, discount_rate=0.1, spend_warnings=texts)
+    assert len(texts) == 1 and "correlated" in texts[0]
+    with pytest.warns(SpendFrequencyCorrelationWarning, match="correlated"):
+        given = model_clv(summary, horizon=52, discount_rate=0.1)
+    pd.testing.assert_frame_equal(handed.customers, given.customers, check_exact=True)
+
+
+def test_later_runs_on_a_thread_and_raises_in_the_caller():
+    assert Later(lambda: 6 * 7).result() == 42
+    failing = Later(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
+
+
+def test_the_report_on_threads_equals_the_report_in_one_thread(monkeypatch):
+    table = parse_transactions(_order_lines())
+    monkeypatch.setattr(fitting, "THREAD_MIN_ROWS", 1)  # threads even on a short list
+    threaded = run_customer_report(table)
+    monkeypatch.setattr(fitting, "WORKERS", 1)
+    single = run_customer_report(table)
+    assert threaded.tables.keys() == single.tables.keys()
+    for name, frame in single.tables.items():
+        pd.testing.assert_frame_equal(threaded.tables[name], frame, check_exact=True, obj=name)
+    for name, frame in single.account_report.tables.items():
+        pd.testing.assert_frame_equal(threaded.account_report.tables[name], frame, check_exact=True, obj=name)
