@@ -9,7 +9,7 @@ hold, seconds drift).
    parameters of a 1,000,000-line order list (a = 1,593, b = 14,563, 57 distinct x), with the
    largest difference of the expectations they give.
 2. :func:`core.customers.report.run_customer_report` on ``bench.bench_cli.order_frame`` lines
-   with the fits and parameter draws on one thread and on :data:`core.customers.fitting.WORKERS`
+   with the fits and parameter draws on one thread and on :data:`core.parallel.WORKERS`
    threads, alternated; every table of the two reports compared (they must be equal).
 """
 
@@ -21,7 +21,7 @@ import time
 import numpy as np
 import pandas as pd
 
-import core.customers.fitting as fitting
+import core.parallel as parallel
 from bench.bench_cli import order_frame
 from core.customers.bgnbd import beta_gauss, beta_gauss_rules
 from core.customers.report import run_customer_report
@@ -58,18 +58,18 @@ def rules(rounds: int = 20) -> None:
 def analysis(lines: int = 200_000, rounds: int = 2) -> None:
     """run_customer_report on one thread and on WORKERS threads, alternated; the tables compared."""
     table = parse_transactions(order_frame(lines))
-    threads = fitting.WORKERS
+    threads = parallel.WORKERS
     seconds: dict[int, list[float]] = {1: [], threads: []}
     reports = {}
     try:
         for _ in range(rounds):
             for workers in seconds:
-                fitting.WORKERS = workers
+                parallel.WORKERS = workers
                 start = time.perf_counter()
                 reports[workers] = run_customer_report(table)
                 seconds[workers].append(time.perf_counter() - start)
     finally:
-        fitting.WORKERS = threads
+        parallel.WORKERS = threads
     for name, frame in reports[1].tables.items():
         pd.testing.assert_frame_equal(frame, reports[threads].tables[name], rtol=1e-12, obj=name)
     one, many = min(seconds[1]), min(seconds[threads])

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.customers.fitting import run_together, workers_for
 from core.errors import SegmenterInputError
 from core.grid import CellBlock
+from core.parallel import run_together, workers_for
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_amounts, comma_percents, scan_column
 from readers.limits import MAX_CELLS, MAX_COLUMNS, NARROW, kept_columns
 from readers.text_encoding import detect_encoding, not_text
@@ -108,7 +108,9 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
         stamps = pd.to_datetime(text.iloc[iso].str.strip(), format="ISO8601", errors="coerce")
         real = (stamps.notna() & (stamps.dt.year >= 1)).to_numpy(dtype=bool)
         iso = iso[real]
-        values[iso] = stamps[real].dt.to_pydatetime()
+        # Python datetimes made by numpy from microseconds (an ISO text holds whole seconds): a
+        # tenth of pandas' to_pydatetime time for a million dates, the same values
+        values[iso] = stamps[real].to_numpy().astype("datetime64[us]").astype(object)
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False

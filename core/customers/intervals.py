@@ -38,10 +38,11 @@ import pandas as pd
 from scipy import sparse, special
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs, run_together, workers_for
+from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts
 from core.errors import SegmenterInputError
+from core.parallel import run_together, workers_for
 
 #: Parameter draws per interval: the 10th and 90th percentiles of 200 draws are within about
 #: +-2 percentile points of the true ones.
@@ -293,8 +294,8 @@ def _close(guess: np.ndarray, exact: np.ndarray) -> bool:
 
 
 def each_draw(function: Callable[[int], None], draws: int, workers: int | None = None) -> None:
-    """``function(d)`` for each draw d in 0 .. draws-1, on :data:`core.customers.fitting.WORKERS`
-    threads (:func:`core.customers.fitting.run_together`); ``function`` writes its draw's results
+    """``function(d)`` for each draw d in 0 .. draws-1, on :data:`core.parallel.WORKERS`
+    threads (:func:`core.parallel.run_together`); ``function`` writes its draw's results
     to its own place (a column, an element).
 
     >>> squares = np.zeros(5)
@@ -589,7 +590,7 @@ def total_interval(
 
     What the holdout check sets beside the actual holdout purchases. ``draws`` defaults to
     :func:`draws_for` the model; ``workers`` (threads for the draws) to
-    :func:`core.customers.fitting.workers_for` the customers (1 when the caller runs it beside
+    :func:`core.parallel.workers_for` the customers (1 when the caller runs it beside
     other work).
 
     Examples

@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 
 from core.customers.bgnbd import BetaGeoModel
-from core.customers.fitting import PurchaseModel, run_together, workers_for
+from core.customers.fitting import PurchaseModel
 from core.customers.gamma_gamma import GammaGammaModel, SpendFrequencyCorrelationWarning
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.customers.summary import UNIT_DAYS
 from core.errors import SegmenterInputError
+from core.parallel import run_together, workers_for
 
 DAYS_PER_YEAR = 365.25
 #: Setting value (``customer_model``) -> purchase model class.
@@ -299,7 +300,7 @@ def _fit_models(
 ):
     """(fitted purchase model, Gamma-Gamma, its error or None, its warning or None), the two fitted at once.
 
-    The fits are independent, so they run on two threads (:func:`core.customers.fitting.run_together`).
+    The fits are independent, so they run on two threads (:func:`core.parallel.run_together`).
     Gamma-Gamma is fitted without a word (:meth:`GammaGammaModel._checked`): the caller gives its
     warning once the purchase model is fitted, as when the fits ran one after the other. A purchase
     model that cannot be fitted raises its error first. ``spend_fit`` (a dict the caller keeps

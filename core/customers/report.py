@@ -64,7 +64,7 @@ import pandas as pd
 from core.config import ReportConfig
 from core.customers.aggregates import CustomerAggregates, PandasCustomers
 from core.customers.cohorts import cohort_tables_from_counts
-from core.customers.fitting import LOG_BOUND, Later, workers_for
+from core.customers.fitting import LOG_BOUND
 from core.customers.historical_clv import HistoricalValue, historical_value, why_no_model
 from core.customers.model_clv import PURCHASE_MODELS, ClvResult, fit_purchase_model, model_clv
 from core.customers.outlook import model_outlook
@@ -75,6 +75,7 @@ from core.customers.summary import UNIT_DAYS
 from core.customers.validation import ModelCheck, check_in_two_steps, model_name, model_order, split_span
 from core.errors import SegmenterInputError
 from core.overview import overview_tables
+from core.parallel import Later, workers_for
 from core.report import Report
 from core.transactions import TransactionTable
 from core.unit_economics import unit_economics_tables
@@ -419,7 +420,7 @@ def _model_check(lines: CustomerAggregates, end: str, unit: str, say) -> tuple[M
     """The holdout check on the first half of the list's span up to ``end`` (or why there is none).
 
     The check comes without the chosen model's 80 % range, which is drawn on another thread
-    (the third element: its :meth:`core.customers.fitting.Later.result` is the whole check).
+    (the third element: its :meth:`core.parallel.Later.result` is the whole check).
     """
     calibration_end, note = split_span(*lines.date_span(end), unit)
     if calibration_end is None:

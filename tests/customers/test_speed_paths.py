@@ -10,15 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.customers.fitting as fitting
+import core.parallel as parallel
 from core.customers.bgnbd import BetaGeoModel, _log_likelihood_terms
-from core.customers.fitting import Later, distinct_pairs
+from core.customers.fitting import distinct_pairs
 from core.customers.gamma_gamma import SpendFrequencyCorrelationWarning, _Spenders
 from core.customers.gamma_gamma import _log_likelihood_terms as spend_terms
 from core.customers.model_clv import fit_purchase_model, model_clv
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.customers.report import run_customer_report
 from core.customers.validation import check_from_statistics, check_in_two_steps, holdout_statistics
+from core.parallel import Later
 from core.transactions import parse_transactions
 
 
@@ -160,9 +161,9 @@ def test_later_runs_on_a_thread_and_raises_in_the_caller():
 
 def test_the_report_on_threads_equals_the_report_in_one_thread(monkeypatch):
     table = parse_transactions(_order_lines())
-    monkeypatch.setattr(fitting, "THREAD_MIN_ROWS", 1)  # threads even on a short list
+    monkeypatch.setattr(parallel, "THREAD_MIN_ROWS", 1)  # threads even on a short list
     threaded = run_customer_report(table)
-    monkeypatch.setattr(fitting, "WORKERS", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 1)
     single = run_customer_report(table)
     assert threaded.tables.keys() == single.tables.keys()
     for name, frame in single.tables.items():
