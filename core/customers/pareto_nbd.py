@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel
+from core.customers.fitting import PURCHASE_RATE_MEANINGS, Distinct, PurchaseModel, distinct_pairs
 
 #: The series of :func:`hyp2f1_one` is summed where z is at most this (at most about 400
 #: terms); above it the connection formula to 1 - z, or scipy's hyp2f1, gives the value.
@@ -332,24 +332,13 @@ class PreparedCustomers:
     def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> None:
         self.x, self.t_x, self.T = x, t_x, T
         n = x.size
-        (self.pair_x, self.pair_t), inverse = _distinct_pairs(np.concatenate([x, x]), np.concatenate([t_x, T]))
+        (self.pair_x, self.pair_t), inverse = distinct_pairs(np.concatenate([x, x]), np.concatenate([t_x, T]))
         self.at_last, self.at_end = inverse[:n], inverse[n:]
         frequencies, ages = Distinct.of(x), Distinct.of(T)
         self.x_values, self.x_index = frequencies.values, frequencies.index
         self.T_values, self.T_index = ages.values, ages.index
         self.gap = T - t_x  # time since the last purchase
         self.bought_since = T > t_x
-
-
-def _distinct_pairs(first: np.ndarray, second: np.ndarray):
-    """((distinct first, distinct second) in sorted order, index of each input pair among them)."""
-    order = np.lexsort((second, first))
-    a, b = first[order], second[order]
-    new = np.ones(a.size, dtype=bool)
-    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    inverse = np.empty(a.size, dtype=np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return (a[new], b[new]), inverse
 
 
 def _log_likelihood_parts(params: np.ndarray, customers: PreparedCustomers, *, gradient: bool = False):
