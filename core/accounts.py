@@ -190,7 +190,12 @@ def parse_accounts(
         roles, _ = ACCOUNT_HEADERS.assign(headers, forced=forced)
         label_column, value_column = roles.get("account"), roles.get("revenue")
     found = find_table(
-        block, header=header, first_sheet_row=first_sheet_row, label_column=label_column, value_column=value_column
+        block,
+        header=header,
+        first_sheet_row=first_sheet_row,
+        label_column=label_column,
+        value_column=value_column,
+        empty=cells.empty if isinstance(cells, CellBlock) else None,
     )
     if not found.rows.size and len(found.issues):
         raise SegmenterInputError("the range has no account rows, only title, total, footer or blank rows")

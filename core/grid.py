@@ -21,37 +21,51 @@ class CellBlock(Sequence):
     the parsers, which work column by column. A million rows go from the reader to core without a
     Python list per row (two seconds of the 1,048,575-account benchmark).
 
-    A row may be replaced (``block[k] = [...]``); a cell is changed through ``.array``.
+    ``.empty``, when the reader knows it, marks the empty cells (None, NaN or ``""``: a reader's
+    typed columns know them without looking at a million cells again, see
+    :func:`core.table_finder.find_table`); None otherwise. A row may be replaced
+    (``block[k] = [...]``: ``.empty`` is then forgotten); ``.array`` is read, never written.
 
     >>> block = CellBlock(np.array([["Account", "Revenue"], ["Acme", 5.0]], dtype=object))
     >>> len(block), block[1], block[1:] == [["Acme", 5.0]], [["x", "y"]] + block[1:]
     (2, ['Acme', 5.0], True, [['x', 'y'], ['Acme', 5.0]])
+    >>> typed = CellBlock.from_columns([np.array(["Acme", None], dtype=object)], empty=[np.array([False, True])])
+    >>> typed[1:].empty.tolist()
+    [[True]]
     """
 
-    __slots__ = ("array",)
+    __slots__ = ("array", "empty")
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by its cells
 
-    def __init__(self, array: np.ndarray) -> None:
+    def __init__(self, array: np.ndarray, empty: np.ndarray | None = None) -> None:
         self.array = array
+        self.empty = empty
 
     @classmethod
-    def from_columns(cls, columns: Sequence[np.ndarray]) -> CellBlock:
-        """A block of equal-length object columns, stacked side by side."""
+    def from_columns(cls, columns: Sequence[np.ndarray], empty: Sequence[np.ndarray] | None = None) -> CellBlock:
+        """A block of equal-length object columns, stacked side by side; ``empty``, one boolean
+        array per column, the cells the reader left empty (exactly those that are None, NaN or ``""``)."""
         array = np.empty((len(columns[0]) if columns else 0, len(columns)), dtype=object)
         for j, column in enumerate(columns):
             array[:, j] = column
-        return cls(array)
+        mask = None
+        if empty is not None:
+            mask = np.empty(array.shape, dtype=bool)
+            for j, column in enumerate(empty):
+                mask[:, j] = column
+        return cls(array, mask)
 
     def __len__(self) -> int:
         return self.array.shape[0]
 
     def __getitem__(self, k):
         if isinstance(k, slice):
-            return CellBlock(self.array[k])
+            return CellBlock(self.array[k], None if self.empty is None else self.empty[k])
         return self.array[k].tolist()
 
     def __setitem__(self, k: int, row: Sequence[Any]) -> None:
         self.array[k] = list(row)
+        self.empty = None
 
     def __iter__(self) -> Iterator[list[Any]]:
         for row in self.array:

@@ -188,7 +188,13 @@ def is_total_label(value: Any) -> bool:
 
 
 def find_table(
-    block: np.ndarray, *, header: int | None, first_sheet_row: int, label_column: int | None, value_column: int | None
+    block: np.ndarray,
+    *,
+    header: int | None,
+    first_sheet_row: int,
+    label_column: int | None,
+    value_column: int | None,
+    empty: np.ndarray | None = None,
 ) -> FoundTable:
     """The data rows below ``header``, without title, total, footer and blank rows.
 
@@ -202,6 +208,9 @@ def find_table(
         Sheet row of ``block[0]``, for the notes.
     label_column, value_column:
         Block columns of the account (customer) id and of revenue (amount), when known.
+    empty:
+        The cells that are None, NaN or ``""``, when the reader knows them
+        (:attr:`core.grid.CellBlock.empty`): then not looked for again among the cells.
 
     Returns
     -------
@@ -217,7 +226,7 @@ def find_table(
     """
     n_rows = block.shape[0]
     start = 0 if header is None else header + 1
-    blank_cells = _blank_cells(block)
+    blank_cells = _blank_cells(block, empty)
     blank = blank_cells.all(axis=1)
     notes: list[tuple] = []
     for r in range(header if header is not None else 0):
@@ -276,12 +285,13 @@ def find_table(
     return FoundTable(header=header, rows=rows, issues=issues)
 
 
-def _blank_cells(block: np.ndarray) -> np.ndarray:
+def _blank_cells(block: np.ndarray, empty: np.ndarray | None = None) -> np.ndarray:
     """:func:`core.cells.is_blank` of every cell, at C speed on a full column: empty, NaN and ""
-    cells in one step, then the rows whose first other cell is spaces only, one by one."""
+    cells in one step (``empty`` when the reader knows them), then the rows whose first other cell
+    is spaces only, one by one."""
     if not block.size:
         return np.ones(block.shape, dtype=bool)
-    blank = pd.isna(block) | (block == "")
+    blank = empty.copy() if empty is not None else pd.isna(block) | (block == "")
     first = block[np.arange(block.shape[0]), np.argmax(~blank, axis=1)].tolist()
     spaces = np.fromiter((type(v) is str and v.isspace() for v in first), dtype=bool, count=len(first))
     for r in np.flatnonzero(spaces):
@@ -308,15 +318,17 @@ def _total_labels(cells: np.ndarray) -> np.ndarray:
     if len(lower) != len(joined):  # a letter whose lower case is longer: offsets would shift
         candidates = range(len(texts))
     else:
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
         hits = []
         for word in _LABEL_WORDS:
             at = lower.find(word)
             while at != -1:
                 hits.append(at)
                 at = lower.find(word, at + 1)
-        candidates = np.unique(np.searchsorted(starts, hits, side="right") - 1)
+        candidates = []
+        if hits:  # the cells holding them, by the texts' offsets in the joined string
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+            candidates = np.unique(np.searchsorted(starts, hits, side="right") - 1)
     for i in candidates:
         out[i] = is_total_label(texts[i])
     return out

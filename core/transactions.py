@@ -252,6 +252,7 @@ def parse_transactions(
             first_sheet_row=first_sheet_row,
             label_column=roles.get("customer"),
             value_column=roles.get("amount"),
+            empty=block.empty if isinstance(block, CellBlock) else None,
         )
         layout = read_layout(
             array,

@@ -76,7 +76,9 @@ def read_delimited(
     if column_hook is not None:
         for text, values in zip(texts, columns):
             column_hook(text, values)
-    return CellBlock.from_columns(columns)
+        return CellBlock.from_columns(columns)
+    # a cell is left None exactly where its scan found it blank (empty or spaces): the block says so
+    return CellBlock.from_columns(columns, empty=[scan.blank for scan in scans])
 
 
 def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.ndarray:
@@ -114,8 +116,34 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False
-    values[words] = text[words].to_numpy(dtype=object)
+    values[words] = python_texts(text, words)
     return values
+
+
+#: Cells looked at to tell a column of a few repeated texts from one of many: see :func:`python_texts`.
+_REPEAT_SAMPLE = 4096
+
+
+def python_texts(text: pd.Series, chosen: np.ndarray) -> np.ndarray:
+    """The ``chosen`` cells (a boolean mask) as Python strings, an object array.
+
+    A column that repeats a few texts (an industry, a region: five texts in a million cells) has
+    each distinct text made a Python string once and taken per cell (pandas' factorize): a
+    quarter of the time of making a million strings. A column of mostly distinct texts (account
+    names; fewer than 8 repeats per text among its first :data:`_REPEAT_SAMPLE` cells) is
+    converted cell by cell. The strings are equal either way.
+
+    >>> text = pd.Series(["North", "South", "", "North"] * 3000)
+    >>> python_texts(text, (text != "").to_numpy())[:4].tolist()
+    ['North', 'South', 'North', 'North']
+    """
+    if not chosen.any():
+        return np.empty(0, dtype=object)
+    sample = text.iloc[:_REPEAT_SAMPLE]
+    if len(text) > _REPEAT_SAMPLE and sample.nunique() * 8 <= len(sample):
+        codes, distinct = pd.factorize(text)
+        return np.asarray(distinct, dtype=object)[codes[chosen]]
+    return text[chosen].to_numpy(dtype=object)
 
 
 def sniff_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> str:

@@ -49,3 +49,30 @@ def test_amounts_with_a_currency_sign_are_read_by_the_columns_decimal_comma(tmp_
     # the real stays out: amounts in two currencies are never added
     assert amounts.values[:3].tolist() == [1200.0, 730.0, 1234.56] and np.isnan(amounts.values[3])
     assert [r[2] for r in rows[1:]] == ["ABC 1.234", "ABC 2.345", "ABC 3", "ABC 4"]  # codes are not amounts
+
+
+def test_the_blocks_empty_cells_are_exactly_its_none_nan_and_blank_text_cells(tmp_path):
+    # find_table takes the reader's mask instead of looking at every cell: it must say exactly what
+    # pd.isna(cell) | (cell == "") says, whatever the cells hold
+    import numpy as np
+    import pandas as pd
+
+    lines = [
+        "sep=;",
+        "Account;Revenue;Share;Date;Note",
+        "Acme;1.234,5;34,1 %;2024-03-31;  ",
+        ";;;;",
+        "Beta;nan;\u00a0;0000-01-01;inf",
+        "\u2003;€ 1.200;x%;2024-02-30;\t",
+        "Gamma; 7 ;-0;20240331;=1+1",
+    ]
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    block = read_delimited(path)
+    cells = block.array
+    assert block.empty is not None
+    assert block.empty.tolist() == (pd.isna(cells) | (cells == "")).tolist()
+    assert block[2:].empty.tolist() == block.empty[2:].tolist()
+    block[0] = ["x"] * cells.shape[1]  # a row replaced: the mask is forgotten, not left wrong
+    assert block.empty is None
+    assert np.array_equal(block.array[0], np.array(["x"] * cells.shape[1], dtype=object))
