@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.cells import CURRENCIES, cell_text, is_blank, to_numbers, to_text
+from core.cells import CURRENCIES, cell_text, is_blank, text_positions, to_numbers, to_text
 from core.errors import SegmenterInputError
 from core.headers import (
     ACCOUNT_HEADERS,
@@ -543,9 +543,10 @@ def _row_label(cells: np.ndarray) -> str:
 def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOptions, sheet) -> None:
     """Cells holding two amounts, ``EUR 13,600.00 (USD 14,688.00)``: the amount in the currency
     every such cell holds (the report currency when it is among them) is kept."""
-    cells = out.block[out.rows, value].tolist()
-    if "(" not in "".join(v for v in cells if type(v) is str):
+    column = out.block[out.rows, value]
+    if "(" not in "".join(column[text_positions(column)].tolist()):
         return  # no bracket in any text cell: no cell holds two amounts
+    cells = column.tolist()
     found = [(i, m) for i, v in enumerate(cells) if isinstance(v, str) and (m := _DUAL.fullmatch(v))]
     if not found:
         return
@@ -598,8 +599,8 @@ def _hierarchy(
     roles: dict[str, int] | None = None,
 ) -> None:
     """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
-    cells = out.block[out.rows, label].tolist()
-    if "total" not in "\n".join(v for v in cells if type(v) is str).lower():
+    column = out.block[out.rows, label]
+    if "total" not in "\n".join(column[text_positions(column)].tolist()).lower():
         return  # no "Total <parent>" row: no hierarchy (one search at C speed over the whole column)
     texts = _texts(out.block, out.rows, label)
     keys = [_key(t) for t in texts]
@@ -882,13 +883,13 @@ def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet)
 def _cell_currencies(cells: np.ndarray) -> list[str | None]:
     """The currency of each text cell's amount (None for numbers and cells without a mark); the
     distinct texts are read once each."""
-    texts = pd.Series(cells, dtype=object)
-    is_text = texts.map(type).eq(str).to_numpy()
+    cells = np.asarray(cells, dtype=object)
+    at = text_positions(cells)
     codes: list[str | None] = [None] * len(cells)
-    if is_text.any():
-        found = {t: _cell_currency(t) for t in pd.unique(texts[is_text])}
-        for i in np.flatnonzero(is_text):
-            codes[i] = found[texts.iat[i]]
+    if at.size:
+        found = {t: _cell_currency(t) for t in pd.unique(cells[at])}
+        for i in at.tolist():
+            codes[i] = found[cells[i]]
     return codes
 
 
@@ -999,7 +1000,7 @@ def _currencies(
     else:
         codes = _cell_currencies(out.block[out.rows, chosen])
         where = f"the cells of '{headers[chosen]}'"
-    found = sorted({c for c in codes if c})
+    found = sorted(set(codes) - {None, ""})
     if len(found) <= 1:
         if found:
             out.said.append(f"amounts in {found[0]} ({where})")
@@ -1229,8 +1230,10 @@ def _maybe_repeated(texts: list[str | None]) -> np.ndarray:
     if odd.size:
         letters.iloc[odd] = [_key(texts[i]).replace(" ", "") for i in odd.tolist()]
     order = letters.argsort(kind="stable").to_numpy()
-    ordered = letters.iloc[order].to_numpy(dtype=object)
-    same = (ordered[1:] == ordered[:-1]) & (ordered[1:] != "")
+    # neighbours in that order compared as Arrow strings (no Python string per text)
+    ordered = letters.iloc[order].reset_index(drop=True)
+    after, before = ordered.iloc[1:].reset_index(drop=True), ordered.iloc[:-1].reset_index(drop=True)
+    same = ((after == before) & (after != "")).to_numpy(dtype=bool)
     repeated = np.zeros(len(texts), dtype=bool)
     repeated[order[1:][same]] = True
     repeated[order[:-1][same]] = True
