@@ -541,9 +541,13 @@ def _read_columns(
         "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
     }
     data = {"sheet_row": sheet_rows}
+    every = bool(keep.all())  # then each column is taken as parsed (the frame below copies it)
     for role in ROLES:
         values = parsed.get(role)
-        data[role] = values[keep] if values is not None else empty.get(role, np.full(n, None, dtype=object))
+        if values is None:
+            data[role] = empty.get(role, np.full(n, None, dtype=object))
+        else:
+            data[role] = values if every else values[keep]
     data["account"] = _name_missing_accounts(data["account"], sheet_rows, names, roles, issue_parts)
     issue_parts.append(_revenue_notes(data["revenue"], sheet_rows, names[roles["revenue"]]))
     account_column = names[roles["account"]] if "account" in roles else "account"
