@@ -112,8 +112,14 @@ def scan_column(text: pd.Series) -> ColumnScan:
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
     starts = np.flatnonzero(np.array(led.isin(_LEADS), dtype=bool) & ~blank)
     numbers = np.full(len(text), np.nan)
-    # plain decimals of at most 15 digits ('-1234.5') are read by Arrow at once, as pandas reads them
-    quick, values, dotted = plain_decimals(_at(text, starts))
+    # plain decimals of at most 15 digits ('-1234.5') are read by Arrow at once, as pandas reads them;
+    # each is led by a digit or a minus, so among ``starts``: a column of numbers under its header
+    # is read whole rather than taken without its header first (a tenth of a second a million cells)
+    if 2 * len(starts) > len(text):
+        quick, values, dotted = plain_decimals(text)
+        quick = quick[starts]
+    else:
+        quick, values, dotted = plain_decimals(_at(text, starts))
     numbers[starts[quick]] = values
     slow = starts[~quick]
     # pandas never reads a number from text holding ':' or '/' or a '-' after a digit (dates, times):
