@@ -857,7 +857,8 @@ def _objects_to_dates(cells: _Cells, out: np.ndarray, found: _Found) -> None:
             found.add_one(i, "rejected", f"{cell_text(value)} is a logical value, not a date")
         else:
             found.add_one(i, "rejected", f"'{cell_text(value)}' is not a date")
-    idx, raw = idx[is_date], raw[is_date]
+    if not is_date.all():
+        idx, raw = idx[is_date], raw[is_date]
     if not idx.size:
         return
     stamps = _naive_stamps(raw)

@@ -320,17 +320,16 @@ def _read_columns(
         "amount": np.isnan(amount),
     }
     left_out = unusable["customer"] | unusable["date"] | unusable["amount"]
-    first_reason = np.select([unusable["customer"], unusable["date"]], ["customer", "date"], "amount")
+    out_at = np.flatnonzero(left_out)  # the first unusable role of each row left out
+    first_reason = np.select([unusable["customer"][out_at], unusable["date"][out_at]], ["customer", "date"], "amount")
     extra = [
         issues_frame(
             {
                 "sheet_row": sheet_rows[left_out],
-                "column": [headers[role] for role in first_reason[left_out]],
+                "column": [headers[role] for role in first_reason],
                 "value": "",
                 "action": "row left out",
-                "reason": (pd.Series(first_reason[left_out], dtype=object) + " is blank or unreadable").to_numpy(
-                    object
-                ),
+                "reason": (pd.Series(first_reason, dtype=object) + " is blank or unreadable").to_numpy(object),
             }
         )
     ]
