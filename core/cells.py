@@ -694,9 +694,14 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
     text_idx = np.flatnonzero(cells.kind == _TEXT)
     if text_idx.size:
         texts = cells.text[text_idx]
-        errors = pd.Series(texts, dtype=object).isin(EXCEL_ERRORS).to_numpy()
-        out[text_idx[~errors]] = texts[~errors]
-        found.add(text_idx[errors], "rejected", _prefix_all("Excel error ", texts[errors]))
+        # every Excel error is written with a '#': a column without one (one search of the texts
+        # joined) has none, and keeps its texts as they are
+        if "#" in "".join(texts.tolist()):
+            errors = pd.Series(texts, dtype=object).isin(EXCEL_ERRORS).to_numpy()
+            out[text_idx[~errors]] = texts[~errors]
+            found.add(text_idx[errors], "rejected", _prefix_all("Excel error ", texts[errors]))
+        else:
+            out = cells.text.copy()  # the stripped texts where the cells are text, None elsewhere
     number_idx = np.flatnonzero(cells.kind == _NUMBER)
     if number_idx.size:
         numbers = cells.numbers[number_idx]

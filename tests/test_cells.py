@@ -443,3 +443,19 @@ def test_a_short_decimal_comma_beside_a_decimal_point_stays_ambiguous():
     # '0.8' writes a decimal point: the column does not decide for '0,8'
     parsed = to_numbers(cells("0.8", "1.234,5", "0,8"), column="r", sheet_rows=np.arange(2, 5))
     assert parsed.values[:2].tolist() == [0.8, 1234.5] and np.isnan(parsed.values[2])
+
+
+def test_text_without_a_hash_is_kept_as_stripped_and_a_hash_that_is_no_excel_error_too():
+    # a column without '#' skips the Excel-error lookup: the result must be what the lookup gives
+    import numpy as np
+
+    from core.cells import to_text
+
+    cells = np.array([" Acme ", "#1 client", None, 7.0, "#REF!", "Beta"], dtype=object)
+    with_errors = to_text(cells, column="Account", sheet_rows=np.arange(2, 8))
+    assert with_errors.values.tolist() == ["Acme", "#1 client", None, "7", None, "Beta"]
+    assert with_errors.issues["reason"].tolist() == ["Excel error #REF!"]
+    without = to_text(
+        np.array([" Acme ", None, 7.0, "Beta"], dtype=object), column="Account", sheet_rows=np.arange(2, 6)
+    )
+    assert without.values.tolist() == ["Acme", None, "7", "Beta"] and without.issues.empty
