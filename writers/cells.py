@@ -47,6 +47,8 @@ def has_control_bytes(data, allowed: bytes = b"\t\n\r") -> bool:
     (False, True, True)
     """
     codes = np.frombuffer(data, dtype=np.uint8)
+    if not codes.size or codes.min() >= 0x20:  # no byte below a space (the usual text): one reduction
+        return False
     control = codes < 0x20
     for byte in allowed:
         control &= codes != byte

@@ -171,10 +171,12 @@ def place_sheet(
         frame = tables.get(block.table)
         if frame is None:
             continue
-        if block.sort_column:
-            frame = frame.iloc[np.argsort(frame[block.sort_column].to_numpy(), kind="stable")]
         units = frame[block.unit_column] if block.unit_column and block.unit_column in frame.columns else None
-        frame = _select_columns(frame, block)
+        order = np.argsort(frame[block.sort_column].to_numpy(), kind="stable") if block.sort_column else None
+        frame = _select_columns(frame, block)  # before the sort: the columns not shown are not reordered
+        if order is not None:
+            frame = frame.iloc[order]
+            units = units.iloc[order] if units is not None else None
         styles = _unique_headers([column_style(str(c), dtype) for c, dtype in zip(frame.columns, frame.dtypes)])
         unit_col = row_formats = None
         if units is not None:
