@@ -107,3 +107,32 @@ def test_numbers_typed_in_a_csv_are_read_as_typed(numbers, separator):
     assert all(e or k for e, k in zip(exact, kept))
     has_other_decimals = any("." in repr(n) and len(repr(n).split(".")[-1]) != 3 for n in numbers)
     assert not (has_other_decimals and any(kept))  # another decimal in the column settles it: all numbers
+
+
+@FUZZ
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+    separator=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
+    # find_table trusts the reader's mask of empty cells instead of looking at them: on any CSV it
+    # must say what pd.isna(cell) | (cell == "") says of the block's cells
+    import numpy as np
+    import pandas as pd
+
+    from core.grid import CellBlock
+    from readers.delimited import read_delimited
+
+    text = "\n".join(separator.join(row) for row in rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_bytes(text.encode("utf-8"))
+        try:
+            block = read_delimited(path)
+        except SegmenterInputError:
+            return
+    if not isinstance(block, CellBlock) or not len(block):
+        return
+    cells = block.array
+    assert block.empty is not None
+    assert np.array_equal(block.empty, pd.isna(cells) | (cells == ""))
