@@ -541,7 +541,7 @@ def _read_columns(
         "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
     }
     data = {"sheet_row": sheet_rows}
-    every = bool(keep.all())  # then each column is taken as parsed (the frame below copies it)
+    every = bool(keep.all())  # then each column is taken as parsed
     for role in ROLES:
         values = parsed.get(role)
         if values is None:
@@ -554,7 +554,8 @@ def _read_columns(
     issue_parts.append(_duplicate_notes(data["account"], sheet_rows, account_column))
     for role in TEXT_ROLES:
         data[role] = pd.Series(data[role], dtype=object, index=positions)
-    accounts = pd.DataFrame(data, index=pd.Index(positions))
+    # the columns are this function's own arrays: taken without the copy pandas makes by default (0.3 s a million)
+    accounts = pd.DataFrame(data, index=pd.Index(positions), copy=False)
     accounts["account"] = accounts["account"].astype("str")
     if extras:  # built once: one insert per column copies the frame each time (16,000 columns took minutes)
         accounts = pd.concat(
