@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -63,6 +64,29 @@ class GeneratedRows:
     @property
     def last(self) -> int:
         return self.first + self.table.num_rows - 1
+
+    @cached_property
+    def text_marks(self) -> dict[int, tuple[bool, bool]]:
+        """Per text column (by position): whether any of its texts holds ``& < >`` (to escape) and
+        whether any starts or ends with a blank (to keep by ``xml:space``); looked for once on the
+        whole column, so that a chunk of a column without them skips those steps.
+
+        >>> import pyarrow as pa
+        >>> table = pa.table({"0": ["a & b", "c"], "1": [1.0, 2.0], "2": ["x ", "y"]})
+        >>> GeneratedRows(table, 2, ["", "", ""]).text_marks
+        {0: (True, False), 2: (False, True)}
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        marks = {}
+        for j, column in enumerate(self.table.columns):
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                column = column.combine_chunks()
+                raw = bytes(text_bytes(column))
+                escape = b"&" in raw or b"<" in raw or b">" in raw
+                marks[j] = (escape, bool(pc.any(_edge_space(column)).as_py()))
+        return marks
 
 
 def plain_cells(table) -> bool:
@@ -176,10 +200,12 @@ def chunk_xml(rows: GeneratedRows, start: int, stop: int):
         style = style if isinstance(style, str) else pa.array(style[start:stop], pa.string())
         opening = f'<c r="{column_letters(j + 1)}'
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = pc.if_else(pc.greater(pc.binary_length(column), 0), column, pa.scalar(None, column.type))
-            text = pc.replace_substring(column, "&", "&amp;")  # an empty text, like rust_xlsxwriter, no cell
-            text = pc.replace_substring(pc.replace_substring(text, "<", "&lt;"), ">", "&gt;")
-            space = pc.if_else(_edge_space(text), ' xml:space="preserve"', "")
+            escape, edge = rows.text_marks[j]  # the column's texts hold & < > / an edge blank at all?
+            text = pc.if_else(pc.greater(pc.binary_length(column), 0), column, pa.scalar(None, column.type))
+            if escape:  # an empty text, like rust_xlsxwriter, no cell
+                text = pc.replace_substring(text, "&", "&amp;")
+                text = pc.replace_substring(pc.replace_substring(text, "<", "&lt;"), ">", "&gt;")
+            space = pc.if_else(_edge_space(text), ' xml:space="preserve"', "") if edge else ""
             cell = _joined(opening, numbers, '"', style, ' t="inlineStr"><is><t', space, ">", text, "</t></is></c>")
         else:
             cell = _joined(opening, numbers, '"', style, "><v>", pc.cast(column, pa.string()), "</v></c>")
@@ -242,6 +268,7 @@ def deflated_part(head: bytes, rows: GeneratedRows, tail: bytes) -> Iterator[tup
         return deflated(data, False), data
 
     yield deflated(head, False), head
+    _ = rows.text_marks  # looked for once, before the threads share it
     bounds = [(s, min(s + CHUNK_ROWS, rows.table.num_rows)) for s in range(0, rows.table.num_rows, CHUNK_ROWS)]
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="segmenter-rows") as pool:
         pending = []
