@@ -170,3 +170,70 @@ def test_the_report_on_threads_equals_the_report_in_one_thread(monkeypatch):
         pd.testing.assert_frame_equal(threaded.tables[name], frame, check_exact=True, obj=name)
     for name, frame in single.account_report.tables.items():
         pd.testing.assert_frame_equal(threaded.account_report.tables[name], frame, check_exact=True, obj=name)
+
+
+def test_dsterf_through_ctypes_gives_scipys_eigenvalues_to_the_bit():
+    from scipy.linalg import lapack
+
+    from core.customers.bgnbd import _jacobi_matrices, _sterf_released
+
+    released = _sterf_released()
+    assert released is not None  # Linux, macOS and Windows wheels of scipy have its Cython LAPACK
+    rng = np.random.default_rng(3)
+    for p in (0.5, 3.0, 1591.9, np.exp(rng.uniform(-2, 9))):
+        q = np.exp(rng.uniform(-2, 10, 12))
+        for n in (2, 8, 96):
+            diagonal, off = _jacobi_matrices(float(p), q, n)
+            for i in range(q.size):
+                expected, expected_info = lapack.dsterf(diagonal[i], off[i])
+                values, info = released(diagonal[i], off[i])
+                assert info == expected_info and np.array_equal(values, expected)
+    # the arrays given are left as they were (LAPACK overwrites its own copies)
+    diagonal, off = _jacobi_matrices(3.0, np.array([5.0]), 8)
+    before = diagonal.copy(), off.copy()
+    released(diagonal[0], off[0])
+    assert np.array_equal(diagonal, before[0]) and np.array_equal(off, before[1])
+
+
+def test_gauss_rules_through_either_dsterf_are_the_same(monkeypatch):
+    from scipy.linalg import lapack
+
+    import core.customers.bgnbd as bgnbd
+
+    q = 14_563.2 + np.arange(40.0)
+    monkeypatch.setattr(bgnbd, "_STERF", [lapack.dsterf])
+    plain = bgnbd.beta_gauss_rules(1591.9, q, 96)
+    monkeypatch.setattr(bgnbd, "_STERF", [])  # found again: the ctypes route
+    released = bgnbd.beta_gauss_rules(1591.9, q, 96)
+    assert bgnbd._STERF[0] is not lapack.dsterf
+    assert np.array_equal(plain[0], released[0]) and np.array_equal(plain[1], released[1])
+    # and the rules are right: the mean of Beta(p, q) is p / (p + q)
+    np.testing.assert_allclose((released[0] * released[1]).sum(axis=1), 1591.9 / (1591.9 + q), rtol=1e-13)
+
+
+def test_dsterf_through_ctypes_lets_another_thread_run():
+    """scipy's wrapper holds the GIL for the whole call; the ctypes call lets go of it: a Python
+    loop on another thread advances meanwhile."""
+    import threading
+    import time
+
+    from core.customers.bgnbd import _jacobi_matrices, _sterf_released
+
+    released = _sterf_released()
+    diagonal, off = _jacobi_matrices(1591.9, 14_563.2 + np.arange(20.0), 96)
+    counted, stop = [0], threading.Event()
+
+    def count():
+        while not stop.is_set():
+            counted[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    time.sleep(0.01)
+    start = counted[0]
+    for _ in range(30):
+        for i in range(20):
+            released(diagonal[i], off[i])
+    stop.set()
+    counter.join()
+    assert counted[0] - start > 1000
