@@ -237,3 +237,50 @@ def test_dsterf_through_ctypes_lets_another_thread_run():
     stop.set()
     counter.join()
     assert counted[0] - start > 1000
+
+
+def test_pareto_expectation_on_a_grid_is_the_one_per_element():
+    model = ParetoNBDModel()
+    rng = np.random.default_rng(8)
+    x, T = rng.integers(0, 40, 300).astype(float), rng.uniform(0.0, 150.0, 300)
+    t = rng.uniform(0.0, 104.0, (300, 16))
+    for params in ([0.55, 10.6, 0.61, 11.7], [0.7, 2.1, 1.0, 58.7], [2.0, 30.0, 3.5, 0.4]):  # s = 1: E grows like ln
+        params = np.array(params)
+        each = model._expected_if_alive(params, t.ravel(), np.repeat(x, 16), np.zeros(4800), np.repeat(T, 16))
+        assert np.array_equal(model._expected_if_alive_grid(params, t, x, T), each.reshape(t.shape))
+
+
+def test_pareto_ranges_through_the_grid_are_the_ranges_per_element(cdnow_calibration, monkeypatch):
+    """clv_intervals with Pareto/NBD (its period sums and draws through the grid) against the same
+    with the grid taken away (every element through _expected_if_alive): the same tables."""
+    from core.customers.gamma_gamma import GammaGammaModel
+    from core.customers.intervals import clv_intervals
+
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow_calibration)
+    model = ParetoNBDModel().fit(x, t_x, T)
+    spend = np.where(x > 0, 20.0 + 3.0 * (np.arange(x.size) % 7), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spend_model = GammaGammaModel().fit(x[x > 0], spend[x > 0])
+    tiers = np.array(["A", "B", "C"])[np.arange(x.size) % 3]
+
+    def ranges():
+        return clv_intervals(
+            model,
+            spend_model,
+            x,
+            t_x,
+            T,
+            spend,
+            0.3,
+            horizon=52,
+            unit_discount=0.0018,
+            groups={"Tier": tiers},
+            draws=30,
+        )
+
+    grid = ranges()
+    monkeypatch.delattr(ParetoNBDModel, "_expected_if_alive_grid")
+    each = ranges()
+    pd.testing.assert_frame_equal(grid.customers, each.customers, check_exact=True)
+    pd.testing.assert_frame_equal(grid.totals, each.totals, check_exact=True)
