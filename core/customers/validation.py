@@ -225,16 +225,22 @@ def check_models(
 
 
 def holdout_statistics(
-    transactions: TransactionTable, *, calibration_end: Any, unit: str = "W", whole: pd.DataFrame | None = None
+    transactions: TransactionTable,
+    *,
+    calibration_end: Any,
+    unit: str = "W",
+    whole: pd.DataFrame | None = None,
+    customers: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> HoldoutStatistics:
     """The compressed statistics of :class:`HoldoutStatistics` from a transaction list.
 
     ``whole``: ``customer_summary(transactions, unit=unit)`` when the caller has it already
-    (it is made here otherwise).
+    (it is made here otherwise); ``customers``: the list's customer ids factorized, for the
+    summaries (:func:`core.customers.summary.customer_summary`).
     """
-    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
+    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit, customers=customers)
     if whole is None:
-        whole = customer_summary(transactions, unit=unit)
+        whole = customer_summary(transactions, unit=unit, customers=customers)
     x = calibration["frequency"].to_numpy(float)
     actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
     triples = pd.DataFrame(

@@ -284,3 +284,27 @@ def test_pareto_ranges_through_the_grid_are_the_ranges_per_element(cdnow_calibra
     each = ranges()
     pd.testing.assert_frame_equal(grid.customers, each.customers, check_exact=True)
     pd.testing.assert_frame_equal(grid.totals, each.totals, check_exact=True)
+
+
+def test_summaries_from_the_ids_factorized_once_are_the_summaries(cdnow_raw):
+    """The whole list's and the calibration period's summaries numbered from the list's customer ids
+    factorized once (PandasCustomers) equal those that factorize their own rows, and so do the
+    holdout statistics made from them."""
+    from core.customers.aggregates import PandasCustomers
+    from core.customers.summary import customer_summary
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    customers = pd.factorize(table.rows["customer"].to_numpy())
+    for end in (None, "1997-09-30", "1997-01-15"):
+        plain = customer_summary(table, observation_end=end)
+        numbered = customer_summary(table, observation_end=end, customers=customers)
+        pd.testing.assert_frame_equal(numbered, plain, check_exact=True)
+        assert numbered.attrs == plain.attrs
+    lines = PandasCustomers(table)
+    summary = lines.customer_summary(None, "W")
+    pd.testing.assert_frame_equal(summary, customer_summary(table), check_exact=True)
+    made = lines.holdout_statistics("1997-09-30", "W", summary.attrs["observation_end"])
+    plain = holdout_statistics(table, calibration_end="1997-09-30")
+    for name, value in vars(plain).items():
+        other = vars(made)[name]
+        assert np.array_equal(other, value) if isinstance(value, np.ndarray) else other == value, name
