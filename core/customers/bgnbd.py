@@ -14,6 +14,7 @@ with log-likelihood -9,582.4.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -237,8 +238,11 @@ def _sterf_released() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, in
     call: the holdout check's range (about 60 rules a draw, 200 draws) then stops the fits
     running beside it on the other core for as long. This is the same routine of the same library
     (scipy's ``cython_lapack`` hands out its address) on copies of the same arrays, so it
-    gives the same eigenvalues, to the bit.
+    gives the same eigenvalues, to the bit. Not in Pyodide (xlwings Lite), which starts no thread:
+    there scipy's wrapper loses nothing.
     """
+    if sys.platform == "emscripten":
+        return None
     try:
         import ctypes
 

@@ -308,3 +308,13 @@ def test_summaries_from_the_ids_factorized_once_are_the_summaries(cdnow_raw):
     for name, value in vars(plain).items():
         other = vars(made)[name]
         assert np.array_equal(other, value) if isinstance(value, np.ndarray) else other == value, name
+
+
+def test_pyodide_keeps_scipys_dsterf(monkeypatch):
+    """In Pyodide (xlwings Lite, no threads) the rules use scipy's wrapper: no call through ctypes."""
+    import sys
+
+    from core.customers.bgnbd import _sterf_released
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert _sterf_released() is None
