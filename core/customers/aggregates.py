@@ -132,8 +132,8 @@ class PandasCustomers:
 
     def _customer_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The customer ids of every line factorized, once for the summaries of the whole list and
-        of the holdout check's calibration period (None when an id is missing: each summary then
-        factorizes its own rows, as without it)."""
+        of the holdout check's calibration period and for the cohort counts (None when an id is
+        missing: each then factorizes its own rows, as without it)."""
         if not self._customers:
             codes, ids = pd.factorize(self.transactions.rows["customer"].to_numpy())
             self._customers.append((codes, ids) if not (codes < 0).any() else None)
@@ -181,7 +181,9 @@ class PandasCustomers:
         return active_period_counts(self.transactions.rows, summary)
 
     def cohort_counts(self, observation_end: str) -> CohortCounts:
-        return cohort_counts(self.observed(observation_end).rows, observation_end)
+        observed = self.observed(observation_end)
+        customers = self._customer_codes() if observed is self.transactions else None
+        return cohort_counts(observed.rows, observation_end, customers)
 
     def first_channel(self, summary: pd.DataFrame) -> np.ndarray | None:
         return first_channel(self.transactions, summary)

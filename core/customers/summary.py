@@ -122,7 +122,7 @@ def customer_summary(
     purchase = in_period & (amount >= 0)
     if not purchase.any():
         raise SegmenterInputError(f"no purchase on or before {_day_text(end)}", column="date")
-    codes, accounts = _customer_codes(rows, in_period, customers)
+    codes, accounts = customer_codes(rows, in_period, customers)
     n_accounts = accounts.size
     amount, day = amount[in_period], day[in_period]
     purchase = purchase[in_period]
@@ -196,7 +196,7 @@ def customer_summary(
     return summary
 
 
-def _customer_codes(
+def customer_codes(
     rows: pd.DataFrame, kept: np.ndarray, customers: tuple[np.ndarray, np.ndarray] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` of the customer ids of the rows ``kept``, from the whole list's (``customers``)
@@ -207,9 +207,9 @@ def _customer_codes(
     >>> rows = pd.DataFrame({"customer": ["b", "a", "b", "c", "a"]})
     >>> kept = np.array([False, True, True, False, True])
     >>> whole = pd.factorize(rows["customer"].to_numpy())
-    >>> [v.tolist() for v in _customer_codes(rows, kept, whole)]
+    >>> [v.tolist() for v in customer_codes(rows, kept, whole)]
     [[0, 1, 0], ['a', 'b']]
-    >>> [v.tolist() for v in _customer_codes(rows, kept, None)]
+    >>> [v.tolist() for v in customer_codes(rows, kept, None)]
     [[0, 1, 0], ['a', 'b']]
     """
     if customers is None:

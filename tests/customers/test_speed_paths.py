@@ -318,3 +318,18 @@ def test_pyodide_keeps_scipys_dsterf(monkeypatch):
 
     monkeypatch.setattr(sys, "platform", "emscripten")
     assert _sterf_released() is None
+
+
+def test_cohort_counts_from_the_ids_factorized_once_are_the_counts(cdnow_raw):
+    from core.customers.aggregates import PandasCustomers
+    from core.customers.cohorts import cohort_counts
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    customers = pd.factorize(table.rows["customer"].to_numpy())
+    for end in ("1998-06-30", "1997-09-30"):
+        plain, numbered = cohort_counts(table.rows, end), cohort_counts(table.rows, end, customers)
+        assert (numbered.kind, numbered.last) == (plain.kind, plain.last)
+        pd.testing.assert_series_equal(numbered.sizes, plain.sizes, check_exact=True)
+        pd.testing.assert_frame_equal(numbered.cells, plain.cells, check_exact=True)
+    made = PandasCustomers(table).cohort_counts("1998-06-30")
+    pd.testing.assert_frame_equal(made.cells, cohort_counts(table.rows, "1998-06-30").cells, check_exact=True)
