@@ -31,7 +31,7 @@ def worker_seconds():
 def products():
     # a fit's two products on 150,000 rows (OpenBLAS splits a dot product between its threads from 10,000)
     start = worker_seconds()
-    for _ in range(40):
+    for _ in range(80):
         values = (counts @ ll, counts @ gradient)
         time.sleep(0.005)  # the rest of a likelihood evaluation, in which the workers wait
     return values, worker_seconds() - start
@@ -64,7 +64,7 @@ def test_products_are_the_same_to_the_bit_and_the_workers_sleep():
     changed, again, same, spun, slept = int(output[0]), int(output[1]), output[2], float(output[3]), float(output[4])
     assert changed >= 1 and again == 0 and same == "True"
     if os.cpu_count() and os.cpu_count() > 1:  # one core: OpenBLAS starts no worker
-        assert slept < 0.05 < spun
+        assert slept < 0.1 < spun
 
 
 def test_the_blas_threads_are_left_alone_when_the_user_set_the_wait(monkeypatch):
