@@ -128,6 +128,16 @@ class PandasCustomers:
         self.roles = frozenset(role for role in OPTIONAL_ROLES if role in transactions.headers)
         self._observed: tuple[str, TransactionTable] | None = None
         self._whole: tuple[str, pd.DataFrame] | None = None
+        self._customers: list = []
+
+    def _customer_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The customer ids of every line factorized, once for the summaries of the whole list and
+        of the holdout check's calibration period and for the cohort counts (None when an id is
+        missing: each then factorizes its own rows, as without it)."""
+        if not self._customers:
+            codes, ids = pd.factorize(self.transactions.rows["customer"].to_numpy())
+            self._customers.append((codes, ids) if not (codes < 0).any() else None)
+        return self._customers[0]
 
     def observed(self, observation_end: str) -> TransactionTable:
         """The list without the lines after ``observation_end``."""
@@ -146,7 +156,9 @@ class PandasCustomers:
         return int(len(self.transactions.rows))
 
     def customer_summary(self, observation_end: Any, unit: str) -> pd.DataFrame:
-        summary = customer_summary(self.transactions, observation_end=observation_end, unit=unit)
+        summary = customer_summary(
+            self.transactions, observation_end=observation_end, unit=unit, customers=self._customer_codes()
+        )
         if observation_end is None:  # the whole list's, which the holdout statistics read again
             self._whole = (unit, summary)
         return summary
@@ -160,13 +172,18 @@ class PandasCustomers:
         whole = None
         if self._whole is not None and self._whole[0] == unit and observed is self.transactions:
             whole = self._whole[1]  # the summary of the same lines up to their last date: made once
-        return holdout_statistics(observed, calibration_end=calibration_end, unit=unit, whole=whole)
+        customers = self._customer_codes() if observed is self.transactions else None
+        return holdout_statistics(
+            observed, calibration_end=calibration_end, unit=unit, whole=whole, customers=customers
+        )
 
     def active_periods(self, summary: pd.DataFrame) -> ActivePeriods:
         return active_period_counts(self.transactions.rows, summary)
 
     def cohort_counts(self, observation_end: str) -> CohortCounts:
-        return cohort_counts(self.observed(observation_end).rows, observation_end)
+        observed = self.observed(observation_end)
+        customers = self._customer_codes() if observed is self.transactions else None
+        return cohort_counts(observed.rows, observation_end, customers)
 
     def first_channel(self, summary: pd.DataFrame) -> np.ndarray | None:
         return first_channel(self.transactions, summary)

@@ -14,6 +14,9 @@ with log-likelihood -9,582.4.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 import numpy as np
 from scipy import linalg, special
 from scipy.linalg import lapack
@@ -204,8 +207,9 @@ def beta_gauss_rules(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
     diagonal, off = _jacobi_matrices(p, q, n)
     y = np.empty_like(diagonal)
     solved = np.ones(len(diagonal), dtype=bool)
+    sterf = _sterf()
     for i in range(len(diagonal)):
-        values, info = lapack.dsterf(diagonal[i], off[i])
+        values, info = sterf(diagonal[i], off[i])
         y[i] = values
         solved[i] = info == 0
     with np.errstate(all="ignore"):
@@ -224,6 +228,55 @@ def beta_gauss_rules(p: float, q: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
     for i in np.flatnonzero(redo):
         nodes[i], weights[i] = beta_gauss(p, float(q[i]), n)
     return nodes, weights
+
+
+def _sterf_released() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, int]] | None:
+    """LAPACK ``dsterf`` called through ctypes, which lets other threads run meanwhile; None where
+    it cannot be reached (no ctypes, as in Pyodide, or scipy without its Cython LAPACK).
+
+    scipy's f2py wrapper, :func:`scipy.linalg.lapack.dsterf`, holds the GIL for the whole
+    call: the holdout check's range (about 60 rules a draw, 200 draws) then stops the fits
+    running beside it on the other core for as long. This is the same routine of the same library
+    (scipy's ``cython_lapack`` hands out its address) on copies of the same arrays, so it
+    gives the same eigenvalues, to the bit. Not in Pyodide (xlwings Lite), which starts no thread:
+    there scipy's wrapper loses nothing.
+    """
+    if sys.platform == "emscripten":
+        return None
+    try:
+        import ctypes
+
+        from scipy.linalg import cython_lapack
+
+        capsule = cython_lapack.__pyx_capi__["dsterf"]
+        name_of, pointer_of = ctypes.pythonapi.PyCapsule_GetName, ctypes.pythonapi.PyCapsule_GetPointer
+        name_of.restype, name_of.argtypes = ctypes.c_char_p, [ctypes.py_object]
+        pointer_of.restype, pointer_of.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+        address = pointer_of(capsule, name_of(capsule))
+    except Exception:  # no ctypes or no such capsule: scipy's wrapper (pyodide: one thread anyway)
+        return None
+    integer, double = ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_double)
+    routine = ctypes.CFUNCTYPE(None, integer, double, double, integer)(address)
+
+    def sterf(diagonal: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, int]:
+        values = np.array(diagonal, dtype=np.float64, order="C")
+        work = np.array(off, dtype=np.float64, order="C")
+        size, info = ctypes.c_int(values.size), ctypes.c_int(0)
+        routine(ctypes.byref(size), values.ctypes.data_as(double), work.ctypes.data_as(double), ctypes.byref(info))
+        return values, info.value
+
+    return sterf
+
+
+_STERF: list = []
+
+
+def _sterf() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, int]]:
+    """The ``dsterf`` :func:`beta_gauss_rules` calls: :func:`_sterf_released`, else scipy's wrapper
+    (found once)."""
+    if not _STERF:
+        _STERF.append(_sterf_released() or lapack.dsterf)
+    return _STERF[0]
 
 
 class BetaGeoModel(PurchaseModel):

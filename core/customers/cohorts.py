@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.customers.summary import customer_codes
+
 #: Lists spanning up to this many months get monthly cohorts, longer ones quarterly.
 MONTHLY_UP_TO = 24
 #: At most this many periods since the start are shown.
@@ -77,8 +79,14 @@ def period_number(year, month, per_year: int):
     return year * per_year + (month - 1) * per_year // 12
 
 
-def cohort_counts(rows: pd.DataFrame, observation_end) -> CohortCounts:
+def cohort_counts(
+    rows: pd.DataFrame, observation_end, customers: tuple[np.ndarray, np.ndarray] | None = None
+) -> CohortCounts:
     """:class:`CohortCounts` of a transaction list (``customer, date, amount``) up to the observation end.
+
+    ``customers``: ``pd.factorize`` of the rows' customer ids when the caller has it (the same
+    numbering of the rows kept, without hashing every id again; see
+    :func:`core.customers.summary.customer_summary`).
 
     >>> rows = pd.DataFrame({"customer": ["A", "A", "B"], "amount": [10.0, 30.0, 5.0],
     ...                      "date": pd.to_datetime(["2024-01-03", "2024-03-01", "2024-02-10"])})
@@ -87,14 +95,15 @@ def cohort_counts(rows: pd.DataFrame, observation_end) -> CohortCounts:
     ('M', [1, 1], [10.0, 30.0, 5.0])
     """
     end = pd.Timestamp(observation_end).normalize()
-    kept = rows[rows["date"].dt.normalize() <= end]
+    keep = (rows["date"].dt.normalize() <= end).to_numpy()
+    kept = rows[keep]
     kind = cohort_period(kept["date"].min(), end)
     per_year = 12 if kind == "M" else 4
     dates = kept["date"]
     # period numbers as integers: Period objects group slowly
     period = period_number(dates.dt.year.to_numpy(np.int64), dates.dt.month.to_numpy(np.int64), per_year)
     # customers as numbers (one hash pass): numbers group and count faster than text
-    customer = pd.factorize(kept["customer"].to_numpy())[0]
+    customer = customer_codes(rows, keep, customers)[0]
     first = pd.Series(period).groupby(customer).transform("min").to_numpy()
     frame = pd.DataFrame(
         {"cohort": first, "since": period - first, "customer": customer, "amount": kept["amount"].to_numpy(float)}

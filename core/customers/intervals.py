@@ -193,16 +193,11 @@ class _Horizon:
         """E if alive at times t (pairs x m) for one parameter set."""
         if self.ratio_nodes and t.shape[1] > 1:
             return self._by_ratio(params, t)
-        xs, Ts = np.broadcast_to(self.x[:, None], t.shape).ravel(), np.broadcast_to(self.T[:, None], t.shape).ravel()
-        with np.errstate(all="ignore"):
-            return self.model._expected_if_alive(params, t.ravel(), xs, np.zeros_like(xs), Ts).reshape(t.shape)
+        return _on_grid(self.model, params, t, self.x, self.T)
 
     def _exact(self, params: np.ndarray) -> np.ndarray:
         t = np.broadcast_to(self.ends, (self.x.size, self.ends.size))
-        xs, Ts = np.broadcast_to(self.x[:, None], t.shape).ravel(), np.broadcast_to(self.T[:, None], t.shape).ravel()
-        with np.errstate(all="ignore"):
-            values = self.model._expected_if_alive(params, t.ravel(), xs, np.zeros_like(xs), Ts).reshape(t.shape)
-        return values @ self.steps
+        return _on_grid(self.model, params, t, self.x, self.T) @ self.steps
 
     def _by_ratio(self, params: np.ndarray, t: np.ndarray) -> np.ndarray:
         """BG/NBD's E if alive at times t (pairs x m) through Chebyshev interpolation in ln w per x."""
@@ -262,11 +257,7 @@ class _Horizon:
 
     def _interpolated(self, params: np.ndarray, rows: slice, weights: np.ndarray) -> np.ndarray:
         """The two sums of the pairs ``rows`` from their node values and ``weights``."""
-        t = self.nodes[rows]
-        xs = np.broadcast_to(self.x[rows, None], t.shape).ravel()
-        Ts = np.broadcast_to(self.T[rows, None], t.shape).ravel()
-        with np.errstate(all="ignore"):
-            values = self.model._expected_if_alive(params, t.ravel(), xs, np.zeros_like(xs), Ts).reshape(t.shape)
+        values = _on_grid(self.model, params, self.nodes[rows], self.x[rows], self.T[rows])
         return np.einsum("pn,pnc->pc", values, weights)
 
     def __call__(self, params: np.ndarray) -> np.ndarray:
@@ -274,6 +265,18 @@ class _Horizon:
         if self.nodes is None:
             return self._exact(params)
         return np.einsum("pn,pnc->pc", self._expected(params, self.nodes), self.weights)
+
+
+def _on_grid(model: PurchaseModel, params: np.ndarray, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """E if alive of the pairs (x, T) at times t (pairs x m): the model's ``_expected_if_alive`` on
+    every element, or its ``_expected_if_alive_grid`` (the same numbers, what depends on the pair
+    alone computed once per pair) when it has one."""
+    with np.errstate(all="ignore"):
+        grid = getattr(model, "_expected_if_alive_grid", None)
+        if grid is not None:
+            return grid(params, t, x, T)
+        xs, Ts = np.broadcast_to(x[:, None], t.shape).ravel(), np.broadcast_to(T[:, None], t.shape).ravel()
+        return model._expected_if_alive(params, np.ravel(t), xs, np.zeros_like(xs), Ts).reshape(t.shape)
 
 
 def _row_quantiles(values: np.ndarray) -> np.ndarray:

@@ -39,7 +39,13 @@ SUMMARY_COLUMNS = (
 )
 
 
-def customer_summary(transactions: TransactionTable, *, observation_end: Any = None, unit: str = "W") -> pd.DataFrame:
+def customer_summary(
+    transactions: TransactionTable,
+    *,
+    observation_end: Any = None,
+    unit: str = "W",
+    customers: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """One row per customer: purchase history, spend, margin and the BG/NBD inputs.
 
     Parameters
@@ -53,6 +59,12 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
         Time unit of recency, T and time_since_last: ``"D"`` days, ``"W"`` weeks (7 days, the
         default, as in the CDNOW studies) or ``"M"`` months of 365.25 / 12 = 30.4375 days.
         Stored in ``result.attrs["unit"]``.
+    customers:
+        ``pd.factorize`` of the list's customer ids (a code per row, none missing; the distinct
+        ids), when the caller has it: the customers are then numbered from it (the same numbering,
+        by first appearance among the rows kept) instead of by hashing every row's id again, as
+        :class:`core.customers.aggregates.PandasCustomers` does for the whole list's summary and
+        the holdout check's calibration summary.
 
     Returns
     -------
@@ -110,7 +122,7 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     purchase = in_period & (amount >= 0)
     if not purchase.any():
         raise SegmenterInputError(f"no purchase on or before {_day_text(end)}", column="date")
-    codes, accounts = pd.factorize(rows["customer"].to_numpy()[in_period])
+    codes, accounts = customer_codes(rows, in_period, customers)
     n_accounts = accounts.size
     amount, day = amount[in_period], day[in_period]
     purchase = purchase[in_period]
@@ -182,6 +194,31 @@ def customer_summary(transactions: TransactionTable, *, observation_end: Any = N
     summary.attrs["unit"] = unit
     summary.attrs["observation_end"] = _day_text(end)
     return summary
+
+
+def customer_codes(
+    rows: pd.DataFrame, kept: np.ndarray, customers: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of the customer ids of the rows ``kept``, from the whole list's (``customers``)
+    when given: its codes renumbered by first appearance among the rows kept (a factorize of
+    integers), the ids taken in that order. Two rows share a code exactly when they share an id,
+    so the codes and ids are those of factorizing the ids kept.
+
+    >>> rows = pd.DataFrame({"customer": ["b", "a", "b", "c", "a"]})
+    >>> kept = np.array([False, True, True, False, True])
+    >>> whole = pd.factorize(rows["customer"].to_numpy())
+    >>> [v.tolist() for v in customer_codes(rows, kept, whole)]
+    [[0, 1, 0], ['a', 'b']]
+    >>> [v.tolist() for v in customer_codes(rows, kept, None)]
+    [[0, 1, 0], ['a', 'b']]
+    """
+    if customers is None:
+        return pd.factorize(rows["customer"].to_numpy()[kept])
+    codes, ids = customers
+    if kept.all():
+        return codes, ids
+    renumbered, first = pd.factorize(codes[kept])
+    return renumbered, ids[first]
 
 
 def revenue_per_year(transactions: TransactionTable, summary: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -225,16 +225,22 @@ def check_models(
 
 
 def holdout_statistics(
-    transactions: TransactionTable, *, calibration_end: Any, unit: str = "W", whole: pd.DataFrame | None = None
+    transactions: TransactionTable,
+    *,
+    calibration_end: Any,
+    unit: str = "W",
+    whole: pd.DataFrame | None = None,
+    customers: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> HoldoutStatistics:
     """The compressed statistics of :class:`HoldoutStatistics` from a transaction list.
 
     ``whole``: ``customer_summary(transactions, unit=unit)`` when the caller has it already
-    (it is made here otherwise).
+    (it is made here otherwise); ``customers``: the list's customer ids factorized, for the
+    summaries (:func:`core.customers.summary.customer_summary`).
     """
-    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit)
+    calibration = customer_summary(transactions, observation_end=calibration_end, unit=unit, customers=customers)
     if whole is None:
-        whole = customer_summary(transactions, unit=unit)
+        whole = customer_summary(transactions, unit=unit, customers=customers)
     x = calibration["frequency"].to_numpy(float)
     actual = whole.set_index("account")["frequency"].reindex(calibration["account"]).to_numpy(float) - x
     triples = pd.DataFrame(
@@ -248,7 +254,10 @@ def holdout_statistics(
     first_day = calibration["first_purchase"].to_numpy().astype("datetime64[D]").astype(np.int64) - start
     # each row's calibration customer as a number (-1: none) by one hash lookup; numpy's isin on
     # the ids sorted object arrays (minutes on 200,000 customers), and numbers group faster than text
-    customer = positions_in(calibration["account"], rows["customer"])  # one factorize, not a million hashed texts
+    if customers is None:
+        customer = positions_in(calibration["account"], rows["customer"])  # one factorize, not a million hashed texts
+    else:  # each distinct id looked up once, then each row's by its code: the same positions
+        customer = positions_in(calibration["account"], pd.Series(customers[1]))[customers[0]]
     keep = (customer >= 0) & (rows["amount"].to_numpy() >= 0)
     purchase_days = pd.DataFrame({"customer": customer[keep], "day": day[keep] - start})
     purchase_days = purchase_days.drop_duplicates()

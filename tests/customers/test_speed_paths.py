@@ -170,3 +170,166 @@ def test_the_report_on_threads_equals_the_report_in_one_thread(monkeypatch):
         pd.testing.assert_frame_equal(threaded.tables[name], frame, check_exact=True, obj=name)
     for name, frame in single.account_report.tables.items():
         pd.testing.assert_frame_equal(threaded.account_report.tables[name], frame, check_exact=True, obj=name)
+
+
+def test_dsterf_through_ctypes_gives_scipys_eigenvalues_to_the_bit():
+    from scipy.linalg import lapack
+
+    from core.customers.bgnbd import _jacobi_matrices, _sterf_released
+
+    released = _sterf_released()
+    assert released is not None  # Linux, macOS and Windows wheels of scipy have its Cython LAPACK
+    rng = np.random.default_rng(3)
+    for p in (0.5, 3.0, 1591.9, np.exp(rng.uniform(-2, 9))):
+        q = np.exp(rng.uniform(-2, 10, 12))
+        for n in (2, 8, 96):
+            diagonal, off = _jacobi_matrices(float(p), q, n)
+            for i in range(q.size):
+                expected, expected_info = lapack.dsterf(diagonal[i], off[i])
+                values, info = released(diagonal[i], off[i])
+                assert info == expected_info and np.array_equal(values, expected)
+    # the arrays given are left as they were (LAPACK overwrites its own copies)
+    diagonal, off = _jacobi_matrices(3.0, np.array([5.0]), 8)
+    before = diagonal.copy(), off.copy()
+    released(diagonal[0], off[0])
+    assert np.array_equal(diagonal, before[0]) and np.array_equal(off, before[1])
+
+
+def test_gauss_rules_through_either_dsterf_are_the_same(monkeypatch):
+    from scipy.linalg import lapack
+
+    import core.customers.bgnbd as bgnbd
+
+    q = 14_563.2 + np.arange(40.0)
+    monkeypatch.setattr(bgnbd, "_STERF", [lapack.dsterf])
+    plain = bgnbd.beta_gauss_rules(1591.9, q, 96)
+    monkeypatch.setattr(bgnbd, "_STERF", [])  # found again: the ctypes route
+    released = bgnbd.beta_gauss_rules(1591.9, q, 96)
+    assert bgnbd._STERF[0] is not lapack.dsterf
+    assert np.array_equal(plain[0], released[0]) and np.array_equal(plain[1], released[1])
+    # and the rules are right: the mean of Beta(p, q) is p / (p + q)
+    np.testing.assert_allclose((released[0] * released[1]).sum(axis=1), 1591.9 / (1591.9 + q), rtol=1e-13)
+
+
+def test_dsterf_through_ctypes_lets_another_thread_run():
+    """scipy's wrapper holds the GIL for the whole call; the ctypes call lets go of it: a Python
+    loop on another thread advances meanwhile."""
+    import threading
+    import time
+
+    from core.customers.bgnbd import _jacobi_matrices, _sterf_released
+
+    released = _sterf_released()
+    diagonal, off = _jacobi_matrices(1591.9, 14_563.2 + np.arange(20.0), 96)
+    counted, stop = [0], threading.Event()
+
+    def count():
+        while not stop.is_set():
+            counted[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    time.sleep(0.01)
+    start = counted[0]
+    for _ in range(30):
+        for i in range(20):
+            released(diagonal[i], off[i])
+    stop.set()
+    counter.join()
+    assert counted[0] - start > 1000
+
+
+def test_pareto_expectation_on_a_grid_is_the_one_per_element():
+    model = ParetoNBDModel()
+    rng = np.random.default_rng(8)
+    x, T = rng.integers(0, 40, 300).astype(float), rng.uniform(0.0, 150.0, 300)
+    t = rng.uniform(0.0, 104.0, (300, 16))
+    for params in ([0.55, 10.6, 0.61, 11.7], [0.7, 2.1, 1.0, 58.7], [2.0, 30.0, 3.5, 0.4]):  # s = 1: E grows like ln
+        params = np.array(params)
+        each = model._expected_if_alive(params, t.ravel(), np.repeat(x, 16), np.zeros(4800), np.repeat(T, 16))
+        assert np.array_equal(model._expected_if_alive_grid(params, t, x, T), each.reshape(t.shape))
+
+
+def test_pareto_ranges_through_the_grid_are_the_ranges_per_element(cdnow_calibration, monkeypatch):
+    """clv_intervals with Pareto/NBD (its period sums and draws through the grid) against the same
+    with the grid taken away (every element through _expected_if_alive): the same tables."""
+    from core.customers.gamma_gamma import GammaGammaModel
+    from core.customers.intervals import clv_intervals
+
+    x, t_x, T = (np.asarray(v, dtype=float) for v in cdnow_calibration)
+    model = ParetoNBDModel().fit(x, t_x, T)
+    spend = np.where(x > 0, 20.0 + 3.0 * (np.arange(x.size) % 7), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spend_model = GammaGammaModel().fit(x[x > 0], spend[x > 0])
+    tiers = np.array(["A", "B", "C"])[np.arange(x.size) % 3]
+
+    def ranges():
+        return clv_intervals(
+            model,
+            spend_model,
+            x,
+            t_x,
+            T,
+            spend,
+            0.3,
+            horizon=52,
+            unit_discount=0.0018,
+            groups={"Tier": tiers},
+            draws=30,
+        )
+
+    grid = ranges()
+    monkeypatch.delattr(ParetoNBDModel, "_expected_if_alive_grid")
+    each = ranges()
+    pd.testing.assert_frame_equal(grid.customers, each.customers, check_exact=True)
+    pd.testing.assert_frame_equal(grid.totals, each.totals, check_exact=True)
+
+
+def test_summaries_from_the_ids_factorized_once_are_the_summaries(cdnow_raw):
+    """The whole list's and the calibration period's summaries numbered from the list's customer ids
+    factorized once (PandasCustomers) equal those that factorize their own rows, and so do the
+    holdout statistics made from them."""
+    from core.customers.aggregates import PandasCustomers
+    from core.customers.summary import customer_summary
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    customers = pd.factorize(table.rows["customer"].to_numpy())
+    for end in (None, "1997-09-30", "1997-01-15"):
+        plain = customer_summary(table, observation_end=end)
+        numbered = customer_summary(table, observation_end=end, customers=customers)
+        pd.testing.assert_frame_equal(numbered, plain, check_exact=True)
+        assert numbered.attrs == plain.attrs
+    lines = PandasCustomers(table)
+    summary = lines.customer_summary(None, "W")
+    pd.testing.assert_frame_equal(summary, customer_summary(table), check_exact=True)
+    made = lines.holdout_statistics("1997-09-30", "W", summary.attrs["observation_end"])
+    plain = holdout_statistics(table, calibration_end="1997-09-30")
+    for name, value in vars(plain).items():
+        other = vars(made)[name]
+        assert np.array_equal(other, value) if isinstance(value, np.ndarray) else other == value, name
+
+
+def test_pyodide_keeps_scipys_dsterf(monkeypatch):
+    """In Pyodide (xlwings Lite, no threads) the rules use scipy's wrapper: no call through ctypes."""
+    import sys
+
+    from core.customers.bgnbd import _sterf_released
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    assert _sterf_released() is None
+
+
+def test_cohort_counts_from_the_ids_factorized_once_are_the_counts(cdnow_raw):
+    from core.customers.aggregates import PandasCustomers
+    from core.customers.cohorts import cohort_counts
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    customers = pd.factorize(table.rows["customer"].to_numpy())
+    for end in ("1998-06-30", "1997-09-30"):
+        plain, numbered = cohort_counts(table.rows, end), cohort_counts(table.rows, end, customers)
+        assert (numbered.kind, numbered.last) == (plain.kind, plain.last)
+        pd.testing.assert_series_equal(numbered.sizes, plain.sizes, check_exact=True)
+        pd.testing.assert_frame_equal(numbered.cells, plain.cells, check_exact=True)
+    made = PandasCustomers(table).cohort_counts("1998-06-30")
+    pd.testing.assert_frame_equal(made.cells, cohort_counts(table.rows, "1998-06-30").cells, check_exact=True)
