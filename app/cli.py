@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from app.blas_threads import quiet_idle_blas_threads
+from app.heap import keep_freed_memory
 from app.runs import customer_sheets, extend_customer_report, extend_report, extra_lines
 from core.accounts import AccountTable
 from core.config import ReportConfig, config_from_mapping
@@ -419,6 +420,7 @@ def _report_table(args: argparse.Namespace, config: ReportConfig, progress) -> i
 
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_idle_blas_threads()  # the cores left to the work, not to OpenBLAS's idle threads (same figures)
+    keep_freed_memory()  # freed arrays reused, not faulted in again (app/heap.py)
     args = _parser().parse_args(argv)
     if args.command == "setup":
         from excel_setup import WORKBOOK, run_setup

@@ -92,6 +92,7 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     """The CLI's own steps, timed: read, analyse (with the bridge and the call list the CLI adds),
     write (seconds) and the peak memory (MiB)."""
     from app.blas_threads import quiet_idle_blas_threads
+    from app.heap import keep_freed_memory
     from app.runs import customer_sheets, extend_customer_report, extend_report
     from core.accounts import parse_accounts
     from core.config import ReportConfig
@@ -103,6 +104,7 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     from writers.xlsx import write_workbook
 
     quiet_idle_blas_threads()  # as the CLI's main does
+    keep_freed_memory()
     config = ReportConfig()
     start, cpu = time.perf_counter(), _cpu_seconds()
     rows, first_row = read_block(source)
