@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from app.heap import keep_freed_memory
 from bench.bench_report import account_cells
 from readers.delimited import read_delimited
 from readers.workbook import read_workbook
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/segmenter-bench"))
     parser.add_argument("--csv-only", action="store_true", help="time the CSV readers only")
     args = parser.parse_args()
+    keep_freed_memory()  # as the CLI's main does before it reads a file (app/heap.py)
     xlsx, text = make_inputs(args.rows, args.cache, csv_only=args.csv_only)
     if not args.csv_only:
         read_xlsx(xlsx, args.rows)
