@@ -30,7 +30,7 @@ SETTINGS = {
     "M_TRIM_THRESHOLD": (M_TRIM_THRESHOLD, 1 << 30),  # the heap's free top handed back past 1 GiB only
     "M_TOP_PAD": (M_TOP_PAD, 64 << 20),  # the heap grown 64 MiB at a time
 }
-_DONE: list[dict[str, int]] = []
+_DONE: list[bool] = []
 
 
 def keep_freed_memory() -> dict[str, int]:
@@ -42,7 +42,7 @@ def keep_freed_memory() -> dict[str, int]:
     """
     if _DONE or not sys.platform.startswith("linux"):
         return {}
-    _DONE.append({})
+    _DONE.append(True)
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         mallopt = libc.mallopt
@@ -52,7 +52,6 @@ def keep_freed_memory() -> dict[str, int]:
     applied = {name: value for name, (parameter, value) in SETTINGS.items() if mallopt(parameter, value) == 1}
     if applied:
         _arrow_from_malloc()
-    _DONE[0].update(applied)
     return applied
 
 

@@ -223,12 +223,20 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def text_positions(values: np.ndarray) -> np.ndarray:
-    """Positions of the cells that are Python strings (``type(cell) is str``), in order.
+def may_hold_text(values: np.ndarray) -> bool:
+    """Whether a column of cells may hold text: False for one of numbers, dates or blanks only,
+    told at C speed by pandas' ``infer_dtype``, which says "string", "mixed" or "mixed-integer"
+    whenever a cell is text.
 
-    A column without any (numbers, dates, blanks) is told at C speed by pandas' ``infer_dtype``,
-    which says "string", "mixed" or "mixed-integer" whenever a cell is text; only then are the
-    cells' types looked at.
+    >>> may_hold_text(np.array([2024, 2025, None], dtype=object)), may_hold_text(np.array([1.0, "a"], dtype=object))
+    (False, True)
+    """
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "mixed", "mixed-integer")
+
+
+def text_positions(values: np.ndarray) -> np.ndarray:
+    """Positions of the cells that are Python strings (``type(cell) is str``), in order: none for
+    a column that cannot hold text (:func:`may_hold_text`), else the cells' types looked at.
 
     >>> text_positions(np.array([1.0, None, 2.5], dtype=object)).tolist()
     []
@@ -236,7 +244,7 @@ def text_positions(values: np.ndarray) -> np.ndarray:
     [0, 4]
     """
     values = np.asarray(values, dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "mixed", "mixed-integer"):
+    if not may_hold_text(values):
         return np.zeros(0, dtype=np.intp)
     return np.flatnonzero(np.frompyfunc(type, 1, 1)(values) == str)  # noqa: E721 (an array of types: no `is`)
 

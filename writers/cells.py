@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from core.cells import may_hold_text
 from core.grid import no_cyclic_gc
 
 EXCEL_CELL_CHARS = 32_767  # the most characters a cell holds
@@ -209,7 +210,7 @@ def _readable(values: np.ndarray) -> np.ndarray:
     >>> _readable(np.array([2024, 2025, None], dtype=object)).tolist()
     [2024, 2025, None]
     """
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "mixed", "mixed-integer"):
+    if not may_hold_text(values):
         return values  # no text at all (e.g. whole years as categories): nothing to clean
     text = pd.Series(values, dtype=object)
     odd = (
