@@ -95,7 +95,11 @@ _LAST_NS_SERIAL = (_dt.date(2262, 4, 10) - _dt.date(1899, 12, 30)).days
 _NS_MIN = np.datetime64("1677-09-22", "us")
 _NS_MAX = np.datetime64("2262-04-11", "us")
 
-_BLANK, _NUMBER, _TEXT, _OTHER = 0, 1, 2, 3
+#: What a reader may already know of each cell it hands over (``kinds``, an int8 per cell; see
+#: :func:`to_numbers`): empty (None), a finite number (a Python float or int), text with no
+#: whitespace at either end and not empty, another value (a date), or unknown (looked at as any cell).
+CELL_BLANK, CELL_NUMBER, CELL_TEXT, CELL_OTHER, CELL_UNKNOWN = 0, 1, 2, 3, -1
+_BLANK, _NUMBER, _TEXT, _OTHER = CELL_BLANK, CELL_NUMBER, CELL_TEXT, CELL_OTHER
 
 #: The largest magnitude read as a number: 1e15, the 15 significant digits Excel keeps. Larger
 #: values (1e308, inf) would overflow sums and squares into inf or NaN; they are rejected.
@@ -234,36 +238,51 @@ def may_hold_text(values: np.ndarray) -> bool:
     return pd.api.types.infer_dtype(values, skipna=True) in ("string", "mixed", "mixed-integer")
 
 
-def text_positions(values: np.ndarray) -> np.ndarray:
+def text_positions(values: np.ndarray, kinds: np.ndarray | None = None) -> np.ndarray:
     """Positions of the cells that are Python strings (``type(cell) is str``), in order: none for
-    a column that cannot hold text (:func:`may_hold_text`), else the cells' types looked at.
+    a column that cannot hold text (:func:`may_hold_text`), else the cells' types looked at
+    (only those of unknown kind when the reader's ``kinds`` are given, see :func:`to_numbers`).
 
     >>> text_positions(np.array([1.0, None, 2.5], dtype=object)).tolist()
     []
     >>> text_positions(np.array(["a", 1.0, None, np.str_("b"), "c"], dtype=object)).tolist()
     [0, 4]
+    >>> cells = np.array(["a", 1.0, " b "], dtype=object)
+    >>> text_positions(cells, np.array([CELL_TEXT, CELL_NUMBER, CELL_UNKNOWN], dtype=np.int8)).tolist()
+    [0, 2]
     """
     values = np.asarray(values, dtype=object)
+    if kinds is not None and len(kinds) == len(values):
+        unknown = np.flatnonzero(kinds == CELL_UNKNOWN)
+        known = np.flatnonzero(kinds == CELL_TEXT)
+        if not unknown.size:
+            return known
+        return np.union1d(known, unknown[text_positions(values[unknown])])
     if not may_hold_text(values):
         return np.zeros(0, dtype=np.intp)
     return np.flatnonzero(np.frompyfunc(type, 1, 1)(values) == str)  # noqa: E721 (an array of types: no `is`)
 
 
-def is_blank(values: Any) -> np.ndarray:
-    """Which cells are empty: None, NaN/NaT, ``""`` or whitespace-only text.
+def is_blank(values: Any, kinds: np.ndarray | None = None) -> np.ndarray:
+    """Which cells are empty: None, NaN/NaT, ``""`` or whitespace-only text (``kinds``: as for
+    :func:`to_numbers`).
 
     Examples
     --------
     >>> is_blank(np.array([None, float("nan"), "  ", "x", 0.0], dtype=object)).tolist()
     [True, True, True, False, False]
     """
-    return _classify(values).kind == _BLANK
+    if kinds is not None and not (kinds == CELL_UNKNOWN).any():
+        return kinds == _BLANK
+    return _classify(values, kinds).kind == _BLANK
 
 
 # --------------------------------------------------------------------------- numbers
 
 
-def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: bool = False) -> ParsedColumn:
+def to_numbers(
+    values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: bool = False, kinds: np.ndarray | None = None
+) -> ParsedColumn:
     """Read a column of cells as numbers.
 
     Parameters
@@ -276,6 +295,10 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
         The sheet row number of each cell (same length as ``values``).
     percent_ok:
         Read ``"12%"`` as 0.12; otherwise percentage text is rejected.
+    kinds:
+        What the reader already knows of each cell (``CELL_*``, int8, same length as ``values``),
+        or None: a cell it marks is not looked at again (a CSV's million numbers and texts are
+        typed by the reader, column by column). The result is the same either way.
 
     Returns
     -------
@@ -305,7 +328,7 @@ def to_numbers(values: Any, *, column: str, sheet_rows: np.ndarray, percent_ok: 
     >>> parsed.issues[["sheet_row", "action", "reason"]].values.tolist()
     [[3, 'coerced', 'text read as the number 1200.5'], [4, 'coerced', 'text read as the number -300'], [5, 'rejected', "'n/a' is not a number"]]
     """  # noqa: E501
-    cells = _classify(values)
+    cells = _classify(values, kinds)
     out = cells.numbers.copy()
     found = _Found()
     infinite = (cells.kind == _NUMBER) & ~(np.abs(out) <= MAX_NUMBER)
@@ -675,8 +698,8 @@ def _parse_number_other(value: Any) -> tuple[float, str | None, str | None]:
 # --------------------------------------------------------------------------- text
 
 
-def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn:
-    """Read a column of cells as text (names, ids, categories).
+def to_text(values: Any, *, column: str, sheet_rows: np.ndarray, kinds: np.ndarray | None = None) -> ParsedColumn:
+    """Read a column of cells as text (names, ids, categories); ``kinds`` as for :func:`to_numbers`.
 
     Returns
     -------
@@ -696,7 +719,7 @@ def to_text(values: Any, *, column: str, sheet_rows: np.ndarray) -> ParsedColumn
     ...         sheet_rows=np.arange(2, 6)).values.tolist()
     ['1001', 'Acme', None, None]
     """
-    cells = _classify(values)
+    cells = _classify(values, kinds)
     out = np.full(cells.kind.shape, None, dtype=object)
     found = _Found()
     text_idx = np.flatnonzero(cells.kind == _TEXT)
@@ -741,9 +764,15 @@ _ISO_ZONE = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 
 
 def to_dates(
-    values: Any, *, column: str, sheet_rows: np.ndarray, date_format: str = "auto", refuse_ambiguous: bool = False
+    values: Any,
+    *,
+    column: str,
+    sheet_rows: np.ndarray,
+    date_format: str = "auto",
+    refuse_ambiguous: bool = False,
+    kinds: np.ndarray | None = None,
 ) -> ParsedColumn:
-    """Read a column of cells as dates.
+    """Read a column of cells as dates (``kinds`` as for :func:`to_numbers`).
 
     Returns
     -------
@@ -776,7 +805,7 @@ def to_dates(
     >>> [str(v)[:10] for v in parsed.values]
     ['2025-01-01', '2024-03-31', 'NaT']
     """
-    cells = _classify(values)
+    cells = _classify(values, kinds)
     out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
     found = _Found()
     _serials_to_dates(cells, out, found)
@@ -939,11 +968,14 @@ def _types(*types: type) -> np.ndarray:
     return holder
 
 
-def _classify(values: Any) -> _Cells:
-    """Sort cells into blank / number / text / other, with type masks rather than a Python loop."""
+def _classify(values: Any, kinds: np.ndarray | None = None) -> _Cells:
+    """Sort cells into blank / number / text / other, with type masks rather than a Python loop;
+    the cells whose kind the reader gave (``kinds``, see :func:`to_numbers`) are taken as it says."""
     array = np.asarray(values)
     if array.ndim != 1:
         array = array.reshape(-1)
+    if kinds is not None and array.dtype.kind == "O" and len(kinds) == len(array):
+        return _classify_known(array, kinds)
     if array.dtype.kind in "fiu":
         numbers = array.astype(np.float64)
         kind = np.where(np.isnan(numbers), _BLANK, _NUMBER).astype(np.int8)
@@ -978,6 +1010,25 @@ def _classify(values: Any) -> _Cells:
         text[text_idx] = stripped
         text[text_idx[empty]] = None
         kind[text_idx[empty]] = _BLANK
+    return _mark_com_errors(_Cells(array, kind, numbers, text))
+
+
+def _classify_known(array: np.ndarray, kinds: np.ndarray) -> _Cells:
+    """:func:`_classify` of cells whose kinds a reader gave: its numbers are Python floats, its
+    texts are stripped and not empty; a cell of unknown kind is classified as any cell."""
+    kind = kinds.astype(np.int8)  # a copy: the caller's kinds are never written
+    numbers = np.full(array.shape, np.nan)
+    text = np.full(array.shape, None, dtype=object)
+    unknown = np.flatnonzero(kind == CELL_UNKNOWN)
+    if unknown.size:
+        looked = _classify(array[unknown])
+        kind[unknown] = looked.kind
+        numbers[unknown] = looked.numbers
+        text[unknown] = looked.text
+    number_mask = kind == _NUMBER
+    numbers[number_mask] = array[number_mask].astype(np.float64)
+    text_mask = kinds == CELL_TEXT
+    text[text_mask] = array[text_mask]
     return _mark_com_errors(_Cells(array, kind, numbers, text))
 
 

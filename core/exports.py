@@ -170,6 +170,9 @@ class Layout:
         One sentence per layout recognised, for the CLI, the ribbon and the Overview.
     unassigned:
         Block columns that take no role (a survey's start date), kept as columns.
+    kinds:
+        What the reader knew of each cell of ``block`` (``core.cells.CELL_*``), while no layout has
+        written into the block; None otherwise (see :meth:`set_cells`).
     """
 
     block: np.ndarray
@@ -178,19 +181,30 @@ class Layout:
     notes: list[tuple] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
     unassigned: set[int] = field(default_factory=set)
+    kinds: np.ndarray | None = None
+
+    def set_cells(self, rows: Any, column: int, values: Any) -> None:
+        """Write cells of the block (the layout's own copy); the reader's kinds no longer hold."""
+        self.block[rows, column] = values
+        self.kinds = None
+
+    def column_kinds(self, rows: np.ndarray, column: int) -> np.ndarray | None:
+        """The reader's kinds of ``block[rows, column]``, or None."""
+        return None if self.kinds is None else self.kinds[rows, column]
 
 
 def _key(value: Any) -> str:
     return normalise_header(value) if isinstance(value, str) else ""
 
 
-def _texts(block: np.ndarray, rows: np.ndarray, j: int) -> list[str | None]:
-    values = to_text(block[rows, j], column="", sheet_rows=np.zeros(len(rows), dtype=np.int64)).values
-    return list(values)
+def _texts(out: Layout, rows: np.ndarray, j: int) -> list[str | None]:
+    cells, kinds = out.block[rows, j], out.column_kinds(rows, j)
+    return list(to_text(cells, column="", sheet_rows=np.zeros(len(rows), dtype=np.int64), kinds=kinds).values)
 
 
-def _numbers(block: np.ndarray, rows: np.ndarray, j: int) -> np.ndarray:
-    return to_numbers(block[rows, j], column="", sheet_rows=np.zeros(len(rows), dtype=np.int64)).values
+def _numbers(out: Layout, rows: np.ndarray, j: int) -> np.ndarray:
+    cells, kinds = out.block[rows, j], out.column_kinds(rows, j)
+    return to_numbers(cells, column="", sheet_rows=np.zeros(len(rows), dtype=np.int64), kinds=kinds).values
 
 
 #: One role under its name in the other kind of list: --column revenue=... on an order list.
@@ -233,6 +247,7 @@ def read_layout(
     first_sheet_row: int,
     options: ExportOptions | None = None,
     role_names: tuple[str, ...] = (),
+    kinds: np.ndarray | None = None,
 ) -> Layout:
     """Read what an export's rows mean (see the module docstring).
 
@@ -246,6 +261,8 @@ def read_layout(
         Block positions of the data rows (:func:`core.table_finder.find_table`).
     headers:
         Header texts of the columns (None without a header row).
+    kinds:
+        What the reader knows of each cell of ``block`` (:attr:`core.grid.CellBlock.kinds`), or None.
     kind:
         ``"accounts"`` or ``"transactions"``.
     first_sheet_row:
@@ -273,6 +290,7 @@ def read_layout(
     if header is None or headers is None or not len(out.rows):
         return out
     out.block = block.copy()
+    out.kinds = kinds
     matcher = ACCOUNT_HEADERS if kind == "accounts" else TRANSACTION_HEADERS
     out.forced = forced_roles(headers, options.columns, role_names) if options.columns else {}
     label_role, value_role = ("account", "revenue") if kind == "accounts" else ("customer", "amount")
@@ -361,10 +379,10 @@ def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], 
     is the label when its header is blank and its cells are text."""
     if not headers or not re.fullmatch(r"column \d+", headers[0]) or 0 in roles.values():
         return
-    texts = [t for t in _texts(out.block, out.rows, 0) if t]
+    texts = [t for t in _texts(out, out.rows, 0) if t]
     # all text (a summary: a name on every row), or text on a share of the rows (a detail report:
     # the customer on its own row above its transactions, and its total row)
-    if texts and len(texts) >= 0.3 * len(out.rows) and np.isnan(_numbers(out.block, out.rows, 0)).all():
+    if texts and len(texts) >= 0.3 * len(out.rows) and np.isnan(_numbers(out, out.rows, 0)).all():
         out.forced[label_role] = 0
         roles[label_role] = 0
         out.said.append(f"the first column has no header and holds names: read as the {label_role}")
@@ -460,7 +478,7 @@ def _second_header_rows(out: Layout, headers: list[str], value: int | None, labe
     text or import ids under its short column names): no number in the row, and the label cell
     blank (SurveyMonkey's answer-option row), or a cell repeating its column's header or holding
     an ``ImportId`` (Qualtrics' question-text and import-id rows)."""
-    if value is None or len(out.rows) <= 1 or np.isnan(_numbers(out.block, out.rows, value)).all():
+    if value is None or len(out.rows) <= 1 or np.isnan(_numbers(out, out.rows, value)).all():
         return
     dropped = []
     for r in out.rows[:SECOND_HEADER_ROWS]:
@@ -507,7 +525,7 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], ord
     why = np.full(len(out.rows), "", dtype=object)
     if "status" in layout_roles:
         j = layout_roles["status"]
-        texts = pd.Series(_texts(out.block, out.rows, j), dtype=object)
+        texts = pd.Series(_texts(out, out.rows, j), dtype=object)
         void = {t for t in texts.dropna().unique() if normalise_header(t) in VOID_STATUSES}
         for i in np.flatnonzero(texts.isin(void).to_numpy()):
             left[i], why[i] = True, f"status '{texts[i]}' in '{headers[j]}': not a sale, left out"
@@ -519,7 +537,7 @@ def _statuses(out: Layout, headers: list[str], layout_roles: dict[str, int], ord
     if not left.any():
         return
     if order is not None:
-        keys = pd.Series(_texts(out.block, out.rows, order), dtype=object)
+        keys = pd.Series(_texts(out, out.rows, order), dtype=object)
         void_orders = {keys[i]: why[i] for i in np.flatnonzero(left) if keys[i]}
         for i in np.flatnonzero(keys.isin(list(void_orders)).to_numpy() & ~left):
             left[i], why[i] = True, void_orders[keys[i]]
@@ -572,11 +590,11 @@ def _dual_amounts(out: Layout, headers: list[str], value: int, options: ExportOp
                     "two amounts in one cell and no currency common to the column: converted neither",
                 )
             )
-            out.block[out.rows[i], value] = None
+            out.set_cells(out.rows[i], value, None)
         return
     for i, m in found:
         amount = m["a1"] if code(m["c1"]) == pick else m["a2"]
-        out.block[out.rows[i], value] = f"{pick} {amount}"
+        out.set_cells(out.rows[i], value, f"{pick} {amount}")
     out.said.append(f"'{headers[value]}' holds two amounts per cell: the {pick} amount is read")
     out.notes.append(
         (
@@ -600,9 +618,9 @@ def _hierarchy(
 ) -> None:
     """``Total <parent>`` rows are left out; a parent's row without figures is a label."""
     column = out.block[out.rows, label]
-    if "total" not in "\n".join(column[text_positions(column)].tolist()).lower():
+    if "total" not in "\n".join(column[text_positions(column, out.column_kinds(out.rows, label))].tolist()).lower():
         return  # no "Total <parent>" row: no hierarchy (one search at C speed over the whole column)
-    texts = _texts(out.block, out.rows, label)
+    texts = _texts(out, out.rows, label)
     keys = [_key(t) for t in texts]
     seen: dict[str, int] = {}
     subtotal = np.zeros(len(out.rows), dtype=bool)
@@ -615,7 +633,7 @@ def _hierarchy(
     if not subtotal.any():
         return
     numbers = (
-        np.column_stack([_numbers(out.block, out.rows, j) for j in range(out.block.shape[1]) if j != label])
+        np.column_stack([_numbers(out, out.rows, j) for j in range(out.block.shape[1]) if j != label])
         if out.block.shape[1] > 1
         else np.full((len(out.rows), 1), np.nan)
     )
@@ -634,7 +652,7 @@ def _hierarchy(
         end = next((t for t in np.flatnonzero(subtotal) if t > i and keys[t].endswith(keys[i])), None)
         below = [r for r in range(i + 1, end if end is not None else i + 1) if texts[r] is None and not no_figures[r]]
         for r in below:
-            out.block[out.rows[r], label] = texts[i]
+            out.set_cells(out.rows[r], label, texts[i])
         if below:
             details.append(below)
     if details:
@@ -697,7 +715,7 @@ def _order_column(out: Layout, headers: list[str], layout_roles: dict[str, int],
         and _mostly_order_numbers(out.block[out.rows, j])
     ]
     for j in candidates:
-        texts = [t for t in _texts(out.block, out.rows, j) if t]
+        texts = [t for t in _texts(out, out.rows, j) if t]
         if texts and len(set(texts)) < len(texts):
             return j
     return None
@@ -750,13 +768,13 @@ def _line_items(
     kind: str,
 ) -> int:
     """One row per order: order-level figures once, line amounts added, refunds netted."""
-    keys = pd.Series(_texts(out.block, out.rows, order), dtype=object)
+    keys = pd.Series(_texts(out, out.rows, order), dtype=object)
     keyed = keys.notna().to_numpy()
     if not keys[keyed].duplicated().any():
         if refund is not None:
             _net_refunds(out, headers, value, refund, sheet)
         return value
-    amounts = pd.Series(_numbers(out.block, out.rows, value))
+    amounts = pd.Series(_numbers(out, out.rows, value))
     repeated = bool((amounts[keyed].groupby(keys[keyed]).nunique() <= 1).all())
     line = _line_column(headers, value, {order})
     if line is None and not repeated and value_role in roles and set(header_words(headers[value])) & LINE_WORDS:
@@ -776,23 +794,23 @@ def _line_items(
     group = keys[keyed]
     first = ~group.duplicated().to_numpy()  # the first line of each order, among the keyed rows
     at = np.flatnonzero(keyed)[first]  # positions in out.rows of the rows kept for the orders
-    figures = pd.Series(_numbers(out.block, out.rows, use))[keyed]
+    figures = pd.Series(_numbers(out, out.rows, use))[keyed]
     grouped = figures.groupby(group, sort=False)
     totals = grouped.sum(min_count=1) if by_line else grouped.first()
     refunded = 0.0
     if refund is not None:
-        refunds = pd.Series(_numbers(out.block, out.rows, refund))[keyed].abs().groupby(group, sort=False).first()
+        refunds = pd.Series(_numbers(out, out.rows, refund))[keyed].abs().groupby(group, sort=False).first()
         take = refunds.reindex(totals.index).fillna(0.0).where(totals.notna(), 0.0)
         refunded = float(take.sum())
         totals = totals - take
     order_keys = group.to_numpy()[first]
-    out.block[out.rows[at], use] = totals.reindex(order_keys).to_numpy(dtype=float)
+    out.set_cells(out.rows[at], use, totals.reindex(order_keys).to_numpy(dtype=float))
     for role, j in roles.items():
         if role not in ("profit", "cost_to_serve", "quantity") or j == use:
             continue
-        nums = pd.Series(_numbers(out.block, out.rows, j))[keyed].groupby(group, sort=False)
+        nums = pd.Series(_numbers(out, out.rows, j))[keyed].groupby(group, sort=False)
         summed = nums.sum(min_count=1) if role == "quantity" or by_line else nums.first()
-        out.block[out.rows[at], j] = summed.reindex(order_keys).to_numpy(dtype=float)
+        out.set_cells(out.rows[at], j, summed.reindex(order_keys).to_numpy(dtype=float))
     kept_rows, keyed_rows = out.rows[at], out.rows[keyed]
     # each keyed row's order, numbered by first appearance: order k's first line is at[k]
     codes = pd.factorize(group.to_numpy())[0]
@@ -806,7 +824,7 @@ def _line_items(
         first_filled = np.full(len(at), len(column))
         np.minimum.at(first_filled, codes[filled], filled)
         empty = np.flatnonzero(blank_first & (first_filled < len(column)))
-        out.block[kept_rows[empty], j] = column[first_filled[empty]]
+        out.set_cells(kept_rows[empty], j, column[first_filled[empty]])
     merged = int(keyed.sum()) - len(at)
     keep = ~keyed
     keep[at] = True
@@ -837,12 +855,12 @@ def _line_items(
 
 
 def _net_refunds(out: Layout, headers: list[str], value: int, refund: int, sheet) -> None:
-    amounts = _numbers(out.block, out.rows, value)
-    refunds = _numbers(out.block, out.rows, refund)
+    amounts = _numbers(out, out.rows, value)
+    refunds = _numbers(out, out.rows, refund)
     hit = ~np.isnan(refunds) & (refunds != 0) & ~np.isnan(amounts)
     if not hit.any():
         return
-    out.block[out.rows[hit], value] = amounts[hit] - np.abs(refunds[hit])
+    out.set_cells(out.rows[hit], value, amounts[hit] - np.abs(refunds[hit]))
     total = float(np.abs(refunds[hit]).sum())
     out.said.append(f"refunds in '{headers[refund]}' netted: {total:,.2f} taken off")
     out.notes.append(
@@ -859,15 +877,15 @@ def _net_refunds(out: Layout, headers: list[str], value: int, refund: int, sheet
 def _debit_credit(out: Layout, headers: list[str], value: int, sign: int, sheet) -> None:
     """A debit/credit mark beside unsigned amounts (DATEV's Soll/Haben-Kennzeichen S/H, Dr/Cr):
     credits are made negative."""
-    marks = [normalise_header(t) if t else "" for t in _texts(out.block, out.rows, sign)]
+    marks = [normalise_header(t) if t else "" for t in _texts(out, out.rows, sign)]
     known = [m for m in marks if m]
     if not known or not all(m in CREDIT_MARKS | DEBIT_MARKS for m in known):
         return
-    amounts = _numbers(out.block, out.rows, value)
+    amounts = _numbers(out, out.rows, value)
     credit = np.array([m in CREDIT_MARKS for m in marks]) & ~np.isnan(amounts)
     if not credit.any():
         return
-    out.block[out.rows[credit], value] = -np.abs(amounts[credit])
+    out.set_cells(out.rows[credit], value, -np.abs(amounts[credit]))
     out.said.append(f"'{headers[sign]}' marks {int(credit.sum()):,} amount(s) as credits: read as negative")
     out.notes.append(
         (
@@ -995,7 +1013,7 @@ def _currencies(
     """Never add amounts in different currencies: the base column, rates, or a refusal."""
     chosen = out.forced.get(value_role, value)
     if currency is not None:
-        codes = [currency_code(c) if c else None for c in _texts(out.block, out.rows, currency)]
+        codes = [currency_code(c) if c else None for c in _texts(out, out.rows, currency)]
         where = f"column '{headers[currency]}'"
     else:
         codes = _cell_currencies(out.block[out.rows, chosen])
@@ -1030,7 +1048,7 @@ def _currencies(
         if j != chosen
         and is_base_currency(h)
         and (ACCOUNT_HEADERS.role(h) == "revenue" or TRANSACTION_HEADERS.role(h) == "amount")
-        and (~np.isnan(_numbers(out.block, out.rows, j))).mean() >= 0.5
+        and (~np.isnan(_numbers(out, out.rows, j))).mean() >= 0.5
     ]
     if base and value_role not in out.forced:
         out.forced[value_role] = base[0]
@@ -1055,7 +1073,7 @@ def _currencies(
     report = options.report_currency or "the report currency"
     for i, (a, c) in enumerate(zip(amounts, codes)):
         if c and not np.isnan(a):
-            out.block[out.rows[i], chosen] = a * float(options.rates[c])
+            out.set_cells(out.rows[i], chosen, a * float(options.rates[c]))
     out.said.append(
         f"amounts in {len(found)} currencies ({', '.join(found)}) converted to {report} at the given rates "
         f"(" + ", ".join(f"{c} {options.rates[c]:g}" for c in found) + ")"
@@ -1090,12 +1108,12 @@ def _grouped(
     rows = out.rows
     if len(rows) < 3:
         return
-    blank = is_blank(out.block[rows, label])
+    blank = is_blank(out.block[rows, label], out.column_kinds(rows, label))
     if blank.sum() < 2:
         return
-    texts = _texts(out.block, rows, label)
+    texts = _texts(out, rows, label)
     blank = pd.isna(pd.Series(texts, dtype=object)).to_numpy()
-    figures = ~np.isnan(_numbers(out.block, rows, value)) if value is not None else ~blank
+    figures = ~np.isnan(_numbers(out, rows, value)) if value is not None else ~blank
     # a group ends where a row was left out above (a total or blank row between): head[i] is the
     # row holding the label of row i's group, -1 before any label in its run
     new_run = np.concatenate([[True], np.diff(rows) > 1])
@@ -1105,7 +1123,7 @@ def _grouped(
         current = i if not blank[i] else (-1 if new_run[i] else current)
         head[i] = current
     fill = blank & figures & (head >= 0)
-    subtotal = _group_subtotals(_numbers(out.block, rows, value), head, fill) if value is not None else fill & False
+    subtotal = _group_subtotals(_numbers(out, rows, value), head, fill) if value is not None else fill & False
     fill &= ~subtotal
     # a grouped report writes each group's label once: the labels are distinct, and many of them
     # head rows without one; a list with a few names missing here and there is not filled
@@ -1129,7 +1147,7 @@ def _grouped(
         head = np.searchsorted(np.flatnonzero(keep), head)  # the heads' positions among the rows kept
         out.rows = rows
     source = {int(i): int(head[i]) for i in np.flatnonzero(fill)}
-    out.block[rows[fill], label] = out.block[rows[head[fill]], label]
+    out.set_cells(rows[fill], label, out.block[rows[head[fill]], label])
     shown = ", ".join(str(sheet(rows[i])) for i in np.flatnonzero(fill)[:8]) + (", ..." if fill.sum() > 8 else "")
     out.notes.append(
         (
@@ -1169,11 +1187,11 @@ def _merge_into_first(
         if role not in roles:
             continue
         j = roles[role]
-        nums = _numbers(out.block, rows, j)
+        nums = _numbers(out, rows, j)
         for members in groups:
             values = nums[members]
             if (~np.isnan(values)).any():
-                out.block[rows[members[0]], j] = float(np.nansum(values))
+                out.set_cells(rows[members[0]], j, float(np.nansum(values)))
     drop = [i for members in groups for i in members[1:]]
     out.notes.append(
         (
@@ -1243,7 +1261,7 @@ def _maybe_repeated(texts: list[str | None]) -> np.ndarray:
 def _respondents(out: Layout, headers: list[str], label: int, value: int, roles: dict[str, int], sheet) -> None:
     """One account per name when its rows repeat the same account figures with different answers."""
     rows = out.rows
-    texts = _texts(out.block, rows, label)
+    texts = _texts(out, rows, label)
     groups: dict[str, list[int]] = {}
     for i in _maybe_repeated(texts).tolist():
         k = _key(texts[i])
@@ -1253,8 +1271,8 @@ def _respondents(out: Layout, headers: list[str], label: int, value: int, roles:
     if not multi:
         return
     figures = [roles[r] for r in ("revenue", "profit", "cost_to_serve") if r in roles]
-    nums = {j: _numbers(out.block, rows, j) for j in figures}
-    nps = _numbers(out.block, rows, roles["nps"])
+    nums = {j: _numbers(out, rows, j) for j in figures}
+    nps = _numbers(out, rows, roles["nps"])
     for g in multi.values():
         for j in figures:
             v = nums[j][g]
@@ -1267,7 +1285,7 @@ def _respondents(out: Layout, headers: list[str], label: int, value: int, roles:
     for g in multi.values():
         scores = nps[g][~np.isnan(nps[g])]
         if scores.size:
-            out.block[rows[g[0]], roles["nps"]] = float(np.floor(scores.mean() + 0.5))
+            out.set_cells(rows[g[0]], roles["nps"], float(np.floor(scores.mean() + 0.5)))
         answers += scores.size
         drop += g[1:]
     out.notes.append(
@@ -1557,7 +1575,7 @@ def _customer_key(
     for j, h in enumerate(headers):
         if j == label or j in roles.values() or not set(header_words(h)) & EMAIL_WORDS:
             continue
-        cells = [t for t in _texts(out.block, rows, j) if t]
+        cells = [t for t in _texts(out, rows, j) if t]
         if cells and sum(bool(_EMAIL.fullmatch(t)) for t in cells) >= 0.9 * len(cells):
             key_col = j
             break
@@ -1575,16 +1593,16 @@ def _customer_key(
         )
     if key_col is None and last is None:
         return  # a name column alone: the names stay as they are (a million of them are not read twice)
-    names = np.array([t or "" for t in _texts(out.block, rows, label)], dtype=object)
+    names = np.array([t or "" for t in _texts(out, rows, label)], dtype=object)
     if last is not None:
-        lasts = np.array([t or "" for t in _texts(out.block, rows, last)], dtype=object)
+        lasts = np.array([t or "" for t in _texts(out, rows, last)], dtype=object)
         names = np.array([f"{a} {b}".strip() for a, b in zip(names, lasts)], dtype=object)
         out.said.append(f"the customer's name is '{headers[label]}' with '{headers[last]}'")
     if key_col is None:
-        out.block[rows, label] = np.where(names == "", None, names)
+        out.set_cells(rows, label, np.where(names == "", None, names))
         return
     keys = np.array(
-        [(t or "").lower() if key_col is not None else "" for t in _texts(out.block, rows, key_col)], dtype=object
+        [(t or "").lower() if key_col is not None else "" for t in _texts(out, rows, key_col)], dtype=object
     )
     frame = pd.DataFrame({"name": names, "key": keys})
     keyed = frame["key"] != ""
@@ -1600,9 +1618,9 @@ def _customer_key(
     if orders is not None:
         blank = (keyed & (frame["name"] == "")).to_numpy()
         orphan = blank & ~has_label.to_numpy()
-        new[orphan] = [t for t, k in zip(_texts(out.block, rows[orphan], key_col), keys[orphan])]
+        new[orphan] = [t for t, k in zip(_texts(out, rows[orphan], key_col), keys[orphan])]
         # a later line of an order named on its first line is no order without a name
-        numbers = pd.Series(_texts(out.block, rows, orders), dtype=object)
+        numbers = pd.Series(_texts(out, rows, orders), dtype=object)
         named_orders = set(numbers[(frame["name"] != "").to_numpy() & numbers.notna().to_numpy()])
         blank = blank & ~numbers.isin(named_orders).to_numpy()
         filled = int(blank.sum())
@@ -1617,7 +1635,7 @@ def _customer_key(
                 )
             )
     changed = (new != names) | (last is not None)
-    out.block[rows[changed], label] = np.where(new[changed] == "", None, new[changed])
+    out.set_cells(rows[changed], label, np.where(new[changed] == "", None, new[changed]))
     split = len(shared)
     if split or filled or keyed.any():
         parts = [f"customers are told apart by '{headers[key_col]}', named by '{headers[label]}'"]
@@ -1669,9 +1687,9 @@ def _ledger_day_month(out: Layout, header: int, headers: list[str], j: int, shee
         d, m = int(day[i]), int(month[i])
         year = start.year + (1 if m < start.month else 0)
         try:
-            out.block[out.rows[i], j] = pd.Timestamp(year=year, month=m, day=d).to_pydatetime()
+            out.set_cells(out.rows[i], j, pd.Timestamp(year=year, month=m, day=d).to_pydatetime())
         except ValueError:
-            out.block[out.rows[i], j] = None
+            out.set_cells(out.rows[i], j, None)
             out.notes.append(
                 (
                     sheet(out.rows[i]),

@@ -23,8 +23,10 @@ class CellBlock(Sequence):
 
     ``.empty``, when the reader knows it, marks the empty cells (None, NaN or ``""``: a reader's
     typed columns know them without looking at a million cells again, see
-    :func:`core.table_finder.find_table`); None otherwise. A row may be replaced
-    (``block[k] = [...]``: ``.empty`` is then forgotten); ``.array`` is read, never written.
+    :func:`core.table_finder.find_table`); None otherwise. ``.kinds``, when the reader knows
+    them, says what each cell is (``core.cells.CELL_*``, int8: the cell parsers then take the
+    reader's word instead of typing a million cells again); None otherwise. A row may be replaced
+    (``block[k] = [...]``: ``.empty`` and ``.kinds`` are then forgotten); ``.array`` is read, never written.
 
     >>> block = CellBlock(np.array([["Account", "Revenue"], ["Acme", 5.0]], dtype=object))
     >>> len(block), block[1], block[1:] == [["Acme", 5.0]], [["x", "y"]] + block[1:]
@@ -34,38 +36,44 @@ class CellBlock(Sequence):
     [[True]]
     """
 
-    __slots__ = ("array", "empty")
+    __slots__ = ("array", "empty", "kinds")
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by its cells
 
-    def __init__(self, array: np.ndarray, empty: np.ndarray | None = None) -> None:
+    def __init__(self, array: np.ndarray, empty: np.ndarray | None = None, kinds: np.ndarray | None = None) -> None:
         self.array = array
         self.empty = empty
+        self.kinds = kinds
 
     @classmethod
-    def from_columns(cls, columns: Sequence[np.ndarray], empty: Sequence[np.ndarray] | None = None) -> CellBlock:
+    def from_columns(
+        cls,
+        columns: Sequence[np.ndarray],
+        empty: Sequence[np.ndarray] | None = None,
+        kinds: Sequence[np.ndarray] | None = None,
+    ) -> CellBlock:
         """A block of equal-length object columns, stacked side by side; ``empty``, one boolean
-        array per column, the cells the reader left empty (exactly those that are None, NaN or ``""``)."""
+        array per column, the cells the reader left empty (exactly those that are None, NaN or ``""``);
+        ``kinds``, one int8 array per column, what the reader knows each cell to be (``core.cells.CELL_*``)."""
         array = np.empty((len(columns[0]) if columns else 0, len(columns)), dtype=object)
         for j, column in enumerate(columns):
             array[:, j] = column
-        mask = None
-        if empty is not None:
-            mask = np.empty(array.shape, dtype=bool)
-            for j, column in enumerate(empty):
-                mask[:, j] = column
-        return cls(array, mask)
+        return cls(array, _stacked(empty, array.shape, bool), _stacked(kinds, array.shape, np.int8))
 
     def __len__(self) -> int:
         return self.array.shape[0]
 
     def __getitem__(self, k):
         if isinstance(k, slice):
-            return CellBlock(self.array[k], None if self.empty is None else self.empty[k])
+            return CellBlock(
+                self.array[k],
+                None if self.empty is None else self.empty[k],
+                None if self.kinds is None else self.kinds[k],
+            )
         return self.array[k].tolist()
 
     def __setitem__(self, k: int, row: Sequence[Any]) -> None:
         self.array[k] = list(row)
-        self.empty = None
+        self.empty = self.kinds = None
 
     def __iter__(self) -> Iterator[list[Any]]:
         for row in self.array:
@@ -90,6 +98,16 @@ class CellBlock(Sequence):
 
     def __repr__(self) -> str:
         return f"CellBlock({self.array.shape[0]:,} rows x {self.array.shape[1]} columns)"
+
+
+def _stacked(columns: Sequence[np.ndarray] | None, shape: tuple[int, int], dtype) -> np.ndarray | None:
+    """Per-column arrays side by side in one 2-D array (None stays None)."""
+    if columns is None:
+        return None
+    stacked = np.empty(shape, dtype=dtype)
+    for j, column in enumerate(columns):
+        stacked[:, j] = column
+    return stacked
 
 
 def as_block(value: Any) -> list[list[Any]] | CellBlock:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core.cells import CURRENCIES
+from readers.cell_bytes import WIDE, CellBytes, byte_table, cell_bytes, led_by
 
 POINT, COMMA = ".", ","
 _GROUP = "[ .\u00a0\u202f]"  # thousands separators beside a decimal comma: space, dot, no-break spaces
@@ -64,7 +65,7 @@ class ColumnScan:
     ``ambiguous`` marks the ``1.234``/``1,234`` cells (not among the plain numbers of a column
     whose own decimals settle its mark); ``comma``/``point`` say whether the
     column shows evidence of that mark; ``numeric_share`` is the share of filled cells that look
-    like numbers.
+    like numbers. ``edges``: each cell's edge bytes (:mod:`readers.cell_bytes`), None without pyarrow.
     """
 
     numbers: np.ndarray
@@ -74,6 +75,7 @@ class ColumnScan:
     comma: bool
     point: bool
     numeric_share: float
+    edges: CellBytes | None = None
 
 
 def sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -108,9 +110,14 @@ def scan_column(text: pd.Series) -> ColumnScan:
     (True, [False])
     """
     blank = np.array(text == "", dtype=bool)
-    led = text.str[:1]
+    edges = cell_bytes(text)
+    if edges is None:  # without pyarrow: each cell's first character, by pandas
+        led = text.str[:1]
+        lead, sign, code = (np.array(led.isin(s), dtype=bool) for s in (_LEADS, _CURRENCY_SIGNS, _CODE_LEADS))
+    else:  # by each cell's first byte (a million lookups in numpy, no string per cell)
+        lead, sign, code = led_by(text, edges.first, _LEADS, _CURRENCY_SIGNS, _CODE_LEADS)
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
-    starts = np.flatnonzero(np.array(led.isin(_LEADS), dtype=bool) & ~blank)
+    starts = np.flatnonzero(lead & ~blank)
     numbers = np.full(len(text), np.nan)
     # plain decimals of at most 15 digits ('-1234.5') are read by Arrow at once, as pandas reads them;
     # each is led by a digit or a minus, so among ``starts``: a column of numbers under its header
@@ -133,12 +140,15 @@ def scan_column(text: pd.Series) -> ColumnScan:
     spaces = np.array(_at(text, rest).str.isspace(), dtype=bool)
     blank[rest[spaces]] = True
     digit_words = rest[~spaces]
-    numbered = starts[plain[starts]]
     ambiguous = np.zeros(len(text), dtype=bool)
     # a currency symbol before or after the number ("1.234,56 €", "$1,234.50") does not hide its mark
-    symbols = np.flatnonzero(np.array(led.isin(_CURRENCY_SIGNS), dtype=bool) & ~blank)
-    # a code or lettered sign before the number ("EUR 1.200,50", "R$ 950,00"): led by a capital, ending in a digit
-    coded = np.flatnonzero(np.array(led.isin(_CODE_LEADS), dtype=bool) & ~blank)
+    symbols = np.flatnonzero(sign & ~blank)
+    # a code or lettered sign before the number ("EUR 1.200,50", "R$ 950,00"): led by a code's letter
+    coded = np.flatnonzero(code & ~blank)
+    if edges is not None and coded.size:
+        # a code's second character is a letter or '$' (or a wider one, upper-cased to a letter), and
+        # a number holds a digit: account ids ("C1042") and words ("Retail") are neither, and skip the lookups
+        coded = coded[_CODE_SECOND[edges.second[coded]] & edges.digit_or_wide[coded]]
     coded = coded[np.array(_code_led(_at(text, coded)), dtype=bool)]
     maybe = sorted_union(digit_words, symbols)
     maybe = maybe[~np.array(_at(text, maybe).str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]
@@ -157,21 +167,22 @@ def scan_column(text: pd.Series) -> ColumnScan:
         point = bool((_matches(cells, _POINT_GROUPED) & ~one_group).any())
     # 1.234 (one group of three digits after one to three) is below 1000: a fraction at or above 1000
     # can only have been written with a decimal point, and only the smaller numbers need their text read
-    values = numbers[numbered]
-    small = np.abs(values) < 1000
-    point = point or bool((~small & (values != np.round(values))).any())
+    # (the numbers are NaN where no number was read: both comparisons below are False there)
+    size = np.abs(numbers)
+    large = size >= 1000
+    point = point or bool((large & (numbers != np.round(numbers))).any())
     # so can a whole number at or above 1000 typed with a dot (1000.0, 1.5e3): no group of three follows its digits
-    large = numbered[~small][:_SAMPLE]
+    large = np.flatnonzero(large)[:_SAMPLE]
     point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
-    below = numbered[small]
+    below = np.flatnonzero(size < 1000)
     dotted = below[np.array(_at(text, below).str.contains(".", regex=False), dtype=bool)]
     if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):
         point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
     else:
         ambiguous[dotted] = _matches(_at(text, dotted), _ONE_GROUP)
         point = point or bool((~ambiguous[dotted]).any())
-    share = (numbered.size + shaped.size) / max(len(text) - int(blank.sum()), 1)
-    return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share))
+    share = (np.count_nonzero(plain) + shaped.size) / max(len(text) - int(blank.sum()), 1)
+    return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share), edges)
 
 
 #: A plain decimal: an optional minus, digits without a leading zero (or one zero), an optional fraction.
@@ -339,6 +350,10 @@ def _code_led(text: pd.Series) -> pd.Series:
 _CODES = frozenset(c for c in CURRENCIES if c.isalpha() and c.isascii())
 _TWO_SIGNS = frozenset({"R$", "A$", "C$", "S$"})
 _CODE_LEADS = frozenset(c[0] for c in _CODES) | frozenset(c[0].lower() for c in _CODES)
+#: The second byte a cell led by a currency code or lettered sign can have: an ASCII letter, '$', or
+#: a byte of a wider character (whose upper case may be a letter: 'ſ'.upper() == 'S').
+_CODE_SECOND = byte_table("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_CODE_SECOND[WIDE:] = True
 _THREE_SIGNS = frozenset({"US$", "AU$", "CA$", "NZ$", "HK$", "MX$"})
 
 

@@ -27,9 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.cells import CELL_BLANK, CELL_NUMBER, CELL_OTHER, CELL_TEXT, CELL_UNKNOWN
 from core.errors import SegmenterInputError
 from core.grid import CellBlock
 from core.parallel import run_together, workers_for
+from readers.cell_bytes import WIDE, byte_table
 from readers.decimals import ColumnScan, column_marks, column_numbers, comma_amounts, comma_percents, scan_column
 from readers.limits import MAX_CELLS, MAX_COLUMNS, NARROW, kept_columns
 from readers.text_encoding import detect_encoding, not_text
@@ -70,38 +72,55 @@ def read_delimited(
     workers = workers_for(len(frame))
     scans = run_together([partial(scan_column, text) for text in texts], workers)
     marks = column_marks(scans)
-    columns = run_together(
-        [partial(_typed, text, scan, mark) for text, scan, mark in zip(texts, scans, marks)], workers
-    )
+    typed = run_together([partial(_typed, text, scan, mark) for text, scan, mark in zip(texts, scans, marks)], workers)
+    columns = [values for values, _ in typed]
     if column_hook is not None:
         for text, values in zip(texts, columns):
             column_hook(text, values)
         return CellBlock.from_columns(columns)
-    # a cell is left None exactly where its scan found it blank (empty or spaces): the block says so
-    return CellBlock.from_columns(columns, empty=[scan.blank for scan in scans])
+    # a cell is left None exactly where its scan found it blank (empty or spaces), and each cell's
+    # kind is known from its column's typing: the block says both
+    return CellBlock.from_columns(columns, empty=[scan.blank for scan in scans], kinds=[kinds for _, kinds in typed])
 
 
-def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> np.ndarray:
+def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
     """One column's values: numbers read by the file's decimal mark, dates, text (a decimal-comma
-    column's percentages and amounts rewritten with a point, see :mod:`readers.decimals`)."""
-    values = typed_column(text, scan, column_numbers(text, scan, mark))
+    column's percentages and amounts rewritten with a point, see :mod:`readers.decimals`), and
+    their kinds (see :func:`typed_column`; a rewritten cell's kind is left unknown)."""
+    values, kinds = typed_column(text, scan, column_numbers(text, scan, mark))
     percents, rewritten = comma_percents(text, scan, mark)
     values[percents] = rewritten
     amounts, rewritten = comma_amounts(text, mark)
     values[amounts] = rewritten
-    return values
+    kinds[percents] = CELL_UNKNOWN
+    kinds[amounts] = CELL_UNKNOWN
+    return values, kinds
 
 
-def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.ndarray:
-    """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for blank.
+#: The ASCII bytes Python's ``str.strip()`` removes (``str.isspace``): tab to carriage return, the
+#: four separators 0x1C-0x1F, and space.
+_STRIPPED_ASCII = byte_table("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")
 
-    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " ", "0000-01-01", "2024-02-30"])
-    >>> typed_column(text, scan_column(text), np.array([12.5] + [np.nan] * 5)).tolist()
-    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None, '0000-01-01', '2024-02-30']
+
+def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for
+    blank; and what each cell is, as the cell parsers of core/ would find it (``core.cells.CELL_*``,
+    int8): blank, number, date (other), text that needs no strip (its first and last bytes ASCII
+    and not whitespace), unknown for any other text (a wider character or a space at an edge:
+    core looks at it as at any cell; so does every cell when pyarrow is missing).
+
+    >>> text = pd.Series(["12.5", "2024-03-31", "Acme", " ", "0000-01-01", "2024-02-30", " Beta", "Café"])
+    >>> values, kinds = typed_column(text, scan_column(text), np.array([12.5] + [np.nan] * 7))
+    >>> values.tolist()
+    [12.5, datetime.datetime(2024, 3, 31, 0, 0), 'Acme', None, '0000-01-01', '2024-02-30', ' Beta', 'Café']
+    >>> kinds.tolist()
+    [1, 3, 2, 0, 2, 2, -1, -1]
     """
     values = np.full(len(text), None, dtype=object)
+    kinds = np.full(len(text), CELL_BLANK, dtype=np.int8)
     is_number = ~np.isnan(numbers)
     values[is_number] = numbers[is_number]
+    kinds[is_number] = CELL_NUMBER
     words = scan.digit_words[~is_number[scan.digit_words]]  # only text that starts with a digit can be a date
     cells = text.iloc[words].str.strip()
     iso = words[cells.str.fullmatch(ISO_DATE).to_numpy(dtype=bool)]
@@ -113,11 +132,17 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> np.n
         # Python datetimes made by numpy from microseconds (an ISO text holds whole seconds): a
         # tenth of pandas' to_pydatetime time for a million dates, the same values
         values[iso] = stamps[real].to_numpy().astype("datetime64[us]").astype(object)
+        kinds[iso] = CELL_OTHER
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False
     values[words] = python_texts(text, words)
-    return values
+    kinds[words] = CELL_UNKNOWN
+    if scan.edges is not None:
+        first, last = scan.edges.first, scan.edges.last
+        plain = words & (first < WIDE) & (last < WIDE) & ~_STRIPPED_ASCII[first] & ~_STRIPPED_ASCII[last]
+        kinds[plain] = CELL_TEXT
+    return values, kinds
 
 
 #: Cells looked at to tell a column of a few repeated texts from one of many: see :func:`python_texts`.

@@ -67,6 +67,13 @@ CELL = st.one_of(
             "\r\n",
             ";",
             "|",
+            " Acme ",
+            "\u00a0Beta",
+            "Café",
+            "\x1cC1",
+            "EUR 1.200,50",
+            "34,1 %",
+            "2024-02-30",
         ]
     ),
 )
@@ -136,3 +143,44 @@ def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
     cells = block.array
     assert block.empty is not None
     assert np.array_equal(block.empty, pd.isna(cells) | (cells == ""))
+
+
+@FUZZ
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+    separator=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separator):
+    # the cell parsers take the reader's kinds instead of typing the cells again: on any CSV, every
+    # column read with them must be what it is without them, issues and all
+    import numpy as np
+    import pandas as pd
+
+    from core.cells import is_blank, text_positions, to_dates, to_numbers, to_text
+    from core.grid import CellBlock
+    from readers.delimited import read_delimited
+
+    text = "\n".join(separator.join(row) for row in rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_bytes(text.encode("utf-8"))
+        try:
+            block = read_delimited(path)
+        except SegmenterInputError:
+            return
+    if not isinstance(block, CellBlock) or not len(block):
+        return
+    assert block.kinds is not None and block.kinds.shape == block.array.shape
+    sheet_rows = np.arange(1, len(block) + 1)
+    for j in range(block.width):
+        cells, kinds = block.array[:, j], block.kinds[:, j]
+        assert np.array_equal(is_blank(cells, kinds), is_blank(cells))
+        assert np.array_equal(text_positions(cells, kinds), text_positions(cells))
+        for reader in (to_text, to_numbers, to_dates):
+            known = reader(cells, column="c", sheet_rows=sheet_rows, kinds=kinds)
+            looked = reader(cells, column="c", sheet_rows=sheet_rows)
+            assert np.array_equal(pd.isna(known.values), pd.isna(looked.values))
+            filled = ~pd.isna(looked.values)
+            assert known.values[filled].tolist() == looked.values[filled].tolist()
+            assert np.array_equal(known.blank, looked.blank)
+            pd.testing.assert_frame_equal(known.issues, looked.issues)
