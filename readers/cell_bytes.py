@@ -13,7 +13,6 @@ Without pyarrow (xlwings Lite) :func:`cell_bytes` gives None and callers use pan
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,19 +21,41 @@ import pandas as pd
 WIDE = 0x80
 
 
-@dataclass(frozen=True)
 class CellBytes:
-    """Edge bytes of each cell of a column (0 where the cell is too short to have that byte).
+    """The bytes at each cell's edges, read in place from Arrow's buffers (no copy of the texts).
 
-    ``first``, ``second``, ``last``: uint8 per cell. ``digit_or_wide``: the cell holds an ASCII
-    digit or a byte of a non-ASCII character somewhere (only such a cell can hold a digit, as
-    Python's regular expressions read ``\\d``).
+    ``first``: the first byte of every cell (uint8, 0 for an empty cell), read at once. The other
+    edges are read for the cells asked about (sorted positions), since most columns need them
+    for a few cells only: :meth:`second`, :meth:`last` (0 where the cell is too short) and
+    :meth:`digit_or_wide` (the cell holds an ASCII digit or a byte of a non-ASCII character: only
+    such a cell can hold a digit, as Python's regular expressions read ``\\d``).
     """
 
-    first: np.ndarray
-    second: np.ndarray
-    last: np.ndarray
-    digit_or_wide: np.ndarray
+    def __init__(self, chunks: list) -> None:
+        self._chunks = [_ChunkBytes(chunk) for chunk in chunks if len(chunk)]
+        self._bounds = np.cumsum([0] + [len(c.starts) for c in self._chunks])
+        parts = [c.first() for c in self._chunks]
+        self.first = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+
+    def second(self, positions: np.ndarray) -> np.ndarray:
+        """The second byte of each cell at ``positions`` (uint8)."""
+        return self._each(positions, _ChunkBytes.second, np.uint8)
+
+    def last(self, positions: np.ndarray) -> np.ndarray:
+        """The last byte of each cell at ``positions`` (uint8)."""
+        return self._each(positions, _ChunkBytes.last, np.uint8)
+
+    def digit_or_wide(self, positions: np.ndarray) -> np.ndarray:
+        """Whether each cell at ``positions`` holds an ASCII digit or a non-ASCII character."""
+        return self._each(positions, _ChunkBytes.digit_or_wide, bool)
+
+    def _each(self, positions: np.ndarray, read, dtype) -> np.ndarray:
+        out = np.zeros(len(positions), dtype=dtype)
+        cuts = np.searchsorted(positions, self._bounds)
+        for k, chunk in enumerate(self._chunks):
+            if cuts[k + 1] > cuts[k]:
+                out[cuts[k] : cuts[k + 1]] = read(chunk, positions[cuts[k] : cuts[k + 1]] - self._bounds[k])
+        return out
 
 
 def cell_bytes(text: pd.Series) -> CellBytes | None:
@@ -42,8 +63,11 @@ def cell_bytes(text: pd.Series) -> CellBytes | None:
     or when the column holds a missing value.
 
     >>> edges = cell_bytes(pd.Series(["C1", "", "x", "€5"], dtype="str"))
-    >>> edges.first.tolist(), edges.second.tolist(), edges.last.tolist(), edges.digit_or_wide.tolist()
-    ([67, 0, 120, 226], [49, 0, 0, 130], [49, 0, 120, 53], [True, False, False, True])
+    >>> every = np.arange(4)
+    >>> edges.first.tolist(), edges.second(every).tolist(), edges.last(every).tolist()
+    ([67, 0, 120, 226], [49, 0, 0, 130], [49, 0, 120, 53])
+    >>> edges.digit_or_wide(every).tolist(), edges.last(np.array([3])).tolist()
+    ([True, False, False, True], [53])
     """
     try:
         import pyarrow as pa
@@ -52,34 +76,42 @@ def cell_bytes(text: pd.Series) -> CellBytes | None:
     array = pa.array(text, type=pa.large_string(), from_pandas=True)
     if array.null_count:
         return None
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    parts = [_chunk_bytes(chunk) for chunk in chunks if len(chunk)]
-    if not parts:
-        none = np.zeros(0, dtype=np.uint8)
-        return CellBytes(none, none, none, np.zeros(0, dtype=bool))
-    return CellBytes(*(np.concatenate(columns) for columns in zip(*parts)))
+    return CellBytes(array.chunks if isinstance(array, pa.ChunkedArray) else [array])
 
 
-def _chunk_bytes(chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One Arrow chunk's edge bytes, read in place from its offsets and data buffers (no copy)."""
-    _, offset_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
-    starts, ends = offsets[:-1], offsets[1:]
-    length = ends - starts
-    if data_buffer is None or not data_buffer.size or not length.any():
-        zeros = np.zeros(len(chunk), dtype=np.uint8)
-        return zeros, zeros, zeros, np.zeros(len(chunk), dtype=bool)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
-    top = data.size - 1
-    first = np.where(length > 0, data[np.minimum(starts, top)], 0).astype(np.uint8)
-    second = np.where(length > 1, data[np.minimum(starts + 1, top)], 0).astype(np.uint8)
-    last = np.where(length > 0, data[np.clip(ends - 1, 0, top)], 0).astype(np.uint8)
-    lo, hi = int(starts[0]), int(ends[-1])  # the bytes of this chunk's cells
-    marks = data[lo:hi]
-    marks = ((marks - np.uint8(0x30)) < 10) | (marks >= WIDE)
-    seen = np.zeros(marks.size + 1, dtype=np.int64)
-    np.cumsum(marks, out=seen[1:])
-    return first, second, last, seen[ends - lo] > seen[starts - lo]
+class _ChunkBytes:
+    """One Arrow chunk's offsets and bytes as numpy views."""
+
+    def __init__(self, chunk) -> None:
+        _, offset_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offset_buffer, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+        self.starts, self.ends = offsets[:-1], offsets[1:]
+        self.data = np.zeros(1, dtype=np.uint8) if data_buffer is None else np.frombuffer(data_buffer, dtype=np.uint8)
+        if not self.data.size:
+            self.data = np.zeros(1, dtype=np.uint8)
+
+    def _at(self, index: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        return np.where(valid, self.data[np.clip(index, 0, self.data.size - 1)], 0).astype(np.uint8)
+
+    def first(self) -> np.ndarray:
+        return self._at(self.starts, self.ends > self.starts)
+
+    def second(self, at: np.ndarray) -> np.ndarray:
+        starts = self.starts[at]
+        return self._at(starts + 1, self.ends[at] - starts > 1)
+
+    def last(self, at: np.ndarray) -> np.ndarray:
+        ends = self.ends[at]
+        return self._at(ends - 1, ends > self.starts[at])
+
+    def digit_or_wide(self, at: np.ndarray) -> np.ndarray:
+        starts, ends = self.starts[at], self.ends[at]
+        lo, hi = int(starts[0]), int(ends[-1])  # the bytes of the cells asked about, in order
+        marks = self.data[lo:hi]
+        marks = ((marks - np.uint8(0x30)) < 10) | (marks >= WIDE)
+        seen = np.zeros(marks.size + 1, dtype=np.int32)
+        np.cumsum(marks, out=seen[1:])
+        return seen[ends - lo] > seen[starts - lo]
 
 
 def byte_table(characters: Iterable[str]) -> np.ndarray:

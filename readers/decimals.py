@@ -148,7 +148,8 @@ def scan_column(text: pd.Series) -> ColumnScan:
     if edges is not None and coded.size:
         # a code's second character is a letter or '$' (or a wider one, upper-cased to a letter), and
         # a number holds a digit: account ids ("C1042") and words ("Retail") are neither, and skip the lookups
-        coded = coded[_CODE_SECOND[edges.second[coded]] & edges.digit_or_wide[coded]]
+        coded = coded[_CODE_SECOND[edges.second(coded)]]
+        coded = coded[edges.digit_or_wide(coded)]
     coded = coded[np.array(_code_led(_at(text, coded)), dtype=bool)]
     maybe = sorted_union(digit_words, symbols)
     maybe = maybe[~np.array(_at(text, maybe).str.contains(_NEVER_IN_NUMBERS, regex=True), dtype=bool)]

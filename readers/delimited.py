@@ -139,9 +139,9 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> tupl
     values[words] = python_texts(text, words)
     kinds[words] = CELL_UNKNOWN
     if scan.edges is not None:
-        first, last = scan.edges.first, scan.edges.last
-        plain = words & (first < WIDE) & (last < WIDE) & ~_STRIPPED_ASCII[first] & ~_STRIPPED_ASCII[last]
-        kinds[plain] = CELL_TEXT
+        at = np.flatnonzero(words)
+        first, last = scan.edges.first[at], scan.edges.last(at)
+        kinds[at[(first < WIDE) & (last < WIDE) & ~_STRIPPED_ASCII[first] & ~_STRIPPED_ASCII[last]]] = CELL_TEXT
     return values, kinds
 
 
