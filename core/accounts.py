@@ -196,6 +196,7 @@ def parse_accounts(
         label_column=label_column,
         value_column=value_column,
         empty=cells.empty if isinstance(cells, CellBlock) else None,
+        kinds=cells.kinds if isinstance(cells, CellBlock) else None,
     )
     if not found.rows.size and len(found.issues):
         raise SegmenterInputError("the range has no account rows, only title, total, footer or blank rows")

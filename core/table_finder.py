@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.cells import cell_text, is_blank, issues_frame, to_numbers
+from core.cells import CELL_UNKNOWN, cell_text, is_blank, issues_frame, to_numbers
 from core.headers import header_score
 
 #: How far down the header row is looked for (title rows above it).
@@ -195,6 +195,7 @@ def find_table(
     label_column: int | None,
     value_column: int | None,
     empty: np.ndarray | None = None,
+    kinds: np.ndarray | None = None,
 ) -> FoundTable:
     """The data rows below ``header``, without title, total, footer and blank rows.
 
@@ -211,6 +212,9 @@ def find_table(
     empty:
         The cells that are None, NaN or ``""``, when the reader knows them
         (:attr:`core.grid.CellBlock.empty`): then not looked for again among the cells.
+    kinds:
+        What the reader knows of each cell (:attr:`core.grid.CellBlock.kinds`), or None: only a
+        cell of unknown kind can then be text of spaces only.
 
     Returns
     -------
@@ -226,7 +230,7 @@ def find_table(
     """
     n_rows = block.shape[0]
     start = 0 if header is None else header + 1
-    blank_cells = _blank_cells(block, empty)
+    blank_cells = _blank_cells(block, empty, kinds)
     blank = blank_cells.all(axis=1)
     notes: list[tuple] = []
     for r in range(header if header is not None else 0):
@@ -285,16 +289,25 @@ def find_table(
     return FoundTable(header=header, rows=rows, issues=issues)
 
 
-def _blank_cells(block: np.ndarray, empty: np.ndarray | None = None) -> np.ndarray:
+def _blank_cells(block: np.ndarray, empty: np.ndarray | None = None, kinds: np.ndarray | None = None) -> np.ndarray:
     """:func:`core.cells.is_blank` of every cell, at C speed on a full column: empty, NaN and ""
     cells in one step (``empty`` when the reader knows them), then the rows whose first other cell
-    is spaces only, one by one."""
+    is spaces only, one by one (with the reader's ``kinds``, only a cell of unknown kind can be).
+
+    >>> block = np.array([["  ", None, "x"], [None, 5.0, " "]], dtype=object)
+    >>> _blank_cells(block).tolist()  # (a row's later cells of spaces are the cell parsers' to find)
+    [[True, True, False], [True, False, False]]
+    """
     if not block.size:
         return np.ones(block.shape, dtype=bool)
     blank = empty.copy() if empty is not None else pd.isna(block) | (block == "")
-    first = block[np.arange(block.shape[0]), np.argmax(~blank, axis=1)].tolist()
+    rows, columns = np.arange(block.shape[0]), np.argmax(~blank, axis=1)
+    if kinds is not None:
+        rows = rows[kinds[rows, columns] == CELL_UNKNOWN]
+        columns = columns[rows]
+    first = block[rows, columns].tolist()
     spaces = np.fromiter((type(v) is str and v.isspace() for v in first), dtype=bool, count=len(first))
-    for r in np.flatnonzero(spaces):
+    for r in rows[spaces]:
         blank[r] = is_blank(block[r])
     return blank
 

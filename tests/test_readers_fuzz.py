@@ -158,6 +158,7 @@ def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separat
 
     from core.cells import is_blank, text_positions, to_dates, to_numbers, to_text
     from core.grid import CellBlock
+    from core.table_finder import find_table
     from readers.delimited import read_delimited
 
     text = "\n".join(separator.join(row) for row in rows)
@@ -171,6 +172,19 @@ def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separat
     if not isinstance(block, CellBlock) or not len(block):
         return
     assert block.kinds is not None and block.kinds.shape == block.array.shape
+    for header in (None, 0):
+        known = find_table(
+            block.array,
+            header=header,
+            first_sheet_row=1,
+            label_column=0,
+            value_column=None,
+            empty=block.empty,
+            kinds=block.kinds,
+        )
+        looked = find_table(block.array, header=header, first_sheet_row=1, label_column=0, value_column=None)
+        assert known.rows.tolist() == looked.rows.tolist()
+        pd.testing.assert_frame_equal(known.issues, looked.issues)
     sheet_rows = np.arange(1, len(block) + 1)
     for j in range(block.width):
         cells, kinds = block.array[:, j], block.kinds[:, j]
