@@ -541,18 +541,13 @@ def _read_columns(
         raise SegmenterInputError("the range has no account rows, only blank ones")
     positions, sheet_rows = positions[keep], sheet_rows[keep]
     n = len(positions)
-    empty = {
-        "profit": np.full(n, np.nan),
-        "nps": np.full(n, np.nan),
-        "cost_to_serve": np.full(n, np.nan),
-        "first_purchase": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-    }
+    empty = {"profit": np.nan, "nps": np.nan, "cost_to_serve": np.nan, "first_purchase": np.datetime64("NaT", "ns")}
     data = {"sheet_row": sheet_rows}
     every = bool(keep.all())  # then each column is taken as parsed
     for role in ROLES:
         values = parsed.get(role)
-        if values is None:
-            data[role] = empty.get(role, np.full(n, None, dtype=object))
+        if values is None:  # a role the list has no column for: its empty column, made only then
+            data[role] = np.full(n, empty.get(role))
         else:
             data[role] = values if every else values[keep]
     data["account"] = _name_missing_accounts(data["account"], sheet_rows, names, roles, issue_parts)

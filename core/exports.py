@@ -183,8 +183,14 @@ class Layout:
     unassigned: set[int] = field(default_factory=set)
     kinds: np.ndarray | None = None
 
+    #: Whether ``block`` is the layout's own copy (made at its first write: most lists need none).
+    own: bool = False
+
     def set_cells(self, rows: Any, column: int, values: Any) -> None:
-        """Write cells of the block (the layout's own copy); the reader's kinds no longer hold."""
+        """Write cells of the block: the first write copies it (the caller's cells are never
+        written); the reader's kinds no longer hold."""
+        if not self.own:
+            self.block, self.own = self.block.copy(), True
         self.block[rows, column] = values
         self.kinds = None
 
@@ -254,7 +260,7 @@ def read_layout(
     Parameters
     ----------
     block:
-        2-D object array of cells (not changed: a copy is written to).
+        2-D object array of cells (not changed: a layout that writes cells writes a copy).
     header:
         Block position of the header row (None: no header, nothing to recognise).
     rows:
@@ -289,7 +295,6 @@ def read_layout(
     out = Layout(block=block, rows=np.asarray(rows, dtype=np.int64), forced={})
     if header is None or headers is None or not len(out.rows):
         return out
-    out.block = block.copy()
     out.kinds = kinds
     matcher = ACCOUNT_HEADERS if kind == "accounts" else TRANSACTION_HEADERS
     out.forced = forced_roles(headers, options.columns, role_names) if options.columns else {}

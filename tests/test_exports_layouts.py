@@ -271,3 +271,44 @@ def test_the_later_lines_of_a_named_order_are_not_orders_without_a_name():
     table = parse_transactions(rows)
     assert table.rows.groupby("customer")["amount"].sum().to_dict() == {"Mia K": 80.0, "noah@x.com": 25.0}
     assert any("1 order(s) without a name belong to their 'Email'" in line for line in table.said)
+
+
+def test_a_layout_writes_its_own_copy_of_the_cells_and_copies_none_it_does_not_write():
+    # read_layout copies the block at its first write (a grouped report's labels filled down):
+    # the caller's cells stay as they were; a plain list is not copied at all (a million rows)
+    import numpy as np
+
+    from core.cells import CELL_BLANK, CELL_NUMBER, CELL_TEXT
+    from core.exports import read_layout
+
+    grouped = np.array(
+        [["Account", "Opportunity", "Amount"], ["Acme", "o1", 10.0], [None, "o2", 5.0], ["Beta", "o3", 7.0]]
+        + [[None, "o4", 1.0]],
+        dtype=object,
+    )
+    before = grouped.copy()
+    kinds = np.vectorize(lambda v: CELL_BLANK if v is None else CELL_TEXT if isinstance(v, str) else CELL_NUMBER)(
+        grouped
+    ).astype(np.int8)
+    layout = read_layout(
+        grouped,
+        header=0,
+        rows=np.arange(1, 5),
+        headers=["Account", "Opportunity", "Amount"],
+        kind="accounts",
+        first_sheet_row=1,
+        kinds=kinds,
+    )
+    assert (grouped == before).all() and grouped[2, 0] is None
+    assert layout.block is not grouped and layout.kinds is None  # written: the reader's kinds no longer hold
+    plain = np.array([["Account", "Amount"], ["Acme", 10.0], ["Beta", 7.0]], dtype=object)
+    layout = read_layout(
+        plain,
+        header=0,
+        rows=np.arange(1, 3),
+        headers=["Account", "Amount"],
+        kind="accounts",
+        first_sheet_row=1,
+        kinds=kinds[[0, 1, 3]][:, [0, 2]],
+    )
+    assert layout.block is plain and layout.kinds is not None
