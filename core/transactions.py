@@ -214,6 +214,7 @@ def parse_transactions(
     >>> table.issues[table.issues["action"] == "row left out"]["sheet_row"].tolist()
     [4]
     """
+    kinds = None  # the reader's kinds of each role's cells, when it gave them
     if isinstance(cells_or_frame, pd.DataFrame):
         header = [str(c) for c in cells_or_frame.columns]
         columns = [cells_or_frame.iloc[:, i].to_numpy() for i in range(cells_or_frame.shape[1])]
@@ -253,6 +254,7 @@ def parse_transactions(
             label_column=roles.get("customer"),
             value_column=roles.get("amount"),
             empty=block.empty if isinstance(block, CellBlock) else None,
+            kinds=block.kinds if isinstance(block, CellBlock) else None,
         )
         layout = read_layout(
             array,
@@ -263,6 +265,7 @@ def parse_transactions(
             first_sheet_row=first_sheet_row,
             options=options,
             role_names=ROLES,
+            kinds=block.kinds if isinstance(block, CellBlock) else None,
         )
         if layout.forced:
             roles = _roles_from_header(header, layout.forced)
@@ -270,6 +273,8 @@ def parse_transactions(
         table_notes = pd.concat([found.issues, issues_frame(layout.notes)], ignore_index=True)
         data_rows = first_sheet_row + layout.rows
         columns = [layout.block[layout.rows, i] for i in range(len(header))]
+        if layout.kinds is not None:
+            kinds = {role: layout.kinds[layout.rows, i] for role, i in roles.items()}
     missing = [role for role in REQUIRED_ROLES if role not in roles]
     if missing:
         raise SegmenterInputError(
@@ -284,6 +289,7 @@ def parse_transactions(
         np.asarray(data_rows, dtype=np.int64),
         table_notes,
         date_format,
+        kinds,
     )
     return dataclasses.replace(table, said=said)
 
@@ -294,17 +300,27 @@ def _read_columns(
     sheet_rows: np.ndarray,
     table_notes: pd.DataFrame,
     date_format: str,
+    kinds: dict[str, np.ndarray] | None = None,
 ) -> TransactionTable:
+    """The transaction table from its columns by role (``kinds``: the reader's kinds of each
+    column's cells, :attr:`core.grid.CellBlock.kinds`, or None)."""
+    known = kinds or {}
     parsed = {
-        "customer": to_text(raw["customer"], column=headers["customer"], sheet_rows=sheet_rows),
-        "date": _read_dates(raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format),
-        "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows),
+        "customer": to_text(
+            raw["customer"], column=headers["customer"], sheet_rows=sheet_rows, kinds=known.get("customer")
+        ),
+        "date": _read_dates(
+            raw["date"], column=headers["date"], sheet_rows=sheet_rows, date_format=date_format, kinds=known.get("date")
+        ),
+        "amount": to_numbers(raw["amount"], column=headers["amount"], sheet_rows=sheet_rows, kinds=known.get("amount")),
     }
     for role in ("profit", "quantity", "cost_to_serve", "acquisition_cost", "cost_to_serve_per_year"):
         if role in raw:
-            parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows)
+            parsed[role] = to_numbers(raw[role], column=headers[role], sheet_rows=sheet_rows, kinds=known.get(role))
     if "channel" in raw:
-        parsed["channel"] = to_text(raw["channel"], column=headers["channel"], sheet_rows=sheet_rows)
+        parsed["channel"] = to_text(
+            raw["channel"], column=headers["channel"], sheet_rows=sheet_rows, kinds=known.get("channel")
+        )
     not_blank = ~np.logical_and.reduce([column.blank for column in parsed.values()])
     sheet_rows = sheet_rows[not_blank]
     parsed = {
@@ -379,9 +395,13 @@ def _read_columns(
     )
 
 
-def _read_dates(values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str) -> ParsedColumn:
+def _read_dates(
+    values: np.ndarray, *, column: str, sheet_rows: np.ndarray, date_format: str, kinds: np.ndarray | None = None
+) -> ParsedColumn:
     """Dates from cells; a DataFrame's datetime64 column is already dates and passes as it is."""
     if np.asarray(values).dtype.kind == "M":
         dates = np.asarray(values).astype("datetime64[ns]")
         return ParsedColumn(dates, issues_frame(), np.isnat(dates))
-    return to_dates(values, column=column, sheet_rows=sheet_rows, date_format=date_format, refuse_ambiguous=True)
+    return to_dates(
+        values, column=column, sheet_rows=sheet_rows, date_format=date_format, refuse_ambiguous=True, kinds=kinds
+    )

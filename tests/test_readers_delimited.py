@@ -76,3 +76,39 @@ def test_the_blocks_empty_cells_are_exactly_its_none_nan_and_blank_text_cells(tm
     block[0] = ["x"] * cells.shape[1]  # a row replaced: the mask is forgotten, not left wrong
     assert block.empty is None
     assert np.array_equal(block.array[0], np.array(["x"] * cells.shape[1], dtype=object))
+
+
+def test_the_readers_kinds_change_no_figure_and_no_data_issues_line(tmp_path):
+    # the cell parsers take the CSV reader's word on each cell's kind: an account list and an
+    # order list read with the kinds give exactly what they give without them (messy cells:
+    # edge spaces, wide characters, an em space, a unit separator, text amounts, ambiguous dates)
+    import numpy as np
+    import pandas as pd
+
+    from core.accounts import parse_accounts
+    from core.grid import CellBlock
+    from core.transactions import parse_transactions
+    from readers.delimited import read_delimited
+
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "Customer report\n\nAccount,Revenue,Profit,NPS,Industry\n"
+        'Acme,1200,300,9,Retail\n Beta ,"1,500.50",12%,7,Retail\nCafé Müller,800,,10,\u2003Food\n'
+        "\x1cDelta,n/a,5,11,Food\nAcme,400,40,,\nEcho,2024-03-31,1,3,Energy\n,,,,\nTotal,2900,,,\n",
+        encoding="utf-8",
+    )
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Customer,Date,Amount\nAcme,2024-01-05,120\n Bolt ,2024-02-30,80\nCafé,05/01/2024,50\n"
+        "Delta,2024-03-01,€ 12\nAcme,2024-03-02, 7 \n,,\n",
+        encoding="utf-8",
+    )
+    for path, parse in ((accounts, parse_accounts), (orders, parse_transactions)):
+        block = read_delimited(path)
+        assert block.kinds is not None
+        plain = CellBlock(block.array.copy(), block.empty)  # the same cells, no kinds
+        known, looked = parse(block), parse(plain)
+        frames = ("accounts", "issues") if parse is parse_accounts else ("rows", "issues")
+        for name in frames:
+            pd.testing.assert_frame_equal(getattr(known, name), getattr(looked, name))
+        assert np.array_equal(block.array, plain.array)  # the reader's cells were not written
