@@ -478,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif is_transaction_list(rows, source_path, forced=getattr(args, "transactions", False) or columns is not None):
             transactions = load_transactions(rows, first_row, source_path, columns, config.date_format, options)
             transactions = dataclasses.replace(transactions, said=tuple(read.said) + transactions.said)
+            rows = read = None  # the file's cells are read: their memory is reused by the report
             progress(f"{len(transactions.rows):,} transactions: customer summary, RFM, model check and lifetime value")
             customers = write_customer_file_report(
                 transactions,
@@ -493,6 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             table = accounts_from_rows(rows, first_row, source_path, config.date_format, options)
             table = dataclasses.replace(table, said=tuple(read.said) + table.said)
+            rows = read = None  # the file's cells are read: their memory is reused by the report
             survey = None
             if getattr(args, "survey", None) is not None:
                 from readers.survey import load_survey

@@ -110,15 +110,16 @@ def run_segmenter(kind: str, source: Path, output: Path) -> dict[str, float]:
     rows, first_row = read_block(source)
     if kind == "orders":
         table = load_transactions(rows, first_row, source)
+        rows = None  # as the CLI: the cells' memory is reused by the report
         read, read_cpu = time.perf_counter(), _cpu_seconds()
         report = extend_customer_report(run_customer_report(table, config), table, 50)  # as the CLI
         sheets = customer_sheets(report, source.name, config.labels)
     else:
         table = parse_accounts(rows, first_sheet_row=first_row)
+        rows = None  # as the CLI
         read, read_cpu = time.perf_counter(), _cpu_seconds()
         report = extend_report(run_report(table, config), None, 50, table)  # with the call list, as the CLI
         sheets = place_report(report.tables, source=source.name, labels=config.labels)
-    del rows
     analysed, analysed_cpu = time.perf_counter(), _cpu_seconds()
     write_workbook(sheets, output)
     written, written_cpu = time.perf_counter(), _cpu_seconds()
