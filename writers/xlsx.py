@@ -789,9 +789,8 @@ def _write_main_rows(
     varying_col, kinds, varying = _row_overrides(styles, block)
     base = {str(j): styles.cell(fmt) for j, fmt in enumerate(block.formats) if fmt != "General"}
     primer = primer_from is not None
-    filled = (
-        [np.flatnonzero(column.is_valid().to_numpy(zero_copy_only=False)) for column in table.columns] if primer else []
-    )
+    # per column, which cells are filled (a bool a row: an eighth of the memory of their positions)
+    filled = [column.is_valid().to_numpy(zero_copy_only=False) for column in table.columns] if primer else []
     seen: set[int] = set()  # the formats met so far (primer)
     first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
     for start, stop in _runs(block, kinds, primer_from):
@@ -820,23 +819,27 @@ def _write_main_rows(
 def _primer_rows(filled: list[np.ndarray], start: int, stop: int) -> list[int]:
     """The rows of a run ``start:stop`` where a cell format may be met for the first time: the run's
     first row and each column's first filled cell in it (an empty cell is not written), in order.
-    ``filled``: per column, the positions of its filled cells.
+    ``filled``: per column, which of its cells are filled (bool).
 
-    >>> _primer_rows([np.array([3, 4]), np.array([0, 9])], 2, 8)
+    >>> at = lambda *rows: np.isin(np.arange(10), rows)
+    >>> _primer_rows([at(3, 4), at(0, 9)], 2, 8)
     [2, 3]
     """
     rows = {start}
-    for positions in filled:
-        k = int(np.searchsorted(positions, start))
-        if k < len(positions) and positions[k] < stop:
-            rows.add(int(positions[k]))
+    for mask in filled:
+        k = int(np.argmax(mask[start:stop])) if stop > start else 0
+        if stop > start and mask[start + k]:
+            rows.add(start + k)
     return sorted(rows)
 
 
-def _fills(positions: np.ndarray, start: int, stop: int) -> bool:
-    """Whether a column with filled cells at ``positions`` has one in rows ``start:stop``."""
-    k = int(np.searchsorted(positions, start))
-    return k < len(positions) and positions[k] < stop
+def _fills(filled: np.ndarray, start: int, stop: int) -> bool:
+    """Whether a column whose filled cells are ``filled`` (bool) has one in rows ``start:stop``.
+
+    >>> _fills(np.array([False, True, False]), 2, 3), _fills(np.array([False, True, False]), 0, 2)
+    (False, True)
+    """
+    return bool(filled[start:stop].any())
 
 
 def _runs(block: PlacedBlock, kinds: np.ndarray | None, cut: int | None = None) -> list[tuple[int, int]]:
