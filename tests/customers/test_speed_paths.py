@@ -333,3 +333,55 @@ def test_cohort_counts_from_the_ids_factorized_once_are_the_counts(cdnow_raw):
         pd.testing.assert_frame_equal(numbered.cells, plain.cells, check_exact=True)
     made = PandasCustomers(table).cohort_counts("1998-06-30")
     pd.testing.assert_frame_equal(made.cells, cohort_counts(table.rows, "1998-06-30").cells, check_exact=True)
+
+
+def test_the_lists_customer_codes_are_factorize_of_its_ids_made_once(cdnow_raw):
+    """TransactionTable.customer_codes: the codes and ids of factorizing the ids as Python strings
+    (what the summaries read), made once per table; None when an id is missing."""
+    import dataclasses
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    codes, ids = table.customer_codes()
+    plain_codes, plain_ids = pd.factorize(table.rows["customer"].to_numpy())
+    assert np.array_equal(codes, plain_codes) and ids.dtype == object and ids.tolist() == plain_ids.tolist()
+    assert all(type(i) is str for i in ids)
+    assert table.customer_codes() is table.customer_codes()
+    rows = table.rows.copy()
+    rows["customer"] = rows["customer"].astype(object)
+    rows.loc[3, "customer"] = None
+    assert dataclasses.replace(table, rows=rows).customer_codes() is None
+
+
+def test_first_rows_and_the_bridge_from_the_codes_are_those_of_every_rows_id():
+    """The account report's first sheet row per customer and the year-on-year bridge, taken through
+    the list's customer codes, equal those that hash every row's id (pandas' groupby and lookup),
+    on a list whose customers come back out of order; without codes (an id missing) the old way."""
+    import dataclasses
+
+    from core.bridge import transaction_bridge_tables
+    from core.customers.aggregates import PandasCustomers, _first_rows
+
+    rng = np.random.default_rng(24)
+    n = 6_000
+    who = rng.integers(0, 900, n)
+    cells = [["Customer", "Date", "Amount", "Profit"]] + [
+        [f"C{w:04d}", str(pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d))), float(a), float(a) / 4]
+        for w, d, a in zip(who, rng.integers(0, 700, n), rng.gamma(2.0, 30.0, n).round(2))
+    ]
+    table = parse_transactions(cells)
+    summary = PandasCustomers(table).customer_summary(None, "W")
+    accounts = summary["account"]
+    plain = table.rows.groupby("customer", sort=False)["sheet_row"].min().reindex(accounts.to_numpy())
+    assert np.array_equal(_first_rows(table, accounts), plain.to_numpy(np.int64))
+    assert _first_rows(table, accounts.iloc[::-1]).tolist() == plain.to_numpy(np.int64)[::-1].tolist()
+    assert _first_rows(table, accounts).tolist() != sorted(_first_rows(table, accounts).tolist())  # not in row order
+    without = dataclasses.replace(table)
+    without._codes.append(None)  # as for a list with a missing id
+    assert np.array_equal(_first_rows(without, accounts), plain.to_numpy(np.int64))
+    groups = {"tier": (rng.choice(np.array(["A", "B", "C"], dtype=object), len(accounts)), ["A", "B", "C"])}
+    end = summary.attrs["observation_end"]
+    by_rows = transaction_bridge_tables(table.rows, accounts.tolist(), groups, end)
+    by_codes = transaction_bridge_tables(table.rows, accounts.tolist(), groups, end, table.customer_codes())
+    assert set(by_rows) == set(by_codes) and "customer_profit_bridge" in by_rows
+    for name, frame in by_rows.items():
+        pd.testing.assert_frame_equal(by_codes[name], frame, check_exact=True)
