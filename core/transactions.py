@@ -8,6 +8,7 @@ row per customer.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,8 +60,6 @@ class TransactionTable:
     read_rows: int = 0
     left_out_amount: float = 0.0
     read_amount: float = 0.0
-    #: :meth:`customer_codes`, once made (a table made by ``dataclasses.replace`` makes its own)
-    _codes: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def has_profit(self) -> bool:
@@ -80,12 +79,16 @@ class TransactionTable:
         >>> table.customer_codes() is table.customer_codes()
         True
         """
-        if not self._codes:
-            # the column's own hash (Arrow's for Arrow-backed text): the codes and ids of factorizing
-            # its values as Python strings, in a fraction of the time
-            codes, ids = pd.factorize(self.rows["customer"])
-            self._codes.append(None if (codes < 0).any() else (codes, np.asarray(ids, dtype=object)))
-        return self._codes[0]
+        return self._factorized
+
+    @functools.cached_property
+    def _factorized(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`customer_codes`, made on the first call (a table made by ``dataclasses.replace``
+        makes its own)."""
+        # the column's own hash (Arrow's for Arrow-backed text): the codes and ids of factorizing
+        # its values as Python strings, in a fraction of the time
+        codes, ids = pd.factorize(self.rows["customer"])
+        return None if (codes < 0).any() else (codes, np.asarray(ids, dtype=object))
 
 
 def _roles_from_header(header: list[Any], forced: dict[str, int] | None = None) -> dict[str, int]:

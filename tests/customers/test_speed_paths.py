@@ -376,7 +376,7 @@ def test_first_rows_and_the_bridge_from_the_codes_are_those_of_every_rows_id():
     assert _first_rows(table, accounts.iloc[::-1]).tolist() == plain.to_numpy(np.int64)[::-1].tolist()
     assert _first_rows(table, accounts).tolist() != sorted(_first_rows(table, accounts).tolist())  # not in row order
     without = dataclasses.replace(table)
-    without._codes.append(None)  # as for a list with a missing id
+    without.__dict__["_factorized"] = None  # as for a list with a missing id
     assert np.array_equal(_first_rows(without, accounts), plain.to_numpy(np.int64))
     groups = {"tier": (rng.choice(np.array(["A", "B", "C"], dtype=object), len(accounts)), ["A", "B", "C"])}
     end = summary.attrs["observation_end"]
@@ -385,3 +385,36 @@ def test_first_rows_and_the_bridge_from_the_codes_are_those_of_every_rows_id():
     assert set(by_rows) == set(by_codes) and "customer_profit_bridge" in by_rows
     for name, frame in by_rows.items():
         pd.testing.assert_frame_equal(by_codes[name], frame, check_exact=True)
+
+
+def test_a_datetime_column_reads_as_its_timestamps_do():
+    """to_dates of a datetime64[ns] array (the per-customer table's first purchases) passes the dates
+    as they are: the same values, blanks and issues as its Timestamps read one by one, also with
+    NaT and times of day; a sub-microsecond time goes the Timestamps' way (which keep microseconds);
+    and accounts_from_frame of a frame with a date column is the table of its Timestamps."""
+    from core.accounts import accounts_from_frame
+    from core.cells import to_dates, to_numbers, to_text
+
+    samples = [
+        ["2024-03-31", "1820-01-01T00:00:00.000001", "NaT", "1999-12-31T10:00:05.123456"],
+        ["2024-03-31", "NaT", "1999-12-31T10:00:05.123456789"],
+        ["NaT"],
+        [],
+    ]
+    for sample in samples:
+        dates = np.array(sample, dtype="datetime64[ns]")
+        rows = np.arange(2, 2 + dates.size)
+        for read, options in ((to_dates, {"refuse_ambiguous": True}), (to_text, {}), (to_numbers, {})):
+            fast = read(dates, column="First purchase", sheet_rows=rows, **options)
+            plain = read(pd.Series(dates).to_numpy(dtype=object), column="First purchase", sheet_rows=rows, **options)
+            assert fast.values.dtype == plain.values.dtype
+            assert list(fast.values) == list(plain.values) or np.array_equal(fast.values, plain.values, equal_nan=True)
+            assert np.array_equal(fast.blank, plain.blank)
+            pd.testing.assert_frame_equal(fast.issues, plain.issues, check_exact=True)
+    first = pd.to_datetime(["2024-01-05", "2023-06-30", None]).astype("datetime64[ns]")
+    frame = pd.DataFrame({"Account": ["A", "B", "C"], "Revenue": [5.0, 7.0, 1.0], "First purchase": first})
+    table = accounts_from_frame(frame)
+    assert table.accounts["first_purchase"].astype("datetime64[ns]").tolist()[:2] == list(first[:2])
+    with_objects = accounts_from_frame(frame.astype({"First purchase": object}))
+    pd.testing.assert_frame_equal(table.accounts, with_objects.accounts, check_exact=True)
+    pd.testing.assert_frame_equal(table.issues, with_objects.issues, check_exact=True)
