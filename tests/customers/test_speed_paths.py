@@ -418,3 +418,17 @@ def test_a_datetime_column_reads_as_its_timestamps_do():
     with_objects = accounts_from_frame(frame.astype({"First purchase": object}))
     pd.testing.assert_frame_equal(table.accounts, with_objects.accounts, check_exact=True)
     pd.testing.assert_frame_equal(table.issues, with_objects.issues, check_exact=True)
+
+
+def test_unique_with_inverse_is_numpys():
+    """The summaries' (customer, day) keys are numbered by an unstable argsort: the same distinct keys
+    and positions as np.unique(return_inverse=True), ties and all."""
+    from core.customers.summary import _unique_with_inverse
+
+    rng = np.random.default_rng(24)
+    for size, high in ((0, 1), (1, 1), (7, 3), (5_000, 40), (200_000, 10**12)):
+        keys = rng.integers(-high, high, size, dtype=np.int64)
+        distinct, inverse = _unique_with_inverse(keys)
+        expected, expected_inverse = np.unique(keys, return_inverse=True)
+        assert np.array_equal(distinct, expected) and np.array_equal(inverse, expected_inverse)
+        assert np.array_equal(distinct[inverse], keys)
