@@ -257,8 +257,11 @@ def accounts_from_frame(frame: pd.DataFrame, *, first_sheet_row: int = 2) -> Acc
         raise SegmenterInputError("the table has no columns")
     header_cells = np.empty(frame.shape[1], dtype=object)
     header_cells[:] = list(frame.columns)
+    # numbers and datetime64[ns] dates as numpy arrays (the readers take them as the same cells)
     columns = [
-        series.to_numpy() if series.dtype.kind in "fiu" else series.to_numpy(dtype=object)
+        series.to_numpy()
+        if series.dtype.kind in "fiu" or series.dtype == "datetime64[ns]"
+        else series.to_numpy(dtype=object)
         for _, series in frame.items()
     ]
     if len(frame) == 0:

@@ -456,12 +456,18 @@ def year_on_year(
 
 
 def transaction_bridge_tables(
-    rows: pd.DataFrame, customers: Sequence[Any], groups: dict[str, tuple[Any, Sequence[Any] | None]], end: Any = None
+    rows: pd.DataFrame,
+    customers: Sequence[Any],
+    groups: dict[str, tuple[Any, Sequence[Any] | None]],
+    end: Any = None,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The bridge of a transaction list, year on year (:func:`year_on_year`), per customer of
     ``customers`` (the account report's order; ``groups`` aligned with it).
 
-    ``rows``: ``TransactionTable.rows`` (customer, date, amount, profit). Empty when the list's first
+    ``rows``: ``TransactionTable.rows`` (customer, date, amount, profit); ``codes``: its customer
+    ids factorized (:meth:`core.transactions.TransactionTable.customer_codes`), when the caller has
+    them: each distinct id is then looked up once, not each row's. Empty when the list's first
     order is more than :data:`FIRST_ORDER_DAYS` after the earlier period's first day (no whole
     earlier period to compare with). With a profit on
     every order of both periods, also ``customer_profit_bridge`` (:func:`profit_bridge`).
@@ -472,12 +478,18 @@ def transaction_bridge_tables(
         return {}  # the list starts later: no whole earlier period to compare with
     position = pd.Series(customers, dtype=object).astype(str)
     n = len(position)
-    every = positions_in(position.astype("str"), rows["customer"].astype(str))  # each row's customer, once
+    if codes is None:
+        every = positions_in(position.astype("str"), rows["customer"].astype(str))  # each row's customer, once
+    else:  # each distinct id looked up once, then each row's by its code: the same positions
+        every = positions_in(position.astype("str"), pd.Series(codes[1], dtype=object).astype(str))[codes[0]]
     arrays = []
+    day, amounts = dates.to_numpy(), rows["amount"].to_numpy(float)
     for first, last in (earlier, later):
-        inside = ((dates >= first) & (dates <= last + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))).to_numpy()
+        # the Series' comparisons on its datetime64 values (numpy compares two units exactly)
+        before = last + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        inside = (day >= pd.Timestamp(first).to_datetime64()) & (day <= pd.Timestamp(before).to_datetime64())
         where = every[inside]
-        amount = rows["amount"].to_numpy(float)[inside]
+        amount = amounts[inside]
         known = where >= 0
         revenue = np.bincount(where[known], weights=amount[known], minlength=n)
         orders = np.bincount(where[known], weights=(amount[known] >= 0).astype(float), minlength=n)
@@ -512,7 +524,11 @@ def with_transaction_bridge(report: CustomerReport, transactions: TransactionTab
         "tier": (segments["tier"].astype(object).to_numpy(), list(accounts.config.labels))
     }
     tables = transaction_bridge_tables(
-        transactions.rows, segments["account"].tolist(), groups, report.headline.get("observation_end")
+        transactions.rows,
+        segments["account"].tolist(),
+        groups,
+        report.headline.get("observation_end"),
+        transactions.customer_codes(),
     )
     if not tables:
         return report

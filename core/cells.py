@@ -804,7 +804,18 @@ def to_dates(
     ...                   column="first_purchase", sheet_rows=np.arange(2, 5))
     >>> [str(v)[:10] for v in parsed.values]
     ['2025-01-01', '2024-03-31', 'NaT']
+
+    A datetime64[ns] array of whole microseconds (a DataFrame's date column) is dates already:
+    they pass as they are, NaT blank, as its Timestamps one by one would (which keep microseconds).
+
+    >>> to_dates(np.array(["2024-03-31", "NaT"], dtype="datetime64[ns]"), column="d", sheet_rows=np.arange(2)).blank
+    array([False,  True])
     """
+    if isinstance(values, np.ndarray) and values.dtype == np.dtype("datetime64[ns]"):
+        dates = values.reshape(-1).copy()
+        blank = np.isnat(dates)
+        if not (dates.view(np.int64)[~blank] % 1000).any():
+            return ParsedColumn(dates, issues_frame(), blank)
     cells = _classify(values, kinds)
     out = np.full(cells.kind.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
     found = _Found()

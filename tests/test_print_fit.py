@@ -191,3 +191,43 @@ def test_wrapped_lines_counts_what_textwrap_makes():
     for text in texts:
         for width in (1, 5, 10, 37, 55):
             assert wrapped_lines(text, width) == len(textwrap.wrap(text, width)), (text, width)
+
+
+def test_wrapped_line_counts_are_wrapped_lines_of_each_text(monkeypatch):
+    """The notes of a long list are counted at once (:func:`writers.printing.wrapped_line_counts`):
+    the count of every text must be :func:`wrapped_lines`' (so textwrap's), for the generated notes
+    it wraps itself (printable ASCII words between single spaces) and for what it hands back
+    (hyphens, tabs, runs of spaces, no-break spaces, a word longer than a line, blank texts,
+    values that are not text); and it must wrap those notes itself, not hand them back."""
+    import random
+
+    import numpy as np
+
+    import writers.printing as printing
+
+    rng = random.Random(2024)
+    short = ["P(alive)", "0.2%,", "2024-09-03,", "a", "ab", "slipping:", "1,267", "~!@#$%^&*()", "'q'[b]{c}<d>|"]
+    words = short + ["x" * 30, "re-order", "--", "\xa0", "é", "_-x", "1-a", "a.-b", "US$-3", "well-known"]
+    texts: list[object] = ["", " ", "a", "a b", "ab " * 20, None, 3.5, float("nan"), np.str_("np text here")]
+    notes = [" ".join(rng.choice(short) for _ in range(rng.randint(1, 30))) for _ in range(10_000)]
+    texts += notes
+    for _ in range(10_000):
+        if rng.random() < 0.7:  # any word, joined by one or more kinds of whitespace
+            parts = [rng.choice(words) for _ in range(rng.randint(0, 16))]
+            texts.append("".join(p + rng.choice([" ", " ", "  ", "\t", "\n", "-", ""]) for p in parts))
+        else:
+            texts.append("".join(rng.choice("ab c  -\t\xa0.\n_x") for _ in range(rng.randint(0, 90))))
+    rng.shuffle(texts)
+    handed_back = []
+    one_by_one = printing.wrapped_lines
+    monkeypatch.setattr(
+        printing, "wrapped_lines", lambda text, width: handed_back.append(text) or one_by_one(text, width)
+    )
+    for width in (5, 10, 37, 48, 120):
+        handed_back.clear()
+        expected = [one_by_one(t, width) if isinstance(t, str) and t else 0 for t in texts]
+        assert printing.wrapped_line_counts(texts, width).tolist() == expected
+        if width >= 13:  # no word of the notes is longer than a line: each note wrapped at once
+            assert not set(notes) & set(handed_back)
+            assert 0 < len(handed_back) < len(texts) - len(notes)
+    assert printing.wrapped_line_counts([], 10).tolist() == []

@@ -157,6 +157,63 @@ def wrapped_lines(text: str, width: int) -> int:
     return _greedy_lines(tuple(sizes), width)
 
 
+#: printable ASCII words between single spaces (what ``_PLAIN_WORDS`` matches of a printable
+#: ASCII text, whose only whitespace is the space), and a hyphen textwrap may break at
+#: (``_HYPHEN_BREAK`` on printable ASCII, where ``[^\W\d]`` is a letter or ``_``), in Arrow's RE2
+_ASCII_WORDS = r"^[!-~]+(?: [!-~]+)*$"
+_ASCII_HYPHEN_BREAK = r"--|[A-Za-z_]-"
+
+
+def wrapped_line_counts(texts, width: int) -> np.ndarray:
+    """:func:`wrapped_lines` of each text (0 for a blank text or a value that is not text), at once.
+
+    The same counts as ``[wrapped_lines(t, width) if isinstance(t, str) and t else 0 for t in texts]``:
+    texts of printable ASCII words between single spaces, without a hyphen textwrap breaks at and
+    without a word longer than a line (a generated note: "probably slipping: P(alive) 0.2%, ...")
+    are wrapped together by Arrow and numpy, greedily as :func:`_greedy_lines` does (a word goes
+    on the line when the line's characters, one space and the word fit in ``width``); every other
+    text is counted by :func:`wrapped_lines`. The writers count the notes of a long list this way
+    (75,000 notes on a million order lines' call list: 2 s one by one).
+
+    >>> wrapped_line_counts(["aaa bbb ccc", "", None, "well-known words", "x" * 12, 3.5], 7).tolist()
+    [2, 0, 0, 3, 2, 0]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(texts, dtype=object).ravel()
+    counts = np.zeros(values.size, dtype=np.int64)
+    at = np.flatnonzero(np.fromiter((isinstance(t, str) and t != "" for t in values), dtype=bool, count=values.size))
+    if not at.size:
+        return counts
+    # str subclasses too (numpy's str_): what wrapped_lines reads of them is their text
+    text = pa.array([str(t) for t in values[at]], type=pa.large_string())
+    plain = pc.and_(
+        pc.match_substring_regex(text, _ASCII_WORDS), pc.invert(pc.match_substring_regex(text, _ASCII_HYPHEN_BREAK))
+    )
+    fast = plain.to_numpy(zero_copy_only=False)
+    if fast.any():
+        words = pc.split_pattern(text.filter(plain), " ")
+        sizes = pc.binary_length(pc.list_flatten(words)).to_numpy().astype(np.int64)  # ASCII: one byte a character
+        offsets = words.offsets.to_numpy().astype(np.int64)
+        starts, n_words = offsets[:-1], np.diff(offsets)  # every text has a word
+        fits = np.maximum.reduceat(sizes, starts) <= width  # a longer word: textwrap breaks it
+        lines, used = np.ones(starts.size, dtype=np.int64), sizes[starts].copy()
+        for k in range(1, int(n_words.max())):
+            rows = np.flatnonzero(n_words > k)
+            word = sizes[starts[rows] + k]
+            after = used[rows] + 1 + word
+            same_line = after <= width
+            used[rows] = np.where(same_line, after, word)
+            lines[rows] += ~same_line
+        taken = np.flatnonzero(fast)[fits]
+        counts[at[taken]] = lines[fits]
+        fast[np.flatnonzero(fast)[~fits]] = False
+    for i in at[~fast].tolist():
+        counts[i] = wrapped_lines(values[i], width)
+    return counts
+
+
 @functools.lru_cache(maxsize=1 << 16)  # notes of one kind differ in their figures, rarely in their words' lengths
 def _greedy_lines(sizes: tuple[int, ...], width: int) -> int:
     """Lines of textwrap's greedy wrap of chunks of these lengths (negative: a blank chunk, which

@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from writers.cells import column_letters, frame_arrow, frame_rows, readable_text
+from writers.cells import _readable, column_letters, frame_arrow, frame_rows, readable_text
 from writers.charts import PlacedChart
 from writers.colour_scale import SCALE_COLOURS, colour_scale_columns
 from writers.columns import DATA_BAR_COLOUR, FORMATS, HEADER_COLOUR, NEGATIVE_COLOUR, TIER_COLOURS
 from writers.output import REPORT_MARK, interruptible
 from writers.placement import TABLE_ROW_LIMIT, PlacedBlock, PlacedSheet
 from writers.print_setup import print_plan
-from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_lines
+from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_line_counts, wrapped_lines
 from writers.sheet_rows import (
     DEFLATE,
     GeneratedRows,
@@ -258,11 +258,11 @@ def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part:
     heights: object = ""
     if note is not None:  # each row as high as its note's lines, as _wrap_column sets them
         characters = _line_characters(fit.widths[note])
-        lines = [
-            wrapped_lines(readable_text(t), characters) if isinstance(t, str) and t else 0
-            for t in block.frame.iloc[WHOLE_ROWS:, note].tolist()
-        ]
-        heights = np.array([f' ht="{ROW_POINTS * n}" customHeight="1"' if n > 1 else "" for n in lines], dtype=object)
+        # each note as its cell holds it (readable_text), its lines counted all at once
+        lines = wrapped_line_counts(_readable(block.frame.iloc[WHOLE_ROWS:, note].to_numpy(object)), characters)
+        heights = np.array(
+            [f' ht="{ROW_POINTS * n}" customHeight="1"' if n > 1 else "" for n in lines.tolist()], dtype=object
+        )
     return GeneratedRows(made, top + WHOLE_ROWS, column_styles, heights)
 
 

@@ -32,6 +32,7 @@ from core.customers.summary import customer_summary, revenue_per_year
 from core.customers.validation import HoldoutStatistics, holdout_statistics
 from core.data_issues import summarise_issues
 from core.exports import intake_tables, reading_lines, transaction_coverage
+from core.lookup import positions_in
 from core.report import Report, run_report
 from core.transactions import TransactionTable
 
@@ -128,16 +129,12 @@ class PandasCustomers:
         self.roles = frozenset(role for role in OPTIONAL_ROLES if role in transactions.headers)
         self._observed: tuple[str, TransactionTable] | None = None
         self._whole: tuple[str, pd.DataFrame] | None = None
-        self._customers: list = []
 
     def _customer_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The customer ids of every line factorized, once for the summaries of the whole list and
         of the holdout check's calibration period and for the cohort counts (None when an id is
         missing: each then factorizes its own rows, as without it)."""
-        if not self._customers:
-            codes, ids = pd.factorize(self.transactions.rows["customer"].to_numpy())
-            self._customers.append((codes, ids) if not (codes < 0).any() else None)
-        return self._customers[0]
+        return self.transactions.customer_codes()
 
     def observed(self, observation_end: str) -> TransactionTable:
         """The list without the lines after ``observation_end``."""
@@ -197,12 +194,7 @@ class PandasCustomers:
     def account_report(self, summary: pd.DataFrame, config: ReportConfig) -> AccountOutcome:
         """run_report on the per-customer table; row numbers mapped back to the transaction list."""
         transactions = self.observed(summary.attrs["observation_end"])
-        first_rows = (
-            self.transactions.rows.groupby("customer", sort=False)["sheet_row"]
-            .min()
-            .reindex(summary["account"].to_numpy())
-            .to_numpy(dtype=np.int64)
-        )
+        first_rows = _first_rows(self.transactions, summary["account"])
         columns = {"Account": summary["account"].to_numpy(object), "Revenue": summary["total_spend"].to_numpy(float)}
         if transactions.has_profit:
             columns["Profit"] = summary["total_profit"].to_numpy(float)
@@ -236,3 +228,27 @@ class PandasCustomers:
         tier_of_row = tables["segments"].set_index("sheet_row")["tier"]
         tiers = tier_of_row.reindex(first_rows).to_numpy(dtype=object)
         return AccountOutcome(dataclasses.replace(report, tables=tables), tiers, first_rows)
+
+
+def _first_rows(transactions: TransactionTable, accounts: pd.Series) -> np.ndarray:
+    """The first sheet row of each of ``accounts`` (customers of the list) among the list's rows:
+    ``rows.groupby("customer")["sheet_row"].min().reindex(accounts)``, taken per customer code
+    (:meth:`core.transactions.TransactionTable.customer_codes`) rather than by hashing every row's id.
+
+    >>> from core.transactions import parse_transactions
+    >>> table = parse_transactions([["Customer", "Date", "Amount"], ["B", "2024-01-01", 5.0],
+    ...                             ["A", "2024-01-02", 5.0], ["B", "2024-01-03", 5.0]])
+    >>> _first_rows(table, pd.Series(["A", "B"])).tolist()
+    [3, 2]
+    """
+    rows = transactions.rows
+    customers = transactions.customer_codes()
+    at = None
+    if customers is not None:
+        codes, ids = customers
+        at = positions_in(pd.Series(ids, dtype=object), pd.Series(accounts.to_numpy(), dtype=object))
+    if at is None or (at < 0).any():  # an id missing, or an account not in the list: pandas says it
+        return rows.groupby("customer", sort=False)["sheet_row"].min().reindex(accounts.to_numpy()).to_numpy(np.int64)
+    first = np.full(ids.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, rows["sheet_row"].to_numpy(np.int64))
+    return first[at]

