@@ -15,6 +15,7 @@ Candidates, in the order they are listed:
    accounts, an account is above the large-account share, or the HHI is moderate or high;
    the revenue share of the largest 20 % of accounts;
 2. profit by tier: the top tier's share of profit and margin, and a tier with a higher margin;
+   when no account has a profit, why profit and margin are blank (always kept);
 3. loss-making accounts and the whale curve's peak (or that the accounts lose money in total);
 4. cost to serve: how much of gross profit it takes;
 5. NPS: the widest gap beyond the margin of error (size bands or tiers), or that the gaps are
@@ -185,6 +186,9 @@ def _top_share(tables, config) -> Finding:
 
 
 def _tier_profit(tables, config) -> Finding | None:
+    if "profit_note" in tables:  # a blank profit column must not pass for missing rows: said on the first page
+        note = str(tables["profit_note"]["note"].iloc[0])
+        return Finding(2, 1e7, note[:1].upper() + note[1:], sheets.TIER_SUMMARY)
     summary = tables["tier_summary"]
     top = config.labels[0]
     total_profit = _value(summary, "Total", "profit")
