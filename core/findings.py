@@ -412,12 +412,14 @@ def _range_text(low: float, high: float, kind: str) -> str:
 
 def _profit_after_cost(figures: pd.DataFrame) -> tuple[str, list[Figure]] | None:
     """'; after cost to serve 13.7 k (80 % range 13.1 k to 14.3 k)' and its figures, or None
-    when the list has no cost to serve (no such row in ``model_figures``)."""
+    when the list has no cost to serve (no such row in ``model_figures``, or its value blank)."""
     rows = figures.loc[figures["measure"].astype(str).str.startswith("Profit CLV after cost to serve")]
     if not len(rows):
         return None
     name = str(rows["measure"].iloc[0])
     figs = [Figure(_value(figures, name, c), "model_figures", name, c, "money") for c in ("value", "p10", "p90")]
+    if np.isnan(figs[0].value):  # no customer has a cost to serve to take off: nothing to quote
+        return None
     text = f"; after cost to serve {figs[0].text()}"
     if np.isfinite([f.value for f in figs[1:]]).all():
         text += f" (80 % range {_range_text(figs[1].value, figs[2].value, 'money')})"
