@@ -15,7 +15,6 @@ Candidates, in the order they are listed:
    accounts, an account is above the large-account share, or the HHI is moderate or high;
    the revenue share of the largest 20 % of accounts;
 2. profit by tier: the top tier's share of profit and margin, and a tier with a higher margin;
-   when no account has a profit, why profit and margin are blank (always kept);
 3. loss-making accounts and the whale curve's peak (or that the accounts lose money in total);
 4. cost to serve: how much of gross profit it takes;
 5. NPS: the widest gap beyond the margin of error (size bands or tiers), or that the gaps are
@@ -28,6 +27,9 @@ Candidates, in the order they are listed:
 0. (transaction lists, listed first) what the customer models say: expected purchases and
    lifetime value with their 80 % ranges, the share likely still active, the top tier's value,
    and the holdout check's verdict in one sentence.
+
+Beyond the eight, said first (topics below 0): the coverage guard, what was read as what, and,
+when no account has a profit, why profit and margin are blank (``profit_note``).
 
 Beyond the eight, always listed last when their tables exist (:data:`LISTED_LAST`):
 
@@ -186,9 +188,6 @@ def _top_share(tables, config) -> Finding:
 
 
 def _tier_profit(tables, config) -> Finding | None:
-    if "profit_note" in tables:  # a blank profit column must not pass for missing rows: said on the first page
-        note = str(tables["profit_note"]["note"].iloc[0])
-        return Finding(2, 1e7, note[:1].upper() + note[1:], sheets.TIER_SUMMARY)
     summary = tables["tier_summary"]
     top = config.labels[0]
     total_profit = _value(summary, "Total", "profit")
@@ -560,6 +559,15 @@ def _reading(tables, config) -> Finding | None:
     return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", sheets.DATA_ISSUES)
 
 
+def _profit_unknown(tables, config) -> Finding | None:
+    """Why profit and margin are blank (no account has a profit): said with what was read, beyond
+    the eight, so that blank profit cells do not pass for missing rows and no finding is crowded out."""
+    if "profit_note" not in tables:
+        return None
+    note = str(tables["profit_note"]["note"].iloc[0])
+    return Finding(-1, 1e8, note[:1].upper() + note[1:], sheets.TIER_SUMMARY)
+
+
 def _survey(tables, config) -> Finding | None:
     """The survey join in one line: responses read, not joined, near misses; revenue covered."""
     if "survey_match" not in tables:
@@ -604,6 +612,7 @@ def _call_list(tables, config) -> Finding | None:
 CANDIDATES: tuple[Callable, ...] = (
     _coverage,
     _reading,
+    _profit_unknown,
     _concentration,
     _top_share,
     _tier_profit,
