@@ -562,8 +562,9 @@ def clv_intervals(
                 np.bincount(code, weights=np.nan_to_num(point), minlength=len(uniques)),
                 np.bincount(code, weights=~np.isnan(point), minlength=len(uniques)),
             )
+            drawn = np.bincount(code, weights=cost_known, minlength=len(uniques))  # customers the draws value
             for k, s in enumerate(SUFFIXES):
-                frame[f"profit_clv_{s}"] = profit_q[k]
+                frame[f"profit_clv_{s}"] = known_sums(profit_q[k], drawn)
         frames.append(frame)
     totals = pd.concat(frames, ignore_index=True)
     spend_note = (
