@@ -29,7 +29,7 @@ from core.accounts import accounts_from_frame
 from core.margins import group_summary, profit_unknown_note
 from core.matrix import matrix_table
 from core.report import run_report
-from tests.conftest import call_udf
+from tests.conftest import actions, call_udf, remote_book
 
 NAN = math.nan
 FIVE = pd.DataFrame({"Account": ["a", "b", "c", "d", "e"], "Revenue": [50.0, 20.0, 15.0, 10.0, 5.0]})
@@ -136,6 +136,23 @@ def test_segment_summary_function_gives_empty_cells_and_the_reason_as_its_last_l
         assert by_tier[tier]["Profit"] in (None, ""), tier
         assert by_tier[tier]["Margin %"] in (None, ""), tier
     assert out[6][0] == NOTE
+
+
+# ------------------------------------------------------------------ the ribbon (xlwings writer)
+
+
+def test_segment_selection_writes_empty_profit_cells_and_the_reason():
+    book = remote_book({"Accounts": [["Account", "Revenue"]] + FIVE.values.tolist()}, selection="A1")
+    segmenter.segment_selection(book)
+    position = [s.name for s in book.sheets].index("Tier summary")
+    writes = [a["values"] for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == position]
+    header = next(v[0] for v in writes if v[0][:4] == ["Tier", "Accounts", "Revenue", "Profit"])
+    body = next(v for v in writes if len(v) == 5 and v[0][0] == "A")
+    for row in body:
+        cells = dict(zip(header, row))
+        assert [cells[c] for c in ("Profit", "Margin %", "Share of profit")] == ["", "", ""], row[0]
+    assert [dict(zip(header, r))["Revenue"] for r in body] == [85.0, 10.0, 5.0, 0.0, 100.0]
+    assert [[NOTE]] in writes
 
 
 # ------------------------------------------------------------------ the CLI report, cell by cell
