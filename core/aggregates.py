@@ -47,7 +47,7 @@ OPTIONAL_COLUMNS = ("cost_to_serve", "channel")
 #: Per-group sums behind a summary table (core.margins.GroupSums plus accounts with profit).
 SUM_COLUMNS = ("accounts", "revenue", "profit", "paired_revenue", "paired_profit", "revenue_counted", "profit_counted")
 #: The same sums of net profit (profit after cost to serve), when the data has a cost to serve.
-NET_SUM_COLUMNS = ("net_profit", "net_paired_revenue", "net_paired_profit")
+NET_SUM_COLUMNS = ("net_profit", "net_paired_revenue", "net_paired_profit", "net_profit_counted")
 #: NPS answers per group: promoters (9-10), passives (7-8), detractors (0-6).
 NPS_COLUMNS = ("promoters", "passives", "detractors")
 #: Columns of the accounts-to-watch list (with ``sheet_row`` when the accounts have one).
@@ -277,6 +277,7 @@ def group_sums_frame(
         columns["net_profit"] = per(np.nan_to_num(net_profit, nan=0.0))
         columns["net_paired_revenue"] = per(np.where(net_both, revenue, 0.0))
         columns["net_paired_profit"] = per(np.where(net_both, net_profit, 0.0))
+        columns["net_profit_counted"] = per((~np.isnan(net_profit)).astype(float))
     return pd.DataFrame(columns)
 
 
@@ -295,7 +296,7 @@ def _labelled(
 def sums_of(frame: pd.DataFrame, codes: np.ndarray, k: int, *, net: bool = False) -> margins.GroupSums:
     """The core.margins.GroupSums of a per-group sums frame (``net``: of net profit)."""
     names = [f"net_{name}" if net and ("profit" in name or name == "paired_revenue") else name for name in SUM_COLUMNS]
-    return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in names[:6]))
+    return margins.GroupSums(*(group_sums(codes, k, frame[name].to_numpy(dtype=float)) for name in names))
 
 
 def group_table_of(

@@ -28,6 +28,9 @@ Candidates, in the order they are listed:
    lifetime value with their 80 % ranges, the share likely still active, the top tier's value,
    and the holdout check's verdict in one sentence.
 
+Beyond the eight, said first (topics below 0): the coverage guard, what was read as what, and,
+when no account has a profit, why profit and margin are blank (``profit_note``).
+
 Beyond the eight, always listed last when their tables exist (:data:`LISTED_LAST`):
 
 11. the survey join (``--survey``): responses read, not joined and near misses to confirm, accounts
@@ -408,12 +411,14 @@ def _range_text(low: float, high: float, kind: str) -> str:
 
 def _profit_after_cost(figures: pd.DataFrame) -> tuple[str, list[Figure]] | None:
     """'; after cost to serve 13.7 k (80 % range 13.1 k to 14.3 k)' and its figures, or None
-    when the list has no cost to serve (no such row in ``model_figures``)."""
+    when the list has no cost to serve (no such row in ``model_figures``, or its value blank)."""
     rows = figures.loc[figures["measure"].astype(str).str.startswith("Profit CLV after cost to serve")]
     if not len(rows):
         return None
     name = str(rows["measure"].iloc[0])
     figs = [Figure(_value(figures, name, c), "model_figures", name, c, "money") for c in ("value", "p10", "p90")]
+    if np.isnan(figs[0].value):  # no customer has a cost to serve to take off: nothing to quote
+        return None
     text = f"; after cost to serve {figs[0].text()}"
     if np.isfinite([f.value for f in figs[1:]]).all():
         text += f" (80 % range {_range_text(figs[1].value, figs[2].value, 'money')})"
@@ -554,6 +559,15 @@ def _reading(tables, config) -> Finding | None:
     return Finding(-1, 1e8, text + "; the Data issues sheet has it all and how to choose otherwise", sheets.DATA_ISSUES)
 
 
+def _profit_unknown(tables, config) -> Finding | None:
+    """Why profit and margin are blank (no account has a profit): said with what was read, beyond
+    the eight, so that blank profit cells do not pass for missing rows and no finding is crowded out."""
+    if "profit_note" not in tables:
+        return None
+    note = str(tables["profit_note"]["note"].iloc[0])
+    return Finding(-1, 1e8, note[:1].upper() + note[1:], sheets.TIER_SUMMARY)
+
+
 def _survey(tables, config) -> Finding | None:
     """The survey join in one line: responses read, not joined, near misses; revenue covered."""
     if "survey_match" not in tables:
@@ -598,6 +612,7 @@ def _call_list(tables, config) -> Finding | None:
 CANDIDATES: tuple[Callable, ...] = (
     _coverage,
     _reading,
+    _profit_unknown,
     _concentration,
     _top_share,
     _tier_profit,

@@ -3,7 +3,8 @@
 What every per-group summary shares (margins, nps, matrix, lifetime, growth):
 :func:`float_values` (one numeric column, checked), :func:`check_same_length`,
 :func:`group_codes` (any label column as integer codes plus labels in the report's order),
-:func:`group_sums` (per group, with the total appended) and :func:`ratio`.
+:func:`group_sums` (per group, with the total appended), :func:`known_sums` (a sum over no value
+is not 0) and :func:`ratio`.
 """
 
 from __future__ import annotations
@@ -159,6 +160,43 @@ def group_sums(codes: np.ndarray, n_groups: int, weights: np.ndarray | None = No
     """
     sums = np.bincount(codes, weights=weights, minlength=n_groups).astype(float)
     return np.append(sums, sums.sum())
+
+
+def known_sums(sums: np.ndarray, counted: np.ndarray, accounts: np.ndarray | None = None) -> np.ndarray:
+    """Per-group sums as figures: NaN where the group has no value to sum (pandas' ``min_count=1``).
+
+    A sum that skips missing values reads 0 for a group where every value is missing, which
+    says "earns nothing" where the truth is "not known"; this is the one rule that blanks it,
+    for every per-group profit figure (core.margins.summary_from_sums, the model CLV ranges).
+
+    Parameters
+    ----------
+    sums:
+        Per group, the sum of the values present (e.g. :func:`group_sums`, total appended).
+    counted:
+        Per group, how many values were present (same shape).
+    accounts:
+        Per group, how many accounts it has; with it, a group without accounts keeps its 0
+        (nothing in it to miss) when some group has a value. When no group has one (the
+        list has no such column), every figure is NaN, the total too.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, ``sums`` where known, else NaN.
+
+    Examples
+    --------
+    >>> known_sums(np.array([5.0, 0.0, 0.0, 5.0]), np.array([2, 0, 0, 2]), np.array([3, 1, 0, 4])).tolist()
+    [5.0, nan, 0.0, 5.0]
+    >>> known_sums(np.array([0.0, 0.0, 0.0]), np.array([0, 0, 0]), np.array([3, 0, 3])).tolist()
+    [nan, nan, nan]
+    """
+    sums, counted = np.asarray(sums, dtype=float), np.asarray(counted, dtype=float)
+    known = counted > 0
+    if accounts is not None and known.any():
+        known |= np.asarray(accounts) == 0
+    return np.where(known, sums, np.nan)
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray, *, positive_only: bool = False) -> np.ndarray:

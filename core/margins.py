@@ -13,11 +13,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.groups import TOTAL_LABEL, check_same_length, float_values, group_codes, group_sums, ratio
+from core.groups import TOTAL_LABEL, check_same_length, float_values, group_codes, group_sums, known_sums, ratio
 
 NOTE_REVENUE_MISSING = "revenue missing"
 NOTE_REVENUE_NOT_POSITIVE = "revenue is zero or negative"
 NOTE_PROFIT_MISSING = "profit missing"
+
+
+def profit_unknown_note(profit_header: str | None = None) -> str:
+    """Why a report's profit and margin figures are blank: no account has a profit.
+
+    Said once per report (the Tier summary sheet, the Overview, the summary function's last
+    line), since a blank profit column read row by row could pass for missing data, and a 0
+    would read as "these customers earn nothing". ``profit_header``: the column read as profit
+    (None: the list has none).
+
+    Examples
+    --------
+    >>> profit_unknown_note()
+    'no profit column: profit and margin are not shown (blank cells, not 0)'
+    >>> profit_unknown_note("Gross Profit")
+    "no account has a profit in 'Gross Profit': profit and margin are not shown (blank cells, not 0)"
+    """
+    what = "no profit column" if profit_header is None else f"no account has a profit in '{profit_header}'"
+    return f"{what}: profit and margin are not shown (blank cells, not 0)"
 
 
 def _share(part: np.ndarray, total: float) -> np.ndarray:
@@ -111,7 +130,10 @@ def group_summary(
     Per group, with sums that skip missing values:
 
     - ``accounts``: all accounts in the group, whatever their figures.
-    - ``revenue``, ``profit``: sums (0 when all are missing).
+    - ``revenue``: sum (0 when all are missing).
+    - ``profit``: sum of the profits present; NaN (unknown, not 0) for a group with accounts
+      none of which has a profit, and in every row when no account has one (a revenue-only
+      list): :func:`core.groups.known_sums`. ``profit_share`` is then NaN too.
     - ``margin_pct = sum profit / sum revenue`` over the accounts where both are
       present; NaN if that revenue sum is zero or negative. It weights accounts by
       revenue, so it is not the average of the account margins.
@@ -148,6 +170,7 @@ def group_summary(
         paired_revenue=group_sums(codes, k, np.where(both_present, revenue, 0.0)),
         paired_profit=group_sums(codes, k, np.where(both_present, profit, 0.0)),
         revenue_counted=group_sums(codes, k, revenue_present.astype(float)),
+        profit_counted=group_sums(codes, k, (~np.isnan(profit)).astype(float)),
     )
     return summary_from_sums(labels, sums, group_name=group_name)
 
@@ -158,7 +181,8 @@ class GroupSums:
 
     ``accounts``: accounts; ``revenue``: revenue where present; ``profit``: profit where
     present; ``paired_revenue``, ``paired_profit``: both where both are present;
-    ``revenue_counted``: accounts whose revenue is present. A database computes the same sums
+    ``revenue_counted``: accounts whose revenue is present; ``profit_counted``: accounts whose
+    profit is present (a group without any has an unknown profit, not 0). A database computes the same sums
     with GROUP BY (``warehouse.queries``) and this module turns them into the table.
     """
 
@@ -168,6 +192,7 @@ class GroupSums:
     paired_revenue: np.ndarray
     paired_profit: np.ndarray
     revenue_counted: np.ndarray
+    profit_counted: np.ndarray
 
 
 def summary_from_sums(labels: Sequence[str], sums: GroupSums, *, group_name: str = "tier") -> pd.DataFrame:
@@ -176,20 +201,21 @@ def summary_from_sums(labels: Sequence[str], sums: GroupSums, *, group_name: str
     Examples
     --------
     >>> sums = GroupSums(*(np.array(v, dtype=float) for v in
-    ...        ([1, 2, 3], [600, 400, 1000], [120, 80, 200], [600, 400, 1000], [120, 80, 200], [1, 2, 3])))
+    ...        ([1, 2, 3], [600, 400, 1000], [120, 80, 200], [600, 400, 1000], [120, 80, 200], [1, 2, 3], [1, 2, 3])))
     >>> summary_from_sums(["A", "B"], sums)["margin_pct"].tolist()
     [0.2, 0.2, 0.2]
     """
+    profit = known_sums(sums.profit, sums.profit_counted, sums.accounts)
     return pd.DataFrame(
         {
             group_name: list(labels) + [TOTAL_LABEL],
             "accounts": sums.accounts.astype(np.int64),
             "revenue": sums.revenue,
-            "profit": sums.profit,
+            "profit": profit,
             "margin_pct": ratio(sums.paired_profit, sums.paired_revenue, positive_only=True),
             "account_share": _share(sums.accounts, sums.accounts[-1]),
             "revenue_share": _share(sums.revenue, sums.revenue[-1]),
-            "profit_share": _share(sums.profit, sums.profit[-1]),
+            "profit_share": _share(profit, profit[-1]),
             "avg_revenue": ratio(sums.revenue, sums.revenue_counted),
         }
     )

@@ -17,6 +17,9 @@ Tables (all columns snake_case, shares and margins as fractions):
 ``tier_summary``
     Per tier: accounts, revenue, profit, margin %, shares, average revenue, average CLTV, and the
     lowest and highest revenue in the tier. ``tier_rule`` says which rule made the tiers.
+    When no account has a profit, profit, margin and their shares are blank (NaN, not 0) in every
+    summary and in the matrix, and ``profit_note`` says why, once
+    (:func:`core.margins.profit_unknown_note`).
 ``by_<column>``
     The same summary per industry, size, region and first-purchase year, where the data has them.
 ``concentration``, ``pareto_curve``
@@ -183,6 +186,10 @@ def account_pipeline(aggregates: AccountAggregates) -> Report:
         tables["segments"] = segments
     sums = aggregates.group_sums(["tier", "strategy", *figures.dimensions])
     tables["tier_summary"] = group_table_of(sums["tier"], "tier", config, order=labels, positions=True)
+    if not figures.has_profit:
+        tables["profit_note"] = pd.DataFrame(
+            {"note": [margins.profit_unknown_note(aggregates.columns_read.get("profit"))]}
+        )
     tables["tier_rule"] = tier_rule(tier_ranges(sums["tier"], labels), config, limits)
     for dimension in figures.dimensions:
         tables[f"by_{dimension}"] = group_table_of(sums[dimension], dimension, config)

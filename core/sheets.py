@@ -42,6 +42,7 @@ ACCOUNT_SHEETS: dict[str, tuple[str, ...]] = {
     SEGMENTS: ("segments",),
     TIER_SUMMARY: (
         "tier_summary",
+        "profit_note",
         "tier_rule",
         "by_industry",
         "by_size",

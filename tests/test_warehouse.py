@@ -127,6 +127,41 @@ def test_ties_zero_negative_and_missing_revenue_by_hand(con, tmp_path):
     assert regions["accounts"].tolist() == [2, 2, 1, 2, 2, 9]
 
 
+@pytest.mark.parametrize(
+    "profit, cost",
+    [(None, None), ([10.0, None, 3.0, None, 1.0], [2.0, 1.0, None, 3.0, 0.5])],
+    ids=["no profit column", "a tier and a region without any profit"],
+)
+def test_profit_unknown_is_blank_on_the_engine_path_as_in_core(con, tmp_path, profit, cost):
+    """Revenue 50, 20, 15, 10, 5: tiers A A A B C. Without a profit column every profit figure is
+    blank (tests/test_profit_unknown.py has the figures by hand); with profits 10, -, 3, -, 1 tier B
+    (d alone) and region East (b, d) have none: blank, the others the sum of the known ones."""
+    frame = pd.DataFrame({"Account": list("abcde"), "Revenue": [50.0, 20.0, 15.0, 10.0, 5.0]})
+    if profit is not None:
+        frame = frame.assign(
+            Profit=profit, **{"Cost to serve": cost}, Region=["North", "East", "North", "East", "South"]
+        )
+    table = accounts_from_frame(frame)
+    accounts = table.accounts.drop(columns=["sheet_row"])
+    accounts["first_purchase"] = pd.to_datetime(accounts["first_purchase"]).dt.date
+    accounts.to_parquet(tmp_path / "accounts.parquet")
+    run, _ = engine_report(con, tmp_path / "accounts.parquet", ReportConfig(), tmp_path)
+    reference = run_report(table, ReportConfig())
+    assert_tables_equal(run.report.tables, reference.tables)
+    tiers = run.report.tables["tier_summary"]
+    if profit is None:
+        assert tiers["profit"].isna().all() and run.report.tables["matrix"]["profit"].isna().all()
+        assert run.report.tables["profit_note"]["note"].tolist() == [
+            "no profit column: profit and margin are not shown (blank cells, not 0)"
+        ]
+    else:
+        np.testing.assert_allclose(tiers["profit"].to_numpy(float), [13, np.nan, 1, 0, 14])
+        np.testing.assert_allclose(tiers["net_profit"].to_numpy(float), [8, np.nan, 0.5, 0, 8.5])
+        regions = run.report.tables["by_region"].set_index("region")
+        assert np.isnan(regions.loc["East", "profit"]) and np.isnan(regions.loc["East", "net_profit"])
+        assert "profit_note" not in run.report.tables
+
+
 def test_no_positive_revenue_is_refused_as_core_refuses(con, tmp_path):
     pd.DataFrame({"account": ["a", "b"], "revenue": [0.0, -3.0]}).to_parquet(tmp_path / "none.parquet")
     with pytest.raises(SegmenterInputError, match="no account has a positive revenue"):

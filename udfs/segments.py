@@ -9,7 +9,7 @@ import xlwings as xw
 from core.config import config_from_mapping
 from core.data_issues import summarise_issues
 from core.errors import SegmenterInputError
-from core.margins import margin_note, margin_pct
+from core.margins import margin_note, margin_pct, profit_unknown_note
 from core.report import group_table, segment_accounts
 from core.tiers import assign_tiers
 from udfs._edge import (
@@ -129,6 +129,8 @@ def segment_summary(accounts, by=None, method=None):
     headers = [column_style(str(c))[0] for c in summary.columns]
     rows = summary.astype(object).where(summary.notna(), None).to_numpy().tolist()
     out = table_output(headers, rows)
+    if np.isnan(summary["profit"].iloc[-1]):  # the total's profit is blank only when no account has one
+        out.append([profit_unknown_note(table.columns.get("profit"))] + [""] * (len(headers) - 1))
     issues = summarise_issues(table.issues)
     if len(issues):
         out.append([f"{len(issues)} data issue(s): see SEGMENT_ISSUES"] + [""] * (len(headers) - 1))

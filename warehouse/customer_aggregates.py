@@ -207,7 +207,7 @@ class IbisCustomers:
             columns_read={
                 "account": self.columns["customer"],
                 "revenue": self.columns["amount"],
-                "profit": self.columns["profit"],
+                **({"profit": self.columns["profit"]} if "profit" in self.roles else {}),
             },
         )
         self.account_run = run

@@ -226,7 +226,8 @@ def strategy_code(
 
 def group_sums(accounts: ir.Table, key: ir.Value) -> ir.Table:
     """Per value of ``key``: the sums of core.margins.GroupSums plus accounts with profit; with a
-    ``net_profit`` column also its sums (``net_profit``, ``net_paired_revenue``, ``net_paired_profit``)."""
+    ``net_profit`` column also its sums (``net_profit``, ``net_paired_revenue``, ``net_paired_profit``,
+    ``net_profit_counted``). Sums over no value come back 0; core blanks them (core.groups.known_sums)."""
     revenue, profit = accounts.revenue, accounts.profit
     both = revenue.notnull() & profit.notnull()
     net = {}
@@ -236,6 +237,7 @@ def group_sums(accounts: ir.Table, key: ir.Value) -> ir.Table:
             "net_profit": accounts.net_profit.sum().fill_null(0.0),
             "net_paired_revenue": ibis.ifelse(net_both, revenue, 0.0).sum(),
             "net_paired_profit": ibis.ifelse(net_both, accounts.net_profit, 0.0).sum(),
+            "net_profit_counted": accounts.net_profit.count(),
         }
     return accounts.group_by(group=key).aggregate(
         **net,

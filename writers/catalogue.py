@@ -245,6 +245,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         sheets.TIER_SUMMARY,
         (
             Block("tier_summary", "Per tier", tier_column="tier"),
+            Block("profit_note", "Why profit and margin are blank", excel_table=False, overflow_column="note"),
             Block("tier_rule", "How the tiers were made", tier_column="tier"),
             Block("by_industry", "Per industry"),
             Block("by_size", "Per size band"),

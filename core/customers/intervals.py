@@ -42,6 +42,7 @@ from core.customers.fitting import FitResult, PurchaseModel, check_rfm_inputs
 from core.customers.mbgnbd import ModifiedBetaGeoModel
 from core.customers.pareto_nbd import ParetoNBDModel, PreparedCustomers, _log_likelihood_parts
 from core.errors import SegmenterInputError
+from core.groups import known_sums
 from core.parallel import run_together, workers_for
 
 #: Parameter draws per interval: the 10th and 90th percentiles of 200 draws are within about
@@ -557,9 +558,13 @@ def clv_intervals(
         if with_cost:
             profit_q = np.quantile(sums[name][2], QUANTILES, axis=1)
             point = np.full(x.size, np.nan) if point_profit is None else np.asarray(point_profit, float)
-            frame["profit_clv"] = np.bincount(code, weights=np.nan_to_num(point), minlength=len(uniques))
+            frame["profit_clv"] = known_sums(  # a group whose customers all lack a cost to serve: unknown, not 0
+                np.bincount(code, weights=np.nan_to_num(point), minlength=len(uniques)),
+                np.bincount(code, weights=~np.isnan(point), minlength=len(uniques)),
+            )
+            drawn = np.bincount(code, weights=cost_known, minlength=len(uniques))  # customers the draws value
             for k, s in enumerate(SUFFIXES):
-                frame[f"profit_clv_{s}"] = profit_q[k]
+                frame[f"profit_clv_{s}"] = known_sums(profit_q[k], drawn)
         frames.append(frame)
     totals = pd.concat(frames, ignore_index=True)
     spend_note = (

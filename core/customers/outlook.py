@@ -29,6 +29,7 @@ from core.customers.intervals import WHOLE_LIST, clv_intervals, draws_for
 from core.customers.model_clv import DAYS_PER_YEAR, ClvResult
 from core.customers.summary import UNIT_DAYS
 from core.errors import SegmenterInputError
+from core.groups import known_sums
 
 UNIT_WORDS = {"D": "days", "W": "weeks", "M": "months"}
 #: P(alive) at or above this counts a customer as likely still active.
@@ -169,7 +170,7 @@ def model_outlook(
         profit_row = pd.DataFrame(
             {
                 "measure": [f"Profit CLV after cost to serve, next {words}"],
-                "value": [float(np.nansum(point_profit))],
+                "value": known_sums([np.nansum(point_profit)], [np.count_nonzero(~np.isnan(point_profit))]).tolist(),
                 "p10": [whole.get("profit_clv_p10", np.nan)],
                 "p90": [whole.get("profit_clv_p90", np.nan)],
                 "unit": ["currency"],

@@ -237,3 +237,22 @@ def test_the_profit_clv_note_says_the_cost_per_year_was_turned_into_a_cost_per_p
     lifetime = report.tables["lifetime_value"]
     assert lifetime["cost_to_serve_per_purchase"].gt(0).all()
     assert (lifetime["profit_clv"] < lifetime["model_clv"]).all()
+
+
+def test_a_channel_whose_customers_all_lack_a_cost_to_serve_has_a_blank_profit_clv_not_0(orders):
+    holed = orders.iloc[:3000].copy()
+    holed.loc[holed["Channel"] == "Marketplace", "Cost to serve"] = np.nan
+    report = run_customer_report(
+        parse_transactions(holed), ReportConfig(customer_model="bgnbd"), observation_end="1997-09-30"
+    )
+    channels = report.tables["clv_ranges"].query("grouping == 'Channel'").set_index("group")
+    marketplace = channels.loc[
+        "Channel Marketplace", ["profit_clv", "profit_clv_p10", "profit_clv_p50", "profit_clv_p90"]
+    ]
+    assert marketplace.isna().all()  # was 0 (0 to 0): "these customers earn nothing"
+    lifetime = report.tables["lifetime_value"].set_index("account")
+    first = holed.sort_values("Date", kind="stable").drop_duplicates("Customer").set_index("Customer")["Channel"]
+    by_channel = lifetime.groupby(first.rename(index=str).reindex(lifetime.index))["profit_clv"].sum()
+    for name in ("Retail", "Web"):  # the other channels keep the sum of their customers' profit CLV
+        assert channels.loc[f"Channel {name}", "profit_clv"] == pytest.approx(by_channel[name])
+        assert by_channel[name] != 0
