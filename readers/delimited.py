@@ -285,7 +285,7 @@ def arrow_cells(data: bytes, encoding: str, separator: str, columns: int) -> pd.
             read_options=pv.ReadOptions(column_names=names),
             parse_options=pv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.large_string()),  # as pandas holds text: no cast
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
