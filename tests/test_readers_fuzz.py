@@ -116,17 +116,15 @@ def test_numbers_typed_in_a_csv_are_read_as_typed(numbers, separator):
     assert not (has_other_decimals and any(kept))  # another decimal in the column settles it: all numbers
 
 
-@FUZZ
-@given(
-    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
-    separator=st.sampled_from([",", ";", "\t", "|"]),
-)
-def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
-    # find_table trusts the reader's mask of empty cells instead of looking at them: on any CSV it
-    # must say what pd.isna(cell) | (cell == "") says of the block's cells
-    import numpy as np
-    import pandas as pd
+#: Random CSV text: up to 8 rows of up to 5 cells, split by one of the usual separators.
+CSV_ROWS = {
+    "rows": st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
+    "separator": st.sampled_from([",", ";", "\t", "|"]),
+}
 
+
+def _csv_block(rows: list[list[str]], separator: str):
+    """The reader's CellBlock of a CSV of ``rows``; None when it is refused, empty or not a block."""
     from core.grid import CellBlock
     from readers.delimited import read_delimited
 
@@ -137,8 +135,20 @@ def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
         try:
             block = read_delimited(path)
         except SegmenterInputError:
-            return
-    if not isinstance(block, CellBlock) or not len(block):
+            return None
+    return block if isinstance(block, CellBlock) and len(block) else None
+
+
+@FUZZ
+@given(**CSV_ROWS)
+def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
+    # find_table trusts the reader's mask of empty cells instead of looking at them: on any CSV it
+    # must say what pd.isna(cell) | (cell == "") says of the block's cells
+    import numpy as np
+    import pandas as pd
+
+    block = _csv_block(rows, separator)
+    if block is None:
         return
     cells = block.array
     assert block.empty is not None
@@ -146,10 +156,7 @@ def test_a_csv_blocks_empty_mask_is_exactly_its_empty_cells(rows, separator):
 
 
 @FUZZ
-@given(
-    rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=8),
-    separator=st.sampled_from([",", ";", "\t", "|"]),
-)
+@given(**CSV_ROWS)
 def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separator):
     # the cell parsers take the reader's kinds instead of typing the cells again: on any CSV, every
     # column read with them must be what it is without them, issues and all
@@ -157,19 +164,10 @@ def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separat
     import pandas as pd
 
     from core.cells import is_blank, text_positions, to_dates, to_numbers, to_text
-    from core.grid import CellBlock
     from core.table_finder import find_table
-    from readers.delimited import read_delimited
 
-    text = "\n".join(separator.join(row) for row in rows)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "fuzz.csv"
-        path.write_bytes(text.encode("utf-8"))
-        try:
-            block = read_delimited(path)
-        except SegmenterInputError:
-            return
-    if not isinstance(block, CellBlock) or not len(block):
+    block = _csv_block(rows, separator)
+    if block is None:
         return
     assert block.kinds is not None and block.kinds.shape == block.array.shape
     for header in (None, 0):
