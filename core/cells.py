@@ -96,7 +96,7 @@ _NS_MIN = np.datetime64("1677-09-22", "us")
 _NS_MAX = np.datetime64("2262-04-11", "us")
 
 #: What a reader may already know of each cell it hands over (``kinds``, an int8 per cell; see
-#: :func:`to_numbers`): empty (None), a finite number (a Python float or int), text with no
+#: :func:`to_numbers`): empty (None), a number (a Python float or int), text with no
 #: whitespace at either end and not empty, another value (a date), or unknown (looked at as any cell).
 CELL_BLANK, CELL_NUMBER, CELL_TEXT, CELL_OTHER, CELL_UNKNOWN = 0, 1, 2, 3, -1
 _BLANK, _NUMBER, _TEXT, _OTHER = CELL_BLANK, CELL_NUMBER, CELL_TEXT, CELL_OTHER

@@ -129,18 +129,25 @@ def byte_table(characters: Iterable[str]) -> np.ndarray:
     return table
 
 
-def led_by(text: pd.Series, first: np.ndarray, *sets: frozenset[str]) -> list[np.ndarray]:
+def led_by(text: pd.Series, first: np.ndarray | None, *sets: frozenset[str]) -> list[np.ndarray]:
     """For each set of characters, which cells begin with one of them (a boolean array per set):
-    by the first byte for ASCII leads, by the first character for the cells led by a wider one.
+    by the first byte (``first``, :attr:`CellBytes.first`) for ASCII leads, by the first character
+    for the cells led by a wider one, and for every cell when ``first`` is None (no pyarrow).
 
     >>> text = pd.Series(["12", "€5", "x", ""], dtype="str")
     >>> [m.tolist() for m in led_by(text, cell_bytes(text).first, frozenset("0123456789"), frozenset("$€"))]
     [[True, False, False, False], [False, True, False, False]]
+    >>> [m.tolist() for m in led_by(text, None, frozenset("$€"))]
+    [[False, True, False, False]]
     """
-    masks = [byte_table(characters)[first] for characters in sets]
-    wide = np.flatnonzero(first >= WIDE)
-    if wide.size:
-        lead = text.iloc[wide].str[:1]
+    if first is None:
+        looked = np.arange(len(text))
+        masks = [np.zeros(len(text), dtype=bool) for _ in sets]
+    else:
+        looked = np.flatnonzero(first >= WIDE)
+        masks = [byte_table(characters)[first] for characters in sets]
+    if looked.size:
+        lead = text.iloc[looked].str[:1]
         for mask, characters in zip(masks, sets):
-            mask[wide] = np.array(lead.isin(characters), dtype=bool)
+            mask[looked] = np.array(lead.isin(characters), dtype=bool)
     return masks

@@ -110,12 +110,8 @@ def scan_column(text: pd.Series) -> ColumnScan:
     (True, [False])
     """
     blank = np.array(text == "", dtype=bool)
-    edges = cell_bytes(text)
-    if edges is None:  # without pyarrow: each cell's first character, by pandas
-        led = text.str[:1]
-        lead, sign, code = (np.array(led.isin(s), dtype=bool) for s in (_LEADS, _CURRENCY_SIGNS, _CODE_LEADS))
-    else:  # by each cell's first byte (a million lookups in numpy, no string per cell)
-        lead, sign, code = led_by(text, edges.first, _LEADS, _CURRENCY_SIGNS, _CODE_LEADS)
+    edges = cell_bytes(text)  # None without pyarrow: each cell's first character is then asked of pandas
+    lead, sign, code = led_by(text, None if edges is None else edges.first, _LEADS, _CURRENCY_SIGNS, _CODE_LEADS)
     # only a cell led by a digit, sign, dot or blank can be a number: pandas parses just those
     starts = np.flatnonzero(lead & ~blank)
     numbers = np.full(len(text), np.nan)

@@ -97,9 +97,9 @@ def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndar
     return values, kinds
 
 
-#: The ASCII bytes Python's ``str.strip()`` removes (``str.isspace``): tab to carriage return, the
-#: four separators 0x1C-0x1F, and space.
-_STRIPPED_ASCII = byte_table("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f ")
+#: The ASCII bytes Python's ``str.strip()`` removes: those ``str.isspace`` says are whitespace (tab
+#: to carriage return, the four separators 0x1C-0x1F, and space).
+_STRIPPED_ASCII = byte_table(c for c in map(chr, range(WIDE)) if c.isspace())
 
 
 def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
