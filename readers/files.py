@@ -2,7 +2,8 @@
 
 Every refusal is a :class:`SegmenterInputError` naming the file and what to do about it
 (the CLI prints it and exits 2): a missing file, a folder, a file that cannot be opened
-(locked by another program, or not yours to read), an empty file, a workbook format segmenter
+(locked by another program, or not yours to read), an empty file, a text file over
+:data:`~readers.limits.MAX_TEXT_BYTES` (before reading it), a workbook format segmenter
 does not read (.xls, .xlsb, .ods, .numbers), an unknown suffix.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from core.errors import SegmenterInputError
 from core.grid import CellBlock
 from readers.delimited import read_delimited
-from readers.limits import NARROW, check_regular_file, kept_columns
+from readers.limits import MAX_TEXT_BYTES, NARROW, check_regular_file, kept_columns
 from readers.text_layout import TEXT_SUFFIXES, read_text
 from readers.workbook import WORKBOOK_SUFFIXES, read_workbook
 
@@ -76,8 +77,15 @@ def check_input_file(path: Path) -> None:
             f"cannot open {path.name} ({error.strerror}): it may be open in another program "
             "or not yours to read; close it or copy it, then run again"
         ) from None
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise SegmenterInputError(f"{path.name} is empty (0 bytes), no accounts to read: export the list again")
+    if suffix not in WORKBOOK_SUFFIXES and size > MAX_TEXT_BYTES:  # refused before a byte is read
+        raise SegmenterInputError(
+            f"{path.name} is {size / (1 << 30):,.1f} GiB: segmenter reads a text file of at most "
+            f"{MAX_TEXT_BYTES >> 30} GiB into memory; run it in DuckDB instead: "
+            f"python segmenter.py report {path.name} --engine duckdb"
+        )
 
 
 def read_block(path: Path, sheet: str | None = None) -> tuple[list[list[Any]] | CellBlock, int]:

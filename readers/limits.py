@@ -31,6 +31,9 @@ from pathlib import Path
 from core.errors import SegmenterInputError
 
 MAX_MEMBER_BYTES = 1 << 30  # 1 GiB inflated per zip member (a sheet)
+#: A text file (CSV, TXT) is read into memory whole: 1 GiB at most, as a workbook's sheet (a million
+#: rows of 32 columns is about half of it). Larger tables run in DuckDB (``--engine duckdb``).
+MAX_TEXT_BYTES = 1 << 30
 MAX_STRINGS_BYTES = 1 << 29  # 512 MiB of shared strings (all held in memory by the reader)
 MAX_PART_BYTES = 1 << 26  # 64 MiB for any other part the reader parses (workbook, styles, relationships)
 MAX_RATIO = 200

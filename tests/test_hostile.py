@@ -449,6 +449,20 @@ def test_an_existing_output_whose_properties_inflate_to_2_gib_is_not_read(folder
     refused("docProps bomb", code, lines, seconds, peak, "out.xlsx exists and is not a segmenter report")
 
 
+def test_a_text_file_past_the_limit_is_refused_before_it_is_read(tmp_path):
+    # a sparse file says 3 GiB and holds one line: refused by its size, not read into memory (it
+    # took 43 s and 3.3 GB to be refused for its NUL bytes when it was read whole); nothing written
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as handle:
+        handle.write(b"Account,Revenue\nAcme,5\n")
+        handle.truncate(3 << 30)
+    code, lines, seconds, peak = run_cli("huge.csv", "-o", "out.xlsx", cwd=tmp_path)
+    refused("3 GiB text file", code, lines, seconds, peak, "--engine duckdb")
+    assert peak < 300 << 20 and seconds < 10, (peak, seconds)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".stderr")) == ["huge.csv"]
+    assert huge.stat().st_size == 3 << 30
+
+
 SMALL_CASES = {
     # name: (make(folder) -> args, expected refusal, or None for a run that succeeds)
     "a file of NUL bytes": (lambda d: [_bytes(d / "nul.csv", b"\0" * 100_000)], "holds binary data (NUL bytes)"),
