@@ -31,7 +31,7 @@ class CellBlock(Sequence):
     >>> block = CellBlock(np.array([["Account", "Revenue"], ["Acme", 5.0]], dtype=object))
     >>> len(block), block[1], block[1:] == [["Acme", 5.0]], [["x", "y"]] + block[1:]
     (2, ['Acme', 5.0], True, [['x', 'y'], ['Acme', 5.0]])
-    >>> typed = CellBlock.from_columns([np.array(["Acme", None], dtype=object)], empty=[np.array([False, True])])
+    >>> typed = CellBlock(np.array([["Acme"], [None]], dtype=object), empty=np.array([[False], [True]]))
     >>> typed[1:].empty.tolist()
     [[True]]
     """
@@ -43,21 +43,6 @@ class CellBlock(Sequence):
         self.array = array
         self.empty = empty
         self.kinds = kinds
-
-    @classmethod
-    def from_columns(
-        cls,
-        columns: Sequence[np.ndarray],
-        empty: Sequence[np.ndarray] | None = None,
-        kinds: Sequence[np.ndarray] | None = None,
-    ) -> CellBlock:
-        """A block of equal-length object columns, stacked side by side; ``empty``, one boolean
-        array per column, the cells the reader left empty (exactly those that are None, NaN or ``""``);
-        ``kinds``, one int8 array per column, what the reader knows each cell to be (``core.cells.CELL_*``)."""
-        array = np.empty((len(columns[0]) if columns else 0, len(columns)), dtype=object)
-        for j, column in enumerate(columns):
-            array[:, j] = column
-        return cls(array, _stacked(empty, array.shape, bool), _stacked(kinds, array.shape, np.int8))
 
     def __len__(self) -> int:
         return self.array.shape[0]
@@ -98,16 +83,6 @@ class CellBlock(Sequence):
 
     def __repr__(self) -> str:
         return f"CellBlock({self.array.shape[0]:,} rows x {self.array.shape[1]} columns)"
-
-
-def _stacked(columns: Sequence[np.ndarray] | None, shape: tuple[int, int], dtype) -> np.ndarray | None:
-    """Per-column arrays side by side in one 2-D array (None stays None)."""
-    if columns is None:
-        return None
-    stacked = np.empty(shape, dtype=dtype)
-    for j, column in enumerate(columns):
-        stacked[:, j] = column
-    return stacked
 
 
 def as_block(value: Any) -> list[list[Any]] | CellBlock:

@@ -94,8 +94,14 @@ def sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.union1d(a, b)
 
 
-def scan_column(text: pd.Series) -> ColumnScan:
+def scan_column(text: pd.Series, counts: np.ndarray | None = None) -> ColumnScan | None:
     """Look at one column of cell texts as in the file ('' for blank).
+
+    ``counts``: ``text`` holds a column's distinct texts, each ``counts[k]`` times in the column
+    (see :func:`readers.delimited.repeated_texts`); the scan is then the column's own, its cells
+    read as their texts and its share weighted by the counts. None when it would not be: the
+    checks below that look at a column's first :data:`_SAMPLE` large or dotted numbers only would
+    see other cells than in the column (more of them than that: the caller scans the column).
 
     Vectorised: pandas parses the cells led by a digit, sign or blank; the regular expressions
     below run only on those that are not plain numbers, and on the plain numbers that hold a
@@ -169,16 +175,22 @@ def scan_column(text: pd.Series) -> ColumnScan:
     large = size >= 1000
     point = point or bool((large & (numbers != np.round(numbers))).any())
     # so can a whole number at or above 1000 typed with a dot (1000.0, 1.5e3): no group of three follows its digits
-    large = np.flatnonzero(large)[:_SAMPLE]
-    point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
+    large = np.flatnonzero(large)
     below = np.flatnonzero(size < 1000)
     dotted = below[np.array(_at(text, below).str.contains(".", regex=False), dtype=bool)]
+    if counts is not None and max(counts[large].sum(), counts[dotted].sum()) > _SAMPLE:
+        return None  # the column's first large or dotted numbers are not all its distinct ones
+    large = large[:_SAMPLE]
+    point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
     if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):
         point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
     else:
         ambiguous[dotted] = _matches(_at(text, dotted), _ONE_GROUP)
         point = point or bool((~ambiguous[dotted]).any())
-    share = (np.count_nonzero(plain) + shaped.size) / max(len(text) - int(blank.sum()), 1)
+    if counts is None:
+        share = (np.count_nonzero(plain) + shaped.size) / max(len(text) - int(blank.sum()), 1)
+    else:
+        share = (int(counts[plain].sum()) + int(counts[shaped].sum())) / max(int(counts.sum() - counts[blank].sum()), 1)
     return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share), edges)
 
 
@@ -209,15 +221,24 @@ def plain_decimals(text: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
     except ImportError:  # xlwings Lite: pandas reads every cell
         return none
     array = pa.array(text, type=pa.large_string(), from_pandas=True)
-    # a plain decimal's characters are its digits, its minus and its dot
-    marks = pc.add(pc.cast(pc.starts_with(array, "-"), pa.int64()), pc.cast(pc.match_substring(array, "."), pa.int64()))
-    digits = pc.subtract(pc.binary_length(array), marks)
-    quick = pc.and_(pc.less_equal(digits, EXACT_DIGITS), pc.match_substring_regex(array, PLAIN_DECIMAL))
-    quick = pc.fill_null(quick, False)
-    chosen = array.filter(quick)
+    quick = pc.fill_null(pc.match_substring_regex(array, PLAIN_DECIMAL), False).to_numpy(zero_copy_only=False)
+    # a plain decimal's characters are its digits, its minus and its dot: only a text longer than
+    # EXACT_DIGITS characters can have more digits, and only those few are counted
+    lengths = pc.binary_length(array).to_numpy(zero_copy_only=False)
+    long = np.flatnonzero(quick & (lengths > EXACT_DIGITS))
+    if long.size:
+        cells = array.take(pa.array(long))
+        marks = np.array(pc.starts_with(cells, "-"), dtype=np.int64) + np.array(
+            pc.match_substring(cells, "."), dtype=np.int64
+        )
+        quick[long] = lengths[long] - marks <= EXACT_DIGITS
+    chosen = array.filter(pa.array(quick))
     values = pc.cast(chosen, pa.float64()).to_numpy(zero_copy_only=False)
-    dotted = bool(len(chosen)) and pc.any(pc.match_substring(chosen, ".")).as_py()
-    return quick.to_numpy(zero_copy_only=False), values, bool(dotted)
+    # a fraction shows a dot; only a column of whole values has its texts looked at for one ("12.0")
+    dotted = bool(np.any(values != np.floor(values))) or (
+        bool(len(chosen)) and bool(pc.any(pc.match_substring(chosen, ".")).as_py())
+    )
+    return quick, values, dotted
 
 
 def _to_numeric(text: pd.Series, dotted: bool) -> np.ndarray:

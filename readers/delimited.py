@@ -70,31 +70,78 @@ def read_delimited(
     texts = [frame[name] for name in frame.columns]
     # the columns are scanned and typed on two threads: most of the work is Arrow's, which frees the lock
     workers = workers_for(len(frame))
-    scans = run_together([partial(scan_column, text) for text in texts], workers)
-    marks = column_marks(scans)
-    typed = run_together([partial(_typed, text, scan, mark) for text, scan, mark in zip(texts, scans, marks)], workers)
-    columns = [values for values, _ in typed]
+    sources = run_together([partial(scanned, text) for text in texts], workers)
+    marks = column_marks([scan for _, _, scan in sources])
+    # each column is typed straight into its column of the block: no column of a million cells is
+    # made and then copied
+    cells = np.empty(frame.shape, dtype=object)
+    typing = [partial(typed_values, *source, mark, cells[:, j]) for j, (source, mark) in enumerate(zip(sources, marks))]
+    typed = run_together(typing, workers)
     if column_hook is not None:
-        for text, values in zip(texts, columns):
-            column_hook(text, values)
-        return CellBlock.from_columns(columns)
+        for j, text in enumerate(texts):
+            column_hook(text, cells[:, j])
+        return CellBlock(cells)
     # a cell is left None exactly where its scan found it blank (empty or spaces), and each cell's
     # kind is known from its column's typing: the block says both
-    return CellBlock.from_columns(columns, empty=[scan.blank for scan in scans], kinds=[kinds for _, kinds in typed])
+    return CellBlock(
+        cells, np.column_stack([blank for blank, _ in typed]), np.column_stack([kinds for _, kinds in typed])
+    )
 
 
-def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """One column's values: numbers read by the file's decimal mark, dates, text (a decimal-comma
-    column's percentages and amounts rewritten with a point, see :mod:`readers.decimals`), and
-    their kinds (see :func:`typed_column`; a rewritten cell's kind is left unknown)."""
-    values, kinds = typed_column(text, scan, column_numbers(text, scan, mark))
+def repeated_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """``(codes, distinct)`` of a column that repeats a few texts (an industry, a region, a score,
+    an order date: at least 8 cells a text, among its first :data:`_REPEAT_SAMPLE` cells and in
+    all): ``distinct[codes[i]]`` is cell ``i``; None for any other column.
+
+    >>> codes, distinct = repeated_texts(pd.Series(["North", "South", "", "North"] * 3000, dtype="str"))
+    >>> codes[:5].tolist(), distinct.tolist()
+    ([0, 1, 2, 0, 0], ['North', 'South', ''])
+    """
+    sample = text.iloc[:_REPEAT_SAMPLE]
+    if len(text) <= _REPEAT_SAMPLE or sample.nunique() * 8 > len(sample):
+        return None
+    codes, distinct = pd.factorize(text)
+    if len(distinct) * 8 > len(text):
+        return None
+    return codes, pd.Series(np.asarray(distinct), dtype=text.dtype)
+
+
+def scanned(text: pd.Series) -> tuple[pd.Series, np.ndarray | None, ColumnScan]:
+    """``(texts, codes, scan)``: the texts a column is scanned by, and typed by (:func:`typed_values`), and
+    its scan. A column that repeats a few texts is looked at once per distinct text (``codes``,
+    see :func:`repeated_texts`): a million cells of five industries cost five; every figure read
+    is the same as cell by cell (:func:`readers.decimals.scan_column` weighs each text by its
+    cells). Any other column is looked at cell by cell (``codes`` None).
+    """
+    repeats = repeated_texts(text)
+    if repeats is not None:
+        codes, distinct = repeats
+        scan = scan_column(distinct, np.bincount(codes, minlength=len(distinct)))
+        if scan is not None:
+            return distinct, codes, scan
+    return text, None, scan_column(text)
+
+
+def typed_values(
+    text: pd.Series, codes: np.ndarray | None, scan: ColumnScan, mark: str | None, out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One column's values, written into ``out``: numbers read by the file's decimal mark, dates,
+    text (a decimal-comma column's percentages and amounts rewritten with a point, see
+    :mod:`readers.decimals`); and which of its cells are blank and their kinds (see
+    :func:`typed_column`; a rewritten cell's kind is left unknown). ``text`` and ``scan`` are of
+    the column's distinct texts when ``codes`` say which each cell holds (see :func:`scanned`):
+    each distinct value is then made once and shared by its cells."""
+    values, kinds = typed_column(text, scan, column_numbers(text, scan, mark), None if codes is not None else out)
     percents, rewritten = comma_percents(text, scan, mark)
     values[percents] = rewritten
     amounts, rewritten = comma_amounts(text, mark)
     values[amounts] = rewritten
     kinds[percents] = CELL_UNKNOWN
     kinds[amounts] = CELL_UNKNOWN
-    return values, kinds
+    if codes is None:
+        return scan.blank, kinds
+    out[:] = values[codes]
+    return scan.blank[codes], kinds[codes]
 
 
 #: The ASCII bytes Python's ``str.strip()`` removes: those ``str.isspace`` says are whitespace (tab
@@ -102,9 +149,12 @@ def _typed(text: pd.Series, scan: ColumnScan, mark: str | None) -> tuple[np.ndar
 _STRIPPED_ASCII = byte_table(c for c in map(chr, range(WIDE)) if c.isspace())
 
 
-def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One column as values: ``numbers`` where not NaN, ISO dates, the text as typed, None for
-    blank; and what each cell is, as the cell parsers of core/ would find it (``core.cells.CELL_*``,
+def typed_column(
+    text: pd.Series, scan: ColumnScan, numbers: np.ndarray, out: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """One column as values (in ``out``, an object array of the column's length, when given; a new
+    one otherwise): ``numbers`` where not NaN, ISO dates, the text as typed, None for blank; and
+    what each cell is, as the cell parsers of core/ would find it (``core.cells.CELL_*``,
     int8): blank, number, date (other), text that needs no strip (its first and last bytes ASCII
     and not whitespace), unknown for any other text (a wider character or a space at an edge:
     core looks at it as at any cell; so does every cell when pyarrow is missing).
@@ -116,7 +166,9 @@ def typed_column(text: pd.Series, scan: ColumnScan, numbers: np.ndarray) -> tupl
     >>> kinds.tolist()
     [1, 3, 2, 0, 2, 2, -1, -1]
     """
-    values = np.full(len(text), None, dtype=object)
+    values = np.full(len(text), None, dtype=object) if out is None else out
+    if out is not None:
+        values[:] = None
     kinds = np.full(len(text), CELL_BLANK, dtype=np.int8)
     is_number = ~np.isnan(numbers)
     values[is_number] = numbers[is_number]
@@ -207,9 +259,11 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
     shorter rows padded with ''.
     """
 
+    newlines = data.count(b"\n")  # counted once: a pass over the file (tens of milliseconds a million lines)
+
     def parse(columns: int) -> pd.DataFrame:
-        check_width(name, columns, data.count(b"\n") + 1)
-        typed = arrow_cells(data, encoding, separator, columns)
+        check_width(name, columns, newlines + 1)
+        typed = arrow_cells(data, encoding, separator, columns, newlines)
         if typed is not None:
             return typed
         return pd.read_csv(
@@ -252,7 +306,9 @@ def split_cells(data: bytes, encoding: str, separator: str, name: str, width: in
     return frame
 
 
-def arrow_cells(data: bytes, encoding: str, separator: str, columns: int) -> pd.DataFrame | None:
+def arrow_cells(
+    data: bytes, encoding: str, separator: str, columns: int, newlines: int | None = None
+) -> pd.DataFrame | None:
     r"""The cells of a usual file split by pyarrow's multithreaded CSV reader, as strings, frame
     columns ``0..columns-1``; None for any other file, which pandas' parser splits instead.
 
@@ -261,7 +317,8 @@ def arrow_cells(data: bytes, encoding: str, separator: str, columns: int) -> pd.
     pyarrow's cells exactly where pandas' C parser gives its own (the guards below refuse the rest:
     a line of another width, a blank line or a quoted line break makes pyarrow fail or the row
     count differ from the line count; a quote left open at the end of the file, which pandas
-    refuses, is looked for on the last line).
+    refuses, is looked for on the last line). ``newlines``: the count of ``\n`` in ``data``, when
+    the caller has it.
 
     >>> arrow_cells(b'Account,Revenue\r\n"Smith, J",1200\r\n', "utf-8", ",", 2).values.tolist()
     [['Account', 'Revenue'], ['Smith, J', '1200']]
@@ -270,9 +327,9 @@ def arrow_cells(data: bytes, encoding: str, separator: str, columns: int) -> pd.
     """
     if encoding != "utf-8" or len(separator) != 1 or separator in '"\r\n' or b"\x00" in data:
         return None
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    lines = (data.count(b"\n") if newlines is None else newlines) + (not data.endswith(b"\n"))
     try:
         import pyarrow as pa
         import pyarrow.csv as pv

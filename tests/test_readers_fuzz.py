@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -196,3 +197,53 @@ def test_a_csv_blocks_kinds_read_every_cell_as_the_cell_parsers_do(rows, separat
             assert known.values[filled].tolist() == looked.values[filled].tolist()
             assert np.array_equal(known.blank, looked.blank)
             pd.testing.assert_frame_equal(known.issues, looked.issues)
+
+
+#: A column's few distinct texts (no line break or quote: one column, not a file) and how often each
+#: repeats: a column of more cells than the reader samples, so that it may be typed by its distinct texts.
+REPEATED_COLUMN = {
+    "texts": st.lists(CELL.filter(lambda t: not set(t) & set('\r\n"')), min_size=1, max_size=6, unique=True),
+    "seed": st.integers(0, 2**32 - 1),
+    "rows": st.sampled_from([4097, 6000, 12000]),
+    "ordered": st.booleans(),  # the cells of each text together, in the texts' order (a sorted export)
+}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(**REPEATED_COLUMN, arrow=st.booleans())
+@example(texts=["3", "", "10"], seed=1, rows=6000, ordered=False, arrow=True)  # scores: typed by their distinct texts
+@example(texts=["12.5", "1.234", "Acme"], seed=2, rows=6000, ordered=False, arrow=True)  # 2,000 dotted: cell by cell
+# a dot in a large number seen only after the first thousand large ones: not evidence, as cell by cell
+@example(texts=["5000", "1000.0"], seed=4, rows=6000, ordered=True, arrow=True)
+@example(texts=["1.234,5", "2024-03-31", " x", "EUR 1.200,50", "34,1 %"], seed=3, rows=4097, ordered=False, arrow=False)
+def test_a_column_typed_by_its_distinct_texts_is_the_column_typed_cell_by_cell(texts, seed, rows, ordered, arrow):
+    # a column of a few repeated texts is scanned and typed once per distinct text (readers.delimited.scanned);
+    # every value, blank and kind, and the column's decimal evidence, must be those of the cells one by one
+    import readers.decimals
+
+    # xlwings Lite: no pyarrow, so no edge bytes and Python strings
+    with mock.patch.object(readers.decimals, "cell_bytes", readers.decimals.cell_bytes if arrow else lambda text: None):
+        _column_typed_both_ways(texts, seed, rows, ordered, arrow)
+
+
+def _column_typed_both_ways(texts: list[str], seed: int, rows: int, ordered: bool, arrow: bool) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from readers.decimals import column_marks, scan_column
+    from readers.delimited import scanned, typed_values
+
+    rng = np.random.default_rng(seed)
+    weights = rng.dirichlet(np.ones(len(texts)))
+    which = rng.choice(len(texts), rows, p=weights)
+    cells = np.asarray(texts, dtype=object)[np.sort(which) if ordered else which]
+    column = pd.Series(cells, dtype="str" if arrow else object)
+    distinct, codes, scan = scanned(column)
+    whole = scan_column(column)
+    assert (scan.comma, scan.point, scan.numeric_share) == (whole.comma, whole.point, whole.numeric_share)
+    for mark in {column_marks([whole])[0], ",", "."}:
+        by_text, by_cell = np.empty(rows, dtype=object), np.empty(rows, dtype=object)
+        blank, kinds = typed_values(distinct, codes, scan, mark, by_text)
+        blank_cells, kinds_cells = typed_values(column, None, whole, mark, by_cell)
+        assert [(type(v), v) for v in by_text.tolist()] == [(type(v), v) for v in by_cell.tolist()]
+        assert np.array_equal(blank, blank_cells) and np.array_equal(kinds, kinds_cells)
