@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.cells import CELL_UNKNOWN, cell_text, is_blank, issues_frame, to_numbers
+from core.cells import CELL_TEXT, CELL_UNKNOWN, cell_text, is_blank, issues_frame, to_numbers
 from core.headers import header_score
 
 #: How far down the header row is looked for (title rows above it).
@@ -241,9 +241,11 @@ def find_table(
     total = np.zeros(n_rows, dtype=bool)
     elsewhere = np.ones(n_rows, dtype=bool)
     if label_column is not None:
-        total = _total_labels(block[:, label_column])
+        total = _total_labels(block[:, label_column], None if kinds is None else kinds[:, label_column])
         elsewhere = first_column != label_column
-    total[elsewhere] |= _total_labels(first_filled[elsewhere])
+    total[elsewhere] |= _total_labels(
+        first_filled[elsewhere], None if kinds is None else kinds[np.arange(n_rows), first_column][elsewhere]
+    )
     total[:start] = False
     total &= ~blank
     for r in np.flatnonzero(total):
@@ -319,13 +321,29 @@ def _row_text(row: np.ndarray) -> str:
 _LABEL_WORDS = ("tot", "sum", "gesamt")  # every total label holds one of these, lower-cased
 
 
-def _total_labels(cells: np.ndarray) -> np.ndarray:
-    """Which cells are total labels.
+def _total_labels(cells: np.ndarray, kinds: np.ndarray | None = None) -> np.ndarray:
+    """Which cells are total labels (``kinds``: the reader's kinds of the cells, or None).
 
     A full column is a million cells: the cells holding a label word are found in one
-    lower-cased string of them all (C speed), and only those are matched one by one."""
+    lower-cased string of all its texts (C speed), and only those are matched one by one. The
+    texts are the cells the reader typed as text, and the cells of unknown kind that are strings.
+
+    >>> cells = np.array(["Acme", "Total", 5.0, None, " Grand total "], dtype=object)
+    >>> _total_labels(cells).tolist()
+    [False, True, False, False, True]
+    >>> from core.cells import CELL_BLANK, CELL_NUMBER
+    >>> kinds = np.array([CELL_TEXT, CELL_TEXT, CELL_NUMBER, CELL_BLANK, CELL_UNKNOWN], dtype=np.int8)
+    >>> _total_labels(cells, kinds).tolist()
+    [False, True, False, False, True]
+    """
     out = np.zeros(len(cells), dtype=bool)
-    texts = [v if type(v) is str else "" for v in cells.tolist()]
+    if kinds is None:
+        kinds = np.full(len(cells), CELL_UNKNOWN, dtype=np.int8)
+    unknown = np.flatnonzero(kinds == CELL_UNKNOWN)
+    at = np.sort(
+        np.concatenate([np.flatnonzero(kinds == CELL_TEXT), unknown[[type(v) is str for v in cells[unknown].tolist()]]])
+    )
+    texts = cells[at].tolist()
     joined = "\n".join(texts)
     lower = joined.lower()
     if len(lower) != len(joined):  # a letter whose lower case is longer: offsets would shift
@@ -333,17 +351,17 @@ def _total_labels(cells: np.ndarray) -> np.ndarray:
     else:
         hits = []
         for word in _LABEL_WORDS:
-            at = lower.find(word)
-            while at != -1:
-                hits.append(at)
-                at = lower.find(word, at + 1)
+            found = lower.find(word)
+            while found != -1:
+                hits.append(found)
+                found = lower.find(word, found + 1)
         candidates = []
         if hits:  # the cells holding them, by the texts' offsets in the joined string
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
             starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
             candidates = np.unique(np.searchsorted(starts, hits, side="right") - 1)
     for i in candidates:
-        out[i] = is_total_label(texts[i])
+        out[at[i]] = is_total_label(texts[i])
     return out
 
 

@@ -404,7 +404,8 @@ def _read_columns(
             "profit": parsed["profit"].values[keep] if "profit" in parsed else np.full(int(keep.sum()), np.nan),
             "quantity": parsed["quantity"].values[keep] if "quantity" in parsed else np.full(int(keep.sum()), np.nan),
             "sheet_row": sheet_rows[keep],
-        }
+        },
+        copy=False,  # the columns are new arrays: kept as they are, not copied into one block (0.2 s a million rows)
     )
     # only when the list has them: cost to serve and acquisition cost (NaN where blank), channel (None where blank)
     for role in NAMED_ROLES:
