@@ -1248,7 +1248,12 @@ def _maybe_repeated(texts: list[str | None]) -> np.ndarray:
     """
     series = pd.Series(texts, dtype="str")  # Arrow-backed where pyarrow is installed: no Python per text
     plain = series.str.isascii().fillna(True).to_numpy(dtype=bool)
-    letters = series.str.lower().str.replace("[^0-9a-z]+", "", regex=True).fillna("")
+    letters = series.str.lower()
+    # an ASCII text of letters and digits only (an id such as C1042) is its own letters, lower-cased
+    marked = np.flatnonzero(plain & ~series.str.isalnum().fillna(False).to_numpy(dtype=bool))
+    if marked.size:
+        letters.iloc[marked] = letters.iloc[marked].str.replace("[^0-9a-z]+", "", regex=True)
+    letters = letters.fillna("")
     odd = np.flatnonzero(~plain)
     if odd.size:
         letters.iloc[odd] = [_key(texts[i]).replace(" ", "") for i in odd.tolist()]
