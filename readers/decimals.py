@@ -94,14 +94,14 @@ def sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.union1d(a, b)
 
 
-def scan_column(text: pd.Series, counts: np.ndarray | None = None) -> ColumnScan | None:
+def scan_column(text: pd.Series, codes: np.ndarray | None = None) -> ColumnScan:
     """Look at one column of cell texts as in the file ('' for blank).
 
-    ``counts``: ``text`` holds a column's distinct texts, each ``counts[k]`` times in the column
-    (see :func:`readers.delimited.repeated_texts`); the scan is then the column's own, its cells
-    read as their texts and its share weighted by the counts. None when it would not be: the
-    checks below that look at a column's first :data:`_SAMPLE` large or dotted numbers only would
-    see other cells than in the column (more of them than that: the caller scans the column).
+    ``codes``: ``text`` holds a column's distinct texts, and cell ``i`` of the column is
+    ``text[codes[i]]`` (see :func:`readers.delimited.repeated_texts`). The scan is then the
+    column's own, of its distinct texts: each cell is read as its text, the share weighs each text
+    by its cells, and the checks that look at a column's first :data:`_SAMPLE` large or dotted
+    numbers look at the texts of those cells.
 
     Vectorised: pandas parses the cells led by a digit, sign or blank; the regular expressions
     below run only on those that are not plain numbers, and on the plain numbers that hold a
@@ -175,23 +175,39 @@ def scan_column(text: pd.Series, counts: np.ndarray | None = None) -> ColumnScan
     large = size >= 1000
     point = point or bool((large & (numbers != np.round(numbers))).any())
     # so can a whole number at or above 1000 typed with a dot (1000.0, 1.5e3): no group of three follows its digits
-    large = np.flatnonzero(large)
+    large = first_cells(large, codes)
+    point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
     below = np.flatnonzero(size < 1000)
     dotted = below[np.array(_at(text, below).str.contains(".", regex=False), dtype=bool)]
-    if counts is not None and max(counts[large].sum(), counts[dotted].sum()) > _SAMPLE:
-        return None  # the column's first large or dotted numbers are not all its distinct ones
-    large = large[:_SAMPLE]
-    point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
-    if not comma and (point or not _matches(text.iloc[dotted[:_SAMPLE]], _ONE_GROUP).all()):
+    is_dotted = np.zeros(len(text), dtype=bool)
+    is_dotted[dotted] = True
+    sample = first_cells(is_dotted, codes)
+    if not comma and (point or not _matches(text.iloc[sample], _ONE_GROUP).all()):
         point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
     else:
         ambiguous[dotted] = _matches(_at(text, dotted), _ONE_GROUP)
         point = point or bool((~ambiguous[dotted]).any())
-    if counts is None:
+    if codes is None:
         share = (np.count_nonzero(plain) + shaped.size) / max(len(text) - int(blank.sum()), 1)
     else:
+        counts = np.bincount(codes, minlength=len(text))
         share = (int(counts[plain].sum()) + int(counts[shaped].sum())) / max(int(counts.sum() - counts[blank].sum()), 1)
     return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share), edges)
+
+
+def first_cells(chosen: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the first :data:`_SAMPLE` cells among ``chosen`` (a boolean mask); with
+    ``codes`` (the mask is of a column's distinct texts, and cell ``i`` holds text ``codes[i]``),
+    the positions of the texts those first cells of the column hold, in order.
+
+    >>> first_cells(np.array([False, True, True])).tolist()
+    [1, 2]
+    >>> first_cells(np.array([True, False, True]), np.array([1, 2] * 2000 + [0])).tolist()  # text 0 comes too late
+    [2]
+    """
+    if codes is None:
+        return np.flatnonzero(chosen)[:_SAMPLE]
+    return np.unique(codes[np.flatnonzero(chosen[codes])[:_SAMPLE]])
 
 
 #: A plain decimal: an optional minus, digits without a leading zero (or one zero), an optional fraction.
