@@ -88,6 +88,10 @@ def read_delimited(
     )
 
 
+#: Cells looked at to tell a column of a few repeated texts from one of many: see :func:`repeated_texts`.
+_REPEAT_SAMPLE = 4096
+
+
 def repeated_texts(text: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
     """``(codes, distinct)`` of a column that repeats a few texts (an industry, a region, a score,
     an order date, an order's amount: at least 8 cells a text in all, as its first
@@ -194,39 +198,13 @@ def typed_column(
     # only the cells that stay text become Python strings (a column of numbers makes none)
     words = ~is_number & ~scan.blank
     words[iso] = False
-    values[words] = python_texts(text, words)
+    values[words] = text[words].to_numpy(dtype=object)  # (a column of repeated texts: its distinct ones)
     kinds[words] = CELL_UNKNOWN
     if scan.edges is not None:
         at = np.flatnonzero(words)
         first, last = scan.edges.first[at], scan.edges.last(at)
         kinds[at[(first < WIDE) & (last < WIDE) & ~_STRIPPED_ASCII[first] & ~_STRIPPED_ASCII[last]]] = CELL_TEXT
     return values, kinds
-
-
-#: Cells looked at to tell a column of a few repeated texts from one of many: see :func:`python_texts`.
-_REPEAT_SAMPLE = 4096
-
-
-def python_texts(text: pd.Series, chosen: np.ndarray) -> np.ndarray:
-    """The ``chosen`` cells (a boolean mask) as Python strings, an object array.
-
-    A column that repeats a few texts (an industry, a region: five texts in a million cells) has
-    each distinct text made a Python string once and taken per cell (pandas' factorize): a
-    quarter of the time of making a million strings. A column of mostly distinct texts (account
-    names; fewer than 8 repeats per text among its first :data:`_REPEAT_SAMPLE` cells) is
-    converted cell by cell. The strings are equal either way.
-
-    >>> text = pd.Series(["North", "South", "", "North"] * 3000)
-    >>> python_texts(text, (text != "").to_numpy())[:4].tolist()
-    ['North', 'South', 'North', 'North']
-    """
-    if not chosen.any():
-        return np.empty(0, dtype=object)
-    sample = text.iloc[:_REPEAT_SAMPLE]
-    if len(text) > _REPEAT_SAMPLE and sample.nunique() * 8 <= len(sample):
-        codes, distinct = pd.factorize(text)
-        return np.asarray(distinct, dtype=object)[codes[chosen]]
-    return text[chosen].to_numpy(dtype=object)
 
 
 def sniff_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> str:
