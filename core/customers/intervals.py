@@ -248,7 +248,8 @@ class _Horizon:
             hit = np.abs(difference) < 1e-14
             with np.errstate(divide="ignore", invalid="ignore"):
                 terms = barycentric / difference
-            terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
+            if hit.any():  # a period end on a node (rare): its value there, exactly
+                terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
             matrix = terms / terms.sum(axis=2, keepdims=True)  # pairs x ends x nodes
             weights[rows] = np.einsum("pkn,kc->pnc", matrix, self.steps)
             if check is not None and not _close(self._interpolated(check[0], rows, weights[rows]), check[1][rows]):
