@@ -201,3 +201,41 @@ def test_sixty_thousand_accounts_at_the_real_sizes(tmp_path):
     generated = writers.xlsx._generated_blocks(sheets)
     assert [sheets[i].spec.name for i in generated] == ["Segments"]
     _compare(sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in generated])
+
+
+def test_a_tier_colour_met_first_on_the_last_row_is_primed(tmp_path, small):
+    """Tier colours that change every row make a run a row; once every format of the later rows is
+    met the runs left write nothing, but not before: a colour first met on the block's last row
+    (and one met once in the middle) still gets its primer row, so the rows made here carry its style."""
+    import dataclasses
+
+    from app.runs import customer_sheets
+    from bench.bench_cli import order_frame
+    from core.config import ReportConfig
+    from core.customers.report import run_customer_report
+    from readers.files import read_block
+    from readers.lists import load_transactions
+
+    source = tmp_path / "orders.csv"
+    order_frame(3000).to_csv(source, index=False)
+    rows, first = read_block(source)
+    config = ReportConfig()
+    sheets = customer_sheets(run_customer_report(load_transactions(rows, first, source), config), "o", config.labels)
+    at = next(i for i, s in enumerate(sheets) if s.spec.name == "Customers")
+    block = writers.xlsx._main_block(sheets[at])
+    n = block.n_rows
+    colours = [(i, i, i % 2) for i in range(n - 1)] + [(n - 1, n - 1, 3)]
+    colours[n // 2] = (n // 2, n // 2, 2)
+    recoloured = dataclasses.replace(block, tier_runs=colours)
+    sheets[at] = dataclasses.replace(sheets[at], blocks=[recoloured if b is block else b for b in sheets[at].blocks])
+    assert at in writers.xlsx._generated_blocks(sheets)
+    part = f"xl/worksheets/sheet{at + 1}.xml"
+    made = _compare(
+        sheets, tmp_path, [f"xl/worksheets/sheet{i + 1}.xml" for i in writers.xlsx._generated_blocks(sheets)]
+    )
+    cells = _sheet_cells(made, part)
+    column = writers.xlsx.column_letters(block.tier_col + 1)
+    top = block.header_row + 1
+    styles = [cells[f"{column}{top + i}"][0] for i in range(n)]
+    assert len({styles[0], styles[1], styles[n // 2], styles[-1]}) == 4, "four colours, two of them met once"
+    assert styles.count(styles[-1]) == 1 and styles.count(styles[n // 2]) == 1

@@ -757,8 +757,12 @@ def _row_overrides(styles: _Styles, block: PlacedBlock) -> tuple[int | None, np.
     each row's format as an index, and the formats those index."""
     if block.tier_col is not None and block.tier_runs:
         colours = np.full(block.n_rows, len(TIER_COLOURS))
-        for first, last, colour in block.tier_runs:
-            colours[first : last + 1] = colour % len(TIER_COLOURS)
+        # each run's rows given its colour, all runs at once (a tier that changes every row makes
+        # 100,000s of runs): the rows in run order, so a later run's colour stands, as one by one
+        runs = np.array(block.tier_runs, dtype=np.int64).reshape(-1, 3)
+        lengths = runs[:, 1] - runs[:, 0] + 1
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        colours[np.repeat(runs[:, 0], lengths) + offsets] = np.repeat(runs[:, 2] % len(TIER_COLOURS), lengths)
         number_format = block.formats[block.tier_col]
         return (
             block.tier_col,
@@ -792,10 +796,15 @@ def _write_main_rows(
     # per column, which cells are filled (a bool a row: an eighth of the memory of their positions)
     filled = [column.is_valid().to_numpy(zero_copy_only=False) for column in table.columns] if primer else []
     seen: set[int] = set()  # the formats met so far (primer)
+    # the formats that a filled cell of the rows from primer_from on has: once all are met, the runs
+    # left write nothing (a tier colour that changes every row makes 100,000s of runs)
+    needed = _formats_met(base, varying_col, kinds, varying, filled, primer_from) if primer else set()
     first, n_rows = block.header_row, block.n_rows  # 0-based row of the first data row
     for start, stop in _runs(block, kinds, primer_from):
         if stop - start == 1 and start in block.total_rows:
             _write_total_row(ws, styles, block, start, frame_rows(block.frame.iloc[start:stop])[0])
+            continue
+        if primer and start >= primer_from and needed <= seen:
             continue
         formats = base if varying_col is None else {**base, str(varying_col): varying[kinds[start]]}
         if primer and start >= primer_from:
@@ -810,10 +819,36 @@ def _write_main_rows(
         ws.write_dataframe(
             first + start, 0, table.slice(start, stop - start), write_header=False, column_formats=formats
         )
-        if primer:
-            seen.update(id(fmt) for j, fmt in formats.items() if _fills(filled[int(j)], start, stop))
+        if primer:  # (a format met already is not looked for again)
+            seen.update(
+                id(fmt) for j, fmt in formats.items() if id(fmt) not in seen and _fills(filled[int(j)], start, stop)
+            )
         if progress:
             progress(f"writing {block.block.table}", stop, n_rows)
+
+
+def _formats_met(
+    base: dict[str, Any],
+    varying_col: int | None,
+    kinds: np.ndarray | None,
+    varying: list | None,
+    filled: list[np.ndarray],
+    start: int,
+) -> set[int]:
+    """The formats (by id) of the filled cells of rows ``start`` on: ``base`` by column (its own key,
+    the column's position as text), but for ``varying_col``, whose rows have ``varying[kinds[i]]``.
+
+    >>> a, b, c = object(), object(), object()
+    >>> filled = [np.array([True, True, False]), np.array([True, False, True])]
+    >>> found = _formats_met({"0": a, "1": b}, 1, np.array([0, 0, 1]), [b, c], filled, 1)
+    >>> found == {id(a), id(c)}
+    True
+    """
+    found = {id(fmt) for j, fmt in base.items() if int(j) != varying_col and filled[int(j)][start:].any()}
+    if varying_col is not None:
+        present = np.unique(kinds[start:][filled[varying_col][start:]])
+        found.update(id(varying[k]) for k in present.tolist())
+    return found
 
 
 def _primer_rows(filled: list[np.ndarray], start: int, stop: int) -> list[int]:

@@ -248,7 +248,8 @@ class _Horizon:
             hit = np.abs(difference) < 1e-14
             with np.errstate(divide="ignore", invalid="ignore"):
                 terms = barycentric / difference
-            terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
+            if hit.any():  # a period end on a node (rare): its value there, exactly
+                terms = np.where(hit.any(axis=2, keepdims=True), hit.astype(float), terms)
             matrix = terms / terms.sum(axis=2, keepdims=True)  # pairs x ends x nodes
             weights[rows] = np.einsum("pkn,kc->pnc", matrix, self.steps)
             if check is not None and not _close(self._interpolated(check[0], rows, weights[rows]), check[1][rows]):
@@ -282,12 +283,17 @@ def _on_grid(model: PurchaseModel, params: np.ndarray, t: np.ndarray, x: np.ndar
 
 def _row_quantiles(values: np.ndarray) -> np.ndarray:
     """The :data:`QUANTILES` of each row (rows x 3): ``np.quantile(values, QUANTILES, axis=1).T``,
-    taken on the transposed view, which numpy partitions about twice as fast (the same numbers).
+    taken on each row sorted first.
+
+    The quantiles are interpolated between order statistics, which are the same numbers whatever
+    the order of the row, so sorting first gives the same quantiles to the bit; numpy sorts short
+    rows with its vector sort, and partitioning sorted rows is quick: on 100,000 rows of 100
+    draws, 0.1 s where partitioning the rows as they come took 0.35 s.
 
     >>> _row_quantiles(np.array([[1.0, 2.0, 3.0], [5.0, 4.0, 6.0]])).tolist()
     [[1.2, 2.0, 2.8], [4.2, 5.0, 5.8]]
     """
-    return np.quantile(values.T, QUANTILES, axis=0).T
+    return np.quantile(np.sort(values, axis=1), QUANTILES, axis=1, overwrite_input=True).T  # (the sorted copy is ours)
 
 
 def _close(guess: np.ndarray, exact: np.ndarray) -> bool:
@@ -471,7 +477,8 @@ def clv_intervals(
         raise SegmenterInputError(
             f"no range: only {kept} of {draws} parameter draws give finite predictions", column="frequency"
         )
-    total_pair, discounted_pair, alive = total_pair[:, finite], discounted_pair[:, finite], alive[:, finite]
+    if kept < draws:  # (copies of 100,000s x draws numbers: only when a draw is left out)
+        total_pair, discounted_pair, alive = total_pair[:, finite], discounted_pair[:, finite], alive[:, finite]
     if spend_sample is not None:
         p, q, v = (spend_sample[finite, k] for k in range(3))
 

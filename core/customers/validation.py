@@ -335,9 +335,14 @@ def check_in_two_steps(
             return error
         return model, prediction
 
-    # the models are fitted independently of each other: at once, on two cores
-    fits = [lambda key=key: fit(key) for key in models]
-    for key, outcome in zip(models, run_together(fits, workers_for(x.size))):
+    # the models are fitted independently of each other: at once, on two cores. Pareto/NBD's fit
+    # (a hypergeometric series per distinct pair) takes about twice another's: started first, it
+    # runs beside the other two fitted one after the other, not after them (on the million order
+    # lines' 39,695 calibration customers the three took 1.85 s, of which 0.5 s before it started)
+    started = sorted(models, key=lambda key: PURCHASE_MODELS[key].name != "Pareto/NBD")
+    outcomes = dict(zip(started, run_together([lambda key=key: fit(key) for key in started], workers_for(x.size))))
+    for key in models:
+        outcome = outcomes[key]
         if isinstance(outcome, SegmenterInputError):
             statuses[key] = str(outcome)
         else:

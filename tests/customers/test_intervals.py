@@ -10,7 +10,15 @@ import pytest
 from core.customers.bgnbd import BetaGeoModel
 from core.customers.fitting import FitResult
 from core.customers.gamma_gamma import GammaGammaModel
-from core.customers.intervals import QUANTILES, SEED, _Horizon, clv_intervals, draw_parameters, total_interval
+from core.customers.intervals import (
+    QUANTILES,
+    SEED,
+    _Horizon,
+    _row_quantiles,
+    clv_intervals,
+    draw_parameters,
+    total_interval,
+)
 from core.customers.model_clv import AverageSpend, _discounted_purchases
 from core.customers.pareto_nbd import ParetoNBDModel
 from core.errors import SegmenterInputError
@@ -198,6 +206,24 @@ def test_cdnow_holdout_total_against_its_range(cdnow_calibration, cdnow_raw):
     actual = int((days["date"] > pd.Timestamp("1997-09-30")).sum())
     assert actual == 1882
     assert actual > p90 and (actual - p90) / p90 == pytest.approx(0.066, abs=0.003)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("draws", [100, 200, 37])
+def test_row_quantiles_of_sorted_rows_are_numpys_of_the_rows_as_drawn(dtype, draws):
+    """The per-customer quantiles are taken on rows sorted first: the same numbers, to the bit,
+    as numpy's quantiles of the rows in draw order (ties, subnormal, negative and NaN values included)."""
+    rng = np.random.default_rng(8)
+    values = rng.gamma(0.8, 3.0, (3_000, draws)).astype(dtype)
+    values[:500] *= np.where(rng.random((500, draws)) < 0.5, -1, 1)  # both signs
+    values[500:600] = np.round(values[500:600])  # many ties
+    values[600:700] = dtype(1e-42) if dtype is np.float32 else 1e-310  # subnormal (tiny P(alive) x E)
+    values[700:710, 3] = np.nan
+    expected = np.quantile(values, QUANTILES, axis=1).T
+    found = _row_quantiles(values)
+    assert found.dtype == expected.dtype and found.shape == (3_000, 3)
+    assert np.array_equal(found, expected, equal_nan=True)
+    assert np.isnan(found[700:710]).all() and not np.isnan(found[:700]).any()
 
 
 def test_no_covariance_no_range():
