@@ -179,9 +179,12 @@ def _connection_values(c, d, z, where, outputs):
         log_w, log_z = np.log(w), np.log(z)
         psi_e = special.digamma(-e)
         outputs[1][where] = (first * (series / e + d_c + d_g) + second * (-log_w + psi_e - special.digamma(c))) / value
-        outputs[2][where] = (
-            first * (series / (d - 1) - series / e - d_g) + second * (log_w - log_z + special.digamma(d) - psi_e)
-        ) / value
+        # d (first S) / dd with first = (d-1)/e: first (S/(d-1) - S/e - dS/dg), whose first term is
+        # S/e, also at d = 1 (first = 0), where it is taken so rather than as 0 times infinity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            by_d = first * (series / (d - 1) - series / e - d_g)
+        by_d = np.where(d == 1, series / e, by_d)
+        outputs[2][where] = (by_d + second * (log_w - log_z + special.digamma(d) - psi_e)) / value
         outputs[3][where] = (-first * d_w + second * (-e / w + (1 - d) / z)) / value
 
 
