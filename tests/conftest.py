@@ -21,8 +21,12 @@ import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-# property tests check numbers, not speed: no per-example deadline on a busy CI machine
-settings.register_profile("segmenter", deadline=None)
+# property tests check numbers, not speed: no per-example deadline on a busy CI machine. The suite
+# draws the same examples on every run (derandomize), so that CI passes or fails on the code, not on
+# the draw; ``pytest --hypothesis-profile=explore`` draws new ones (how the d = 1 and c = 42 cases of
+# tests/customers/test_pareto_nbd.py were found: they are kept there as examples)
+settings.register_profile("segmenter", deadline=None, derandomize=True)
+settings.register_profile("explore", deadline=None)
 settings.load_profile("segmenter")
 
 SHARED_DATA = Path(os.environ.get("SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
