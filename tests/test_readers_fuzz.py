@@ -220,10 +220,13 @@ REPEATED_COLUMN = {
 def test_a_column_typed_by_its_distinct_texts_is_the_column_typed_cell_by_cell(texts, seed, rows, ordered, arrow):
     # a column of a few repeated texts is scanned and typed once per distinct text (readers.delimited.scanned);
     # every value, blank and kind, and the column's decimal evidence, must be those of the cells one by one
-    import readers.decimals
+    from readers.delimited import scan_column
 
-    # xlwings Lite: no pyarrow, so no edge bytes and Python strings
-    with mock.patch.object(readers.decimals, "cell_bytes", readers.decimals.cell_bytes if arrow else lambda text: None):
+    # xlwings Lite: no pyarrow, so no edge bytes and Python strings. Patched in the globals of the
+    # scan_column that readers.delimited calls: --import-mode=importlib may import readers.decimals
+    # twice (once for its doctests), and both routes below must see the same patch
+    without = {} if arrow else {"cell_bytes": lambda text: None}
+    with mock.patch.dict(scan_column.__globals__, without):
         _column_typed_both_ways(texts, seed, rows, ordered, arrow)
 
 
@@ -231,8 +234,7 @@ def _column_typed_both_ways(texts: list[str], seed: int, rows: int, ordered: boo
     import numpy as np
     import pandas as pd
 
-    from readers.decimals import column_marks, scan_column
-    from readers.delimited import scanned, typed_values
+    from readers.delimited import column_marks, scan_column, scanned, typed_values
 
     rng = np.random.default_rng(seed)
     weights = rng.dirichlet(np.ones(len(texts)))
