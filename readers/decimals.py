@@ -175,13 +175,11 @@ def scan_column(text: pd.Series, codes: np.ndarray | None = None) -> ColumnScan:
     large = size >= 1000
     point = point or bool((large & (numbers != np.round(numbers))).any())
     # so can a whole number at or above 1000 typed with a dot (1000.0, 1.5e3): no group of three follows its digits
-    large = first_cells(large, codes)
+    large = first_cells(np.flatnonzero(large), codes, len(text))
     point = point or bool(np.array(_at(text, large).str.contains(".", regex=False), dtype=bool).any())
     below = np.flatnonzero(size < 1000)
     dotted = below[np.array(_at(text, below).str.contains(".", regex=False), dtype=bool)]
-    is_dotted = np.zeros(len(text), dtype=bool)
-    is_dotted[dotted] = True
-    sample = first_cells(is_dotted, codes)
+    sample = first_cells(dotted, codes, len(text))
     if not comma and (point or not _matches(text.iloc[sample], _ONE_GROUP).all()):
         point = True  # the column's own decimals settle it: its 1.234 cells are read as decimals, unmarked
     else:
@@ -195,19 +193,21 @@ def scan_column(text: pd.Series, codes: np.ndarray | None = None) -> ColumnScan:
     return ColumnScan(numbers, blank, digit_words, ambiguous, comma, point, float(share), edges)
 
 
-def first_cells(chosen: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
-    """Positions of the first :data:`_SAMPLE` cells among ``chosen`` (a boolean mask); with
-    ``codes`` (the mask is of a column's distinct texts, and cell ``i`` holds text ``codes[i]``),
-    the positions of the texts those first cells of the column hold, in order.
+def first_cells(chosen: np.ndarray, codes: np.ndarray | None = None, texts: int = 0) -> np.ndarray:
+    """The first :data:`_SAMPLE` of the sorted positions ``chosen``; with ``codes`` (``chosen`` are
+    positions among a column's ``texts`` distinct texts, and cell ``i`` holds text ``codes[i]``),
+    the positions of the texts that the column's first cells among them hold, in order.
 
-    >>> first_cells(np.array([False, True, True])).tolist()
+    >>> first_cells(np.array([1, 2])).tolist()
     [1, 2]
-    >>> first_cells(np.array([True, False, True]), np.array([1, 2] * 2000 + [0])).tolist()  # text 0 comes too late
+    >>> first_cells(np.array([0, 2]), np.array([1, 2] * 2000 + [0]), 3).tolist()  # text 0 comes too late
     [2]
     """
     if codes is None:
-        return np.flatnonzero(chosen)[:_SAMPLE]
-    return np.unique(codes[np.flatnonzero(chosen[codes])[:_SAMPLE]])
+        return chosen[:_SAMPLE]
+    mask = np.zeros(texts, dtype=bool)
+    mask[chosen] = True
+    return np.unique(codes[np.flatnonzero(mask[codes])[:_SAMPLE]])
 
 
 #: A plain decimal: an optional minus, digits without a leading zero (or one zero), an optional fraction.
