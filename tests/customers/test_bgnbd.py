@@ -293,3 +293,25 @@ def test_a_model_without_finite_predictions_is_refused_not_nan():
     assert model.expected_purchases(52.0, [0, 1], [0.0, 1.0], [20.0, 30.0]).shape == (2,)
     with pytest.raises(SegmenterInputError, match="BG/NBD gives no finite expected purchases .*a 0.9, b 2"):
         model.expected_purchases(52.0, [0, 3], [0.0, 10.0], [20.0, 30.0])
+
+
+def test_the_quadrature_takes_the_small_gauss_rules_only_where_they_agree():
+    from core.customers import bgnbd
+
+    def rule(count, r, alpha, a, b, t, x, T):
+        values, index = np.unique(x, return_inverse=True)
+        return bgnbd._gauss_sums(r, alpha, a, b, t / (alpha + T), values, index, count)
+
+    # a narrow Beta (a and b in the thousands, as a fit on a million order lines reached): the small
+    # rules agree, and their value is the large rule's to rounding
+    x, T, t = np.array([0.0, 2.0, 18.0, 57.0]), np.array([4.0, 39.6, 49.6, 100.0]), np.full(4, 52.0)
+    narrow = (0.49, 1.18, 1592.9, 14563.2)
+    value = bgnbd._expected_by_quadrature(*narrow, t, x, T)
+    assert np.array_equal(value, rule(bgnbd._SMALL_RULES[1], *narrow, t, x, T))
+    np.testing.assert_allclose(value, rule(bgnbd._BETA_NODES, *narrow, t, x, T), rtol=2e-13, atol=0)
+    # a wide Beta and an integrand steep near 0 (many purchases, a short age, a long horizon): the
+    # small rules are far apart (16 nodes give 153 where 96 give 122), so every value is the large rule's
+    x, T, t = np.array([0.0, 40.0, 150.0]), np.array([0.5, 2.0, 1.0]), np.full(3, 300.0)
+    wide = (0.5, 1.0, 1.2, 0.3)
+    assert np.array_equal(bgnbd._expected_by_quadrature(*wide, t, x, T), rule(bgnbd._BETA_NODES, *wide, t, x, T))
+    assert abs(rule(16, *wide, t, x, T)[1] - 122.04) > 30
