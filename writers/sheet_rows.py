@@ -37,8 +37,11 @@ try:  # zlib-ng: zlib's streams and API (sync flush included), made with SIMD; t
     from zlib_ng import zlib_ng as DEFLATE
 
     # a million accounts: 105.0 MB at zlib's 5, 106.2 MB at zlib-ng's 4, 117.8 MB at its 3, which
-    # took 2.5-3.1 s less to write than 4 (in one process, alternated, on the loaded machine)
-    LEVEL = 3
+    # took 2.5-3.1 s less to write than 4 (in one process, alternated, on the loaded machine); 123.5
+    # MB at its 2 (14 % above the 108 MB of rust_xlsxwriter's level 6), written in 5.3-5.6 s against
+    # 6.4-6.6 s at 3; the million order lines' report: 84.7 MB against 80.6 MB, 4.1-5.2 s against
+    # 5.2-5.9 s (alternated in one process). Its 1 makes them 43 % larger than its 3.
+    LEVEL = 2
 except ImportError:  # the same streams from Python's zlib
     import zlib as DEFLATE
 
