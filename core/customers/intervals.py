@@ -489,13 +489,22 @@ def clv_intervals(
         codes[name] = (code, uniques)
     sums = {name: tuple(np.zeros((len(u), kept)) for _ in range(3)) for name, (_, u) in codes.items()}
     per_customer = np.full((x.size, 9), np.nan)
-    # a customer's expected purchases depend on (x, t_x, T) alone: their quantiles once per distinct triple
+    # a customer's expected purchases depend on (x, t_x, T) alone: their quantiles once per distinct
+    # triple, blocks of triples on two threads (each row's quantiles are its own)
     chance_pair = np.empty((triples.shape[0], kept), dtype=np.float32)
     triple_pair = pair_index[_first_rows(triple_index, triples.shape[0])]
-    for start in range(0, triples.shape[0], CHUNK):
+    triple_quantiles = np.empty((triples.shape[0], len(QUANTILES)))
+
+    def chances(start: int) -> None:
         rows = slice(start, start + CHUNK)
         chance_pair[rows] = alive[rows] * total_pair[triple_pair[rows]]
-    per_customer[:, :3] = _row_quantiles(chance_pair)[triple_index]
+        triple_quantiles[rows] = _row_quantiles(chance_pair[rows])
+
+    run_together(
+        [lambda start=start: chances(start) for start in range(0, triples.shape[0], CHUNK)],
+        workers_for(triples.shape[0]),
+    )
+    per_customer[:, :3] = triple_quantiles[triple_index]
     known = np.isfinite(margin)
     margin_used = np.where(known, margin, 0.0).astype(np.float32)
     cost_known = known & np.isfinite(cost)
