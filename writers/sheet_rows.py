@@ -6,8 +6,11 @@ it makes the rows: a million rows of fourteen columns (608 MB of XML) took 7 s t
 block are made by Arrow's string kernels and deflated, both of which release the lock,
 in chunks of :data:`CHUNK_ROWS` rows on :data:`WORKERS` threads; the chunks' deflate streams
 are joined into one (each but the last ends on a sync flush, as pigz joins its blocks). The
-deflate is zlib-ng's where it is installed (:data:`DEFLATE`): at :data:`LEVEL` 3 it deflates a
-part in less than half zlib's level-5 time, the part about 12 % larger (the issue allows 15 %).
+deflate is zlib-ng's where it is installed (:data:`DEFLATE`): at :data:`LEVEL` 2 it deflates a
+part in less than half zlib's level-5 time, the file 14 % above rust_xlsxwriter's (the issue
+allows 15 %). The chunks of every long block of a workbook go through one
+:class:`ChunkPipeline`, so the next block's first chunks are made while a block's last ones
+finish.
 
 What a cell looks like is rust_xlsxwriter's own: ``<c r="B7" s="3"><v>12.5</v></c>`` for a
 number, ``<c r="C7" t="inlineStr"><is><t>Acme</t></is></c>`` for text (as its streamed sheets
@@ -22,6 +25,7 @@ ineligible (:func:`plain_cells`) and rust_xlsxwriter writes it as before.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -260,25 +264,78 @@ def deflated(data, last: bool) -> bytes:
     return packer.compress(data) + packer.flush(DEFLATE.Z_FINISH if last else DEFLATE.Z_SYNC_FLUSH)
 
 
-def deflated_part(head: bytes, rows: GeneratedRows, tail: bytes) -> Iterator[tuple[bytes, bytes]]:
+def deflated_part(
+    head: bytes, rows: GeneratedRows, tail: bytes, pipeline: ChunkPipeline | None = None
+) -> Iterator[tuple[bytes, bytes]]:
     """The part ``head`` + the block's rows + ``tail`` as pieces of one raw deflate stream, in order,
     each with the XML it holds (for the CRC), the rows made and deflated on :data:`WORKERS` threads
-    (at most two chunks a worker in memory at once)."""
+    (at most two chunks a worker in memory at once): by ``pipeline``, whose next chunks are this
+    block's, or by a pipeline of this block alone."""
+    own = pipeline is None
+    pipeline = ChunkPipeline([rows]) if own else pipeline
+    try:
+        yield deflated(head, False), head
+        for _ in chunk_bounds(rows):
+            yield pipeline.next()
+        yield deflated(tail, True), tail
+    finally:
+        if own:
+            pipeline.close()
 
-    def piece(bounds: tuple[int, int]) -> tuple[bytes, bytes]:
-        xml = chunk_xml(rows, *bounds)
-        data = text_bytes(xml)
-        return deflated(data, False), data
 
-    yield deflated(head, False), head
-    _ = rows.text_marks  # looked for once, before the threads share it
-    bounds = [(s, min(s + CHUNK_ROWS, rows.table.num_rows)) for s in range(0, rows.table.num_rows, CHUNK_ROWS)]
-    with ThreadPoolExecutor(WORKERS, thread_name_prefix="segmenter-rows") as pool:
-        pending = []
-        for bound in bounds:
-            pending.append(pool.submit(piece, bound))
-            if len(pending) > 2 * WORKERS:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
-    yield deflated(tail, True), tail
+def chunk_bounds(rows: GeneratedRows) -> list[tuple[int, int]]:
+    """The (start, stop) rows of the block's chunks, :data:`CHUNK_ROWS` at most each.
+
+    >>> import pyarrow as pa
+    >>> chunk_bounds(GeneratedRows(pa.table({"0": list(range(70_000))}), 2, [""]))
+    [(0, 32768), (32768, 65536), (65536, 70000)]
+    """
+    count = rows.table.num_rows
+    return [(start, min(start + CHUNK_ROWS, count)) for start in range(0, count, CHUNK_ROWS)]
+
+
+class ChunkPipeline:
+    """The chunks of one or more blocks, in the order they are written (block after block), each
+    made (:func:`chunk_xml`) and deflated on :data:`WORKERS` threads, at most ``2 * WORKERS + 1``
+    ahead of the one written: when a block's last chunk is being made, the next block's first ones
+    are made beside it, rather than a core waiting at each block's end. :meth:`next` gives the
+    chunks in order, each as (deflated, xml); :meth:`close` ends the threads (the chunks not
+    asked for are dropped). Every chunk is made as alone: the same bytes.
+
+    >>> import pyarrow as pa
+    >>> blocks = [GeneratedRows(pa.table({"0": [1.5]}), 2, [""]), GeneratedRows(pa.table({"0": ["a"]}), 9, [""])]
+    >>> pipeline = ChunkPipeline(blocks)
+    >>> [bytes(pipeline.next()[1]) for _ in range(2)]
+    [b'<row r="2"><c r="A2"><v>1.5</v></c></row>', b'<row r="9"><c r="A9" t="inlineStr"><is><t>a</t></is></c></row>']
+    >>> pipeline.close()
+    """
+
+    def __init__(self, blocks: Sequence[GeneratedRows]) -> None:
+        for rows in blocks:
+            _ = rows.text_marks  # looked for once, before the threads share it
+        self._jobs = iter([(rows, bounds) for rows in blocks for bounds in chunk_bounds(rows)])
+        self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="segmenter-rows")
+        self._pending: deque = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self._pending) <= 2 * WORKERS:
+            job = next(self._jobs, None)
+            if job is None:
+                return
+            self._pending.append(self._pool.submit(_deflated_chunk, *job))
+
+    def next(self) -> tuple[bytes, bytes]:
+        """The next chunk: (its deflate stream ending on a sync flush, its XML)."""
+        future = self._pending.popleft()
+        self._fill()
+        return future.result()
+
+    def close(self) -> None:
+        """Stop: the chunks waiting are dropped, the ones being made finish."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _deflated_chunk(rows: GeneratedRows, bounds: tuple[int, int]) -> tuple[bytes, bytes]:
+    data = text_bytes(chunk_xml(rows, *bounds))
+    return deflated(data, False), data

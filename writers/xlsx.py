@@ -37,6 +37,7 @@ from writers.print_setup import print_plan
 from writers.printing import PIXELS_PER_CM, PrintFit, print_fit, wrapped_line_counts, wrapped_lines
 from writers.sheet_rows import (
     DEFLATE,
+    ChunkPipeline,
     GeneratedRows,
     deflated,
     deflated_part,
@@ -273,14 +274,14 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | byt
     needs ZIP64 (``path`` is then left incomplete, for the caller to write again)."""
     import zipfile
 
-    def made_again(info, made):
+    def made_again(info, made, pipeline):
         info = copy.copy(info)
         info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
         pieces = [(deflated(made, True), made)] if isinstance(made, bytes) else None
 
         def write(out):
             crc = size = packed = 0
-            for piece, xml in pieces or deflated_part(*_spliced(*made)):
+            for piece, xml in pieces or deflated_part(*_spliced(*made), pipeline):
                 out.write(piece)
                 crc, size, packed = DEFLATE.crc32(xml, crc), size + len(xml), packed + len(piece)
             info.CRC, info.file_size, info.compress_size = crc, size, packed
@@ -289,13 +290,20 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | byt
         return info, write
 
     with zipfile.ZipFile(main) as made:
-        return _write_zip(
-            path,
-            (
-                made_again(info, parts[info.filename]) if info.filename in parts else _copied(made, info)
-                for info in made.infolist()
-            ),
-        )
+        members = made.infolist()
+        # every long block's chunks, in the order the members are written, through one pipeline
+        blocks = [parts[i.filename][1] for i in members if isinstance(parts.get(i.filename), tuple)]
+        pipeline = ChunkPipeline(blocks)
+        try:
+            return _write_zip(
+                path,
+                (
+                    made_again(info, parts[info.filename], pipeline) if info.filename in parts else _copied(made, info)
+                    for info in members
+                ),
+            )
+        finally:
+            pipeline.close()
 
 
 def _spliced(part: bytes, rows: GeneratedRows) -> tuple[bytes, GeneratedRows, bytes]:
