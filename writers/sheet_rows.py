@@ -298,7 +298,8 @@ class ChunkPipeline:
     """The chunks of one or more blocks, in the order they are written (block after block), each
     made (:func:`chunk_xml`) and deflated on :data:`WORKERS` threads, at most ``2 * WORKERS + 1``
     ahead of the one written: when a block's last chunk is being made, the next block's first ones
-    are made beside it, rather than a core waiting at each block's end. :meth:`next` gives the
+    are made beside it, rather than a core waiting at each block's end; and a block's chunks start
+    as soon as it is given (:meth:`add`), while the caller prepares the next. :meth:`next` gives the
     chunks in order, each as (deflated, xml); :meth:`close` ends the threads (the chunks not
     asked for are dropped). Every chunk is made as alone: the same bytes.
 
@@ -310,20 +311,23 @@ class ChunkPipeline:
     >>> pipeline.close()
     """
 
-    def __init__(self, blocks: Sequence[GeneratedRows]) -> None:
-        for rows in blocks:
-            _ = rows.text_marks  # looked for once, before the threads share it
-        self._jobs = iter([(rows, bounds) for rows in blocks for bounds in chunk_bounds(rows)])
+    def __init__(self, blocks: Sequence[GeneratedRows] = ()) -> None:
+        self._jobs: deque = deque()
         self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="segmenter-rows")
         self._pending: deque = deque()
+        for rows in blocks:
+            self.add(rows)
+
+    def add(self, rows: GeneratedRows) -> None:
+        """The block's chunks after the chunks already given: its first ones start at once when
+        fewer than ``2 * WORKERS + 1`` are waiting (the caller prepares the next block meanwhile)."""
+        _ = rows.text_marks  # looked for once, before the threads share it
+        self._jobs.extend((rows, bounds) for bounds in chunk_bounds(rows))
         self._fill()
 
     def _fill(self) -> None:
-        while len(self._pending) <= 2 * WORKERS:
-            job = next(self._jobs, None)
-            if job is None:
-                return
-            self._pending.append(self._pool.submit(_deflated_chunk, *job))
+        while self._jobs and len(self._pending) <= 2 * WORKERS:
+            self._pending.append(self._pool.submit(_deflated_chunk, *self._jobs.popleft()))
 
     def next(self) -> tuple[bytes, bytes]:
         """The next chunk: (its deflate stream ending on a sync flush, its XML)."""

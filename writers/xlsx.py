@@ -200,22 +200,31 @@ def _write_generated(
             for i, block in generated.items()
             if block.block.excel_table and not _streamed(sheets[i])
         }
-        with zipfile.ZipFile(main) as made:
-            for i, block in generated.items():
-                name = f"xl/worksheets/sheet{i + 1}.xml"
-                part = made.read(name)
-                rows = _rows_to_make(styles, sheets[i], block, part)
-                if rows is None:
-                    return False
-                parts[name] = (part, rows)
-            for name in made.namelist():
-                if tables and name.startswith("xl/tables/"):
-                    widened = widened_table(made.read(name), tables)
-                    if widened is not None:
-                        parts[name] = widened
-        if progress:
-            progress("compressing the workbook")
-        return replace_parts(main, parts, path)
+        # each block's chunks are made and deflated from the moment its rows are known, while the
+        # next block's are prepared: in the order the members are written (replace_parts)
+        pipeline = ChunkPipeline()
+        try:
+            with zipfile.ZipFile(main) as made:
+                order = {name: k for k, name in enumerate(made.namelist())}
+                names = {f"xl/worksheets/sheet{i + 1}.xml": i for i in generated}
+                for name in sorted(names, key=order.__getitem__):
+                    i = names[name]
+                    part = made.read(name)
+                    rows = _rows_to_make(styles, sheets[i], generated[i], part)
+                    if rows is None:
+                        return False
+                    parts[name] = (part, rows)
+                    pipeline.add(rows)
+                for name in made.namelist():
+                    if tables and name.startswith("xl/tables/"):
+                        widened = widened_table(made.read(name), tables)
+                        if widened is not None:
+                            parts[name] = widened
+            if progress:
+                progress("compressing the workbook")
+            return replace_parts(main, parts, path, pipeline)
+        finally:
+            pipeline.close()
 
 
 def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part: bytes) -> GeneratedRows | None:
@@ -267,11 +276,19 @@ def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part:
     return GeneratedRows(made, top + WHOLE_ROWS, column_styles, heights)
 
 
-def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | bytes], path: Path) -> bool:
+def replace_parts(
+    main: Path,
+    parts: dict[str, tuple[bytes, GeneratedRows] | bytes],
+    path: Path,
+    pipeline: ChunkPipeline | None = None,
+) -> bool:
     """Write ``path``: the members of the zip ``main`` copied as they are stored, but for each of
     ``parts`` (name -> its part as written and the rows to make in it, made again by
     :func:`~writers.sheet_rows.deflated_part`; or name -> the member's new XML). False when a size
-    needs ZIP64 (``path`` is then left incomplete, for the caller to write again)."""
+    needs ZIP64 (``path`` is then left incomplete, for the caller to write again).
+
+    ``pipeline``: the parts' rows already given to a :class:`~writers.sheet_rows.ChunkPipeline`, in
+    the order of the members (the caller closes it); else one is made here for them."""
     import zipfile
 
     def made_again(info, made, pipeline):
@@ -291,9 +308,11 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | byt
 
     with zipfile.ZipFile(main) as made:
         members = made.infolist()
-        # every long block's chunks, in the order the members are written, through one pipeline
-        blocks = [parts[i.filename][1] for i in members if isinstance(parts.get(i.filename), tuple)]
-        pipeline = ChunkPipeline(blocks)
+        own = pipeline is None
+        if own:  # every long block's chunks, in the order the members are written, through one pipeline
+            pipeline = ChunkPipeline(
+                [parts[i.filename][1] for i in members if isinstance(parts.get(i.filename), tuple)]
+            )
         try:
             return _write_zip(
                 path,
@@ -303,7 +322,8 @@ def replace_parts(main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | byt
                 ),
             )
         finally:
-            pipeline.close()
+            if own:
+                pipeline.close()
 
 
 def _spliced(part: bytes, rows: GeneratedRows) -> tuple[bytes, GeneratedRows, bytes]:
