@@ -239,3 +239,27 @@ def test_a_tier_colour_met_first_on_the_last_row_is_primed(tmp_path, small):
     styles = [cells[f"{column}{top + i}"][0] for i in range(n)]
     assert len({styles[0], styles[1], styles[n // 2], styles[-1]}) == 4, "four colours, two of them met once"
     assert styles.count(styles[-1]) == 1 and styles.count(styles[n // 2]) == 1
+
+
+def test_one_pipeline_for_several_blocks_gives_each_block_its_own_pieces(monkeypatch):
+    """Blocks given to one ChunkPipeline (the next block's chunks made while a block's last ones
+    finish) get the pieces, in order and byte for byte, that a pipeline of their own gives them."""
+    import pyarrow as pa
+
+    from writers.sheet_rows import ChunkPipeline, GeneratedRows, deflated_part
+
+    monkeypatch.setattr(writers.sheet_rows, "CHUNK_ROWS", 5)
+    blocks = [
+        GeneratedRows(pa.table({"0": [float(i) for i in range(n)], "1": [f"t{i}" for i in range(n)]}), 4, ["", ""])
+        for n in (12, 3, 21)
+    ]
+    alone = [list(deflated_part(b"<h>", rows, b"</t>")) for rows in blocks]
+    pipeline = ChunkPipeline(blocks[:1])
+    for rows in blocks[1:]:  # given while the first block's chunks are being made, as the writer gives them
+        pipeline.add(rows)
+    together = [list(deflated_part(b"<h>", rows, b"</t>", pipeline)) for rows in blocks]
+    pipeline.close()
+    assert [[(bytes(d), bytes(x)) for d, x in p] for p in together] == [
+        [(bytes(d), bytes(x)) for d, x in p] for p in alone
+    ]
+    assert [len(p) for p in together] == [3 + 2, 1 + 2, 5 + 2]
