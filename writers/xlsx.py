@@ -277,10 +277,7 @@ def _rows_to_make(styles: _Styles, sheet: PlacedSheet, block: PlacedBlock, part:
 
 
 def replace_parts(
-    main: Path,
-    parts: dict[str, tuple[bytes, GeneratedRows] | bytes],
-    path: Path,
-    pipeline: ChunkPipeline | None = None,
+    main: Path, parts: dict[str, tuple[bytes, GeneratedRows] | bytes], path: Path, pipeline: ChunkPipeline
 ) -> bool:
     """Write ``path``: the members of the zip ``main`` copied as they are stored, but for each of
     ``parts`` (name -> its part as written and the rows to make in it, made again by
@@ -288,10 +285,10 @@ def replace_parts(
     needs ZIP64 (``path`` is then left incomplete, for the caller to write again).
 
     ``pipeline``: the parts' rows already given to a :class:`~writers.sheet_rows.ChunkPipeline`, in
-    the order of the members (the caller closes it); else one is made here for them."""
+    the order of the members (the caller closes it)."""
     import zipfile
 
-    def made_again(info, made, pipeline):
+    def made_again(info, made):
         info = copy.copy(info)
         info.compress_type, info.flag_bits = zipfile.ZIP_DEFLATED, info.flag_bits & ~0x08
         pieces = [(deflated(made, True), made)] if isinstance(made, bytes) else None
@@ -307,23 +304,13 @@ def replace_parts(
         return info, write
 
     with zipfile.ZipFile(main) as made:
-        members = made.infolist()
-        own = pipeline is None
-        if own:  # every long block's chunks, in the order the members are written, through one pipeline
-            pipeline = ChunkPipeline(
-                [parts[i.filename][1] for i in members if isinstance(parts.get(i.filename), tuple)]
-            )
-        try:
-            return _write_zip(
-                path,
-                (
-                    made_again(info, parts[info.filename], pipeline) if info.filename in parts else _copied(made, info)
-                    for info in members
-                ),
-            )
-        finally:
-            if own:
-                pipeline.close()
+        return _write_zip(
+            path,
+            (
+                made_again(info, parts[info.filename]) if info.filename in parts else _copied(made, info)
+                for info in made.infolist()
+            ),
+        )
 
 
 def _spliced(part: bytes, rows: GeneratedRows) -> tuple[bytes, GeneratedRows, bytes]:
