@@ -178,9 +178,8 @@ def typed_column(
     >>> kinds.tolist()
     [1, 3, 2, 0, 2, 2, -1, -1]
     """
-    values = np.full(len(text), None, dtype=object) if out is None else out
-    if out is not None:
-        values[:] = None
+    values = np.empty(len(text), dtype=object) if out is None else out
+    values[:] = None
     kinds = np.full(len(text), CELL_BLANK, dtype=np.int8)
     is_number = ~np.isnan(numbers)
     values[is_number] = numbers[is_number]
