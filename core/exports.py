@@ -379,15 +379,39 @@ def _is_survey(headers: list[str], layout_roles: dict[str, int]) -> bool:
     return is_survey(headers) or any("respondent" in normalise_header(h).split() for h in headers)
 
 
+#: A subtotal's label, normalised (:func:`_key`): "total", a word such as "for", the parent's label.
+_TOTAL_OF = re.compile(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)")
+
+
+def _subtotal_rows(keys: list[str]) -> np.ndarray:
+    """Which labels (normalised, :func:`_key`) are "Total <parent>" of a parent label above them.
+
+    >>> _subtotal_rows(["acme", "", "total for acme", "total for bolt", "total"]).tolist()
+    [False, False, True, False, False]
+    """
+    seen: set[str] = set()
+    subtotal = np.zeros(len(keys), dtype=bool)
+    for i, k in enumerate(keys):
+        m = _TOTAL_OF.fullmatch(k)
+        if m and m.group(1) in seen:
+            subtotal[i] = True
+        elif k:
+            seen.add(k)
+    return subtotal
+
+
 def _blank_label_header(out: Layout, headers: list[str], roles: dict[str, int], label_role: str, sheet) -> None:
     """A report whose label column has no header (QuickBooks' first column): the first column
     is the label when its header is blank and its cells are text."""
     if not headers or not re.fullmatch(r"column \d+", headers[0]) or 0 in roles.values():
         return
     texts = [t for t in _texts(out, out.rows, 0) if t]
-    # all text (a summary: a name on every row), or text on a share of the rows (a detail report:
-    # the customer on its own row above its transactions, and its total row)
-    if texts and len(texts) >= 0.3 * len(out.rows) and np.isnan(_numbers(out, out.rows, 0)).all():
+    if not texts or not np.isnan(_numbers(out, out.rows, 0)).all():
+        return
+    # all text (a summary: a name on every row), or text on a share of the rows, or a detail
+    # report however many transactions a customer has: the customer on its own row above its
+    # transactions, and its "Total for <customer>" row below them
+    if len(texts) >= 0.3 * len(out.rows) or _subtotal_rows([_key(t) for t in texts]).any():
         out.forced[label_role] = 0
         roles[label_role] = 0
         out.said.append(f"the first column has no header and holds names: read as the {label_role}")
@@ -627,14 +651,7 @@ def _hierarchy(
         return  # no "Total <parent>" row: no hierarchy (one search at C speed over the whole column)
     texts = _texts(out, out.rows, label)
     keys = [_key(t) for t in texts]
-    seen: dict[str, int] = {}
-    subtotal = np.zeros(len(out.rows), dtype=bool)
-    for i, k in enumerate(keys):
-        m = re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", k)
-        if m and m.group(1) in seen:
-            subtotal[i] = True
-        elif k:
-            seen.setdefault(k, i)
+    subtotal = _subtotal_rows(keys)
     if not subtotal.any():
         return
     numbers = (
@@ -643,10 +660,7 @@ def _hierarchy(
         else np.full((len(out.rows), 1), np.nan)
     )
     no_figures = np.isnan(numbers).all(axis=1)
-    parents = {
-        re.fullmatch(r"total (?:for |of |von |de |du |des |del |di |van |do |da )?(.+)", keys[i]).group(1)
-        for i in np.flatnonzero(subtotal)
-    }
+    parents = {_TOTAL_OF.fullmatch(keys[i]).group(1) for i in np.flatnonzero(subtotal)}
     parent_rows = np.array(
         [bool(k) and k in parents and no_figures[i] and not subtotal[i] for i, k in enumerate(keys)], dtype=bool
     )

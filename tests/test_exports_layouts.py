@@ -312,3 +312,27 @@ def test_a_layout_writes_its_own_copy_of_the_cells_and_copies_none_it_does_not_w
         kinds=kinds[[0, 1, 3]][:, [0, 2]],
     )
     assert layout.block is plain and layout.kinds is not None
+
+
+def test_a_detail_report_with_many_transactions_a_customer_reads_its_unheaded_first_column():
+    # QuickBooks' "Sales by Customer Detail": the customer on its own row, its transactions below it
+    # with the first column blank, then "Total for <customer>"; at six transactions a customer the
+    # label rows are a quarter of the rows, and a credit memo is negative
+    header = [None, "Date", "Transaction Type", "Num", "Product/Service", "Memo/Description", "Qty", "Sales Price"]
+    rows = [header + ["Amount", "Balance"]]
+    customers = (("Amy's Bird Sanctuary", [75, 50, -14, 300, 25, 10]), ("Cool Cars", [40] * 6))
+    for first, (customer, amounts) in zip((1001, 1011), customers):
+        rows.append([customer] + [None] * 9)
+        balance = 0.0
+        for k, amount in enumerate(amounts):
+            balance += amount
+            kind = "Credit Memo" if amount < 0 else "Invoice"
+            line = [None, f"0{k + 1}/15/2026", kind, str(first + k), "Design", "Custom Design", 1, 75.0]
+            rows.append(line + [float(amount), balance])
+        rows.append([f"Total for {customer}"] + [None] * 7 + [f"${balance:,.2f}", None])
+    rows.append(["TOTAL"] + [None] * 7 + ["$686.00", None])
+    table = parse_transactions(rows)
+    assert table.rows.groupby("customer")["amount"].sum().to_dict() == {
+        "Amy's Bird Sanctuary": 446.0,
+        "Cool Cars": 240.0,
+    }
